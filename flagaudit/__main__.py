@@ -1,0 +1,5 @@
+"""``python -m flagaudit``."""
+
+from flagaudit.cli import main
+
+main()

@@ -1,0 +1,61 @@
+"""Metadata written in comments next to a site or definition.
+
+Two conventions: flagaudit's own ``# flagaudit: type=release owner=@team
+expires=2027-03-31`` and Open edX's annotation blocks (``# .. toggle_name: x``).
+Comments are read from the source lines, so this works the same for every
+parser and for the text-level matcher.
+"""
+
+from __future__ import annotations
+
+import re
+
+_OWN = re.compile(r"#\s*flagaudit:\s*(?P<body>.*)$")
+_EDX = re.compile(r"^#\s*\.\.\s*(?P<key>toggle_\w+|setting_\w+)\s*:\s*(?P<value>.*)$")
+_PAIR = re.compile(r"(?P<key>[\w-]+)=(?P<value>\S+)")
+_IGNORE = re.compile(r"ignore\[(?P<codes>[A-Z0-9, ]+)\]\s*(?P<reason>.*)")
+
+
+def parse_directive(body: str) -> list[tuple[str, str]]:
+    """``type=release owner=@x`` -> pairs; ``ignore[FA202] why`` -> ``("ignore:FA202", "why")``."""
+    ignore = _IGNORE.match(body.strip())
+    if ignore:
+        reason = ignore["reason"].strip()
+        return [(f"ignore:{code.strip()}", reason) for code in ignore["codes"].split(",") if code.strip()]
+    return [(m["key"], m["value"]) for m in _PAIR.finditer(body)]
+
+
+def annotations_for(lines: list[str], line: int) -> tuple[tuple[str, str], ...]:
+    """Directives on ``line`` itself and in the comment block right above it.
+
+    ``lines`` is the file's text split into lines; ``line`` is 1-based.
+    """
+    found: list[tuple[str, str]] = []
+    if 0 < line <= len(lines):
+        own = _OWN.search(lines[line - 1])
+        if own:
+            found.extend(parse_directive(own["body"]))
+    block: list[str] = []
+    index = line - 2
+    while index >= 0 and lines[index].lstrip().startswith("#"):
+        block.append(lines[index].strip())
+        index -= 1
+    block.reverse()
+    edx_key: str | None = None
+    edx: dict[str, str] = {}
+    for comment in block:
+        own = _OWN.match(comment)
+        if own:
+            found.extend(parse_directive(own["body"]))
+            edx_key = None
+            continue
+        match = _EDX.match(comment)
+        if match:
+            edx_key = match["key"]
+            edx[edx_key] = match["value"].strip()
+        elif edx_key and comment.startswith("#   "):
+            edx[edx_key] = f"{edx[edx_key]} {comment.lstrip('#').strip()}".strip()
+        else:
+            edx_key = None
+    found.extend(edx.items())
+    return tuple(sorted(set(found)))

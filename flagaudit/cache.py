@@ -1,0 +1,85 @@
+"""Per-file facts cached by content hash, so a re-run only analyses what changed.
+
+One pickle per rule set under the cache folder (``.flagaudit_cache/`` at the
+project root, with a ``.gitignore`` inside like pytest's). Delete the folder
+at any time; a damaged cache is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from flagaudit.facts import FileFacts
+
+FACTS_VERSION = 1
+"""Bump when extraction changes what it produces for the same input."""
+
+_GITIGNORE = "# Created by flagaudit automatically.\n*\n"
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by flagaudit.\n"
+
+
+def content_key(path: str, module: str, data: bytes) -> str:
+    """What a file's facts depend on besides the rules: its path, module name and bytes."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{path}\0{module}\0".encode("utf-8", "surrogateescape"))
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class FactCache:
+    """Facts by content key for one rule set; ``folder=None`` disables it."""
+
+    def __init__(self, folder: Path | None, rules_digest: str) -> None:
+        self.folder = folder
+        self.file = folder / f"facts-v{FACTS_VERSION}-{rules_digest[:20]}.pickle" if folder else None
+        self.entries: dict[str, FileFacts] = {}
+        self.used: set[str] = set()
+        self.added = 0
+        self.warning: str | None = None
+        if self.file and self.file.is_file():
+            try:
+                with self.file.open("rb") as handle:
+                    loaded = pickle.load(handle)
+                if isinstance(loaded, dict):
+                    self.entries = loaded
+            except Exception as exc:  # a damaged cache must never stop a scan
+                self.warning = f"ignored an unreadable cache file {self.file} ({type(exc).__name__})"
+
+    def get(self, key: str) -> FileFacts | None:
+        facts = self.entries.get(key)
+        if facts is not None:
+            self.used.add(key)
+        return facts
+
+    def put(self, key: str, facts: FileFacts) -> None:
+        self.entries[key] = facts
+        self.used.add(key)
+        self.added += 1
+
+    def save(self) -> str | None:
+        """Write if anything changed; returns a warning instead of failing when the folder is read-only."""
+        if not self.file or not self.folder or not self.added:
+            return None
+        entries = self.entries
+        if len(entries) > 4 * max(len(self.used), 1000):
+            entries = {k: v for k, v in entries.items() if k in self.used}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _TAG)):
+                marker = self.folder / name
+                if not marker.exists():
+                    marker.write_text(text, encoding="utf-8")
+            for stale in self.folder.glob("facts-*.pickle"):
+                if stale != self.file:
+                    stale.unlink(missing_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump(entries, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.file)
+        except OSError as exc:
+            return f"could not write the cache in {self.folder}: {exc.strerror}"
+        return None

@@ -1,0 +1,106 @@
+"""The command line: parse options, call the API, choose an output. Nothing else lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from flagaudit import __version__
+from flagaudit.api import ScanOptions, scan
+from flagaudit.checks import all_rules
+from flagaudit.errors import FlagauditError
+from flagaudit.output import RENDERERS
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Group(click.Group):
+    """Turns every failure into one line on stderr and exit 2: never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except FlagauditError as exc:
+            click.echo(f"flagaudit: error: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("flagaudit: interrupted", err=True)
+            ctx.exit(EXIT_ERROR)
+        except Exception as exc:  # a bug in flagaudit: one line, the traceback only on request
+            if os.environ.get("FLAGAUDIT_DEBUG"):
+                raise
+            click.echo(f"flagaudit: internal error: {type(exc).__name__}: {exc} "
+                       "(set FLAGAUDIT_DEBUG=1 for the traceback, and please report it)", err=True)
+            ctx.exit(EXIT_ERROR)
+        return None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="flagaudit")
+def cli() -> None:
+    """Audit feature flags: where they are checked, how old they are, and whether a key was reused."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file (default: nearest "
+              "flagaudit.toml or pyproject.toml with [tool.flagaudit]).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the output to a file.")
+@click.option("--no-cache", is_flag=True, help="Analyse every file afresh; neither read nor write the cache.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("-v", "--verbose", count=True, help="Text format: list each flag's sites and definitions.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not report skipped files on stderr.")
+def scan_command(paths: tuple[str, ...], output_format: str, config_file: str | None, output: str | None,
+                 no_cache: bool, jobs: int | None, verbose: int, quiet: bool) -> None:
+    """Inventory every flag under PATHS (default: the configured paths, or the current folder)."""
+    inventory = scan(paths, ScanOptions(config_file=config_file, use_cache=not no_cache, workers=jobs))
+    if not quiet:
+        for skipped in inventory.skipped:
+            click.echo(f"flagaudit: skipped {skipped.path}: {skipped.reason}", err=True)
+        for note in inventory.notes:
+            click.echo(f"flagaudit: {note}", err=True)
+    _emit(RENDERERS[output_format](inventory, verbose), output)
+
+
+scan_command.name = "scan"
+
+
+@cli.command()
+@click.argument("code", required=False)
+def explain(code: str | None) -> None:
+    """Explain finding CODE (e.g. FA202); with no CODE, list every code."""
+    rules = all_rules()
+    if code is None:
+        for rule in rules.values():
+            click.echo(f"{rule.code}  {rule.name:<22} {rule.severity:<8} {rule.summary.split('. ')[0].rstrip('.')}")
+        return
+    rule = rules.get(code.upper())
+    if rule is None:
+        raise FlagauditError(f"unknown finding code {code!r}; known: {', '.join(rules)}")
+    click.echo(rule.explain(), nl=False)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise FlagauditError(f"cannot write {output}: {exc.strerror}") from None
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="flagaudit")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

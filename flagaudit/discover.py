@@ -1,0 +1,125 @@
+"""Which files to analyse: what git tracks (or would track), else a walk that skips the usual noise."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path
+
+from flagaudit.facts import Skipped
+
+_NOISE_DIRS = frozenset({
+    ".git", ".hg", ".svn", "__pycache__", "node_modules", ".tox", ".nox", ".venv", ".mypy_cache",
+    ".pytest_cache", ".ruff_cache", ".flagaudit_cache", ".eggs", "site-packages",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file to analyse: path relative to the root (POSIX separators) and its module name."""
+
+    path: str
+    absolute: Path
+    module: str
+
+
+def discover(root: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], text_globs: tuple[str, ...],
+             cache_dir: Path | None = None) -> tuple[list[SourceFile], list[Skipped]]:
+    """Files under ``paths`` that can hold flags: Python, plus what the text rules name."""
+    skipped: list[Skipped] = []
+    found: dict[str, Path] = {}
+    for target in paths:
+        for absolute, problem in _candidates(root, target, cache_dir):
+            rel = _relative(root, absolute)
+            if problem:
+                skipped.append(Skipped(rel, problem))
+            elif _wanted(rel, text_globs) and not _excluded(rel, exclude):
+                found[rel] = absolute
+    packages: dict[Path, bool] = {}
+    files = [SourceFile(rel, found[rel], module_name(found[rel], packages) if rel.endswith(".py") else "")
+             for rel in sorted(found)]
+    return files, sorted(set(skipped), key=lambda s: s.path)
+
+
+def _candidates(root: Path, target: Path, cache_dir: Path | None) -> list[tuple[Path, str | None]]:
+    if target.is_file() or (target.is_symlink() and not target.is_dir()):
+        return [(target, None)]
+    listed = _git_files(target)
+    if listed is not None:
+        return [(p, None) for p in listed if not (cache_dir and cache_dir in p.parents)]
+    return _walk(target, cache_dir)
+
+
+def _git_files(folder: Path) -> list[Path] | None:
+    """Tracked and untracked-but-not-ignored files, or ``None`` outside a git work tree."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+            capture_output=True, check=False,
+        )
+    except OSError:
+        return None
+    if result.returncode != 0:
+        return None
+    names = {n for n in result.stdout.decode("utf-8", "surrogateescape").split("\0") if n}
+    return [folder / n for n in sorted(names) if os.path.lexists(folder / n)]
+
+
+def _walk(folder: Path, cache_dir: Path | None) -> list[tuple[Path, str | None]]:
+    found: list[tuple[Path, str | None]] = []
+    for current, dirs, files in os.walk(folder, followlinks=False, onerror=lambda e: found.append(
+            (Path(e.filename), f"cannot read folder: {e.strerror}"))):
+        here = Path(current)
+        kept = []
+        for name in sorted(dirs):
+            path = here / name
+            if name in _NOISE_DIRS or name.endswith(".egg-info") or (path / "pyvenv.cfg").exists() or path == cache_dir:
+                continue
+            if path.is_symlink():
+                found.append((path, "symbolic link to a folder (not followed)"))
+                continue
+            kept.append(name)
+        dirs[:] = kept
+        found.extend((here / name, None) for name in sorted(files))
+    return found
+
+
+def _wanted(rel: str, text_globs: tuple[str, ...]) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return rel.endswith(".py") or any(fnmatch(rel, g) or fnmatch(name, g) for g in text_globs)
+
+
+def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
+    for raw in patterns:
+        pattern = raw.rstrip("/")
+        if fnmatch(rel, pattern) or fnmatch(rel, f"{pattern}/*"):
+            return True
+        if "/" not in pattern and (fnmatch(rel, f"*/{pattern}") or fnmatch(rel, f"*/{pattern}/*")):
+            return True
+    return False
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def module_name(path: Path, packages: dict[Path, bool]) -> str:
+    """Dotted module name: the file's name prefixed by every enclosing package (folders with ``__init__.py``)."""
+    parts = [] if path.name == "__init__.py" else [path.stem]
+    folder = path.parent
+    while True:
+        is_package = packages.get(folder)
+        if is_package is None:
+            is_package = packages[folder] = (folder / "__init__.py").is_file()
+        if not is_package:
+            break
+        parts.append(folder.name)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    return ".".join(reversed(parts))

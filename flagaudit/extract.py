@@ -1,0 +1,116 @@
+"""Source bytes + rules -> :class:`FileFacts`, for one file. Pure: no I/O, no globals.
+
+A file that cannot be analysed (binary, undecodable, a syntax error, too
+large) yields facts with ``skipped`` set: a reported fact, not an exception.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import io
+import re
+import tokenize
+import warnings
+from fnmatch import fnmatch
+
+import libcst as cst
+
+from flagaudit.annotations import annotations_for
+from flagaudit.facts import Definition, FileFacts, KeyPart, KeyRef, ModuleSymbols, Site
+from flagaudit.rules import RuleSet
+from flagaudit.sites import SpanContext, analyse_span
+from flagaudit.symbols import module_scope, module_values, statement_spans
+
+
+def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int) -> FileFacts:
+    """Analyse one file; ``module`` is its dotted name (empty for non-Python files)."""
+    if len(data) > max_bytes:
+        return FileFacts(path, skipped=f"larger than {max_bytes // 1_000_000} MB ({len(data) // 1_000_000} MB); raise max-file-size to analyse it")
+    if b"\0" in data:
+        return FileFacts(path, skipped="contains NUL bytes (binary file?)")
+    if not path.endswith(".py"):
+        return _text_sites(path, data, rules)
+    try:
+        text = _decode(data)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        return FileFacts(path, skipped=f"cannot decode: {_reason(exc)}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        hint = " (Python 2 code?)" if _looks_like_python2(text) else ""
+        return FileFacts(path, skipped=f"syntax error at line {exc.lineno}: {exc.msg}{hint}")
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return FileFacts(path, skipped=f"cannot parse: {type(exc).__name__}")
+    scope = module_scope(tree, module, path.endswith("__init__.py"))
+    values = list(module_values(tree, scope))
+    symbols = ModuleSymbols(module, tuple(sorted((name, parts) for name, parts, _ in values)))
+    lines = text.splitlines(keepends=True)
+    definitions = _class_constants(path, scope.module, values, rules, lines)
+    if rules.trigger is None or not rules.trigger.search(data):
+        return FileFacts(path, symbols, (), tuple(definitions))
+    context = SpanContext(path, lines, scope, rules, scope.imported_modules())
+    sites: list[Site] = []
+    trigger = re.compile(rules.trigger.pattern.decode())
+    for start, end, owner in statement_spans(tree):
+        if not trigger.search("".join(lines[start - 1:end])):
+            continue
+        try:
+            span_sites, span_definitions = analyse_span(context, start, end, owner)
+        except (cst.ParserSyntaxError, RecursionError) as exc:
+            return FileFacts(path, symbols, skipped=f"libcst cannot parse lines {start}-{end}: {_reason(exc)}")
+        sites.extend(span_sites)
+        definitions.extend(span_definitions)
+    return FileFacts(path, symbols, tuple(sites), tuple(definitions))
+
+
+def _decode(data: bytes) -> str:
+    """Decode as Python does: a BOM or a PEP 263 coding line, else UTF-8."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _reason(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
+
+
+def _looks_like_python2(text: str) -> bool:
+    return bool(re.search(r"^\s*print\s+[\"'\w]|^\s*exec\s+[\"']|except\s+\w+\s*,\s*\w+\s*:", text, re.M))
+
+
+def _class_constants(path: str, module: str, values: list, rules: RuleSet, lines: list[str]) -> list[Definition]:
+    """String attributes of a project's registry class (``Feature.X = "x"``) are definitions."""
+    found = []
+    for name, parts, line in values:
+        owner = name.rpartition(".")[0]
+        for qualified, rule in rules.class_constants.items():
+            if owner and (owner == qualified or qualified.endswith("." + owner)) and line:
+                if len(parts) == 1 and parts[0].kind == "lit":
+                    found.append(Definition(path, line, 0, rule.id, rule.sdk, KeyRef(parts, repr(parts[0].value)),
+                                            symbol=name, metadata=annotations_for(lines, line)))
+    return found
+
+
+def _text_sites(path: str, data: bytes, rules: RuleSet) -> FileFacts:
+    """Templates and front-end files: regular expressions from the rules' ``[[text]]`` entries."""
+    name = path.rsplit("/", 1)[-1]
+    applicable = [r for r in rules.texts if any(fnmatch(path, g) or fnmatch(name, g) for g in r.files)]
+    if not applicable:
+        return FileFacts(path)
+    text = data.decode("utf-8", errors="replace")
+    lines = text.splitlines()
+    starts = [m.start() for m in re.finditer(r"^", text, re.M)]
+    sites = []
+    for rule in applicable:
+        for match in re.finditer(rule.pattern, text):
+            offset = match.start("key")
+            line = bisect.bisect_right(starts, offset)
+            key = match["key"]
+            sites.append(Site(
+                path=path, line=line, column=offset - starts[line - 1], function="<template>", rule=rule.id, sdk=rule.sdk,
+                key_ref=KeyRef((KeyPart("lit", key),), repr(key)), guard="template", precision="text",
+                annotations=annotations_for(lines, line),
+            ))
+    return FileFacts(path, sites=tuple(sorted(sites, key=lambda s: (s.line, s.column, s.rule))))

@@ -1,0 +1,126 @@
+"""Plain data that flows from extraction to the model and the outputs.
+
+This module is the leaf of the package: it imports nothing from flagaudit, so
+every other module can depend on it and the facts pickle cheaply across
+worker processes and into the cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+"""An inclusive range of 1-based line numbers."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPart:
+    """One piece of a key expression, as far as one file can tell.
+
+    kind is ``lit`` (a string literal), ``sym`` (a qualified name to look up
+    across modules: a constant, class attribute, enum member), ``obj`` (a flag
+    object whose definition holds the key), ``param`` (a parameter of the
+    enclosing function, for wrappers) or ``unk`` (anything else).
+    """
+
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRef:
+    """A key as written at a site: the parts concatenate to the key."""
+
+    parts: tuple[KeyPart, ...]
+    expression: str
+    template: str = "{}"
+    """How parts combine into the key, e.g. ``{}['{}']`` for settings dicts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """A place where code asks for a flag's value."""
+
+    path: str
+    line: int
+    column: int
+    function: str
+    rule: str
+    sdk: str
+    key_ref: KeyRef
+    guard: str
+    on: tuple[Span, ...] = ()
+    off: tuple[Span, ...] = ()
+    fingerprint: tuple[str, ...] = ()
+    precision: str = "syntax"
+    annotations: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A place where a flag is declared, created or deleted."""
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    sdk: str
+    key_ref: KeyRef
+    action: str = "define"
+    symbol: str | None = None
+    """Qualified name the flag object or constant is bound to, if any."""
+    metadata: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleSymbols:
+    """What other modules need from this one to resolve keys."""
+
+    module: str
+    constants: tuple[tuple[str, str], ...] = ()
+    """Qualified name -> string value (module constants, class attributes, enum members)."""
+    aliases: tuple[tuple[str, str], ...] = ()
+    """Qualified name -> qualified name it stands for (imports, ``X = other.Y``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """Everything one file contributes; ``skipped`` says why it contributes nothing."""
+
+    path: str
+    symbols: ModuleSymbols | None = None
+    sites: tuple[Site, ...] = ()
+    definitions: tuple[Definition, ...] = ()
+    skipped: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A path that was not analysed, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """One key of one flag system with everything known about it."""
+
+    key: str | None
+    sdk: str
+    pattern: bool = False
+    definitions: tuple[Definition, ...] = ()
+    sites: tuple[Site, ...] = ()
+    test_sites: tuple[Site, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Inventory:
+    """The result of a scan: flags with their sites, and what was skipped."""
+
+    root: str
+    flags: tuple[Flag, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    files: int = 0
+    lines: int = 0
+    notes: tuple[str, ...] = field(default=())

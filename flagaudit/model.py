@@ -1,0 +1,161 @@
+"""Resolve keys across modules and group sites and definitions into flags.
+
+Extraction sees one file; here every file's symbols are joined so that a key
+held in a constant, an enum member, a class attribute or a flag object in
+another module resolves to its string.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+from fnmatch import fnmatch
+
+from flagaudit.facts import Definition, FileFacts, Flag, KeyPart, KeyRef, Site
+
+_MAX_DEPTH = 20
+
+
+class Resolver:
+    """Qualified names to their values, across all modules of the scan."""
+
+    def __init__(self, facts: Iterable[FileFacts]) -> None:
+        self.values: dict[str, tuple[KeyPart, ...]] = {}
+        self.objects: dict[str, Definition] = {}
+        for file_facts in facts:
+            if file_facts.symbols:
+                self.values.update(file_facts.symbols.constants)
+            for definition in file_facts.definitions:
+                if definition.symbol:
+                    self.objects.setdefault(definition.symbol, definition)
+
+    def key(self, ref: KeyRef) -> tuple[str | None, bool]:
+        """The key a reference spells, and whether it is only a pattern (``beta-*``)."""
+        pieces: list[str] = []
+        for part in ref.parts:
+            text = self._part(part, 0)
+            if text is None:
+                break
+            pieces.append(text)
+        complete = len(pieces) == len(ref.parts)
+        slots = ref.template.count("{}")
+        if complete:
+            return (ref.template.format("".join(pieces)) if slots == 1 else ref.template.format(*pieces)), False
+        if pieces and slots == 1 and ref.parts[0].kind != "unk":
+            return ref.template.format("".join(pieces) + "*"), True
+        return None, False
+
+    def object(self, symbol: str) -> Definition | None:
+        """The flag object definition a name refers to, through re-exports."""
+        for name in self._aliases(symbol):
+            if name in self.objects:
+                return self.objects[name]
+        return None
+
+    def _part(self, part: KeyPart, depth: int) -> str | None:
+        if part.kind == "lit":
+            return part.value
+        if depth > _MAX_DEPTH or part.kind not in ("sym", "obj"):
+            return None
+        for name in self._aliases(part.value):
+            if part.kind == "obj" or name in self.objects:
+                definition = self.objects.get(name)
+                if definition is not None:
+                    key, pattern = self.key(definition.key_ref)
+                    return None if pattern else key
+            parts = self.values.get(name)
+            if parts is not None and not (len(parts) == 1 and parts[0].kind == "sym"):
+                texts = [self._part(p, depth + 1) for p in parts]
+                return None if any(t is None for t in texts) else "".join(t for t in texts if t is not None)
+        return None
+
+    def _aliases(self, symbol: str) -> list[str]:
+        """``symbol`` and what it stands for through imports and ``X = Y``, nearest first."""
+        seen = [symbol]
+        current = symbol
+        for _ in range(_MAX_DEPTH):
+            target = self._alias_of(current)
+            if target is None or target in seen:
+                break
+            seen.append(target)
+            current = target
+        return seen
+
+    def _alias_of(self, name: str) -> str | None:
+        parts = self.values.get(name)
+        if parts is not None:
+            return parts[0].value if len(parts) == 1 and parts[0].kind == "sym" else None
+        head, _, rest = name.rpartition(".")
+        while head:
+            parts = self.values.get(head)
+            if parts is not None and len(parts) == 1 and parts[0].kind == "sym":
+                return f"{parts[0].value}.{name[len(head) + 1:]}"
+            head, _, _ = head.rpartition(".")
+        return None
+
+
+def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...]) -> tuple[Flag, ...]:
+    """Resolve every site and definition and group them by (key, sdk)."""
+    facts = list(facts)
+    resolver = Resolver(facts)
+    sites: dict[tuple[str | None, str, bool], list[Site]] = defaultdict(list)
+    tests: dict[tuple[str | None, str, bool], list[Site]] = defaultdict(list)
+    definitions: dict[tuple[str | None, str, bool], list[Definition]] = defaultdict(list)
+    for file_facts in facts:
+        is_test = is_test_path(file_facts.path, test_patterns)
+        for site in file_facts.sites:
+            resolved = _resolve_site(site, resolver)
+            if resolved is None:
+                continue
+            site, key, pattern = resolved
+            (tests if is_test else sites)[(key, site.sdk, pattern)].append(site)
+        for definition in file_facts.definitions:
+            key, pattern = resolver.key(definition.key_ref)
+            definitions[(key, definition.sdk, pattern)].append(definition)
+    flags = []
+    for identity in sorted(set(sites) | set(tests) | set(definitions), key=_flag_order):
+        key, sdk, pattern = identity
+        flags.append(Flag(
+            key=key, sdk=sdk, pattern=pattern,
+            definitions=tuple(sorted(definitions.get(identity, ()), key=_position)),
+            sites=tuple(sorted(sites.get(identity, ()), key=_position)),
+            test_sites=tuple(sorted(tests.get(identity, ()), key=_position)),
+        ))
+    return tuple(flags)
+
+
+def _resolve_site(site: Site, resolver: Resolver) -> tuple[Site, str | None, bool] | None:
+    """Resolve a site's key; an ``obj`` receiver that is no flag object is no site (``None``)."""
+    parts = site.key_ref.parts
+    if len(parts) == 1 and parts[0].kind == "obj":
+        definition = resolver.object(parts[0].value)
+        if definition is None:
+            return None
+        method = site.rule.rsplit(".", 1)[-1]
+        site = replace(site, rule=f"{definition.rule}.{method}", sdk=definition.sdk)
+        key, pattern = resolver.key(definition.key_ref)
+        return site, key, pattern
+    key, pattern = resolver.key(site.key_ref)
+    return site, key, pattern
+
+
+def is_test_path(path: str, patterns: tuple[str, ...]) -> bool:
+    """Test code by folder (``tests/``) or file name (``test_*.py``)."""
+    parts = path.split("/")
+    for pattern in patterns:
+        if pattern.endswith("/"):
+            if pattern[:-1] in parts[:-1]:
+                return True
+        elif fnmatch(parts[-1], pattern) or fnmatch(path, pattern):
+            return True
+    return False
+
+
+def _flag_order(identity: tuple[str | None, str, bool]) -> tuple[bool, str, str, bool]:
+    key, sdk, pattern = identity
+    return (key is None, key or "", sdk, pattern)
+
+
+def _position(item: Site | Definition) -> tuple[str, int, int, str]:
+    return (item.path, item.line, item.column, item.rule)

@@ -1,0 +1,55 @@
+"""``--format json``: the stable, sorted document other tools build on (schema 1)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flagaudit.facts import Definition, Flag, Inventory, Site
+from flagaudit.output import renderer
+
+SCHEMA = 1
+
+
+@renderer("json")
+def render_json(inventory: Inventory, verbosity: int = 0) -> str:
+    return json.dumps(inventory_document(inventory), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def inventory_document(inventory: Inventory) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "flags": [flag_document(f) for f in inventory.flags],
+        "findings": [],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in inventory.skipped],
+        "summary": {"files": inventory.files, "lines": inventory.lines, "flags": sum(1 for f in inventory.flags if f.key)},
+    }
+
+
+def flag_document(flag: Flag) -> dict[str, Any]:
+    return {
+        "key": flag.key,
+        "sdk": flag.sdk,
+        "pattern": flag.pattern,
+        "definitions": [definition_document(d, flag.key) for d in flag.definitions],
+        "sites": [site_document(s, flag.key) for s in flag.sites],
+        "test_sites": [site_document(s, flag.key) for s in flag.test_sites],
+    }
+
+
+def site_document(site: Site, key: str | None) -> dict[str, Any]:
+    return {
+        "path": site.path, "line": site.line, "column": site.column, "function": site.function,
+        "rule": site.rule, "sdk": site.sdk, "key": key, "expression": site.key_ref.expression,
+        "guard": site.guard, "on": [list(s) for s in site.on], "off": [list(s) for s in site.off],
+        "fingerprint": list(site.fingerprint), "precision": site.precision,
+        "annotations": dict(site.annotations),
+    }
+
+
+def definition_document(definition: Definition, key: str | None) -> dict[str, Any]:
+    return {
+        "path": definition.path, "line": definition.line, "column": definition.column, "rule": definition.rule,
+        "sdk": definition.sdk, "key": key, "expression": definition.key_ref.expression, "action": definition.action,
+        "symbol": definition.symbol, "metadata": dict(definition.metadata),
+    }

@@ -1,0 +1,48 @@
+"""``--format text``: for people. One line per flag; ``-v`` adds its sites and definitions."""
+
+from __future__ import annotations
+
+from flagaudit.facts import Flag, Inventory, Site
+from flagaudit.output import renderer
+
+
+@renderer("text")
+def render_text(inventory: Inventory, verbosity: int = 0) -> str:
+    lines = []
+    for flag in inventory.flags:
+        lines.append(_flag_line(flag))
+        if verbosity > 0:
+            for definition in flag.definitions:
+                action = "deletes" if definition.action == "delete" else "defines"
+                lines.append(f"    {definition.path}:{definition.line}: {action} ({definition.rule})")
+            for site in flag.sites:
+                lines.append(f"    {_site_line(site)}")
+            for site in flag.test_sites:
+                lines.append(f"    {_site_line(site)}  [test]")
+    keyed = sum(1 for f in inventory.flags if f.key is not None)
+    sites = sum(len(f.sites) for f in inventory.flags)
+    lines.append("")
+    lines.append(f"{keyed} flags, {sites} sites in {inventory.files} files ({inventory.lines} lines of Python)"
+                 + (f"; {len(inventory.skipped)} skipped" if inventory.skipped else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _flag_line(flag: Flag) -> str:
+    key = "<unresolved>" if flag.key is None else flag.key + (" (pattern)" if flag.pattern else "")
+    first = (flag.sites or flag.test_sites or flag.definitions)
+    where = f"{first[0].path}:{first[0].line}" if first else "-"
+    counts = f"{len(flag.sites)} site{'s' if len(flag.sites) != 1 else ''}"
+    if flag.test_sites:
+        counts += f" (+{len(flag.test_sites)} in tests)"
+    if not flag.definitions:
+        counts += ", no definition"
+    return f"{key}  [{flag.sdk}]  {counts}  {where}"
+
+
+def _site_line(site: Site) -> str:
+    guarded = ""
+    if site.on:
+        guarded = " on " + ",".join(f"{a}-{b}" for a, b in site.on)
+    if site.off:
+        guarded += " off " + ",".join(f"{a}-{b}" for a, b in site.off)
+    return f"{site.path}:{site.line}:{site.column + 1}: {site.guard}{guarded} in {site.function} ({site.rule}) {site.key_ref.expression}"

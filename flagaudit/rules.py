@@ -1,0 +1,442 @@
+"""Load, validate and index the TOML rules that say what a flag check looks like.
+
+Rules are data: one file per SDK under ``rules/`` (shipped inside the wheel)
+plus any files the user's configuration adds. A malformed file is a
+:class:`FlagauditError` naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from flagaudit.errors import FlagauditError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+
+@dataclass(frozen=True, slots=True)
+class KeyArg:
+    """Where a call holds one part of the key: by position, by keyword, or both."""
+
+    position: int | None = None
+    keyword: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """Code a rule must (or must not) match; ``key`` is the key it must find."""
+
+    code: str
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRule:
+    """A call (function, method or decorator) that asks for a flag's value."""
+
+    id: str
+    sdk: str
+    key: tuple[KeyArg, ...]
+    key_template: str = "{}"
+    functions: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    decorators: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    """Modules whose import makes a generic method name count; empty: no evidence needed."""
+    on: str = "truthy"
+    match: tuple[Example, ...] = ()
+    no_match: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectRule:
+    """A class whose constructor defines a key and whose methods check it."""
+
+    id: str
+    sdk: str
+    classes: tuple[str, ...]
+    key: tuple[KeyArg, ...]
+    methods: tuple[str, ...]
+    key_template: str = "{}"
+    on: str = "truthy"
+    match: tuple[Example, ...] = ()
+    no_match: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DefineRule:
+    """A declaration: a registry call, rows of a flag model, or constants of a class."""
+
+    id: str
+    sdk: str
+    key: tuple[KeyArg, ...] = ()
+    functions: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    model: str | None = None
+    """``app_label.Model`` whose rows are flags (django-waffle's ``waffle.Flag``)."""
+    class_constants: tuple[str, ...] = ()
+    """Classes whose string attributes are keys (a project's own registry)."""
+    match: tuple[Example, ...] = ()
+    no_match: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SettingRule:
+    """Flags read from a settings object: ``settings.FEATURES["X"]``, ``getattr(settings, "X", False)``."""
+
+    id: str
+    sdk: str
+    objects: tuple[str, ...]
+    dicts: tuple[str, ...] = ()
+    getattr_bool: bool = False
+    match: tuple[Example, ...] = ()
+    no_match: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TextRule:
+    """A text-level pattern for templates and front-end files; group ``key`` is the key."""
+
+    id: str
+    sdk: str
+    pattern: str
+    files: tuple[str, ...]
+    match: tuple[Example, ...] = ()
+    no_match: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFile:
+    """One rule file, validated."""
+
+    path: str
+    name: str
+    title: str
+    modules: tuple[str, ...] = ()
+    checks: tuple[CheckRule, ...] = ()
+    objects: tuple[ObjectRule, ...] = ()
+    defines: tuple[DefineRule, ...] = ()
+    settings: tuple[SettingRule, ...] = ()
+    texts: tuple[TextRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """All rules, indexed for the extractor; ``digest`` keys the cache."""
+
+    files: tuple[RuleFile, ...]
+    digest: str
+    functions: dict[str, CheckRule] = field(default_factory=dict)
+    methods: dict[str, tuple[CheckRule, ...]] = field(default_factory=dict)
+    decorators: dict[str, CheckRule] = field(default_factory=dict)
+    classes: dict[str, ObjectRule] = field(default_factory=dict)
+    object_methods: frozenset[str] = frozenset()
+    define_functions: dict[str, DefineRule] = field(default_factory=dict)
+    define_methods: dict[str, tuple[DefineRule, ...]] = field(default_factory=dict)
+    models: dict[str, DefineRule] = field(default_factory=dict)
+    class_constants: dict[str, DefineRule] = field(default_factory=dict)
+    settings: tuple[SettingRule, ...] = ()
+    texts: tuple[TextRule, ...] = ()
+    trigger: re.Pattern[bytes] | None = None
+    """Matches any word a flag site or definition must contain: the byte-level prefilter."""
+
+
+def builtin_rule_paths() -> list[Path]:
+    """The rule files shipped with the package, in name order.
+
+    An installed wheel carries them as ``flagaudit/rules``; a source checkout
+    keeps them in the top-level ``rules/`` folder beside the package.
+    """
+    installed = Path(str(resources.files("flagaudit"))) / "rules"
+    folder = installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "rules"
+    if not folder.is_dir():
+        raise FlagauditError(f"the built-in rules are missing (looked in {installed})")
+    return sorted(folder.glob("*.toml"))
+
+
+def load_rules(extra: list[Path] | tuple[Path, ...] = (), settings_dicts: tuple[str, ...] = ()) -> RuleSet:
+    """Load the built-in rules plus ``extra`` files; ``settings_dicts`` extends every setting rule."""
+    paths = [*builtin_rule_paths(), *extra]
+    digest = hashlib.blake2b(digest_size=16)
+    files = []
+    for path in paths:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            raise FlagauditError(f"cannot read rule file {path}: {exc.strerror}") from None
+        digest.update(path.name.encode() + b"\0" + raw + b"\0")
+        files.append(parse_rule_file(str(path), raw))
+    digest.update(repr(sorted(settings_dicts)).encode())
+    return index_rules(tuple(files), digest.hexdigest(), settings_dicts)
+
+
+def parse_rule_file(path: str, raw: bytes) -> RuleFile:
+    """Validate one rule file; every error names the file and the field."""
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise FlagauditError(f"rule file {path}: not valid TOML: {exc}") from None
+    reader = _Reader(path)
+    reader.only(data, "", {"sdk", "check", "object", "define", "setting", "text"})
+    sdk = reader.table(data, "sdk")
+    reader.only(sdk, "sdk", {"name", "title", "modules", "docs"})
+    name = reader.string(sdk, "sdk", "name", required=True)
+    modules = reader.strings(sdk, "sdk", "modules")
+    reader.string(sdk, "sdk", "docs")
+
+    def entries(kind: str) -> list[tuple[str, dict[str, Any]]]:
+        items = data.get(kind, [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise reader.error(kind, f"must be an array of tables ([[{kind}]])")
+        return [(f"{kind}[{n}]", item) for n, item in enumerate(items)]
+
+    common = {"id", "sdk", "match", "no_match"}
+    checks = []
+    for where, item in entries("check"):
+        reader.only(item, where, common | {"functions", "methods", "decorators", "key", "key_template", "evidence", "on"})
+        rule_id = reader.rule_id(item, where, name)
+        functions = reader.strings(item, where, "functions")
+        methods = reader.strings(item, where, "methods")
+        decorators = reader.strings(item, where, "decorators")
+        if not (functions or methods or decorators):
+            raise reader.error(where, "needs one of functions, methods, decorators")
+        evidence = item.get("evidence", True)
+        if not isinstance(evidence, bool):
+            raise reader.error(f"{where}.evidence", "must be true or false")
+        on = reader.string(item, where, "on") or "truthy"
+        if on not in ("truthy", "falsy", "value"):
+            raise reader.error(f"{where}.on", "must be one of truthy, falsy, value")
+        checks.append(CheckRule(
+            id=rule_id, sdk=reader.string(item, where, "sdk") or name,
+            key=reader.key(item, where), key_template=reader.template(item, where),
+            functions=functions, methods=methods, decorators=decorators,
+            evidence=modules if (evidence and methods) else (), on=on,
+            match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
+        ))
+    objects = []
+    for where, item in entries("object"):
+        reader.only(item, where, common | {"classes", "key", "key_template", "methods", "on"})
+        objects.append(ObjectRule(
+            id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
+            classes=reader.strings(item, where, "classes", required=True), key=reader.key(item, where),
+            key_template=reader.template(item, where), methods=reader.strings(item, where, "methods", required=True),
+            on=reader.string(item, where, "on") or "truthy",
+            match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
+        ))
+    defines = []
+    for where, item in entries("define"):
+        reader.only(item, where, common | {"functions", "methods", "key", "model", "class_constants", "evidence"})
+        functions = reader.strings(item, where, "functions")
+        methods = reader.strings(item, where, "methods")
+        model = reader.string(item, where, "model")
+        class_constants = reader.strings(item, where, "class_constants")
+        if not (functions or methods or model or class_constants):
+            raise reader.error(where, "needs one of functions, methods, model, class_constants")
+        if model is not None and not re.fullmatch(r"\w+\.\w+", model):
+            raise reader.error(f"{where}.model", "must be app_label.Model")
+        evidence = item.get("evidence", True)
+        if not isinstance(evidence, bool):
+            raise reader.error(f"{where}.evidence", "must be true or false")
+        defines.append(DefineRule(
+            id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
+            key=reader.key(item, where) if (functions or methods or model) else (),
+            functions=functions, methods=methods, evidence=modules if (evidence and methods) else (),
+            model=model, class_constants=class_constants,
+            match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
+        ))
+    settings = []
+    for where, item in entries("setting"):
+        reader.only(item, where, common | {"objects", "dicts", "getattr"})
+        getattr_bool = item.get("getattr", False)
+        if not isinstance(getattr_bool, bool):
+            raise reader.error(f"{where}.getattr", "must be true or false")
+        settings.append(SettingRule(
+            id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
+            objects=reader.strings(item, where, "objects", required=True), dicts=reader.strings(item, where, "dicts"),
+            getattr_bool=getattr_bool,
+            match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
+        ))
+    texts = []
+    for where, item in entries("text"):
+        reader.only(item, where, common | {"pattern", "files"})
+        pattern = reader.string(item, where, "pattern", required=True)
+        try:
+            compiled = re.compile(pattern)
+        except re.error as exc:
+            raise reader.error(f"{where}.pattern", f"not a valid regular expression: {exc}") from None
+        if "key" not in compiled.groupindex:
+            raise reader.error(f"{where}.pattern", "needs a named group (?P<key>...)")
+        texts.append(TextRule(
+            id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
+            pattern=pattern, files=reader.strings(item, where, "files", required=True),
+            match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
+        ))
+    return RuleFile(
+        path=path, name=name, title=reader.string(sdk, "sdk", "title") or name, modules=modules,
+        checks=tuple(checks), objects=tuple(objects), defines=tuple(defines),
+        settings=tuple(settings), texts=tuple(texts),
+    )
+
+
+class _Reader:
+    """Typed field access that turns every mistake into an error naming file and field."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.ids: set[str] = set()
+
+    def error(self, where: str, problem: str) -> FlagauditError:
+        return FlagauditError(f"rule file {self.path}: {where or 'top level'}: {problem}")
+
+    def only(self, table: dict[str, Any], where: str, allowed: set[str]) -> None:
+        unknown = sorted(set(table) - allowed)
+        if unknown:
+            raise self.error(where, f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+
+    def table(self, data: dict[str, Any], name: str) -> dict[str, Any]:
+        value = data.get(name)
+        if not isinstance(value, dict):
+            raise self.error(name, "missing table [sdk]" if value is None else "must be a table")
+        return value
+
+    def string(self, table: dict[str, Any], where: str, name: str, required: bool = False) -> str | None:
+        value = table.get(name)
+        if value is None:
+            if required:
+                raise self.error(f"{where}.{name}", "is required")
+            return None
+        if not isinstance(value, str) or not value:
+            raise self.error(f"{where}.{name}", "must be a non-empty string")
+        return value
+
+    def strings(self, table: dict[str, Any], where: str, name: str, required: bool = False) -> tuple[str, ...]:
+        value = table.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.error(f"{where}.{name}", "must be a list of non-empty strings")
+        if required and not value:
+            raise self.error(f"{where}.{name}", "is required")
+        return tuple(value)
+
+    def rule_id(self, item: dict[str, Any], where: str, sdk: str) -> str:
+        local = self.string(item, where, "id", required=True)
+        rule_id = f"{sdk}/{local}"
+        if rule_id in self.ids:
+            raise self.error(f"{where}.id", f"duplicate id {local!r}")
+        self.ids.add(rule_id)
+        return rule_id
+
+    def key(self, item: dict[str, Any], where: str) -> tuple[KeyArg, ...]:
+        value = item.get("key")
+        if value is None:
+            raise self.error(f"{where}.key", "is required ({position = N, keyword = \"name\"})")
+        specs = value if isinstance(value, list) else [value]
+        args = []
+        for n, spec in enumerate(specs):
+            field_name = f"{where}.key" + (f"[{n}]" if isinstance(value, list) else "")
+            if not isinstance(spec, dict):
+                raise self.error(field_name, "must be a table {position = N, keyword = \"name\"}")
+            self.only(spec, field_name, {"position", "keyword"})
+            position, keyword = spec.get("position"), spec.get("keyword")
+            if position is not None and (not isinstance(position, int) or isinstance(position, bool) or position < 0):
+                raise self.error(f"{field_name}.position", "must be a whole number >= 0")
+            if keyword is not None and (not isinstance(keyword, str) or not keyword.isidentifier()):
+                raise self.error(f"{field_name}.keyword", "must be a Python identifier")
+            if position is None and keyword is None:
+                raise self.error(field_name, "needs position or keyword")
+            args.append(KeyArg(position, keyword))
+        return tuple(args)
+
+    def template(self, item: dict[str, Any], where: str) -> str:
+        template = self.string(item, where, "key_template") or "{}" * len(self.key(item, where))
+        slots = template.count("{}")
+        if slots != len(self.key(item, where)) or re.search(r"\{(?!\})|(?<!\{)\}", template):
+            raise self.error(f"{where}.key_template", "must hold one {} per key part and no other braces")
+        return template
+
+    def examples(self, item: dict[str, Any], where: str, name: str) -> tuple[Example, ...]:
+        value = item.get(name, [])
+        if not isinstance(value, list):
+            raise self.error(f"{where}.{name}", "must be a list")
+        examples = []
+        for n, entry in enumerate(value):
+            field_name = f"{where}.{name}[{n}]"
+            if isinstance(entry, str):
+                examples.append(Example(entry))
+            elif isinstance(entry, dict):
+                self.only(entry, field_name, {"code", "key"})
+                examples.append(Example(self.string(entry, field_name, "code", required=True) or "",
+                                        self.string(entry, field_name, "key")))
+            else:
+                raise self.error(field_name, "must be a string or {code = ..., key = ...}")
+        return tuple(examples)
+
+
+def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[str, ...] = ()) -> RuleSet:
+    """Index rules by callee for the extractor and build the prefilter."""
+    functions: dict[str, CheckRule] = {}
+    methods: dict[str, list[CheckRule]] = {}
+    decorators: dict[str, CheckRule] = {}
+    classes: dict[str, ObjectRule] = {}
+    object_methods: set[str] = set()
+    define_functions: dict[str, DefineRule] = {}
+    define_methods: dict[str, list[DefineRule]] = {}
+    models: dict[str, DefineRule] = {}
+    class_constants: dict[str, DefineRule] = {}
+    settings: list[SettingRule] = []
+    words: set[str] = set()
+    for rule_file in files:
+        for check in rule_file.checks:
+            for name in check.functions:
+                functions[name] = check
+                words.add(name.rsplit(".", 1)[-1])
+            for name in check.decorators:
+                decorators[name] = check
+                words.add(name.rsplit(".", 1)[-1])
+            for name in check.methods:
+                methods.setdefault(name, []).append(check)
+                words.add(name)
+        for obj in rule_file.objects:
+            for name in obj.classes:
+                classes[name] = obj
+                words.add(name.rsplit(".", 1)[-1])
+            object_methods.update(obj.methods)
+            words.update(obj.methods)
+        for define in rule_file.defines:
+            for name in define.functions:
+                define_functions[name] = define
+                words.add(name.rsplit(".", 1)[-1])
+            for name in define.methods:
+                define_methods.setdefault(name, []).append(define)
+                words.add(name)
+            if define.model:
+                models[define.model] = define
+                words.add(define.model.split(".")[1])
+            for name in define.class_constants:
+                class_constants[name] = define
+                words.add(name.rsplit(".", 1)[-1])
+        for setting in rule_file.settings:
+            merged = tuple(sorted(set(setting.dicts) | set(settings_dicts)))
+            settings.append(SettingRule(setting.id, setting.sdk, setting.objects, merged, setting.getattr_bool,
+                                        setting.match, setting.no_match))
+            words.update(merged)
+            if setting.getattr_bool:
+                words.add("getattr")
+    trigger = re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words)) + rb")\b") if words else None
+    return RuleSet(
+        files=files, digest=digest, functions=functions,
+        methods={k: tuple(v) for k, v in methods.items()}, decorators=decorators,
+        classes=classes, object_methods=frozenset(object_methods),
+        define_functions=define_functions, define_methods={k: tuple(v) for k, v in define_methods.items()},
+        models=models, class_constants=class_constants, settings=tuple(settings),
+        texts=tuple(t for f in files for t in f.texts), trigger=trigger,
+    )

@@ -1,0 +1,214 @@
+"""Module-level names from Python's own ``ast``: imports, constants, key expressions.
+
+Every file gets this cheap pass (``ast`` parses ten times faster than libcst);
+it yields what other modules need to resolve keys, and the statement spans
+the libcst site analysis is limited to.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from flagaudit.facts import KeyPart
+
+Resolver = Callable[[str], "tuple[KeyPart, ...] | None"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How names at a module's top level resolve to qualified names."""
+
+    module: str
+    imports: dict[str, str]
+    defined: frozenset[str]
+
+    def qualify(self, dotted: str) -> str | None:
+        """``ld.get`` -> ``ldclient.get`` through the imports; ``None`` for locals and builtins."""
+        head, _, rest = dotted.partition(".")
+        if head in self.imports:
+            base = self.imports[head]
+        elif head in self.defined:
+            base = f"{self.module}.{head}" if self.module else head
+        else:
+            return None
+        return f"{base}.{rest}" if rest else base
+
+    def imported_modules(self) -> frozenset[str]:
+        """Every module (and its parents) that this module imports from."""
+        found = set()
+        for target in self.imports.values():
+            parts = target.split(".")
+            found.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
+        return frozenset(found)
+
+
+def module_scope(tree: ast.Module, module: str, is_package: bool) -> Scope:
+    """Imports and top-level definitions, including those under ``if``/``try`` at top level."""
+    imports: dict[str, str] = {}
+    defined: set[str] = set()
+    package = module if is_package else module.rpartition(".")[0]
+    for node in _top_level(tree.body):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    imports[alias.asname] = alias.name
+                else:
+                    head = alias.name.split(".")[0]
+                    imports[head] = head
+        elif isinstance(node, ast.ImportFrom):
+            base = _import_base(node, package)
+            for alias in node.names:
+                if alias.name != "*":
+                    imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            defined.update(t.id for t in targets if isinstance(t, ast.Name))
+    return Scope(module, imports, frozenset(defined))
+
+
+def _import_base(node: ast.ImportFrom, package: str) -> str:
+    """The absolute module a ``from ... import`` names, resolving leading dots."""
+    if not node.level:
+        return node.module or ""
+    parts = package.split(".") if package else []
+    parent = parts[: len(parts) - (node.level - 1)] if node.level - 1 <= len(parts) else []
+    return ".".join(p for p in [*parent, node.module or ""] if p)
+
+
+def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements at module level, looking through ``if``/``try``/``with`` blocks."""
+    for node in body:
+        yield node
+        if isinstance(node, ast.If):
+            yield from _top_level(node.body)
+            yield from _top_level(node.orelse)
+        elif isinstance(node, ast.Try):
+            for block in (node.body, node.orelse, node.finalbody, *(h.body for h in node.handlers)):
+                yield from _top_level(block)
+        elif isinstance(node, ast.With):
+            yield from _top_level(node.body)
+
+
+def dotted_name(node: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of names and attributes, else ``None``."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def key_parts(node: ast.expr, resolve: Resolver) -> tuple[KeyPart, ...]:
+    """Split a key expression into literal and symbolic parts.
+
+    Handles literals, names and attribute chains (via ``resolve``), ``+``
+    concatenation, f-strings, and ``Enum.MEMBER.value``.
+    """
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return (KeyPart("lit", node.value),)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return key_parts(node.left, resolve) + key_parts(node.right, resolve)
+    if isinstance(node, ast.JoinedStr):
+        parts: tuple[KeyPart, ...] = ()
+        for value in node.values:
+            if isinstance(value, ast.FormattedValue):
+                inner = key_parts(value.value, resolve) if value.format_spec is None and value.conversion == -1 else ()
+                parts += inner or (KeyPart("unk", ast.unparse(value.value)),)
+            else:
+                parts += key_parts(value, resolve)
+        return parts
+    dotted = dotted_name(node)
+    if dotted is not None:
+        if dotted.endswith(".value"):
+            dotted = dotted[: -len(".value")]
+        resolved = resolve(dotted)
+        if resolved is not None:
+            return resolved
+    return (KeyPart("unk", ast.unparse(node)),)
+
+
+def module_values(tree: ast.Module, scope: Scope) -> Iterator[tuple[str, tuple[KeyPart, ...], int]]:
+    """Qualified name, value parts and line of every module constant and class attribute.
+
+    Imports count too (as an alias to what they import), so a constant
+    re-exported through a package's ``__init__`` still resolves.
+    """
+    prefix = f"{scope.module}." if scope.module else ""
+    for local, target in scope.imports.items():
+        yield prefix + local, (KeyPart("sym", target),), 0
+    yield from _assigned_values(_top_level(tree.body), prefix, scope)
+
+
+def _assigned_values(
+    body: Iterator[ast.stmt] | list[ast.stmt], prefix: str, scope: Scope
+) -> Iterator[tuple[str, tuple[KeyPart, ...], int]]:
+    def resolve(dotted: str) -> tuple[KeyPart, ...] | None:
+        qualified = scope.qualify(dotted)
+        return (KeyPart("sym", qualified),) if qualified else None
+
+    for node in body:
+        if isinstance(node, ast.ClassDef):
+            yield from _assigned_values(node.body, f"{prefix}{node.name}.", scope)
+            continue
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if not _may_be_key(value):
+            continue
+        parts = key_parts(value, resolve)
+        if any(p.kind == "unk" for p in parts):
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name):
+                yield prefix + target.id, parts, node.lineno
+
+
+def _may_be_key(node: ast.expr) -> bool:
+    return isinstance(node, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Name, ast.Attribute)) and not (
+        isinstance(node, ast.Constant) and not isinstance(node.value, str)
+    )
+
+
+def statement_spans(tree: ast.Module) -> list[tuple[int, int, str | None]]:
+    """Line spans the libcst analysis can parse on its own.
+
+    Top-level statements, except that a class is split into its body
+    statements (tagged with the class name) so one flag check in a large class
+    does not cost a parse of the whole class.
+    """
+    spans: list[tuple[int, int, str | None]] = []
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.body and not node.decorator_list:
+            if all(_first_line(s) > node.lineno for s in node.body):
+                spans.append((_first_line(node), _first_line(node.body[0]) - 1, None))
+                spans.extend((_first_line(s), s.end_lineno or s.lineno, node.name) for s in node.body)
+                continue
+        spans.append((_first_line(node), node.end_lineno or node.lineno, None))
+    return _merge_shared_lines(spans)
+
+
+def _first_line(node: ast.stmt) -> int:
+    decorators = getattr(node, "decorator_list", None) or []
+    return min([node.lineno, *(d.lineno for d in decorators)])
+
+
+def _merge_shared_lines(spans: list[tuple[int, int, str | None]]) -> list[tuple[int, int, str | None]]:
+    """Join spans that share a line (``a = 1; b = 2``) so each line belongs to one span."""
+    merged: list[tuple[int, int, str | None]] = []
+    for start, end, owner in spans:
+        if merged and start <= merged[-1][1]:
+            prev = merged[-1]
+            merged[-1] = (prev[0], max(end, prev[1]), prev[2] if prev[2] == owner else None)
+        else:
+            merged.append((start, end, owner))
+    return merged
