@@ -46,7 +46,7 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
         return FileFacts(path, skipped=f"cannot parse: {type(exc).__name__}")
     scope = module_scope(tree, module, path.endswith("__init__.py"))
     values = list(module_values(tree, scope))
-    symbols = ModuleSymbols(module, tuple(sorted((name, parts) for name, parts, _ in values)))
+    symbols = ModuleSymbols(module, tuple((name, parts) for name, parts, _ in values))
     lines = text.splitlines(keepends=True)
     definitions = _class_constants(path, scope.module, values, rules, lines)
     if rules.trigger is None or not rules.trigger.search(data):

@@ -13,7 +13,7 @@ Span = tuple[int, int]
 """An inclusive range of 1-based line numbers."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)
 class KeyPart:
     """One piece of a key expression, as far as one file can tell.
 

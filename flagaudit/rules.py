@@ -394,12 +394,21 @@ def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[
     class_constants: dict[str, DefineRule] = {}
     settings: list[SettingRule] = []
     words: set[str] = set()
+    claimed: dict[str, str] = {}
+
+    def claim(name: str, owner: str, path: str) -> None:
+        """One callee, one meaning: two rules claiming the same qualified name is a rule error."""
+        if claimed.setdefault(name, owner) != owner:
+            raise FlagauditError(f"rule file {path}: {owner}: {name!r} is already claimed by {claimed[name]}")
+
     for rule_file in files:
         for check in rule_file.checks:
             for name in check.functions:
+                claim(name, check.id, rule_file.path)
                 functions[name] = check
                 words.add(name.rsplit(".", 1)[-1])
             for name in check.decorators:
+                claim(name, check.id, rule_file.path)
                 decorators[name] = check
                 words.add(name.rsplit(".", 1)[-1])
             for name in check.methods:
@@ -407,6 +416,7 @@ def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[
                 words.add(name)
         for obj in rule_file.objects:
             for name in obj.classes:
+                claim(name, obj.id, rule_file.path)
                 classes[name] = obj
                 words.add(name.rsplit(".", 1)[-1])
             object_methods.update(obj.methods)
