@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import errno
+import os
+import stat
 from dataclasses import dataclass
+from pathlib import Path
 
 from flagaudit.cache import FactCache, content_key
 from flagaudit.config import Config, load_config
@@ -39,15 +42,12 @@ def scan_with(config: Config, rules: RuleSet, options: ScanOptions) -> Inventory
     notes = [cache.warning] if cache.warning else []
     facts: list[FileFacts | None] = []
     pending: list[tuple[int, str, tuple[str, str, bytes]]] = []
-    lines = 0
     for source in files:
         try:
-            data = source.absolute.read_bytes()
+            data = _read_regular(source.absolute)
         except OSError as exc:
             skipped.append(Skipped(source.path, _read_problem(exc)))
             continue
-        if source.path.endswith(".py"):
-            lines += data.count(b"\n")
         key = content_key(source.path, source.module, data)
         cached = cache.get(key)
         if cached is None:
@@ -65,8 +65,17 @@ def scan_with(config: Config, rules: RuleSet, options: ScanOptions) -> Inventory
     return Inventory(
         root=str(config.root), flags=build_flags(complete, config.test_paths),
         skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
-        files=len(files), lines=lines, notes=tuple(notes),
+        files=len(files), lines=sum(f.lines for f in complete), analysed=len(pending), notes=tuple(notes),
     )
+
+
+def _read_regular(path: Path) -> bytes:
+    """Read a regular file; a pipe, socket or device would block or never end (hence O_NONBLOCK)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return handle.read()
 
 
 def _read_problem(exc: OSError) -> str:
@@ -74,6 +83,8 @@ def _read_problem(exc: OSError) -> str:
         return "symbolic link loop"
     if exc.errno == errno.EISDIR:
         return "symbolic link to a folder (not followed)"
+    if exc.errno == errno.EINVAL:
+        return "not a regular file (pipe, socket or device)"
     if exc.errno == errno.ENOENT:
         return "broken symbolic link" if exc.filename else "file vanished during the scan"
     return f"cannot read: {exc.strerror or exc}"

@@ -33,7 +33,9 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
         return _text_sites(path, data, rules)
     try:
         text = _decode(data)
-    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+    except SyntaxError:
+        return FileFacts(path, skipped="cannot decode: not UTF-8 and no valid coding declaration (PEP 263)")
+    except (UnicodeDecodeError, LookupError) as exc:
         return FileFacts(path, skipped=f"cannot decode: {_reason(exc)}")
     try:
         with warnings.catch_warnings():
@@ -50,20 +52,32 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
     lines = text.splitlines(keepends=True)
     definitions = _class_constants(path, scope.module, values, rules, lines)
     if rules.trigger is None or not rules.trigger.search(data):
-        return FileFacts(path, symbols, (), tuple(definitions))
+        return FileFacts(path, symbols, (), tuple(definitions), lines=len(lines))
     context = SpanContext(path, lines, scope, rules, scope.imported_modules())
     sites: list[Site] = []
-    trigger = re.compile(rules.trigger.pattern.decode())
+    trigger = _span_trigger(rules, scope.imports)
     for start, end, owner in statement_spans(tree):
         if not trigger.search("".join(lines[start - 1:end])):
             continue
         try:
             span_sites, span_definitions = analyse_span(context, start, end, owner)
         except (cst.ParserSyntaxError, RecursionError) as exc:
-            return FileFacts(path, symbols, skipped=f"libcst cannot parse lines {start}-{end}: {_reason(exc)}")
+            return FileFacts(path, symbols, definitions=tuple(definitions),
+                             skipped=f"libcst cannot parse lines {start}-{end}: {_reason(exc)}")
         sites.extend(span_sites)
         definitions.extend(span_definitions)
-    return FileFacts(path, symbols, tuple(sites), tuple(definitions))
+    return FileFacts(path, symbols, tuple(sites), tuple(definitions), lines=len(lines))
+
+
+def _span_trigger(rules: RuleSet, imports: dict[str, str]) -> re.Pattern[str]:
+    """The rules' words plus this file's aliases of rule callees (``import ... as on``)."""
+    assert rules.trigger is not None
+    known = (rules.functions, rules.decorators, rules.classes, rules.define_functions)
+    aliases = sorted(local for local, target in imports.items() if any(target in table for table in known))
+    pattern = rules.trigger.pattern.decode()
+    if aliases:
+        pattern = rf"{pattern}|\b(?:{'|'.join(map(re.escape, aliases))})\b"
+    return re.compile(pattern)
 
 
 def _decode(data: bytes) -> str:

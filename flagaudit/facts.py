@@ -77,10 +77,9 @@ class ModuleSymbols:
     """What other modules need from this one to resolve keys."""
 
     module: str
-    constants: tuple[tuple[str, str], ...] = ()
-    """Qualified name -> string value (module constants, class attributes, enum members)."""
-    aliases: tuple[tuple[str, str], ...] = ()
-    """Qualified name -> qualified name it stands for (imports, ``X = other.Y``)."""
+    constants: tuple[tuple[str, tuple[KeyPart, ...]], ...] = ()
+    """Qualified name -> the parts of its value: module constants, class attributes and enum
+    members, and imports and ``X = other.Y`` as a single ``sym`` part pointing elsewhere."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +91,8 @@ class FileFacts:
     sites: tuple[Site, ...] = ()
     definitions: tuple[Definition, ...] = ()
     skipped: str | None = None
+    lines: int = 0
+    """Lines of Python analysed (0 for other files and skipped ones)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,4 +124,6 @@ class Inventory:
     skipped: tuple[Skipped, ...] = ()
     files: int = 0
     lines: int = 0
+    analysed: int = 0
+    """Files analysed afresh this run; the rest came from the cache."""
     notes: tuple[str, ...] = field(default=())

@@ -184,13 +184,12 @@ def statement_spans(tree: ast.Module) -> list[tuple[int, int, str | None]]:
 
     Top-level statements, except that a class is split into its body
     statements (tagged with the class name) so one flag check in a large class
-    does not cost a parse of the whole class.
+    does not cost a parse of the whole class. A class header holds no checks.
     """
     spans: list[tuple[int, int, str | None]] = []
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.body and not node.decorator_list:
             if all(_first_line(s) > node.lineno for s in node.body):
-                spans.append((_first_line(node), _first_line(node.body[0]) - 1, None))
                 spans.extend((_first_line(s), s.end_lineno or s.lineno, node.name) for s in node.body)
                 continue
         spans.append((_first_line(node), node.end_lineno or node.lineno, None))

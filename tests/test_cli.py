@@ -1,0 +1,66 @@
+"""The command line as users and CI see it: help, formats, determinism, explain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flagaudit.checks import all_rules
+from tests.conftest import write_files
+
+APP = {
+    "app/__init__.py": "",
+    "app/flags.py": 'NEW_CHECKOUT = "new-checkout"\n',
+    "app/views.py": (
+        "import ldclient\nfrom app.flags import NEW_CHECKOUT\n\n\n"
+        "def checkout(ctx):\n    if ldclient.get().variation(NEW_CHECKOUT, ctx, False):\n        return 2\n    return 1\n"
+    ),
+    "tests/test_views.py": "import ldclient\n\nassert ldclient.get().variation('only-in-tests', None, False) is not None\n",
+}
+
+
+@pytest.mark.parametrize("command", [[], ["scan"], ["explain"]])
+def test_help(cli, command: list[str]) -> None:
+    result = cli(*command, "--help")
+    assert result.returncode == 0 and "Usage:" in result.stdout
+
+
+def test_text_output(tmp_path: Path, cli) -> None:
+    write_files(tmp_path, APP)
+    result = cli("scan", str(tmp_path), "-v")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "new-checkout  [launchdarkly]  1 site, no definition  app/views.py:6"
+    assert lines[1].startswith("    app/views.py:6:8: early-return on 7-7 off 8-8 in app.views.checkout")
+    assert "only-in-tests  [launchdarkly]  0 sites (+1 in tests), no definition  tests/test_views.py:3" in lines
+
+
+def test_json_is_byte_identical_across_runs_jobs_and_cache(tmp_path: Path, cli) -> None:
+    write_files(tmp_path, APP)
+    outputs = {
+        cli("scan", str(tmp_path), "--format", "json", *args).stdout
+        for args in (["--no-cache"], [], [], ["--jobs", "1", "--no-cache"], ["--jobs", "2", "--no-cache"])
+    }
+    assert len(outputs) == 1
+    assert (tmp_path / ".flagaudit_cache" / ".gitignore").read_text().endswith("*\n")
+
+
+def test_output_file(tmp_path: Path, cli) -> None:
+    write_files(tmp_path, APP)
+    result = cli("scan", str(tmp_path), "--format", "json", "-o", str(tmp_path / "out.json"))
+    assert result.returncode == 0 and result.stdout == ""
+    assert '"schema": 1' in (tmp_path / "out.json").read_text()
+
+
+def test_explain_every_code(cli) -> None:
+    for code in all_rules():
+        result = cli("explain", code.lower())
+        assert result.returncode == 0
+        for heading in ("What it finds", "Why it matters", "Example", "How to fix or suppress"):
+            assert heading in result.stdout
+
+
+def test_explain_unknown_code(cli) -> None:
+    result = cli("explain", "FA999")
+    assert result.returncode == 2 and "unknown finding code" in result.stderr

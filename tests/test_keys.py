@@ -1,0 +1,106 @@
+"""Keys resolve across modules: constants, re-exports, class attributes, enums, flag objects, f-strings."""
+
+from __future__ import annotations
+
+from tests.helpers import flags_in, keys
+
+LD = "import ldclient\nclient = ldclient.get()\n"
+
+
+def test_literal_local_constant_imported_and_reexported() -> None:
+    flags = flags_in({
+        "shop/__init__.py": "from .flags import REEXPORTED\n",
+        "shop/flags.py": 'NEW = "new-checkout"\nREEXPORTED = "re-exported"\nALIAS = NEW\n',
+        "shop/views.py": LD + (
+            "from shop.flags import NEW\nfrom . import flags\nfrom shop import REEXPORTED\nimport shop.flags as f\n"
+            "def view(ctx):\n"
+            "    local = 'local-key'\n"
+            "    client.variation('literal', ctx, False)\n"
+            "    client.variation(local, ctx, False)\n"
+            "    client.variation(NEW, ctx, False)\n"
+            "    client.variation(flags.ALIAS, ctx, False)\n"
+            "    client.variation(REEXPORTED, ctx, False)\n"
+            "    client.variation(f.NEW, ctx, False)\n"
+        ),
+    })
+    assert keys(flags) == {("launchdarkly", k) for k in ("literal", "local-key", "new-checkout", "re-exported")}
+    assert len(next(f for f in flags if f.key == "new-checkout").sites) == 3
+
+
+def test_class_attributes_and_enum_members() -> None:
+    flags = flags_in({
+        "shop/flags.py": (
+            "from enum import Enum\n"
+            "class Flags(str, Enum):\n    BETA = 'beta'\n"
+            "class Names:\n    NS = 'shop'\n    GIFT = f'{NS}.gift'\n"
+        ),
+        "shop/views.py": LD + (
+            "from shop.flags import Flags, Names\n"
+            "client.variation(Flags.BETA, None, False)\n"
+            "client.variation(Flags.BETA.value, None, False)\n"
+            "client.variation(Names.NS, None, False)\n"
+        ),
+    })
+    assert keys(flags) == {("launchdarkly", "beta"), ("launchdarkly", "shop")}
+
+
+def test_flag_object_defined_in_another_module() -> None:
+    flags = flags_in({
+        "lms/toggles.py": (
+            "from edx_toggles.toggles import WaffleFlag\nNS = 'grades'\n"
+            "# .. toggle_name: grades.rewrite\n# .. toggle_creation_date: 2025-01-02\n"
+            "REWRITE = WaffleFlag(f'{NS}.rewrite', __name__)\n"
+        ),
+        "lms/views.py": "from lms.toggles import REWRITE\n\ndef grade():\n    if REWRITE.is_enabled():\n        return 1\n",
+        "lms/other.py": "from lms import toggles\n\ndef grade():\n    return toggles.REWRITE.is_enabled()\n",
+    })
+    (flag,) = flags
+    assert (flag.sdk, flag.key) == ("waffle-flag", "grades.rewrite")
+    assert [s.path for s in flag.sites] == ["lms/other.py", "lms/views.py"]
+    assert {s.rule for s in flag.sites} == {"edx-toggles/WaffleFlag.is_enabled"}
+    assert dict(flag.definitions[0].metadata)["toggle_creation_date"] == "2025-01-02"
+
+
+def test_fstring_with_runtime_part_is_a_pattern_and_unresolvable_is_null() -> None:
+    flags = flags_in({"app.py": LD + (
+        "def view(name, ctx):\n"
+        "    client.variation(f'promo-{name}', ctx, False)\n"
+        "    client.variation(name, ctx, False)\n"
+        "    client.variation(lookup(), ctx, False)\n"
+    )})
+    pattern = next(f for f in flags if f.pattern)
+    assert pattern.key == "promo-*"
+    unresolved = next(f for f in flags if f.key is None)
+    assert sorted(s.key_ref.expression for s in unresolved.sites) == ["lookup()", "name"]
+
+
+def test_look_alike_receivers_do_not_count() -> None:
+    flags = flags_in({"app.py": (
+        "class Experiment:\n    def variation(self, key, ctx, default):\n        return default\n"
+        "exp = Experiment()\nexp.variation('nope', None, False)\n"
+        "class Toggle:\n    def is_enabled(self):\n        return True\n"
+        "T = Toggle()\nT.is_enabled()\n"
+    )})
+    assert flags == ()
+
+
+def test_user_registry_rule(tmp_path) -> None:
+    from flagaudit.rules import load_rules
+
+    rule = tmp_path / "readthedocs.toml"
+    rule.write_text(
+        "[sdk]\nname = 'readthedocs'\n"
+        "[[define]]\nid = 'feature'\nclass_constants = ['readthedocs.projects.models.Feature']\n"
+        "[[check]]\nid = 'has_feature'\nmethods = ['has_feature']\nevidence = false\nkey = {position = 0, keyword = 'feature_id'}\n"
+    )
+    flags = flags_in({
+        "readthedocs/projects/models.py": "class Feature:\n    MKDOCS_V2 = 'mkdocs_v2'\n    UNUSED = 'unused'\n",
+        "readthedocs/builds/tasks.py": (
+            "from readthedocs.projects.models import Feature\n\n"
+            "def build(project):\n    if project.has_feature(Feature.MKDOCS_V2):\n        return 2\n"
+        ),
+    }, rules=load_rules([rule]))
+    found = {f.key: f for f in flags}
+    assert set(found) == {"mkdocs_v2", "unused"}
+    assert len(found["mkdocs_v2"].sites) == 1 and len(found["mkdocs_v2"].definitions) == 1
+    assert not found["unused"].sites
