@@ -116,6 +116,37 @@ class Flag:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """One fact a reviewer can check: a commit, a date, a call path, what a branch guards."""
+
+    kind: str
+    """``commit``, ``date``, ``site``, ``definition``, ``call-path``, ``guards``, ``owner`` or ``note``."""
+    value: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A problem with one flag at one place, with the evidence that shows it."""
+
+    code: str
+    name: str
+    severity: str
+    flag: str | None
+    sdk: str | None
+    path: str
+    line: int
+    column: int
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+    confidence: str = "high"
+    """``high``, or ``medium`` where the analysis had to be conservative (unresolved dynamic calls)."""
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.column, self.code, self.flag or "")
+
+
+@dataclass(frozen=True, slots=True)
 class Inventory:
     """The result of a scan: flags with their sites, and what was skipped."""
 
@@ -126,4 +157,5 @@ class Inventory:
     lines: int = 0
     analysed: int = 0
     """Files analysed afresh this run; the rest came from the cache."""
+    findings: tuple[Finding, ...] = ()
     notes: tuple[str, ...] = field(default=())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flagaudit.facts import Definition, Flag, Inventory, Site
+from flagaudit.facts import Definition, Finding, Flag, Inventory, Site
 from flagaudit.output import renderer
 
 SCHEMA = 1
@@ -20,7 +20,7 @@ def inventory_document(inventory: Inventory) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "flags": [flag_document(f) for f in inventory.flags],
-        "findings": [],
+        "findings": [finding_document(f) for f in inventory.findings],
         "skipped": [{"path": s.path, "reason": s.reason} for s in inventory.skipped],
         "summary": {"files": inventory.files, "lines": inventory.lines, "flags": sum(1 for f in inventory.flags if f.key)},
     }
@@ -44,6 +44,15 @@ def site_document(site: Site, key: str | None) -> dict[str, Any]:
         "guard": site.guard, "on": [list(s) for s in site.on], "off": [list(s) for s in site.off],
         "fingerprint": list(site.fingerprint), "precision": site.precision,
         "annotations": dict(site.annotations),
+    }
+
+
+def finding_document(finding: Finding) -> dict[str, Any]:
+    return {
+        "code": finding.code, "name": finding.name, "severity": finding.severity, "flag": finding.flag,
+        "sdk": finding.sdk, "path": finding.path, "line": finding.line, "column": finding.column,
+        "message": finding.message, "confidence": finding.confidence,
+        "evidence": [{"kind": e.kind, "value": e.value, "detail": e.detail} for e in finding.evidence],
     }
 
 
