@@ -43,8 +43,6 @@ CLASS_SUFFIXES = {
 }
 ALIAS_SUFFIXES = {"service": "svc", "repository": "repo", "serializers": "ser", "validators": "val"}
 DATA_SUFFIXES = ("data", "fixtures", "table", "catalogue")
-RESERVED_MODULES = ("flags", "constants", "toggles", "config", "plugins", "schedule",
-                    "catalog_index", "decorators", "flagging")
 
 NOUNS = (
     "invoice", "order", "payment", "customer", "account", "product", "shipment", "refund",
@@ -56,6 +54,7 @@ NOUNS = (
     "role", "permission", "device", "job", "slot", "booking", "reservation", "voucher",
     "bundle", "listing", "bid", "asset", "credential", "ledger",
 )
+NOUN_SET = frozenset(NOUNS)
 VERBS = (
     "build", "load", "sync", "compute", "validate", "render", "apply", "fetch", "resolve",
     "merge", "normalize", "export", "publish", "reconcile", "dispatch", "archive", "refresh",
@@ -381,7 +380,7 @@ def render_key(style: str, words: tuple[str, ...], pkg: str) -> str:
 PREFIX_SEPARATORS = {"kebab": "-", "snake": "_", "camel": "", "upper": "_", "dotted": "-"}
 
 
-def relative_module(importer: "Module", parts: tuple[str, ...], name: str) -> str:
+def relative_module(importer: Module, parts: tuple[str, ...], name: str) -> str:
     """Relative import path from ``importer`` to module ``parts``/``name`` (same top package)."""
     common = 0
     while common < min(len(importer.parts), len(parts)) and importer.parts[common] == parts[common]:
@@ -406,7 +405,7 @@ def _import_group(module: str) -> int:
         return 0
     if module.startswith("."):
         return 4
-    root = module.split(".")[0]
+    root = module.split(".", 1)[0]
     if root in STDLIB:
         return 1
     return 3 if root in TOP_PACKAGES else 2
@@ -482,7 +481,7 @@ class Module:
     classes: list[str] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)
     data_names: list[str] = field(default_factory=list)
-    sources: list["Module"] = field(default_factory=list)
+    sources: list[Module] = field(default_factory=list)
     sites: list[Site] = field(default_factory=list)
 
     @property
@@ -636,11 +635,12 @@ class CodeWriter:
         self._names: set[str] = set()
         self._bound: set[str] = {"annotations", "logging", "logger"}
         self._import_sources()
+        self._names.update(self._bound)  # never define a function that shadows an import
 
     # -- imports between project modules
 
     def _bind(self, module: str, name: str, sink: list[str]) -> None:
-        if name not in self._bound:
+        if name not in self._bound and name not in self.module.functions:
             self._bound.add(name)
             sink.append(self.imports.name(module, name))
 
@@ -740,7 +740,7 @@ class CodeWriter:
 
     def _b_sum(self, s: Scope) -> list[str]:
         attr = self.rng.choice(ATTRS_NUM)
-        out = s.fresh(f"total_{attr}")
+        out = s.fresh(f"{attr}_sum")
         return [f"{out} = sum({s.item}.{attr} for {s.item} in {self.rng.choice(s.lists)})",
                 f'logger.debug("{s.noun} {attr} total: %s", {out})']
 
@@ -819,9 +819,10 @@ class CodeWriter:
                 f"    self._cache[{key}] = {source}"]
 
     def _b_data(self, s: Scope) -> list[str]:
-        out = s.fresh("reference")
+        out, codes = s.fresh("reference"), s.fresh(f"{s.item}_codes")
         return [f'{out} = {{row["code"]: row for row in {self.rng.choice(self.data_names)} if row["active"]}}',
-                f"{s.item}_codes = [code for code in {out} if code.startswith(\"{s.noun[:3].upper()}\")]"]
+                f'{codes} = [code for code in {out} if code.startswith("{s.noun[:3].upper()}")]',
+                f'logger.debug("%d reference codes apply", len({codes}))']
 
     def _b_match(self, s: Scope) -> list[str]:
         first = s.fresh("first")
@@ -882,7 +883,8 @@ class CodeWriter:
                  decorators: tuple[str, ...] = ()) -> list[str]:
         """A def with a docstring, 2-5 statements and a typed signature."""
         rng = self.rng
-        s = Scope(rng.choice(NOUNS), method)
+        last = name.rsplit("_", 1)[-1]
+        s = Scope(last[:-1] if last[:-1] in NOUN_SET else rng.choice(NOUNS), method)  # sync_orders(orders)
         self._typing("Any")
         kind = rng.choice(("list", "dict", "int", "bool", "none"))
         returns = {"list": "list[Any]", "dict": "dict[str, Any]", "int": "int", "bool": "bool", "none": "None"}[kind]
@@ -989,7 +991,8 @@ class CodeWriter:
         self._names.update(mod.functions)
         lead = [self._enum()] if rng.random() < 0.3 else []
         lead.append(self._dataclass(mod.classes[1]))
-        tail, methods = [], []
+        tail: list[list[str]] = []
+        methods: list[list[str]] = []
         for name in mod.functions:
             tail.append(self._plain_function(name))
             self.callables.append(name)
@@ -1610,7 +1613,8 @@ class Generator:
     # -- planning
 
     def _plan_dirs(self) -> list[tuple[str, ...]]:
-        rng, dirs = self.rng, []
+        rng = self.rng
+        dirs: list[tuple[str, ...]] = []
         for top in TOP_PACKAGES:
             dirs.append((top,))
             for sub in rng.sample(SUBPACKAGES, rng.randint(4, 8)):
@@ -1619,7 +1623,8 @@ class Generator:
         return dirs
 
     def _plan_modules(self, dirs: list[tuple[str, ...]]) -> list[Module]:
-        rng, modules, total = self.rng, [], 0
+        rng, total = self.rng, 0
+        modules: list[Module] = []
         taken: set[tuple[tuple[str, ...], str]] = set()
         budget = self.target * 0.97  # the fixed modules and __init__ files make up the rest
         while total < budget:
@@ -1637,7 +1642,7 @@ class Generator:
             noun = rng.choice(NOUNS)
             suffix = rng.choice(DATA_SUFFIXES if kind == "data" else tuple(CLASS_SUFFIXES))
             name = f"{noun}_{suffix}" + (f"{attempt}" if attempt > 50 else "")
-            if (parts, name) not in taken and name not in RESERVED_MODULES:
+            if (parts, name) not in taken:  # "<noun>_<suffix>" never matches a fixed module name
                 break
         taken.add((parts, name))
         if kind == "data":
@@ -1645,7 +1650,8 @@ class Generator:
         roll = rng.random()
         size = rng.randint(150, 400) if roll < 0.85 else rng.randint(400, 800) if roll < 0.95 else rng.randint(800, 1500)
         functions: list[str] = []
-        while len(functions) < rng.randint(2, 4):
+        wanted = rng.randint(2, 4)
+        while len(functions) < wanted:
             func = f"{rng.choice(VERBS)}_{rng.choice(NOUNS)}s"
             functions += [] if func in functions else [func]
         classes = [camel(noun) + CLASS_SUFFIXES[suffix], camel(noun) + rng.choice(("Summary", "Snapshot", "Payload"))]
@@ -1666,14 +1672,17 @@ class Generator:
         """Turn ~15% of modules into flag modules and spread the check sites over them."""
         rng = self.rng
         code = [m for m in modules if m.kind == "code"]
-        share = max(1, round(FLAG_SHARE * (len(modules) + len(CORE_MODULES) + 2)) - 1)  # wrappers.py counts
-        flagged = sorted(rng.sample(code, min(share, len(code))), key=lambda m: modules.index(m))
+        fixed = len(CORE_MODULES) + 2 + 3 * len(TOP_PACKAGES)  # core, flagging, flags/constants/toggles
+        share = max(1, round(FLAG_SHARE * (len(modules) + fixed)) - 1)  # wrappers.py is a flag module too
+        order = {id(m): i for i, m in enumerate(modules)}
+        flagged = sorted(rng.sample(code, min(share, len(code))), key=lambda m: order[id(m)])
         for i, site in enumerate(coverage_sites(rng)):
             flagged[i % len(flagged)].sites.append(site)
         for module in flagged:
             module.kind = "flag"
             sdks = tuple(rng.sample((*SDK_IDS, "edx"), rng.randint(1, 2)))
-            while len(module.sites) < rng.randint(2, 6):
+            wanted = rng.randint(2, 6)
+            while len(module.sites) < wanted:
                 module.sites.append(random_site(rng, sdks))
         return flagged
 
@@ -1710,10 +1719,10 @@ class Generator:
                 first.setdefault(module.parts, module)
         for parts in dirs:
             lines = [f'"""{" ".join(parts).title()} package."""']
-            module = first.get(parts)
-            if module and len(parts) > 1 and self.rng.random() < 0.3:
-                cls = module.classes[0]
-                lines += ["", f"from .{module.name} import {cls}", "", f'__all__ = ["{cls}"]']
+            exporter = first.get(parts)
+            if exporter and len(parts) > 1 and self.rng.random() < 0.3:
+                cls = exporter.classes[0]
+                lines += ["", f"from .{exporter.name} import {cls}", "", f'__all__ = ["{cls}"]']
             self._write(Path(*parts, "__init__.py"), "\n".join(lines) + "\n", "init")
 
     def _write_fillers(self, modules: list[Module]) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +14,10 @@ from flagaudit.cache import FactCache, content_key
 from flagaudit.config import Config, load_config
 from flagaudit.discover import discover
 from flagaudit.facts import FileFacts, Inventory, Skipped
-from flagaudit.model import build_flags
+from flagaudit.model import build_flags, is_test_path
 from flagaudit.parallel import extract_all
-from flagaudit.rules import RuleSet, load_rules
+from flagaudit.rules import CheckRule, RuleSet, load_rules, with_inferred
+from flagaudit.wrappers import infer_rules, wrapper_functions
 
 
 @dataclass(frozen=True)
@@ -33,40 +36,81 @@ def scan(paths: tuple[str, ...] = (), options: ScanOptions = ScanOptions()) -> I
     return scan_with(config, rules, options)
 
 
+_MAX_WRAPPER_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: str
+    module: str
+    data: bytes
+    key: str
+
+
 def scan_with(config: Config, rules: RuleSet, options: ScanOptions) -> Inventory:
     """:func:`scan` for an already loaded configuration and rule set."""
     text_globs = tuple(g for rule in rules.texts for g in rule.files)
     cache_dir = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
     files, skipped = discover(config.root, config.paths, config.exclude, text_globs, cache_dir)
-    cache = FactCache(cache_dir, f"{rules.digest}:{config.max_file_size}")
+    cache = FactCache(cache_dir)
     notes = [cache.warning] if cache.warning else []
-    facts: list[FileFacts | None] = []
-    pending: list[tuple[int, str, tuple[str, str, bytes]]] = []
+    sources = []
     for source in files:
         try:
             data = _read_regular(source.absolute)
         except OSError as exc:
             skipped.append(Skipped(source.path, _read_problem(exc)))
             continue
-        key = content_key(source.path, source.module, data)
-        cached = cache.get(key)
-        if cached is None:
-            pending.append((len(facts), key, (source.path, source.module, data)))
-        facts.append(cached)
-    for (index, key, _), result in zip(pending, extract_all([job for _, _, job in pending], rules,
-                                                             config.max_file_size, options.workers)):
-        facts[index] = result
-        cache.put(key, result)
+        sources.append(_Source(source.path, source.module, data, content_key(source.path, source.module, data)))
+    facts = _analyse(sources, rules, cache, config, options)
+    inferred: tuple[CheckRule, ...] = ()
+    for _ in range(_MAX_WRAPPER_DEPTH):
+        found = infer_rules(facts.values(), config.test_paths, is_test_path)
+        if found == inferred:
+            break
+        inferred = found
+        extended = with_inferred(rules, inferred, _digest(inferred))
+        calls = re.compile(rb"\b(?:" + b"|".join(sorted({re.escape(_called_name(r).encode()) for r in inferred})) + rb")\b")
+        facts.update(_analyse([s for s in sources if s.path.endswith(".py") and calls.search(s.data)],
+                              extended, cache, config, options))
     warning = cache.save()
     if warning:
         notes.append(warning)
-    complete = [f for f in facts if f is not None]
+    complete = [facts[s.path] for s in sources]
     skipped.extend(Skipped(f.path, f.skipped) for f in complete if f.skipped)
     return Inventory(
-        root=str(config.root), flags=build_flags(complete, config.test_paths),
+        root=str(config.root), flags=build_flags(complete, config.test_paths, wrapper_functions(inferred)),
         skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
-        files=len(files), lines=sum(f.lines for f in complete), analysed=len(pending), notes=tuple(notes),
+        files=len(files), lines=sum(f.lines for f in complete), analysed=cache.added, notes=tuple(notes),
     )
+
+
+def _analyse(sources: list[_Source], rules: RuleSet, cache: FactCache, config: Config,
+             options: ScanOptions) -> dict[str, FileFacts]:
+    """Facts for ``sources`` under ``rules``: from the cache where it has them, else extracted in parallel."""
+    prefix = f"{rules.digest}:{config.max_file_size}:"
+    facts: dict[str, FileFacts] = {}
+    pending = []
+    for source in sources:
+        cached = cache.get(prefix + source.key)
+        if cached is None:
+            pending.append(source)
+        else:
+            facts[source.path] = cached
+    jobs = [(s.path, s.module, s.data) for s in pending]
+    for source, result in zip(pending, extract_all(jobs, rules, config.max_file_size, options.workers)):
+        facts[source.path] = result
+        cache.put(prefix + source.key, result)
+    return facts
+
+
+def _called_name(rule: CheckRule) -> str:
+    return (rule.functions or rule.methods)[0].rsplit(".", 1)[-1]
+
+
+def _digest(rules: tuple[CheckRule, ...]) -> str:
+    text = repr([(r.id, r.sdk, r.key, r.key_template, r.functions, r.methods, r.fixed_key, r.via) for r in rules])
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
 def _read_regular(path: Path) -> bytes:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flagaudit.facts import FileFacts
 
-FACTS_VERSION = 2
+FACTS_VERSION = 5
 """Bump when extraction changes what it produces for the same input."""
 
 _GITIGNORE = "# Created by flagaudit automatically.\n*\n"
@@ -31,11 +31,11 @@ def content_key(path: str, module: str, data: bytes) -> str:
 
 
 class FactCache:
-    """Facts by content key for one rule set; ``folder=None`` disables it."""
+    """Facts by (rule-set digest, content key); ``folder=None`` disables it."""
 
-    def __init__(self, folder: Path | None, rules_digest: str) -> None:
+    def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self.file = folder / f"facts-v{FACTS_VERSION}-{rules_digest[:20]}.pickle" if folder else None
+        self.file = folder / f"facts-v{FACTS_VERSION}.pickle" if folder else None
         self.entries: dict[str, FileFacts] = {}
         self.used: set[str] = set()
         self.added = 0
@@ -50,6 +50,7 @@ class FactCache:
                 self.warning = f"ignored an unreadable cache file {self.file} ({type(exc).__name__})"
 
     def get(self, key: str) -> FileFacts | None:
+        """``key`` is the rule-set digest and :func:`content_key` joined by ``:``."""
         facts = self.entries.get(key)
         if facts is not None:
             self.used.add(key)

@@ -20,6 +20,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 DEFAULT_TEST_PATHS = ("tests/", "test/", "testing/", "test_*.py", "*_test.py", "*_tests.py", "tests.py", "conftest.py")
 DEFAULT_MAX_FILE_SIZE = 5_000_000
+DEFAULT_SETTINGS_PATHS = ("*settings*.py", "*/settings/*.py", "*/envs/*.py")
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,14 @@ class Config:
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     cache_dir: Path | None = None
+    entry_points: tuple[str, ...] = ()
+    """Qualified-name patterns (``pkg.api.*``, ``pkg.cli:main``) that are entry points besides the conventions."""
+    scripts: tuple[str, ...] = ()
+    """``module:function`` targets of the project's console scripts and entry points."""
+    settings_paths: tuple[str, ...] = DEFAULT_SETTINGS_PATHS
 
 
-_LISTS = {"paths", "exclude", "rules", "settings-dicts", "test-paths"}
+_LISTS = {"paths", "exclude", "rules", "settings-dicts", "test-paths", "entry-points", "settings-paths"}
 _KNOWN = _LISTS | {"max-file-size", "cache-dir"}
 
 
@@ -80,7 +86,23 @@ def load_config(paths: tuple[str, ...], config_file: str | None = None) -> Confi
         settings_dicts=tuple(table.get("settings-dicts", ())),
         test_paths=tuple(table.get("test-paths", DEFAULT_TEST_PATHS)),
         max_file_size=max_size, cache_dir=(root / cache_dir) if cache_dir else None,
+        entry_points=tuple(p.replace(":", ".") for p in table.get("entry-points", ())),
+        scripts=_scripts(root), settings_paths=tuple(table.get("settings-paths", DEFAULT_SETTINGS_PATHS)),
     )
+
+
+def _scripts(root: Path) -> tuple[str, ...]:
+    """Targets of ``[project.scripts]``, ``[project.gui-scripts]`` and ``[project.entry-points.*]``."""
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return ()
+    try:
+        project = tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ()
+    tables = [project.get("scripts", {}), project.get("gui-scripts", {}), *project.get("entry-points", {}).values()]
+    targets = {v.split("[")[0].strip() for t in tables if isinstance(t, dict) for v in t.values() if isinstance(v, str)}
+    return tuple(sorted(targets))
 
 
 def _find(start: Path) -> tuple[Path | None, dict[str, Any] | None]:

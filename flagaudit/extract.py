@@ -12,15 +12,17 @@ import io
 import re
 import tokenize
 import warnings
+from dataclasses import replace
 from fnmatch import fnmatch
 
 import libcst as cst
 
 from flagaudit.annotations import annotations_for
-from flagaudit.facts import Definition, FileFacts, KeyPart, KeyRef, ModuleSymbols, Site
+from flagaudit.calls import CallFacts, call_facts
+from flagaudit.facts import Definition, FileFacts, KeyPart, KeyRef, ModuleSymbols, Site, Span
 from flagaudit.rules import RuleSet
 from flagaudit.sites import SpanContext, analyse_span
-from flagaudit.symbols import module_scope, module_values, statement_spans
+from flagaudit.symbols import module_scope, module_values, setting_values, statement_spans
 
 
 def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int) -> FileFacts:
@@ -51,8 +53,12 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
     symbols = ModuleSymbols(module, tuple((name, parts) for name, parts, _ in values))
     lines = text.splitlines(keepends=True)
     definitions = _class_constants(path, scope.module, values, rules, lines)
+    graph = call_facts(tree, scope)
+    dicts = frozenset(name for rule in rules.settings for name in rule.dicts)
+    done = dict(lines=len(lines), functions=tuple(graph.functions), exports=graph.exports,
+                settings=tuple(setting_values(tree, dicts)))
     if rules.trigger is None or not rules.trigger.search(data):
-        return FileFacts(path, symbols, (), tuple(definitions), lines=len(lines))
+        return FileFacts(path, symbols, (), tuple(definitions), **done)
     context = SpanContext(path, lines, scope, rules, scope.imported_modules())
     sites: list[Site] = []
     trigger = _span_trigger(rules, scope.imports)
@@ -66,7 +72,22 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
                              skipped=f"libcst cannot parse lines {start}-{end}: {_reason(exc)}")
         sites.extend(span_sites)
         definitions.extend(span_definitions)
-    return FileFacts(path, symbols, tuple(sites), tuple(definitions), lines=len(lines))
+    return FileFacts(path, symbols, tuple(_with_exclusive_targets(s, graph) for s in sites), tuple(definitions), **done)
+
+
+def _with_exclusive_targets(site: Site, graph: CallFacts) -> Site:
+    """Record what the enclosing function uses only inside each branch: what dies with the branch."""
+    uses = graph.uses.get(site.function, {})
+    if not uses or not (site.on or site.off):
+        return site
+    return replace(site, only_on=_only_in(uses, site.on), only_off=_only_in(uses, site.off))
+
+
+def _only_in(uses: dict[str, list[int]], spans: tuple[Span, ...]) -> tuple[str, ...]:
+    if not spans:
+        return ()
+    inside = [t for t, lines in uses.items() if all(any(a <= n <= b for a, b in spans) for n in lines)]
+    return tuple(sorted(inside))
 
 
 def _span_trigger(rules: RuleSet, imports: dict[str, str]) -> re.Pattern[str]:

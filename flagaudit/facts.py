@@ -20,7 +20,8 @@ class KeyPart:
     kind is ``lit`` (a string literal), ``sym`` (a qualified name to look up
     across modules: a constant, class attribute, enum member), ``obj`` (a flag
     object whose definition holds the key), ``param`` (a parameter of the
-    enclosing function, for wrappers) or ``unk`` (anything else).
+    enclosing function, for wrappers), ``call`` (in the symbol table only: the
+    name was assigned the result of calling this qualified name) or ``unk``.
     """
 
     kind: str
@@ -35,6 +36,20 @@ class KeyRef:
     expression: str
     template: str = "{}"
     """How parts combine into the key, e.g. ``{}['{}']`` for settings dicts."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiverProof:
+    """A generic method called on a project object: the model must trace the object to the SDK.
+
+    ``symbol`` is the receiver's qualified name; the site stands if the
+    symbol was made by one of ``modules`` (``client = UnleashClient(...)``),
+    or, when its origin is unknown, if the module imports the SDK.
+    """
+
+    symbol: str
+    modules: tuple[str, ...]
+    imported: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +69,12 @@ class Site:
     fingerprint: tuple[str, ...] = ()
     precision: str = "syntax"
     annotations: tuple[tuple[str, str], ...] = ()
+    only_on: tuple[str, ...] = ()
+    """Targets the enclosing function uses only inside the on-region: what dies with that branch."""
+    only_off: tuple[str, ...] = ()
+    via: tuple[str, ...] = ()
+    """Wrappers and predicates between this call and the SDK check, nearest first."""
+    proof: ReceiverProof | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +104,23 @@ class ModuleSymbols:
 
 
 @dataclass(frozen=True, slots=True)
+class Function:
+    """A node of the call graph: a module, class, function or method, and what it uses."""
+
+    name: str
+    kind: str
+    """``module``, ``class``, ``function`` or ``method``."""
+    line: int
+    end: int
+    decorators: tuple[str, ...] = ()
+    bases: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    params: tuple[str, ...] = ()
+    """Positional parameter names, ``self`` included: wrappers are called by position."""
+    """Qualified names it calls or references; ``.name`` for an attribute of an unknown object."""
+
+
+@dataclass(frozen=True, slots=True)
 class FileFacts:
     """Everything one file contributes; ``skipped`` says why it contributes nothing."""
 
@@ -93,6 +131,11 @@ class FileFacts:
     skipped: str | None = None
     lines: int = 0
     """Lines of Python analysed (0 for other files and skipped ones)."""
+    functions: tuple[Function, ...] = ()
+    exports: tuple[str, ...] = ()
+    """Names in the module's ``__all__``."""
+    settings: tuple[tuple[str, str, int], ...] = ()
+    """Boolean values assigned at top level: (``X`` or ``FEATURES['X']``, ``True``/``False``/``None``, line)."""
 
 
 @dataclass(frozen=True, slots=True)

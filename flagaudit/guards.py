@@ -65,7 +65,7 @@ def find_guard(stack: Sequence[cst.CSTNode], polarity: bool = True) -> Guard:
                 return Guard("assign", assigned=targets[0].target.value)
             return Guard()
         elif isinstance(parent, cst.Return):
-            return Guard("return")
+            return _boolean_guard(bool_guard) if bool_guard else Guard("return")
         else:
             return _boolean_guard(bool_guard)
         child = parent

@@ -46,9 +46,26 @@ class Resolver:
             return ref.template.format("".join(pieces) + "*"), True
         return None, False
 
+    def origin(self, symbol: str) -> str | None:
+        """What made the object ``symbol`` names (``client = UnleashClient()`` -> ``UnleashClient.UnleashClient``),
+        followed through the project's own assignments; ``None`` if unknown."""
+        current, seen = symbol, set()
+        while current not in seen:
+            seen.add(current)
+            made_by = None
+            for name in self.aliases(current):
+                parts = self.values.get(name)
+                if parts and len(parts) == 1 and parts[0].kind == "call":
+                    made_by = parts[0].value
+                    break
+            if made_by is None:
+                return None if current == symbol else current
+            current = made_by
+        return None
+
     def object(self, symbol: str) -> Definition | None:
         """The flag object definition a name refers to, through re-exports."""
-        for name in self._aliases(symbol):
+        for name in self.aliases(symbol):
             if name in self.objects:
                 return self.objects[name]
         return None
@@ -58,7 +75,7 @@ class Resolver:
             return part.value
         if depth > _MAX_DEPTH or part.kind not in ("sym", "obj"):
             return None
-        for name in self._aliases(part.value):
+        for name in self.aliases(part.value):
             if part.kind == "obj" or name in self.objects:
                 definition = self.objects.get(name)
                 if definition is not None:
@@ -70,7 +87,7 @@ class Resolver:
                 return None if any(t is None for t in texts) else "".join(t for t in texts if t is not None)
         return None
 
-    def _aliases(self, symbol: str) -> list[str]:
+    def aliases(self, symbol: str) -> list[str]:
         """``symbol`` and what it stands for through imports and ``X = Y``, nearest first."""
         seen = [symbol]
         current = symbol
@@ -95,8 +112,13 @@ class Resolver:
         return None
 
 
-def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...]) -> tuple[Flag, ...]:
-    """Resolve every site and definition and group them by (key, sdk)."""
+def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
+                wrappers: frozenset[str] = frozenset()) -> tuple[Flag, ...]:
+    """Resolve every site and definition and group them by (key, sdk).
+
+    A wrapper's own check (its key is its parameter) is not a flag site: its
+    callers are, with their keys.
+    """
     facts = list(facts)
     resolver = Resolver(facts)
     sites: dict[tuple[str | None, str, bool], list[Site]] = defaultdict(list)
@@ -105,6 +127,8 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...]) -> t
     for file_facts in facts:
         is_test = is_test_path(file_facts.path, test_patterns)
         for site in file_facts.sites:
+            if site.function in wrappers and site.key_ref.parts and site.key_ref.parts[0].kind == "param":
+                continue
             resolved = _resolve_site(site, resolver)
             if resolved is None:
                 continue
@@ -126,7 +150,13 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...]) -> t
 
 
 def _resolve_site(site: Site, resolver: Resolver) -> tuple[Site, str | None, bool] | None:
-    """Resolve a site's key; an ``obj`` receiver that is no flag object is no site (``None``)."""
+    """Resolve a site's key; an ``obj`` receiver that is no flag object is no site (``None``),
+    nor is a generic method on an object that cannot be traced to the SDK."""
+    if site.proof is not None:
+        origin = resolver.origin(site.proof.symbol)
+        made_by_sdk = origin is not None and any(origin == m or origin.startswith(m + ".") for m in site.proof.modules)
+        if not (made_by_sdk or (origin is None and site.proof.imported)):
+            return None
     parts = site.key_ref.parts
     if len(parts) == 1 and parts[0].kind == "obj":
         definition = resolver.object(parts[0].value)

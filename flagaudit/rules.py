@@ -55,6 +55,10 @@ class CheckRule:
     on: str = "truthy"
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
+    fixed_key: str | None = None
+    """For an inferred predicate (``def use_v2(): return flag("v2")``): every call checks this key."""
+    via: tuple[str, ...] = ()
+    """For inferred wrappers and predicates: the functions between the call and the SDK."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +151,7 @@ class RuleSet:
     class_constants: dict[str, DefineRule] = field(default_factory=dict)
     settings: tuple[SettingRule, ...] = ()
     texts: tuple[TextRule, ...] = ()
+    settings_dicts: tuple[str, ...] = ()
     trigger: re.Pattern[bytes] | None = None
     """Matches any word a flag site or definition must contain: the byte-level prefilter."""
 
@@ -381,6 +386,15 @@ class _Reader:
         return tuple(examples)
 
 
+def with_inferred(rules: RuleSet, inferred: tuple[CheckRule, ...], digest: str) -> RuleSet:
+    """``rules`` plus checks inferred from the code (wrappers, predicates), as one more rule file."""
+    if not inferred:
+        return rules
+    extra = RuleFile(path="<inferred>", name="inferred", title="Wrappers and predicates found in the code",
+                     checks=inferred)
+    return index_rules((*rules.files, extra), f"{rules.digest}:{digest}", rules.settings_dicts)
+
+
 def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[str, ...] = ()) -> RuleSet:
     """Index rules by callee for the extractor and build the prefilter."""
     functions: dict[str, CheckRule] = {}
@@ -448,5 +462,5 @@ def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[
         classes=classes, object_methods=frozenset(object_methods),
         define_functions=define_functions, define_methods={k: tuple(v) for k, v in define_methods.items()},
         models=models, class_constants=class_constants, settings=tuple(settings),
-        texts=tuple(t for f in files for t in f.texts), trigger=trigger,
+        texts=tuple(t for f in files for t in f.texts), settings_dicts=settings_dicts, trigger=trigger,
     )

@@ -17,7 +17,7 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from flagaudit.annotations import annotations_for
-from flagaudit.facts import Definition, KeyPart, KeyRef, Site, Span
+from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, Span
 from flagaudit.guards import find_guard
 from flagaudit.rules import CheckRule, DefineRule, KeyArg, ObjectRule, RuleSet
 from flagaudit.symbols import Scope, key_parts
@@ -159,7 +159,7 @@ class _Visitor(cst.CSTVisitor):
         callee = self._qualify(node.func)
         rule = self.rules.functions.get(callee or "") or self.rules.decorators.get(callee or "")
         if rule:
-            self._site(node, rule.id, rule.sdk, self._key(node, rule.key, rule.key_template), rule.on)
+            self._check(node, rule)
             return
         obj = self.rules.classes.get(callee or "")
         if obj:
@@ -176,9 +176,16 @@ class _Visitor(cst.CSTVisitor):
 
     def _method_call(self, node: cst.Call, func: cst.Attribute) -> None:
         method = func.attr.value
+        symbol = self._project_symbol(func.value)
         for rule in self.rules.methods.get(method, ()):
-            if self._evidence(rule.evidence, func.value) and _argument(node, rule.key[0]) is not None:
-                self._site(node, rule.id, rule.sdk, self._key(node, rule.key, rule.key_template), rule.on)
+            if rule.fixed_key is None and _argument(node, rule.key[0]) is None:
+                continue
+            if symbol is not None and rule.evidence:
+                proof = ReceiverProof(symbol, rule.evidence, any(m in self.context.imported for m in rule.evidence))
+                self._check(node, rule, proof)  # one candidate per SDK; the model keeps the one traced
+                continue
+            if self._evidence(rule.evidence, func.value):
+                self._check(node, rule)
                 return
         if method in self.rules.object_methods and self._object_check(node, func):
             return
@@ -188,6 +195,17 @@ class _Visitor(cst.CSTVisitor):
             if self._evidence(define.evidence, func.value) and _argument(node, define.key[0]) is not None:
                 self._definition(node, define, self._key(node, define.key))
                 return
+
+    def _project_symbol(self, receiver: cst.BaseExpression) -> str | None:
+        """The qualified name of a module-level or imported object (not an SDK module itself)."""
+        dotted = get_full_name_for_node(receiver) if isinstance(receiver, (cst.Name, cst.Attribute)) else None
+        qualified = self._qualify(receiver) if dotted else None
+        if qualified is None:
+            return None
+        modules = {m for rule_file in self.rules.files for m in rule_file.modules}
+        if any(qualified == m or qualified.startswith(m + ".") for m in modules):
+            return None
+        return qualified
 
     def _object_check(self, node: cst.Call, func: cst.Attribute) -> bool:
         """``ENABLE_X.is_enabled()``: the receiver is a flag object, here or in another module."""
@@ -304,7 +322,15 @@ class _Visitor(cst.CSTVisitor):
         return f"{values[0]}.{values[1]}" if len(values) == 2 else None
 
     # -- building facts -------------------------------------------------------------
-    def _site(self, node: cst.CSTNode, rule: str, sdk: str, ref: KeyRef, on: str) -> None:
+    def _check(self, node: cst.Call, rule: CheckRule, proof: ReceiverProof | None = None) -> None:
+        if rule.fixed_key is not None:
+            ref = KeyRef((KeyPart("lit", rule.fixed_key),), self._code(node.func) + "()")
+        else:
+            ref = self._key(node, rule.key, rule.key_template)
+        self._site(node, rule.id, rule.sdk, ref, rule.on, rule.via, proof)
+
+    def _site(self, node: cst.CSTNode, rule: str, sdk: str, ref: KeyRef, on: str, via: tuple[str, ...] = (),
+              proof: ReceiverProof | None = None) -> None:
         guard = find_guard(self.stack, polarity=(on != "falsy"))
         start = self._position(node).start
         on_nodes, off_nodes = guard.on, guard.off
@@ -312,7 +338,7 @@ class _Visitor(cst.CSTVisitor):
             path=self.context.path, line=start.line + self.offset, column=start.column,
             function=self._function_name(), rule=rule, sdk=sdk, key_ref=ref, guard=guard.kind,
             on=self._spans(on_nodes), off=self._spans(off_nodes), fingerprint=self._fingerprint(on_nodes),
-            annotations=annotations_for(self.context.lines, start.line + self.offset),
+            annotations=annotations_for(self.context.lines, start.line + self.offset), via=via, proof=proof,
         )
         if guard.assigned:
             self.functions[-1].flags[guard.assigned] = len(self.sites)

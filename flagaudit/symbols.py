@@ -163,6 +163,12 @@ def _assigned_values(
             targets, value = [node.target], node.value
         else:
             continue
+        origin = _call_origin(value, scope)
+        if origin is not None:
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    yield prefix + target.id, (KeyPart("call", origin),), node.lineno
+            continue
         if not _may_be_key(value):
             continue
         parts = key_parts(value, resolve)
@@ -171,6 +177,15 @@ def _assigned_values(
         for target in targets:
             if isinstance(target, ast.Name):
                 yield prefix + target.id, parts, node.lineno
+
+
+def _call_origin(node: ast.expr, scope: Scope) -> str | None:
+    """``get_factory("k").client()`` -> ``splitio.get_factory``: what made the object, by qualified name."""
+    if not isinstance(node, ast.Call):
+        return None
+    while isinstance(node, (ast.Call, ast.Attribute)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return scope.qualify(node.id) if isinstance(node, ast.Name) else None
 
 
 def _may_be_key(node: ast.expr) -> bool:
@@ -211,3 +226,43 @@ def _merge_shared_lines(spans: list[tuple[int, int, str | None]]) -> list[tuple[
         else:
             merged.append((start, end, owner))
     return merged
+
+
+def setting_values(tree: ast.Module, dicts: frozenset[str]) -> Iterator[tuple[str, str, int]]:
+    """Boolean settings a module assigns at top level: ``X = True``, ``FEATURES["X"] = False``, ``FEATURES = {...}``.
+
+    Whether the module is a settings module is decided later, from its path.
+    """
+    for node in _top_level(tree.body):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            if isinstance(target, ast.Name):
+                if _is_flag_value(value):
+                    yield target.id, repr(value.value), node.lineno  # type: ignore[attr-defined]
+                elif target.id in dicts and isinstance(value, ast.Dict):
+                    yield from _dict_entries(target.id, value)
+            elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in dicts:
+                key = target.slice
+                if isinstance(key, ast.Constant) and isinstance(key.value, str) and _is_flag_value(value):
+                    yield f"{target.value.id}['{key.value}']", repr(value.value), node.lineno  # type: ignore[attr-defined]
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            call = node.value
+            func = call.func
+            if isinstance(func, ast.Attribute) and func.attr == "update" and isinstance(func.value, ast.Name) \
+                    and func.value.id in dicts:
+                for arg in call.args:
+                    if isinstance(arg, ast.Dict):
+                        yield from _dict_entries(func.value.id, arg)
+                for keyword in call.keywords:
+                    if keyword.arg and _is_flag_value(keyword.value):
+                        yield f"{func.value.id}['{keyword.arg}']", repr(keyword.value.value), keyword.value.lineno  # type: ignore[attr-defined]
+
+
+def _dict_entries(name: str, value: ast.Dict) -> Iterator[tuple[str, str, int]]:
+    for key, item in zip(value.keys, value.values):
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and _is_flag_value(item):
+            yield f"{name}['{key.value}']", repr(item.value), key.lineno  # type: ignore[attr-defined]
+
+
+def _is_flag_value(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, bool))

@@ -43,7 +43,7 @@ def site_document(site: Site, key: str | None) -> dict[str, Any]:
         "rule": site.rule, "sdk": site.sdk, "key": key, "expression": site.key_ref.expression,
         "guard": site.guard, "on": [list(s) for s in site.on], "off": [list(s) for s in site.off],
         "fingerprint": list(site.fingerprint), "precision": site.precision,
-        "annotations": dict(site.annotations),
+        "annotations": dict(site.annotations), "via": list(site.via),
     }
 
 

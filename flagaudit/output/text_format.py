@@ -45,4 +45,6 @@ def _site_line(site: Site) -> str:
         guarded = " on " + ",".join(f"{a}-{b}" for a, b in site.on)
     if site.off:
         guarded += " off " + ",".join(f"{a}-{b}" for a, b in site.off)
-    return f"{site.path}:{site.line}:{site.column + 1}: {site.guard}{guarded} in {site.function} ({site.rule}) {site.key_ref.expression}"
+    via = f" via {' -> '.join(site.via)}" if site.via else ""
+    return (f"{site.path}:{site.line}:{site.column + 1}: {site.guard}{guarded} in {site.function} "
+            f"({site.rule}){via} {site.key_ref.expression}")

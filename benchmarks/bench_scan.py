@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+"""Time ``flagaudit scan`` with a cold and a warm cache, optionally against vulture.
+
+Why: scan speed is a product promise, and it has to be measured the way users
+run the tool -- as a subprocess with its worker processes, from a cold cache
+and again from a warm one -- on a tree the size of a real application.
+vulture, a well-known AST-based dead-code finder, is timed on the same tree
+as a yardstick.  Peak memory is the peak summed RSS of the whole process tree,
+sampled from /proc (so this script is Linux-only), with no third-party deps.
+
+Usage: python benchmarks/bench_scan.py [PATH] [--lines N] [--seed S] [--runs 3]
+                                       [--vulture] [--cmd "python -m flagaudit"] [--json]
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+CACHE_DIR = ".flagaudit_cache"
+VULTURE_VENV = HERE / ".venv-vulture"
+GENERATOR = HERE / "generate_tree.py"
+STAMP = ".generator-sha256"  # which generate_tree.py wrote a cached tree
+SAMPLE_SECONDS = 0.02
+FLAGAUDIT_OK = (0, 1)  # 1 means "findings", which a tree full of flags is expected to have
+VULTURE_OK = (0, 1, 3)  # 3 = dead code found; old vultures used 1 for that (newer: invalid input)
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed subprocess: wall seconds, peak RSS of its process tree, exit code."""
+
+    seconds: float
+    peak_rss: int
+    returncode: int
+
+
+# --------------------------------------------------------------------------- memory sampling
+
+
+def _children() -> dict[int, list[int]]:
+    """Map parent pid -> child pids for every live process, from /proc/<pid>/stat."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:  # the process exited between listing and reading
+            continue
+        # The command name may contain spaces and parentheses; fields resume after the last ')'.
+        ppid = int(stat[stat.rfind(b")") + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def _tree(root: int) -> list[int]:
+    children = _children()
+    pids = [root]
+    for pid in pids:  # grows while iterating: a breadth-first walk
+        pids.extend(children.get(pid, ()))
+    return pids
+
+
+def _rss(pid: int) -> int:
+    """Resident set size in bytes; 0 for zombies and processes that already exited."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+class PeakSampler(threading.Thread):
+    """Samples the summed RSS of a process and all its descendants every 20 ms, keeping the peak."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(self.pid)))
+            self._done.wait(SAMPLE_SECONDS)
+
+    def stop(self) -> int:
+        self._done.set()
+        self.join()
+        return self.peak
+
+
+def timed_run(argv: list[str], ok: tuple[int, ...]) -> Run:
+    """Run ``argv`` with output discarded; stop the benchmark with its stderr if it fails."""
+    with tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=stderr)
+        sampler = PeakSampler(proc.pid)
+        sampler.start()
+        returncode = proc.wait()
+        seconds = time.perf_counter() - started
+        peak = sampler.stop()
+        if returncode not in ok:
+            stderr.seek(0)
+            tail = stderr.read()[-2000:].decode("utf-8", "replace")
+            sys.exit(f"bench_scan: {shlex.join(argv)} exited with {returncode}\n{tail}")
+    return Run(seconds, peak, returncode)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def ensure_tree(lines: int, seed: int) -> Path:
+    """Reuse benchmarks/.tree-<lines>-<seed>, else generate it (into a temp folder, then rename)."""
+    tree = HERE / f".tree-{lines}-{seed}"
+    digest = hashlib.sha256(GENERATOR.read_bytes()).hexdigest()
+    if tree.is_dir():
+        stamp = tree / STAMP
+        if not stamp.exists() or stamp.read_text().strip() != digest:
+            log(f"warning: {tree} was made by another version of {GENERATOR.name}; delete it to regenerate")
+        return tree
+    tmp = Path(tempfile.mkdtemp(prefix=f"{tree.name}.tmp-", dir=HERE))
+    log(f"generating {lines} lines (seed {seed}) into {tree} ...")
+    try:
+        subprocess.run([sys.executable, str(GENERATOR), str(tmp), "--lines", str(lines), "--seed", str(seed)],
+                       check=True, stdout=sys.stderr)
+        make_repository(tmp)
+        (tmp / STAMP).write_text(digest + "\n")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    tmp.rename(tree)
+    return tree
+
+
+def make_repository(tree: Path) -> None:
+    """Make the tree its own git work tree, like a real checkout.
+
+    Why: the tree lives in an ignored folder of this repo; a scanner that lists
+    files through git would otherwise see nothing, and one that looks for the
+    project root would put its cache in this repo instead of the tree.
+    """
+    if shutil.which("git") is None:
+        log("warning: git not found; the tree is not a repository of its own")
+        return
+    subprocess.run(["git", "init", "--quiet", str(tree)], check=True)
+
+
+def count_python(path: Path) -> tuple[int, int]:
+    """(files, lines) of *.py under ``path``, ignoring the analyzer's cache."""
+    files = lines = 0
+    for folder, dirs, names in os.walk(path):
+        dirs[:] = [d for d in dirs if d != CACHE_DIR]
+        for name in names:
+            if name.endswith(".py"):
+                data = Path(folder, name).read_bytes()
+                files += 1
+                lines += data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+    return files, lines
+
+
+def analyzer_command(cmd: str | None) -> list[str]:
+    """--cmd if given, else the ``flagaudit`` console script, else ``python -m flagaudit``."""
+    if cmd:
+        return shlex.split(cmd)
+    script = shutil.which("flagaudit")
+    return [script] if script else [sys.executable, "-m", "flagaudit"]
+
+
+def vulture_command() -> list[str]:
+    """vulture from a private virtualenv, created on first use, so it never touches the dev env."""
+    exe = VULTURE_VENV / "bin" / "vulture"
+    if not exe.exists():
+        log(f"creating {VULTURE_VENV} and installing vulture ...")
+        subprocess.run([sys.executable, "-m", "venv", str(VULTURE_VENV)], check=True)
+        subprocess.run([str(VULTURE_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", "vulture"],
+                       check=True, stdout=sys.stderr)
+    return [str(exe)]
+
+
+# --------------------------------------------------------------------------- benchmarks
+
+
+def bench_flagaudit(command: list[str], path: Path, runs: int) -> tuple[list[Run], list[Run]]:
+    """Alternate cold (cache deleted) and warm (cache just written) runs."""
+    argv = [*command, "scan", str(path), "--format", "json"]
+    cold, warm = [], []
+    for i in range(runs):
+        shutil.rmtree(path / CACHE_DIR, ignore_errors=True)
+        cold.append(timed_run(argv, FLAGAUDIT_OK))
+        if i == 0 and not (path / CACHE_DIR).exists():
+            log(f"warning: no {path / CACHE_DIR} after a cold run; warm runs may not be warm")
+        warm.append(timed_run(argv, FLAGAUDIT_OK))
+        log(f"run {i + 1}/{runs}: cold {cold[-1].seconds:.2f}s, warm {warm[-1].seconds:.2f}s")
+    return cold, warm
+
+
+def bench_vulture(path: Path, runs: int) -> list[Run]:
+    argv = [*vulture_command(), str(path)]
+    results = []
+    for i in range(runs):
+        results.append(timed_run(argv, VULTURE_OK))
+        log(f"vulture run {i + 1}/{runs}: {results[-1].seconds:.2f}s (exit {results[-1].returncode})")
+    if any(run.returncode == 1 for run in results):
+        log("warning: vulture exited 1, which recent versions use for invalid input (e.g. a syntax error)")
+    return results
+
+
+def median_seconds(runs: list[Run]) -> float:
+    return statistics.median(run.seconds for run in runs)
+
+
+def report(path: Path, command: list[str], cold: list[Run], warm: list[Run],
+           vulture: list[Run] | None) -> dict[str, object]:
+    files, lines = count_python(path)
+    cold_s, warm_s = median_seconds(cold), median_seconds(warm)
+    result: dict[str, object] = {
+        "path": str(path), "command": shlex.join(command), "runs": len(cold), "files": files, "lines": lines,
+        "cold_seconds": round(cold_s, 3), "cold_lines_per_second": round(lines / cold_s),
+        "warm_seconds": round(warm_s, 3), "peak_mb": round(max(r.peak_rss for r in cold + warm) / MIB, 1),
+        "cold_runs": [round(r.seconds, 3) for r in cold], "warm_runs": [round(r.seconds, 3) for r in warm],
+    }
+    if vulture:
+        vulture_s = median_seconds(vulture)
+        result.update(vulture_seconds=round(vulture_s, 3), vulture_peak_mb=round(max(r.peak_rss for r in vulture) / MIB, 1),
+                      vulture_runs=[round(r.seconds, 3) for r in vulture], cold_vs_vulture=round(cold_s / vulture_s, 2))
+    return result
+
+
+def table(result: dict[str, object]) -> str:
+    rows = [("lines", f"{result['lines']:,}"), ("files", f"{result['files']:,}"),
+            ("cold seconds (median)", f"{result['cold_seconds']:.3f}"),
+            ("cold lines/s", f"{result['cold_lines_per_second']:,}"),
+            ("warm seconds (median)", f"{result['warm_seconds']:.3f}"),
+            ("peak MB (RSS, process tree, MiB)", f"{result['peak_mb']:.1f}")]
+    if "vulture_seconds" in result:
+        rows += [("vulture seconds (median)", f"{result['vulture_seconds']:.3f}"),
+                 ("vulture peak MB", f"{result['vulture_peak_mb']:.1f}"),
+                 ("flagaudit cold / vulture", f"{result['cold_vs_vulture']:.2f}")]
+    width = max(len(name) for name, _ in rows)
+    header = f"{result['command']} scan {result['path']}  ({result['runs']} runs)"
+    return "\n".join([header, *(f"{name:<{width}}  {value:>12}" for name, value in rows)])
+
+
+def log(message: str) -> None:
+    """Progress goes to stderr so --json output on stdout stays machine-readable."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("path", nargs="?", type=Path, help="tree to scan (default: a generated one)")
+    parser.add_argument("--lines", type=int, default=415_000, help="size of the generated tree")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated tree")
+    parser.add_argument("--runs", type=int, default=3, help="cold+warm pairs; the median is reported")
+    parser.add_argument("--vulture", action="store_true", help="also time vulture on the same tree")
+    parser.add_argument("--cmd", help="analyzer command instead of flagaudit, e.g. 'python -m flagaudit'")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    path = args.path.resolve() if args.path else ensure_tree(args.lines, args.seed)
+    if not path.is_dir():
+        parser.error(f"{path} is not a directory")
+    command = analyzer_command(args.cmd)
+    cold, warm = bench_flagaudit(command, path, args.runs)
+    vulture = bench_vulture(path, args.runs) if args.vulture else None
+    result = report(path, command, cold, warm, vulture)
+    print(json.dumps(result, indent=2) if args.json else table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

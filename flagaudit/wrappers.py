@@ -1,0 +1,88 @@
+"""Infer the project's own flag helpers from the sites found so far.
+
+A **wrapper** passes its parameter straight to a check
+(``def feature_on(name, ctx): return ld.variation(name, ctx, False)``): its
+calls are sites with the caller's key. A **predicate** returns a check of a
+fixed key (``def use_v2(): return flag_is_active(r, "v2")``): its calls are
+sites of that key, guarding what the caller does with the answer. Both become
+check rules, so the ordinary site analysis finds their calls; repeating until
+nothing new appears follows chains of any depth.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from flagaudit.facts import FileFacts, Function, Site
+from flagaudit.model import Resolver
+from flagaudit.rules import CheckRule, KeyArg
+
+_PREDICATE_GUARDS = frozenset({"return"})
+
+
+def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...], is_test) -> tuple[CheckRule, ...]:
+    """Check rules for every wrapper and predicate in non-test code, sorted by id."""
+    facts = [f for f in facts if not is_test(f.path, test_paths)]
+    functions = {fn.name: fn for f in facts for fn in f.functions if fn.kind in ("function", "method")}
+    method_names = Counter(name.rsplit(".", 1)[-1] for name, fn in functions.items())
+    resolver = Resolver(facts)
+    found: dict[str, CheckRule] = {}
+    for file_facts in facts:
+        for site in file_facts.sites:
+            function = functions.get(site.function)
+            if function is None or site.precision != "syntax":
+                continue
+            rule = _wrapper(site, function, method_names) or _predicate(site, function, resolver, method_names)
+            if rule is not None and rule.id not in found:
+                found[rule.id] = rule
+    return tuple(found[k] for k in sorted(found))
+
+
+def wrapper_functions(rules: Iterable[CheckRule]) -> frozenset[str]:
+    """Qualified names of the inferred wrappers (their own inner sites are not flag sites)."""
+    return frozenset(r.via[0] for r in rules if r.fixed_key is None and r.via)
+
+
+def _wrapper(site: Site, function: Function, method_names: Counter[str]) -> CheckRule | None:
+    parts = site.key_ref.parts
+    if len(parts) != 1 or parts[0].kind != "param" or parts[0].value not in function.params:
+        return None
+    param = parts[0].value
+    position = function.params.index(param)
+    is_method = function.kind == "method"
+    if is_method:
+        position -= 1
+    callee = _callee(function, is_method, method_names)
+    if callee is None or position < 0:
+        return None
+    return CheckRule(
+        id=f"wrapper/{function.name}", sdk=site.sdk, key=(KeyArg(position, param),), key_template=site.key_ref.template,
+        on="truthy", via=(function.name, *site.via), **callee,
+    )
+
+
+def _predicate(site: Site, function: Function, resolver: Resolver, method_names: Counter[str]) -> CheckRule | None:
+    if site.guard not in _PREDICATE_GUARDS:
+        return None
+    key, pattern = resolver.key(site.key_ref)
+    if key is None or pattern:
+        return None
+    is_method = function.kind == "method"
+    callee = _callee(function, is_method, method_names)
+    if callee is None:
+        return None
+    return CheckRule(
+        id=f"predicate/{function.name}", sdk=site.sdk, key=(), on="truthy", fixed_key=key,
+        via=(function.name, *site.via), **callee,
+    )
+
+
+def _callee(function: Function, is_method: bool, method_names: Counter[str]) -> dict[str, tuple[str, ...]] | None:
+    """How calls of ``function`` are recognised: by qualified name, or a method by a name no other function has."""
+    if not is_method:
+        return {"functions": (function.name,)}
+    name = function.name.rsplit(".", 1)[-1]
+    if method_names[name] != 1 or name.startswith("__"):
+        return None
+    return {"methods": (name,)}
