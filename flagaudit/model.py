@@ -129,7 +129,7 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
         for site in file_facts.sites:
             if site.function in wrappers and site.key_ref.parts and site.key_ref.parts[0].kind == "param":
                 continue
-            resolved = _resolve_site(site, resolver)
+            resolved = resolve_site(site, resolver)
             if resolved is None:
                 continue
             site, key, pattern = resolved
@@ -149,7 +149,7 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
     return tuple(flags)
 
 
-def _resolve_site(site: Site, resolver: Resolver) -> tuple[Site, str | None, bool] | None:
+def resolve_site(site: Site, resolver: Resolver) -> tuple[Site, str | None, bool] | None:
     """Resolve a site's key; an ``obj`` receiver that is no flag object is no site (``None``),
     nor is a generic method on an object that cannot be traced to the SDK."""
     if site.proof is not None:

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from flagaudit.facts import FileFacts, Function, Site
-from flagaudit.model import Resolver
+from flagaudit.model import Resolver, resolve_site
 from flagaudit.rules import CheckRule, KeyArg
 
 _PREDICATE_GUARDS = frozenset({"return"})
@@ -29,11 +29,13 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...], is_test
     resolver = Resolver(facts)
     found: dict[str, CheckRule] = {}
     for file_facts in facts:
-        for site in file_facts.sites:
-            function = functions.get(site.function)
-            if function is None or site.precision != "syntax":
+        for raw in file_facts.sites:
+            function = functions.get(raw.function)
+            resolved = resolve_site(raw, resolver) if function is not None and raw.precision == "syntax" else None
+            if resolved is None:
                 continue
-            rule = _wrapper(site, function, method_names) or _predicate(site, function, resolver, method_names)
+            site, key, pattern = resolved
+            rule = _wrapper(site, function, method_names) or _predicate(site, function, key, pattern, method_names)
             if rule is not None and rule.id not in found:
                 found[rule.id] = rule
     return tuple(found[k] for k in sorted(found))
@@ -62,11 +64,9 @@ def _wrapper(site: Site, function: Function, method_names: Counter[str]) -> Chec
     )
 
 
-def _predicate(site: Site, function: Function, resolver: Resolver, method_names: Counter[str]) -> CheckRule | None:
-    if site.guard not in _PREDICATE_GUARDS:
-        return None
-    key, pattern = resolver.key(site.key_ref)
-    if key is None or pattern:
+def _predicate(site: Site, function: Function, key: str | None, pattern: bool,
+               method_names: Counter[str]) -> CheckRule | None:
+    if site.guard not in _PREDICATE_GUARDS or key is None or pattern:
         return None
     is_method = function.kind == "method"
     callee = _callee(function, is_method, method_names)
