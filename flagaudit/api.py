@@ -10,8 +10,11 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from flagaudit.audit import finish, static_findings
 from flagaudit.cache import FactCache, content_key
+from flagaudit.callgraph import build_graph
 from flagaudit.config import Config, load_config
+from flagaudit.constancy import fixed_flags
 from flagaudit.discover import discover
 from flagaudit.facts import FileFacts, Inventory, Skipped
 from flagaudit.model import build_flags, is_test_path
@@ -27,6 +30,8 @@ class ScanOptions:
     config_file: str | None = None
     use_cache: bool = True
     workers: int | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
 
 
 def scan(paths: tuple[str, ...] = (), options: ScanOptions = ScanOptions()) -> Inventory:
@@ -78,10 +83,15 @@ def scan_with(config: Config, rules: RuleSet, options: ScanOptions) -> Inventory
         notes.append(warning)
     complete = [facts[s.path] for s in sources]
     skipped.extend(Skipped(f.path, f.skipped) for f in complete if f.skipped)
+    flags = build_flags(complete, config.test_paths, wrapper_functions(inferred))
+    graph = build_graph(complete, lambda path: is_test_path(path, config.test_paths), config.entry_points, config.scripts)
+    findings = static_findings(flags, graph, fixed_flags(flags, complete, config.settings_paths))
     return Inventory(
-        root=str(config.root), flags=build_flags(complete, config.test_paths, wrapper_functions(inferred)),
+        root=str(config.root), flags=flags,
         skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
-        files=len(files), lines=sum(f.lines for f in complete), analysed=cache.added, notes=tuple(notes),
+        files=len(files), lines=sum(f.lines for f in complete), analysed=cache.added,
+        findings=finish(findings, flags, options.select, options.ignore),
+        entry_points=tuple(sorted(graph.entries.items())), notes=tuple(notes),
     )
 
 

@@ -10,13 +10,16 @@ method of that name, which keeps "unreachable" conservative.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from dataclasses import dataclass, field
 
 from flagaudit.facts import Function
-from flagaudit.symbols import Scope, dotted_name
+from flagaudit.symbols import Scope, dotted_name, import_bindings
 
 _intern = sys.intern
+_DOTTED_PATH = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?::[A-Za-z_]\w*)?$")
+"""``"pkg.views.handler"`` or ``"pkg.cli:main"``: Django settings, pipelines and plugin configs name code this way."""
 
 
 @dataclass
@@ -24,6 +27,8 @@ class _Frame:
     name: str
     kind: str
     local: set[str] = field(default_factory=set)
+    imports: dict[str, str] = field(default_factory=dict)
+    """Names a function imports in its own body (``from app.signals import handler`` inside ``ready()``)."""
     targets: dict[str, list[int]] = field(default_factory=dict)
 
 
@@ -87,6 +92,7 @@ class _Walker:
         frame.local.update(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
         frame.local.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
         frame.local.update(_assigned_names(node))
+        frame.imports.update(self._local_imports(node))
         if parent.kind in ("function", "method"):
             self._use(parent, name, node.lineno)
         self.frames.append(frame)
@@ -135,6 +141,10 @@ class _Walker:
                 if not isinstance(current.ctx, ast.Store):
                     self._use(frame, self._target(current.id), current.lineno)
                 continue
+            if isinstance(current, ast.Constant):
+                if isinstance(current.value, str) and _DOTTED_PATH.match(current.value):
+                    self._use(frame, current.value.replace(":", "."), current.lineno)
+                continue
             if isinstance(current, ast.Call) and isinstance(current.func, ast.Name) and current.func.id == "getattr":
                 name = current.args[1] if len(current.args) >= 2 else None
                 if isinstance(name, ast.Constant) and isinstance(name.value, str):
@@ -146,6 +156,8 @@ class _Walker:
         head, _, rest = dotted.partition(".")
         method = "." + dotted.rsplit(".", 1)[1] if rest else ""
         for frame in reversed(self.frames):
+            if head in frame.imports:
+                return f"{frame.imports[head]}.{rest}" if rest else frame.imports[head]
             if frame.kind in ("function", "method") and head in frame.local:
                 return method
         return self.scope.qualify(dotted) or method
@@ -153,6 +165,20 @@ class _Walker:
     def _use(self, frame: _Frame, target: str, line: int) -> None:
         if target:
             frame.targets.setdefault(_intern(target), []).append(line)
+
+    def _local_imports(self, node: ast.AST) -> dict[str, str]:
+        """Imports in a function body (not in nested functions), resolved like module imports."""
+        found: dict[str, str] = {}
+        stack = list(ast.iter_child_nodes(node))
+        while stack:
+            current = stack.pop()
+            if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            if isinstance(current, (ast.Import, ast.ImportFrom)):
+                found.update(import_bindings(current, self.scope.package))
+            elif isinstance(current, ast.stmt):
+                stack.extend(ast.iter_child_nodes(current))
+        return found
 
     def _label(self, node: ast.expr) -> str:
         """A decorator or base as a name: qualified where the imports say, else as written."""

@@ -40,6 +40,18 @@ class _Group(click.Group):
         return None
 
 
+def _codes(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    """``FA301,FA4`` -> ("FA301", "FA4"): codes or code prefixes, checked against the known codes."""
+    if isinstance(value, tuple):
+        return value
+    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    known = all_rules()
+    for code in codes:
+        if not any(k.startswith(code) for k in known):
+            raise click.BadParameter(f"unknown finding code {code!r}; see `flagaudit explain`")
+    return codes
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="flagaudit")
 def cli() -> None:
@@ -55,18 +67,29 @@ def cli() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the output to a file.")
 @click.option("--no-cache", is_flag=True, help="Analyse every file afresh; neither read nor write the cache.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("--select", type=_codes, default="", help="Report only these finding codes or prefixes (FA3,FA401).")
+@click.option("--ignore", type=_codes, default="", help="Do not report these finding codes or prefixes.")
+@click.option("--show-entry-points", is_flag=True, help="List the call graph's entry points and why, then stop.")
 @click.option("-v", "--verbose", count=True, help="Text format: list each flag's sites and definitions.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not report skipped files on stderr.")
 def scan_command(paths: tuple[str, ...], output_format: str, config_file: str | None, output: str | None,
-                 no_cache: bool, jobs: int | None, verbose: int, quiet: bool) -> None:
-    """Inventory every flag under PATHS (default: the configured paths, or the current folder)."""
-    inventory = scan(paths, ScanOptions(config_file=config_file, use_cache=not no_cache, workers=jobs))
+                 no_cache: bool, jobs: int | None, select: tuple[str, ...], ignore: tuple[str, ...],
+                 show_entry_points: bool, verbose: int, quiet: bool) -> None:
+    """Inventory every flag under PATHS (default: the configured paths, or the current folder), with the
+    findings that need no history (FA104, FA3xx, FA4xx). Exits 1 if a finding has severity error."""
+    inventory = scan(paths, ScanOptions(config_file=config_file, use_cache=not no_cache, workers=jobs,
+                                        select=select, ignore=ignore))
     if not quiet:
         for skipped in inventory.skipped:
             click.echo(f"flagaudit: skipped {skipped.path}: {skipped.reason}", err=True)
         for note in inventory.notes:
             click.echo(f"flagaudit: {note}", err=True)
+    if show_entry_points:
+        _emit("".join(f"{name}  ({why})\n" for name, why in inventory.entry_points), output)
+        return
     _emit(RENDERERS[output_format](inventory, verbose), output)
+    if any(f.severity == "error" for f in inventory.findings):
+        raise SystemExit(EXIT_FINDINGS)
 
 
 scan_command.name = "scan"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,15 +42,23 @@ class Config:
     scripts: tuple[str, ...] = ()
     """``module:function`` targets of the project's console scripts and entry points."""
     settings_paths: tuple[str, ...] = DEFAULT_SETTINGS_PATHS
+    default_flag_type: str | None = None
+    """The type of a flag nothing declares a type for (default: rules/policies.toml's)."""
+    dormant_days: int | None = None
+    policies: tuple[tuple[str, int | None], ...] = ()
+    """Flag type -> days a flag of that type may live (``None``: never stale), over rules/policies.toml."""
+    flags: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    """Key pattern -> ``type``, ``owner``, ``expires`` for flags the code does not annotate."""
 
 
 _LISTS = {"paths", "exclude", "rules", "settings-dicts", "test-paths", "entry-points", "settings-paths"}
-_KNOWN = _LISTS | {"max-file-size", "cache-dir"}
+_KNOWN = _LISTS | {"max-file-size", "cache-dir", "default-flag-type", "dormant-days", "policies", "flags"}
+_FLAG_FIELDS = {"type", "owner", "expires"}
 
 
-def load_config(paths: tuple[str, ...], config_file: str | None = None) -> Config:
-    """Find and validate the configuration for scanning ``paths`` (the current folder if empty)."""
-    targets = [Path(p) for p in paths] or [Path.cwd()]
+def load_config(paths: tuple[str, ...], config_file: str | None = None, start: Path | None = None) -> Config:
+    """Find and validate the configuration for scanning ``paths`` (``start``, else the current folder, if empty)."""
+    targets = [Path(p) for p in paths] or [start or Path.cwd()]
     for target in targets:
         if not target.exists() and not target.is_symlink():
             raise FlagauditError(f"path does not exist: {target}")
@@ -88,6 +97,34 @@ def load_config(paths: tuple[str, ...], config_file: str | None = None) -> Confi
         max_file_size=max_size, cache_dir=(root / cache_dir) if cache_dir else None,
         entry_points=tuple(p.replace(":", ".") for p in table.get("entry-points", ())),
         scripts=_scripts(root), settings_paths=tuple(table.get("settings-paths", DEFAULT_SETTINGS_PATHS)),
+        **_lifecycle(table, source),
+    )
+
+
+def _lifecycle(table: dict[str, Any], source: Path | None) -> dict[str, Any]:
+    """The settings of the lifecycle checks, validated for shape; rules/policies.toml knows the type names."""
+    def fail(name: str, what: str) -> FlagauditError:
+        return FlagauditError(f"{source}: [tool.flagaudit] {name} must be {what}")
+
+    default_type = table.get("default-flag-type")
+    if default_type is not None and (not isinstance(default_type, str) or not default_type):
+        raise fail("default-flag-type", "a flag type name")
+    dormant = table.get("dormant-days")
+    if dormant is not None and (not isinstance(dormant, int) or isinstance(dormant, bool) or dormant <= 0):
+        raise fail("dormant-days", "a positive number of days")
+    policies = table.get("policies", {})
+    if not isinstance(policies, dict) or not all(
+            v == "never" or (isinstance(v, int) and not isinstance(v, bool) and v > 0) for v in policies.values()):
+        raise fail("policies", 'a table of flag type = days (or "never")')
+    flags = table.get("flags", {})
+    if not isinstance(flags, dict) or not all(
+            isinstance(v, dict) and set(v) <= _FLAG_FIELDS and all(isinstance(x, (str, date)) for x in v.values())
+            for v in flags.values()):
+        raise fail("flags", 'a table of key pattern = { type = "...", owner = "...", expires = YYYY-MM-DD }')
+    return dict(
+        default_flag_type=default_type, dormant_days=dormant,
+        policies=tuple(sorted((k, None if v == "never" else v) for k, v in policies.items())),
+        flags=tuple(sorted((k, tuple(sorted((f, str(x)) for f, x in v.items()))) for k, v in flags.items())),
     )
 
 

@@ -201,4 +201,57 @@ class Inventory:
     analysed: int = 0
     """Files analysed afresh this run; the rest came from the cache."""
     findings: tuple[Finding, ...] = ()
+    entry_points: tuple[tuple[str, str], ...] = ()
+    """(qualified name, why it is an entry point)."""
     notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One step in a key's life, from git history (or from flagaudit.lock where history does not reach)."""
+
+    kind: str
+    """``born``, ``changed`` (sites added or removed, or a fingerprint changed), ``moved`` (only its files
+    were renamed), ``retired`` (no site and no definition left) or ``reborn`` (back after retirement)."""
+    commit: str
+    """Full hash; empty for a change flagaudit.lock recorded before it was committed."""
+    date: str
+    """Author date, ISO 8601 (``YYYY-MM-DD`` alone when it comes from flagaudit.lock)."""
+    author: str = ""
+    subject: str = ""
+    paths: tuple[str, ...] = ()
+    """Files whose sites or definitions took part (old and new path for ``moved``)."""
+    added: tuple[str, ...] = ()
+    """Meanings of the sites added: ``function: name name ...``, the enclosing function and the fingerprint."""
+    removed: tuple[str, ...] = ()
+    source: str = "git"
+    """``git``, or ``ledger`` for an event taken from flagaudit.lock."""
+
+
+LIFE_STARTS = ("born", "reborn")
+SITE_CHANGES = ("born", "reborn", "changed")
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """A key's events, oldest first."""
+
+    key: str
+    sdk: str
+    events: tuple[Event, ...] = ()
+
+    @property
+    def live(self) -> bool:
+        """Whether the key has a site or definition at the last commit read."""
+        lives = [e for e in self.events if e.kind in LIFE_STARTS or e.kind == "retired"]
+        return bool(lives) and lives[-1].kind != "retired"
+
+    @property
+    def born(self) -> Event | None:
+        """The event that began the key's current (or last) life."""
+        return next((e for e in reversed(self.events) if e.kind in LIFE_STARTS), None)
+
+    @property
+    def last_change(self) -> Event | None:
+        """The last event that added, removed or changed a site."""
+        return next((e for e in reversed(self.events) if e.kind in SITE_CHANGES), None)

@@ -156,8 +156,12 @@ class RuleSet:
     """Matches any word a flag site or definition must contain: the byte-level prefilter."""
 
 
-def builtin_rule_paths() -> list[Path]:
-    """The rule files shipped with the package, in name order.
+POLICIES_FILE = "policies.toml"
+"""Lifecycle policies (flag types and ages) sit beside the SDK rules but are no rule file."""
+
+
+def builtin_rules_folder() -> Path:
+    """Where the shipped rules live.
 
     An installed wheel carries them as ``flagaudit/rules``; a source checkout
     keeps them in the top-level ``rules/`` folder beside the package.
@@ -166,7 +170,12 @@ def builtin_rule_paths() -> list[Path]:
     folder = installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "rules"
     if not folder.is_dir():
         raise FlagauditError(f"the built-in rules are missing (looked in {installed})")
-    return sorted(folder.glob("*.toml"))
+    return folder
+
+
+def builtin_rule_paths() -> list[Path]:
+    """The SDK rule files shipped with the package, in name order."""
+    return sorted(p for p in builtin_rules_folder().glob("*.toml") if p.name != POLICIES_FILE)
 
 
 def load_rules(extra: list[Path] | tuple[Path, ...] = (), settings_dicts: tuple[str, ...] = ()) -> RuleSet:

@@ -23,6 +23,7 @@ class Scope:
     module: str
     imports: dict[str, str]
     defined: frozenset[str]
+    package: str = ""
 
     def qualify(self, dotted: str) -> str | None:
         """``ld.get`` -> ``ldclient.get`` through the imports; ``None`` for locals and builtins."""
@@ -50,24 +51,32 @@ def module_scope(tree: ast.Module, module: str, is_package: bool) -> Scope:
     defined: set[str] = set()
     package = module if is_package else module.rpartition(".")[0]
     for node in _top_level(tree.body):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    imports[alias.asname] = alias.name
-                else:
-                    head = alias.name.split(".")[0]
-                    imports[head] = head
-        elif isinstance(node, ast.ImportFrom):
-            base = _import_base(node, package)
-            for alias in node.names:
-                if alias.name != "*":
-                    imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.update(import_bindings(node, package))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             defined.add(node.name)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             defined.update(t.id for t in targets if isinstance(t, ast.Name))
-    return Scope(module, imports, frozenset(defined))
+    return Scope(module, imports, frozenset(defined), package)
+
+
+def import_bindings(node: ast.Import | ast.ImportFrom, package: str) -> dict[str, str]:
+    """Local name -> qualified name for one import statement."""
+    found: dict[str, str] = {}
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                found[alias.asname] = alias.name
+            else:
+                head = alias.name.split(".")[0]
+                found[head] = head
+        return found
+    base = _import_base(node, package)
+    for alias in node.names:
+        if alias.name != "*":
+            found[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+    return found
 
 
 def _import_base(node: ast.ImportFrom, package: str) -> str:

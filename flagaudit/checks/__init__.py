@@ -6,7 +6,10 @@ The documentation is the single source for ``flagaudit explain CODE`` and
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from flagaudit.facts import Evidence, Finding, Flag
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,11 @@ class FindingRule:
     available: bool = False
     """False while no command reports it yet; ``explain`` says so."""
 
+    def finding(self, flag: Flag | None, path: str, line: int, column: int, message: str,
+                evidence: Iterable[Evidence] = (), confidence: str = "high") -> Finding:
+        return Finding(self.code, self.name, self.severity, flag.key if flag else None, flag.sdk if flag else None,
+                       path, line, column, message, tuple(evidence), confidence)
+
     def explain(self) -> str:
         status = "" if self.available else "\nStatus: documented, not yet reported by this version of flagaudit.\n"
         return (
@@ -38,7 +46,7 @@ def _indent(text: str) -> str:
 
 def all_rules() -> dict[str, FindingRule]:
     """Every finding rule by code, in code order."""
-    from flagaudit.checks import lifecycle, meaning, reachability, registry
+    from flagaudit.checks import constant, lifecycle, meaning, reachability, registry
 
-    rules = [*lifecycle.RULES, *meaning.RULES, *reachability.RULES, *registry.RULES]
+    rules = [*lifecycle.RULES, *constant.RULES, *meaning.RULES, *reachability.RULES, *registry.RULES]
     return {r.code: r for r in sorted(rules, key=lambda r: r.code)}

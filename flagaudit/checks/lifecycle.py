@@ -1,4 +1,4 @@
-"""Lifecycle findings: flags that outlived their purpose (FA101-FA104)."""
+"""Lifecycle findings: flags that outlived their purpose (FA101-FA103)."""
 
 from flagaudit.checks import FindingRule
 
@@ -30,14 +30,5 @@ RULES = (
         'if switch_is_active("legacy_export"):  # unchanged since 2025-02-11\n    run_legacy_export()',
         "Decide: make the behaviour permanent and delete the flag, or delete the dormant branch. "
         + _SUPPRESS.format(code="FA103"),
-    ),
-    FindingRule(
-        "FA104", "constant-flag", "warning",
-        "A flag whose value is fixed everywhere it is configured: a settings flag set to the same literal in "
-        "every settings module, a flag object with a hard-coded default never overridden, or "
-        "`# flagaudit: constant=true`.",
-        "A flag that cannot change is an if-statement with a dead branch.",
-        'FEATURES = {"ENABLE_X": True}  # in every settings module\nif settings.FEATURES["ENABLE_X"]:\n    ...',
-        "Inline the value and delete the dead branch. " + _SUPPRESS.format(code="FA104"),
     ),
 )

@@ -1,22 +1,92 @@
 """Reachability findings: checks nothing runs and code only a dead flag keeps alive (FA301-FA302)."""
 
-from flagaudit.checks import FindingRule
+from __future__ import annotations
 
-RULES = (
-    FindingRule(
-        "FA301", "unreachable-check", "warning",
-        "A flag check in a function that no entry point reaches (console scripts, `__main__` blocks, "
-        "framework routes and tasks, `__all__`, configured entry points). Tests are not entry points.",
-        "A check nobody runs keeps the flag looking alive and hides code that could be deleted.",
-        "def _old_export(request):          # nothing calls it\n    if flag_is_active(request, 'csv_v2'):\n        ...",
-        "Delete the function, or declare how it is reached: `[tool.flagaudit] entry-points = [\"pkg.mod:func\"]`.",
-    ),
-    FindingRule(
-        "FA302", "flag-only-code", "warning",
-        "Functions reachable only through the branch of a flag that can no longer take that branch (retired, "
-        "declared constant, or fixed in configuration): removable code, with line counts.",
-        "This is Power Peg: code kept alive only by a flag that should never flip again, until it does.",
-        'if waffle.switch_is_active("power_peg"):   # switch deleted in 2019\n    send_child_orders()            # only caller',
-        "Delete the branch and the functions only it reaches.",
-    ),
+from collections.abc import Iterable
+
+from flagaudit.callgraph import CallGraph
+from flagaudit.checks import FindingRule
+from flagaudit.constancy import Fixed
+from flagaudit.facts import Evidence, Finding, Flag, Site
+
+UNREACHABLE = FindingRule(
+    "FA301", "unreachable-check", "warning",
+    "A flag check in a function that no entry point reaches (module top level, console scripts, `__main__` "
+    "blocks, framework routes, tasks, commands and receivers, `__all__`, dunder methods, configured entry "
+    "points). Tests are not entry points: code only tests reach is dead in production.",
+    "A check nobody runs keeps the flag looking alive and hides code that could be deleted.",
+    "def _old_export(request):          # nothing calls it\n    if flag_is_active(request, 'csv_v2'):\n        ...",
+    "Delete the function, or declare how it is reached: `[tool.flagaudit] entry-points = [\"pkg.mod:func\"]`, "
+    "or `# flagaudit: ignore[FA301] reason` on the check.",
+    available=True,
 )
+FLAG_ONLY = FindingRule(
+    "FA302", "flag-only-code", "warning",
+    "Functions reachable only through the branch of a flag that can never take that branch (its registry row "
+    "was deleted, it is declared constant, or its value is the same in every settings module): removable code, "
+    "with line counts.",
+    "This is Power Peg: code kept alive only by a flag that should never flip again, until it does.",
+    'if waffle.switch_is_active("power_peg"):   # Switch row deleted by a migration\n    send_child_orders()            # only caller',
+    "Delete the branch, the check, and the functions listed.",
+    available=True,
+)
+RULES = (UNREACHABLE, FLAG_ONLY)
+
+
+def unreachable_checks(flags: Iterable[Flag], graph: CallGraph) -> list[Finding]:
+    findings = []
+    for flag in flags:
+        for site in flag.sites:
+            if site.precision != "syntax" or site.function not in graph.nodes or site.function in graph.reachable:
+                continue
+            callers = graph.callers(site.function)
+            if callers:
+                how = f"called only from unreachable code or tests: {', '.join(callers[:5])}" + (" ..." if len(callers) > 5 else "")
+            else:
+                how = "nothing calls or references it"
+            findings.append(UNREACHABLE.finding(
+                flag, site.path, site.line, site.column,
+                f"{_name(flag)} is checked in {site.function}, which no entry point reaches ({how})",
+                [Evidence("call-path", site.function, how), *(Evidence("call-path", c, "caller") for c in callers)],
+            ))
+    return findings
+
+
+def flag_only_code(flags: Iterable[Flag], graph: CallGraph, fixed: dict[tuple[str | None, str], Fixed]) -> list[Finding]:
+    findings = []
+    for flag in flags:
+        known = fixed.get((flag.key, flag.sdk))
+        if known is None or known.value is None:
+            continue
+        dead_branch = "off" if known.value else "on"
+        sites = [s for s in flag.sites if s.precision == "syntax" and s.function in graph.nodes]
+        removed = [edge for s in sites for t in (s.only_off if known.value else s.only_on)
+                   for edge in graph.edges_for(s.function, t)]
+        if not removed:
+            continue
+        lost = sorted(n for n in graph.reachable - graph.reach(removed) if n in graph.nodes)
+        if not lost:
+            continue
+        site = next(s for s in sites if (s.only_off if known.value else s.only_on))
+        lines = sum(graph.nodes[n][1].end - graph.nodes[n][1].line + 1 for n in lost)
+        evidence = [*known.evidence, *(_site_evidence(s, dead_branch) for s in sites)]
+        evidence += [Evidence("call-path", n, f"{graph.nodes[n][0]}:{graph.nodes[n][1].line}, "
+                              f"{graph.nodes[n][1].end - graph.nodes[n][1].line + 1} lines") for n in lost]
+        findings.append(FLAG_ONLY.finding(
+            flag, site.path, site.line, site.column,
+            f"{_name(flag)} is fixed {'on' if known.value else 'off'} ({known.reason}), so its {dead_branch}-branch "
+            f"never runs; {len(lost)} function{'s' if len(lost) != 1 else ''} ({lines} lines) are reachable only "
+            f"through it: {', '.join(lost[:5])}" + (" ..." if len(lost) > 5 else ""),
+            evidence,
+        ))
+    return findings
+
+
+def _site_evidence(site: Site, branch: str) -> Evidence:
+    spans = site.off if branch == "off" else site.on
+    region = ", ".join(f"{a}-{b}" for a, b in spans) or "-"
+    return Evidence("guards", f"{site.path}:{site.line}", f"{branch}-branch lines {region}")
+
+
+def _name(flag: Flag) -> str:
+    return f"{flag.key!r} [{flag.sdk}]"

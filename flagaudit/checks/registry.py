@@ -1,21 +1,77 @@
 """Registry findings: checks and definitions that do not match up (FA401-FA402)."""
 
-from flagaudit.checks import FindingRule
+from __future__ import annotations
 
-RULES = (
-    FindingRule(
-        "FA401", "unknown-flag", "warning",
-        "A key is checked but not defined, in a project that defines the flags of that SDK or namespace; "
-        "the message suggests the nearest defined key.",
-        "A typo in a key is a flag that is silently always off.",
-        'ENABLE_NEW_NAV = WaffleFlag("nav.enable_new", __name__)\nflag_is_active(request, "nav.enable_nwe")  # did you mean nav.enable_new?',
-        "Fix the key, or define the flag where the project defines its flags.",
-    ),
-    FindingRule(
-        "FA402", "unused-flag", "warning",
-        "A key is defined but never checked outside tests (a flag object never asked, a registry entry with no site).",
-        "A definition with no reader is either a leftover to delete or a check that was lost in a refactor.",
-        'ENABLE_BETA = WaffleFlag("shop.enable_beta", __name__)  # no .is_enabled() anywhere',
-        "Delete the definition (and its data migration row), or restore the check.",
-    ),
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable
+from fnmatch import fnmatch
+
+from flagaudit.checks import FindingRule
+from flagaudit.facts import Evidence, Finding, Flag
+
+UNKNOWN = FindingRule(
+    "FA401", "unknown-flag", "warning",
+    "A key is checked but not defined, in a project that defines the flags of that SDK or namespace; "
+    "the message suggests the nearest defined key.",
+    "A typo in a key is a flag that is silently always off.",
+    'ENABLE_NEW_NAV = WaffleFlag("nav.enable_new", __name__)\nflag_is_active(request, "nav.enable_nwe")  # did you mean nav.enable_new?',
+    "Fix the key, or define the flag where the project defines its flags. Settings flags are not checked: "
+    "settings are defined by the deployment.",
+    available=True,
 )
+UNUSED = FindingRule(
+    "FA402", "unused-flag", "warning",
+    "A key is defined but never checked outside tests (a flag object never asked, a registry entry with no site). "
+    "Keys whose registry row is deleted are retired, not unused.",
+    "A definition with no reader is either a leftover to delete or a check that was lost in a refactor.",
+    'ENABLE_BETA = WaffleFlag("shop.enable_beta", __name__)  # no .is_enabled() anywhere',
+    "Delete the definition (and its data migration row), or restore the check.",
+    available=True,
+)
+RULES = (UNKNOWN, UNUSED)
+
+
+def registry_findings(flags: Iterable[Flag]) -> list[Finding]:
+    flags = list(flags)
+    defined: dict[str, set[str]] = defaultdict(set)
+    patterns: dict[str, list[str]] = defaultdict(list)
+    for flag in flags:
+        if flag.key is None:
+            continue
+        if flag.pattern and (flag.sites or flag.test_sites):
+            patterns[flag.sdk].append(flag.key)
+        elif any(d.action == "define" for d in flag.definitions):
+            defined[flag.sdk].add(flag.key)
+    findings = []
+    for flag in flags:
+        if flag.key is None or flag.pattern:
+            continue
+        if flag.sites and not flag.definitions and defined.get(flag.sdk) and flag.sdk != "settings":
+            findings.append(_unknown(flag, sorted(defined[flag.sdk])))
+        elif (any(d.action == "define" for d in flag.definitions) and not flag.sites
+              and not any(d.action == "delete" for d in flag.definitions)
+              and not any(fnmatch(flag.key, p) for p in patterns.get(flag.sdk, ()))):
+            findings.append(_unused(flag))
+    return findings
+
+
+def _unknown(flag: Flag, defined: list[str]) -> Finding:
+    site = flag.sites[0]
+    nearest = difflib.get_close_matches(flag.key or "", defined, n=1, cutoff=0.6)
+    hint = f"; did you mean {nearest[0]!r}?" if nearest else ""
+    evidence = [Evidence("site", f"{s.path}:{s.line}", s.function) for s in flag.sites]
+    if nearest:
+        evidence.append(Evidence("note", f"nearest defined {flag.sdk} key: {nearest[0]}"))
+    return UNKNOWN.finding(flag, site.path, site.line, site.column,
+                          f"{flag.key!r} is checked but not defined among the project's {len(defined)} {flag.sdk} "
+                          f"definitions{hint}", evidence)
+
+
+def _unused(flag: Flag) -> Finding:
+    definition = next(d for d in flag.definitions if d.action == "define")
+    evidence = [Evidence("definition", f"{d.path}:{d.line}", d.rule) for d in flag.definitions]
+    if flag.test_sites:
+        evidence.append(Evidence("note", f"read only by tests: {', '.join(f'{s.path}:{s.line}' for s in flag.test_sites)}"))
+    return UNUSED.finding(flag, definition.path, definition.line, definition.column,
+                          f"{flag.key!r} is defined but never checked outside tests", evidence)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flagaudit.facts import Flag, Inventory, Site
+from flagaudit.facts import Finding, Flag, Inventory, Site
 from flagaudit.output import renderer
 
 
@@ -19,12 +19,39 @@ def render_text(inventory: Inventory, verbosity: int = 0) -> str:
                 lines.append(f"    {_site_line(site)}")
             for site in flag.test_sites:
                 lines.append(f"    {_site_line(site)}  [test]")
+    if inventory.findings:
+        lines.append("")
+        lines.extend(finding_lines(inventory.findings, verbosity))
     keyed = sum(1 for f in inventory.flags if f.key is not None)
     sites = sum(len(f.sites) for f in inventory.flags)
     lines.append("")
     lines.append(f"{keyed} flags, {sites} sites in {inventory.files} files ({inventory.lines} lines of Python)"
-                 + (f"; {len(inventory.skipped)} skipped" if inventory.skipped else ""))
+                 + (f"; {len(inventory.skipped)} skipped" if inventory.skipped else "")
+                 + f"; {_count(inventory.findings)}")
     return "\n".join(lines) + "\n"
+
+
+def finding_lines(findings: tuple[Finding, ...], verbosity: int) -> list[str]:
+    """``path:line:col: CODE name [severity] message``, then the evidence a reviewer checks."""
+    lines = []
+    for finding in findings:
+        lines.append(f"{finding.path}:{finding.line}:{finding.column + 1}: {finding.code} {finding.name} "
+                     f"[{finding.severity}] {finding.message}")
+        shown = finding.evidence if verbosity > 0 else finding.evidence[:4]
+        for item in shown:
+            lines.append(f"    {item.kind}: {item.value}" + (f" ({item.detail})" if item.detail else ""))
+        if len(shown) < len(finding.evidence):
+            lines.append(f"    ... {len(finding.evidence) - len(shown)} more (-v)")
+    return lines
+
+
+def _count(findings: tuple[Finding, ...]) -> str:
+    if not findings:
+        return "no findings"
+    by_severity: dict[str, int] = {}
+    for finding in findings:
+        by_severity[finding.severity] = by_severity.get(finding.severity, 0) + 1
+    return ", ".join(f"{n} {severity}{'s' if n != 1 else ''}" for severity, n in sorted(by_severity.items()))
 
 
 def _flag_line(flag: Flag) -> str:

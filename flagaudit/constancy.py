@@ -1,0 +1,105 @@
+"""Which flags cannot change: fixed by configuration, declared constant, or deleted from the registry.
+
+A flag with a fixed value is an ``if`` with a dead branch; these facts feed
+FA104 (constant-flag) and FA302 (code only the dead branch reaches).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fnmatch import fnmatch
+
+from flagaudit.facts import Evidence, FileFacts, Flag
+
+_ON = {"true", "on", "1", "yes"}
+_OFF = {"false", "off", "0", "no", "none"}
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """A flag's fixed value (``None``: fixed but unknown), how we know, and the evidence."""
+
+    value: bool | None
+    reason: str
+    kind: str
+    """``configured`` (same literal in every settings module), ``default`` (never set, default wins),
+    ``declared`` (``# flagaudit: constant=...``) or ``deleted`` (its registry row was deleted)."""
+    evidence: tuple[Evidence, ...] = ()
+
+
+def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_paths: tuple[str, ...]) -> dict[tuple[str | None, str], Fixed]:
+    """Every flag whose value is fixed, by (key, sdk)."""
+    assignments: dict[str, list[tuple[str, str, int]]] = {}
+    has_settings = False
+    for file_facts in facts:
+        if _is_settings(file_facts.path, settings_paths):
+            has_settings = True
+            for name, value, line in file_facts.settings:
+                assignments.setdefault(name, []).append((file_facts.path, value, line))
+    fixed = {}
+    for flag in flags:
+        found = _declared(flag) or _deleted(flag)
+        if found is None and flag.sdk == "settings" and flag.key is not None:
+            found = _configured(flag.key, assignments.get(flag.key, [])) if flag.key in assignments else (
+                _default(flag) if has_settings else None)
+        if found is not None:
+            fixed[(flag.key, flag.sdk)] = found
+    return fixed
+
+
+def _is_settings(path: str, patterns: tuple[str, ...]) -> bool:
+    """A settings module that configures a deployment (test settings configure only the tests)."""
+    name = path.rsplit("/", 1)[-1]
+    if name.startswith("test"):
+        return False
+    return any(fnmatch(path, p) or fnmatch(name, p) for p in patterns)
+
+
+def _declared(flag: Flag) -> Fixed | None:
+    """``# flagaudit: constant=on|off``, or ``constant=true`` (with an optional ``value=on|off``)."""
+    items = [(d.path, d.line, d.metadata) for d in flag.definitions] + [(s.path, s.line, s.annotations) for s in flag.sites]
+    for path, line, pairs in items:
+        notes = dict(pairs)
+        declared = notes.get("constant", "").lower()
+        if not declared or declared in ("false", "no", "0"):
+            continue
+        value = True if declared == "on" else False if declared == "off" else _truth(notes.get("value", ""))
+        where = f"{path}:{line}"
+        return Fixed(value, f"declared constant at {where}", "declared",
+                     (Evidence("note", f"# flagaudit: constant={notes['constant']}", where),))
+    return None
+
+
+def _deleted(flag: Flag) -> Fixed | None:
+    deletions = [d for d in flag.definitions if d.action == "delete"]
+    if not deletions:
+        return None
+    where = f"{deletions[-1].path}:{deletions[-1].line}"
+    return Fixed(False, f"its row is deleted at {where}", "deleted",
+                 tuple(Evidence("definition", f"{d.path}:{d.line}", "deletes the flag") for d in deletions))
+
+
+def _configured(key: str, assignments: list[tuple[str, str, int]]) -> Fixed | None:
+    values = {value for _, value, _ in assignments}
+    if len(values) != 1:
+        return None
+    (value,) = values
+    evidence = tuple(Evidence("site", f"{path}:{line}", f"{key} = {value}") for path, value, line in sorted(assignments))
+    return Fixed(_truth(value), f"set to {value} in every settings module", "configured", evidence)
+
+
+def _default(flag: Flag) -> Fixed | None:
+    for definition in flag.definitions:
+        default = dict(definition.metadata).get("default")
+        if default in ("True", "False"):
+            where = f"{definition.path}:{definition.line}"
+            return Fixed(default == "True", f"never set in any settings module, so its default {default} "
+                         f"({where}) always wins", "default",
+                         (Evidence("definition", where, f"default={default}"),))
+    return None
+
+
+def _truth(text: str) -> bool | None:
+    lowered = text.lower()
+    return True if lowered in _ON else False if lowered in _OFF else None

@@ -1,0 +1,104 @@
+"""What happened to a key between two consecutive commits. Pure: data in, data out.
+
+History feeds this module a key's *presence* before and after a commit (its
+non-test sites and the files that define it) and the files the commit
+renamed; it answers with the step: born, changed, moved, retired, reborn, or
+nothing. A site is compared by its file, enclosing function and fingerprint,
+never its line, so edits elsewhere in a file do not count as changes, and a
+renamed module is mapped to its new name first, so a move is not a change.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+
+def meaning(function: str, fingerprint: Iterable[str]) -> str:
+    """A site's meaning as one line: ``app.views.checkout: app.cart.total app.checkout.new``."""
+    return " ".join((f"{function}:", *fingerprint))
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SiteRef:
+    """A site as history compares it: where it is and what its on-branch does, not its line."""
+
+    path: str
+    function: str
+    fingerprint: tuple[str, ...]
+
+    @property
+    def meaning(self) -> str:
+        return meaning(self.function, self.fingerprint)
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """A key at one commit: its non-test sites and the files that define it, both sorted multisets."""
+
+    sites: tuple[SiteRef, ...] = ()
+    definitions: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.sites or self.definitions)
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A file the commit renamed, with the module names before and after."""
+
+    old_path: str
+    new_path: str
+    old_module: str
+    new_module: str
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """An event without its commit: what ``step`` found."""
+
+    kind: str
+    paths: tuple[str, ...]
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+def step(before: Presence, after: Presence, retired: bool, moves: Mapping[str, Move]) -> Step | None:
+    """The event a commit makes for one key; ``retired`` says the key's last life had ended."""
+    if not before and not after:
+        return None
+    if not before:
+        return Step("reborn" if retired else "born", _paths(after), _meanings(after.sites))
+    if not after:
+        return Step("retired", _paths(before), removed=_meanings(before.sites))
+    old, new = Counter(_moved(s, moves) for s in before.sites), Counter(after.sites)
+    if old != new:
+        gone, came = list((old - new).elements()), list((new - old).elements())
+        return Step("changed", tuple(sorted({s.path for s in (*gone, *came)})), _meanings(came), _meanings(gone))
+    renamed = [p for p in _paths(before) if p in moves]
+    if renamed:
+        return Step("moved", tuple(sorted({*renamed, *(moves[p].new_path for p in renamed)})))
+    return None
+
+
+def _moved(site: SiteRef, moves: Mapping[str, Move]) -> SiteRef:
+    """``site`` as it reads after the renames: new path, and renamed modules in its qualified names."""
+    path = moves[site.path].new_path if site.path in moves else site.path
+    return SiteRef(path, _rename(site.function, moves), tuple(sorted(_rename(n, moves) for n in site.fingerprint)))
+
+
+def _rename(name: str, moves: Mapping[str, Move]) -> str:
+    for move in moves.values():
+        old = move.old_module
+        if old and (name == old or name.startswith(old + ".")):
+            return move.new_module + name[len(old):]
+    return name
+
+
+def _meanings(sites: Iterable[SiteRef]) -> tuple[str, ...]:
+    return tuple(sorted(s.meaning for s in sites))
+
+
+def _paths(presence: Presence) -> tuple[str, ...]:
+    return tuple(sorted({s.path for s in presence.sites} | set(presence.definitions)))
