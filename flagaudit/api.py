@@ -17,7 +17,7 @@ from flagaudit.config import Config, load_config
 from flagaudit.constancy import fixed_flags
 from flagaudit.discover import discover
 from flagaudit.facts import FileFacts, Inventory, Skipped
-from flagaudit.model import build_flags, is_test_path
+from flagaudit.model import build_flags, is_test_path, traced_receivers
 from flagaudit.parallel import extract_all
 from flagaudit.rules import CheckRule, RuleSet, load_rules, with_inferred
 from flagaudit.wrappers import infer_rules, wrapper_functions
@@ -41,11 +41,14 @@ def scan(paths: tuple[str, ...] = (), options: ScanOptions = ScanOptions()) -> I
     return scan_with(config, rules, options)
 
 
-_MAX_WRAPPER_DEPTH = 8
+_MAX_INFERENCE_PASSES = 8
+"""Wrapper chains deeper than this are not followed (each pass follows one more level)."""
 
 
 @dataclass(frozen=True)
-class _Source:
+class Source:
+    """A file's bytes as read for this run, with its module name and content key."""
+
     path: str
     module: str
     data: bytes
@@ -66,37 +69,54 @@ def scan_with(config: Config, rules: RuleSet, options: ScanOptions) -> Inventory
         except OSError as exc:
             skipped.append(Skipped(source.path, _read_problem(exc)))
             continue
-        sources.append(_Source(source.path, source.module, data, content_key(source.path, source.module, data)))
-    facts = _analyse(sources, rules, cache, config, options)
-    inferred: tuple[CheckRule, ...] = ()
-    for _ in range(_MAX_WRAPPER_DEPTH):
-        found = infer_rules(facts.values(), config.test_paths, is_test_path)
-        if found == inferred:
-            break
-        inferred = found
-        extended = with_inferred(rules, inferred, _digest(inferred))
-        calls = re.compile(rb"\b(?:" + b"|".join(sorted({re.escape(_called_name(r).encode()) for r in inferred})) + rb")\b")
-        facts.update(_analyse([s for s in sources if s.path.endswith(".py") and calls.search(s.data)],
-                              extended, cache, config, options))
+        sources.append(Source(source.path, source.module, data, content_key(source.path, source.module, data)))
+    facts, inferred = analyse(sources, rules, config, cache, options.workers)
     warning = cache.save()
     if warning:
         notes.append(warning)
-    complete = [facts[s.path] for s in sources]
-    skipped.extend(Skipped(f.path, f.skipped) for f in complete if f.skipped)
-    flags = build_flags(complete, config.test_paths, wrapper_functions(inferred))
-    graph = build_graph(complete, lambda path: is_test_path(path, config.test_paths), config.entry_points, config.scripts)
-    findings = static_findings(flags, graph, fixed_flags(flags, complete, config.settings_paths))
+    skipped.extend(Skipped(f.path, f.skipped) for f in facts if f.skipped)
+    flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
+    graph = build_graph(facts, lambda path: is_test_path(path, config.test_paths), config.entry_points, config.scripts)
+    findings = static_findings(flags, graph, fixed_flags(flags, facts, config.settings_paths))
     return Inventory(
         root=str(config.root), flags=flags,
         skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
-        files=len(files), lines=sum(f.lines for f in complete), analysed=cache.added,
+        files=len(files), lines=sum(f.lines for f in facts), analysed=cache.added,
         findings=finish(findings, flags, options.select, options.ignore),
         entry_points=tuple(sorted(graph.entries.items())), notes=tuple(notes),
     )
 
 
-def _analyse(sources: list[_Source], rules: RuleSet, cache: FactCache, config: Config,
-             options: ScanOptions) -> dict[str, FileFacts]:
+def analyse(sources: list[Source], rules: RuleSet, config: Config, cache: FactCache,
+            workers: int | None = None) -> tuple[list[FileFacts], tuple[CheckRule, ...]]:
+    """Facts for every source, in order, after inferring wrappers, predicates and SDK clients.
+
+    Each pass re-analyses only the files that mention something the previous
+    pass inferred; a chain of wrappers N deep takes N passes.
+    """
+    facts = _analyse(sources, rules, cache, config, workers)
+    inferred: tuple[CheckRule, ...] = ()
+    traced: frozenset[str] = frozenset()
+    sdk_modules = tuple(sorted({m for rule_file in rules.files for m in rule_file.modules}))
+
+    def made_by_sdk(name: str) -> bool:
+        return name in rules.classes or any(name == m or name.startswith(m + ".") for m in sdk_modules)
+
+    for _ in range(_MAX_INFERENCE_PASSES):
+        found = infer_rules(facts.values(), config.test_paths, is_test_path)
+        found_traced = traced_receivers(facts.values(), made_by_sdk)
+        if (found, found_traced) == (inferred, traced):
+            break
+        inferred, traced = found, found_traced
+        extended = with_inferred(rules, inferred, traced, _digest(inferred, traced))
+        callees = {name for r in inferred for name in r.functions} | {"." + name for r in inferred for name in r.methods}
+        facts.update(_analyse([s for s in sources if _uses(facts[s.path], callees, traced)],
+                              extended, cache, config, workers))
+    return [facts[s.path] for s in sources], inferred
+
+
+def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Config,
+             workers: int | None) -> dict[str, FileFacts]:
     """Facts for ``sources`` under ``rules``: from the cache where it has them, else extracted in parallel."""
     prefix = f"{rules.digest}:{config.max_file_size}:"
     facts: dict[str, FileFacts] = {}
@@ -108,18 +128,21 @@ def _analyse(sources: list[_Source], rules: RuleSet, cache: FactCache, config: C
         else:
             facts[source.path] = cached
     jobs = [(s.path, s.module, s.data) for s in pending]
-    for source, result in zip(pending, extract_all(jobs, rules, config.max_file_size, options.workers)):
+    for source, result in zip(pending, extract_all(jobs, rules, config.max_file_size, workers)):
         facts[source.path] = result
         cache.put(prefix + source.key, result)
     return facts
 
 
-def _called_name(rule: CheckRule) -> str:
-    return (rule.functions or rule.methods)[0].rsplit(".", 1)[-1]
+def _uses(facts: FileFacts, callees: set[str], traced: frozenset[str]) -> bool:
+    """Whether a file calls an inferred wrapper or predicate, or uses an object traced to an SDK."""
+    return bool(traced.intersection(facts.deferred)) or any(
+        not callees.isdisjoint(function.targets) for function in facts.functions)
 
 
-def _digest(rules: tuple[CheckRule, ...]) -> str:
-    text = repr([(r.id, r.sdk, r.key, r.key_template, r.functions, r.methods, r.fixed_key, r.via) for r in rules])
+def _digest(rules: tuple[CheckRule, ...], traced: frozenset[str]) -> str:
+    text = repr(([(r.id, r.sdk, r.key, r.key_template, r.functions, r.methods, r.fixed_key, r.via) for r in rules],
+                 sorted(traced)))
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+import fnmatch
+import re
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
+from functools import lru_cache
 
 import networkx as nx
 
@@ -84,6 +86,9 @@ def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, 
             if function.kind != "module":
                 by_name[function.name.rsplit(".", 1)[-1]].append(function.name)
     subclasses = _subclasses(nodes, resolver)
+    members: dict[str, list[str]] = defaultdict(list)
+    for name in nodes:
+        members[name.rpartition(".")[0]].append(name)
     resolved: dict[str, str] = {}
 
     def resolve(target: str) -> str | None:
@@ -108,7 +113,7 @@ def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, 
                 if not node.startswith("."):
                     graph.add_edges_from((name, override) for override in _overrides(node, nodes, subclasses))
         if function.kind == "class" and _framework_class(function, nodes, resolver):
-            graph.add_edges_from((name, m) for m in _members(name, nodes))
+            graph.add_edges_from((name, m) for m in members.get(name, ()))
     entries = _entries(facts, nodes, is_test, entry_patterns, scripts, resolver)
     graph.add_edges_from((ROOT, e) for e in entries)
     call_graph = CallGraph(graph, entries, nodes, _resolved=resolved)
@@ -159,11 +164,6 @@ def _framework_class(function: Function, nodes: dict[str, tuple[str, Function]],
     return any(base not in ("object", "") and _project_node(base, nodes, resolver) is None for base in function.bases)
 
 
-def _members(name: str, nodes: dict[str, tuple[str, Function]]) -> list[str]:
-    prefix = name + "."
-    return [n for n in nodes if n.startswith(prefix) and "." not in n[len(prefix):]]
-
-
 def _entries(facts: list[FileFacts], nodes: dict[str, tuple[str, Function]], is_test, patterns: tuple[str, ...],
              scripts: tuple[str, ...], resolver: Resolver) -> dict[str, str]:
     """Every entry point with the reason it is one."""
@@ -197,4 +197,9 @@ def _entries(facts: list[FileFacts], nodes: dict[str, tuple[str, Function]], is_
 
 
 def _matches(name: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch(name, p) for p in patterns)
+    return _compiled(patterns).match(name) is not None
+
+
+@lru_cache(maxsize=8)
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns) or "(?!)")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -11,8 +14,15 @@ import click
 from flagaudit import __version__
 from flagaudit.api import ScanOptions, scan
 from flagaudit.checks import all_rules
+from flagaudit.config import Config, load_config
 from flagaudit.errors import FlagauditError
+from flagaudit.facts import Skipped
+from flagaudit.history import HistoryOptions
+from flagaudit.ledger import write_ledger
+from flagaudit.lifecycle import lifecycle, update_ledger
 from flagaudit.output import RENDERERS
+from flagaudit.output.history_format import HISTORY_RENDERERS
+from flagaudit.rules import RuleSet, load_rules
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -93,6 +103,92 @@ def scan_command(paths: tuple[str, ...], output_format: str, config_file: str | 
 
 
 scan_command.name = "scan"
+
+
+def _lifecycle_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options ``history`` and ``ledger`` share."""
+    options = (
+        click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file (default: nearest "
+                     "flagaudit.toml or pyproject.toml with [tool.flagaudit])."),
+        click.option("-C", "--directory", type=click.Path(file_okay=False, exists=True, path_type=Path),
+                     help="Run as if started in DIRECTORY (a project folder, or a bare repository for history)."),
+        click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
+                     help="Judge ages as of this date, YYYY-MM-DD (default: today)."),
+        click.option("--no-cache", is_flag=True, help="Read all history and analyse every file afresh; "
+                     "neither read nor write the cache."),
+        click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core)."),
+        click.option("-q", "--quiet", is_flag=True, help="Do not report notes and skipped files on stderr."),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _project(config_file: str | None, directory: Path | None) -> tuple[Config, RuleSet]:
+    config = load_config((), config_file, directory)
+    return config, load_rules(config.rules, config.settings_dicts)
+
+
+def _notes(notes: Iterable[str], skipped: Iterable[Skipped] = ()) -> None:
+    for item in skipped:
+        click.echo(f"flagaudit: skipped {item.path}: {item.reason}", err=True)
+    for note in notes:
+        click.echo(f"flagaudit: {note}", err=True)
+
+
+@cli.command()
+@click.argument("keys", nargs=-1)
+@click.option("--format", "output_format", type=click.Choice(sorted(HISTORY_RENDERERS)), default="text",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the output to a file.")
+@click.option("-v", "--verbose", count=True, help="Text format: the site meanings each event added or removed.")
+@_lifecycle_options
+def history_command(keys: tuple[str, ...], output_format: str, output: str | None, verbose: int,
+                    config_file: str | None, directory: Path | None, as_of: datetime | None, no_cache: bool,
+                    jobs: int | None, quiet: bool) -> None:
+    """Each key's life from git history: born, changed, moved, retired, reborn; with the stale, expired and
+    dormant flags (FA101-FA103) as of --as-of. KEYS limit the output to those keys."""
+    config, rules = _project(config_file, directory)
+    report = lifecycle(config, rules, HistoryOptions(use_cache=not no_cache, workers=jobs),
+                       as_of.date() if as_of else None)
+    if keys:
+        missing = sorted(set(keys) - {t.key for t in report.history.timelines})
+        report = report.only(keys)
+        report = replace(report, notes=(*report.notes, *(f"no history for {k!r}" for k in missing)))
+    if not quiet:
+        _notes(report.notes, report.skipped)
+    _emit(HISTORY_RENDERERS[output_format](report, verbose), output)
+
+
+history_command.name = "history"
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if flagaudit.lock is out of date with the code.")
+@_lifecycle_options
+def ledger_command(check: bool, config_file: str | None, directory: Path | None, as_of: datetime | None,
+                   no_cache: bool, jobs: int | None, quiet: bool) -> None:
+    """Write flagaudit.lock: every key ever seen, when each of its lives began and ended, and the meaning
+    last accepted for it. Commit it, so the story survives shallow clones and rewritten history."""
+    config, rules = _project(config_file, directory)
+    update = update_ledger(config, rules, HistoryOptions(use_cache=not no_cache, workers=jobs),
+                           as_of.date() if as_of else None)
+    if not quiet:
+        _notes(update.notes)
+    if check:
+        if update.changes:
+            click.echo(f"{update.path.name} is out of date; run `flagaudit ledger` and commit it:")
+            click.echo("".join(f"  {reason}\n" for reason in update.changes), nl=False)
+            raise SystemExit(EXIT_FINDINGS)
+        click.echo(f"{update.path.name} is up to date ({len(update.ledger.entries)} keys)")
+        return
+    write_ledger(update.path, update.ledger)
+    live = sum(1 for e in update.ledger.entries if e.status == "live")
+    click.echo(f"wrote {update.path}: {len(update.ledger.entries)} keys ({live} live, "
+               f"{len(update.ledger.entries) - live} retired), {len(update.changes)} changed")
+
+
+ledger_command.name = "ledger"
 
 
 @cli.command()

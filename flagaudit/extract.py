@@ -19,6 +19,7 @@ import libcst as cst
 
 from flagaudit.annotations import annotations_for
 from flagaudit.calls import CallFacts, call_facts
+from flagaudit.candidates import find_candidates
 from flagaudit.facts import Definition, FileFacts, KeyPart, KeyRef, ModuleSymbols, Site, Span
 from flagaudit.rules import RuleSet
 from flagaudit.sites import SpanContext, analyse_span
@@ -59,11 +60,17 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
                 settings=tuple(setting_values(tree, dicts)))
     if rules.trigger is None or not rules.trigger.search(data):
         return FileFacts(path, symbols, (), tuple(definitions), **done)
-    context = SpanContext(path, lines, scope, rules, scope.imported_modules())
+    imported = scope.imported_modules()
+    origins = {name: parts[0].value for name, parts, _ in values if len(parts) == 1 and parts[0].kind == "call"}
+    candidates = find_candidates(graph.nodes, scope, rules, imported, origins, text)
+    done["deferred"] = tuple(sorted(candidates.deferred))
+    wanted = candidates.lines
+    if not wanted:
+        return FileFacts(path, symbols, (), tuple(definitions), **done)
+    context = SpanContext(path, lines, scope, rules, imported)
     sites: list[Site] = []
-    trigger = _span_trigger(rules, scope.imports)
     for start, end, owner in statement_spans(tree):
-        if not trigger.search("".join(lines[start - 1:end])):
+        if not any(start <= n <= end for n in wanted):
             continue
         try:
             span_sites, span_definitions = analyse_span(context, start, end, owner)
@@ -88,17 +95,6 @@ def _only_in(uses: dict[str, list[int]], spans: tuple[Span, ...]) -> tuple[str, 
         return ()
     inside = [t for t, lines in uses.items() if all(any(a <= n <= b for a, b in spans) for n in lines)]
     return tuple(sorted(inside))
-
-
-def _span_trigger(rules: RuleSet, imports: dict[str, str]) -> re.Pattern[str]:
-    """The rules' words plus this file's aliases of rule callees (``import ... as on``)."""
-    assert rules.trigger is not None
-    known = (rules.functions, rules.decorators, rules.classes, rules.define_functions)
-    aliases = sorted(local for local, target in imports.items() if any(target in table for table in known))
-    pattern = rules.trigger.pattern.decode()
-    if aliases:
-        pattern = rf"{pattern}|\b(?:{'|'.join(map(re.escape, aliases))})\b"
-    return re.compile(pattern)
 
 
 def _decode(data: bytes) -> str:

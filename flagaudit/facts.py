@@ -134,6 +134,8 @@ class FileFacts:
     functions: tuple[Function, ...] = ()
     exports: tuple[str, ...] = ()
     """Names in the module's ``__all__``."""
+    deferred: tuple[str, ...] = ()
+    """Receivers of generic method calls made in other modules: analysed again if traced to an SDK."""
     settings: tuple[tuple[str, str, int], ...] = ()
     """Boolean values assigned at top level: (``X`` or ``FEATURES['X']``, ``True``/``False``/``None``, line)."""
 
@@ -220,7 +222,7 @@ class Event:
     author: str = ""
     subject: str = ""
     paths: tuple[str, ...] = ()
-    """Files whose sites or definitions took part (old and new path for ``moved``)."""
+    """Files whose sites or definitions took part; for ``moved``, pairs of old and new path."""
     added: tuple[str, ...] = ()
     """Meanings of the sites added: ``function: name name ...``, the enclosing function and the fingerprint."""
     removed: tuple[str, ...] = ()

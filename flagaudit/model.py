@@ -112,14 +112,26 @@ class Resolver:
         return None
 
 
+def traced_receivers(facts: Iterable[FileFacts], made_by_sdk) -> frozenset[str]:
+    """Deferred receivers whose origin, followed across modules, is an SDK client or a flag object."""
+    facts = list(facts)
+    deferred = {symbol for f in facts for symbol in f.deferred}
+    if not deferred:
+        return frozenset()
+    resolver = Resolver(facts)
+    return frozenset(s for s in deferred if made_by_sdk(resolver.origin(s) or "") or resolver.object(s) is not None)
+
+
 def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
                 wrappers: frozenset[str] = frozenset()) -> tuple[Flag, ...]:
     """Resolve every site and definition and group them by (key, sdk).
 
-    A wrapper's own check (its key is its parameter) is not a flag site: its
-    callers are, with their keys.
+    A wrapper's own check (its key is its parameter) is not a flag site once
+    its callers are found: they are, with their keys.
     """
     facts = list(facts)
+    called = {site.via[0] for f in facts for site in f.sites if site.via}
+    wrappers = wrappers & called
     resolver = Resolver(facts)
     sites: dict[tuple[str | None, str, bool], list[Site]] = defaultdict(list)
     tests: dict[tuple[str | None, str, bool], list[Site]] = defaultdict(list)

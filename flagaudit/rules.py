@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -152,6 +152,8 @@ class RuleSet:
     settings: tuple[SettingRule, ...] = ()
     texts: tuple[TextRule, ...] = ()
     settings_dicts: tuple[str, ...] = ()
+    traced: frozenset[str] = frozenset()
+    """Objects in the code traced to an SDK client or a flag object (``shop.clients.split``)."""
     trigger: re.Pattern[bytes] | None = None
     """Matches any word a flag site or definition must contain: the byte-level prefilter."""
 
@@ -395,13 +397,13 @@ class _Reader:
         return tuple(examples)
 
 
-def with_inferred(rules: RuleSet, inferred: tuple[CheckRule, ...], digest: str) -> RuleSet:
-    """``rules`` plus checks inferred from the code (wrappers, predicates), as one more rule file."""
-    if not inferred:
-        return rules
+def with_inferred(rules: RuleSet, inferred: tuple[CheckRule, ...], traced: frozenset[str], digest: str) -> RuleSet:
+    """``rules`` plus what was inferred from the code: wrappers and predicates (as one more rule file),
+    and the objects traced to an SDK."""
     extra = RuleFile(path="<inferred>", name="inferred", title="Wrappers and predicates found in the code",
                      checks=inferred)
-    return index_rules((*rules.files, extra), f"{rules.digest}:{digest}", rules.settings_dicts)
+    indexed = index_rules((*rules.files, extra), f"{rules.digest}:{digest}", rules.settings_dicts)
+    return replace(indexed, traced=traced)
 
 
 def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[str, ...] = ()) -> RuleSet:

@@ -78,7 +78,7 @@ def step(before: Presence, after: Presence, retired: bool, moves: Mapping[str, M
         return Step("changed", tuple(sorted({s.path for s in (*gone, *came)})), _meanings(came), _meanings(gone))
     renamed = [p for p in _paths(before) if p in moves]
     if renamed:
-        return Step("moved", tuple(sorted({*renamed, *(moves[p].new_path for p in renamed)})))
+        return Step("moved", tuple(p for old in renamed for p in (old, moves[old].new_path)))
     return None
 
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import textwrap
 
+from pathlib import Path
+
+from flagaudit.api import Source, analyse
+from flagaudit.cache import FactCache, content_key
+from flagaudit.config import Config
 from flagaudit.facts import Flag
-from flagaudit.extract import extract
 from flagaudit.model import build_flags
 from flagaudit.rules import RuleSet, load_rules
+from flagaudit.wrappers import wrapper_functions
 
 _RULES: RuleSet | None = None
 
@@ -20,13 +25,16 @@ def builtin_rules() -> RuleSet:
 
 
 def flags_in(files: dict[str, str], rules: RuleSet | None = None, tests: tuple[str, ...] = ("tests/",)) -> tuple[Flag, ...]:
-    """Flags found in ``{path: source}``; module names come from the paths."""
+    """Flags found in ``{path: source}`` by the same passes a scan runs; module names come from the paths."""
     rules = rules or builtin_rules()
-    facts = []
+    sources = []
     for path, code in files.items():
         module = path[:-3].replace("/", ".").removesuffix(".__init__") if path.endswith(".py") else ""
-        facts.append(extract(path, module, textwrap.dedent(code).encode(), rules, 5_000_000))
-    return build_flags(facts, tests)
+        data = textwrap.dedent(code).encode()
+        sources.append(Source(path, module, data, content_key(path, module, data)))
+    config = Config(root=Path("."), test_paths=tests)
+    facts, inferred = analyse(sources, rules, config, FactCache(None), workers=1)
+    return build_flags(facts, tests, wrapper_functions(inferred))
 
 
 def keys(flags: tuple[Flag, ...]) -> set[tuple[str, str | None]]:

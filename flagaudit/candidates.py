@@ -1,0 +1,128 @@
+"""Which lines hold a call that could be a flag check or definition: the gate to the libcst analysis.
+
+The byte-level prefilter (the rules' words) lets through every file that
+mentions ``get_value`` or ``is_enabled``; this pass looks at the ``ast`` the
+file already has and keeps only calls a rule could really match: a callee
+that resolves to a rule's function, class or decorator, a settings read, a
+flag-model row, or a generic method with evidence that it belongs to the SDK
+(the module imports it, or the receiver was made by the SDK or a flag class).
+A receiver made in another module cannot be judged here: it is *deferred*,
+the model traces it across modules, and the file is analysed again if the
+trace leads to an SDK client or a flag object (``RuleSet.traced``).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from flagaudit.rules import RuleSet
+from flagaudit.symbols import Scope, dotted_name
+
+_ROW_METHODS = frozenset({"create", "get_or_create", "update_or_create", "delete"})
+
+
+@dataclass(frozen=True)
+class Candidates:
+    lines: frozenset[int]
+    """First lines of calls and subscripts that may be sites or definitions."""
+    deferred: frozenset[str]
+    """Receivers (qualified) of generic method calls whose origin lies in another module."""
+
+
+def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: RuleSet, imported: frozenset[str],
+                    origins: dict[str, str], text: str) -> Candidates:
+    """``nodes``: the file's calls and subscripts; ``origins``: this module's names -> the qualified callee
+    that made them (``client = UnleashClient()``)."""
+    finder = _Finder(scope, rules, imported, origins, "get_model" in text)
+    for node in nodes:
+        if isinstance(node, ast.Call):
+            finder.call(node)
+        elif isinstance(node, ast.Subscript):
+            holder = dotted_name(node.value)
+            if holder and scope.qualify(holder) in finder.settings:
+                finder.lines.add(node.lineno)
+    return Candidates(frozenset(finder.lines), frozenset(finder.deferred))
+
+
+class _Finder:
+    def __init__(self, scope: Scope, rules: RuleSet, imported: frozenset[str], origins: dict[str, str],
+                 gets_models: bool) -> None:
+        self.scope = scope
+        self.rules = rules
+        self.origins = origins
+        self.named = (rules.functions, rules.decorators, rules.classes, rules.define_functions)
+        self.evidence = {m for rule_file in rules.files for m in rule_file.modules if m in imported}
+        self.sdk_modules = tuple(sorted({m for rule_file in rules.files for m in rule_file.modules}))
+        self.settings = {f"{obj}.{name}" for rule in rules.settings for obj in rule.objects for name in rule.dicts}
+        self.setting_objects = {obj for rule in rules.settings if rule.getattr_bool for obj in rule.objects}
+        self.models = {f"{m.split('.')[0]}.models.{m.split('.')[1]}" for m in rules.models}
+        self.gets_models = gets_models
+        self.lines: set[int] = set()
+        self.deferred: set[str] = set()
+
+    def call(self, node: ast.Call) -> None:
+        func = node.func
+        dotted = dotted_name(func)
+        qualified = self.scope.qualify(dotted) if dotted else None
+        if qualified is not None and (any(qualified in table for table in self.named)
+                                      or (qualified.endswith(".get") and qualified[:-4] in self.settings)):
+            self.lines.add(node.lineno)
+        elif dotted == "getattr" and node.args and self.scope.qualify(dotted_name(node.args[0]) or "") in self.setting_objects:
+            self.lines.add(node.lineno)
+        elif isinstance(func, ast.Attribute) and self._method(func):
+            self.lines.add(node.lineno)
+
+    def _method(self, func: ast.Attribute) -> bool:
+        method = func.attr
+        checks = [r.evidence for r in self.rules.methods.get(method, ())]
+        checks += [d.evidence for d in self.rules.define_methods.get(method, ())]
+        is_object_method = method in self.rules.object_methods
+        if method in _ROW_METHODS and self._rows(func):
+            return True
+        if not checks and not is_object_method:
+            return False
+        if any(not evidence or self.evidence.intersection(evidence) for evidence in checks):
+            return True
+        if is_object_method and _qualifies(func.value, self.scope):
+            return True  # a flag object, here or imported: the model resolves it in one pass
+        return self._receiver_may_be_sdk(func.value)
+
+    def _rows(self, func: ast.Attribute) -> bool:
+        """``Flag.objects.create(...)`` or ``Flag.objects.filter(...).delete()`` on a flag model."""
+        manager = func.value
+        if func.attr == "delete" and isinstance(manager, ast.Call) and isinstance(manager.func, ast.Attribute):
+            manager = manager.func.value
+        if not (isinstance(manager, ast.Attribute) and manager.attr == "objects"):
+            return False
+        holder = dotted_name(manager.value)
+        return holder is not None and (self.gets_models or self.scope.qualify(holder) in self.models)
+
+    def _receiver_may_be_sdk(self, receiver: ast.expr) -> bool:
+        if isinstance(receiver, ast.Call):
+            made_by = self.scope.qualify(dotted_name(receiver.func) or "")
+            return made_by is not None and self._made_by_sdk(made_by)
+        dotted = dotted_name(receiver)
+        symbol = self.scope.qualify(dotted) if dotted else None
+        if symbol is None:
+            return False
+        if self._made_by_sdk(symbol):
+            return True
+        origin = self.origins.get(symbol)
+        if origin is not None:
+            if self._made_by_sdk(origin):
+                return True
+            if origin.split(".")[0] != (self.scope.module.split(".")[0] if self.scope.module else ""):
+                return False
+        self.deferred.add(symbol)  # kept when traced too, so the next pass sees the same question
+        return symbol in self.rules.traced
+
+    def _made_by_sdk(self, name: str) -> bool:
+        return name in self.rules.classes or any(name == m or name.startswith(m + ".") for m in self.sdk_modules)
+
+
+def _qualifies(node: ast.expr, scope: Scope) -> bool:
+    """An imported or module-level object (``toggles.ENABLE_X``, ``ENABLE_X``)."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and scope.qualify(node.id) is not None

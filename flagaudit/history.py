@@ -1,0 +1,651 @@
+"""Flag timelines from git history: when each key was born, changed, moved, retired and reborn.
+
+HEAD's first-parent history is read once, oldest commit first, and only the
+files a commit changed are looked at. A changed file is analysed only when it
+can matter: its bytes match the rules' prefilter (it could hold a site or a
+definition), a text rule reads it (templates), or a key needs its symbols (a
+module of constants, a re-export). The symbol table is updated in place and
+keys are re-resolved only in files that changed, or in files whose keys go
+through symbols when a symbol changed. Facts are cached per blob and the whole
+walk is cached at HEAD, so the next run reads only the commits added since.
+
+Where history does not reach (a shallow clone, squashed history, no
+repository at all) the story comes from flagaudit.lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from flagaudit.cache import FACTS_VERSION
+from flagaudit.config import Config
+from flagaudit.discover import _excluded, _wanted
+from flagaudit.extract import extract
+from flagaudit.facts import Definition, Event, FileFacts, KeyPart, KeyRef, Site, Skipped, Timeline
+from flagaudit.gitrepo import REGULAR, SUBMODULE, Change, Commit, Repository, open_repository
+from flagaudit.ledger import LEDGER_FILE, Ledger, ledger_timelines, read_ledger
+from flagaudit.model import Resolver, is_test_path, resolve_site
+from flagaudit.parallel import extract_all
+from flagaudit.rules import RuleSet
+from flagaudit.timeline import Move, Presence, SiteRef, step
+
+HISTORY_VERSION = 1
+"""Bump when the walk state or the events it derives change."""
+
+_CHUNK = 1000
+"""Commits whose new blobs are extracted together, in parallel, before the walk applies them."""
+
+FlagId = tuple[str, str]
+"""(sdk, key)"""
+
+
+@dataclass(frozen=True)
+class HistoryOptions:
+    use_cache: bool = True
+    workers: int | None = None
+
+
+@dataclass(frozen=True)
+class History:
+    """Timelines of every key, and how much history they rest on."""
+
+    timelines: tuple[Timeline, ...] = ()
+    """Sorted by key, then SDK."""
+    head: str | None = None
+    first: str | None = None
+    """The oldest commit read: the root, or where a shallow clone's history starts."""
+    commits: int = 0
+    partial: bool = False
+    """History starts at ``first`` (a shallow clone), not at the repository's root."""
+    bare: bool = False
+    skipped: tuple[Skipped, ...] = ()
+    """Submodules at HEAD: their history is not analysed."""
+    notes: tuple[str, ...] = ()
+    analysed: int = 0
+    """Commits read this run; the rest came from the cache."""
+
+    def timeline(self, sdk: str, key: str) -> Timeline | None:
+        return next((t for t in self.timelines if t.sdk == sdk and t.key == key), None)
+
+
+def history(config: Config, rules: RuleSet, options: HistoryOptions = HistoryOptions()) -> History:
+    """Every key's timeline from the history of the repository holding ``config.root``."""
+    ledger = read_ledger(config.root / LEDGER_FILE)
+    recorded = ledger_timelines(ledger) if ledger else {}
+    repository = open_repository(config.root)
+    if repository is None:
+        note = "using flagaudit.lock" if ledger else "only findings that need no history"
+        return History(_sorted(recorded), notes=(f"{config.root} is not in a git repository: no history; {note}",))
+    try:
+        notes = _describe(repository)
+        if repository.head is None:
+            return History(_sorted(recorded), bare=repository.bare,
+                           notes=(*notes, f"the repository at {repository.top} has no commits yet: no history"))
+        state, analysed, warning = _walk(repository, config, rules, options)
+    finally:
+        repository.close()
+    first = state.first or ""
+    if repository.shallow:
+        notes.append(f"history is partial (shallow clone): it starts at commit {first[:12]} ({state.first_date[:10]}); "
+                     + ("earlier events come from flagaudit.lock" if ledger else
+                        "flags already there are dated from it (commit a flagaudit.lock to keep their story)"))
+    timelines = {k: Timeline(k[1], k[0], tuple(v)) for k, v in state.timelines.items()}
+    return History(
+        _sorted(_with_ledger(timelines, recorded, first)),
+        head=state.head, first=first, commits=state.commits, partial=repository.shallow, bare=repository.bare,
+        skipped=tuple(Skipped(p, r) for p, r in sorted(state.skipped.items())),
+        notes=tuple(notes) + ((warning,) if warning else ()), analysed=analysed,
+    )
+
+
+def _describe(repository: Repository) -> list[str]:
+    notes = []
+    if repository.bare:
+        notes.append(f"{repository.top} is a bare repository: reading its history (there is no working tree)")
+    if repository.detached and repository.head:
+        notes.append(f"HEAD is detached at {repository.head[:12]}: following its first parents")
+    return notes
+
+
+def _sorted(timelines: dict[FlagId, Timeline]) -> tuple[Timeline, ...]:
+    return tuple(timelines[k] for k in sorted(timelines, key=lambda k: (k[1], k[0])))
+
+
+def _with_ledger(timelines: dict[FlagId, Timeline], recorded: dict[FlagId, Timeline],
+                 first: str) -> dict[FlagId, Timeline]:
+    """Git timelines, completed from flagaudit.lock where history does not reach.
+
+    Keys history never saw come from the ledger whole (retired before history
+    begins, or squashed away). A key already there at the first commit read (a
+    shallow clone's boundary, a squashed root) was not born there when the
+    ledger knows an earlier life: its story up to then comes from the ledger.
+    """
+    merged = dict(timelines)
+    for identity, story in recorded.items():
+        found = timelines.get(identity)
+        if found is None:
+            merged[identity] = story
+            continue
+        start = found.events[0]
+        earlier = [e for e in story.events if e.date[:10] <= start.date[:10]]
+        if start.commit == first and earlier and earlier[0].commit != start.commit:
+            ended = earlier[-1].kind == "retired"
+            merged[identity] = replace(found, events=(*earlier, *([replace(start, kind="reborn")] if ended else []),
+                                                      *found.events[1:]))
+    return merged
+
+
+# -- the walk ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What history keeps of a file's facts: enough to resolve keys and compare sites."""
+
+    symbols: tuple[tuple[str, tuple[KeyPart, ...]], ...] = ()
+    sites: tuple[Site, ...] = ()
+    definitions: tuple[Definition, ...] = ()
+    deferred: tuple[str, ...] = ()
+    """Receivers made in other modules: the file is analysed again once they are traced to an SDK."""
+    unreadable: bool = False
+    """The file could not be analysed (a syntax error, undecodable, too large)."""
+
+
+@dataclass(slots=True)
+class _File:
+    path: str
+    """Relative to the project root, as sites spell it."""
+    blob: str
+    module: str = ""
+    facts: _Facts | None = None
+    """``None`` while nothing needs the file analysed."""
+    traced: frozenset[str] = frozenset()
+    """Its deferred receivers that lead to an SDK client or flag object: ``facts`` were extracted knowing them."""
+
+
+@dataclass
+class _State:
+    """The walk at ``head``, pickled between runs. Paths as keys are relative to the work tree's top."""
+
+    head: str | None = None
+    first: str | None = None
+    first_date: str = ""
+    commits: int = 0
+    files: dict[str, _File] = field(default_factory=dict)
+    packages: set[str] = field(default_factory=set)
+    """Folders holding an ``__init__.py``, for module names."""
+    needed: set[str] = field(default_factory=set)
+    """Modules some key needs symbols from: their files are analysed even if the prefilter says no."""
+    timelines: dict[FlagId, list[Event]] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Blobs:
+    """Facts by blob, path and module, and blobs the prefilter rejected: reused when a walk starts over."""
+
+    facts: dict[str, _Facts] = field(default_factory=dict)
+    unmatched: set[str] = field(default_factory=set)
+
+
+Item = tuple[FlagId, SiteRef | tuple[str, str]]
+"""What a file gives a key: a site, or a definition as (action, path)."""
+
+
+class _Walk:
+    """Applies commits to the state: files, symbol table, each key's presence, and the events."""
+
+    def __init__(self, state: _State, repository: Repository, config: Config, rules: RuleSet,
+                 blobs: _Blobs, workers: int | None) -> None:
+        self.state = state
+        self.repository = repository
+        self.rules = rules
+        self.config = config
+        self.blobs = blobs
+        self.workers = workers
+        self.select = _selector(repository.top, config, rules)
+        self.resolver = Resolver(())
+        self.by_module: dict[str, str] = {}
+        self.items: dict[str, tuple[Item, ...]] = {}
+        self.symbolic: set[str] = set()
+        self.deferring: set[str] = set()
+        self.sdk_modules = tuple(sorted({m for rule_file in rules.files for m in rule_file.modules}))
+        self.presence: dict[FlagId, Counter[SiteRef | tuple[str, str]]] = {}
+        self.before: dict[FlagId, Presence] = {}
+        for path, entry in state.files.items():
+            self._index(path, entry, True)
+            if entry.facts:
+                self._register(entry.facts, True)
+        for path in sorted(state.files):
+            self._set_items(path, self._resolve(path)[0])
+        self.before.clear()
+
+    # -- reading ahead ---------------------------------------------------------------------------------------
+
+    def prefetch(self, commits: list[Commit]) -> None:
+        """Extract, in parallel, the new blobs of ``commits`` that the prefilter lets through."""
+        packages = set(self.state.packages)
+        jobs: dict[str, tuple[str, str, bytes]] = {}
+        for commit in commits:
+            for change in commit.changes:
+                _update_packages(packages, change)
+            for change in commit.changes:
+                path = self.select(change.path) if change.blob and change.mode in REGULAR else None
+                if path is None:
+                    continue
+                module = _module(change.path, packages) if path.endswith(".py") else ""
+                key = _blob_key(change.blob, path, module)
+                if key in self.blobs.facts or key in jobs or change.blob in self.blobs.unmatched:
+                    continue
+                data = self.repository.blob(change.blob)
+                if path.endswith(".py") and module not in self.state.needed and not self._matches(data):
+                    self.blobs.unmatched.add(change.blob)
+                    continue
+                jobs[key] = (path, module, data)
+        results = extract_all(list(jobs.values()), self.rules, self.config.max_file_size, self.workers)
+        for key, facts in zip(jobs, results):
+            self.blobs.facts[key] = _slim(facts)
+
+    # -- one commit ------------------------------------------------------------------------------------------
+
+    def apply(self, commit: Commit) -> None:
+        state = self.state
+        removed: dict[str, _File] = {}
+        added: dict[str, _File] = {}
+        renames: list[tuple[_File, str]] = []
+        packages = set(state.packages)
+        for change in commit.changes:
+            _update_packages(state.packages, change)
+            old = change.old_path or change.path
+            state.skipped.pop(old, None)
+            if change.status != "D" and change.mode == SUBMODULE:
+                state.skipped[change.path] = "submodule: its history is not analysed"
+            gone = state.files.pop(old, None)
+            if gone is not None:
+                removed.setdefault(old, gone)
+                added.pop(old, None)
+            path = self.select(change.path) if change.status != "D" and change.mode in REGULAR else None
+            if path is not None:
+                added[change.path] = state.files[change.path] = _File(path, change.blob or "")
+                if change.old_path and gone is not None:
+                    renames.append((gone, change.path))
+        if packages != state.packages:
+            for git_path, entry in state.files.items():
+                if git_path not in added and entry.path.endswith(".py") and \
+                        _module(git_path, state.packages) != entry.module:
+                    removed.setdefault(git_path, entry)
+                    added[git_path] = state.files[git_path] = _File(entry.path, entry.blob)
+        for git_path, entry in added.items():
+            entry.module = _module(git_path, state.packages) if entry.path.endswith(".py") else ""
+            entry.facts = self._analyse(entry)
+            before = removed.get(git_path)
+            if entry.facts and entry.facts.unreadable and before and before.facts and before.module == entry.module:
+                entry.facts, entry.traced = before.facts, before.traced  # a broken commit does not retire flags
+        changed = self._swap(removed, added)
+        for git_path, entry in removed.items():
+            self._index(git_path, entry, False)
+        for git_path, entry in added.items():
+            self._index(git_path, entry, True)
+        self._settle(set(removed) | set(added), changed)
+        moves = {gone.path: Move(gone.path, state.files[new].path, gone.module, state.files[new].module)
+                 for gone, new in renames}
+        self._record(commit, moves)
+
+    def _record(self, commit: Commit, moves: dict[str, Move]) -> None:
+        """Turn each touched key's presence before and after the commit into its event."""
+        for identity in sorted(self.before, key=lambda i: (i[1], i[0])):
+            events = self.state.timelines.get(identity)
+            retired = bool(events) and _ended(events)
+            found = step(self.before[identity], self._presence(identity), retired, moves)
+            if found is not None:
+                event = Event(found.kind, commit.sha, commit.date, commit.author, commit.subject, found.paths,
+                              found.added, found.removed)
+                self.state.timelines.setdefault(identity, []).append(event)
+        self.before.clear()
+
+    # -- analysis --------------------------------------------------------------------------------------------
+
+    def _analyse(self, entry: _File, traced: frozenset[str] = frozenset()) -> _Facts | None:
+        """The file's facts if it can matter now, from the blob cache where possible."""
+        key = _blob_key(entry.blob, entry.path, entry.module) + "".join(f":{n}" for n in sorted(traced))
+        cached = self.blobs.facts.get(key)
+        if cached is not None:
+            return cached
+        needed = not entry.path.endswith(".py") or entry.module in self.state.needed or traced
+        if not needed and entry.blob in self.blobs.unmatched:
+            return None
+        data = self.repository.blob(entry.blob)
+        if not needed and not self._matches(data):
+            self.blobs.unmatched.add(entry.blob)
+            return None
+        rules = replace(self.rules, traced=traced) if traced else self.rules
+        facts = self.blobs.facts[key] = _slim(extract(entry.path, entry.module, data, rules,
+                                                      self.config.max_file_size))
+        return facts
+
+    def _retrace(self, git_path: str) -> None:
+        """Analyse the file again if which of its deferred receivers lead to an SDK changed."""
+        entry = self.state.files.get(git_path)
+        if entry is None or entry.facts is None or not entry.facts.deferred:
+            return
+        resolver = self.resolver
+        traced = frozenset(n for n in entry.facts.deferred
+                           if resolver.object(n) is not None or self._made_by_sdk(resolver.origin(n) or ""))
+        if traced != entry.traced:
+            entry.facts, entry.traced = self._analyse(entry, traced), traced
+
+    def _made_by_sdk(self, name: str) -> bool:
+        return name in self.rules.classes or any(name == m or name.startswith(m + ".") for m in self.sdk_modules)
+
+    def _matches(self, data: bytes) -> bool:
+        return self.rules.trigger is None or self.rules.trigger.search(data) is not None
+
+    # -- symbols ---------------------------------------------------------------------------------------------
+
+    def _swap(self, removed: dict[str, _File], added: dict[str, _File]) -> bool:
+        """Replace removed files' symbols with added ones'; whether any name now means something else."""
+        names = {n for e in (*removed.values(), *added.values()) if e.facts for n in _names(e.facts)}
+        before = {n: self._symbol(n) for n in names}
+        for entry in removed.values():
+            if entry.facts:
+                self._register(entry.facts, False)
+        for entry in added.values():
+            if entry.facts:
+                self._register(entry.facts, True)
+        return any(self._symbol(n) != before[n] for n in names)
+
+    def _symbol(self, name: str) -> tuple[Any, Any]:
+        return self.resolver.values.get(name), self.resolver.objects.get(name)
+
+    def _register(self, facts: _Facts, add: bool) -> None:
+        values, objects = self.resolver.values, self.resolver.objects
+        for name, parts in facts.symbols:
+            if add:
+                values[name] = parts
+            elif values.get(name) == parts:
+                del values[name]
+        for definition in facts.definitions:
+            if definition.symbol is None:
+                continue
+            if add:
+                objects.setdefault(definition.symbol, definition)
+            elif objects.get(definition.symbol) == definition:
+                del objects[definition.symbol]
+
+    def _index(self, git_path: str, entry: _File, add: bool) -> None:
+        if not entry.module:
+            return
+        if add:
+            self.by_module[entry.module] = git_path
+        elif self.by_module.get(entry.module) == git_path:
+            del self.by_module[entry.module]
+
+    # -- keys ------------------------------------------------------------------------------------------------
+
+    def _settle(self, paths: set[str], changed: bool) -> None:
+        """Re-resolve ``paths`` (and every symbolic file if a symbol changed) until no key needs another file."""
+        while True:
+            if changed:
+                paths |= self.symbolic | self.deferring
+            wanted: list[str] = []
+            for path in sorted(paths):
+                self._retrace(path)
+                items, names = self._resolve(path)
+                self._set_items(path, items)
+                wanted += self._need(names)
+            if not wanted:
+                return
+            newly = {}
+            for path in wanted:
+                entry = self.state.files[path]
+                entry.facts = self._analyse(entry)
+                newly[path] = entry
+            changed = self._swap({}, newly)
+            paths = set(newly)
+
+    def _resolve(self, git_path: str) -> tuple[tuple[Item, ...], list[str]]:
+        """What ``git_path`` gives each key, and the names it could not resolve."""
+        entry = self.state.files.get(git_path)
+        self.symbolic.discard(git_path)
+        self.deferring.discard(git_path)
+        if entry is None or entry.facts is None or is_test_path(entry.path, self.config.test_paths):
+            return (), []
+        items: list[Item] = []
+        unresolved = [n for n in entry.facts.deferred if n not in entry.traced]
+        if entry.facts.deferred:
+            self.deferring.add(git_path)
+        for site in entry.facts.sites:
+            resolved = resolve_site(site, self.resolver)
+            key, pattern = (resolved[1], resolved[2]) if resolved else (None, False)
+            self._note(git_path, site.key_ref, key is None or pattern, unresolved)
+            if site.proof is not None:  # whether the receiver came from the SDK depends on other modules
+                self.symbolic.add(git_path)
+                unresolved.append(site.proof.symbol)
+            if resolved is not None and key is not None:
+                items.append(((resolved[0].sdk, key), SiteRef(site.path, site.function, site.fingerprint)))
+        for definition in entry.facts.definitions:
+            key, pattern = self.resolver.key(definition.key_ref)
+            self._note(git_path, definition.key_ref, key is None or pattern, unresolved)
+            if key is not None:
+                items.append(((definition.sdk, key), (definition.action, definition.path)))
+        return tuple(sorted(items, key=repr)), unresolved
+
+    def _note(self, git_path: str, ref: KeyRef, failed: bool, unresolved: list[str]) -> None:
+        symbols = [p.value for p in ref.parts if p.kind in ("sym", "obj")]
+        if symbols:
+            self.symbolic.add(git_path)
+            if failed:
+                unresolved += symbols
+
+    def _need(self, names: Iterable[str]) -> list[str]:
+        """Files to analyse for ``names``: the modules they, and what they alias, may live in."""
+        found = []
+        for name in _reachable(self.resolver, names):
+            parts = name.split(".")
+            for size in range(1, len(parts) + 1):
+                module = ".".join(parts[:size])
+                self.state.needed.add(module)
+                path = self.by_module.get(module)
+                if path is not None and self.state.files[path].facts is None and path not in found:
+                    found.append(path)
+        return found
+
+    def _set_items(self, git_path: str, items: tuple[Item, ...]) -> None:
+        old = self.items.get(git_path, ())
+        if old == items:
+            return
+        for identity in {i for i, _ in (*old, *items)}:
+            if identity not in self.before:
+                self.before[identity] = self._presence(identity)
+        for identity, item in old:
+            counter = self.presence[identity]
+            counter[item] -= 1
+            if counter[item] <= 0:
+                del counter[item]
+        for identity, item in items:
+            self.presence.setdefault(identity, Counter())[item] += 1
+        if items:
+            self.items[git_path] = items
+        else:
+            self.items.pop(git_path, None)
+
+    def _presence(self, identity: FlagId) -> Presence:
+        """A key's sites and definitions; a deletion (a data migration removing the flag) cancels definitions."""
+        counter = self.presence.get(identity, Counter())
+        sites = tuple(sorted(i for i in counter.elements() if isinstance(i, SiteRef)))
+        actions = [i for i in counter.elements() if not isinstance(i, SiteRef)]
+        deleted = any(action == "delete" for action, _ in actions)
+        return Presence(sites, () if deleted else tuple(sorted(path for _, path in actions)))
+
+
+def _walk(repository: Repository, config: Config, rules: RuleSet,
+          options: HistoryOptions) -> tuple[_State, int, str | None]:
+    """Bring the cached walk up to HEAD, or walk from the first commit when the cache cannot be continued."""
+    chain = repository.first_parents()
+    folder = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
+    digest = _digest(repository, config, rules)
+    state_file = folder / f"history-v{HISTORY_VERSION}-{digest}.pickle" if folder else None
+    blobs_file = folder / f"history-blobs-v{HISTORY_VERSION}-{digest}.pickle" if folder else None
+    state = _load(state_file, _State)
+    resume = state is not None and state.first == chain[-1] and state.head in set(chain)
+    if not resume:
+        state = _State(first=chain[-1])
+    blobs = (_load(blobs_file, _Blobs) if not resume else None) or _Blobs()
+    assert state is not None
+    walk = _Walk(state, repository, config, rules, blobs, options.workers)
+    analysed = 0
+    for chunk in _chunks(repository.commits(state.head)):
+        walk.prefetch(chunk)
+        for commit in chunk:
+            if not state.first_date:
+                state.first_date = commit.date
+            walk.apply(commit)
+        analysed += len(chunk)
+    state.head, state.commits = chain[0], len(chain)
+    warning = None
+    if folder and analysed:
+        warning = _store(folder, state_file, state) or (None if resume else _store(folder, blobs_file, blobs))
+    return state, analysed, warning
+
+
+def _chunks(commits: Iterator[Commit]) -> Iterator[list[Commit]]:
+    chunk: list[Commit] = []
+    for commit in commits:
+        chunk.append(commit)
+        if len(chunk) == _CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _digest(repository: Repository, config: Config, rules: RuleSet) -> str:
+    """What the walk depends on besides the commits: extraction, rules and which files count."""
+    text = repr((FACTS_VERSION, rules.digest, config.max_file_size, str(repository.top), str(config.root),
+                 sorted(map(str, config.paths)), config.exclude, config.test_paths))
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
+
+
+def _load(path: Path | None, kind: type) -> Any:
+    """A cached object, or ``None``: a missing, damaged or foreign file is simply not used."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as handle:
+            loaded = pickle.load(handle)
+    except Exception:  # a damaged cache must never stop a run
+        return None
+    return loaded if isinstance(loaded, kind) else None
+
+
+_GITIGNORE = "# Created by flagaudit automatically.\n*\n"
+
+
+def _store(folder: Path, path: Path | None, value: object) -> str | None:
+    """Write atomically and drop the files of other digests; a warning, not a failure, if it cannot."""
+    assert path is not None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text(_GITIGNORE, encoding="utf-8")
+        prefix = path.name.split("-v")[0]
+        for stale in folder.glob(f"{prefix}-v*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError as exc:
+        return f"could not write the history cache in {folder}: {exc.strerror}"
+    return None
+
+
+# -- small pure helpers ----------------------------------------------------------------------------------------
+
+
+def _selector(top: Path, config: Config, rules: RuleSet) -> Callable[[str], str | None]:
+    """Which files of the tree the scan would analyse: a path relative to the top -> relative to the root, or None."""
+    top, root = top.resolve(), config.root.resolve()
+    if root.is_relative_to(top):
+        strip, add = _relative(root, top), ""
+    elif top.is_relative_to(root):
+        strip, add = "", _relative(top, root) + "/"
+    else:
+        return lambda path: None
+    prefixes = [_relative(t.resolve(), root) for t in config.paths if t.resolve().is_relative_to(root)]
+    text_globs = tuple(g for rule in rules.texts for g in rule.files)
+
+    def select(path: str) -> str | None:
+        if strip:
+            if not path.startswith(strip + "/"):
+                return None
+            path = path[len(strip) + 1:]
+        path = add + path
+        if not any(not p or path == p or path.startswith(p + "/") for p in prefixes):
+            return None
+        return path if _wanted(path, text_globs) and not _excluded(path, config.exclude) else None
+
+    return select
+
+
+def _relative(path: Path, base: Path) -> str:
+    """``path`` under ``base`` in POSIX form; ``""`` for ``base`` itself."""
+    relative = path.relative_to(base).as_posix()
+    return "" if relative == "." else relative
+
+
+def _update_packages(packages: set[str], change: Change) -> None:
+    """Keep the set of package folders in step with ``__init__.py`` files coming and going."""
+    old = change.old_path or change.path
+    if old.endswith("__init__.py") and (change.status in "DR" or change.mode not in REGULAR):
+        packages.discard(old.rpartition("/")[0])
+    if change.path.endswith("__init__.py") and change.status != "D" and change.mode in REGULAR:
+        packages.add(change.path.rpartition("/")[0])
+
+
+def _module(path: str, packages: set[str]) -> str:
+    """The dotted module name of a file at ``path``, from the package folders of that commit."""
+    folder, _, name = path.rpartition("/")
+    parts = [] if name == "__init__.py" else [name.removesuffix(".py")]
+    while folder and folder in packages:
+        folder, _, last = folder.rpartition("/")
+        parts.append(last)
+    return ".".join(reversed(parts))
+
+
+def _blob_key(blob: str, path: str, module: str) -> str:
+    return f"{blob}:{path}:{module}"
+
+
+def _slim(facts: FileFacts) -> _Facts:
+    return _Facts(facts.symbols.constants if facts.symbols else (), facts.sites, facts.definitions, facts.deferred,
+                  facts.skipped is not None)
+
+
+def _names(facts: _Facts) -> set[str]:
+    return {name for name, _ in facts.symbols} | {d.symbol for d in facts.definitions if d.symbol}
+
+
+def _reachable(resolver: Resolver, names: Iterable[str]) -> set[str]:
+    """``names``, what they alias, and what their values are built or made from, one level deep."""
+    found = set()
+    for name in names:
+        for alias in resolver.aliases(name):
+            found.add(alias)
+            found.update(p.value for p in resolver.values.get(alias, ()) if p.kind in ("sym", "obj", "call"))
+    return found
+
+
+def _ended(events: list[Event]) -> bool:
+    """Whether the key's last life has ended."""
+    return next((e.kind == "retired" for e in reversed(events) if e.kind != "changed" and e.kind != "moved"), False)

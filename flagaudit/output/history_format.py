@@ -1,0 +1,77 @@
+"""``flagaudit history`` output: a compact timeline per key for people, a sorted document for tools."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from flagaudit.facts import Event, Timeline
+from flagaudit.lifecycle import Lifecycle
+from flagaudit.output.json_format import SCHEMA, finding_document
+from flagaudit.output.text_format import finding_lines
+
+
+def history_text(report: Lifecycle, verbosity: int = 0) -> str:
+    lines = []
+    for timeline in report.history.timelines:
+        lines.append(_headline(timeline))
+        lines.extend(f"  {_event_line(e, verbosity)}" for e in timeline.events)
+    if report.findings:
+        lines.append("")
+        lines.extend(finding_lines(report.findings, verbosity))
+    found = report.history
+    live = sum(1 for t in found.timelines if t.live)
+    span = f"{found.commits} commits ({found.first[:12]}..{found.head[:12]})" if found.head and found.first else "no commits"
+    lines.append("")
+    lines.append(f"{len(found.timelines)} keys ({live} live, {len(found.timelines) - live} retired) from {span}"
+                 + ("; history is partial" if found.partial else "")
+                 + f"; {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}")
+    return "\n".join(lines) + "\n"
+
+
+def history_json(report: Lifecycle, verbosity: int = 0) -> str:
+    found = report.history
+    document = {
+        "schema": SCHEMA,
+        "history": {"head": found.head, "first": found.first, "commits": found.commits, "partial": found.partial},
+        "timelines": [_timeline_document(t) for t in found.timelines],
+        "findings": [finding_document(f) for f in report.findings],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
+    }
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+HISTORY_RENDERERS: dict[str, Callable[[Lifecycle, int], str]] = {"text": history_text, "json": history_json}
+
+
+def _headline(timeline: Timeline) -> str:
+    born = timeline.born
+    if timeline.live:
+        state = f"live since {born.date[:10]}" if born else "live"
+    else:
+        state = f"retired {timeline.events[-1].date[:10]}" if timeline.events else "retired"
+    return f"{timeline.key}  [{timeline.sdk}]  {state}"
+
+
+def _event_line(event: Event, verbosity: int) -> str:
+    if event.kind == "moved":
+        where = ", ".join(f"{a} -> {b}" for a, b in zip(event.paths[::2], event.paths[1::2]))
+    else:
+        where = ", ".join(event.paths)
+    counts = f"  (+{len(event.added)} -{len(event.removed)} sites)" if event.kind == "changed" else ""
+    who = event.author.split(" <")[0] if event.author else f"({event.source})"
+    line = f"{event.date[:10]}  {event.kind:<8} {event.commit[:12] or '-':<12}  {who}  {where}{counts}"
+    if verbosity > 0:
+        line += "".join(f"\n      + {m}" for m in event.added) + "".join(f"\n      - {m}" for m in event.removed)
+    return line
+
+
+def _timeline_document(timeline: Timeline) -> dict[str, Any]:
+    return {
+        "key": timeline.key, "sdk": timeline.sdk, "status": "live" if timeline.live else "retired",
+        "events": [{
+            "kind": e.kind, "commit": e.commit, "date": e.date, "author": e.author, "subject": e.subject,
+            "paths": list(e.paths), "added": list(e.added), "removed": list(e.removed), "source": e.source,
+        } for e in timeline.events],
+    }

@@ -1,0 +1,166 @@
+"""Lifecycle policies, and what a flag declares about itself: type, owner, creation and removal dates.
+
+The defaults live in rules/policies.toml (flag types and how long each may
+live, after Unleash's guidance) and ``[tool.flagaudit]`` overrides them. A
+flag's own declarations win over configuration, because they sit next to the
+code and change with it: a ``# flagaudit: type=... owner=... expires=...``
+comment on or above a definition or site, then Open edX annotations
+(``toggle_use_cases``, ``toggle_creation_date``, ``toggle_target_removal_date``,
+``toggle_expiration_date``), then the config's ``flags`` table, then the
+default type.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from datetime import date
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+from flagaudit.config import Config
+from flagaudit.errors import FlagauditError
+from flagaudit.facts import Flag
+from flagaudit.rules import POLICIES_FILE, builtin_rules_folder
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+DEADLINES = ("expires", "toggle_target_removal_date", "toggle_expiration_date")
+"""Declared dates by which a flag should be gone (FA102)."""
+_CREATED = ("created", "toggle_creation_date")
+
+
+@dataclass(frozen=True)
+class Policies:
+    """How long each flag type may live, and where types and owners come from when the code is silent."""
+
+    max_age: dict[str, int | None]
+    """Flag type -> days; ``None`` for types that never go stale (kill switches, permissions)."""
+    default_type: str
+    dormant_days: int | None
+    """Days without a site change before a flag is dormant; ``None`` turns FA103 off."""
+    use_cases: dict[str, str]
+    """Open edX ``toggle_use_cases`` value -> flag type."""
+    flags: tuple[tuple[str, dict[str, str]], ...] = ()
+    """Key pattern -> ``type``/``owner``/``expires`` from the configuration, in the order given."""
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A flag's type, owner and dates, each with where it was found (``app/flags.py:12``, ``config``)."""
+
+    type: str
+    type_source: str
+    owner: str | None = None
+    owner_source: str = ""
+    created: tuple[date, str] | None = None
+    deadlines: tuple[tuple[date, str, str], ...] = ()
+    """(date, field, where), earliest first."""
+
+    @property
+    def typed(self) -> bool:
+        """Whether anything declared the type (rather than the default)."""
+        return not self.type_source.startswith("default")
+
+
+def load_policies(config: Config) -> Policies:
+    """rules/policies.toml with the configuration's overrides, validated."""
+    path = builtin_rules_folder() / POLICIES_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise FlagauditError(f"cannot read the lifecycle policies {path}: {exc}") from None
+    max_age = {_type_name(k): _days(v, path, f"max-age.{k}") for k, v in data.get("max-age", {}).items()}
+    max_age.update((_type_name(k), v) for k, v in config.policies)
+    source = config.source or "[tool.flagaudit]"
+
+    def known(name: str, where: str) -> str:
+        name = _type_name(name)
+        if name not in max_age:
+            raise FlagauditError(f"{where}: unknown flag type {name!r}; known: {', '.join(sorted(max_age))}")
+        return name
+
+    use_cases = {k: known(v, f"{path}: edx-use-cases.{k}") for k, v in data.get("edx-use-cases", {}).items()}
+    flags = tuple((pattern, dict(fields)) for pattern, fields in config.flags)
+    for pattern, fields in flags:
+        if "type" in fields:
+            fields["type"] = known(fields["type"], f"{source}: [tool.flagaudit] flags.{pattern!r}.type")
+    default = known(config.default_flag_type or data.get("default-type", "release"),
+                    f"{source}: [tool.flagaudit] default-flag-type" if config.default_flag_type else str(path))
+    dormant = config.dormant_days or _days(data.get("dormant-days", 180), path, "dormant-days")
+    return Policies(max_age, default, dormant, use_cases, flags)
+
+
+def declared(flag: Flag, policies: Policies) -> Declared:
+    """What ``flag``'s definitions, annotations and the configuration say about it."""
+    notes = [(f"{d.path}:{d.line}", dict(d.metadata)) for d in flag.definitions]
+    notes += [(f"{s.path}:{s.line}", dict(s.annotations)) for s in (*flag.sites, *flag.test_sites)]
+    configured = [fields for pattern, fields in policies.flags if flag.key and fnmatchcase(flag.key, pattern)]
+
+    def in_code(name: str) -> tuple[str, str] | None:
+        return next(((values[name], where) for where, values in notes if values.get(name)), None)
+
+    def in_config(name: str) -> tuple[str, str] | None:
+        return next(((fields[name], "config") for fields in configured if fields.get(name)), None)
+
+    def first(name: str) -> tuple[str, str] | None:
+        return in_code(name) or in_config(name)
+
+    flag_type, type_source = _flag_type([in_code("type"), _use_case_type(in_code("toggle_use_cases"), policies),
+                                         in_config("type")], policies)
+    owner = first("owner")
+    created = next((d for name in _CREATED if (d := _dated(first(name)))), None)
+    deadlines = [(d[0], name, d[1]) for name in DEADLINES if (d := _dated(first(name)))]
+    return Declared(flag_type, type_source, owner[0] if owner else None, owner[1] if owner else "",
+                    created, tuple(sorted(deadlines)))
+
+
+def _flag_type(candidates: list[tuple[str, str] | None], policies: Policies) -> tuple[str, str]:
+    """The first known type among the candidates, nearest to the code first; else the default."""
+    unknown = ""
+    for candidate in candidates:
+        if candidate:
+            name = _type_name(candidate[0])
+            if name in policies.max_age:
+                return name, candidate[1]
+            unknown = unknown or f" (unknown type {candidate[0]!r} at {candidate[1]})"
+    return policies.default_type, f"default{unknown}"
+
+
+def _use_case_type(use_cases: tuple[str, str] | None, policies: Policies) -> tuple[str, str] | None:
+    """A toggle listing several use cases gets the longest-lived of their types."""
+    if not use_cases:
+        return None
+    types = [policies.use_cases[u] for u in re.split(r"[\s,]+", use_cases[0]) if u in policies.use_cases]
+    if not types:
+        return None
+    ages = policies.max_age
+    return max(types, key=lambda t: float("inf") if ages[t] is None else ages[t]), f"toggle_use_cases at {use_cases[1]}"
+
+
+def _dated(found: tuple[str, str] | None) -> tuple[date, str] | None:
+    """A declared date; free text (``None``, ``n/a``) is no date."""
+    if not found:
+        return None
+    try:
+        return date.fromisoformat(found[0].strip()[:10]), found[1]
+    except ValueError:
+        return None
+
+
+def _type_name(name: str) -> str:
+    """``Kill_Switch`` and ``kill switch`` are ``kill-switch``."""
+    return re.sub(r"[\s_]+", "-", name.strip().lower())
+
+
+def _days(value: Any, path: Path, name: str) -> int | None:
+    if value == "never":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    raise FlagauditError(f'{path}: {name} must be a positive number of days or "never"')

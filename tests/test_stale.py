@@ -1,0 +1,181 @@
+"""Stale, expired and dormant flags (FA101-FA103), where types and owners come from, and toggle_name (FA401)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from flagaudit.checks.lifecycle import stale_findings, toggle_name_findings
+from flagaudit.config import Config, load_config
+from flagaudit.errors import FlagauditError
+from flagaudit.facts import Event, Flag, Timeline
+from flagaudit.lifecycle import lifecycle
+from flagaudit.history import HistoryOptions
+from flagaudit.policies import Policies, load_policies
+from tests.conftest import run_cli, write_files
+from tests.helpers import builtin_rules, flags_in
+from tests.test_history import BASE, Repo, views
+
+DEFAULTS = load_policies(Config(root=Path("/")))
+
+
+def site(annotation: str = "", key: str = "new-checkout") -> dict[str, str]:
+    return {"app/views.py": f"""
+        import ldclient
+        from app.checkout import new_checkout
+
+
+        def checkout(ctx):
+            {annotation}
+            if ldclient.get().variation("{key}", ctx, False):
+                return new_checkout(ctx)
+    """}
+
+
+def born(day: str, *later: tuple[str, str], key: str = "new-checkout", sdk: str = "launchdarkly") -> Timeline:
+    events = [Event("born", "b0" * 20, f"{day}T12:00:00+00:00", "Ada <ada@example.com>", "add it", ("app/views.py",))]
+    events += [Event(kind, f"c{n}" * 20, f"{when}T12:00:00+00:00", "Ada <ada@example.com>") for n, (kind, when) in
+               enumerate(later)]
+    return Timeline(key, sdk, tuple(events))
+
+
+def codes(flags: tuple[Flag, ...], timelines: list[Timeline], as_of: str, policies: Policies = DEFAULTS) -> list[str]:
+    return sorted(f.code for f in stale_findings(flags, timelines, policies, date.fromisoformat(as_of)))
+
+
+def test_a_release_flag_is_stale_after_40_days() -> None:
+    flags = flags_in(site())
+    assert codes(flags, [born("2026-01-05")], "2026-02-14") == []
+    [finding] = stale_findings(flags, [born("2026-01-05")], DEFAULTS, date(2026, 2, 15))
+    assert (finding.code, finding.name, finding.severity, finding.path, finding.line) == (
+        "FA101", "stale-flag", "warning", "app/views.py", 8)
+    assert finding.message == ("release flag 'new-checkout' is 41 days old (since 2026-01-05); "
+                               "release flags should be gone within 40 days")
+    assert [(e.kind, e.value, e.detail) for e in finding.evidence] == [
+        ("date", "2026-01-05", "born"),
+        ("commit", "b0" * 20, "born: add it (Ada <ada@example.com>)"),
+        ("note", "type release (40 days)", "from default"),
+    ]
+
+
+def test_type_and_owner_from_an_annotation() -> None:
+    flags = flags_in(site("# flagaudit: type=operational owner=@payments"))
+    [finding] = stale_findings(flags, [born("2026-01-05")], DEFAULTS, date(2026, 1, 13))
+    assert finding.message.startswith("operational flag 'new-checkout' is 8 days old")
+    assert ("owner", "@payments", "from app/views.py:8") in [(e.kind, e.value, e.detail) for e in finding.evidence]
+
+
+@pytest.mark.parametrize("annotation", ["# flagaudit: type=kill-switch", "# flagaudit: type=Permission",
+                                        "# .. toggle_use_cases: temporary, circuit_breaker"])
+def test_kill_switches_and_permissions_are_never_stale(annotation: str) -> None:
+    flags = flags_in(site(annotation))
+    timeline = born("2020-01-05", ("changed", "2020-02-01"))
+    assert codes(flags, [timeline], "2026-06-01") == []
+
+
+def test_an_expiry_or_removal_date_that_passed() -> None:
+    flags = flags_in(site("# flagaudit: type=kill-switch expires=2026-03-01"))
+    assert codes(flags, [born("2026-01-05")], "2026-03-01") == []
+    [finding] = stale_findings(flags, [born("2026-01-05")], DEFAULTS, date(2026, 3, 11))
+    assert finding.message == "'new-checkout' was to be removed by 2026-03-01 (expires); it is still here 10 days later"
+    toggles = {"app/toggles.py": """
+        from edx_toggles.toggles import WaffleFlag
+
+        # .. toggle_name: grades.new
+        # .. toggle_use_cases: temporary
+        # .. toggle_creation_date: 2025-11-01
+        # .. toggle_target_removal_date: 2026-01-01
+        NEW_GRADES = WaffleFlag("grades.new", __name__)
+    """}
+    [stale, expired] = sorted(stale_findings(flags_in(toggles), [], DEFAULTS, date(2026, 2, 1)), key=lambda f: f.code)
+    assert (stale.code, stale.line, expired.code) == ("FA101", 8, "FA102")
+    assert stale.message.startswith("release flag 'grades.new' is 92 days old (since 2025-11-01)")
+    assert stale.evidence[0].detail == "declared created at app/toggles.py:8"
+    assert expired.evidence[0].detail == "toggle_target_removal_date at app/toggles.py:8"
+
+
+def test_a_flag_whose_sites_did_not_change_for_180_days_is_dormant() -> None:
+    flags = flags_in(site("# flagaudit: type=experiment"))
+    timeline = born("2025-01-05", ("changed", "2025-06-01"), ("moved", "2025-12-01"))
+    assert codes(flags, [timeline], "2025-11-28") == ["FA101"]
+    [dormant] = [f for f in stale_findings(flags, [timeline], DEFAULTS, date(2025, 11, 29)) if f.code == "FA103"]
+    assert (dormant.severity, dormant.line) == ("info", 8)
+    assert dormant.message == "no site of 'new-checkout' changed for 181 days (last change 2025-06-01, changed)"
+
+
+def test_configuration_sets_types_owners_and_ages(tmp_path: Path) -> None:
+    write_files(tmp_path, {"pyproject.toml": """
+[tool.flagaudit]
+default-flag-type = "experiment"
+dormant-days = 30
+policies = { experiment = 10, operational = "never" }
+
+[tool.flagaudit.flags."ops-*"]
+type = "operational"
+owner = "@ops"
+expires = 2026-01-20
+"""})
+    policies = load_policies(load_config((), None, tmp_path))
+    assert (policies.default_type, policies.dormant_days, policies.max_age["experiment"]) == ("experiment", 30, 10)
+    assert codes(flags_in(site()), [born("2026-01-05")], "2026-01-16", policies) == ["FA101"]
+    ops = flags_in(site(key="ops-cache"))
+    findings = stale_findings(ops, [born("2026-01-05", key="ops-cache")], policies, date(2026, 3, 1))
+    assert [f.code for f in findings] == ["FA102"]
+    assert ("owner", "@ops", "from config") in [(e.kind, e.value, e.detail) for e in findings[0].evidence]
+    annotated = flags_in(site("# flagaudit: type=release", key="ops-cache"))
+    assert codes(annotated, [born("2026-01-05", key="ops-cache")], "2026-02-16", policies) == ["FA101", "FA102", "FA103"]
+
+
+@pytest.mark.parametrize("setting, message", [
+    ('default-flag-type = "forever"', "default-flag-type: unknown flag type 'forever'"),
+    ('flags = { "x" = { type = "sometimes" } }', "flags.'x'.type: unknown flag type 'sometimes'"),
+    ('flags = { "x" = { colour = "red" } }', "flags must be a table of key pattern"),
+    ("dormant-days = 0", "dormant-days must be a positive number of days"),
+    ('policies = { release = "soon" }', 'policies must be a table of flag type = days (or "never")'),
+])
+def test_bad_lifecycle_settings_are_errors(tmp_path: Path, setting: str, message: str) -> None:
+    write_files(tmp_path, {"flagaudit.toml": setting + "\n"})
+    with pytest.raises(FlagauditError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_policies(load_config((), None, tmp_path))
+
+
+def test_a_toggle_name_that_differs_from_the_key_is_fa401() -> None:
+    toggles = {"enterprise/toggles.py": """
+        from edx_toggles.toggles import WaffleFlag
+
+        ENTERPRISE_NAMESPACE = "enterprise"
+
+        # .. toggle_name: enterprise.TOP_DOWN_ASSIGNMENT_REAL_TIME_LCM
+        # .. toggle_use_cases: open_edx
+        TOP_DOWN = WaffleFlag(f"{ENTERPRISE_NAMESPACE}.top_down_assignment_real_time_lcm", __name__)
+
+        # .. toggle_name: enterprise.enterprise_learner_bff_enabled
+        BFF = WaffleFlag(f"{ENTERPRISE_NAMESPACE}.learner_bff_enabled", __name__)
+
+        # .. toggle_name: enterprise.enterprise_admin_onboarding
+        ONBOARDING = WaffleFlag(f"{ENTERPRISE_NAMESPACE}.enterprise_admin_onboarding", __name__)
+    """}
+    findings = sorted(toggle_name_findings(flags_in(toggles)), key=lambda f: f.line)
+    assert [(f.code, f.name, f.line) for f in findings] == [("FA401", "unknown-flag", 8), ("FA401", "unknown-flag", 11)]
+    assert findings[0].message == ("the annotation toggle_name 'enterprise.TOP_DOWN_ASSIGNMENT_REAL_TIME_LCM' is not "
+                                   "the key this definition creates; did you mean "
+                                   "'enterprise.top_down_assignment_real_time_lcm'?")
+    assert "did you mean 'enterprise.learner_bff_enabled'?" in findings[1].message
+
+
+def test_history_reports_lifecycle_findings_and_honours_suppressions(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-05", "flags", {**BASE, "app/views.py": views(pay=True)})
+    report = lifecycle(load_config((), None, repo.path), builtin_rules(), HistoryOptions(use_cache=False, workers=1),
+                       date(2026, 3, 1))
+    assert sorted((f.code, f.flag) for f in report.findings) == [("FA101", "fast-pay"), ("FA101", "new-checkout")]
+    quiet = views(pay=True).replace('        if ldclient.get().variation("fast-pay"',
+                                    '        # flagaudit: ignore[FA101] the rollout waits for Q3\n'
+                                    '        if ldclient.get().variation("fast-pay"')
+    repo.commit("2026-01-06", "suppress", {"app/views.py": quiet})
+    result = run_cli("history", "--as-of", "2026-03-01", cwd=repo.path)
+    assert result.returncode == 0, result.stderr
+    assert "FA101 stale-flag [warning] release flag 'new-checkout' is 55 days old" in result.stdout
+    assert "'fast-pay' is" not in result.stdout
