@@ -46,7 +46,9 @@ class CallGraph:
 
     def callers(self, name: str) -> list[str]:
         """Direct callers and referrers, with name nodes (``.send``) looked through."""
-        found = set()
+        found: set[str] = set()
+        if name not in self.graph:
+            return []
         for predecessor in self.graph.predecessors(name):
             if predecessor.startswith("."):
                 found.update(self.graph.predecessors(predecessor))
@@ -82,10 +84,10 @@ def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, 
     for file_facts in facts:
         for function in file_facts.functions:
             nodes[function.name] = (file_facts.path, function)
-            graph.add_node(function.name)
             if function.kind != "module":
                 by_name[function.name.rsplit(".", 1)[-1]].append(function.name)
     subclasses = _subclasses(nodes, resolver)
+    edges: set[tuple[str, str]] = set()
     members: dict[str, list[str]] = defaultdict(list)
     for name in nodes:
         members[name.rpartition(".")[0]].append(name)
@@ -98,8 +100,7 @@ def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, 
         if target.startswith("."):
             if target[1:] in by_name:
                 node = target
-                if not graph.has_node(node):
-                    graph.add_edges_from((node, callee) for callee in by_name[target[1:]])
+                edges.update((node, callee) for callee in by_name[target[1:]])
         else:
             node = _project_node(target, nodes, resolver)
         resolved[target] = node
@@ -109,11 +110,12 @@ def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, 
         for target in function.targets:
             node = resolve(target)
             if node and node != name:
-                graph.add_edge(name, node)
+                edges.add((name, node))
                 if not node.startswith("."):
-                    graph.add_edges_from((name, override) for override in _overrides(node, nodes, subclasses))
+                    edges.update((name, override) for override in _overrides(node, nodes, subclasses))
         if function.kind == "class" and _framework_class(function, nodes, resolver):
-            graph.add_edges_from((name, m) for m in members.get(name, ()))
+            edges.update((name, m) for m in members.get(name, ()))
+    graph.add_edges_from(edges)
     entries = _entries(facts, nodes, is_test, entry_patterns, scripts, resolver)
     graph.add_edges_from((ROOT, e) for e in entries)
     call_graph = CallGraph(graph, entries, nodes, _resolved=resolved)

@@ -13,7 +13,7 @@ import click
 
 from flagaudit import __version__
 from flagaudit.api import ScanOptions, scan
-from flagaudit.checks import all_rules
+from flagaudit.checks import all_rules, rules_markdown
 from flagaudit.config import Config, load_config
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Skipped
@@ -193,9 +193,13 @@ ledger_command.name = "ledger"
 
 @cli.command()
 @click.argument("code", required=False)
-def explain(code: str | None) -> None:
+@click.option("--markdown", is_flag=True, help="Print every rule's documentation as Markdown (docs/rules.md).")
+def explain(code: str | None, markdown: bool) -> None:
     """Explain finding CODE (e.g. FA202); with no CODE, list every code."""
     rules = all_rules()
+    if markdown:
+        click.echo(rules_markdown(), nl=False)
+        return
     if code is None:
         for rule in rules.values():
             click.echo(f"{rule.code}  {rule.name:<22} {rule.severity:<8} {rule.summary.split('. ')[0].rstrip('.')}")

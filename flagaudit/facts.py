@@ -2,7 +2,8 @@
 
 This module is the leaf of the package: it imports nothing from flagaudit, so
 every other module can depend on it and the facts pickle cheaply across
-worker processes and into the cache.
+worker processes and into the cache. (No ``slots``: a slotted dataclass
+unpickles through Python-level ``__setstate__``, several times slower.)
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ Span = tuple[int, int]
 """An inclusive range of 1-based line numbers."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, order=True)
 class KeyPart:
     """One piece of a key expression, as far as one file can tell.
 
@@ -28,7 +29,7 @@ class KeyPart:
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class KeyRef:
     """A key as written at a site: the parts concatenate to the key."""
 
@@ -38,7 +39,7 @@ class KeyRef:
     """How parts combine into the key, e.g. ``{}['{}']`` for settings dicts."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ReceiverProof:
     """A generic method called on a project object: the model must trace the object to the SDK.
 
@@ -52,7 +53,7 @@ class ReceiverProof:
     imported: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Site:
     """A place where code asks for a flag's value."""
 
@@ -77,7 +78,7 @@ class Site:
     proof: ReceiverProof | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Definition:
     """A place where a flag is declared, created or deleted."""
 
@@ -93,7 +94,7 @@ class Definition:
     metadata: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ModuleSymbols:
     """What other modules need from this one to resolve keys."""
 
@@ -103,7 +104,7 @@ class ModuleSymbols:
     members, and imports and ``X = other.Y`` as a single ``sym`` part pointing elsewhere."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Function:
     """A node of the call graph: a module, class, function or method, and what it uses."""
 
@@ -120,7 +121,7 @@ class Function:
     """Qualified names it calls or references; ``.name`` for an attribute of an unknown object."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FileFacts:
     """Everything one file contributes; ``skipped`` says why it contributes nothing."""
 
@@ -140,7 +141,7 @@ class FileFacts:
     """Boolean values assigned at top level: (``X`` or ``FEATURES['X']``, ``True``/``False``/``None``, line)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Skipped:
     """A path that was not analysed, and why."""
 
@@ -148,7 +149,7 @@ class Skipped:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Flag:
     """One key of one flag system with everything known about it."""
 
@@ -160,7 +161,7 @@ class Flag:
     test_sites: tuple[Site, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Evidence:
     """One fact a reviewer can check: a commit, a date, a call path, what a branch guards."""
 
@@ -170,7 +171,7 @@ class Evidence:
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Finding:
     """A problem with one flag at one place, with the evidence that shows it."""
 
@@ -191,7 +192,7 @@ class Finding:
         return (self.path, self.line, self.column, self.code, self.flag or "")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Inventory:
     """The result of a scan: flags with their sites, and what was skipped."""
 
@@ -208,7 +209,7 @@ class Inventory:
     notes: tuple[str, ...] = field(default=())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Event:
     """One step in a key's life, from git history (or from flagaudit.lock where history does not reach)."""
 
@@ -234,7 +235,7 @@ LIFE_STARTS = ("born", "reborn")
 SITE_CHANGES = ("born", "reborn", "changed")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Timeline:
     """A key's events, oldest first."""
 

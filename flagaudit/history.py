@@ -29,7 +29,7 @@ from flagaudit.cache import FACTS_VERSION
 from flagaudit.config import Config
 from flagaudit.discover import _excluded, _wanted
 from flagaudit.extract import extract
-from flagaudit.facts import Definition, Event, FileFacts, KeyPart, KeyRef, Site, Skipped, Timeline
+from flagaudit.facts import Definition, Event, FileFacts, KeyPart, Site, Skipped, Timeline
 from flagaudit.gitrepo import REGULAR, SUBMODULE, Change, Commit, Repository, open_repository
 from flagaudit.ledger import LEDGER_FILE, Ledger, ledger_timelines, read_ledger
 from flagaudit.model import Resolver, is_test_path, resolve_site
@@ -200,6 +200,31 @@ Item = tuple[FlagId, SiteRef | tuple[str, str]]
 """What a file gives a key: a site, or a definition as (action, path)."""
 
 
+class _Recorder(dict):  # type: ignore[type-arg]
+    """A symbol table that notes each name looked up while ``seen`` is set, found or not.
+
+    Resolution is a function of the names it looks up, so the names a file's
+    keys went through say exactly which changes can change them.
+    """
+
+    seen: set[str] | None = None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if self.seen is not None:
+            self.seen.add(key)
+        return dict.get(self, key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if self.seen is not None:
+            self.seen.add(key)  # type: ignore[arg-type]
+        return dict.__contains__(self, key)
+
+    def __getitem__(self, key: str) -> Any:
+        if self.seen is not None:
+            self.seen.add(key)
+        return dict.__getitem__(self, key)
+
+
 class _Walk:
     """Applies commits to the state: files, symbol table, each key's presence, and the events."""
 
@@ -212,11 +237,15 @@ class _Walk:
         self.blobs = blobs
         self.workers = workers
         self.select = _selector(repository.top, config, rules)
+        self.values, self.objects = _Recorder(), _Recorder()
         self.resolver = Resolver(())
+        self.resolver.values, self.resolver.objects = self.values, self.objects  # type: ignore[assignment]
         self.by_module: dict[str, str] = {}
         self.items: dict[str, tuple[Item, ...]] = {}
-        self.symbolic: set[str] = set()
-        self.deferring: set[str] = set()
+        self.depends: dict[str, frozenset[str]] = {}
+        """File -> the names its keys were looked up through, found or not."""
+        self.dependents: dict[str, set[str]] = {}
+        self.tests: dict[str, bool] = {}
         self.sdk_modules = tuple(sorted({m for rule_file in rules.files for m in rule_file.modules}))
         self.presence: dict[FlagId, Counter[SiteRef | tuple[str, str]]] = {}
         self.before: dict[FlagId, Presence] = {}
@@ -225,7 +254,7 @@ class _Walk:
             if entry.facts:
                 self._register(entry.facts, True)
         for path in sorted(state.files):
-            self._set_items(path, self._resolve(path)[0])
+            self._watch(path)
         self.before.clear()
 
     # -- reading ahead ---------------------------------------------------------------------------------------
@@ -350,8 +379,8 @@ class _Walk:
 
     # -- symbols ---------------------------------------------------------------------------------------------
 
-    def _swap(self, removed: dict[str, _File], added: dict[str, _File]) -> bool:
-        """Replace removed files' symbols with added ones'; whether any name now means something else."""
+    def _swap(self, removed: dict[str, _File], added: dict[str, _File]) -> set[str]:
+        """Replace removed files' symbols with added ones'; the names that now mean something else."""
         names = {n for e in (*removed.values(), *added.values()) if e.facts for n in _names(e.facts)}
         before = {n: self._symbol(n) for n in names}
         for entry in removed.values():
@@ -360,13 +389,13 @@ class _Walk:
         for entry in added.values():
             if entry.facts:
                 self._register(entry.facts, True)
-        return any(self._symbol(n) != before[n] for n in names)
+        return {n for n in names if self._symbol(n) != before[n]}
 
     def _symbol(self, name: str) -> tuple[Any, Any]:
-        return self.resolver.values.get(name), self.resolver.objects.get(name)
+        return self.values.get(name), self.objects.get(name)
 
     def _register(self, facts: _Facts, add: bool) -> None:
-        values, objects = self.resolver.values, self.resolver.objects
+        values, objects = self.values, self.objects
         for name, parts in facts.symbols:
             if add:
                 values[name] = parts
@@ -390,17 +419,14 @@ class _Walk:
 
     # -- keys ------------------------------------------------------------------------------------------------
 
-    def _settle(self, paths: set[str], changed: bool) -> None:
-        """Re-resolve ``paths`` (and every symbolic file if a symbol changed) until no key needs another file."""
+    def _settle(self, paths: set[str], changed: set[str]) -> None:
+        """Resolve ``paths`` and the files whose keys went through a changed name, until no key needs another file."""
         while True:
-            if changed:
-                paths |= self.symbolic | self.deferring
+            for name in changed:
+                paths |= self.dependents.get(name, set())
             wanted: list[str] = []
             for path in sorted(paths):
-                self._retrace(path)
-                items, names = self._resolve(path)
-                self._set_items(path, items)
-                wanted += self._need(names)
+                wanted += [p for p in self._need(self._watch(path)) if p not in wanted]
             if not wanted:
                 return
             newly = {}
@@ -411,50 +437,55 @@ class _Walk:
             changed = self._swap({}, newly)
             paths = set(newly)
 
-    def _resolve(self, git_path: str) -> tuple[tuple[Item, ...], list[str]]:
-        """What ``git_path`` gives each key, and the names it could not resolve."""
+    def _watch(self, git_path: str) -> set[str]:
+        """Resolve the file's keys, noting every name looked up: re-resolved when one of them changes."""
+        seen: set[str] = set()
+        self.values.seen = self.objects.seen = seen
+        try:
+            self._retrace(git_path)
+            self._set_items(git_path, self._resolve(git_path))
+        finally:
+            self.values.seen = self.objects.seen = None
+        for name in self.depends.pop(git_path, frozenset()) - seen:
+            self.dependents[name].discard(git_path)
+        for name in seen:
+            self.dependents.setdefault(name, set()).add(git_path)
+        if seen:
+            self.depends[git_path] = frozenset(seen)
+        return seen
+
+    def _resolve(self, git_path: str) -> tuple[Item, ...]:
+        """What ``git_path`` gives each key: its sites and definitions, resolved."""
         entry = self.state.files.get(git_path)
-        self.symbolic.discard(git_path)
-        self.deferring.discard(git_path)
-        if entry is None or entry.facts is None or is_test_path(entry.path, self.config.test_paths):
-            return (), []
+        if entry is None or entry.facts is None or self._is_test(entry.path):
+            return ()
         items: list[Item] = []
-        unresolved = [n for n in entry.facts.deferred if n not in entry.traced]
-        if entry.facts.deferred:
-            self.deferring.add(git_path)
         for site in entry.facts.sites:
             resolved = resolve_site(site, self.resolver)
-            key, pattern = (resolved[1], resolved[2]) if resolved else (None, False)
-            self._note(git_path, site.key_ref, key is None or pattern, unresolved)
-            if site.proof is not None:  # whether the receiver came from the SDK depends on other modules
-                self.symbolic.add(git_path)
-                unresolved.append(site.proof.symbol)
-            if resolved is not None and key is not None:
-                items.append(((resolved[0].sdk, key), SiteRef(site.path, site.function, site.fingerprint)))
+            if resolved is not None and resolved[1] is not None:
+                items.append(((resolved[0].sdk, resolved[1]), SiteRef(site.path, site.function, site.fingerprint)))
         for definition in entry.facts.definitions:
-            key, pattern = self.resolver.key(definition.key_ref)
-            self._note(git_path, definition.key_ref, key is None or pattern, unresolved)
+            key, _ = self.resolver.key(definition.key_ref)
             if key is not None:
                 items.append(((definition.sdk, key), (definition.action, definition.path)))
-        return tuple(sorted(items, key=repr)), unresolved
+        return tuple(sorted(items, key=repr))
 
-    def _note(self, git_path: str, ref: KeyRef, failed: bool, unresolved: list[str]) -> None:
-        symbols = [p.value for p in ref.parts if p.kind in ("sym", "obj")]
-        if symbols:
-            self.symbolic.add(git_path)
-            if failed:
-                unresolved += symbols
+    def _is_test(self, path: str) -> bool:
+        found = self.tests.get(path)
+        if found is None:
+            found = self.tests[path] = is_test_path(path, self.config.test_paths)
+        return found
 
     def _need(self, names: Iterable[str]) -> list[str]:
-        """Files to analyse for ``names``: the modules they, and what they alias, may live in."""
+        """Files not analysed yet that hold a module one of ``names`` lives in; the modules are needed from now on."""
         found = []
-        for name in _reachable(self.resolver, names):
+        for name in names:
             parts = name.split(".")
             for size in range(1, len(parts) + 1):
                 module = ".".join(parts[:size])
                 self.state.needed.add(module)
                 path = self.by_module.get(module)
-                if path is not None and self.state.files[path].facts is None and path not in found:
+                if path is not None and self.state.files[path].facts is None:
                     found.append(path)
         return found
 
@@ -634,16 +665,6 @@ def _slim(facts: FileFacts) -> _Facts:
 
 def _names(facts: _Facts) -> set[str]:
     return {name for name, _ in facts.symbols} | {d.symbol for d in facts.definitions if d.symbol}
-
-
-def _reachable(resolver: Resolver, names: Iterable[str]) -> set[str]:
-    """``names``, what they alias, and what their values are built or made from, one level deep."""
-    found = set()
-    for name in names:
-        for alias in resolver.aliases(name):
-            found.add(alias)
-            found.update(p.value for p in resolver.values.get(alias, ()) if p.kind in ("sym", "obj", "call"))
-    return found
 
 
 def _ended(events: list[Event]) -> bool:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from fnmatch import fnmatch
+from functools import lru_cache
 
 from flagaudit.facts import Definition, FileFacts, Flag, KeyPart, KeyRef, Site
 
@@ -182,6 +183,7 @@ def resolve_site(site: Site, resolver: Resolver) -> tuple[Site, str | None, bool
     return site, key, pattern
 
 
+@lru_cache(maxsize=65536)
 def is_test_path(path: str, patterns: tuple[str, ...]) -> bool:
     """Test code by folder (``tests/``) or file name (``test_*.py``)."""
     parts = path.split("/")

@@ -64,3 +64,10 @@ def test_explain_every_code(cli) -> None:
 def test_explain_unknown_code(cli) -> None:
     result = cli("explain", "FA999")
     assert result.returncode == 2 and "unknown finding code" in result.stderr
+
+
+def test_docs_rules_md_is_generated_from_the_rule_modules() -> None:
+    from flagaudit.checks import rules_markdown
+
+    docs = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+    assert docs.read_text(encoding="utf-8") == rules_markdown(), "regenerate: flagaudit explain --markdown > docs/rules.md"
