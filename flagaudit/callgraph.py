@@ -106,6 +106,7 @@ def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, 
         resolved[target] = node
         return node
 
+    framework: dict[str, bool] = {}
     for name, (path, function) in nodes.items():
         for target in function.targets:
             node = resolve(target)
@@ -113,7 +114,7 @@ def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, 
                 edges.add((name, node))
                 if not node.startswith("."):
                     edges.update((name, override) for override in _overrides(node, nodes, subclasses))
-        if function.kind == "class" and _framework_class(function, nodes, resolver):
+        if function.kind == "class" and _framework_class(name, nodes, resolver, framework):
             edges.update((name, m) for m in members.get(name, ()))
     graph.add_edges_from(edges)
     entries = _entries(facts, nodes, is_test, entry_patterns, scripts, resolver)
@@ -161,9 +162,23 @@ def _overrides(node: str, nodes: dict[str, tuple[str, Function]], subclasses: di
     return found
 
 
-def _framework_class(function: Function, nodes: dict[str, tuple[str, Function]], resolver: Resolver) -> bool:
-    """A class with a base outside the project: the framework calls its methods."""
-    return any(base not in ("object", "") and _project_node(base, nodes, resolver) is None for base in function.bases)
+def _framework_class(name: str, nodes: dict[str, tuple[str, Function]], resolver: Resolver,
+                     known: dict[str, bool]) -> bool:
+    """A class with a base outside the project, directly or through project bases: the framework calls
+    its methods (a view deriving from the project's ``BaseView(APIView)``)."""
+    if name in known:
+        return known[name]
+    known[name] = False  # cycles in broken code
+    result = False
+    for base in nodes[name][1].bases:
+        if base in ("object", ""):
+            continue
+        parent = _project_node(base, nodes, resolver)
+        if parent is None or (nodes[parent][1].kind == "class" and _framework_class(parent, nodes, resolver, known)):
+            result = True
+            break
+    known[name] = result
+    return result
 
 
 def _entries(facts: list[FileFacts], nodes: dict[str, tuple[str, Function]], is_test, patterns: tuple[str, ...],

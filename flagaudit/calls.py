@@ -51,6 +51,8 @@ class CallFacts:
     exports: tuple[str, ...] = ()
     nodes: list[ast.Call | ast.Subscript] = field(default_factory=list)
     """Every call and subscript, for the candidate finder (saves it a walk)."""
+    local_imports: dict[str, str] = field(default_factory=dict)
+    """Names imported inside functions anywhere in the module."""
 
 
 def call_facts(tree: ast.Module, scope: Scope) -> CallFacts:
@@ -66,7 +68,8 @@ def call_facts(tree: ast.Module, scope: Scope) -> CallFacts:
         uses[frame.name] = targets
         functions.append(Function(_intern(frame.name), frame.kind, frame.line, frame.end, frame.decorators,
                                   frame.bases, tuple(sorted(targets)), frame.params))
-    return CallFacts(functions, uses, _exports(tree), walker.nodes)
+    local_imports = {k: v for frame in walker.all_frames for k, v in frame.imports.items()}
+    return CallFacts(functions, uses, _exports(tree), walker.nodes, local_imports)
 
 
 class _Walker:

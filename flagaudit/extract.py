@@ -62,7 +62,8 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
         return FileFacts(path, symbols, (), tuple(definitions), **done)
     imported = scope.imported_modules()
     origins = {name: parts[0].value for name, parts, _ in values if len(parts) == 1 and parts[0].kind == "call"}
-    candidates = find_candidates(graph.nodes, scope, rules, imported, origins, text)
+    gate_scope = replace(scope, imports={**graph.local_imports, **scope.imports}) if graph.local_imports else scope
+    candidates = find_candidates(graph.nodes, gate_scope, rules, imported, origins, text)
     done["deferred"] = tuple(sorted(candidates.deferred))
     wanted = candidates.lines
     if not wanted:

@@ -7,6 +7,7 @@ another module resolves to its string.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -32,20 +33,24 @@ class Resolver:
                     self.objects.setdefault(definition.symbol, definition)
 
     def key(self, ref: KeyRef) -> tuple[str | None, bool]:
-        """The key a reference spells, and whether it is only a pattern (``beta-*``)."""
-        pieces: list[str] = []
-        for part in ref.parts:
-            text = self._part(part, 0)
-            if text is None:
-                break
-            pieces.append(text)
-        complete = len(pieces) == len(ref.parts)
+        """The key a reference spells, or a pattern (``beta-*``, ``ns.*_ping``) when parts of it are only
+        known at run time; ``None`` if no literal part is known."""
+        pieces = [self._part(part, 0) for part in ref.parts]
         slots = ref.template.count("{}")
-        if complete:
-            return (ref.template.format("".join(pieces)) if slots == 1 else ref.template.format(*pieces)), False
-        if pieces and slots == 1 and ref.parts[0].kind != "unk":
-            return ref.template.format("".join(pieces) + "*"), True
-        return None, False
+        if any(part.kind == "fmt" for part in ref.parts):
+            pieces = [re.sub(r"\{[^{}]*\}", "\0", p) if p is not None and part.kind == "fmt" else p
+                      for p, part in zip(pieces, ref.parts)]
+            if slots == 1 and any(pieces):
+                glob = "".join("*" if p is None else p.replace("\0", "*") for p in pieces)
+                return ref.template.format(re.sub(r"\*+", "*", glob)), True
+            return None, False
+        if all(p is not None for p in pieces):
+            texts = [p for p in pieces if p is not None]
+            return (ref.template.format("".join(texts)) if slots == 1 else ref.template.format(*texts)), False
+        if slots != 1 or not any(pieces):
+            return None, False
+        glob = re.sub(r"\*+", "*", "".join("*" if p is None else p for p in pieces))
+        return ref.template.format(glob), True
 
     def origin(self, symbol: str) -> str | None:
         """What made the object ``symbol`` names (``client = UnleashClient()`` -> ``UnleashClient.UnleashClient``),
@@ -74,10 +79,10 @@ class Resolver:
     def _part(self, part: KeyPart, depth: int) -> str | None:
         if part.kind == "lit":
             return part.value
-        if depth > _MAX_DEPTH or part.kind not in ("sym", "obj"):
+        if depth > _MAX_DEPTH or part.kind not in ("sym", "obj", "fmt"):
             return None
         for name in self.aliases(part.value):
-            if part.kind == "obj" or name in self.objects:
+            if part.kind == "obj" or (part.kind == "sym" and name in self.objects):
                 definition = self.objects.get(name)
                 if definition is not None:
                     key, pattern = self.key(definition.key_ref)

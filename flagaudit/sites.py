@@ -20,7 +20,7 @@ from flagaudit.annotations import annotations_for
 from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, Span
 from flagaudit.guards import find_guard
 from flagaudit.rules import CheckRule, DefineRule, KeyArg, ObjectRule, RuleSet
-from flagaudit.symbols import Scope, key_parts
+from flagaudit.symbols import Scope, import_bindings, key_parts
 
 _ROW_CREATORS = frozenset({"create", "get_or_create", "update_or_create"})
 _ROW_FINDERS = frozenset({"filter", "get"})
@@ -45,6 +45,8 @@ class _Function:
     params: frozenset[str] = frozenset()
     values: dict[str, tuple[KeyPart, ...] | None] = field(default_factory=dict)
     models: dict[str, str] = field(default_factory=dict)
+    imports: dict[str, str] = field(default_factory=dict)
+    """Imports inside the function (``from openedx... import FLAG`` under ``try``)."""
     flags: dict[str, int] = field(default_factory=dict)
     """Local name -> index of the site whose value it holds (``on = flag(); if on:``)."""
 
@@ -109,6 +111,19 @@ class _Visitor(cst.CSTVisitor):
         self.functions.pop()
 
     # -- local bindings -----------------------------------------------------------
+    def visit_Import(self, node: cst.Import) -> None:
+        self._local_import(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._local_import(node)
+
+    def _local_import(self, node: cst.Import | cst.ImportFrom) -> None:
+        if len(self.functions) == 1:
+            return  # module-level imports are in the scope already
+        statement = ast.parse(self.module.code_for_node(node).strip()).body[0]
+        assert isinstance(statement, (ast.Import, ast.ImportFrom))
+        self.functions[-1].imports.update(import_bindings(statement, self.scope.package))
+
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(self.functions) == 1 or len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
             return
@@ -126,7 +141,7 @@ class _Visitor(cst.CSTVisitor):
                 function.values[name] = self._key(value, obj.key, obj.key_template).parts
                 return
         parts = self._parts(value)
-        function.values[name] = None if any(p.kind == "unk" for p in parts) else parts
+        function.values[name] = None if all(p.kind == "unk" for p in parts) else parts
 
     def visit_If(self, node: cst.If) -> None:
         self._tested_local(node.test)
@@ -226,8 +241,8 @@ class _Visitor(cst.CSTVisitor):
                 return False
             ref = KeyRef(parts, self._code(receiver))
         else:
-            qualified = self.scope.qualify(dotted)
-            if qualified is None or dotted.split(".")[0] in function.params:
+            qualified = self._qualify_name(dotted)
+            if qualified is None:
                 return False
             ref = KeyRef((KeyPart("obj", qualified),), self._code(receiver))
         self._site(node, f"object.{func.attr.value}", "", ref, "truthy")
@@ -308,7 +323,7 @@ class _Visitor(cst.CSTVisitor):
             return None
         if holder in self.functions[-1].models:
             return self.functions[-1].models[holder]
-        qualified = self.scope.qualify(holder) or ""
+        qualified = self._qualify_name(holder) or ""
         app, _, rest = qualified.partition(".")
         model = rest.rpartition(".")[2]
         return f"{app}.{model}" if rest.startswith("models.") else None
@@ -388,7 +403,7 @@ class _Visitor(cst.CSTVisitor):
         for dotted in collector.names:
             head = dotted.split(".")[0]
             local = head in function.params or head in function.values or head in function.models
-            qualified = None if local else self.scope.qualify(dotted)
+            qualified = None if local else self._qualify_name(dotted)
             if qualified:
                 found.add(qualified)
             elif "." in dotted:
@@ -397,10 +412,14 @@ class _Visitor(cst.CSTVisitor):
 
     def _qualify(self, node: cst.BaseExpression) -> str | None:
         dotted = get_full_name_for_node(node)
-        if dotted is None:
-            return None
-        head = dotted.split(".")[0]
+        return None if dotted is None else self._qualify_name(dotted)
+
+    def _qualify_name(self, dotted: str) -> str | None:
+        """Through the function's own imports, then the module's; ``None`` for parameters and locals."""
+        head, _, rest = dotted.partition(".")
         function = self.functions[-1]
+        if head in function.imports:
+            return f"{function.imports[head]}.{rest}" if rest else function.imports[head]
         if len(self.functions) > 1 and (head in function.params or head in function.values):
             return None
         return self.scope.qualify(dotted)
@@ -433,7 +452,7 @@ class _Visitor(cst.CSTVisitor):
                 return None if rest else function.values[head]
             if head in function.params:
                 return None if rest else (KeyPart("param", head),)
-        qualified = self.scope.qualify(dotted)
+        qualified = self._qualify_name(dotted)
         return (KeyPart("sym", qualified),) if qualified else None
 
     def _key(self, node: cst.Call, args: tuple[KeyArg, ...], template: str = "{}") -> KeyRef:

@@ -8,6 +8,7 @@ the libcst site analysis is limited to.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -133,6 +134,13 @@ def key_parts(node: ast.expr, resolve: Resolver) -> tuple[KeyPart, ...]:
             else:
                 parts += key_parts(value, resolve)
         return parts
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        template = node.func.value
+        if isinstance(template, ast.Constant) and isinstance(template.value, str):
+            return _format_parts(template.value, ast.unparse(node))
+        named = resolve(dotted_name(template) or "")
+        if named and len(named) == 1 and named[0].kind == "sym":
+            return (KeyPart("fmt", named[0].value),)
     dotted = dotted_name(node)
     if dotted is not None:
         if dotted.endswith(".value"):
@@ -141,6 +149,12 @@ def key_parts(node: ast.expr, resolve: Resolver) -> tuple[KeyPart, ...]:
         if resolved is not None:
             return resolved
     return (KeyPart("unk", ast.unparse(node)),)
+
+
+def _format_parts(template: str, source: str) -> tuple[KeyPart, ...]:
+    """``"ns.{}_ping".format(x)`` -> literal and unknown parts, so the key becomes the pattern ``ns.*_ping``."""
+    pieces = re.split(r"(\{[^{}]*\})", template)
+    return tuple(KeyPart("unk", source) if p.startswith("{") else KeyPart("lit", p) for p in pieces if p)
 
 
 def module_values(tree: ast.Module, scope: Scope) -> Iterator[tuple[str, tuple[KeyPart, ...], int]]:

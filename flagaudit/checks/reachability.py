@@ -41,13 +41,14 @@ def unreachable_checks(flags: Iterable[Flag], graph: CallGraph) -> list[Finding]
                 continue
             callers = graph.callers(site.function)
             if callers:
-                how = f"called only from unreachable code or tests: {', '.join(callers[:5])}" + (" ..." if len(callers) > 5 else "")
+                more = f" and {len(callers) - 3} more" if len(callers) > 3 else ""
+                how = f"called only from unreachable code or tests: {', '.join(callers[:3])}{more}"
             else:
                 how = "nothing calls or references it"
             findings.append(UNREACHABLE.finding(
                 flag, site.path, site.line, site.column,
                 f"{_name(flag)} is checked in {site.function}, which no entry point reaches ({how})",
-                [Evidence("call-path", site.function, how), *(Evidence("call-path", c, "caller") for c in callers)],
+                [Evidence("call-path", site.function, how), *(Evidence("call-path", c, "caller") for c in callers[:20])],
             ))
     return findings
 
