@@ -10,11 +10,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from flagaudit.audit import finish, static_findings
+from flagaudit.audit import finish, static_audit
 from flagaudit.cache import FactCache, content_key
-from flagaudit.callgraph import build_graph
 from flagaudit.config import Config, load_config
-from flagaudit.constancy import fixed_flags
 from flagaudit.discover import discover
 from flagaudit.facts import FileFacts, Inventory, Skipped
 from flagaudit.model import build_flags, is_test_path, traced_receivers
@@ -76,8 +74,7 @@ def scan_with(config: Config, rules: RuleSet, options: ScanOptions) -> Inventory
         notes.append(warning)
     skipped.extend(Skipped(f.path, f.skipped) for f in facts if f.skipped)
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
-    graph = build_graph(facts, lambda path: is_test_path(path, config.test_paths), config.entry_points, config.scripts)
-    findings = static_findings(flags, graph, fixed_flags(flags, facts, config.settings_paths))
+    graph, findings = static_audit(facts, flags, config)
     return Inventory(
         root=str(config.root), flags=flags,
         skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flagaudit.callgraph import CallGraph
+from flagaudit.callgraph import CallGraph, build_graph
 from flagaudit.checks.constant import constant_findings
 from flagaudit.checks.reachability import flag_only_code, unreachable_checks
 from flagaudit.checks.registry import registry_findings
-from flagaudit.constancy import Fixed
-from flagaudit.facts import Finding, Flag
+from flagaudit.config import Config
+from flagaudit.constancy import Fixed, fixed_flags
+from flagaudit.facts import FileFacts, Finding, Flag
+from flagaudit.model import is_test_path
+
+
+def static_audit(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config) -> tuple[CallGraph, list[Finding]]:
+    """Build the call graph and run every check that needs no history."""
+
+    def is_test(path: str) -> bool:
+        return is_test_path(path, config.test_paths)
+
+    graph = build_graph(facts, is_test, config.entry_points, config.scripts)
+    return graph, static_findings(flags, graph, fixed_flags(flags, facts, config.settings_paths, is_test))
 
 
 def static_findings(flags: tuple[Flag, ...], graph: CallGraph, fixed: dict[tuple[str | None, str], Fixed]) -> list[Finding]:

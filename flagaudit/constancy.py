@@ -6,7 +6,7 @@ FA104 (constant-flag) and FA302 (code only the dead branch reaches).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatch
 
@@ -28,12 +28,13 @@ class Fixed:
     evidence: tuple[Evidence, ...] = ()
 
 
-def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_paths: tuple[str, ...]) -> dict[tuple[str | None, str], Fixed]:
-    """Every flag whose value is fixed, by (key, sdk)."""
+def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_paths: tuple[str, ...],
+                is_test: Callable[[str], bool]) -> dict[tuple[str | None, str], Fixed]:
+    """Every flag whose value is fixed, by (key, sdk). Test settings configure only the tests."""
     assignments: dict[str, list[tuple[str, str, int]]] = {}
     has_settings = False
     for file_facts in facts:
-        if _is_settings(file_facts.path, settings_paths):
+        if _is_settings(file_facts.path, settings_paths) and not is_test(file_facts.path):
             has_settings = True
             for name, value, line in file_facts.settings:
                 assignments.setdefault(name, []).append((file_facts.path, value, line))

@@ -18,12 +18,12 @@ from fnmatch import fnmatch
 import libcst as cst
 
 from flagaudit.annotations import annotations_for
-from flagaudit.calls import CallFacts, call_facts
+from flagaudit.calls import call_facts
 from flagaudit.candidates import find_candidates
-from flagaudit.facts import Definition, FileFacts, KeyPart, KeyRef, ModuleSymbols, Site, Span
+from flagaudit.facts import Definition, FileFacts, KeyPart, KeyRef, ModuleSymbols, Site
 from flagaudit.rules import RuleSet
 from flagaudit.sites import SpanContext, analyse_span
-from flagaudit.symbols import module_scope, module_values, setting_values, statement_spans
+from flagaudit.symbols import dotted_name, module_scope, module_values, setting_values, statement_spans
 
 
 def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int) -> FileFacts:
@@ -68,7 +68,7 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
     wanted = candidates.lines
     if not wanted:
         return FileFacts(path, symbols, (), tuple(definitions), **done)
-    context = SpanContext(path, lines, scope, rules, imported)
+    context = SpanContext(path, lines, scope, rules, imported, _rollback_functions(graph.nodes, scope.module), graph.uses)
     sites: list[Site] = []
     for start, end, owner in statement_spans(tree):
         if not any(start <= n <= end for n in wanted):
@@ -80,22 +80,20 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
                              skipped=f"libcst cannot parse lines {start}-{end}: {_reason(exc)}")
         sites.extend(span_sites)
         definitions.extend(span_definitions)
-    return FileFacts(path, symbols, tuple(_with_exclusive_targets(s, graph) for s in sites), tuple(definitions), **done)
+    return FileFacts(path, symbols, tuple(sites), tuple(definitions), **done)
 
 
-def _with_exclusive_targets(site: Site, graph: CallFacts) -> Site:
-    """Record what the enclosing function uses only inside each branch: what dies with the branch."""
-    uses = graph.uses.get(site.function, {})
-    if not uses or not (site.on or site.off):
-        return site
-    return replace(site, only_on=_only_in(uses, site.on), only_off=_only_in(uses, site.off))
-
-
-def _only_in(uses: dict[str, list[int]], spans: tuple[Span, ...]) -> tuple[str, ...]:
-    if not spans:
-        return ()
-    inside = [t for t, lines in uses.items() if all(any(a <= n <= b for a, b in spans) for n in lines)]
-    return tuple(sorted(inside))
+def _rollback_functions(nodes: list[ast.Call | ast.Subscript], module: str) -> frozenset[str]:
+    """Functions a data migration runs only when rolled back (``RunPython(forward, reverse)``)."""
+    forward, reverse = set(), set()
+    for node in nodes:
+        if isinstance(node, ast.Call) and (dotted_name(node.func) or "").endswith("RunPython"):
+            arguments = {**dict(enumerate(node.args)), **{k.arg: k.value for k in node.keywords if k.arg}}
+            for key, names in ((0, forward), ("code", forward), (1, reverse), ("reverse_code", reverse)):
+                value = arguments.get(key)
+                if isinstance(value, ast.Name):
+                    names.add(f"{module}.{value.id}" if module else value.id)
+    return frozenset(reverse - forward)
 
 
 def _decode(data: bytes) -> str:

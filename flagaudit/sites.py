@@ -9,6 +9,7 @@ position metadata cost ten times what ``ast`` does. Keys leave this module as
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -18,7 +19,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from flagaudit.annotations import annotations_for
 from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, Span
-from flagaudit.guards import find_guard
+from flagaudit.guards import Guard, find_guard
 from flagaudit.rules import CheckRule, DefineRule, KeyArg, ObjectRule, RuleSet
 from flagaudit.symbols import Scope, import_bindings, key_parts
 
@@ -35,6 +36,10 @@ class SpanContext:
     scope: Scope
     rules: RuleSet
     imported: frozenset[str]
+    rollback: frozenset[str] = frozenset()
+    """Functions run only when a migration is rolled back: their rows are not the flag's state."""
+    uses: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    """From the call facts: function -> target -> lines, to tell what only one branch uses."""
 
 
 @dataclass
@@ -165,9 +170,12 @@ class _Visitor(cst.CSTVisitor):
             return
         guard = find_guard([*self.stack, *chain])
         site = self.sites[index]
+        only_on, only_off = self._exclusive(guard, self._position(test).start.line + self.offset)
         self.sites[index] = replace(site, guard=f"assign+{guard.kind}", on=site.on + self._spans(guard.on),
                                     off=site.off + self._spans(guard.off), fingerprint=tuple(sorted(
-                                        set(site.fingerprint) | set(self._fingerprint(guard.on)))))
+                                        set(site.fingerprint) | set(self._fingerprint(guard.on)))),
+                                    only_on=tuple(sorted({*site.only_on, *only_on})),
+                                    only_off=tuple(sorted({*site.only_off, *only_off})))
 
     # -- calls ----------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
@@ -348,12 +356,14 @@ class _Visitor(cst.CSTVisitor):
               proof: ReceiverProof | None = None) -> None:
         guard = find_guard(self.stack, polarity=(on != "falsy"))
         start = self._position(node).start
-        on_nodes, off_nodes = guard.on, guard.off
+        line = start.line + self.offset
+        only_on, only_off = self._exclusive(guard, line)
         site = Site(
-            path=self.context.path, line=start.line + self.offset, column=start.column,
+            path=self.context.path, line=line, column=start.column,
             function=self._function_name(), rule=rule, sdk=sdk, key_ref=ref, guard=guard.kind,
-            on=self._spans(on_nodes), off=self._spans(off_nodes), fingerprint=self._fingerprint(on_nodes),
-            annotations=annotations_for(self.context.lines, start.line + self.offset), via=via, proof=proof,
+            on=self._spans(guard.on), off=self._spans(guard.off), fingerprint=self._fingerprint(guard.on),
+            annotations=annotations_for(self.context.lines, line), via=via, proof=proof,
+            only_on=only_on, only_off=only_off,
         )
         if guard.assigned:
             self.functions[-1].flags[guard.assigned] = len(self.sites)
@@ -363,6 +373,8 @@ class _Visitor(cst.CSTVisitor):
                     symbol: str | None = None, metadata: tuple[tuple[str, str], ...] = (), at: cst.CSTNode | None = None) -> None:
         start = self._position(at or node).start
         line = start.line + self.offset
+        if self.functions[-1].name != "<module>" and self._function_name() in self.context.rollback:
+            action = f"rollback-{action}"
         statement_line = self._statement_line()
         notes = annotations_for(self.context.lines, statement_line) if statement_line != line else ()
         self.definitions.append(Definition(
@@ -395,20 +407,50 @@ class _Visitor(cst.CSTVisitor):
         return ((first.start.line + self.offset, last.end.line + self.offset),)
 
     def _fingerprint(self, nodes: Sequence[cst.CSTNode]) -> tuple[str, ...]:
+        return tuple(sorted(self._names(nodes)))
+
+    def _names(self, nodes: Sequence[cst.CSTNode]) -> Counter[str]:
+        """Uses in ``nodes`` named as the call graph names its targets: qualified, or ``.attr``; locals left out."""
         collector = _NameCollector()
         for node in nodes:
             node.visit(collector)
         function = self.functions[-1]
-        found = set()
-        for dotted in collector.names:
+        found: Counter[str] = Counter()
+        for dotted, count in collector.names.items():
             head = dotted.split(".")[0]
             local = head in function.params or head in function.values or head in function.models
             qualified = None if local else self._qualify_name(dotted)
             if qualified:
-                found.add(qualified)
+                found[qualified] += count
             elif "." in dotted:
-                found.add("." + dotted.rsplit(".", 1)[1])
-        return tuple(sorted(found))
+                found["." + dotted.rsplit(".", 1)[1]] += count
+        return found
+
+    def _exclusive(self, guard: Guard, line: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """What the enclosing function uses only in the on-branch, and only in the off-branch: what dies
+        with that branch. Whole lines decide, except the check's own line and lines both branches share
+        (``a() if flag else b()``), where the uses inside each branch's nodes are counted against the rest."""
+        uses = self.context.uses.get(self._function_name(), {})
+        on_spans, off_spans = self._spans(guard.on), self._spans(guard.off)
+        if not uses or not (on_spans or off_spans):
+            return (), ()
+        statement = next((n for n in reversed(self.stack) if isinstance(n, cst.BaseStatement)), None)
+        on_names, off_names = self._names(guard.on), self._names(guard.off)
+        around = self._names([statement]) if statement is not None else Counter()
+        shared = {line} | {n for a, b in on_spans for n in range(a, b + 1) if any(c <= n <= d for c, d in off_spans)}
+
+        def only(spans: tuple[Span, ...], mine: Counter[str], theirs: Counter[str]) -> tuple[str, ...]:
+            found = []
+            for target, lines in uses.items():
+                if not all(any(a <= n <= b for a, b in spans) for n in lines):
+                    continue
+                if any(n in shared for n in lines) and not (
+                        mine[target] and not theirs[target] and around[target] <= on_names[target] + off_names[target]):
+                    continue
+                found.append(target)
+            return tuple(sorted(found))
+
+        return only(on_spans, on_names, off_names), only(off_spans, off_names, on_names)
 
     def _qualify(self, node: cst.BaseExpression) -> str | None:
         dotted = get_full_name_for_node(node)
@@ -476,21 +518,21 @@ class _Visitor(cst.CSTVisitor):
 
 
 class _NameCollector(cst.CSTVisitor):
-    """Maximal dotted names referenced in a subtree (``a.b.c``, not also ``a.b``)."""
+    """Maximal dotted names referenced in a subtree (``a.b.c``, not also ``a.b``), counted."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.names: set[str] = set()
+        self.names: Counter[str] = Counter()
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         dotted = get_full_name_for_node(node)
         if dotted is not None and "(" not in dotted:
-            self.names.add(dotted)
+            self.names[dotted] += 1
             return False
         return True
 
     def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
+        self.names[node.value] += 1
 
 
 def _argument(call: cst.Call, arg: KeyArg) -> cst.BaseExpression | None:

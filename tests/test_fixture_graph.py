@@ -9,7 +9,7 @@ module (FA104, FA302), a key typo (FA401), unused WaffleFlags (FA402), and wrapp
 levels deep.
 
 The tests at the end (``test_probe_*``) pin analyser bugs found while writing the fixture, each on a minimal
-project of its own; those still open are strict xfails until the bug is fixed.
+project of its own, so they stay fixed.
 """
 
 from __future__ import annotations
@@ -352,7 +352,7 @@ def test_command_line(monkeypatch: pytest.MonkeyPatch, extra: list[str]) -> None
         assert "FA302 flag-only-code" in result.output and "8 warnings" in result.output
 
 
-# -- analyser bugs, each on a minimal project (strict xfails while open) ---------------------------------------------
+# -- analyser bugs once found, each on a minimal project ------------------------------------------------------------
 
 def _scan_project(folder: Path, files: dict[str, str]) -> Inventory:
     files = {"pyproject.toml": '[project]\nname = "app"\n\n[tool.flagaudit]\n', **files}
@@ -390,8 +390,6 @@ def test_probe_framework_base_through_a_project_class(tmp_path: Path) -> None:
     assert [f.code for f in inventory.findings if f.flag == "sync_v2"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="constancy._deleted treats a row deleted by a migration's reverse function "
-                   "(RunPython(forward, reverse)) as retired: FA302 fires for a live flag")
 def test_probe_reverse_migration_does_not_retire(tmp_path: Path) -> None:
     inventory = _scan_project(tmp_path, {
         "app/__init__.py": "",
@@ -426,8 +424,6 @@ def test_probe_reverse_migration_does_not_retire(tmp_path: Path) -> None:
     assert [f.code for f in inventory.findings if f.flag == "beta_banner"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="a conditional expression's on- and off-regions are the same line, so "
-                   "extract._only_in counts the else-branch's callee as used only when the flag is on")
 def test_probe_ternary_keeps_the_other_branch(tmp_path: Path) -> None:
     inventory = _scan_project(tmp_path, {
         "app/__init__.py": "",
@@ -460,8 +456,6 @@ def test_probe_ternary_keeps_the_other_branch(tmp_path: Path) -> None:
     assert set(call_paths(finding)) == {"app.views.fancy_label"}
 
 
-@pytest.mark.xfail(strict=True, reason="constancy._is_settings excludes only file names starting with 'test', not "
-                   "test paths: tests/settings.py is counted as a deployment settings module")
 def test_probe_settings_under_tests_are_test_settings(tmp_path: Path) -> None:
     inventory = _scan_project(tmp_path, {
         "app/__init__.py": "",

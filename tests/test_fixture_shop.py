@@ -285,11 +285,11 @@ def test_migration_rows(inventory: Inventory) -> None:
 
     assert rows("waffle-flag", "new_cart_drawer") == [
         ("define", line_of(path, 'get_or_create(name="new_cart_drawer"')),
-        ("delete", line_of(path, 'filter(name="new_cart_drawer").delete()')),
+        ("rollback-delete", line_of(path, 'filter(name="new_cart_drawer").delete()')),  # in the reverse function
     ]
     assert rows("waffle-switch", "maintenance_mode") == [
         ("define", line_of(path, 'get_or_create(name="maintenance_mode"')),
-        ("delete", line_of(path, 'filter(name="maintenance_mode").delete()')),
+        ("rollback-delete", line_of(path, 'filter(name="maintenance_mode").delete()')),
     ]
     assert rows("waffle-sample", "checkout_timing_sample")[0] == (
         "define", line_of(path, 'Sample.objects.create(name="checkout_timing_sample"'))

@@ -76,8 +76,8 @@ def flag_only_code(flags: Iterable[Flag], graph: CallGraph, fixed: dict[tuple[st
         findings.append(FLAG_ONLY.finding(
             flag, site.path, site.line, site.column,
             f"{_name(flag)} is fixed {'on' if known.value else 'off'} ({known.reason}), so its {dead_branch}-branch "
-            f"never runs; {len(lost)} function{'s' if len(lost) != 1 else ''} ({lines} lines) are reachable only "
-            f"through it: {', '.join(lost[:5])}" + (" ..." if len(lost) > 5 else ""),
+            f"never runs; {len(lost)} function{'s' if len(lost) != 1 else ''} ({lines} lines) "
+            f"{'are' if len(lost) != 1 else 'is'} reachable only through it: {', '.join(lost[:5])}" + (" ..." if len(lost) > 5 else ""),
             evidence,
         ))
     return findings
