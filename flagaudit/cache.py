@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flagaudit.facts import FileFacts
 
-FACTS_VERSION = 12
+FACTS_VERSION = 13
 """Bump when extraction changes what it produces for the same input."""
 
 _GITIGNORE = "# Created by flagaudit automatically.\n*\n"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from flagaudit.api import ScanOptions, scan
 from flagaudit.checks import all_rules, rules_markdown
 from flagaudit.config import Config, load_config
 from flagaudit.errors import FlagauditError
+from flagaudit.gate import CheckOptions, check
 from flagaudit.facts import Skipped
 from flagaudit.history import HistoryOptions
 from flagaudit.ledger import write_ledger
@@ -152,9 +152,7 @@ def history_command(keys: tuple[str, ...], output_format: str, output: str | Non
     report = lifecycle(config, rules, HistoryOptions(use_cache=not no_cache, workers=jobs),
                        as_of.date() if as_of else None)
     if keys:
-        missing = sorted(set(keys) - {t.key for t in report.history.timelines})
         report = report.only(keys)
-        report = replace(report, notes=(*report.notes, *(f"no history for {k!r}" for k in missing)))
     if not quiet:
         _notes(report.notes, report.skipped)
     _emit(HISTORY_RENDERERS[output_format](report, verbose), output)
@@ -184,11 +182,48 @@ def ledger_command(check: bool, config_file: str | None, directory: Path | None,
         return
     write_ledger(update.path, update.ledger)
     live = sum(1 for e in update.ledger.entries if e.status == "live")
+    change = "new" if update.previous is None else f"{len(update.changes)} changed"
     click.echo(f"wrote {update.path}: {len(update.ledger.entries)} keys ({live} live, "
-               f"{len(update.ledger.entries) - live} retired), {len(update.changes)} changed")
+               f"{len(update.ledger.entries) - live} retired), {change}")
 
 
 ledger_command.name = "ledger"
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--base", help="Block only on flags whose sites or definitions changed since this git ref "
+              "(pull requests); findings about other flags are reported, not blocking.")
+@click.option("--no-history", is_flag=True, help="Use only flagaudit.lock and the working tree (pre-commit; fast; "
+              "works in shallow clones).")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge ages as of YYYY-MM-DD (default: today).")
+@click.option("--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
+              help="Output format.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the output to a file.")
+@click.option("--no-cache", is_flag=True, help="Analyse every file and commit afresh.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("--select", type=_codes, default="", help="Report only these finding codes or prefixes.")
+@click.option("--ignore", type=_codes, default="", help="Do not report these finding codes or prefixes.")
+@click.option("-v", "--verbose", count=True, help="Text format: every piece of evidence.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not report notes and skipped files on stderr.")
+def check_command(paths: tuple[str, ...], base: str | None, no_history: bool, as_of: datetime | None,
+                  output_format: str, config_file: str | None, output: str | None, no_cache: bool, jobs: int | None,
+                  select: tuple[str, ...], ignore: tuple[str, ...], verbose: int, quiet: bool) -> None:
+    """The gate: every finding (FA1xx-FA4xx); exit 1 if any finding of severity error blocks."""
+    config = load_config(paths, config_file)
+    rules = load_rules(config.rules, config.settings_dicts)
+    inventory = check(config, rules, CheckOptions(base=base, no_history=no_history,
+                                                  as_of=as_of.date() if as_of else None, use_cache=not no_cache,
+                                                  workers=jobs, select=select, ignore=ignore))
+    if not quiet:
+        _notes(inventory.notes, inventory.skipped)
+    _emit(RENDERERS[output_format](inventory, verbose), output)
+    if any(f.severity == "error" for f in inventory.findings):
+        raise SystemExit(EXIT_FINDINGS)
+
+
+check_command.name = "check"
 
 
 @cli.command()

@@ -4,10 +4,11 @@ HEAD's first-parent history is read once, oldest commit first, and only the
 files a commit changed are looked at. A changed file is analysed only when it
 can matter: its bytes match the rules' prefilter (it could hold a site or a
 definition), a text rule reads it (templates), or a key needs its symbols (a
-module of constants, a re-export). The symbol table is updated in place and
-keys are re-resolved only in files that changed, or in files whose keys go
-through symbols when a symbol changed. Facts are cached per blob and the whole
-walk is cached at HEAD, so the next run reads only the commits added since.
+module of constants, a re-export). The symbol table is updated in place, and
+a file's keys are resolved again only when the file changed or when a name its
+keys were looked up through (found or not) changed. Facts are cached per blob
+and the whole walk is cached at HEAD, so the next run reads only the commits
+added since.
 
 Where history does not reach (a shallow clone, squashed history, no
 repository at all) the story comes from flagaudit.lock.
@@ -31,7 +32,7 @@ from flagaudit.discover import _excluded, _wanted
 from flagaudit.extract import extract
 from flagaudit.facts import Definition, Event, FileFacts, KeyPart, Site, Skipped, Timeline
 from flagaudit.gitrepo import REGULAR, SUBMODULE, Change, Commit, Repository, open_repository
-from flagaudit.ledger import LEDGER_FILE, Ledger, ledger_timelines, read_ledger
+from flagaudit.ledger import LEDGER_FILE, ledger_timelines, read_ledger
 from flagaudit.model import Resolver, is_test_path, resolve_site
 from flagaudit.parallel import extract_all
 from flagaudit.rules import RuleSet

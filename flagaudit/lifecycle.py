@@ -35,11 +35,13 @@ class Lifecycle:
     notes: tuple[str, ...] = ()
 
     def only(self, keys: Iterable[str]) -> Lifecycle:
-        """The timelines and findings of ``keys`` alone."""
+        """The timelines and findings of ``keys`` alone, with a note for each key history never saw."""
         wanted = set(keys)
         timelines = tuple(t for t in self.history.timelines if t.key in wanted)
+        unknown = sorted(wanted - {t.key for t in timelines})
         return replace(self, history=replace(self.history, timelines=timelines),
-                       findings=tuple(f for f in self.findings if f.flag in wanted))
+                       findings=tuple(f for f in self.findings if f.flag in wanted),
+                       notes=(*self.notes, *(f"no history for {key!r}" for key in unknown)))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,10 @@ from flagaudit.guards import Guard, find_guard
 from flagaudit.rules import CheckRule, DefineRule, KeyArg, ObjectRule, RuleSet
 from flagaudit.symbols import Scope, import_bindings, key_parts
 
+VALUE_MARK = "=value"
+"""Added to the fingerprint of a check that reads a multivariate value: a change to or from on/off is a
+change of meaning."""
+
 _ROW_CREATORS = frozenset({"create", "get_or_create", "update_or_create"})
 _ROW_FINDERS = frozenset({"filter", "get"})
 
@@ -358,10 +362,11 @@ class _Visitor(cst.CSTVisitor):
         start = self._position(node).start
         line = start.line + self.offset
         only_on, only_off = self._exclusive(guard, line)
+        value_kind = (VALUE_MARK,) if on == "value" else ()
         site = Site(
             path=self.context.path, line=line, column=start.column,
             function=self._function_name(), rule=rule, sdk=sdk, key_ref=ref, guard=guard.kind,
-            on=self._spans(guard.on), off=self._spans(guard.off), fingerprint=self._fingerprint(guard.on),
+            on=self._spans(guard.on), off=self._spans(guard.off), fingerprint=self._fingerprint(guard.on) + value_kind,
             annotations=annotations_for(self.context.lines, line), via=via, proof=proof,
             only_on=only_on, only_off=only_off,
         )

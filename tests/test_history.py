@@ -96,7 +96,8 @@ def test_each_event_kind(tmp_path: Path) -> None:
     found = repo.history()
     assert story(found, "new-checkout") == [("born", "2026-01-05"), ("changed", "2026-02-01")]
     assert story(found, "fast-pay") == [("born", "2026-02-10"), ("retired", "2026-03-01"), ("reborn", "2026-04-01")]
-    first, change = timeline(found, "new-checkout").events
+    first, change = found.timeline("launchdarkly", "new-checkout").events
+    assert found.timeline("unleash", "new-checkout") is None
     assert (first.commit, first.author, first.subject, first.paths) == (born, "Ada <ada@example.com>", "checkout flag",
                                                                       ("app/views.py",))
     assert first.added == ("app.views.checkout: app.checkout.new_checkout",)

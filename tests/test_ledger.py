@@ -37,7 +37,7 @@ def test_ledger_keeps_retired_keys_and_checks_the_meaning(tmp_path: Path) -> Non
                                                    "it:\n  flagaudit.lock does not exist\n")
     written = run_cli("ledger", "--as-of", "2026-02-02", cwd=repo.path)
     assert written.returncode == 0, written.stderr
-    assert written.stdout == f"wrote {repo.path / 'flagaudit.lock'}: 2 keys (1 live, 1 retired), 1 changed\n"
+    assert written.stdout == f"wrote {repo.path / 'flagaudit.lock'}: 2 keys (1 live, 1 retired), new\n"
     assert (repo.path / "flagaudit.lock").read_text().split("\n[[flag]]\n")[1:] == [
         'key = "fast-pay"\nsdk = "launchdarkly"\nstatus = "retired"\nlives = [\n'
         f'  {{ born = 2026-01-05, born-commit = "{born}", retired = 2026-02-01, retired-commit = "{retired}" }},\n'

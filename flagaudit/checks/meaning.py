@@ -1,33 +1,264 @@
-"""Meaning findings: a key that came to mean something new (FA201-FA203), the Knight Capital failure."""
+"""Meaning findings: a key that came to mean something new (FA201-FA203), the Knight Capital failure.
+
+Pure: the flags in the code now, their timelines (or only flagaudit.lock),
+the acknowledgements, and "today" in; findings out. A flag's *reference*
+meanings are those of its first life plus every later meaning related to
+them (see :mod:`flagaudit.meaning`); an unrelated meaning is *foreign*. Each
+finding names the key, the new site and what it guards, and the old sites
+and what they guard, with dates and commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 
 from flagaudit.checks import FindingRule
+from flagaudit.facts import Event, Evidence, Finding, Flag, Site, Timeline
+from flagaudit.ledger import Entry
+from flagaudit.meaning import Meaning, judgeable, related
+from flagaudit.sites import VALUE_MARK
+from flagaudit.timeline import meaning
 
-_NEW_KEY = "Give the new behaviour a new key. If the change of meaning is intended and every deployment runs the new code, record it: `flagaudit ledger --accept KEY --reason \"...\"`."
+_NEW_KEY = ("Give the new behaviour a new key. If the change of meaning is intended and every deployment runs the "
+            "new code, record it: `flagaudit ledger --accept KEY --reason \"...\"`.")
 
-RULES = (
-    FindingRule(
-        "FA201", "reborn-flag", "error",
-        "A retired key (no site or definition left, per git history or flagaudit.lock) is referenced again.",
-        "Servers, caches, mobile clients or flag-service configuration may still hold the old key's state: "
-        "reusing it can switch on behaviour nobody meant to ship.",
-        '# 2019: if ld.variation("smart-routing", ...) retired in 2020\nif ld.variation("smart-routing", ctx, False):  # 2026, new code\n    route_retail(order)',
-        _NEW_KEY,
-    ),
-    FindingRule(
-        "FA202", "repurposed-flag", "error",
-        "The key stayed but its meaning was replaced: the old sites' fingerprints are gone and new, unrelated "
-        "ones took their place.",
-        "Anything that still runs the old code (one server that missed the deploy) reads the same key and "
-        "does the old thing.",
-        'if flags.is_on("power-peg"):   # was: send_child_order(...)\n    price_improvement(order)   # now',
-        _NEW_KEY,
-    ),
-    FindingRule(
-        "FA203", "mixed-meaning-flag", "error",
-        "New sites with fingerprints unrelated to the existing ones were added while old sites, dormant for a "
-        "long time (default 180 days), still exist.",
-        "This is Knight Capital's shape: new code read the Power Peg flag while the Power Peg code still lived.",
-        'router/rlp.py (2026): if flag("power-peg"): price_improvement()\nrouter/peg.py (2016): if flag("power-peg"): send_child_order()',
-        "Delete the dormant code first, or use a new key. " + _NEW_KEY,
-    ),
+REBORN = FindingRule(
+    "FA201", "reborn-flag", "error",
+    "A retired key (no site or definition left, per git history or flagaudit.lock) is referenced again.",
+    "Servers, caches, mobile clients or flag-service configuration may still hold the old key's state: "
+    "reusing it can switch on behaviour nobody meant to ship.",
+    '# 2019: if ld.variation("smart-routing", ...) retired in 2020\nif ld.variation("smart-routing", ctx, False):  # 2026, new code\n    route_retail(order)',
+    _NEW_KEY, available=True,
 )
+REPURPOSED = FindingRule(
+    "FA202", "repurposed-flag", "error",
+    "The key stayed but its meaning was replaced: the old sites' fingerprints are gone and new, unrelated "
+    "ones took their place (in one commit or across several), or its value kind changed (on/off to "
+    "multivariate) with new sites.",
+    "Anything that still runs the old code (one server that missed the deploy) reads the same key and "
+    "does the old thing.",
+    'if flags.is_on("power-peg"):   # was: send_child_order(...)\n    price_improvement(order)   # now',
+    _NEW_KEY, available=True,
+)
+MIXED = FindingRule(
+    "FA203", "mixed-meaning-flag", "error",
+    "New sites with fingerprints unrelated to the existing ones were added while old sites, dormant for a "
+    "long time (default 180 days), still exist.",
+    "This is Knight Capital's shape: new code read the Power Peg flag while the Power Peg code still lived.",
+    'router/rlp.py (2026): if flag("power-peg"): price_improvement()\nrouter/peg.py (2016): if flag("power-peg"): send_child_order()',
+    "Delete the dormant code first, or use a new key. " + _NEW_KEY, available=True,
+)
+RULES = (REBORN, REPURPOSED, MIXED)
+
+
+
+@dataclass
+class _Story:
+    """A key's meanings while its events are replayed."""
+
+    reference: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Meaning -> (date, commit) it last appeared or changed."""
+    current: dict[str, tuple[str, str]] = field(default_factory=dict)
+    foreign: dict[str, tuple[str, str]] = field(default_factory=dict)
+    reborn: Event | None = None
+    retired: Event | None = None
+    problems: dict[str, tuple[str, Event, tuple[tuple[str, str, str], ...]]] = field(default_factory=dict)
+    """Foreign meaning -> (code, the event that brought it, the old meanings with date and commit)."""
+
+
+def meaning_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], ledger: dict[tuple[str, str], Entry],
+                     as_of: date, dormant_days: int) -> list[Finding]:
+    """FA201-FA203 for the flags in the code, from their timelines and the ledger."""
+    stories = {(t.sdk, t.key): t for t in timelines}
+    findings = []
+    for flag in flags:
+        if flag.key is None or flag.pattern or not flag.sites:
+            continue
+        entry = ledger.get((flag.sdk, flag.key))
+        timeline = stories.get((flag.sdk, flag.key))
+        story = _replay(timeline.events if timeline else (), entry, dormant_days)
+        _now(story, flag, as_of, dormant_days)
+        findings.extend(_report(flag, story, entry))
+    return findings
+
+
+def _replay(events: Sequence[Event], entry: Entry | None, dormant_days: int) -> _Story:
+    """The key's story: the meaning flagaudit.lock accepted (if any), then every event in order."""
+    story = _Story()
+    if entry is not None:
+        born = entry.lives[-1].born if entry.lives else None
+        stamp = (born.date.isoformat(), born.commit) if born else ("", "")
+        story.reference = {m: stamp for m in entry.meaning}
+        if not events:  # no history: the ledger is the whole story
+            retired = entry.lives[-1].retired if entry.lives else None
+            if retired is not None:
+                story.retired = Event("retired", retired.commit, retired.date.isoformat(), source="ledger")
+            else:
+                story.current = dict(story.reference)
+    for event in events:
+        _apply(story, event, dormant_days)
+    return story
+
+
+def _apply(story: _Story, event: Event, dormant_days: int) -> None:
+    stamp = (event.date[:10], event.commit)
+    if event.kind == "retired":
+        story.retired, story.current = event, {}
+        return
+    if event.kind == "reborn" or (event.kind == "born" and story.retired is not None):
+        story.reborn, story.retired = event, story.retired
+        story.current = {m: stamp for m in event.added}
+        return  # FA201 says it; what the new life guards is in its message
+    if event.kind == "born" and not story.reference:
+        story.reference = {m: stamp for m in event.added}
+        story.current = dict(story.reference)
+        return
+    if event.kind == "born":  # first seen in history, after flagaudit.lock already knew it: judge against it
+        story.current = {}
+    for gone in event.removed:
+        _forget(story.current, gone)
+    old = [(m, *story.current[m]) for m in sorted(story.current) if m in story.reference]
+    for came in event.added:
+        if _kind_changed(came, story.reference):
+            story.problems.setdefault(came, ("FA202", event, tuple(old)))
+        elif _related_to(came, story.reference) or not judgeable(Meaning.parse(came)):
+            story.reference[came] = stamp
+        else:
+            story.foreign[came] = stamp
+            if old and all(_days(when, event.date) >= dormant_days for _, when, _ in old):
+                story.problems.setdefault(came, ("FA203", event, tuple(old)))
+        story.current[came] = stamp
+    for m in [m for m in story.current if m in story.reference]:
+        if m in event.added:
+            story.reference[m] = stamp
+    if story.foreign and not any(m in story.reference for m in story.current):
+        for came in story.current:
+            if came in story.foreign and came not in story.problems:
+                story.problems[came] = ("FA202", event, tuple((m, *w) for m, w in sorted(story.reference.items())))
+
+
+def committed_meanings(events: Sequence[Event]) -> set[str]:
+    """The meanings of a key's sites after its last committed event."""
+    current: set[str] = set()
+    for event in events:
+        current = set() if event.kind == "retired" else (current - set(event.removed)) | set(event.added)
+    return current
+
+
+def _now(story: _Story, flag: Flag, as_of: date, dormant_days: int) -> None:
+    """The working tree as one more step: what the code has now that history has not committed yet."""
+    present = {meaning(s.function, s.fingerprint) for s in flag.sites if s.precision == "syntax"}
+    added = tuple(sorted(present - set(story.current)))
+    removed = tuple(sorted(set(story.current) - present))
+    if not (added or removed):
+        return
+    if not story.current and story.retired is not None:
+        story.reborn = Event("reborn", "", as_of.isoformat(), subject="(not committed)")
+    _apply(story, Event("changed", "", as_of.isoformat(), subject="(not committed)", added=added, removed=removed),
+           dormant_days)
+
+
+def _report(flag: Flag, story: _Story, entry: Entry | None) -> list[Finding]:
+    accepted = {(a.code, m) for a in (entry.acknowledged if entry else ()) for m in a.meaning}
+    sites = {meaning(s.function, s.fingerprint): s for s in flag.sites}
+    findings = []
+    if story.reborn is not None and not any(code == "FA201" for code, _ in accepted):
+        site = flag.sites[0]
+        retired = story.retired
+        evidence = [_event_evidence("retired", retired), _event_evidence("reborn", story.reborn),
+                    *(_guards(s) for s in flag.sites)]
+        findings.append(REBORN.finding(
+            flag, site.path, site.line, site.column,
+            f"{flag.key!r} [{flag.sdk}] was retired{_when(retired)} and is referenced again{_when(story.reborn)}: "
+            f"{site.path}:{site.line} now guards {_guarded(site)}",
+            [e for e in evidence if e is not None],
+        ))
+    for came, (code, event, old) in sorted(story.problems.items()):
+        site = sites.get(came)
+        if site is None or (code, came) in accepted:
+            continue  # gone again, or accepted
+        rule = MIXED if code == "FA203" else REPURPOSED
+        old_sites = [sites.get(m) for m, _, _ in old]
+        if code == "FA203":
+            still = ", ".join(f"{s.path}:{s.line}, unchanged since {w}, still guards {_guarded(s)}"
+                              for s, (_, w, _) in zip(old_sites, old) if s is not None)
+            message = (f"{flag.key!r} [{flag.sdk}] now guards {_guarded(site)} at {site.path}:{site.line}{_when(event)} "
+                       f"while {still}")
+        elif _kind_changed(came, dict.fromkeys(m for m, _, _ in old)):
+            message = (f"{flag.key!r} [{flag.sdk}] changed between an on/off flag and a multivariate value at "
+                       f"{site.path}:{site.line}{_when(event)}, with a new site guarding {_guarded(site)}")
+        else:
+            was = "; ".join(_describe(m) for m, _, _ in old) or "its old sites"
+            message = (f"{flag.key!r} [{flag.sdk}] now guards {_guarded(site)} at {site.path}:{site.line}{_when(event)}; "
+                       f"it used to guard {was}, which is gone")
+        evidence = [_event_evidence("changed", event), _guards(site),
+                    *(Evidence("site", _describe(m), f"since {w}" + (f", {c[:12]}" if c else "")) for m, w, c in old)]
+        findings.append(rule.finding(flag, site.path, site.line, site.column, message,
+                                     [e for e in evidence if e is not None]))
+    return findings
+
+
+def _related_to(text: str, reference: dict[str, tuple[str, str]]) -> bool:
+    candidate = Meaning.parse(text)
+    return any(related(candidate, Meaning.parse(m)) for m in reference)
+
+
+def _kind_changed(text: str, reference: dict[str, tuple[str, str]]) -> bool:
+    """An on/off flag whose new site reads a multivariate value (or back)."""
+    if not reference:
+        return False
+    was_value = any(VALUE_MARK in Meaning.parse(m).names for m in reference)
+    return (VALUE_MARK in Meaning.parse(text).names) != was_value and all(
+        (VALUE_MARK in Meaning.parse(m).names) == was_value for m in reference)
+
+
+def _forget(current: dict[str, tuple[str, str]], gone: str) -> None:
+    """Drop a removed meaning; after a rename the same site may carry a new module prefix."""
+    if gone in current:
+        del current[gone]
+        return
+    removed = Meaning.parse(gone)
+    for candidate in list(current):
+        parsed = Meaning.parse(candidate)
+        if parsed.function_name == removed.function_name and \
+                {n.rsplit(".", 1)[-1] for n in parsed.names} == {n.rsplit(".", 1)[-1] for n in removed.names}:
+            del current[candidate]
+            return
+
+
+def _days(earlier: str, later: str) -> int:
+    try:
+        return (date.fromisoformat(later[:10]) - date.fromisoformat(earlier[:10])).days
+    except ValueError:
+        return 0
+
+
+def _guarded(site: Site) -> str:
+    names = [n.rsplit(".", 1)[-1].lstrip(".") for n in site.fingerprint if n != VALUE_MARK]
+    return " → ".join([site.function.rsplit(".", 1)[-1], *names]) if names else site.function.rsplit(".", 1)[-1]
+
+
+def _describe(text: str) -> str:
+    parsed = Meaning.parse(text)
+    names = [n.rsplit(".", 1)[-1].lstrip(".") for n in sorted(parsed.names) if n != VALUE_MARK]
+    return f"{parsed.function} → {', '.join(names)}" if names else parsed.function
+
+
+def _when(event: Event | None) -> str:
+    if event is None:
+        return ""
+    commit = f", {event.commit[:12]}" if event.commit else ""
+    return f" ({event.date[:10]}{commit})" if event.date else ""
+
+
+def _event_evidence(kind: str, event: Event | None) -> Evidence | None:
+    if event is None:
+        return None
+    detail = " ".join(p for p in (event.date[:10], event.author, event.subject) if p)
+    return Evidence("commit" if event.commit else "date", event.commit[:12] or event.date[:10] or kind, f"{kind}: {detail}")
+
+
+def _guards(site: Site) -> Evidence:
+    return Evidence("guards", f"{site.path}:{site.line}", _guarded(site))

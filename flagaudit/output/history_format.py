@@ -22,11 +22,12 @@ def history_text(report: Lifecycle, verbosity: int = 0) -> str:
         lines.extend(finding_lines(report.findings, verbosity))
     found = report.history
     live = sum(1 for t in found.timelines if t.live)
-    span = f"{found.commits} commits ({found.first[:12]}..{found.head[:12]})" if found.head and found.first else "no commits"
+    first = found.first or ""
+    span = f"{_count(found.commits, 'commit')} ({first[:12]}..{found.head[:12]})" if found.head else "no commits"
     lines.append("")
-    lines.append(f"{len(found.timelines)} keys ({live} live, {len(found.timelines) - live} retired) from {span}"
-                 + ("; history is partial" if found.partial else "")
-                 + f"; {len(report.findings)} finding{'s' if len(report.findings) != 1 else ''}")
+    lines.append(f"{_count(len(found.timelines), 'key')} ({live} live, {len(found.timelines) - live} retired) "
+                 f"from {span}" + ("; history is partial" if found.partial else "")
+                 + f"; {_count(len(report.findings), 'finding')}")
     return "\n".join(lines) + "\n"
 
 
@@ -43,6 +44,10 @@ def history_json(report: Lifecycle, verbosity: int = 0) -> str:
 
 
 HISTORY_RENDERERS: dict[str, Callable[[Lifecycle, int], str]] = {"text": history_text, "json": history_json}
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _headline(timeline: Timeline) -> str:

@@ -1,0 +1,99 @@
+"""``flagaudit check``: every finding, from the code, the call graph, history (or only the ledger) and the
+lifecycle policies. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, replace
+from datetime import date
+
+from flagaudit.api import ScanOptions, scan_with
+from flagaudit.audit import finish
+from flagaudit.checks.lifecycle import stale_findings, toggle_name_findings
+from flagaudit.checks.meaning import committed_meanings, meaning_findings
+from flagaudit.config import Config
+from flagaudit.errors import FlagauditError
+from flagaudit.facts import Finding, Flag, Inventory, Timeline
+from flagaudit.history import HistoryOptions, history
+from flagaudit.ledger import LEDGER_FILE, read_ledger, ledger_timelines
+from flagaudit.policies import load_policies
+from flagaudit.rules import RuleSet
+from flagaudit.timeline import meaning
+
+_DEFAULT_DORMANT = 180
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How to run the gate."""
+
+    base: str | None = None
+    """Block only on flags whose sites or definitions changed since this ref (pull requests)."""
+    no_history: bool = False
+    """Use only flagaudit.lock and the working tree (pre-commit): fast, and works in shallow clones."""
+    as_of: date | None = None
+    use_cache: bool = True
+    workers: int | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+def check(config: Config, rules: RuleSet, options: CheckOptions = CheckOptions()) -> Inventory:
+    """The inventory with every finding; ``severity == "error"`` and not downgraded by ``base`` means blocking."""
+    scan_options = ScanOptions(use_cache=options.use_cache, workers=options.workers)
+    inventory = scan_with(config, rules, scan_options)
+    ledger = read_ledger(config.root / LEDGER_FILE)
+    entries = {(e.sdk, e.key): e for e in ledger.entries} if ledger else {}
+    notes = list(inventory.notes)
+    timelines: tuple[Timeline, ...]
+    if options.no_history:
+        timelines = tuple(ledger_timelines(ledger).values()) if ledger else ()
+        if ledger is None:
+            notes.append(f"no {LEDGER_FILE}: without history, only findings that need none "
+                         "(run `flagaudit ledger` and commit it)")
+        meaning_timelines: tuple[Timeline, ...] = ()
+    else:
+        found = history(config, rules, HistoryOptions(use_cache=options.use_cache, workers=options.workers))
+        timelines = meaning_timelines = found.timelines
+        notes.extend(found.notes)
+    policies = load_policies(config)
+    as_of = options.as_of or date.today()
+    dormant = policies.dormant_days or _DEFAULT_DORMANT
+    findings: list[Finding] = [
+        *inventory.findings,
+        *stale_findings(inventory.flags, timelines, policies, as_of),
+        *toggle_name_findings(inventory.flags),
+        *meaning_findings(inventory.flags, meaning_timelines, entries, as_of, dormant),
+    ]
+    if options.base:
+        findings = _only_changed_block(findings, meaning_timelines, _commits_since(config, options.base),
+                                       options.base, inventory)
+    return replace(inventory, findings=finish(findings, inventory.flags, options.select, options.ignore),
+                   notes=tuple(notes))
+
+
+def _commits_since(config: Config, base: str) -> frozenset[str]:
+    """Commits on HEAD's first-parent line since ``base``; the ref is data, passed as one argument."""
+    result = subprocess.run(["git", "-C", str(config.root), "rev-list", "--first-parent", f"{base}..HEAD", "--"],
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise FlagauditError(f"--base {base!r}: not a commit git knows here ({result.stderr.strip().splitlines()[-1:]})")
+    return frozenset(result.stdout.split())
+
+
+def _only_changed_block(findings: list[Finding], timelines: tuple[Timeline, ...], commits: frozenset[str],
+                        base: str, inventory: Inventory) -> list[Finding]:
+    """Errors about flags the change did not touch become warnings: reported, not blocking."""
+    touched = {(t.sdk, t.key) for t in timelines if any(e.commit in commits for e in t.events)}
+    touched |= {(f.sdk, f.key) for f in inventory.flags if _uncommitted(f, timelines)}
+    return [f if f.severity != "error" or (f.sdk, f.flag) in touched else
+            replace(f, severity="warning", message=f"{f.message} [not blocking: not changed since {base}]")
+            for f in findings]
+
+
+def _uncommitted(flag: Flag, timelines: tuple[Timeline, ...]) -> bool:
+    """Whether the working tree's sites of ``flag`` differ from what history last committed."""
+    story = next((t for t in timelines if t.sdk == flag.sdk and t.key == flag.key), None)
+    present = {meaning(s.function, s.fingerprint) for s in flag.sites if s.precision == "syntax"}
+    return present != (committed_meanings(story.events) if story else set())

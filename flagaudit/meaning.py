@@ -1,0 +1,89 @@
+"""Whether two site meanings describe the same feature. Pure: strings in, answers out.
+
+A meaning is ``function: name name ...``: the enclosing function and the
+fingerprint of what the site's on-branch calls and references (see
+:func:`flagaudit.timeline.meaning`). Refactoring changes meanings in ways
+that keep some thread to the old one, and that thread is what this module
+looks for:
+
+- a function moved to another module, or a file renamed: the last segment of
+  the enclosing function stays;
+- an extracted helper or predicate, a guarded function renamed in the same
+  commit: the enclosing function stays;
+- a second site for the same feature: the words of its names overlap
+  (``checkout_v2`` and ``api_checkout_v2``);
+- the same callee guarded elsewhere: a fingerprint name is shared.
+
+A new meaning is *foreign* to a flag when it shares none of these with any
+meaning the flag had: Power Peg's ``send_child_order`` and RLP's
+``price_improvement`` share nothing. ``docs/meaning.md`` describes the method
+and the evaluation set that measures it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_COMMON = frozenset({
+    "get", "set", "is", "has", "the", "and", "for", "with", "from", "to", "of", "self", "cls", "init", "main",
+    "new", "old", "run", "do", "make", "create", "update", "delete", "save", "load", "handle", "handler",
+    "process", "render", "view", "views", "model", "models", "utils", "util", "helpers", "helper", "api",
+    "base", "core", "common", "service", "services", "module", "value", "data", "info", "item", "items",
+    "request", "response", "context", "ctx", "user", "flag", "flags", "feature", "features", "enabled",
+    "enable", "active", "on", "off", "check", "module", "py", "app", "apps", "lib", "src", "tests", "test",
+})
+"""Words too common in code to tie two meanings to one feature."""
+_SIMILAR = 0.34
+"""Share of distinct words two meanings must have in common to count as one feature."""
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """A parsed meaning: the enclosing function and the names its on-branch uses."""
+
+    function: str
+    names: frozenset[str]
+
+    @classmethod
+    def parse(cls, text: str) -> Meaning:
+        function, _, rest = text.partition(":")
+        return cls(function.strip(), frozenset(rest.split()))
+
+    @property
+    def function_name(self) -> str:
+        return self.function.rsplit(".", 1)[-1]
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Distinctive words of the function's and the names' last segments (``send_child_order`` -> send, child, order)."""
+        found: set[str] = set()
+        for name in (self.function_name, *self.names):
+            if not name.startswith("="):
+                found.update(words(name.rsplit(".", 1)[-1]))
+        return frozenset(found)
+
+
+def words(identifier: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(identifier) if len(w) > 2 and w.lower() not in _COMMON}
+
+
+def judgeable(meaning: Meaning) -> bool:
+    """Whether there is anything to compare: a template or a bare read of the value guards nothing we can see."""
+    return bool(meaning.words) or any(not n.startswith((".", "=")) for n in meaning.names)
+
+
+def related(a: Meaning, b: Meaning) -> bool:
+    """Whether ``a`` and ``b`` plausibly guard the same feature (see the module docstring)."""
+    if a.function_name == b.function_name and a.function_name not in ("<module>", "<template>", ""):
+        return True
+    if {n.rsplit(".", 1)[-1] for n in a.names if not n.startswith((".", "="))} & \
+            {n.rsplit(".", 1)[-1] for n in b.names if not n.startswith((".", "="))}:
+        return True
+    left, right = a.words, b.words
+    if not left or not right:
+        return False
+    return len(left & right) / len(left | right) >= _SIMILAR
+
+
