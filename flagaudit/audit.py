@@ -8,6 +8,7 @@ from flagaudit.callgraph import CallGraph, build_graph
 from flagaudit.checks.constant import constant_findings
 from flagaudit.checks.reachability import flag_only_code, unreachable_checks
 from flagaudit.checks.registry import registry_findings
+from flagaudit.checks.suppression import unexplained
 from flagaudit.config import Config
 from flagaudit.constancy import Fixed, fixed_flags
 from flagaudit.facts import FileFacts, Finding, Flag
@@ -38,19 +39,25 @@ def finish(findings: Iterable[Finding], flags: Iterable[Flag], select: tuple[str
            ignore: tuple[str, ...] = ()) -> tuple[Finding, ...]:
     """Drop suppressed and deselected findings; sort for stable output.
 
-    A finding is suppressed by ``# flagaudit: ignore[CODE] reason`` on the line it points at (or the
-    comment block above it).
+    A finding is suppressed by ``# flagaudit: ignore[CODE] reason`` on the line it points at (or in the
+    comment block above it). An ignore without a reason suppresses nothing and is itself a finding (FA501).
     """
-    suppressed = set()
+    suppressed: set[tuple[str, int, str]] = set()
+    unexplained_at: dict[tuple[str, int], list[str]] = {}
     for flag in flags:
-        for item in (*flag.sites, *flag.test_sites):
-            suppressed.update((item.path, item.line, k[len("ignore:"):]) for k, _ in item.annotations if k.startswith("ignore:"))
-        for definition in flag.definitions:
-            suppressed.update((definition.path, definition.line, k[len("ignore:"):])
-                              for k, _ in definition.metadata if k.startswith("ignore:"))
+        items = [(i.path, i.line, i.annotations) for i in (*flag.sites, *flag.test_sites)]
+        items += [(d.path, d.line, d.metadata) for d in flag.definitions]
+        for path, line, notes in items:
+            for name, reason in notes:
+                if name.startswith("ignore:"):
+                    if reason.strip():
+                        suppressed.add((path, line, name[len("ignore:"):]))
+                    else:
+                        unexplained_at.setdefault((path, line), []).append(name[len("ignore:"):])
+    findings = [*findings, *(unexplained(path, line, sorted(set(codes))) for (path, line), codes in unexplained_at.items())]
     kept = [
         f for f in findings
-        if (f.path, f.line, f.code) not in suppressed
+        if not any((f.path, f.line) == (path, line) and f.code.startswith(code) for path, line, code in suppressed)
         and (not select or any(f.code.startswith(s) for s in select))
         and not any(f.code.startswith(i) for i in ignore)
     ]

@@ -70,7 +70,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
               help="Output format.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file (default: nearest "
               "flagaudit.toml or pyproject.toml with [tool.flagaudit]).")

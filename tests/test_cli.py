@@ -71,3 +71,19 @@ def test_docs_rules_md_is_generated_from_the_rule_modules() -> None:
 
     docs = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
     assert docs.read_text(encoding="utf-8") == rules_markdown(), "regenerate: flagaudit explain --markdown > docs/rules.md"
+
+
+def test_inline_ignore_needs_a_reason(tmp_path: Path, cli) -> None:
+    write_files(tmp_path, {
+        "app/__init__.py": "",
+        "app/views.py": (
+            "from waffle import flag_is_active\n\n\n"
+            "def old(request):  # nothing calls it\n"
+            "    return flag_is_active(request, 'kept')  # flagaudit: ignore[FA301] audited 2026-11, export job\n\n\n"
+            "def older(request):\n"
+            "    return flag_is_active(request, 'bare')  # flagaudit: ignore[FA301]\n"
+        ),
+    })
+    result = cli("scan", str(tmp_path), "--format", "json", "--no-cache")
+    findings = {(f["code"], f["line"]) for f in __import__("json").loads(result.stdout)["findings"]}
+    assert findings == {("FA301", 9), ("FA501", 9)}

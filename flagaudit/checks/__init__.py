@@ -62,7 +62,8 @@ def _indent(text: str) -> str:
 
 def all_rules() -> dict[str, FindingRule]:
     """Every finding rule by code, in code order."""
-    from flagaudit.checks import constant, lifecycle, meaning, reachability, registry
+    from flagaudit.checks import constant, lifecycle, meaning, reachability, registry, suppression
 
-    rules = [*lifecycle.RULES, *constant.RULES, *meaning.RULES, *reachability.RULES, *registry.RULES]
+    rules = [*lifecycle.RULES, *constant.RULES, *meaning.RULES, *reachability.RULES, *registry.RULES,
+             *suppression.RULES]
     return {r.code: r for r in sorted(rules, key=lambda r: r.code)}
