@@ -7,11 +7,12 @@ import hashlib
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from flagaudit.audit import finish, static_audit
-from flagaudit.cache import FactCache, content_key
+from flagaudit import __version__
+from flagaudit.cache import FACTS_VERSION, FactCache, content_key
 from flagaudit.config import Config, load_config
 from flagaudit.discover import discover
 from flagaudit.facts import FileFacts, Inventory, Skipped
@@ -59,7 +60,7 @@ def scan_with(config: Config, rules: RuleSet, options: ScanOptions) -> Inventory
     cache_dir = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
     files, skipped = discover(config.root, config.paths, config.exclude, text_globs, cache_dir)
     cache = FactCache(cache_dir)
-    notes = [cache.warning] if cache.warning else []
+    notes = []
     sources = []
     for source in files:
         try:
@@ -68,20 +69,38 @@ def scan_with(config: Config, rules: RuleSet, options: ScanOptions) -> Inventory
             skipped.append(Skipped(source.path, _read_problem(exc)))
             continue
         sources.append(Source(source.path, source.module, data, content_key(source.path, source.module, data)))
-    facts, inferred = analyse(sources, rules, config, cache, options.workers)
+    digest = _inputs_digest(config, rules, sources, skipped)
+    inventory = cache.result(digest)
+    if inventory is None:
+        inventory = _inventory(sources, skipped, len(files), rules, config, cache, options)
+        cache.keep_result(digest, inventory)
     warning = cache.save()
-    if warning:
-        notes.append(warning)
-    skipped.extend(Skipped(f.path, f.skipped) for f in facts if f.skipped)
+    notes.extend(w for w in (cache.warning, warning) if w)
+    return replace(inventory, findings=finish(inventory.findings, inventory.flags, options.select, options.ignore),
+                   analysed=cache.added, notes=(*notes, *inventory.notes))
+
+
+def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules: RuleSet, config: Config,
+               cache: FactCache, options: ScanOptions) -> Inventory:
+    facts, inferred = analyse(sources, rules, config, cache, options.workers)
+    skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
     graph, findings = static_audit(facts, flags, config)
     return Inventory(
-        root=str(config.root), flags=flags,
-        skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
-        files=len(files), lines=sum(f.lines for f in facts), analysed=cache.added,
-        findings=finish(findings, flags, options.select, options.ignore),
-        entry_points=tuple(sorted(graph.entries.items())), notes=tuple(notes),
+        root=str(config.root), flags=flags, skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
+        files=files, lines=sum(f.lines for f in facts), findings=finish(findings, flags),
+        entry_points=tuple(sorted(graph.entries.items())),
     )
+
+
+def _inputs_digest(config: Config, rules: RuleSet, sources: list[Source], skipped: list[Skipped]) -> str:
+    """Everything a scan's result depends on: code version, configuration, rules, and every file's content."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{__version__}\0{FACTS_VERSION}\0{config!r}\0{rules.digest}\0".encode("utf-8", "surrogateescape"))
+    for source in sources:
+        digest.update(source.key.encode())
+    digest.update(repr(sorted((s.path, s.reason) for s in skipped)).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def analyse(sources: list[Source], rules: RuleSet, config: Config, cache: FactCache,

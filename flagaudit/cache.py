@@ -13,11 +13,13 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from flagaudit.facts import FileFacts
+from flagaudit.facts import FileFacts, Inventory
 
 FACTS_VERSION = 13
 """Bump when extraction changes what it produces for the same input."""
 
+_RESULT = f"result-v{FACTS_VERSION}.pickle"
+"""The last run's whole inventory, reused when nothing it depends on changed."""
 _GITIGNORE = "# Created by flagaudit automatically.\n*\n"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by flagaudit.\n"
 
@@ -36,18 +38,26 @@ class FactCache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self.file = folder / f"facts-v{FACTS_VERSION}.pickle" if folder else None
-        self.entries: dict[str, FileFacts] = {}
+        self._entries: dict[str, FileFacts] | None = None
         self.used: set[str] = set()
         self.added = 0
+        self.pending_result: tuple[str, Inventory] | None = None
         self.warning: str | None = None
-        if self.file and self.file.is_file():
-            try:
-                with self.file.open("rb") as handle:
-                    loaded = pickle.load(handle)
-                if isinstance(loaded, dict):
-                    self.entries = loaded
-            except Exception as exc:  # a damaged cache must never stop a scan
-                self.warning = f"ignored an unreadable cache file {self.file} ({type(exc).__name__})"
+
+    @property
+    def entries(self) -> dict[str, FileFacts]:
+        """Loaded on first use: a run whose whole result is cached never needs them."""
+        if self._entries is None:
+            self._entries = {}
+            if self.file and self.file.is_file():
+                try:
+                    with self.file.open("rb") as handle:
+                        loaded = pickle.load(handle)
+                    if isinstance(loaded, dict):
+                        self._entries = loaded
+                except Exception as exc:  # a damaged cache must never stop a scan
+                    self.warning = f"ignored an unreadable cache file {self.file} ({type(exc).__name__})"
+        return self._entries
 
     def get(self, key: str) -> FileFacts | None:
         """``key`` is the rule-set digest and :func:`content_key` joined by ``:``."""
@@ -61,9 +71,23 @@ class FactCache:
         self.used.add(key)
         self.added += 1
 
+    def result(self, digest: str) -> Inventory | None:
+        """The whole inventory of a run with exactly these inputs, if the last run had them."""
+        if not self.folder:
+            return None
+        try:
+            with (self.folder / _RESULT).open("rb") as handle:
+                stored = pickle.load(handle)
+        except Exception:  # absent or damaged: compute afresh
+            return None
+        return stored[1] if isinstance(stored, tuple) and stored[0] == digest else None
+
+    def keep_result(self, digest: str, inventory: Inventory) -> None:
+        self.pending_result = (digest, inventory)
+
     def save(self) -> str | None:
         """Write if anything changed; returns a warning instead of failing when the folder is read-only."""
-        if not self.file or not self.folder or not self.added:
+        if not self.file or not self.folder or not (self.added or self.pending_result):
             return None
         entries = self.entries
         if len(entries) > 4 * max(len(self.used), 1000):
@@ -74,13 +98,21 @@ class FactCache:
                 marker = self.folder / name
                 if not marker.exists():
                     marker.write_text(text, encoding="utf-8")
-            for stale in self.folder.glob("facts-*.pickle"):
-                if stale != self.file:
+            for stale in (*self.folder.glob("facts-*.pickle"), *self.folder.glob("result-*.pickle")):
+                if stale not in (self.file, self.folder / _RESULT):
                     stale.unlink(missing_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump(entries, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.file)
+            if self.added:
+                _write(self.file, entries)
+            if self.pending_result:
+                _write(self.folder / _RESULT, self.pending_result)
         except OSError as exc:
             return f"could not write the cache in {self.folder}: {exc.strerror}"
         return None
+
+
+def _write(path: Path, value: object) -> None:
+    """Atomically: a reader sees the old file or the new one, never half of one."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "wb") as stream:
+        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)

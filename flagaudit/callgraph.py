@@ -17,10 +17,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from flagaudit.facts import FileFacts, Function
 from flagaudit.model import Resolver
+
+if TYPE_CHECKING:  # networkx takes 0.1 s to import; a run whose result is cached never builds a graph
+    import networkx as nx
 
 ROOT = "<entry points>"
 
@@ -58,6 +61,8 @@ class CallGraph:
 
     def reach(self, removed: Iterable[tuple[str, str]] = ()) -> set[str]:
         """Nodes reachable from the entry points, optionally without some edges."""
+        import networkx as nx
+
         removed = list(removed)
         if not removed:
             return set(nx.descendants(self.graph, ROOT))
@@ -75,6 +80,8 @@ class CallGraph:
 def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, ...] = (),
                 scripts: tuple[str, ...] = ()) -> CallGraph:
     """Build the graph from per-file facts (no parsing here) and mark the entry points."""
+    import networkx as nx
+
     facts = [f for f in facts if f.symbols is not None]
     resolver = Resolver(facts)
     graph = nx.DiGraph()

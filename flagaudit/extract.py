@@ -15,14 +15,11 @@ import warnings
 from dataclasses import replace
 from fnmatch import fnmatch
 
-import libcst as cst
-
 from flagaudit.annotations import annotations_for
 from flagaudit.calls import call_facts
 from flagaudit.candidates import find_candidates
 from flagaudit.facts import Definition, FileFacts, KeyPart, KeyRef, ModuleSymbols, Site
 from flagaudit.rules import RuleSet
-from flagaudit.sites import SpanContext, analyse_span
 from flagaudit.symbols import dotted_name, module_scope, module_values, setting_values, statement_spans
 
 
@@ -68,6 +65,11 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
     wanted = candidates.lines
     if not wanted:
         return FileFacts(path, symbols, (), tuple(definitions), **done)
+    # libcst (and its 0.1 s import) only when a file holds a candidate: a cached or flag-free run never pays it
+    import libcst as cst
+
+    from flagaudit.sites import SpanContext, analyse_span
+
     context = SpanContext(path, lines, scope, rules, imported, _rollback_functions(graph.nodes, scope.module), graph.uses)
     sites: list[Site] = []
     for start, end, owner in statement_spans(tree):

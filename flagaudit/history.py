@@ -38,7 +38,7 @@ from flagaudit.parallel import extract_all
 from flagaudit.rules import RuleSet
 from flagaudit.timeline import Move, Presence, SiteRef, step
 
-HISTORY_VERSION = 1
+HISTORY_VERSION = 2
 """Bump when the walk state or the events it derives change."""
 
 _CHUNK = 1000
@@ -52,6 +52,8 @@ FlagId = tuple[str, str]
 class HistoryOptions:
     use_cache: bool = True
     workers: int | None = None
+    progress: Callable[[int, int], None] | None = None
+    """Called with (commits read, commits to read) after each commit the walk reads."""
 
 
 @dataclass(frozen=True)
@@ -191,10 +193,25 @@ class _State:
 
 @dataclass
 class _Blobs:
-    """Facts by blob, path and module, and blobs the prefilter rejected: reused when a walk starts over."""
+    """Facts by blob, path and module, and blobs the prefilter rejected: reused when a walk starts over.
 
-    facts: dict[str, _Facts] = field(default_factory=dict)
+    Facts are kept pickled: a long history has tens of thousands of them, and
+    bytes take a fraction of the memory of the objects.
+    """
+
+    facts: dict[str, bytes] = field(default_factory=dict)
     unmatched: set[str] = field(default_factory=set)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.facts
+
+    def get(self, key: str) -> _Facts | None:
+        data = self.facts.get(key)
+        return None if data is None else pickle.loads(data)
+
+    def put(self, key: str, facts: _Facts) -> _Facts:
+        self.facts[key] = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+        return facts
 
 
 Item = tuple[FlagId, SiteRef | tuple[str, str]]
@@ -273,7 +290,7 @@ class _Walk:
                     continue
                 module = _module(change.path, packages) if path.endswith(".py") else ""
                 key = _blob_key(change.blob, path, module)
-                if key in self.blobs.facts or key in jobs or change.blob in self.blobs.unmatched:
+                if key in self.blobs or key in jobs or change.blob in self.blobs.unmatched:
                     continue
                 data = self.repository.blob(change.blob)
                 if path.endswith(".py") and module not in self.state.needed and not self._matches(data):
@@ -282,7 +299,7 @@ class _Walk:
                 jobs[key] = (path, module, data)
         results = extract_all(list(jobs.values()), self.rules, self.config.max_file_size, self.workers)
         for key, facts in zip(jobs, results):
-            self.blobs.facts[key] = _slim(facts)
+            self.blobs.put(key, _slim(facts))
 
     # -- one commit ------------------------------------------------------------------------------------------
 
@@ -346,7 +363,7 @@ class _Walk:
     def _analyse(self, entry: _File, traced: frozenset[str] = frozenset()) -> _Facts | None:
         """The file's facts if it can matter now, from the blob cache where possible."""
         key = _blob_key(entry.blob, entry.path, entry.module) + "".join(f":{n}" for n in sorted(traced))
-        cached = self.blobs.facts.get(key)
+        cached = self.blobs.get(key)
         if cached is not None:
             return cached
         needed = not entry.path.endswith(".py") or entry.module in self.state.needed or traced
@@ -357,9 +374,7 @@ class _Walk:
             self.blobs.unmatched.add(entry.blob)
             return None
         rules = replace(self.rules, traced=traced) if traced else self.rules
-        facts = self.blobs.facts[key] = _slim(extract(entry.path, entry.module, data, rules,
-                                                      self.config.max_file_size))
-        return facts
+        return self.blobs.put(key, _slim(extract(entry.path, entry.module, data, rules, self.config.max_file_size)))
 
     def _retrace(self, git_path: str) -> None:
         """Analyse the file again if which of its deferred receivers lead to an SDK changed."""
@@ -534,12 +549,15 @@ def _walk(repository: Repository, config: Config, rules: RuleSet,
     assert state is not None
     walk = _Walk(state, repository, config, rules, blobs, options.workers)
     analysed = 0
+    total = chain.index(state.head) if resume and state.head else len(chain)
     for chunk in _chunks(repository.commits(state.head)):
         walk.prefetch(chunk)
-        for commit in chunk:
+        for done, commit in enumerate(chunk, analysed + 1):
             if not state.first_date:
                 state.first_date = commit.date
             walk.apply(commit)
+            if options.progress is not None:
+                options.progress(done, total)
         analysed += len(chunk)
     state.head, state.commits = chain[0], len(chain)
     warning = None

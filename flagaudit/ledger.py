@@ -106,6 +106,8 @@ def build_ledger(previous: Ledger | None, timelines: Iterable[Timeline], flags: 
     for sdk, key in sorted(set(old) | set(stories) | set(live), key=lambda i: (i[1], i[0])):
         before, story, flag = old.get((sdk, key)), stories.get((sdk, key)), live.get((sdk, key))
         lives = _lives(before.lives if before else (), story.events if story else (), flag is not None, as_of)
+        if not lives:
+            continue
         if flag is not None:
             info = declared(flag, policies)
             entry = Entry(key, sdk, lives, tuple(sorted({meaning(s.function, s.fingerprint) for s in flag.sites})),
@@ -135,8 +137,14 @@ def _lives(recorded: Sequence[Life], events: Sequence[Event], live: bool, as_of:
         mark = Mark(date.fromisoformat(event.date[:10]), event.commit)
         if mark.date >= since:
             _apply(lives, event.kind == "retired", mark)
-    if live != bool(lives and lives[-1].retired is None):
-        _apply(lives, not live, Mark(as_of))
+    last = lives[-1] if lives else None
+    if live != (last is not None and last.retired is None):
+        if live and last is not None and last.retired is not None and not last.retired.commit:
+            lives[-1] = Life(last.born)  # the retirement was never committed
+        elif not live and last is not None and not last.born.commit:
+            lives.pop()  # nor was the birth
+        else:
+            _apply(lives, not live, Mark(as_of))
     return tuple(lives)
 
 
@@ -174,6 +182,9 @@ def ledger_changes(old: Ledger | None, new: Ledger) -> list[str]:
             reasons.append(f"{name}: meaning changed ({len(added)} added, {len(removed)} removed)")
         elif before.type != entry.type:
             reasons.append(f"{name}: type {before.type or 'undeclared'} -> {entry.type or 'undeclared'}")
+    kept = {(e.sdk, e.key) for e in new.entries}
+    reasons += [f"{e.key} [{e.sdk}]: never committed, and gone from the code" for e in old.entries
+                if (e.sdk, e.key) not in kept]
     return reasons
 
 

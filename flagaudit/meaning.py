@@ -25,6 +25,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+VALUE_MARK = "=value"
+"""Added to the fingerprint of a check that reads a multivariate value (``get_string_value``): a change to
+or from on/off is a change of meaning."""
+
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _COMMON = frozenset({
     "get", "set", "is", "has", "the", "and", "for", "with", "from", "to", "of", "self", "cls", "init", "main",

@@ -20,12 +20,9 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from flagaudit.annotations import annotations_for
 from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, Span
 from flagaudit.guards import Guard, find_guard
+from flagaudit.meaning import VALUE_MARK
 from flagaudit.rules import CheckRule, DefineRule, KeyArg, ObjectRule, RuleSet
 from flagaudit.symbols import Scope, import_bindings, key_parts
-
-VALUE_MARK = "=value"
-"""Added to the fingerprint of a check that reads a multivariate value: a change to or from on/off is a
-change of meaning."""
 
 _ROW_CREATORS = frozenset({"create", "get_or_create", "update_or_create"})
 _ROW_FINDERS = frozenset({"filter", "get"})

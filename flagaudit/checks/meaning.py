@@ -17,8 +17,7 @@ from datetime import date
 from flagaudit.checks import FindingRule
 from flagaudit.facts import Event, Evidence, Finding, Flag, Site, Timeline
 from flagaudit.ledger import Entry
-from flagaudit.meaning import Meaning, judgeable, related
-from flagaudit.sites import VALUE_MARK
+from flagaudit.meaning import VALUE_MARK, Meaning, judgeable, related
 from flagaudit.timeline import meaning
 
 _NEW_KEY = ("Give the new behaviour a new key. If the change of meaning is intended and every deployment runs the "
