@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import textwrap
-
 from pathlib import Path
 
-from flagaudit.api import Source, analyse
+from flagaudit.api import ScanOptions, Source, analyse, scan
 from flagaudit.cache import FactCache, content_key
 from flagaudit.config import Config
-from flagaudit.facts import Flag
+from flagaudit.facts import Flag, Inventory
 from flagaudit.model import build_flags
 from flagaudit.rules import RuleSet, load_rules
 from flagaudit.wrappers import wrapper_functions
@@ -40,3 +39,39 @@ def flags_in(files: dict[str, str], rules: RuleSet | None = None, tests: tuple[s
 def keys(flags: tuple[Flag, ...]) -> set[tuple[str, str | None]]:
     """(sdk, key) of every flag with at least one site or definition."""
     return {(f.sdk, f.key) for f in flags}
+
+
+class FixtureProject:
+    """A bundled fixture codebase under ``fixtures/``, scanned once, with lines located by their text
+    (so editing the fixture never silently shifts what a test means)."""
+
+    def __init__(self, name: str) -> None:
+        self.root = Path(__file__).resolve().parent.parent / "fixtures" / name
+        self.marker = f"fixtures/{name}/"
+        self._inventory: Inventory | None = None
+        self._lines: dict[str, list[str]] = {}
+
+    def inventory(self) -> Inventory:
+        if self._inventory is None:
+            self._inventory = scan((str(self.root),), ScanOptions(use_cache=False))
+        return self._inventory
+
+    def rel(self, path: str) -> str:
+        """A path relative to the fixture root, whatever root the scan chose."""
+        return path.split(self.marker, 1)[1] if self.marker in path else path
+
+    def line_of(self, path: str, snippet: str) -> int:
+        """1-based line of the one line in the fixture's ``path`` that contains ``snippet``."""
+        if path not in self._lines:
+            self._lines[path] = (self.root / path).read_text(encoding="utf-8").splitlines()
+        found = [n for n, text in enumerate(self._lines[path], 1) if snippet in text]
+        assert len(found) == 1, f"{snippet!r} occurs {len(found)} times in {path}"
+        return found[0]
+
+    def span(self, path: str, first: str, last: str | None = None) -> tuple[int, int]:
+        return (self.line_of(path, first), self.line_of(path, last or first))
+
+    def flag(self, inventory: Inventory, sdk: str, key: str | None) -> Flag:
+        found = [f for f in inventory.flags if f.sdk == sdk and f.key == key]
+        assert len(found) == 1, f"{len(found)} flags for {(sdk, key)}; have {sorted(keys(inventory.flags), key=str)}"
+        return found[0]

@@ -15,7 +15,6 @@ project of its own, so they stay fixed.
 from __future__ import annotations
 
 import textwrap
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,8 @@ from click.testing import CliRunner
 
 from flagaudit.api import ScanOptions, scan
 from flagaudit.cli import cli
-from flagaudit.facts import Finding, Flag, Inventory, Site
+from flagaudit.facts import Finding, Inventory, Site
+from tests.helpers import FixtureProject
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "fixtures" / "graph"
@@ -38,39 +38,13 @@ PRICING = "store/pricing.py"
 
 # -- helpers -----------------------------------------------------------------------------------------------------
 
-@cache
-def _scan() -> Inventory:
-    return scan((str(FIXTURE),), ScanOptions(use_cache=False))
+PROJECT = FixtureProject("graph")
+rel, line_of, span, flag = PROJECT.rel, PROJECT.line_of, PROJECT.span, PROJECT.flag
 
 
 @pytest.fixture(scope="module")
 def inventory() -> Inventory:
-    return _scan()
-
-
-def rel(path: str) -> str:
-    """A path relative to the fixture root, whatever root the scan chose."""
-    marker = "fixtures/graph/"
-    return path.split(marker, 1)[1] if marker in path else path
-
-
-@cache
-def line_of(path: str, snippet: str) -> int:
-    """1-based line of the one line in ``fixtures/graph/<path>`` that contains ``snippet``."""
-    lines = (FIXTURE / path).read_text(encoding="utf-8").splitlines()
-    found = [n for n, text in enumerate(lines, 1) if snippet in text]
-    assert len(found) == 1, f"{snippet!r} occurs {len(found)} times in {path}"
-    return found[0]
-
-
-def span(path: str, first: str, last: str | None = None) -> tuple[int, int]:
-    return (line_of(path, first), line_of(path, last or first))
-
-
-def flag(inventory: Inventory, sdk: str, key: str | None) -> Flag:
-    found = [f for f in inventory.flags if f.sdk == sdk and f.key == key]
-    assert len(found) == 1, f"{len(found)} flags for {(sdk, key)}"
-    return found[0]
+    return PROJECT.inventory()
 
 
 def site(inventory: Inventory, sdk: str, key: str, path: str, snippet: str) -> Site:

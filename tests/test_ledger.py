@@ -112,3 +112,23 @@ def test_a_damaged_ledger_is_an_error_naming_the_field(tmp_path: Path) -> None:
                                                      "(YYYY-MM-DD)\n")
     lock.write_text("version = 7\n")
     assert "version must be 1" in run_cli("history", cwd=repo.path).stderr
+
+
+def test_changes_undone_before_they_are_committed_leave_no_trace(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-05", "flags", {**BASE, "app/views.py": views(pay=True)})
+    assert run_cli("ledger", cwd=repo.path).returncode == 0
+    lock = repo.path / "flagaudit.lock"
+    recorded = lock.read_text()
+    for edited in (views(), views(pay=True)):  # retire fast-pay in the working tree, then bring it back
+        write_files(repo.path, {"app/views.py": textwrap.dedent(edited)})
+        assert run_cli("ledger", "--as-of", "2026-01-06", cwd=repo.path).returncode == 0
+    assert lock.read_text() == recorded
+    write_files(repo.path, {"app/new.py": "import ldclient\nldclient.get().variation('brief', None, False)\n"})
+    assert run_cli("ledger", "--as-of", "2026-01-06", cwd=repo.path).returncode == 0
+    (repo.path / "app/new.py").unlink()
+    check = run_cli("ledger", "--check", cwd=repo.path)
+    assert (check.returncode, check.stdout.splitlines()[1:]) == (
+        1, ["  brief [launchdarkly]: never committed, and gone from the code"])
+    assert run_cli("ledger", "--as-of", "2026-01-07", cwd=repo.path).returncode == 0
+    assert lock.read_text() == recorded

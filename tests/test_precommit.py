@@ -1,0 +1,166 @@
+"""The pre-commit hook, end to end: ``pre-commit try-repo`` against this repository's current files.
+
+pre-commit installs the hook into its own virtualenv from a commit of the hook
+repository, so the test snapshots this working tree (tracked and untracked,
+not ignored) into a throwaway repository and commits it there: the hook under
+test is the code on disk now, not the last commit. Installing the hook's
+environment needs pip to reach a package index (flagaudit's dependencies);
+that is the slow part: try-repo builds it afresh each run, 10-20 s with a
+warm pip cache.
+
+The project under test is a fresh git repository: clean flag code passes; a
+commit that brings back a key retired in the committed flagaudit.lock fails
+with FA201, and so does one that repurposes a live key (FA202).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, git, run_cli, write_files
+
+BASE = {
+    "app/__init__.py": "",
+    "app/checkout.py": "def new_checkout(c): ...\ndef old_checkout(c): ...\ndef fast_pay(c): ...\n"
+                       "def price_improvement(c): ...\n",
+}
+CHECKOUT = """\
+    import ldclient
+    from app.checkout import {imports}
+
+
+    def checkout(ctx):
+        if ldclient.get().variation("new-checkout", ctx, False):
+            return new_checkout(ctx)
+        return old_checkout(ctx)
+"""
+PAY = """\
+
+
+    def pay(ctx):
+        if ldclient.get().variation("fast-pay", ctx, False):
+            return fast_pay(ctx)
+        return None
+"""
+PLAIN_CHECKOUT = """\
+    import ldclient
+    from app.checkout import {imports}
+
+
+    def checkout(ctx):
+        return old_checkout(ctx)
+"""
+PRICING = textwrap.dedent("""\
+    import ldclient
+    from app.checkout import price_improvement
+
+
+    def quote(order):
+        if ldclient.get().variation("new-checkout", order, False):
+            return price_improvement(order)
+        return None
+""")
+
+
+def views(pay: bool = False, checkout: bool = True) -> str:
+    """app/views.py: ``new-checkout`` guards new_checkout (unless ``checkout`` is false); ``fast-pay`` if ``pay``."""
+    imports = ", ".join(["fast_pay"] * pay + ["new_checkout"] * checkout + ["old_checkout"])
+    template = CHECKOUT if checkout else PLAIN_CHECKOUT
+    return textwrap.dedent(template.format(imports=imports) + (PAY if pay else ""))
+
+
+@pytest.fixture(scope="module")
+def pre_commit(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """How to run pre-commit: this interpreter's module, the command on PATH, or a virtualenv made for the test."""
+    try:
+        import pre_commit  # noqa: F401
+        return [sys.executable, "-m", "pre_commit"]
+    except ImportError:
+        pass
+    found = shutil.which("pre-commit")
+    if found is not None:
+        return [found]
+    folder = tmp_path_factory.mktemp("pre-commit-venv")
+    made = subprocess.run([sys.executable, "-m", "venv", str(folder)], capture_output=True, text=True)
+    python = folder / ("Scripts" if os.name == "nt" else "bin") / "python"
+    if made.returncode == 0:
+        made = subprocess.run([str(python), "-m", "pip", "install", "-q", "pre-commit"], capture_output=True,
+                              text=True, timeout=600)
+    if made.returncode != 0:
+        pytest.skip("pre-commit is not installed (the test extra: `pip install -e .[test]`) and installing it into "
+                    f"a virtualenv failed: {(made.stderr or made.stdout).strip().splitlines()[-1:]}")
+    return [str(python), "-m", "pre_commit"]
+
+
+def snapshot(target: Path) -> Path:
+    """This working tree as it is on disk, committed in a new repository (the hook repository for try-repo)."""
+    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    target.mkdir()
+    git(target, "init", "-q", "-b", "main")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():  # listed but deleted in the working tree: not part of the snapshot
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    assert (target / ".pre-commit-hooks.yaml").is_file(), "the hook manifest must be at the repository root"
+    git(target, "add", "-A")
+    git(target, "commit", "-q", "-m", "snapshot of the working tree")
+    return target
+
+
+def try_repo(command: list[str], hook_repo: Path, project: Path, home: Path) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never",
+                   "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
+    environment.pop("PYTHONPATH", None)  # the hook must run from its own environment, not this checkout
+    return subprocess.run([*command, "try-repo", str(hook_repo), "flagaudit", "--all-files", "--verbose"],
+                          cwd=project, env=environment, capture_output=True, text=True, timeout=600,
+                          stdin=subprocess.DEVNULL)
+
+
+def commit(repo: Path, day: str, message: str, files: dict[str, str | None]) -> None:
+    for name, text in files.items():
+        if text is None:
+            (repo / name).unlink()
+        else:
+            write_files(repo, {name: text})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message, date=f"{day}T12:00:00+00:00")
+
+
+def test_try_repo_passes_clean_code_and_blocks_reused_and_repurposed_keys(tmp_path: Path,
+                                                                          pre_commit: list[str]) -> None:
+    hook_repo = snapshot(tmp_path / "hook")
+    home = tmp_path / "pre-commit-home"
+
+    project = tmp_path / "project"
+    project.mkdir()
+    git(project, "init", "-q", "-b", "main")
+    commit(project, "2025-01-05", "two flags", {**BASE, "app/views.py": views(pay=True)})
+    commit(project, "2025-03-01", "retire fast-pay", {"app/views.py": views()})
+    ledger = run_cli("ledger", "--as-of", "2025-03-01", cwd=project)
+    assert ledger.returncode == 0, ledger.stderr
+    lock = (project / "flagaudit.lock").read_text(encoding="utf-8")
+    assert 'key = "fast-pay"' in lock and 'status = "retired"' in lock
+    commit(project, "2025-03-02", "ledger", {})
+
+    clean = try_repo(pre_commit, hook_repo, project, home)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "Passed" in clean.stdout
+
+    # One commit brings back the retired key and moves the live one to unrelated code: both block.
+    commit(project, "2026-01-10", "fast-pay again; new-checkout now prices quotes",
+           {"app/views.py": views(pay=True, checkout=False), "app/pricing.py": PRICING})
+    blocked = try_repo(pre_commit, hook_repo, project, home)
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert "Failed" in blocked.stdout
+    assert "FA201 reborn-flag [error] 'fast-pay' [launchdarkly] was retired (2025-03-01" in blocked.stdout
+    assert ("FA202 repurposed-flag [error] 'new-checkout' [launchdarkly] now guards quote → price_improvement "
+            "at app/pricing.py:6") in blocked.stdout
