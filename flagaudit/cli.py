@@ -22,6 +22,9 @@ from flagaudit.ledger import write_ledger
 from flagaudit.lifecycle import lifecycle, update_ledger
 from flagaudit.output import RENDERERS
 from flagaudit.output.history_format import HISTORY_RENDERERS
+from flagaudit.report import REPORT_RENDERERS, SUFFIXES
+from flagaudit.report.collect import ReportOptions, report
+from flagaudit.report.progress import TerminalProgress
 from flagaudit.rules import RuleSet, load_rules
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -224,6 +227,47 @@ def check_command(paths: tuple[str, ...], base: str | None, no_history: bool, as
 
 
 check_command.name = "check"
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=str))
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="First day of the period, YYYY-MM-DD (default: the last full quarter).")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Last day of the period, YYYY-MM-DD (with --since alone: --as-of).")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge ages as of YYYY-MM-DD (default: today).")
+@click.option("--format", "output_format", type=click.Choice(sorted(REPORT_RENDERERS)),
+              help="Output format (default: from the -o file's extension, else md).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file.")
+@click.option("--no-cache", is_flag=True, help="Read all history and analyse every file afresh; neither read nor "
+              "write the cache.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, notes or skipped files on stderr.")
+def report_command(path: str | None, since: datetime | None, until: datetime | None, as_of: datetime | None,
+                   output_format: str | None, output: str | None, config_file: str | None, no_cache: bool,
+                   jobs: int | None, quiet: bool) -> None:
+    """The cleanup report for tech leads: headline numbers, flags born vs retired per quarter, ages, stale,
+    expired and dormant flags with owners and suggested actions, repurposed keys, flag-only code, and a
+    cleanup queue per owner. Covers the last full quarter unless --since/--until say otherwise."""
+    config = load_config((path,) if path else (), config_file)
+    rules = load_rules(config.rules, config.settings_dicts)
+    progress = TerminalProgress(click.get_text_stream("stderr")) if not quiet and sys.stderr.isatty() else None
+    try:
+        data = report(config, rules, ReportOptions(since=since.date() if since else None,
+                                                   until=until.date() if until else None,
+                                                   as_of=as_of.date() if as_of else None,
+                                                   use_cache=not no_cache, workers=jobs), progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    if not quiet:
+        _notes(data.notes)
+    chosen = output_format or (SUFFIXES.get(Path(output).suffix.lower(), "md") if output else "md")
+    _emit(REPORT_RENDERERS[chosen](data), output)
+
+
+report_command.name = "report"
 
 
 @cli.command()

@@ -109,11 +109,15 @@ def open_repository(path: Path) -> Repository | None:
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return None
     try:
-        top = Path(repo.git_dir if repo.bare else repo.working_tree_dir or repo.git_dir)
+        # A git folder given itself is read as bare, even without ``core.bare`` (a mirror, or ``repo/.git``).
+        bare = repo.bare or Path(repo.git_dir).resolve() == path.resolve()
+        if bare:
+            repo.git.update_environment(GIT_DIR=repo.git_dir)
+        top = Path(repo.git_dir if bare else repo.working_tree_dir or repo.git_dir)
         if not repo.head.is_valid():
-            return Repository(repo, top, None, bare=repo.bare)
+            return Repository(repo, top, None, bare=bare)
         shallow = repo.git.rev_parse("--is-shallow-repository") == "true"
-        return Repository(repo, top, repo.head.commit.hexsha, repo.bare, shallow, repo.head.is_detached)
+        return Repository(repo, top, repo.head.commit.hexsha, bare, shallow, repo.head.is_detached)
     except (git.GitCommandError, ValueError) as exc:
         repo.close()
         detail = _last_line(exc.stderr) if isinstance(exc, git.GitCommandError) else str(exc)

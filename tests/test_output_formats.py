@@ -1,10 +1,9 @@
 """``--format sarif`` and ``--format github`` from real repositories through the real command line.
 
 SARIF is validated against the official OASIS SARIF 2.1.0 JSON schema
-(errata01, draft-04). No SARIF library on PyPI ships the schema (sarif-om,
-sarif-tools, sarif-pydantic and jschema-to-python were checked); the
-``linceo`` package does, as ``linceo/data/sarif-schema-2.1.0.json``, so the
-test extra installs it for that file alone, with ``jsonschema``. On top of the
+(errata01, draft-04), kept in ``tests/data/`` because no SARIF library on PyPI
+ships it (sarif-om, sarif-tools, sarif-pydantic and jschema-to-python were
+checked), with ``jsonschema`` from the test extra. On top of the
 schema, the test checks what GitHub code scanning needs that the schema leaves
 optional (see docs/ci.md): every ``ruleId`` among ``tool.driver.rules`` and
 ``ruleIndex`` pointing at it, ``message.text``, exactly one location with a
@@ -17,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +36,7 @@ EXPECTED_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 @pytest.fixture(scope="module")
 def sarif_validator() -> Any:
     jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is a test extra: `pip install -e .[test]`")
-    try:
-        text = resources.files("linceo.data").joinpath("sarif-schema-2.1.0.json").read_text(encoding="utf-8")
-    except ModuleNotFoundError:
-        pytest.skip("the official SARIF 2.1.0 schema comes from the `linceo` package, a test extra: "
-                    "`pip install -e .[test]`")
-    schema = json.loads(text)
+    schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     assert schema["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
     assert schema["id"] == "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
     jsonschema.Draft4Validator.check_schema(schema)

@@ -131,15 +131,8 @@ def test_full_check_in_a_shallow_clone_blocks_a_reused_key_thanks_to_the_ledger(
     assert "'fast-pay' [launchdarkly] was retired (2025-03-01" in line
 
 
-_NEW_KEY_BUG = (
-    "flagaudit/checks/meaning.py: with --no-history, a key that neither flagaudit.lock nor history knows (a flag "
-    "added since the ledger was written, or any flag when there is no ledger) replays as an empty story, and "
-    "_now() turns its sites into 'foreign' meanings: a false FA202 'it used to guard its old sites, which is "
-    "gone'. That blocks the pre-commit hook on every new flag. Remove this mark when an unknown key is treated "
-    "as born now.")
 
 
-@pytest.mark.xfail(strict=True, reason=_NEW_KEY_BUG)
 def test_no_history_gate_lets_a_new_key_through(tmp_path: Path) -> None:
     clone, _ = shallow_clone_of_retired_key(tmp_path)
     extra = "\n\ndef refund(ctx):\n    if ldclient.get().variation('fast-refund', ctx, False):\n" \
@@ -150,7 +143,6 @@ def test_no_history_gate_lets_a_new_key_through(tmp_path: Path) -> None:
     assert (result.returncode, "FA202" in result.stdout) == (0, False), result.stdout
 
 
-@pytest.mark.xfail(strict=True, reason=_NEW_KEY_BUG)
 def test_no_history_gate_without_a_ledger_passes_clean_code(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()

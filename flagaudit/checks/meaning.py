@@ -110,8 +110,8 @@ def _apply(story: _Story, event: Event, dormant_days: int) -> None:
         story.reborn, story.retired = event, story.retired
         story.current = {m: stamp for m in event.added}
         return  # FA201 says it; what the new life guards is in its message
-    if event.kind == "born" and not story.reference:
-        story.reference = {m: stamp for m in event.added}
+    if not story.reference and not story.current and story.retired is None:
+        story.reference = {m: stamp for m in event.added}  # first sight of the key: what it means is this
         story.current = dict(story.reference)
         return
     if event.kind == "born":  # first seen in history, after flagaudit.lock already knew it: judge against it

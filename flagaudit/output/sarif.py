@@ -59,7 +59,9 @@ def sarif_document(inventory: Inventory) -> dict[str, Any]:
     findings = sorted(inventory.findings, key=Finding.sort_key)
     for finding in findings:  # a code no rule module documents still gets a descriptor, so ruleIndex stays valid
         if finding.code not in rules:
-            rules[finding.code] = FindingRule(finding.code, finding.name, finding.severity, finding.name, "", "", "")
+            rules[finding.code] = FindingRule(finding.code, finding.name, finding.severity,
+                                              f"{finding.name}: a finding this version's rule modules do not document.",
+                                              "", "", f"`flagaudit explain {finding.code}`", available=True)
     index = {code: number for number, code in enumerate(rules)}
     places = Places(inventory.root)
     fingerprints = _fingerprints(findings)
@@ -86,8 +88,7 @@ def rule_descriptor(rule: FindingRule) -> dict[str, Any]:
         "shortDescription": {"text": _first_sentence(summary)},
         "fullDescription": {"text": f"{summary} {rule.why.strip()}".strip()},
     }
-    if rule.why or rule.fix:
-        descriptor["help"] = {"text": rule.explain(), "markdown": rule.markdown()}
+    descriptor["help"] = {"text": rule.explain(), "markdown": rule.markdown()}
     descriptor["defaultConfiguration"] = {"level": level(rule.severity)}
     descriptor["properties"] = {
         "tags": ["feature-flags", _FAMILIES.get(rule.code[:3], "other")],
