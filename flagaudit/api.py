@@ -55,6 +55,12 @@ class Source:
 
 def scan_with(config: Config, rules: RuleSet, options: ScanOptions) -> Inventory:
     """:func:`scan` for an already loaded configuration and rule set."""
+    return scan_inferring(config, rules, options)[0]
+
+
+def scan_inferring(config: Config, rules: RuleSet, options: ScanOptions) -> tuple[Inventory, RuleSet]:
+    """:func:`scan_with`, and the rules extended with the wrappers and predicates the scan inferred, for
+    analyses that must see the project's own flag helpers too (history)."""
     text_globs = tuple(g for rule in rules.texts for g in rule.files)
     cache_dir = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
     files, skipped = discover(config.root, config.paths, config.exclude, text_globs, cache_dir)
@@ -69,18 +75,20 @@ def scan_with(config: Config, rules: RuleSet, options: ScanOptions) -> Inventory
             continue
         sources.append(Source(source.path, source.module, data, content_key(source.path, source.module, data)))
     digest = _inputs_digest(config, rules, sources, skipped)
-    inventory = cache.result(digest)
-    if inventory is None:
-        inventory = _inventory(sources, skipped, len(files), rules, config, cache, options)
-        cache.keep_result(digest, inventory)
+    result = cache.result(digest)
+    if result is None:
+        result = _inventory(sources, skipped, len(files), rules, config, cache, options)
+        cache.keep_result(digest, result)
+    inventory, inferred = result
     warning = cache.save()
     notes.extend(w for w in (cache.warning, warning) if w)
-    return replace(inventory, findings=finish(inventory.findings, inventory.flags, options.select, options.ignore),
-                   analysed=cache.added, notes=(*notes, *inventory.notes))
+    inventory = replace(inventory, findings=finish(inventory.findings, inventory.flags, options.select, options.ignore),
+                        analysed=cache.added, notes=(*notes, *inventory.notes))
+    return inventory, with_inferred(rules, inferred, frozenset(), _digest(inferred, frozenset()))
 
 
 def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules: RuleSet, config: Config,
-               cache: FactCache, options: ScanOptions) -> Inventory:
+               cache: FactCache, options: ScanOptions) -> tuple[Inventory, tuple[CheckRule, ...]]:
     facts, inferred = analyse(sources, rules, config, cache, options.workers)
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
@@ -89,7 +97,7 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
         root=str(config.root), flags=flags, skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
         files=files, lines=sum(f.lines for f in facts), findings=finish(findings, flags),
         entry_points=tuple(sorted(graph.entries.items())),
-    )
+    ), inferred
 
 
 def _inputs_digest(config: Config, rules: RuleSet, sources: list[Source], skipped: list[Skipped]) -> str:

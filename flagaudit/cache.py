@@ -12,10 +12,11 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from flagaudit.facts import FileFacts, Inventory
+from flagaudit.facts import FileFacts
 
-FACTS_VERSION = 13
+FACTS_VERSION = 15
 """Bump when extraction changes what it produces for the same input."""
 
 _RESULT = f"result-v{FACTS_VERSION}.pickle"
@@ -41,7 +42,7 @@ class FactCache:
         self._entries: dict[str, FileFacts] | None = None
         self.used: set[str] = set()
         self.added = 0
-        self.pending_result: tuple[str, Inventory] | None = None
+        self.pending_result: tuple[str, object] | None = None
         self.warning: str | None = None
 
     @property
@@ -71,8 +72,8 @@ class FactCache:
         self.used.add(key)
         self.added += 1
 
-    def result(self, digest: str) -> Inventory | None:
-        """The whole inventory of a run with exactly these inputs, if the last run had them."""
+    def result(self, digest: str) -> Any:
+        """The whole result of a run with exactly these inputs, if the last run had them."""
         if not self.folder:
             return None
         try:
@@ -82,8 +83,8 @@ class FactCache:
             return None
         return stored[1] if isinstance(stored, tuple) and stored[0] == digest else None
 
-    def keep_result(self, digest: str, inventory: Inventory) -> None:
-        self.pending_result = (digest, inventory)
+    def keep_result(self, digest: str, result: object) -> None:
+        self.pending_result = (digest, result)
 
     def save(self) -> str | None:
         """Write if anything changed; returns a warning instead of failing when the folder is read-only."""

@@ -8,7 +8,7 @@ import subprocess
 from dataclasses import dataclass, replace
 from datetime import date
 
-from flagaudit.api import ScanOptions, scan_with
+from flagaudit.api import ScanOptions, scan_inferring
 from flagaudit.audit import finish
 from flagaudit.checks.lifecycle import stale_findings, toggle_name_findings
 from flagaudit.checks.meaning import committed_meanings, meaning_findings
@@ -42,7 +42,7 @@ class CheckOptions:
 def check(config: Config, rules: RuleSet, options: CheckOptions = CheckOptions()) -> Inventory:
     """The inventory with every finding; ``severity == "error"`` and not downgraded by ``base`` means blocking."""
     scan_options = ScanOptions(use_cache=options.use_cache, workers=options.workers)
-    inventory = scan_with(config, rules, scan_options)
+    inventory, with_helpers = scan_inferring(config, rules, scan_options)
     ledger = read_ledger(config.root / LEDGER_FILE)
     entries = {(e.sdk, e.key): e for e in ledger.entries} if ledger else {}
     notes = list(inventory.notes)
@@ -54,7 +54,7 @@ def check(config: Config, rules: RuleSet, options: CheckOptions = CheckOptions()
                          "(run `flagaudit ledger` and commit it)")
         meaning_timelines: tuple[Timeline, ...] = ()
     else:
-        found = history(config, rules, HistoryOptions(use_cache=options.use_cache, workers=options.workers))
+        found = history(config, with_helpers, HistoryOptions(use_cache=options.use_cache, workers=options.workers))
         timelines = meaning_timelines = found.timelines
         notes.extend(found.notes)
     policies = load_policies(config)

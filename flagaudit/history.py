@@ -129,7 +129,9 @@ def _with_ledger(timelines: dict[FlagId, Timeline], recorded: dict[FlagId, Timel
     Keys history never saw come from the ledger whole (retired before history
     begins, or squashed away). A key already there at the first commit read (a
     shallow clone's boundary, a squashed root) was not born there when the
-    ledger knows an earlier life: its story up to then comes from the ledger.
+    ledger knows an earlier life; a key born later is reborn if the ledger saw
+    it retired before. Ledger events git also has are not repeated, and a life
+    the ledger recorded under another commit (a squash merge) is not doubled.
     """
     merged = dict(timelines)
     for identity, story in recorded.items():
@@ -137,12 +139,14 @@ def _with_ledger(timelines: dict[FlagId, Timeline], recorded: dict[FlagId, Timel
         if found is None:
             merged[identity] = story
             continue
-        start = found.events[0]
-        earlier = [e for e in story.events if e.date[:10] <= start.date[:10]]
-        if start.commit == first and earlier and earlier[0].commit != start.commit:
-            ended = earlier[-1].kind == "retired"
-            merged[identity] = replace(found, events=(*earlier, *([replace(start, kind="reborn")] if ended else []),
-                                                      *found.events[1:]))
+        start, seen = found.events[0], {e.commit for e in found.events}
+        at_start = start.commit == first
+        earlier = [e for e in story.events if e.commit not in seen and (
+            e.date[:10] <= start.date[:10] if at_start else e.date[:10] < start.date[:10])]
+        ended = bool(earlier) and earlier[-1].kind == "retired"
+        if earlier and (at_start or (ended and start.kind == "born")):
+            reborn = [replace(start, kind="reborn")] if ended else []
+            merged[identity] = replace(found, events=(*earlier, *reborn, *found.events[1:]))
     return merged
 
 

@@ -39,7 +39,7 @@ _COMMON = frozenset({
     "enable", "active", "on", "off", "check", "module", "py", "app", "apps", "lib", "src", "tests", "test",
 })
 """Words too common in code to tie two meanings to one feature."""
-_SIMILAR = 0.34
+_SIMILAR = 1 / 3
 """Share of distinct words two meanings must have in common to count as one feature."""
 
 
@@ -69,21 +69,33 @@ class Meaning:
         return frozenset(found)
 
 
+def _callees(meaning: Meaning, roots: set[str]) -> set[str]:
+    return {n.rsplit(".", 1)[-1] for n in meaning.names if not n.startswith((".", "=")) and n.split(".")[0] in roots}
+
+
 def words(identifier: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(identifier) if len(w) > 2 and w.lower() not in _COMMON}
 
 
 def judgeable(meaning: Meaning) -> bool:
-    """Whether there is anything to compare: a template or a bare read of the value guards nothing we can see."""
-    return bool(meaning.words) or any(not n.startswith((".", "=")) for n in meaning.names)
+    """Whether there is anything to compare: a template, or a read whose value only flows on, guards nothing
+    we can see, and its enclosing function's name alone says too little."""
+    return any(not n.startswith("=") for n in meaning.names)
 
 
-def related(a: Meaning, b: Meaning) -> bool:
-    """Whether ``a`` and ``b`` plausibly guard the same feature (see the module docstring)."""
-    if a.function_name == b.function_name and a.function_name not in ("<module>", "<template>", ""):
+def related(a: Meaning, b: Meaning, moved: bool = True) -> bool:
+    """Whether ``a`` and ``b`` plausibly guard the same feature (see the module docstring).
+
+    The same enclosing-function name ties two meanings in different modules only when ``moved`` (``b`` left
+    in the same step ``a`` came): every management command's check sits in ``Command.handle``. A shared
+    callee counts only if it belongs to the same top-level package as one of the enclosing functions: two
+    views both calling ``django.urls.path`` say nothing.
+    """
+    if a.function_name == b.function_name and a.function_name not in ("<module>", "<template>", "") and (
+            moved or a.function == b.function):
         return True
-    if {n.rsplit(".", 1)[-1] for n in a.names if not n.startswith((".", "="))} & \
-            {n.rsplit(".", 1)[-1] for n in b.names if not n.startswith((".", "="))}:
+    roots = {a.function.split(".")[0], b.function.split(".")[0]}
+    if _callees(a, roots) & _callees(b, roots):
         return True
     left, right = a.words, b.words
     if not left or not right:

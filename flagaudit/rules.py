@@ -53,6 +53,9 @@ class CheckRule:
     evidence: tuple[str, ...] = ()
     """Modules whose import makes a generic method name count; empty: no evidence needed."""
     on: str = "truthy"
+    fallback: KeyArg | None = None
+    """Where the call takes its fallback value: a literal other than True/False there makes it a
+    multivariate read (``variation("k", ctx, "classic")``)."""
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
     fixed_key: str | None = None
@@ -219,7 +222,8 @@ def parse_rule_file(path: str, raw: bytes) -> RuleFile:
     common = {"id", "sdk", "match", "no_match"}
     checks = []
     for where, item in entries("check"):
-        reader.only(item, where, common | {"functions", "methods", "decorators", "key", "key_template", "evidence", "on"})
+        reader.only(item, where, common | {"functions", "methods", "decorators", "key", "key_template", "evidence", "on",
+                                           "fallback"})
         rule_id = reader.rule_id(item, where, name)
         functions = reader.strings(item, where, "functions")
         methods = reader.strings(item, where, "methods")
@@ -237,6 +241,7 @@ def parse_rule_file(path: str, raw: bytes) -> RuleFile:
             key=reader.key(item, where), key_template=reader.template(item, where),
             functions=functions, methods=methods, decorators=decorators,
             evidence=modules if (evidence and methods) else (), on=on,
+            fallback=reader.key(item, where, "fallback")[0] if "fallback" in item else None,
             match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
         ))
     objects = []
@@ -351,14 +356,15 @@ class _Reader:
         self.ids.add(rule_id)
         return rule_id
 
-    def key(self, item: dict[str, Any], where: str) -> tuple[KeyArg, ...]:
-        value = item.get("key")
+    def key(self, item: dict[str, Any], where: str, name: str = "key") -> tuple[KeyArg, ...]:
+        """An argument spec: ``{position = N, keyword = "name"}``, or a list of them for composite keys."""
+        value = item.get(name)
         if value is None:
-            raise self.error(f"{where}.key", "is required ({position = N, keyword = \"name\"})")
-        specs = value if isinstance(value, list) else [value]
+            raise self.error(f"{where}.{name}", "is required ({position = N, keyword = \"name\"})")
+        specs = value if isinstance(value, list) and name == "key" else [value]
         args = []
         for n, spec in enumerate(specs):
-            field_name = f"{where}.key" + (f"[{n}]" if isinstance(value, list) else "")
+            field_name = f"{where}.{name}" + (f"[{n}]" if isinstance(value, list) else "")
             if not isinstance(spec, dict):
                 raise self.error(field_name, "must be a table {position = N, keyword = \"name\"}")
             self.only(spec, field_name, {"position", "keyword"})

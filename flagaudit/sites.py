@@ -24,6 +24,10 @@ from flagaudit.meaning import VALUE_MARK
 from flagaudit.rules import CheckRule, DefineRule, KeyArg, ObjectRule, RuleSet
 from flagaudit.symbols import Scope, import_bindings, key_parts
 
+_VALUE_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Float,
+                   cst.Dict, cst.List, cst.Tuple)
+"""A fallback written as one of these is not on/off: the flag is multivariate."""
+
 _ROW_CREATORS = frozenset({"create", "get_or_create", "update_or_create"})
 _ROW_FINDERS = frozenset({"filter", "get"})
 
@@ -351,7 +355,9 @@ class _Visitor(cst.CSTVisitor):
             ref = KeyRef((KeyPart("lit", rule.fixed_key),), self._code(node.func) + "()")
         else:
             ref = self._key(node, rule.key, rule.key_template)
-        self._site(node, rule.id, rule.sdk, ref, rule.on, rule.via, proof)
+        fallback = _argument(node, rule.fallback) if rule.fallback else None
+        multivariate = isinstance(fallback, _VALUE_LITERALS)
+        self._site(node, rule.id, rule.sdk, ref, "value" if multivariate else rule.on, rule.via, proof)
 
     def _site(self, node: cst.CSTNode, rule: str, sdk: str, ref: KeyRef, on: str, via: tuple[str, ...] = (),
               proof: ReceiverProof | None = None) -> None:

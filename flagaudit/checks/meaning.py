@@ -122,7 +122,7 @@ def _apply(story: _Story, event: Event, dormant_days: int) -> None:
     for came in event.added:
         if _kind_changed(came, story.reference):
             story.problems.setdefault(came, ("FA202", event, tuple(old)))
-        elif _related_to(came, story.reference) or not judgeable(Meaning.parse(came)):
+        elif _related_to(came, story.reference, set(event.removed)) or not judgeable(Meaning.parse(came)):
             story.reference[came] = stamp
         else:
             story.foreign[came] = stamp
@@ -153,9 +153,8 @@ def _now(story: _Story, flag: Flag, as_of: date, dormant_days: int) -> None:
     removed = tuple(sorted(set(story.current) - present))
     if not (added or removed):
         return
-    if not story.current and story.retired is not None:
-        story.reborn = Event("reborn", "", as_of.isoformat(), subject="(not committed)")
-    _apply(story, Event("changed", "", as_of.isoformat(), subject="(not committed)", added=added, removed=removed),
+    kind = "reborn" if not story.current and story.retired is not None else "changed"
+    _apply(story, Event(kind, "", as_of.isoformat(), subject="(not committed)", added=added, removed=removed),
            dormant_days)
 
 
@@ -199,9 +198,11 @@ def _report(flag: Flag, story: _Story, entry: Entry | None) -> list[Finding]:
     return findings
 
 
-def _related_to(text: str, reference: dict[str, tuple[str, str]]) -> bool:
+def _related_to(text: str, reference: dict[str, tuple[str, str]], removed: set[str]) -> bool:
+    """Related to a reference meaning; by enclosing-function name across modules only if that meaning moved
+    away in the same step (a function moved to another module, not two ``Command.handle``)."""
     candidate = Meaning.parse(text)
-    return any(related(candidate, Meaning.parse(m)) for m in reference)
+    return any(related(candidate, Meaning.parse(m), moved=m in removed) for m in reference)
 
 
 def _kind_changed(text: str, reference: dict[str, tuple[str, str]]) -> bool:

@@ -1,8 +1,9 @@
 """Gather what the report needs: history, the gate's findings, the owners. Nothing here prints.
 
 Built on :func:`flagaudit.history.history` (timelines) and
-:func:`flagaudit.gate.check` (every finding). The gate reads history itself;
-running it after the report's own history walk costs only a cache load. With
+:func:`flagaudit.gate.check` (every finding). The gate scans and reads history
+itself; running it after the report's own scan and history walk (with the
+same inferred wrappers) costs only cache loads. With
 ``use_cache=False`` both run against a throw-away cache folder, so history is
 still read once and the user's cache is neither read nor written.
 """
@@ -17,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from flagaudit import __version__
+from flagaudit.api import ScanOptions, scan_inferring
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
 from flagaudit.gate import CheckOptions, check
@@ -59,9 +61,10 @@ def report(config: Config, rules: RuleSet, options: ReportOptions = ReportOption
         raise FlagauditError(str(exc)) from None
     step = progress or _silent
     with _cache(config, options.use_cache) as cached:
-        found = history(cached, rules, HistoryOptions(
-            True, options.workers, lambda done, total: step(STAGES["history"], done, total)))
         step(STAGES["scan"], 0, 0)
+        _, with_helpers = scan_inferring(cached, rules, ScanOptions(workers=options.workers))
+        found = history(cached, with_helpers, HistoryOptions(
+            True, options.workers, lambda done, total: step(STAGES["history"], done, total)))
         inventory = check(cached, rules, CheckOptions(as_of=as_of, use_cache=True, workers=options.workers))
     policies = load_policies(config)
     step(STAGES["owners"], 0, 0)
