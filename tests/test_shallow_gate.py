@@ -11,7 +11,6 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-import pytest
 
 from tests.conftest import git, run_cli, write_files
 
@@ -115,12 +114,6 @@ def test_full_check_in_a_shallow_clone_says_history_is_partial(tmp_path: Path) -
     assert "earlier events come from flagaudit.lock" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "flagaudit/history.py _with_ledger() completes a git timeline from flagaudit.lock only when the key is "
-    "present at the shallow boundary commit; a key retired before the boundary and reused after it starts "
-    "with a plain 'born' event, the ledger's retirement is dropped, and full `check` misses FA201 "
-    "(`check --no-history` catches it). Remove this mark when history.py merges ledger lives that end "
-    "before the first commit read."))
 def test_full_check_in_a_shallow_clone_blocks_a_reused_key_thanks_to_the_ledger(tmp_path: Path) -> None:
     clone, retired = shallow_clone_of_retired_key(tmp_path)
     reuse_fast_pay(clone)
