@@ -50,6 +50,8 @@ FlagId = tuple[str, str]
 
 @dataclass(frozen=True)
 class HistoryOptions:
+    """How to read history: with the cache or not, how many processes extract blobs, whom to tell the progress."""
+
     use_cache: bool = True
     workers: int | None = None
     progress: Callable[[int, int], None] | None = None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from flagaudit.api import ScanOptions, scan_with
+from flagaudit.api import ScanOptions, scan_inferring
 from flagaudit.audit import finish
 from flagaudit.checks.lifecycle import stale_findings, toggle_name_findings
 from flagaudit.config import Config
@@ -57,12 +57,17 @@ class LedgerUpdate:
 
 def lifecycle(config: Config, rules: RuleSet, options: HistoryOptions = HistoryOptions(),
               as_of: date | None = None) -> Lifecycle:
-    """Timelines for every key, and the lifecycle findings for the flags in the code as of ``as_of`` (today)."""
-    found = history(config, rules, options)
+    """Timelines for every key, and the lifecycle findings for the flags in the code as of ``as_of`` (today).
+
+    History reads with the rules the scan extended with the project's own flag
+    helpers (wrappers, predicates), so timelines see the sites the scan sees.
+    """
+    inventory, with_helpers = scan_inferring(config, rules, ScanOptions(use_cache=options.use_cache,
+                                                                        workers=options.workers))
+    found = history(config, with_helpers, options)
     if found.bare:
         return Lifecycle(found, skipped=found.skipped,
                          notes=(*found.notes, "no working tree: lifecycle findings need the code, only timelines shown"))
-    inventory = scan_with(config, rules, ScanOptions(use_cache=options.use_cache, workers=options.workers))
     policies = load_policies(config)
     findings = [*stale_findings(inventory.flags, found.timelines, policies, as_of or date.today()),
                 *toggle_name_findings(inventory.flags)]

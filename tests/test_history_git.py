@@ -62,6 +62,20 @@ def test_shallow_clone_is_partial_and_takes_earlier_lives_from_the_ledger(tmp_pa
     assert check.returncode == 0, check.stdout + check.stderr
 
 
+def test_shallow_clone_knows_a_key_retired_before_it_from_the_ledger(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-05", "flags", {**BASE, "app/views.py": views(pay=True)})
+    repo.commit("2026-02-01", "retire fast pay", {"app/views.py": views()})
+    config = load_config((), None, repo.path)
+    write_ledger(config.root / "flagaudit.lock", update_ledger(config, builtin_rules(), HistoryOptions(False, 1)).ledger)
+    repo.commit("2026-03-01", "ledger")
+    reused = repo.commit("2026-04-01", "fast pay again", {"app/views.py": views(pay=True)})
+    found = _history(_clone(tmp_path, repo.path, "shallow", "--depth", "2"))
+    assert [(e.kind, e.date[:10], e.source) for e in timeline(found, "fast-pay").events] == [
+        ("born", "2026-01-05", "ledger"), ("retired", "2026-02-01", "ledger"), ("reborn", "2026-04-01", "git")]
+    assert timeline(found, "fast-pay").events[-1].commit == reused
+
+
 def test_empty_repository(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "repo")
     found = _history(repo.path)
