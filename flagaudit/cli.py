@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -18,7 +20,7 @@ from flagaudit.errors import FlagauditError
 from flagaudit.gate import CheckOptions, check
 from flagaudit.facts import Skipped
 from flagaudit.history import HistoryOptions
-from flagaudit.ledger import write_ledger
+from flagaudit.ledger import accept, write_ledger
 from flagaudit.lifecycle import lifecycle, update_ledger
 from flagaudit.output import RENDERERS
 from flagaudit.output.history_format import HISTORY_RENDERERS
@@ -166,9 +168,12 @@ history_command.name = "history"
 
 @cli.command()
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if flagaudit.lock is out of date with the code.")
+@click.option("--accept", "accept_key", metavar="KEY", help="Accept KEY's current meaning (silences FA201-FA203 for "
+              "exactly that meaning); needs --reason.")
+@click.option("--reason", default="", help="Why the new meaning is safe (recorded with --accept).")
 @_lifecycle_options
-def ledger_command(check: bool, config_file: str | None, directory: Path | None, as_of: datetime | None,
-                   no_cache: bool, jobs: int | None, quiet: bool) -> None:
+def ledger_command(check: bool, accept_key: str | None, reason: str, config_file: str | None, directory: Path | None,
+                   as_of: datetime | None, no_cache: bool, jobs: int | None, quiet: bool) -> None:
     """Write flagaudit.lock: every key ever seen, when each of its lives began and ended, and the meaning
     last accepted for it. Commit it, so the story survives shallow clones and rewritten history."""
     config, rules = _project(config_file, directory)
@@ -183,6 +188,9 @@ def ledger_command(check: bool, config_file: str | None, directory: Path | None,
             raise SystemExit(EXIT_FINDINGS)
         click.echo(f"{update.path.name} is up to date ({len(update.ledger.entries)} keys)")
         return
+    if accept_key is not None:
+        update = replace(update, ledger=accept(update.ledger, accept_key, _who(config.root), reason,
+                                               as_of.date() if as_of else date.today()))
     write_ledger(update.path, update.ledger)
     live = sum(1 for e in update.ledger.entries if e.status == "live")
     change = "new" if update.previous is None else f"{len(update.changes)} changed"
@@ -191,6 +199,16 @@ def ledger_command(check: bool, config_file: str | None, directory: Path | None,
 
 
 ledger_command.name = "ledger"
+
+
+def _who(root: Path) -> str:
+    """The git identity accepting a meaning (``user.name <user.email>``), or the login name."""
+    found = []
+    for field in ("user.name", "user.email"):
+        result = subprocess.run(["git", "-C", str(root), "config", field], capture_output=True, text=True, check=False)
+        found.append(result.stdout.strip())
+    name, email = found
+    return f"{name} <{email}>" if name and email else name or email or os.environ.get("USER", "unknown")
 
 
 @cli.command()

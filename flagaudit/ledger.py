@@ -328,3 +328,20 @@ def _quote(text: str) -> str:
     return '"' + re.sub(r'["\\\x00-\x1f\x7f\ud800-\udfff]',
                         lambda m: _ESCAPES.get(m[0], "\\ufffd" if m[0] >= "\ud800" else f"\\u{ord(m[0]):04x}"),
                         text) + '"'
+
+
+def accept(ledger: Ledger, key: str, by: str, reason: str, as_of: date) -> Ledger:
+    """Record that ``by`` accepted the current meaning of ``key`` (every SDK that has it), and why: the gate's
+    meaning findings (FA2xx) stop for exactly that meaning, and a later change is judged afresh."""
+    if not reason.strip():
+        raise FlagauditError("--accept needs --reason: say why the new meaning is safe")
+    entries, found = [], False
+    for entry in ledger.entries:
+        if entry.key == key:
+            found = True
+            entry = replace(entry, acknowledged=(*entry.acknowledged,
+                                                 Acknowledgement("FA2", as_of, by, reason.strip(), entry.meaning)))
+        entries.append(entry)
+    if not found:
+        raise FlagauditError(f"--accept {key!r}: no such key in the code or in {LEDGER_FILE}")
+    return Ledger(tuple(entries))

@@ -162,7 +162,7 @@ def _report(flag: Flag, story: _Story, entry: Entry | None) -> list[Finding]:
     accepted = {(a.code, m) for a in (entry.acknowledged if entry else ()) for m in a.meaning}
     sites = {meaning(s.function, s.fingerprint): s for s in flag.sites}
     findings = []
-    if story.reborn is not None and not any(code == "FA201" for code, _ in accepted):
+    if story.reborn is not None and not any("FA201".startswith(code) for code, _ in accepted):
         site = flag.sites[0]
         retired = story.retired
         evidence = [_event_evidence("retired", retired), _event_evidence("reborn", story.reborn),
@@ -175,7 +175,7 @@ def _report(flag: Flag, story: _Story, entry: Entry | None) -> list[Finding]:
         ))
     for came, (code, event, old) in sorted(story.problems.items()):
         site = sites.get(came)
-        if site is None or (code, came) in accepted:
+        if site is None or any(code.startswith(prefix) and came == m for prefix, m in accepted):
             continue  # gone again, or accepted
         rule = MIXED if code == "FA203" else REPURPOSED
         old_sites = [sites.get(m) for m, _, _ in old]

@@ -1,0 +1,47 @@
+"""Acknowledging a real change of meaning is explicit and reviewable: ``flagaudit ledger --accept``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import git, run_cli, write_files
+
+PEG = ("from waffle import switch_is_active\nfrom router.orders import send_child_order\n\n\n"
+       "def route_order(order):\n    if switch_is_active('smars'):\n        send_child_order(order)\n    return order\n")
+RLP = ("from waffle import switch_is_active\nfrom router.orders import price_improvement\n\n\n"
+       "def route_retail(order):\n    if switch_is_active('smars'):\n        price_improvement(order)\n    return order\n")
+ORDERS = "def send_child_order(order):\n    return order\n\n\ndef price_improvement(order):\n    return order\n"
+
+
+def _knight(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Ada")
+    git(repo, "config", "user.email", "ada@example.com")
+    write_files(repo, {"router/__init__.py": "", "router/orders.py": ORDERS, "router/peg.py": PEG})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "power peg", date="2016-03-01T10:00:00+00:00")
+    write_files(repo, {"router/rlp.py": RLP})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "RLP", date="2026-10-20T10:00:00+00:00")
+    return repo
+
+
+def test_accept_records_who_and_why_and_silences_exactly_that_meaning(tmp_path: Path) -> None:
+    repo = _knight(tmp_path)
+    blocked = run_cli("check", "--as-of", "2026-11-01", "-q", cwd=repo)
+    assert blocked.returncode == 1 and " FA203 " in blocked.stdout
+    missing = run_cli("ledger", "--accept", "smars", "--as-of", "2026-11-01", "-q", cwd=repo)
+    assert missing.returncode == 2 and "needs --reason" in missing.stderr
+    accepted = run_cli("ledger", "--accept", "smars", "--reason", "RLP replaces Power Peg on every server",
+                       "--as-of", "2026-11-01", "-q", cwd=repo)
+    assert accepted.returncode == 0, accepted.stderr
+    lock = (repo / "flagaudit.lock").read_text(encoding="utf-8")
+    assert 'by = "Ada <ada@example.com>"' in lock and "RLP replaces Power Peg on every server" in lock
+    assert run_cli("check", "--as-of", "2026-11-01", "-q", cwd=repo).returncode == 0
+    write_files(repo, {"router/rlp.py": RLP.replace("price_improvement(order)", "price_improvement(order)\n"
+                                                      "        wipe_the_book(order)").replace(
+        "import price_improvement", "import price_improvement, wipe_the_book")})
+    write_files(repo, {"router/orders.py": ORDERS + "\n\ndef wipe_the_book(order):\n    return order\n"})
+    assert run_cli("check", "--as-of", "2026-11-01", "-q", cwd=repo).returncode == 0  # related: same function
