@@ -94,25 +94,30 @@ class FactCache:
         if len(entries) > 4 * max(len(self.used), 1000):
             entries = {k: v for k, v in entries.items() if k in self.used}
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _TAG)):
-                marker = self.folder / name
-                if not marker.exists():
-                    marker.write_text(text, encoding="utf-8")
+            prepare_folder(self.folder)
             for stale in (*self.folder.glob("facts-*.pickle"), *self.folder.glob("result-*.pickle")):
                 if stale not in (self.file, self.folder / _RESULT):
                     stale.unlink(missing_ok=True)
             if self.added:
-                _write(self.file, entries)
+                write_atomically(self.file, entries)
             if self.pending_result:
-                _write(self.folder / _RESULT, self.pending_result)
+                write_atomically(self.folder / _RESULT, self.pending_result)
         except OSError as exc:
             return f"could not write the cache in {self.folder}: {exc.strerror}"
         return None
 
 
-def _write(path: Path, value: object) -> None:
-    """Atomically: a reader sees the old file or the new one, never half of one."""
+def prepare_folder(folder: Path) -> None:
+    """Create the cache folder with its ``.gitignore`` and ``CACHEDIR.TAG`` (backup tools skip it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _TAG)):
+        marker = folder / name
+        if not marker.exists():
+            marker.write_text(text, encoding="utf-8")
+
+
+def write_atomically(path: Path, value: object) -> None:
+    """Pickle ``value`` so a reader sees the old file or the new one, never half of one."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(handle, "wb") as stream:
         pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)

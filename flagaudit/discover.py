@@ -35,7 +35,7 @@ def discover(root: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], text
             rel = _relative(root, absolute)
             if problem:
                 skipped.append(Skipped(rel, problem))
-            elif _wanted(rel, text_globs) and not _excluded(rel, exclude):
+            elif wanted(rel, text_globs) and not excluded(rel, exclude):
                 found[rel] = absolute
     packages: dict[Path, bool] = {}
     files = [SourceFile(rel, found[rel], module_name(found[rel], packages) if rel.endswith(".py") else "")
@@ -86,12 +86,14 @@ def _walk(folder: Path, cache_dir: Path | None) -> list[tuple[Path, str | None]]
     return found
 
 
-def _wanted(rel: str, text_globs: tuple[str, ...]) -> bool:
+def wanted(rel: str, text_globs: tuple[str, ...]) -> bool:
+    """Python files, and what the text rules (templates, JavaScript) name: the scan's and history's choice."""
     name = rel.rsplit("/", 1)[-1]
     return rel.endswith(".py") or any(fnmatch(rel, g) or fnmatch(name, g) for g in text_globs)
 
 
-def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
+def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
+    """The configured ``exclude`` globs, matching a path or any folder above it."""
     for raw in patterns:
         pattern = raw.rstrip("/")
         if fnmatch(rel, pattern) or fnmatch(rel, f"{pattern}/*"):

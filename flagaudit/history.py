@@ -17,18 +17,16 @@ repository at all) the story comes from flagaudit.lock.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from flagaudit.cache import FACTS_VERSION
+from flagaudit.cache import FACTS_VERSION, prepare_folder, write_atomically
 from flagaudit.config import Config
-from flagaudit.discover import _excluded, _wanted
+from flagaudit.discover import excluded, wanted
 from flagaudit.extract import extract
 from flagaudit.facts import Definition, Event, FileFacts, KeyPart, Site, Skipped, Timeline
 from flagaudit.gitrepo import REGULAR, SUBMODULE, Change, Commit, Repository, open_repository
@@ -602,25 +600,16 @@ def _load(path: Path | None, kind: type) -> Any:
     return loaded if isinstance(loaded, kind) else None
 
 
-_GITIGNORE = "# Created by flagaudit automatically.\n*\n"
-
-
 def _store(folder: Path, path: Path | None, value: object) -> str | None:
     """Write atomically and drop the files of other digests; a warning, not a failure, if it cannot."""
     assert path is not None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text(_GITIGNORE, encoding="utf-8")
+        prepare_folder(folder)
         prefix = path.name.split("-v")[0]
         for stale in folder.glob(f"{prefix}-v*.pickle"):
             if stale != path:
                 stale.unlink(missing_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+        write_atomically(path, value)
     except OSError as exc:
         return f"could not write the history cache in {folder}: {exc.strerror}"
     return None
@@ -649,7 +638,7 @@ def _selector(top: Path, config: Config, rules: RuleSet) -> Callable[[str], str 
         path = add + path
         if not any(not p or path == p or path.startswith(p + "/") for p in prefixes):
             return None
-        return path if _wanted(path, text_globs) and not _excluded(path, config.exclude) else None
+        return path if wanted(path, text_globs) and not excluded(path, config.exclude) else None
 
     return select
 

@@ -25,30 +25,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, git, run_cli, write_files
+from tests.test_shallow_gate import FILES, PAY, VIEWS
 
-BASE = {
-    "app/__init__.py": "",
-    "app/checkout.py": "def new_checkout(c): ...\ndef old_checkout(c): ...\ndef fast_pay(c): ...\n"
-                       "def price_improvement(c): ...\n",
-}
-CHECKOUT = """\
-    import ldclient
-    from app.checkout import {imports}
-
-
-    def checkout(ctx):
-        if ldclient.get().variation("new-checkout", ctx, False):
-            return new_checkout(ctx)
-        return old_checkout(ctx)
-"""
-PAY = """\
-
-
-    def pay(ctx):
-        if ldclient.get().variation("fast-pay", ctx, False):
-            return fast_pay(ctx)
-        return None
-"""
+BASE = {**FILES, "app/checkout.py": FILES["app/checkout.py"] + "def price_improvement(c): ...\n"}
+CHECKOUT = VIEWS
 PLAIN_CHECKOUT = """\
     import ldclient
     from app.checkout import {imports}
