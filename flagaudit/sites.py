@@ -15,12 +15,12 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from flagaudit.annotations import annotations_for
 from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, Span
 from flagaudit.guards import Guard, find_guard
 from flagaudit.meaning import VALUE_MARK
+from flagaudit.positions import positions
 from flagaudit.rules import CheckRule, DefineRule, KeyArg, ObjectRule, RuleSet
 from flagaudit.symbols import Scope, import_bindings, key_parts
 
@@ -67,19 +67,19 @@ def analyse_span(context: SpanContext, start: int, end: int, owner: str | None) 
     header = "class _:\n" if owner else ""
     module = cst.parse_module(header + body)
     visitor = _Visitor(context, module, start - 1 - (1 if owner else 0), owner)
-    MetadataWrapper(module, unsafe_skip_copy=True).visit(visitor)
+    module.visit(visitor)
     return visitor.finish()
 
 
 class _Visitor(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
     def __init__(self, context: SpanContext, module: cst.Module, offset: int, owner: str | None) -> None:
         super().__init__()
         self.context = context
         self.scope = context.scope
         self.rules = context.rules
         self.module = module
+        self.positions = positions(module)
+        self.collected: dict[cst.CSTNode, Counter[str]] = {}
         self.offset = offset
         self.owner = owner
         self.stack: list[cst.CSTNode] = []
@@ -175,7 +175,7 @@ class _Visitor(cst.CSTVisitor):
             return
         guard = find_guard([*self.stack, *chain])
         site = self.sites[index]
-        only_on, only_off = self._exclusive(guard, self._position(test).start.line + self.offset)
+        only_on, only_off = self._exclusive(guard, self._line(test))
         self.sites[index] = replace(site, guard=f"assign+{guard.kind}", on=site.on + self._spans(guard.on),
                                     off=site.off + self._spans(guard.off), fingerprint=tuple(sorted(
                                         set(site.fingerprint) | set(self._fingerprint(guard.on)))),
@@ -362,12 +362,11 @@ class _Visitor(cst.CSTVisitor):
     def _site(self, node: cst.CSTNode, rule: str, sdk: str, ref: KeyRef, on: str, via: tuple[str, ...] = (),
               proof: ReceiverProof | None = None) -> None:
         guard = find_guard(self.stack, polarity=(on != "falsy"))
-        start = self._position(node).start
-        line = start.line + self.offset
+        line, column = self._start(node)
         only_on, only_off = self._exclusive(guard, line)
         value_kind = (VALUE_MARK,) if on == "value" else ()
         site = Site(
-            path=self.context.path, line=line, column=start.column,
+            path=self.context.path, line=line, column=column,
             function=self._function_name(), rule=rule, sdk=sdk, key_ref=ref, guard=guard.kind,
             on=self._spans(guard.on), off=self._spans(guard.off), fingerprint=self._fingerprint(guard.on) + value_kind,
             annotations=annotations_for(self.context.lines, line), via=via, proof=proof,
@@ -379,14 +378,13 @@ class _Visitor(cst.CSTVisitor):
 
     def _definition(self, node: cst.CSTNode, rule: ObjectRule | DefineRule, ref: KeyRef, *, action: str = "define",
                     symbol: str | None = None, metadata: tuple[tuple[str, str], ...] = (), at: cst.CSTNode | None = None) -> None:
-        start = self._position(at or node).start
-        line = start.line + self.offset
+        line, column = self._start(at or node)
         if self.functions[-1].name != "<module>" and self._function_name() in self.context.rollback:
             action = f"rollback-{action}"
         statement_line = self._statement_line()
         notes = annotations_for(self.context.lines, statement_line) if statement_line != line else ()
         self.definitions.append(Definition(
-            path=self.context.path, line=line, column=start.column, rule=rule.id, sdk=rule.sdk, key_ref=ref,
+            path=self.context.path, line=line, column=column, rule=rule.id, sdk=rule.sdk, key_ref=ref,
             action=action, symbol=symbol,
             metadata=tuple(sorted(set(metadata) | set(notes) | set(annotations_for(self.context.lines, line)))),
         ))
@@ -394,7 +392,7 @@ class _Visitor(cst.CSTVisitor):
     def _statement_line(self) -> int:
         for node in reversed(self.stack):
             if isinstance(node, cst.SimpleStatementLine):
-                return self._position(node).start.line + self.offset
+                return self._line(node)
         return 0
 
     def _function_name(self) -> str:
@@ -405,26 +403,30 @@ class _Visitor(cst.CSTVisitor):
             return f"{prefix}.{inner}" if inner and prefix else (inner or prefix or "<module>")
         return f"{prefix}.{function}" if prefix else function
 
-    def _position(self, node: cst.CSTNode) -> CodeRange:
-        return self.get_metadata(PositionProvider, node)
+    def _start(self, node: cst.CSTNode) -> tuple[int, int]:
+        """Line in the file and column where ``node`` starts."""
+        position = self.positions[node]
+        return position[0] + self.offset, position[1]
+
+    def _line(self, node: cst.CSTNode) -> int:
+        return self.positions[node][0] + self.offset
 
     def _spans(self, nodes: Sequence[cst.CSTNode]) -> tuple[Span, ...]:
         if not nodes:
             return ()
-        first, last = self._position(nodes[0]), self._position(nodes[-1])
-        return ((first.start.line + self.offset, last.end.line + self.offset),)
+        return ((self._line(nodes[0]), self.positions[nodes[-1]][2] + self.offset),)
 
     def _fingerprint(self, nodes: Sequence[cst.CSTNode]) -> tuple[str, ...]:
         return tuple(sorted(self._names(nodes)))
 
     def _names(self, nodes: Sequence[cst.CSTNode]) -> Counter[str]:
         """Uses in ``nodes`` named as the call graph names its targets: qualified, or ``.attr``; locals left out."""
-        collector = _NameCollector()
+        names: Counter[str] = Counter()
         for node in nodes:
-            node.visit(collector)
+            names.update(self._dotted_names(node))
         function = self.functions[-1]
         found: Counter[str] = Counter()
-        for dotted, count in collector.names.items():
+        for dotted, count in names.items():
             head = dotted.split(".")[0]
             local = head in function.params or head in function.values or head in function.models
             qualified = None if local else self._qualify_name(dotted)
@@ -433,6 +435,15 @@ class _Visitor(cst.CSTVisitor):
             elif "." in dotted:
                 found["." + dotted.rsplit(".", 1)[1]] += count
         return found
+
+    def _dotted_names(self, node: cst.CSTNode) -> Counter[str]:
+        """Memoized: a guard's branches and its statement are asked for again by each check inside them."""
+        names = self.collected.get(node)
+        if names is None:
+            collector = _NameCollector()
+            node.visit(collector)
+            names = self.collected[node] = collector.names
+        return names
 
     def _exclusive(self, guard: Guard, line: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """What the enclosing function uses only in the on-branch, and only in the off-branch: what dies
