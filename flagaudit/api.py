@@ -130,10 +130,14 @@ def analyse(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
         found_traced = traced_receivers(facts.values(), made_by_sdk)
         if (found, found_traced) == (inferred, traced):
             break
+        # Only files that call a helper whose rule is new or changed (or use a newly traced object) can
+        # come out differently: a file calling only helpers unchanged since the last pass keeps its facts.
+        changed = set(found).symmetric_difference(inferred)
+        callees = {name for r in changed for name in r.functions} | {"." + name for r in changed for name in r.methods}
+        receivers = found_traced.symmetric_difference(traced)
         inferred, traced = found, found_traced
         extended = with_inferred(rules, inferred, traced, _digest(inferred, traced))
-        callees = {name for r in inferred for name in r.functions} | {"." + name for r in inferred for name in r.methods}
-        facts.update(_analyse([s for s in sources if _uses(facts[s.path], callees, traced)],
+        facts.update(_analyse([s for s in sources if _uses(facts[s.path], callees, receivers)],
                               extended, cache, config, workers))
     return [facts[s.path] for s in sources], inferred
 

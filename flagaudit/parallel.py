@@ -19,7 +19,7 @@ from flagaudit.rules import RuleSet
 Job = tuple[str, str, bytes]
 """(path, module, data)"""
 
-_PARALLEL_BYTES = 1_500_000
+_PARALLEL_BYTES = 400_000
 """Below this much source, starting workers costs more than it saves."""
 
 _state: dict[str, object] = {}
