@@ -195,6 +195,22 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class FlagChange:
+    """A flag a change since ``--base`` touched, and how: one row of a pull request's summary."""
+
+    key: str
+    sdk: str
+    status: str
+    """``added`` (not live at the base), ``changed``, ``retired`` (gone now) or ``reborn`` (back after retirement)."""
+    locations: tuple[str, ...] = ()
+    """``path:line`` of its sites, then its definitions, in the working tree; none once retired."""
+    paths: tuple[str, ...] = ()
+    """Files whose sites or definitions of the key the change's commits touched, sorted."""
+    commits: tuple[str, ...] = ()
+    """The change's commits that touched the key, oldest first; none if only the working tree differs."""
+
+
+@dataclass(frozen=True)
 class Inventory:
     """The result of a scan: flags with their sites, and what was skipped."""
 
@@ -209,6 +225,10 @@ class Inventory:
     entry_points: tuple[tuple[str, str], ...] = ()
     """(qualified name, why it is an entry point)."""
     notes: tuple[str, ...] = field(default=())
+    base: str | None = None
+    """The ``--base`` ref ``changes`` are relative to; ``None`` without ``--base``."""
+    changes: tuple[FlagChange, ...] = ()
+    """The flags changed since ``base``, by key."""
 
 
 @dataclass(frozen=True)

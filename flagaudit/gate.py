@@ -10,16 +10,16 @@ from datetime import date
 
 from flagaudit.api import ScanOptions, scan_inferring
 from flagaudit.audit import finish
+from flagaudit.change import flag_changes
 from flagaudit.checks.lifecycle import stale_findings, toggle_name_findings
-from flagaudit.checks.meaning import committed_meanings, meaning_findings
+from flagaudit.checks.meaning import meaning_findings
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
-from flagaudit.facts import Finding, Flag, Inventory, Timeline
+from flagaudit.facts import Finding, FlagChange, Inventory, Timeline
 from flagaudit.history import HistoryOptions, history
 from flagaudit.ledger import LEDGER_FILE, read_ledger, ledger_timelines
 from flagaudit.policies import load_policies
 from flagaudit.rules import RuleSet
-from flagaudit.timeline import meaning
 
 _DEFAULT_DORMANT = 180
 
@@ -66,11 +66,12 @@ def check(config: Config, rules: RuleSet, options: CheckOptions = CheckOptions()
         *toggle_name_findings(inventory.flags),
         *meaning_findings(inventory.flags, meaning_timelines, entries, as_of, dormant),
     ]
+    changes: tuple[FlagChange, ...] = ()
     if options.base:
-        findings = _only_changed_block(findings, meaning_timelines, _commits_since(config, options.base),
-                                       options.base, inventory)
+        changes = flag_changes(timelines, _commits_since(config, options.base), inventory.flags)
+        findings = _only_changed_block(findings, {(c.sdk, c.key) for c in changes}, options.base)
     return replace(inventory, findings=finish(findings, inventory.flags, options.select, options.ignore),
-                   notes=tuple(notes))
+                   notes=tuple(notes), base=options.base, changes=changes)
 
 
 def _commits_since(config: Config, base: str) -> frozenset[str]:
@@ -82,18 +83,8 @@ def _commits_since(config: Config, base: str) -> frozenset[str]:
     return frozenset(result.stdout.split())
 
 
-def _only_changed_block(findings: list[Finding], timelines: tuple[Timeline, ...], commits: frozenset[str],
-                        base: str, inventory: Inventory) -> list[Finding]:
+def _only_changed_block(findings: list[Finding], touched: set[tuple[str, str]], base: str) -> list[Finding]:
     """Errors about flags the change did not touch become warnings: reported, not blocking."""
-    touched = {(t.sdk, t.key) for t in timelines if any(e.commit in commits for e in t.events)}
-    touched |= {(f.sdk, f.key) for f in inventory.flags if _uncommitted(f, timelines)}
     return [f if f.severity != "error" or (f.sdk, f.flag) in touched else
             replace(f, severity="warning", message=f"{f.message} [not blocking: not changed since {base}]")
             for f in findings]
-
-
-def _uncommitted(flag: Flag, timelines: tuple[Timeline, ...]) -> bool:
-    """Whether the working tree's sites of ``flag`` differ from what history last committed."""
-    story = next((t for t in timelines if t.sdk == flag.sdk and t.key == flag.key), None)
-    present = {meaning(s.function, s.fingerprint) for s in flag.sites if s.precision == "syntax"}
-    return present != (committed_meanings(story.events) if story else set())

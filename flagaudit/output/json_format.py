@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flagaudit.facts import Definition, Finding, Flag, Inventory, Site
+from flagaudit.facts import Definition, Finding, Flag, FlagChange, Inventory, Site
 from flagaudit.output import renderer
 
 SCHEMA = 1
@@ -17,13 +17,16 @@ def render_json(inventory: Inventory, verbosity: int = 0) -> str:
 
 
 def inventory_document(inventory: Inventory) -> dict[str, Any]:
-    return {
+    document: dict[str, Any] = {
         "schema": SCHEMA,
         "flags": [flag_document(f) for f in inventory.flags],
         "findings": [finding_document(f) for f in inventory.findings],
         "skipped": [{"path": s.path, "reason": s.reason} for s in inventory.skipped],
         "summary": {"files": inventory.files, "lines": inventory.lines, "flags": sum(1 for f in inventory.flags if f.key)},
     }
+    if inventory.base is not None:  # only `check --base`: documents without it keep their exact shape
+        document["changes"] = [change_document(c) for c in inventory.changes]
+    return document
 
 
 def flag_document(flag: Flag) -> dict[str, Any]:
@@ -61,4 +64,11 @@ def definition_document(definition: Definition, key: str | None) -> dict[str, An
         "path": definition.path, "line": definition.line, "column": definition.column, "rule": definition.rule,
         "sdk": definition.sdk, "key": key, "expression": definition.key_ref.expression, "action": definition.action,
         "symbol": definition.symbol, "metadata": dict(definition.metadata),
+    }
+
+
+def change_document(change: FlagChange) -> dict[str, Any]:
+    return {
+        "key": change.key, "sdk": change.sdk, "status": change.status, "locations": list(change.locations),
+        "paths": list(change.paths), "commits": list(change.commits),
     }
