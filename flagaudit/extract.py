@@ -70,7 +70,8 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
 
     from flagaudit.sites import SpanContext, analyse_span
 
-    context = SpanContext(path, lines, scope, rules, imported, _rollback_functions(graph.nodes, scope.module), graph.uses)
+    context = SpanContext(path, lines, scope, rules, imported, _rollback_functions(graph.nodes, scope.module), graph.uses,
+                          tuple(sorted(wanted)))
     sites: list[Site] = []
     for start, end, owner in statement_spans(tree):
         if not any(start <= n <= end for n in wanted):

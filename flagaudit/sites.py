@@ -9,6 +9,7 @@ position metadata cost ten times what ``ast`` does. Keys leave this module as
 from __future__ import annotations
 
 import ast
+import bisect
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,10 @@ _VALUE_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString
                    cst.Dict, cst.List, cst.Tuple)
 """A fallback written as one of these is not on/off: the flag is multivariate."""
 
+_LAYOUT = (cst.SimpleWhitespace, cst.ParenthesizedWhitespace, cst.TrailingWhitespace, cst.Newline, cst.EmptyLine,
+           cst.Comment)
+"""Whitespace and comments: no rule looks inside, and they are a third of all nodes."""
+
 _ROW_CREATORS = frozenset({"create", "get_or_create", "update_or_create"})
 _ROW_FINDERS = frozenset({"filter", "get"})
 
@@ -45,6 +50,8 @@ class SpanContext:
     """Functions run only when a migration is rolled back: their rows are not the flag's state."""
     uses: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     """From the call facts: function -> target -> lines, to tell what only one branch uses."""
+    wanted: tuple[int, ...] = ()
+    """Sorted lines where the ``ast`` gate saw a call or subscript a rule could match (see candidates.py)."""
 
 
 @dataclass
@@ -92,7 +99,18 @@ class _Visitor(cst.CSTVisitor):
     # -- traversal bookkeeping -------------------------------------------------
     def on_visit(self, node: cst.CSTNode) -> bool:
         self.stack.append(node)
+        if isinstance(node, _LAYOUT):
+            return False
+        if isinstance(node, cst.BaseExpression) and not self.functions[-1].flags and not self._holds_candidate(node):
+            return False  # nothing a rule matches in here, and no flag-holding local a test could read
         return super().on_visit(node)
+
+    def _holds_candidate(self, node: cst.CSTNode) -> bool:
+        """Whether an expression spans a line the gate marked; most expressions in a span do not."""
+        first, _, last, _ = self.positions[node]
+        wanted = self.context.wanted
+        index = bisect.bisect_left(wanted, first + self.offset)
+        return index < len(wanted) and wanted[index] <= last + self.offset
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         super().on_leave(original_node)
