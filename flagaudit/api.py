@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flagaudit.audit import finish, static_audit
 from flagaudit import __version__
+from flagaudit.callgraph import CallGraph
 from flagaudit.cache import FACTS_VERSION, FactCache, content_key
 from flagaudit.config import Config, load_config
 from flagaudit.discover import discover
@@ -75,10 +76,10 @@ def scan_inferring(config: Config, rules: RuleSet, options: ScanOptions) -> tupl
             continue
         sources.append(Source(source.path, source.module, data, content_key(source.path, source.module, data)))
     digest = _inputs_digest(config, rules, sources, skipped)
-    result = cache.result(digest)
+    result = cache.memo("result", digest)
     if result is None:
         result = _inventory(sources, skipped, len(files), rules, config, cache, options)
-        cache.keep_result(digest, result)
+        cache.keep("result", digest, result)
     inventory, inferred = result
     warning = cache.save()
     notes.extend(w for w in (cache.warning, warning) if w)
@@ -92,7 +93,11 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     facts, inferred = analyse(sources, rules, config, cache, options.workers)
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
-    graph, findings = static_audit(facts, flags, config)
+    previous = cache.memo("graph")
+    previous = previous if isinstance(previous, CallGraph) else None
+    graph, findings = static_audit(facts, flags, config, {s.path: s.key for s in sources}, previous)
+    if previous is None or (previous.digest, previous.sources) != (graph.digest, graph.sources):
+        cache.keep("graph", graph.digest, graph)
     return Inventory(
         root=str(config.root), flags=flags, skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
         files=files, lines=sum(f.lines for f in facts), findings=finish(findings, flags),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flagaudit.callgraph import CallGraph, build_graph
+from flagaudit.callgraph import CallGraph, build_graph, shape_digest
 from flagaudit.checks.constant import constant_findings
 from flagaudit.checks.reachability import flag_only_code, unreachable_checks
 from flagaudit.checks.registry import registry_findings
@@ -15,13 +15,16 @@ from flagaudit.facts import FileFacts, Finding, Flag
 from flagaudit.model import is_test_path
 
 
-def static_audit(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config) -> tuple[CallGraph, list[Finding]]:
-    """Build the call graph and run every check that needs no history."""
+def static_audit(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sources: dict[str, str] | None = None,
+                 previous: CallGraph | None = None) -> tuple[CallGraph, list[Finding]]:
+    """Build the call graph (from ``previous``, the last run's, where the files' content keys in ``sources``
+    say it still holds) and run every check that needs no history."""
 
     def is_test(path: str) -> bool:
         return is_test_path(path, config.test_paths)
 
-    graph = build_graph(facts, is_test, config.entry_points, config.scripts)
+    digest = shape_digest(facts, config.test_paths, config.entry_points, config.scripts)
+    graph = build_graph(facts, is_test, config.entry_points, config.scripts, digest, sources, previous)
     return graph, static_findings(flags, graph, fixed_flags(flags, facts, config.settings_paths, is_test))
 
 

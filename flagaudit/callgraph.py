@@ -1,4 +1,4 @@
-"""The project's call graph (networkx) and what its entry points reach.
+"""The project's call graph and what its entry points reach.
 
 Nodes are modules, classes, functions and methods by qualified name. An
 attribute call on an unknown object (``obj.send()``) goes through a name node
@@ -13,17 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 import fnmatch
+import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-
-from typing import TYPE_CHECKING
+from functools import cached_property, lru_cache
+from itertools import chain
 
 from flagaudit.facts import FileFacts, Function
 from flagaudit.model import Resolver
-
-if TYPE_CHECKING:  # networkx takes 0.1 s to import; a run whose result is cached never builds a graph
-    import networkx as nx
 
 ROOT = "<entry points>"
 
@@ -40,95 +37,165 @@ FRAMEWORK_DECORATORS = (
 
 @dataclass
 class CallGraph:
-    """The graph, why each entry point is one, and where every node is defined."""
+    """The graph as successor sets, why each entry point is one, and where every node is defined."""
 
-    graph: nx.DiGraph
+    successors: dict[str, set[str]]
     entries: dict[str, str]
     nodes: dict[str, tuple[str, Function]] = field(default_factory=dict)
     reachable: set[str] = field(default_factory=set)
+    expansion: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Target -> the nodes a use of it reaches: the node it resolves to first, then overrides of a method."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """Path -> content key of each file when the graph was built: a later run links again only the nodes
+    of files whose content changed."""
+    digest: str = ""
+    """Of everything but call targets the graph was built from (see :func:`shape_digest`)."""
 
-    def callers(self, name: str) -> list[str]:
-        """Direct callers and referrers, with name nodes (``.send``) looked through."""
-        found: set[str] = set()
-        if name not in self.graph:
-            return []
-        for predecessor in self.graph.predecessors(name):
-            if predecessor.startswith("."):
-                found.update(self.graph.predecessors(predecessor))
-            elif predecessor != ROOT:
-                found.add(predecessor)
-        return sorted(found)
+    def __getstate__(self) -> dict[str, object]:
+        """Kept between runs without nodes and reachability: both are rebuilt from the facts."""
+        return {**self.__dict__, "nodes": {}, "reachable": set()}
+
+    def callers(self, names: Iterable[str]) -> dict[str, list[str]]:
+        """Each name's direct callers and referrers, with name nodes (``.send``) looked through.
+
+        Asked for many names at once: one pass of set intersections over the graph, not an index of
+        every edge's reverse, which would cost more than the rest of the graph."""
+        wanted = set(names)
+        found: dict[str, set[str]] = {name: set() for name in wanted}
+        via_names: dict[str, set[str]] = defaultdict(set)
+        for caller, callees in self.successors.items():
+            if caller == ROOT or callees.isdisjoint(wanted):
+                continue
+            for callee in callees & wanted:
+                if caller.startswith("."):
+                    via_names[caller].add(callee)
+                else:
+                    found[callee].add(caller)
+        if via_names:
+            for caller, callees in self.successors.items():
+                for name_node in callees & via_names.keys():
+                    if caller != ROOT and not caller.startswith("."):
+                        for callee in via_names[name_node]:
+                            found[callee].add(caller)
+        return {name: sorted(callers) for name, callers in found.items()}
 
     def reach(self, removed: Iterable[tuple[str, str]] = ()) -> set[str]:
         """Nodes reachable from the entry points, optionally without some edges."""
-        import networkx as nx
-
-        removed = list(removed)
-        if not removed:
-            return set(nx.descendants(self.graph, ROOT))
-        view = nx.restricted_view(self.graph, [], removed)
-        return set(nx.descendants(view, ROOT))
+        cut: dict[str, set[str]] = defaultdict(set)
+        for caller, callee in removed:
+            cut[caller].add(callee)
+        seen: set[str] = set()
+        stack = [ROOT]
+        while stack:
+            node = stack.pop()
+            callees = self.successors.get(node)
+            if not callees:
+                continue
+            for callee in (callees - cut[node]) if node in cut else callees:
+                if callee not in seen:
+                    seen.add(callee)
+                    stack.append(callee)
+        return seen
 
     def edges_for(self, caller: str, target: str) -> list[tuple[str, str]]:
         """The graph edges a use of ``target`` inside ``caller`` became."""
-        node = self._resolved.get(target)
-        return [(caller, node)] if node and self.graph.has_edge(caller, node) else []
+        node = (self.expansion.get(target) or (None,))[0]
+        return [(caller, node)] if node and node in self.successors.get(caller, ()) else []
 
-    _resolved: dict[str, str] = field(default_factory=dict)
+
+def shape_digest(facts: Iterable[FileFacts], *settings: object) -> str:
+    """What the graph depends on besides call targets: every file's definitions, imports and exports (each
+    file's ``shape``, made by the extraction) and the settings that decide entry points."""
+    digest = hashlib.blake2b(repr(settings).encode("utf-8", "surrogateescape"), digest_size=20)
+    for file_facts in facts:
+        digest.update(f"{file_facts.path}\0{file_facts.shape}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, ...] = (),
-                scripts: tuple[str, ...] = ()) -> CallGraph:
-    """Build the graph from per-file facts (no parsing here) and mark the entry points."""
-    import networkx as nx
+                scripts: tuple[str, ...] = (), digest: str = "", sources: dict[str, str] | None = None,
+                previous: CallGraph | None = None) -> CallGraph:
+    """Build the graph from per-file facts (no parsing here) and mark the entry points.
 
+    With the ``previous`` run's graph of the same ``digest`` (no definition, import or export changed: the
+    usual edit), only the nodes of files whose content key in ``sources`` changed are linked again.
+    """
     facts = [f for f in facts if f.symbols is not None]
-    resolver = Resolver(facts)
-    graph = nx.DiGraph()
-    graph.add_node(ROOT)
-    nodes: dict[str, tuple[str, Function]] = {}
-    by_name: dict[str, list[str]] = defaultdict(list)
-    for file_facts in facts:
-        for function in file_facts.functions:
-            nodes[function.name] = (file_facts.path, function)
-            if function.kind != "module":
-                by_name[function.name.rsplit(".", 1)[-1]].append(function.name)
-    subclasses = _subclasses(nodes, resolver)
-    edges: set[tuple[str, str]] = set()
-    members: dict[str, list[str]] = defaultdict(list)
-    for name in nodes:
-        members[name.rpartition(".")[0]].append(name)
-    resolved: dict[str, str] = {}
-
-    def resolve(target: str) -> str | None:
-        if target in resolved:
-            return resolved[target]
-        node = None
-        if target.startswith("."):
-            if target[1:] in by_name:
-                node = target
-                edges.update((node, callee) for callee in by_name[target[1:]])
-        else:
-            node = _project_node(target, nodes, resolver)
-        resolved[target] = node
-        return node
-
-    framework: dict[str, bool] = {}
-    for name, (path, function) in nodes.items():
-        for target in function.targets:
-            node = resolve(target)
-            if node and node != name:
-                edges.add((name, node))
-                if not node.startswith("."):
-                    edges.update((name, override) for override in _overrides(node, nodes, subclasses))
-        if function.kind == "class" and _framework_class(name, nodes, resolver, framework):
-            edges.update((name, m) for m in members.get(name, ()))
-    graph.add_edges_from(edges)
-    entries = _entries(facts, nodes, is_test, entry_patterns, scripts, resolver)
-    graph.add_edges_from((ROOT, e) for e in entries)
-    call_graph = CallGraph(graph, entries, nodes, _resolved=resolved)
+    nodes = {function.name: (file_facts.path, function) for file_facts in facts for function in file_facts.functions}
+    sources = sources or {}
+    linker = _Linker(facts, nodes)
+    if previous is not None and digest and previous.digest == digest:
+        linker.expansion.update(previous.expansion)
+        successors = dict(previous.successors)
+        for file_facts in facts:
+            if not sources.get(file_facts.path) or previous.sources.get(file_facts.path) != sources[file_facts.path]:
+                for function in file_facts.functions:
+                    successors[function.name] = linker.link(function.name, function)
+        successors.update(linker.name_nodes)
+        entries = previous.entries
+    else:
+        successors = {name: linker.link(name, function) for name, (_, function) in nodes.items()}
+        successors.update(linker.name_nodes)
+        entries = _entries(facts, nodes, is_test, entry_patterns, scripts, linker.resolver)
+        successors[ROOT] = set(entries)
+    call_graph = CallGraph(successors, entries, nodes, expansion=linker.expansion, sources=sources, digest=digest)
     call_graph.reachable = call_graph.reach()
     return call_graph
+
+
+class _Linker:
+    """Resolves call targets to nodes; the name and class tables are built only when first needed."""
+
+    def __init__(self, facts: list[FileFacts], nodes: dict[str, tuple[str, Function]]) -> None:
+        self.facts = facts
+        self.nodes = nodes
+        self.expansion: dict[str, tuple[str, ...]] = {}
+        self.name_nodes: dict[str, set[str]] = {}
+        self.framework: dict[str, bool] = {}
+
+    @cached_property
+    def resolver(self) -> Resolver:
+        return Resolver(self.facts)
+
+    @cached_property
+    def by_name(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for name, (_, function) in self.nodes.items():
+            if function.kind != "module":
+                found[name.rsplit(".", 1)[-1]].append(name)
+        return found
+
+    @cached_property
+    def members(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for name in self.nodes:
+            found[name.rpartition(".")[0]].append(name)
+        return found
+
+    @cached_property
+    def subclasses(self) -> dict[str, set[str]]:
+        return _subclasses(self.nodes, self.resolver)
+
+    def link(self, name: str, function: Function) -> set[str]:
+        """The nodes ``function`` calls or references."""
+        expansion = self.expansion
+        for target in function.targets:
+            if target not in expansion:
+                expansion[target] = self._expand(target)
+        callees = set(chain.from_iterable(map(expansion.__getitem__, function.targets)))
+        if function.kind == "class" and _framework_class(name, self.nodes, self.resolver, self.framework):
+            callees.update(self.members.get(name, ()))
+        callees.discard(name)
+        return callees
+
+    def _expand(self, target: str) -> tuple[str, ...]:
+        if target.startswith("."):
+            if target[1:] not in self.by_name:
+                return ()
+            self.name_nodes[target] = set(self.by_name[target[1:]])
+            return (target,)
+        node = _project_node(target, self.nodes, self.resolver)
+        return (node, *_overrides(node, self.nodes, self.subclasses)) if node else ()
 
 
 def _project_node(target: str, nodes: dict[str, tuple[str, Function]], resolver: Resolver) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import hashlib
 import io
 import re
 import tokenize
@@ -18,7 +19,7 @@ from fnmatch import fnmatch
 from flagaudit.annotations import annotations_for
 from flagaudit.calls import call_facts
 from flagaudit.candidates import find_candidates
-from flagaudit.facts import Definition, FileFacts, KeyPart, KeyRef, ModuleSymbols, Site
+from flagaudit.facts import Definition, FileFacts, Function, KeyPart, KeyRef, ModuleSymbols, Site
 from flagaudit.rules import RuleSet
 from flagaudit.symbols import dotted_name, module_scope, module_values, setting_values, statement_spans
 
@@ -54,7 +55,7 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
     graph = call_facts(tree, scope)
     dicts = frozenset(name for rule in rules.settings for name in rule.dicts)
     done = dict(lines=len(lines), functions=tuple(graph.functions), exports=graph.exports,
-                settings=tuple(setting_values(tree, dicts)))
+                settings=tuple(setting_values(tree, dicts)), shape=_shape(symbols, graph.functions, graph.exports))
     if rules.trigger is None or not rules.trigger.search(data):
         return FileFacts(path, symbols, (), tuple(definitions), **done)
     imported = scope.imported_modules()
@@ -84,6 +85,12 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
         sites.extend(span_sites)
         definitions.extend(span_definitions)
     return FileFacts(path, symbols, tuple(sites), tuple(definitions), **done)
+
+
+def _shape(symbols: ModuleSymbols, functions: list[Function], exports: tuple[str, ...]) -> str:
+    """See ``FileFacts.shape``; lines are left out, so an edit inside a function keeps its file's shape."""
+    described = (symbols, [(f.name, f.kind, f.decorators, f.bases) for f in functions], exports)
+    return hashlib.blake2b(repr(described).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 def _rollback_functions(nodes: list[ast.Call | ast.Subscript], module: str) -> frozenset[str]:

@@ -118,9 +118,9 @@ class Function:
     decorators: tuple[str, ...] = ()
     bases: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
+    """Qualified names it calls or references; ``.name`` for an attribute of an unknown object."""
     params: tuple[str, ...] = ()
     """Positional parameter names, ``self`` included: wrappers are called by position."""
-    """Qualified names it calls or references; ``.name`` for an attribute of an unknown object."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,9 @@ class FileFacts:
     """Receivers of generic method calls made in other modules: analysed again if traced to an SDK."""
     settings: tuple[tuple[str, str, int], ...] = ()
     """Boolean values assigned at top level: (``X`` or ``FEATURES['X']``, ``True``/``False``/``None``, line)."""
+    shape: str = ""
+    """Digest of what the call graph takes from this file besides call targets (definitions, bases,
+    decorators, imports, exports): when no file's shape changed, the last graph is reused in part."""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from flagaudit.cache import FACTS_VERSION, prepare_folder, write_atomically
+from flagaudit.cache import FACTS_VERSION, load_pickle, prepare_folder, write_atomically
 from flagaudit.config import Config
 from flagaudit.discover import excluded, wanted
 from flagaudit.extract import extract
@@ -594,7 +594,7 @@ def _load(path: Path | None, kind: type) -> Any:
         return None
     try:
         with path.open("rb") as handle:
-            loaded = pickle.load(handle)
+            loaded = load_pickle(handle)
     except Exception:  # a damaged cache must never stop a run
         return None
     return loaded if isinstance(loaded, kind) else None

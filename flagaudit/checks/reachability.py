@@ -35,21 +35,21 @@ RULES = (UNREACHABLE, FLAG_ONLY)
 
 def unreachable_checks(flags: Iterable[Flag], graph: CallGraph) -> list[Finding]:
     findings = []
-    for flag in flags:
-        for site in flag.sites:
-            if site.precision != "syntax" or site.function not in graph.nodes or site.function in graph.reachable:
-                continue
-            callers = graph.callers(site.function)
-            if callers:
-                more = f" and {len(callers) - 3} more" if len(callers) > 3 else ""
-                how = f"called only from unreachable code or tests: {', '.join(callers[:3])}{more}"
-            else:
-                how = "nothing calls or references it"
-            findings.append(UNREACHABLE.finding(
-                flag, site.path, site.line, site.column,
-                f"{_name(flag)} is checked in {site.function}, which no entry point reaches ({how})",
-                [Evidence("call-path", site.function, how), *(Evidence("call-path", c, "caller") for c in callers[:20])],
-            ))
+    unreached = [(flag, site) for flag in flags for site in flag.sites
+                 if site.precision == "syntax" and site.function in graph.nodes and site.function not in graph.reachable]
+    callers_of = graph.callers(site.function for _, site in unreached)
+    for flag, site in unreached:
+        callers = callers_of[site.function]
+        if callers:
+            more = f" and {len(callers) - 3} more" if len(callers) > 3 else ""
+            how = f"called only from unreachable code or tests: {', '.join(callers[:3])}{more}"
+        else:
+            how = "nothing calls or references it"
+        findings.append(UNREACHABLE.finding(
+            flag, site.path, site.line, site.column,
+            f"{_name(flag)} is checked in {site.function}, which no entry point reaches ({how})",
+            [Evidence("call-path", site.function, how), *(Evidence("call-path", c, "caller") for c in callers[:20])],
+        ))
     return findings
 
 
