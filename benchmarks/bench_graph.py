@@ -70,7 +70,7 @@ def main() -> int:
                   f"= {100 * part / (total - part):.0f}% on top of the rest ({total - part:.3f} s)")
     finally:
         victim.write_bytes(original)
-        api.scan_with(config, rules, api.ScanOptions())
+    inventory = api.scan_with(config, rules, api.ScanOptions())
     print(f"files {inventory.files}, lines {inventory.lines}, entry points {len(inventory.entry_points)}")
     return 0
 
