@@ -28,13 +28,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from bench_history import AS_OF, GIT_ENV, run_git  # noqa: E402
 from bench_scan import CACHE_DIR, FLAGAUDIT_OK, MIB, analyzer_command, count_python, ensure_tree, log, timed_run  # noqa: E402
 
 FILES_PER_COMMIT = 3
 START = datetime(2020, 1, 6, 10, 0, tzinfo=timezone.utc)
-AS_OF = "2026-01-01"
-GIT_ENV = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com", "GIT_COMMITTER_NAME": "Bench",
-           "GIT_COMMITTER_EMAIL": "bench@example.com", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
 
 
 def ensure_repository(tree: Path, edits: int, seed: int) -> Path:
@@ -46,11 +44,11 @@ def ensure_repository(tree: Path, edits: int, seed: int) -> Path:
         return repo
     shutil.rmtree(repo, ignore_errors=True)
     log(f"committing {tree} as a history of {edits} edits into {repo} ...")
-    _git(HERE, "init", "-q", "-b", "main", str(repo))
+    run_git(HERE, "init", "-q", "-b", "main", str(repo))
     stream = _history(tree, edits, random.Random(seed))
     subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"], input=stream, check=True,
                    env={**os.environ, **GIT_ENV})
-    _git(repo, "reset", "-q", "--hard", "main")
+    run_git(repo, "reset", "-q", "--hard", "main")
     marker.write_text(stamp + "\n")
     return repo
 
@@ -88,11 +86,6 @@ def _commit(out: list[bytes], mark: int, when: datetime, message: str, files: di
     return mark + 1
 
 
-def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(cwd), *args], check=True, capture_output=True, text=True,
-                          env={**os.environ, **GIT_ENV}).stdout.strip()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, default=415_000)
@@ -102,9 +95,9 @@ def main() -> None:
     args = parser.parse_args()
     repo = ensure_repository(ensure_tree(args.lines, args.seed), args.edits, args.seed)
     shutil.rmtree(repo / CACHE_DIR, ignore_errors=True)
-    _git(repo, "reset", "-q", "--hard", "main")
+    run_git(repo, "reset", "-q", "--hard", "main")
     files, lines = count_python(repo)
-    commits = int(_git(repo, "rev-list", "--count", "HEAD"))
+    commits = int(run_git(repo, "rev-list", "--count", "HEAD"))
     check = [*analyzer_command(args.cmd), "check", str(repo), "--as-of", AS_OF, "-q", "-o", os.devnull]
     log(f"{commits} commits, {files} files, {lines} lines: cold check ...")
     cold = timed_run(check, FLAGAUDIT_OK)
@@ -112,9 +105,9 @@ def main() -> None:
     fast = timed_run([*check, "--no-history"], FLAGAUDIT_OK)
     path = next(p for p in sorted(repo.rglob("*.py")) if b"flag" in p.read_bytes())
     path.write_bytes(path.read_bytes() + b"# one more commit\n")
-    _git(repo, "commit", "-q", "-am", "One more commit")
+    run_git(repo, "commit", "-q", "-am", "One more commit")
     one_more = timed_run(check, FLAGAUDIT_OK)
-    _git(repo, "reset", "-q", "--hard", "HEAD~1")
+    run_git(repo, "reset", "-q", "--hard", "HEAD~1")
     print(f"repository                  {repo.name}: {commits} commits, {files:,} files, {lines:,} lines")
     for label, run in (("check, no cache", cold), ("check, warm", warm), ("check --no-history, warm", fast),
                        ("check after one new commit", one_more)):

@@ -47,14 +47,14 @@ def ensure_repository(commits: int, seed: int) -> tuple[Path, str]:
     log(f"generating {commits} commits (seed {seed}) into {repo} ...")
     subprocess.run([sys.executable, str(GENERATOR), str(repo), "--commits", str(commits), "--seed", str(seed)],
                    check=True, stdout=sys.stderr)
-    head = _git(repo, "rev-parse", "HEAD")
+    head = run_git(repo, "rev-parse", "HEAD")
     stamp.write_text(f"{digest} {head}\n")
     return repo, head
 
 
 def reset(repo: Path, head: str) -> None:
     """Back to the generated head, with no cache: what a first run sees."""
-    _git(repo, "reset", "-q", "--hard", head)
+    run_git(repo, "reset", "-q", "--hard", head)
     shutil.rmtree(repo / ".flagaudit_cache", ignore_errors=True)
 
 
@@ -63,10 +63,10 @@ def one_more_commit(repo: Path) -> None:
     target = next(p for p in sorted(repo.glob("shop/*/*.py")) if "helpers.helper_" in p.read_text())
     text = target.read_text()
     target.write_text(text.replace("helpers.helper_", "helpers.fallback_or_helper_", 1))
-    _git(repo, "commit", "-q", "-am", "Change one guarded call")
+    run_git(repo, "commit", "-q", "-am", "Change one guarded call")
 
 
-def _git(repo: Path, *args: str) -> str:
+def run_git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True,
                           env={**os.environ, **GIT_ENV}).stdout.strip()
 
@@ -81,7 +81,7 @@ def main() -> None:
     repo, head = ensure_repository(args.commits, args.seed)
     reset(repo, head)
     command = [*analyzer_command(args.cmd), "history", "-C", str(repo), "--as-of", AS_OF, "--format", "json"]
-    commits = int(_git(repo, "rev-list", "--first-parent", "--count", "HEAD"))
+    commits = int(run_git(repo, "rev-list", "--first-parent", "--count", "HEAD"))
     log(f"cold: {commits} first-parent commits ...")
     cold = timed_run(command, (0,))
     unchanged = timed_run(command, (0,))
