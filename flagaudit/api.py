@@ -96,8 +96,8 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     previous = cache.memo("graph")
     previous = previous if isinstance(previous, CallGraph) else None
     graph, findings = static_audit(facts, flags, config, {s.path: s.key for s in sources}, previous)
-    if previous is None or (previous.digest, previous.sources) != (graph.digest, graph.sources):
-        cache.keep("graph", graph.digest, graph)
+    if previous is None or (previous.shapes, previous.sources) != (graph.shapes, graph.sources):
+        cache.keep("graph", "", graph)
     return Inventory(
         root=str(config.root), flags=flags, skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
         files=files, lines=sum(f.lines for f in facts), findings=finish(findings, flags),

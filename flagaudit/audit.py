@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flagaudit.callgraph import CallGraph, build_graph, shape_digest
+from flagaudit.callgraph import CallGraph, build_graph
 from flagaudit.checks.constant import constant_findings
 from flagaudit.checks.reachability import flag_only_code, unreachable_checks
 from flagaudit.checks.registry import registry_findings
@@ -23,8 +23,8 @@ def static_audit(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config
     def is_test(path: str) -> bool:
         return is_test_path(path, config.test_paths)
 
-    digest = shape_digest(facts, config.test_paths, config.entry_points, config.scripts)
-    graph = build_graph(facts, is_test, config.entry_points, config.scripts, digest, sources, previous)
+    settings = repr((config.test_paths, config.entry_points, config.scripts))
+    graph = build_graph(facts, is_test, config.entry_points, config.scripts, settings, sources, previous)
     return graph, static_findings(flags, graph, fixed_flags(flags, facts, config.settings_paths, is_test))
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 import fnmatch
-import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -48,8 +47,14 @@ class CallGraph:
     sources: dict[str, str] = field(default_factory=dict)
     """Path -> content key of each file when the graph was built: a later run links again only the nodes
     of files whose content changed."""
-    digest: str = ""
-    """Of everything but call targets the graph was built from (see :func:`shape_digest`)."""
+    shapes: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
+    """Path -> (module, shape, names it defines) when the graph was built: what a definition change touches."""
+    settings: str = ""
+    """The settings that decide entry points and test code; another value means a build from scratch."""
+    hops: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Target -> the names its resolution went through (imports, ``X = Y``), where there were any."""
+    parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Class -> its project base classes."""
 
     def __getstate__(self) -> dict[str, object]:
         """Kept between runs without nodes and reachability: both are rebuilt from the facts."""
@@ -103,44 +108,106 @@ class CallGraph:
         return [(caller, node)] if node and node in self.successors.get(caller, ()) else []
 
 
-def shape_digest(facts: Iterable[FileFacts], *settings: object) -> str:
-    """What the graph depends on besides call targets: every file's definitions, imports and exports (each
-    file's ``shape``, made by the extraction) and the settings that decide entry points."""
-    digest = hashlib.blake2b(repr(settings).encode("utf-8", "surrogateescape"), digest_size=20)
-    for file_facts in facts:
-        digest.update(f"{file_facts.path}\0{file_facts.shape}\0".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+_MOST_CHANGED = 0.05
+"""Beyond this share of files with changed definitions, building afresh is cheaper than working out what changed."""
 
 
 def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, ...] = (),
-                scripts: tuple[str, ...] = (), digest: str = "", sources: dict[str, str] | None = None,
+                scripts: tuple[str, ...] = (), settings: str = "", sources: dict[str, str] | None = None,
                 previous: CallGraph | None = None) -> CallGraph:
     """Build the graph from per-file facts (no parsing here) and mark the entry points.
 
-    With the ``previous`` run's graph of the same ``digest`` (no definition, import or export changed: the
-    usual edit), only the nodes of files whose content key in ``sources`` changed are linked again.
+    With the ``previous`` run's graph under the same ``settings``, only what changed is linked again: the
+    nodes of files whose content key in ``sources`` changed, and, when definitions, bases, imports or exports
+    changed (a file's *shape*), every node using a target whose resolution those changes can affect.
     """
     facts = [f for f in facts if f.symbols is not None]
     nodes = {function.name: (file_facts.path, function) for file_facts in facts for function in file_facts.functions}
     sources = sources or {}
+    shapes = {f.path: (f.symbols.module, f.shape, tuple(fn.name for fn in f.functions)) for f in facts}  # type: ignore[union-attr]
     linker = _Linker(facts, nodes)
-    if previous is not None and digest and previous.digest == digest:
-        linker.expansion.update(previous.expansion)
-        successors = dict(previous.successors)
-        for file_facts in facts:
-            if not sources.get(file_facts.path) or previous.sources.get(file_facts.path) != sources[file_facts.path]:
-                for function in file_facts.functions:
-                    successors[function.name] = linker.link(function.name, function)
-        successors.update(linker.name_nodes)
-        entries = previous.entries
-    else:
+    changed = _changed_shapes(previous, shapes, settings)
+    if previous is None or changed is None:
         successors = {name: linker.link(name, function) for name, (_, function) in nodes.items()}
-        successors.update(linker.name_nodes)
         entries = _entries(facts, nodes, is_test, entry_patterns, scripts, linker.resolver)
-        successors[ROOT] = set(entries)
-    call_graph = CallGraph(successors, entries, nodes, expansion=linker.expansion, sources=sources, digest=digest)
+        parents = _parents(linker.subclasses)
+    else:
+        stale = _stale_targets(previous, changed, shapes, linker) if changed else set()
+        linker.expansion.update((t, e) for t, e in previous.expansion.items() if t not in stale)
+        linker.hops.update((t, h) for t, h in previous.hops.items() if t not in stale)
+        successors = {n: s for n, s in previous.successors.items()
+                      if n in nodes or (n.startswith(".") and n not in stale)}
+        edited = {p for p in shapes if not sources.get(p) or previous.sources.get(p) != sources[p]} | set(changed)
+        for name, (path, function) in nodes.items():
+            if path in edited or (changed and (function.kind == "class" or not stale.isdisjoint(function.targets))):
+                successors[name] = linker.link(name, function)
+        if changed:
+            entries = _entries(facts, nodes, is_test, entry_patterns, scripts, linker.resolver)
+            parents = _parents(linker.subclasses)
+        else:
+            entries, parents = previous.entries, previous.parents
+    successors.update(linker.name_nodes)
+    successors[ROOT] = set(entries)
+    call_graph = CallGraph(successors, entries, nodes, expansion=linker.expansion, sources=sources, shapes=shapes,
+                           settings=settings, hops=linker.hops, parents=parents)
     call_graph.reachable = call_graph.reach()
     return call_graph
+
+
+def _changed_shapes(previous: CallGraph | None, shapes: dict[str, tuple[str, str, tuple[str, ...]]],
+                    settings: str) -> list[str] | None:
+    """Paths whose shape differs from the previous graph's; ``None`` when that graph cannot be built upon."""
+    if previous is None or not settings or previous.settings != settings:
+        return None
+    changed = sorted(p for p in shapes.keys() | previous.shapes.keys() if shapes.get(p) != previous.shapes.get(p))
+    modules = [entry[0] for entry in (*map(shapes.get, changed), *map(previous.shapes.get, changed)) if entry]
+    if len(changed) > _MOST_CHANGED * max(len(shapes), 20) or not all(modules):
+        return None  # too much to follow, or a script outside any package (its names have no module prefix)
+    return changed
+
+
+def _stale_targets(previous: CallGraph, changed: list[str], shapes: dict[str, tuple[str, str, tuple[str, ...]]],
+                   linker: _Linker) -> set[str]:
+    """Targets of the previous graph whose resolution the changed files can affect.
+
+    A target resolves through names (itself, then what imports and assignments make it stand for), each
+    looked up among the values and definitions of the module it starts with or a module above: so one
+    passing through a changed module may resolve differently now. ``.name`` targets change with the
+    functions of that name, and a method's overrides with the classes below its class.
+    """
+    before = [previous.shapes[p] for p in changed if p in previous.shapes]
+    after = [shapes[p] for p in changed if p in shapes]
+    modules = sorted({module for module, _, _ in (*before, *after)})
+    touches = re.compile("|".join(f"(?:{re.escape(m)}(?:\\.|$))" for m in modules)).match
+    old_names = {name for _, _, names in before for name in names}
+    new_names = {name for _, _, names in after for name in names}
+    short = {name.rsplit(".", 1)[-1] for name in old_names ^ new_names}
+    new_parents = _parents(linker.subclasses)
+    rebased = {c for c in previous.parents.keys() | new_parents.keys() if previous.parents.get(c) != new_parents.get(c)}
+    ancestors: set[str] = set()
+    stack = [*old_names, *new_names, *rebased]
+    while stack:
+        for parent in (*previous.parents.get(stack[-1], ()), *new_parents.get(stack.pop(), ())):
+            if parent not in ancestors:
+                ancestors.add(parent)
+                stack.append(parent)
+    stale = set()
+    for target, reached in previous.expansion.items():
+        if target.startswith("."):
+            if target[1:] in short:
+                stale.add(target)
+        elif touches(target) or any(touches(hop) for hop in previous.hops.get(target, ())) or (
+                reached and (touches(reached[0]) or reached[0].rpartition(".")[0] in ancestors)):
+            stale.add(target)
+    return stale
+
+
+def _parents(subclasses: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for parent, children in subclasses.items():
+        for child in children:
+            found[child].append(parent)
+    return {child: tuple(sorted(parents)) for child, parents in found.items()}
 
 
 class _Linker:
@@ -152,6 +219,7 @@ class _Linker:
         self.expansion: dict[str, tuple[str, ...]] = {}
         self.name_nodes: dict[str, set[str]] = {}
         self.framework: dict[str, bool] = {}
+        self.hops: dict[str, tuple[str, ...]] = {}
 
     @cached_property
     def resolver(self) -> Resolver:
@@ -194,14 +262,30 @@ class _Linker:
                 return ()
             self.name_nodes[target] = set(self.by_name[target[1:]])
             return (target,)
-        node = _project_node(target, self.nodes, self.resolver)
+        names = self.resolver.aliases(target)
+        if len(names) > 1:
+            self.hops[target] = tuple(names[1:])
+        node = _first_node(names, self.nodes)
         return (node, *_overrides(node, self.nodes, self.subclasses)) if node else ()
 
 
 def _project_node(target: str, nodes: dict[str, tuple[str, Function]], resolver: Resolver) -> str | None:
     """The project node a qualified name stands for: itself, through re-exports, or its nearest defined prefix."""
-    for name in resolver.aliases(target):
-        probe = name
+    return _first_node(resolver.aliases(target), nodes)
+
+
+def _first_node(names: list[str], nodes: dict[str, tuple[str, Function]]) -> str | None:
+    """The first of ``names`` (a name and what it stands for, nearest first) that is a node, else the nearest
+    defined prefix of the farthest one that has one (a method of a known class, an attribute of a module).
+
+    Exact names come first: ``app.api.compute`` re-exported from ``app.compat`` and defined in ``app.tax``
+    is ``app.tax.compute``, not the module ``app.api`` that merely passes it on.
+    """
+    for name in names:
+        if name in nodes:
+            return name
+    for name in reversed(names):
+        probe = name.rpartition(".")[0]
         while probe:
             if probe in nodes:
                 return probe

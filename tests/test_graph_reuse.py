@@ -1,8 +1,9 @@
-"""The last run's call graph, reused where no definition changed, must give exactly what a fresh build gives."""
+"""The last run's call graph, built upon after each edit, must give exactly what a fresh build gives."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,16 +12,61 @@ from flagaudit.api import ScanOptions, scan
 from flagaudit.output import RENDERERS
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "graph"
+REINDEX = '        click.echo(f"reindexing, {batch_size} products at a time")\n'
 
-EDITS = [
-    # (file, old text, new text): body edits keep every definition, so the last graph is reused
-    ("store/router.py", "        record_fill(order)\n", ""),
-    ("store/router.py", "        execute_smart(order)\n", "        execute_smart(order)\n        record_fill(order)\n"),
-    ("store/cli.py", '        click.echo("audit log: on", err=True)\n',
-     '        click.echo("audit log: on", err=True)\n        reindex(500)\n'),
-    # a new function and a new import change definitions: the graph is built afresh
-    ("store/router.py", "def execute_smart(order):", "def unused_helper():\n    return None\n\n\ndef execute_smart(order):"),
-    ("store/cli.py", "import ldclient\n", "import ldclient\n\nfrom store.router import unused_helper\n"),
+Edit = Callable[[Path], None]
+
+
+def replace(path: str, old: str, new: str) -> Edit:
+    def edit(project: Path) -> None:
+        text = (project / path).read_text(encoding="utf-8")
+        assert old in text, (path, old)
+        (project / path).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return edit
+
+
+def write(path: str, text: str) -> Edit:
+    return lambda project: (project / path).write_text(text, encoding="utf-8")
+
+
+def delete(path: str) -> Edit:
+    return lambda project: (project / path).unlink()
+
+
+def together(*edits: Edit) -> Edit:
+    def edit(project: Path) -> None:
+        for one in edits:
+            one(project)
+    return edit
+
+
+EDITS: list[tuple[str, Edit]] = [
+    # bodies only: the last graph is reused, the edited file's functions linked again
+    ("a call removed", replace("store/router.py", "        record_fill(order)\n", "")),
+    ("a call added", replace("store/router.py", "        execute_smart(order)\n",
+                             "        execute_smart(order)\n        record_fill(order)\n")),
+    # definitions: what the change can affect is resolved again
+    ("a new function", replace("store/router.py", "def execute_smart(order):",
+                               "def unused_helper():\n    return None\n\n\ndef execute_smart(order):")),
+    ("a call through two re-exports", together(
+        write("store/compat.py", "from store.tax import legacy_tax as compute\n"),
+        write("store/api2.py", "from store.compat import compute\n"),
+        replace("store/cli.py", "import ldclient\n", "import ldclient\n\nfrom store.api2 import compute\n"),
+        replace("store/cli.py", REINDEX, REINDEX + "    compute(None)\n"))),
+    ("the re-export in the middle now names an unreachable check's function",
+     write("store/compat.py", "from store.reconcile import reconcile_ledgers as compute\n")),
+    ("a method call whose class gains no subclass yet", together(
+        write("store/bases.py", "class Handler:\n    def run(self):\n        return None\n\n\n"
+                                "class Other:\n    def run(self):\n        return None\n"),
+        write("store/alias.py", "from store.bases import Handler as Base\n"),
+        write("store/plugin.py", "from store.alias import Base\nfrom store.views import refund_report\n\n\n"
+                                 "class Plugin(Base):\n    def run(self):\n        return refund_report(None)\n"),
+        replace("store/cli.py", "import ldclient\n", "import ldclient\n\nfrom store.bases import Other\n"),
+        replace("store/cli.py", REINDEX, REINDEX + "    Other.run(None)\n"))),
+    ("an unchanged class rebased through an alias module: its override is now reached",
+     write("store/alias.py", "from store.bases import Other as Base\n")),
+    ("a module deleted", delete("store/compat.py")),
+    ("a function removed", replace("store/router.py", "def unused_helper():\n    return None\n\n\n", "")),
 ]
 
 
@@ -34,17 +80,15 @@ def _json(project: Path, use_cache: bool) -> str:
     return RENDERERS["json"](scan((str(project),), ScanOptions(use_cache=use_cache, workers=1)), 0)
 
 
-def test_each_edit_gives_with_the_cached_graph_what_a_fresh_scan_gives(project: Path) -> None:
+def test_each_edit_gives_with_the_last_graph_what_a_fresh_scan_gives(project: Path) -> None:
     _json(project, use_cache=True)
-    seen = {_json(project, use_cache=False)}
-    for path, old, new in EDITS:
-        file = project / path
-        text = file.read_text(encoding="utf-8")
-        assert old in text, (path, old)
-        file.write_text(text.replace(old, new, 1), encoding="utf-8")
-        for memo in (project / ".flagaudit_cache").glob("result-*.pickle"):
-            memo.unlink()  # keep the graph memo, as after an edit the whole-result memo no longer matches anyway
+    seen = [_json(project, use_cache=False)]
+    for what, edit in EDITS:
+        edit(project)
         fresh = _json(project, use_cache=False)
-        assert _json(project, use_cache=True) == fresh, (path, new)
-        seen.add(fresh)
-    assert len(seen) > 3  # the edits changed findings, so the comparison means something
+        assert _json(project, use_cache=True) == fresh, what
+        seen.append(fresh)
+    # the edits changed the findings, so the comparisons mean something
+    changed = [what for (what, _), before, after in zip(EDITS, seen, seen[1:]) if before != after]
+    assert "the re-export in the middle now names an unreachable check's function" in changed
+    assert "an unchanged class rebased through an alias module: its override is now reached" in changed
