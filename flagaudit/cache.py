@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 
 from flagaudit.facts import FileFacts
 
-FACTS_VERSION = 17
+FACTS_VERSION = 18
 """Bump when extraction changes what it produces for the same input."""
 
 _MEMOS = ("result", "graph")

@@ -55,6 +55,8 @@ class CallGraph:
     """Target -> the names its resolution went through (imports, ``X = Y``), where there were any."""
     parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Class -> its project base classes."""
+    local_entries: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Path -> the entry points its own definitions make (not its exports)."""
 
     def __getstate__(self) -> dict[str, object]:
         """Kept between runs without nodes and reachability: both are rebuilt from the facts."""
@@ -124,34 +126,45 @@ def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, 
     facts = [f for f in facts if f.symbols is not None]
     nodes = {function.name: (file_facts.path, function) for file_facts in facts for function in file_facts.functions}
     sources = sources or {}
-    shapes = {f.path: (f.symbols.module, f.shape, tuple(fn.name for fn in f.functions)) for f in facts}  # type: ignore[union-attr]
+    shapes = {f.path: _shape(f, previous.shapes.get(f.path) if previous else None) for f in facts}
     linker = _Linker(facts, nodes)
     changed = _changed_shapes(previous, shapes, settings)
     if previous is None or changed is None:
         successors = {name: linker.link(name, function) for name, (_, function) in nodes.items()}
-        entries = _entries(facts, nodes, is_test, entry_patterns, scripts, linker.resolver)
+        local = {f.path: _local_entries(f, entry_patterns) for f in facts}
+        entries = _entries(facts, local, nodes, is_test, scripts, linker.resolver)
         parents = _parents(linker.subclasses)
     else:
-        stale = _stale_targets(previous, changed, shapes, linker) if changed else set()
+        stale, reclassed = _affected(previous, changed, shapes, linker) if changed else (set(), set())
         linker.expansion.update((t, e) for t, e in previous.expansion.items() if t not in stale)
         linker.hops.update((t, h) for t, h in previous.hops.items() if t not in stale)
         successors = {n: s for n, s in previous.successors.items()
-                      if n in nodes or (n.startswith(".") and n not in stale)}
+                      if n in nodes or (n.startswith(".") and n not in stale)} if changed else dict(previous.successors)
         edited = {p for p in shapes if not sources.get(p) or previous.sources.get(p) != sources[p]} | set(changed)
         for name, (path, function) in nodes.items():
-            if path in edited or (changed and (function.kind == "class" or not stale.isdisjoint(function.targets))):
+            if path in edited or name in reclassed or (stale and not stale.isdisjoint(function.targets)):
                 successors[name] = linker.link(name, function)
         if changed:
-            entries = _entries(facts, nodes, is_test, entry_patterns, scripts, linker.resolver)
+            local = {f.path: _local_entries(f, entry_patterns) if f.path in changed else previous.local_entries[f.path]
+                     for f in facts}
+            entries = _entries(facts, local, nodes, is_test, scripts, linker.resolver)
             parents = _parents(linker.subclasses)
         else:
-            entries, parents = previous.entries, previous.parents
+            entries, parents, local = previous.entries, previous.parents, previous.local_entries
     successors.update(linker.name_nodes)
     successors[ROOT] = set(entries)
     call_graph = CallGraph(successors, entries, nodes, expansion=linker.expansion, sources=sources, shapes=shapes,
-                           settings=settings, hops=linker.hops, parents=parents)
+                           settings=settings, hops=linker.hops, parents=parents, local_entries=local)
     call_graph.reachable = call_graph.reach()
     return call_graph
+
+
+def _shape(facts: FileFacts, before: tuple[str, str, tuple[str, ...]] | None) -> tuple[str, str, tuple[str, ...]]:
+    """(module, shape, names defined): the previous run's tuple while the shape is the same."""
+    module = facts.symbols.module if facts.symbols else ""
+    if before is not None and before[0] == module and before[1] == facts.shape:
+        return before
+    return module, facts.shape, tuple(function.name for function in facts.functions)
 
 
 def _changed_shapes(previous: CallGraph | None, shapes: dict[str, tuple[str, str, tuple[str, ...]]],
@@ -166,9 +179,10 @@ def _changed_shapes(previous: CallGraph | None, shapes: dict[str, tuple[str, str
     return changed
 
 
-def _stale_targets(previous: CallGraph, changed: list[str], shapes: dict[str, tuple[str, str, tuple[str, ...]]],
-                   linker: _Linker) -> set[str]:
-    """Targets of the previous graph whose resolution the changed files can affect.
+def _affected(previous: CallGraph, changed: list[str], shapes: dict[str, tuple[str, str, tuple[str, ...]]],
+              linker: _Linker) -> tuple[set[str], set[str]]:
+    """Targets of the previous graph whose resolution the changed files can affect, and the classes whose
+    framework status can (those defined or rebased there, and the classes below them).
 
     A target resolves through names (itself, then what imports and assignments make it stand for), each
     looked up among the values and definitions of the module it starts with or a module above: so one
@@ -185,6 +199,13 @@ def _stale_targets(previous: CallGraph, changed: list[str], shapes: dict[str, tu
     new_parents = _parents(linker.subclasses)
     rebased = {c for c in previous.parents.keys() | new_parents.keys() if previous.parents.get(c) != new_parents.get(c)}
     ancestors: set[str] = set()
+    reclassed = {*new_names, *rebased}
+    stack = [*reclassed]
+    while stack:
+        for child in linker.subclasses.get(stack.pop(), ()):
+            if child not in reclassed:
+                reclassed.add(child)
+                stack.append(child)
     stack = [*old_names, *new_names, *rebased]
     while stack:
         for parent in (*previous.parents.get(stack[-1], ()), *new_parents.get(stack.pop(), ())):
@@ -199,7 +220,7 @@ def _stale_targets(previous: CallGraph, changed: list[str], shapes: dict[str, tu
         elif touches(target) or any(touches(hop) for hop in previous.hops.get(target, ())) or (
                 reached and (touches(reached[0]) or reached[0].rpartition(".")[0] in ancestors)):
             stale.add(target)
-    return stale
+    return stale, reclassed
 
 
 def _parents(subclasses: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
@@ -339,26 +360,35 @@ def _framework_class(name: str, nodes: dict[str, tuple[str, Function]], resolver
     return result
 
 
-def _entries(facts: list[FileFacts], nodes: dict[str, tuple[str, Function]], is_test, patterns: tuple[str, ...],
-             scripts: tuple[str, ...], resolver: Resolver) -> dict[str, str]:
-    """Every entry point with the reason it is one."""
+def _local_entries(file_facts: FileFacts, patterns: tuple[str, ...]) -> dict[str, str]:
+    """The entry points a file's own definitions make, with the reason each is one."""
     entries: dict[str, str] = {}
+    for function in file_facts.functions:
+        name = function.name
+        last = name.rsplit(".", 1)[-1]
+        if function.kind == "module":
+            entries[name] = "module top level (runs on import)"
+        elif last.startswith("__") and last.endswith("__"):
+            entries[name] = "dunder method (called by Python)"
+        else:
+            decorator = next((d for d in function.decorators if _matches(d, FRAMEWORK_DECORATORS)), None)
+            if decorator:
+                entries[name] = f"decorated @{decorator} (called by the framework)"
+            elif patterns and _matches(name, patterns):
+                entries[name] = "configured entry point"
+    return entries
+
+
+def _entries(facts: list[FileFacts], local: dict[str, dict[str, str]], nodes: dict[str, tuple[str, Function]],
+             is_test, scripts: tuple[str, ...], resolver: Resolver) -> dict[str, str]:
+    """Every entry point with the reason it is one: each file's own (``local``), then exports and scripts."""
+    entries: dict[str, str] = {}
+    for file_facts in facts:
+        if not is_test(file_facts.path):
+            entries.update(local[file_facts.path])
     for file_facts in facts:
         if is_test(file_facts.path):
             continue
-        for function in file_facts.functions:
-            name = function.name
-            last = name.rsplit(".", 1)[-1]
-            if function.kind == "module":
-                entries[name] = "module top level (runs on import)"
-            elif last.startswith("__") and last.endswith("__"):
-                entries[name] = "dunder method (called by Python)"
-            else:
-                decorator = next((d for d in function.decorators if _matches(d, FRAMEWORK_DECORATORS)), None)
-                if decorator:
-                    entries[name] = f"decorated @{decorator} (called by the framework)"
-                elif patterns and _matches(name, patterns):
-                    entries[name] = "configured entry point"
         module = file_facts.symbols.module if file_facts.symbols else ""
         for export in file_facts.exports:
             node = _project_node(f"{module}.{export}", nodes, resolver)
