@@ -6,32 +6,32 @@ attribute call on an unknown object (``obj.send()``) goes through a name node
 "unreachable" is rarely wrong. A class whose base is not a project class (a
 framework's ``View``, ``BaseCommand``, ``Model``) reaches all its methods,
 since the framework calls them.
+
+The graph is plain successor sets: it needs successors, reachability from a
+root (with some edges removed, for FA302) and the callers of a few nodes, and
+networkx's import alone cost a quarter of a warm scan. Each run builds upon
+the last run's graph (see :func:`build_graph`), so an edit costs what it can
+change, not the whole project.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-import fnmatch
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from itertools import chain
 
+from flagaudit.entrypoints import entry_points, local_entries
 from flagaudit.facts import FileFacts, Function
 from flagaudit.model import Resolver
 
 ROOT = "<entry points>"
 
-FRAMEWORK_DECORATORS = (
-    "*.route", "*.get", "*.post", "*.put", "*.patch", "*.delete", "*.head", "*.options", "*.websocket",
-    "*.api_route", "*.task", "*shared_task", "*.periodic_task", "celery.*", "*.command", "*.group", "click.*",
-    "typer.*", "*.receiver", "receiver", "*.register", "*.action", "*.api_view", "api_view", "*.hookimpl",
-    "*.connect", "*.listens_for", "*.on_event", "*.middleware", "*.exception_handler", "*.errorhandler",
-    "*.before_request", "*.after_request", "*.context_processor", "*.template_filter", "*.filter",
-    "*.simple_tag", "*.inclusion_tag", "*.tag", "*.cached_property", "*.job",
-)
-"""Decorators by which a framework calls a function (routes, tasks, commands, signal receivers, template tags)."""
+Shape = tuple[str, str, tuple[str, ...]]
+"""A file as the graph sees it besides call targets: (module, shape digest, names it defines)."""
+
 
 
 @dataclass
@@ -47,7 +47,7 @@ class CallGraph:
     sources: dict[str, str] = field(default_factory=dict)
     """Path -> content key of each file when the graph was built: a later run links again only the nodes
     of files whose content changed."""
-    shapes: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
+    shapes: dict[str, Shape] = field(default_factory=dict)
     """Path -> (module, shape, names it defines) when the graph was built: what a definition change touches."""
     settings: str = ""
     """The settings that decide entry points and test code; another value means a build from scratch."""
@@ -131,8 +131,8 @@ def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, 
     changed = _changed_shapes(previous, shapes, settings)
     if previous is None or changed is None:
         successors = {name: linker.link(name, function) for name, (_, function) in nodes.items()}
-        local = {f.path: _local_entries(f, entry_patterns) for f in facts}
-        entries = _entries(facts, local, nodes, is_test, scripts, linker.resolver)
+        local = {f.path: local_entries(f, entry_patterns) for f in facts}
+        entries = entry_points(facts, local, is_test, scripts, linker.project_node)
         parents = _parents(linker.subclasses)
     else:
         stale, reclassed = _affected(previous, changed, shapes, linker) if changed else (set(), set())
@@ -145,9 +145,9 @@ def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, 
             if path in edited or name in reclassed or (stale and not stale.isdisjoint(function.targets)):
                 successors[name] = linker.link(name, function)
         if changed:
-            local = {f.path: _local_entries(f, entry_patterns) if f.path in changed else previous.local_entries[f.path]
+            local = {f.path: local_entries(f, entry_patterns) if f.path in changed else previous.local_entries[f.path]
                      for f in facts}
-            entries = _entries(facts, local, nodes, is_test, scripts, linker.resolver)
+            entries = entry_points(facts, local, is_test, scripts, linker.project_node)
             parents = _parents(linker.subclasses)
         else:
             entries, parents, local = previous.entries, previous.parents, previous.local_entries
@@ -159,7 +159,7 @@ def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, 
     return call_graph
 
 
-def _shape(facts: FileFacts, before: tuple[str, str, tuple[str, ...]] | None) -> tuple[str, str, tuple[str, ...]]:
+def _shape(facts: FileFacts, before: Shape | None) -> Shape:
     """(module, shape, names defined): the previous run's tuple while the shape is the same."""
     module = facts.symbols.module if facts.symbols else ""
     if before is not None and before[0] == module and before[1] == facts.shape:
@@ -167,7 +167,7 @@ def _shape(facts: FileFacts, before: tuple[str, str, tuple[str, ...]] | None) ->
     return module, facts.shape, tuple(function.name for function in facts.functions)
 
 
-def _changed_shapes(previous: CallGraph | None, shapes: dict[str, tuple[str, str, tuple[str, ...]]],
+def _changed_shapes(previous: CallGraph | None, shapes: dict[str, Shape],
                     settings: str) -> list[str] | None:
     """Paths whose shape differs from the previous graph's; ``None`` when that graph cannot be built upon."""
     if previous is None or not settings or previous.settings != settings:
@@ -179,7 +179,7 @@ def _changed_shapes(previous: CallGraph | None, shapes: dict[str, tuple[str, str
     return changed
 
 
-def _affected(previous: CallGraph, changed: list[str], shapes: dict[str, tuple[str, str, tuple[str, ...]]],
+def _affected(previous: CallGraph, changed: list[str], shapes: dict[str, Shape],
               linker: _Linker) -> tuple[set[str], set[str]]:
     """Targets of the previous graph whose resolution the changed files can affect, and the classes whose
     framework status can (those defined or rebased there, and the classes below them).
@@ -264,6 +264,9 @@ class _Linker:
     @cached_property
     def subclasses(self) -> dict[str, set[str]]:
         return _subclasses(self.nodes, self.resolver)
+
+    def project_node(self, target: str) -> str | None:
+        return _project_node(target, self.nodes, self.resolver)
 
     def link(self, name: str, function: Function) -> set[str]:
         """The nodes ``function`` calls or references."""
@@ -358,53 +361,3 @@ def _framework_class(name: str, nodes: dict[str, tuple[str, Function]], resolver
             break
     known[name] = result
     return result
-
-
-def _local_entries(file_facts: FileFacts, patterns: tuple[str, ...]) -> dict[str, str]:
-    """The entry points a file's own definitions make, with the reason each is one."""
-    entries: dict[str, str] = {}
-    for function in file_facts.functions:
-        name = function.name
-        last = name.rsplit(".", 1)[-1]
-        if function.kind == "module":
-            entries[name] = "module top level (runs on import)"
-        elif last.startswith("__") and last.endswith("__"):
-            entries[name] = "dunder method (called by Python)"
-        else:
-            decorator = next((d for d in function.decorators if _matches(d, FRAMEWORK_DECORATORS)), None)
-            if decorator:
-                entries[name] = f"decorated @{decorator} (called by the framework)"
-            elif patterns and _matches(name, patterns):
-                entries[name] = "configured entry point"
-    return entries
-
-
-def _entries(facts: list[FileFacts], local: dict[str, dict[str, str]], nodes: dict[str, tuple[str, Function]],
-             is_test, scripts: tuple[str, ...], resolver: Resolver) -> dict[str, str]:
-    """Every entry point with the reason it is one: each file's own (``local``), then exports and scripts."""
-    entries: dict[str, str] = {}
-    for file_facts in facts:
-        if not is_test(file_facts.path):
-            entries.update(local[file_facts.path])
-    for file_facts in facts:
-        if is_test(file_facts.path):
-            continue
-        module = file_facts.symbols.module if file_facts.symbols else ""
-        for export in file_facts.exports:
-            node = _project_node(f"{module}.{export}", nodes, resolver)
-            if node:
-                entries.setdefault(node, f"exported in {module}.__all__")
-    for script in scripts:
-        node = _project_node(script.replace(":", "."), nodes, resolver)
-        if node:
-            entries.setdefault(node, f"console script {script}")
-    return entries
-
-
-def _matches(name: str, patterns: tuple[str, ...]) -> bool:
-    return _compiled(patterns).match(name) is not None
-
-
-@lru_cache(maxsize=8)
-def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns) or "(?!)")

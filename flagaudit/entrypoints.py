@@ -1,0 +1,76 @@
+"""Entry points: where the program is entered, so what they reach is alive.
+
+Module top level (runs on import), dunder methods (Python calls them), functions a framework calls (its
+decorators), configured patterns, ``__all__`` exports and console scripts. Tests are not entry points: code
+only tests reach is dead in production.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+from flagaudit.facts import FileFacts
+
+FRAMEWORK_DECORATORS = (
+    "*.route", "*.get", "*.post", "*.put", "*.patch", "*.delete", "*.head", "*.options", "*.websocket",
+    "*.api_route", "*.task", "*shared_task", "*.periodic_task", "celery.*", "*.command", "*.group", "click.*",
+    "typer.*", "*.receiver", "receiver", "*.register", "*.action", "*.api_view", "api_view", "*.hookimpl",
+    "*.connect", "*.listens_for", "*.on_event", "*.middleware", "*.exception_handler", "*.errorhandler",
+    "*.before_request", "*.after_request", "*.context_processor", "*.template_filter", "*.filter",
+    "*.simple_tag", "*.inclusion_tag", "*.tag", "*.cached_property", "*.job",
+)
+"""Decorators by which a framework calls a function (routes, tasks, commands, signal receivers, template tags)."""
+
+
+def local_entries(file_facts: FileFacts, patterns: tuple[str, ...]) -> dict[str, str]:
+    """The entry points a file's own definitions make, with the reason each is one."""
+    entries: dict[str, str] = {}
+    for function in file_facts.functions:
+        name = function.name
+        last = name.rsplit(".", 1)[-1]
+        if function.kind == "module":
+            entries[name] = "module top level (runs on import)"
+        elif last.startswith("__") and last.endswith("__"):
+            entries[name] = "dunder method (called by Python)"
+        else:
+            decorator = next((d for d in function.decorators if _matches(d, FRAMEWORK_DECORATORS)), None)
+            if decorator:
+                entries[name] = f"decorated @{decorator} (called by the framework)"
+            elif patterns and _matches(name, patterns):
+                entries[name] = "configured entry point"
+    return entries
+
+
+def entry_points(facts: list[FileFacts], local: dict[str, dict[str, str]], is_test: Callable[[str], bool],
+                 scripts: tuple[str, ...], project_node: Callable[[str], str | None]) -> dict[str, str]:
+    """Every entry point with the reason it is one: each file's own (``local``, from :func:`local_entries`),
+    then exports and console scripts, which ``project_node`` resolves to graph nodes."""
+    entries: dict[str, str] = {}
+    for file_facts in facts:
+        if not is_test(file_facts.path):
+            entries.update(local[file_facts.path])
+    for file_facts in facts:
+        if is_test(file_facts.path):
+            continue
+        module = file_facts.symbols.module if file_facts.symbols else ""
+        for export in file_facts.exports:
+            node = project_node(f"{module}.{export}")
+            if node:
+                entries.setdefault(node, f"exported in {module}.__all__")
+    for script in scripts:
+        node = project_node(script.replace(":", "."))
+        if node:
+            entries.setdefault(node, f"console script {script}")
+    return entries
+
+
+def _matches(name: str, patterns: tuple[str, ...]) -> bool:
+    return _compiled(patterns).match(name) is not None
+
+
+@lru_cache(maxsize=8)
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns) or "(?!)")
