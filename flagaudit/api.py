@@ -93,11 +93,11 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     facts, inferred = analyse(sources, rules, config, cache, options.workers)
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
-    previous = cache.memo("graph")
+    previous = cache.memo("graph", __version__)  # a graph kept by another version is not built upon
     previous = previous if isinstance(previous, CallGraph) else None
     graph, findings = static_audit(facts, flags, config, {s.path: s.key for s in sources}, previous)
     if previous is None or (previous.shapes, previous.sources) != (graph.shapes, graph.sources):
-        cache.keep("graph", "", graph)
+        cache.keep("graph", __version__, graph)
     return Inventory(
         root=str(config.root), flags=flags, skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
         files=files, lines=sum(f.lines for f in facts), findings=finish(findings, flags),

@@ -92,3 +92,12 @@ def test_each_edit_gives_with_the_last_graph_what_a_fresh_scan_gives(project: Pa
     changed = [what for (what, _), before, after in zip(EDITS, seen, seen[1:]) if before != after]
     assert "the re-export in the middle now names an unreachable check's function" in changed
     assert "an unchanged class rebased through an alias module: its override is now reached" in changed
+
+
+def test_a_damaged_kept_graph_is_ignored(project: Path) -> None:
+    fresh = _json(project, use_cache=False)
+    _json(project, use_cache=True)
+    for kept in (project / ".flagaudit_cache").glob("*.pickle"):
+        if kept.name.startswith(("graph-", "result-")):
+            kept.write_bytes(b"not a pickle")
+    assert _json(project, use_cache=True) == fresh
