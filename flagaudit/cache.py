@@ -21,8 +21,8 @@ FACTS_VERSION = 18
 """Bump when extraction changes what it produces for the same input."""
 
 _MEMOS = ("result", "graph")
-"""The last run's whole inventory (reused when nothing it depends on changed) and its call graph (reused in
-part when no definition changed)."""
+"""The last run's whole inventory (reused when nothing it depends on changed) and its call graph (built upon
+by the next run)."""
 _GITIGNORE = "# Created by flagaudit automatically.\n*\n"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by flagaudit.\n"
 
@@ -74,8 +74,8 @@ class FactCache:
         self.used.add(key)
         self.added += 1
 
-    def memo(self, name: str, digest: str | None = None) -> Any:
-        """What the last run kept under ``name`` (one of ``_MEMOS``), if it was for ``digest`` (any if ``None``)."""
+    def memo(self, name: str, digest: str) -> Any:
+        """What the last run kept under ``name`` (one of ``_MEMOS``), if it was kept for ``digest``."""
         if not self.folder:
             return None
         try:
@@ -83,9 +83,7 @@ class FactCache:
                 stored = load_pickle(handle)
         except Exception:  # absent or damaged: compute afresh
             return None
-        if not isinstance(stored, tuple) or len(stored) != 2 or digest not in (None, stored[0]):
-            return None
-        return stored[1]
+        return stored[1] if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == digest else None
 
     def keep(self, name: str, digest: str, value: object) -> None:
         """Write ``value`` as ``name``'s memo when the cache is saved."""
