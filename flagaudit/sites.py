@@ -18,6 +18,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from flagaudit.annotations import annotations_for
+from flagaudit.cstwalk import walk
 from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, Span
 from flagaudit.guards import Guard, find_guard
 from flagaudit.meaning import VALUE_MARK
@@ -74,7 +75,7 @@ def analyse_span(context: SpanContext, start: int, end: int, owner: str | None) 
     header = "class _:\n" if owner else ""
     module = cst.parse_module(header + body)
     visitor = _Visitor(context, module, start - 1 - (1 if owner else 0), owner)
-    module.visit(visitor)
+    walk(module, visitor)
     return visitor.finish()
 
 
@@ -459,7 +460,7 @@ class _Visitor(cst.CSTVisitor):
         names = self.collected.get(node)
         if names is None:
             collector = _NameCollector()
-            node.visit(collector)
+            walk(node, collector)
             names = self.collected[node] = collector.names
         return names
 
