@@ -62,6 +62,23 @@ def scan_with(config: Config, rules: RuleSet, options: ScanOptions) -> Inventory
 def scan_inferring(config: Config, rules: RuleSet, options: ScanOptions) -> tuple[Inventory, RuleSet]:
     """:func:`scan_with`, and the rules extended with the wrappers and predicates the scan inferred, for
     analyses that must see the project's own flag helpers too (history)."""
+    found = scan_graphed(config, rules, options, with_graph=False)
+    return found.inventory, found.rules
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """A scan's inventory, the rules extended with the project's own flag helpers, and its call graph."""
+
+    inventory: Inventory
+    rules: RuleSet
+    graph: CallGraph | None
+    """``None`` unless asked for: a scan whose whole result is reused never loads it."""
+
+
+def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_graph: bool = True) -> Scanned:
+    """:func:`scan_inferring`, and the call graph, which the meaning gate follows from a new branch to the
+    code an old one guarded."""
     text_globs = tuple(g for rule in rules.texts for g in rule.files)
     cache_dir = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
     files, skipped = discover(config.root, config.paths, config.exclude, text_globs, cache_dir)
@@ -77,19 +94,28 @@ def scan_inferring(config: Config, rules: RuleSet, options: ScanOptions) -> tupl
         sources.append(Source(source.path, source.module, data, content_key(source.path, source.module, data)))
     digest = _inputs_digest(config, rules, sources, skipped)
     result = cache.memo("result", digest)
-    if result is None:
-        result = _inventory(sources, skipped, len(files), rules, config, cache, options)
+    graph = _kept_graph(cache, sources) if result is not None and with_graph else None
+    if result is None or (with_graph and graph is None):
+        result, graph = _inventory(sources, skipped, len(files), rules, config, cache, options)
         cache.keep("result", digest, result)
     inventory, inferred = result
     warning = cache.save()
     notes.extend(w for w in (cache.warning, warning) if w)
     inventory = replace(inventory, findings=finish(inventory.findings, inventory.flags, options.select, options.ignore),
                         analysed=cache.added, notes=(*notes, *inventory.notes))
-    return inventory, with_inferred(rules, inferred, frozenset(), _digest(inferred, frozenset()))
+    return Scanned(inventory, with_inferred(rules, inferred, frozenset(), _digest(inferred, frozenset())), graph)
+
+
+def _kept_graph(cache: FactCache, sources: list[Source]) -> CallGraph | None:
+    """The last run's graph (kept by this version), if it was built from exactly these files."""
+    graph = cache.memo("graph", __version__)
+    if not isinstance(graph, CallGraph) or graph.sources != {s.path: s.key for s in sources}:
+        return None
+    return graph
 
 
 def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules: RuleSet, config: Config,
-               cache: FactCache, options: ScanOptions) -> tuple[Inventory, tuple[CheckRule, ...]]:
+               cache: FactCache, options: ScanOptions) -> tuple[tuple[Inventory, tuple[CheckRule, ...]], CallGraph]:
     facts, inferred = analyse(sources, rules, config, cache, options.workers)
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
@@ -98,11 +124,11 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     graph, findings = static_audit(facts, flags, config, {s.path: s.key for s in sources}, previous)
     if previous is None or (previous.shapes, previous.sources) != (graph.shapes, graph.sources):
         cache.keep("graph", __version__, graph)
-    return Inventory(
+    return (Inventory(
         root=str(config.root), flags=flags, skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
         files=files, lines=sum(f.lines for f in facts), findings=finish(findings, flags),
         entry_points=tuple(sorted(graph.entries.items())),
-    ), inferred
+    ), inferred), graph
 
 
 def _inputs_digest(config: Config, rules: RuleSet, sources: list[Source], skipped: list[Skipped]) -> str:

@@ -8,7 +8,7 @@ import subprocess
 from dataclasses import dataclass, replace
 from datetime import date
 
-from flagaudit.api import ScanOptions, scan_inferring
+from flagaudit.api import ScanOptions, scan_graphed
 from flagaudit.audit import finish
 from flagaudit.change import flag_changes
 from flagaudit.checks.lifecycle import stale_findings, toggle_name_findings
@@ -42,7 +42,8 @@ class CheckOptions:
 def check(config: Config, rules: RuleSet, options: CheckOptions = CheckOptions()) -> Inventory:
     """The inventory with every finding; ``severity == "error"`` and not downgraded by ``base`` means blocking."""
     scan_options = ScanOptions(use_cache=options.use_cache, workers=options.workers)
-    inventory, with_helpers = scan_inferring(config, rules, scan_options)
+    scanned = scan_graphed(config, rules, scan_options)
+    inventory, with_helpers = scanned.inventory, scanned.rules
     ledger = read_ledger(config.root / LEDGER_FILE)
     entries = {(e.sdk, e.key): e for e in ledger.entries} if ledger else {}
     notes = list(inventory.notes)
@@ -64,7 +65,7 @@ def check(config: Config, rules: RuleSet, options: CheckOptions = CheckOptions()
         *inventory.findings,
         *stale_findings(inventory.flags, timelines, policies, as_of),
         *toggle_name_findings(inventory.flags),
-        *meaning_findings(inventory.flags, meaning_timelines, entries, as_of, dormant),
+        *meaning_findings(inventory.flags, meaning_timelines, entries, as_of, dormant, scanned.graph),
     ]
     changes: tuple[FlagChange, ...] = ()
     if options.base:

@@ -23,6 +23,7 @@ and the evaluation set that measures it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 VALUE_MARK = "=value"
@@ -83,16 +84,19 @@ def judgeable(meaning: Meaning) -> bool:
     return any(not n.startswith("=") for n in meaning.names)
 
 
-def related(a: Meaning, b: Meaning, moved: bool = True) -> bool:
-    """Whether ``a`` and ``b`` plausibly guard the same feature (see the module docstring).
+def related(a: Meaning, b: Meaning, moved: bool = True,
+            left_behind: Callable[[Meaning, Meaning], bool] | None = None) -> bool:
+    """Whether ``a`` (new) and ``b`` (old) plausibly guard the same feature (see the module docstring).
 
     The same enclosing-function name ties two meanings in different modules only when ``moved`` (``b`` left
-    in the same step ``a`` came): every management command's check sits in ``Command.handle``. A shared
-    callee counts only if it belongs to the same top-level package as one of the enclosing functions: two
-    views both calling ``django.urls.path`` say nothing.
+    in the same step ``a`` came): every management command's check sits in ``Command.handle``. It does not
+    tie them when ``left_behind(a, b)`` says the code ``b`` guarded still lives but nothing ``a`` calls
+    reaches it: the branch was given other work, and its old work still waits behind the key (Knight's
+    Power Peg). A shared callee counts only if it belongs to the same top-level package as one of the
+    enclosing functions: two views both calling ``django.urls.path`` say nothing.
     """
     if a.function_name == b.function_name and a.function_name not in ("<module>", "<template>", "") and (
-            moved or a.function == b.function):
+            moved or a.function == b.function) and not (left_behind and left_behind(a, b)):
         return True
     roots = {a.function.split(".")[0], b.function.split(".")[0]}
     if _callees(a, roots) & _callees(b, roots):

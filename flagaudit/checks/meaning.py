@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from flagaudit.callgraph import CallGraph
 from flagaudit.checks import FindingRule
 from flagaudit.facts import Event, Evidence, Finding, Flag, Site, Timeline
 from flagaudit.ledger import Entry
@@ -68,22 +69,53 @@ class _Story:
 
 
 def meaning_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], ledger: dict[tuple[str, str], Entry],
-                     as_of: date, dormant_days: int) -> list[Finding]:
-    """FA201-FA203 for the flags in the code, from their timelines and the ledger."""
+                     as_of: date, dormant_days: int, graph: CallGraph | None = None) -> list[Finding]:
+    """FA201-FA203 for the flags in the code, from their timelines and the ledger; ``graph`` tells whether
+    the code an old branch guarded still lives apart from the new branch."""
     stories = {(t.sdk, t.key): t for t in timelines}
+    left_behind = _LeftBehind(graph.successors) if graph is not None else None
     findings = []
     for flag in flags:
         if flag.key is None or flag.pattern or not flag.sites:
             continue
         entry = ledger.get((flag.sdk, flag.key))
         timeline = stories.get((flag.sdk, flag.key))
-        story = _replay(timeline.events if timeline else (), entry, dormant_days)
-        _now(story, flag, as_of, dormant_days)
+        story = _replay(timeline.events if timeline else (), entry, dormant_days, left_behind)
+        _now(story, flag, as_of, dormant_days, left_behind)
         findings.extend(_report(flag, story, entry))
     return findings
 
 
-def _replay(events: Sequence[Event], entry: Entry | None, dormant_days: int) -> _Story:
+class _LeftBehind:
+    """Whether the project code an old meaning's branch called still lives and the new branch's calls, followed
+    through the call graph, reach none of it. An extracted helper reaches what the branch used to call; a
+    renamed function no longer lives under its old name; a branch given other work does neither."""
+
+    def __init__(self, successors: dict[str, set[str]]) -> None:
+        self.successors = successors
+        self.reached: dict[frozenset[str], set[str]] = {}
+
+    def __call__(self, new: Meaning, old: Meaning) -> bool:
+        living = {name for name in old.names if name in self.successors and not name.startswith((".", "<"))}
+        if not living:
+            return False
+        if new.names not in self.reached:
+            self.reached[new.names] = self._closure(new.names)
+        return living.isdisjoint(self.reached[new.names])
+
+    def _closure(self, names: frozenset[str]) -> set[str]:
+        seen = {name for name in names if name in self.successors}
+        stack = list(seen)
+        while stack:
+            for callee in self.successors[stack.pop()]:
+                if callee not in seen:
+                    seen.add(callee)
+                    stack.append(callee)
+        return seen
+
+
+def _replay(events: Sequence[Event], entry: Entry | None, dormant_days: int,
+            left_behind: _LeftBehind | None) -> _Story:
     """The key's story: the meaning flagaudit.lock accepted (if any), then every event in order."""
     story = _Story()
     if entry is not None:
@@ -97,11 +129,11 @@ def _replay(events: Sequence[Event], entry: Entry | None, dormant_days: int) -> 
             else:
                 story.current = dict(story.reference)
     for event in events:
-        _apply(story, event, dormant_days)
+        _apply(story, event, dormant_days, left_behind)
     return story
 
 
-def _apply(story: _Story, event: Event, dormant_days: int) -> None:
+def _apply(story: _Story, event: Event, dormant_days: int, left_behind: _LeftBehind | None) -> None:
     stamp = (event.date[:10], event.commit)
     if event.kind == "retired":
         story.retired, story.current = event, {}
@@ -122,7 +154,7 @@ def _apply(story: _Story, event: Event, dormant_days: int) -> None:
     for came in event.added:
         if _kind_changed(came, story.reference):
             story.problems.setdefault(came, ("FA202", event, tuple(old)))
-        elif _related_to(came, story.reference, set(event.removed)) or not judgeable(Meaning.parse(came)):
+        elif _related_to(came, story.reference, set(event.removed), left_behind) or not judgeable(Meaning.parse(came)):
             story.reference[came] = stamp
         else:
             story.foreign[came] = stamp
@@ -146,7 +178,7 @@ def committed_meanings(events: Sequence[Event]) -> set[str]:
     return current
 
 
-def _now(story: _Story, flag: Flag, as_of: date, dormant_days: int) -> None:
+def _now(story: _Story, flag: Flag, as_of: date, dormant_days: int, left_behind: _LeftBehind | None) -> None:
     """The working tree as one more step: what the code has now that history has not committed yet."""
     present = {meaning(s.function, s.fingerprint) for s in flag.sites if s.precision == "syntax"}
     added = tuple(sorted(present - set(story.current)))
@@ -155,7 +187,7 @@ def _now(story: _Story, flag: Flag, as_of: date, dormant_days: int) -> None:
         return
     kind = "reborn" if not story.current and story.retired is not None else "changed"
     _apply(story, Event(kind, "", as_of.isoformat(), subject="(not committed)", added=added, removed=removed),
-           dormant_days)
+           dormant_days, left_behind)
 
 
 def _report(flag: Flag, story: _Story, entry: Entry | None) -> list[Finding]:
@@ -198,11 +230,12 @@ def _report(flag: Flag, story: _Story, entry: Entry | None) -> list[Finding]:
     return findings
 
 
-def _related_to(text: str, reference: dict[str, tuple[str, str]], removed: set[str]) -> bool:
+def _related_to(text: str, reference: dict[str, tuple[str, str]], removed: set[str],
+                left_behind: _LeftBehind | None) -> bool:
     """Related to a reference meaning; by enclosing-function name across modules only if that meaning moved
     away in the same step (a function moved to another module, not two ``Command.handle``)."""
     candidate = Meaning.parse(text)
-    return any(related(candidate, Meaning.parse(m), moved=m in removed) for m in reference)
+    return any(related(candidate, Meaning.parse(m), moved=m in removed, left_behind=left_behind) for m in reference)
 
 
 def _kind_changed(text: str, reference: dict[str, tuple[str, str]]) -> bool:
