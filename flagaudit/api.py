@@ -73,7 +73,7 @@ class Scanned:
     inventory: Inventory
     rules: RuleSet
     graph: CallGraph | None
-    """``None`` unless asked for: a scan whose whole result is reused never loads it."""
+    """Always there when asked for; otherwise only if it was built (a reused whole result does not load it)."""
 
 
 def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_graph: bool = True) -> Scanned:
