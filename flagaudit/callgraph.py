@@ -88,11 +88,15 @@ class CallGraph:
 
     def reach(self, removed: Iterable[tuple[str, str]] = ()) -> set[str]:
         """Nodes reachable from the entry points, optionally without some edges."""
+        return self.descendants((ROOT,), removed)
+
+    def descendants(self, starts: Iterable[str], removed: Iterable[tuple[str, str]] = ()) -> set[str]:
+        """Nodes reachable from ``starts`` through at least one edge, optionally without some edges."""
         cut: dict[str, set[str]] = defaultdict(set)
         for caller, callee in removed:
             cut[caller].add(callee)
         seen: set[str] = set()
-        stack = [ROOT]
+        stack = list(starts)
         while stack:
             node = stack.pop()
             callees = self.successors.get(node)

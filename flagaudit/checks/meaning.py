@@ -73,7 +73,7 @@ def meaning_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], ledge
     """FA201-FA203 for the flags in the code, from their timelines and the ledger; ``graph`` tells whether
     the code an old branch guarded still lives apart from the new branch."""
     stories = {(t.sdk, t.key): t for t in timelines}
-    left_behind = _LeftBehind(graph.successors) if graph is not None else None
+    left_behind = _LeftBehind(graph) if graph is not None else None
     findings = []
     for flag in flags:
         if flag.key is None or flag.pattern or not flag.sites:
@@ -91,27 +91,19 @@ class _LeftBehind:
     through the call graph, reach none of it. An extracted helper reaches what the branch used to call; a
     renamed function no longer lives under its old name; a branch given other work does neither."""
 
-    def __init__(self, successors: dict[str, set[str]]) -> None:
-        self.successors = successors
+    def __init__(self, graph: CallGraph) -> None:
+        self.graph = graph
         self.reached: dict[frozenset[str], set[str]] = {}
 
     def __call__(self, new: Meaning, old: Meaning) -> bool:
-        living = {name for name in old.names if name in self.successors and not name.startswith((".", "<"))}
+        nodes = self.graph.successors
+        living = {name for name in old.names if name in nodes and not name.startswith((".", "<"))}
         if not living:
             return False
         if new.names not in self.reached:
-            self.reached[new.names] = self._closure(new.names)
+            starts = {name for name in new.names if name in nodes}
+            self.reached[new.names] = starts | self.graph.descendants(starts)
         return living.isdisjoint(self.reached[new.names])
-
-    def _closure(self, names: frozenset[str]) -> set[str]:
-        seen = {name for name in names if name in self.successors}
-        stack = list(seen)
-        while stack:
-            for callee in self.successors[stack.pop()]:
-                if callee not in seen:
-                    seen.add(callee)
-                    stack.append(callee)
-        return seen
 
 
 def _replay(events: Sequence[Event], entry: Entry | None, dormant_days: int,
