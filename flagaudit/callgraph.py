@@ -17,7 +17,7 @@ change, not the whole project.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -137,7 +137,7 @@ def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, 
         successors = {name: linker.link(name, function) for name, (_, function) in nodes.items()}
         local = {f.path: local_entries(f, entry_patterns) for f in facts}
         entries = entry_points(facts, local, is_test, scripts, linker.project_node)
-        parents = _parents(linker.subclasses)
+        parents = linker.parents
     else:
         stale, reclassed = _affected(previous, changed, shapes, linker) if changed else (set(), set())
         linker.expansion.update((t, e) for t, e in previous.expansion.items() if t not in stale)
@@ -152,7 +152,7 @@ def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, 
             local = {f.path: local_entries(f, entry_patterns) if f.path in changed else previous.local_entries[f.path]
                      for f in facts}
             entries = entry_points(facts, local, is_test, scripts, linker.project_node)
-            parents = _parents(linker.subclasses)
+            parents = linker.parents
         else:
             entries, parents, local = previous.entries, previous.parents, previous.local_entries
     successors.update(linker.name_nodes)
@@ -200,22 +200,13 @@ def _affected(previous: CallGraph, changed: list[str], shapes: dict[str, Shape],
     old_names = {name for _, _, names in before for name in names}
     new_names = {name for _, _, names in after for name in names}
     short = {name.rsplit(".", 1)[-1] for name in old_names ^ new_names}
-    new_parents = _parents(linker.subclasses)
+    new_parents = linker.parents
     rebased = {c for c in previous.parents.keys() | new_parents.keys() if previous.parents.get(c) != new_parents.get(c)}
-    ancestors: set[str] = set()
-    reclassed = {*new_names, *rebased}
-    stack = [*reclassed]
-    while stack:
-        for child in linker.subclasses.get(stack.pop(), ()):
-            if child not in reclassed:
-                reclassed.add(child)
-                stack.append(child)
-    stack = [*old_names, *new_names, *rebased]
-    while stack:
-        for parent in (*previous.parents.get(stack[-1], ()), *new_parents.get(stack.pop(), ())):
-            if parent not in ancestors:
-                ancestors.add(parent)
-                stack.append(parent)
+    reclassed = _closure({*new_names, *rebased}, lambda c: linker.subclasses.get(c, ()))
+    def parents_of(name: str) -> tuple[str, ...]:
+        return (*previous.parents.get(name, ()), *new_parents.get(name, ()))
+
+    ancestors = _closure({p for c in (*old_names, *new_names, *rebased) for p in parents_of(c)}, parents_of)
     stale = set()
     for target, reached in previous.expansion.items():
         if target.startswith("."):
@@ -227,12 +218,15 @@ def _affected(previous: CallGraph, changed: list[str], shapes: dict[str, Shape],
     return stale, reclassed
 
 
-def _parents(subclasses: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
-    found: dict[str, list[str]] = defaultdict(list)
-    for parent, children in subclasses.items():
-        for child in children:
-            found[child].append(parent)
-    return {child: tuple(sorted(parents)) for child, parents in found.items()}
+def _closure(starts: set[str], neighbours: Callable[[str], Iterable[str]]) -> set[str]:
+    """``starts`` and everything reachable from them by ``neighbours``."""
+    found, stack = set(starts), list(starts)
+    while stack:
+        for neighbour in neighbours(stack.pop()):
+            if neighbour not in found:
+                found.add(neighbour)
+                stack.append(neighbour)
+    return found
 
 
 class _Linker:
@@ -268,6 +262,14 @@ class _Linker:
     @cached_property
     def subclasses(self) -> dict[str, set[str]]:
         return _subclasses(self.nodes, self.resolver)
+
+    @cached_property
+    def parents(self) -> dict[str, tuple[str, ...]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for parent, children in self.subclasses.items():
+            for child in children:
+                found[child].append(parent)
+        return {child: tuple(sorted(parents)) for child, parents in found.items()}
 
     def project_node(self, target: str) -> str | None:
         return _project_node(target, self.nodes, self.resolver)

@@ -143,7 +143,8 @@ class FileFacts:
     """Boolean values assigned at top level: (``X`` or ``FEATURES['X']``, ``True``/``False``/``None``, line)."""
     shape: str = ""
     """Digest of what the call graph takes from this file besides call targets (definitions, bases,
-    decorators, imports, exports): when no file's shape changed, the last graph is reused in part."""
+    decorators, imports, exports): what a file's change can alter beyond its own nodes' edges in the last
+    run's graph, which the next run builds upon."""
 
 
 @dataclass(frozen=True)
