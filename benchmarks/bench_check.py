@@ -29,7 +29,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_history import AS_OF, GIT_ENV, run_git  # noqa: E402
-from bench_scan import CACHE_DIR, FLAGAUDIT_OK, MIB, analyzer_command, count_python, ensure_tree, log, timed_run  # noqa: E402
+from bench_scan import (  # noqa: E402
+    CACHE_DIR,
+    FLAGAUDIT_OK,
+    MIB,
+    analyzer_command,
+    count_python,
+    ensure_tree,
+    log,
+    timed_run,
+)
 
 FILES_PER_COMMIT = 3
 START = datetime(2020, 1, 6, 10, 0, tzinfo=timezone.utc)

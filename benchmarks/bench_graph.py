@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flagaudit import api, cache  # noqa: E402
 from flagaudit.config import load_config  # noqa: E402
-from flagaudit.rules import load_rules  # noqa: E402
+from flagaudit.sdk_rules import load_rules  # noqa: E402
 
 EDITS: dict[str, Callable[[str], str]] = {
     "unchanged": lambda text: text,

@@ -13,21 +13,21 @@ from pathlib import Path
 import click
 
 from flagaudit import __version__
-from flagaudit.api import ScanOptions, scan
 from flagaudit.checks import all_rules, rules_markdown
+from flagaudit.commands.check import CheckOptions, check
+from flagaudit.commands.history import lifecycle, update_ledger
+from flagaudit.commands.report import ReportOptions, report
 from flagaudit.config import Config, load_config
 from flagaudit.errors import FlagauditError
-from flagaudit.gate import CheckOptions, check
 from flagaudit.facts import Skipped
-from flagaudit.history import HistoryOptions
-from flagaudit.ledger import accept, write_ledger
-from flagaudit.lifecycle import lifecycle, update_ledger
+from flagaudit.history.ledger import accept, write_ledger
+from flagaudit.history.walk import HistoryOptions
 from flagaudit.output import RENDERERS
 from flagaudit.output.history_format import HISTORY_RENDERERS
+from flagaudit.output.progress import TerminalProgress
 from flagaudit.report import REPORT_RENDERERS, SUFFIXES
-from flagaudit.report.collect import ReportOptions, report
-from flagaudit.report.progress import TerminalProgress
-from flagaudit.rules import RuleSet, load_rules
+from flagaudit.scan.project import ScanOptions, scan
+from flagaudit.sdk_rules import RuleSet, load_rules
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 

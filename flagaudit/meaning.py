@@ -2,7 +2,7 @@
 
 A meaning is ``function: name name ...``: the enclosing function and the
 fingerprint of what the site's on-branch calls and references (see
-:func:`flagaudit.timeline.meaning`). Refactoring changes meanings in ways
+:func:`flagaudit.history.step.meaning`). Refactoring changes meanings in ways
 that keep some thread to the old one, and that thread is what this module
 looks for:
 

@@ -23,7 +23,7 @@ from typing import Any
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Flag
-from flagaudit.rules import POLICIES_FILE, builtin_rules_folder
+from flagaudit.sdk_rules import POLICIES_FILE, builtin_rules_folder
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -5,13 +5,13 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from flagaudit.api import ScanOptions, Source, analyse, scan
-from flagaudit.cache import FactCache, content_key
 from flagaudit.config import Config
 from flagaudit.facts import Flag, Inventory
-from flagaudit.model import build_flags
-from flagaudit.rules import RuleSet, load_rules
-from flagaudit.wrappers import wrapper_functions
+from flagaudit.model.resolve import build_flags
+from flagaudit.model.wrappers import wrapper_functions
+from flagaudit.scan.cache import FactCache, content_key
+from flagaudit.scan.project import ScanOptions, Source, analyse, scan
+from flagaudit.sdk_rules import RuleSet, load_rules
 
 _RULES: RuleSet | None = None
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from flagaudit.api import ScanOptions, scan
 from flagaudit.cli import cli
 from flagaudit.facts import Finding, Inventory, Site
+from flagaudit.scan.project import ScanOptions, scan
 from tests.helpers import FixtureProject
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from flagaudit.api import ScanOptions, scan
 from flagaudit.output import RENDERERS
+from flagaudit.scan.project import ScanOptions, scan
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "graph"
 REINDEX = '        click.echo(f"reindexing, {batch_size} products at a time")\n'

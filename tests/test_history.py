@@ -6,10 +6,10 @@ import json
 import textwrap
 from pathlib import Path
 
-from flagaudit.api import ScanOptions, scan_with
 from flagaudit.config import load_config
 from flagaudit.facts import Timeline
-from flagaudit.history import History, HistoryOptions, history
+from flagaudit.history.walk import History, HistoryOptions, history
+from flagaudit.scan.project import ScanOptions, scan_with
 from tests.conftest import git, run_cli
 from tests.helpers import builtin_rules
 

@@ -7,10 +7,10 @@ import subprocess
 import textwrap
 from pathlib import Path
 
+from flagaudit.commands.history import update_ledger
 from flagaudit.config import load_config
-from flagaudit.history import HistoryOptions, history
-from flagaudit.ledger import write_ledger
-from flagaudit.lifecycle import update_ledger
+from flagaudit.history.ledger import write_ledger
+from flagaudit.history.walk import HistoryOptions, history
 from tests.conftest import git, run_cli, write_files
 from tests.helpers import builtin_rules
 from tests.test_history import BASE, Repo, story, timeline, views

@@ -85,7 +85,7 @@ def test_look_alike_receivers_do_not_count() -> None:
 
 
 def test_user_registry_rule(tmp_path) -> None:
-    from flagaudit.rules import load_rules
+    from flagaudit.sdk_rules import load_rules
 
     rule = tmp_path / "readthedocs.toml"
     rule.write_text(

@@ -6,7 +6,15 @@ import textwrap
 from datetime import date
 from pathlib import Path
 
-from flagaudit.ledger import Acknowledgement, Entry, Ledger, Life, Mark, read_ledger, render_ledger
+from flagaudit.history.ledger import (
+    Acknowledgement,
+    Entry,
+    Ledger,
+    Life,
+    Mark,
+    read_ledger,
+    render_ledger,
+)
 from tests.conftest import git, run_cli, write_files
 from tests.test_history import BASE, Repo, views
 

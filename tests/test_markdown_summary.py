@@ -10,8 +10,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flagaudit.change import flag_changes
-from flagaudit.facts import Event, Finding, Flag, FlagChange, Inventory, KeyRef, Site, Timeline
+from flagaudit.facts import (
+    Event,
+    Finding,
+    Flag,
+    FlagChange,
+    Inventory,
+    KeyRef,
+    Site,
+    Timeline,
+)
+from flagaudit.history.base_change import flag_changes
 from flagaudit.output.markdown import escape, render_markdown
 from tests.conftest import git, run_cli
 from tests.test_history import Repo

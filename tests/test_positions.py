@@ -9,7 +9,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from flagaudit.positions import positions
+from flagaudit.extract.positions import positions
 
 _STDLIB = Path(sysconfig.get_paths()["stdlib"])
 _SAMPLES = [_STDLIB / name for name in ("argparse.py", "dataclasses.py", "typing.py", "asyncio/tasks.py")]

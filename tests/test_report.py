@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from flagaudit.commands.report import ReportOptions, report
 from flagaudit.config import load_config
 from flagaudit.facts import Flag, KeyRef, Site
 from flagaudit.report import render_html, render_json, render_md
-from flagaudit.report.collect import ReportOptions, report
 from flagaudit.report.data import Owner, Quarter, ReportData, report_period
 from flagaudit.report.owners import blame, codeowners_owner, parse_codeowners
 from tests.conftest import ROOT, run_cli

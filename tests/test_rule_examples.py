@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flagaudit.rules import CheckRule, DefineRule, ObjectRule, SettingRule, TextRule
+from flagaudit.sdk_rules import CheckRule, DefineRule, ObjectRule, SettingRule, TextRule
 from tests.helpers import builtin_rules, flags_in
 
 Entry = CheckRule | ObjectRule | DefineRule | SettingRule | TextRule

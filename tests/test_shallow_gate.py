@@ -11,7 +11,6 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-
 from tests.conftest import git, run_cli, write_files
 
 FILES = {

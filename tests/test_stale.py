@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from flagaudit.checks.lifecycle import stale_findings, toggle_name_findings
+from flagaudit.checks.stale import stale_findings, toggle_name_findings
+from flagaudit.commands.history import lifecycle
 from flagaudit.config import Config, load_config
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Event, Flag, Timeline
-from flagaudit.history import HistoryOptions
-from flagaudit.lifecycle import lifecycle
+from flagaudit.history.walk import HistoryOptions
 from flagaudit.policies import Policies, load_policies
 from tests.conftest import run_cli, write_files
 from tests.helpers import builtin_rules, flags_in

@@ -62,8 +62,15 @@ def _indent(text: str) -> str:
 
 def all_rules() -> dict[str, FindingRule]:
     """Every finding rule by code, in code order."""
-    from flagaudit.checks import constant, lifecycle, meaning, reachability, registry, suppression
+    from flagaudit.checks import (
+        constant,
+        definitions,
+        reachability,
+        repurposed,
+        stale,
+        suppression,
+    )
 
-    rules = [*lifecycle.RULES, *constant.RULES, *meaning.RULES, *reachability.RULES, *registry.RULES,
+    rules = [*stale.RULES, *constant.RULES, *repurposed.RULES, *reachability.RULES, *definitions.RULES,
              *suppression.RULES]
     return {r.code: r for r in sorted(rules, key=lambda r: r.code)}

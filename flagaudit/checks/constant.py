@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flagaudit.checks import FindingRule
-from flagaudit.constancy import Fixed
 from flagaudit.facts import Finding, Flag
+from flagaudit.model.constancy import Fixed
 
 CONSTANT = FindingRule(
     "FA104", "constant-flag", "warning",

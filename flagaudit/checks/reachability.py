@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flagaudit.callgraph import CallGraph
 from flagaudit.checks import FindingRule
-from flagaudit.constancy import Fixed
 from flagaudit.facts import Evidence, Finding, Flag, Site
+from flagaudit.model.callgraph import CallGraph
+from flagaudit.model.constancy import Fixed
 
 UNREACHABLE = FindingRule(
     "FA301", "unreachable-check", "warning",

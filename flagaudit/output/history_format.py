@@ -6,8 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from flagaudit.commands.history import Lifecycle
 from flagaudit.facts import Event, Timeline
-from flagaudit.lifecycle import Lifecycle
 from flagaudit.output.json_format import SCHEMA, finding_document
 from flagaudit.output.text_format import finding_lines
 

@@ -4,7 +4,7 @@
 turns them into a plain :class:`~flagaudit.report.data.ReportData`;
 ``render_html``, ``render_md`` and ``render_json`` write it out (``charts``
 draws the HTML's charts when matplotlib is installed). Nothing here prints
-except :class:`~flagaudit.report.progress.TerminalProgress`, which only the
+except :class:`~flagaudit.output.progress.TerminalProgress`, which only the
 command line creates.
 """
 

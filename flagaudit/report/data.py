@@ -1,7 +1,7 @@
 """The report's content as plain data: which flags to delete, how much code goes with them, and who does it.
 
-Pure: the inventory with every finding (:func:`flagaudit.gate.check`), the
-timelines (:func:`flagaudit.history.history`), the policies, the owners
+Pure: the inventory with every finding (:func:`flagaudit.commands.check.check`), the
+timelines (:func:`flagaudit.history.walk.history`), the policies, the owners
 (:mod:`flagaudit.report.owners`), the period and "today" in; a
 :class:`ReportData` out. Every renderer reads only this, so the HTML, the
 Markdown and the JSON say the same thing. Dates are ISO strings, lists are

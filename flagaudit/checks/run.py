@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flagaudit.callgraph import CallGraph, build_graph
 from flagaudit.checks.constant import constant_findings
+from flagaudit.checks.definitions import registry_findings
 from flagaudit.checks.reachability import flag_only_code, unreachable_checks
-from flagaudit.checks.registry import registry_findings
 from flagaudit.checks.suppression import unexplained
 from flagaudit.config import Config
-from flagaudit.constancy import Fixed, fixed_flags
 from flagaudit.facts import FileFacts, Finding, Flag
-from flagaudit.model import is_test_path
+from flagaudit.model.callgraph import CallGraph, build_graph
+from flagaudit.model.constancy import Fixed, fixed_flags
+from flagaudit.model.resolve import is_test_path
 
 
 def static_audit(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sources: dict[str, str] | None = None,

@@ -1,7 +1,7 @@
 """Find flag checks and definitions in one span of a file with libcst.
 
 libcst is spent only here, and only on the statement spans that can hold a
-check (see :func:`flagaudit.symbols.statement_spans`), because its parse and
+check (see :func:`flagaudit.extract.symbols.statement_spans`), because its parse and
 position metadata cost ten times what ``ast`` does. Keys leave this module as
 :class:`KeyRef` parts; resolving them across modules is the model's job.
 """
@@ -17,14 +17,14 @@ from dataclasses import dataclass, field, replace
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from flagaudit.annotations import annotations_for
-from flagaudit.cstwalk import walk
+from flagaudit.extract.annotations import annotations_for
+from flagaudit.extract.cstwalk import walk
+from flagaudit.extract.guards import Guard, find_guard
+from flagaudit.extract.positions import positions
+from flagaudit.extract.symbols import Scope, import_bindings, key_parts
 from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, Span
-from flagaudit.guards import Guard, find_guard
 from flagaudit.meaning import VALUE_MARK
-from flagaudit.positions import positions
-from flagaudit.rules import CheckRule, DefineRule, KeyArg, ObjectRule, RuleSet
-from flagaudit.symbols import Scope, import_bindings, key_parts
+from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg, ObjectRule, RuleSet
 
 _VALUE_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Float,
                    cst.Dict, cst.List, cst.Tuple)

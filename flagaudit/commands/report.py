@@ -1,7 +1,7 @@
 """Gather what the report needs: history, the gate's findings, the owners. Nothing here prints.
 
-Built on :func:`flagaudit.history.history` (timelines) and
-:func:`flagaudit.gate.check` (every finding). The gate scans and reads history
+Built on :func:`flagaudit.history.walk.history` (timelines) and
+:func:`flagaudit.commands.check.check` (every finding). The gate scans and reads history
 itself; running it after the report's own scan and history walk (with the
 same inferred wrappers) costs only cache loads. With
 ``use_cache=False`` both run against a throw-away cache folder, so history is
@@ -18,11 +18,10 @@ from datetime import date
 from pathlib import Path
 
 from flagaudit import __version__
-from flagaudit.api import ScanOptions, scan_inferring
+from flagaudit.commands.check import CheckOptions, check
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
-from flagaudit.gate import CheckOptions, check
-from flagaudit.history import HistoryOptions, history
+from flagaudit.history.walk import HistoryOptions, history
 from flagaudit.policies import load_policies
 from flagaudit.report.data import (
     HistorySummary,
@@ -32,7 +31,8 @@ from flagaudit.report.data import (
     report_period,
 )
 from flagaudit.report.owners import find_owners
-from flagaudit.rules import RuleSet
+from flagaudit.scan.project import ScanOptions, scan_inferring
+from flagaudit.sdk_rules import RuleSet
 
 Progress = Callable[[str, int, int], None]
 """(stage, done, total) as the report runs; ``total`` 0 when the stage cannot count."""

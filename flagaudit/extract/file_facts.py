@@ -16,12 +16,26 @@ import warnings
 from dataclasses import replace
 from fnmatch import fnmatch
 
-from flagaudit.annotations import annotations_for
-from flagaudit.calls import call_facts
-from flagaudit.candidates import find_candidates
-from flagaudit.facts import Definition, FileFacts, Function, KeyPart, KeyRef, ModuleSymbols, Site
-from flagaudit.rules import RuleSet
-from flagaudit.symbols import dotted_name, module_scope, module_values, setting_values, statement_spans
+from flagaudit.extract.annotations import annotations_for
+from flagaudit.extract.calls import call_facts
+from flagaudit.extract.candidates import find_candidates
+from flagaudit.extract.symbols import (
+    dotted_name,
+    module_scope,
+    module_values,
+    setting_values,
+    statement_spans,
+)
+from flagaudit.facts import (
+    Definition,
+    FileFacts,
+    Function,
+    KeyPart,
+    KeyRef,
+    ModuleSymbols,
+    Site,
+)
+from flagaudit.sdk_rules import RuleSet
 
 
 def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int) -> FileFacts:
@@ -69,7 +83,7 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
     # libcst (and its 0.1 s import) only when a file holds a candidate: a cached or flag-free run never pays it
     import libcst as cst
 
-    from flagaudit.sites import SpanContext, analyse_span
+    from flagaudit.extract.sites import SpanContext, analyse_span
 
     context = SpanContext(path, lines, scope, rules, imported, _rollback_functions(graph.nodes, scope.module), graph.uses,
                           tuple(sorted(wanted)))

@@ -16,8 +16,8 @@ import re
 import sys
 from dataclasses import dataclass, field
 
+from flagaudit.extract.symbols import Scope, dotted_name, import_bindings
 from flagaudit.facts import Function
-from flagaudit.symbols import Scope, dotted_name, import_bindings
 
 _intern = sys.intern
 _DOTTED_PATH = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?::[A-Za-z_]\w*)?$")

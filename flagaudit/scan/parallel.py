@@ -12,9 +12,9 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
-from flagaudit.extract import extract
+from flagaudit.extract.file_facts import extract
 from flagaudit.facts import FileFacts
-from flagaudit.rules import RuleSet
+from flagaudit.sdk_rules import RuleSet
 
 Job = tuple[str, str, bytes]
 """(path, module, data)"""

@@ -8,18 +8,18 @@ import subprocess
 from dataclasses import dataclass, replace
 from datetime import date
 
-from flagaudit.api import ScanOptions, scan_graphed
-from flagaudit.audit import finish
-from flagaudit.change import flag_changes
-from flagaudit.checks.lifecycle import stale_findings, toggle_name_findings
-from flagaudit.checks.meaning import meaning_findings
+from flagaudit.checks.repurposed import meaning_findings
+from flagaudit.checks.run import finish
+from flagaudit.checks.stale import stale_findings, toggle_name_findings
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Finding, FlagChange, Inventory, Timeline
-from flagaudit.history import HistoryOptions, history
-from flagaudit.ledger import LEDGER_FILE, read_ledger, ledger_timelines
+from flagaudit.history.base_change import flag_changes
+from flagaudit.history.ledger import LEDGER_FILE, ledger_timelines, read_ledger
+from flagaudit.history.walk import HistoryOptions, history
 from flagaudit.policies import load_policies
-from flagaudit.rules import RuleSet
+from flagaudit.scan.project import ScanOptions, scan_graphed
+from flagaudit.sdk_rules import RuleSet
 
 _DEFAULT_DORMANT = 180
 

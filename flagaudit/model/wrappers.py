@@ -15,8 +15,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 from flagaudit.facts import FileFacts, Function, Site
-from flagaudit.model import Resolver, resolve_site
-from flagaudit.rules import CheckRule, KeyArg
+from flagaudit.model.resolve import Resolver, resolve_site
+from flagaudit.sdk_rules import CheckRule, KeyArg
 
 _PREDICATE_GUARDS = frozenset({"return"})
 

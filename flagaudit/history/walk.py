@@ -24,17 +24,37 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from flagaudit.cache import FACTS_VERSION, load_pickle, prepare_folder, write_atomically
 from flagaudit.config import Config
-from flagaudit.discover import excluded, wanted
-from flagaudit.extract import extract
-from flagaudit.facts import Definition, Event, FileFacts, KeyPart, Site, Skipped, Timeline
-from flagaudit.gitrepo import REGULAR, SUBMODULE, Change, Commit, Repository, open_repository
-from flagaudit.ledger import LEDGER_FILE, ledger_timelines, read_ledger
-from flagaudit.model import Resolver, is_test_path, resolve_site
-from flagaudit.parallel import extract_all
-from flagaudit.rules import RuleSet
-from flagaudit.timeline import Move, Presence, SiteRef, step
+from flagaudit.extract.file_facts import extract
+from flagaudit.facts import (
+    Definition,
+    Event,
+    FileFacts,
+    KeyPart,
+    Site,
+    Skipped,
+    Timeline,
+)
+from flagaudit.gitrepo import (
+    REGULAR,
+    SUBMODULE,
+    Change,
+    Commit,
+    Repository,
+    open_repository,
+)
+from flagaudit.history.ledger import LEDGER_FILE, ledger_timelines, read_ledger
+from flagaudit.history.step import Move, Presence, SiteRef, step
+from flagaudit.model.resolve import Resolver, is_test_path, resolve_site
+from flagaudit.scan.cache import (
+    FACTS_VERSION,
+    load_pickle,
+    prepare_folder,
+    write_atomically,
+)
+from flagaudit.scan.discover import excluded, wanted
+from flagaudit.scan.parallel import extract_all
+from flagaudit.sdk_rules import RuleSet
 
 HISTORY_VERSION = 2
 """Bump when the walk state or the events it derives change."""

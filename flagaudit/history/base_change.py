@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flagaudit.checks.meaning import committed_meanings
+from flagaudit.checks.repurposed import committed_meanings
 from flagaudit.facts import Event, Flag, FlagChange, Timeline
-from flagaudit.timeline import meaning
+from flagaudit.history.step import meaning
 
 
 def flag_changes(timelines: Iterable[Timeline], commits: frozenset[str],

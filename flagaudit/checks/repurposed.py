@@ -14,12 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from flagaudit.callgraph import CallGraph
 from flagaudit.checks import FindingRule
 from flagaudit.facts import Event, Evidence, Finding, Flag, Site, Timeline
-from flagaudit.ledger import Entry
+from flagaudit.history.ledger import Entry
+from flagaudit.history.step import meaning
 from flagaudit.meaning import VALUE_MARK, Meaning, judgeable, related
-from flagaudit.timeline import meaning
+from flagaudit.model.callgraph import CallGraph
 
 _NEW_KEY = ("Give the new behaviour a new key. If the change of meaning is intended and every deployment runs the "
             "new code, record it: `flagaudit ledger --accept KEY --reason \"...\"`.")

@@ -16,8 +16,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from flagaudit.rules import RuleSet
-from flagaudit.symbols import Scope, dotted_name
+from flagaudit.extract.symbols import Scope, dotted_name
+from flagaudit.sdk_rules import RuleSet
 
 _ROW_METHODS = frozenset({"create", "get_or_create", "update_or_create", "delete"})
 

@@ -16,16 +16,16 @@ change, not the whole project.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
 
-from flagaudit.entrypoints import entry_points, local_entries
 from flagaudit.facts import FileFacts, Function
-from flagaudit.model import Resolver
+from flagaudit.model.entrypoints import entry_points, local_entries
+from flagaudit.model.resolve import Resolver
 
 ROOT = "<entry points>"
 

@@ -1,0 +1,163 @@
+"""Lifecycle findings: flags that outlived their purpose (FA101-FA103), and annotations naming the wrong key.
+
+The checks are pure: the flags in the code, their timelines, the policies and
+"today" in, findings out. A flag's age is counted from the start of its
+current life in git history (or flagaudit.lock), else from a declared creation
+date; its type, owner and dates come from :func:`flagaudit.policies.declared`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from flagaudit.checks import FindingRule
+from flagaudit.checks.definitions import UNKNOWN
+from flagaudit.facts import Definition, Event, Evidence, Finding, Flag, Site, Timeline
+from flagaudit.policies import Declared, Policies, declared
+
+_SUPPRESS = "To keep the flag on purpose, annotate it: `# flagaudit: ignore[{code}] reason`."
+
+STALE = FindingRule(
+    "FA101", "stale-flag", "warning",
+    "A flag older than its type allows: release and experiment flags 40 days, operational flags 7 days "
+    "(rules/policies.toml); kill switches and permission flags never go stale.",
+    "Every live flag doubles the paths through the code it guards. Release flags that linger turn into "
+    "permanent configuration nobody dares to touch, and a forgotten flag is the one that gets reused.",
+    '# flagaudit: type=release owner=@payments\nif ld.variation("new-checkout", ctx, False):  # born 2026-01-05\n    return new_checkout(cart)',
+    "Remove the flag and the losing branch once the rollout is complete. If the flag is meant to stay, "
+    "declare its type (`# flagaudit: type=kill-switch`). " + _SUPPRESS.format(code="FA101"),
+    available=True,
+)
+EXPIRED = FindingRule(
+    "FA102", "expired-flag", "warning",
+    "A flag whose declared expiry or target removal date has passed "
+    "(`# flagaudit: expires=YYYY-MM-DD`, edx `toggle_target_removal_date`).",
+    "The owner promised a removal date; the date passed and the flag is still read.",
+    "# .. toggle_target_removal_date: 2026-03-01\nENABLE_NEW_GRADES = WaffleFlag('grades.enable_new', __name__)",
+    "Remove the flag, or move the date with a reason in the same commit. " + _SUPPRESS.format(code="FA102"),
+    available=True,
+)
+DORMANT = FindingRule(
+    "FA103", "dormant-flag", "info",
+    "No site of the flag changed for N days (default 180).",
+    "Code behind a flag nobody touches is the Power Peg pattern: it still runs the day the flag flips.",
+    'if switch_is_active("legacy_export"):  # unchanged since 2025-02-11\n    run_legacy_export()',
+    "Decide: make the behaviour permanent and delete the flag, or delete the dormant branch. "
+    + _SUPPRESS.format(code="FA103"),
+    available=True,
+)
+RULES = (STALE, EXPIRED, DORMANT)
+
+
+def stale_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], policies: Policies,
+                   as_of: date) -> list[Finding]:
+    """FA101, FA102 and FA103 for the flags in the code, dated by their timelines, as of ``as_of``."""
+    stories = {(t.sdk, t.key): t for t in timelines}
+    findings = []
+    for flag in flags:
+        if flag.key is None or not (flag.sites or flag.definitions):
+            continue
+        info = declared(flag, policies)
+        story = stories.get((flag.sdk, flag.key))
+        story = story if story is not None and story.live else None
+        context = _context(info, policies)
+        findings += [f for f in (_stale(flag, info, story, context, policies, as_of),
+                                 _expired(flag, info, context, as_of),
+                                 _dormant(flag, info, story, context, policies, as_of)) if f is not None]
+    return findings
+
+
+def _stale(flag: Flag, info: Declared, story: Timeline | None, context: list[Evidence], policies: Policies,
+           as_of: date) -> Finding | None:
+    limit = policies.max_age[info.type]
+    born = story.born if story else None
+    if born is not None:
+        start, evidence = _day(born.date), [Evidence("date", born.date[:10], born.kind), *_commit(born)]
+    elif info.created is not None:
+        start, evidence = info.created[0], [Evidence("date", info.created[0].isoformat(), f"declared created at {info.created[1]}")]
+    else:
+        return None
+    age = (as_of - start).days
+    if limit is None or age <= limit:
+        return None
+    where = _anchor(flag)
+    return STALE.finding(flag, where.path, where.line, where.column,
+                         f"{info.type} flag {flag.key!r} is {age} days old (since {start}); "
+                         f"{info.type} flags should be gone within {limit} days", [*evidence, *context])
+
+
+def _expired(flag: Flag, info: Declared, context: list[Evidence], as_of: date) -> Finding | None:
+    passed = [d for d in info.deadlines if d[0] < as_of]
+    if not passed:
+        return None
+    day, name, source = passed[0]
+    where = _anchor(flag)
+    return EXPIRED.finding(flag, where.path, where.line, where.column,
+                           f"{flag.key!r} was to be removed by {day} ({name}); it is still here "
+                           f"{(as_of - day).days} days later",
+                           [Evidence("date", day.isoformat(), f"{name} at {source}"), *context])
+
+
+def _dormant(flag: Flag, info: Declared, story: Timeline | None, context: list[Evidence], policies: Policies,
+             as_of: date) -> Finding | None:
+    last = story.last_change if story else None
+    if last is None or not flag.sites or policies.dormant_days is None or policies.max_age[info.type] is None:
+        return None
+    idle = (as_of - _day(last.date)).days
+    if idle <= policies.dormant_days:
+        return None
+    site = flag.sites[0]
+    return DORMANT.finding(flag, site.path, site.line, site.column,
+                           f"no site of {flag.key!r} changed for {idle} days (last change {last.date[:10]}, "
+                           f"{last.kind})", [Evidence("date", last.date[:10], f"last change ({last.kind})"),
+                                             *_commit(last), *context])
+
+
+def toggle_name_findings(flags: Iterable[Flag]) -> list[Finding]:
+    """FA401 for an Open edX ``toggle_name`` annotation that names another key than the definition below it.
+
+    The annotation is what the toggle documentation and operators see; when it
+    differs from the real key, the toggle people switch on is not the one the code reads.
+    """
+    findings = []
+    for flag in flags:
+        if flag.key is None or flag.pattern:
+            continue
+        for definition in flag.definitions:
+            name = dict(definition.metadata).get("toggle_name", "").strip("`'\" ")
+            if name and name != flag.key:
+                findings.append(UNKNOWN.finding(
+                    flag, definition.path, definition.line, definition.column,
+                    f"the annotation toggle_name {name!r} is not the key this definition creates; "
+                    f"did you mean {flag.key!r}?",
+                    [Evidence("definition", f"{definition.path}:{definition.line}", definition.rule),
+                     Evidence("note", f"toggle_name: {name}", "annotation above the definition")]))
+    return findings
+
+
+def _context(info: Declared, policies: Policies) -> list[Evidence]:
+    """Where the type and owner come from: what a reviewer checks before acting."""
+    limit = policies.max_age[info.type]
+    allowed = "never stale" if limit is None else f"{limit} days"
+    evidence = [Evidence("note", f"type {info.type} ({allowed})", f"from {info.type_source}")]
+    if info.owner:
+        evidence.append(Evidence("owner", info.owner, f"from {info.owner_source}"))
+    return evidence
+
+
+def _commit(event: Event) -> list[Evidence]:
+    if not event.commit:
+        return []
+    return [Evidence("commit", event.commit, f"{event.kind}: {event.subject} ({event.author})" if event.author
+                     else f"{event.kind} (from {event.source})")]
+
+
+def _anchor(flag: Flag) -> Site | Definition:
+    """Where a finding about the whole flag points: its definition, else its first site."""
+    defining = [d for d in flag.definitions if d.action == "define"]
+    return (defining or list(flag.definitions) or list(flag.sites))[0]
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text[:10])

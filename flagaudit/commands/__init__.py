@@ -1,0 +1,1 @@
+"""One module per command: each composes the stages for ``flagaudit scan/check/history/ledger/report``."""

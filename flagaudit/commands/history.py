@@ -1,0 +1,94 @@
+"""The lifecycle API: timelines with the findings they date, and the ledger. Nothing here prints.
+
+What ``flagaudit history`` and ``flagaudit ledger`` run, and what the gate
+and the report build on: history from git (or flagaudit.lock), the flags in
+the code now (a scan of the working tree), and the lifecycle policies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from flagaudit.checks.run import finish
+from flagaudit.checks.stale import stale_findings, toggle_name_findings
+from flagaudit.config import Config
+from flagaudit.errors import FlagauditError
+from flagaudit.facts import Finding, Flag, Skipped
+from flagaudit.history.ledger import (
+    LEDGER_FILE,
+    Ledger,
+    build_ledger,
+    ledger_changes,
+    read_ledger,
+)
+from flagaudit.history.walk import History, HistoryOptions, history
+from flagaudit.policies import load_policies
+from flagaudit.scan.project import ScanOptions, scan_inferring
+from flagaudit.sdk_rules import RuleSet
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """History, the flags in the code now, and the lifecycle findings (FA101-FA103, FA401 on toggle_name)."""
+
+    history: History
+    flags: tuple[Flag, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def only(self, keys: Iterable[str]) -> Lifecycle:
+        """The timelines and findings of ``keys`` alone, with a note for each key history never saw."""
+        wanted = set(keys)
+        timelines = tuple(t for t in self.history.timelines if t.key in wanted)
+        unknown = sorted(wanted - {t.key for t in timelines})
+        return replace(self, history=replace(self.history, timelines=timelines),
+                       findings=tuple(f for f in self.findings if f.flag in wanted),
+                       notes=(*self.notes, *(f"no history for {key!r}" for key in unknown)))
+
+
+@dataclass(frozen=True)
+class LedgerUpdate:
+    """The ledger as it is on disk and as it should be, and why they differ."""
+
+    path: Path
+    previous: Ledger | None
+    ledger: Ledger
+    changes: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+def lifecycle(config: Config, rules: RuleSet, options: HistoryOptions = HistoryOptions(),
+              as_of: date | None = None) -> Lifecycle:
+    """Timelines for every key, and the lifecycle findings for the flags in the code as of ``as_of`` (today).
+
+    History reads with the rules the scan extended with the project's own flag
+    helpers (wrappers, predicates), so timelines see the sites the scan sees.
+    """
+    inventory, with_helpers = scan_inferring(config, rules, ScanOptions(use_cache=options.use_cache,
+                                                                        workers=options.workers))
+    found = history(config, with_helpers, options)
+    if found.bare:
+        return Lifecycle(found, skipped=found.skipped,
+                         notes=(*found.notes, "no working tree: lifecycle findings need the code, only timelines shown"))
+    policies = load_policies(config)
+    findings = [*stale_findings(inventory.flags, found.timelines, policies, as_of or date.today()),
+                *toggle_name_findings(inventory.flags)]
+    return Lifecycle(found, inventory.flags, finish(findings, inventory.flags), (*found.skipped, *inventory.skipped),
+                     (*found.notes, *inventory.notes))
+
+
+def update_ledger(config: Config, rules: RuleSet, options: HistoryOptions = HistoryOptions(),
+                  as_of: date | None = None) -> LedgerUpdate:
+    """flagaudit.lock brought up to date with history and the code; writing it is the caller's choice."""
+    current = lifecycle(config, rules, options, as_of)
+    if current.history.bare:
+        raise FlagauditError(f"{config.root} is a bare repository: there is no working tree to keep {LEDGER_FILE} in")
+    path = config.root / LEDGER_FILE
+    previous = read_ledger(path)
+    ledger = build_ledger(previous, current.history.timelines, current.flags, load_policies(config),
+                          as_of or date.today())
+    return LedgerUpdate(path, previous, ledger, tuple(ledger_changes(previous, ledger)), current.notes)

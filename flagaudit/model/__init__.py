@@ -1,0 +1,1 @@
+"""The project model: keys resolved across modules, wrappers, the call graph, entry points, constancy."""

@@ -1,0 +1,225 @@
+"""The library API: what the command line and other tools call. Nothing here prints."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from flagaudit import __version__
+from flagaudit.checks.run import finish, static_audit
+from flagaudit.config import Config, load_config
+from flagaudit.facts import FileFacts, Inventory, Skipped
+from flagaudit.model.callgraph import CallGraph
+from flagaudit.model.resolve import build_flags, is_test_path, traced_receivers
+from flagaudit.model.wrappers import infer_rules, wrapper_functions
+from flagaudit.scan.cache import FACTS_VERSION, FactCache, content_key
+from flagaudit.scan.discover import discover
+from flagaudit.scan.parallel import extract_all
+from flagaudit.sdk_rules import CheckRule, RuleSet, load_rules, with_inferred
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """How to run a scan."""
+
+    config_file: str | None = None
+    use_cache: bool = True
+    workers: int | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+def scan(paths: tuple[str, ...] = (), options: ScanOptions = ScanOptions()) -> Inventory:
+    """Inventory every flag under ``paths``: sites, definitions, and what was skipped."""
+    config = load_config(paths, options.config_file)
+    rules = load_rules(config.rules, config.settings_dicts)
+    return scan_with(config, rules, options)
+
+
+_MAX_INFERENCE_PASSES = 8
+"""Wrapper chains deeper than this are not followed (each pass follows one more level)."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file's bytes as read for this run, with its module name and content key."""
+
+    path: str
+    module: str
+    data: bytes
+    key: str
+
+
+def scan_with(config: Config, rules: RuleSet, options: ScanOptions) -> Inventory:
+    """:func:`scan` for an already loaded configuration and rule set."""
+    return scan_inferring(config, rules, options)[0]
+
+
+def scan_inferring(config: Config, rules: RuleSet, options: ScanOptions) -> tuple[Inventory, RuleSet]:
+    """:func:`scan_with`, and the rules extended with the wrappers and predicates the scan inferred, for
+    analyses that must see the project's own flag helpers too (history)."""
+    found = scan_graphed(config, rules, options, with_graph=False)
+    return found.inventory, found.rules
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """A scan's inventory, the rules extended with the project's own flag helpers, and its call graph."""
+
+    inventory: Inventory
+    rules: RuleSet
+    graph: CallGraph | None
+    """Always there when asked for; otherwise only if it was built (a reused whole result does not load it)."""
+
+
+def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_graph: bool = True) -> Scanned:
+    """:func:`scan_inferring`, and the call graph, which the meaning gate follows from a new branch to the
+    code an old one guarded."""
+    text_globs = tuple(g for rule in rules.texts for g in rule.files)
+    cache_dir = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
+    files, skipped = discover(config.root, config.paths, config.exclude, text_globs, cache_dir)
+    cache = FactCache(cache_dir)
+    notes = []
+    sources = []
+    for source in files:
+        try:
+            data = _read_regular(source.absolute)
+        except OSError as exc:
+            skipped.append(Skipped(source.path, _read_problem(exc)))
+            continue
+        sources.append(Source(source.path, source.module, data, content_key(source.path, source.module, data)))
+    digest = _inputs_digest(config, rules, sources, skipped)
+    result = cache.memo("result", digest)
+    graph = _kept_graph(cache, sources) if result is not None and with_graph else None
+    if result is None or (with_graph and graph is None):
+        result, graph = _inventory(sources, skipped, len(files), rules, config, cache, options)
+        cache.keep("result", digest, result)
+    inventory, inferred = result
+    warning = cache.save()
+    notes.extend(w for w in (cache.warning, warning) if w)
+    inventory = replace(inventory, findings=finish(inventory.findings, inventory.flags, options.select, options.ignore),
+                        analysed=cache.added, notes=(*notes, *inventory.notes))
+    return Scanned(inventory, with_inferred(rules, inferred, frozenset(), _digest(inferred, frozenset())), graph)
+
+
+def _kept_graph(cache: FactCache, sources: list[Source]) -> CallGraph | None:
+    """The last run's graph (kept by this version), if it was built from exactly these files."""
+    graph = cache.memo("graph", __version__)
+    if not isinstance(graph, CallGraph) or graph.sources != {s.path: s.key for s in sources}:
+        return None
+    return graph
+
+
+def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules: RuleSet, config: Config,
+               cache: FactCache, options: ScanOptions) -> tuple[tuple[Inventory, tuple[CheckRule, ...]], CallGraph]:
+    facts, inferred = analyse(sources, rules, config, cache, options.workers)
+    skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
+    flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
+    previous = cache.memo("graph", __version__)  # a graph kept by another version is not built upon
+    previous = previous if isinstance(previous, CallGraph) else None
+    graph, findings = static_audit(facts, flags, config, {s.path: s.key for s in sources}, previous)
+    if previous is None or (previous.shapes, previous.sources) != (graph.shapes, graph.sources):
+        cache.keep("graph", __version__, graph)
+    return (Inventory(
+        root=str(config.root), flags=flags, skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
+        files=files, lines=sum(f.lines for f in facts), findings=finish(findings, flags),
+        entry_points=tuple(sorted(graph.entries.items())),
+    ), inferred), graph
+
+
+def _inputs_digest(config: Config, rules: RuleSet, sources: list[Source], skipped: list[Skipped]) -> str:
+    """Everything a scan's result depends on: code version, configuration, rules, and every file's content."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{__version__}\0{FACTS_VERSION}\0{config!r}\0{rules.digest}\0".encode("utf-8", "surrogateescape"))
+    for source in sources:
+        digest.update(source.key.encode())
+    digest.update(repr(sorted((s.path, s.reason) for s in skipped)).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def analyse(sources: list[Source], rules: RuleSet, config: Config, cache: FactCache,
+            workers: int | None = None) -> tuple[list[FileFacts], tuple[CheckRule, ...]]:
+    """Facts for every source, in order, after inferring wrappers, predicates and SDK clients.
+
+    Each pass re-analyses only the files that mention something the previous
+    pass inferred; a chain of wrappers N deep takes N passes.
+    """
+    facts = _analyse(sources, rules, cache, config, workers)
+    inferred: tuple[CheckRule, ...] = ()
+    traced: frozenset[str] = frozenset()
+    sdk_modules = tuple(sorted({m for rule_file in rules.files for m in rule_file.modules}))
+
+    def made_by_sdk(name: str) -> bool:
+        return name in rules.classes or any(name == m or name.startswith(m + ".") for m in sdk_modules)
+
+    for _ in range(_MAX_INFERENCE_PASSES):
+        found = infer_rules(facts.values(), config.test_paths, is_test_path)
+        found_traced = traced_receivers(facts.values(), made_by_sdk)
+        if (found, found_traced) == (inferred, traced):
+            break
+        # Only files that call a helper whose rule is new or changed (or use a newly traced object) can
+        # come out differently: a file calling only helpers unchanged since the last pass keeps its facts.
+        changed = set(found).symmetric_difference(inferred)
+        callees = {name for r in changed for name in r.functions} | {"." + name for r in changed for name in r.methods}
+        receivers = found_traced.symmetric_difference(traced)
+        inferred, traced = found, found_traced
+        extended = with_inferred(rules, inferred, traced, _digest(inferred, traced))
+        facts.update(_analyse([s for s in sources if _uses(facts[s.path], callees, receivers)],
+                              extended, cache, config, workers))
+    return [facts[s.path] for s in sources], inferred
+
+
+def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Config,
+             workers: int | None) -> dict[str, FileFacts]:
+    """Facts for ``sources`` under ``rules``: from the cache where it has them, else extracted in parallel."""
+    prefix = f"{rules.digest}:{config.max_file_size}:"
+    facts: dict[str, FileFacts] = {}
+    pending = []
+    for source in sources:
+        cached = cache.get(prefix + source.key)
+        if cached is None:
+            pending.append(source)
+        else:
+            facts[source.path] = cached
+    jobs = [(s.path, s.module, s.data) for s in pending]
+    for source, result in zip(pending, extract_all(jobs, rules, config.max_file_size, workers)):
+        facts[source.path] = result
+        cache.put(prefix + source.key, result)
+    return facts
+
+
+def _uses(facts: FileFacts, callees: set[str], traced: frozenset[str]) -> bool:
+    """Whether a file calls an inferred wrapper or predicate, or uses an object traced to an SDK."""
+    return bool(traced.intersection(facts.deferred)) or any(
+        not callees.isdisjoint(function.targets) for function in facts.functions)
+
+
+def _digest(rules: tuple[CheckRule, ...], traced: frozenset[str]) -> str:
+    text = repr(([(r.id, r.sdk, r.key, r.key_template, r.functions, r.methods, r.fixed_key, r.via) for r in rules],
+                 sorted(traced)))
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _read_regular(path: Path) -> bytes:
+    """Read a regular file; a pipe, socket or device would block or never end (hence O_NONBLOCK)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return handle.read()
+
+
+def _read_problem(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno == errno.EISDIR:
+        return "symbolic link to a folder (not followed)"
+    if exc.errno == errno.EINVAL:
+        return "not a regular file (pipe, socket or device)"
+    if exc.errno == errno.ENOENT:
+        return "broken symbolic link" if exc.filename else "file vanished during the scan"
+    return f"cannot read: {exc.strerror or exc}"
