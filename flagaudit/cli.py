@@ -288,6 +288,43 @@ def report_command(path: str | None, since: datetime | None, until: datetime | N
 report_command.name = "report"
 
 
+@cli.command("compare")
+@click.argument("refs", nargs=-1)
+@click.option("--deployed", type=click.Path(dir_okay=False, path_type=Path),
+              help="A file of deployed versions, one per line: 'LABEL REF' (prod-eu v4.12.0) or 'REF'.")
+@click.option("--key", help="Only this key: does it mean the same everywhere before it is switched?")
+@click.option("--no-history", is_flag=True, help="Judge 'retired and reborn in between' from flagaudit.lock alone.")
+@click.option("--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
+              help="Output format (text and json list every key; the others carry the FA204 findings).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the output to a file.")
+@click.option("--select", type=_codes, default="", help="Report only these finding codes or prefixes.")
+@click.option("--ignore", type=_codes, default="", help="Do not report these finding codes or prefixes.")
+@click.option("-v", "--verbose", count=True, help="Text format: keys that mean the same too, and all evidence.")
+@_lifecycle_options
+def compare_command(refs: tuple[str, ...], deployed: Path | None, key: str | None, no_history: bool,
+                    output_format: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+                    verbose: int, config_file: str | None, directory: Path | None, as_of: datetime | None,
+                    no_cache: bool, jobs: int | None, quiet: bool) -> None:
+    """Whether every key means the same on every version that runs at once (REFS, and --deployed); exit 1 on
+    FA204 skewed-meaning."""
+    from flagaudit.commands.compare import CompareOptions, compare, read_deployed
+    from flagaudit.output.compare_format import COMPARE_RENDERERS
+
+    listed = read_deployed(deployed) if deployed else ()
+    config, rules = _project(config_file, directory)
+    comparison = compare(config, rules, CompareOptions(
+        (*listed, *((r, r) for r in refs)), key=key, no_history=no_history, use_cache=not no_cache, workers=jobs,
+        select=select, ignore=ignore))
+    if not quiet:
+        _notes(comparison.notes, comparison.skipped)
+    if output_format in COMPARE_RENDERERS:
+        _emit(COMPARE_RENDERERS[output_format](comparison, verbose), output)
+    else:
+        _emit(RENDERERS[output_format](comparison.inventory(), verbose), output)
+    if any(f.severity == "error" for f in comparison.findings):
+        raise SystemExit(EXIT_FINDINGS)
+
+
 @cli.command()
 @click.argument("code", required=False)
 @click.option("--markdown", is_flag=True, help="Print every rule's documentation as Markdown (docs/rules.md).")

@@ -81,6 +81,40 @@ class Repository:
         except Exception as exc:  # a missing object in a damaged or partial clone
             raise FlagauditError(f"cannot read git object {sha[:12]}: {exc}") from None
 
+    def resolve(self, ref: str) -> str | None:
+        """The commit ``ref`` names, or ``None``; passed after ``--end-of-options`` so it never reads as an option."""
+        try:
+            found = self._git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+        except FlagauditError:
+            return None
+        return found.decode("ascii").strip() or None
+
+    def has_object(self, sha: str) -> bool:
+        """Whether the object database holds ``sha`` (a commit named from another repository does not)."""
+        try:
+            self._git("cat-file", "-e", "--end-of-options", sha)
+        except FlagauditError:
+            return False
+        return True
+
+    def tree(self, commit: str) -> list[tuple[str, str, str]]:
+        """``(path, mode, blob)`` of every file in ``commit``'s tree, read from git objects (no checkout)."""
+        entries = []
+        for record in self._git("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit).split(b"\0"):
+            if record:
+                meta, _, path = record.partition(b"\t")
+                mode, _, sha = meta.decode("ascii").split(" ")
+                entries.append((_path(path), mode, sha))
+        return entries
+
+    def commits_between(self, older: str, newer: str) -> frozenset[str]:
+        """Commits reachable from ``newer`` but not from ``older`` (both resolved commits)."""
+        return frozenset(self._git("rev-list", f"{older}..{newer}", "--").decode("ascii").split())
+
+    def commit_date(self, commit: str) -> str:
+        """The committer date, ISO 8601: when the commit landed, not when it was written."""
+        return self._git("show", "-s", "--format=%cI", "--end-of-options", commit).decode("ascii").strip()
+
     def close(self) -> None:
         self.repo.close()
 

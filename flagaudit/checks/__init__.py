@@ -67,10 +67,11 @@ def all_rules() -> dict[str, FindingRule]:
         definitions,
         reachability,
         repurposed,
+        skew,
         stale,
         suppression,
     )
 
-    rules = [*stale.RULES, *constant.RULES, *repurposed.RULES, *reachability.RULES, *definitions.RULES,
+    rules = [*stale.RULES, *constant.RULES, *repurposed.RULES, *reachability.RULES, *definitions.RULES, *skew.RULES,
              *suppression.RULES]
     return {r.code: r for r in sorted(rules, key=lambda r: r.code)}

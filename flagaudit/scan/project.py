@@ -103,7 +103,12 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
     notes.extend(w for w in (cache.warning, warning) if w)
     inventory = replace(inventory, findings=finish(inventory.findings, inventory.flags, options.select, options.ignore),
                         analysed=cache.added, notes=(*notes, *inventory.notes))
-    return Scanned(inventory, with_inferred(rules, inferred, frozenset(), _digest(inferred, frozenset())), graph)
+    return Scanned(inventory, with_helpers(rules, inferred), graph)
+
+
+def with_helpers(rules: RuleSet, inferred: tuple[CheckRule, ...]) -> RuleSet:
+    """``rules`` extended with the project's own flag helpers a scan inferred, as history reads with them."""
+    return with_inferred(rules, inferred, frozenset(), _digest(inferred, frozenset()))
 
 
 def _kept_graph(cache: FactCache, sources: list[Source]) -> CallGraph | None:
