@@ -325,6 +325,30 @@ def compare_command(refs: tuple[str, ...], deployed: Path | None, key: str | Non
         raise SystemExit(EXIT_FINDINGS)
 
 
+@cli.command("graph")
+@click.argument("key", required=False)
+@click.option("--format", "output_format", type=click.Choice(["dot", "graphml", "json"]), default="dot",
+              show_default=True, help="DOT for Graphviz, GraphML for Gephi, JSON (node-link) for a script.")
+@click.option("--why", metavar="NAME", help="Instead: one shortest path from an entry point to NAME (a qualified "
+              "function name), or say that none exists.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the output to a file.")
+@_lifecycle_options
+def graph_command(key: str | None, output_format: str, why: str | None, output: str | None,
+                  config_file: str | None, directory: Path | None, as_of: datetime | None, no_cache: bool,
+                  jobs: int | None, quiet: bool) -> None:
+    """The call graph (or, with KEY, what that key touches: how its checks are reached, what each branch calls,
+    and the code reachable only through a branch)."""
+    from flagaudit.commands.graph import graph_document, why_reachable
+
+    config, rules = _project(config_file, directory)
+    options = ScanOptions(use_cache=not no_cache, workers=jobs)
+    if why is not None:
+        path = why_reachable(config, rules, options, why)
+        _emit((" → ".join(path) if path else f"no entry point reaches {why}") + "\n", output)
+        return
+    _emit(graph_document(config, rules, options, output_format, key), output)
+
+
 @cli.command()
 @click.argument("code", required=False)
 @click.option("--markdown", is_flag=True, help="Print every rule's documentation as Markdown (docs/rules.md).")

@@ -70,7 +70,7 @@ def flag_only_code(flags: Iterable[Flag], graph: CallGraph, fixed: dict[tuple[st
             continue
         site = next(s for s in sites if (s.only_off if known.value else s.only_on))
         lines = sum(graph.nodes[n][1].end - graph.nodes[n][1].line + 1 for n in lost)
-        evidence = [*known.evidence, *(_site_evidence(s, dead_branch) for s in sites)]
+        evidence = [*known.evidence, *(_site_evidence(s, dead_branch) for s in sites), _path_evidence(graph, site)]
         evidence += [Evidence("call-path", n, f"{graph.nodes[n][0]}:{graph.nodes[n][1].line}, "
                               f"{graph.nodes[n][1].end - graph.nodes[n][1].line + 1} lines") for n in lost]
         findings.append(FLAG_ONLY.finding(
@@ -81,6 +81,13 @@ def flag_only_code(flags: Iterable[Flag], graph: CallGraph, fixed: dict[tuple[st
             evidence,
         ))
     return findings
+
+
+def _path_evidence(graph: CallGraph, site: Site) -> Evidence:
+    """Why the check itself runs: one shortest path from an entry point to its function."""
+    path = graph.path_to(site.function)
+    return Evidence("reached-by", " → ".join(path) if path else site.function,
+                    "shortest path from an entry point" if path else "no entry point reaches it")
 
 
 def _site_evidence(site: Site, branch: str) -> Evidence:

@@ -108,6 +108,27 @@ class CallGraph:
                     stack.append(callee)
         return seen
 
+    def path_to(self, node: str) -> list[str] | None:
+        """One shortest path from an entry point to ``node`` (entry point first), or ``None`` if none exists:
+        the evidence of why something is reachable. Breadth-first over successor sets, so the scan pays no
+        graph library for it."""
+        parents: dict[str, str] = {ROOT: ROOT}
+        frontier = [ROOT]
+        while frontier and node not in parents:
+            following = []
+            for current in frontier:
+                for callee in sorted(self.successors.get(current, ())):
+                    if callee not in parents:
+                        parents[callee] = current
+                        following.append(callee)
+            frontier = following
+        if node not in parents or node == ROOT:
+            return None
+        path = [node]
+        while parents[path[-1]] != ROOT:
+            path.append(parents[path[-1]])
+        return path[::-1]
+
     def edges_for(self, caller: str, target: str) -> list[tuple[str, str]]:
         """The graph edges a use of ``target`` inside ``caller`` became."""
         node = (self.expansion.get(target) or (None,))[0]

@@ -76,9 +76,11 @@ class Scanned:
     """Always there when asked for; otherwise only if it was built (a reused whole result does not load it)."""
 
 
-def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_graph: bool = True) -> Scanned:
+def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_graph: bool = True,
+                 whole_graph: bool = False) -> Scanned:
     """:func:`scan_inferring`, and the call graph, which the meaning gate follows from a new branch to the
-    code an old one guarded."""
+    code an old one guarded. The last run's kept graph has edges only; ``whole_graph`` asks for one with its
+    nodes' definitions and reachability too (``flagaudit graph``), built upon the kept one."""
     text_globs = tuple(g for rule in rules.texts for g in rule.files)
     cache_dir = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
     files, skipped = discover(config.root, config.paths, config.exclude, text_globs, cache_dir)
@@ -94,7 +96,7 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
         sources.append(Source(source.path, source.module, data, content_key(source.path, source.module, data)))
     digest = _inputs_digest(config, rules, sources, skipped)
     result = cache.memo("result", digest)
-    graph = _kept_graph(cache, sources) if result is not None and with_graph else None
+    graph = _kept_graph(cache, sources) if result is not None and with_graph and not whole_graph else None
     if result is None or (with_graph and graph is None):
         result, graph = _inventory(sources, skipped, len(files), rules, config, cache, options)
         cache.keep("result", digest, result)
