@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -20,11 +19,13 @@ from flagaudit.commands.report import ReportOptions, report
 from flagaudit.config import Config, load_config
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Skipped
+from flagaudit.gitrepo import find_repository, git_available, user_identity
 from flagaudit.history.ledger import accept, write_ledger
 from flagaudit.history.walk import HistoryOptions
 from flagaudit.output import RENDERERS
 from flagaudit.output.history_format import HISTORY_RENDERERS
 from flagaudit.output.progress import TerminalProgress
+from flagaudit.output.text_format import finding_lines
 from flagaudit.report import REPORT_RENDERERS, SUFFIXES
 from flagaudit.scan.project import ScanOptions, scan
 from flagaudit.sdk_rules import RuleSet, load_rules
@@ -181,13 +182,33 @@ def ledger_command(check: bool, accept_key: str | None, reason: str, config_file
                            as_of.date() if as_of else None)
     if not quiet:
         _notes(update.notes)
+    blocked = tuple(f for f in update.blocked if check or f.flag != accept_key)
     if check:
-        if update.changes:
-            click.echo(f"{update.path.name} is out of date; run `flagaudit ledger` and commit it:")
-            click.echo("".join(f"  {reason}\n" for reason in update.changes), nl=False)
+        verdicts: dict[str, list[str]] = {}
+        for finding in blocked:
+            verdicts.setdefault(f"{finding.flag} [{finding.sdk}]", []).append(
+                f"{_BLOCKED[finding.code]}, see {finding.code}")
+        lines = []
+        for reason in update.changes:
+            name = reason.split(": ", 1)[0]
+            lines.append(f"{reason}; {', '.join(sorted(set(verdicts.pop(name))))}" if name in verdicts else reason)
+        lines += [f"{name}: {', '.join(sorted(set(found)))}" for name, found in sorted(verdicts.items())]
+        if lines:
+            click.echo(f"{update.path.name} is out of date; " + (
+                "the gate blocks the change, so give the new behaviour a new key, or accept it: "
+                "`flagaudit ledger --accept KEY --reason \"...\"`:" if blocked else
+                "run `flagaudit ledger` and commit it:"))
+            click.echo("".join(f"  {line}\n" for line in lines), nl=False)
             raise SystemExit(EXIT_FINDINGS)
         click.echo(f"{update.path.name} is up to date ({len(update.ledger.entries)} keys)")
         return
+    if blocked:
+        click.echo(f"{update.path.name} not written: it would record these keys' new meaning, and the gate "
+                   "without history would then pass them:")
+        click.echo("".join(f"{line}\n" for line in finding_lines(blocked, 0)), nl=False)
+        click.echo("Give the new behaviour a new key, or accept the change for good: "
+                   "`flagaudit ledger --accept KEY --reason \"...\"`")
+        raise SystemExit(EXIT_FINDINGS)
     if accept_key is not None:
         update = replace(update, ledger=accept(update.ledger, accept_key, _who(config.root), reason,
                                                as_of.date() if as_of else date.today()))
@@ -198,17 +219,16 @@ def ledger_command(check: bool, accept_key: str | None, reason: str, config_file
                f"{len(update.ledger.entries) - live} retired), {change}")
 
 
+_BLOCKED = {"FA201": "reborn key", "FA202": "repurposed key", "FA203": "mixed meaning"}
+"""How ``ledger --check`` names a change only ``--accept`` may record."""
+
+
 ledger_command.name = "ledger"
 
 
 def _who(root: Path) -> str:
     """The git identity accepting a meaning (``user.name <user.email>``), or the login name."""
-    found = []
-    for field in ("user.name", "user.email"):
-        result = subprocess.run(["git", "-C", str(root), "config", field], capture_output=True, text=True, check=False)
-        found.append(result.stdout.strip())
-    name, email = found
-    return f"{name} <{email}>" if name and email else name or email or os.environ.get("USER", "unknown")
+    return user_identity(find_repository(root) if git_available() else None) or os.environ.get("USER", "unknown")
 
 
 @cli.command()
@@ -216,7 +236,9 @@ def _who(root: Path) -> str:
 @click.option("--base", help="Block only on flags whose sites or definitions changed since this git ref "
               "(pull requests); findings about other flags are reported, not blocking.")
 @click.option("--no-history", is_flag=True, help="Use only flagaudit.lock and the working tree (pre-commit; fast; "
-              "works in shallow clones).")
+              "works in shallow clones); without flagaudit.lock, the local git history.")
+@click.option("--allow-missing-ledger", is_flag=True, help="With neither flagaudit.lock nor git history, check only "
+              "what needs neither instead of exiting 2 (reused and repurposed keys go unseen).")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge ages as of YYYY-MM-DD (default: today).")
 @click.option("--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
               help="Output format.")
@@ -228,13 +250,15 @@ def _who(root: Path) -> str:
 @click.option("--ignore", type=_codes, default="", help="Do not report these finding codes or prefixes.")
 @click.option("-v", "--verbose", count=True, help="Text format: every piece of evidence.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not report notes and skipped files on stderr.")
-def check_command(paths: tuple[str, ...], base: str | None, no_history: bool, as_of: datetime | None,
+def check_command(paths: tuple[str, ...], base: str | None, no_history: bool, allow_missing_ledger: bool,
+                  as_of: datetime | None,
                   output_format: str, config_file: str | None, output: str | None, no_cache: bool, jobs: int | None,
                   select: tuple[str, ...], ignore: tuple[str, ...], verbose: int, quiet: bool) -> None:
     """The gate: every finding (FA1xx-FA4xx); exit 1 if any finding of severity error blocks."""
     config = load_config(paths, config_file)
     rules = load_rules(config.rules, config.settings_dicts)
     inventory = check(config, rules, CheckOptions(base=base, no_history=no_history,
+                                                  allow_missing_ledger=allow_missing_ledger,
                                                   as_of=as_of.date() if as_of else None, use_cache=not no_cache,
                                                   workers=jobs, select=select, ignore=ignore))
     if not quiet:

@@ -1,18 +1,33 @@
-"""Read a repository's first-parent history through gitpython, and say plainly what cannot be read.
+"""The one git adapter: every git command flagaudit runs starts here, against the project's own repository.
 
-Everything git-specific lives here: finding the repository (or learning that
-there is none), its state (empty, shallow, bare, detached), the commits with
-the files each one changed relative to its first parent, renames included,
-and blob contents. Problems become a :class:`FlagauditError` with one
-sentence, or a note for the caller to show; never a traceback.
+The checkout is attacker-written (pull requests from forks, pre-commit), and
+so may be any folder in it: one laid out like a git directory, with a config
+that names commands (``core.fsmonitor``), would have git run them if git were
+started inside it. So the repository is located once, from the project root,
+and every command then names it explicitly (``--git-dir``, ``--work-tree``),
+with the options in :data:`HARDENING` that switch off whatever a repository
+could make git execute, paths passed as literal pathspecs after ``--``, and
+user-given refs checked to name a commit before they are used (after
+``--end-of-options``, so they never read as options). gitpython, which reads
+blobs through a long-lived ``git cat-file``, gets the same options and
+environment (only its ``git version`` probe goes without: it reads no
+repository).
+
+Problems become a :class:`FlagauditError` with one sentence and, where there
+is one, the fix; never a traceback. "Not a git repository" is the only
+failure that means "no history": anything else git refuses (a repository
+owned by another user, a damaged one) stops the run, because a gate that
+cannot read history must not pass.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,10 +39,28 @@ if TYPE_CHECKING:
 SUBMODULE = "160000"
 REGULAR = ("100644", "100755")
 
+CONFIG_OVERRIDES = (
+    "core.fsmonitor=false",  # an fsmonitor hook is a command git runs whenever it reads the index
+    f"core.hooksPath={os.devnull}",  # no hook (post-index-change and the like) runs
+    "diff.external=",  # no external diff program (with --no-ext-diff where diffs are computed)
+    "core.pager=cat",  # no pager program (and --no-pager)
+    "log.showSignature=false",  # no gpg.program run to verify signatures
+    "safe.bareRepository=explicit",  # a folder laid out like a git directory is never picked up by discovery
+)
+"""``-c`` options on every git command; they win over any configuration a repository carries."""
+HARDENING = ("--no-pager", "--literal-pathspecs", *(arg for item in CONFIG_OVERRIDES for arg in ("-c", item)))
+ENVIRONMENT = {
+    "GIT_TERMINAL_PROMPT": "0",  # never wait for a password nobody will type
+    "GIT_PAGER": "cat",
+    "GIT_OPTIONAL_LOCKS": "0",  # reading does not rewrite the index
+}
+"""Set for every git process, gitpython's included."""
+
 _START = b"\x01"
 _FORMAT = "--format=%x01%H%x00%aI%x00%an <%ae>%x00%s"
 _LOG = ("log", "--first-parent", "-m", "--root", "--raw", "-z", "--no-abbrev", "-M", "--no-show-signature",
-        "--encoding=UTF-8", "--reverse", _FORMAT)
+        "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", "--reverse", _FORMAT)
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +89,9 @@ class Commit:
 
 @dataclass(frozen=True)
 class Repository:
-    """An open repository and what the history walk needs to know about it."""
+    """The project's repository, named explicitly in every command run against it."""
 
-    repo: git.Repo
+    git_dir: Path
     top: Path
     """The work tree's top folder, or the git folder of a bare repository."""
     head: str | None
@@ -66,41 +99,48 @@ class Repository:
     bare: bool = False
     shallow: bool = False
     detached: bool = False
+    objects: git.Repo | None = None
+    """gitpython's view, for reading blobs through one long-lived, hardened ``git cat-file``."""
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+        """Run git on this repository; a failure is a :class:`FlagauditError` unless ``check`` is off."""
+        place = (f"--git-dir={self.git_dir}",) if self.bare else (f"--git-dir={self.git_dir}", f"--work-tree={self.top}")
+        result = run_git(*place, *args, cwd=self.top)
+        if check and result.returncode != 0:
+            raise FlagauditError(f"git {args[0]} failed in {self.top}: {_last_line(result.stderr)}")
+        return result
 
     def first_parents(self) -> list[str]:
         """HEAD's first-parent chain, newest first."""
-        return self._git("rev-list", "--first-parent", "HEAD").decode("ascii").split()
+        return self.run("rev-list", "--first-parent", "HEAD", "--").stdout.decode("ascii").split()
 
     def commits(self, after: str | None = None) -> Iterator[Commit]:
-        """First-parent commits up to HEAD, oldest first; only those after ``after`` when given."""
-        return parse_log(self._git(*_LOG, f"{after}..HEAD" if after else "HEAD"))
-
-    def blob(self, sha: str) -> bytes:
-        try:
-            return self.repo.odb.stream(bytes.fromhex(sha)).read()
-        except Exception as exc:  # a missing object in a damaged or partial clone
-            raise FlagauditError(f"cannot read git object {sha[:12]}: {exc}") from None
+        """First-parent commits up to HEAD, oldest first; only those after ``after`` (a commit id) when given."""
+        if after is not None and not _COMMIT_ID.match(after):
+            raise FlagauditError(f"not a commit id: {after!r}")
+        return parse_log(self.run(*_LOG, "--end-of-options", f"{after}..HEAD" if after else "HEAD", "--").stdout)
 
     def resolve(self, ref: str) -> str | None:
-        """The commit ``ref`` names, or ``None``; passed after ``--end-of-options`` so it never reads as an option."""
-        try:
-            found = self._git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
-        except FlagauditError:
-            return None
-        return found.decode("ascii").strip() or None
+        """The commit ``ref`` names, or ``None``; checked before use, so a ref never reaches git as an option."""
+        result = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False)
+        found = result.stdout.decode("ascii", "replace").strip()
+        return found if result.returncode == 0 and _COMMIT_ID.match(found) else None
+
+    def commits_since(self, base: str) -> frozenset[str]:
+        """Commits on HEAD's first-parent line since ``base`` (a ref the user gave)."""
+        start = self.resolve(base)
+        if start is None:
+            raise FlagauditError(f"--base {base!r}: not a commit in the repository at {self.top}")
+        return frozenset(self.run("rev-list", "--first-parent", f"{start}..HEAD", "--").stdout.decode("ascii").split())
 
     def has_object(self, sha: str) -> bool:
         """Whether the object database holds ``sha`` (a commit named from another repository does not)."""
-        try:
-            self._git("cat-file", "-e", "--end-of-options", sha)
-        except FlagauditError:
-            return False
-        return True
+        return self.run("cat-file", "-e", "--end-of-options", sha, check=False).returncode == 0
 
     def tree(self, commit: str) -> list[tuple[str, str, str]]:
         """``(path, mode, blob)`` of every file in ``commit``'s tree, read from git objects (no checkout)."""
         entries = []
-        for record in self._git("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit).split(b"\0"):
+        for record in self.run("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit).stdout.split(b"\0"):
             if record:
                 meta, _, path = record.partition(b"\t")
                 mode, _, sha = meta.decode("ascii").split(" ")
@@ -109,53 +149,167 @@ class Repository:
 
     def commits_between(self, older: str, newer: str) -> frozenset[str]:
         """Commits reachable from ``newer`` but not from ``older`` (both resolved commits)."""
-        return frozenset(self._git("rev-list", f"{older}..{newer}", "--").decode("ascii").split())
+        return frozenset(self.run("rev-list", f"{older}..{newer}", "--").stdout.decode("ascii").split())
 
     def commit_date(self, commit: str) -> str:
         """The committer date, ISO 8601: when the commit landed, not when it was written."""
-        return self._git("show", "-s", "--format=%cI", "--end-of-options", commit).decode("ascii").strip()
+        return self.run("show", "-s", "--no-ext-diff", "--no-textconv", "--format=%cI", "--end-of-options",
+                        commit).stdout.decode("ascii").strip()
+
+    def blob(self, sha: str) -> bytes:
+        assert self.objects is not None
+        try:
+            return self.objects.odb.stream(bytes.fromhex(sha)).read()
+        except Exception as exc:  # a missing object in a damaged or partial clone
+            raise FlagauditError(f"cannot read git object {sha[:12]}: {exc}") from None
+
+    def files(self, folder: Path) -> list[Path] | None:
+        """Tracked and untracked-but-not-ignored files under ``folder``; ``None`` when it is not in the work tree."""
+        if self.bare:
+            return None
+        inside = self.prefix(folder)
+        if inside is None:
+            return None
+        result = self.run("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", inside or ".",
+                          check=False)
+        if result.returncode != 0:
+            return None
+        names = {n[len(inside):] for n in result.stdout.decode("utf-8", "surrogateescape").split("\0") if n}
+        return [folder / n for n in sorted(names) if os.path.lexists(folder / n)]
+
+    def blame(self, path: str, ranges: Sequence[tuple[int, int]]) -> str | None:
+        """``git blame --porcelain`` of the lines in ``ranges`` of ``path`` (relative to the top), or ``None``."""
+        lines = [f"-L{start},{end}" for start, end in ranges]
+        result = self.run("blame", "--porcelain", "--no-textconv", "--no-ext-diff", *lines, "--", path, check=False)
+        return result.stdout.decode("utf-8", "replace") if result.returncode == 0 else None
+
+    def prefix(self, folder: Path) -> str | None:
+        """``folder`` relative to the top, ``""`` or ``sub/dir/``; ``None`` when it is not under the top."""
+        for spelled in (Path(os.path.abspath(folder)), folder.resolve()):
+            try:
+                inside = spelled.relative_to(self.top).as_posix()
+            except ValueError:
+                continue
+            return "" if inside == "." else f"{inside}/"
+        return None
+
+    def setting(self, name: str) -> str:
+        """A configuration value as git sees it in this repository (system, global, local); empty if unset."""
+        return self.run("config", "--get", name, check=False).stdout.decode("utf-8", "replace").strip()
 
     def close(self) -> None:
-        self.repo.close()
+        if self.objects is not None:
+            self.objects.close()
 
-    def _git(self, *args: str) -> bytes:
-        import git
 
-        try:
-            return getattr(self.repo.git, args[0].replace("-", "_"))(*args[1:], stdout_as_string=False)
-        except git.GitCommandError as exc:
-            raise FlagauditError(f"git {args[0]} failed in {self.top}: {_last_line(exc.stderr)}") from None
+def run_git(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """git with :data:`HARDENING` and :data:`ENVIRONMENT`; never through a shell, never reading stdin."""
+    try:
+        return subprocess.run(["git", *HARDENING, *args], cwd=cwd, env={**os.environ, **ENVIRONMENT},
+                              capture_output=True, check=False, stdin=subprocess.DEVNULL)
+    except OSError as exc:
+        raise FlagauditError(f"cannot run git: {exc.strerror}") from None
+
+
+def git_available() -> bool:
+    return shutil.which("git") is not None
+
+
+def user_identity(repository: Repository | None) -> str:
+    """``user.name <user.email>`` as git knows them (in the repository, else the global config), or ``""``."""
+    if repository is not None:
+        name, email = repository.setting("user.name"), repository.setting("user.email")
+    elif git_available():
+        name, email = (run_git("config", "--global", "--get", field, cwd=Path(os.path.abspath(os.sep))).stdout
+                       .decode("utf-8", "replace").strip() for field in ("user.name", "user.email"))
+    else:
+        name = email = ""
+    return f"{name} <{email}>" if name and email else name or email
 
 
 def open_repository(path: Path) -> Repository | None:
-    """The repository holding ``path``, or ``None`` when there is none.
+    """The repository holding ``path`` with its state (HEAD, shallow, detached), ready to read blobs;
+    ``None`` when there is none.
 
     gitpython refuses to import without a git executable, so it is imported
-    here, after checking, and not at the top: the static commands work without git.
+    late, after checking: the static commands work without git.
     """
     executable = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE", "git")
-    if shutil.which(executable) is None:
+    if not git_available() or shutil.which(executable) is None:
         raise FlagauditError(f"git is not installed or not on PATH ({executable!r} not found); history needs git")
+    found = find_repository(path)
+    if found is None:
+        return None
+    head = found.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).stdout.decode("ascii").strip()
+    if not head:
+        return found
+    shallow = found.run("rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
+    detached = found.run("symbolic-ref", "--quiet", "HEAD", check=False).returncode != 0
+    return replace(found, head=head, shallow=shallow, detached=detached,
+                   objects=_objects(found.git_dir, found.top, found.bare))
+
+
+def find_repository(path: Path) -> Repository | None:
+    """Where the repository holding ``path`` is (its state not read yet), or ``None`` when there is none.
+
+    A git folder given itself is read as a bare repository (a mirror, or
+    ``repo/.git``), unless it lies inside a work tree: there it is content
+    someone committed, and git is not started in it.
+    """
+    found = run_git("rev-parse", "--absolute-git-dir", "--is-bare-repository", cwd=path)
+    explicit = found.returncode != 0 and b"cannot use bare repository" in found.stderr
+    if explicit:
+        found = _explicit_git_dir(path)
+    elif found.returncode != 0:
+        if b"not a git repository" in found.stderr:
+            return None
+        raise _refused(path, found.stderr)
+    git_dir_text, bare_text = found.stdout.decode("utf-8", "surrogateescape").splitlines()[:2]
+    git_dir = Path(git_dir_text)
+    if explicit or bare_text == "true" or git_dir.resolve() == path.resolve():
+        return Repository(git_dir, git_dir, None, bare=True)
+    shown = run_git("rev-parse", "--show-toplevel", cwd=path)
+    if shown.returncode != 0:
+        raise _refused(path, shown.stderr)
+    return Repository(git_dir, Path(shown.stdout.decode("utf-8", "surrogateescape").rstrip("\n")), None)
+
+
+def _explicit_git_dir(path: Path) -> subprocess.CompletedProcess[bytes]:
+    """``path`` opened as the git folder it is laid out as, unless a work tree holds it."""
+    holder = run_git("rev-parse", "--show-toplevel", cwd=path.parent)
+    if holder.returncode == 0:
+        top = holder.stdout.decode("utf-8", "surrogateescape").rstrip("\n")
+        raise FlagauditError(f"{path} is laid out like a git directory inside the work tree of {top}: it is content "
+                             f"of that repository, and flagaudit does not run git in it (run from {top})")
+    found = run_git(f"--git-dir={path}", "rev-parse", "--absolute-git-dir", "--is-bare-repository", cwd=path)
+    if found.returncode != 0:
+        raise _refused(path, found.stderr)
+    return found
+
+
+def _refused(path: Path, stderr: bytes) -> FlagauditError:
+    """git's own words, and the fix when git distrusts the folder's owner."""
+    message = stderr.decode("utf-8", "replace")
+    first = next((line.strip() for line in message.splitlines() if line.strip()), "unknown error")
+    fix = ""
+    if "safe.directory" in message or "dubious ownership" in message:
+        owned = re.search(r"safe\.directory (\S+)", message)
+        fix = ("; the folder belongs to another user (common in CI containers): if you trust it, run "
+               f"`git config --global --add safe.directory {owned[1] if owned else path}`")
+    return FlagauditError(f"git cannot read the repository at {path}: {first.removeprefix('fatal: ')}{fix}")
+
+
+def _objects(git_dir: Path, top: Path, bare: bool) -> git.Repo:
+    """gitpython's repository for blob reads, with the hardening every other git command has."""
     import git
 
     try:
-        repo = git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return None
-    try:
-        # A git folder given itself is read as bare, even without ``core.bare`` (a mirror, or ``repo/.git``).
-        bare = repo.bare or Path(repo.git_dir).resolve() == path.resolve()
-        if bare:
-            repo.git.update_environment(GIT_DIR=repo.git_dir)
-        top = Path(repo.git_dir if bare else repo.working_tree_dir or repo.git_dir)
-        if not repo.head.is_valid():
-            return Repository(repo, top, None, bare=bare)
-        shallow = repo.git.rev_parse("--is-shallow-repository") == "true"
-        return Repository(repo, top, repo.head.commit.hexsha, bare, shallow, repo.head.is_detached)
-    except (git.GitCommandError, ValueError) as exc:
-        repo.close()
-        detail = _last_line(exc.stderr) if isinstance(exc, git.GitCommandError) else str(exc)
-        raise FlagauditError(f"cannot read the git repository at {path}: {detail}") from None
+        repo = git.Repo(git_dir if bare else top)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+        raise FlagauditError(f"cannot read the git repository at {top}: {exc}") from None
+    repo.git.set_persistent_git_options(no_pager=True, c=list(CONFIG_OVERRIDES))
+    repo.git.update_environment(GIT_DIR=str(git_dir), **ENVIRONMENT)
+    return repo
 
 
 def parse_log(data: bytes) -> Iterator[Commit]:

@@ -4,7 +4,7 @@ lifecycle policies. Nothing here prints.
 
 from __future__ import annotations
 
-import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -13,11 +13,13 @@ from flagaudit.checks.run import finish
 from flagaudit.checks.stale import stale_findings, toggle_name_findings
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
-from flagaudit.facts import Finding, FlagChange, Inventory, Timeline
+from flagaudit.facts import Finding, Flag, FlagChange, Inventory, Timeline
+from flagaudit.gitrepo import find_repository
 from flagaudit.history.base_change import flag_changes
-from flagaudit.history.ledger import LEDGER_FILE, ledger_timelines, read_ledger
+from flagaudit.history.ledger import LEDGER_FILE, Ledger, ledger_timelines, read_ledger
 from flagaudit.history.walk import HistoryOptions, history
-from flagaudit.policies import load_policies
+from flagaudit.model.callgraph import CallGraph
+from flagaudit.policies import Policies, load_policies
 from flagaudit.scan.project import ScanOptions, scan_graphed
 from flagaudit.sdk_rules import RuleSet
 
@@ -31,7 +33,10 @@ class CheckOptions:
     base: str | None = None
     """Block only on flags whose sites or definitions changed since this ref (pull requests)."""
     no_history: bool = False
-    """Use only flagaudit.lock and the working tree (pre-commit): fast, and works in shallow clones."""
+    """Use only flagaudit.lock and the working tree (pre-commit): fast, and works in shallow clones. Without
+    flagaudit.lock, the local git history is read instead."""
+    allow_missing_ledger: bool = False
+    """With neither flagaudit.lock nor git history, report what needs neither instead of refusing to judge."""
     as_of: date | None = None
     use_cache: bool = True
     workers: int | None = None
@@ -40,32 +45,42 @@ class CheckOptions:
 
 
 def check(config: Config, rules: RuleSet, options: CheckOptions = CheckOptions()) -> Inventory:
-    """The inventory with every finding; ``severity == "error"`` and not downgraded by ``base`` means blocking."""
+    """The inventory with every finding; ``severity == "error"`` and not downgraded by ``base`` means blocking.
+
+    The gate never passes when it cannot judge: with neither flagaudit.lock
+    nor a git repository, whether a key was retired or meant something else
+    before is unknowable, so that is an error unless the caller opted out.
+    """
     scan_options = ScanOptions(use_cache=options.use_cache, workers=options.workers)
     scanned = scan_graphed(config, rules, scan_options)
     inventory, with_helpers = scanned.inventory, scanned.rules
     ledger = read_ledger(config.root / LEDGER_FILE)
-    entries = {(e.sdk, e.key): e for e in ledger.entries} if ledger else {}
     notes = list(inventory.notes)
     timelines: tuple[Timeline, ...]
-    if options.no_history:
-        timelines = tuple(ledger_timelines(ledger).values()) if ledger else ()
-        if ledger is None:
-            notes.append(f"no {LEDGER_FILE}: without history, only findings that need none "
-                         "(run `flagaudit ledger` and commit it)")
+    if options.no_history and ledger is not None:
+        timelines = tuple(ledger_timelines(ledger).values())
         meaning_timelines: tuple[Timeline, ...] = ()
     else:
         found = history(config, with_helpers, HistoryOptions(use_cache=options.use_cache, workers=options.workers))
         timelines = meaning_timelines = found.timelines
         notes.extend(found.notes)
+        if ledger is None and not found.git:
+            if not options.allow_missing_ledger:
+                raise FlagauditError(f"cannot judge: no {LEDGER_FILE} and no git history, so a reused or repurposed "
+                                     f"key would pass unseen. Run `flagaudit ledger` where the history is and commit "
+                                     f"{LEDGER_FILE}, or pass --allow-missing-ledger to check only what needs neither")
+            notes.append(f"NOT JUDGED: no {LEDGER_FILE} and no git history; reused and repurposed keys (FA201-FA203) "
+                         "were not checked (--allow-missing-ledger)")
+        elif ledger is None and options.no_history:
+            notes.append(f"no {LEDGER_FILE}: judged from the local git history instead "
+                         "(run `flagaudit ledger` and commit it, so shallow clones can be judged too)")
     policies = load_policies(config)
     as_of = options.as_of or date.today()
-    dormant = policies.dormant_days or _DEFAULT_DORMANT
     findings: list[Finding] = [
         *inventory.findings,
         *stale_findings(inventory.flags, timelines, policies, as_of),
         *toggle_name_findings(inventory.flags),
-        *meaning_findings(inventory.flags, meaning_timelines, entries, as_of, dormant, scanned.graph),
+        *meaning_judgement(inventory.flags, meaning_timelines, ledger, scanned.graph, as_of, policies),
     ]
     changes: tuple[FlagChange, ...] = ()
     if options.base:
@@ -75,13 +90,20 @@ def check(config: Config, rules: RuleSet, options: CheckOptions = CheckOptions()
                    notes=tuple(notes), base=options.base, changes=changes)
 
 
+def meaning_judgement(flags: Iterable[Flag], timelines: Iterable[Timeline], ledger: Ledger | None,
+                      graph: CallGraph | None, as_of: date, policies: Policies) -> list[Finding]:
+    """FA201-FA203: the gate's judgement of every key's meaning, which ``flagaudit ledger`` must not overrule."""
+    entries = {(e.sdk, e.key): e for e in ledger.entries} if ledger else {}
+    dormant = policies.dormant_days or _DEFAULT_DORMANT
+    return meaning_findings(flags, timelines, entries, as_of, dormant, graph)
+
+
 def _commits_since(config: Config, base: str) -> frozenset[str]:
-    """Commits on HEAD's first-parent line since ``base``; the ref is data, passed as one argument."""
-    result = subprocess.run(["git", "-C", str(config.root), "rev-list", "--first-parent", f"{base}..HEAD", "--"],
-                            capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise FlagauditError(f"--base {base!r}: not a commit git knows here ({result.stderr.strip().splitlines()[-1:]})")
-    return frozenset(result.stdout.split())
+    """Commits on HEAD's first-parent line since ``base``; the ref is checked to name a commit before use."""
+    repository = find_repository(config.root)
+    if repository is None:
+        raise FlagauditError(f"--base {base!r}: {config.root} is not in a git repository")
+    return repository.commits_since(base)
 
 
 def _only_changed_block(findings: list[Finding], touched: set[tuple[str, str]], base: str) -> list[Finding]:

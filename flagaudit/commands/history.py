@@ -16,6 +16,7 @@ from flagaudit.checks.run import finish
 from flagaudit.checks.stale import stale_findings, toggle_name_findings
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
+from flagaudit.commands.check import meaning_judgement
 from flagaudit.facts import Finding, Flag, Skipped
 from flagaudit.history.ledger import (
     LEDGER_FILE,
@@ -26,7 +27,7 @@ from flagaudit.history.ledger import (
 )
 from flagaudit.history.walk import History, HistoryOptions, history
 from flagaudit.policies import load_policies
-from flagaudit.scan.project import ScanOptions, scan_inferring
+from flagaudit.scan.project import ScanOptions, scan_graphed, scan_inferring
 from flagaudit.sdk_rules import RuleSet
 
 
@@ -59,6 +60,9 @@ class LedgerUpdate:
     ledger: Ledger
     changes: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    blocked: tuple[Finding, ...] = ()
+    """What the gate blocks (FA201-FA203 errors, judged against the ledger on disk): writing the ledger would
+    record those meanings as the keys' own, and the gate without history would pass them."""
 
 
 def lifecycle(config: Config, rules: RuleSet, options: HistoryOptions = HistoryOptions(),
@@ -83,12 +87,18 @@ def lifecycle(config: Config, rules: RuleSet, options: HistoryOptions = HistoryO
 
 def update_ledger(config: Config, rules: RuleSet, options: HistoryOptions = HistoryOptions(),
                   as_of: date | None = None) -> LedgerUpdate:
-    """flagaudit.lock brought up to date with history and the code; writing it is the caller's choice."""
-    current = lifecycle(config, rules, options, as_of)
-    if current.history.bare:
+    """flagaudit.lock brought up to date with history and the code, and what the gate blocks; writing it is the
+    caller's choice."""
+    scanned = scan_graphed(config, rules, ScanOptions(use_cache=options.use_cache, workers=options.workers))
+    found = history(config, scanned.rules, options)
+    if found.bare:
         raise FlagauditError(f"{config.root} is a bare repository: there is no working tree to keep {LEDGER_FILE} in")
     path = config.root / LEDGER_FILE
     previous = read_ledger(path)
-    ledger = build_ledger(previous, current.history.timelines, current.flags, load_policies(config),
-                          as_of or date.today())
-    return LedgerUpdate(path, previous, ledger, tuple(ledger_changes(previous, ledger)), current.notes)
+    today = as_of or date.today()
+    flags = scanned.inventory.flags
+    policies = load_policies(config)
+    ledger = build_ledger(previous, found.timelines, flags, policies, today)
+    judged = finish(meaning_judgement(flags, found.timelines, previous, scanned.graph, today, policies), flags)
+    return LedgerUpdate(path, previous, ledger, tuple(ledger_changes(previous, ledger)),
+                        (*found.notes, *scanned.inventory.notes), tuple(f for f in judged if f.severity == "error"))

@@ -89,6 +89,8 @@ class History:
     partial: bool = False
     """History starts at ``first`` (a shallow clone), not at the repository's root."""
     bare: bool = False
+    git: bool = True
+    """A git repository holds the project (it may have no commits yet: then there is no history to miss)."""
     skipped: tuple[Skipped, ...] = ()
     """Submodules at HEAD: their history is not analysed."""
     notes: tuple[str, ...] = ()
@@ -106,7 +108,8 @@ def history(config: Config, rules: RuleSet, options: HistoryOptions = HistoryOpt
     repository = open_repository(config.root)
     if repository is None:
         note = "using flagaudit.lock" if ledger else "only findings that need no history"
-        return History(_sorted(recorded), notes=(f"{config.root} is not in a git repository: no history; {note}",))
+        return History(_sorted(recorded), git=False,
+                       notes=(f"{config.root} is not in a git repository: no history; {note}",))
     try:
         notes = _describe(repository)
         if repository.head is None:

@@ -11,15 +11,14 @@ The order is the report's contract:
 3. ``git blame`` of the site lines: the author of the most recently changed one.
 
 Every :class:`~flagaudit.report.data.Owner` says which of these it came from.
-git runs with argument lists, never through a shell, and blame reads only the
-lines needed: one ``git blame --porcelain -L ... -L ...`` per file.
+git runs through :mod:`flagaudit.gitrepo`, in the project's repository, and
+blame reads only the lines needed: one ``git blame --porcelain -L ... -L ...``
+per file.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flagaudit.facts import Flag
+from flagaudit.gitrepo import Repository, find_repository, git_available
 from flagaudit.policies import Policies, declared
 from flagaudit.report.data import FlagId, Owner
 
@@ -231,16 +231,24 @@ def parse_porcelain(text: str, path: str) -> dict[int, Blamed]:
 def blame(root: Path, wanted: Mapping[str, Iterable[int]],
           progress: Callable[[int, int], None] | None = None) -> tuple[dict[tuple[str, int], Blamed], tuple[str, ...]]:
     """Blame ``wanted`` lines (path relative to ``root`` -> line numbers) in the work tree, a few files at a time."""
+    if not git_available():
+        return {}, ("git is not installed: owners from git blame are not available",)
+    repository = find_repository(root)
+    if repository is None or repository.bare:
+        return {}, (f"{root} is not in a git work tree: owners from git blame are not available",)
+    return _blame(repository, repository.prefix(root) or "", wanted, progress)
+
+
+def _blame(repository: Repository, prefix: str, wanted: Mapping[str, Iterable[int]],
+           progress: Callable[[int, int], None] | None) -> tuple[dict[tuple[str, int], Blamed], tuple[str, ...]]:
     files = sorted((path, sorted(set(lines))) for path, lines in wanted.items() if lines)
     if not files:
         return {}, ()
-    if shutil.which("git") is None:
-        return {}, ("git is not installed: owners from git blame are not available",)
     found: dict[tuple[str, int], Blamed] = {}
     failed: list[str] = []
     with ThreadPoolExecutor(max_workers=min(_BLAME_WORKERS, len(files))) as pool:
         for done, (path, result) in enumerate(zip((p for p, _ in files),
-                                                  pool.map(lambda item: _blame_file(root, *item), files)), 1):
+                                                  pool.map(lambda item: _blame_file(repository, prefix, *item), files)), 1):
             if result is None:
                 failed.append(path)
             else:
@@ -253,13 +261,9 @@ def blame(root: Path, wanted: Mapping[str, Iterable[int]],
     return found, (f"git blame failed for {len(failed)} file(s) ({listed}): their owners are unknown",)
 
 
-def _blame_file(root: Path, path: str, lines: list[int]) -> dict[int, Blamed] | None:
-    ranges = [f"-L{start},{end}" for start, end in _ranges(lines)]
-    result = subprocess.run(["git", "blame", "--porcelain", *ranges, "--", path], cwd=root, capture_output=True,
-                            text=True, encoding="utf-8", errors="replace", check=False, stdin=subprocess.DEVNULL)
-    if result.returncode != 0:
-        return None
-    return parse_porcelain(result.stdout, path)
+def _blame_file(repository: Repository, prefix: str, path: str, lines: list[int]) -> dict[int, Blamed] | None:
+    text = repository.blame(prefix + path, _ranges(lines))
+    return None if text is None else parse_porcelain(text, path)
 
 
 def _ranges(lines: list[int]) -> list[tuple[int, int]]:
@@ -283,21 +287,13 @@ def _local_day(seconds: int, offset: str) -> str:
 # -- owners ----------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Place:
-    """Where the project sits in its repository."""
-
-    top: Path
-    prefix: str
-    """The project root relative to the top, ``""`` or ``sub/dir/``."""
-    git: bool
-
-
 def find_owners(flags: Iterable[Flag], policies: Policies, root: Path,
                 progress: Callable[[int, int], None] | None = None) -> tuple[dict[FlagId, Owner], tuple[str, ...]]:
     """An :class:`Owner` for each flag (nobody's is ``Owner()``), and notes on what could not be read."""
-    place = _place(root)
-    codeowners = find_codeowners(place.top)
+    found = find_repository(root) if git_available() else None
+    repository = found if found is not None and not found.bare else None
+    prefix = (repository.prefix(root) if repository is not None else None) or ""
+    codeowners = find_codeowners(repository.top if repository is not None else root)
     notes = list(codeowners.problems) if codeowners else []
     owners: dict[FlagId, Owner] = {}
     pending: list[Flag] = []
@@ -305,17 +301,17 @@ def find_owners(flags: Iterable[Flag], policies: Policies, root: Path,
         if flag.key is None:
             continue
         owner = declared_owner(flag, policies) or (
-            codeowners_owner(flag, codeowners, place.prefix) if codeowners else None)
+            codeowners_owner(flag, codeowners, prefix) if codeowners else None)
         if owner is not None:
             owners[(flag.sdk, flag.key)] = owner
         else:
             pending.append(flag)
-    if pending and place.git:
+    if pending and repository is not None:
         wanted: dict[str, set[int]] = {}
         for flag in pending:
             for path, line in _lines(flag):
                 wanted.setdefault(path, set()).add(line)
-        blamed, blame_notes = blame(root, wanted, progress)
+        blamed, blame_notes = _blame(repository, prefix, wanted, progress)
         notes += blame_notes
         for flag in pending:
             owners[(flag.sdk, flag.key or "")] = blame_owner(flag, blamed) or Owner()
@@ -365,14 +361,3 @@ def _lines(flag: Flag) -> list[tuple[str, int]]:
     """The lines an owner is looked up for: the flag's sites, else its definitions."""
     places = flag.sites or flag.definitions
     return sorted({(p.path, p.line) for p in places})
-
-
-def _place(root: Path) -> _Place:
-    if shutil.which("git") is None:
-        return _Place(root, "", False)
-    result = subprocess.run(["git", "rev-parse", "--show-toplevel", "--show-prefix"], cwd=root, capture_output=True,
-                            text=True, check=False, stdin=subprocess.DEVNULL)
-    lines = result.stdout.split("\n")
-    if result.returncode != 0 or len(lines) < 2 or not lines[0]:
-        return _Place(root, "", False)
-    return _Place(Path(lines[0]), lines[1], True)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
 from flagaudit.facts import Skipped
+from flagaudit.gitrepo import Repository, find_repository, git_available
 
 _NOISE_DIRS = frozenset({
     ".git", ".hg", ".svn", "__pycache__", "node_modules", ".tox", ".nox", ".venv", ".mypy_cache",
@@ -27,44 +27,36 @@ class SourceFile:
 
 def discover(root: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], text_globs: tuple[str, ...],
              cache_dir: Path | None = None) -> tuple[list[SourceFile], list[Skipped]]:
-    """Files under ``paths`` that can hold flags: Python, plus what the text rules name."""
+    """Files under ``paths`` that can hold flags: Python, plus what the text rules name.
+
+    In a git work tree, git lists them, asked once in the repository found
+    from ``root``: never in a folder under it, which could be laid out as a
+    git directory of its own.
+    """
     skipped: list[Skipped] = []
     found: dict[str, Path] = {}
-    for target in paths:
-        for absolute, problem in _candidates(root, target, cache_dir):
-            rel = _relative(root, absolute)
-            if problem:
-                skipped.append(Skipped(rel, problem))
-            elif wanted(rel, text_globs) and not excluded(rel, exclude):
-                found[rel] = absolute
+    repository = find_repository(root) if git_available() else None
+    candidates = [item for target in paths for item in _candidates(target, cache_dir, repository)]
+    for absolute, problem in candidates:
+        rel = _relative(root, absolute)
+        if problem:
+            skipped.append(Skipped(rel, problem))
+        elif wanted(rel, text_globs) and not excluded(rel, exclude):
+            found[rel] = absolute
     packages: dict[Path, bool] = {}
     files = [SourceFile(rel, found[rel], module_name(found[rel], packages) if rel.endswith(".py") else "")
              for rel in sorted(found)]
     return files, sorted(set(skipped), key=lambda s: s.path)
 
 
-def _candidates(root: Path, target: Path, cache_dir: Path | None) -> list[tuple[Path, str | None]]:
+def _candidates(target: Path, cache_dir: Path | None,
+                repository: Repository | None) -> list[tuple[Path, str | None]]:
     if target.is_file() or (target.is_symlink() and not target.is_dir()):
         return [(target, None)]
-    listed = _git_files(target)
+    listed = repository.files(target) if repository is not None else None
     if listed is not None:
         return [(p, None) for p in listed if not (cache_dir and cache_dir in p.parents)]
     return _walk(target, cache_dir)
-
-
-def _git_files(folder: Path) -> list[Path] | None:
-    """Tracked and untracked-but-not-ignored files, or ``None`` outside a git work tree."""
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
-            capture_output=True, check=False,
-        )
-    except OSError:
-        return None
-    if result.returncode != 0:
-        return None
-    names = {n for n in result.stdout.decode("utf-8", "surrogateescape").split("\0") if n}
-    return [folder / n for n in sorted(names) if os.path.lexists(folder / n)]
 
 
 def _walk(folder: Path, cache_dir: Path | None) -> list[tuple[Path, str | None]]:
