@@ -123,12 +123,13 @@ def test_every_git_process_gets_the_overrides_gitpythons_included(tmp_path: Path
     commit(repo, "2026-01-07", "retire fast pay", {"app/views.py": views(pay=False)})
     trace = tmp_path / "trace"
     for command in (("check", "--base", "HEAD~1", "--as-of", AS_OF), ("report", "--as-of", AS_OF, "-q"),
-                    ("ledger", "--check")):
+                    ("ledger", "--check"), ("compare", "HEAD~1", "HEAD")):
         result = run_cli(*command, "--no-cache", cwd=repo, env={"GIT_TRACE2": str(trace)})
         assert result.returncode in (0, 1), result.stderr
     started = [line.split(" start ", 1)[1] for line in trace.read_text(encoding="utf-8").splitlines()
                if " start " in line]
-    assert any(" cat-file " in line for line in started) and any(" blame " in line for line in started)
+    for command in (" cat-file ", " blame ", " ls-tree ", " ls-files ", " log "):
+        assert any(command in line for line in started), command
     unhardened = [line for line in started if line.strip() != "git version"
                   and not all(f"-c {item}" in line for item in OVERRIDES)]
     assert unhardened == []
