@@ -373,6 +373,57 @@ def graph_command(key: str | None, output_format: str, why: str | None, output: 
     _emit(graph_document(config, rules, options, output_format, key), output)
 
 
+@cli.command("remove")
+@click.argument("keys", nargs=-1)
+@click.option("--as", "value", type=click.Choice(["on", "off"]), required=True,
+              help="The value the flag keeps for good: its on- or off-branches stay.")
+@click.option("--key-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="More keys, one per line (the report's ready-to-remove list); # starts a comment.")
+@click.option("--write", is_flag=True, help="Apply the change and record the keys as retired in flagaudit.lock "
+              "(default: print a unified diff).")
+@_lifecycle_options
+def remove_command(keys: tuple[str, ...], value: str, key_file: Path | None, write: bool, config_file: str | None,
+                   directory: Path | None, as_of: datetime | None, no_cache: bool, jobs: int | None,
+                   quiet: bool) -> None:
+    """Delete flag KEY and the code only it kept alive, keeping the --as branch; exit 1 if a key had to be left
+    alone (each place that made it unsafe is listed)."""
+    from flagaudit.commands.remove import RemoveOptions, remove, write_cleanup
+    from flagaudit.history.ledger import LEDGER_FILE, read_ledger, retire
+
+    listed = [line.split("#", 1)[0].strip() for line in key_file.read_text(encoding="utf-8").splitlines()] \
+        if key_file else []
+    wanted = tuple(dict.fromkeys([*keys, *(k for k in listed if k)]))
+    if not wanted:
+        raise click.UsageError("name at least one KEY (or --key-file)")
+    config, rules = _project(config_file, directory)
+    cleanup = remove(config, rules, RemoveOptions(wanted, value == "on", use_cache=not no_cache, workers=jobs))
+    if write:
+        write_cleanup(config.root, cleanup)
+        ledger = read_ledger(config.root / LEDGER_FILE)
+        for removal in cleanup.removals:
+            if removal.removed and ledger is not None:
+                ledger, known = retire(ledger, removal.key, as_of.date() if as_of else date.today())
+                if not known and not quiet:
+                    click.echo(f"flagaudit: {removal.key!r} is not in {LEDGER_FILE}: run `flagaudit ledger`", err=True)
+        if ledger is not None:
+            write_ledger(config.root / LEDGER_FILE, ledger)
+    else:
+        click.echo(cleanup.diff(), nl=False)
+    if not quiet:
+        for removal in cleanup.removals:
+            _notes(removal.notes)
+            if removal.removed:
+                click.echo(f"flagaudit: {'removed' if write else 'would remove'} {removal.key!r} (--as {value}): "
+                           f"{len(removal.files)} file(s)" + (f", functions {', '.join(removal.functions)}"
+                                                              if removal.functions else ""), err=True)
+            for place in removal.refused:
+                click.echo(f"flagaudit: left {removal.key!r} alone: {place}", err=True)
+        if not write:
+            click.echo(f"flagaudit: {cleanup.deleted_lines} lines deleted in all; --write applies it", err=True)
+    if any(r.refused for r in cleanup.removals):
+        raise SystemExit(EXIT_FINDINGS)
+
+
 @cli.command()
 @click.argument("code", required=False)
 @click.option("--markdown", is_flag=True, help="Print every rule's documentation as Markdown (docs/rules.md).")

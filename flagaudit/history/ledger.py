@@ -345,3 +345,15 @@ def accept(ledger: Ledger, key: str, by: str, reason: str, as_of: date) -> Ledge
     if not found:
         raise FlagauditError(f"--accept {key!r}: no such key in the code or in {LEDGER_FILE}")
     return Ledger(tuple(entries))
+
+
+def retire(ledger: Ledger, key: str, as_of: date) -> tuple[Ledger, bool]:
+    """``key`` (every SDK that has it) recorded as retired on ``as_of``, as ``flagaudit remove --write`` leaves
+    it: a later use of the key is FA201. ``False`` when the ledger does not know the key."""
+    entries, found = [], False
+    for entry in ledger.entries:
+        if entry.key == key and entry.lives and entry.lives[-1].retired is None:
+            found = True
+            entry = replace(entry, lives=(*entry.lives[:-1], replace(entry.lives[-1], retired=Mark(as_of))))
+        entries.append(entry)
+    return Ledger(tuple(entries)), found

@@ -1,0 +1,391 @@
+"""``flagaudit remove KEY --as on|off``: delete a dead flag and the code only it kept alive. Nothing here prints.
+
+The scan says where every check of the key is (directly, through constants, flag objects, registries and
+inferred wrappers), which statements define it, and the call graph which functions only its dead branch
+reaches (dominators, :mod:`flagaudit.model.graph_analysis`). Every file is rewritten with libcst from the
+bytes the scan read: checks folded to the chosen value and simplified, definitions and flag-only functions
+deleted, imports left unused dropped; a data migration that created the key gets a migration deleting it.
+Every rewritten Python file is parsed by libcst and ``ast`` and compiled before anything is written; if one
+fails, nothing is written. A key that cannot be removed exactly (a dynamic key, a multivariate value, a check
+inside an expression that cannot be simplified) is listed with file:line and left entirely alone.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import os
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from flagaudit.cleanup.imports import drop_imports, unused_imports
+from flagaudit.cleanup.fold import Check, Refused, fold
+from flagaudit.cleanup.migration import deleting_migration
+from flagaudit.cleanup.overrides import drop_overrides, mentions_override
+from flagaudit.cleanup.templates import fold_template
+from flagaudit.config import Config
+from flagaudit.errors import FlagauditError
+from flagaudit.facts import Flag, Site
+from flagaudit.meaning import VALUE_MARK
+from flagaudit.model.callgraph import CallGraph
+from flagaudit.model.resolve import is_test_path
+from flagaudit.scan.project import ScanOptions, scan_graphed
+from flagaudit.sdk_rules import RuleSet
+
+_MIGRATIONS = re.compile(r"(^|/)migrations/")
+
+
+@dataclass(frozen=True)
+class RemoveOptions:
+    keys: tuple[str, ...]
+    value: bool
+    """The value the key takes for good: ``True`` keeps the on-branches (``--as on``)."""
+    use_cache: bool = True
+    workers: int | None = None
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What happened to one key."""
+
+    key: str
+    removed: bool
+    files: tuple[str, ...] = ()
+    functions: tuple[str, ...] = ()
+    """Functions and classes deleted because only the key's dead branch reached them."""
+    refused: tuple[str, ...] = ()
+    """``path:line: why`` for each place that made the key unsafe to remove; nothing of it was changed."""
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cleanup:
+    """The rewritten files (``before`` is ``None`` for a new file) and what happened to each key."""
+
+    removals: tuple[Removal, ...]
+    files: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+
+    @property
+    def deleted_lines(self) -> int:
+        return sum(1 for line in self.diff().splitlines() if line.startswith("-") and not line.startswith("---"))
+
+    def diff(self) -> str:
+        """A unified diff of every change, paths relative to the project root (``git apply``-able)."""
+        chunks = []
+        for path, (before, after) in sorted(self.files.items()):
+            chunks.extend(difflib.unified_diff(
+                (before or "").splitlines(keepends=True), after.splitlines(keepends=True),
+                "/dev/null" if before is None else f"a/{path}", f"b/{path}"))
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in chunks)
+
+
+def remove(config: Config, rules: RuleSet, options: RemoveOptions) -> Cleanup:
+    """Plan and rewrite the removal of ``options.keys``; writing it is :func:`write_cleanup`'s job."""
+    scanned = scan_graphed(config, rules, ScanOptions(use_cache=options.use_cache, workers=options.workers),
+                           whole_graph=True)
+    graph = scanned.graph
+    assert graph is not None
+    falsy = {c.id for f in scanned.rules.files for c in f.checks if c.on == "falsy"}
+    texts: dict[str, str] = {}
+    plans = []
+    for key in options.keys:
+        flags = [f for f in scanned.inventory.flags if f.key == key and not f.pattern]
+        plans.append(_plan(key, flags, options.value, falsy, graph, config, texts))
+    tests = {path: _read(config.root, path) for path in sorted(graph.sources)
+             if path.endswith(".py") and is_test_path(path, config.test_paths)}
+    _plan_overrides([p for p in plans if p.found], tests, texts)
+    removals, files = _apply(plans, texts, config)
+    return Cleanup(tuple(removals), files)
+
+
+@dataclass
+class _Plan:
+    key: str
+    value: bool
+    checks: dict[str, list[Check]] = field(default_factory=lambda: defaultdict(list))
+    templates: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    definitions: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    candidates: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    """Qualified name -> (path, first line, last line) of functions that may be flag-only."""
+    migrations: list[tuple[str, str]] = field(default_factory=list)
+    overrides: set[str] = field(default_factory=set)
+    """Test files that pin the key with ``override_flag`` and friends."""
+    refused: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    found: bool = False
+
+
+def _plan(key: str, flags: list[Flag], value: bool, falsy: set[str], graph: CallGraph, config: Config,
+          texts: dict[str, str]) -> _Plan:
+    plan = _Plan(key, value, found=bool(flags))
+    deleted_rows = {(f.sdk, d.path) for f in flags for d in f.definitions if d.action == "delete"}
+    branches = []
+    for flag in flags:
+        for site in (*flag.sites, *flag.test_sites):
+            _plan_site(plan, site, value, falsy, config)
+            targets = site.only_off if value else site.only_on
+            if targets:
+                branches.append((site.function, targets))
+            for helper in site.via:
+                if helper in graph.nodes and helper not in graph.entries:
+                    path, function = graph.nodes[helper]
+                    plan.candidates[helper] = (path, function.line, function.end)
+        for definition in flag.definitions:
+            if _MIGRATIONS.search(definition.path):
+                if definition.action == "define" and not any(s == flag.sdk for s, _ in deleted_rows):
+                    _plan_migration(plan, definition.path, flag, config)
+            elif definition.symbol:  # a constant or flag object: deleted once nothing mentions its name
+                plan.candidates[definition.symbol] = (definition.path, definition.line, definition.line)
+            elif definition.path.endswith(".py"):  # a registry call or a settings line: binds no name
+                plan.definitions[definition.path].add(definition.line)
+        for site in flag.sites + flag.test_sites:
+            for part in site.key_ref.parts:
+                home = _home(part.value, graph) if part.kind == "sym" else None
+                if home is not None:
+                    plan.candidates[part.value] = (home, 0, 0)
+    if branches:
+        from flagaudit.model.graph_analysis import only_through
+
+        for name in only_through(graph, branches):
+            path, function = graph.nodes[name]
+            plan.candidates[name] = (path, function.line, function.end)
+    for path in (*plan.checks, *plan.templates, *plan.definitions, *(p for p, _, _ in plan.candidates.values())):
+        if path not in texts:
+            texts[path] = _read(config.root, path)
+    return plan
+
+
+def _plan_overrides(plans: list[_Plan], sources: dict[str, str], texts: dict[str, str]) -> None:
+    """Test files pinning a key with ``override_flag``-style decorators or blocks."""
+    for plan in plans:
+        for path, text in sources.items():
+            if mentions_override(text, plan.key):
+                plan.overrides.add(path)
+                texts.setdefault(path, text)
+
+
+def _home(symbol: str, graph: CallGraph) -> str | None:
+    """The file defining ``symbol`` (``app.flags.NEW_CHECKOUT``, ``app.flags.Feature.NAME``): its module's."""
+    module = symbol
+    while "." in module:
+        module = module.rsplit(".", 1)[0]
+        if module in graph.nodes and graph.nodes[module][1].kind == "module":
+            return graph.nodes[module][0]
+    return None
+
+
+def _plan_site(plan: _Plan, site: Site, value: bool, falsy: set[str], config: Config) -> None:
+    where = f"{site.path}:{site.line}"
+    if site.precision == "text":
+        if site.path.endswith((".js", ".ts", ".jsx", ".tsx")):
+            plan.refused.append(f"{where}: a check in a script (wafflejs): remove it by hand")
+        else:
+            plan.templates[site.path].append((site.line, site.column))
+        return
+    if VALUE_MARK in site.fingerprint:
+        plan.refused.append(f"{where}: reads a multivariate value, not on/off: choose what it returns by hand")
+        return
+    polarity = site.rule not in falsy
+    plan.checks[site.path].append(Check(site.line, site.column, value == polarity, site.guard == "decorator"))
+
+
+def _plan_migration(plan: _Plan, created_in: str, flag: Flag, config: Config) -> None:
+    folder = config.root / Path(created_in).parent
+    siblings = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    migration = deleting_migration(created_in, plan.key, flag.sdk, siblings)
+    if migration is None:
+        plan.notes.append(f"{created_in}: created by a data migration this version cannot undo; delete the row")
+    elif migration[0] not in {m for m, _ in plan.migrations}:
+        plan.migrations.append(migration)
+
+
+def _read(root: Path, path: str) -> str:
+    try:
+        return (root / path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FlagauditError(f"cannot read {path}: {exc}") from None
+
+
+def _apply(plans: list[_Plan], texts: dict[str, str],
+           config: Config) -> tuple[list[Removal], dict[str, tuple[str | None, str]]]:
+    """Rewrite every file once with every key that is safe to remove; a key refused anywhere changes nothing."""
+    functions: dict[str, list[tuple[str, str]]] = {}
+    while True:
+        kept = [p for p in plans if p.found and not p.refused]
+        try:
+            new = _rewrite(kept, texts)
+            break
+        except Refused as exc:  # which key? each one alone in that file says
+            _blame(kept, texts, exc)
+    for _ in range(2):  # imports the folding left unused, then what deleting dead code left unused
+        for path in new:
+            if path.endswith(".py") and new[path] != texts[path]:
+                new[path] = drop_imports(new[path], unused_imports(texts[path], new[path]))
+        functions = _delete_dead(kept, new, functions if _ else {})
+    files: dict[str, tuple[str | None, str]] = {p: (texts[p], new[p]) for p in new if new[p] != texts[p]}
+    for plan in kept:
+        for path, text in plan.migrations:
+            files[path] = (None, text)
+    for path, (_, text) in files.items():
+        if path.endswith(".py"):
+            _verify(path, text)
+    removals = []
+    for plan in plans:
+        touched = tuple(sorted({*plan.checks, *plan.templates, *plan.definitions, *plan.overrides,
+                                *(p for p, _ in functions.get(plan.key, ())), *(m for m, _ in plan.migrations)}))
+        notes = tuple(plan.notes) if plan.found else (f"no flag with key {plan.key!r} in the code: nothing to remove",)
+        removals.append(Removal(plan.key, plan in kept, touched if plan in kept else (),
+                                tuple(sorted(n for _, n in functions.get(plan.key, ()))), tuple(plan.refused), notes))
+    return removals, files
+
+
+def _rewrite(plans: list[_Plan], texts: dict[str, str]) -> dict[str, str]:
+    """Each file rewritten once from the bytes the scan read, with every key's edits in it (positions are the
+    scan's, so two keys in one file must go in one pass)."""
+    new = dict(texts)
+    checks: dict[str, list[Check]] = defaultdict(list)
+    statements: dict[str, set[int]] = defaultdict(set)
+    templates: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for plan in plans:
+        for path, found in plan.checks.items():
+            checks[path].extend(found)
+        for path, lines in plan.definitions.items():
+            statements[path].update(lines)
+        for path, offsets in plan.templates.items():
+            templates[path].extend(offsets)
+    for path in sorted(checks.keys() | statements.keys()):
+        if path.endswith(".py"):
+            new[path] = _located(path, lambda path=path: fold(texts[path], checks[path], statements[path]))
+    for path, offsets in sorted(templates.items()):
+        value = next(p.value for p in plans if path in p.templates)
+        new[path] = _located(path, lambda path=path, offsets=offsets, value=value: fold_template(
+            texts[path], offsets, value))
+    for plan in plans:
+        for path in sorted(plan.overrides):
+            new[path] = drop_overrides(new[path], plan.key, plan.value)
+    return new
+
+
+def _located(path: str, rewrite: Callable[[], str]) -> str:
+    """Run ``rewrite``; a refusal names the file it came from."""
+    try:
+        return rewrite()
+    except Refused as exc:
+        raise Refused(exc.line, exc.reason, path) from None
+
+
+def _blame(plans: list[_Plan], texts: dict[str, str], refused: Refused) -> None:
+    """Mark the keys whose own edits in ``refused.path`` cannot be made; at least one always is."""
+    blamed = False
+    for plan in plans:
+        if refused.path not in (*plan.checks, *plan.templates, *plan.definitions):
+            continue
+        try:
+            _rewrite([plan], texts)
+        except Refused as exc:
+            plan.refused.append(f"{exc.path}:{exc.line}: {exc.reason}" if exc.line else f"{exc.path}: {exc.reason}")
+            blamed = True
+    if not blamed:
+        raise FlagauditError(f"cannot clean up {refused.path}: {refused.reason}")
+
+
+def _delete_dead(plans: list[_Plan], texts: dict[str, str],
+                 dead: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str]]]:
+    """Delete, per key, the candidate functions, constants and flag objects nothing mentions any more, until
+    none is left to delete (a helper only a deleted function called goes in the next round); ``dead`` holds
+    what earlier calls deleted, and the result adds to it."""
+    gone = {name for names in dead.values() for _, name in names}
+    remaining = {name: (plan.key, path) for plan in plans for name, (path, _, _) in plan.candidates.items()
+                 if name not in gone}
+    dead = {key: list(names) for key, names in dead.items()}
+    while True:
+        going = [(name, key, path) for name, (key, path) in sorted(remaining.items())
+                 if not _mentioned(name.rsplit(".", 1)[-1], texts, path)]
+        if not going:
+            return dead
+        for name, key, path in going:
+            texts[path] = _delete_functions(texts[path], [name])
+            dead.setdefault(key, []).append((path, name))
+            del remaining[name]
+
+
+def _mentioned(bare: str, texts: dict[str, str], own: str) -> bool:
+    """Whether ``bare`` appears in any Python file other than as its own definition's name."""
+    pattern = re.compile(rf"\b{re.escape(bare)}\b")
+    return any(len(pattern.findall(text)) > (1 if path == own else 0)
+               for path, text in texts.items() if path.endswith(".py"))
+
+
+def _delete_functions(source: str, names: list[str]) -> str:
+    wanted = {tuple(n.split(".")[-2:]) for n in names} | {(n.rsplit(".", 1)[-1],) for n in names}
+    return cst.parse_module(source).visit(_DeleteNamed(wanted)).code
+
+
+class _DeleteNamed(cst.CSTTransformer):
+    """Functions and classes by name (``(name,)``, or ``(class, method)`` inside that class)."""
+
+    def __init__(self, names: set[tuple[str, ...]]) -> None:
+        self.names = names
+        self.scope: list[str] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scope.append(node.name.value)
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef | cst.RemovalSentinel:
+        self.scope.pop()
+        return self._keep(original.name.value, updated)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # nested functions go with their parent
+
+    def leave_FunctionDef(self, original: cst.FunctionDef,
+                          updated: cst.FunctionDef) -> cst.FunctionDef | cst.RemovalSentinel:
+        return self._keep(original.name.value, updated)
+
+    def _keep(self, name, node):  # type: ignore[no-untyped-def]
+        inside = (self.scope[-1], name) if self.scope else (name,)
+        return cst.RemovalSentinel.REMOVE if inside in self.names else node
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        """``NAME = ...`` (a constant or flag object) goes with the comment block above it."""
+        names = [_assigned(s) for s in updated.body]
+        if names and all(n is not None and self._keep(n, None) is cst.RemovalSentinel.REMOVE for n in names):
+            return cst.RemovalSentinel.REMOVE
+        return updated
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        return updated if updated.body else updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+
+
+def _assigned(statement: cst.BaseSmallStatement) -> str | None:
+    if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0].target
+        return target.value if isinstance(target, cst.Name) else None
+    if isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
+        return statement.target.value
+    return None
+
+
+def _verify(path: str, text: str) -> None:
+    """libcst and ``ast`` parse it and it compiles, or nothing is written."""
+    try:
+        cst.parse_module(text)
+        compile(ast.parse(text, path), path, "exec")
+    except (SyntaxError, ValueError, cst.ParserSyntaxError) as exc:
+        raise FlagauditError(f"the cleanup of {path} would not parse ({exc}); nothing was written") from None
+
+
+def write_cleanup(root: Path, cleanup: Cleanup) -> None:
+    """Write every rewritten file: each replaced at once (a temporary file renamed over it)."""
+    for path, (_, text) in sorted(cleanup.files.items()):
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.flagaudit-tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, target)

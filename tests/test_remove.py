@@ -1,0 +1,299 @@
+"""``flagaudit remove KEY --as on|off``: the cleanup codemod, on real files in real git repositories.
+
+Each shape of check is folded and simplified exactly; what only the dead branch reached goes; every output
+parses and compiles; a second run changes nothing; with --write the ledger records the key as retired.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from flagaudit.cleanup.fold import Check, Refused, fold
+from flagaudit.cleanup.templates import fold_template
+from flagaudit.commands.remove import RemoveOptions, remove
+from flagaudit.config import load_config
+from flagaudit.scan.project import scan
+from flagaudit.sdk_rules import load_rules
+from tests.conftest import ROOT, git, run_cli, write_files
+
+
+def _fold(source: str, value: bool, marker: str = "FLAG(") -> str:
+    """Fold every ``FLAG(...)`` call in ``source`` (a stand-in check located by text) to ``value``."""
+    source = textwrap.dedent(source)
+    checks = [Check(n, line.index(marker), value) for n, line in enumerate(source.splitlines(), 1) if marker in line]
+    return fold(source, checks)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (True, """\
+        def view(user):
+            # which checkout
+            new_checkout()
+            return done()
+        """),
+    (False, """\
+        def view(user):
+            # which checkout
+            if user.staff:
+                staff_checkout()
+            else:
+                old_checkout()
+            return done()
+        """),
+])
+def test_if_elif_else_chain(value: bool, expected: str) -> None:
+    source = """\
+        def view(user):
+            # which checkout
+            if FLAG("k"):
+                new_checkout()
+            elif user.staff:
+                staff_checkout()
+            else:
+                old_checkout()
+            return done()
+        """
+    assert _fold(source, value) == textwrap.dedent(expected)
+
+
+def test_negation_early_return_and_dead_code_after_it() -> None:
+    source = """\
+        def buy(request):
+            if not FLAG("k"):
+                return refuse()
+            order = create()
+            return order
+        """
+    assert _fold(source, True) == "def buy(request):\n    order = create()\n    return order\n"
+    assert _fold(source, False) == "def buy(request):\n    return refuse()\n"
+
+
+def test_and_or_ternary_and_a_value_passed_on() -> None:
+    source = """\
+        def f(user):
+            if user.staff and FLAG("k"):
+                a()
+            x = "new" if FLAG("k") else "old"
+            y = FLAG("k") or fallback()
+            return render(enabled=FLAG("k"))
+        """
+    assert _fold(source, True) == textwrap.dedent("""\
+        def f(user):
+            if user.staff:
+                a()
+            x = "new"
+            y = True
+            return render(enabled=True)
+        """)
+    assert _fold(source, False) == textwrap.dedent("""\
+        def f(user):
+            x = "old"
+            y = fallback()
+            return render(enabled=False)
+        """)
+
+
+def test_a_check_assigned_then_tested() -> None:
+    source = """\
+        def f(ctx):
+            enabled = FLAG("k")
+            log(ctx)
+            if enabled:
+                return new()
+            return old()
+        """
+    assert _fold(source, True) == "def f(ctx):\n    log(ctx)\n    return new()\n"
+    assert _fold(source, False) == "def f(ctx):\n    log(ctx)\n    return old()\n"
+
+
+def test_side_effects_are_never_dropped() -> None:
+    with pytest.raises(Refused):
+        _fold("def f():\n    return audit() and FLAG('k')\n", False)
+
+
+def test_tests_of_the_dead_branch_go_and_tests_of_the_kept_one_stay() -> None:
+    source = """\
+        def test_on():
+            assert FLAG("k")
+
+
+        def test_off():
+            assert not FLAG("k")
+            assert other()
+        """
+    assert _fold(source, True).strip() == ""  # one asserted only the flag, the other the branch that is gone
+    assert _fold(source, False) == "def test_off():\n    assert other()\n"
+
+
+@pytest.mark.parametrize(("value", "expected"), [(True, "<a>\n  <b>new</b>\n</a>\n"), (False, "<a>\n  <i>old</i>\n</a>\n")])
+def test_template_blocks(value: bool, expected: str) -> None:
+    text = '<a>\n  {% flag "k" %}\n  <b>new</b>\n  {% else %}\n  <i>old</i>\n  {% endflag %}\n</a>\n'
+    assert fold_template(text, [(2, 13)], value) == expected
+    jinja = "<p>{% if waffle.flag('k') %}on{% else %}off{% endif %}</p>\n"
+    assert fold_template(jinja, [(1, 23)], value) == f"<p>{'on' if value else 'off'}</p>\n"
+
+
+def test_template_with_more_than_the_check_is_refused() -> None:
+    with pytest.raises(Refused):
+        fold_template("{% if user and waffle.flag('k') %}x{% endif %}\n", [(1, 26)], True)
+
+
+# -- the command on real projects --------------------------------------------------------------------------------
+
+PROJECT = {
+    "app/__init__.py": "",
+    "app/flags.py": 'NEW_CHECKOUT = "new-checkout"\nOTHER = "other"\n',
+    "app/checkout.py": """\
+import ldclient
+
+from app.flags import NEW_CHECKOUT
+from app.pricing import discount
+
+
+def checkout(cart, context):
+    if ldclient.get().variation(NEW_CHECKOUT, context, False):
+        return fast_path(cart)
+    return slow_path(cart)
+
+
+def fast_path(cart):
+    return discount(cart)
+
+
+def slow_path(cart):
+    return legacy_total(cart)
+
+
+def legacy_total(cart):
+    return sum(cart)
+
+
+__all__ = ["checkout"]
+""",
+    "app/pricing.py": "def discount(cart):\n    return 0\n",
+    "app/views.py": """\
+from waffle.decorators import waffle_switch
+
+
+@waffle_switch("beta-export")
+def export(request):
+    return "csv"
+
+
+__all__ = ["export"]
+""",
+    "tests/test_checkout.py": """\
+from waffle.testutils import override_flag
+
+from app.checkout import checkout
+
+
+@override_flag("new-checkout", active=True)
+def test_fast():
+    assert checkout([1], None) == 0
+
+
+@override_flag("new-checkout", active=False)
+def test_slow():
+    assert checkout([1], None) == 1
+""",
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    repo = tmp_path / "project"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    write_files(repo, PROJECT)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "initial")
+    assert run_cli("ledger", "-C", str(repo), "--no-cache").returncode == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "ledger")
+    return repo
+
+
+def _remove(repo: Path, *args: str):  # type: ignore[no-untyped-def]
+    return run_cli("remove", "-C", str(repo), "--no-cache", *args)
+
+
+def test_remove_on_keeps_the_new_path_and_deletes_only_what_the_old_one_reached(project: Path) -> None:
+    result = _remove(project, "new-checkout", "--as", "on", "--write")
+    assert result.returncode == 0, result.stderr
+    checkout = (project / "app/checkout.py").read_text()
+    assert "ldclient" not in checkout and "NEW_CHECKOUT" not in checkout
+    assert "return fast_path(cart)" in checkout
+    assert "def slow_path" not in checkout and "def legacy_total" not in checkout  # only the off-branch reached them
+    assert "def fast_path" in checkout and "from app.pricing import discount" in checkout
+    assert (project / "app/flags.py").read_text() == 'OTHER = "other"\n'
+    tests = (project / "tests/test_checkout.py").read_text()
+    assert "def test_fast():" in tests and "override_flag" not in tests and "def test_slow" not in tests
+    for path in ("app/checkout.py", "app/flags.py", "tests/test_checkout.py"):
+        compile(ast.parse((project / path).read_text()), path, "exec")
+    lock = (project / "flagaudit.lock").read_text()
+    assert 'key = "new-checkout"' in lock and "retired" in lock.split('key = "new-checkout"')[1].split("[[flag]]")[0]
+    again = _remove(project, "new-checkout", "--as", "on")
+    assert again.returncode == 0 and again.stdout == ""  # a second run is a no-op
+    assert "nothing to remove" in again.stderr
+
+
+def test_a_later_use_of_a_removed_key_is_reborn(project: Path) -> None:
+    assert _remove(project, "new-checkout", "--as", "off", "--write").returncode == 0
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "remove new-checkout", date="2026-02-01T12:00:00+00:00")
+    write_files(project, {"app/later.py": (
+        "import ldclient\n\n\ndef later(context):\n    if ldclient.get().variation('new-checkout', context, False):\n"
+        "        return 1\n    return 0\n\n\n__all__ = ['later']\n")})
+    result = run_cli("check", str(project), "--no-history", "--format", "json", "--no-cache")
+    assert "FA201" in {f["code"] for f in json.loads(result.stdout)["findings"]}
+
+
+def test_diff_by_default_and_nothing_written(project: Path) -> None:
+    before = (project / "app/checkout.py").read_text()
+    result = _remove(project, "new-checkout", "--as", "off")
+    assert result.returncode == 0
+    assert "--- a/app/checkout.py\n+++ b/app/checkout.py\n" in result.stdout
+    assert (project / "app/checkout.py").read_text() == before
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_decorated_view_switched_off_is_left_alone_and_listed(project: Path) -> None:
+    result = _remove(project, "beta-export", "--as", "off")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "app/views.py:4: decorated view is switched off" in result.stderr
+    on = _remove(project, "beta-export", "--as", "on", "--write")
+    assert on.returncode == 0
+    assert "waffle_switch" not in (project / "app/views.py").read_text()
+
+
+def test_key_file_removes_a_batch(project: Path, tmp_path: Path) -> None:
+    keys = tmp_path / "ready.txt"
+    keys.write_text("# ready to remove\nnew-checkout\nbeta-export\n", encoding="utf-8")
+    result = _remove(project, "--key-file", str(keys), "--as", "on")
+    assert result.returncode == 0, result.stderr
+    assert "a/app/checkout.py" in result.stdout and "a/app/views.py" in result.stdout
+
+
+@pytest.mark.parametrize("fixture", ["shop", "graph"])
+def test_every_key_of_the_fixtures_both_ways_leaves_valid_code(fixture: str, tmp_path: Path) -> None:
+    """Every key, both values: the output parses and compiles (``remove`` checks before it returns), or the
+    key is refused with the places that made it unsafe and nothing of it changes."""
+    copy = tmp_path / fixture
+    shutil.copytree(ROOT / "fixtures" / fixture, copy, ignore=shutil.ignore_patterns(".flagaudit_cache"))
+    config = load_config((), None, copy)
+    rules = load_rules(config.rules, config.settings_dicts)
+    keys = sorted({f.key for f in scan((str(copy),)).flags if f.key and not f.pattern})
+    outcomes = []
+    for key in keys:
+        for value in (True, False):
+            removal = remove(config, rules, RemoveOptions((key,), value)).removals[0]
+            assert removal.removed != bool(removal.refused), (key, value)
+            outcomes.append(removal.removed)
+    assert sum(outcomes) >= len(outcomes) * 0.6  # the rest: multivariate values, wafflejs, a decorated view off
