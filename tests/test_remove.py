@@ -131,7 +131,8 @@ def test_tests_of_the_dead_branch_go_and_tests_of_the_kept_one_stay() -> None:
     assert _fold(source, False) == "def test_off():\n    assert other()\n"
 
 
-@pytest.mark.parametrize(("value", "expected"), [(True, "<a>\n  <b>new</b>\n</a>\n"), (False, "<a>\n  <i>old</i>\n</a>\n")])
+@pytest.mark.parametrize(("value", "expected"), [(True, "<a>\n  <b>new</b>\n</a>\n"),
+                                                 (False, "<a>\n  <i>old</i>\n</a>\n")])
 def test_template_blocks(value: bool, expected: str) -> None:
     text = '<a>\n  {% flag "k" %}\n  <b>new</b>\n  {% else %}\n  <i>old</i>\n  {% endflag %}\n</a>\n'
     assert fold_template(text, [(2, 13)], value) == expected

@@ -140,7 +140,7 @@ def _foreign(text: str, others: set[str], reaches: _Reaches) -> bool:
     """Unrelated to every meaning on the other side, or a switch between on/off and a multivariate value."""
     if text in others:
         return False
-    if _kind_changed(text, dict.fromkeys(others)):
+    if _kind_changed(text, {m: ("", "") for m in others}):
         return True
     parsed = Meaning.parse(text)
     if not judgeable(parsed):

@@ -60,7 +60,7 @@ def fold(source: str, checks: Sequence[Check], statements: Collection[int] = ())
         if key not in found:
             raise Refused(check.line, "the check is not where the scan saw it (file changed?)")
     lines = set(statements)
-    doomed = {node for node, where in positions.items()
+    doomed: set[cst.CSTNode] = {node for node, where in positions.items()
               if isinstance(node, cst.SimpleStatementLine) and where.start.line in lines}
     replace = _Replace({found[k]: wanted[k] for k in found}, doomed)
     folded = wrapper.module.visit(replace)
@@ -84,10 +84,16 @@ class _Replace(cst.CSTTransformer):
                                   ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
         return cst.RemovalSentinel.REMOVE if original in self.doomed else updated
 
-    def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode) -> cst.CSTNode | cst.RemovalSentinel:
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        return self._fold(original, updated)
+
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.BaseExpression:
+        return self._fold(original, updated)
+
+    def _fold(self, original: cst.BaseExpression, updated: cst.BaseExpression) -> cst.BaseExpression:
         check = self.checks.get(original)
-        if check is None or check.decorator or not isinstance(original, (cst.Call, cst.Subscript)):
-            return super().on_leave(original, updated)
+        if check is None or check.decorator:
+            return updated
         return cst.Name("True" if check.value else "False")
 
     def leave_Decorator(self, original: cst.Decorator,
@@ -203,7 +209,7 @@ class _Simplify(cst.CSTTransformer):
                 break
             kept.append((node.with_changes(test=test), test))
         if not decided:
-            changed = any(k[1] is not c[1] for k, c in zip(kept, chain))
+            changed = any(k[1] is not c[1] for k, c in zip(kept, chain, strict=True))
             return _rebuild(kept, tail).with_changes(leading_lines=updated.leading_lines) if changed else updated
         self._mark()
         if not kept:
@@ -331,7 +337,7 @@ def _flatten(block: cst.BaseSuite | None, replaced: cst.BaseStatement) -> cst.Fl
         return cst.RemovalSentinel.REMOVE
     leading = getattr(replaced, "leading_lines", ())
     first = statements[0]
-    statements[0] = first.with_changes(leading_lines=(*leading, *first.leading_lines))
+    statements[0] = first.with_changes(leading_lines=(*leading, *getattr(first, "leading_lines", ())))
     return cst.FlattenSentinel(statements)
 
 

@@ -30,7 +30,7 @@ class _DropImports(cst.CSTTransformer):
     def _bound(self, alias: cst.ImportAlias) -> str:
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
             return alias.asname.name.value
-        name = alias.name
+        name: cst.BaseExpression = alias.name
         while isinstance(name, cst.Attribute):
             name = name.value  # ``import a.b`` binds ``a``
         return name.value if isinstance(name, cst.Name) else ""

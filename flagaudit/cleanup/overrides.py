@@ -51,7 +51,7 @@ class _Overrides(cst.CSTTransformer):
         pins = [_pinned(d.decorator, self.key) for d in node.decorators]
         if any(p is not None and p != self.value for p in pins):
             return cst.RemovalSentinel.REMOVE
-        kept = [d for d, p in zip(node.decorators, pins) if p is None]
+        kept = [d for d, p in zip(node.decorators, pins, strict=True) if p is None]
         return node.with_changes(decorators=kept) if len(kept) != len(node.decorators) else node
 
     def leave_With(self, original: cst.With, updated: cst.With
@@ -61,14 +61,15 @@ class _Overrides(cst.CSTTransformer):
             return updated
         if any(p is not None and p != self.value for p in pins):
             return cst.RemovalSentinel.REMOVE
-        kept = [item for item, p in zip(updated.items, pins) if p is None]
+        kept = [item for item, p in zip(updated.items, pins, strict=True) if p is None]
         if kept:
             kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
             return updated.with_changes(items=kept)
         body = updated.body
-        statements = list(body.body) if isinstance(body, cst.IndentedBlock) else [cst.SimpleStatementLine(
-            list(body.body))]
-        return cst.FlattenSentinel(statements)
+        if isinstance(body, cst.IndentedBlock):
+            return cst.FlattenSentinel(body.body)
+        assert isinstance(body, cst.SimpleStatementSuite)
+        return cst.FlattenSentinel([cst.SimpleStatementLine(body.body)])
 
     def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
         return updated if updated.body else updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])

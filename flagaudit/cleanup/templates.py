@@ -51,22 +51,28 @@ def _fold_one(text: str, at: int, value: bool) -> str:
         polarity, closing = not check.group(1), "endif"
     else:
         raise Refused(line, f"a template {{% {name} %}} whose condition is more than the check")
+    middle, close = _matching(text, opening.end(), name, closing, line)
+    start, after_open = _whole_line(text, opening.start(), opening.end())
+    before_close, end = _whole_line(text, close.start(), close.end())
+    if middle:
+        before_else, after_else = _whole_line(text, middle.start(), middle.end())
+        on, off = text[after_open:before_else], text[after_else:before_close]
+    else:
+        on, off = text[after_open:before_close], ""
+    return text[:start] + (on if value == polarity else off) + text[end:]
+
+
+def _matching(text: str, after: int, name: str, closing: str, line: int) -> tuple[re.Match[str] | None, re.Match[str]]:
+    """The block's own ``{% else %}`` (if any) and closing tag, nested blocks of the same tag skipped."""
     depth, middle = 0, None
-    for tag in _TAG.finditer(text, opening.end()):
+    for tag in _TAG.finditer(text, after):
         kind = tag.group(1)
         if kind == name:
             depth += 1
         elif kind == closing and depth:
             depth -= 1
         elif kind == closing:
-            start, after_open = _whole_line(text, opening.start(), opening.end())
-            before_close, end = _whole_line(text, tag.start(), tag.end())
-            if middle:
-                before_else, after_else = _whole_line(text, middle.start(), middle.end())
-                on, off = text[after_open:before_else], text[after_else:before_close]
-            else:
-                on, off = text[after_open:before_close], ""
-            return text[:start] + (on if value == polarity else off) + text[end:]
+            return middle, tag
         elif kind == "else" and not depth:
             middle = tag
         elif kind in ("elif", "elseif") and not depth:

@@ -17,14 +17,13 @@ import difflib
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
 
-from flagaudit.cleanup.imports import drop_imports, unused_imports
 from flagaudit.cleanup.fold import Check, Refused, fold
+from flagaudit.cleanup.imports import drop_imports, unused_imports
 from flagaudit.cleanup.migration import deleting_migration
 from flagaudit.cleanup.overrides import drop_overrides, mentions_override
 from flagaudit.cleanup.templates import fold_template
@@ -76,7 +75,7 @@ class Cleanup:
 
     def diff(self) -> str:
         """A unified diff of every change, paths relative to the project root (``git apply``-able)."""
-        chunks = []
+        chunks: list[str] = []
         for path, (before, after) in sorted(self.files.items()):
             chunks.extend(difflib.unified_diff(
                 (before or "").splitlines(keepends=True), after.splitlines(keepends=True),
@@ -110,8 +109,8 @@ class _Plan:
     checks: dict[str, list[Check]] = field(default_factory=lambda: defaultdict(list))
     templates: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     definitions: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    candidates: dict[str, tuple[str, int, int]] = field(default_factory=dict)
-    """Qualified name -> (path, first line, last line) of functions that may be flag-only."""
+    candidates: dict[str, str] = field(default_factory=dict)
+    """Qualified name -> file of the functions, constants and flag objects that go once nothing mentions them."""
     migrations: list[tuple[str, str]] = field(default_factory=list)
     overrides: set[str] = field(default_factory=set)
     """Test files that pin the key with ``override_flag`` and friends."""
@@ -122,42 +121,42 @@ class _Plan:
 
 def _plan(key: str, flags: list[Flag], value: bool, falsy: set[str], graph: CallGraph, config: Config,
           texts: dict[str, str]) -> _Plan:
+    """Every edit removing ``key`` needs, decided from the scan; nothing is rewritten yet."""
     plan = _Plan(key, value, found=bool(flags))
-    deleted_rows = {(f.sdk, d.path) for f in flags for d in f.definitions if d.action == "delete"}
     branches = []
     for flag in flags:
         for site in (*flag.sites, *flag.test_sites):
-            _plan_site(plan, site, value, falsy, config)
+            _plan_site(plan, site, value, falsy)
             targets = site.only_off if value else site.only_on
             if targets:
                 branches.append((site.function, targets))
-            for helper in site.via:
-                if helper in graph.nodes and helper not in graph.entries:
-                    path, function = graph.nodes[helper]
-                    plan.candidates[helper] = (path, function.line, function.end)
-        for definition in flag.definitions:
-            if _MIGRATIONS.search(definition.path):
-                if definition.action == "define" and not any(s == flag.sdk for s, _ in deleted_rows):
-                    _plan_migration(plan, definition.path, flag, config)
-            elif definition.symbol:  # a constant or flag object: deleted once nothing mentions its name
-                plan.candidates[definition.symbol] = (definition.path, definition.line, definition.line)
-            elif definition.path.endswith(".py"):  # a registry call or a settings line: binds no name
-                plan.definitions[definition.path].add(definition.line)
-        for site in flag.sites + flag.test_sites:
-            for part in site.key_ref.parts:
-                home = _home(part.value, graph) if part.kind == "sym" else None
-                if home is not None:
-                    plan.candidates[part.value] = (home, 0, 0)
+            helpers = [h for h in site.via if h in graph.nodes and h not in graph.entries]
+            constants = [p.value for p in site.key_ref.parts if p.kind == "sym" and _home(p.value, graph)]
+            plan.candidates.update({h: graph.nodes[h][0] for h in helpers})
+            plan.candidates.update({c: _home(c, graph) or "" for c in constants})
+        _plan_definitions(plan, flag, config)
     if branches:
         from flagaudit.model.graph_analysis import only_through
 
-        for name in only_through(graph, branches):
-            path, function = graph.nodes[name]
-            plan.candidates[name] = (path, function.line, function.end)
-    for path in (*plan.checks, *plan.templates, *plan.definitions, *(p for p, _, _ in plan.candidates.values())):
+        plan.candidates.update({name: graph.nodes[name][0] for name in only_through(graph, branches)})
+    for path in (*plan.checks, *plan.templates, *plan.definitions, *plan.candidates.values()):
         if path not in texts:
             texts[path] = _read(config.root, path)
     return plan
+
+
+def _plan_definitions(plan: _Plan, flag: Flag, config: Config) -> None:
+    """A constant or flag object goes once nothing mentions its name; a registry call or settings line (which
+    binds no name) goes at once; a data-migration row gets a migration deleting it, unless one already does."""
+    deleted = any(d.action == "delete" for d in flag.definitions)
+    for definition in flag.definitions:
+        if _MIGRATIONS.search(definition.path):
+            if definition.action == "define" and not deleted:
+                _plan_migration(plan, definition.path, flag, config)
+        elif definition.symbol:
+            plan.candidates[definition.symbol] = definition.path
+        elif definition.path.endswith(".py"):
+            plan.definitions[definition.path].add(definition.line)
 
 
 def _plan_overrides(plans: list[_Plan], sources: dict[str, str], texts: dict[str, str]) -> None:
@@ -179,7 +178,7 @@ def _home(symbol: str, graph: CallGraph) -> str | None:
     return None
 
 
-def _plan_site(plan: _Plan, site: Site, value: bool, falsy: set[str], config: Config) -> None:
+def _plan_site(plan: _Plan, site: Site, value: bool, falsy: set[str]) -> None:
     where = f"{site.path}:{site.line}"
     if site.precision == "text":
         if site.path.endswith((".js", ".ts", ".jsx", ".tsx")):
@@ -234,6 +233,11 @@ def _apply(plans: list[_Plan], texts: dict[str, str],
     for path, (_, text) in files.items():
         if path.endswith(".py"):
             _verify(path, text)
+    return _removals(plans, kept, functions), files
+
+
+def _removals(plans: list[_Plan], kept: list[_Plan],
+              functions: dict[str, list[tuple[str, str]]]) -> list[Removal]:
     removals = []
     for plan in plans:
         touched = tuple(sorted({*plan.checks, *plan.templates, *plan.definitions, *plan.overrides,
@@ -241,42 +245,28 @@ def _apply(plans: list[_Plan], texts: dict[str, str],
         notes = tuple(plan.notes) if plan.found else (f"no flag with key {plan.key!r} in the code: nothing to remove",)
         removals.append(Removal(plan.key, plan in kept, touched if plan in kept else (),
                                 tuple(sorted(n for _, n in functions.get(plan.key, ()))), tuple(plan.refused), notes))
-    return removals, files
+    return removals
 
 
 def _rewrite(plans: list[_Plan], texts: dict[str, str]) -> dict[str, str]:
     """Each file rewritten once from the bytes the scan read, with every key's edits in it (positions are the
     scan's, so two keys in one file must go in one pass)."""
     new = dict(texts)
-    checks: dict[str, list[Check]] = defaultdict(list)
-    statements: dict[str, set[int]] = defaultdict(set)
-    templates: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for plan in plans:
-        for path, found in plan.checks.items():
-            checks[path].extend(found)
-        for path, lines in plan.definitions.items():
-            statements[path].update(lines)
-        for path, offsets in plan.templates.items():
-            templates[path].extend(offsets)
-    for path in sorted(checks.keys() | statements.keys()):
-        if path.endswith(".py"):
-            new[path] = _located(path, lambda path=path: fold(texts[path], checks[path], statements[path]))
-    for path, offsets in sorted(templates.items()):
-        value = next(p.value for p in plans if path in p.templates)
-        new[path] = _located(path, lambda path=path, offsets=offsets, value=value: fold_template(
-            texts[path], offsets, value))
+    paths = sorted({p for plan in plans for p in (*plan.checks, *plan.definitions, *plan.templates)})
+    for path in paths:
+        try:
+            if path.endswith(".py"):
+                new[path] = fold(texts[path], [c for plan in plans for c in plan.checks.get(path, ())],
+                                 {line for plan in plans for line in plan.definitions.get(path, ())})
+            else:  # one --as for the whole batch
+                new[path] = fold_template(texts[path], [o for plan in plans for o in plan.templates.get(path, ())],
+                                          plans[0].value)
+        except Refused as exc:  # name the file it came from
+            raise Refused(exc.line, exc.reason, path) from None
     for plan in plans:
         for path in sorted(plan.overrides):
             new[path] = drop_overrides(new[path], plan.key, plan.value)
     return new
-
-
-def _located(path: str, rewrite: Callable[[], str]) -> str:
-    """Run ``rewrite``; a refusal names the file it came from."""
-    try:
-        return rewrite()
-    except Refused as exc:
-        raise Refused(exc.line, exc.reason, path) from None
 
 
 def _blame(plans: list[_Plan], texts: dict[str, str], refused: Refused) -> None:
@@ -300,7 +290,7 @@ def _delete_dead(plans: list[_Plan], texts: dict[str, str],
     none is left to delete (a helper only a deleted function called goes in the next round); ``dead`` holds
     what earlier calls deleted, and the result adds to it."""
     gone = {name for names in dead.values() for _, name in names}
-    remaining = {name: (plan.key, path) for plan in plans for name, (path, _, _) in plan.candidates.items()
+    remaining = {name: (plan.key, path) for plan in plans for name, path in plan.candidates.items()
                  if name not in gone}
     dead = {key: list(names) for key, names in dead.items()}
     while True:

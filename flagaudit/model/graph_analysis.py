@@ -120,7 +120,8 @@ def _dot(digraph: nx.DiGraph) -> str:
     lines = ["digraph flagaudit {", "  rankdir=LR;", '  node [shape=box, fontname="monospace"];']
     for node in sorted(digraph.nodes):
         attributes = digraph.nodes[node]
-        label = _escape(node) + (f"\\n{_escape(attributes['path'])}:{attributes['line']}" if "path" in attributes else "")
+        where = f"\\n{_escape(attributes['path'])}:{attributes['line']}" if "path" in attributes else ""
+        label = _escape(node) + where
         shape = ", shape=oval" if node == ROOT else ", style=dashed" if attributes.get("kind") == "name" else ""
         lines.append(f'  {_quote(node)} [label="{label}"{shape}];')
     lines.extend(f"  {_quote(a)} -> {_quote(b)};" for a, b in sorted(digraph.edges))

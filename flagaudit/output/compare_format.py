@@ -16,7 +16,7 @@ from flagaudit.commands.compare import Comparison
 from flagaudit.output.json_format import SCHEMA, finding_document
 from flagaudit.output.text_format import finding_lines
 
-_SHOWN = {"changed": "changed", "reborn": "retired and reborn in between", "only-in-a": "only in", "only-in-b": "only in"}
+_SHOWN = {"changed": "changed", "reborn": "retired and reborn in between"}
 
 
 def render_text(comparison: Comparison, verbosity: int = 0) -> str:
