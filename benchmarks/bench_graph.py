@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flagaudit import api, cache  # noqa: E402
+from flagaudit.scan import cache, project  # noqa: E402
 from flagaudit.config import load_config  # noqa: E402
 from flagaudit.sdk_rules import load_rules  # noqa: E402
 
@@ -56,13 +56,13 @@ def main() -> int:
             totals, graph = [], []
             for _ in range(args.runs):
                 victim.write_bytes(original)
-                api.scan_with(config, rules, api.ScanOptions())  # the graph of the unedited tree is the last one
+                project.scan_with(config, rules, project.ScanOptions())  # the graph of the unedited tree is the last one
                 victim.write_text(edit(original.decode("utf-8")), encoding="utf-8")
                 for memo in (config.root / ".flagaudit_cache").glob("result-*.pickle"):
                     memo.unlink()
                 spent.clear()
                 start = time.perf_counter()
-                inventory = api.scan_with(config, rules, api.ScanOptions())
+                inventory = project.scan_with(config, rules, project.ScanOptions())
                 totals.append(time.perf_counter() - start)
                 graph.append(sum(spent))
             total, part = statistics.median(totals), statistics.median(graph)
@@ -70,7 +70,7 @@ def main() -> int:
                   f"= {100 * part / (total - part):.0f}% on top of the rest ({total - part:.3f} s)")
     finally:
         victim.write_bytes(original)
-    inventory = api.scan_with(config, rules, api.ScanOptions())
+    inventory = project.scan_with(config, rules, project.ScanOptions())
     print(f"files {inventory.files}, lines {inventory.lines}, entry points {len(inventory.entry_points)}")
     return 0
 
@@ -87,7 +87,7 @@ def _time_graph_parts(spent: list[float]) -> None:
             return result
         return run
 
-    api.static_audit = timed(api.static_audit)
+    project._model = timed(project._model)
     cache.FactCache.memo = timed(cache.FactCache.memo, lambda self, name, *rest: name == "graph")
     cache.write_atomically = timed(cache.write_atomically, lambda path, value: path.name.startswith("graph-"))
 

@@ -16,6 +16,7 @@ from flagaudit.checks import all_rules, rules_markdown
 from flagaudit.commands.check import CheckOptions, check
 from flagaudit.commands.history import lifecycle, update_ledger
 from flagaudit.commands.report import ReportOptions, report
+from flagaudit.commands.rules import loaded_rules, test_rule_file
 from flagaudit.config import Config, load_config
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Skipped
@@ -25,6 +26,7 @@ from flagaudit.history.walk import HistoryOptions
 from flagaudit.output import RENDERERS
 from flagaudit.output.history_format import HISTORY_RENDERERS
 from flagaudit.output.progress import TerminalProgress
+from flagaudit.output.rules_format import outcomes_text, rules_text
 from flagaudit.output.text_format import finding_lines
 from flagaudit.report import REPORT_RENDERERS, SUFFIXES
 from flagaudit.scan.project import ScanOptions, scan
@@ -421,6 +423,23 @@ def remove_command(keys: tuple[str, ...], value: str, key_file: Path | None, wri
         if not write:
             click.echo(f"flagaudit: {cleanup.deleted_lines} lines deleted in all; --write applies it", err=True)
     if any(r.refused for r in cleanup.removals):
+        raise SystemExit(EXIT_FINDINGS)
+
+
+@cli.command()
+@click.option("--test", "test_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Run the match and no_match examples of this SDK rule file; exit 1 if one fails.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file.")
+def rules(test_file: Path | None, config_file: str | None) -> None:
+    """List the SDK rules flagaudit loads (built in, or added by the configuration's `rules`) and where each
+    comes from; with --test FILE, check that file's examples the way flagaudit's own tests check its rules."""
+    config = load_config((), config_file)
+    if test_file is None:
+        click.echo(rules_text(loaded_rules(config)), nl=False)
+        return
+    outcomes = test_rule_file(test_file, config)
+    click.echo(outcomes_text(str(test_file), outcomes), nl=False)
+    if any(o.problem for o in outcomes):
         raise SystemExit(EXIT_FINDINGS)
 
 

@@ -9,6 +9,10 @@ unpickles through Python-level ``__setstate__``, several times slower.)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+"""A finding's weight: an ``error`` blocks the gate (exit 1), a ``warning`` or ``info`` is reported."""
 
 Span = tuple[int, int]
 """An inclusive range of 1-based line numbers."""
@@ -183,7 +187,7 @@ class Finding:
 
     code: str
     name: str
-    severity: str
+    severity: Severity
     flag: str | None
     sdk: str | None
     path: str
@@ -191,8 +195,6 @@ class Finding:
     column: int
     message: str
     evidence: tuple[Evidence, ...] = ()
-    confidence: str = "high"
-    """``high``, or ``medium`` where the analysis had to be conservative (unresolved dynamic calls)."""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.code, self.flag or "")

@@ -33,10 +33,12 @@ class KeyArg:
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    """Code a rule must (or must not) match; ``key`` is the key it must find."""
+    """Code a rule must (or must not) match; ``key`` is the key it must find, ``path`` the file the code is
+    read as (its module name follows from it: ``app/flags.py`` is ``app.flags``)."""
 
     code: str
     key: str | None = None
+    path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,11 +397,14 @@ class _Reader:
             if isinstance(entry, str):
                 examples.append(Example(entry))
             elif isinstance(entry, dict):
-                self.only(entry, field_name, {"code", "key"})
+                self.only(entry, field_name, {"code", "key", "path"})
+                path = self.string(entry, field_name, "path")
+                if path is not None and (path.startswith("/") or ".." in path.split("/") or "\\" in path):
+                    raise self.error(f"{field_name}.path", "must be a relative path inside the project, with /")
                 examples.append(Example(self.string(entry, field_name, "code", required=True) or "",
-                                        self.string(entry, field_name, "key")))
+                                        self.string(entry, field_name, "key"), path))
             else:
-                raise self.error(field_name, "must be a string or {code = ..., key = ...}")
+                raise self.error(field_name, "must be a string or {code = ..., key = ..., path = ...}")
         return tuple(examples)
 
 

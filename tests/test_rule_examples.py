@@ -1,59 +1,60 @@
-"""Every built-in rule proves itself: its ``match`` examples must be found, its ``no_match`` ones must not."""
+"""Every built-in SDK rule proves itself: its ``match`` examples must be found, its ``no_match`` ones must not,
+and it has both; ``flagaudit rules --test`` runs a user's rule file the same way."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
-from flagaudit.sdk_rules import CheckRule, DefineRule, ObjectRule, SettingRule, TextRule
-from tests.helpers import builtin_rules, flags_in
+from flagaudit.cli import cli
+from flagaudit.commands.rules import ExampleOutcome, example_outcomes
+from tests.helpers import builtin_rules
 
-Entry = CheckRule | ObjectRule | DefineRule | SettingRule | TextRule
-
-
-def _entries() -> list[tuple[str, Entry]]:
-    rules = builtin_rules()
-    found = []
-    for rule_file in rules.files:
-        for entry in (*rule_file.checks, *rule_file.objects, *rule_file.defines, *rule_file.settings, *rule_file.texts):
-            found.append((entry.id, entry))
-    return found
+OUTCOMES: list[ExampleOutcome] = [outcome for rule_file in builtin_rules().files
+                                  for outcome in example_outcomes(rule_file, builtin_rules())]
 
 
-def _example_path(entry: Entry) -> str:
-    if isinstance(entry, TextRule):
-        return "static/app.js" if "*.js" in entry.files else "app/templates/example.html"
-    return "example.py"
+@pytest.mark.parametrize("outcome", OUTCOMES, ids=[f"{o.rule}-{o.kind}-{o.number}" for o in OUTCOMES])
+def test_example(outcome: ExampleOutcome) -> None:
+    assert not outcome.problem, f"{outcome.rule} {outcome.kind}[{outcome.number}]: {outcome.problem}"
 
 
-def _matched(entry: Entry, code: str) -> set[str | None]:
-    """Keys of every site or definition that this rule entry produced for ``code``."""
-    found = set()
-    for flag in flags_in({_example_path(entry): code}):
-        for item in (*flag.sites, *flag.definitions):
-            if item.rule == entry.id or item.rule.startswith(entry.id + "."):
-                found.add(flag.key)
-    return found
+def test_the_rule_file_in_the_documentation_passes_its_own_examples(tmp_path: Path) -> None:
+    """docs/writing-rules.md's Read the Docs file, through ``flagaudit rules --test``."""
+    page = (Path(__file__).resolve().parent.parent / "docs" / "writing-rules.md").read_text(encoding="utf-8")
+    [text] = [block for block in re.findall(r"```toml\n(.*?)```", page, re.S) if 'name = "readthedocs"' in block]
+    rule_file = tmp_path / "readthedocs.toml"
+    rule_file.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["rules", "--test", str(rule_file)])
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(f"{rule_file}: 4 of 4 examples pass\n")
 
 
-ENTRIES = _entries()
+def test_a_failing_example_fails_the_command(tmp_path: Path) -> None:
+    rule_file = tmp_path / "mine.toml"
+    rule_file.write_text(
+        "[sdk]\nname = 'mine'\n[[check]]\nid = 'on'\nfunctions = ['mine.flags.on']\nkey = {position = 0}\n"
+        "match = [{ key = 'b', code = \"\"\"\nfrom mine.flags import on\non('a')\n\"\"\" }]\n"
+        "no_match = [\"\"\"\nfrom mine.flags import on\non('c')\n\"\"\"]\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["rules", "--test", str(rule_file)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "FAIL  mine/on match[0]: expected key 'b', found 'a'",
+        "FAIL  mine/on no_match[0]: matched a look-alike (key 'c')",
+        f"{rule_file}: 0 of 2 examples pass",
+    ]
 
 
-def test_every_rule_file_has_examples() -> None:
-    for rule_file in builtin_rules().files:
-        entries = (*rule_file.checks, *rule_file.objects, *rule_file.defines, *rule_file.settings, *rule_file.texts)
-        assert any(e.match for e in entries), f"{rule_file.path} has no match examples"
-
-
-@pytest.mark.parametrize(("rule_id", "entry"), ENTRIES, ids=[i for i, _ in ENTRIES])
-def test_match_examples(rule_id: str, entry: Entry) -> None:
-    for example in entry.match:
-        found = _matched(entry, example.code)
-        assert found, f"{rule_id} did not match:\n{example.code}"
-        if example.key is not None:
-            assert example.key in found, f"{rule_id}: expected key {example.key!r}, found {found}"
-
-
-@pytest.mark.parametrize(("rule_id", "entry"), ENTRIES, ids=[i for i, _ in ENTRIES])
-def test_no_match_examples(rule_id: str, entry: Entry) -> None:
-    for example in entry.no_match:
-        assert not _matched(entry, example.code), f"{rule_id} matched a look-alike:\n{example.code}"
+def test_rules_lists_each_loaded_file_and_where_it_comes_from(tmp_path: Path) -> None:
+    rule_file = tmp_path / "mine.toml"
+    rule_file.write_text("[sdk]\nname = 'mine'\ntitle = 'Mine'\n[[check]]\nid = 'on'\nfunctions = ['mine.on']\n"
+                         "key = {position = 0}\n", encoding="utf-8")
+    (tmp_path / "flagaudit.toml").write_text("rules = ['mine.toml']\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["rules", "--config", str(tmp_path / "flagaudit.toml")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "launchdarkly  LaunchDarkly  (built-in, launchdarkly.toml)" in lines
+    assert lines[-2:] == [f"mine  Mine  ({rule_file})", "  check   mine/on" + " " * 37 + "[mine]  0 match, 0 no_match"]

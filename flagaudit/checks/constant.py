@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flagaudit.checks import FindingRule
+from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.facts import Finding, Flag
 from flagaudit.model.constancy import Fixed
 
@@ -14,12 +14,48 @@ CONSTANT = FindingRule(
     "every settings module, a setting toggle whose hard-coded default is never overridden, or "
     "`# flagaudit: constant=true` (optionally `value=on|off`, or `constant=on|off`).",
     "A flag that cannot change is an if-statement with a dead branch.",
-    'FEATURES = {"ENABLE_X": True}  # in every settings module\nif settings.FEATURES["ENABLE_X"]:\n    ...',
     "Inline the value and delete the dead branch, or set the flag differently where it really varies. "
     "To keep it: `# flagaudit: ignore[FA104] reason`.",
-    available=True,
+    fires=(project({
+        "app/settings/prod.py": 'FEATURES = {"ENABLE_X": True}\n',
+        "app/settings/staging.py": 'FEATURES = {"ENABLE_X": True}\n',
+        "app/views.py": """
+            from django.conf import settings
+
+
+            def view(request):
+                if settings.FEATURES["ENABLE_X"]:
+                    return "x"
+                return "y"
+        """}),
+        project({"app/views.py": """
+            import ldclient
+
+
+            def view(ctx):
+                # flagaudit: constant=on
+                return ldclient.get().variation("always-on", ctx, False)
+        """})),
+    silent=(project({
+        "app/settings/prod.py": 'FEATURES = {"ENABLE_X": True}\n',
+        "app/settings/staging.py": 'FEATURES = {"ENABLE_X": False}\n',
+        "app/views.py": """
+            from django.conf import settings
+
+
+            def view(request):
+                if settings.FEATURES["ENABLE_X"]:
+                    return "x"
+                return "y"
+        """}),),
 )
-RULES = (CONSTANT,)
+
+
+def _constant(given: CheckInput) -> list[Finding]:
+    return constant_findings(given.flags, given.fixed)
+
+
+FAMILY = Family((CONSTANT,), "code", _constant)
 
 
 def constant_findings(flags: Iterable[Flag], fixed: dict[tuple[str | None, str], Fixed]) -> list[Finding]:

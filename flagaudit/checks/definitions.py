@@ -7,29 +7,80 @@ from collections import defaultdict
 from collections.abc import Iterable
 from fnmatch import fnmatch
 
-from flagaudit.checks import FindingRule
+from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.facts import Evidence, Finding, Flag
+
+_TOGGLES = """
+    from edx_toggles.toggles import WaffleFlag
+
+    ENABLE_NEW_NAV = WaffleFlag("nav.enable_new", __name__)
+    ENABLE_BETA = WaffleFlag("nav.enable_beta", __name__)
+"""
 
 UNKNOWN = FindingRule(
     "FA401", "unknown-flag", "warning",
     "A key is checked but not defined, in a project that defines the flags of that SDK or namespace; "
     "the message suggests the nearest defined key.",
     "A typo in a key is a flag that is silently always off.",
-    'ENABLE_NEW_NAV = WaffleFlag("nav.enable_new", __name__)\nflag_is_active(request, "nav.enable_nwe")  # did you mean nav.enable_new?',
     "Fix the key, or define the flag where the project defines its flags. Settings flags are not checked: "
     "settings are defined by the deployment.",
-    available=True,
+    fires=(project({"nav/__init__.py": "", "nav/toggles.py": """
+        from edx_toggles.toggles import WaffleFlag
+
+        ENABLE_NEW_NAV = WaffleFlag("nav.enable_new", __name__)
+    """, "nav/views.py": """
+        from waffle import flag_is_active
+
+        from nav.toggles import ENABLE_NEW_NAV
+
+
+        def menu(request):
+            if ENABLE_NEW_NAV.is_enabled():
+                return "new"
+            if flag_is_active(request, "nav.enable_nwe"):
+                return "typo"
+            return "old"
+    """}),),
+    silent=(project({"nav/views.py": """
+        from waffle import flag_is_active
+
+
+        def menu(request):
+            if flag_is_active(request, "nav.enable_nwe"):
+                return "new"
+            return "old"
+    """}),),
 )
 UNUSED = FindingRule(
     "FA402", "unused-flag", "warning",
     "A key is defined but never checked outside tests (a flag object never asked, a registry entry with no site). "
     "Keys whose registry row is deleted are retired, not unused.",
     "A definition with no reader is either a leftover to delete or a check that was lost in a refactor.",
-    'ENABLE_BETA = WaffleFlag("shop.enable_beta", __name__)  # no .is_enabled() anywhere',
     "Delete the definition (and its data migration row), or restore the check.",
-    available=True,
+    fires=(project({"nav/__init__.py": "", "nav/toggles.py": _TOGGLES, "nav/views.py": """
+        from nav.toggles import ENABLE_NEW_NAV
+
+
+        def menu(request):
+            return "new" if ENABLE_NEW_NAV.is_enabled() else "old"
+    """}),),
+    silent=(project({"nav/__init__.py": "", "nav/toggles.py": _TOGGLES, "nav/views.py": """
+        from nav.toggles import ENABLE_BETA, ENABLE_NEW_NAV
+
+
+        def menu(request):
+            if ENABLE_BETA.is_enabled():
+                return "beta"
+            return "new" if ENABLE_NEW_NAV.is_enabled() else "old"
+    """}),),
 )
-RULES = (UNKNOWN, UNUSED)
+
+
+def _registry(given: CheckInput) -> list[Finding]:
+    return registry_findings(given.flags)
+
+
+FAMILY = Family((UNKNOWN, UNUSED), "code", _registry)
 
 
 def registry_findings(flags: Iterable[Flag]) -> list[Finding]:

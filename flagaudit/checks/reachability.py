@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flagaudit.checks import FindingRule
+from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.facts import Evidence, Finding, Flag, Site
 from flagaudit.model.callgraph import CallGraph
 from flagaudit.model.constancy import Fixed
+
+_EXPORT = """
+    from waffle import flag_is_active
+
+
+    def old_export(request):
+        if flag_is_active(request, "csv_v2"):
+            return "v2"
+        return "v1"
+"""
 
 UNREACHABLE = FindingRule(
     "FA301", "unreachable-check", "warning",
@@ -15,10 +25,25 @@ UNREACHABLE = FindingRule(
     "blocks, framework routes, tasks, commands and receivers, `__all__`, dunder methods, configured entry "
     "points). Tests are not entry points: code only tests reach is dead in production.",
     "A check nobody runs keeps the flag looking alive and hides code that could be deleted.",
-    "def _old_export(request):          # nothing calls it\n    if flag_is_active(request, 'csv_v2'):\n        ...",
     "Delete the function, or declare how it is reached: `[tool.flagaudit] entry-points = [\"pkg.mod:func\"]`, "
     "or `# flagaudit: ignore[FA301] reason` on the check.",
-    available=True,
+    fires=(project({"app/exports.py": _EXPORT}),
+           project({"app/__init__.py": "", "app/exports.py": _EXPORT, "tests/test_exports.py": """
+               from app.exports import old_export
+
+
+               def test_old_export():
+                   assert old_export(None)
+           """})),
+    silent=(project({"app/__init__.py": "", "app/exports.py": _EXPORT, "app/urls.py": """
+                from app.exports import old_export
+
+                urlpatterns = [old_export]
+            """}),
+            project({"app/exports.py": _EXPORT + """
+    if __name__ == "__main__":
+        old_export(None)
+"""})),
 )
 FLAG_ONLY = FindingRule(
     "FA302", "flag-only-code", "warning",
@@ -26,11 +51,76 @@ FLAG_ONLY = FindingRule(
     "was deleted, it is declared constant, or its value is the same in every settings module): removable code, "
     "with line counts.",
     "This is Power Peg: code kept alive only by a flag that should never flip again, until it does.",
-    'if waffle.switch_is_active("power_peg"):   # Switch row deleted by a migration\n    send_child_orders()            # only caller',
     "Delete the branch, the check, and the functions listed.",
-    available=True,
+    fires=(project({
+        "app/__init__.py": "",
+        "app/migrations/__init__.py": "",
+        "app/migrations/0002_remove_power_peg.py": """
+            from django.db import migrations
+
+
+            def remove_power_peg(apps, schema_editor):
+                Switch = apps.get_model("waffle", "Switch")
+                Switch.objects.filter(name="power_peg").delete()
+
+
+            class Migration(migrations.Migration):
+                operations = [migrations.RunPython(remove_power_peg)]
+        """,
+        "app/router.py": """
+            from waffle import switch_is_active
+
+
+            def route(order):
+                if switch_is_active("power_peg"):
+                    return send_child_orders(order)
+                return order
+
+
+            def send_child_orders(order):
+                return [order, order]
+        """,
+        "app/urls.py": "from app import router\n\nurlpatterns = [router.route]\n",
+    }),),
+    silent=(project({
+        "app/__init__.py": "",
+        "app/migrations/__init__.py": "",
+        "app/migrations/0002_remove_power_peg.py": """
+            from django.db import migrations
+
+
+            def remove_power_peg(apps, schema_editor):
+                Switch = apps.get_model("waffle", "Switch")
+                Switch.objects.filter(name="power_peg").delete()
+
+
+            class Migration(migrations.Migration):
+                operations = [migrations.RunPython(remove_power_peg)]
+        """,
+        "app/router.py": """
+            from waffle import switch_is_active
+
+
+            def route(order):
+                if switch_is_active("power_peg"):
+                    return send_child_orders(order)
+                return order
+
+
+            def send_child_orders(order):
+                return [order, order]
+        """,
+        "app/urls.py": "from app import router\n\nurlpatterns = [router.route, router.send_child_orders]\n",
+    }),),
 )
-RULES = (UNREACHABLE, FLAG_ONLY)
+
+
+def _reachability(given: CheckInput) -> list[Finding]:
+    assert given.graph is not None, "the reachability family needs the call graph"
+    return [*unreachable_checks(given.flags, given.graph), *flag_only_code(given.flags, given.graph, given.fixed)]
+
+
+FAMILY = Family((UNREACHABLE, FLAG_ONLY), "code", _reachability)
 
 
 def unreachable_checks(flags: Iterable[Flag], graph: CallGraph) -> list[Finding]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from flagaudit.checks import FindingRule
+from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.facts import Event, Evidence, Finding, Flag, Site, Timeline
 from flagaudit.history.ledger import Entry
 from flagaudit.history.step import meaning
@@ -24,13 +24,44 @@ from flagaudit.model.callgraph import CallGraph
 _NEW_KEY = ("Give the new behaviour a new key. If the change of meaning is intended and every deployment runs the "
             "new code, record it: `flagaudit ledger --accept KEY --reason \"...\"`.")
 
+_PEG = """
+    import ldclient
+
+
+    def route(order):
+        if ldclient.get().variation("power-peg", order, False):
+            return send_child_order(order)
+        return order
+
+
+    def send_child_order(order):
+        return [order]
+"""
+_RLP = """
+    import ldclient
+
+
+    def improve(order):
+        if ldclient.get().variation("power-peg", order, False):
+            return price_improvement(order)
+        return order
+
+
+    def price_improvement(order):
+        return order
+"""
+_INIT = {"router/__init__.py": ""}
+
 REBORN = FindingRule(
     "FA201", "reborn-flag", "error",
     "A retired key (no site or definition left, per git history or flagaudit.lock) is referenced again.",
     "Servers, caches, mobile clients or flag-service configuration may still hold the old key's state: "
     "reusing it can switch on behaviour nobody meant to ship.",
-    '# 2019: if ld.variation("smart-routing", ...) retired in 2020\nif ld.variation("smart-routing", ctx, False):  # 2026, new code\n    route_retail(order)',
-    _NEW_KEY, available=True,
+    _NEW_KEY,
+    fires=(project({}, ("2019-03-01", {**_INIT, "router/peg.py": _PEG}), ("2020-01-15", {"router/peg.py": None}),
+                   ("2026-05-04", {"router/rlp.py": _RLP})),),
+    silent=(project({}, ("2019-03-01", {**_INIT, "router/peg.py": _PEG}), ("2020-01-15", {"router/peg.py": None}),
+                    ("2026-05-04", {"router/rlp.py": _RLP.replace("power-peg", "retail-liquidity")})),),
 )
 REPURPOSED = FindingRule(
     "FA202", "repurposed-flag", "error",
@@ -39,18 +70,39 @@ REPURPOSED = FindingRule(
     "multivariate) with new sites.",
     "Anything that still runs the old code (one server that missed the deploy) reads the same key and "
     "does the old thing.",
-    'if flags.is_on("power-peg"):   # was: send_child_order(...)\n    price_improvement(order)   # now',
-    _NEW_KEY, available=True,
+    _NEW_KEY,
+    fires=(project({}, ("2026-01-05", {**_INIT, "router/peg.py": _PEG}),
+                   ("2026-05-04", {"router/peg.py": None, "router/rlp.py": _RLP})),),
+    silent=(project({}, ("2026-01-05", {**_INIT, "router/peg.py": _PEG}),
+                    ("2026-05-04", {"router/peg.py": None, "router/routing.py": _PEG})),),
 )
 MIXED = FindingRule(
     "FA203", "mixed-meaning-flag", "error",
     "New sites with fingerprints unrelated to the existing ones were added while old sites, dormant for a "
     "long time (default 180 days), still exist.",
     "This is Knight Capital's shape: new code read the Power Peg flag while the Power Peg code still lived.",
-    'router/rlp.py (2026): if flag("power-peg"): price_improvement()\nrouter/peg.py (2016): if flag("power-peg"): send_child_order()',
-    "Delete the dormant code first, or use a new key. " + _NEW_KEY, available=True,
+    "Delete the dormant code first, or use a new key. " + _NEW_KEY,
+    fires=(project({}, ("2016-06-01", {**_INIT, "router/peg.py": _PEG}), ("2026-05-04", {"router/rlp.py": _RLP})),),
+    silent=(project({}, ("2016-06-01", {**_INIT, "router/peg.py": _PEG}), ("2026-05-04", {"router/retry.py": """
+        import ldclient
+
+        from router.peg import send_child_order
+
+
+        def resend(order):
+            if ldclient.get().variation("power-peg", order, False):
+                return send_child_order(order)
+            return order
+    """})),),
 )
-RULES = (REBORN, REPURPOSED, MIXED)
+
+
+def _meanings(given: CheckInput) -> list[Finding]:
+    assert given.as_of is not None, "the meaning family needs the day it judges"
+    return meaning_findings(given.flags, given.history, given.ledger, given.as_of, given.dormant_days, given.graph)
+
+
+FAMILY = Family((REBORN, REPURPOSED, MIXED), "meanings", _meanings)
 
 
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import combinations
 
-from flagaudit.checks import FindingRule
-from flagaudit.checks.repurposed import _describe, _guarded, _kind_changed
+from flagaudit.checks import FindingRule, project
+from flagaudit.checks.repurposed import _INIT, _PEG, _RLP, _describe, _guarded, _kind_changed
 from flagaudit.facts import Evidence, Finding, Flag, Site
 from flagaudit.history.step import meaning
 from flagaudit.meaning import Meaning, judgeable, related
@@ -33,11 +33,12 @@ SKEWED = FindingRule(
     "different machines.",
     "An accepted change of meaning is safe only once no old version runs anywhere. Until then one flag flip "
     "wakes the old code on the servers that still run it: Knight Capital's eighth server.",
-    '# v1 (still on one server): if flags.is_on("power-peg"): send_child_order(order)\n'
-    '# v2 (on seven servers):    if flags.is_on("power-peg"): price_improvement(order)',
     "Do not switch the key until every version that reads it shares one meaning: finish the rollout (or "
     "roll the old version back out of service) first, or give the new behaviour a new key.",
-    available=True,
+    fires=(project({}, ("2026-01-05", {**_INIT, "router/peg.py": _PEG}),
+                   ("2026-03-02", {"router/peg.py": None, "router/rlp.py": _RLP}), versions=(0, 1)),),
+    silent=(project({}, ("2026-01-05", {**_INIT, "router/peg.py": _PEG}),
+                    ("2026-03-02", {"router/peg.py": None, "router/routing.py": _PEG}), versions=(0, 1)),),
 )
 RULES = (SKEWED,)
 

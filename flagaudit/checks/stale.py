@@ -11,12 +11,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from flagaudit.checks import FindingRule
+from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.checks.definitions import UNKNOWN
 from flagaudit.facts import Definition, Event, Evidence, Finding, Flag, Site, Timeline
 from flagaudit.policies import Declared, Policies, declared
 
 _SUPPRESS = "To keep the flag on purpose, annotate it: `# flagaudit: ignore[{code}] reason`."
+
+
+def _checkout(annotation: str, call: str = "new_checkout") -> str:
+    return f"""
+        import ldclient
+        from shop import new_checkout, new_checkout_v2, old_checkout
+
+
+        def checkout(ctx):
+            {annotation}
+            if ldclient.get().variation("new-checkout", ctx, False):
+                return {call}(ctx)
+            return old_checkout(ctx)
+    """
+
 
 STALE = FindingRule(
     "FA101", "stale-flag", "warning",
@@ -24,30 +39,63 @@ STALE = FindingRule(
     "(rules/policies.toml); kill switches and permission flags never go stale.",
     "Every live flag doubles the paths through the code it guards. Release flags that linger turn into "
     "permanent configuration nobody dares to touch, and a forgotten flag is the one that gets reused.",
-    '# flagaudit: type=release owner=@payments\nif ld.variation("new-checkout", ctx, False):  # born 2026-01-05\n    return new_checkout(cart)',
     "Remove the flag and the losing branch once the rollout is complete. If the flag is meant to stay, "
     "declare its type (`# flagaudit: type=kill-switch`). " + _SUPPRESS.format(code="FA101"),
-    available=True,
+    fires=(project({}, ("2026-01-05", {"views.py": _checkout("# flagaudit: type=release owner=@payments")}),
+                   as_of="2026-03-01"),
+           project({"views.py": _checkout("# flagaudit: created=2026-01-05")}, as_of="2026-03-01")),
+    silent=(project({}, ("2026-01-05", {"views.py": _checkout("# flagaudit: type=release")}), as_of="2026-02-01"),
+            project({}, ("2025-01-05", {"views.py": _checkout("# flagaudit: type=kill-switch")}),
+                    as_of="2026-03-01")),
 )
 EXPIRED = FindingRule(
     "FA102", "expired-flag", "warning",
     "A flag whose declared expiry or target removal date has passed "
     "(`# flagaudit: expires=YYYY-MM-DD`, edx `toggle_target_removal_date`).",
     "The owner promised a removal date; the date passed and the flag is still read.",
-    "# .. toggle_target_removal_date: 2026-03-01\nENABLE_NEW_GRADES = WaffleFlag('grades.enable_new', __name__)",
     "Remove the flag, or move the date with a reason in the same commit. " + _SUPPRESS.format(code="FA102"),
-    available=True,
+    fires=(project({"grades.py": """
+        from edx_toggles.toggles import WaffleFlag
+
+        # .. toggle_name: grades.enable_new
+        # .. toggle_target_removal_date: 2026-03-01
+        ENABLE_NEW_GRADES = WaffleFlag("grades.enable_new", __name__)
+
+
+        def grade(user):
+            return ENABLE_NEW_GRADES.is_enabled()
+    """}), project({"views.py": _checkout("# flagaudit: type=kill-switch expires=2026-05-31")})),
+    silent=(project({"views.py": _checkout("# flagaudit: expires=2026-12-31")}),),
 )
 DORMANT = FindingRule(
     "FA103", "dormant-flag", "info",
     "No site of the flag changed for N days (default 180).",
     "Code behind a flag nobody touches is the Power Peg pattern: it still runs the day the flag flips.",
-    'if switch_is_active("legacy_export"):  # unchanged since 2025-02-11\n    run_legacy_export()',
     "Decide: make the behaviour permanent and delete the flag, or delete the dormant branch. "
     + _SUPPRESS.format(code="FA103"),
-    available=True,
+    fires=(project({}, ("2025-02-11", {"export.py": """
+        from waffle import switch_is_active
+
+
+        def export(request):
+            if switch_is_active("legacy_export"):
+                return "legacy"
+            return "csv"
+    """})),),
+    silent=(project({}, ("2025-02-11", {"views.py": _checkout("")}), ("2026-05-01", {"views.py": _checkout("", "new_checkout_v2")})),
+            project({}, ("2025-02-11", {"views.py": _checkout("# flagaudit: type=kill-switch")}))),
 )
-RULES = (STALE, EXPIRED, DORMANT)
+
+
+def _lifecycle(given: CheckInput) -> list[Finding]:
+    assert given.policies is not None and given.as_of is not None, "the lifecycle family needs timelines"
+    return [*stale_findings(given.flags, given.timelines, given.policies, given.as_of),
+            *toggle_name_findings(given.flags)]
+
+
+FAMILY = Family((STALE, EXPIRED, DORMANT), "timelines", _lifecycle)
+"""Also FA401 (:data:`flagaudit.checks.definitions.UNKNOWN`) for an Open edX ``toggle_name`` annotation that
+names another key: annotations are lifecycle metadata, read with the rest of it."""
 
 
 def stale_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], policies: Policies,

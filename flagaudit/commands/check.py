@@ -4,19 +4,18 @@ lifecycle policies. Nothing here prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from flagaudit.checks.repurposed import meaning_findings
-from flagaudit.checks.run import finish
-from flagaudit.checks.stale import stale_findings, toggle_name_findings
+from flagaudit.checks import CheckInput
+from flagaudit.checks.run import run_checks
+from flagaudit.checks.suppression import finish
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Finding, Flag, FlagChange, Inventory, Timeline
 from flagaudit.gitrepo import find_repository
 from flagaudit.history.base_change import flag_changes
-from flagaudit.history.ledger import LEDGER_FILE, Ledger, ledger_timelines, read_ledger
+from flagaudit.history.ledger import LEDGER_FILE, Entry, Ledger, ledger_timelines, read_ledger
 from flagaudit.history.walk import HistoryOptions, history
 from flagaudit.model.callgraph import CallGraph
 from flagaudit.policies import Policies, load_policies
@@ -76,12 +75,9 @@ def check(config: Config, rules: RuleSet, options: CheckOptions = CheckOptions()
                          "(run `flagaudit ledger` and commit it, so shallow clones can be judged too)")
     policies = load_policies(config)
     as_of = options.as_of or date.today()
-    findings: list[Finding] = [
-        *inventory.findings,
-        *stale_findings(inventory.flags, timelines, policies, as_of),
-        *toggle_name_findings(inventory.flags),
-        *meaning_judgement(inventory.flags, meaning_timelines, ledger, scanned.graph, as_of, policies),
-    ]
+    given = CheckInput(inventory.flags, scanned.graph, timelines=timelines, policies=policies, as_of=as_of,
+                       history=meaning_timelines, ledger=_entries(ledger), dormant_days=_dormant(policies))
+    findings: list[Finding] = [*inventory.findings, *run_checks(given, ("timelines", "meanings"))]
     changes: tuple[FlagChange, ...] = ()
     if options.base:
         changes = flag_changes(timelines, _commits_since(config, options.base), inventory.flags)
@@ -90,12 +86,20 @@ def check(config: Config, rules: RuleSet, options: CheckOptions = CheckOptions()
                    notes=tuple(notes), base=options.base, changes=changes)
 
 
-def meaning_judgement(flags: Iterable[Flag], timelines: Iterable[Timeline], ledger: Ledger | None,
+def meaning_judgement(flags: tuple[Flag, ...], timelines: tuple[Timeline, ...], ledger: Ledger | None,
                       graph: CallGraph | None, as_of: date, policies: Policies) -> list[Finding]:
     """FA201-FA203: the gate's judgement of every key's meaning, which ``flagaudit ledger`` must not overrule."""
-    entries = {(e.sdk, e.key): e for e in ledger.entries} if ledger else {}
-    dormant = policies.dormant_days or _DEFAULT_DORMANT
-    return meaning_findings(flags, timelines, entries, as_of, dormant, graph)
+    given = CheckInput(flags, graph, as_of=as_of, history=timelines, ledger=_entries(ledger),
+                       dormant_days=_dormant(policies))
+    return run_checks(given, ("meanings",))
+
+
+def _entries(ledger: Ledger | None) -> dict[tuple[str, str], Entry]:
+    return {(e.sdk, e.key): e for e in ledger.entries} if ledger else {}
+
+
+def _dormant(policies: Policies) -> int:
+    return policies.dormant_days or _DEFAULT_DORMANT
 
 
 def _commits_since(config: Config, base: str) -> frozenset[str]:

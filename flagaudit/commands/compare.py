@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from flagaudit.checks.run import finish
 from flagaudit.checks.skew import KeyVerdict, Reborn, Version, compare_versions
+from flagaudit.checks.suppression import finish
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Event, FileFacts, Finding, Inventory, Skipped

@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from flagaudit.checks.run import finish
-from flagaudit.checks.stale import stale_findings, toggle_name_findings
+from flagaudit.checks import CheckInput
+from flagaudit.checks.run import run_checks
+from flagaudit.checks.suppression import finish
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
 from flagaudit.commands.check import meaning_judgement
@@ -79,8 +80,8 @@ def lifecycle(config: Config, rules: RuleSet, options: HistoryOptions = HistoryO
         return Lifecycle(found, skipped=found.skipped,
                          notes=(*found.notes, "no working tree: lifecycle findings need the code, only timelines shown"))
     policies = load_policies(config)
-    findings = [*stale_findings(inventory.flags, found.timelines, policies, as_of or date.today()),
-                *toggle_name_findings(inventory.flags)]
+    findings = run_checks(CheckInput(inventory.flags, timelines=found.timelines, policies=policies,
+                                     as_of=as_of or date.today()), ("timelines",))
     return Lifecycle(found, inventory.flags, finish(findings, inventory.flags), (*found.skipped, *inventory.skipped),
                      (*found.notes, *inventory.notes))
 

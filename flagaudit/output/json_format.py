@@ -9,6 +9,10 @@ from flagaudit.facts import Definition, Finding, Flag, FlagChange, Inventory, Si
 from flagaudit.output import renderer
 
 SCHEMA = 1
+CONFIDENCE = "high"
+"""Every finding's ``confidence`` in schema 1 (JSON and SARIF). No rule grades its findings yet: each is
+decided only where the analysis errs toward silence (an unresolved call counts as reaching every method of
+its name), so the field is constant; it stays in the schema for the tools that read it."""
 
 
 @renderer("json")
@@ -54,7 +58,7 @@ def finding_document(finding: Finding) -> dict[str, Any]:
     return {
         "code": finding.code, "name": finding.name, "severity": finding.severity, "flag": finding.flag,
         "sdk": finding.sdk, "path": finding.path, "line": finding.line, "column": finding.column,
-        "message": finding.message, "confidence": finding.confidence,
+        "message": finding.message, "confidence": CONFIDENCE,
         "evidence": [{"kind": e.kind, "value": e.value, "detail": e.detail} for e in finding.evidence],
     }
 

@@ -28,6 +28,7 @@ from flagaudit import __version__
 from flagaudit.checks import FindingRule, all_rules
 from flagaudit.facts import Evidence, Finding, Inventory
 from flagaudit.output import renderer
+from flagaudit.output.json_format import CONFIDENCE
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -61,7 +62,7 @@ def sarif_document(inventory: Inventory) -> dict[str, Any]:
         if finding.code not in rules:
             rules[finding.code] = FindingRule(finding.code, finding.name, finding.severity,
                                               f"{finding.name}: a finding this version's rule modules do not document.",
-                                              "", "", f"`flagaudit explain {finding.code}`", available=True)
+                                              "", f"`flagaudit explain {finding.code}`", (), ())
     index = {code: number for number, code in enumerate(rules)}
     places = Places(inventory.root)
     fingerprints = _fingerprints(findings)
@@ -109,7 +110,7 @@ def _result(finding: Finding, rule_index: int, fingerprint: str, places: Places)
     related = _related(finding, places)
     if related:
         result["relatedLocations"] = related
-    properties: dict[str, Any] = {"severity": finding.severity, "confidence": finding.confidence}
+    properties: dict[str, Any] = {"severity": finding.severity, "confidence": CONFIDENCE}
     if finding.flag is not None:
         properties["flag"] = finding.flag
     if finding.sdk is not None:

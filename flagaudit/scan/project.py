@@ -6,14 +6,18 @@ import errno
 import hashlib
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from flagaudit import __version__
-from flagaudit.checks.run import finish, static_audit
+from flagaudit.checks import CheckInput
+from flagaudit.checks.run import run_checks
+from flagaudit.checks.suppression import finish
 from flagaudit.config import Config, load_config
-from flagaudit.facts import FileFacts, Inventory, Skipped
-from flagaudit.model.callgraph import CallGraph
+from flagaudit.facts import FileFacts, Finding, Flag, Inventory, Skipped
+from flagaudit.model.callgraph import CallGraph, build_graph
+from flagaudit.model.constancy import fixed_flags
 from flagaudit.model.resolve import build_flags, is_test_path, traced_receivers
 from flagaudit.model.wrappers import infer_rules, wrapper_functions
 from flagaudit.scan.cache import FACTS_VERSION, FactCache, content_key
@@ -55,13 +59,15 @@ class Source:
 
 
 def scan_with(config: Config, rules: RuleSet, options: ScanOptions) -> Inventory:
-    """:func:`scan` for an already loaded configuration and rule set."""
-    return scan_inferring(config, rules, options)[0]
+    """:func:`scan` for an already loaded configuration and rule set: the findings that need no history,
+    with suppressions and ``select``/``ignore`` applied."""
+    inventory = scan_inferring(config, rules, options)[0]
+    return replace(inventory, findings=finish(inventory.findings, inventory.flags, options.select, options.ignore))
 
 
 def scan_inferring(config: Config, rules: RuleSet, options: ScanOptions) -> tuple[Inventory, RuleSet]:
-    """:func:`scan_with`, and the rules extended with the wrappers and predicates the scan inferred, for
-    analyses that must see the project's own flag helpers too (history)."""
+    """The inventory, its findings not yet filtered by suppressions, and the rules extended with the wrappers
+    and predicates the scan inferred, for analyses that must see the project's own flag helpers too (history)."""
     found = scan_graphed(config, rules, options, with_graph=False)
     return found.inventory, found.rules
 
@@ -103,14 +109,25 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
     inventory, inferred = result
     warning = cache.save()
     notes.extend(w for w in (cache.warning, warning) if w)
-    inventory = replace(inventory, findings=finish(inventory.findings, inventory.flags, options.select, options.ignore),
-                        analysed=cache.added, notes=(*notes, *inventory.notes))
+    inventory = replace(inventory, analysed=cache.added, notes=(*notes, *inventory.notes))
     return Scanned(inventory, with_helpers(rules, inferred), graph)
 
 
 def with_helpers(rules: RuleSet, inferred: tuple[CheckRule, ...]) -> RuleSet:
     """``rules`` extended with the project's own flag helpers a scan inferred, as history reads with them."""
     return with_inferred(rules, inferred, frozenset(), _digest(inferred, frozenset()))
+
+
+def flags_in_memory(files: Mapping[str, bytes], rules: RuleSet, test_paths: tuple[str, ...] = ("tests/",)) -> tuple[Flag, ...]:
+    """The flags in ``{path: bytes}`` held in memory, by the same passes a scan runs (wrapper inference
+    included); module names come from the paths. What rule examples are checked with."""
+    sources = []
+    for path, data in files.items():
+        module = path[:-3].replace("/", ".").removesuffix(".__init__") if path.endswith(".py") else ""
+        sources.append(Source(path, module, data, content_key(path, module, data)))
+    config = Config(root=Path("."), test_paths=test_paths)
+    facts, inferred = analyse(sources, rules, config, FactCache(None), workers=1)
+    return build_flags(facts, test_paths, wrapper_functions(inferred))
 
 
 def _kept_graph(cache: FactCache, sources: list[Source]) -> CallGraph | None:
@@ -128,14 +145,28 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
     previous = cache.memo("graph", __version__)  # a graph kept by another version is not built upon
     previous = previous if isinstance(previous, CallGraph) else None
-    graph, findings = static_audit(facts, flags, config, {s.path: s.key for s in sources}, previous)
+    graph, findings = _model(facts, flags, config, {s.path: s.key for s in sources}, previous)
     if previous is None or (previous.shapes, previous.sources) != (graph.shapes, graph.sources):
         cache.keep("graph", __version__, graph)
     return (Inventory(
         root=str(config.root), flags=flags, skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
-        files=files, lines=sum(f.lines for f in facts), findings=finish(findings, flags),
+        files=files, lines=sum(f.lines for f in facts), findings=tuple(findings),
         entry_points=tuple(sorted(graph.entries.items())),
     ), inferred), graph
+
+
+def _model(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sources: dict[str, str],
+           previous: CallGraph | None) -> tuple[CallGraph, list[Finding]]:
+    """Build the call graph (from ``previous``, the last run's, where the files' content keys in ``sources``
+    say it still holds) and the fixed flag values, and run the finding families that need only the code."""
+
+    def is_test(path: str) -> bool:
+        return is_test_path(path, config.test_paths)
+
+    settings = repr((config.test_paths, config.entry_points, config.scripts))
+    graph = build_graph(facts, is_test, config.entry_points, config.scripts, settings, sources, previous)
+    fixed = fixed_flags(flags, facts, config.settings_paths, is_test)
+    return graph, run_checks(CheckInput(flags, graph, fixed), ("code",))
 
 
 def _inputs_digest(config: Config, rules: RuleSet, sources: list[Source], skipped: list[Skipped]) -> str:

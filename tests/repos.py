@@ -1,0 +1,57 @@
+"""The one way tests build git repositories: real ``git``, fixed identity and dates, no user or system config."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+
+IDENTITY = {"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com",
+            "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.com",
+            "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(repo: Path, *args: str, date: str = "2026-01-01T12:00:00+00:00") -> str:
+    """Run git in ``repo`` with a fixed identity and dates, so histories are reproducible."""
+    environment = {**os.environ, **IDENTITY, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    result = subprocess.run(["git", *args], cwd=repo, env=environment, capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def write_files(folder: Path, files: Mapping[str, str | None], dedent: bool = False) -> None:
+    """Write ``files`` under ``folder`` (``None`` deletes one); ``dedent`` for texts indented in the test."""
+    for name, text in files.items():
+        path = folder / name
+        if text is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text) if dedent else text, encoding="utf-8")
+
+
+class Repo:
+    """A real git repository in a folder, committed to with fixed dates and one author."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        git(path, "init", "-q", "-b", "main")
+
+    def commit(self, day: str, message: str, files: Mapping[str, str | None] | None = None,
+               moves: Mapping[str, str] | None = None, dedent: bool = True) -> str:
+        """Apply ``moves`` (git mv), write ``files`` (``None`` deletes), commit everything on ``day``; the hash."""
+        for old, new in (moves or {}).items():
+            (self.path / new).parent.mkdir(parents=True, exist_ok=True)
+            git(self.path, "mv", old, new)
+        write_files(self.path, files or {}, dedent)
+        git(self.path, "add", "-A")
+        git(self.path, "commit", "-q", "--allow-empty", "-m", message, date=f"{day}T12:00:00+00:00")
+        return self.head()
+
+    def head(self) -> str:
+        return git(self.path, "rev-parse", "HEAD").strip()
+
+    def git(self, *args: str) -> str:
+        return git(self.path, *args)
