@@ -1,4 +1,8 @@
-"""The command line: parse options, call the API, choose an output. Nothing else lives here."""
+"""The command line: parse options, call the API, choose an output. Nothing else lives here.
+
+The engine (extraction, the call graph, history) is imported inside the commands that run it, so
+``flagaudit explain`` and ``--help`` load only click, the finding rules and the output formats.
+"""
 
 from __future__ import annotations
 
@@ -8,31 +12,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from flagaudit import __version__
 from flagaudit.checks import all_rules, rules_markdown
-from flagaudit.commands.check import CheckOptions, check
-from flagaudit.commands.history import lifecycle, update_ledger
-from flagaudit.commands.report import ReportOptions, report
-from flagaudit.commands.rules import loaded_rules, test_rule_file
-from flagaudit.config import Config, load_config
-from flagaudit.errors import FlagauditError
-from flagaudit.facts import Skipped
-from flagaudit.gitrepo import find_repository, git_available, user_identity
-from flagaudit.history.ledger import accept, write_ledger
-from flagaudit.history.walk import HistoryOptions
+from flagaudit.errors import ExitCode, FlagauditError
 from flagaudit.output import RENDERERS
 from flagaudit.output.history_format import HISTORY_RENDERERS
-from flagaudit.output.progress import TerminalProgress
-from flagaudit.output.rules_format import outcomes_text, rules_text
-from flagaudit.output.text_format import finding_lines
 from flagaudit.report import REPORT_RENDERERS, SUFFIXES
-from flagaudit.scan.project import ScanOptions, scan
-from flagaudit.sdk_rules import RuleSet, load_rules
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+if TYPE_CHECKING:
+    from flagaudit.config import Config
+    from flagaudit.facts import Skipped
+    from flagaudit.sdk_rules import RuleSet
 
 
 class _Group(click.Group):
@@ -43,18 +37,18 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except FlagauditError as exc:
             click.echo(f"flagaudit: error: {exc}", err=True)
-            ctx.exit(EXIT_ERROR)
+            ctx.exit(ExitCode.ERROR)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
             click.echo("flagaudit: interrupted", err=True)
-            ctx.exit(EXIT_ERROR)
+            ctx.exit(ExitCode.ERROR)
         except Exception as exc:  # a bug in flagaudit: one line, the traceback only on request
             if os.environ.get("FLAGAUDIT_DEBUG"):
                 raise
             click.echo(f"flagaudit: internal error: {type(exc).__name__}: {exc} "
                        "(set FLAGAUDIT_DEBUG=1 for the traceback, and please report it)", err=True)
-            ctx.exit(EXIT_ERROR)
+            ctx.exit(ExitCode.ERROR)
         return None
 
 
@@ -95,6 +89,8 @@ def scan_command(paths: tuple[str, ...], output_format: str, config_file: str | 
                  show_entry_points: bool, verbose: int, quiet: bool) -> None:
     """Inventory every flag under PATHS (default: the configured paths, or the current folder), with the
     findings that need no history (FA104, FA3xx, FA4xx). Exits 1 if a finding has severity error."""
+    from flagaudit.api import ScanOptions, scan
+
     inventory = scan(paths, ScanOptions(config_file=config_file, use_cache=not no_cache, workers=jobs,
                                         select=select, ignore=ignore))
     if not quiet:
@@ -103,11 +99,13 @@ def scan_command(paths: tuple[str, ...], output_format: str, config_file: str | 
         for note in inventory.notes:
             click.echo(f"flagaudit: {note}", err=True)
     if show_entry_points:
-        _emit("".join(f"{name}  ({why})\n" for name, why in inventory.entry_points), output)
+        from flagaudit.output.text_format import entry_points_text
+
+        _emit(entry_points_text(inventory), output)
         return
     _emit(RENDERERS[output_format](inventory, verbose), output)
     if any(f.severity == "error" for f in inventory.findings):
-        raise SystemExit(EXIT_FINDINGS)
+        raise SystemExit(ExitCode.FINDINGS)
 
 
 scan_command.name = "scan"
@@ -132,9 +130,10 @@ def _lifecycle_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
-def _project(config_file: str | None, directory: Path | None) -> tuple[Config, RuleSet]:
-    config = load_config((), config_file, directory)
-    return config, load_rules(config.rules, config.settings_dicts)
+def _project(paths: tuple[str, ...], config_file: str | None, directory: Path | None = None) -> tuple[Config, RuleSet]:
+    from flagaudit.api import load_project
+
+    return load_project(paths, config_file, directory)
 
 
 def _notes(notes: Iterable[str], skipped: Iterable[Skipped] = ()) -> None:
@@ -156,7 +155,10 @@ def history_command(keys: tuple[str, ...], output_format: str, output: str | Non
                     jobs: int | None, quiet: bool) -> None:
     """Each key's life from git history: born, changed, moved, retired, reborn; with the stale, expired and
     dormant flags (FA101-FA103) as of --as-of. KEYS limit the output to those keys."""
-    config, rules = _project(config_file, directory)
+    from flagaudit.api import HistoryOptions
+    from flagaudit.api import history as lifecycle
+
+    config, rules = _project((), config_file, directory)
     report = lifecycle(config, rules, HistoryOptions(use_cache=not no_cache, workers=jobs),
                        as_of.date() if as_of else None)
     if keys:
@@ -179,7 +181,10 @@ def ledger_command(check: bool, accept_key: str | None, reason: str, config_file
                    as_of: datetime | None, no_cache: bool, jobs: int | None, quiet: bool) -> None:
     """Write flagaudit.lock: every key ever seen, when each of its lives began and ended, and the meaning
     last accepted for it. Commit it, so the story survives shallow clones and rewritten history."""
-    config, rules = _project(config_file, directory)
+    from flagaudit.api import HistoryOptions, update_ledger
+    from flagaudit.history.ledger import accept, write_ledger
+
+    config, rules = _project((), config_file, directory)
     update = update_ledger(config, rules, HistoryOptions(use_cache=not no_cache, workers=jobs),
                            as_of.date() if as_of else None)
     if not quiet:
@@ -201,16 +206,18 @@ def ledger_command(check: bool, accept_key: str | None, reason: str, config_file
                 "`flagaudit ledger --accept KEY --reason \"...\"`:" if blocked else
                 "run `flagaudit ledger` and commit it:"))
             click.echo("".join(f"  {line}\n" for line in lines), nl=False)
-            raise SystemExit(EXIT_FINDINGS)
+            raise SystemExit(ExitCode.FINDINGS)
         click.echo(f"{update.path.name} is up to date ({len(update.ledger.entries)} keys)")
         return
     if blocked:
         click.echo(f"{update.path.name} not written: it would record these keys' new meaning, and the gate "
                    "without history would then pass them:")
+        from flagaudit.output.text_format import finding_lines
+
         click.echo("".join(f"{line}\n" for line in finding_lines(blocked, 0)), nl=False)
         click.echo("Give the new behaviour a new key, or accept the change for good: "
                    "`flagaudit ledger --accept KEY --reason \"...\"`")
-        raise SystemExit(EXIT_FINDINGS)
+        raise SystemExit(ExitCode.FINDINGS)
     if accept_key is not None:
         update = replace(update, ledger=accept(update.ledger, accept_key, _who(config.root), reason,
                                                as_of.date() if as_of else date.today()))
@@ -230,6 +237,8 @@ ledger_command.name = "ledger"
 
 def _who(root: Path) -> str:
     """The git identity accepting a meaning (``user.name <user.email>``), or the login name."""
+    from flagaudit.gitrepo import find_repository, git_available, user_identity
+
     return user_identity(find_repository(root) if git_available() else None) or os.environ.get("USER", "unknown")
 
 
@@ -257,8 +266,9 @@ def check_command(paths: tuple[str, ...], base: str | None, no_history: bool, al
                   output_format: str, config_file: str | None, output: str | None, no_cache: bool, jobs: int | None,
                   select: tuple[str, ...], ignore: tuple[str, ...], verbose: int, quiet: bool) -> None:
     """The gate: every finding (FA1xx-FA4xx); exit 1 if any finding of severity error blocks."""
-    config = load_config(paths, config_file)
-    rules = load_rules(config.rules, config.settings_dicts)
+    from flagaudit.api import CheckOptions, check
+
+    config, rules = _project(paths, config_file)
     inventory = check(config, rules, CheckOptions(base=base, no_history=no_history,
                                                   allow_missing_ledger=allow_missing_ledger,
                                                   as_of=as_of.date() if as_of else None, use_cache=not no_cache,
@@ -267,7 +277,7 @@ def check_command(paths: tuple[str, ...], base: str | None, no_history: bool, al
         _notes(inventory.notes, inventory.skipped)
     _emit(RENDERERS[output_format](inventory, verbose), output)
     if any(f.severity == "error" for f in inventory.findings):
-        raise SystemExit(EXIT_FINDINGS)
+        raise SystemExit(ExitCode.FINDINGS)
 
 
 check_command.name = "check"
@@ -294,8 +304,10 @@ def report_command(path: str | None, since: datetime | None, until: datetime | N
     """The cleanup report for tech leads: headline numbers, flags born vs retired per quarter, ages, stale,
     expired and dormant flags with owners and suggested actions, repurposed keys, flag-only code, and a
     cleanup queue per owner. Covers the last full quarter unless --since/--until say otherwise."""
-    config = load_config((path,) if path else (), config_file)
-    rules = load_rules(config.rules, config.settings_dicts)
+    from flagaudit.api import ReportOptions, report
+    from flagaudit.output.progress import TerminalProgress
+
+    config, rules = _project((path,) if path else (), config_file)
     progress = TerminalProgress(click.get_text_stream("stderr")) if not quiet and sys.stderr.isatty() else None
     try:
         data = report(config, rules, ReportOptions(since=since.date() if since else None,
@@ -337,7 +349,7 @@ def compare_command(refs: tuple[str, ...], deployed: Path | None, key: str | Non
     from flagaudit.output.compare_format import COMPARE_RENDERERS
 
     listed = read_deployed(deployed) if deployed else ()
-    config, rules = _project(config_file, directory)
+    config, rules = _project((), config_file, directory)
     comparison = compare(config, rules, CompareOptions(
         (*listed, *((r, r) for r in refs)), key=key, no_history=no_history, use_cache=not no_cache, workers=jobs,
         select=select, ignore=ignore))
@@ -348,7 +360,7 @@ def compare_command(refs: tuple[str, ...], deployed: Path | None, key: str | Non
     else:
         _emit(RENDERERS[output_format](comparison.inventory(), verbose), output)
     if any(f.severity == "error" for f in comparison.findings):
-        raise SystemExit(EXIT_FINDINGS)
+        raise SystemExit(ExitCode.FINDINGS)
 
 
 @cli.command("graph")
@@ -364,9 +376,10 @@ def graph_command(key: str | None, output_format: str, why: str | None, output: 
                   jobs: int | None, quiet: bool) -> None:
     """The call graph (or, with KEY, what that key touches: how its checks are reached, what each branch calls,
     and the code reachable only through a branch)."""
+    from flagaudit.api import ScanOptions
     from flagaudit.commands.graph import graph_document, why_reachable
 
-    config, rules = _project(config_file, directory)
+    config, rules = _project((), config_file, directory)
     options = ScanOptions(use_cache=not no_cache, workers=jobs)
     if why is not None:
         path = why_reachable(config, rules, options, why)
@@ -389,26 +402,19 @@ def remove_command(keys: tuple[str, ...], value: str, key_file: Path | None, wri
                    quiet: bool) -> None:
     """Delete flag KEY and the code only it kept alive, keeping the --as branch; exit 1 if a key had to be left
     alone (each place that made it unsafe is listed)."""
-    from flagaudit.commands.remove import RemoveOptions, remove, write_cleanup
-    from flagaudit.history.ledger import LEDGER_FILE, read_ledger, retire
+    from flagaudit.commands.remove import RemoveOptions, remove, write_removal
 
     listed = [line.split("#", 1)[0].strip() for line in key_file.read_text(encoding="utf-8").splitlines()] \
         if key_file else []
     wanted = tuple(dict.fromkeys([*keys, *(k for k in listed if k)]))
     if not wanted:
         raise click.UsageError("name at least one KEY (or --key-file)")
-    config, rules = _project(config_file, directory)
+    config, rules = _project((), config_file, directory)
     cleanup = remove(config, rules, RemoveOptions(wanted, value == "on", use_cache=not no_cache, workers=jobs))
     if write:
-        write_cleanup(config.root, cleanup)
-        ledger = read_ledger(config.root / LEDGER_FILE)
-        for removal in cleanup.removals:
-            if removal.removed and ledger is not None:
-                ledger, known = retire(ledger, removal.key, as_of.date() if as_of else date.today())
-                if not known and not quiet:
-                    click.echo(f"flagaudit: {removal.key!r} is not in {LEDGER_FILE}: run `flagaudit ledger`", err=True)
-        if ledger is not None:
-            write_ledger(config.root / LEDGER_FILE, ledger)
+        notes = write_removal(config.root, cleanup, as_of.date() if as_of else date.today())
+        if not quiet:
+            _notes(notes)
     else:
         click.echo(cleanup.diff(), nl=False)
     if not quiet:
@@ -423,7 +429,7 @@ def remove_command(keys: tuple[str, ...], value: str, key_file: Path | None, wri
         if not write:
             click.echo(f"flagaudit: {cleanup.deleted_lines} lines deleted in all; --write applies it", err=True)
     if any(r.refused for r in cleanup.removals):
-        raise SystemExit(EXIT_FINDINGS)
+        raise SystemExit(ExitCode.FINDINGS)
 
 
 @cli.command()
@@ -433,6 +439,10 @@ def remove_command(keys: tuple[str, ...], value: str, key_file: Path | None, wri
 def rules(test_file: Path | None, config_file: str | None) -> None:
     """List the SDK rules flagaudit loads (built in, or added by the configuration's `rules`) and where each
     comes from; with --test FILE, check that file's examples the way flagaudit's own tests check its rules."""
+    from flagaudit.commands.rules import loaded_rules, test_rule_file
+    from flagaudit.config import load_config
+    from flagaudit.output.rules_format import outcomes_text, rules_text
+
     config = load_config((), config_file)
     if test_file is None:
         click.echo(rules_text(loaded_rules(config)), nl=False)
@@ -440,7 +450,7 @@ def rules(test_file: Path | None, config_file: str | None) -> None:
     outcomes = test_rule_file(test_file, config)
     click.echo(outcomes_text(str(test_file), outcomes), nl=False)
     if any(o.problem for o in outcomes):
-        raise SystemExit(EXIT_FINDINGS)
+        raise SystemExit(ExitCode.FINDINGS)
 
 
 @cli.command()

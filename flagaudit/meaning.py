@@ -1,10 +1,12 @@
-"""Whether two site meanings describe the same feature. Pure: strings in, answers out.
+"""A site's meaning as one string: how it is written, read back, and whether two describe the same feature.
+Pure: strings in, answers out.
 
 A meaning is ``function: name name ...``: the enclosing function and the
-fingerprint of what the site's on-branch calls and references (see
-:func:`flagaudit.history.step.meaning`). Refactoring changes meanings in ways
-that keep some thread to the old one, and that thread is what this module
-looks for:
+fingerprint of what the site's on-branch calls and references (:func:`meaning`
+writes it, :meth:`Meaning.parse` reads it). History records them per event,
+flagaudit.lock keeps the accepted ones, and the meaning gate compares them.
+Refactoring changes meanings in ways that keep some thread to the old one, and
+that thread is what :func:`related` looks for:
 
 - a function moved to another module, or a file renamed: the last segment of
   the enclosing function stays;
@@ -23,7 +25,7 @@ and the evaluation set that measures it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 VALUE_MARK = "=value"
@@ -42,6 +44,11 @@ _COMMON = frozenset({
 """Words too common in code to tie two meanings to one feature."""
 _SIMILAR = 1 / 3
 """Share of distinct words two meanings must have in common to count as one feature."""
+
+
+def meaning(function: str, fingerprint: Iterable[str]) -> str:
+    """A site's meaning as one line: ``app.views.checkout: app.cart.total app.checkout.new``."""
+    return " ".join((f"{function}:", *fingerprint))
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.facts import Finding, Flag
-from flagaudit.model.constancy import Fixed
+
+if TYPE_CHECKING:
+    from flagaudit.model.constancy import Fixed
 
 CONSTANT = FindingRule(
     "FA104", "constant-flag", "warning",
@@ -58,7 +61,7 @@ def _constant(given: CheckInput) -> list[Finding]:
 FAMILY = Family((CONSTANT,), "code", _constant)
 
 
-def constant_findings(flags: Iterable[Flag], fixed: dict[tuple[str | None, str], Fixed]) -> list[Finding]:
+def constant_findings(flags: Iterable[Flag], fixed: Mapping[tuple[str | None, str], Fixed]) -> list[Finding]:
     findings = []
     for flag in flags:
         known = fixed.get((flag.key, flag.sdk))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.facts import Evidence, Finding, Flag, Site
-from flagaudit.model.callgraph import CallGraph
-from flagaudit.model.constancy import Fixed
+
+if TYPE_CHECKING:
+    from flagaudit.model.callgraph import CallGraph
+    from flagaudit.model.constancy import Fixed
 
 _EXPORT = """
     from waffle import flag_is_active
@@ -143,7 +146,7 @@ def unreachable_checks(flags: Iterable[Flag], graph: CallGraph) -> list[Finding]
     return findings
 
 
-def flag_only_code(flags: Iterable[Flag], graph: CallGraph, fixed: dict[tuple[str | None, str], Fixed]) -> list[Finding]:
+def flag_only_code(flags: Iterable[Flag], graph: CallGraph, fixed: Mapping[tuple[str | None, str], Fixed]) -> list[Finding]:
     findings = []
     for flag in flags:
         known = fixed.get((flag.key, flag.sdk))

@@ -10,16 +10,18 @@ and what they guard, with dates and commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.facts import Event, Evidence, Finding, Flag, Site, Timeline
-from flagaudit.history.ledger import Entry
-from flagaudit.history.step import meaning
-from flagaudit.meaning import VALUE_MARK, Meaning, judgeable, related
-from flagaudit.model.callgraph import CallGraph
+from flagaudit.meaning import VALUE_MARK, Meaning, judgeable, meaning, related
+
+if TYPE_CHECKING:
+    from flagaudit.history.ledger import Entry
+    from flagaudit.model.callgraph import CallGraph
 
 _NEW_KEY = ("Give the new behaviour a new key. If the change of meaning is intended and every deployment runs the "
             "new code, record it: `flagaudit ledger --accept KEY --reason \"...\"`.")
@@ -120,7 +122,7 @@ class _Story:
     """Foreign meaning -> (code, the event that brought it, the old meanings with date and commit)."""
 
 
-def meaning_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], ledger: dict[tuple[str, str], Entry],
+def meaning_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], ledger: Mapping[tuple[str, str], Entry],
                      as_of: date, dormant_days: int, graph: CallGraph | None = None) -> list[Finding]:
     """FA201-FA203 for the flags in the code, from their timelines and the ledger; ``graph`` tells whether
     the code an old branch guarded still lives apart from the new branch."""
@@ -212,14 +214,6 @@ def _apply(story: _Story, event: Event, dormant_days: int, left_behind: _LeftBeh
         for came in story.current:
             if came in story.foreign and came not in story.problems:
                 story.problems[came] = ("FA202", event, tuple((m, *w) for m, w in sorted(story.reference.items())))
-
-
-def committed_meanings(events: Sequence[Event]) -> set[str]:
-    """The meanings of a key's sites after its last committed event."""
-    current: set[str] = set()
-    for event in events:
-        current = set() if event.kind == "retired" else (current - set(event.removed)) | set(event.added)
-    return current
 
 
 def _now(story: _Story, flag: Flag, as_of: date, dormant_days: int, left_behind: _LeftBehind | None) -> None:

@@ -18,13 +18,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 from flagaudit.checks import FindingRule, project
 from flagaudit.checks.repurposed import _INIT, _PEG, _RLP, _describe, _guarded, _kind_changed
 from flagaudit.facts import Evidence, Finding, Flag, Site
-from flagaudit.history.step import meaning
-from flagaudit.meaning import Meaning, judgeable, related
-from flagaudit.model.callgraph import CallGraph
+from flagaudit.meaning import Meaning, judgeable, meaning, related
+
+if TYPE_CHECKING:
+    from flagaudit.model.callgraph import CallGraph
 
 SKEWED = FindingRule(
     "FA204", "skewed-meaning", "error",

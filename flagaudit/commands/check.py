@@ -1,5 +1,8 @@
 """``flagaudit check``: every finding, from the code, the call graph, history (or only the ledger) and the
 lifecycle policies. Nothing here prints.
+
+:func:`check` scans and reads history; :func:`gate` judges a scan and a history already read, which is how
+the report reuses both instead of reading them twice.
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ from flagaudit.facts import Finding, Flag, FlagChange, Inventory, Timeline
 from flagaudit.gitrepo import find_repository
 from flagaudit.history.base_change import flag_changes
 from flagaudit.history.ledger import LEDGER_FILE, Entry, Ledger, ledger_timelines, read_ledger
-from flagaudit.history.walk import HistoryOptions, history
+from flagaudit.history.walk import History, HistoryOptions, history
 from flagaudit.model.callgraph import CallGraph
 from flagaudit.policies import Policies, load_policies
-from flagaudit.scan.project import ScanOptions, scan_graphed
+from flagaudit.scan.project import Scanned, ScanOptions, scan_graphed
 from flagaudit.sdk_rules import RuleSet
 
 _DEFAULT_DORMANT = 180
@@ -50,17 +53,25 @@ def check(config: Config, rules: RuleSet, options: CheckOptions = CheckOptions()
     nor a git repository, whether a key was retired or meant something else
     before is unknowable, so that is an error unless the caller opted out.
     """
-    scan_options = ScanOptions(use_cache=options.use_cache, workers=options.workers)
-    scanned = scan_graphed(config, rules, scan_options)
-    inventory, with_helpers = scanned.inventory, scanned.rules
+    scanned = scan_graphed(config, rules, ScanOptions(use_cache=options.use_cache, workers=options.workers))
     ledger = read_ledger(config.root / LEDGER_FILE)
+    found = None if options.no_history and ledger is not None else history(
+        config, scanned.rules, HistoryOptions(use_cache=options.use_cache, workers=options.workers))
+    return gate(config, scanned, found, ledger, options)
+
+
+def gate(config: Config, scanned: Scanned, found: History | None, ledger: Ledger | None,
+         options: CheckOptions = CheckOptions()) -> Inventory:
+    """:func:`check` on a scan (with its call graph), the history read with the scan's rules and flagaudit.lock;
+    ``found`` is ``None`` when the ledger alone dates the flags (``--no-history``)."""
+    inventory = scanned.inventory
     notes = list(inventory.notes)
     timelines: tuple[Timeline, ...]
-    if options.no_history and ledger is not None:
+    if found is None:
+        assert ledger is not None, "without history, the ledger dates the flags"
         timelines = tuple(ledger_timelines(ledger).values())
         meaning_timelines: tuple[Timeline, ...] = ()
     else:
-        found = history(config, with_helpers, HistoryOptions(use_cache=options.use_cache, workers=options.workers))
         timelines = meaning_timelines = found.timelines
         notes.extend(found.notes)
         if ledger is None and not found.git:

@@ -18,6 +18,7 @@ import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import libcst as cst
@@ -30,6 +31,7 @@ from flagaudit.cleanup.templates import fold_template
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Flag, Site
+from flagaudit.history.ledger import LEDGER_FILE, read_ledger, retire, write_ledger
 from flagaudit.meaning import VALUE_MARK
 from flagaudit.model.callgraph import CallGraph
 from flagaudit.model.resolve import is_test_path
@@ -369,6 +371,23 @@ def _verify(path: str, text: str) -> None:
         compile(ast.parse(text, path), path, "exec")
     except (SyntaxError, ValueError, cst.ParserSyntaxError) as exc:
         raise FlagauditError(f"the cleanup of {path} would not parse ({exc}); nothing was written") from None
+
+
+def write_removal(root: Path, cleanup: Cleanup, as_of: date) -> tuple[str, ...]:
+    """``--write``: the rewritten files, and each removed key recorded as retired ``as_of`` in flagaudit.lock
+    (when there is one); a note for each removed key the ledger does not know."""
+    write_cleanup(root, cleanup)
+    ledger = read_ledger(root / LEDGER_FILE)
+    if ledger is None:
+        return ()
+    notes = []
+    for removal in cleanup.removals:
+        if removal.removed:
+            ledger, known = retire(ledger, removal.key, as_of)
+            if not known:
+                notes.append(f"{removal.key!r} is not in {LEDGER_FILE}: run `flagaudit ledger`")
+    write_ledger(root / LEDGER_FILE, ledger)
+    return tuple(notes)
 
 
 def write_cleanup(root: Path, cleanup: Cleanup) -> None:

@@ -1,26 +1,21 @@
-"""Gather what the report needs: history, the gate's findings, the owners. Nothing here prints.
+"""``flagaudit report``: gather what the report needs (a scan, history, the gate's findings, the owners) and
+build its data. Nothing here prints.
 
-Built on :func:`flagaudit.history.walk.history` (timelines) and
-:func:`flagaudit.commands.check.check` (every finding). The gate scans and reads history
-itself; running it after the report's own scan and history walk (with the
-same inferred wrappers) costs only cache loads. With
-``use_cache=False`` both run against a throw-away cache folder, so history is
-still read once and the user's cache is neither read nor written.
+The code is scanned once and history read once, with the wrappers the scan inferred; the gate
+(:func:`flagaudit.commands.check.gate`) judges those same two, so ``use_cache=False`` needs no cache at all.
 """
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from flagaudit import __version__
-from flagaudit.commands.check import CheckOptions, check
+from flagaudit.commands.check import CheckOptions, gate
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
+from flagaudit.history.ledger import LEDGER_FILE, read_ledger
 from flagaudit.history.walk import HistoryOptions, history
 from flagaudit.policies import load_policies
 from flagaudit.report.data import (
@@ -31,7 +26,7 @@ from flagaudit.report.data import (
     report_period,
 )
 from flagaudit.report.owners import find_owners
-from flagaudit.scan.project import ScanOptions, scan_inferring
+from flagaudit.scan.project import ScanOptions, scan_graphed
 from flagaudit.sdk_rules import RuleSet
 
 Progress = Callable[[str, int, int], None]
@@ -60,12 +55,11 @@ def report(config: Config, rules: RuleSet, options: ReportOptions = ReportOption
     except ValueError as exc:
         raise FlagauditError(str(exc)) from None
     step = progress or _silent
-    with _cache(config, options.use_cache) as cached:
-        step(STAGES["scan"], 0, 0)
-        _, with_helpers = scan_inferring(cached, rules, ScanOptions(workers=options.workers))
-        found = history(cached, with_helpers, HistoryOptions(
-            True, options.workers, lambda done, total: step(STAGES["history"], done, total)))
-        inventory = check(cached, rules, CheckOptions(as_of=as_of, use_cache=True, workers=options.workers))
+    step(STAGES["scan"], 0, 0)
+    scanned = scan_graphed(config, rules, ScanOptions(use_cache=options.use_cache, workers=options.workers))
+    found = history(config, scanned.rules, HistoryOptions(
+        options.use_cache, options.workers, lambda done, total: step(STAGES["history"], done, total)))
+    inventory = gate(config, scanned, found, read_ledger(config.root / LEDGER_FILE), CheckOptions(as_of=as_of))
     policies = load_policies(config)
     step(STAGES["owners"], 0, 0)
     owners, owner_notes = find_owners(needs_owner(inventory), policies, config.root,
@@ -77,15 +71,6 @@ def report(config: Config, rules: RuleSet, options: ReportOptions = ReportOption
                         project=config.root.name, history=HistorySummary(found.commits, found.head or "",
                                                                          found.first or "", found.partial),
                         notes=notes, version=__version__)
-
-
-@contextmanager
-def _cache(config: Config, use_cache: bool) -> Iterator[Config]:
-    if use_cache:
-        yield config
-        return
-    with tempfile.TemporaryDirectory(prefix="flagaudit-report-") as folder:
-        yield replace(config, cache_dir=Path(folder))
 
 
 def _silent(stage: str, done: int, total: int) -> None:

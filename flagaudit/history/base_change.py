@@ -8,11 +8,10 @@ last committed (a pre-commit run, or a CI job that edits files before checking).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from flagaudit.checks.repurposed import committed_meanings
 from flagaudit.facts import Event, Flag, FlagChange, Timeline
-from flagaudit.history.step import meaning
+from flagaudit.meaning import meaning
 
 
 def flag_changes(timelines: Iterable[Timeline], commits: frozenset[str],
@@ -55,7 +54,15 @@ def _status(present: bool, before: Timeline, during: list[Event]) -> str:
 def _uncommitted(flag: Flag, story: Timeline) -> bool:
     """Whether the working tree's sites of ``flag`` differ from what history last committed."""
     present = {meaning(s.function, s.fingerprint) for s in flag.sites if s.precision == "syntax"}
-    return present != committed_meanings(story.events)
+    return present != _committed(story.events)
+
+
+def _committed(events: Sequence[Event]) -> set[str]:
+    """The meanings of a key's sites after its last committed event."""
+    current: set[str] = set()
+    for event in events:
+        current = set() if event.kind == "retired" else (current - set(event.removed)) | set(event.added)
+    return current
 
 
 def _present(flag: Flag) -> bool:

@@ -27,7 +27,7 @@ from typing import Any
 
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import LIFE_STARTS, Event, Flag, Timeline
-from flagaudit.history.step import meaning
+from flagaudit.meaning import meaning
 from flagaudit.policies import Policies, declared
 
 if sys.version_info >= (3, 11):

@@ -14,10 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-
-def meaning(function: str, fingerprint: Iterable[str]) -> str:
-    """A site's meaning as one line: ``app.views.checkout: app.cart.total app.checkout.new``."""
-    return " ".join((f"{function}:", *fingerprint))
+from flagaudit.meaning import meaning
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flagaudit.commands.history import Lifecycle
 from flagaudit.facts import Event, Timeline
 from flagaudit.output.json_format import SCHEMA, finding_document
 from flagaudit.output.text_format import finding_lines
+
+if TYPE_CHECKING:
+    from flagaudit.commands.history import Lifecycle
 
 
 def history_text(report: Lifecycle, verbosity: int = 0) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from flagaudit.commands.rules import ExampleOutcome, LoadedFile
+if TYPE_CHECKING:
+    from flagaudit.commands.rules import ExampleOutcome, LoadedFile
 
 
 def rules_text(files: Iterable[LoadedFile]) -> str:

@@ -31,6 +31,11 @@ def render_text(inventory: Inventory, verbosity: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
+def entry_points_text(inventory: Inventory) -> str:
+    """``scan --show-entry-points``: each entry point of the call graph and why it is one."""
+    return "".join(f"{name}  ({why})\n" for name, why in inventory.entry_points)
+
+
 def finding_lines(findings: tuple[Finding, ...], verbosity: int) -> list[str]:
     """``path:line:col: CODE name [severity] message``, then the evidence a reviewer checks."""
     lines = []
