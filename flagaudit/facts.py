@@ -14,6 +14,19 @@ from typing import Literal
 Severity = Literal["error", "warning", "info"]
 """A finding's weight: an ``error`` blocks the gate (exit 1), a ``warning`` or ``info`` is reported."""
 
+GuardKind = Literal["value", "if", "while", "early-return", "ternary", "and", "or", "return", "decorator", "assign",
+                    "template"]
+"""The construct that branches on a check (``value``: none; its value flows on; ``template``: a text rule)."""
+SiteGuard = Literal[GuardKind, "assign+value", "assign+if", "assign+while", "assign+early-return", "assign+ternary",
+                "assign+and", "assign+or", "assign+return"]
+"""A site's guard: a :data:`GuardKind`, or ``assign+KIND`` for a check assigned to a local the ``KIND`` tests."""
+Precision = Literal["syntax", "text"]
+"""How a site was found: from the syntax tree, or by a text rule's regular expression (templates, JavaScript)."""
+EventKind = Literal["born", "changed", "moved", "retired", "reborn"]
+ChangeStatus = Literal["added", "changed", "retired", "reborn"]
+Action = Literal["define", "delete", "rollback-define", "rollback-delete"]
+"""What a definition does; ``rollback-`` when only a migration's rollback does it."""
+
 Span = tuple[int, int]
 """An inclusive range of 1-based line numbers."""
 
@@ -70,11 +83,11 @@ class Site:
     rule: str
     sdk: str
     key_ref: KeyRef
-    guard: str
+    guard: SiteGuard
     on: tuple[Span, ...] = ()
     off: tuple[Span, ...] = ()
     fingerprint: tuple[str, ...] = ()
-    precision: str = "syntax"
+    precision: Precision = "syntax"
     annotations: tuple[tuple[str, str], ...] = ()
     only_on: tuple[str, ...] = ()
     """Targets the enclosing function uses only inside the on-region: what dies with that branch."""
@@ -94,7 +107,7 @@ class Definition:
     rule: str
     sdk: str
     key_ref: KeyRef
-    action: str = "define"
+    action: Action = "define"
     symbol: str | None = None
     """Qualified name the flag object or constant is bound to, if any."""
     metadata: tuple[tuple[str, str], ...] = ()
@@ -206,7 +219,7 @@ class FlagChange:
 
     key: str
     sdk: str
-    status: str
+    status: ChangeStatus
     """``added`` (not live at the base), ``changed``, ``retired`` (gone now) or ``reborn`` (back after retirement)."""
     locations: tuple[str, ...] = ()
     """``path:line`` of its sites, then its definitions, in the working tree; none once retired."""
@@ -241,7 +254,7 @@ class Inventory:
 class Event:
     """One step in a key's life, from git history (or from flagaudit.lock where history does not reach)."""
 
-    kind: str
+    kind: EventKind
     """``born``, ``changed`` (sites added or removed, or a fingerprint changed), ``moved`` (only its files
     were renamed), ``retired`` (no site and no definition left) or ``reborn`` (back after retirement)."""
     commit: str

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
+
+from flagaudit.facts import GuardKind
 
 _EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
 _NEGATING = ("!=", "is not", "not in")
@@ -22,7 +25,7 @@ _NEGATING = ("!=", "is not", "not in")
 class Guard:
     """The branching construct around a check; nodes are still libcst nodes."""
 
-    kind: str = "value"
+    kind: GuardKind = "value"
     on: list[cst.CSTNode] = field(default_factory=list)
     off: list[cst.CSTNode] = field(default_factory=list)
     assigned: str | None = None
@@ -32,14 +35,14 @@ class Guard:
 def find_guard(stack: Sequence[cst.CSTNode], polarity: bool = True) -> Guard:
     """Classify the innermost construct that branches on ``stack[-1]``."""
     child = stack[-1]
-    bool_guard: tuple[str, cst.BaseExpression] | None = None
+    bool_guard: tuple[Literal["and", "or"], cst.BaseExpression] | None = None
     for index in range(len(stack) - 2, -1, -1):
         parent = stack[index]
         if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
             polarity = not polarity
         elif isinstance(parent, cst.BooleanOperation):
             if child is parent.left:
-                op = "and" if isinstance(parent.operator, cst.And) else "or"
+                op: Literal["and", "or"] = "and" if isinstance(parent.operator, cst.And) else "or"
                 bool_guard = bool_guard or (op if polarity else ("or" if op == "and" else "and"), parent.right)
         elif isinstance(parent, cst.Comparison):
             if any(_comparison_text(c.operator) in _NEGATING for c in parent.comparisons):
@@ -72,7 +75,7 @@ def find_guard(stack: Sequence[cst.CSTNode], polarity: bool = True) -> Guard:
     return _boolean_guard(bool_guard)
 
 
-def _boolean_guard(bool_guard: tuple[str, cst.BaseExpression] | None) -> Guard:
+def _boolean_guard(bool_guard: tuple[Literal["and", "or"], cst.BaseExpression] | None) -> Guard:
     """``flag and run()`` guards ``run()`` when on; ``flag or fallback()`` guards it when off."""
     if bool_guard is None:
         return Guard()
@@ -95,7 +98,7 @@ def _branch_guard(stack: Sequence[cst.CSTNode], index: int, polarity: bool) -> G
         orelse = [node.orelse]
     elif isinstance(node.orelse, cst.Else):
         orelse = list(_statements(node.orelse.body))
-    kind = "while" if isinstance(node, cst.While) else "if"
+    kind: GuardKind = "while" if isinstance(node, cst.While) else "if"
     if kind == "if" and not orelse and body and _exits(body[-1]):
         rest = _following(stack, index)
         if rest:

@@ -283,8 +283,7 @@ class _Walk:
         self.workers = workers
         self.select = _selector(repository.top, config, rules)
         self.values, self.objects = _Recorder(), _Recorder()
-        self.resolver = Resolver(())
-        self.resolver.values, self.resolver.objects = self.values, self.objects  # type: ignore[assignment]
+        self.resolver = Resolver(self.values, self.objects)
         self.by_module: dict[str, str] = {}
         self.items: dict[str, tuple[Item, ...]] = {}
         self.depends: dict[str, frozenset[str]] = {}

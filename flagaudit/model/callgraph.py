@@ -263,7 +263,7 @@ class _Linker:
 
     @cached_property
     def resolver(self) -> Resolver:
-        return Resolver(self.facts)
+        return Resolver.from_facts(self.facts)
 
     @cached_property
     def by_name(self) -> dict[str, list[str]]:

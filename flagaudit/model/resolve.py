@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from dataclasses import replace
 from fnmatch import fnmatch
 from functools import lru_cache
@@ -20,17 +20,29 @@ _MAX_DEPTH = 20
 
 
 class Resolver:
-    """Qualified names to their values, across all modules of the scan."""
+    """Qualified names to their values, across all modules of the scan.
 
-    def __init__(self, facts: Iterable[FileFacts]) -> None:
-        self.values: dict[str, tuple[KeyPart, ...]] = {}
-        self.objects: dict[str, Definition] = {}
+    ``values`` maps a name to the parts of its value (constants, class attributes, enum members, and
+    ``sym`` parts for imports and aliases), ``objects`` a name to the flag object it is bound to. A scan
+    builds both from its files' facts (:meth:`from_facts`); the history walk keeps them up to date commit
+    by commit and hands in its own mappings, which note every name looked up.
+    """
+
+    def __init__(self, values: MutableMapping[str, tuple[KeyPart, ...]] | None = None,
+                 objects: MutableMapping[str, Definition] | None = None) -> None:
+        self.values: MutableMapping[str, tuple[KeyPart, ...]] = {} if values is None else values
+        self.objects: MutableMapping[str, Definition] = {} if objects is None else objects
+
+    @classmethod
+    def from_facts(cls, facts: Iterable[FileFacts]) -> Resolver:
+        resolver = cls()
         for file_facts in facts:
             if file_facts.symbols:
-                self.values.update(file_facts.symbols.constants)
+                resolver.values.update(file_facts.symbols.constants)
             for definition in file_facts.definitions:
                 if definition.symbol:
-                    self.objects.setdefault(definition.symbol, definition)
+                    resolver.objects.setdefault(definition.symbol, definition)
+        return resolver
 
     def key(self, ref: KeyRef) -> tuple[str | None, bool]:
         """The key a reference spells, or a pattern (``beta-*``, ``ns.*_ping``) when parts of it are only
@@ -124,7 +136,7 @@ def traced_receivers(facts: Iterable[FileFacts], made_by_sdk) -> frozenset[str]:
     deferred = {symbol for f in facts for symbol in f.deferred}
     if not deferred:
         return frozenset()
-    resolver = Resolver(facts)
+    resolver = Resolver.from_facts(facts)
     return frozenset(s for s in deferred if made_by_sdk(resolver.origin(s) or "") or resolver.object(s) is not None)
 
 
@@ -138,7 +150,7 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
     facts = list(facts)
     called = {site.via[0] for f in facts for site in f.sites if site.via}
     wrappers = wrappers & called
-    resolver = Resolver(facts)
+    resolver = Resolver.from_facts(facts)
     sites: dict[tuple[str | None, str, bool], list[Site]] = defaultdict(list)
     tests: dict[tuple[str | None, str, bool], list[Site]] = defaultdict(list)
     definitions: dict[tuple[str | None, str, bool], list[Definition]] = defaultdict(list)

@@ -26,7 +26,7 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...], is_test
     facts = [f for f in facts if not is_test(f.path, test_paths)]
     functions = {fn.name: fn for f in facts for fn in f.functions if fn.kind in ("function", "method")}
     method_names = Counter(name.rsplit(".", 1)[-1] for name, fn in functions.items())
-    resolver = Resolver(facts)
+    resolver = Resolver.from_facts(facts)
     found: dict[str, CheckRule] = {}
     for file_facts in facts:
         for raw in file_facts.sites:

@@ -1,0 +1,120 @@
+"""Flag definitions in one span: flag objects and data-migration rows.
+
+A flag object is a constructor call that holds the key (``ENABLE_X = WaffleFlag("ns.x", __name__)``); bound
+to a module-level name, that name is the symbol other modules' checks resolve through. A data migration
+defines a flag with ``Flag.objects.create(name="k")`` (or ``get_or_create``, ``update_or_create``) and deletes
+it with ``Flag.objects.filter(name="k").delete()``; ``Flag`` is waffle's model when it is imported from a
+``models`` module or fetched with ``apps.get_model("waffle", "Flag")``. A row written only when a migration is
+rolled back is not the flag's state (``rollback-`` actions).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from flagaudit.extract.annotations import annotations_for
+from flagaudit.extract.arguments import argument
+from flagaudit.facts import Definition, KeyRef
+from flagaudit.sdk_rules import DefineRule, KeyArg, ObjectRule
+
+if TYPE_CHECKING:
+    from flagaudit.extract.sites import SpanVisitor
+
+_ROW_CREATORS = frozenset({"create", "get_or_create", "update_or_create"})
+_ROW_FINDERS = frozenset({"filter", "get"})
+
+
+def object_definition(visitor: SpanVisitor, node: cst.Call, obj: ObjectRule) -> None:
+    """A flag object's constructor; its symbol when it is assigned to a module-level (or class-level) name."""
+    symbol = None
+    parent = visitor.stack[-2] if len(visitor.stack) > 1 else None
+    if isinstance(parent, cst.Assign) and len(visitor.functions) == 1 and len(parent.targets) == 1:
+        target = get_full_name_for_node(parent.targets[0].target)
+        if target and "." not in target:
+            prefix = ".".join(filter(None, [visitor.scope.module, *visitor.names]))
+            symbol = f"{prefix}.{target}" if prefix else target
+    add_definition(visitor, node, obj, visitor.key(node, obj.key, obj.key_template), symbol=symbol,
+                   metadata=_keywords(node, visitor.module))
+
+
+def model_rows(visitor: SpanVisitor, node: cst.Call, func: cst.Attribute) -> bool:
+    """``Flag.objects.create(name="k")`` defines; ``Flag.objects.filter(name="k").delete()`` deletes."""
+    method = func.attr.value
+    if method in _ROW_CREATORS:
+        model, call = _rows_model(visitor, func.value), node
+        action = "define"
+    elif method == "delete" and isinstance(func.value, cst.Call) and isinstance(func.value.func, cst.Attribute):
+        finder = func.value.func
+        if finder.attr.value not in _ROW_FINDERS:
+            return False
+        model, call, action = _rows_model(visitor, finder.value), func.value, "delete"
+    else:
+        return False
+    define = visitor.rules.models.get(model or "")
+    if define is None:
+        return False
+    if argument(call, KeyArg(None, "name")) is None:
+        return False
+    add_definition(visitor, call, define, visitor.key(call, (KeyArg(None, "name"),)), action=action, at=node)
+    return True
+
+
+def get_model(call: cst.Call) -> str | None:
+    """``apps.get_model("waffle", "Flag")`` -> ``waffle.Flag``."""
+    name = get_full_name_for_node(call.func) or ""
+    if not name.endswith("get_model") or len(call.args) < 2:
+        return None
+    values = [a.value.evaluated_value for a in call.args[:2] if isinstance(a.value, cst.SimpleString)]
+    return f"{values[0]}.{values[1]}" if len(values) == 2 else None
+
+
+def add_definition(visitor: SpanVisitor, node: cst.CSTNode, rule: ObjectRule | DefineRule, ref: KeyRef, *,
+                   action: str = "define", symbol: str | None = None, metadata: tuple[tuple[str, str], ...] = (),
+                   at: cst.CSTNode | None = None) -> None:
+    """Record a definition at ``at`` (else ``node``), with the annotations on its line and above its statement."""
+    line, column = visitor.start(at or node)
+    if visitor.functions[-1].name != "<module>" and visitor.function_name() in visitor.context.rollback:
+        action = f"rollback-{action}"
+    statement_line = _statement_line(visitor)
+    lines = visitor.context.lines
+    notes = annotations_for(lines, statement_line) if statement_line != line else ()
+    visitor.definitions.append(Definition(
+        path=visitor.context.path, line=line, column=column, rule=rule.id, sdk=rule.sdk, key_ref=ref,
+        action=action, symbol=symbol,  # type: ignore[arg-type]
+        metadata=tuple(sorted(set(metadata) | set(notes) | set(annotations_for(lines, line)))),
+    ))
+
+
+def _rows_model(visitor: SpanVisitor, manager: cst.BaseExpression) -> str | None:
+    """``Flag.objects`` -> ``waffle.Flag`` when ``Flag`` is waffle's model."""
+    if not (isinstance(manager, cst.Attribute) and manager.attr.value == "objects"):
+        return None
+    holder = get_full_name_for_node(manager.value)
+    if holder is None:
+        return None
+    function = visitor.functions[-1]
+    if holder in function.models:
+        return function.models[holder]
+    qualified = visitor.qualify_name(holder) or ""
+    app, _, rest = qualified.partition(".")
+    model = rest.rpartition(".")[2]
+    return f"{app}.{model}" if rest.startswith("models.") else None
+
+
+def _statement_line(visitor: SpanVisitor) -> int:
+    for node in reversed(visitor.stack):
+        if isinstance(node, cst.SimpleStatementLine):
+            return visitor.line(node)
+    return 0
+
+
+def _keywords(node: cst.Call, module: cst.Module) -> tuple[tuple[str, str], ...]:
+    """Literal keyword arguments of a constructor (``default=False``) as metadata."""
+    found = []
+    for arg in node.args:
+        if arg.keyword is not None and isinstance(arg.value, (cst.Name, cst.SimpleString, cst.Integer)):
+            found.append((arg.keyword.value, module.code_for_node(arg.value)))
+    return tuple(found)
