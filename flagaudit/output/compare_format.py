@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flagaudit.checks.skew import KeyVerdict
-from flagaudit.commands.compare import Comparison
 from flagaudit.output.json_format import SCHEMA, finding_document
 from flagaudit.output.text_format import finding_lines
+
+if TYPE_CHECKING:
+    from flagaudit.commands.compare import Comparison
 
 _SHOWN = {"changed": "changed", "reborn": "retired and reborn in between"}
 
