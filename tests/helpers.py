@@ -1,16 +1,13 @@
-"""Small shared helpers for tests: analyse code held in memory, build real git repositories."""
+"""Small shared helpers for tests: analyse code held in memory, read timelines, scan the bundled fixtures."""
 
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
 
-from flagaudit.config import Config
-from flagaudit.facts import Flag, Inventory
-from flagaudit.model.resolve import build_flags
-from flagaudit.model.wrappers import wrapper_functions
-from flagaudit.scan.cache import FactCache, content_key
-from flagaudit.scan.project import ScanOptions, Source, analyse, scan
+from flagaudit.facts import Flag, Inventory, Timeline
+from flagaudit.history.walk import History
+from flagaudit.scan.project import ScanOptions, flags_in_memory, scan
 from flagaudit.sdk_rules import RuleSet, load_rules
 
 _RULES: RuleSet | None = None
@@ -24,16 +21,19 @@ def builtin_rules() -> RuleSet:
 
 
 def flags_in(files: dict[str, str], rules: RuleSet | None = None, tests: tuple[str, ...] = ("tests/",)) -> tuple[Flag, ...]:
-    """Flags found in ``{path: source}`` by the same passes a scan runs; module names come from the paths."""
-    rules = rules or builtin_rules()
-    sources = []
-    for path, code in files.items():
-        module = path[:-3].replace("/", ".").removesuffix(".__init__") if path.endswith(".py") else ""
-        data = textwrap.dedent(code).encode()
-        sources.append(Source(path, module, data, content_key(path, module, data)))
-    config = Config(root=Path("."), test_paths=tests)
-    facts, inferred = analyse(sources, rules, config, FactCache(None), workers=1)
-    return build_flags(facts, tests, wrapper_functions(inferred))
+    """Flags found in ``{path: source}`` (dedented) by the same passes a scan runs; module names come from
+    the paths."""
+    return flags_in_memory({path: textwrap.dedent(code).encode() for path, code in files.items()},
+                           rules or builtin_rules(), tests)
+
+
+def story(found: History, key: str) -> list[tuple[str, str]]:
+    """(kind, day) of each event of ``key``."""
+    return [(e.kind, e.date[:10]) for e in timeline(found, key).events]
+
+
+def timeline(found: History, key: str) -> Timeline:
+    return next(t for t in found.timelines if t.key == key)
 
 
 def keys(flags: tuple[Flag, ...]) -> set[tuple[str, str | None]]:

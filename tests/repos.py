@@ -7,6 +7,10 @@ import subprocess
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flagaudit.history.walk import History
 
 IDENTITY = {"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com",
             "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.com",
@@ -32,12 +36,14 @@ def write_files(folder: Path, files: Mapping[str, str | None], dedent: bool = Fa
 
 
 class Repo:
-    """A real git repository in a folder, committed to with fixed dates and one author."""
+    """A real git repository in a folder, committed to with fixed dates and one author; ``init=False`` for one
+    that exists already (a clone)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, init: bool = True) -> None:
         self.path = path
-        path.mkdir(parents=True, exist_ok=True)
-        git(path, "init", "-q", "-b", "main")
+        if init:
+            path.mkdir(parents=True, exist_ok=True)
+            git(path, "init", "-q", "-b", "main")
 
     def commit(self, day: str, message: str, files: Mapping[str, str | None] | None = None,
                moves: Mapping[str, str] | None = None, dedent: bool = True) -> str:
@@ -50,8 +56,21 @@ class Repo:
         git(self.path, "commit", "-q", "--allow-empty", "-m", message, date=f"{day}T12:00:00+00:00")
         return self.head()
 
+    def history(self, use_cache: bool = False) -> History:
+        """The repository's timelines as ``flagaudit history`` reads them, with the built-in rules."""
+        from flagaudit.config import load_config
+        from flagaudit.history.walk import HistoryOptions, history
+        from tests.helpers import builtin_rules
+
+        return history(load_config((), None, self.path), builtin_rules(), HistoryOptions(use_cache, workers=1))
+
     def head(self) -> str:
         return git(self.path, "rev-parse", "HEAD").strip()
 
     def git(self, *args: str) -> str:
         return git(self.path, *args)
+
+
+def commit(path: Path, day: str, message: str, files: Mapping[str, str | None]) -> str:
+    """Write ``files`` as given (``None`` deletes) into the repository at ``path`` and commit on ``day``."""
+    return Repo(path, init=False).commit(day, message, files, dedent=False)

@@ -4,28 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import git, run_cli, write_files
-
-PEG = ("from waffle import switch_is_active\nfrom router.orders import send_child_order\n\n\n"
-       "def route_order(order):\n    if switch_is_active('smars'):\n        send_child_order(order)\n    return order\n")
-RLP = ("from waffle import switch_is_active\nfrom router.orders import price_improvement\n\n\n"
-       "def route_retail(order):\n    if switch_is_active('smars'):\n        price_improvement(order)\n    return order\n")
-ORDERS = "def send_child_order(order):\n    return order\n\n\ndef price_improvement(order):\n    return order\n"
+from tests.projects import ORDERS, PEG, RLP
+from tests.repos import Repo, write_files
+from tests.run import run_cli
 
 
 def _knight(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.name", "Ada")
-    git(repo, "config", "user.email", "ada@example.com")
-    write_files(repo, {"router/__init__.py": "", "router/orders.py": ORDERS, "router/peg.py": PEG})
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "power peg", date="2016-03-01T10:00:00+00:00")
-    write_files(repo, {"router/rlp.py": RLP})
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "RLP", date="2026-10-20T10:00:00+00:00")
-    return repo
+    repo = Repo(tmp_path / "repo")
+    repo.git("config", "user.name", "Ada")
+    repo.git("config", "user.email", "ada@example.com")
+    repo.commit("2016-03-01", "power peg", {"router/__init__.py": "", "router/orders.py": ORDERS, "router/peg.py": PEG},
+                dedent=False)
+    repo.commit("2026-10-20", "RLP", {"router/rlp.py": RLP}, dedent=False)
+    return repo.path
 
 
 def test_accept_records_who_and_why_and_silences_exactly_that_meaning(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from fixtures.make_broken_tree import build
-from tests.conftest import write_files
+from tests.repos import write_files
 
 
 def test_broken_files_are_skipped_once_each(tmp_path: Path, cli) -> None:

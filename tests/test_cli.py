@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from flagaudit.checks import all_rules
-from tests.conftest import write_files
+from tests.repos import write_files
+from tests.run import run_process
 
 APP = {
     "app/__init__.py": "",
@@ -21,9 +22,10 @@ APP = {
 
 
 @pytest.mark.parametrize("command", [[], ["scan"], ["explain"]])
-def test_help(cli, command: list[str]) -> None:
-    result = cli(*command, "--help")
-    assert result.returncode == 0 and "Usage:" in result.stdout
+def test_help(command: list[str]) -> None:
+    """A real process: ``python -m flagaudit`` starts, and prints its usage."""
+    result = run_process(*command, "--help")
+    assert result.returncode == 0 and "Usage: flagaudit" in result.stdout
 
 
 def test_text_output(tmp_path: Path, cli) -> None:

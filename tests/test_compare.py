@@ -11,7 +11,8 @@ import pytest
 
 from flagaudit.commands.compare import parse_deployed
 from flagaudit.errors import FlagauditError
-from tests.conftest import ROOT, git, run_cli, write_files
+from tests.repos import git, write_files
+from tests.run import ROOT, run_cli
 
 
 def _builder():  # type: ignore[no-untyped-def]

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git, run_cli, write_files
-from tests.test_accept import ORDERS, PEG
-from tests.test_shallow_gate import AS_OF, FILES, commit, views
+from tests.projects import FILES, ORDERS, PEG
+from tests.projects import gate_views as views
+from tests.repos import commit, git, write_files
+from tests.run import run_cli
+
+AS_OF = "2026-01-11"
 
 
 def _reborn(tmp_path: Path, ledger: bool) -> Path:

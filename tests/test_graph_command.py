@@ -19,7 +19,8 @@ from flagaudit.config import load_config
 from flagaudit.model.graph_analysis import only_through
 from flagaudit.scan.project import ScanOptions, scan_graphed
 from flagaudit.sdk_rules import load_rules
-from tests.conftest import ROOT, run_cli, write_files
+from tests.repos import write_files
+from tests.run import ROOT, run_cli
 
 
 @pytest.fixture(scope="module")

@@ -7,82 +7,11 @@ import textwrap
 from pathlib import Path
 
 from flagaudit.config import load_config
-from flagaudit.facts import Timeline
-from flagaudit.history.walk import History, HistoryOptions, history
 from flagaudit.scan.project import ScanOptions, scan_with
-from tests.conftest import git, run_cli
-from tests.helpers import builtin_rules
-
-
-class Repo:
-    """A real git repository in a temporary folder, committed to with fixed dates and one author."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.mkdir(parents=True)
-        git(path, "init", "-q", "-b", "main")
-
-    def commit(self, day: str, message: str, files: dict[str, str | None] | None = None,
-               moves: dict[str, str] | None = None, **env: str) -> str:
-        """Apply ``moves`` (git mv), then write ``files`` (``None`` deletes), and commit on ``day``."""
-        for old, new in (moves or {}).items():
-            (self.path / new).parent.mkdir(parents=True, exist_ok=True)
-            git(self.path, "mv", old, new)
-        for name, text in (files or {}).items():
-            target = self.path / name
-            if text is None:
-                git(self.path, "rm", "-q", name)
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(textwrap.dedent(text), encoding="utf-8")
-        git(self.path, "add", "-A")
-        git(self.path, "commit", "-q", "--allow-empty", "-m", message, date=f"{day}T12:00:00+00:00")
-        return git(self.path, "rev-parse", "HEAD").strip()
-
-    def history(self, use_cache: bool = False) -> History:
-        config = load_config((), None, self.path)
-        return history(config, builtin_rules(), HistoryOptions(use_cache=use_cache, workers=1))
-
-
-def story(found: History, key: str) -> list[tuple[str, str]]:
-    """(kind, day) of each event of ``key``."""
-    timeline = next(t for t in found.timelines if t.key == key)
-    return [(e.kind, e.date[:10]) for e in timeline.events]
-
-
-def timeline(found: History, key: str) -> Timeline:
-    return next(t for t in found.timelines if t.key == key)
-
-
-CHECKOUT = """\
-    import ldclient
-    from app.checkout import {call}, old_checkout
-
-
-    def checkout(ctx):
-        if ldclient.get().variation("new-checkout", ctx, False):
-            return {call}(ctx)
-        return old_checkout(ctx)
-"""
-PAY = """\
-
-
-    def pay(ctx):
-        if ldclient.get().variation("fast-pay", ctx, False):
-            return fast_pay(ctx)
-        return None
-"""
-
-
-def views(call: str = "new_checkout", pay: bool = False) -> str:
-    text = CHECKOUT.format(call=call)
-    if pay:
-        text = text.replace("old_checkout\n", "old_checkout, fast_pay\n") + PAY
-    return text
-
-
-BASE = {"app/__init__.py": "", "app/checkout.py": "def new_checkout(c): ...\ndef newer_checkout(c): ...\n"
-        "def old_checkout(c): ...\ndef fast_pay(c): ...\n"}
+from tests.helpers import builtin_rules, story, timeline
+from tests.projects import BASE, views
+from tests.repos import Repo, git
+from tests.run import run_cli
 
 
 def test_each_event_kind(tmp_path: Path) -> None:

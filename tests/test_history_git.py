@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import textwrap
 from pathlib import Path
@@ -11,9 +10,10 @@ from flagaudit.commands.history import update_ledger
 from flagaudit.config import load_config
 from flagaudit.history.ledger import write_ledger
 from flagaudit.history.walk import HistoryOptions, history
-from tests.conftest import git, run_cli, write_files
-from tests.helpers import builtin_rules
-from tests.test_history import BASE, Repo, story, timeline, views
+from tests.helpers import builtin_rules, story, timeline
+from tests.projects import BASE, views
+from tests.repos import Repo, git, write_files
+from tests.run import run_cli, run_process
 
 
 def _history(path: Path):
@@ -176,15 +176,14 @@ def test_git_missing_from_path_is_an_environment_error(tmp_path: Path) -> None:
     empty = tmp_path / "bin"
     empty.mkdir()
     for command in ("history", "ledger"):
-        result = run_cli(command, cwd=repo.path, env={"PATH": str(empty)})
+        result = run_process(command, cwd=repo.path, env={"PATH": str(empty)})
         assert result.returncode == 2
         assert result.stderr == ("flagaudit: error: git is not installed or not on PATH ('git' not found); "
                                  "history needs git\n")
-    assert run_cli("scan", cwd=repo.path, env={"PATH": str(empty)}).returncode == 0
+    assert run_process("scan", cwd=repo.path, env={"PATH": str(empty)}).returncode == 0
 
 
 def _clone(tmp_path: Path, source: Path, name: str, *options: str) -> Path:
     target = tmp_path / name
-    subprocess.run(["git", "clone", "-q", *options, f"file://{source}", str(target)], check=True,
-                   env={**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"})
+    git(tmp_path, "clone", "-q", *options, f"file://{source}", str(target))
     return target

@@ -15,8 +15,9 @@ from flagaudit.history.ledger import (
     read_ledger,
     render_ledger,
 )
-from tests.conftest import git, run_cli, write_files
-from tests.test_history import BASE, Repo, views
+from tests.projects import BASE, views
+from tests.repos import Repo, git, write_files
+from tests.run import run_cli
 
 
 def test_round_trip_keeps_every_field_and_escapes_strings(tmp_path: Path) -> None:

@@ -22,8 +22,8 @@ from flagaudit.facts import (
 )
 from flagaudit.history.base_change import flag_changes
 from flagaudit.output.markdown import escape, render_markdown
-from tests.conftest import git, run_cli
-from tests.test_history import Repo
+from tests.repos import Repo, git
+from tests.run import run_cli
 
 AS_OF = "2026-01-11"
 ACTIONS = "".join(f"def {name}(ctx): ...\n" for name in (

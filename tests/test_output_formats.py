@@ -26,8 +26,10 @@ from flagaudit.facts import Evidence, Finding, Inventory
 from flagaudit.output import RENDERERS
 from flagaudit.output.github import escape_data, escape_property, render_github
 from flagaudit.output.sarif import render_sarif
-from tests.conftest import git, run_cli, write_files
-from tests.test_shallow_gate import FILES, commit, views
+from tests.projects import FILES
+from tests.projects import gate_views as views
+from tests.repos import commit, git, write_files
+from tests.run import run_cli
 
 AS_OF = "2026-01-11"
 EXPECTED_LEVELS = {"error": "error", "warning": "warning", "info": "note"}

@@ -11,6 +11,9 @@ warm pip cache.
 The project under test is a fresh git repository: clean flag code passes; a
 commit that brings back a key retired in the committed flagaudit.lock fails
 with FA201, and so does one that repurposes a live key (FA202).
+
+It takes most of a minute, so it carries the ``precommit`` marker: a plain ``pytest`` leaves it out, and
+``.ci/run`` runs it on its own (``pytest -m precommit``).
 """
 
 from __future__ import annotations
@@ -24,8 +27,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, git, run_cli, write_files
-from tests.test_shallow_gate import FILES, PAY, VIEWS
+from tests.projects import FILES, PAY, VIEWS
+from tests.repos import commit, git
+from tests.run import ROOT, run_cli
+
+pytestmark = pytest.mark.precommit
 
 BASE = {**FILES, "app/checkout.py": FILES["app/checkout.py"] + "def price_improvement(c): ...\n"}
 CHECKOUT = VIEWS
@@ -103,16 +109,6 @@ def try_repo(command: list[str], hook_repo: Path, project: Path, home: Path) -> 
     return subprocess.run([*command, "try-repo", str(hook_repo), "flagaudit", "--all-files", "--verbose"],
                           cwd=project, env=environment, capture_output=True, text=True, timeout=600,
                           stdin=subprocess.DEVNULL)
-
-
-def commit(repo: Path, day: str, message: str, files: dict[str, str | None]) -> None:
-    for name, text in files.items():
-        if text is None:
-            (repo / name).unlink()
-        else:
-            write_files(repo, {name: text})
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message, date=f"{day}T12:00:00+00:00")
 
 
 def test_try_repo_passes_clean_code_and_blocks_reused_and_repurposed_keys(tmp_path: Path,

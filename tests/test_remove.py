@@ -20,7 +20,8 @@ from flagaudit.commands.remove import RemoveOptions, remove
 from flagaudit.config import load_config
 from flagaudit.scan.project import scan
 from flagaudit.sdk_rules import load_rules
-from tests.conftest import ROOT, git, run_cli, write_files
+from tests.repos import git, write_files
+from tests.run import ROOT, run_cli
 
 
 def _fold(source: str, value: bool, marker: str = "FLAG(") -> str:

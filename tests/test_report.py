@@ -25,7 +25,7 @@ from flagaudit.facts import Flag, KeyRef, Site
 from flagaudit.report import render_html, render_json, render_md
 from flagaudit.report.data import Owner, Quarter, ReportData, report_period
 from flagaudit.report.owners import blame, codeowners_owner, parse_codeowners
-from tests.conftest import ROOT, run_cli
+from tests.run import ROOT, run_cli
 from tests.helpers import builtin_rules
 
 AS_OF = date(2026, 4, 15)

@@ -8,46 +8,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-import textwrap
 from pathlib import Path
 
-from tests.conftest import git, run_cli, write_files
+from tests.projects import FILES
+from tests.projects import gate_views as views
+from tests.repos import commit, git
+from tests.run import run_cli
 
-FILES = {
-    "app/__init__.py": "",
-    "app/checkout.py": "def new_checkout(c): ...\ndef old_checkout(c): ...\ndef fast_pay(c): ...\n",
-}
-VIEWS = """\
-    import ldclient
-    from app.checkout import {imports}
-
-
-    def checkout(ctx):
-        if ldclient.get().variation("new-checkout", ctx, False):
-            return new_checkout(ctx)
-        return old_checkout(ctx)
-"""
-PAY = """\
-
-
-    def pay(ctx):
-        if ldclient.get().variation("fast-pay", ctx, False):
-            return fast_pay(ctx)
-        return None
-"""
 AS_OF = "2026-01-11"
-
-
-def views(pay: bool) -> str:
-    imports = "fast_pay, new_checkout, old_checkout" if pay else "new_checkout, old_checkout"
-    return textwrap.dedent(VIEWS.format(imports=imports) + (PAY if pay else ""))
-
-
-def commit(repo: Path, day: str, message: str, files: dict[str, str]) -> str:
-    write_files(repo, files)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message, date=f"{day}T12:00:00+00:00")
-    return git(repo, "rev-parse", "HEAD").strip()
 
 
 def shallow_clone_of_retired_key(tmp_path: Path) -> tuple[Path, str]:

@@ -14,9 +14,10 @@ from flagaudit.errors import FlagauditError
 from flagaudit.facts import Event, Flag, Timeline
 from flagaudit.history.walk import HistoryOptions
 from flagaudit.policies import Policies, load_policies
-from tests.conftest import run_cli, write_files
 from tests.helpers import builtin_rules, flags_in
-from tests.test_history import BASE, Repo, views
+from tests.projects import BASE, views
+from tests.repos import Repo, write_files
+from tests.run import run_cli
 
 DEFAULTS = load_policies(Config(root=Path("/")))
 

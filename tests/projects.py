@@ -1,0 +1,69 @@
+"""The sample checkout project many tests build histories of: ``new-checkout`` guards ``new_checkout`` and
+``fast-pay`` guards ``fast_pay`` in ``app/views.py``, both read through LaunchDarkly."""
+
+from __future__ import annotations
+
+import textwrap
+
+PAY = """\
+
+
+    def pay(ctx):
+        if ldclient.get().variation("fast-pay", ctx, False):
+            return fast_pay(ctx)
+        return None
+"""
+
+CHECKOUT = """\
+    import ldclient
+    from app.checkout import {call}, old_checkout
+
+
+    def checkout(ctx):
+        if ldclient.get().variation("new-checkout", ctx, False):
+            return {call}(ctx)
+        return old_checkout(ctx)
+"""
+BASE = {"app/__init__.py": "", "app/checkout.py": "def new_checkout(c): ...\ndef newer_checkout(c): ...\n"
+        "def old_checkout(c): ...\ndef fast_pay(c): ...\n"}
+"""The package around app/views.py, for :func:`views`."""
+
+
+def views(call: str = "new_checkout", pay: bool = False) -> str:
+    """app/views.py, indented as written here (``Repo.commit`` dedents): ``new-checkout`` guards ``call``."""
+    text = CHECKOUT.format(call=call)
+    if pay:
+        text = text.replace("old_checkout\n", "old_checkout, fast_pay\n") + PAY
+    return text
+
+
+VIEWS = """\
+    import ldclient
+    from app.checkout import {imports}
+
+
+    def checkout(ctx):
+        if ldclient.get().variation("new-checkout", ctx, False):
+            return new_checkout(ctx)
+        return old_checkout(ctx)
+"""
+FILES = {
+    "app/__init__.py": "",
+    "app/checkout.py": "def new_checkout(c): ...\ndef old_checkout(c): ...\ndef fast_pay(c): ...\n",
+}
+"""The package around app/views.py, for :func:`gate_views`."""
+
+
+def gate_views(pay: bool) -> str:
+    """app/views.py, dedented, with its imports sorted: ``fast-pay`` too if ``pay``."""
+    imports = "fast_pay, new_checkout, old_checkout" if pay else "new_checkout, old_checkout"
+    return textwrap.dedent(VIEWS.format(imports=imports) + (PAY if pay else ""))
+
+
+PEG = ("from waffle import switch_is_active\nfrom router.orders import send_child_order\n\n\n"
+       "def route_order(order):\n    if switch_is_active('smars'):\n        send_child_order(order)\n    return order\n")
+"""Knight's router, 2016: the ``smars`` switch guards Power Peg's ``send_child_order``."""
+RLP = ("from waffle import switch_is_active\nfrom router.orders import price_improvement\n\n\n"
+       "def route_retail(order):\n    if switch_is_active('smars'):\n        price_improvement(order)\n    return order\n")
+"""Knight's router, 2026: the same switch now guards the retail liquidity program."""
+ORDERS = "def send_child_order(order):\n    return order\n\n\ndef price_improvement(order):\n    return order\n"

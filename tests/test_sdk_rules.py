@@ -1,0 +1,66 @@
+"""flagaudit.sdk_rules: rule files are validated field by field, and every mistake names the file and field."""
+
+from __future__ import annotations
+
+import pytest
+
+from flagaudit.errors import FlagauditError
+from flagaudit.sdk_rules import (
+    Example,
+    KeyArg,
+    index_rules,
+    load_rules,
+    parse_rule_file,
+)
+
+HEADER = "[sdk]\nname = 'mine'\n"
+
+
+def parse(body: str):  # type: ignore[no-untyped-def]
+    return parse_rule_file("mine.toml", (HEADER + body).encode())
+
+
+def test_a_check_with_its_examples() -> None:
+    rule_file = parse("[[check]]\nid = 'on'\nfunctions = ['mine.on']\nkey = {position = 0, keyword = 'name'}\n"
+                      "match = [{ key = 'k', code = 'x', path = 'app/flags.py' }]\nno_match = ['y']\n")
+    [check] = rule_file.checks
+    assert (check.id, check.sdk, check.key, check.functions) == ("mine/on", "mine", (KeyArg(0, "name"),), ("mine.on",))
+    assert check.match == (Example("x", "k", "app/flags.py"),) and check.no_match == (Example("y"),)
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("[[check]]\nid = 'on'\nkey = {position = 0}\n", "check[0]: needs one of functions, methods, decorators"),
+    ("[[check]]\nid = 'on'\nmethods = ['on']\nkey = {positon = 0}\n", "check[0].key: unknown field(s) positon"),
+    ("[[check]]\nid = 'on'\nmethods = ['on']\nkey = {position = 0}\nkey_template = '{}{}'\n",
+     "check[0].key_template: must hold one {} per key part"),
+    ("[[check]]\nid = 'on'\nmethods = ['on']\nkey = {position = 0}\n[[check]]\nid = 'on'\nmethods = ['off']\n"
+     "key = {position = 0}\n", "check[1].id: duplicate id 'on'"),
+    ("[[check]]\nid = 'on'\nmethods = ['on']\nkey = {position = 0}\nmatch = [{ code = 'x', path = '../x.py' }]\n",
+     "check[0].match[0].path: must be a relative path inside the project"),
+    ("[[text]]\nid = 't'\npattern = 'flag'\nfiles = ['*.html']\n", "text[0].pattern: needs a named group"),
+    ("[[define]]\nid = 'd'\nmodel = 'Flag'\nkey = {keyword = 'name'}\n", "define[0].model: must be app_label.Model"),
+    ("[[chek]]\n", "top level: unknown field(s) chek"),
+])
+def test_each_mistake_names_the_file_and_the_field(body: str, message: str) -> None:
+    with pytest.raises(FlagauditError) as raised:
+        parse(body)
+    assert str(raised.value).startswith("rule file mine.toml: ") and message in str(raised.value)
+
+
+def test_two_rules_may_not_claim_one_callee() -> None:
+    first = parse("[[check]]\nid = 'on'\nfunctions = ['mine.on']\nkey = {position = 0}\n")
+    second = parse_rule_file("other.toml", b"[sdk]\nname = 'other'\n[[check]]\nid = 'on'\nfunctions = ['mine.on']\n"
+                                           b"key = {position = 0}\n")
+    with pytest.raises(FlagauditError, match="'mine.on' is already claimed by mine/on"):
+        index_rules((first, second), "digest")
+
+
+def test_the_prefilter_holds_every_name_a_site_must_contain() -> None:
+    rules = index_rules((parse("[[check]]\nid = 'on'\nfunctions = ['mine.flags.is_on']\nkey = {position = 0}\n"),),
+                        "digest")
+    assert rules.trigger is not None
+    assert rules.trigger.search(b"if is_on('x'):") and not rules.trigger.search(b"if is_online('x'):")
+
+
+def test_the_built_in_rules_load_and_their_digest_follows_the_settings_dicts() -> None:
+    assert load_rules().digest == load_rules().digest != load_rules(settings_dicts=("FLAGS",)).digest
