@@ -231,7 +231,8 @@ class FlagChange:
 
 @dataclass(frozen=True)
 class Inventory:
-    """The result of a scan: flags with their sites, and what was skipped."""
+    """What a scan, the gate or a comparison found: the flags with their sites and definitions, the findings,
+    what was skipped and the notes for the user; with ``--base``, the flags the change touched."""
 
     root: str
     flags: tuple[Flag, ...] = ()

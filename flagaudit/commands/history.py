@@ -1,8 +1,9 @@
-"""The lifecycle API: timelines with the findings they date, and the ledger. Nothing here prints.
+"""``flagaudit history`` and ``flagaudit ledger``: timelines with the lifecycle findings they date, and
+flagaudit.lock brought up to date. Nothing here prints.
 
-What ``flagaudit history`` and ``flagaudit ledger`` run, and what the gate
-and the report build on: history from git (or flagaudit.lock), the flags in
-the code now (a scan of the working tree), and the lifecycle policies.
+Each reads history from git (or flagaudit.lock) with the rules the scan of the working tree extended with
+the project's own flag helpers, and judges the flags in the code now against the lifecycle policies. (The
+gate and the report read history themselves, through :func:`flagaudit.history.walk.history`.)
 """
 
 from __future__ import annotations

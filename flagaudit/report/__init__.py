@@ -1,7 +1,8 @@
 """The quarterly cleanup report: which flags to delete, how much code goes with them, and who does it.
 
-``collect`` gathers history, the gate's findings and the owners; ``data``
-turns them into a plain :class:`~flagaudit.report.data.ReportData`;
+:mod:`flagaudit.commands.report` gathers a scan, history, the gate's
+findings and the owners (``owners``); ``data`` turns them into a plain
+:class:`~flagaudit.report.data.ReportData`;
 ``render_html``, ``render_md`` and ``render_json`` write it out (``charts``
 draws the HTML's charts when matplotlib is installed). Nothing here prints
 except :class:`~flagaudit.output.progress.TerminalProgress`, which only the
