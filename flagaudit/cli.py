@@ -21,7 +21,7 @@ from flagaudit.checks import all_rules, rules_markdown
 from flagaudit.errors import ExitCode, FlagauditError
 from flagaudit.output import RENDERERS
 from flagaudit.output.history_format import HISTORY_RENDERERS
-from flagaudit.report import REPORT_RENDERERS, SUFFIXES
+from flagaudit.report import REPORT_FORMATS, SUFFIXES
 
 if TYPE_CHECKING:
     from flagaudit.config import Config
@@ -290,7 +290,7 @@ check_command.name = "check"
 @click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Last day of the period, YYYY-MM-DD (with --since alone: --as-of).")
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge ages as of YYYY-MM-DD (default: today).")
-@click.option("--format", "output_format", type=click.Choice(sorted(REPORT_RENDERERS)),
+@click.option("--format", "output_format", type=click.Choice(REPORT_FORMATS),
               help="Output format (default: from the -o file's extension, else md).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file.")
@@ -306,6 +306,7 @@ def report_command(path: str | None, since: datetime | None, until: datetime | N
     cleanup queue per owner. Covers the last full quarter unless --since/--until say otherwise."""
     from flagaudit.api import ReportOptions, report
     from flagaudit.output.progress import TerminalProgress
+    from flagaudit.report import render_report
 
     config, rules = _project((path,) if path else (), config_file)
     progress = TerminalProgress(click.get_text_stream("stderr")) if not quiet and sys.stderr.isatty() else None
@@ -320,7 +321,7 @@ def report_command(path: str | None, since: datetime | None, until: datetime | N
     if not quiet:
         _notes(data.notes)
     chosen = output_format or (SUFFIXES.get(Path(output).suffix.lower(), "md") if output else "md")
-    _emit(REPORT_RENDERERS[chosen](data), output)
+    _emit(render_report(chosen, data), output)
 
 
 report_command.name = "report"

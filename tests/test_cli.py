@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from flagaudit.checks import all_rules
 from tests.repos import write_files
-from tests.run import run_process
+from tests.run import ROOT, run_process
 
 APP = {
     "app/__init__.py": "",
@@ -89,3 +92,16 @@ def test_inline_ignore_needs_a_reason(tmp_path: Path, cli) -> None:
     result = cli("scan", str(tmp_path), "--format", "json", "--no-cache")
     findings = {(f["code"], f["line"]) for f in __import__("json").loads(result.stdout)["findings"]}
     assert findings == {("FA301", 9), ("FA501", 9)}
+
+
+def test_explain_loads_no_engine() -> None:
+    """``flagaudit explain`` and ``--help`` import click, the finding rules and the output formats, nothing that
+    extracts, resolves or reads history: the command line starts in a fraction of the engine's import time."""
+    code = ("import sys; from flagaudit.cli import main; sys.argv = ['flagaudit', 'explain', 'FA201']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('libcst', 'git', 'networkx', 'matplotlib')"
+            " or m.startswith(('flagaudit.extract', 'flagaudit.scan', 'flagaudit.model', 'flagaudit.history',"
+            " 'flagaudit.commands', 'flagaudit.policies', 'flagaudit.report.'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.stdout.splitlines()[-1] == "[]"

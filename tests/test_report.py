@@ -22,11 +22,13 @@ import pytest
 from flagaudit.commands.report import ReportOptions, report
 from flagaudit.config import load_config
 from flagaudit.facts import Flag, KeyRef, Site
-from flagaudit.report import render_html, render_json, render_md
 from flagaudit.report.data import Owner, Quarter, ReportData, report_period
 from flagaudit.report.owners import blame, codeowners_owner, parse_codeowners
-from tests.run import ROOT, run_cli
+from flagaudit.report.render_html import render_html
+from flagaudit.report.render_json import render_json
+from flagaudit.report.render_md import render_md
 from tests.helpers import builtin_rules
+from tests.run import ROOT, run_cli
 
 AS_OF = date(2026, 4, 15)
 SECTIONS = ("headline", "summary", "trend", "ages", "lifecycle", "repurposed", "flag-only", "other", "queues")

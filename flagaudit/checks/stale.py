@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.checks.definitions import UNKNOWN
 from flagaudit.facts import Definition, Event, Evidence, Finding, Flag, Site, Timeline
-from flagaudit.policies import Declared, Policies, declared
+
+if TYPE_CHECKING:
+    from flagaudit.policies import Declared, Policies
 
 _SUPPRESS = "To keep the flag on purpose, annotate it: `# flagaudit: ignore[{code}] reason`."
 
@@ -101,6 +104,8 @@ names another key: annotations are lifecycle metadata, read with the rest of it.
 def stale_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], policies: Policies,
                    as_of: date) -> list[Finding]:
     """FA101, FA102 and FA103 for the flags in the code, dated by their timelines, as of ``as_of``."""
+    from flagaudit.policies import declared  # here, not above: `flagaudit explain` reads this module's rules only
+
     stories = {(t.sdk, t.key): t for t in timelines}
     findings = []
     for flag in flags:

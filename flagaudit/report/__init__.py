@@ -11,15 +11,22 @@ command line creates.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from flagaudit.report.data import ReportData
-from flagaudit.report.render_html import render_html
-from flagaudit.report.render_json import render_json
-from flagaudit.report.render_md import render_md
+if TYPE_CHECKING:
+    from flagaudit.report.data import ReportData
 
-REPORT_RENDERERS: dict[str, Callable[[ReportData], str]] = {"html": render_html, "md": render_md, "json": render_json}
-"""``--format`` name -> renderer."""
+REPORT_FORMATS = ("html", "json", "md")
+"""``--format`` names; each is the module ``render_NAME`` with its function ``render_NAME``."""
 
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
 """``-o`` file suffix -> the format used when ``--format`` is not given."""
+
+
+def render_report(output_format: str, data: ReportData) -> str:
+    """The report in ``output_format``, its renderer imported only now (the HTML one brings the charts)."""
+    if output_format not in REPORT_FORMATS:
+        raise ValueError(f"unknown report format {output_format!r}")
+    module = import_module(f"flagaudit.report.render_{output_format}")
+    return getattr(module, f"render_{output_format}")(data)  # type: ignore[no-any-return]
