@@ -58,7 +58,7 @@ def main() -> int:
                 victim.write_bytes(original)
                 project.scan_with(config, rules, project.ScanOptions())  # the graph of the unedited tree is the last one
                 victim.write_text(edit(original.decode("utf-8")), encoding="utf-8")
-                for memo in (config.root / ".flagaudit_cache").glob("result-*.pickle"):
+                for memo in (config.root / ".flagaudit_cache").glob("result-*.json"):
                     memo.unlink()
                 spent.clear()
                 start = time.perf_counter()
@@ -89,7 +89,7 @@ def _time_graph_parts(spent: list[float]) -> None:
 
     project._model = timed(project._model)
     cache.FactCache.memo = timed(cache.FactCache.memo, lambda self, name, *rest: name == "graph")
-    cache.write_atomically = timed(cache.write_atomically, lambda path, value: path.name.startswith("graph-"))
+    cache.write_cached = timed(cache.write_cached, lambda path, value: path.name.startswith("graph-"))
 
 
 def _file_to_edit(root: Path) -> Path:

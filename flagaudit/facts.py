@@ -1,9 +1,10 @@
 """Plain data that flows from extraction to the model and the outputs.
 
 This module is the leaf of the package: it imports nothing from flagaudit, so
-every other module can depend on it and the facts pickle cheaply across
-worker processes and into the cache. (No ``slots``: a slotted dataclass
-unpickles through Python-level ``__setstate__``, several times slower.)
+every other module can depend on it. The facts pickle cheaply across worker
+processes, and the cache rebuilds them from plain data by filling ``__dict__``.
+(No ``slots``: a slotted dataclass unpickles through Python-level
+``__setstate__`` and is rebuilt through ``__init__``, several times slower.)
 """
 
 from __future__ import annotations

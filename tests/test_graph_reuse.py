@@ -97,7 +97,7 @@ def test_each_edit_gives_with_the_last_graph_what_a_fresh_scan_gives(project: Pa
 def test_a_damaged_kept_graph_is_ignored(project: Path) -> None:
     fresh = _json(project, use_cache=False)
     _json(project, use_cache=True)
-    for kept in (project / ".flagaudit_cache").glob("*.pickle"):
+    for kept in (project / ".flagaudit_cache").glob("*.json"):
         if kept.name.startswith(("graph-", "result-")):
-            kept.write_bytes(b"not a pickle")
+            kept.write_bytes(b"not plain data")
     assert _json(project, use_cache=True) == fresh

@@ -41,7 +41,7 @@ from flagaudit.sdk_rules import RuleSet
 def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int) -> FileFacts:
     """Analyse one file; ``module`` is its dotted name (empty for non-Python files)."""
     if len(data) > max_bytes:
-        return FileFacts(path, skipped=f"larger than {max_bytes // 1_000_000} MB ({len(data) // 1_000_000} MB); raise max-file-size to analyse it")
+        return FileFacts(path, skipped=too_large(max_bytes, len(data)))
     if b"\0" in data:
         return FileFacts(path, skipped="contains NUL bytes (binary file?)")
     if not path.endswith(".py"):
@@ -99,6 +99,11 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
         sites.extend(span_sites)
         definitions.extend(span_definitions)
     return FileFacts(path, symbols, tuple(sites), tuple(definitions), **done)
+
+
+def too_large(max_bytes: int, size: int) -> str:
+    """Why a file over ``max-file-size`` is skipped: the same words whether its size was seen before reading."""
+    return f"larger than {max_bytes // 1_000_000} MB ({size // 1_000_000} MB); raise max-file-size to analyse it"
 
 
 def _shape(symbols: ModuleSymbols, functions: list[Function], exports: tuple[str, ...]) -> str:

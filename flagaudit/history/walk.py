@@ -17,7 +17,6 @@ repository at all) the story comes from flagaudit.lock.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -46,17 +45,20 @@ from flagaudit.gitrepo import (
 from flagaudit.history.ledger import LEDGER_FILE, ledger_timelines, read_ledger
 from flagaudit.history.step import Move, Presence, SiteRef, step
 from flagaudit.model.resolve import Resolver, is_test_path, resolve_site
+from flagaudit.plaindata import BadData, dumps, loads
 from flagaudit.scan.cache import (
     FACTS_VERSION,
-    load_pickle,
+    folder_problem,
     prepare_folder,
-    write_atomically,
+    read_cached,
+    remove_stale,
+    write_cached,
 )
 from flagaudit.scan.discover import excluded, wanted
 from flagaudit.scan.parallel import extract_all
 from flagaudit.sdk_rules import RuleSet
 
-HISTORY_VERSION = 2
+HISTORY_VERSION = 3
 """Bump when the walk state or the events it derives change."""
 
 _CHUNK = 1000
@@ -203,7 +205,7 @@ class _File:
 
 @dataclass
 class _State:
-    """The walk at ``head``, pickled between runs. Paths as keys are relative to the work tree's top."""
+    """The walk at ``head``, kept between runs. Paths as keys are relative to the work tree's top."""
 
     head: str | None = None
     first: str | None = None
@@ -222,11 +224,11 @@ class _State:
 class _Blobs:
     """Facts by blob, path and module, and blobs the prefilter rejected: reused when a walk starts over.
 
-    Facts are kept pickled: a long history has tens of thousands of them, and
-    bytes take a fraction of the memory of the objects.
+    Facts are kept as JSON text: a long history has tens of thousands of them, and
+    text takes a fraction of the memory of the objects.
     """
 
-    facts: dict[str, bytes] = field(default_factory=dict)
+    facts: dict[str, str] = field(default_factory=dict)
     unmatched: set[str] = field(default_factory=set)
 
     def __contains__(self, key: str) -> bool:
@@ -234,10 +236,10 @@ class _Blobs:
 
     def get(self, key: str) -> _Facts | None:
         data = self.facts.get(key)
-        return None if data is None else pickle.loads(data)
+        return None if data is None else loads(data, _Facts)
 
     def put(self, key: str, facts: _Facts) -> _Facts:
-        self.facts[key] = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+        self.facts[key] = dumps(facts)
         return facts
 
 
@@ -564,14 +566,17 @@ def _walk(repository: Repository, config: Config, rules: RuleSet,
     """Bring the cached walk up to HEAD, or walk from the first commit when the cache cannot be continued."""
     chain = repository.first_parents()
     folder = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
+    problems = [folder_problem(folder, config.root)] if folder else []
+    if any(problems):
+        folder = None
     digest = _digest(repository, config, rules)
-    state_file = folder / f"history-v{HISTORY_VERSION}-{digest}.pickle" if folder else None
-    blobs_file = folder / f"history-blobs-v{HISTORY_VERSION}-{digest}.pickle" if folder else None
-    state = _load(state_file, _State)
+    state_file = folder / f"history-v{HISTORY_VERSION}-{digest}.json" if folder else None
+    blobs_file = folder / f"history-blobs-v{HISTORY_VERSION}-{digest}.json" if folder else None
+    state = _load(state_file, _State, problems)
     resume = state is not None and state.first == chain[-1] and state.head in set(chain)
     if not resume:
         state = _State(first=chain[-1])
-    blobs = (_load(blobs_file, _Blobs) if not resume else None) or _Blobs()
+    blobs = (_load(blobs_file, _Blobs, problems) if not resume else None) or _Blobs()
     assert state is not None
     walk = _Walk(state, repository, config, rules, blobs, options.workers)
     analysed = 0
@@ -586,10 +591,9 @@ def _walk(repository: Repository, config: Config, rules: RuleSet,
                 options.progress(done, total)
         analysed += len(chunk)
     state.head, state.commits = chain[0], len(chain)
-    warning = None
     if folder and analysed:
-        warning = _store(folder, state_file, state) or (None if resume else _store(folder, blobs_file, blobs))
-    return state, analysed, warning
+        problems.append(_store(folder, state_file, state) or (None if resume else _store(folder, blobs_file, blobs)))
+    return state, analysed, next((p for p in problems if p), None)
 
 
 def _chunks(commits: Iterator[Commit]) -> Iterator[list[Commit]]:
@@ -610,16 +614,20 @@ def _digest(repository: Repository, config: Config, rules: RuleSet) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
 
 
-def _load(path: Path | None, kind: type) -> Any:
-    """A cached object, or ``None``: a missing, damaged or foreign file is simply not used."""
-    if path is None or not path.is_file():
+def _load(path: Path | None, kind: type, problems: list[str | None]) -> Any:
+    """A cached walk or blob store, or ``None``: a missing file is not used, a damaged or forged one is
+    ignored with a note in ``problems``."""
+    if path is None:
         return None
-    try:
-        with path.open("rb") as handle:
-            loaded = load_pickle(handle)
-    except Exception:  # a damaged cache must never stop a run
-        return None
-    return loaded if isinstance(loaded, kind) else None
+    loaded, problem = read_cached(path, kind)
+    if isinstance(loaded, _Blobs):
+        try:  # each blob's facts are kept as text: checked now, so that a bad one discards the whole file
+            for text in loaded.facts.values():
+                loads(text, _Facts)
+        except BadData as exc:
+            loaded, problem = None, f"ignored a damaged cache file {path} ({exc}); it is rebuilt"
+    problems.append(problem)
+    return loaded
 
 
 def _store(folder: Path, path: Path | None, value: object) -> str | None:
@@ -627,11 +635,8 @@ def _store(folder: Path, path: Path | None, value: object) -> str | None:
     assert path is not None
     try:
         prepare_folder(folder)
-        prefix = path.name.split("-v")[0]
-        for stale in folder.glob(f"{prefix}-v*.pickle"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
-        write_atomically(path, value)
+        remove_stale(folder, (path.name.split("-v")[0],), {path.name})
+        write_cached(path, value)
     except OSError as exc:
         return f"could not write the history cache in {folder}: {exc.strerror}"
     return None

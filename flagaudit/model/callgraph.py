@@ -58,10 +58,6 @@ class CallGraph:
     local_entries: dict[str, dict[str, str]] = field(default_factory=dict)
     """Path -> the entry points its own definitions make (not its exports)."""
 
-    def __getstate__(self) -> dict[str, object]:
-        """Kept between runs without nodes and reachability: both are rebuilt from the facts."""
-        return {**self.__dict__, "nodes": {}, "reachable": set()}
-
     def callers(self, names: Iterable[str]) -> dict[str, list[str]]:
         """Each name's direct callers and referrers, with name nodes (``.send``) looked through.
 

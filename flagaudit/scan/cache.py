@@ -1,8 +1,11 @@
 """Per-file facts cached by content hash, so a re-run only analyses what changed.
 
-One pickle per rule set under the cache folder (``.flagaudit_cache/`` at the
-project root, with a ``.gitignore`` inside like pytest's). Delete the folder
-at any time; a damaged cache is ignored and rebuilt.
+One JSON file per kind under the cache folder (``.flagaudit_cache/`` at the project root, with a
+``.gitignore`` inside like pytest's). Delete the folder at any time. The folder is part of the checkout a
+pull request writes, so nothing in it is trusted: files are plain data checked against the dataclasses'
+types (:mod:`flagaudit.plaindata`), a damaged or forged file is ignored with one note and rebuilt, and a
+folder git lists files in (committed ones, whose facts could be forged to pass the gate) or one reached
+through a symbolic link is neither read nor written.
 """
 
 from __future__ import annotations
@@ -10,21 +13,25 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import pickle
-import tempfile
+import stat
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from flagaudit.facts import FileFacts
+from flagaudit.plaindata import BadData, dumps, loads
+from flagaudit.safefiles import read_regular, replace_file
+from flagaudit.scan.discover import listed_by_git
 
-FACTS_VERSION = 18
-"""Bump when extraction changes what it produces for the same input."""
+FACTS_VERSION = 19
+"""Bump when extraction changes what it produces for the same input, or the stored form changes."""
 
 _MEMOS = ("result", "graph")
 """The last run's whole inventory (reused when nothing it depends on changed) and its call graph (built upon
 by the next run)."""
 _GITIGNORE = "# Created by flagaudit automatically.\n*\n"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by flagaudit.\n"
+_LIMIT = 2_000_000_000
+"""Bytes a cache file may have before it is taken for something else."""
 
 
 def content_key(path: str, module: str, data: bytes) -> str:
@@ -36,30 +43,36 @@ def content_key(path: str, module: str, data: bytes) -> str:
 
 
 class FactCache:
-    """Facts by (rule-set digest, content key); ``folder=None`` disables it."""
+    """Facts by (rule-set digest, content key); ``folder=None`` disables it. ``root`` is the project's."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, root: Path | None = None) -> None:
         self.folder = folder
-        self.file = folder / f"facts-v{FACTS_VERSION}.pickle" if folder else None
+        self.root = root
+        self.file = folder / f"facts-v{FACTS_VERSION}.json" if folder else None
         self._entries: dict[str, FileFacts] | None = None
+        self._usable: bool | None = None
         self.used: set[str] = set()
         self.added = 0
         self.pending: dict[str, tuple[str, object]] = {}
         self.warning: str | None = None
 
     @property
+    def usable(self) -> bool:
+        """Whether the folder may be read and written; asked once, the reason kept as the warning."""
+        if self._usable is None:
+            problem = folder_problem(self.folder, self.root or self.folder.parent) if self.folder else "off"
+            self._usable = problem is None
+            if self.folder and problem:
+                self.warning = problem
+        return self._usable
+
+    @property
     def entries(self) -> dict[str, FileFacts]:
         """Loaded on first use: a run whose whole result is cached never needs them."""
         if self._entries is None:
             self._entries = {}
-            if self.file and self.file.is_file():
-                try:
-                    with self.file.open("rb") as handle:
-                        loaded = load_pickle(handle)
-                    if isinstance(loaded, dict):
-                        self._entries = loaded
-                except Exception as exc:  # a damaged cache must never stop a scan
-                    self.warning = f"ignored an unreadable cache file {self.file} ({type(exc).__name__})"
+            if self.file and self.usable:
+                self._entries = self._read(self.file, dict[str, FileFacts]) or {}
         return self._entries
 
     def get(self, key: str) -> FileFacts | None:
@@ -74,16 +87,12 @@ class FactCache:
         self.used.add(key)
         self.added += 1
 
-    def memo(self, name: str, digest: str) -> Any:
-        """What the last run kept under ``name`` (one of ``_MEMOS``), if it was kept for ``digest``."""
-        if not self.folder:
+    def memo(self, name: str, digest: str, kind: Any) -> Any:
+        """What the last run kept under ``name`` (one of ``_MEMOS``) as a ``kind``, if kept for ``digest``."""
+        if not self.folder or not self.usable:
             return None
-        try:
-            with _memo_file(self.folder, name).open("rb") as handle:
-                stored = load_pickle(handle)
-        except Exception:  # absent or damaged: compute afresh
-            return None
-        return stored[1] if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == digest else None
+        stored = self._read(_memo_file(self.folder, name), tuple[str, kind])
+        return stored[1] if stored is not None and stored[0] == digest else None
 
     def keep(self, name: str, digest: str, value: object) -> None:
         """Write ``value`` as ``name``'s memo when the cache is saved."""
@@ -91,60 +100,113 @@ class FactCache:
 
     def save(self) -> str | None:
         """Write if anything changed; returns a warning instead of failing when the folder is read-only."""
-        if not self.file or not self.folder or not (self.added or self.pending):
+        if not self.file or not self.folder or not (self.added or self.pending) or not self.usable:
             return None
         entries = self.entries
         if len(entries) > 4 * max(len(self.used), 1000):
             entries = {k: v for k, v in entries.items() if k in self.used}
         try:
             prepare_folder(self.folder)
-            current = {self.file, *(_memo_file(self.folder, name) for name in _MEMOS)}
-            for stale in (p for prefix in ("facts", *_MEMOS) for p in self.folder.glob(f"{prefix}-v*.pickle")):
-                if stale not in current:  # left by another version; history's files are history's
-                    stale.unlink(missing_ok=True)
+            current = {self.file.name, *(_memo_file(self.folder, name).name for name in _MEMOS)}
+            remove_stale(self.folder, ("facts", *_MEMOS), current)  # history's files are history's
             if self.added:
-                write_atomically(self.file, entries)
+                write_cached(self.file, entries)
             for name, stored in sorted(self.pending.items()):
-                write_atomically(_memo_file(self.folder, name), stored)
+                write_cached(_memo_file(self.folder, name), stored)
         except OSError as exc:
             return f"could not write the cache in {self.folder}: {exc.strerror}"
         return None
 
+    def _read(self, path: Path, kind: Any) -> Any:
+        value, problem = read_cached(path, kind)
+        if problem and self.warning is None:
+            self.warning = problem
+        return value
 
-def load_pickle(handle: BinaryIO) -> Any:
-    """``pickle.load``, with the loaded objects kept out of the cycle collector's way.
 
-    Unpickling builds hundreds of thousands of acyclic objects (facts are plain tuples and strings):
+def folder_problem(folder: Path, root: Path) -> str | None:
+    """Why the cache folder must be neither read nor written, if it must not: it is reached through a
+    symbolic link, is not a folder, lies outside the project, or git lists files in it (committed ones)."""
+    root = Path(os.path.abspath(root))
+    folder = Path(os.path.abspath(folder))
+    if folder == root or not folder.is_relative_to(root):
+        return f"not using the cache folder {folder}: it must be a folder inside the project"
+    current = root
+    for part in folder.relative_to(root).parts:
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except FileNotFoundError:
+            return None  # created by the first save, one level at a time
+        except OSError as exc:
+            return f"not using the cache folder {folder}: {exc.strerror}"
+        if stat.S_ISLNK(mode):
+            return f"not using the cache folder {folder}: it is reached through a symbolic link"
+        if not stat.S_ISDIR(mode):
+            return f"not using the cache folder {folder}: {current} is not a folder"
+    if folder.is_relative_to(root) and listed_by_git(root, folder):
+        return (f"not using the cache folder {folder}: git tracks files in it (a cache is never taken from "
+                "the repository); delete them from the repository")
+    return None
+
+
+def read_cached(path: Path, kind: Any) -> tuple[Any, str | None]:
+    """A cache file decoded as ``kind``, or ``None`` and why it was ignored (``None`` when it is absent).
+
+    Decoding builds hundreds of thousands of acyclic objects (facts are plain tuples and strings):
     collecting while loading took a quarter of the load time, and every later full collection scanned
     them all again (70 ms at a time on a 400k-line tree). Freezing moves them to the permanent
     generation; reference counting still frees them.
     """
+    try:
+        data = read_regular(path, _LIMIT)
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return None, f"ignored the cache file {path} ({exc.strerror}); it is rebuilt"
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.load(handle)
+        return loads(data, kind), None
+    except BadData as exc:
+        return None, f"ignored a damaged cache file {path} ({exc}); it is rebuilt"
     finally:
         gc.freeze()
         if enabled:
             gc.enable()
 
 
+def write_cached(path: Path, value: object) -> None:
+    """Store ``value`` as plain data, replacing the file at once (a reader never sees half of one)."""
+    replace_file(path, dumps(value).encode("ascii"), private=True)
+
+
+def remove_stale(folder: Path, prefixes: tuple[str, ...], keep: set[str]) -> None:
+    """Delete this cache's own files left by other versions (or other digests): regular files only,
+    named ``<prefix>-v*`` (stores of this version, or pickles of versions before 19)."""
+    with os.scandir(folder) as found:
+        for entry in found:
+            name = entry.name
+            if (name not in keep and name.partition("-v")[0] in prefixes and "-v" in name
+                    and name.endswith((".json", ".pickle")) and entry.is_file(follow_symlinks=False)):
+                os.unlink(entry.path)
+
+
 def _memo_file(folder: Path, name: str) -> Path:
-    return folder / f"{name}-v{FACTS_VERSION}.pickle"
+    return folder / f"{name}-v{FACTS_VERSION}.json"
 
 
 def prepare_folder(folder: Path) -> None:
-    """Create the cache folder with its ``.gitignore`` and ``CACHEDIR.TAG`` (backup tools skip it)."""
+    """Create the cache folder with its ``.gitignore`` and ``CACHEDIR.TAG`` (backup tools skip it).
+
+    Only after :func:`folder_problem` found nothing: a marker is written only where nothing is, not even
+    a dangling link (which ``O_EXCL`` with ``O_NOFOLLOW`` refuses to follow)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _TAG)):
-        marker = folder / name
-        if not marker.exists():
-            marker.write_text(text, encoding="utf-8")
-
-
-def write_atomically(path: Path, value: object) -> None:
-    """Pickle ``value`` so a reader sees the old file or the new one, never half of one."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "wb") as stream:
-        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+        try:
+            descriptor = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                                 0o644)
+        except FileExistsError:
+            continue
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(text)

@@ -59,6 +59,17 @@ def _candidates(target: Path, cache_dir: Path | None,
     return _walk(target, cache_dir)
 
 
+def listed_by_git(root: Path, folder: Path) -> bool:
+    """Whether git lists any file in ``folder`` (below ``root``): tracked, or untracked and not ignored.
+
+    A name git could read as pathspec magic or a wildcard (``:(exclude)*``) counts as listed: such a
+    name could hide what it holds from the question."""
+    if any(c in folder.relative_to(root).as_posix() for c in ":*?[\\"):
+        return True
+    repository = find_repository(root) if git_available() else None
+    return bool(repository is not None and repository.files(folder))
+
+
 def _walk(folder: Path, cache_dir: Path | None) -> list[tuple[Path, str | None]]:
     found: list[tuple[Path, str | None]] = []
     for current, dirs, files in os.walk(folder, followlinks=False, onerror=lambda e: found.append(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import os
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,11 +13,13 @@ from flagaudit.checks import CheckInput
 from flagaudit.checks.run import run_checks
 from flagaudit.checks.suppression import finish
 from flagaudit.config import Config, load_config
+from flagaudit.extract.file_facts import too_large
 from flagaudit.facts import FileFacts, Finding, Flag, Inventory, Skipped
 from flagaudit.model.callgraph import CallGraph, build_graph
 from flagaudit.model.constancy import fixed_flags
 from flagaudit.model.resolve import build_flags, is_test_path, traced_receivers
 from flagaudit.model.wrappers import infer_rules, wrapper_functions
+from flagaudit.safefiles import read_inside
 from flagaudit.scan.cache import FACTS_VERSION, FactCache, content_key
 from flagaudit.scan.discover import discover
 from flagaudit.scan.parallel import extract_all
@@ -90,18 +90,18 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
     text_globs = tuple(g for rule in rules.texts for g in rule.files)
     cache_dir = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
     files, skipped = discover(config.root, config.paths, config.exclude, text_globs, cache_dir)
-    cache = FactCache(cache_dir)
+    cache = FactCache(cache_dir, config.root)
     notes = []
     sources = []
     for source in files:
         try:
-            data = _read_regular(source.absolute)
+            data = read_inside(config.root, source.absolute, config.max_file_size)
         except OSError as exc:
-            skipped.append(Skipped(source.path, _read_problem(exc)))
+            skipped.append(Skipped(source.path, _read_problem(exc, config.max_file_size)))
             continue
         sources.append(Source(source.path, source.module, data, content_key(source.path, source.module, data)))
     digest = _inputs_digest(config, rules, sources, skipped)
-    result = cache.memo("result", digest)
+    result = cache.memo("result", digest, _Result)
     graph = _kept_graph(cache, sources) if result is not None and with_graph and not whole_graph else None
     if result is None or (with_graph and graph is None):
         result, graph = _inventory(sources, skipped, len(files), rules, config, cache, options)
@@ -132,14 +132,18 @@ def flags_in_memory(files: Mapping[str, bytes], rules: RuleSet, test_paths: tupl
 
 def _kept_graph(cache: FactCache, sources: list[Source]) -> CallGraph | None:
     """The last run's graph (kept by this version), if it was built from exactly these files."""
-    graph = cache.memo("graph", __version__)
-    if not isinstance(graph, CallGraph) or graph.sources != {s.path: s.key for s in sources}:
+    graph = cache.memo("graph", __version__, CallGraph)
+    if graph is None or graph.sources != {s.path: s.key for s in sources}:
         return None
     return graph
 
 
+_Result = tuple[Inventory, tuple[CheckRule, ...]]
+"""A scan's inventory and the rules it inferred: what the ``result`` memo keeps."""
+
+
 def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules: RuleSet, config: Config,
-               cache: FactCache, options: ScanOptions) -> tuple[tuple[Inventory, tuple[CheckRule, ...]], CallGraph]:
+               cache: FactCache, options: ScanOptions) -> tuple[_Result, CallGraph]:
     facts, inferred = analyse(sources, rules, config, cache, options.workers)
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
@@ -147,7 +151,7 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     previous = previous if isinstance(previous, CallGraph) else None
     graph, findings = _model(facts, flags, config, {s.path: s.key for s in sources}, previous)
     if previous is None or (previous.shapes, previous.sources) != (graph.shapes, graph.sources):
-        cache.keep("graph", __version__, graph)
+        cache.keep("graph", __version__, replace(graph, nodes={}, reachable=set()))  # both rebuilt from the facts
     return (Inventory(
         root=str(config.root), flags=flags, skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
         files=files, lines=sum(f.lines for f in facts), findings=tuple(findings),
@@ -242,16 +246,11 @@ def _digest(rules: tuple[CheckRule, ...], traced: frozenset[str]) -> str:
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
-def _read_regular(path: Path) -> bytes:
-    """Read a regular file; a pipe, socket or device would block or never end (hence O_NONBLOCK)."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        return handle.read()
-
-
-def _read_problem(exc: OSError) -> str:
+def _read_problem(exc: OSError, max_bytes: int) -> str:
+    if exc.errno == errno.EXDEV:
+        return "symbolic link out of the project (not followed)"
+    if exc.errno == errno.EFBIG:
+        return too_large(max_bytes, int(exc.filename2 or 0))
     if exc.errno == errno.ELOOP:
         return "symbolic link loop"
     if exc.errno == errno.EISDIR:

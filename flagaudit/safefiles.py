@@ -1,0 +1,78 @@
+"""Reading and writing files of a checkout that a stranger wrote: never outside the project, never unbounded.
+
+A committed symbolic link can point anywhere (``CODEOWNERS -> ~/.netrc``), a committed "file" can be a device
+(``flagaudit.lock -> /dev/zero``), and an output path can be a committed link to a file of the user's. So a file
+read from the tree must be a regular file inside the project (links are followed only while they stay inside),
+no larger than a cap; and a file is written by renaming a new file over the path, which replaces a link
+instead of writing through it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+TEXT_LIMIT = 20_000_000
+"""Bytes a configuration, rule, ledger or CODEOWNERS file may have: far beyond any real one."""
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+class OutsideProject(OSError):
+    """The path leads out of the project (through a symbolic link, ``..`` or an absolute path)."""
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether ``path``, links resolved, is ``root`` or below it."""
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+
+
+def read_inside(root: Path, path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of the project; :class:`OutsideProject` if links lead out of ``root``,
+    ``EINVAL`` for a pipe, socket or device (they would block or never end), ``EFBIG`` past ``limit`` bytes
+    (with the size as ``filename2``)."""
+    real = Path(os.path.realpath(path))
+    if not real.is_relative_to(os.path.realpath(root)):
+        raise OutsideProject(errno.EXDEV, "symbolic link out of the project (not followed)", str(path))
+    return read_regular(real, limit)
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file (not a link) of at most ``limit`` bytes."""
+    descriptor = os.open(path, _READ_FLAGS)
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if status.st_size > limit:
+            raise OSError(errno.EFBIG, "file too large", str(path), None, str(status.st_size))
+        data = handle.read(limit + 1)
+    if len(data) > limit:  # it grew while being read
+        raise OSError(errno.EFBIG, "file too large", str(path), None, str(len(data)))
+    return data
+
+
+def read_text_inside(root: Path, path: Path) -> str:
+    """:func:`read_inside` for UTF-8 text of at most :data:`TEXT_LIMIT` bytes."""
+    return read_inside(root, path, TEXT_LIMIT).decode("utf-8")
+
+
+def replace_file(path: Path, data: bytes, private: bool = False) -> None:
+    """Write ``data`` to a new file beside ``path`` and rename it over ``path``: a reader sees the old file
+    or the new one, never half of one, and a link at ``path`` is replaced, not written through. The file is
+    the owner's alone if ``private`` (caches), else readable as the umask allows (reports)."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            if not private:
+                umask = os.umask(0o022)
+                os.umask(umask)
+                os.fchmod(stream.fileno(), 0o666 & ~umask)
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
