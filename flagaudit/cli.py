@@ -477,8 +477,10 @@ def _emit(text: str, output: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
+    from flagaudit.safefiles import replace_file
+
+    try:  # a new file renamed over the path: a committed link there is replaced, never written through
+        replace_file(Path(output), text.encode("utf-8"))
     except OSError as exc:
         raise FlagauditError(f"cannot write {output}: {exc.strerror}") from None
 

@@ -6,6 +6,7 @@ loudly, not be silently ignored.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flagaudit.errors import FlagauditError
+from flagaudit.safefiles import TEXT_LIMIT, OutsideProject, read_inside, read_regular
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -88,10 +90,16 @@ def load_config(paths: tuple[str, ...], config_file: str | None = None, start: P
     cache_dir = table.get("cache-dir")
     if cache_dir is not None and (not isinstance(cache_dir, str) or not cache_dir):
         raise FlagauditError(f"{source}: [tool.flagaudit] cache-dir must be a path")
-    scan_paths = tuple(t.resolve() for t in targets) if paths else tuple(root / p for p in table.get("paths", ["."]))
+    if cache_dir is not None and _inside(root, cache_dir, source, "cache-dir") == root:
+        raise FlagauditError(f"{source}: [tool.flagaudit] cache-dir must be a folder inside the project, "
+                             "not the project itself")
+    if paths:
+        scan_paths = tuple(t.resolve() for t in targets)
+    else:
+        scan_paths = tuple(_inside(root, p, source, "paths", exists=True) for p in table.get("paths", ["."]))
     return Config(
         root=root, source=source, paths=scan_paths, exclude=tuple(table.get("exclude", ())),
-        rules=tuple(root / r for r in table.get("rules", ())),
+        rules=tuple(_inside(root, r, source, "rules", exists=True) for r in table.get("rules", ())),
         settings_dicts=tuple(table.get("settings-dicts", ())),
         test_paths=tuple(table.get("test-paths", DEFAULT_TEST_PATHS)),
         max_file_size=max_size, cache_dir=(root / cache_dir) if cache_dir else None,
@@ -99,6 +107,18 @@ def load_config(paths: tuple[str, ...], config_file: str | None = None, start: P
         scripts=_scripts(root), settings_paths=tuple(table.get("settings-paths", DEFAULT_SETTINGS_PATHS)),
         **_lifecycle(table, source),
     )
+
+
+def _inside(root: Path, value: str, source: Path | None, name: str, exists: bool = False) -> Path:
+    """A path from the configuration, which the repository wrote: relative, and inside the project with
+    links resolved; ``exists`` makes a missing one an error, as a missing path on the command line is."""
+    path = root / value
+    if Path(value).is_absolute() or not Path(os.path.realpath(path)).is_relative_to(root):
+        raise FlagauditError(f"{source}: [tool.flagaudit] {name}: {value!r} is outside the project "
+                             "(paths in the configuration must stay inside it)")
+    if exists and not path.exists():
+        raise FlagauditError(f"{source}: [tool.flagaudit] {name}: {value!r} does not exist")
+    return Path(os.path.normpath(path))
 
 
 def _lifecycle(table: dict[str, Any], source: Path | None) -> dict[str, Any]:
@@ -119,7 +139,7 @@ def _lifecycle(table: dict[str, Any], source: Path | None) -> dict[str, Any]:
     flags = table.get("flags", {})
     if not isinstance(flags, dict) or not all(
             isinstance(v, dict) and set(v) <= _FLAG_FIELDS and all(isinstance(x, (str, date)) for x in v.values())
-            for v in flags.values()):
+            and _is_date(v.get("expires", date.min)) for v in flags.values()):
         raise fail("flags", 'a table of key pattern = { type = "...", owner = "...", expires = YYYY-MM-DD }')
     return dict(
         default_flag_type=default_type, dormant_days=dormant,
@@ -128,16 +148,28 @@ def _lifecycle(table: dict[str, Any], source: Path | None) -> dict[str, Any]:
     )
 
 
+def _is_date(value: object) -> bool:
+    """A TOML date (a datetime is not one) or an ISO ``YYYY-MM-DD`` string."""
+    if isinstance(value, str):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return False
+        return len(value) == 10
+    return type(value) is date
+
+
 def _scripts(root: Path) -> tuple[str, ...]:
     """Targets of ``[project.scripts]``, ``[project.gui-scripts]`` and ``[project.entry-points.*]``."""
-    path = root / "pyproject.toml"
-    if not path.is_file():
-        return ()
     try:
-        project = tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
+        project = tomllib.loads(read_inside(root, root / "pyproject.toml", TEXT_LIMIT).decode("utf-8")).get("project", {})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return ()
-    tables = [project.get("scripts", {}), project.get("gui-scripts", {}), *project.get("entry-points", {}).values()]
+    if not isinstance(project, dict):
+        return ()
+    entry_points = project.get("entry-points", {})
+    tables = [project.get("scripts", {}), project.get("gui-scripts", {}),
+              *(entry_points.values() if isinstance(entry_points, dict) else ())]
     targets = {v.split("[")[0].strip() for t in tables if isinstance(t, dict) for v in t.values() if isinstance(v, str)}
     return tuple(sorted(targets))
 
@@ -150,8 +182,8 @@ def _find(start: Path) -> tuple[Path | None, dict[str, Any] | None]:
     for candidate in (folder, *folder.parents):
         for name in ("flagaudit.toml", "pyproject.toml"):
             path = candidate / name
-            if path.is_file():
-                table = _read_table(path)
+            if path.is_file() or path.is_symlink():
+                table = _read_table(path, candidate)
                 if table is not None:
                     return path, table
         if (candidate / ".git").exists():
@@ -159,15 +191,25 @@ def _find(start: Path) -> tuple[Path | None, dict[str, Any] | None]:
     return None, None
 
 
-def _read_table(path: Path) -> dict[str, Any] | None:
+def _read_table(path: Path, project: Path | None = None) -> dict[str, Any] | None:
+    """The ``[tool.flagaudit]`` table of ``path``; one found in ``project`` (not named on the command line)
+    must be a regular file there, not a link out of it."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = (read_inside(project, path, TEXT_LIMIT) if project else read_regular(path.resolve(), TEXT_LIMIT))
+        data = tomllib.loads(data.decode("utf-8"))
+    except OutsideProject as exc:
+        raise FlagauditError(f"cannot read config {path}: {exc.strerror}") from None
+    except OSError as exc:
+        raise FlagauditError(f"cannot read config {path}: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise FlagauditError(f"cannot read config {path}: {exc}") from None
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise FlagauditError(f"{path}: tool must be a table")
     if path.name == "flagaudit.toml":
-        table = data.get("tool", {}).get("flagaudit", data)
+        table = tool.get("flagaudit", data)
     else:
-        table = data.get("tool", {}).get("flagaudit")
+        table = tool.get("flagaudit")
     if table is not None and not isinstance(table, dict):
         raise FlagauditError(f"{path}: [tool.flagaudit] must be a table")
     return table

@@ -76,7 +76,6 @@ def load_policies(config: Config) -> Policies:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise FlagauditError(f"cannot read the lifecycle policies {path}: {exc}") from None
     max_age = {_type_name(k): _days(v, path, f"max-age.{k}") for k, v in data.get("max-age", {}).items()}
-    max_age.update((_type_name(k), v) for k, v in config.policies)
     source = config.source or "[tool.flagaudit]"
 
     def known(name: str, where: str) -> str:
@@ -84,6 +83,8 @@ def load_policies(config: Config) -> Policies:
         if name not in max_age:
             raise FlagauditError(f"{where}: unknown flag type {name!r}; known: {', '.join(sorted(max_age))}")
         return name
+
+    max_age.update((known(k, f"{source}: [tool.flagaudit] policies.{k}"), v) for k, v in config.policies)
 
     use_cases = {k: known(v, f"{path}: edx-use-cases.{k}") for k, v in data.get("edx-use-cases", {}).items()}
     flags = tuple((pattern, dict(fields)) for pattern, fields in config.flags)

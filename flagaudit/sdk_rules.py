@@ -8,6 +8,7 @@ plus any files the user's configuration adds. A malformed file is a
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
 from dataclasses import dataclass, field, replace
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flagaudit.errors import FlagauditError
+from flagaudit.safefiles import TEXT_LIMIT, read_regular
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -192,7 +194,7 @@ def load_rules(extra: list[Path] | tuple[Path, ...] = (), settings_dicts: tuple[
     files = []
     for path in paths:
         try:
-            raw = Path(path).read_bytes()
+            raw = read_regular(Path(os.path.realpath(path)), TEXT_LIMIT)
         except OSError as exc:
             raise FlagauditError(f"cannot read rule file {path}: {exc.strerror}") from None
         digest.update(path.name.encode() + b"\0" + raw + b"\0")

@@ -94,7 +94,7 @@ def gate(config: Config, scanned: Scanned, found: History | None, ledger: Ledger
         changes = flag_changes(timelines, _commits_since(config, options.base), inventory.flags)
         findings = _only_changed_block(findings, {(c.sdk, c.key) for c in changes}, options.base)
     return replace(inventory, findings=finish(findings, inventory.flags, options.select, options.ignore),
-                   notes=tuple(notes), base=options.base, changes=changes)
+                   notes=tuple(dict.fromkeys(notes)), base=options.base, changes=changes)
 
 
 def meaning_judgement(flags: tuple[Flag, ...], timelines: tuple[Timeline, ...], ledger: Ledger | None,

@@ -84,7 +84,7 @@ def lifecycle(config: Config, rules: RuleSet, options: HistoryOptions = HistoryO
     findings = run_checks(CheckInput(inventory.flags, timelines=found.timelines, policies=policies,
                                      as_of=as_of or date.today()), ("timelines",))
     return Lifecycle(found, inventory.flags, finish(findings, inventory.flags), (*found.skipped, *inventory.skipped),
-                     (*found.notes, *inventory.notes))
+                     tuple(dict.fromkeys((*found.notes, *inventory.notes))))
 
 
 def update_ledger(config: Config, rules: RuleSet, options: HistoryOptions = HistoryOptions(),

@@ -64,13 +64,14 @@ def report(config: Config, rules: RuleSet, options: ReportOptions = ReportOption
     step(STAGES["owners"], 0, 0)
     owners, owner_notes = find_owners(needs_owner(inventory), policies, config.root,
                                       lambda done, total: step(STAGES["owners"], done, total))
+    # the first scan and walk read the cache: a damaged one is noted there, and rebuilt before the gate runs
     notes = [*inventory.notes, *owner_notes]
     if inventory.skipped:
         notes.append(f"{len(inventory.skipped)} file(s) could not be analysed (`flagaudit scan` lists them)")
     return build_report(inventory, found.timelines, policies, owners, since, until, as_of,
                         project=config.root.name, history=HistorySummary(found.commits, found.head or "",
                                                                          found.first or "", found.partial),
-                        notes=notes, version=__version__)
+                        notes=tuple(dict.fromkeys(notes)), version=__version__)
 
 
 def _silent(stage: str, done: int, total: int) -> None:

@@ -15,10 +15,8 @@ rebases and squash merges do not churn it.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -29,6 +27,7 @@ from flagaudit.errors import FlagauditError
 from flagaudit.facts import LIFE_STARTS, Event, Flag, Timeline
 from flagaudit.meaning import meaning
 from flagaudit.policies import Policies, declared
+from flagaudit.safefiles import read_text_inside, replace_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -207,11 +206,13 @@ def _event(kind: str, mark: Mark) -> Event:
 
 def read_ledger(path: Path) -> Ledger | None:
     """The ledger at ``path``, or ``None`` if there is none; a damaged file is an error naming the field."""
-    try:
-        text = path.read_text(encoding="utf-8")
+    try:  # committed, so attacker-written: a regular file of the project, of a sane size
+        text = read_text_inside(path.parent, path)
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise FlagauditError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
         raise FlagauditError(f"cannot read {path}: {exc}") from None
     try:
         data = tomllib.loads(text)
@@ -280,10 +281,7 @@ class _Fields:
 def write_ledger(path: Path, ledger: Ledger) -> None:
     """Write atomically, so an interrupted run never leaves half a ledger."""
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".flagaudit.lock.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(render_ledger(ledger))
-        os.replace(temporary, path)
+        replace_file(path, render_ledger(ledger).encode("utf-8"))
     except OSError as exc:
         raise FlagauditError(f"cannot write {path}: {exc.strerror}") from None
 

@@ -18,6 +18,7 @@ per file.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +30,7 @@ from flagaudit.facts import Flag
 from flagaudit.gitrepo import Repository, find_repository, git_available
 from flagaudit.policies import Policies, declared
 from flagaudit.report.data import FlagId, Owner
+from flagaudit.safefiles import TEXT_LIMIT, read_inside
 
 CODEOWNERS_FILES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
 """Where GitHub (``.github/``, the top, ``docs/``) and GitLab (the top, ``docs/``, ``.gitlab/``) look; the first found is used."""
@@ -106,12 +108,13 @@ def find_codeowners(top: Path) -> CodeOwners | None:
     """The repository's CODEOWNERS file, read from the work tree, if there is one."""
     for name in CODEOWNERS_FILES:
         candidate = top / name
-        if candidate.is_file():
-            try:
-                text = candidate.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            return parse_codeowners(text, name)
+        if not os.path.lexists(candidate) or candidate.is_dir():
+            continue
+        try:  # committed: a link to ~/.netrc must not put a token in the report
+            text = read_inside(top, candidate, TEXT_LIMIT).decode("utf-8", errors="replace")
+        except OSError as exc:
+            return CodeOwners(name, (), (f"{name}: not read ({exc.strerror})",))
+        return parse_codeowners(text, name)
     return None
 
 

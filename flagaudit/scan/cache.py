@@ -126,13 +126,14 @@ class FactCache:
 
 def folder_problem(folder: Path, root: Path) -> str | None:
     """Why the cache folder must be neither read nor written, if it must not: it is reached through a
-    symbolic link, is not a folder, lies outside the project, or git lists files in it (committed ones)."""
+    symbolic link, is not a folder, or git lists files in it (committed ones). The configuration keeps
+    it inside the project (``root``); only flagaudit itself puts one elsewhere (a throw-away folder)."""
     root = Path(os.path.abspath(root))
     folder = Path(os.path.abspath(folder))
-    if folder == root or not folder.is_relative_to(root):
+    if folder == root:
         return f"not using the cache folder {folder}: it must be a folder inside the project"
-    current = root
-    for part in folder.relative_to(root).parts:
+    current, parts = (root, folder.relative_to(root).parts) if folder.is_relative_to(root) else (folder, ("",))
+    for part in parts:
         current = current / part
         try:
             mode = os.lstat(current).st_mode
