@@ -13,6 +13,7 @@ import errno
 import os
 import stat
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 TEXT_LIMIT = 20_000_000
@@ -25,19 +26,21 @@ class OutsideProject(OSError):
     """The path leads out of the project (through a symbolic link, ``..`` or an absolute path)."""
 
 
-def inside(root: Path, path: Path) -> bool:
-    """Whether ``path``, links resolved, is ``root`` or below it."""
-    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+_real = lru_cache(maxsize=4096)(os.path.realpath)
+"""Folders with links resolved, once per run: a scan reads thousands of files from a few hundred folders."""
 
 
 def read_inside(root: Path, path: Path, limit: int) -> bytes:
     """The bytes of a regular file of the project; :class:`OutsideProject` if links lead out of ``root``,
     ``EINVAL`` for a pipe, socket or device (they would block or never end), ``EFBIG`` past ``limit`` bytes
     (with the size as ``filename2``)."""
-    real = Path(os.path.realpath(path))
-    if not real.is_relative_to(os.path.realpath(root)):
+    top = _real(os.fspath(root))
+    real = os.path.join(_real(os.fspath(path.parent)), path.name)
+    if os.path.islink(real):
+        real = os.path.realpath(real)
+    if real != top and not real.startswith(top.rstrip(os.sep) + os.sep):
         raise OutsideProject(errno.EXDEV, "symbolic link out of the project (not followed)", str(path))
-    return read_regular(real, limit)
+    return read_regular(Path(real), limit)
 
 
 def read_regular(path: Path, limit: int) -> bytes:

@@ -51,7 +51,7 @@ def _one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> No
 
 
 def test_a_codeowners_link_out_of_the_project_is_not_read(tmp_path: Path) -> None:
-    netrc = _outside(tmp_path, ".netrc", f"machine github.com login ada password {SECRET}\n")
+    netrc = _outside(tmp_path, ".netrc", f"machine github.com login ada password {SECRET}\n* {SECRET}\n")
     repo = _repo(tmp_path, {}, {"CODEOWNERS": netrc})
     result = run_cli("report", "--as-of", "2026-06-01", "--format", "md", cwd=repo)
     assert result.returncode == 0, result.stderr
