@@ -162,7 +162,8 @@ def _is_date(value: object) -> bool:
 def _scripts(root: Path) -> tuple[str, ...]:
     """Targets of ``[project.scripts]``, ``[project.gui-scripts]`` and ``[project.entry-points.*]``."""
     try:
-        project = tomllib.loads(read_inside(root, root / "pyproject.toml", TEXT_LIMIT).decode("utf-8")).get("project", {})
+        text = read_inside(root, root / "pyproject.toml", TEXT_LIMIT).decode("utf-8")
+        project = tomllib.loads(text).get("project", {})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return ()
     if not isinstance(project, dict):

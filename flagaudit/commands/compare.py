@@ -88,7 +88,8 @@ def compare(config: Config, rules: RuleSet, options: CompareOptions) -> Comparis
     repository = open_repository(config.root)
     if repository is None:
         raise FlagauditError(f"{config.root} is not in a git repository: compare reads versions from git")
-    cache = FactCache((config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None)
+    folder = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
+    cache = FactCache(folder, config.root)
     try:
         commits = _resolve(repository, options.refs)
         versions, skipped, with_helpers = [], [], rules

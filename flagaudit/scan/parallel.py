@@ -1,7 +1,7 @@
 """Run extraction over many files on every core.
 
 Workers receive bytes and return plain :class:`FileFacts`, never trees, so
-results pickle cheaply back to the parent and into the cache.
+results pickle cheaply back to the parent (the cache stores them as plain data).
 """
 
 from __future__ import annotations
