@@ -132,7 +132,8 @@ def folder_problem(folder: Path, root: Path) -> str | None:
     folder = Path(os.path.abspath(folder))
     if folder == root:
         return f"not using the cache folder {folder}: it must be a folder inside the project"
-    current, parts = (root, folder.relative_to(root).parts) if folder.is_relative_to(root) else (folder, ("",))
+    inside = folder.is_relative_to(root)
+    current, parts = (root, folder.relative_to(root).parts) if inside else (folder, ("",))
     for part in parts:
         current = current / part
         try:
@@ -145,7 +146,7 @@ def folder_problem(folder: Path, root: Path) -> str | None:
             return f"not using the cache folder {folder}: it is reached through a symbolic link"
         if not stat.S_ISDIR(mode):
             return f"not using the cache folder {folder}: {current} is not a folder"
-    if folder.is_relative_to(root) and listed_by_git(root, folder):
+    if inside and listed_by_git(root, folder):
         return (f"not using the cache folder {folder}: git tracks files in it (a cache is never taken from "
                 "the repository); delete them from the repository")
     return None
