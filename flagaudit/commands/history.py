@@ -102,5 +102,6 @@ def update_ledger(config: Config, rules: RuleSet, options: HistoryOptions = Hist
     policies = load_policies(config)
     ledger = build_ledger(previous, found.timelines, flags, policies, today)
     judged = finish(meaning_judgement(flags, found.timelines, previous, scanned.graph, today, policies), flags)
-    return LedgerUpdate(path, previous, ledger, tuple(ledger_changes(previous, ledger)),
-                        (*found.notes, *scanned.inventory.notes), tuple(f for f in judged if f.severity == "error"))
+    notes = tuple(dict.fromkeys((*found.notes, *scanned.inventory.notes)))  # both read the cache folder
+    return LedgerUpdate(path, previous, ledger, tuple(ledger_changes(previous, ledger)), notes,
+                        tuple(f for f in judged if f.severity == "error"))
