@@ -63,17 +63,31 @@ def read_text_inside(root: Path, path: Path) -> str:
     return read_inside(root, path, TEXT_LIMIT).decode("utf-8")
 
 
+def inside(root: Path, path: Path) -> bool:
+    """Whether ``path`` (which need not exist yet), links resolved, is ``root`` or below it."""
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+
+
 def replace_file(path: Path, data: bytes, private: bool = False) -> None:
     """Write ``data`` to a new file beside ``path`` and rename it over ``path``: a reader sees the old file
     or the new one, never half of one, and a link at ``path`` is replaced, not written through. The file is
-    the owner's alone if ``private`` (caches), else readable as the umask allows (reports)."""
+    the owner's alone if ``private`` (caches), else keeps the mode of the regular file it replaces (a
+    rewritten script stays executable), or is readable as the umask allows (reports)."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             if not private:
-                umask = os.umask(0o022)
-                os.umask(umask)
-                os.fchmod(stream.fileno(), 0o666 & ~umask)
+                try:
+                    status = os.lstat(path)
+                except FileNotFoundError:
+                    status = None
+                if status is not None and stat.S_ISREG(status.st_mode):
+                    mode = stat.S_IMODE(status.st_mode)
+                else:
+                    umask = os.umask(0o022)
+                    os.umask(umask)
+                    mode = 0o666 & ~umask
+                os.fchmod(stream.fileno(), mode)
             stream.write(data)
         os.replace(temporary, path)
     except BaseException:

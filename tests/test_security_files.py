@@ -174,3 +174,14 @@ def test_bad_lifecycle_settings_are_one_line_config_errors(tmp_path: Path, table
 def test_a_tool_key_that_is_not_a_table_is_a_config_error(tmp_path: Path) -> None:
     repo = _repo(tmp_path, {"pyproject.toml": "tool = 3\n"})
     _one_line_error(run_cli("scan", cwd=repo), "tool must be a table")
+
+
+def test_remove_write_never_writes_through_a_committed_link(tmp_path: Path) -> None:
+    """``remove --write`` once wrote each file to a fixed temporary name beside it: a committed link there
+    sent the rewritten code out of the project."""
+    victim = _outside(tmp_path, "victim.py", "untouched\n")
+    repo = _repo(tmp_path, {}, {"app/.checkout.py.flagaudit-tmp": victim})
+    result = run_cli("remove", "new-checkout", "--as", "on", "--write", cwd=repo)
+    assert result.returncode in (0, 1), result.stderr
+    assert victim.read_text(encoding="utf-8") == "untouched\n"
+    assert "variation" not in (repo / "app/checkout.py").read_text(encoding="utf-8")

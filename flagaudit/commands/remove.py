@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import difflib
-import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from flagaudit.history.ledger import LEDGER_FILE, read_ledger, retire, write_led
 from flagaudit.meaning import VALUE_MARK
 from flagaudit.model.callgraph import CallGraph
 from flagaudit.model.resolve import is_test_path
+from flagaudit.safefiles import inside, read_text_inside, replace_file
 from flagaudit.scan.project import ScanOptions, scan_graphed
 from flagaudit.sdk_rules import RuleSet
 
@@ -207,7 +207,7 @@ def _plan_migration(plan: _Plan, created_in: str, flag: Flag, config: Config) ->
 
 def _read(root: Path, path: str) -> str:
     try:
-        return (root / path).read_text(encoding="utf-8")
+        return read_text_inside(root, root / path)
     except (OSError, UnicodeDecodeError) as exc:
         raise FlagauditError(f"cannot read {path}: {exc}") from None
 
@@ -391,10 +391,13 @@ def write_removal(root: Path, cleanup: Cleanup, as_of: date) -> tuple[str, ...]:
 
 
 def write_cleanup(root: Path, cleanup: Cleanup) -> None:
-    """Write every rewritten file: each replaced at once (a temporary file renamed over it)."""
+    """Write every rewritten file: each replaced at once (a new file renamed over it, so a committed link
+    is replaced, never written through); none if a folder to write in leads out of the project."""
+    for path in sorted(cleanup.files):
+        if not inside(root, (root / path).parent):
+            raise FlagauditError(f"not writing {path}: its folder is a symbolic link out of the project; "
+                                 "nothing was written")
     for path, (_, text) in sorted(cleanup.files.items()):
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.flagaudit-tmp")
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
+        replace_file(target, text.encode("utf-8"))
