@@ -84,6 +84,8 @@ def decoder(kind: Any) -> Decode:
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if kind in _ATOMS:
         return _atom(_ATOMS[kind])
+    if origin is typing.Literal:
+        return _choice(frozenset(args))
     if origin in (typing.Union, types.UnionType):
         inner = decoder(_optional(kind))
         return lambda v: None if v is None else inner(v)
@@ -121,6 +123,8 @@ def _json_types(kind: Any) -> frozenset[type]:
         return frozenset({_ATOMS[kind]})
     if origin in (typing.Union, types.UnionType):
         return _json_types(_optional(kind)) | {type(None)}
+    if origin is typing.Literal:
+        return frozenset(type(a) for a in typing.get_args(kind))
     if origin is dict and typing.get_args(kind)[0] is str:
         return frozenset({dict})
     return frozenset({list})
@@ -132,6 +136,18 @@ def _atom_tuple(expected: tuple[type, ...]) -> Decode:
         if type(value) is not list or tuple(map(type, value)) != expected:
             raise BadData(f"expected a list of {', '.join(t.__name__ for t in expected)}")
         return tuple(value)
+
+    return check
+
+
+def _choice(values: frozenset[Any]) -> Decode:
+    """A ``Literal``: one of its values, of the same type (``True`` is not ``1``)."""
+    kinds = frozenset(map(type, values))
+
+    def check(value: Any) -> Any:
+        if type(value) not in kinds or value not in values:
+            raise BadData(f"unexpected value {value!r:.40}")
+        return value
 
     return check
 
@@ -208,9 +224,9 @@ def _fields(kinds: typing.Sequence[Any], what: str) -> Callable[[Any], list[Any]
     allowed = [_json_types(k) for k in kinds]
     sequences, others = [], []
     for i, kind in enumerate(kinds):
-        if allowed[i] <= _ATOM_TYPES:
+        inner = _optional(kind) if type(None) in allowed[i] and kind not in _ATOMS else kind
+        if inner in _ATOMS:
             continue
-        inner = _optional(kind) if type(None) in allowed[i] else kind
         origin, args = typing.get_origin(inner), typing.get_args(inner)
         if origin in (tuple, list, set, frozenset) and args[-1] in (Ellipsis, *_ATOMS) and args[0] in _ATOMS \
                 and (origin is not tuple or args[-1] is Ellipsis):

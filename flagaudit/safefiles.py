@@ -13,7 +13,6 @@ import errno
 import os
 import stat
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 
 TEXT_LIMIT = 20_000_000
@@ -26,16 +25,21 @@ class OutsideProject(OSError):
     """The path leads out of the project (through a symbolic link, ``..`` or an absolute path)."""
 
 
-_real = lru_cache(maxsize=4096)(os.path.realpath)
-"""Folders with links resolved, once per run: a scan reads thousands of files from a few hundred folders."""
-
-
-def read_inside(root: Path, path: Path, limit: int) -> bytes:
+def read_inside(root: Path, path: Path, limit: int, folders: dict[str, str] | None = None) -> bytes:
     """The bytes of a regular file of the project; :class:`OutsideProject` if links lead out of ``root``,
     ``EINVAL`` for a pipe, socket or device (they would block or never end), ``EFBIG`` past ``limit`` bytes
-    (with the size as ``filename2``)."""
-    top = _real(os.fspath(root))
-    real = os.path.join(_real(os.fspath(path.parent)), path.name)
+    (with the size as ``filename2``). ``folders`` keeps folders' resolved paths for one run: a scan reads
+    thousands of files from a few hundred folders."""
+    folders = {} if folders is None else folders
+
+    def real_folder(folder: str) -> str:
+        found = folders.get(folder)
+        if found is None:
+            found = folders[folder] = os.path.realpath(folder)
+        return found
+
+    top = real_folder(os.fspath(root))
+    real = os.path.join(real_folder(os.fspath(path.parent)), path.name)
     if os.path.islink(real):
         real = os.path.realpath(real)
     if real != top and not real.startswith(top.rstrip(os.sep) + os.sep):

@@ -67,3 +67,22 @@ RLP = ("from waffle import switch_is_active\nfrom router.orders import price_imp
        "def route_retail(order):\n    if switch_is_active('smars'):\n        price_improvement(order)\n    return order\n")
 """Knight's router, 2026: the same switch now guards the retail liquidity program."""
 ORDERS = "def send_child_order(order):\n    return order\n\n\ndef price_improvement(order):\n    return order\n"
+
+CHECKOUT_APP = textwrap.dedent("""\
+    import ldclient
+
+
+    def new_checkout(order):
+        return order
+
+
+    def checkout(order):
+        if ldclient.get().variation("new-checkout", order, False):
+            return new_checkout(order)
+        return None
+
+
+    if __name__ == "__main__":
+        checkout(None)
+""")
+"""One module behind a LaunchDarkly flag, run as a script: the security tests' project."""

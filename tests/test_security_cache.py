@@ -13,30 +13,13 @@ import pickle
 import re
 import shlex
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import git, run_cli, write_files
-
-APP = textwrap.dedent("""\
-    import ldclient
-
-
-    def new_checkout(order):
-        return order
-
-
-    def checkout(order):
-        if ldclient.get().variation("new-checkout", order, False):
-            return new_checkout(order)
-        return None
-
-
-    if __name__ == "__main__":
-        checkout(None)
-""")
+from tests.projects import CHECKOUT_APP as APP
+from tests.repos import git, write_files
+from tests.run import run_cli
 
 COMMANDS = {
     "scan": ("scan",),

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, git, run_cli, write_files
-from tests.test_security_cache import APP
+from tests.projects import CHECKOUT_APP as APP
+from tests.repos import git, write_files
+from tests.run import ROOT, run_cli
 
 SECRET = "ghp_0123456789SECRETTOKEN"
 

@@ -64,7 +64,6 @@ def report(config: Config, rules: RuleSet, options: ReportOptions = ReportOption
     step(STAGES["owners"], 0, 0)
     owners, owner_notes = find_owners(needs_owner(inventory), policies, config.root,
                                       lambda done, total: step(STAGES["owners"], done, total))
-    # the first scan and walk read the cache: a damaged one is noted there, and rebuilt before the gate runs
     notes = [*inventory.notes, *owner_notes]
     if inventory.skipped:
         notes.append(f"{len(inventory.skipped)} file(s) could not be analysed (`flagaudit scan` lists them)")

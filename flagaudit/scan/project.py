@@ -93,9 +93,10 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
     cache = FactCache(cache_dir, config.root)
     notes = []
     sources = []
+    folders: dict[str, str] = {}
     for source in files:
         try:
-            data = read_inside(config.root, source.absolute, config.max_file_size)
+            data = read_inside(config.root, source.absolute, config.max_file_size, folders)
         except OSError as exc:
             skipped.append(Skipped(source.path, _read_problem(exc, config.max_file_size)))
             continue
@@ -147,8 +148,7 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     facts, inferred = analyse(sources, rules, config, cache, options.workers)
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
-    previous = cache.memo("graph", __version__)  # a graph kept by another version is not built upon
-    previous = previous if isinstance(previous, CallGraph) else None
+    previous = cache.memo("graph", __version__, CallGraph)  # a graph kept by another version is not built upon
     graph, findings = _model(facts, flags, config, {s.path: s.key for s in sources}, previous)
     if previous is None or (previous.shapes, previous.sources) != (graph.shapes, graph.sources):
         cache.keep("graph", __version__, replace(graph, nodes={}, reachable=set()))  # both rebuilt from the facts
