@@ -25,8 +25,9 @@ Precision = Literal["syntax", "text"]
 """How a site was found: from the syntax tree, or by a text rule's regular expression (templates, JavaScript)."""
 EventKind = Literal["born", "changed", "moved", "retired", "reborn"]
 ChangeStatus = Literal["added", "changed", "retired", "reborn"]
-Action = Literal["define", "delete", "rollback-define", "rollback-delete"]
-"""What a definition does; ``rollback-`` when only a migration's rollback does it."""
+Action = Literal["define", "delete", "rollback-define", "rollback-delete", "annotate"]
+"""What a definition does; ``rollback-`` when only a migration's rollback does it; ``annotate``: an annotation block above a
+key constant documents the flag (no definition of its own)."""
 
 Span = tuple[int, int]
 """An inclusive range of 1-based line numbers."""
@@ -122,6 +123,8 @@ class ModuleSymbols:
     constants: tuple[tuple[str, tuple[KeyPart, ...]], ...] = ()
     """Qualified name -> the parts of its value: module constants, class attributes and enum
     members, and imports and ``X = other.Y`` as a single ``sym`` part pointing elsewhere."""
+    notes: tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...] = ()
+    """Key constants with annotations above them (``# .. toggle_name: ...``): qualified name, line, annotations."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,10 @@ class Function:
     """Positional parameter names, ``self`` included: wrappers are called by position."""
 
 
+DYNAMIC_SETTINGS = "<dynamic>"
+"""The name under which a module that loads its settings from outside the code (YAML, JSON) records that."""
+
+
 @dataclass(frozen=True)
 class FileFacts:
     """Everything one file contributes; ``skipped`` says why it contributes nothing."""
@@ -158,7 +165,13 @@ class FileFacts:
     deferred: tuple[str, ...] = ()
     """Receivers of generic method calls made in other modules: analysed again if traced to an SDK."""
     settings: tuple[tuple[str, str, int], ...] = ()
-    """Boolean values assigned at top level: (``X`` or ``FEATURES['X']``, ``True``/``False``/``None``, line)."""
+    """Boolean values assigned at top level: (``X`` or ``FEATURES['X']``, ``True``/``False``/``None``, line);
+    ``(DYNAMIC_SETTINGS, "", line)`` where the module sets names the code does not show (``vars().update(...)``)."""
+    registry_calls: tuple[tuple[str, str], ...] = ()
+    """``project.has_feature(Feature.X)``: (method, qualified class) for calls of a flag-like method (``has_*``,
+    ``is_*_enabled``, ``*feature*``) with a class attribute as the first argument, for registry inference."""
+    newer_syntax: bool = False
+    """Written for a newer Python than the one running: read by libcst and respelled (extract/newer_syntax.py)."""
     shape: str = ""
     """Digest of what the call graph takes from this file besides call targets (definitions, bases,
     decorators, imports, exports): what a file's change can alter beyond its own nodes' edges in the last
@@ -250,6 +263,8 @@ class Inventory:
     """The ``--base`` ref ``changes`` are relative to; ``None`` without ``--base``."""
     changes: tuple[FlagChange, ...] = ()
     """The flags changed since ``base``, by key."""
+    newer_syntax: tuple[str, ...] = ()
+    """Files written for a newer Python than the one running, read through libcst (``-v`` lists them)."""
 
 
 @dataclass(frozen=True)

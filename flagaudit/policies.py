@@ -5,8 +5,8 @@ live, after Unleash's guidance) and ``[tool.flagaudit]`` overrides them. A
 flag's own declarations win over configuration, because they sit next to the
 code and change with it: a ``# flagaudit: type=... owner=... expires=...``
 comment on or above a definition or site, then Open edX annotations
-(``toggle_use_cases``, ``toggle_creation_date``, ``toggle_target_removal_date``,
-``toggle_expiration_date``), then the config's ``flags`` table, then the
+(``toggle_type`` when it names a flag type, ``toggle_use_cases``, ``toggle_creation_date``,
+``toggle_target_removal_date``, ``toggle_expiration_date``), then the config's ``flags`` table, then the
 default type.
 """
 
@@ -112,8 +112,9 @@ def declared(flag: Flag, policies: Policies) -> Declared:
     def first(name: str) -> tuple[str, str] | None:
         return in_code(name) or in_config(name)
 
-    flag_type, type_source = _flag_type([in_code("type"), _use_case_type(in_code("toggle_use_cases"), policies),
-                                         in_config("type")], policies)
+    flag_type, type_source = _flag_type([in_code("type"), in_code("toggle_type"),
+                                         _use_case_type(in_code("toggle_use_cases"), policies), in_config("type")],
+                                        policies)
     owner = first("owner")
     created = next((d for name in _CREATED if (d := _dated(first(name)))), None)
     deadlines = [(d[0], name, d[1]) for name in DEADLINES if (d := _dated(first(name)))]

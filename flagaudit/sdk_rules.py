@@ -12,6 +12,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field, replace
+from fnmatch import fnmatch
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,13 @@ class TextRule:
     files: tuple[str, ...]
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
+
+
+def text_file(path: str, globs: tuple[str, ...]) -> bool:
+    """Whether a text rule's ``files`` globs name ``path`` (relative to the root): by path, by file name, or
+    with the root as a folder of its own, so ``*/templates/*.html`` names ``templates/base.html`` too."""
+    name = path.rsplit("/", 1)[-1]
+    return any(fnmatch(path, g) or fnmatch(name, g) or fnmatch("/" + path, g) for g in globs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,11 +418,13 @@ class _Reader:
         return tuple(examples)
 
 
-def with_inferred(rules: RuleSet, inferred: tuple[CheckRule, ...], traced: frozenset[str], digest: str) -> RuleSet:
-    """``rules`` plus what was inferred from the code: wrappers and predicates (as one more rule file),
-    and the objects traced to an SDK."""
-    extra = RuleFile(path="<inferred>", name="inferred", title="Wrappers and predicates found in the code",
-                     checks=inferred)
+def with_inferred(rules: RuleSet, inferred: tuple[CheckRule | DefineRule, ...], traced: frozenset[str],
+                  digest: str) -> RuleSet:
+    """``rules`` plus what was inferred from the code: registries, wrappers and predicates (as one more rule
+    file), and the objects traced to an SDK."""
+    extra = RuleFile(path="<inferred>", name="inferred", title="Registries, wrappers and predicates found in the code",
+                     checks=tuple(r for r in inferred if isinstance(r, CheckRule)),
+                     defines=tuple(r for r in inferred if isinstance(r, DefineRule)))
     indexed = index_rules((*rules.files, extra), f"{rules.digest}:{digest}", rules.settings_dicts)
     return replace(indexed, traced=traced)
 

@@ -104,3 +104,115 @@ def test_user_registry_rule(tmp_path) -> None:
     assert set(found) == {"mkdocs_v2", "unused"}
     assert len(found["mkdocs_v2"].sites) == 1 and len(found["mkdocs_v2"].definitions) == 1
     assert not found["unused"].sites
+
+
+SWITCH_PREFIX = {
+    "payments/__init__.py": "",
+    "payments/settings/__init__.py": "",
+    "payments/settings/base.py": 'PAYMENT_PROCESSOR_SWITCH_PREFIX = "payment_processor_active_"\n',
+    "payments/settings/test.py": 'PAYMENT_PROCESSOR_SWITCH_PREFIX = "test_processor_"\n',
+    "payments/processors.py": """
+        import waffle
+        from django.conf import settings
+
+
+        class BasePaymentProcessor:
+            NAME = None
+
+            @property
+            def is_active(self):
+                return waffle.switch_is_active(settings.PAYMENT_PROCESSOR_SWITCH_PREFIX + self.NAME)
+
+
+        class Cybersource(BasePaymentProcessor):
+            NAME = "cybersource"
+
+
+        class Paypal(BasePaymentProcessor):
+            NAME = "paypal"
+    """,
+    "payments/migrations/__init__.py": "",
+    "payments/migrations/0012_processor_switches.py": """
+        from django.db import migrations
+
+        PROCESSORS = ("cybersource", "paypal")
+
+
+        def add_switches(apps, schema_editor):
+            Switch = apps.get_model("waffle", "Switch")
+            for name in PROCESSORS:
+                Switch.objects.get_or_create(name="payment_processor_active_" + name, defaults={"active": True})
+    """,
+}
+
+
+def test_a_settings_prefix_plus_a_class_attribute_is_a_pattern_matching_its_rows() -> None:
+    from flagaudit.checks.definitions import registry_findings
+
+    flags = flags_in(SWITCH_PREFIX)
+    found = {(f.key, f.pattern): (len(f.sites), len(f.definitions)) for f in flags}
+    assert found == {("payment_processor_active_*", True): (1, 0), ("payment_processor_active_cybersource", False): (0, 1),
+                     ("payment_processor_active_paypal", False): (0, 1)}
+    assert registry_findings(flags) == []  # the rows are read through the pattern: not unused
+
+
+def test_a_flag_object_read_through_django_settings() -> None:
+    flags = flags_in({
+        "service/__init__.py": "",
+        "service/settings/__init__.py": "",
+        "service/settings/base.py": """
+            from edx_toggles.toggles import WaffleSwitch
+
+            LOG_INCOMING_REQUESTS = WaffleSwitch("api.log_incoming_requests", module_name=__name__)
+        """,
+        "service/api/decorators.py": """
+            from django.conf import settings
+
+
+            def log_requests(view):
+                def wrapped(request, *args, **kwargs):
+                    if settings.LOG_INCOMING_REQUESTS.is_enabled():
+                        log(request)
+                    return view(request, *args, **kwargs)
+                return wrapped
+        """,
+    })
+    [flag] = [f for f in flags if f.key == "api.log_incoming_requests"]
+    assert [(s.path, s.function) for s in flag.sites] == [("service/api/decorators.py", "service.api.decorators.log_requests.wrapped")]
+
+
+def test_a_factory_function_that_returns_a_flag_object() -> None:
+    flags = flags_in({
+        "lti/__init__.py": "",
+        "lti/compat.py": """
+            WAFFLE_NAMESPACE = "lti_consumer"
+
+            # .. toggle_name: lti_consumer.enable_database_config
+            # .. toggle_implementation: CourseWaffleFlag
+            ENABLE_DATABASE_CONFIG = "enable_database_config"
+
+
+            def get_database_config_waffle_flag():
+                from openedx.core.djangoapps.waffle_utils import CourseWaffleFlag
+                return CourseWaffleFlag(f"{WAFFLE_NAMESPACE}.{ENABLE_DATABASE_CONFIG}", __name__)
+
+
+            def get_plugin_settings():
+                return {"enabled": True}
+        """,
+        "lti/utils.py": """
+            from lti.compat import get_database_config_waffle_flag, get_plugin_settings
+
+
+            def database_config_enabled(course_key):
+                return get_database_config_waffle_flag().is_enabled(course_key)
+
+
+            def plugin_enabled():
+                return get_plugin_settings().is_enabled()
+        """,
+    })
+    [flag] = [f for f in flags if f.key == "lti_consumer.enable_database_config"]
+    assert [(s.path, s.function, s.sdk) for s in flag.sites] == [("lti/utils.py", "lti.utils.database_config_enabled", "waffle-flag")]
+    assert [d.path for d in flag.definitions if d.action == "define"] == ["lti/compat.py"]
+    assert {f.key for f in flags} == {"lti_consumer.enable_database_config"}

@@ -166,6 +166,54 @@ def test_a_toggle_name_that_differs_from_the_key_is_fa401() -> None:
     assert "did you mean 'enterprise.learner_bff_enabled'?" in findings[1].message
 
 
+ANNOTATED_CONSTANTS = {
+    "proctoring/__init__.py": "",
+    "proctoring/constants.py": """
+        # .. toggle_name: proctoring.onboarding_profile_api
+        # .. toggle_implementation: WaffleSwitch
+        # .. toggle_default: False
+        # .. toggle_use_cases: temporary
+        # .. toggle_creation_date: 2025-01-14
+        # .. toggle_expiration_date: 2025-06-30
+        ONBOARDING_PROFILE_API = "proctoring.onboarding_profile_api"
+
+        # .. toggle_name: REVIEW_POLICY_EXCEPTIONS
+        # .. toggle_implementation: WaffleSwitch
+        # .. toggle_type: kill-switch
+        REVIEW_POLICY_EXCEPTIONS = "proctoring.review_policy_exceptions"
+    """,
+    "proctoring/api.py": """
+        from waffle import switch_is_active
+
+        from proctoring import constants
+
+
+        def onboarding_status(user):
+            if switch_is_active(constants.ONBOARDING_PROFILE_API):
+                return user.profile_status()
+            if switch_is_active(constants.REVIEW_POLICY_EXCEPTIONS):
+                return user.exception_status()
+            return user.attempt_status()
+    """,
+}
+
+
+def test_annotations_above_a_key_constant_belong_to_its_flag() -> None:
+    flags = {f.key: f for f in flags_in(ANNOTATED_CONSTANTS)}
+    onboarding = flags["proctoring.onboarding_profile_api"]
+    assert [(d.path, d.line, d.action) for d in onboarding.definitions] == [("proctoring/constants.py", 8, "annotate")]
+    findings = stale_findings(flags.values(), [born("2025-01-14", key=k, sdk="waffle-switch") for k in flags],
+                              DEFAULTS, date(2026, 3, 1))
+    assert sorted((f.code, f.flag, f.path, f.line) for f in findings if f.code != "FA103") == [
+        ("FA101", "proctoring.onboarding_profile_api", "proctoring/constants.py", 8),
+        ("FA102", "proctoring.onboarding_profile_api", "proctoring/constants.py", 8),
+    ]  # the kill switch (toggle_type) is never stale
+    expired = next(f for f in findings if f.code == "FA102")
+    assert "was to be removed by 2025-06-30 (toggle_expiration_date)" in expired.message
+    [misnamed] = toggle_name_findings(flags.values())
+    assert (misnamed.code, misnamed.flag, misnamed.line) == ("FA401", "proctoring.review_policy_exceptions", 13)
+
+
 def test_history_reports_lifecycle_findings_and_honours_suppressions(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "repo")
     repo.commit("2026-01-05", "flags", {**BASE, "app/views.py": views(pay=True)})

@@ -120,6 +120,9 @@ class CheckInput:
     ledger: Mapping[tuple[str, str], Entry] = field(default_factory=dict)
     """flagaudit.lock's entries by (sdk, key): the meanings it accepted."""
     dormant_days: int = 180
+    registries: frozenset[str] = frozenset()
+    """Ids of the rules whose definitions define flags in the code (flag objects, registry calls, key classes; not
+    rows of a flag model, which the admin creates too): FA401 judges checks against these."""
 
 
 @dataclass(frozen=True)

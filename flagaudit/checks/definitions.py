@@ -19,8 +19,10 @@ _TOGGLES = """
 
 UNKNOWN = FindingRule(
     "FA401", "unknown-flag", "warning",
-    "A key is checked but not defined, in a project that defines the flags of that SDK or namespace; "
-    "the message suggests the nearest defined key.",
+    "A key is checked but not defined, in a project that defines that SDK's flags in its code (flag objects such "
+    "as edx-toggles' `WaffleFlag`, registry calls such as `features.add(...)`, a class of key constants); the "
+    "message suggests the nearest defined key. Rows of a flag model (django-waffle flags created in the admin or "
+    "by a data migration) are no such definitions: a key the admin creates is never unknown.",
     "A typo in a key is a flag that is silently always off.",
     "Fix the key, or define the flag where the project defines its flags. Settings flags are not checked: "
     "settings are defined by the deployment.",
@@ -49,7 +51,21 @@ UNKNOWN = FindingRule(
             if flag_is_active(request, "nav.enable_nwe"):
                 return "new"
             return "old"
-    """}),),
+    """}), project({"nav/__init__.py": "", "nav/migrations/__init__.py": "", "nav/migrations/0003_flags.py": """
+        def add_flags(apps, schema_editor):
+            Flag = apps.get_model("waffle", "Flag")
+            Flag.objects.get_or_create(name="nav.enable_new")
+    """, "nav/views.py": """
+        from waffle import flag_is_active
+
+
+        def menu(request):
+            if flag_is_active(request, "nav.enable_new"):
+                return "new"
+            if flag_is_active(request, "nav.enable_news"):  # created in the admin
+                return "news"
+            return "old"
+    """})),
 )
 UNUSED = FindingRule(
     "FA402", "unused-flag", "warning",
@@ -77,13 +93,14 @@ UNUSED = FindingRule(
 
 
 def _registry(given: CheckInput) -> list[Finding]:
-    return registry_findings(given.flags)
+    return registry_findings(given.flags, given.registries)
 
 
 FAMILY = Family((UNKNOWN, UNUSED), "code", _registry)
 
 
-def registry_findings(flags: Iterable[Flag]) -> list[Finding]:
+def registry_findings(flags: Iterable[Flag], registries: frozenset[str] = frozenset()) -> list[Finding]:
+    """FA401 against the keys of registry rules (``registries``: their ids), FA402 for every kind of definition."""
     flags = list(flags)
     defined: dict[str, set[str]] = defaultdict(set)
     patterns: dict[str, list[str]] = defaultdict(list)
@@ -92,7 +109,7 @@ def registry_findings(flags: Iterable[Flag]) -> list[Finding]:
             continue
         if flag.pattern and (flag.sites or flag.test_sites):
             patterns[flag.sdk].append(flag.key)
-        elif any(d.action == "define" for d in flag.definitions):
+        elif any(d.action == "define" and d.rule in registries for d in flag.definitions):
             defined[flag.sdk].add(flag.key)
     findings = []
     for flag in flags:

@@ -166,6 +166,9 @@ class _Walker:
                     name = current.args[1]
                     if isinstance(name, ast.Constant) and isinstance(name.value, str):
                         raw.append(("." + name.value, current.lineno, False))
+                command = management_command(current)
+                if command:
+                    raw.append((command, current.lineno, False))
             elif isinstance(current, ast.Subscript):
                 self.nodes.append(current)
             stack.extend(ast.iter_child_nodes(current))
@@ -199,6 +202,21 @@ class _Walker:
         if dotted is None:
             return ""
         return self.scope.qualify(dotted) or dotted
+
+
+COMMAND = "call_command:"
+"""``call_command("update_stats")`` runs the management command ``update_stats``: the target ``call_command:update_stats``
+stands for it in the call graph and in fingerprints, linked to ``<app>.management.commands.update_stats``."""
+
+
+def management_command(call: ast.Call) -> str | None:
+    """``call_command:NAME`` for ``call_command("NAME", ...)`` (Django's, or a project function of that name)."""
+    func = call.func
+    named = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    if named == "call_command" and call.args and isinstance(call.args[0], ast.Constant) \
+            and isinstance(call.args[0].value, str) and call.args[0].value.isidentifier():
+        return COMMAND + call.args[0].value
+    return None
 
 
 def _exports(tree: ast.Module) -> tuple[str, ...]:

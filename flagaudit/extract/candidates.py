@@ -86,6 +86,8 @@ class _Finder:
             return True
         if is_object_method and _qualifies(func.value, self.scope):
             return True  # a flag object, here or imported: the model resolves it in one pass
+        if is_object_method and isinstance(func.value, ast.Call) and _qualifies(func.value.func, self.scope):
+            return True  # get_flag().is_enabled(): a factory, here or imported, may return a flag object
         return self._receiver_may_be_sdk(func.value)
 
     def _rows(self, func: ast.Attribute) -> bool:

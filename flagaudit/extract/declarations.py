@@ -23,12 +23,15 @@ from flagaudit.sdk_rules import DefineRule, KeyArg, ObjectRule
 if TYPE_CHECKING:
     from flagaudit.extract.sites import SpanVisitor
 
+RETURNED = "<return>"
+"""``pkg.toggles.get_flag.<return>``: the flag object a factory function returns, as a symbol."""
 _ROW_CREATORS = frozenset({"create", "get_or_create", "update_or_create"})
 _ROW_FINDERS = frozenset({"filter", "get"})
 
 
 def object_definition(visitor: SpanVisitor, node: cst.Call, obj: ObjectRule) -> None:
-    """A flag object's constructor; its symbol when it is assigned to a module-level (or class-level) name."""
+    """A flag object's constructor; its symbol when it is assigned to a module-level (or class-level) name, or
+    returned by a factory function (``get_flag().is_enabled()`` checks it)."""
     symbol = None
     parent = visitor.stack[-2] if len(visitor.stack) > 1 else None
     if isinstance(parent, cst.Assign) and len(visitor.functions) == 1 and len(parent.targets) == 1:
@@ -36,12 +39,15 @@ def object_definition(visitor: SpanVisitor, node: cst.Call, obj: ObjectRule) -> 
         if target and "." not in target:
             prefix = ".".join(filter(None, [visitor.scope.module, *visitor.names]))
             symbol = f"{prefix}.{target}" if prefix else target
+    elif isinstance(parent, cst.Return) and len(visitor.functions) > 1:
+        symbol = f"{visitor.function_name()}.{RETURNED}"
     add_definition(visitor, node, obj, visitor.key(node, obj.key, obj.key_template), symbol=symbol,
                    metadata=_keywords(node, visitor.module))
 
 
 def model_rows(visitor: SpanVisitor, node: cst.Call, func: cst.Attribute) -> bool:
-    """``Flag.objects.create(name="k")`` defines; ``Flag.objects.filter(name="k").delete()`` deletes."""
+    """``Flag.objects.create(name="k")`` defines; ``Flag.objects.filter(name="k").delete()`` deletes. The rule's
+    ``key`` names the column; a loop over literal keys gives one row per key, and so does ``name__in=[...]``."""
     method = func.attr.value
     if method in _ROW_CREATORS:
         model, call = _rows_model(visitor, func.value), node
@@ -56,10 +62,30 @@ def model_rows(visitor: SpanVisitor, node: cst.Call, func: cst.Attribute) -> boo
     define = visitor.rules.models.get(model or "")
     if define is None:
         return False
-    if argument(call, KeyArg(None, "name")) is None:
-        return False
-    add_definition(visitor, call, define, visitor.key(call, (KeyArg(None, "name"),)), action=action, at=node)
-    return True
+    refs = _row_keys(visitor, call, define.key[0] if define.key else KeyArg(None, "name"))
+    for ref in refs:
+        add_definition(visitor, call, define, ref, action=action, at=node)
+    return bool(refs)
+
+
+def _row_keys(visitor: SpanVisitor, call: cst.Call, arg: KeyArg) -> list[KeyRef]:
+    """The keys rows are created or deleted by: the rule's key argument (a loop variable gives each key it takes,
+    also inside ``"prefix_" + name``), or ``<key>__in=[...]`` in a filter."""
+    loops = visitor.functions[-1].loops
+    if argument(call, arg) is not None:
+        ref = visitor.key(call, (arg,))
+        variables = {p.value for p in ref.parts if p.kind == "unk" and p.value in loops}
+        if len(variables) != 1:
+            return [ref]
+        (variable,) = variables
+        return [KeyRef(tuple(q for p in ref.parts for q in (row if p.kind == "unk" and p.value == variable else (p,))),
+                       ref.expression) for row in loops[variable]]
+    listed = argument(call, KeyArg(None, f"{arg.keyword}__in")) if arg.keyword else None
+    rows = visitor.rows(listed) if listed is not None else None
+    if not rows or listed is None:
+        return []
+    expression = " ".join(visitor.module.code_for_node(listed).split())
+    return [KeyRef(row[0], expression) for row in rows if len(row) == 1]
 
 
 def get_model(call: cst.Call) -> str | None:

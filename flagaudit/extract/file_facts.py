@@ -14,15 +14,16 @@ import re
 import tokenize
 import warnings
 from dataclasses import replace
-from fnmatch import fnmatch
 
 from flagaudit.extract.annotations import annotations_for
 from flagaudit.extract.calls import call_facts
 from flagaudit.extract.candidates import find_candidates
+from flagaudit.extract.newer_syntax import translate
 from flagaudit.extract.symbols import (
     dotted_name,
     module_scope,
     module_values,
+    sequence_values,
     setting_values,
     statement_spans,
 )
@@ -35,7 +36,7 @@ from flagaudit.facts import (
     ModuleSymbols,
     Site,
 )
-from flagaudit.sdk_rules import RuleSet
+from flagaudit.sdk_rules import RuleSet, text_file
 
 
 def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int) -> FileFacts:
@@ -52,23 +53,29 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
         return FileFacts(path, skipped="cannot decode: not UTF-8 and no valid coding declaration (PEP 263)")
     except (UnicodeDecodeError, LookupError) as exc:
         return FileFacts(path, skipped=f"cannot decode: {_reason(exc)}")
+    newer = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
-        hint = " (Python 2 code?)" if _looks_like_python2(text) else ""
-        return FileFacts(path, skipped=f"syntax error at line {exc.lineno}: {exc.msg}{hint}")
+        older = translate(text)  # valid for a newer Python than the one running? (see newer_syntax.py)
+        if older is None:
+            hint = " (Python 2 code?)" if _looks_like_python2(text) else ""
+            return FileFacts(path, skipped=f"syntax error at line {exc.lineno}: {exc.msg}{hint}")
+        text, tree, newer = older, ast.parse(older, filename=path), True
     except (RecursionError, MemoryError, ValueError) as exc:
         return FileFacts(path, skipped=f"cannot parse: {type(exc).__name__}")
     scope = module_scope(tree, module, path.endswith("__init__.py"))
     values = list(module_values(tree, scope))
-    symbols = ModuleSymbols(module, tuple((name, parts) for name, parts, _ in values))
+    values += _django_settings(path, module, values)
     lines = text.splitlines(keepends=True)
+    symbols = ModuleSymbols(module, tuple((name, parts) for name, parts, _ in values), _annotated(values, lines))
     definitions = _class_constants(path, scope.module, values, rules, lines)
     graph = call_facts(tree, scope)
     dicts = frozenset(name for rule in rules.settings for name in rule.dicts)
-    done = dict(lines=len(lines), functions=tuple(graph.functions), exports=graph.exports,
+    done = dict(lines=len(lines), functions=tuple(graph.functions), exports=graph.exports, newer_syntax=newer,
+                registry_calls=_registry_calls(graph.nodes, scope),
                 settings=tuple(setting_values(tree, dicts)), shape=_shape(symbols, graph.functions, graph.exports))
     if rules.trigger is None or not rules.trigger.search(data):
         return FileFacts(path, symbols, (), tuple(definitions), **done)
@@ -86,7 +93,7 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
     from flagaudit.extract.sites import SpanContext, analyse_span
 
     context = SpanContext(path, lines, scope, rules, imported, _rollback_functions(graph.nodes, scope.module), graph.uses,
-                          tuple(sorted(wanted)))
+                          tuple(sorted(wanted)), sequence_values(tree, scope))
     sites: list[Site] = []
     for start, end, owner in statement_spans(tree):
         if not any(start <= n <= end for n in wanted):
@@ -139,6 +146,47 @@ def _looks_like_python2(text: str) -> bool:
     return bool(re.search(r"^\s*print\s+[\"'\w]|^\s*exec\s+[\"']|except\s+\w+\s*,\s*\w+\s*:", text, re.M))
 
 
+def _django_settings(path: str, module: str, values: list) -> list[tuple[str, tuple[KeyPart, ...], int]]:
+    """In a settings module, ``django.conf.settings.X`` is another name for the module's ``X``: a key built
+    from ``settings.SWITCH_PREFIX`` or a flag object read as ``settings.LOG_REQUESTS`` resolves through it.
+    Test settings configure only the tests."""
+    segments = module.split(".")
+    if not any(s.endswith("settings") or s == "envs" for s in segments) or path.rsplit("/", 1)[-1].startswith("test"):
+        return []
+    prefix = f"{module}."
+    return [(f"django.conf.settings.{name[len(prefix):]}", (KeyPart("sym", name),), 0) for name, _, line in values
+            if line and name.startswith(prefix) and "." not in name[len(prefix):] and name[len(prefix):].isupper()]
+
+
+_REGISTRY_METHOD = re.compile(r"has_\w+|is_\w+_enabled|\w*feature\w*")
+
+
+def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope) -> tuple[tuple[str, str], ...]:
+    """``x.has_feature(Feature.NAME)`` -> ``("has_feature", "app.models.Feature")``: a method that may check a
+    project registry's key, with the class the key constant is an attribute of (see model/registries.py)."""
+    found = set()
+    for node in nodes:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args \
+                and _REGISTRY_METHOD.fullmatch(node.func.attr) and "perm" not in node.func.attr:
+            holder = dotted_name(node.args[0])
+            owner = scope.qualify(holder.rpartition(".")[0]) if holder and "." in holder else None
+            if owner is not None:
+                found.add((node.func.attr, owner))
+    return tuple(sorted(found))
+
+
+def _annotated(values: list, lines: list[str]) -> tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...]:
+    """Key constants (``ENABLE_X = "enable_x"``) documented by annotations above them: the toggle's dates, type
+    and name belong to every check that reads the key through the constant."""
+    found = []
+    for name, parts, line in values:
+        if line and len(parts) == 1 and parts[0].kind == "lit":
+            notes = annotations_for(lines, line)
+            if any(key.startswith("toggle_") or not key.startswith("ignore:") for key, _ in notes):
+                found.append((name, line, notes))
+    return tuple(found)
+
+
 def _class_constants(path: str, module: str, values: list, rules: RuleSet, lines: list[str]) -> list[Definition]:
     """String attributes of a project's registry class (``Feature.X = "x"``) are definitions."""
     found = []
@@ -154,8 +202,7 @@ def _class_constants(path: str, module: str, values: list, rules: RuleSet, lines
 
 def _text_sites(path: str, data: bytes, rules: RuleSet) -> FileFacts:
     """Templates and front-end files: regular expressions from the rules' ``[[text]]`` entries."""
-    name = path.rsplit("/", 1)[-1]
-    applicable = [r for r in rules.texts if any(fnmatch(path, g) or fnmatch(name, g) for g in r.files)]
+    applicable = [r for r in rules.texts if text_file(path, r.files)]
     if not applicable:
         return FileFacts(path)
     text = data.decode("utf-8", errors="replace")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from flagaudit.extract.calls import COMMAND
 from flagaudit.extract.cstwalk import walk
 from flagaudit.facts import Span
 
@@ -41,6 +42,9 @@ class BranchUses:
             names.update(self.dotted(node))
         found: Counter[str] = Counter()
         for dotted, count in names.items():
+            if dotted.startswith(COMMAND):
+                found[dotted] += count  # a management command run by name: the call graph links it
+                continue
             qualified = None if is_local(dotted.split(".")[0]) else qualify(dotted)
             if qualified:
                 found[qualified] += count
@@ -87,3 +91,11 @@ class _NameCollector(cst.CSTVisitor):
 
     def visit_Name(self, node: cst.Name) -> None:
         self.names[node.value] += 1
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """``call_command("update_stats")`` uses the command, as the call graph says."""
+        if (get_full_name_for_node(node.func) or "").rsplit(".", 1)[-1] == "call_command" and node.args \
+                and isinstance(node.args[0].value, cst.SimpleString):
+            name = node.args[0].value.evaluated_value
+            if isinstance(name, str) and name.isidentifier():
+                self.names[COMMAND + name] += 1

@@ -21,11 +21,11 @@ from libcst.helpers import get_full_name_for_node
 from flagaudit.extract.annotations import annotations_for
 from flagaudit.extract.arguments import argument
 from flagaudit.extract.cstwalk import walk
-from flagaudit.extract.declarations import add_definition, get_model, model_rows, object_definition
+from flagaudit.extract.declarations import RETURNED, add_definition, get_model, model_rows, object_definition
 from flagaudit.extract.fingerprint import BranchUses, exclusive
 from flagaudit.extract.guards import Guard, find_guard
 from flagaudit.extract.positions import positions
-from flagaudit.extract.symbols import Scope, import_bindings, key_parts
+from flagaudit.extract.symbols import Row, Scope, import_bindings, key_parts, literal_rows
 from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, SiteGuard, Span
 from flagaudit.meaning import VALUE_MARK
 from flagaudit.sdk_rules import CheckRule, KeyArg, RuleSet
@@ -53,6 +53,8 @@ class SpanContext:
     """From the call facts: function -> target -> lines, to tell what only one branch uses."""
     wanted: tuple[int, ...] = ()
     """Sorted lines where the ``ast`` gate saw a call or subscript a rule could match (see candidates.py)."""
+    sequences: dict[str, tuple[Row, ...]] = field(default_factory=dict)
+    """Top-level names bound to literal sequences of keys, which data migrations loop over."""
 
 
 @dataclass
@@ -67,6 +69,8 @@ class _Function:
     """Imports inside the function (``from openedx... import FLAG`` under ``try``)."""
     flags: dict[str, int] = field(default_factory=dict)
     """Local name -> index of the site whose value it holds (``on = flag(); if on:``)."""
+    loops: dict[str, tuple[tuple[KeyPart, ...], ...]] = field(default_factory=dict)
+    """Loop variable -> the key expressions it takes in turn (``for name in ("a", "b"):``)."""
 
 
 def analyse_span(context: SpanContext, start: int, end: int, owner: str | None) -> tuple[list[Site], list[Definition]]:
@@ -183,6 +187,45 @@ class SpanVisitor(cst.CSTVisitor):
         parts = self._parts(value)
         function.values[name] = None if all(p.kind == "unk" for p in parts) else parts
 
+    def visit_For(self, node: cst.For) -> None:
+        """``for name in SWITCHES:`` / ``for name, active in (("a", True), ...):`` over literal keys."""
+        rows = self.rows(node.iter)
+        loops = self.functions[-1].loops
+        names = _targets(node.target)
+        for column, name in enumerate(names):
+            if not isinstance(name, cst.Name):
+                continue
+            loops.pop(name.value, None)
+            if rows and all(len(row) == len(names) for row in rows):
+                loops[name.value] = tuple(row[column] for row in rows)
+
+    def leave_For(self, original_node: cst.For) -> None:
+        for name in _targets(original_node.target):
+            if isinstance(name, cst.Name):
+                self.functions[-1].loops.pop(name.value, None)
+
+    def rows(self, expression: cst.BaseExpression) -> tuple[Row, ...] | None:
+        """The rows of a literal sequence, inline or named at top level; a dict's keys (also ``.keys()``, and
+        ``.items()`` as (key, value) rows)."""
+        items = False
+        if isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute) and not expression.args \
+                and expression.func.attr.value in ("keys", "items"):
+            items = expression.func.attr.value == "items"
+            expression = expression.func.value
+        if isinstance(expression, cst.Name):
+            function = self.functions[-1]
+            local = len(self.functions) > 1 and (expression.value in function.params or expression.value in function.values)
+            rows = None if local else self.context.sequences.get(expression.value)
+        else:
+            try:
+                tree = ast.parse(f"({self.module.code_for_node(expression)})", mode="eval").body
+            except SyntaxError:
+                return None
+            rows = literal_rows(tree, self._resolve)
+        if rows is None:
+            return None
+        return tuple((*row, (KeyPart("unk", "<value>"),)) for row in rows) if items else rows
+
     def visit_If(self, node: cst.If) -> None:
         self._tested_local(node.test)
 
@@ -269,11 +312,16 @@ class SpanVisitor(cst.CSTVisitor):
         """``ENABLE_X.is_enabled()``: the receiver is a flag object, here or in another module."""
         receiver = func.value
         if isinstance(receiver, cst.Call):
-            obj = self.rules.classes.get(self._qualify(receiver.func) or "")
+            made_by = self._qualify(receiver.func)
+            obj = self.rules.classes.get(made_by or "")
             if obj and func.attr.value in obj.methods:
                 self._site(node, f"{obj.id}.{func.attr.value}", obj.sdk, self.key(receiver, obj.key, obj.key_template), obj.on)
                 return True
-            return False
+            if made_by is None:
+                return False
+            ref = KeyRef((KeyPart("obj", f"{made_by}.{RETURNED}"),), self._code(receiver))
+            self._site(node, f"object.{func.attr.value}", "", ref, "truthy")  # the model keeps it if a factory made it
+            return True
         dotted = get_full_name_for_node(receiver)
         if dotted is None:
             return False
@@ -454,6 +502,11 @@ class SpanVisitor(cst.CSTVisitor):
         flat = tuple(p for group in parts for p in (group if len(group) == 1 else (KeyPart("unk", "<complex>"),)))
         return KeyRef(flat, ", ".join(codes), template)
 
+
+
+def _targets(target: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The names a ``for`` binds: ``name``, or each of ``name, active``."""
+    return [e.value for e in target.elements] if isinstance(target, (cst.Tuple, cst.List)) else [target]
 
 
 def _is_bool(node: cst.BaseExpression) -> bool:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from flagaudit.facts import KeyPart
+from flagaudit.facts import DYNAMIC_SETTINGS, KeyPart
 
 Resolver = Callable[[str], "tuple[KeyPart, ...] | None"]
 
@@ -202,6 +202,41 @@ def _assigned_values(
                 yield prefix + target.id, parts, node.lineno
 
 
+Row = tuple[tuple[KeyPart, ...], ...]
+"""One element of a literal sequence: its columns' key parts (one column unless the element is a tuple)."""
+
+
+def sequence_values(tree: ast.Module, scope: Scope) -> dict[str, tuple[Row, ...]]:
+    """Top-level names bound to a literal list, tuple or set (or a dict, for its keys) of key expressions:
+    a data migration loops over them to create or delete flags (``for name in SWITCHES:``)."""
+
+    def resolve(dotted: str) -> tuple[KeyPart, ...] | None:
+        qualified = scope.qualify(dotted)
+        return (KeyPart("sym", qualified),) if qualified else None
+
+    found = {}
+    for node in _top_level(tree.body):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            rows = literal_rows(node.value, resolve)
+            if rows:
+                found[node.targets[0].id] = rows
+    return found
+
+
+def literal_rows(node: ast.expr, resolve: Resolver) -> tuple[Row, ...] | None:
+    """The rows of a literal sequence whose elements (or tuples of elements) include a key expression."""
+    if isinstance(node, ast.Dict):
+        elements: list[ast.expr] = [k for k in node.keys if k is not None]
+    elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        elements = list(node.elts)
+    else:
+        return None
+    rows = tuple(tuple(key_parts(column, resolve) for column in (e.elts if isinstance(e, ast.Tuple) else [e]))
+                 for e in elements)
+    keyed = any(any(p.kind != "unk" for column in row for p in column) for row in rows)
+    return rows if rows and keyed else None
+
+
 def _call_origin(node: ast.expr, scope: Scope) -> str | None:
     """``get_factory("k").client()`` -> ``splitio.get_factory``: what made the object, by qualified name."""
     if not isinstance(node, ast.Call):
@@ -254,9 +289,14 @@ def _merge_shared_lines(spans: list[tuple[int, int, str | None]]) -> list[tuple[
 def setting_values(tree: ast.Module, dicts: frozenset[str]) -> Iterator[tuple[str, str, int]]:
     """Boolean settings a module assigns at top level: ``X = True``, ``FEATURES["X"] = False``, ``FEATURES = {...}``.
 
-    Whether the module is a settings module is decided later, from its path.
+    Whether the module is a settings module is decided later, from its path. A module that sets names it
+    cannot see (``vars().update(yaml.safe_load(f))``, ``globals()[name] = ...``) gives ``(DYNAMIC_SETTINGS, "", line)``:
+    any setting may come from outside the code.
     """
     for node in _top_level(tree.body):
+        if _sets_unseen_names(node):
+            yield DYNAMIC_SETTINGS, "", node.lineno
+            continue
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
             if isinstance(target, ast.Name):
@@ -279,6 +319,26 @@ def setting_values(tree: ast.Module, dicts: frozenset[str]) -> Iterator[tuple[st
                 for keyword in call.keywords:
                     if keyword.arg and _is_flag_value(keyword.value):
                         yield f"{func.value.id}['{keyword.arg}']", repr(keyword.value.value), keyword.value.lineno  # type: ignore[attr-defined]
+
+
+_NAMESPACES = frozenset({"vars", "globals", "locals"})
+
+
+def _sets_unseen_names(node: ast.stmt) -> bool:
+    """``vars().update(...)``, ``globals()[key] = value``, ``setattr(sys.modules[__name__], ...)``, ``exec(...)``."""
+    def namespace(expr: ast.expr) -> bool:
+        return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in _NAMESPACES
+
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        func = node.value.func
+        if isinstance(func, ast.Attribute) and func.attr == "update" and namespace(func.value):
+            return True
+        return isinstance(func, ast.Name) and func.id in ("exec", "setattr")
+    if isinstance(node, ast.Assign):
+        return any(isinstance(t, ast.Subscript) and namespace(t.value) for t in node.targets)
+    if isinstance(node, ast.For):
+        return any(_sets_unseen_names(inner) for inner in node.body)
+    return False
 
 
 def _dict_entries(name: str, value: ast.Dict) -> Iterator[tuple[str, str, int]]:

@@ -44,7 +44,7 @@ from flagaudit.gitrepo import (
 )
 from flagaudit.history.ledger import LEDGER_FILE, ledger_timelines, read_ledger
 from flagaudit.history.step import Move, Presence, SiteRef, step
-from flagaudit.model.resolve import Resolver, is_test_path, resolve_site
+from flagaudit.model.resolve import Resolver, is_flag_setting, is_test_path, resolve_site
 from flagaudit.plaindata import BadData, dumps, loads
 from flagaudit.scan.cache import (
     FACTS_VERSION,
@@ -54,11 +54,11 @@ from flagaudit.scan.cache import (
     remove_stale,
     write_cached,
 )
-from flagaudit.scan.discover import excluded, wanted
+from flagaudit.scan.discover import excluded, module_name, wanted
 from flagaudit.scan.parallel import extract_all
 from flagaudit.sdk_rules import RuleSet
 
-HISTORY_VERSION = 3
+HISTORY_VERSION = 4
 """Bump when the walk state or the events it derives change."""
 
 _CHUNK = 1000
@@ -506,7 +506,7 @@ class _Walk:
         items: list[Item] = []
         for site in entry.facts.sites:
             resolved = resolve_site(site, self.resolver)
-            if resolved is not None and resolved[1] is not None:
+            if resolved is not None and resolved[1] is not None and is_flag_setting(resolved[1], [resolved[0]]):
                 items.append(((resolved[0].sdk, resolved[1]), SiteRef(site.path, site.function, site.fingerprint)))
         for definition in entry.facts.definitions:
             key, _ = self.resolver.key(definition.key_ref)
@@ -687,12 +687,7 @@ def _update_packages(packages: set[str], change: Change) -> None:
 
 def _module(path: str, packages: set[str]) -> str:
     """The dotted module name of a file at ``path``, from the package folders of that commit."""
-    folder, _, name = path.rpartition("/")
-    parts = [] if name == "__init__.py" else [name.removesuffix(".py")]
-    while folder and folder in packages:
-        folder, _, last = folder.rpartition("/")
-        parts.append(last)
-    return ".".join(reversed(parts))
+    return module_name(path, packages.__contains__)
 
 
 def _blob_key(blob: str, path: str, module: str) -> str:

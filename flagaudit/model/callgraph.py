@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
 
+from flagaudit.extract.calls import COMMAND
 from flagaudit.facts import FileFacts, Function
 from flagaudit.model.entrypoints import entry_points, local_entries
 from flagaudit.model.resolve import Resolver
@@ -303,7 +304,19 @@ class _Linker:
         callees.discard(name)
         return callees
 
+    @cached_property
+    def commands(self) -> dict[str, list[str]]:
+        """Management command name -> its module node(s) (``shop.management.commands.update_stats``)."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for name, (_, function) in self.nodes.items():
+            if function.kind == "module" and ".management.commands." in f".{name}":
+                found[name.rsplit(".", 1)[-1]].append(name)
+        return found
+
     def _expand(self, target: str) -> tuple[str, ...]:
+        if target.startswith(COMMAND):
+            modules = self.commands.get(target[len(COMMAND):], ())
+            return tuple(n for m in sorted(modules) for n in (m, f"{m}.Command", f"{m}.Command.handle") if n in self.nodes)
         if target.startswith("."):
             if target[1:] not in self.by_name:
                 return ()

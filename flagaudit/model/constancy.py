@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatch
 
-from flagaudit.facts import Evidence, FileFacts, Flag
+from flagaudit.facts import DYNAMIC_SETTINGS, Evidence, FileFacts, Flag
 
 _ON = {"true", "on", "1", "yes"}
 _OFF = {"false", "off", "0", "no", "none"}
@@ -30,7 +30,8 @@ class Fixed:
 
 def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_paths: tuple[str, ...],
                 is_test: Callable[[str], bool]) -> dict[tuple[str | None, str], Fixed]:
-    """Every flag whose value is fixed, by (key, sdk). Test settings configure only the tests."""
+    """Every flag whose value is fixed, by (key, sdk). Test settings configure only the tests; when a settings
+    module loads values the code does not show (``vars().update(yaml.safe_load(...))``), no setting is fixed."""
     assignments: dict[str, list[tuple[str, str, int]]] = {}
     has_settings = False
     for file_facts in facts:
@@ -38,10 +39,11 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
             has_settings = True
             for name, value, line in file_facts.settings:
                 assignments.setdefault(name, []).append((file_facts.path, value, line))
+    dynamic = DYNAMIC_SETTINGS in assignments  # a settings module loads values from outside the code (YAML, JSON, env)
     fixed = {}
     for flag in flags:
         found = _declared(flag) or _deleted(flag)
-        if found is None and flag.sdk == "settings" and flag.key is not None:
+        if found is None and flag.sdk == "settings" and flag.key is not None and not dynamic:
             found = _configured(flag.key, assignments.get(flag.key, [])) if flag.key in assignments else (
                 _default(flag) if has_settings else None)
         if found is not None:

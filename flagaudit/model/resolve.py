@@ -32,6 +32,8 @@ class Resolver:
                  objects: MutableMapping[str, Definition] | None = None) -> None:
         self.values: MutableMapping[str, tuple[KeyPart, ...]] = {} if values is None else values
         self.objects: MutableMapping[str, Definition] = {} if objects is None else objects
+        self.notes: dict[str, Definition] = {}
+        """Annotated key constants, as the definitions that document them (action ``annotate``)."""
 
     @classmethod
     def from_facts(cls, facts: Iterable[FileFacts]) -> Resolver:
@@ -39,6 +41,9 @@ class Resolver:
         for file_facts in facts:
             if file_facts.symbols:
                 resolver.values.update(file_facts.symbols.constants)
+                for name, line, notes in file_facts.symbols.notes:
+                    resolver.notes[name] = Definition(file_facts.path, line, 0, "annotation", "", KeyRef(
+                        (KeyPart("sym", name),), name.rsplit(".", 1)[-1]), "annotate", name, notes)
             for definition in file_facts.definitions:
                 if definition.symbol:
                     resolver.objects.setdefault(definition.symbol, definition)
@@ -80,6 +85,22 @@ class Resolver:
                 return None if current == symbol else current
             current = made_by
         return None
+
+    def annotations(self, ref: KeyRef, depth: int = 0) -> list[Definition]:
+        """The annotated constants a key reference goes through (``switch_is_active(ENABLE_X)``)."""
+        found = []
+        for part in ref.parts:
+            if part.kind != "sym" or depth > _MAX_DEPTH:
+                continue
+            for name in self.aliases(part.value):
+                if name in self.notes:
+                    found.append(self.notes[name])
+                    break
+                parts = self.values.get(name)
+                if parts is not None and not (len(parts) == 1 and parts[0].kind == "sym"):
+                    found += self.annotations(KeyRef(parts, ""), depth + 1)
+                    break
+        return found
 
     def object(self, symbol: str) -> Definition | None:
         """The flag object definition a name refers to, through re-exports."""
@@ -142,7 +163,7 @@ def traced_receivers(facts: Iterable[FileFacts], made_by_sdk) -> frozenset[str]:
 
 def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
                 wrappers: frozenset[str] = frozenset()) -> tuple[Flag, ...]:
-    """Resolve every site and definition and group them by (key, sdk).
+    """Resolve every site and definition and group them by (key, sdk); definitions in test code do not count.
 
     A wrapper's own check (its key is its parameter) is not a flag site once
     its callers are found: they are, with their keys.
@@ -164,12 +185,18 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
                 continue
             site, key, pattern = resolved
             (tests if is_test else sites)[(key, site.sdk, pattern)].append(site)
-        for definition in file_facts.definitions:
+            if not is_test:
+                documented = definitions[(key, site.sdk, pattern)]
+                documented += [replace(d, sdk=site.sdk) for d in resolver.annotations(site.key_ref)
+                               if replace(d, sdk=site.sdk) not in documented]
+        for definition in () if is_test else file_facts.definitions:  # a test's flag objects are fixtures
             key, pattern = resolver.key(definition.key_ref)
             definitions[(key, definition.sdk, pattern)].append(definition)
     flags = []
     for identity in sorted(set(sites) | set(tests) | set(definitions), key=_flag_order):
         key, sdk, pattern = identity
+        if not definitions.get(identity) and not is_flag_setting(key, [*sites.get(identity, ()), *tests.get(identity, ())]):
+            continue
         flags.append(Flag(
             key=key, sdk=sdk, pattern=pattern,
             definitions=tuple(sorted(definitions.get(identity, ()), key=_position)),
@@ -177,6 +204,22 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
             test_sites=tuple(sorted(tests.get(identity, ()), key=_position)),
         ))
     return tuple(flags)
+
+
+_FLAG_WORDS = frozenset({"ENABLE", "ENABLED", "DISABLE", "DISABLED", "FEATURE", "FEATURES", "FLAG", "FLAGS",
+                         "SWITCH", "TOGGLE", "ALLOW", "ALLOWED", "MODE"})
+_FLAG_PREFIXES = ("USE_", "SHOW_", "HIDE_", "ENABLE", "DISABLE", "ALLOW")
+
+
+def is_flag_setting(key: str | None, sites: list[Site]) -> bool:
+    """Whether ``getattr(settings, "X", False)`` reads a flag rather than an ordinary setting: its name says so
+    (``ENABLE_X``, ``X_ENABLED``, ``ALLOW_X``, ``USE_X``, ``DEMO_MODE``), or an edx annotation declares it a toggle. Sites of
+    every other rule, and settings a toggle object defines, always count."""
+    if not sites or not all(s.rule.endswith(".getattr") for s in sites):
+        return True
+    if any(name == "toggle_name" for s in sites for name, _ in s.annotations):
+        return True
+    return key is not None and (key.startswith(_FLAG_PREFIXES) or not _FLAG_WORDS.isdisjoint(key.split("_")))
 
 
 def resolve_site(site: Site, resolver: Resolver) -> tuple[Site, str | None, bool] | None:

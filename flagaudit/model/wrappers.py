@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from flagaudit.facts import FileFacts, Function, Site
 from flagaudit.model.resolve import Resolver, resolve_site
-from flagaudit.sdk_rules import CheckRule, KeyArg
+from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg
 
 _PREDICATE_GUARDS = frozenset({"return"})
 
@@ -41,9 +41,9 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...], is_test
     return tuple(found[k] for k in sorted(found))
 
 
-def wrapper_functions(rules: Iterable[CheckRule]) -> frozenset[str]:
+def wrapper_functions(rules: Iterable[CheckRule | DefineRule]) -> frozenset[str]:
     """Qualified names of the inferred wrappers (their own inner sites are not flag sites)."""
-    return frozenset(r.via[0] for r in rules if r.fixed_key is None and r.via)
+    return frozenset(r.via[0] for r in rules if isinstance(r, CheckRule) and r.fixed_key is None and r.via)
 
 
 def _wrapper(site: Site, function: Function, method_names: Counter[str]) -> CheckRule | None:

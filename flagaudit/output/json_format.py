@@ -28,6 +28,8 @@ def inventory_document(inventory: Inventory) -> dict[str, Any]:
         "skipped": [{"path": s.path, "reason": s.reason} for s in inventory.skipped],
         "summary": {"files": inventory.files, "lines": inventory.lines, "flags": sum(1 for f in inventory.flags if f.key)},
     }
+    if inventory.newer_syntax:  # only then: documents of other trees keep their exact shape
+        document["newer_syntax"] = list(inventory.newer_syntax)
     if inventory.base is not None:  # only `check --base`: documents without it keep their exact shape
         document["changes"] = [change_document(c) for c in inventory.changes]
     return document

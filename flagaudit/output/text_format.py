@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from flagaudit.facts import Finding, Flag, Inventory, Site
 from flagaudit.output import renderer
 
@@ -22,6 +24,10 @@ def render_text(inventory: Inventory, verbosity: int = 0) -> str:
     if inventory.findings:
         lines.append("")
         lines.extend(finding_lines(inventory.findings, verbosity))
+    if verbosity > 0 and inventory.newer_syntax:
+        running = f"{sys.version_info.major}.{sys.version_info.minor}"
+        lines.append("")
+        lines.extend(f"{path}: syntax newer than Python {running}, read through libcst" for path in inventory.newer_syntax)
     keyed = sum(1 for f in inventory.flags if f.key is not None)
     sites = sum(len(f.sites) for f in inventory.flags)
     lines.append("")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
 from flagaudit.facts import Skipped
 from flagaudit.gitrepo import Repository, find_repository, git_available
+from flagaudit.sdk_rules import text_file
 
 _NOISE_DIRS = frozenset({
     ".git", ".hg", ".svn", "__pycache__", "node_modules", ".tox", ".nox", ".venv", ".mypy_cache",
@@ -43,8 +45,14 @@ def discover(root: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], text
             skipped.append(Skipped(rel, problem))
         elif wanted(rel, text_globs) and not excluded(rel, exclude):
             found[rel] = absolute
-    packages: dict[Path, bool] = {}
-    files = [SourceFile(rel, found[rel], module_name(found[rel], packages) if rel.endswith(".py") else "")
+    packages: dict[str, bool] = {}
+
+    def is_package(folder: str) -> bool:
+        if folder not in packages:
+            packages[folder] = (root / folder / "__init__.py").is_file()
+        return packages[folder]
+
+    files = [SourceFile(rel, found[rel], module_name(rel, is_package) if rel.endswith(".py") else "")
              for rel in sorted(found)]
     return files, sorted(set(skipped), key=lambda s: s.path)
 
@@ -91,8 +99,7 @@ def _walk(folder: Path, cache_dir: Path | None) -> list[tuple[Path, str | None]]
 
 def wanted(rel: str, text_globs: tuple[str, ...]) -> bool:
     """Python files, and what the text rules (templates, JavaScript) name: the scan's and history's choice."""
-    name = rel.rsplit("/", 1)[-1]
-    return rel.endswith(".py") or any(fnmatch(rel, g) or fnmatch(name, g) for g in text_globs)
+    return rel.endswith(".py") or text_file(rel, text_globs)
 
 
 def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
@@ -113,18 +120,15 @@ def _relative(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def module_name(path: Path, packages: dict[Path, bool]) -> str:
-    """Dotted module name: the file's name prefixed by every enclosing package (folders with ``__init__.py``)."""
-    parts = [] if path.name == "__init__.py" else [path.stem]
-    folder = path.parent
-    while True:
-        is_package = packages.get(folder)
-        if is_package is None:
-            is_package = packages[folder] = (folder / "__init__.py").is_file()
-        if not is_package:
-            break
-        parts.append(folder.name)
-        if folder.parent == folder:
-            break
-        folder = folder.parent
-    return ".".join(reversed(parts))
+def module_name(path: str, is_package: Callable[[str], bool]) -> str:
+    """Dotted module name of the file at ``path`` (relative to the project root, POSIX separators).
+
+    The name starts at the outermost folder that is a package (holds ``__init__.py``); folders below it
+    without one are namespace packages and stay in the name, as Python imports them. The root itself is never
+    part of a name, so names do not depend on the folder a project is checked out in. Scan and history
+    both name modules here, so a site's function reads the same in both.
+    """
+    folders = path.split("/")[:-1]
+    stem = path.rsplit("/", 1)[-1].removesuffix(".py")
+    top = next((n for n in range(len(folders)) if is_package("/".join(folders[:n + 1]))), len(folders))
+    return ".".join([*folders[top:], *([] if stem == "__init__" else [stem])])

@@ -17,13 +17,14 @@ from flagaudit.extract.file_facts import too_large
 from flagaudit.facts import FileFacts, Finding, Flag, Inventory, Skipped
 from flagaudit.model.callgraph import CallGraph, build_graph
 from flagaudit.model.constancy import fixed_flags
+from flagaudit.model.registries import infer_registries
 from flagaudit.model.resolve import build_flags, is_test_path, traced_receivers
 from flagaudit.model.wrappers import infer_rules, wrapper_functions
 from flagaudit.safefiles import read_inside
 from flagaudit.scan.cache import FACTS_VERSION, FactCache, content_key
 from flagaudit.scan.discover import discover
 from flagaudit.scan.parallel import extract_all
-from flagaudit.sdk_rules import CheckRule, RuleSet, load_rules, with_inferred
+from flagaudit.sdk_rules import CheckRule, DefineRule, RuleSet, load_rules, with_inferred
 
 
 @dataclass(frozen=True)
@@ -107,14 +108,15 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
     if result is None or (with_graph and graph is None):
         result, graph = _inventory(sources, skipped, len(files), rules, config, cache, options)
         cache.keep("result", digest, result)
-    inventory, inferred = result
+    inventory, checks, registries = result
+    inferred = (*registries, *checks)
     warning = cache.save()
     notes.extend(w for w in (cache.warning, warning) if w)
     inventory = replace(inventory, analysed=cache.added, notes=(*notes, *inventory.notes))
     return Scanned(inventory, with_helpers(rules, inferred), graph)
 
 
-def with_helpers(rules: RuleSet, inferred: tuple[CheckRule, ...]) -> RuleSet:
+def with_helpers(rules: RuleSet, inferred: tuple[CheckRule | DefineRule, ...]) -> RuleSet:
     """``rules`` extended with the project's own flag helpers a scan inferred, as history reads with them."""
     return with_inferred(rules, inferred, frozenset(), _digest(inferred, frozenset()))
 
@@ -139,8 +141,9 @@ def _kept_graph(cache: FactCache, sources: list[Source]) -> CallGraph | None:
     return graph
 
 
-_Result = tuple[Inventory, tuple[CheckRule, ...]]
-"""A scan's inventory and the rules it inferred: what the ``result`` memo keeps."""
+_Result = tuple[Inventory, tuple[CheckRule, ...], tuple[DefineRule, ...]]
+"""A scan's inventory and the rules it inferred (wrappers and predicates, registries): what the ``result`` memo
+keeps."""
 
 
 def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules: RuleSet, config: Config,
@@ -149,20 +152,25 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
     previous = cache.memo("graph", __version__, CallGraph)  # a graph kept by another version is not built upon
-    graph, findings = _model(facts, flags, config, {s.path: s.key for s in sources}, previous)
+    registries = frozenset([*(d.id for f in rules.files for d in f.defines if d.model is None),
+                            *(o.id for f in rules.files for o in f.objects),
+                            *(r.id for r in inferred if isinstance(r, DefineRule))])
+    graph, findings = _model(facts, flags, config, {s.path: s.key for s in sources}, previous, registries)
     if previous is None or (previous.shapes, previous.sources) != (graph.shapes, graph.sources):
         cache.keep("graph", __version__, replace(graph, nodes={}, reachable=set()))  # both rebuilt from the facts
     return (Inventory(
         root=str(config.root), flags=flags, skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
         files=files, lines=sum(f.lines for f in facts), findings=tuple(findings),
         entry_points=tuple(sorted(graph.entries.items())),
-    ), inferred), graph
+        newer_syntax=tuple(sorted(f.path for f in facts if f.newer_syntax)),
+    ), tuple(r for r in inferred if isinstance(r, CheckRule)), tuple(r for r in inferred if isinstance(r, DefineRule))), graph
 
 
 def _model(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sources: dict[str, str],
-           previous: CallGraph | None) -> tuple[CallGraph, list[Finding]]:
+           previous: CallGraph | None, registries: frozenset[str]) -> tuple[CallGraph, list[Finding]]:
     """Build the call graph (from ``previous``, the last run's, where the files' content keys in ``sources``
-    say it still holds) and the fixed flag values, and run the finding families that need only the code."""
+    say it still holds) and the fixed flag values, and run the finding families that need only the code;
+    ``registries``: ids of the rules whose definitions define a project's flags in its code (FA401)."""
 
     def is_test(path: str) -> bool:
         return is_test_path(path, config.test_paths)
@@ -170,7 +178,7 @@ def _model(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sour
     settings = repr((config.test_paths, config.entry_points, config.scripts))
     graph = build_graph(facts, is_test, config.entry_points, config.scripts, settings, sources, previous)
     fixed = fixed_flags(flags, facts, config.settings_paths, is_test)
-    return graph, run_checks(CheckInput(flags, graph, fixed), ("code",))
+    return graph, run_checks(CheckInput(flags, graph, fixed, registries=registries), ("code",))
 
 
 def _inputs_digest(config: Config, rules: RuleSet, sources: list[Source], skipped: list[Skipped]) -> str:
@@ -184,14 +192,15 @@ def _inputs_digest(config: Config, rules: RuleSet, sources: list[Source], skippe
 
 
 def analyse(sources: list[Source], rules: RuleSet, config: Config, cache: FactCache,
-            workers: int | None = None) -> tuple[list[FileFacts], tuple[CheckRule, ...]]:
-    """Facts for every source, in order, after inferring wrappers, predicates and SDK clients.
+            workers: int | None = None) -> tuple[list[FileFacts], tuple[CheckRule | DefineRule, ...]]:
+    """Facts for every source, in order, after inferring the project's registries, wrappers, predicates and
+    SDK clients.
 
     Each pass re-analyses only the files that mention something the previous
     pass inferred; a chain of wrappers N deep takes N passes.
     """
     facts = _analyse(sources, rules, cache, config, workers)
-    inferred: tuple[CheckRule, ...] = ()
+    inferred: tuple[CheckRule | DefineRule, ...] = ()
     traced: frozenset[str] = frozenset()
     sdk_modules = tuple(sorted({m for rule_file in rules.files for m in rule_file.modules}))
 
@@ -199,14 +208,17 @@ def analyse(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
         return name in rules.classes or any(name == m or name.startswith(m + ".") for m in sdk_modules)
 
     for _ in range(_MAX_INFERENCE_PASSES):
-        found = infer_rules(facts.values(), config.test_paths, is_test_path)
+        found = (*infer_registries(facts.values(), lambda path: is_test_path(path, config.test_paths)),
+                 *infer_rules(facts.values(), config.test_paths, is_test_path))
         found_traced = traced_receivers(facts.values(), made_by_sdk)
         if (found, found_traced) == (inferred, traced):
             break
-        # Only files that call a helper whose rule is new or changed (or use a newly traced object) can
-        # come out differently: a file calling only helpers unchanged since the last pass keeps its facts.
+        # Only files that call a helper whose rule is new or changed, define a registry's class (or use a newly
+        # traced object) can come out differently: a file calling only helpers unchanged since the last pass
+        # keeps its facts.
         changed = set(found).symmetric_difference(inferred)
-        callees = {name for r in changed for name in r.functions} | {"." + name for r in changed for name in r.methods}
+        callees = {name for r in changed for name in (*r.functions, *getattr(r, "class_constants", ()))}
+        callees |= {"." + name for r in changed for name in r.methods}
         receivers = found_traced.symmetric_difference(traced)
         inferred, traced = found, found_traced
         extended = with_inferred(rules, inferred, traced, _digest(inferred, traced))
@@ -235,14 +247,14 @@ def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Co
 
 
 def _uses(facts: FileFacts, callees: set[str], traced: frozenset[str]) -> bool:
-    """Whether a file calls an inferred wrapper or predicate, or uses an object traced to an SDK."""
+    """Whether a file calls an inferred wrapper or predicate (or defines a registry's class), or uses an object
+    traced to an SDK."""
     return bool(traced.intersection(facts.deferred)) or any(
-        not callees.isdisjoint(function.targets) for function in facts.functions)
+        function.name in callees or not callees.isdisjoint(function.targets) for function in facts.functions)
 
 
-def _digest(rules: tuple[CheckRule, ...], traced: frozenset[str]) -> str:
-    text = repr(([(r.id, r.sdk, r.key, r.key_template, r.functions, r.methods, r.fixed_key, r.via) for r in rules],
-                 sorted(traced)))
+def _digest(rules: tuple[CheckRule | DefineRule, ...], traced: frozenset[str]) -> str:
+    text = repr((list(rules), sorted(traced)))
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 

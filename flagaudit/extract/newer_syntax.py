@@ -1,0 +1,136 @@
+"""Read files written for a newer Python than the one running flagaudit.
+
+The extractor's first pass is ``ast``, and ``ast`` reads only the grammar of
+the interpreter it runs in: on 3.11, ``except A, B:`` (3.14, PEP 758), ``def
+f[T]()`` and ``type X = ...`` (3.12, PEP 695) or an f-string that reuses its
+quotes (3.12, PEP 701) are syntax errors, though the file is valid Python.
+libcst's parser reads every grammar from 3.0 to 3.14 whatever runs it, so such
+a file is parsed with libcst and written back in the older spelling of the same
+code, line for line (parentheses around the exception classes, the type
+parameters dropped, ``type X = Y`` as ``X = Y``, ``except*`` as ``except`` where
+3.10 runs, f-strings requoted): every name, call, key and line stays where it
+was, so the facts taken from it are the file's own.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import sys
+import tokenize
+import warnings
+
+import libcst as cst
+
+
+_MAX_DEPTH = 100
+"""Brackets nested deeper than this in a file that ``ast`` rejects are not given to libcst: its native parser
+crashes the process on a few thousand (and ``ast`` allows 200)."""
+_MAX_OPERATORS = 1000
+"""Operators in one statement: libcst's parse time grows much faster than their number (10,000 take seconds),
+so a hostile file could stall a run."""
+_OPERATOR_WORDS = frozenset({"not", "and", "or", "if", "else", "lambda", "await", "in", "is"})
+_BRACKETS = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
+
+
+def translate(text: str) -> str | None:
+    """``text`` respelled in syntax the running ``ast`` reads, lines unchanged; ``None`` if libcst cannot parse
+    it either (a real syntax error), the respelling is still not readable, or the file is too deeply nested or
+    has too large a statement to give libcst safely (see ``_MAX_DEPTH``)."""
+    if not _bounded(text):
+        return None
+    try:
+        module = cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return None
+    try:
+        older = module.visit(_Older()).code
+    except (RecursionError, ValueError, cst.CSTValidationError):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(older)
+    except (SyntaxError, RecursionError, ValueError, MemoryError):
+        return None
+    return older
+
+
+def _bounded(text: str) -> bool:
+    """Whether no bracket nests deeper than ``_MAX_DEPTH`` and no statement holds more than ``_MAX_OPERATORS``."""
+    depth = operators = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.OP and token.string in _BRACKETS:
+                depth += _BRACKETS[token.string]
+                if depth > _MAX_DEPTH:
+                    return False
+            elif token.type == tokenize.OP and token.string not in ",:.;=" or token.string in _OPERATOR_WORDS:
+                operators += 1
+                if operators > _MAX_OPERATORS:
+                    return False
+            elif token.type == tokenize.NEWLINE:
+                operators = 0
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return False
+    return True
+
+
+class _Older(cst.CSTTransformer):
+    """Respell newer syntax in older syntax with the same lines."""
+
+    def leave_ExceptHandler(self, original_node: cst.ExceptHandler, updated_node: cst.ExceptHandler) -> cst.ExceptHandler:
+        return updated_node.with_changes(type=_parenthesized(updated_node.type))
+
+    def leave_ExceptStarHandler(self, original_node: cst.ExceptStarHandler,
+                                updated_node: cst.ExceptStarHandler) -> cst.ExceptStarHandler:
+        return updated_node.with_changes(type=_parenthesized(updated_node.type))
+
+    def leave_TryStar(self, original_node: cst.TryStar, updated_node: cst.TryStar) -> cst.BaseStatement:
+        if sys.version_info >= (3, 11):
+            return updated_node
+        handlers = [cst.ExceptHandler(body=h.body, type=h.type, name=h.name, leading_lines=h.leading_lines,
+                                      whitespace_after_except=h.whitespace_after_star,  # `except* X` -> `except X`
+                                      whitespace_before_colon=h.whitespace_before_colon)
+                    for h in updated_node.handlers]
+        return cst.Try(body=updated_node.body, handlers=handlers, orelse=updated_node.orelse,
+                       finalbody=updated_node.finalbody, leading_lines=updated_node.leading_lines,
+                       whitespace_before_colon=updated_node.whitespace_before_colon)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        return updated_node.with_changes(type_parameters=None)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
+        return updated_node.with_changes(type_parameters=None)
+
+    def leave_TypeAlias(self, original_node: cst.TypeAlias, updated_node: cst.TypeAlias) -> cst.Assign:
+        return cst.Assign(targets=[cst.AssignTarget(updated_node.name)], value=updated_node.value,
+                          semicolon=updated_node.semicolon)
+
+    def leave_FormattedString(self, original_node: cst.FormattedString,
+                              updated_node: cst.FormattedString) -> cst.BaseExpression:
+        return _requoted(updated_node)
+
+
+def _parenthesized(node: cst.BaseExpression | None) -> cst.BaseExpression | None:
+    if isinstance(node, cst.Tuple) and not node.lpar:
+        return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return node
+
+
+def _requoted(node: cst.FormattedString) -> cst.FormattedString:
+    """An f-string whose replacement fields use its own quote (3.12) gets the other quote, or triple quotes."""
+    quote = node.start[len(node.prefix):]
+    inner = "".join(cst.Module([]).code_for_node(part.expression) for part in node.parts
+                    if isinstance(part, cst.FormattedStringExpression))
+    if quote[0] not in inner:
+        return node
+    for other in ("'", '"', "'''", '"""'):
+        if other[0] not in inner and not any(
+                isinstance(p, cst.FormattedStringText) and other[0] in p.value for p in node.parts):
+            return node.with_changes(start=node.prefix + other, end=other)
+    if len(quote) == 1:
+        triple = quote * 3
+        if triple not in inner and not inner.endswith(quote):
+            return node.with_changes(start=node.prefix + triple, end=triple)
+    return node

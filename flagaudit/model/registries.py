@@ -1,0 +1,44 @@
+"""Infer a project's own flag registry from how its code asks for flags.
+
+Many projects keep their flags as constants of one class and ask for them
+through a method of their own: ``project.has_feature(Feature.NEW_BUILDER)``,
+``org.is_feature_enabled(Features.SSO)``. No SDK rule can name such a class.
+When a method whose name says it checks something (``has_*``, ``is_*_enabled``,
+``*feature*``; not permissions) is defined in the project and called with an
+attribute of a project class that holds string constants, that class is a
+registry: its constants are definitions, and the method's calls are checks of
+the key in their first argument. Both become rules (one more inferred rule
+file, like wrappers), so extraction, history and every finding treat the
+registry like any SDK; the registry's SDK name is the class's qualified name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from flagaudit.facts import FileFacts
+from flagaudit.model.resolve import Resolver
+from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg
+
+
+def infer_registries(facts: Iterable[FileFacts], is_test: Callable[[str], bool]) -> tuple[CheckRule | DefineRule, ...]:
+    """A define rule (the class's constants) and a check rule (its methods) per registry, sorted by id."""
+    facts = [f for f in facts if not is_test(f.path)]
+    classes = {fn.name for f in facts for fn in f.functions if fn.kind == "class"}
+    methods = {fn.name.rsplit(".", 1)[-1] for f in facts for fn in f.functions if fn.kind == "method"}
+    holders = {name.rpartition(".")[0] for f in facts if f.symbols for name, parts in f.symbols.constants
+               if len(parts) == 1 and parts[0].kind == "lit"}
+    resolver = Resolver.from_facts(facts)
+    found: dict[str, set[str]] = defaultdict(set)
+    for file_facts in facts:
+        for method, owner in file_facts.registry_calls:
+            registry = next((name for name in resolver.aliases(owner) if name in classes), None)
+            if registry is not None and registry in holders and method in methods:
+                found[registry].add(method)
+    rules: list[CheckRule | DefineRule] = []
+    for registry in sorted(found):
+        rules.append(DefineRule(id=f"registry/{registry}", sdk=registry, class_constants=(registry,)))
+        rules.append(CheckRule(id=f"registry/{registry}.check", sdk=registry, key=(KeyArg(0),),
+                               methods=tuple(sorted(found[registry]))))
+    return tuple(rules)

@@ -1,0 +1,191 @@
+"""What files are read and what their modules are called: newer syntax, namespace packages, root templates."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+from flagaudit.extract.newer_syntax import translate
+from flagaudit.scan.discover import module_name
+from flagaudit.scan.project import ScanOptions, scan
+from tests.repos import write_files
+
+PEP_758 = '''\
+    import logging
+
+    from waffle import switch_is_active
+
+    from billing.gateway import GatewayTimeout, GatewayUnavailable, charge
+
+    log = logging.getLogger(__name__)
+
+
+    def retry_charge(invoice):
+        if not switch_is_active("billing_retry_failed_charges"):
+            return None
+        try:
+            return charge(invoice)
+        except GatewayTimeout, GatewayUnavailable:
+            log.warning("gateway down, invoice %s stays open", invoice.pk)
+            return None
+    '''
+
+PEP_695 = '''\
+    from waffle import flag_is_active
+
+
+    type Cents = int
+
+
+    def first[T](items: list[T]) -> T:
+        return items[0]
+
+
+    class Ledger[Entry]:
+        def total(self, request, entries: list[Entry]) -> Cents:
+            if flag_is_active(request, "ledger_rounding_v2"):
+                return sum(round(e.amount) for e in entries)
+            return sum(e.amount for e in entries)
+    '''
+
+
+def _dedent(files: dict[str, str]) -> dict[str, str]:
+    return {name: textwrap.dedent(text) for name, text in files.items()}
+
+
+def test_pep_758_except_without_parentheses_is_analysed(tmp_path: Path, cli) -> None:
+    write_files(tmp_path, _dedent({"billing/__init__.py": "", "billing/retries.py": PEP_758,
+                                   "billing/gateway.py": "def charge(invoice):\n    return invoice\n"}))
+    result = cli("scan", str(tmp_path), "--format", "json", "--no-cache")
+    document = json.loads(result.stdout)
+    assert document["skipped"] == [], document["skipped"]
+    flag = next(f for f in document["flags"] if f["key"] == "billing_retry_failed_charges")
+    assert [(s["path"], s["line"], s["function"]) for s in flag["sites"]] == [
+        ("billing/retries.py", 11, "billing.retries.retry_charge")]
+    if sys.version_info < (3, 14):
+        assert document["newer_syntax"] == ["billing/retries.py"]
+        verbose = cli("scan", str(tmp_path), "-v", "--no-cache")
+        running = f"{sys.version_info.major}.{sys.version_info.minor}"
+        assert f"billing/retries.py: syntax newer than Python {running}, read through libcst" in verbose.stdout
+        assert "read through libcst" not in cli("scan", str(tmp_path), "--no-cache").stdout
+
+
+def test_type_parameters_and_aliases_keep_their_lines(tmp_path: Path) -> None:
+    write_files(tmp_path, _dedent({"ledger.py": PEP_695}))
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    flag = next(f for f in inventory.flags if f.key == "ledger_rounding_v2")
+    assert [(s.line, s.function, s.on) for s in flag.sites] == [(13, "ledger.Ledger.total", ((14, 14),))]
+    assert inventory.skipped == ()
+
+
+def test_translation_keeps_every_line_and_refuses_what_no_python_reads() -> None:
+    text = textwrap.dedent(PEP_758) + 'label = f"{invoice["number"]}"\n'
+    older = translate(text)
+    assert older is not None and len(older.splitlines()) == len(text.splitlines())
+    assert "except (GatewayTimeout, GatewayUnavailable):" in older
+    assert translate('print "hello"\n') is None
+    assert translate("def broken(:\n    pass\n") is None
+
+
+def test_hostile_nesting_is_not_given_to_libcst(tmp_path: Path, cli) -> None:
+    """libcst's native parser crashes on thousands of nested brackets; such a file is skipped, the run goes on."""
+    nested = "try:\n    pass\nexcept A, B:\n    pass\nx = " + "(" * 5000 + "1" + ")" * 5000 + "\n"
+    chained = "try:\n    pass\nexcept A, B:\n    pass\nx = " + "+".join(["1"] * 50_000) + "\n"
+    write_files(tmp_path, {"nested.py": nested, "chained.py": chained,
+                           "ok.py": "from waffle import switch_is_active\nswitch_is_active('still_read')\n"})
+    result = cli("scan", str(tmp_path), "--format", "json", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert {s["path"] for s in document["skipped"]} == {"nested.py", "chained.py"}
+    assert [f["key"] for f in document["flags"]] == ["still_read"]
+
+
+def test_module_names_do_not_depend_on_the_checkout_folder(tmp_path: Path) -> None:
+    files = _dedent({
+        "__init__.py": "",
+        "shop/__init__.py": "",
+        "shop/flags.py": 'NEW_CART = "new_cart"\n',
+        "shop/cart.py": """\
+            from waffle import switch_is_active
+
+            from shop.flags import NEW_CART
+
+
+            def add(item):
+                if switch_is_active(NEW_CART):
+                    return item
+            """,
+    })
+    functions = set()
+    for name in ("checkout-a", "other_name"):
+        write_files(tmp_path / name, files)
+        inventory = scan((str(tmp_path / name),), ScanOptions(use_cache=False))
+        flag = next(f for f in inventory.flags if f.key == "new_cart")
+        functions.add(flag.sites[0].function)
+    assert functions == {"shop.cart.add"}
+
+
+def test_folders_without_init_inside_a_package_are_namespace_packages(tmp_path: Path) -> None:
+    write_files(tmp_path, _dedent({
+        "courses/__init__.py": "",
+        "courses/api/v1/toggles.py": 'from waffle import switch_is_active\nBULK_ENROLL = "courses.bulk_enroll"\n',
+        "courses/api/v1/views.py": """\
+            from waffle import switch_is_active
+
+            from courses.api.v1.toggles import BULK_ENROLL
+
+
+            def enroll(request):
+                if switch_is_active(BULK_ENROLL):
+                    return "bulk"
+            """,
+        "scripts/report.py": "print('no package here')\n",
+    }))
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    flag = next(f for f in inventory.flags if f.key == "courses.bulk_enroll")
+    assert flag.sites[0].function == "courses.api.v1.views.enroll"
+    packages = {"courses"}
+    assert module_name("courses/api/v1/views.py", packages.__contains__) == "courses.api.v1.views"
+    assert module_name("scripts/report.py", packages.__contains__) == "report"
+    assert module_name("courses/__init__.py", packages.__contains__) == "courses"
+
+
+def test_templates_at_the_root_are_read(tmp_path: Path) -> None:
+    write_files(tmp_path, {
+        "templates/base.html": "{% load waffle_tags %}{% flag 'new_footer' %}<footer/>{% endflag %}\n",
+        "jinja2/header.html": "{% if waffle.switch('holiday_banner') %}<div/>{% endif %}\n",
+        "shop/templates/shop/cart.html": "{% switch 'cart_upsell' %}<aside/>{% endswitch %}\n",
+    })
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert {(f.key, f.sites[0].path) for f in inventory.flags} == {
+        ("new_footer", "templates/base.html"), ("holiday_banner", "jinja2/header.html"),
+        ("cart_upsell", "shop/templates/shop/cart.html")}
+
+
+def test_definitions_in_tests_do_not_define(tmp_path: Path) -> None:
+    write_files(tmp_path, _dedent({
+        "grades/__init__.py": "",
+        "grades/toggles.py": """\
+            from edx_toggles.toggles import WaffleFlag
+
+            REGRADE = WaffleFlag("grades.regrade_on_submit", __name__)
+
+
+            def regrade_on_submit():
+                return REGRADE.is_enabled()
+            """,
+        "grades/tests/test_toggles.py": """\
+            from edx_toggles.toggles import WaffleFlag
+
+            FIXTURE_FLAG = WaffleFlag("grades.fixture_only", __name__)
+
+
+            def test_regrade(settings):
+                assert FIXTURE_FLAG.is_enabled() is False
+            """,
+    }))
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert {f.key for f in inventory.flags if f.definitions or f.sites} == {"grades.regrade_on_submit"}
+    assert not [f for f in inventory.findings if f.code == "FA402"]

@@ -1,0 +1,138 @@
+"""Warnings worth reading: FA401 only against flags defined in code, settings that are flags, FA104 and YAML."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from flagaudit.scan.project import ScanOptions, scan
+from tests.repos import write_files
+
+
+def _scan(tmp_path: Path, files: dict[str, str]):
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in files.items()})
+    return scan((str(tmp_path),), ScanOptions(use_cache=False))
+
+
+def _codes(inventory, code: str) -> list[tuple[str | None, str]]:
+    return sorted((f.flag, f.path) for f in inventory.findings if f.code == code)
+
+
+ADMIN_WAFFLE = {
+    "wiki/__init__.py": "",
+    "wiki/migrations/__init__.py": "",
+    "wiki/migrations/0007_add_flags.py": """\
+        from django.db import migrations
+
+
+        def add_flags(apps, schema_editor):
+            Flag = apps.get_model("waffle", "Flag")
+            Flag.objects.get_or_create(name="wiki_revision_diff", defaults={"everyone": False})
+
+
+        class Migration(migrations.Migration):
+            dependencies = [("wiki", "0006_auto")]
+            operations = [migrations.RunPython(add_flags, migrations.RunPython.noop)]
+        """,
+    "wiki/views.py": """\
+        from waffle import flag_is_active
+
+
+        def revision(request, document):
+            if flag_is_active(request, "wiki_revision_diff"):
+                return document.render_diff()
+            if flag_is_active(request, "wiki_revisions_dif"):  # created in the admin, not a typo
+                return document.render_side_by_side()
+            return document.render()
+        """,
+}
+
+
+def test_no_did_you_mean_for_keys_the_admin_creates(tmp_path: Path) -> None:
+    inventory = _scan(tmp_path, ADMIN_WAFFLE)
+    assert _codes(inventory, "FA401") == []
+    assert {f.key for f in inventory.flags} == {"wiki_revision_diff", "wiki_revisions_dif"}
+
+
+def test_unknown_key_beside_flag_objects_is_still_reported(tmp_path: Path) -> None:
+    inventory = _scan(tmp_path, {
+        "grades/__init__.py": "",
+        "grades/toggles.py": """\
+            from edx_toggles.toggles import WaffleFlag
+
+            # .. toggle_name: grades.rejected_exam_overrides_grade
+            REJECTED_EXAM_OVERRIDES_GRADE = WaffleFlag("grades.rejected_exam_overrides_grade", __name__)
+            """,
+        "grades/api.py": """\
+            from waffle import flag_is_active
+
+            from grades.toggles import REJECTED_EXAM_OVERRIDES_GRADE
+
+
+            def final_grade(request, course):
+                if REJECTED_EXAM_OVERRIDES_GRADE.is_enabled():
+                    return course.override_grade()
+                if flag_is_active(request, "grades.rejected_exam_overides_grade"):
+                    return course.legacy_override()
+                return course.grade()
+            """,
+    })
+    finding = next(f for f in inventory.findings if f.code == "FA401")
+    assert finding.flag == "grades.rejected_exam_overides_grade"
+    assert "did you mean 'grades.rejected_exam_overrides_grade'" in finding.message
+
+
+def test_only_settings_named_or_declared_as_flags_are_flags(tmp_path: Path) -> None:
+    inventory = _scan(tmp_path, {
+        "reminders/__init__.py": "",
+        "reminders/tasks.py": """\
+            from django.conf import settings
+
+
+            def schedule(submission):
+                if not getattr(settings, "ENABLE_ORA_REMINDERS", False):
+                    return None
+                if getattr(settings, "CELERY_ALWAYS_EAGER", False):
+                    return send_now(submission)
+                if getattr(settings, "AUDIT_LOG_ENABLED", False):
+                    log(submission)
+                # .. toggle_name: SEND_REMINDER_DIGEST
+                # .. toggle_implementation: DjangoSetting
+                # .. toggle_default: False
+                if getattr(settings, "SEND_REMINDER_DIGEST", False):
+                    return digest(submission)
+                return queue(submission)
+            """,
+    })
+    assert {f.key for f in inventory.flags} == {"ENABLE_ORA_REMINDERS", "AUDIT_LOG_ENABLED", "SEND_REMINDER_DIGEST"}
+
+
+def test_settings_loaded_from_yaml_are_never_constant(tmp_path: Path) -> None:
+    files = {
+        "badges/__init__.py": "",
+        "badges/toggles.py": """\
+            from edx_toggles.toggles import SettingToggle
+
+            ENABLE_BADGES = SettingToggle("BADGES_ENABLED", default=False, module_name=__name__)
+
+
+            def badges_enabled():
+                return ENABLE_BADGES.is_enabled()
+            """,
+        "config/__init__.py": "",
+        "config/settings/__init__.py": "",
+        "config/settings/base.py": "BADGES_ENABLED = False\n",
+    }
+    assert _codes(_scan(tmp_path / "fixed", files), "FA104") == [("BADGES_ENABLED", "badges/toggles.py")]
+    files["config/settings/production.py"] = """\
+        import os
+
+        import yaml
+
+        from config.settings.base import *  # noqa: F403
+
+        with open(os.environ["SERVICE_CFG"], encoding="utf-8") as handle:
+            config_from_yaml = yaml.safe_load(handle)
+            vars().update(config_from_yaml)
+        """
+    assert _codes(_scan(tmp_path / "yaml", files), "FA104") == []
