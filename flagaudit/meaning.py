@@ -44,6 +44,22 @@ _COMMON = frozenset({
 """Words too common in code to tie two meanings to one feature."""
 _SIMILAR = 1 / 3
 """Share of distinct words two meanings must have in common to count as one feature."""
+_SAME_WORK = 1 / 2
+"""Share of distinctive callee names two on-branches must have in common to do the same work."""
+_INVOCATIONS = frozenset({"delay", "apply_async", "s", "si", "signature", "apply", "send", "run"})
+"""How a task or signal is started (``notify.delay(...)``): the name before it is what runs."""
+_GENERIC = frozenset({
+    "get", "filter", "exclude", "all", "first", "last", "count", "exists", "create", "update", "delete", "save",
+    "objects", "values", "values_list", "order_by", "select_related", "prefetch_related", "annotate", "aggregate",
+    "append", "extend", "add", "remove", "pop", "items", "keys", "format", "join", "split", "strip", "lower",
+    "upper", "startswith", "endswith", "replace", "encode", "decode", "copy", "id", "pk", "user", "request",
+    "data", "self", "super", "path", "re_path", "url", "urlpatterns", "include", "reverse", "redirect", "render",
+    "HttpResponse", "JsonResponse", "Response", "log", "logger", "logging", "info", "debug", "warning", "error",
+    "exception", "now", "timezone", "datetime", "json", "dumps", "loads", "len", "str", "int", "bool", "dict",
+    "list", "set", "tuple", "isinstance", "getattr", "setattr", "hasattr", "settings", "_", "gettext", "ugettext",
+    "call_command",
+})
+"""Calls nearly every branch makes: sharing them says nothing about doing the same work."""
 
 
 def meaning(function: str, fingerprint: Iterable[str]) -> str:
@@ -78,7 +94,21 @@ class Meaning:
 
 
 def _callees(meaning: Meaning, roots: set[str]) -> set[str]:
-    return {n.rsplit(".", 1)[-1] for n in meaning.names if not n.startswith((".", "=")) and n.split(".")[0] in roots}
+    return {_last(n) for n in meaning.names if not n.startswith((".", "=")) and n.split(".")[0] in roots}
+
+
+def _last(name: str) -> str:
+    """The last segment of a name, before ``.delay``/``.apply_async``: ``tasks.notify.delay`` is ``notify``."""
+    segments = name.lstrip(".").split(".")
+    while len(segments) > 1 and segments[-1] in _INVOCATIONS:
+        segments.pop()
+    return segments[-1].rpartition(":")[2]
+
+
+def _class_of(meaning: Meaning) -> str:
+    """The class a method's meaning sits in (``shop.admin.OrderAdmin``), or ``""``."""
+    owner = meaning.function.rpartition(".")[0]
+    return owner if owner.rpartition(".")[2][:1].isupper() else ""
 
 
 def words(identifier: str) -> set[str]:
@@ -91,8 +121,28 @@ def judgeable(meaning: Meaning) -> bool:
     return any(not n.startswith("=") for n in meaning.names)
 
 
+def work(meaning: Meaning) -> frozenset[str]:
+    """What an on-branch does, by the distinctive names it calls and references, wherever it sits: last segments
+    (a moved module or a renamed import keeps them), ``notify.delay(...)`` as ``notify``, common calls left out."""
+    found = set()
+    for name in meaning.names:
+        last = _last(name)
+        if not name.startswith("=") and last not in _GENERIC and not (name.startswith(".") and last in _INVOCATIONS):
+            found.add(last)
+    return frozenset(found)
+
+
+def same_work(a: Meaning, b: Meaning) -> bool:
+    """Whether two on-branches do the same work: at least half of their distinctive names in common (a guard
+    moved from a view into the model's ``save()``, from ``changelist_view`` into ``get_queryset``, from a cron
+    job into a task, with a log line added)."""
+    left, right = work(a), work(b)
+    return bool(left and right) and len(left & right) / len(left | right) >= _SAME_WORK
+
+
 def related(a: Meaning, b: Meaning, moved: bool = True,
-            left_behind: Callable[[Meaning, Meaning], bool] | None = None) -> bool:
+            left_behind: Callable[[Meaning, Meaning], bool] | None = None,
+            reaches: Callable[[Meaning, Meaning], bool] | None = None) -> bool:
     """Whether ``a`` (new) and ``b`` (old) plausibly guard the same feature (see the module docstring).
 
     The same enclosing-function name ties two meanings in different modules only when ``moved`` (``b`` left
@@ -102,9 +152,15 @@ def related(a: Meaning, b: Meaning, moved: bool = True,
     Power Peg). A shared callee counts only if it belongs to the same top-level package as one of the
     enclosing functions: two views both calling ``django.urls.path`` say nothing.
     """
-    if a.function_name == b.function_name and a.function_name not in ("<module>", "<template>", "") and (
-            moved or a.function == b.function) and not (left_behind and left_behind(a, b)):
+    if same_work(a, b) or (reaches and reaches(a, b)):
         return True
+    if a.function_name == b.function_name and a.function_name not in ("<module>", "<template>", ""):
+        mine, theirs = work(a), work(b)
+        moved_with_work = moved and (not mine.isdisjoint(theirs) or not (mine or theirs))
+        if (a.function == b.function or moved_with_work) and not (left_behind and left_behind(a, b)):
+            return True
+    elif moved and _class_of(a) and _class_of(a) == _class_of(b) and not (left_behind and left_behind(a, b)):
+        return True  # moved between hooks of one class: changelist_view -> get_queryset, form_valid -> get_form
     roots = {a.function.split(".")[0], b.function.split(".")[0]}
     if _callees(a, roots) & _callees(b, roots):
         return True

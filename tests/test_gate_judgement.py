@@ -17,7 +17,7 @@ AS_OF = "2026-01-11"
 
 
 def _reborn(tmp_path: Path, ledger: bool) -> Path:
-    """``fast-pay`` born, retired, and (uncommitted to any ledger) referenced again."""
+    """``fast-pay`` born, retired, and (uncommitted to any ledger) referenced again elsewhere."""
     repo = tmp_path / "repo"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
@@ -26,7 +26,8 @@ def _reborn(tmp_path: Path, ledger: bool) -> Path:
     if ledger:
         assert run_cli("ledger", "--as-of", "2025-03-01", cwd=repo).returncode == 0
         commit(repo, "2025-03-02", "commit the ledger", {})
-    commit(repo, "2026-01-10", "fast pay is back", {"app/views.py": views(pay=True)})
+    commit(repo, "2026-01-10", "fast pay is back, as quick pay",
+           {"app/views.py": views(pay=True).replace("def pay(ctx):", "def quick_pay(ctx):")})
     return repo
 
 

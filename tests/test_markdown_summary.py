@@ -58,8 +58,8 @@ def pull_request(tmp_path: Path) -> tuple[Repo, list[str]]:
         "app/checkout.py": guarded("new-checkout", ("checkout", "new_checkout"), ("express", "new_checkout")),
         "app/home.py": None,
     })
-    second = repo.commit("2026-01-09", "fast pay is back; the sale is a newsletter now", {
-        "app/pay.py": guarded("fast-pay", ("pay", "fast_pay")),
+    second = repo.commit("2026-01-09", "fast pay is back as quick pay; the sale is a newsletter now", {
+        "app/pay.py": guarded("fast-pay", ("quick_pay", "fast_pay")),
         "app/price.py": guarded("summer-sale", ("signup", "send_newsletter")),
     })
     return repo, [first, second]
@@ -114,7 +114,7 @@ def test_pull_request_summary_lists_each_change_and_blocks_on_its_findings(tmp_p
     assert items[0].startswith("- **FA201 reborn-flag** app/pay.py:6: 'fast-pay' \\[launchdarkly\\] was retired "
                                "(2025-03-01, ")
     assert "now guards signup → send\\_newsletter" in items[1] and "apply\\_discount" in items[1]
-    assert "  - guards: app/pay.py:6 (pay → fast\\_pay)" in blocking
+    assert "  - guards: app/pay.py:6 (quick\\_pay → fast\\_pay)" in blocking
     # the untouched flag's findings are counted by code, never listed one by one
     assert lines[-1].startswith("Other findings, not blocking: ") and "legacy-export" not in text
     assert text.endswith(".\n") and "\n\n\n" not in text

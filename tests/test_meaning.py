@@ -36,11 +36,31 @@ def test_power_peg_and_retail_liquidity_are_unrelated() -> None:
     assert not related(rlp, peg)
 
 
-def test_a_function_moved_to_another_module_stays_related_only_when_it_moved() -> None:
-    old = parse("shop.views.pay", "shop.views.card_charge")
-    new = parse("shop.web.pay", "shop.web.wallet_debit")
+def test_a_function_moved_to_another_module_stays_related_only_when_it_moved_with_some_of_its_work() -> None:
+    old = parse("shop.views.pay", ".card_charge", ".audit_trail_write", ".fraud_score", ".ledger_post")
+    new = parse("shop.web.pay", ".card_charge", ".receipt_mail", ".loyalty_points", ".coupon_burn")
     assert related(new, old, moved=True)
     assert not related(new, old, moved=False)
+    unrelated = parse("shop.web.pay", ".wallet_debit", ".receipt_mail", ".loyalty_points", ".coupon_burn")
+    assert not related(unrelated, old, moved=True)  # moved, and its branch does something else now
+
+
+def test_the_same_work_is_related_wherever_the_guard_sits() -> None:
+    view = parse("courses.views.CourseEditView.form_valid", "courses.tasks.email_enrolled_learners.delay",
+                 "django.db.transaction.on_commit", "django.contrib.messages.success", ".request")
+    model = parse("courses.models.Course.save", "courses.tasks.email_enrolled_learners.delay",
+                  "django.db.transaction.on_commit", "courses.models.log.info")
+    assert related(model, view, moved=False)
+    other_task = parse("billing.models.Invoice.save", "billing.tasks.send_invoice_pdf.delay")
+    assert not related(other_task, view)  # two branches that each start some task share nothing
+
+
+def test_a_guard_moved_between_hooks_of_one_class() -> None:
+    old = parse("orders.admin.OrderAdmin.changelist_view", ".GET", ".copy", ".urlencode", ".META")
+    new = parse("orders.admin.OrderAdmin.get_queryset", ".exclude")
+    assert related(new, old, moved=True)
+    assert not related(new, old, moved=False)
+    assert not related(new, old, moved=True, left_behind=lambda a, b: True)
 
 
 def test_the_same_function_is_unrelated_when_its_old_work_is_left_behind() -> None:

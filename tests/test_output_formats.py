@@ -46,13 +46,14 @@ def sarif_validator() -> Any:
 
 
 def reborn_repo(root: Path) -> Path:
-    """Full history: ``fast-pay`` born, retired, then reused (FA201); ``new-checkout`` stale (FA101),
+    """Full history: ``fast-pay`` born, retired, then reused elsewhere (FA201); ``new-checkout`` stale (FA101),
     dormant (FA103); both unreachable (FA301)."""
     root.mkdir(parents=True)
     git(root, "init", "-q", "-b", "main")
     commit(root, "2025-01-05", "checkout and fast pay", {**FILES, "app/views.py": views(pay=True)})
     commit(root, "2025-03-01", "retire fast pay", {"app/views.py": views(pay=False)})
-    commit(root, "2026-01-10", "fast pay is back", {"app/views.py": views(pay=True)})
+    commit(root, "2026-01-10", "fast pay is back, as quick pay", {
+        "app/views.py": views(pay=True).replace("def pay(ctx):", "def quick_pay(ctx):")})
     return root
 
 
@@ -187,7 +188,7 @@ def test_github_annotations_one_line_per_finding(tmp_path: Path) -> None:
     [reborn] = [line for line in lines if "title=FA201" in line]
     assert reborn.startswith("::error file=app/views.py,line=12,col=8,title=FA201 reborn-flag::'fast-pay' [launchdarkly] "
                              "was retired (2025-03-01, ")
-    assert "%0Aguards%3A" not in reborn and "%0Aguards: app/views.py:12 (pay → fast_pay)" in reborn
+    assert "%0Aguards%3A" not in reborn and "%0Aguards: app/views.py:12 (quick_pay → fast_pay)" in reborn
     assert any(line.startswith("::notice ") and "title=FA103 dormant-flag" in line for line in lines)
     assert any(line.startswith("::warning ") and "title=FA301 unreachable-check" in line for line in lines)
     assert check(repo, "--format", "github")[1] == text

@@ -11,12 +11,12 @@ and what they guard, with dates and commits.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput, Family, FindingRule, project
-from flagaudit.facts import Event, Evidence, Finding, Flag, Site, Timeline
+from flagaudit.facts import Definition, Event, Evidence, Finding, Flag, Site, Timeline
 from flagaudit.meaning import VALUE_MARK, Meaning, judgeable, meaning, related
 
 if TYPE_CHECKING:
@@ -118,6 +118,10 @@ class _Story:
     foreign: dict[str, tuple[str, str]] = field(default_factory=dict)
     reborn: Event | None = None
     retired: Event | None = None
+    retired_life: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+    """The meanings and paths the key had when it was last retired."""
+    same_again: bool = False
+    """The last rebirth brought back exactly what was retired (a revert re-landed): information, not a block."""
     problems: dict[str, tuple[str, Event, tuple[tuple[str, str, str], ...]]] = field(default_factory=dict)
     """Foreign meaning -> (code, the event that brought it, the old meanings with date and commit)."""
 
@@ -127,41 +131,56 @@ def meaning_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], ledge
     """FA201-FA203 for the flags in the code, from their timelines and the ledger; ``graph`` tells whether
     the code an old branch guarded still lives apart from the new branch."""
     stories = {(t.sdk, t.key): t for t in timelines}
-    left_behind = _LeftBehind(graph) if graph is not None else None
+    reach = _Reach(graph) if graph is not None else None
     findings = []
     for flag in flags:
-        if flag.key is None or flag.pattern or not flag.sites:
+        if flag.key is None or flag.pattern or not (flag.sites or any(d.action == "define" for d in flag.definitions)):
             continue
         entry = ledger.get((flag.sdk, flag.key))
         timeline = stories.get((flag.sdk, flag.key))
-        story = _replay(timeline.events if timeline else (), entry, dormant_days, left_behind)
-        _now(story, flag, as_of, dormant_days, left_behind)
+        story = _replay(timeline.events if timeline else (), entry, dormant_days, reach)
+        _now(story, flag, as_of, dormant_days, reach)
         findings.extend(_report(flag, story, entry))
     return findings
 
 
-class _LeftBehind:
-    """Whether the project code an old meaning's branch called still lives and the new branch's calls, followed
-    through the call graph, reach none of it. An extracted helper reaches what the branch used to call; a
-    renamed function no longer lives under its old name; a branch given other work does neither."""
+class _Reach:
+    """What the call graph says about two branches: whether the project code an old meaning's branch called
+    still lives and the new branch's calls, followed through the graph, reach none of it (``left_behind``: a
+    branch given other work), or all of it (``reaches``: the work moved into a helper, a task, or a management
+    command the new branch runs). A renamed function no longer lives under its old name: neither."""
 
     def __init__(self, graph: CallGraph) -> None:
         self.graph = graph
         self.reached: dict[frozenset[str], set[str]] = {}
 
-    def __call__(self, new: Meaning, old: Meaning) -> bool:
-        nodes = self.graph.successors
-        living = {name for name in old.names if name in nodes and not name.startswith((".", "<"))}
-        if not living:
-            return False
+    def _nodes(self, names: frozenset[str]) -> set[str]:
+        """Project nodes the names stand for (``call_command:x`` for the command's module and handler)."""
+        nodes, expansion = self.graph.successors, self.graph.expansion
+        return {node for name in names if not name.startswith((".", "<", "="))
+                for node in (expansion.get(name) or (name,)) if node in nodes}
+
+    def _living(self, old: Meaning) -> set[str]:
+        return self._nodes(old.names)
+
+    def _reach(self, new: Meaning) -> set[str]:
         if new.names not in self.reached:
-            starts = {name for name in new.names if name in nodes}
+            starts = self._nodes(new.names)
             self.reached[new.names] = starts | self.graph.descendants(starts)
-        return living.isdisjoint(self.reached[new.names])
+        return self.reached[new.names]
+
+    def left_behind(self, new: Meaning, old: Meaning) -> bool:
+        living = self._living(old)
+        return bool(living) and living.isdisjoint(self._reach(new))
+
+    def reaches(self, new: Meaning, old: Meaning) -> bool:
+        living = {n for n in self._living(old) if self.graph.nodes.get(n, ("", None))[1] is None
+                  or self.graph.nodes[n][1].kind != "module"}
+        return bool(living) and living <= self._reach(new)
 
 
 def _replay(events: Sequence[Event], entry: Entry | None, dormant_days: int,
-            left_behind: _LeftBehind | None) -> _Story:
+            reach: _Reach | None) -> _Story:
     """The key's story: the meaning flagaudit.lock accepted (if any), then every event in order."""
     story = _Story()
     if entry is not None:
@@ -175,17 +194,20 @@ def _replay(events: Sequence[Event], entry: Entry | None, dormant_days: int,
             else:
                 story.current = dict(story.reference)
     for event in events:
-        _apply(story, event, dormant_days, left_behind)
+        _apply(story, event, dormant_days, reach)
     return story
 
 
-def _apply(story: _Story, event: Event, dormant_days: int, left_behind: _LeftBehind | None) -> None:
+def _apply(story: _Story, event: Event, dormant_days: int, reach: _Reach | None) -> None:
     stamp = (event.date[:10], event.commit)
     if event.kind == "retired":
+        story.retired_life = (frozenset(story.current), frozenset(event.paths))
         story.retired, story.current = event, {}
         return
     if event.kind == "reborn" or (event.kind == "born" and story.retired is not None):
-        story.reborn, story.retired = event, story.retired
+        meanings, paths = story.retired_life
+        story.reborn, story.same_again = event, set(event.added) == meanings and (
+            bool(meanings) or bool(paths) and set(event.paths) == paths)
         story.current = {m: stamp for m in event.added}
         return  # FA201 says it; what the new life guards is in its message
     if not story.reference and not story.current and story.retired is None:
@@ -200,7 +222,7 @@ def _apply(story: _Story, event: Event, dormant_days: int, left_behind: _LeftBeh
     for came in event.added:
         if _kind_changed(came, story.reference):
             story.problems.setdefault(came, ("FA202", event, tuple(old)))
-        elif _related_to(came, story.reference, set(event.removed), left_behind) or not judgeable(Meaning.parse(came)):
+        elif _related_to(came, story.reference, set(event.removed), reach) or not judgeable(Meaning.parse(came)):
             story.reference[came] = stamp
         else:
             story.foreign[came] = stamp
@@ -216,7 +238,7 @@ def _apply(story: _Story, event: Event, dormant_days: int, left_behind: _LeftBeh
                 story.problems[came] = ("FA202", event, tuple((m, *w) for m, w in sorted(story.reference.items())))
 
 
-def _now(story: _Story, flag: Flag, as_of: date, dormant_days: int, left_behind: _LeftBehind | None) -> None:
+def _now(story: _Story, flag: Flag, as_of: date, dormant_days: int, reach: _Reach | None) -> None:
     """The working tree as one more step: what the code has now that history has not committed yet."""
     present = {meaning(s.function, s.fingerprint) for s in flag.sites if s.precision == "syntax"}
     added = tuple(sorted(present - set(story.current)))
@@ -225,7 +247,7 @@ def _now(story: _Story, flag: Flag, as_of: date, dormant_days: int, left_behind:
         return
     kind = "reborn" if not story.current and story.retired is not None else "changed"
     _apply(story, Event(kind, "", as_of.isoformat(), subject="(not committed)", added=added, removed=removed),
-           dormant_days, left_behind)
+           dormant_days, reach)
 
 
 def _report(flag: Flag, story: _Story, entry: Entry | None) -> list[Finding]:
@@ -233,16 +255,7 @@ def _report(flag: Flag, story: _Story, entry: Entry | None) -> list[Finding]:
     sites = {meaning(s.function, s.fingerprint): s for s in flag.sites}
     findings = []
     if story.reborn is not None and not any("FA201".startswith(code) for code, _ in accepted):
-        site = flag.sites[0]
-        retired = story.retired
-        evidence = [_event_evidence("retired", retired), _event_evidence("reborn", story.reborn),
-                    *(_guards(s) for s in flag.sites)]
-        findings.append(REBORN.finding(
-            flag, site.path, site.line, site.column,
-            f"{flag.key!r} [{flag.sdk}] was retired{_when(retired)} and is referenced again{_when(story.reborn)}: "
-            f"{site.path}:{site.line} now guards {_guarded(site)}",
-            [e for e in evidence if e is not None],
-        ))
+        findings.append(_reborn(flag, story))
     for came, (code, event, old) in sorted(story.problems.items()):
         site = sites.get(came)
         if site is None or any(code.startswith(prefix) and came == m for prefix, m in accepted):
@@ -268,12 +281,40 @@ def _report(flag: Flag, story: _Story, entry: Entry | None) -> list[Finding]:
     return findings
 
 
+def _reborn(flag: Flag, story: _Story) -> Finding:
+    """FA201 at the first site, or at the definition of a key defined again with no check yet; information only
+    when the rebirth brought back exactly what was retired (a revert re-landed)."""
+    retired, reborn = story.retired, story.reborn
+    evidence = [_event_evidence("retired", retired), _event_evidence("reborn", reborn), *(_guards(s) for s in flag.sites)]
+    if flag.sites:
+        where: Site | Definition = flag.sites[0]
+        now = f"{where.path}:{where.line} now guards {_guarded(flag.sites[0])}"
+        again = "is referenced again"
+    else:
+        where = next(d for d in flag.definitions if d.action == "define")
+        now = f"{where.path}:{where.line} defines it again, with no check yet"
+        again = "is defined again"
+        evidence.append(Evidence("definition", f"{where.path}:{where.line}", where.rule))
+    if story.same_again:
+        evidence.append(Evidence("note", "same fingerprint", "the sites that came back are the ones retired"))
+        finding = REBORN.finding(flag, where.path, where.line, where.column,
+                                 f"{flag.key!r} [{flag.sdk}] was retired{_when(retired)} and came back unchanged"
+                                 f"{_when(reborn)} (same fingerprint: a revert re-landed): {now}",
+                                 [e for e in evidence if e is not None])
+        return replace(finding, severity="info")
+    return REBORN.finding(flag, where.path, where.line, where.column,
+                          f"{flag.key!r} [{flag.sdk}] was retired{_when(retired)} and {again}{_when(reborn)}: {now}",
+                          [e for e in evidence if e is not None])
+
+
 def _related_to(text: str, reference: dict[str, tuple[str, str]], removed: set[str],
-                left_behind: _LeftBehind | None) -> bool:
+                reach: _Reach | None) -> bool:
     """Related to a reference meaning; by enclosing-function name across modules only if that meaning moved
     away in the same step (a function moved to another module, not two ``Command.handle``)."""
     candidate = Meaning.parse(text)
-    return any(related(candidate, Meaning.parse(m), moved=m in removed, left_behind=left_behind) for m in reference)
+    behind, reaches = (reach.left_behind, reach.reaches) if reach else (None, None)
+    return any(related(candidate, Meaning.parse(m), moved=m in removed, left_behind=behind, reaches=reaches)
+               for m in reference)
 
 
 def _kind_changed(text: str, reference: dict[str, tuple[str, str]]) -> bool:
