@@ -214,5 +214,6 @@ def test_a_factory_function_that_returns_a_flag_object() -> None:
     })
     [flag] = [f for f in flags if f.key == "lti_consumer.enable_database_config"]
     assert [(s.path, s.function, s.sdk) for s in flag.sites] == [("lti/utils.py", "lti.utils.database_config_enabled", "waffle-flag")]
-    assert [d.path for d in flag.definitions if d.action == "define"] == ["lti/compat.py"]
+    assert [(d.path, d.action) for d in flag.definitions] == [("lti/compat.py", "annotate"), ("lti/compat.py", "define")]
+    assert dict(flag.definitions[0].metadata)["toggle_name"] == "lti_consumer.enable_database_config"
     assert {f.key for f in flags} == {"lti_consumer.enable_database_config"}

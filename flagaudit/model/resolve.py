@@ -186,12 +186,12 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
             site, key, pattern = resolved
             (tests if is_test else sites)[(key, site.sdk, pattern)].append(site)
             if not is_test:
-                documented = definitions[(key, site.sdk, pattern)]
-                documented += [replace(d, sdk=site.sdk) for d in resolver.annotations(site.key_ref)
-                               if replace(d, sdk=site.sdk) not in documented]
+                _documented(definitions[(key, site.sdk, pattern)], resolver.annotations(site.key_ref), site.sdk)
         for definition in () if is_test else file_facts.definitions:  # a test's flag objects are fixtures
             key, pattern = resolver.key(definition.key_ref)
             definitions[(key, definition.sdk, pattern)].append(definition)
+            _documented(definitions[(key, definition.sdk, pattern)], resolver.annotations(definition.key_ref),
+                        definition.sdk)
     flags = []
     for identity in sorted(set(sites) | set(tests) | set(definitions), key=_flag_order):
         key, sdk, pattern = identity
@@ -209,6 +209,15 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
 _FLAG_WORDS = frozenset({"ENABLE", "ENABLED", "DISABLE", "DISABLED", "FEATURE", "FEATURES", "FLAG", "FLAGS",
                          "SWITCH", "TOGGLE", "ALLOW", "ALLOWED", "MODE"})
 _FLAG_PREFIXES = ("USE_", "SHOW_", "HIDE_", "ENABLE", "DISABLE", "ALLOW")
+
+
+def _documented(definitions: list[Definition], notes: list[Definition], sdk: str) -> None:
+    """Add the annotated constants a key went through (``WaffleFlag(f"{NS}.{ENABLE_X}")``, ``flag(ENABLE_X)``) to
+    its flag's definitions, once each."""
+    for note in notes:
+        documented = replace(note, sdk=sdk)
+        if documented not in definitions:
+            definitions.append(documented)
 
 
 def is_flag_setting(key: str | None, sites: list[Site]) -> bool:

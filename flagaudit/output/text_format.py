@@ -15,7 +15,7 @@ def render_text(inventory: Inventory, verbosity: int = 0) -> str:
         lines.append(_flag_line(flag))
         if verbosity > 0:
             for definition in flag.definitions:
-                action = "deletes" if definition.action == "delete" else "defines"
+                action = {"delete": "deletes", "annotate": "documents"}.get(definition.action, "defines")
                 lines.append(f"    {definition.path}:{definition.line}: {action} ({definition.rule})")
             for site in flag.sites:
                 lines.append(f"    {_site_line(site)}")
