@@ -18,15 +18,22 @@ import click
 
 from flagaudit import __version__
 from flagaudit.checks import all_rules, rules_markdown
+from flagaudit.checks.verdict import blocking, parse_fail_on
 from flagaudit.errors import ExitCode, FlagauditError
 from flagaudit.output import RENDERERS
 from flagaudit.output.history_format import HISTORY_RENDERERS
+from flagaudit.output.text_format import check_text
 from flagaudit.report import REPORT_FORMATS, SUFFIXES
 
 if TYPE_CHECKING:
     from flagaudit.config import Config
-    from flagaudit.facts import Skipped
+    from flagaudit.facts import Flag, Skipped
+    from flagaudit.history.walk import HistoryOptions
+    from flagaudit.scan.suggest import Registry
     from flagaudit.sdk_rules import RuleSet
+
+_ANNOTATIONS = ("github", "sarif")
+"""Formats that annotate a pull request: with --base they carry only the change's findings (unless --all)."""
 
 
 class _Group(click.Group):
@@ -175,57 +182,48 @@ history_command.name = "history"
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if flagaudit.lock is out of date with the code.")
 @click.option("--accept", "accept_key", metavar="KEY", help="Accept KEY's current meaning (silences FA201-FA203 for "
               "exactly that meaning); needs --reason.")
-@click.option("--reason", default="", help="Why the new meaning is safe (recorded with --accept).")
+@click.option("--adopt", is_flag=True, help="Adopt flagaudit on a project with history: accept everything history "
+              "did up to HEAD (findings about it stay visible and never block); needs --reason.")
+@click.option("--reason", default="", help="Why the new meaning (--accept) or the project's history (--adopt) is safe.")
 @_lifecycle_options
-def ledger_command(check: bool, accept_key: str | None, reason: str, config_file: str | None, directory: Path | None,
-                   as_of: datetime | None, no_cache: bool, jobs: int | None, quiet: bool) -> None:
+def ledger_command(check: bool, accept_key: str | None, adopt: bool, reason: str, config_file: str | None,
+                   directory: Path | None, as_of: datetime | None, no_cache: bool, jobs: int | None,
+                   quiet: bool) -> None:
     """Write flagaudit.lock: every key ever seen, when each of its lives began and ended, and the meaning
-    last accepted for it. Commit it, so the story survives shallow clones and rewritten history."""
+    last accepted for it. Commit it, so the story survives shallow clones and rewritten history. A file
+    with merge conflict markers is merged from both sides and brought up to date."""
     from flagaudit.api import HistoryOptions, update_ledger
-    from flagaudit.history.ledger import accept, write_ledger
 
+    if sum((check, accept_key is not None, adopt)) > 1:
+        raise click.UsageError("--check, --accept and --adopt go one at a time")
+    if (accept_key is not None or adopt) and not reason.strip():
+        raise click.UsageError(f"{'--adopt' if adopt else '--accept'} needs --reason: say why it is safe")
     config, rules = _project((), config_file, directory)
-    update = update_ledger(config, rules, HistoryOptions(use_cache=not no_cache, workers=jobs),
-                           as_of.date() if as_of else None)
+    options = HistoryOptions(use_cache=not no_cache, workers=jobs)
+    day = as_of.date() if as_of else None
+    if not check:
+        _write_ledger(config, rules, options, day, quiet, accept_key=accept_key, adopt=adopt, reason=reason)
+        return
+    update = update_ledger(config, rules, options, day)
     if not quiet:
         _notes(update.notes)
-    blocked = tuple(f for f in update.blocked if check or f.flag != accept_key)
-    if check:
-        verdicts: dict[str, list[str]] = {}
-        for finding in blocked:
-            verdicts.setdefault(f"{finding.flag} [{finding.sdk}]", []).append(
-                f"{_BLOCKED[finding.code]}, see {finding.code}")
-        lines = []
-        for reason in update.changes:
-            name = reason.split(": ", 1)[0]
-            lines.append(f"{reason}; {', '.join(sorted(set(verdicts.pop(name))))}" if name in verdicts else reason)
-        lines += [f"{name}: {', '.join(sorted(set(found)))}" for name, found in sorted(verdicts.items())]
-        if lines:
-            click.echo(f"{update.path.name} is out of date; " + (
-                "the gate blocks the change, so give the new behaviour a new key, or accept it: "
-                "`flagaudit ledger --accept KEY --reason \"...\"`:" if blocked else
-                "run `flagaudit ledger` and commit it:"))
-            click.echo("".join(f"  {line}\n" for line in lines), nl=False)
-            raise SystemExit(ExitCode.FINDINGS)
-        click.echo(f"{update.path.name} is up to date ({len(update.ledger.entries)} keys)")
-        return
-    if blocked:
-        click.echo(f"{update.path.name} not written: it would record these keys' new meaning, and the gate "
-                   "without history would then pass them:")
-        from flagaudit.output.text_format import finding_lines
-
-        click.echo("".join(f"{line}\n" for line in finding_lines(blocked, 0)), nl=False)
-        click.echo("Give the new behaviour a new key, or accept the change for good: "
-                   "`flagaudit ledger --accept KEY --reason \"...\"`")
+    verdicts: dict[str, list[str]] = {}
+    for finding in update.blocked:
+        verdicts.setdefault(f"{finding.flag} [{finding.sdk}]", []).append(
+            f"{_BLOCKED[finding.code]}, see {finding.code}")
+    lines = []
+    for change in update.changes:
+        name = change.split(": ", 1)[0]
+        lines.append(f"{change}; {', '.join(sorted(set(verdicts.pop(name))))}" if name in verdicts else change)
+    lines += [f"{name}: {', '.join(sorted(set(found)))}" for name, found in sorted(verdicts.items())]
+    if lines:
+        click.echo(f"{update.path.name} is out of date; " + (
+            "the gate blocks the change, so give the new behaviour a new key, or accept it: "
+            "`flagaudit ledger --accept KEY --reason \"...\"`:" if update.blocked else
+            "run `flagaudit ledger` and commit it:"))
+        click.echo("".join(f"  {line}\n" for line in lines), nl=False)
         raise SystemExit(ExitCode.FINDINGS)
-    if accept_key is not None:
-        update = replace(update, ledger=accept(update.ledger, accept_key, _who(config.root), reason,
-                                               as_of.date() if as_of else date.today()))
-    write_ledger(update.path, update.ledger)
-    live = sum(1 for e in update.ledger.entries if e.status == "live")
-    change = "new" if update.previous is None else f"{len(update.changes)} changed"
-    click.echo(f"wrote {update.path}: {len(update.ledger.entries)} keys ({live} live, "
-               f"{len(update.ledger.entries) - live} retired), {change}")
+    click.echo(f"{update.path.name} is up to date ({len(update.ledger.entries)} keys)")
 
 
 _BLOCKED = {"FA201": "reborn key", "FA202": "repurposed key", "FA203": "mixed meaning"}
@@ -233,6 +231,129 @@ _BLOCKED = {"FA201": "reborn key", "FA202": "repurposed key", "FA203": "mixed me
 
 
 ledger_command.name = "ledger"
+
+
+def _write_ledger(config: Config, rules: RuleSet, options: HistoryOptions, as_of: date | None, quiet: bool,
+                  accept_key: str | None = None, adopt: bool = False, reason: str = "") -> None:
+    """``flagaudit ledger`` (and ``init``'s last step): merge a conflicted file, bring it up to date, record an
+    acceptance or the adoption baseline, write it, and say what it did; never record a meaning the gate
+    blocks (exit 1 naming it)."""
+    from flagaudit.api import CheckOptions, check, update_ledger
+    from flagaudit.commands.history import adoption_point
+    from flagaudit.history.ledger import accept, adoption_at, write_ledger
+    from flagaudit.output.text_format import finding_lines
+
+    adoption = None
+    if adopt:
+        commit, when = adoption_point(config)
+        adoption = adoption_at(commit, when, _who(config.root), reason)
+    update = update_ledger(config, rules, options, as_of, merge=True, adoption=adoption)
+    for line in update.merged:
+        click.echo(line)
+    if not quiet:
+        _notes(update.notes)
+    blocked = tuple(f for f in update.blocked if f.flag != accept_key)
+    if blocked:
+        click.echo(f"{update.path.name} not written: it would record these keys' new meaning, and the gate "
+                   "without history would then pass them" + (" (an adoption baseline covers committed history "
+                                                             "only)" if adopt else "") + ":")
+        click.echo("".join(f"{line}\n" for line in finding_lines(blocked, 0)), nl=False)
+        click.echo("Give the new behaviour a new key, or accept the change for good: "
+                   "`flagaudit ledger --accept KEY --reason \"...\"`")
+        if not adopt and (update.previous is None or update.previous.adoption is None):
+            click.echo("Adopting flagaudit on a history that already did this? `flagaudit ledger --adopt --reason "
+                       "\"...\"` accepts what history did up to HEAD, visibly and once (docs/ci.md).")
+        raise SystemExit(ExitCode.FINDINGS)
+    if accept_key is not None:
+        update = replace(update, ledger=accept(update.ledger, accept_key, _who(config.root), reason,
+                                               as_of or date.today()))
+    write_ledger(update.path, update.ledger)
+    live = sum(1 for e in update.ledger.entries if e.status == "live")
+    change = "new" if update.previous is None else f"{len(update.changes)} changed"
+    click.echo(f"wrote {update.path}: {len(update.ledger.entries)} keys ({live} live, "
+               f"{len(update.ledger.entries) - live} retired), {change}")
+    if adoption is not None:
+        gate = check(config, rules, CheckOptions(as_of=as_of, use_cache=options.use_cache, workers=options.workers))
+        click.echo(f"adopted at {adoption.commit[:12]} ({adoption.date.isoformat()}): {len(gate.baseline)} "
+                   "finding(s) about history up to it no longer block (`flagaudit check -v` lists them); what "
+                   f"comes after is judged as before. `flagaudit check` now: {len(blocking(gate))} blocking.")
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Accept every proposed SDK rule without asking.")
+@click.option("--reason", default="", help="Also adopt: accept what history did up to HEAD "
+              "(`flagaudit ledger --adopt --reason`), and say why.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge ages as of YYYY-MM-DD (default: today).")
+@click.option("--no-cache", is_flag=True, help="Read all history and analyse every file afresh.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not report notes and skipped files on stderr.")
+def init_command(path: Path | None, yes: bool, reason: str, as_of: datetime | None, no_cache: bool,
+                 jobs: int | None, quiet: bool) -> None:
+    """Set flagaudit up for the project at PATH (default: here): propose SDK rules for the project's own flag
+    registry and settings dictionaries (asks for each; --yes accepts them all), write a [tool.flagaudit]
+    section that uses them, and with --reason record the adoption baseline in flagaudit.lock."""
+    from flagaudit.api import HistoryOptions
+    from flagaudit.commands.init import RULES_FILE, plan, write_setup
+    from flagaudit.scan.project import ScanOptions, scan_with
+
+    config, rules = _project((), None, path)
+    scan_options = ScanOptions(use_cache=not no_cache, workers=jobs)
+    before = scan_with(config, rules, scan_options)
+    click.echo(f"{_flag_count(before.flags)} found by the shipped SDK rules in {before.files} files")
+    found = plan(config, rules, before.flags)
+    ask = not yes and sys.stdin.isatty()
+    registries = tuple(r for n, r in enumerate(found.suggestions.registries, 1)
+                       if _offer(f"proposal {n}: {_describe(r)}", yes, ask))
+    dicts = tuple(d for d in found.suggestions.dicts if _offer(
+        f"proposal: settings.{d.name}[...] holds flags ({len(d.keys)}: {_sample(d.keys)}; e.g. {d.where})", yes, ask))
+    skipped = len(found.suggestions.registries) + len(found.suggestions.dicts) - len(registries) - len(dicts)
+    if skipped and not yes and not ask:
+        click.echo(f"{skipped} proposal(s) not accepted: run `flagaudit init --yes` to accept them all")
+    if not found.suggestions:
+        click.echo("nothing to propose: no flag registry or settings dictionary of the project's own that the "
+                   "rules in use miss")
+    written = write_setup(found, registries, dicts)
+    for file in written:
+        click.echo(f"wrote {file}")
+    if not written:
+        click.echo(f"{found.target} already configures flagaudit; nothing to add")
+    config, rules = _project((), None, path)
+    if registries and (config.root / RULES_FILE) not in config.rules:
+        click.echo(f"add {RULES_FILE!r} to `rules` in {found.target} to use the accepted proposals")
+    if registries or dicts:
+        click.echo(f"with the accepted proposals: {_flag_count(scan_with(config, rules, scan_options).flags)}")
+    if reason.strip():
+        _write_ledger(config, rules, HistoryOptions(use_cache=not no_cache, workers=jobs),
+                      as_of.date() if as_of else None, quiet, adopt=True, reason=reason)
+    else:
+        click.echo("next: `flagaudit ledger --adopt --reason \"...\"` records the adoption baseline in "
+                   "flagaudit.lock (history up to now stays visible and never blocks); then commit the files")
+
+
+init_command.name = "init"
+
+
+def _offer(text: str, yes: bool, ask: bool) -> bool:
+    click.echo(text)
+    return yes or (ask and click.confirm("  add it?", default=True))
+
+
+def _describe(registry: Registry) -> str:
+    home = f"constants of {', '.join(registry.classes)}" if registry.classes else "module constants"
+    calls = ", ".join(f".{m}()" for m in registry.methods)
+    return (f"{calls} called with {home}: {len(registry.keys)} keys ({_sample(registry.keys)}), "
+            f"{registry.calls} call(s), e.g. {registry.where}")
+
+
+def _sample(keys: tuple[str, ...]) -> str:
+    return ", ".join(keys[:4]) + (f", ... (+{len(keys) - 4})" if len(keys) > 4 else "")
+
+
+def _flag_count(flags: Iterable[Flag]) -> str:
+    keyed = [f for f in flags if f.key is not None and (f.sites or f.definitions)]
+    sdks = sorted({f.sdk for f in keyed})
+    return f"{len(keyed)} flag(s)" + (f" ({', '.join(sdks)})" if sdks else "")
 
 
 def _who(root: Path) -> str:
@@ -259,24 +380,36 @@ def _who(root: Path) -> str:
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--select", type=_codes, default="", help="Report only these finding codes or prefixes.")
 @click.option("--ignore", type=_codes, default="", help="Do not report these finding codes or prefixes.")
-@click.option("-v", "--verbose", count=True, help="Text format: every piece of evidence.")
+@click.option("--fail-on", metavar="WHAT", help="What fails the run: a severity and above (error, warning, info) "
+              "and/or finding codes and prefixes, comma-separated (default: the configuration's fail-on, else error).")
+@click.option("--all", "all_findings", is_flag=True, help="With --base: annotate every finding (--format github, "
+              "sarif), not only those on lines the change touches or about flags it touched.")
+@click.option("-v", "--verbose", count=True, help="Text format: the flags too, every piece of evidence, and the "
+              "findings before the adoption baseline.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not report notes and skipped files on stderr.")
 def check_command(paths: tuple[str, ...], base: str | None, no_history: bool, allow_missing_ledger: bool,
                   as_of: datetime | None,
                   output_format: str, config_file: str | None, output: str | None, no_cache: bool, jobs: int | None,
-                  select: tuple[str, ...], ignore: tuple[str, ...], verbose: int, quiet: bool) -> None:
-    """The gate: every finding (FA1xx-FA4xx); exit 1 if any finding of severity error blocks."""
+                  select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None, all_findings: bool,
+                  verbose: int, quiet: bool) -> None:
+    """The gate: the findings (FA1xx-FA4xx), exit 1 if one blocks (severity error, or what --fail-on says).
+    The text format lists findings only; `flagaudit scan` or -v list the flags."""
     from flagaudit.api import CheckOptions, check
 
     config, rules = _project(paths, config_file)
+    chosen = parse_fail_on(fail_on.split(",")) if fail_on is not None else ()
     inventory = check(config, rules, CheckOptions(base=base, no_history=no_history,
                                                   allow_missing_ledger=allow_missing_ledger,
                                                   as_of=as_of.date() if as_of else None, use_cache=not no_cache,
-                                                  workers=jobs, select=select, ignore=ignore))
+                                                  workers=jobs, select=select, ignore=ignore, fail_on=chosen))
     if not quiet:
         _notes(inventory.notes, inventory.skipped)
-    _emit(RENDERERS[output_format](inventory, verbose), output)
-    if any(f.severity == "error" for f in inventory.findings):
+    failing = blocking(inventory)
+    if output_format in _ANNOTATIONS and inventory.focus is not None and not all_findings:
+        inventory = replace(inventory, findings=inventory.focus)
+    render = check_text if output_format == "text" else RENDERERS[output_format]
+    _emit(render(inventory, verbose), output)
+    if failing:
         raise SystemExit(ExitCode.FINDINGS)
 
 

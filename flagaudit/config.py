@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from flagaudit.checks.verdict import parse_fail_on
 from flagaudit.errors import FlagauditError
 from flagaudit.safefiles import TEXT_LIMIT, OutsideProject, read_inside, read_regular
 
@@ -51,10 +52,12 @@ class Config:
     """Flag type -> days a flag of that type may live (``None``: never stale), over rules/policies.toml."""
     flags: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     """Key pattern -> ``type``, ``owner``, ``expires`` for flags the code does not annotate."""
+    fail_on: tuple[str, ...] = ()
+    """What fails ``check`` (severities and finding codes); empty: errors (``--fail-on`` overrides it)."""
 
 
 _LISTS = {"paths", "exclude", "rules", "settings-dicts", "test-paths", "entry-points", "settings-paths"}
-_KNOWN = _LISTS | {"max-file-size", "cache-dir", "default-flag-type", "dormant-days", "policies", "flags"}
+_KNOWN = _LISTS | {"max-file-size", "cache-dir", "default-flag-type", "dormant-days", "policies", "flags", "fail-on"}
 _FLAG_FIELDS = {"type", "owner", "expires"}
 
 
@@ -97,6 +100,11 @@ def load_config(paths: tuple[str, ...], config_file: str | None = None, start: P
         scan_paths = tuple(t.resolve() for t in targets)
     else:
         scan_paths = tuple(_inside(root, p, source, "paths", exists=True) for p in table.get("paths", ["."]))
+    fail_on = table.get("fail-on", [])
+    if isinstance(fail_on, str):
+        fail_on = [fail_on]
+    if not isinstance(fail_on, list) or not all(isinstance(v, str) for v in fail_on):
+        raise FlagauditError(f'{source}: [tool.flagaudit] fail-on must be a severity or a list ("warning", ["error", "FA101"])')
     return Config(
         root=root, source=source, paths=scan_paths, exclude=tuple(table.get("exclude", ())),
         rules=tuple(_inside(root, r, source, "rules", exists=True) for r in table.get("rules", ())),
@@ -105,6 +113,7 @@ def load_config(paths: tuple[str, ...], config_file: str | None = None, start: P
         max_file_size=max_size, cache_dir=(root / cache_dir) if cache_dir else None,
         entry_points=tuple(p.replace(":", ".") for p in table.get("entry-points", ())),
         scripts=_scripts(root), settings_paths=tuple(table.get("settings-paths", DEFAULT_SETTINGS_PATHS)),
+        fail_on=parse_fail_on(fail_on, f"{source}: [tool.flagaudit] fail-on") if fail_on else (),
         **_lifecycle(table, source),
     )
 

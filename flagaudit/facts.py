@@ -222,6 +222,8 @@ class Finding:
     column: int
     message: str
     evidence: tuple[Evidence, ...] = ()
+    baseline: bool = False
+    """About an event at or before flagaudit.lock's adoption baseline: reported apart, never blocking."""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.code, self.flag or "")
@@ -265,6 +267,13 @@ class Inventory:
     """The flags changed since ``base``, by key."""
     newer_syntax: tuple[str, ...] = ()
     """Files written for a newer Python than the one running, read through libcst (``-v`` lists them)."""
+    focus: tuple[Finding, ...] | None = None
+    """With ``base``: the findings of the change (on a line it touches, or about a flag it touched), which
+    alone can block and which annotations carry; ``None`` without ``base``."""
+    fail_on: tuple[str, ...] = ("error",)
+    """Severities (and above) and finding codes or prefixes that fail the run (``--fail-on``)."""
+    baseline: tuple[Finding, ...] = ()
+    """Findings about events before the adoption baseline in flagaudit.lock: shown on request, never blocking."""
 
 
 @dataclass(frozen=True)
@@ -277,7 +286,7 @@ class Event:
     commit: str
     """Full hash; empty for a change flagaudit.lock recorded before it was committed."""
     date: str
-    """Author date, ISO 8601 (``YYYY-MM-DD`` alone when it comes from flagaudit.lock)."""
+    """Committer date, ISO 8601 (``YYYY-MM-DD`` alone when it comes from flagaudit.lock)."""
     author: str = ""
     subject: str = ""
     paths: tuple[str, ...] = ()

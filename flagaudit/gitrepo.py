@@ -57,7 +57,7 @@ ENVIRONMENT = {
 """Set for every git process, gitpython's included."""
 
 _START = b"\x01"
-_FORMAT = "--format=%x01%H%x00%aI%x00%an <%ae>%x00%s"
+_FORMAT = "--format=%x01%H%x00%cI%x00%an <%ae>%x00%s"
 _LOG = ("log", "--first-parent", "-m", "--root", "--raw", "-z", "--no-abbrev", "-M", "--no-show-signature",
         "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", "--reverse", _FORMAT)
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
@@ -81,7 +81,8 @@ class Change:
 class Commit:
     sha: str
     date: str
-    """Author date, ISO 8601 with the author's offset."""
+    """Committer date, ISO 8601 with the committer's offset: when the change landed on this line of history.
+    (A commit authored in 2019 and merged in 2020 happened, for this branch, in 2020.)"""
     author: str
     subject: str
     changes: tuple[Change, ...] = ()
@@ -150,6 +151,16 @@ class Repository:
     def commits_between(self, older: str, newer: str) -> frozenset[str]:
         """Commits reachable from ``newer`` but not from ``older`` (both resolved commits)."""
         return frozenset(self.run("rev-list", f"{older}..{newer}", "--").stdout.decode("ascii").split())
+
+    def changed_lines(self, base: str) -> dict[str, frozenset[int]]:
+        """Lines the working tree adds or changes relative to where HEAD left ``base`` (their merge base): what a
+        pull request touches. Paths relative to the work tree's top; a file only renamed touches no line."""
+        start = self.resolve(base)
+        if start is None:
+            raise FlagauditError(f"--base {base!r}: not a commit in the repository at {self.top}")
+        fork = self.run("merge-base", start, "HEAD").stdout.decode("ascii").strip()
+        return parse_diff_lines(self.run("diff", "--no-color", "--no-ext-diff", "--no-textconv", "-U0", "-M",
+                                         "--src-prefix=a/", "--dst-prefix=b/", fork, "--").stdout)
 
     def commit_date(self, commit: str) -> str:
         """The committer date, ISO 8601: when the commit landed, not when it was written."""
@@ -337,6 +348,53 @@ def parse_log(data: bytes) -> Iterator[Commit]:
             else:
                 changes.append(Change(status, names[-1], meta[1], meta[3], names[0] if status == "R" else None))
         yield Commit(sha.decode("ascii"), date.decode("ascii"), _text(author), _text(subject), tuple(changes))
+
+
+_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+
+
+def parse_diff_lines(data: bytes) -> dict[str, frozenset[int]]:
+    """``git diff -U0`` -> path -> the new file's added or changed line numbers (1-based)."""
+    found: dict[str, set[int]] = {}
+    current: set[int] | None = None
+    header = False
+    for line in data.split(b"\n"):
+        if line.startswith(b"diff --git "):
+            header, current = True, None
+        elif header and line.startswith(b"+++ "):  # an added line can read "+++ " too, so only in a header
+            name = line[4:]
+            # git ends the name with a tab when it holds a space (for patch(1)), and C-quotes unusual names
+            path = _unquote(name) if name.startswith(b'"') else name.removesuffix(b"\t")
+            current = found.setdefault(_path(path[2:]), set()) if path.startswith(b"b/") else None
+        elif line.startswith(b"@@"):
+            header = False
+            hunk = _HUNK.match(line)
+            if hunk and current is not None:
+                start, count = int(hunk[1]), int(hunk[2]) if hunk[2] is not None else 1
+                current.update(range(start, start + count))
+    return {path: frozenset(lines) for path, lines in found.items() if lines}
+
+
+_ESCAPED = {b"a": 7, b"b": 8, b"t": 9, b"n": 10, b"v": 11, b"f": 12, b"r": 13, b'"': 34, b"\\": 92}
+
+
+def _unquote(quoted: bytes) -> bytes:
+    """A path git C-quoted (``"b/caf\\303\\251.py"``) -> its bytes."""
+    body, out, index = quoted[1:-1], bytearray(), 0
+    while index < len(body):
+        char = body[index:index + 1]
+        if char == b"\\" and index + 1 < len(body):
+            nxt = body[index + 1:index + 2]
+            if nxt.isdigit():
+                out.append(int(body[index + 1:index + 4], 8) & 0xFF)
+                index += 4
+                continue
+            out.append(_ESCAPED.get(nxt, ord(nxt)))
+            index += 2
+            continue
+        out += char
+        index += 1
+    return bytes(out)
 
 
 def _path(raw: bytes) -> str:

@@ -1,9 +1,13 @@
-"""The sample checkout project many tests build histories of: ``new-checkout`` guards ``new_checkout`` and
-``fast-pay`` guards ``fast_pay`` in ``app/views.py``, both read through LaunchDarkly."""
+"""The sample projects tests build histories of: the checkout project (``new-checkout`` guards ``new_checkout``
+and ``fast-pay`` guards ``fast_pay`` in ``app/views.py``, both read through LaunchDarkly), Knight's router, and a
+pull request that adds, changes, retires, brings back and repurposes flags (:func:`pull_request`)."""
 
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
+
+from tests.repos import Repo, git
 
 PAY = """\
 
@@ -86,3 +90,44 @@ CHECKOUT_APP = textwrap.dedent("""\
         checkout(None)
 """)
 """One module behind a LaunchDarkly flag, run as a script: the security tests' project."""
+
+
+# -- a pull request: flags added, changed, retired, reborn and repurposed on a branch --------------------------
+
+ACTIONS = "".join(f"def {name}(ctx): ...\n" for name in (
+    "new_checkout", "fast_pay", "show_banner", "apply_discount", "send_newsletter", "export_csv", "dark_theme"))
+
+
+def guarded(key: str, *functions: tuple[str, str]) -> str:
+    """A module whose ``function`` runs ``action`` when ``key`` is on, for each (function, action)."""
+    actions = sorted({action for _, action in functions})
+    text = f"import ldclient\nfrom app.actions import {', '.join(actions)}\n"
+    for function, action in functions:
+        text += (f"\n\ndef {function}(ctx):\n    if ldclient.get().variation({key!r}, ctx, False):\n"
+                 f"        return {action}(ctx)\n    return None\n")
+    return text
+
+
+def pull_request(tmp_path: Path) -> tuple[Repo, list[str]]:
+    """The repository on branch ``feature``, one branch off ``main``; returns it and the branch's commits."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2025-01-05", "flags", {
+        "app/__init__.py": "", "app/actions.py": ACTIONS,
+        "app/checkout.py": guarded("new-checkout", ("checkout", "new_checkout")),
+        "app/pay.py": guarded("fast-pay", ("pay", "fast_pay")),
+        "app/home.py": guarded("old-banner", ("home", "show_banner")),
+        "app/price.py": guarded("summer-sale", ("price", "apply_discount")),
+        "app/export.py": guarded("legacy-export", ("export", "export_csv")),
+    })
+    repo.commit("2025-03-01", "retire fast pay", {"app/pay.py": None})
+    git(repo.path, "checkout", "-q", "-b", "feature")
+    first = repo.commit("2026-01-08", "dark mode, a second checkout site, no more banner", {
+        "app/theme.py": guarded("dark-mode", ("theme", "dark_theme")),
+        "app/checkout.py": guarded("new-checkout", ("checkout", "new_checkout"), ("express", "new_checkout")),
+        "app/home.py": None,
+    })
+    second = repo.commit("2026-01-09", "fast pay is back as quick pay; the sale is a newsletter now", {
+        "app/pay.py": guarded("fast-pay", ("quick_pay", "fast_pay")),
+        "app/price.py": guarded("summer-sale", ("signup", "send_newsletter")),
+    })
+    return repo, [first, second]

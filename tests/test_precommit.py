@@ -140,3 +140,49 @@ def test_try_repo_passes_clean_code_and_blocks_reused_and_repurposed_keys(tmp_pa
     assert "FA201 reborn-flag [error] 'fast-pay' [launchdarkly] was retired (2025-03-01" in blocked.stdout
     assert ("FA202 repurposed-flag [error] 'new-checkout' [launchdarkly] now guards quote → price_improvement "
             "at app/pricing.py:6") in blocked.stdout
+
+
+def docs_snippet() -> str:
+    """The ``.pre-commit-config.yaml`` docs/ci.md gives users, exactly as written there."""
+    text = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    start = text.index("`.pre-commit-config.yaml` in your project:\n\n```yaml\n") + len(
+        "`.pre-commit-config.yaml` in your project:\n\n```yaml\n")
+    return text[start:text.index("```", start)]
+
+
+def test_the_documented_config_runs_both_hooks_as_written(tmp_path: Path, pre_commit: list[str]) -> None:
+    snippet = docs_snippet()
+    assert "v0.1.0" not in snippet, "the docs must not name a tag that does not exist"
+    hook_repo = snapshot(tmp_path / "hook")
+    sha = git(hook_repo, "rev-parse", "HEAD").strip()
+    placeholder_url, placeholder_rev = "https://github.com/OWNER/flagaudit", "0123456789abcdef0123456789abcdef01234567"
+    assert placeholder_url in snippet and placeholder_rev in snippet
+    config = snippet.replace(placeholder_url, str(hook_repo)).replace(placeholder_rev, sha)
+
+    project = tmp_path / "project"
+    project.mkdir()
+    git(project, "init", "-q", "-b", "main")
+    commit(project, "2025-01-05", "two flags", {**BASE, "app/views.py": views(pay=True),
+                                                ".pre-commit-config.yaml": config})
+    assert run_cli("ledger", "--as-of", "2025-01-05", cwd=project).returncode == 0
+    commit(project, "2025-01-06", "ledger", {})
+    environment = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "home"), "PRE_COMMIT_COLOR": "never",
+                   "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
+    environment.pop("PYTHONPATH", None)
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*pre_commit, "run", "--all-files", "--verbose"], cwd=project, env=environment,
+                              capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+
+    clean = run()
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "flagaudit (feature-flag gate)" in clean.stdout and "flagaudit.lock is up to date" in clean.stdout
+    assert clean.stdout.count("Passed") == 2
+
+    # a new flag without `flagaudit ledger`: the second hook says the lock is out of date
+    extra = "\n\ndef refund(ctx):\n    if ldclient.get().variation('fast-refund', ctx, False):\n" \
+            "        return old_checkout(ctx)\n    return None\n"
+    commit(project, "2025-01-07", "a new flag", {"app/views.py": views(pay=True) + extra})
+    stale = run()
+    assert stale.returncode == 1, stale.stdout + stale.stderr
+    assert "fast-refund [launchdarkly]: missing (live)" in stale.stdout

@@ -21,8 +21,8 @@ import pytest
 
 from flagaudit.commands.report import ReportOptions, report
 from flagaudit.config import load_config
-from flagaudit.facts import Flag, KeyRef, Site
-from flagaudit.report.data import Owner, Quarter, ReportData, report_period
+from flagaudit.facts import Definition, Flag, KeyRef, Site
+from flagaudit.report.data import Owner, Quarter, ReportData, is_live, report_period
 from flagaudit.report.owners import blame, codeowners_owner, parse_codeowners
 from flagaudit.report.render_html import render_html
 from flagaudit.report.render_json import render_json
@@ -334,3 +334,29 @@ def test_blame_reads_several_ranges_of_a_file_in_one_call(repo: Path) -> None:
                              ("acme/legacy/tax.py", 14), ("acme/legacy/tax.py", 21)]
     assert {b.author for b in found.values()} == {"Ada Lovelace", "Barbara Liskov"}
     assert found[("acme/legacy/export.py", 5)].date == "2024-09-02"
+
+
+def test_a_flag_only_a_test_fixture_defines_is_not_counted_live(repo: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "acme"
+    subprocess.run(["git", "clone", "-q", str(repo), str(copy)], check=True, capture_output=True)
+    fixture = copy / "acme" / "tests" / "fixtures" / "toggles.py"
+    fixture.parent.mkdir(parents=True, exist_ok=True)
+    fixture.write_text('from edx_toggles.toggles import WaffleFlag\n\nONLY_IN_TESTS = WaffleFlag("fixtures.only", '
+                       "__name__)\n", encoding="utf-8")
+    environment = {**os.environ, "GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com",
+                   "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.com",
+                   "GIT_AUTHOR_DATE": "2026-03-30T12:00:00+00:00", "GIT_COMMITTER_DATE": "2026-03-30T12:00:00+00:00",
+                   "GIT_CONFIG_GLOBAL": "/dev/null"}
+    subprocess.run(["git", "add", "-A"], cwd=copy, check=True, env=environment)
+    subprocess.run(["git", "commit", "-q", "-m", "a fixture"], cwd=copy, check=True, env=environment)
+    found = _report(copy)
+    assert found.headline.live == found.quarters[-1].live == sum(row.total for row in found.ages.rows) == 16
+
+
+def test_a_flag_only_a_deleting_migration_names_is_not_live() -> None:
+    key = KeyRef((), "'k'")
+    deleted = Definition("app/migrations/0009.py", 5, 4, "waffle.flag-rows", "waffle-flag", key, action="delete")
+    defined = Definition("app/migrations/0001.py", 5, 4, "waffle.flag-rows", "waffle-flag", key)
+    assert not is_live(Flag("k", "waffle-flag", definitions=(defined, deleted)))
+    assert is_live(Flag("k", "waffle-flag", definitions=(defined,)))
+    assert not is_live(Flag(None, "waffle-flag", definitions=(defined,)))

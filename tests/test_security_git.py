@@ -66,7 +66,7 @@ def test_the_gate_with_history_runs_no_command_from_a_committed_git_directory(tm
     marker = tmp_path / "pwned"
     repo = _project(tmp_path, _evil_git_dir(tmp_path / "evil", f"touch {marker}"),
                     '[tool.flagaudit]\npaths = ["app", "evil"]\n')
-    result = run_cli("check", "--as-of", AS_OF, "--no-cache", cwd=repo)
+    result = run_cli("check", "--as-of", AS_OF, "--no-cache", "-v", cwd=repo)  # -v: the flags too
     report = run_cli("report", "--as-of", AS_OF, "--no-cache", "-q", cwd=repo)
     assert not marker.exists()
     assert result.returncode == 0 and report.returncode == 0, result.stderr + report.stderr

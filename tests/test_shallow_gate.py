@@ -98,7 +98,7 @@ def test_no_history_gate_lets_a_new_key_through(tmp_path: Path) -> None:
     extra = "\n\ndef refund(ctx):\n    if ldclient.get().variation('fast-refund', ctx, False):\n" \
             "        return old_checkout(ctx)\n    return None\n"
     commit(clone, "2026-01-10", "a brand-new flag", {"app/views.py": views(pay=False) + extra})
-    result = run_cli("check", "--no-history", "--as-of", AS_OF, "--select", "FA2", cwd=clone)
+    result = run_cli("check", "--no-history", "--as-of", AS_OF, "--select", "FA2", "-v", cwd=clone)
     assert "fast-refund  [launchdarkly]" in result.stdout
     assert (result.returncode, "FA202" in result.stdout) == (0, False), result.stdout
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from flagaudit.facts import Evidence, Finding, Flag, Severity, Timeline
 
 if TYPE_CHECKING:
-    from flagaudit.history.ledger import Entry
+    from flagaudit.history.ledger import Adoption, Entry
     from flagaudit.model.callgraph import CallGraph
     from flagaudit.model.constancy import Fixed
     from flagaudit.policies import Policies
@@ -84,7 +84,7 @@ class FindingRule:
     def finding(self, flag: Flag | None, path: str, line: int, column: int, message: str,
                 evidence: Iterable[Evidence] = ()) -> Finding:
         return Finding(self.code, self.name, self.severity, flag.key if flag else None, flag.sdk if flag else None,
-                       path, line, column, message, tuple(evidence))
+                       path, line, column, one_line(message), tuple(evidence))
 
     def explain(self) -> str:
         return (
@@ -119,6 +119,8 @@ class CheckInput:
     """From git history only: what a key meant, commit by commit (empty without history)."""
     ledger: Mapping[tuple[str, str], Entry] = field(default_factory=dict)
     """flagaudit.lock's entries by (sdk, key): the meanings it accepted."""
+    adoption: Adoption | None = None
+    """flagaudit.lock's adoption baseline: findings about events it covers are marked ``baseline``."""
     dormant_days: int = 180
     registries: frozenset[str] = frozenset()
     """Ids of the rules whose definitions define flags in the code (flag objects, registry calls, key classes; not
@@ -147,6 +149,16 @@ def all_rules() -> dict[str, FindingRule]:
 
     rules = [*(rule for family in families() for rule in family.rules), *skew.RULES, *suppression.RULES]
     return {r.code: r for r in sorted(rules, key=lambda r: r.code)}
+
+
+MESSAGE_LIMIT = 300
+"""Characters of a finding's message: one line a CI log and an annotation title can show; details are evidence."""
+
+
+def one_line(message: str) -> str:
+    """``message`` on one line of at most :data:`MESSAGE_LIMIT` characters."""
+    flat = " ".join(message.splitlines())
+    return flat if len(flat) <= MESSAGE_LIMIT else flat[:MESSAGE_LIMIT - 1].rstrip() + "…"
 
 
 def rules_markdown() -> str:

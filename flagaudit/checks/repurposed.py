@@ -20,7 +20,7 @@ from flagaudit.facts import Definition, Event, Evidence, Finding, Flag, Site, Ti
 from flagaudit.meaning import VALUE_MARK, Meaning, judgeable, meaning, related
 
 if TYPE_CHECKING:
-    from flagaudit.history.ledger import Entry
+    from flagaudit.history.ledger import Adoption, Entry
     from flagaudit.model.callgraph import CallGraph
 
 _NEW_KEY = ("Give the new behaviour a new key. If the change of meaning is intended and every deployment runs the "
@@ -101,10 +101,12 @@ MIXED = FindingRule(
 
 def _meanings(given: CheckInput) -> list[Finding]:
     assert given.as_of is not None, "the meaning family needs the day it judges"
-    return meaning_findings(given.flags, given.history, given.ledger, given.as_of, given.dormant_days, given.graph)
+    return meaning_findings(given.flags, given.history, given.ledger, given.as_of, given.dormant_days, given.graph,
+                            given.adoption)
 
 
 FAMILY = Family((REBORN, REPURPOSED, MIXED), "meanings", _meanings)
+_NAMES_SHOWN = 4
 
 
 
@@ -124,12 +126,17 @@ class _Story:
     """The last rebirth brought back exactly what was retired (a revert re-landed): information, not a block."""
     problems: dict[str, tuple[str, Event, tuple[tuple[str, str, str], ...]]] = field(default_factory=dict)
     """Foreign meaning -> (code, the event that brought it, the old meanings with date and commit)."""
+    before: _Story | None = None
+    """The story as the adoption baseline found it (its rebirth and problems): reported apart, never blocking."""
 
 
 def meaning_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], ledger: Mapping[tuple[str, str], Entry],
-                     as_of: date, dormant_days: int, graph: CallGraph | None = None) -> list[Finding]:
+                     as_of: date, dormant_days: int, graph: CallGraph | None = None,
+                     adoption: Adoption | None = None) -> list[Finding]:
     """FA201-FA203 for the flags in the code, from their timelines and the ledger; ``graph`` tells whether
-    the code an old branch guarded still lives apart from the new branch."""
+    the code an old branch guarded still lives apart from the new branch. Findings about events the adoption
+    baseline covers are marked ``baseline`` (the key's meanings at the baseline are accepted; what comes
+    after is judged against them)."""
     stories = {(t.sdk, t.key): t for t in timelines}
     reach = _Reach(graph) if graph is not None else None
     findings = []
@@ -138,9 +145,11 @@ def meaning_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], ledge
             continue
         entry = ledger.get((flag.sdk, flag.key))
         timeline = stories.get((flag.sdk, flag.key))
-        story = _replay(timeline.events if timeline else (), entry, dormant_days, reach)
+        story = _replay(timeline.events if timeline else (), entry, dormant_days, reach, adoption)
         _now(story, flag, as_of, dormant_days, reach)
         findings.extend(_report(flag, story, entry))
+        if story.before is not None:
+            findings.extend(replace(f, baseline=True) for f in _report(flag, story.before, entry))
     return findings
 
 
@@ -180,22 +189,44 @@ class _Reach:
 
 
 def _replay(events: Sequence[Event], entry: Entry | None, dormant_days: int,
-            reach: _Reach | None) -> _Story:
-    """The key's story: the meaning flagaudit.lock accepted (if any), then every event in order."""
+            reach: _Reach | None, adoption: Adoption | None = None) -> _Story:
+    """The key's story: the meaning flagaudit.lock accepted (if any), then every event in order. Under an
+    adoption baseline, the events it covers are replayed first, on their own, so what they did stays
+    visible; the lock's meaning joins the story where the baseline is crossed."""
     story = _Story()
+    accepted: dict[str, tuple[str, str]] = {}
     if entry is not None:
         born = entry.lives[-1].born if entry.lives else None
         stamp = (born.date.isoformat(), born.commit) if born else ("", "")
-        story.reference = {m: stamp for m in entry.meaning}
+        accepted = {m: stamp for m in entry.meaning}
+        if adoption is None or not events:
+            story.reference = dict(accepted)
         if not events:  # no history: the ledger is the whole story
             retired = entry.lives[-1].retired if entry.lives else None
             if retired is not None:
                 story.retired = Event("retired", retired.commit, retired.date.isoformat(), source="ledger")
             else:
                 story.current = dict(story.reference)
+    adopted = adoption is None
     for event in events:
+        if not adopted and not adoption.covers(event):  # type: ignore[union-attr]
+            _adopt(story, accepted)
+            adopted = True
         _apply(story, event, dormant_days, reach)
+    if not adopted:
+        _adopt(story, accepted)
     return story
+
+
+def _adopt(story: _Story, accepted: dict[str, tuple[str, str]]) -> None:
+    """The adoption baseline: what the story found so far is accepted (kept in ``before``), and the key's
+    meanings then (and those flagaudit.lock accepted) become what later events are judged against."""
+    story.before = _Story(reborn=story.reborn, retired=story.retired, same_again=story.same_again,
+                          problems=story.problems)
+    story.problems, story.reborn = {}, None
+    story.reference.update(story.current)
+    story.reference.update(accepted)
+    story.foreign = {}
 
 
 def _apply(story: _Story, event: Event, dormant_days: int, reach: _Reach | None) -> None:
@@ -263,15 +294,15 @@ def _report(flag: Flag, story: _Story, entry: Entry | None) -> list[Finding]:
         rule = MIXED if code == "FA203" else REPURPOSED
         old_sites = [sites.get(m) for m, _, _ in old]
         if code == "FA203":
-            still = ", ".join(f"{s.path}:{s.line}, unchanged since {w}, still guards {_guarded(s)}"
-                              for s, (_, w, _) in zip(old_sites, old) if s is not None)
+            still = [f"{s.path}:{s.line}, unchanged since {w}, still guards {_guarded(s)}"
+                     for s, (_, w, _) in zip(old_sites, old) if s is not None]
             message = (f"{flag.key!r} [{flag.sdk}] now guards {_guarded(site)} at {site.path}:{site.line}{_when(event)} "
-                       f"while {still}")
+                       f"while {_first(still)}")
         elif _kind_changed(came, dict.fromkeys(m for m, _, _ in old)):
             message = (f"{flag.key!r} [{flag.sdk}] changed between an on/off flag and a multivariate value at "
                        f"{site.path}:{site.line}{_when(event)}, with a new site guarding {_guarded(site)}")
         else:
-            was = "; ".join(_describe(m) for m, _, _ in old) or "its old sites"
+            was = _first([_describe(m) for m, _, _ in old]) or "its old sites"
             message = (f"{flag.key!r} [{flag.sdk}] now guards {_guarded(site)} at {site.path}:{site.line}{_when(event)}; "
                        f"it used to guard {was}, which is gone")
         evidence = [_event_evidence("changed", event), _guards(site),
@@ -347,15 +378,25 @@ def _days(earlier: str, later: str) -> int:
         return 0
 
 
+def _first(items: Sequence[str]) -> str:
+    """The first of several old sites or meanings; the evidence lists them all."""
+    return items[0] + (f" and {len(items) - 1} more (see the evidence)" if len(items) > 1 else "") if items else ""
+
+
 def _guarded(site: Site) -> str:
     names = [n.rsplit(".", 1)[-1].lstrip(".") for n in site.fingerprint if n != VALUE_MARK]
-    return " → ".join([site.function.rsplit(".", 1)[-1], *names]) if names else site.function.rsplit(".", 1)[-1]
+    return " → ".join([site.function.rsplit(".", 1)[-1], *_few(names)]) if names else site.function.rsplit(".", 1)[-1]
 
 
 def _describe(text: str) -> str:
     parsed = Meaning.parse(text)
     names = [n.rsplit(".", 1)[-1].lstrip(".") for n in sorted(parsed.names) if n != VALUE_MARK]
-    return f"{parsed.function} → {', '.join(names)}" if names else parsed.function
+    return f"{parsed.function} → {', '.join(_few(names))}" if names else parsed.function
+
+
+def _few(names: list[str]) -> list[str]:
+    """Names a branch uses, at most :data:`_NAMES_SHOWN` of them: a message stays one readable line."""
+    return names if len(names) <= _NAMES_SHOWN else [*names[:_NAMES_SHOWN], f"… (+{len(names) - _NAMES_SHOWN})"]
 
 
 def _when(event: Event | None) -> str:

@@ -13,6 +13,7 @@ from datetime import date
 from flagaudit.checks import CheckInput
 from flagaudit.checks.run import run_checks
 from flagaudit.checks.suppression import finish
+from flagaudit.checks.verdict import DEFAULT_FAIL_ON, in_change
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Finding, Flag, FlagChange, Inventory, Timeline
@@ -44,10 +45,13 @@ class CheckOptions:
     workers: int | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    fail_on: tuple[str, ...] = ()
+    """What fails the run (severities, finding codes); empty: the configuration's ``fail-on``, else errors."""
 
 
 def check(config: Config, rules: RuleSet, options: CheckOptions = CheckOptions()) -> Inventory:
-    """The inventory with every finding; ``severity == "error"`` and not downgraded by ``base`` means blocking.
+    """The inventory with every finding (:func:`flagaudit.checks.verdict.blocking` says which block), and apart
+    from them the findings the adoption baseline in flagaudit.lock keeps from blocking.
 
     The gate never passes when it cannot judge: with neither flagaudit.lock
     nor a git repository, whether a key was retired or meant something else
@@ -87,21 +91,29 @@ def gate(config: Config, scanned: Scanned, found: History | None, ledger: Ledger
     policies = load_policies(config)
     as_of = options.as_of or date.today()
     given = CheckInput(inventory.flags, scanned.graph, timelines=timelines, policies=policies, as_of=as_of,
-                       history=meaning_timelines, ledger=_entries(ledger), dormant_days=_dormant(policies))
+                       history=meaning_timelines, ledger=_entries(ledger),
+                       adoption=ledger.adoption if ledger else None, dormant_days=_dormant(policies))
     findings: list[Finding] = [*inventory.findings, *run_checks(given, ("timelines", "meanings"))]
     changes: tuple[FlagChange, ...] = ()
     if options.base:
         changes = flag_changes(timelines, _commits_since(config, options.base), inventory.flags)
         findings = _only_changed_block(findings, {(c.sdk, c.key) for c in changes}, options.base)
-    return replace(inventory, findings=finish(findings, inventory.flags, options.select, options.ignore),
-                   notes=tuple(dict.fromkeys(notes)), base=options.base, changes=changes)
+    every = finish(findings, inventory.flags, options.select, options.ignore)  # the baseline's too, in one pass
+    kept = tuple(f for f in every if not f.baseline)
+    focus = None
+    if options.base:
+        focus = in_change(kept, _touched_lines(config, options.base), {(c.sdk, c.key) for c in changes})
+    return replace(inventory, findings=kept, notes=tuple(dict.fromkeys(notes)), base=options.base, changes=changes,
+                   focus=focus, fail_on=options.fail_on or config.fail_on or DEFAULT_FAIL_ON,
+                   baseline=tuple(f for f in every if f.baseline))
 
 
 def meaning_judgement(flags: tuple[Flag, ...], timelines: tuple[Timeline, ...], ledger: Ledger | None,
                       graph: CallGraph | None, as_of: date, policies: Policies) -> list[Finding]:
-    """FA201-FA203: the gate's judgement of every key's meaning, which ``flagaudit ledger`` must not overrule."""
+    """FA201-FA203: the gate's judgement of every key's meaning, which ``flagaudit ledger`` must not overrule;
+    findings about events the ledger's adoption baseline covers are marked ``baseline`` (they never block)."""
     given = CheckInput(flags, graph, as_of=as_of, history=timelines, ledger=_entries(ledger),
-                       dormant_days=_dormant(policies))
+                       adoption=ledger.adoption if ledger else None, dormant_days=_dormant(policies))
     return run_checks(given, ("meanings",))
 
 
@@ -121,8 +133,18 @@ def _commits_since(config: Config, base: str) -> frozenset[str]:
     return repository.commits_since(base)
 
 
+def _touched_lines(config: Config, base: str) -> dict[str, frozenset[int]]:
+    """Lines the change since ``base`` adds or changes, by path relative to the project root."""
+    repository = find_repository(config.root)
+    if repository is None:
+        raise FlagauditError(f"--base {base!r}: {config.root} is not in a git repository")
+    lines = repository.changed_lines(base)
+    prefix = repository.prefix(config.root) or ""
+    return {path[len(prefix):]: found for path, found in lines.items() if path.startswith(prefix)}
+
+
 def _only_changed_block(findings: list[Finding], touched: set[tuple[str, str]], base: str) -> list[Finding]:
     """Errors about flags the change did not touch become warnings: reported, not blocking."""
-    return [f if f.severity != "error" or (f.sdk, f.flag) in touched else
+    return [f if f.severity != "error" or f.baseline or (f.sdk, f.flag) in touched else
             replace(f, severity="warning", message=f"{f.message} [not blocking: not changed since {base}]")
             for f in findings]

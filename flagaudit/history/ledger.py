@@ -19,13 +19,13 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import LIFE_STARTS, Event, Flag, Timeline
-from flagaudit.meaning import meaning
+from flagaudit.meaning import Meaning, meaning
 from flagaudit.policies import Policies, declared
 from flagaudit.safefiles import read_text_inside, replace_file
 
@@ -45,7 +45,7 @@ _HEADER = (
 
 @dataclass(frozen=True, slots=True, order=True)
 class Mark:
-    """When a life began or ended: the author date and the commit (empty if not yet committed)."""
+    """When a life began or ended: the committer date and the commit (empty if not yet committed)."""
 
     date: date
     commit: str = ""
@@ -86,9 +86,37 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class Adoption:
+    """The adoption baseline (``flagaudit ledger --adopt --reason``): the project's history up to ``commit``
+    was accepted as it stood when flagaudit was adopted. Findings about events at or before it are shown
+    on request and never block; everything after it is judged as before."""
+
+    commit: str
+    date: datetime
+    """The commit's committer date, with its offset."""
+    by: str
+    reason: str
+
+    def covers(self, event: Event) -> bool:
+        """Whether ``event`` happened at or before the baseline. A change not yet committed never is; an event
+        flagaudit.lock dated only by day is if that day is not later than the baseline's."""
+        if event.source == "ledger":
+            return event.date[:10] <= self.date.date().isoformat()
+        if not event.commit:
+            return False
+        if event.commit == self.commit:
+            return True
+        try:
+            return datetime.fromisoformat(event.date) < self.date
+        except (ValueError, TypeError):  # a date without an offset cannot be placed: judge it
+            return False
+
+
+@dataclass(frozen=True, slots=True)
 class Ledger:
     entries: tuple[Entry, ...] = ()
     """Sorted by key, then SDK."""
+    adoption: Adoption | None = None
 
 
 def build_ledger(previous: Ledger | None, timelines: Iterable[Timeline], flags: Iterable[Flag],
@@ -109,7 +137,8 @@ def build_ledger(previous: Ledger | None, timelines: Iterable[Timeline], flags: 
             continue
         if flag is not None:
             info = declared(flag, policies)
-            entry = Entry(key, sdk, lives, tuple(sorted({meaning(s.function, s.fingerprint) for s in flag.sites})),
+            now = tuple(sorted({meaning(s.function, s.fingerprint) for s in flag.sites}))
+            entry = Entry(key, sdk, lives, recorded_meaning(before.meaning, now) if before else now,
                           info.type if info.typed else "")
         elif before is not None:
             entry = replace(before, lives=lives)
@@ -117,7 +146,25 @@ def build_ledger(previous: Ledger | None, timelines: Iterable[Timeline], flags: 
             last = story.events[-1] if story and story.events else None
             entry = Entry(key, sdk, lives, tuple(sorted(set(last.removed))) if last else ())
         entries.append(replace(entry, acknowledged=before.acknowledged) if before else entry)
-    return Ledger(tuple(entries))
+    return Ledger(tuple(entries), previous.adoption if previous else None)
+
+
+def recorded_meaning(before: tuple[str, ...], now: tuple[str, ...]) -> tuple[str, ...]:
+    """The meaning to record for a live key: what the code has now, except that a recorded meaning the code
+    still has, only moved or renamed, stays as written: the same names called and referenced (by their last
+    segment: a module renamed, a function moved to another module, reformatting) in an enclosing function
+    that may have moved or been renamed too. Such a refactor does not rewrite flagaudit.lock; a change to
+    what the branch does (a callee renamed or added, on/off to a value) is a meaning to record."""
+    if set(before) == set(now):
+        return before
+    recorded: dict[frozenset[str], str] = {}
+    for text in before:
+        recorded.setdefault(_shape(text), text)
+    return tuple(sorted({recorded.get(_shape(text), text) for text in now}))
+
+
+def _shape(text: str) -> frozenset[str]:
+    return frozenset(name.rsplit(".", 1)[-1] for name in Meaning.parse(text).names)
 
 
 def _lives(recorded: Sequence[Life], events: Sequence[Event], live: bool, as_of: date) -> tuple[Life, ...]:
@@ -204,8 +251,21 @@ def _event(kind: str, mark: Mark) -> Event:
     return Event(kind, mark.commit, mark.date.isoformat(), source="ledger")
 
 
+class LedgerConflict(FlagauditError):
+    """flagaudit.lock holds git's merge conflict markers; ``flagaudit ledger`` merges both sides."""
+
+    def __init__(self, path: Path, text: str, line: int) -> None:
+        super().__init__(f"{path} has unresolved merge conflict markers (line {line}): run `flagaudit ledger` to "
+                         "merge both sides and bring it up to date, then commit it")
+        self.path, self.text = path, text
+
+
+_CONFLICT = re.compile(r"^<{7}(?: |$)", re.MULTILINE)
+
+
 def read_ledger(path: Path) -> Ledger | None:
-    """The ledger at ``path``, or ``None`` if there is none; a damaged file is an error naming the field."""
+    """The ledger at ``path``, or ``None`` if there is none; a damaged file is an error naming the field, a
+    conflicted one (:class:`LedgerConflict`) says how to resolve it."""
     try:  # committed, so attacker-written: a regular file of the project, of a sane size
         text = read_text_inside(path.parent, path)
     except FileNotFoundError:
@@ -214,6 +274,14 @@ def read_ledger(path: Path) -> Ledger | None:
         raise FlagauditError(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise FlagauditError(f"cannot read {path}: {exc}") from None
+    conflict = _CONFLICT.search(text)
+    if conflict is not None:
+        raise LedgerConflict(path, text, text.count("\n", 0, conflict.start()) + 1)
+    return parse_ledger(text, path)
+
+
+def parse_ledger(text: str, path: Path) -> Ledger:
+    """A ledger from the file's text; errors name ``path`` and the field."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -235,7 +303,18 @@ def read_ledger(path: Path) -> Ledger | None:
                      for n, a in enumerate(field.tables(item, "acknowledged", where)))
         entries.append(Entry(field.text(item, where, "key"), field.text(item, where, "sdk"), lives,
                              field.texts(item, where, "meaning"), field.text(item, where, "type", ""), acks))
-    return Ledger(tuple(sorted(entries, key=lambda e: (e.key, e.sdk))))
+    adoption = None
+    if "adoption" in data:
+        table = data["adoption"]
+        if not isinstance(table, dict):
+            raise field.error("adoption", "a table")
+        adoption = Adoption(field.text(table, "adoption", "commit"), field.moment(table, "adoption", "date"),
+                            field.text(table, "adoption", "by"), field.text(table, "adoption", "reason"))
+        if not re.fullmatch(r"[0-9a-f]{40}([0-9a-f]{24})?", adoption.commit):
+            raise field.error("adoption.commit", "a full commit id")
+        if not adoption.reason.strip():
+            raise field.error("adoption.reason", "the reason the baseline was accepted")
+    return Ledger(tuple(sorted(entries, key=lambda e: (e.key, e.sdk))), adoption)
 
 
 class _Fields:
@@ -271,6 +350,12 @@ class _Fields:
             raise self.error(f"{where}.{name}", "a date (YYYY-MM-DD)")
         return value
 
+    def moment(self, data: dict[str, Any], where: str, name: str) -> datetime:
+        value = data.get(name)
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise self.error(f"{where}.{name}", "a date and time with its offset (2026-01-05T12:00:00+00:00)")
+        return value
+
     def mark(self, data: dict[str, Any], where: str, name: str) -> Mark:
         commit = data.get(f"{name}-commit", "")
         if not isinstance(commit, str):
@@ -289,6 +374,10 @@ def write_ledger(path: Path, ledger: Ledger) -> None:
 def render_ledger(ledger: Ledger) -> str:
     """The file's text: a header, then one ``[[flag]]`` table per key, sorted."""
     out = [_HEADER, f"version = {VERSION}\n"]
+    if ledger.adoption is not None:
+        adopted = ledger.adoption
+        out.append(f"\n[adoption]\ncommit = {_quote(adopted.commit)}\ndate = {adopted.date.isoformat()}\n"
+                   f"by = {_quote(adopted.by)}\nreason = {_quote(adopted.reason)}\n")
     for entry in ledger.entries:
         out.append(f"\n[[flag]]\nkey = {_quote(entry.key)}\nsdk = {_quote(entry.sdk)}\nstatus = {_quote(entry.status)}\n")
         if entry.type:
@@ -342,7 +431,92 @@ def accept(ledger: Ledger, key: str, by: str, reason: str, as_of: date) -> Ledge
         entries.append(entry)
     if not found:
         raise FlagauditError(f"--accept {key!r}: no such key in the code or in {LEDGER_FILE}")
-    return Ledger(tuple(entries))
+    return replace(ledger, entries=tuple(entries))
+
+
+def adoption_at(commit: str, when: datetime, by: str, reason: str) -> Adoption:
+    """The adoption baseline at ``commit`` (HEAD, committed ``when``): what history did up to it stays visible
+    and never blocks. Never implicit: it needs ``by`` and a reason."""
+    if not reason.strip():
+        raise FlagauditError("--adopt needs --reason: say why the project's history up to now is accepted")
+    return Adoption(commit, when, by, reason.strip())
+
+
+# -- a conflicted file -----------------------------------------------------------------------------------------
+
+
+def conflict_sides(text: str) -> tuple[str, str]:
+    """The two versions git's conflict markers hold (ours, theirs); a diff3 base section is dropped."""
+    sides: tuple[list[str], list[str]] = ([], [])
+    state = "both"
+    for line in text.splitlines(keepends=True):
+        marker = line[:7]
+        if marker == "<<<<<<<" and state == "both":
+            state = "ours"
+        elif marker == "|||||||" and state == "ours":
+            state = "base"
+        elif marker == "=======" and state in ("ours", "base"):
+            state = "theirs"
+        elif marker == ">>>>>>>" and state == "theirs":
+            state = "both"
+        else:
+            if state in ("both", "ours"):
+                sides[0].append(line)
+            if state in ("both", "theirs"):
+                sides[1].append(line)
+    return "".join(sides[0]), "".join(sides[1])
+
+
+def merge_conflict(conflict: LedgerConflict) -> tuple[Ledger, list[str]]:
+    """Both sides of a conflicted flagaudit.lock merged into one ledger, and what the merge did, one line each.
+
+    Keys on one side only are taken from it; a key on both sides keeps the side whose story goes further (its
+    last life began or ended later; ours on a tie) and the acknowledgements of both. If both sides adopted a
+    baseline, the earlier one stays: it blocks more, never less. The caller brings the result up to date
+    with history and the code, which decide the meanings of live keys.
+    """
+    texts = conflict_sides(conflict.text)
+    parsed = []
+    for name, text in zip(("ours", "theirs"), texts):
+        try:
+            parsed.append(parse_ledger(text, conflict.path))
+        except FlagauditError as exc:
+            raise FlagauditError(f"cannot merge the conflict in {conflict.path}: {name} side: {exc}; resolve it "
+                                 f"by hand, or take one side (`git checkout --ours {conflict.path.name}`) and run "
+                                 "`flagaudit ledger`") from None
+    ours, theirs = ({(e.sdk, e.key): e for e in side.entries} for side in parsed)
+    entries: list[Entry] = []
+    only: dict[str, list[str]] = {"ours": [], "theirs": []}
+    differed = []
+    for identity in sorted(ours.keys() | theirs.keys(), key=lambda i: (i[1], i[0])):
+        mine, other = ours.get(identity), theirs.get(identity)
+        if mine is None or other is None:
+            only["ours" if other is None else "theirs"].append(f"{identity[1]} [{identity[0]}]")
+            kept = mine if mine is not None else other
+            assert kept is not None  # the key came from one of the two sides
+            entries.append(kept)
+            continue
+        if mine != other:
+            differed.append(f"{identity[1]} [{identity[0]}]")
+        first, second = (mine, other) if _reach(mine) >= _reach(other) else (other, mine)
+        acks = (*first.acknowledged, *(a for a in second.acknowledged if a not in first.acknowledged))
+        entries.append(replace(first, acknowledged=acks))
+    adoptions = [a for a in (parsed[0].adoption, parsed[1].adoption) if a is not None]
+    adoption = min(adoptions, key=lambda a: a.date) if adoptions else None
+    said = [f"merged the two sides of the conflict in {conflict.path.name}: {len(entries)} keys"]
+    said += [f"  only on {side}'s side: {', '.join(keys)}" for side, keys in only.items() if keys]
+    if differed:
+        said.append(f"  on both sides, told differently (kept the story that goes further, and every "
+                    f"acknowledgement): {', '.join(differed)}")
+    if len({(a.commit, a.reason) for a in adoptions}) > 1:
+        said.append(f"  both sides adopted a baseline: kept the earlier one ({adoption.commit[:12]})")  # type: ignore[union-attr]
+    return Ledger(tuple(entries), adoption), said
+
+
+def _reach(entry: Entry) -> tuple[date, int]:
+    """How far a key's recorded story goes: its last mark, then how many lives it has."""
+    marks = [m.date for life in entry.lives for m in (life.born, life.retired) if m is not None]
+    return max(marks, default=date.min), len(entry.lives)
 
 
 def retire(ledger: Ledger, key: str, as_of: date) -> tuple[Ledger, bool]:
@@ -354,4 +528,4 @@ def retire(ledger: Ledger, key: str, as_of: date) -> tuple[Ledger, bool]:
             found = True
             entry = replace(entry, lives=(*entry.lives[:-1], replace(entry.lives[-1], retired=Mark(as_of))))
         entries.append(entry)
-    return Ledger(tuple(entries)), found
+    return replace(ledger, entries=tuple(entries)), found

@@ -58,8 +58,8 @@ from flagaudit.scan.discover import excluded, module_name, wanted
 from flagaudit.scan.parallel import extract_all
 from flagaudit.sdk_rules import RuleSet
 
-HISTORY_VERSION = 4
-"""Bump when the walk state or the events it derives change."""
+HISTORY_VERSION = 5
+"""Bump when the walk state or the events it derives change (5: committer dates)."""
 
 _CHUNK = 1000
 """Commits whose new blobs are extracted together, in parallel, before the walk applies them."""

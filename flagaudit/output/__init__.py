@@ -22,4 +22,4 @@ def renderer(name: str) -> Callable[[Renderer], Renderer]:
     return register
 
 
-from flagaudit.output import github, json_format, markdown, sarif, text_format  # noqa: E402,F401  (registration)
+from flagaudit.output import github, gitlab, json_format, markdown, sarif, text_format  # noqa: E402,F401  (registration)

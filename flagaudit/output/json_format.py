@@ -32,6 +32,8 @@ def inventory_document(inventory: Inventory) -> dict[str, Any]:
         document["newer_syntax"] = list(inventory.newer_syntax)
     if inventory.base is not None:  # only `check --base`: documents without it keep their exact shape
         document["changes"] = [change_document(c) for c in inventory.changes]
+    if inventory.baseline:  # only under an adoption baseline that keeps findings from blocking
+        document["baseline"] = [finding_document(f) for f in inventory.baseline]
     return document
 
 

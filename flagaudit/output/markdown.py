@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from flagaudit.checks import verdict
 from flagaudit.facts import Finding, FlagChange, Inventory
 from flagaudit.output import renderer
 
@@ -22,25 +23,29 @@ _STATUSES = ("added", "changed", "retired", "reborn")
 
 @renderer("markdown")
 def render_markdown(inventory: Inventory, verbosity: int = 0) -> str:
-    blocking = [f for f in inventory.findings if f.severity == "error"]
+    blocking = list(verdict.blocking(inventory))
     count = len(blocking)
-    verdict = f"{count} blocking finding{'s' if count != 1 else ''}" if count else "no blocking findings"
-    lines = [f"## flagaudit: {verdict}", ""]
+    headline = f"{count} blocking finding{'s' if count != 1 else ''}" if count else "no blocking findings"
+    lines = [f"## flagaudit: {headline}", ""]
     if inventory.base is None:
         lines += ["No `--base` given: the findings of the whole project, not of one change.", ""]
     else:
-        lines += [*_changes(inventory.changes, inventory.findings, escape(inventory.base)), ""]
+        lines += [*_changes(inventory.changes, inventory.findings, set(blocking), escape(inventory.base)), ""]
     if blocking:
         lines += ["### Blocking", ""]
         for finding in blocking:
             lines += _in_full(finding)
         lines.append("")
     listed = {(c.sdk, c.key) for c in inventory.changes}
+    blocks = set(blocking)
     others = Counter((f.code, f.name) for f in inventory.findings
-                     if f.severity != "error" and (f.sdk, f.flag) not in listed)
+                     if f not in blocks and (f.sdk, f.flag) not in listed)
     if others:
         lines.append("Other findings, not blocking: "
                      + ", ".join(f"{n} {code} {name}" for (code, name), n in sorted(others.items())) + ".")
+    if inventory.baseline:
+        lines.append(f"{len(inventory.baseline)} finding{'s' if len(inventory.baseline) != 1 else ''} about events "
+                     "before the adoption baseline in flagaudit.lock, not blocking (`flagaudit check -v`).")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -50,7 +55,8 @@ def escape(text: str) -> str:
     return "".join("\\" + c if c in _SPECIAL else c for c in flat)
 
 
-def _changes(changes: tuple[FlagChange, ...], findings: tuple[Finding, ...], base: str) -> list[str]:
+def _changes(changes: tuple[FlagChange, ...], findings: tuple[Finding, ...], blocks: set[Finding],
+             base: str) -> list[str]:
     if not changes:
         return [f"No flag changed since {base}."]
     counts = Counter(c.status for c in changes)
@@ -59,7 +65,7 @@ def _changes(changes: tuple[FlagChange, ...], findings: tuple[Finding, ...], bas
     for change in changes:
         own = [f for f in findings if (f.sdk, f.flag) == (change.sdk, change.key)]
         lines.append(f"| {escape(change.key)} ({escape(change.sdk)}) | {change.status} | {_where(change)} "
-                     f"| {_codes(own)} |")
+                     f"| {_codes(own, blocks)} |")
     return lines
 
 
@@ -69,11 +75,11 @@ def _where(change: FlagChange) -> str:
     return escape((touched or list(change.locations) or list(change.paths) or ["-"])[0])
 
 
-def _codes(findings: list[Finding]) -> str:
+def _codes(findings: list[Finding], blocks: set[Finding]) -> str:
     cells = []
-    for (code, severity), n in sorted(Counter((f.code, f.severity) for f in findings).items()):
+    for (code, severity, blocked), n in sorted(Counter((f.code, f.severity, f in blocks) for f in findings).items()):
         text = f"{code} {severity}" + (f" ×{n}" if n > 1 else "")
-        cells.append(f"**{text}, blocking**" if severity == "error" else text)
+        cells.append(f"**{text}, blocking**" if blocked else text)
     return ", ".join(cells) or "-"
 
 

@@ -65,7 +65,7 @@ def sarif_document(inventory: Inventory) -> dict[str, Any]:
                                               "", f"`flagaudit explain {finding.code}`", (), ())
     index = {code: number for number, code in enumerate(rules)}
     places = Places(inventory.root)
-    fingerprints = _fingerprints(findings)
+    prints = fingerprints(findings)
     run: dict[str, Any] = {
         "tool": {"driver": {
             "name": "flagaudit",
@@ -75,7 +75,7 @@ def sarif_document(inventory: Inventory) -> dict[str, Any]:
         }},
         "invocations": [_invocation(inventory)],
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index[f.code], fingerprint, places) for f, fingerprint in zip(findings, fingerprints)],
+        "results": [_result(f, index[f.code], fingerprint, places) for f, fingerprint in zip(findings, prints)],
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
@@ -155,7 +155,7 @@ def _invocation(inventory: Inventory) -> dict[str, Any]:
     return invocation
 
 
-def _fingerprints(findings: list[Finding]) -> list[str]:
+def fingerprints(findings: list[Finding]) -> list[str]:
     """A stable identity per finding: what it is about, not where its line happens to be.
 
     Findings that share code, SDK, key and file are told apart by their rank in

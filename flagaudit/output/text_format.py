@@ -1,15 +1,50 @@
-"""``--format text``: for people. One line per flag; ``-v`` adds its sites and definitions."""
+"""``--format text``: for people. ``scan``: one line per flag (``-v`` adds its sites and definitions), then the
+findings. ``check``: the findings alone, which is what a CI log should show (``-v`` adds the inventory and the
+findings the adoption baseline keeps from blocking)."""
 
 from __future__ import annotations
 
 import sys
 
+from flagaudit.checks import verdict
 from flagaudit.facts import Finding, Flag, Inventory, Site
 from flagaudit.output import renderer
 
 
 @renderer("text")
 def render_text(inventory: Inventory, verbosity: int = 0) -> str:
+    lines = _inventory_lines(inventory, verbosity)
+    if inventory.findings:
+        lines.append("")
+        lines.extend(finding_lines(inventory.findings, verbosity))
+    lines.extend(_newer_syntax(inventory, verbosity))
+    lines.append("")
+    lines.append(_summary(inventory))
+    return "\n".join(lines) + "\n"
+
+
+def check_text(inventory: Inventory, verbosity: int = 0) -> str:
+    """``flagaudit check``'s text: findings, then one summary line; ``-v`` lists the flags first and the
+    findings about events before the adoption baseline last."""
+    lines = [*_inventory_lines(inventory, verbosity), ""] if verbosity > 0 and inventory.flags else []
+    lines.extend(finding_lines(inventory.findings, verbosity))
+    if verbosity > 0 and inventory.baseline:
+        lines += ["", "Before the adoption baseline (recorded in flagaudit.lock; never blocking):"]
+        lines.extend(finding_lines(inventory.baseline, verbosity))
+    lines.extend(_newer_syntax(inventory, verbosity))
+    if lines:
+        lines.append("")
+    summary = _summary(inventory)
+    blocking = len(verdict.blocking(inventory))
+    if blocking:
+        summary += f"; {blocking} blocking"
+    if inventory.baseline and verbosity == 0:
+        summary += f"; {len(inventory.baseline)} before the adoption baseline (-v shows them)"
+    lines.append(summary)
+    return "\n".join(lines) + "\n"
+
+
+def _inventory_lines(inventory: Inventory, verbosity: int) -> list[str]:
     lines = []
     for flag in inventory.flags:
         lines.append(_flag_line(flag))
@@ -21,20 +56,22 @@ def render_text(inventory: Inventory, verbosity: int = 0) -> str:
                 lines.append(f"    {_site_line(site)}")
             for site in flag.test_sites:
                 lines.append(f"    {_site_line(site)}  [test]")
-    if inventory.findings:
-        lines.append("")
-        lines.extend(finding_lines(inventory.findings, verbosity))
-    if verbosity > 0 and inventory.newer_syntax:
-        running = f"{sys.version_info.major}.{sys.version_info.minor}"
-        lines.append("")
-        lines.extend(f"{path}: syntax newer than Python {running}, read through libcst" for path in inventory.newer_syntax)
+    return lines
+
+
+def _newer_syntax(inventory: Inventory, verbosity: int) -> list[str]:
+    if verbosity == 0 or not inventory.newer_syntax:
+        return []
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return ["", *(f"{path}: syntax newer than Python {running}, read through libcst" for path in inventory.newer_syntax)]
+
+
+def _summary(inventory: Inventory) -> str:
     keyed = sum(1 for f in inventory.flags if f.key is not None)
     sites = sum(len(f.sites) for f in inventory.flags)
-    lines.append("")
-    lines.append(f"{keyed} flags, {sites} sites in {inventory.files} files ({inventory.lines} lines of Python)"
-                 + (f"; {len(inventory.skipped)} skipped" if inventory.skipped else "")
-                 + f"; {_count(inventory.findings)}")
-    return "\n".join(lines) + "\n"
+    return (f"{keyed} flags, {sites} sites in {inventory.files} files ({inventory.lines} lines of Python)"
+            + (f"; {len(inventory.skipped)} skipped" if inventory.skipped else "")
+            + f"; {_count(inventory.findings)}")
 
 
 def entry_points_text(inventory: Inventory) -> str:

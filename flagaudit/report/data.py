@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from flagaudit.facts import Finding, Flag, Inventory, Timeline
@@ -305,7 +305,7 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
     """Everything the report shows, from the gate's inventory and the timelines."""
     stories = {(t.sdk, t.key): t for t in timelines}
     flags = {(f.sdk, f.key): f for f in inventory.flags if f.key is not None}
-    live = [f for f in inventory.flags if f.key is not None and not f.pattern and (f.sites or f.definitions)]
+    live = [f for f in inventory.flags if is_live(f)]
     by_flag: dict[FlagId, list[Finding]] = {}
     for finding in inventory.findings:
         if finding.flag is not None and finding.sdk is not None:
@@ -353,8 +353,10 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
         ))
     lifecycle_rows.sort(key=lambda r: (-(r.age_days if r.age_days is not None else -1), r.key, r.sdk))
 
-    repurposed = tuple(_finding_row(f, owner((f.sdk or "", f.flag or ""))) for f in inventory.findings
-                       if f.code in REPURPOSE)
+    repurposed = (*(_finding_row(f, owner((f.sdk or "", f.flag or ""))) for f in inventory.findings
+                    if f.code in REPURPOSE),
+                  *(replace(_finding_row(f, owner((f.sdk or "", f.flag or ""))), action=BASELINE_ACTION)
+                    for f in inventory.baseline if f.code in REPURPOSE))
     other = tuple(_finding_row(f, owner((f.sdk or "", f.flag or ""))) for f in inventory.findings
                   if f.code not in REPURPOSE and f.code not in LIFECYCLE and f.code != FLAG_ONLY)
 
@@ -381,6 +383,18 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
         queues=_queues(by_flag, flags, owner, age, lines, policies),
         notes=tuple(notes), version=version,
     )
+
+
+BASELINE_ACTION = "None: it happened before the adoption baseline in flagaudit.lock, which accepted it"
+"""The action for a repurpose the adoption baseline accepted: listed, so history stays visible, never blocking."""
+
+
+def is_live(flag: Flag) -> bool:
+    """A live flag, counted the way history counts one (and so the quarterly chart): a key with a site
+    outside tests, or a definition (test files define nothing) that no data migration deletes."""
+    if flag.key is None or flag.pattern:
+        return False
+    return bool(flag.sites) or (bool(flag.definitions) and all(d.action != "delete" for d in flag.definitions))
 
 
 def _quarters(timelines: Iterable[Timeline], since: date, until: date) -> tuple[QuarterRow, ...]:

@@ -225,9 +225,9 @@ def parse_porcelain(text: str, path: str) -> dict[int, Blamed]:
     result = {}
     for number, commit in lines.items():
         meta = commits[commit]
-        when = int(meta.get("author-time", "0") or 0)
+        when = int(meta.get("committer-time", "0") or 0)  # when it landed, as history dates events
         result[number] = Blamed(path, number, commit, meta.get("author", ""), meta.get("author-mail", "").strip("<>"),
-                                when, _local_day(when, meta.get("author-tz", "+0000")))
+                                when, _local_day(when, meta.get("committer-tz", "+0000")))
     return result
 
 

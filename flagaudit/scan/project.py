@@ -88,11 +88,28 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
     """:func:`scan_inferring`, and the call graph, which the meaning gate follows from a new branch to the
     code an old one guarded. The last run's kept graph has edges only; ``whole_graph`` asks for one with its
     nodes' definitions and reachability too (``flagaudit graph``), built upon the kept one."""
-    text_globs = tuple(g for rule in rules.texts for g in rule.files)
     cache_dir = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
-    files, skipped = discover(config.root, config.paths, config.exclude, text_globs, cache_dir)
+    sources, skipped, listed = read_sources(config, rules, cache_dir)
     cache = FactCache(cache_dir, config.root)
     notes = []
+    digest = _inputs_digest(config, rules, sources, skipped)
+    result = cache.memo("result", digest, _Result)
+    graph = _kept_graph(cache, sources) if result is not None and with_graph and not whole_graph else None
+    if result is None or (with_graph and graph is None):
+        result, graph = _inventory(sources, skipped, listed, rules, config, cache, options)
+        cache.keep("result", digest, result)
+    inventory, checks, registries = result
+    inferred = (*registries, *checks)
+    warning = cache.save()
+    notes.extend(w for w in (cache.warning, warning) if w)
+    inventory = replace(inventory, analysed=cache.added, notes=(*notes, *inventory.notes))
+    return Scanned(inventory, with_helpers(rules, inferred), graph)
+
+
+def read_sources(config: Config, rules: RuleSet, cache_dir: Path | None) -> tuple[list[Source], list[Skipped], int]:
+    """The files a scan analyses, read once: their sources, what could not be read, and how many were listed."""
+    text_globs = tuple(g for rule in rules.texts for g in rule.files)
+    files, skipped = discover(config.root, config.paths, config.exclude, text_globs, cache_dir)
     sources = []
     folders: dict[str, str] = {}
     for source in files:
@@ -102,18 +119,7 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
             skipped.append(Skipped(source.path, _read_problem(exc, config.max_file_size)))
             continue
         sources.append(Source(source.path, source.module, data, content_key(source.path, source.module, data)))
-    digest = _inputs_digest(config, rules, sources, skipped)
-    result = cache.memo("result", digest, _Result)
-    graph = _kept_graph(cache, sources) if result is not None and with_graph and not whole_graph else None
-    if result is None or (with_graph and graph is None):
-        result, graph = _inventory(sources, skipped, len(files), rules, config, cache, options)
-        cache.keep("result", digest, result)
-    inventory, checks, registries = result
-    inferred = (*registries, *checks)
-    warning = cache.save()
-    notes.extend(w for w in (cache.warning, warning) if w)
-    inventory = replace(inventory, analysed=cache.added, notes=(*notes, *inventory.notes))
-    return Scanned(inventory, with_helpers(rules, inferred), graph)
+    return sources, skipped, len(files)
 
 
 def with_helpers(rules: RuleSet, inferred: tuple[CheckRule | DefineRule, ...]) -> RuleSet:
