@@ -21,6 +21,7 @@ from flagaudit.checks import all_rules, rules_markdown
 from flagaudit.checks.verdict import blocking, parse_fail_on
 from flagaudit.errors import ExitCode, FlagauditError
 from flagaudit.output import RENDERERS
+from flagaudit.output.escaping import visible
 from flagaudit.output.history_format import HISTORY_RENDERERS
 from flagaudit.output.text_format import check_text
 from flagaudit.report import REPORT_FORMATS, SUFFIXES
@@ -43,20 +44,38 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except FlagauditError as exc:
-            click.echo(f"flagaudit: error: {exc}", err=True)
+            _say(f"error: {exc}")
             ctx.exit(ExitCode.ERROR)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
-            click.echo("flagaudit: interrupted", err=True)
+            _say("interrupted")
             ctx.exit(ExitCode.ERROR)
         except Exception as exc:  # a bug in flagaudit: one line, the traceback only on request
             if os.environ.get("FLAGAUDIT_DEBUG"):
                 raise
-            click.echo(f"flagaudit: internal error: {type(exc).__name__}: {exc} "
-                       "(set FLAGAUDIT_DEBUG=1 for the traceback, and please report it)", err=True)
+            _internal_error(exc)
             ctx.exit(ExitCode.ERROR)
         return None
+
+
+def _say(message: str) -> None:
+    """One line on stderr; ``message`` may hold strings from the tree, so it is shown escaped."""
+    click.echo(f"flagaudit: {visible(message)}", err=True)
+
+
+def _describe(exc: BaseException) -> str:
+    """A bug's message, at most 500 characters, even when its ``str()`` fails or recurses too deep."""
+    try:
+        text = str(exc)
+    except Exception:  # e.g. the repr of a deeply nested syntax tree: RecursionError
+        text = ""
+    return " ".join(text[:500].split()) or type(exc).__name__
+
+
+def _internal_error(exc: BaseException) -> None:
+    _say(f"internal error: {type(exc).__name__}: {_describe(exc)} "
+         "(set FLAGAUDIT_DEBUG=1 for the traceback, and please report it)")
 
 
 def _codes(value: str | tuple[str, ...]) -> tuple[str, ...]:
@@ -101,10 +120,7 @@ def scan_command(paths: tuple[str, ...], output_format: str, config_file: str | 
     inventory = scan(paths, ScanOptions(config_file=config_file, use_cache=not no_cache, workers=jobs,
                                         select=select, ignore=ignore))
     if not quiet:
-        for skipped in inventory.skipped:
-            click.echo(f"flagaudit: skipped {skipped.path}: {skipped.reason}", err=True)
-        for note in inventory.notes:
-            click.echo(f"flagaudit: {note}", err=True)
+        _notes(inventory.notes, inventory.skipped)
     if show_entry_points:
         from flagaudit.output.text_format import entry_points_text
 
@@ -145,9 +161,9 @@ def _project(paths: tuple[str, ...], config_file: str | None, directory: Path | 
 
 def _notes(notes: Iterable[str], skipped: Iterable[Skipped] = ()) -> None:
     for item in skipped:
-        click.echo(f"flagaudit: skipped {item.path}: {item.reason}", err=True)
+        _say(f"skipped {item.path}: {item.reason}")
     for note in notes:
-        click.echo(f"flagaudit: {note}", err=True)
+        _say(note)
 
 
 @cli.command()
@@ -221,7 +237,7 @@ def ledger_command(check: bool, accept_key: str | None, adopt: bool, reason: str
             "the gate blocks the change, so give the new behaviour a new key, or accept it: "
             "`flagaudit ledger --accept KEY --reason \"...\"`:" if update.blocked else
             "run `flagaudit ledger` and commit it:"))
-        click.echo("".join(f"  {line}\n" for line in lines), nl=False)
+        click.echo("".join(f"  {visible(line)}\n" for line in lines), nl=False)
         raise SystemExit(ExitCode.FINDINGS)
     click.echo(f"{update.path.name} is up to date ({len(update.ledger.entries)} keys)")
 
@@ -270,7 +286,7 @@ def _write_ledger(config: Config, rules: RuleSet, options: HistoryOptions, as_of
     write_ledger(update.path, update.ledger)
     live = sum(1 for e in update.ledger.entries if e.status == "live")
     change = "new" if update.previous is None else f"{len(update.changes)} changed"
-    click.echo(f"wrote {update.path}: {len(update.ledger.entries)} keys ({live} live, "
+    click.echo(f"wrote {visible(str(update.path))}: {len(update.ledger.entries)} keys ({live} live, "
                f"{len(update.ledger.entries) - live} retired), {change}")
     if adoption is not None:
         gate = check(config, rules, CheckOptions(as_of=as_of, use_cache=options.use_cache, workers=options.workers))
@@ -517,7 +533,7 @@ def graph_command(key: str | None, output_format: str, why: str | None, output: 
     options = ScanOptions(use_cache=not no_cache, workers=jobs)
     if why is not None:
         path = why_reachable(config, rules, options, why)
-        _emit((" → ".join(path) if path else f"no entry point reaches {why}") + "\n", output)
+        _emit(visible(" → ".join(path) if path else f"no entry point reaches {why}") + "\n", output)
         return
     _emit(graph_document(config, rules, options, output_format, key), output)
 
@@ -555,11 +571,11 @@ def remove_command(keys: tuple[str, ...], value: str, key_file: Path | None, wri
         for removal in cleanup.removals:
             _notes(removal.notes)
             if removal.removed:
-                click.echo(f"flagaudit: {'removed' if write else 'would remove'} {removal.key!r} (--as {value}): "
-                           f"{len(removal.files)} file(s)" + (f", functions {', '.join(removal.functions)}"
-                                                              if removal.functions else ""), err=True)
+                _say(f"{'removed' if write else 'would remove'} {removal.key!r} (--as {value}): "
+                     f"{len(removal.files)} file(s)" + (f", functions {', '.join(removal.functions)}"
+                                                        if removal.functions else ""))
             for place in removal.refused:
-                click.echo(f"flagaudit: left {removal.key!r} alone: {place}", err=True)
+                _say(f"left {removal.key!r} alone: {place}")
         if not write:
             click.echo(f"flagaudit: {cleanup.deleted_lines} lines deleted in all; --write applies it", err=True)
     if any(r.refused for r in cleanup.removals):
@@ -607,20 +623,33 @@ def explain(code: str | None, markdown: bool) -> None:
 
 
 def _emit(text: str, output: str | None) -> None:
+    """Write UTF-8 bytes whatever the terminal's encoding; renderers leave no undecodable name in the text, and
+    one left by a bug shows as ``\\udcff`` rather than failing the run."""
+    data = text.encode("utf-8", "backslashreplace")
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)
         return
     from flagaudit.safefiles import replace_file
 
     try:  # a new file renamed over the path: a committed link there is replaced, never written through
-        replace_file(Path(output), text.encode("utf-8"))
+        replace_file(Path(output), data)
     except OSError as exc:
         raise FlagauditError(f"cannot write {output}: {exc.strerror}") from None
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="flagaudit")
+    """Console-script entry point. The last resort: whatever escapes the command (a failure while reporting
+    a failure, say) is one line and exit 2, never a traceback and never 1, which means "blocking findings"."""
+    try:
+        cli(prog_name="flagaudit")
+    except Exception as exc:
+        if os.environ.get("FLAGAUDIT_DEBUG"):
+            raise
+        try:
+            _internal_error(exc)
+        except Exception:
+            sys.stderr.write("flagaudit: internal error\n")
+        sys.exit(ExitCode.ERROR)
 
 
 if __name__ == "__main__":

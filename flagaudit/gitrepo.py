@@ -175,7 +175,10 @@ class Repository:
             raise FlagauditError(f"cannot read git object {sha[:12]}: {exc}") from None
 
     def files(self, folder: Path) -> list[Path] | None:
-        """Tracked and untracked-but-not-ignored files under ``folder``; ``None`` when it is not in the work tree."""
+        """Tracked and untracked-but-not-ignored files under ``folder``; ``None`` when it is not in the work tree.
+
+        Tracked files deleted from the working tree are listed too: the caller tells them from files it cannot
+        reach (a folder without permission), which must be reported rather than dropped."""
         if self.bare:
             return None
         inside = self.prefix(folder)
@@ -186,7 +189,7 @@ class Repository:
         if result.returncode != 0:
             return None
         names = {n[len(inside):] for n in result.stdout.decode("utf-8", "surrogateescape").split("\0") if n}
-        return [folder / n for n in sorted(names) if os.path.lexists(folder / n)]
+        return [folder / n for n in sorted(names)]
 
     def blame(self, path: str, ranges: Sequence[tuple[int, int]]) -> str | None:
         """``git blame --porcelain`` of the lines in ``ranges`` of ``path`` (relative to the top), or ``None``."""

@@ -1,7 +1,8 @@
 """Source bytes + rules -> :class:`FileFacts`, for one file. Pure: no I/O, no globals.
 
 A file that cannot be analysed (binary, undecodable, a syntax error, too
-large) yields facts with ``skipped`` set: a reported fact, not an exception.
+large, nested too deeply for a parser's recursion) yields facts with
+``skipped`` set: a reported fact, not an exception, so one file never stops a run.
 """
 
 from __future__ import annotations
@@ -39,8 +40,20 @@ from flagaudit.facts import (
 from flagaudit.sdk_rules import RuleSet, text_file
 
 
+_TOO_DEEP = "nested too deeply to analyse (RecursionError)"
+
+
 def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int) -> FileFacts:
     """Analyse one file; ``module`` is its dotted name (empty for non-Python files)."""
+    try:
+        return _extract(path, module, data, rules, max_bytes)
+    except RecursionError:  # ast and libcst walk their trees recursively: a 500-operand `and` is enough
+        return FileFacts(path, skipped=_TOO_DEEP)
+    except MemoryError:
+        return FileFacts(path, skipped="too large to analyse in the memory available (MemoryError)")
+
+
+def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int) -> FileFacts:
     if len(data) > max_bytes:
         return FileFacts(path, skipped=too_large(max_bytes, len(data)))
     if b"\0" in data:
@@ -51,7 +64,7 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
         text = _decode(data)
     except SyntaxError:
         return FileFacts(path, skipped="cannot decode: not UTF-8 and no valid coding declaration (PEP 263)")
-    except (UnicodeDecodeError, LookupError) as exc:
+    except (UnicodeError, LookupError) as exc:  # also a codec that cannot decode at all (`undefined`, `punycode`)
         return FileFacts(path, skipped=f"cannot decode: {_reason(exc)}")
     newer = False
     try:
@@ -96,13 +109,15 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int)
                           tuple(sorted(wanted)), sequence_values(tree, scope))
     sites: list[Site] = []
     for start, end, owner in statement_spans(tree):
-        if not any(start <= n <= end for n in wanted):
+        first = bisect.bisect_left(context.wanted, start)  # a binary search per span, not spans x candidates
+        if first == len(context.wanted) or context.wanted[first] > end:
             continue
         try:
             span_sites, span_definitions = analyse_span(context, start, end, owner)
-        except (cst.ParserSyntaxError, RecursionError) as exc:
+        except (cst.ParserSyntaxError, RecursionError) as exc:  # the whole file is skipped, not only this span
+            problem = _TOO_DEEP if isinstance(exc, RecursionError) else f"libcst cannot parse: {_reason(exc)}"
             return FileFacts(path, symbols, definitions=tuple(definitions),
-                             skipped=f"libcst cannot parse lines {start}-{end}: {_reason(exc)}")
+                             skipped=f"{problem} (lines {start}-{end})")
         sites.extend(span_sites)
         definitions.extend(span_definitions)
     return FileFacts(path, symbols, tuple(sites), tuple(definitions), **done)
@@ -208,6 +223,8 @@ def _text_sites(path: str, data: bytes, rules: RuleSet) -> FileFacts:
     text = data.decode("utf-8", errors="replace")
     lines = text.splitlines()
     starts = [m.start() for m in re.finditer(r"^", text, re.M)]
+    notes: dict[int, tuple[tuple[str, str], ...]] = {}
+    """Annotations by line, read once: a one-line template with 50k tags would otherwise search its line 50k times."""
     sites = []
     for rule in applicable:
         for match in re.finditer(rule.pattern, text):
@@ -217,6 +234,6 @@ def _text_sites(path: str, data: bytes, rules: RuleSet) -> FileFacts:
             sites.append(Site(
                 path=path, line=line, column=offset - starts[line - 1], function="<template>", rule=rule.id, sdk=rule.sdk,
                 key_ref=KeyRef((KeyPart("lit", key),), repr(key)), guard="template", precision="text",
-                annotations=annotations_for(lines, line),
+                annotations=notes[line] if line in notes else notes.setdefault(line, annotations_for(lines, line)),
             ))
     return FileFacts(path, sites=tuple(sorted(sites, key=lambda s: (s.line, s.column, s.rule))))

@@ -80,7 +80,9 @@ class _Syntactic:
     def __enter__(self) -> None:
         self.start = (self.state.line, self.state.column)
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is not None:  # a failure inside (RecursionError): let it through, positions are moot
+            return
         state = self.state
         start = state.computed[self.start_node][:2] if self.start_node is not None else self.start
         end = state.computed[self.end_node][2:] if self.end_node is not None else (state.line, state.column)

@@ -6,12 +6,12 @@ annotates and uploads them the same way.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flagaudit.checks.skew import KeyVerdict
+from flagaudit.output.escaping import json_text, visible
 from flagaudit.output.json_format import SCHEMA, finding_document
 from flagaudit.output.text_format import finding_lines
 
@@ -22,7 +22,7 @@ _SHOWN = {"changed": "changed", "reborn": "retired and reborn in between"}
 
 
 def render_text(comparison: Comparison, verbosity: int = 0) -> str:
-    names = {v.commit: v.name for v in comparison.versions}
+    names = {v.commit: visible(v.name) for v in comparison.versions}
     count = len(comparison.versions)
     lines = [f"compared {count} version{'s' if count != 1 else ''}: " + " · ".join(names.values())]
     for verdict in comparison.verdicts:
@@ -48,15 +48,15 @@ def _verdict_lines(verdict: KeyVerdict, names: dict[str, str]) -> list[str]:
     a, b = names[verdict.a], names[verdict.b]
     if verdict.status in ("only-in-a", "only-in-b"):
         where = a if verdict.status == "only-in-a" else b
-        head = f"{verdict.key}  [{verdict.sdk}]  only in {where}"
+        head = f"{visible(verdict.key)}  [{visible(verdict.sdk)}]  only in {where}"
     else:
-        head = f"{verdict.key}  [{verdict.sdk}]  {_SHOWN.get(verdict.status, verdict.status)}: {a} → {b}"
+        head = f"{visible(verdict.key)}  [{visible(verdict.sdk)}]  {_SHOWN.get(verdict.status, verdict.status)}: {a} → {b}"
     lines = [head]
     for side, sites, guards in ((a, verdict.sites_a, verdict.guards_a), (b, verdict.sites_b, verdict.guards_b)):
         if sites:
-            lines.append(f"    {side.split(' (')[0]}: {', '.join(sites[:3])}"
+            lines.append(f"    {side.split(' (')[0]}: {', '.join(visible(site) for site in sites[:3])}"
                          + (f" (+{len(sites) - 3})" if len(sites) > 3 else ""))
-            lines.extend(f"        guards {g}" for g in guards[:3])
+            lines.extend(f"        guards {visible(g)}" for g in guards[:3])
     return lines
 
 
@@ -68,7 +68,7 @@ def render_json(comparison: Comparison, verbosity: int = 0) -> str:
         "findings": [finding_document(f) for f in comparison.findings],
         "skipped": [{"path": s.path, "reason": s.reason} for s in comparison.skipped],
     }
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(document, indent=2, sort_keys=True) + "\n"
 
 
 def _verdict_document(verdict: KeyVerdict) -> dict[str, Any]:

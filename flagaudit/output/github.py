@@ -5,13 +5,18 @@
 line in the pull request and the run summary. Paths are relative to the
 repository root, as GitHub expects; values are escaped as the Actions toolkit
 does (``%``, CR and LF everywhere, and ``:`` and ``,`` in properties), so a
-message can never end the command early or inject another one.
+message can never end the command early or inject another one. What is left of
+the title and the message then goes through
+:func:`~flagaudit.output.escaping.visible` (other control characters, bidi
+controls, ``##[``); the ``file`` property stays exact so the annotation finds
+its file.
 """
 
 from __future__ import annotations
 
 from flagaudit.facts import Finding, Inventory
 from flagaudit.output import renderer
+from flagaudit.output.escaping import visible
 from flagaudit.output.sarif import Places
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice", "note": "notice"}
@@ -28,7 +33,9 @@ def render_github(inventory: Inventory, verbosity: int = 0) -> str:
 
 def annotation(finding: Finding, places: Places, verbosity: int = 0) -> str:
     path = places.relative(finding.path)
-    properties = [("file", path if path is not None else finding.path.replace("\\", "/"))]
+    path = path if path is not None else finding.path.replace("\\", "/")
+    # GitHub paths are UTF-8: bytes that are not show as \xNN (no annotation can point at such a file anyway)
+    properties = [("file", path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))]
     if finding.line >= 1:
         properties.append(("line", str(finding.line)))
         if finding.column >= 0:
@@ -40,8 +47,9 @@ def annotation(finding: Finding, places: Places, verbosity: int = 0) -> str:
     if len(shown) < len(finding.evidence):
         lines.append(f"... {len(finding.evidence) - len(shown)} more (flagaudit check -v)")
     command = COMMANDS.get(finding.severity, "notice")
-    rendered = ",".join(f"{name}={escape_property(value)}" for name, value in properties)
-    return f"::{command} {rendered}::{escape_data(chr(10).join(lines))}"
+    rendered = ",".join(f"{name}={escape_property(value) if name == 'file' else visible(escape_property(value))}"
+                        for name, value in properties)
+    return f"::{command} {rendered}::{visible(escape_data(chr(10).join(lines)))}"
 
 
 def escape_data(text: str) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flagaudit.facts import Event, Timeline
+from flagaudit.output.escaping import json_text, visible
 from flagaudit.output.json_format import SCHEMA, finding_document
 from flagaudit.output.text_format import finding_lines
 
@@ -42,7 +42,7 @@ def history_json(report: Lifecycle, verbosity: int = 0) -> str:
         "findings": [finding_document(f) for f in report.findings],
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
     }
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(document, indent=2, sort_keys=True) + "\n"
 
 
 HISTORY_RENDERERS: dict[str, Callable[[Lifecycle, int], str]] = {"text": history_text, "json": history_json}
@@ -58,19 +58,20 @@ def _headline(timeline: Timeline) -> str:
         state = f"live since {born.date[:10]}" if born else "live"
     else:
         state = f"retired {timeline.events[-1].date[:10]}" if timeline.events else "retired"
-    return f"{timeline.key}  [{timeline.sdk}]  {state}"
+    return f"{visible(timeline.key)}  [{visible(timeline.sdk)}]  {state}"
 
 
 def _event_line(event: Event, verbosity: int) -> str:
     if event.kind == "moved":
-        where = ", ".join(f"{a} -> {b}" for a, b in zip(event.paths[::2], event.paths[1::2]))
+        where = ", ".join(f"{visible(a)} -> {visible(b)}" for a, b in zip(event.paths[::2], event.paths[1::2]))
     else:
-        where = ", ".join(event.paths)
+        where = ", ".join(visible(path) for path in event.paths)
     counts = f"  (+{len(event.added)} -{len(event.removed)} sites)" if event.kind == "changed" else ""
-    who = event.author.split(" <")[0] if event.author else f"({event.source})"
-    line = f"{event.date[:10]}  {event.kind:<8} {event.commit[:12] or '-':<12}  {who}  {where}{counts}"
+    who = visible(event.author.split(" <")[0]) if event.author else f"({event.source})"
+    line = f"{visible(event.date[:10])}  {event.kind:<8} {visible(event.commit[:12]) or '-':<12}  {who}  {where}{counts}"
     if verbosity > 0:
-        line += "".join(f"\n      + {m}" for m in event.added) + "".join(f"\n      - {m}" for m in event.removed)
+        line += "".join(f"\n      + {visible(m)}" for m in event.added) + "".join(f"\n      - {visible(m)}"
+                                                                               for m in event.removed)
     return line
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flagaudit.facts import Definition, Finding, Flag, FlagChange, Inventory, Site
 from flagaudit.output import renderer
+from flagaudit.output.escaping import json_text
 
 SCHEMA = 1
 CONFIDENCE = "high"
@@ -17,7 +17,7 @@ its name), so the field is constant; it stays in the schema for the tools that r
 
 @renderer("json")
 def render_json(inventory: Inventory, verbosity: int = 0) -> str:
-    return json.dumps(inventory_document(inventory), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(inventory_document(inventory), indent=2, sort_keys=True) + "\n"
 
 
 def inventory_document(inventory: Inventory) -> dict[str, Any]:

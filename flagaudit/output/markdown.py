@@ -14,6 +14,7 @@ from collections import Counter
 from flagaudit.checks import verdict
 from flagaudit.facts import Finding, FlagChange, Inventory
 from flagaudit.output import renderer
+from flagaudit.output.escaping import visible
 
 _SPECIAL = "\\`*_[]<>|~&"
 """Characters that could end a table cell, open a code span, emphasis, a link or HTML, or start an entity."""
@@ -50,8 +51,9 @@ def render_markdown(inventory: Inventory, verbosity: int = 0) -> str:
 
 
 def escape(text: str) -> str:
-    """``text`` on one line, every character Markdown could read as syntax backslash-escaped."""
-    flat = " ".join(part.strip() for part in text.splitlines())
+    """``text`` on one line, control characters shown as escapes (:func:`visible`), and every character
+    Markdown could read as syntax backslash-escaped."""
+    flat = visible(" ".join(part.strip() for part in text.splitlines()))
     return "".join("\\" + c if c in _SPECIAL else c for c in flat)
 
 

@@ -18,7 +18,6 @@ same findings give the same bytes.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -28,6 +27,7 @@ from flagaudit import __version__
 from flagaudit.checks import FindingRule, all_rules
 from flagaudit.facts import Evidence, Finding, Inventory
 from flagaudit.output import renderer
+from flagaudit.output.escaping import json_text
 from flagaudit.output.json_format import CONFIDENCE
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -51,7 +51,7 @@ def level(severity: str) -> str:
 
 @renderer("sarif")
 def render_sarif(inventory: Inventory, verbosity: int = 0) -> str:
-    return json.dumps(sarif_document(inventory), indent=2, ensure_ascii=False) + "\n"
+    return json_text(sarif_document(inventory), indent=2) + "\n"
 
 
 def sarif_document(inventory: Inventory) -> dict[str, Any]:
@@ -208,7 +208,8 @@ class Places:
         relative = self.relative(path)
         if relative is None:
             return {"uri": Path(path).resolve().as_uri()}
-        return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+        # the file name's own bytes, percent-encoded: a name that is not UTF-8 keeps its exact bytes
+        return {"uri": quote(relative.encode("utf-8", "surrogateescape"), safe="/"), "uriBaseId": SRCROOT}
 
     def physical(self, path: str, line: int, column: int) -> dict[str, Any]:
         region: dict[str, int] = {"startLine": max(line, 1)}

@@ -1,6 +1,10 @@
 """``--format text``: for people. ``scan``: one line per flag (``-v`` adds its sites and definitions), then the
 findings. ``check``: the findings alone, which is what a CI log should show (``-v`` adds the inventory and the
-findings the adoption baseline keeps from blocking)."""
+findings the adoption baseline keeps from blocking).
+
+Every string from the analysed tree goes through :func:`visible`, so no key or path can start a CI log
+line with a workflow command or reach the terminal with control characters.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import sys
 from flagaudit.checks import verdict
 from flagaudit.facts import Finding, Flag, Inventory, Site
 from flagaudit.output import renderer
+from flagaudit.output.escaping import visible
 
 
 @renderer("text")
@@ -51,7 +56,7 @@ def _inventory_lines(inventory: Inventory, verbosity: int) -> list[str]:
         if verbosity > 0:
             for definition in flag.definitions:
                 action = {"delete": "deletes", "annotate": "documents"}.get(definition.action, "defines")
-                lines.append(f"    {definition.path}:{definition.line}: {action} ({definition.rule})")
+                lines.append(f"    {visible(definition.path)}:{definition.line}: {action} ({visible(definition.rule)})")
             for site in flag.sites:
                 lines.append(f"    {_site_line(site)}")
             for site in flag.test_sites:
@@ -76,18 +81,18 @@ def _summary(inventory: Inventory) -> str:
 
 def entry_points_text(inventory: Inventory) -> str:
     """``scan --show-entry-points``: each entry point of the call graph and why it is one."""
-    return "".join(f"{name}  ({why})\n" for name, why in inventory.entry_points)
+    return "".join(f"{visible(name)}  ({visible(why)})\n" for name, why in inventory.entry_points)
 
 
 def finding_lines(findings: tuple[Finding, ...], verbosity: int) -> list[str]:
     """``path:line:col: CODE name [severity] message``, then the evidence a reviewer checks."""
     lines = []
     for finding in findings:
-        lines.append(f"{finding.path}:{finding.line}:{finding.column + 1}: {finding.code} {finding.name} "
-                     f"[{finding.severity}] {finding.message}")
+        lines.append(f"{visible(finding.path)}:{finding.line}:{finding.column + 1}: {finding.code} {finding.name} "
+                     f"[{finding.severity}] {visible(finding.message)}")
         shown = finding.evidence if verbosity > 0 else finding.evidence[:4]
         for item in shown:
-            lines.append(f"    {item.kind}: {item.value}" + (f" ({item.detail})" if item.detail else ""))
+            lines.append(f"    {visible(item.kind)}: {visible(item.value)}" + (f" ({visible(item.detail)})" if item.detail else ""))
         if len(shown) < len(finding.evidence):
             lines.append(f"    ... {len(finding.evidence) - len(shown)} more (-v)")
     return lines
@@ -103,15 +108,15 @@ def _count(findings: tuple[Finding, ...]) -> str:
 
 
 def _flag_line(flag: Flag) -> str:
-    key = "<unresolved>" if flag.key is None else flag.key + (" (pattern)" if flag.pattern else "")
+    key = "<unresolved>" if flag.key is None else visible(flag.key) + (" (pattern)" if flag.pattern else "")
     first = (flag.sites or flag.test_sites or flag.definitions)
-    where = f"{first[0].path}:{first[0].line}" if first else "-"
+    where = f"{visible(first[0].path)}:{first[0].line}" if first else "-"
     counts = f"{len(flag.sites)} site{'s' if len(flag.sites) != 1 else ''}"
     if flag.test_sites:
         counts += f" (+{len(flag.test_sites)} in tests)"
     if not flag.definitions:
         counts += ", no definition"
-    return f"{key}  [{flag.sdk}]  {counts}  {where}"
+    return f"{key}  [{visible(flag.sdk)}]  {counts}  {where}"
 
 
 def _site_line(site: Site) -> str:
@@ -121,5 +126,5 @@ def _site_line(site: Site) -> str:
     if site.off:
         guarded += " off " + ",".join(f"{a}-{b}" for a, b in site.off)
     via = f" via {' -> '.join(site.via)}" if site.via else ""
-    return (f"{site.path}:{site.line}:{site.column + 1}: {site.guard}{guarded} in {site.function} "
-            f"({site.rule}){via} {site.key_ref.expression}")
+    return visible(f"{site.path}:{site.line}:{site.column + 1}: {site.guard}{guarded} in {site.function} "
+                   f"({site.rule}){via} {site.key_ref.expression}")

@@ -13,6 +13,7 @@ import io
 import re
 from typing import Any
 
+from flagaudit.output.escaping import visible
 from flagaudit.report.data import ReportData
 
 INSTALL_HINT = "pip install 'flagaudit[report]'"
@@ -44,6 +45,7 @@ def render_charts(data: ReportData) -> dict[str, str] | None:
         "axes.edgecolor": PALETTE["grid"], "axes.labelcolor": PALETTE["muted"], "axes.titleweight": "bold",
         "xtick.color": PALETTE["muted"], "ytick.color": PALETTE["muted"], "text.color": PALETTE["ink"],
         "axes.spines.top": False, "axes.spines.right": False, "legend.frameon": False,
+        "text.parse_math": False,  # owners and types come from the project: `$` is text, never mathtext
     }
     charts = {}
     with matplotlib.rc_context(style):
@@ -100,7 +102,7 @@ def _ages(figure_class: Any, data: ReportData) -> Any:
     for number, flag_type in enumerate(ages.types):
         values = [dict(row.counts).get(flag_type, 0) for row in ages.rows]
         colour = PALETTE.get(flag_type, _OTHER_TYPES[number % len(_OTHER_TYPES)])
-        axes.bar(labels, values, 0.6, bottom=bottoms, label=flag_type, color=colour, zorder=2,
+        axes.bar(labels, values, 0.6, bottom=bottoms, label=visible(flag_type), color=colour, zorder=2,
                  edgecolor="white", linewidth=0.8)
         bottoms = [b + v for b, v in zip(bottoms, values)]
     for index, total in enumerate(bottoms):
@@ -125,7 +127,7 @@ def _owners(figure_class: Any, data: ReportData) -> Any:
         return None
     figure = figure_class(figsize=(7.2, 0.7 + 0.32 * len(queues)))
     axes = figure.add_subplot()
-    names = [q.owner or "(nobody)" for q in queues][::-1]
+    names = [visible(q.owner) if q.owner else "(nobody)" for q in queues][::-1]
     lefts = [0] * len(queues)
     for priority, (name, colour) in enumerate(zip(PRIORITY_NAMES, PRIORITY_COLOURS)):
         values = [sum(1 for item in q.items if item.priority == priority) for q in queues][::-1]

@@ -7,9 +7,10 @@ artifact store or a file share. Without matplotlib it keeps every table and says
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
-from html import escape
 
+from flagaudit.output.escaping import visible
 from flagaudit.report import charts as charts_module
 from flagaudit.report.data import (
     OWNER_SOURCES,
@@ -52,6 +53,11 @@ def render_html(data: ReportData, charts: bool = True) -> str:
             f'<meta name="generator" content="flagaudit {escape(data.version)}">\n'
             f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
             + "\n".join(part for part in body if part) + "\n</body>\n</html>\n")
+
+
+def escape(text: str) -> str:
+    """Text for the page: control and bidi characters shown as escapes (:func:`visible`), then HTML-escaped."""
+    return html.escape(visible(text))
 
 
 # -- sections ------------------------------------------------------------------------------------------------

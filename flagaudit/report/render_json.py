@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Any
 
+from flagaudit.output.escaping import json_text
 from flagaudit.report.data import OWNER_SOURCES, ReportData
 
 SCHEMA = 1
 
 
 def render_json(data: ReportData) -> str:
-    return json.dumps(report_document(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_text(report_document(data), indent=2, sort_keys=True) + "\n"
 
 
 def report_document(data: ReportData) -> dict[str, Any]:

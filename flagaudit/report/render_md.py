@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from flagaudit.output.escaping import visible
+from flagaudit.output.markdown import escape
 from flagaudit.report.data import OWNER_SOURCES, FindingRow, Owner, ReportData
 
 _BORN, _RETIRED = "█", "░"
@@ -49,8 +51,9 @@ def render_md(data: ReportData) -> str:
             facts.append(f"median age {data.ages.median_days} days")
         if data.ages.oldest:
             facts.append(f"oldest {_code(data.ages.oldest[0])} ({data.ages.oldest[1]} days)")
-        if facts:
-            out += ["", _text("; ".join(facts)).capitalize() + "."]
+        if facts:  # each fact is escaped already; capitalize() would lower-case the key
+            sentence = "; ".join(facts)
+            out += ["", sentence[:1].upper() + sentence[1:] + "."]
     else:
         out.append("No live flags.")
     out.append("")
@@ -133,14 +136,16 @@ def _cell(value: object) -> str:
 
 
 def _code(text: str) -> str:
-    """Inline code that survives any backticks inside, and pipes in tables."""
+    """Inline code that survives any backticks inside, pipes in tables, and control characters (shown as escapes)."""
+    text = visible(text)
     fence = "``" if "`" in text else "`"
     pad = " " if "`" in text else ""
     return f"{fence}{pad}{text.replace('|', '¦')}{pad}{fence}"
 
 
 def _text(text: str) -> str:
-    return text.replace("\n", " ").replace("<", "&lt;").replace("|", "\\|")
+    """Text from the project (keys, owners, messages): one line, nothing in it can format the page or end a cell."""
+    return escape(text)
 
 
 def _owner(owner: Owner) -> str:

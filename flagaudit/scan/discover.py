@@ -49,7 +49,7 @@ def discover(root: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], text
 
     def is_package(folder: str) -> bool:
         if folder not in packages:
-            packages[folder] = (root / folder / "__init__.py").is_file()
+            packages[folder] = _is_file(root / folder / "__init__.py")
         return packages[folder]
 
     files = [SourceFile(rel, found[rel], module_name(rel, is_package) if rel.endswith(".py") else "")
@@ -63,7 +63,7 @@ def _candidates(target: Path, cache_dir: Path | None,
         return [(target, None)]
     listed = repository.files(target) if repository is not None else None
     if listed is not None:
-        return [(p, None) for p in listed if not (cache_dir and cache_dir in p.parents)]
+        return [(p, problem) for p, problem in _reachable(listed) if not (cache_dir and cache_dir in p.parents)]
     return _walk(target, cache_dir)
 
 
@@ -78,6 +78,22 @@ def listed_by_git(root: Path, folder: Path) -> bool:
     return bool(repository is not None and repository.files(folder))
 
 
+def _reachable(listed: list[Path]) -> list[tuple[Path, str | None]]:
+    """Files git lists, less those deleted from the working tree; one that cannot be reached (a folder without
+    read or search permission) is reported, never silently dropped."""
+    found: list[tuple[Path, str | None]] = []
+    for path in listed:
+        try:
+            os.lstat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:
+            found.append((path, f"cannot read: {exc.strerror or exc}"))
+            continue
+        found.append((path, None))
+    return found
+
+
 def _walk(folder: Path, cache_dir: Path | None) -> list[tuple[Path, str | None]]:
     found: list[tuple[Path, str | None]] = []
     for current, dirs, files in os.walk(folder, followlinks=False, onerror=lambda e: found.append(
@@ -86,7 +102,7 @@ def _walk(folder: Path, cache_dir: Path | None) -> list[tuple[Path, str | None]]
         kept = []
         for name in sorted(dirs):
             path = here / name
-            if name in _NOISE_DIRS or name.endswith(".egg-info") or (path / "pyvenv.cfg").exists() or path == cache_dir:
+            if name in _NOISE_DIRS or name.endswith(".egg-info") or _is_file(path / "pyvenv.cfg") or path == cache_dir:
                 continue
             if path.is_symlink():
                 found.append((path, "symbolic link to a folder (not followed)"))
@@ -132,3 +148,11 @@ def module_name(path: str, is_package: Callable[[str], bool]) -> str:
     stem = path.rsplit("/", 1)[-1].removesuffix(".py")
     top = next((n for n in range(len(folders)) if is_package("/".join(folders[:n + 1]))), len(folders))
     return ".".join([*folders[top:], *([] if stem == "__init__" else [stem])])
+
+
+def _is_file(path: Path) -> bool:
+    """``Path.is_file``, but in a folder that cannot be searched it says no instead of raising (before 3.12)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False

@@ -1,0 +1,58 @@
+"""Strings from the analysed tree, made safe for a terminal or a CI log, and exact in JSON.
+
+Everything a checkout holds is attacker-written, file names and flag keys
+included. A CI runner reads workflow commands from the start of any line of
+stdout or stderr (``::error``, ``::add-mask::``, ``::stop-commands::``, leading
+spaces ignored) and the older ``##[command]`` form anywhere in a line; a
+terminal obeys escape sequences, and bidirectional overrides make text read
+differently from what it is. So every text renderer passes each string from
+the tree through :func:`visible`, which keeps it on one line and shows those
+characters as escapes: ``\\n``, ``\\x1b``, ``\\u202e``.
+
+File names that are not UTF-8 arrive as lone surrogates (Python's
+``surrogateescape``): text output shows the original byte (``\\xff``), and
+JSON keeps the exact string as a ``\\udcff`` escape (:func:`json_text`), so the
+document stays valid UTF-8 and ``json.loads`` gives back the same string.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}\ud800-\udfff]")
+"""Control characters (C0, DEL, C1), line and paragraph separators, bidi controls, lone surrogates."""
+_COMMAND_START = re.compile(r"^(\s*):(?=:)")
+_OLD_COMMAND = "##["
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def visible(text: str) -> str:
+    """``text`` on one line with every character a terminal or CI log could act on shown as an escape.
+
+    A string that would begin a line with ``::`` (a workflow command) shows its first colon as ``\\x3a``,
+    and ``##[`` anywhere becomes ``##\\x5b``. Backslashes are left alone: this is for people to read,
+    JSON and SARIF carry the exact value.
+    """
+    escaped = _UNSAFE.sub(_escape, text)
+    escaped = _COMMAND_START.sub(lambda m: m[1] + "\\x3a", escaped)
+    return escaped.replace(_OLD_COMMAND, "##\\x5b")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match[0]
+    code = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape): show the byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def json_text(document: Any, **options: Any) -> str:
+    """``json.dumps`` without ASCII escaping, except lone surrogates: valid UTF-8, and lossless."""
+    text = json.dumps(document, ensure_ascii=False, **options)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
