@@ -18,24 +18,32 @@ from pathlib import Path
 import pytest
 
 from fixtures.make_broken_tree import DEEP_CHAIN, GOOD
-from tests.conftest import ROOT, git, run_cli, write_files
+from tests.repos import Repo, git, write_files
+from tests.run import ROOT, Ran, run_cli, run_process
 
 PROJECT = "[tool.flagaudit]\npaths = ['.']\n"
 
 
-def _clean(result: subprocess.CompletedProcess[str]) -> None:
+def _clean(result: Ran) -> None:
     """No traceback, and every stderr line is one of flagaudit's own short lines."""
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
     assert all(line.startswith("flagaudit: ") and len(line) < 500 for line in result.stderr.splitlines()), result.stderr
+
+
+def make_repo(folder: Path, files: dict[str, str]) -> Path:
+    """A real git repository holding ``files``, committed once."""
+    repo = Repo(folder)
+    repo.commit("2026-01-01", "initial", files, dedent=False)
+    return repo.path
 
 
 def _skipped(document: dict) -> dict[str, str]:
     return {s["path"]: s["reason"] for s in document["skipped"]}
 
 
-def test_a_500_operand_chain_is_skipped_and_the_scan_goes_on(tmp_path: Path, cli) -> None:
+def test_a_500_operand_chain_is_skipped_and_the_scan_goes_on(tmp_path: Path) -> None:
     write_files(tmp_path, {"chain.py": DEEP_CHAIN, "good.py": GOOD})
-    result = cli("scan", str(tmp_path), "--format", "json", "--no-cache")
+    result = run_process("scan", str(tmp_path), "--format", "json", "--no-cache")
     assert result.returncode == 0
     _clean(result)
     document = json.loads(result.stdout)
@@ -43,8 +51,8 @@ def test_a_500_operand_chain_is_skipped_and_the_scan_goes_on(tmp_path: Path, cli
     assert [f["key"] for f in document["flags"]] == ["csv_export"]
 
 
-def test_a_500_operand_chain_in_an_old_commit_breaks_no_command(make_repo, cli) -> None:
-    repo = make_repo({"chain.py": DEEP_CHAIN, "good.py": GOOD, "pyproject.toml": PROJECT})
+def test_a_500_operand_chain_in_an_old_commit_breaks_no_command(tmp_path: Path, cli) -> None:
+    repo = make_repo(tmp_path / "repo", {"chain.py": DEEP_CHAIN, "good.py": GOOD, "pyproject.toml": PROJECT})
     (repo / "chain.py").unlink()
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "drop the chain", date="2026-02-01T12:00:00+00:00")
@@ -77,7 +85,7 @@ def test_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     document = json.loads(raw.stdout.decode("utf-8"))  # valid UTF-8, and the exact name comes back
     assert {s["path"] for f in document["flags"] for s in f["sites"]} == {"good.py", os.fsdecode(b"caf\xe9.py")}
     sarif_file = tmp_path / "out.sarif"
-    sarif = run_cli("scan", str(tmp_path), "--format", "sarif", "-o", str(sarif_file), "--no-cache")
+    sarif = run_process("scan", str(tmp_path), "--format", "sarif", "-o", str(sarif_file), "--no-cache")
     assert sarif.returncode == 0, sarif.stderr
     uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
             for result in json.loads(sarif_file.read_bytes().decode("utf-8"))["runs"][0]["results"]
@@ -122,10 +130,10 @@ def test_an_unreadable_folder_is_skipped(tmp_path: Path, in_git: bool) -> None:
     assert "Permission denied" in next(iter(skipped.values()))
 
 
-def test_an_owner_with_dollar_signs_in_the_html_report(make_repo, cli) -> None:
+def test_an_owner_with_dollar_signs_in_the_html_report(tmp_path: Path, cli) -> None:
     pytest.importorskip("matplotlib")
     source = GOOD.replace('active("csv_export"):', 'active("csv_export"):  # flagaudit: type=release owner=@team$\\x$')
-    repo = make_repo({"app.py": source, "pyproject.toml": PROJECT})
+    repo = make_repo(tmp_path / "repo", {"app.py": source, "pyproject.toml": PROJECT})
     out = repo / "report.html"
     result = cli("report", "-o", str(out), "--as-of", "2027-01-01", "--no-cache", "-q", cwd=repo)
     assert result.returncode == 0, result.stderr
@@ -134,11 +142,11 @@ def test_an_owner_with_dollar_signs_in_the_html_report(make_repo, cli) -> None:
     assert "<svg" in page and "@team$\\x$" in page
 
 
-def _cpu_seconds(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess[str], float]:
+def _cpu_seconds(*args: str, cwd: Path) -> tuple[Ran, float]:
     """Run the CLI and measure the CPU it used (its own and its workers'): unlike wall time, barely moved by
     other work on a loaded machine."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = run_cli(*args, cwd=cwd)
+    result = run_process(*args, cwd=cwd)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return result, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 

@@ -12,7 +12,8 @@ import json
 import re
 from pathlib import Path
 
-from tests.conftest import git, write_files
+from tests.repos import Repo, git, write_files
+from tests.run import run_process
 
 KEY = "k\n::error file=app.py::forged key\x1b[31m\u202e"
 SHOWN = "k\\n::error file=app.py::forged key\\x1b[31m\\u202e"
@@ -24,6 +25,13 @@ RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 def _view(key: str, function: str = "view") -> str:
     return (f"from waffle import switch_is_active\n\n\ndef {function}(request):\n"
             f"    if switch_is_active({key!r}):\n        return 1\n    return 0\n")
+
+
+def make_repo(folder: Path, files: dict[str, str]) -> Path:
+    """A real git repository holding ``files``, committed once."""
+    repo = Repo(folder)
+    repo.commit("2026-01-01", "initial", files, dedent=False)
+    return repo.path
 
 
 def hostile_project(folder: Path) -> Path:
@@ -55,9 +63,9 @@ def test_text_output_escapes_keys_and_paths_and_json_keeps_them_exact(tmp_path: 
     assert {s["path"] for s in document["skipped"]} == {BAD_NAME}
 
 
-def test_github_format_escapes_data_and_the_skipped_lines_on_stderr(tmp_path: Path, cli) -> None:
+def test_github_format_escapes_data_and_the_skipped_lines_on_stderr(tmp_path: Path) -> None:
     project = hostile_project(tmp_path / "p")
-    result = cli("scan", str(project), "--format", "github", "--no-cache")
+    result = run_process("scan", str(project), "--format", "github", "--no-cache")
     assert result.returncode == 0, result.stderr
     ours = ("::warning file=", "::notice file=", "::error file=")
     assert forged(result.stdout, ours) == [] and forged(result.stderr) == []
@@ -73,8 +81,8 @@ def test_markdown_summary_escapes_control_characters(tmp_path: Path, cli) -> Non
     assert forged(result.stdout) == [] and forged(result.stderr) == []
 
 
-def test_history_text_and_ledger_check_escape_keys(make_repo, cli) -> None:
-    repo = make_repo({"app.py": _view("plain"), "pyproject.toml": "[tool.flagaudit]\npaths = ['.']\n"})
+def test_history_text_and_ledger_check_escape_keys(tmp_path: Path, cli) -> None:
+    repo = make_repo(tmp_path / "repo", {"app.py": _view("plain"), "pyproject.toml": "[tool.flagaudit]\npaths = ['.']\n"})
     assert cli("ledger", "-C", str(repo)).returncode == 0
     write_files(repo, {"views.py": _view(KEY)})
     git(repo, "add", "-A")
@@ -88,10 +96,10 @@ def test_history_text_and_ledger_check_escape_keys(make_repo, cli) -> None:
     assert forged(stale.stdout) == [] and f"  {SHOWN} [waffle-switch]: missing (live)" in stale.stdout
 
 
-def test_report_markdown_escapes_carriage_returns_links_and_images(make_repo, cli) -> None:
+def test_report_markdown_escapes_carriage_returns_links_and_images(tmp_path: Path, cli) -> None:
     owner = "[pwn](https://evil.example)![i](https://evil.example/p.png)"
     source = _view("a\rb|c").replace("):\n        return 1", f"):  # flagaudit: type=release owner={owner}\n        return 1")
-    repo = make_repo({"app.py": source, "pyproject.toml": "[tool.flagaudit]\npaths = ['.']\n"})
+    repo = make_repo(tmp_path / "repo", {"app.py": source, "pyproject.toml": "[tool.flagaudit]\npaths = ['.']\n"})
     result = cli("report", str(repo), "--format", "md", "--as-of", "2027-01-01", "--no-cache", "-q")
     assert result.returncode == 0, result.stderr
     assert "\r" not in result.stdout and forged(result.stdout) == []
@@ -101,8 +109,8 @@ def test_report_markdown_escapes_carriage_returns_links_and_images(make_repo, cl
     assert "`a\\rb¦c`" in result.stdout and "\\[pwn\\](https://evil.example)!\\[i\\]" in result.stdout
 
 
-def test_html_report_shows_control_and_bidi_characters_as_escapes(make_repo, cli) -> None:
-    repo = make_repo({"app.py": _view(KEY), "pyproject.toml": "[tool.flagaudit]\npaths = ['.']\n"})
+def test_html_report_shows_control_and_bidi_characters_as_escapes(tmp_path: Path, cli) -> None:
+    repo = make_repo(tmp_path / "repo", {"app.py": _view(KEY), "pyproject.toml": "[tool.flagaudit]\npaths = ['.']\n"})
     out = repo / "report.html"
     result = cli("report", str(repo), "-o", str(out), "--as-of", "2027-01-01", "--no-cache", "-q")
     assert result.returncode == 0, result.stderr

@@ -15,6 +15,7 @@ commands that need graph algorithms do: ``flagaudit graph`` and ``flagaudit remo
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -103,13 +104,11 @@ def export(graph: CallGraph, output_format: str, keep: set[str] | None = None) -
     if keep is not None:
         digraph = digraph.subgraph(sorted(keep | ({ROOT} if keep else set()))).copy()
     if output_format == "json":
-        from flagaudit.output.escaping import json_text  # valid UTF-8 even for a file name that is not
-
         document = {
             "nodes": [{"id": n, **digraph.nodes[n]} for n in sorted(digraph.nodes)],
             "edges": [[a, b] for a, b in sorted(digraph.edges)],
         }
-        return json_text(document, indent=2, sort_keys=True) + "\n"
+        return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     if output_format == "graphml":
         buffer = io.BytesIO()
         nx.write_graphml(digraph, buffer, encoding="utf-8", prettyprint=True)
