@@ -168,3 +168,14 @@ def test_300k_statements_before_3k_checks_cost_linear_time(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert "3000 flags, 3000 sites" in result.stdout
     assert cpu < 20, f"{cpu:.1f} s of CPU (linear: about 4 s; statements x checks: over 40 s)"
+
+
+def test_one_line_of_80k_constants_and_one_of_20k_checks_cost_linear_time(tmp_path: Path) -> None:
+    constants = ";".join(f'K{i} = "k{i}"' for i in range(80_000))
+    checks = ";".join(f'switch_is_active("k{i % 500}")' for i in range(20_000))
+    write_files(tmp_path, {"one.py": f"from waffle import switch_is_active\n{constants}\n{checks}\n",
+                           "pyproject.toml": PROJECT})
+    result, cpu = _cpu_seconds("scan", "--no-cache", "--jobs", "1", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "500 flags, 20000 sites" in result.stdout
+    assert cpu < 20, f"{cpu:.1f} s of CPU (each line's annotations read once: about 7 s; once per name: over 40 s)"

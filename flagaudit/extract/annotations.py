@@ -25,6 +25,21 @@ def parse_directive(body: str) -> list[tuple[str, str]]:
     return [(m["key"], m["value"]) for m in _PAIR.finditer(body)]
 
 
+class LineNotes:
+    """:func:`annotations_for` over one file's lines, each line read once: a line holding thousands of checks or
+    constants (a one-line template, a generated module) would otherwise be searched once for each of them."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.found: dict[int, tuple[tuple[str, str], ...]] = {}
+
+    def __call__(self, line: int) -> tuple[tuple[str, str], ...]:
+        found = self.found.get(line)
+        if found is None:
+            found = self.found[line] = annotations_for(self.lines, line)
+        return found
+
+
 def annotations_for(lines: list[str], line: int) -> tuple[tuple[str, str], ...]:
     """Directives on ``line`` itself and in the comment block right above it.
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from flagaudit.extract.annotations import annotations_for
 from flagaudit.extract.arguments import argument
 from flagaudit.facts import Definition, KeyRef
 from flagaudit.sdk_rules import DefineRule, KeyArg, ObjectRule
@@ -105,12 +104,11 @@ def add_definition(visitor: SpanVisitor, node: cst.CSTNode, rule: ObjectRule | D
     if visitor.functions[-1].name != "<module>" and visitor.function_name() in visitor.context.rollback:
         action = f"rollback-{action}"
     statement_line = _statement_line(visitor)
-    lines = visitor.context.lines
-    notes = annotations_for(lines, statement_line) if statement_line != line else ()
+    notes = visitor.context.notes(statement_line) if statement_line != line else ()
     visitor.definitions.append(Definition(
         path=visitor.context.path, line=line, column=column, rule=rule.id, sdk=rule.sdk, key_ref=ref,
         action=action, symbol=symbol,  # type: ignore[arg-type]
-        metadata=tuple(sorted(set(metadata) | set(notes) | set(annotations_for(lines, line)))),
+        metadata=tuple(sorted(set(metadata) | set(notes) | set(visitor.context.notes(line)))),
     ))
 
 

@@ -16,7 +16,7 @@ import tokenize
 import warnings
 from dataclasses import replace
 
-from flagaudit.extract.annotations import annotations_for
+from flagaudit.extract.annotations import LineNotes
 from flagaudit.extract.calls import call_facts
 from flagaudit.extract.candidates import find_candidates
 from flagaudit.extract.newer_syntax import translate
@@ -83,8 +83,9 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     values = list(module_values(tree, scope))
     values += _django_settings(path, module, values)
     lines = text.splitlines(keepends=True)
-    symbols = ModuleSymbols(module, tuple((name, parts) for name, parts, _ in values), _annotated(values, lines))
-    definitions = _class_constants(path, scope.module, values, rules, lines)
+    notes = LineNotes(lines)
+    symbols = ModuleSymbols(module, tuple((name, parts) for name, parts, _ in values), _annotated(values, notes))
+    definitions = _class_constants(path, scope.module, values, rules, notes)
     graph = call_facts(tree, scope)
     dicts = frozenset(name for rule in rules.settings for name in rule.dicts)
     done = dict(lines=len(lines), functions=tuple(graph.functions), exports=graph.exports, newer_syntax=newer,
@@ -105,7 +106,7 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
 
     from flagaudit.extract.sites import SpanContext, analyse_span
 
-    context = SpanContext(path, lines, scope, rules, imported, _rollback_functions(graph.nodes, scope.module), graph.uses,
+    context = SpanContext(path, lines, notes, scope, rules, imported, _rollback_functions(graph.nodes, scope.module), graph.uses,
                           tuple(sorted(wanted)), sequence_values(tree, scope))
     sites: list[Site] = []
     for start, end, owner in statement_spans(tree):
@@ -190,19 +191,19 @@ def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope) -> tuple[tuple
     return tuple(sorted(found))
 
 
-def _annotated(values: list, lines: list[str]) -> tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...]:
+def _annotated(values: list, notes: LineNotes) -> tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...]:
     """Key constants (``ENABLE_X = "enable_x"``) documented by annotations above them: the toggle's dates, type
     and name belong to every check that reads the key through the constant."""
     found = []
     for name, parts, line in values:
         if line and len(parts) == 1 and parts[0].kind == "lit":
-            notes = annotations_for(lines, line)
-            if any(key.startswith("toggle_") or not key.startswith("ignore:") for key, _ in notes):
-                found.append((name, line, notes))
+            above = notes(line)
+            if any(key.startswith("toggle_") or not key.startswith("ignore:") for key, _ in above):
+                found.append((name, line, above))
     return tuple(found)
 
 
-def _class_constants(path: str, module: str, values: list, rules: RuleSet, lines: list[str]) -> list[Definition]:
+def _class_constants(path: str, module: str, values: list, rules: RuleSet, notes: LineNotes) -> list[Definition]:
     """String attributes of a project's registry class (``Feature.X = "x"``) are definitions."""
     found = []
     for name, parts, line in values:
@@ -211,7 +212,7 @@ def _class_constants(path: str, module: str, values: list, rules: RuleSet, lines
             if owner and (owner == qualified or qualified.endswith("." + owner)) and line:
                 if len(parts) == 1 and parts[0].kind == "lit":
                     found.append(Definition(path, line, 0, rule.id, rule.sdk, KeyRef(parts, repr(parts[0].value)),
-                                            symbol=name, metadata=annotations_for(lines, line)))
+                                            symbol=name, metadata=notes(line)))
     return found
 
 
@@ -223,8 +224,7 @@ def _text_sites(path: str, data: bytes, rules: RuleSet) -> FileFacts:
     text = data.decode("utf-8", errors="replace")
     lines = text.splitlines()
     starts = [m.start() for m in re.finditer(r"^", text, re.M)]
-    notes: dict[int, tuple[tuple[str, str], ...]] = {}
-    """Annotations by line, read once: a one-line template with 50k tags would otherwise search its line 50k times."""
+    notes = LineNotes(lines)
     sites = []
     for rule in applicable:
         for match in re.finditer(rule.pattern, text):
@@ -234,6 +234,6 @@ def _text_sites(path: str, data: bytes, rules: RuleSet) -> FileFacts:
             sites.append(Site(
                 path=path, line=line, column=offset - starts[line - 1], function="<template>", rule=rule.id, sdk=rule.sdk,
                 key_ref=KeyRef((KeyPart("lit", key),), repr(key)), guard="template", precision="text",
-                annotations=notes[line] if line in notes else notes.setdefault(line, annotations_for(lines, line)),
+                annotations=notes(line),
             ))
     return FileFacts(path, sites=tuple(sorted(sites, key=lambda s: (s.line, s.column, s.rule))))

@@ -18,7 +18,7 @@ from typing import cast
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from flagaudit.extract.annotations import annotations_for
+from flagaudit.extract.annotations import LineNotes
 from flagaudit.extract.arguments import argument
 from flagaudit.extract.cstwalk import walk
 from flagaudit.extract.declarations import RETURNED, add_definition, get_model, model_rows, object_definition
@@ -44,6 +44,8 @@ class SpanContext:
 
     path: str
     lines: list[str]
+    notes: LineNotes
+    """The annotations of each line, read once per line however many sites it holds."""
     scope: Scope
     rules: RuleSet
     imported: frozenset[str]
@@ -392,7 +394,7 @@ class SpanVisitor(cst.CSTVisitor):
             path=self.context.path, line=line, column=column,
             function=self.function_name(), rule=rule, sdk=sdk, key_ref=ref, guard=guard.kind,
             on=self._spans(guard.on), off=self._spans(guard.off), fingerprint=self._fingerprint(guard.on) + value_kind,
-            annotations=annotations_for(self.context.lines, line), via=via, proof=proof,
+            annotations=self.context.notes(line), via=via, proof=proof,
             only_on=only_on, only_off=only_off,
         )
         if guard.assigned:
