@@ -21,7 +21,7 @@ from flagaudit.checks import all_rules, rules_markdown
 from flagaudit.checks.verdict import blocking, parse_fail_on
 from flagaudit.errors import ExitCode, FlagauditError
 from flagaudit.output import RENDERERS
-from flagaudit.output.escaping import visible
+from flagaudit.output.escaping import visible, visible_lines
 from flagaudit.output.history_format import HISTORY_RENDERERS
 from flagaudit.output.text_format import check_text
 from flagaudit.report import REPORT_FORMATS, SUFFIXES
@@ -566,7 +566,7 @@ def remove_command(keys: tuple[str, ...], value: str, key_file: Path | None, wri
         if not quiet:
             _notes(notes)
     else:
-        click.echo(cleanup.diff(), nl=False)
+        click.echo(visible_lines(cleanup.diff()), nl=False)
     if not quiet:
         for removal in cleanup.removals:
             _notes(removal.notes)

@@ -299,3 +299,16 @@ def test_every_key_of_the_fixtures_both_ways_leaves_valid_code(fixture: str, tmp
             assert removal.removed != bool(removal.refused), (key, value)
             outcomes.append(removal.removed)
     assert sum(outcomes) >= len(outcomes) * 0.6  # the rest: multivariate values, wafflejs, a decorated view off
+
+
+def test_the_diff_cannot_forge_ci_commands(project: Path) -> None:
+    """A diff prints the tree's code: a context line starting (after its space) with ``::`` is escaped, while
+    ordinary lines, tabs included, come out as they are, so the diff still applies."""
+    text = (project / "app/checkout.py").read_text()
+    (project / "app/checkout.py").write_text(
+        text.replace("def checkout(cart, context):\n", "def checkout(cart, context):\n    '''\n::error::forged\n'''\n"),
+        encoding="utf-8")
+    result = _remove(project, "new-checkout", "--as", "on")
+    assert result.returncode == 0, result.stderr
+    assert not any(line.lstrip().startswith("::") for line in result.stdout.splitlines())
+    assert "\\x3a:error::forged" in result.stdout

@@ -42,6 +42,14 @@ def visible(text: str) -> str:
     return escaped.replace(_OLD_COMMAND, "##\\x5b")
 
 
+def visible_lines(text: str) -> str:
+    """A multi-line text from the tree (``remove``'s diff) line by line through :func:`visible`, tabs kept:
+    ordinary code comes out byte for byte (the diff still applies), a line that would act on a terminal or
+    a CI log does not."""
+    return "".join("\t".join(visible(part) for part in line.split("\t")) + "\n"
+                   for line in text.splitlines())
+
+
 def _escape(match: re.Match[str]) -> str:
     char = match[0]
     code = ord(char)
