@@ -1,4 +1,5 @@
-"""History: the first-parent walk, one commit's step, changes since ``--base``, and the ledger.
+"""History: the first-parent walk, what it keeps between runs, one commit's step, changes since ``--base``, and
+the ledger.
 
 ``flagaudit.history.history`` (with ``History`` and ``HistoryOptions``) is what ``docs/history.md``
 documented before the stage folders; it is kept for one release, loaded on first use so that importing

@@ -6,8 +6,8 @@ can matter: its bytes match the rules' prefilter (it could hold a site or a
 definition), a text rule reads it (templates), or a key needs its symbols (a
 module of constants, a re-export). The symbol table is updated in place, and
 a file's keys are resolved again only when the file changed or when a name its
-keys were looked up through (found or not) changed. Facts are cached per blob
-and the whole walk is cached at HEAD, so the next run reads only the commits
+keys were looked up through (found or not) changed. Facts are kept per blob
+and the whole walk at HEAD (:mod:`flagaudit.history.store`), so the next run reads only the commits
 added since.
 
 Where history does not reach (a shallow clone, squashed history, no
@@ -16,21 +16,17 @@ repository at all) the story comes from flagaudit.lock.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from flagaudit.config import Config
 from flagaudit.extract.file_facts import extract
 from flagaudit.facts import (
-    Definition,
     Event,
     FileFacts,
-    KeyPart,
-    Site,
     Skipped,
     Timeline,
 )
@@ -44,29 +40,14 @@ from flagaudit.gitrepo import (
 )
 from flagaudit.history.ledger import LEDGER_FILE, ledger_timelines, read_ledger
 from flagaudit.history.step import Move, Presence, SiteRef, step
+from flagaudit.history.store import Blobs, FlagId, KeptFacts, KeptFile, WalkState, WalkStore
 from flagaudit.model.resolve import Resolver, is_flag_setting, is_test_path, resolve_site
-from flagaudit.plaindata import BadData, dumps, loads
-from flagaudit.scan.cache import (
-    FACTS_VERSION,
-    folder_problem,
-    prepare_folder,
-    read_cached,
-    remove_stale,
-    write_cached,
-)
 from flagaudit.scan.discover import excluded, module_name, wanted
 from flagaudit.scan.parallel import extract_all
 from flagaudit.sdk_rules import RuleSet
 
-HISTORY_VERSION = 5
-"""Bump when the walk state or the events it derives change (5: committer dates)."""
-
 _CHUNK = 1000
 """Commits whose new blobs are extracted together, in parallel, before the walk applies them."""
-
-FlagId = tuple[str, str]
-"""(sdk, key)"""
-
 
 @dataclass(frozen=True)
 class HistoryOptions:
@@ -178,71 +159,6 @@ def _with_ledger(timelines: dict[FlagId, Timeline], recorded: dict[FlagId, Timel
 # -- the walk ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Facts:
-    """What history keeps of a file's facts: enough to resolve keys and compare sites."""
-
-    symbols: tuple[tuple[str, tuple[KeyPart, ...]], ...] = ()
-    sites: tuple[Site, ...] = ()
-    definitions: tuple[Definition, ...] = ()
-    deferred: tuple[str, ...] = ()
-    """Receivers made in other modules: the file is analysed again once they are traced to an SDK."""
-    unreadable: bool = False
-    """The file could not be analysed (a syntax error, undecodable, too large)."""
-
-
-@dataclass(slots=True)
-class _File:
-    path: str
-    """Relative to the project root, as sites spell it."""
-    blob: str
-    module: str = ""
-    facts: _Facts | None = None
-    """``None`` while nothing needs the file analysed."""
-    traced: frozenset[str] = frozenset()
-    """Its deferred receivers that lead to an SDK client or flag object: ``facts`` were extracted knowing them."""
-
-
-@dataclass
-class _State:
-    """The walk at ``head``, kept between runs. Paths as keys are relative to the work tree's top."""
-
-    head: str | None = None
-    first: str | None = None
-    first_date: str = ""
-    commits: int = 0
-    files: dict[str, _File] = field(default_factory=dict)
-    packages: set[str] = field(default_factory=set)
-    """Folders holding an ``__init__.py``, for module names."""
-    needed: set[str] = field(default_factory=set)
-    """Modules some key needs symbols from: their files are analysed even if the prefilter says no."""
-    timelines: dict[FlagId, list[Event]] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class _Blobs:
-    """Facts by blob, path and module, and blobs the prefilter rejected: reused when a walk starts over.
-
-    Facts are kept as JSON text: a long history has tens of thousands of them, and
-    text takes a fraction of the memory of the objects.
-    """
-
-    facts: dict[str, str] = field(default_factory=dict)
-    unmatched: set[str] = field(default_factory=set)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.facts
-
-    def get(self, key: str) -> _Facts | None:
-        data = self.facts.get(key)
-        return None if data is None else loads(data, _Facts)
-
-    def put(self, key: str, facts: _Facts) -> _Facts:
-        self.facts[key] = dumps(facts)
-        return facts
-
-
 Item = tuple[FlagId, SiteRef | tuple[str, str]]
 """What a file gives a key: a site, or a definition as (action, path)."""
 
@@ -275,8 +191,8 @@ class _Recorder(dict):  # type: ignore[type-arg]
 class _Walk:
     """Applies commits to the state: files, symbol table, each key's presence, and the events."""
 
-    def __init__(self, state: _State, repository: Repository, config: Config, rules: RuleSet,
-                 blobs: _Blobs, workers: int | None) -> None:
+    def __init__(self, state: WalkState, repository: Repository, config: Config, rules: RuleSet,
+                 blobs: Blobs, workers: int | None) -> None:
         self.state = state
         self.repository = repository
         self.rules = rules
@@ -313,29 +229,30 @@ class _Walk:
             for change in commit.changes:
                 _update_packages(packages, change)
             for change in commit.changes:
-                path = self.select(change.path) if change.blob and change.mode in REGULAR else None
-                if path is None:
+                blob = change.blob
+                path = self.select(change.path) if blob and change.mode in REGULAR else None
+                if path is None or blob is None:
                     continue
                 module = _module(change.path, packages) if path.endswith(".py") else ""
-                key = _blob_key(change.blob, path, module)
-                if key in self.blobs or key in jobs or change.blob in self.blobs.unmatched:
+                key = _blob_key(blob, path, module)
+                if key in self.blobs or key in jobs or blob in self.blobs.unmatched:
                     continue
-                data = self.repository.blob(change.blob)
+                data = self.repository.blob(blob)
                 if path.endswith(".py") and module not in self.state.needed and not self._matches(data):
-                    self.blobs.unmatched.add(change.blob)
+                    self.blobs.unmatched.add(blob)
                     continue
                 jobs[key] = (path, module, data)
         results = extract_all(list(jobs.values()), self.rules, self.config.max_file_size, self.workers)
-        for key, facts in zip(jobs, results):
+        for key, facts in zip(jobs, results, strict=True):
             self.blobs.put(key, _slim(facts))
 
     # -- one commit ------------------------------------------------------------------------------------------
 
     def apply(self, commit: Commit) -> None:
         state = self.state
-        removed: dict[str, _File] = {}
-        added: dict[str, _File] = {}
-        renames: list[tuple[_File, str]] = []
+        removed: dict[str, KeptFile] = {}
+        added: dict[str, KeptFile] = {}
+        renames: list[tuple[KeptFile, str]] = []
         packages = set(state.packages)
         for change in commit.changes:
             _update_packages(state.packages, change)
@@ -349,7 +266,7 @@ class _Walk:
                 added.pop(old, None)
             path = self.select(change.path) if change.status != "D" and change.mode in REGULAR else None
             if path is not None:
-                added[change.path] = state.files[change.path] = _File(path, change.blob or "")
+                added[change.path] = state.files[change.path] = KeptFile(path, change.blob or "")
                 if change.old_path and gone is not None:
                     renames.append((gone, change.path))
         if packages != state.packages:
@@ -357,7 +274,7 @@ class _Walk:
                 if git_path not in added and entry.path.endswith(".py") and \
                         _module(git_path, state.packages) != entry.module:
                     removed.setdefault(git_path, entry)
-                    added[git_path] = state.files[git_path] = _File(entry.path, entry.blob)
+                    added[git_path] = state.files[git_path] = KeptFile(entry.path, entry.blob)
         for git_path, entry in added.items():
             entry.module = _module(git_path, state.packages) if entry.path.endswith(".py") else ""
             entry.facts = self._analyse(entry)
@@ -377,7 +294,7 @@ class _Walk:
     def _record(self, commit: Commit, moves: dict[str, Move]) -> None:
         """Turn each touched key's presence before and after the commit into its event."""
         for identity in sorted(self.before, key=lambda i: (i[1], i[0])):
-            events = self.state.timelines.get(identity)
+            events = self.state.timelines.get(identity, [])
             retired = bool(events) and _ended(events)
             found = step(self.before[identity], self._presence(identity), retired, moves)
             if found is not None:
@@ -388,7 +305,7 @@ class _Walk:
 
     # -- analysis --------------------------------------------------------------------------------------------
 
-    def _analyse(self, entry: _File, traced: frozenset[str] = frozenset()) -> _Facts | None:
+    def _analyse(self, entry: KeptFile, traced: frozenset[str] = frozenset()) -> KeptFacts | None:
         """The file's facts if it can matter now, from the blob cache where possible."""
         key = _blob_key(entry.blob, entry.path, entry.module) + "".join(f":{n}" for n in sorted(traced))
         cached = self.blobs.get(key)
@@ -423,7 +340,7 @@ class _Walk:
 
     # -- symbols ---------------------------------------------------------------------------------------------
 
-    def _swap(self, removed: dict[str, _File], added: dict[str, _File]) -> set[str]:
+    def _swap(self, removed: dict[str, KeptFile], added: dict[str, KeptFile]) -> set[str]:
         """Replace removed files' symbols with added ones'; the names that now mean something else."""
         names = {n for e in (*removed.values(), *added.values()) if e.facts for n in _names(e.facts)}
         before = {n: self._symbol(n) for n in names}
@@ -438,7 +355,7 @@ class _Walk:
     def _symbol(self, name: str) -> tuple[Any, Any]:
         return self.values.get(name), self.objects.get(name)
 
-    def _register(self, facts: _Facts, add: bool) -> None:
+    def _register(self, facts: KeptFacts, add: bool) -> None:
         values, objects = self.values, self.objects
         for name, parts in facts.symbols:
             if add:
@@ -453,7 +370,7 @@ class _Walk:
             elif objects.get(definition.symbol) == definition:
                 del objects[definition.symbol]
 
-    def _index(self, git_path: str, entry: _File, add: bool) -> None:
+    def _index(self, git_path: str, entry: KeptFile, add: bool) -> None:
         if not entry.module:
             return
         if add:
@@ -562,22 +479,16 @@ class _Walk:
 
 
 def _walk(repository: Repository, config: Config, rules: RuleSet,
-          options: HistoryOptions) -> tuple[_State, int, str | None]:
-    """Bring the cached walk up to HEAD, or walk from the first commit when the cache cannot be continued."""
+          options: HistoryOptions) -> tuple[WalkState, int, str | None]:
+    """Bring the kept walk up to HEAD, or walk from the first commit when it cannot be continued."""
     chain = repository.first_parents()
-    folder = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
-    problems = [folder_problem(folder, config.root)] if folder else []
-    if any(problems):
-        folder = None
-    digest = _digest(repository, config, rules)
-    state_file = folder / f"history-v{HISTORY_VERSION}-{digest}.json" if folder else None
-    blobs_file = folder / f"history-blobs-v{HISTORY_VERSION}-{digest}.json" if folder else None
-    state = _load(state_file, _State, problems)
+    store = WalkStore((config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None,
+                      config, rules, repository.top)
+    state = store.state()
     resume = state is not None and state.first == chain[-1] and state.head in set(chain)
-    if not resume:
-        state = _State(first=chain[-1])
-    blobs = (_load(blobs_file, _Blobs, problems) if not resume else None) or _Blobs()
-    assert state is not None
+    if state is None or not resume:
+        state = WalkState(first=chain[-1])
+    blobs = (store.blobs() if not resume else None) or Blobs()
     walk = _Walk(state, repository, config, rules, blobs, options.workers)
     analysed = 0
     total = chain.index(state.head) if resume and state.head else len(chain)
@@ -591,9 +502,9 @@ def _walk(repository: Repository, config: Config, rules: RuleSet,
                 options.progress(done, total)
         analysed += len(chunk)
     state.head, state.commits = chain[0], len(chain)
-    if folder and analysed:
-        problems.append(_store(folder, state_file, state) or (None if resume else _store(folder, blobs_file, blobs)))
-    return state, analysed, next((p for p in problems if p), None)
+    if analysed:
+        store.save(state, None if resume else blobs)
+    return state, analysed, store.warning
 
 
 def _chunks(commits: Iterator[Commit]) -> Iterator[list[Commit]]:
@@ -605,41 +516,6 @@ def _chunks(commits: Iterator[Commit]) -> Iterator[list[Commit]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-def _digest(repository: Repository, config: Config, rules: RuleSet) -> str:
-    """What the walk depends on besides the commits: extraction, rules and which files count."""
-    text = repr((FACTS_VERSION, rules.digest, config.max_file_size, str(repository.top), str(config.root),
-                 sorted(map(str, config.paths)), config.exclude, config.test_paths))
-    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
-
-
-def _load(path: Path | None, kind: type, problems: list[str | None]) -> Any:
-    """A cached walk or blob store, or ``None``: a missing file is not used, a damaged or forged one is
-    ignored with a note in ``problems``."""
-    if path is None:
-        return None
-    loaded, problem = read_cached(path, kind)
-    if isinstance(loaded, _Blobs):
-        try:  # each blob's facts are kept as text: checked now, so that a bad one discards the whole file
-            for text in loaded.facts.values():
-                loads(text, _Facts)
-        except BadData as exc:
-            loaded, problem = None, f"ignored a damaged cache file {path} ({exc}); it is rebuilt"
-    problems.append(problem)
-    return loaded
-
-
-def _store(folder: Path, path: Path | None, value: object) -> str | None:
-    """Write atomically and drop the files of other digests; a warning, not a failure, if it cannot."""
-    assert path is not None
-    try:
-        prepare_folder(folder)
-        remove_stale(folder, (path.name.split("-v")[0],), {path.name})
-        write_cached(path, value)
-    except OSError as exc:
-        return f"could not write the history cache in {folder}: {exc.strerror}"
-    return None
 
 
 # -- small pure helpers ----------------------------------------------------------------------------------------
@@ -694,12 +570,12 @@ def _blob_key(blob: str, path: str, module: str) -> str:
     return f"{blob}:{path}:{module}"
 
 
-def _slim(facts: FileFacts) -> _Facts:
-    return _Facts(facts.symbols.constants if facts.symbols else (), facts.sites, facts.definitions, facts.deferred,
+def _slim(facts: FileFacts) -> KeptFacts:
+    return KeptFacts(facts.symbols.constants if facts.symbols else (), facts.sites, facts.definitions, facts.deferred,
                   facts.skipped is not None)
 
 
-def _names(facts: _Facts) -> set[str]:
+def _names(facts: KeptFacts) -> set[str]:
     return {name for name, _ in facts.symbols} | {d.symbol for d in facts.definitions if d.symbol}
 
 
