@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flagaudit.scan import cache, project  # noqa: E402
 from flagaudit.config import load_config  # noqa: E402
+from flagaudit.scan import cache, project  # noqa: E402
 from flagaudit.sdk_rules import load_rules  # noqa: E402
 
 EDITS: dict[str, Callable[[str], str]] = {
@@ -56,7 +56,8 @@ def main() -> int:
             totals, graph = [], []
             for _ in range(args.runs):
                 victim.write_bytes(original)
-                project.scan_with(config, rules, project.ScanOptions())  # the graph of the unedited tree is the last one
+                # the graph of the unedited tree is the last one
+                project.scan_with(config, rules, project.ScanOptions())
                 victim.write_text(edit(original.decode("utf-8")), encoding="utf-8")
                 for memo in (config.root / ".flagaudit_cache").glob("result-*.json"):
                     memo.unlink()

@@ -241,7 +241,8 @@ def report(path: Path, command: list[str], cold: list[Run], warm: list[Run],
     }
     if vulture:
         vulture_s = median_seconds(vulture)
-        result.update(vulture_seconds=round(vulture_s, 3), vulture_peak_mb=round(max(r.peak_rss for r in vulture) / MIB, 1),
+        result.update(vulture_seconds=round(vulture_s, 3),
+                      vulture_peak_mb=round(max(r.peak_rss for r in vulture) / MIB, 1),
                       vulture_runs=[round(r.seconds, 3) for r in vulture], cold_vs_vulture=round(cold_s / vulture_s, 2))
     return result
 

@@ -152,7 +152,8 @@ WRAPPERS = "core.flagging.wrappers"
 UNLEASH_CTX = ('unleash_context = {"userId": user_id, "properties": {"plan": options.get("plan", "free")}}',)
 OF_CTX = (("openfeature.evaluation_context", "EvaluationContext", ""),)
 FS_ENV = ("flags = {c}.get_environment_flags()",)
-FS_IDENTITY = ('identity_flags = {c}.get_identity_flags(identifier=user_id, traits={"plan": options.get("plan", "free")})',)
+FS_IDENTITY = ('identity_flags = {c}.get_identity_flags(identifier=user_id, traits={"plan": options.get("plan", '
+               '"free")})',)
 GB_NEEDS = (("growthbook", "GrowthBook", ""), ("os", "", ""))
 GB_SETUP = ('GROWTHBOOK_API_HOST = os.environ.get("GROWTHBOOK_API_HOST", "https://cdn.growthbook.io")\n'
             'GROWTHBOOK_CLIENT_KEY = os.environ.get("GROWTHBOOK_CLIENT_KEY", "")',)
@@ -262,7 +263,8 @@ SDK_FORMS: dict[str, dict[str, CallForm]] = {
                  '{v} != "off"', pre=("split_client = {c}.client()",)),
     ),
     "configcat": _forms(
-        CallForm("get_value", "{c}.get_value({key}, False, cc_user)", needs=CONFIGCAT, pre=("cc_user = User(user_id)",)),
+        CallForm("get_value", "{c}.get_value({key}, False, cc_user)", needs=CONFIGCAT,
+                 pre=("cc_user = User(user_id)",)),
         CallForm("get_value_string", '{c}.get_value({key}, "control", cc_user)', '{v} == "treatment"',
                  needs=CONFIGCAT, pre=("cc_user = User(user_id)",)),
     ),
@@ -301,7 +303,8 @@ CLIENTS: dict[str, dict[str, Client]] = {
     },
     "flagsmith": {
         "module": Client("flagsmith", (("flagsmith", "Flagsmith", ""), ("os", "", "")),
-                         setup=('flagsmith = Flagsmith(environment_key=os.environ.get("FLAGSMITH_ENVIRONMENT_KEY", ""))',)),
+                         setup=('flagsmith = Flagsmith(environment_key=os.environ.get('
+                                '"FLAGSMITH_ENVIRONMENT_KEY", ""))',)),
         "shared": Client("flagsmith_client", ((SHARED, "flagsmith_client", ""),)),
     },
     "split": {
@@ -914,7 +917,8 @@ class CodeWriter:
         return self.function(name, decorators=decorators)
 
     def _method(self) -> list[str]:
-        name = self._fresh(f"{'_' if self.rng.random() < 0.4 else ''}{self.rng.choice(VERBS)}_{self.rng.choice(NOUNS)}s")
+        private = "_" if self.rng.random() < 0.4 else ""
+        name = self._fresh(f"{private}{self.rng.choice(VERBS)}_{self.rng.choice(NOUNS)}s")
         if self.rng.random() < 0.1:
             return self.function(name, decorators=("@staticmethod",))
         return self.function(name, method=True)
@@ -976,8 +980,10 @@ class CodeWriter:
         rng = self.rng
         noun = rng.choice(NOUNS).upper()
         return ["logger = logging.getLogger(__name__)", "", f"MAX_RETRIES = {rng.randint(2, 6)}",
-                f"BACKOFF_SECONDS = {rng.choice((0.1, 0.25, 0.5, 1.0))}", f"BATCH_SIZE = {rng.choice((50, 100, 200, 500))}",
-                f'DEFAULT_{noun}_STATUS = "{rng.choice(STATES)}"', f"{noun}_CACHE_TTL = {rng.choice((60, 300, 900, 3600))}"]
+                f"BACKOFF_SECONDS = {rng.choice((0.1, 0.25, 0.5, 1.0))}",
+                f"BATCH_SIZE = {rng.choice((50, 100, 200, 500))}",
+                f'DEFAULT_{noun}_STATUS = "{rng.choice(STATES)}"',
+                f"{noun}_CACHE_TTL = {rng.choice((60, 300, 900, 3600))}"]
 
     # -- assembly
 
@@ -1094,7 +1100,8 @@ class FlagWriter(CodeWriter):
         self.book.expect(TOGGLE_SDK[cls], f"FEATURES['{key}']" if cls == "SettingDictToggle" else key)
         if site.key_form == "toggle_module":
             return KeyRef(f"{self.imports.name(pkg, 'toggles', f'{pkg}_toggles')}.{name}", (), words)
-        module = f"{pkg}.toggles" if site.key_form == "toggle_import" else relative_module(self.module, (pkg,), "toggles")
+        module = (f"{pkg}.toggles" if site.key_form == "toggle_import"
+                  else relative_module(self.module, (pkg,), "toggles"))
         return KeyRef(self.imports.name(module, name), (), words)
 
     # -- clients
@@ -1648,7 +1655,8 @@ class Generator:
         if kind == "data":
             return Module(parts, name, kind, rng.randint(300, 1500), data_names=[f"{noun.upper()}_ROWS"])
         roll = rng.random()
-        size = rng.randint(150, 400) if roll < 0.85 else rng.randint(400, 800) if roll < 0.95 else rng.randint(800, 1500)
+        size = (rng.randint(150, 400) if roll < 0.85 else rng.randint(400, 800) if roll < 0.95
+                else rng.randint(800, 1500))
         functions: list[str] = []
         wanted = rng.randint(2, 4)
         while len(functions) < wanted:

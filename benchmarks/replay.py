@@ -221,7 +221,8 @@ def table(found: Replay, truth: list[tuple[str, str]], judged: dict, sample: int
     for (code, sdk, key, path), commits in sorted(found.blocking.items()):
         first = next(c for c in found.commits if c[0] == commits[0])
         out.append(f"- {code} `{key}` [{sdk}] {path}: at {len(commits)} commit(s), first {first[0][:10]} "
-                   f"({first[1]}, {first[2][:70]}): {_verdict(judged, {'code': code, 'path': path, 'line': '*', 'flag': key})}")
+                   f"({first[1]}, {first[2][:70]}): "
+                   f"{_verdict(judged, {'code': code, 'path': path, 'line': '*', 'flag': key})}")
     if found.controls:
         blocked = sorted({c for commits in found.blocking.values() for c in commits} & set(found.controls))
         out += ["", f"Control commits that blocked: {len(blocked)} of {len(found.controls)}"
@@ -238,7 +239,8 @@ def table(found: Replay, truth: list[tuple[str, str]], judged: dict, sample: int
     total_true = sum(c["T"] for c in per_code.values())
     total_judged = sum(c["T"] + c["F"] for c in per_code.values())
     all_codes = Counter(f["code"] for f in warnings)
-    out += ["", f"**Warnings at the tip: {len(warnings)}** ({', '.join(f'{c} {n}' for c, n in sorted(all_codes.items()))}); "
+    out += ["", f"**Warnings at the tip: {len(warnings)}** "
+            f"({', '.join(f'{c} {n}' for c, n in sorted(all_codes.items()))}); "
                 f"sample of {len(picked)} (seed {seed}): "
                 + (f"{total_true} of {total_judged} judged true ({100 * total_true / total_judged:.0f}%)"
                    if total_judged else "not judged"), ""]
@@ -258,7 +260,8 @@ def _verdict(judged: dict, finding: dict) -> str:
     where = f"{finding['path']}:{finding['line']}"
     for (code, place, key), (verdict, evidence) in judged.items():
         if code == finding["code"] and key == (finding["flag"] or "-") and (
-                place == where or place == finding["path"] or finding["line"] == "*" and place.split(":")[0] == finding["path"]):
+                place == where or place == finding["path"]
+                or finding["line"] == "*" and place.split(":")[0] == finding["path"]):
             return f"{'true' if verdict == 'T' else 'false'}: {evidence}" if verdict in "TF" else verdict
     return "? (not judged)"
 

@@ -300,7 +300,8 @@ def _write_ledger(config: Config, rules: RuleSet, options: HistoryOptions, as_of
 @click.option("--yes", is_flag=True, help="Accept every proposed SDK rule without asking.")
 @click.option("--reason", default="", help="Also adopt: accept what history did up to HEAD "
               "(`flagaudit ledger --adopt --reason`), and say why.")
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge ages as of YYYY-MM-DD (default: today).")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Judge ages as of YYYY-MM-DD (default: today).")
 @click.option("--no-cache", is_flag=True, help="Read all history and analyse every file afresh.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not report notes and skipped files on stderr.")
@@ -320,7 +321,7 @@ def init_command(path: Path | None, yes: bool, reason: str, as_of: datetime | No
     found = plan(config, rules, before.flags)
     ask = not yes and sys.stdin.isatty()
     registries = tuple(r for n, r in enumerate(found.suggestions.registries, 1)
-                       if _offer(f"proposal {n}: {_describe(r)}", yes, ask))
+                       if _offer(f"proposal {n}: {_describe_registry(r)}", yes, ask))
     dicts = tuple(d for d in found.suggestions.dicts if _offer(
         f"proposal: settings.{d.name}[...] holds flags ({len(d.keys)}: {_sample(d.keys)}; e.g. {d.where})", yes, ask))
     skipped = len(found.suggestions.registries) + len(found.suggestions.dicts) - len(registries) - len(dicts)
@@ -355,7 +356,7 @@ def _offer(text: str, yes: bool, ask: bool) -> bool:
     return yes or (ask and click.confirm("  add it?", default=True))
 
 
-def _describe(registry: Registry) -> str:
+def _describe_registry(registry: Registry) -> str:
     home = f"constants of {', '.join(registry.classes)}" if registry.classes else "module constants"
     calls = ", ".join(f".{m}()" for m in registry.methods)
     return (f"{calls} called with {home}: {len(registry.keys)} keys ({_sample(registry.keys)}), "
@@ -387,7 +388,8 @@ def _who(root: Path) -> str:
               "works in shallow clones); without flagaudit.lock, the local git history.")
 @click.option("--allow-missing-ledger", is_flag=True, help="With neither flagaudit.lock nor git history, check only "
               "what needs neither instead of exiting 2 (reused and repurposed keys go unseen).")
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge ages as of YYYY-MM-DD (default: today).")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Judge ages as of YYYY-MM-DD (default: today).")
 @click.option("--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
               help="Output format.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Config file.")
@@ -438,7 +440,8 @@ check_command.name = "check"
               help="First day of the period, YYYY-MM-DD (default: the last full quarter).")
 @click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Last day of the period, YYYY-MM-DD (with --since alone: --as-of).")
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge ages as of YYYY-MM-DD (default: today).")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Judge ages as of YYYY-MM-DD (default: today).")
 @click.option("--format", "output_format", type=click.Choice(REPORT_FORMATS),
               help="Output format (default: from the -o file's extension, else md).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file.")
@@ -458,7 +461,7 @@ def report_command(path: str | None, since: datetime | None, until: datetime | N
     from flagaudit.report import render_report
 
     config, rules = _project((path,) if path else (), config_file)
-    progress = TerminalProgress(click.get_text_stream("stderr")) if not quiet and sys.stderr.isatty() else None
+    progress = TerminalProgress(sys.stderr) if not quiet and sys.stderr.isatty() else None
     try:
         data = report(config, rules, ReportOptions(since=since.date() if since else None,
                                                    until=until.date() if until else None,
@@ -616,10 +619,10 @@ def explain(code: str | None, markdown: bool) -> None:
         for rule in rules.values():
             click.echo(f"{rule.code}  {rule.name:<22} {rule.severity:<8} {rule.summary.split('. ')[0].rstrip('.')}")
         return
-    rule = rules.get(code.upper())
-    if rule is None:
+    chosen = rules.get(code.upper())
+    if chosen is None:
         raise FlagauditError(f"unknown finding code {code!r}; known: {', '.join(rules)}")
-    click.echo(rule.explain(), nl=False)
+    click.echo(chosen.explain(), nl=False)
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -653,4 +656,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -67,6 +67,7 @@ def load_config(paths: tuple[str, ...], config_file: str | None = None, start: P
     for target in targets:
         if not target.exists() and not target.is_symlink():
             raise FlagauditError(f"path does not exist: {target}")
+    source: Path | None
     if config_file is not None:
         source = Path(config_file)
         if not source.is_file():
@@ -104,7 +105,8 @@ def load_config(paths: tuple[str, ...], config_file: str | None = None, start: P
     if isinstance(fail_on, str):
         fail_on = [fail_on]
     if not isinstance(fail_on, list) or not all(isinstance(v, str) for v in fail_on):
-        raise FlagauditError(f'{source}: [tool.flagaudit] fail-on must be a severity or a list ("warning", ["error", "FA101"])')
+        raise FlagauditError(f"{source}: [tool.flagaudit] fail-on must be a severity or a list "
+                             '("warning", ["error", "FA101"])')
     return Config(
         root=root, source=source, paths=scan_paths, exclude=tuple(table.get("exclude", ())),
         rules=tuple(_inside(root, r, source, "rules", exists=True) for r in table.get("rules", ())),

@@ -26,8 +26,8 @@ Precision = Literal["syntax", "text"]
 EventKind = Literal["born", "changed", "moved", "retired", "reborn"]
 ChangeStatus = Literal["added", "changed", "retired", "reborn"]
 Action = Literal["define", "delete", "rollback-define", "rollback-delete", "annotate"]
-"""What a definition does; ``rollback-`` when only a migration's rollback does it; ``annotate``: an annotation block above a
-key constant documents the flag (no definition of its own)."""
+"""What a definition does; ``rollback-`` when only a migration's rollback does it; ``annotate``: an annotation
+block above a key constant documents the flag (no definition of its own)."""
 
 Span = tuple[int, int]
 """An inclusive range of 1-based line numbers."""

@@ -105,7 +105,8 @@ class Repository:
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
         """Run git on this repository; a failure is a :class:`FlagauditError` unless ``check`` is off."""
-        place = (f"--git-dir={self.git_dir}",) if self.bare else (f"--git-dir={self.git_dir}", f"--work-tree={self.top}")
+        place = ((f"--git-dir={self.git_dir}",) if self.bare
+                 else (f"--git-dir={self.git_dir}", f"--work-tree={self.top}"))
         result = run_git(*place, *args, cwd=self.top)
         if check and result.returncode != 0:
             raise FlagauditError(f"git {args[0]} failed in {self.top}: {_last_line(result.stderr)}")

@@ -39,7 +39,7 @@ _COMMON = frozenset({
     "process", "render", "view", "views", "model", "models", "utils", "util", "helpers", "helper", "api",
     "base", "core", "common", "service", "services", "module", "value", "data", "info", "item", "items",
     "request", "response", "context", "ctx", "user", "flag", "flags", "feature", "features", "enabled",
-    "enable", "active", "on", "off", "check", "module", "py", "app", "apps", "lib", "src", "tests", "test",
+    "enable", "active", "on", "off", "check", "py", "app", "apps", "lib", "src", "tests", "test",
 })
 """Words too common in code to tie two meanings to one feature."""
 _SIMILAR = 1 / 3
@@ -85,7 +85,8 @@ class Meaning:
 
     @property
     def words(self) -> frozenset[str]:
-        """Distinctive words of the function's and the names' last segments (``send_child_order`` -> send, child, order)."""
+        """Distinctive words of the function's and the names' last segments (``send_child_order`` -> send, child,
+        order)."""
         found: set[str] = set()
         for name in (self.function_name, *self.names):
             if not name.startswith("="):

@@ -53,7 +53,7 @@ def _plain(value: object) -> object:
     """What the JSON encoder cannot store itself: dataclasses and sets."""
     if isinstance(value, (set, frozenset)):
         return sorted(value)
-    encode = _encoder(type(value))
+    encode = _encoder(type(value))  # type: ignore[arg-type]  # a type is hashable; typeshed types it as object
     return encode(value)
 
 
@@ -68,7 +68,7 @@ def _encoder(cls: type) -> Callable[[Any], list[Any]]:
     def encode(value: Any) -> list[Any]:
         fields = [getattr(value, name) for name in names]
         if paired:  # dicts with non-string keys: JSON objects cannot hold them
-            fields = [list(v.items()) if n in paired else v for n, v in zip(names, fields)]
+            fields = [list(v.items()) if n in paired else v for n, v in zip(names, fields, strict=False)]
         return fields
 
     return encode
@@ -184,7 +184,7 @@ def _sequence(item: Any, build: type) -> Decode:
 
 def _mapping(key: Any, item: Any) -> Decode:
     if key is not str:
-        pair = decoder(tuple[key, item])  # type: ignore[valid-type]
+        pair = decoder(tuple[key, item])
 
         def pairs(value: Any) -> dict[Any, Any]:
             if type(value) is not list:
@@ -202,7 +202,7 @@ def _mapping(key: Any, item: Any) -> Decode:
             if type(value) is not dict or not all(map(is_, map(type, value.values()), repeat(list))) \
                     or not all(map(is_, map(type, chain.from_iterable(value.values())), repeat(exact))):
                 raise BadData(f"expected an object of lists of {exact.__name__}")
-            return dict(zip(value, map(build, value.values())))
+            return dict(zip(value, map(build, value.values()), strict=False))
 
         return by_name_atoms
     values = decoder(item)
@@ -270,8 +270,8 @@ def _record(cls: type) -> Decode:
         return lambda value: cls(*fields(value))
 
     def record(value: Any) -> Any:
-        made = new(cls)
-        made.__dict__.update(zip(names, fields(value)))
+        made: Any = new(cls)
+        made.__dict__.update(zip(names, fields(value), strict=False))
         return made
 
     return record

@@ -142,7 +142,8 @@ def _use_case_type(use_cases: tuple[str, str] | None, policies: Policies) -> tup
     if not types:
         return None
     ages = policies.max_age
-    return max(types, key=lambda t: float("inf") if ages[t] is None else ages[t]), f"toggle_use_cases at {use_cases[1]}"
+    return max(types, key=lambda t: float("inf") if ages[t] is None else float(ages[t] or 0)), \
+        f"toggle_use_cases at {use_cases[1]}"
 
 
 def _dated(found: tuple[str, str] | None) -> tuple[date, str] | None:

@@ -221,7 +221,7 @@ def parse_rule_file(path: str, raw: bytes) -> RuleFile:
     reader.only(data, "", {"sdk", "check", "object", "define", "setting", "text"})
     sdk = reader.table(data, "sdk")
     reader.only(sdk, "sdk", {"name", "title", "modules", "docs"})
-    name = reader.string(sdk, "sdk", "name", required=True)
+    name = reader.required(sdk, "sdk", "name")
     modules = reader.strings(sdk, "sdk", "modules")
     reader.string(sdk, "sdk", "docs")
 
@@ -231,93 +231,97 @@ def parse_rule_file(path: str, raw: bytes) -> RuleFile:
             raise reader.error(kind, f"must be an array of tables ([[{kind}]])")
         return [(f"{kind}[{n}]", item) for n, item in enumerate(items)]
 
-    common = {"id", "sdk", "match", "no_match"}
-    checks = []
-    for where, item in entries("check"):
-        reader.only(item, where, common | {"functions", "methods", "decorators", "key", "key_template", "evidence", "on",
-                                           "fallback"})
-        rule_id = reader.rule_id(item, where, name)
-        functions = reader.strings(item, where, "functions")
-        methods = reader.strings(item, where, "methods")
-        decorators = reader.strings(item, where, "decorators")
-        if not (functions or methods or decorators):
-            raise reader.error(where, "needs one of functions, methods, decorators")
-        evidence = item.get("evidence", True)
-        if not isinstance(evidence, bool):
-            raise reader.error(f"{where}.evidence", "must be true or false")
-        on = reader.string(item, where, "on") or "truthy"
-        if on not in ("truthy", "falsy", "value"):
-            raise reader.error(f"{where}.on", "must be one of truthy, falsy, value")
-        checks.append(CheckRule(
-            id=rule_id, sdk=reader.string(item, where, "sdk") or name,
-            key=reader.key(item, where), key_template=reader.template(item, where),
-            functions=functions, methods=methods, decorators=decorators,
-            evidence=modules if (evidence and methods) else (), on=on,
-            fallback=reader.key(item, where, "fallback")[0] if "fallback" in item else None,
-            match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
-        ))
-    objects = []
-    for where, item in entries("object"):
-        reader.only(item, where, common | {"classes", "key", "key_template", "methods", "on"})
-        objects.append(ObjectRule(
-            id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
-            classes=reader.strings(item, where, "classes", required=True), key=reader.key(item, where),
-            key_template=reader.template(item, where), methods=reader.strings(item, where, "methods", required=True),
-            on=reader.string(item, where, "on") or "truthy",
-            match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
-        ))
-    defines = []
-    for where, item in entries("define"):
-        reader.only(item, where, common | {"functions", "methods", "key", "model", "class_constants", "evidence"})
-        functions = reader.strings(item, where, "functions")
-        methods = reader.strings(item, where, "methods")
-        model = reader.string(item, where, "model")
-        class_constants = reader.strings(item, where, "class_constants")
-        if not (functions or methods or model or class_constants):
-            raise reader.error(where, "needs one of functions, methods, model, class_constants")
-        if model is not None and not re.fullmatch(r"\w+\.\w+", model):
-            raise reader.error(f"{where}.model", "must be app_label.Model")
-        evidence = item.get("evidence", True)
-        if not isinstance(evidence, bool):
-            raise reader.error(f"{where}.evidence", "must be true or false")
-        defines.append(DefineRule(
-            id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
-            key=reader.key(item, where) if (functions or methods or model) else (),
-            functions=functions, methods=methods, evidence=modules if (evidence and methods) else (),
-            model=model, class_constants=class_constants,
-            match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
-        ))
-    settings = []
-    for where, item in entries("setting"):
-        reader.only(item, where, common | {"objects", "dicts", "getattr"})
-        getattr_bool = item.get("getattr", False)
-        if not isinstance(getattr_bool, bool):
-            raise reader.error(f"{where}.getattr", "must be true or false")
-        settings.append(SettingRule(
-            id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
-            objects=reader.strings(item, where, "objects", required=True), dicts=reader.strings(item, where, "dicts"),
-            getattr_bool=getattr_bool,
-            match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
-        ))
-    texts = []
-    for where, item in entries("text"):
-        reader.only(item, where, common | {"pattern", "files"})
-        pattern = reader.string(item, where, "pattern", required=True)
-        try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
-            raise reader.error(f"{where}.pattern", f"not a valid regular expression: {exc}") from None
-        if "key" not in compiled.groupindex:
-            raise reader.error(f"{where}.pattern", "needs a named group (?P<key>...)")
-        texts.append(TextRule(
-            id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
-            pattern=pattern, files=reader.strings(item, where, "files", required=True),
-            match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
-        ))
     return RuleFile(
         path=path, name=name, title=reader.string(sdk, "sdk", "title") or name, modules=modules,
-        checks=tuple(checks), objects=tuple(objects), defines=tuple(defines),
-        settings=tuple(settings), texts=tuple(texts),
+        checks=tuple(_check(reader, where, item, name, modules) for where, item in entries("check")),
+        objects=tuple(_object(reader, where, item, name) for where, item in entries("object")),
+        defines=tuple(_define(reader, where, item, name, modules) for where, item in entries("define")),
+        settings=tuple(_setting(reader, where, item, name) for where, item in entries("setting")),
+        texts=tuple(_text(reader, where, item, name) for where, item in entries("text")),
+    )
+
+
+_COMMON = {"id", "sdk", "match", "no_match"}
+
+
+def _check(reader: _Reader, where: str, item: dict[str, Any], name: str, modules: tuple[str, ...]) -> CheckRule:
+    reader.only(item, where, _COMMON | {"functions", "methods", "decorators", "key", "key_template", "evidence", "on",
+                                        "fallback"})
+    rule_id = reader.rule_id(item, where, name)
+    functions = reader.strings(item, where, "functions")
+    methods = reader.strings(item, where, "methods")
+    decorators = reader.strings(item, where, "decorators")
+    if not (functions or methods or decorators):
+        raise reader.error(where, "needs one of functions, methods, decorators")
+    evidence = reader.boolean(item, where, "evidence", True)
+    on = reader.string(item, where, "on") or "truthy"
+    if on not in ("truthy", "falsy", "value"):
+        raise reader.error(f"{where}.on", "must be one of truthy, falsy, value")
+    return CheckRule(
+        id=rule_id, sdk=reader.string(item, where, "sdk") or name,
+        key=reader.key(item, where), key_template=reader.template(item, where),
+        functions=functions, methods=methods, decorators=decorators,
+        evidence=modules if (evidence and methods) else (), on=on,
+        fallback=reader.key(item, where, "fallback")[0] if "fallback" in item else None,
+        match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
+    )
+
+
+def _object(reader: _Reader, where: str, item: dict[str, Any], name: str) -> ObjectRule:
+    reader.only(item, where, _COMMON | {"classes", "key", "key_template", "methods", "on"})
+    return ObjectRule(
+        id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
+        classes=reader.strings(item, where, "classes", required=True), key=reader.key(item, where),
+        key_template=reader.template(item, where), methods=reader.strings(item, where, "methods", required=True),
+        on=reader.string(item, where, "on") or "truthy",
+        match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
+    )
+
+
+def _define(reader: _Reader, where: str, item: dict[str, Any], name: str, modules: tuple[str, ...]) -> DefineRule:
+    reader.only(item, where, _COMMON | {"functions", "methods", "key", "model", "class_constants", "evidence"})
+    functions = reader.strings(item, where, "functions")
+    methods = reader.strings(item, where, "methods")
+    model = reader.string(item, where, "model")
+    class_constants = reader.strings(item, where, "class_constants")
+    if not (functions or methods or model or class_constants):
+        raise reader.error(where, "needs one of functions, methods, model, class_constants")
+    if model is not None and not re.fullmatch(r"\w+\.\w+", model):
+        raise reader.error(f"{where}.model", "must be app_label.Model")
+    evidence = reader.boolean(item, where, "evidence", True)
+    return DefineRule(
+        id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
+        key=reader.key(item, where) if (functions or methods or model) else (),
+        functions=functions, methods=methods, evidence=modules if (evidence and methods) else (),
+        model=model, class_constants=class_constants,
+        match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
+    )
+
+
+def _setting(reader: _Reader, where: str, item: dict[str, Any], name: str) -> SettingRule:
+    reader.only(item, where, _COMMON | {"objects", "dicts", "getattr"})
+    getattr_bool = reader.boolean(item, where, "getattr", False)
+    return SettingRule(
+        id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
+        objects=reader.strings(item, where, "objects", required=True), dicts=reader.strings(item, where, "dicts"),
+        getattr_bool=getattr_bool,
+        match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
+    )
+
+
+def _text(reader: _Reader, where: str, item: dict[str, Any], name: str) -> TextRule:
+    reader.only(item, where, _COMMON | {"pattern", "files"})
+    pattern = reader.required(item, where, "pattern")
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise reader.error(f"{where}.pattern", f"not a valid regular expression: {exc}") from None
+    if "key" not in compiled.groupindex:
+        raise reader.error(f"{where}.pattern", "needs a named group (?P<key>...)")
+    return TextRule(
+        id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
+        pattern=pattern, files=reader.strings(item, where, "files", required=True),
+        match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
     )
 
 
@@ -352,6 +356,17 @@ class _Reader:
             raise self.error(f"{where}.{name}", "must be a non-empty string")
         return value
 
+    def required(self, table: dict[str, Any], where: str, name: str) -> str:
+        value = self.string(table, where, name, required=True)
+        assert value is not None
+        return value
+
+    def boolean(self, table: dict[str, Any], where: str, name: str, default: bool) -> bool:
+        value = table.get(name, default)
+        if not isinstance(value, bool):
+            raise self.error(f"{where}.{name}", "must be true or false")
+        return value
+
     def strings(self, table: dict[str, Any], where: str, name: str, required: bool = False) -> tuple[str, ...]:
         value = table.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
@@ -361,7 +376,7 @@ class _Reader:
         return tuple(value)
 
     def rule_id(self, item: dict[str, Any], where: str, sdk: str) -> str:
-        local = self.string(item, where, "id", required=True)
+        local = self.required(item, where, "id")
         rule_id = f"{sdk}/{local}"
         if rule_id in self.ids:
             raise self.error(f"{where}.id", f"duplicate id {local!r}")
@@ -411,7 +426,7 @@ class _Reader:
                 path = self.string(entry, field_name, "path")
                 if path is not None and (path.startswith("/") or ".." in path.split("/") or "\\" in path):
                     raise self.error(f"{field_name}.path", "must be a relative path inside the project, with /")
-                examples.append(Example(self.string(entry, field_name, "code", required=True) or "",
+                examples.append(Example(self.required(entry, field_name, "code"),
                                         self.string(entry, field_name, "key"), path))
             else:
                 raise self.error(field_name, "must be a string or {code = ..., key = ..., path = ...}")
@@ -431,70 +446,91 @@ def with_inferred(rules: RuleSet, inferred: tuple[CheckRule | DefineRule, ...], 
 
 def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[str, ...] = ()) -> RuleSet:
     """Index rules by callee for the extractor and build the prefilter."""
-    functions: dict[str, CheckRule] = {}
-    methods: dict[str, list[CheckRule]] = {}
-    decorators: dict[str, CheckRule] = {}
-    classes: dict[str, ObjectRule] = {}
-    object_methods: set[str] = set()
-    define_functions: dict[str, DefineRule] = {}
-    define_methods: dict[str, list[DefineRule]] = {}
-    models: dict[str, DefineRule] = {}
-    class_constants: dict[str, DefineRule] = {}
-    settings: list[SettingRule] = []
-    words: set[str] = set()
-    claimed: dict[str, str] = {}
-
-    def claim(name: str, owner: str, path: str) -> None:
-        """One callee, one meaning: two rules claiming the same qualified name is a rule error."""
-        if claimed.setdefault(name, owner) != owner:
-            raise FlagauditError(f"rule file {path}: {owner}: {name!r} is already claimed by {claimed[name]}")
-
+    index = _Index()
     for rule_file in files:
         for check in rule_file.checks:
-            for name in check.functions:
-                claim(name, check.id, rule_file.path)
-                functions[name] = check
-                words.add(name.rsplit(".", 1)[-1])
-            for name in check.decorators:
-                claim(name, check.id, rule_file.path)
-                decorators[name] = check
-                words.add(name.rsplit(".", 1)[-1])
-            for name in check.methods:
-                methods.setdefault(name, []).append(check)
-                words.add(name)
+            index.add_check(check, rule_file.path)
         for obj in rule_file.objects:
-            for name in obj.classes:
-                claim(name, obj.id, rule_file.path)
-                classes[name] = obj
-                words.add(name.rsplit(".", 1)[-1])
-            object_methods.update(obj.methods)
-            words.update(obj.methods)
+            index.add_object(obj, rule_file.path)
         for define in rule_file.defines:
-            for name in define.functions:
-                define_functions[name] = define
-                words.add(name.rsplit(".", 1)[-1])
-            for name in define.methods:
-                define_methods.setdefault(name, []).append(define)
-                words.add(name)
-            if define.model:
-                models[define.model] = define
-                words.add(define.model.split(".")[1])
-            for name in define.class_constants:
-                class_constants[name] = define
-                words.add(name.rsplit(".", 1)[-1])
+            index.add_define(define)
         for setting in rule_file.settings:
-            merged = tuple(sorted(set(setting.dicts) | set(settings_dicts)))
-            settings.append(SettingRule(setting.id, setting.sdk, setting.objects, merged, setting.getattr_bool,
-                                        setting.match, setting.no_match))
-            words.update(merged)
-            if setting.getattr_bool:
-                words.add("getattr")
-    trigger = re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words)) + rb")\b") if words else None
+            index.add_setting(setting, settings_dicts)
+    words = index.words
+    alternatives = b"|".join(re.escape(w.encode()) for w in sorted(words))
+    trigger = re.compile(rb"\b(?:" + alternatives + rb")\b") if words else None
     return RuleSet(
-        files=files, digest=digest, functions=functions,
-        methods={k: tuple(v) for k, v in methods.items()}, decorators=decorators,
-        classes=classes, object_methods=frozenset(object_methods),
-        define_functions=define_functions, define_methods={k: tuple(v) for k, v in define_methods.items()},
-        models=models, class_constants=class_constants, settings=tuple(settings),
+        files=files, digest=digest, functions=index.functions,
+        methods={k: tuple(v) for k, v in index.methods.items()}, decorators=index.decorators,
+        classes=index.classes, object_methods=frozenset(index.object_methods),
+        define_functions=index.define_functions,
+        define_methods={k: tuple(v) for k, v in index.define_methods.items()},
+        models=index.models, class_constants=index.class_constants, settings=tuple(index.settings),
         texts=tuple(t for f in files for t in f.texts), settings_dicts=settings_dicts, trigger=trigger,
     )
+
+
+@dataclass
+class _Index:
+    """What :func:`index_rules` gathers from every rule file, and the words the prefilter looks for."""
+
+    functions: dict[str, CheckRule] = field(default_factory=dict)
+    methods: dict[str, list[CheckRule]] = field(default_factory=dict)
+    decorators: dict[str, CheckRule] = field(default_factory=dict)
+    classes: dict[str, ObjectRule] = field(default_factory=dict)
+    object_methods: set[str] = field(default_factory=set)
+    define_functions: dict[str, DefineRule] = field(default_factory=dict)
+    define_methods: dict[str, list[DefineRule]] = field(default_factory=dict)
+    models: dict[str, DefineRule] = field(default_factory=dict)
+    class_constants: dict[str, DefineRule] = field(default_factory=dict)
+    settings: list[SettingRule] = field(default_factory=list)
+    words: set[str] = field(default_factory=set)
+    claimed: dict[str, str] = field(default_factory=dict)
+
+    def claim(self, name: str, owner: str, path: str) -> None:
+        """One callee, one meaning: two rules claiming the same qualified name is a rule error."""
+        if self.claimed.setdefault(name, owner) != owner:
+            raise FlagauditError(f"rule file {path}: {owner}: {name!r} is already claimed by {self.claimed[name]}")
+
+    def add_check(self, check: CheckRule, path: str) -> None:
+        for name in check.functions:
+            self.claim(name, check.id, path)
+            self.functions[name] = check
+            self.words.add(name.rsplit(".", 1)[-1])
+        for name in check.decorators:
+            self.claim(name, check.id, path)
+            self.decorators[name] = check
+            self.words.add(name.rsplit(".", 1)[-1])
+        for name in check.methods:
+            self.methods.setdefault(name, []).append(check)
+            self.words.add(name)
+
+    def add_object(self, obj: ObjectRule, path: str) -> None:
+        for name in obj.classes:
+            self.claim(name, obj.id, path)
+            self.classes[name] = obj
+            self.words.add(name.rsplit(".", 1)[-1])
+        self.object_methods.update(obj.methods)
+        self.words.update(obj.methods)
+
+    def add_define(self, define: DefineRule) -> None:
+        for name in define.functions:
+            self.define_functions[name] = define
+            self.words.add(name.rsplit(".", 1)[-1])
+        for name in define.methods:
+            self.define_methods.setdefault(name, []).append(define)
+            self.words.add(name)
+        if define.model:
+            self.models[define.model] = define
+            self.words.add(define.model.split(".")[1])
+        for name in define.class_constants:
+            self.class_constants[name] = define
+            self.words.add(name.rsplit(".", 1)[-1])
+
+    def add_setting(self, setting: SettingRule, settings_dicts: tuple[str, ...]) -> None:
+        merged = tuple(sorted(set(setting.dicts) | set(settings_dicts)))
+        self.settings.append(SettingRule(setting.id, setting.sdk, setting.objects, merged, setting.getattr_bool,
+                                         setting.match, setting.no_match))
+        self.words.update(merged)
+        if setting.getattr_bool:
+            self.words.add("getattr")

@@ -20,7 +20,8 @@ def builtin_rules() -> RuleSet:
     return _RULES
 
 
-def flags_in(files: dict[str, str], rules: RuleSet | None = None, tests: tuple[str, ...] = ("tests/",)) -> tuple[Flag, ...]:
+def flags_in(files: dict[str, str], rules: RuleSet | None = None,
+             tests: tuple[str, ...] = ("tests/",)) -> tuple[Flag, ...]:
     """Flags found in ``{path: source}`` (dedented) by the same passes a scan runs; module names come from
     the paths."""
     return flags_in_memory({path: textwrap.dedent(code).encode() for path, code in files.items()},

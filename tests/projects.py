@@ -65,10 +65,12 @@ def gate_views(pay: bool) -> str:
 
 
 PEG = ("from waffle import switch_is_active\nfrom router.orders import send_child_order\n\n\n"
-       "def route_order(order):\n    if switch_is_active('smars'):\n        send_child_order(order)\n    return order\n")
+       "def route_order(order):\n    if switch_is_active('smars'):\n        send_child_order(order)\n"
+       "    return order\n")
 """Knight's router, 2016: the ``smars`` switch guards Power Peg's ``send_child_order``."""
 RLP = ("from waffle import switch_is_active\nfrom router.orders import price_improvement\n\n\n"
-       "def route_retail(order):\n    if switch_is_active('smars'):\n        price_improvement(order)\n    return order\n")
+       "def route_retail(order):\n    if switch_is_active('smars'):\n        price_improvement(order)\n"
+       "    return order\n")
 """Knight's router, 2026: the same switch now guards the retail liquidity program."""
 ORDERS = "def send_child_order(order):\n    return order\n\n\ndef price_improvement(order):\n    return order\n"
 

@@ -78,7 +78,8 @@ def test_adopt_accepts_history_keeps_it_visible_and_blocks_what_comes_after(tmp_
         "; 2 before the adoption baseline (-v shows them)")
     verbose = gate(repo.path, "-v")[1]
     section = verbose[verbose.index("Before the adoption baseline"):]
-    assert "FA201 reborn-flag [error] 'fast-pay'" in section and "FA202 repurposed-flag [error] 'summer-sale'" in section
+    assert "FA201 reborn-flag [error] 'fast-pay'" in section
+    assert "FA202 repurposed-flag [error] 'summer-sale'" in section
     document = json.loads(gate(repo.path, "--format", "json")[1])
     assert {f["code"] for f in document["baseline"]} == {"FA201", "FA202"}
     assert not any(f["code"].startswith("FA2") for f in document["findings"])
@@ -274,7 +275,8 @@ def test_init_finds_a_project_registry_with_one_accepted_proposal_and_adopts(tmp
 
     # a key reused in a new commit blocks
     repo.commit("2026-01-06", "fast pay, retired", {"app/views.py": registry_view("NEW_UI", "OLD_REPORTS"),
-                                                    "app/models.py": REGISTRY.replace('    FAST_PAY = "fast_pay"\n', "")})
+                                                    "app/models.py": REGISTRY.replace(
+                                                        '    FAST_PAY = "fast_pay"\n', "")})
     repo.commit("2026-01-08", "fast pay mines coins", {"app/views.py": registry_view("NEW_UI", "OLD_REPORTS").replace(
         "    return None\n", "    if project.has_feature(Feature.FAST_PAY):\n        return mine_coins(project)\n"
         "    return None\n").replace("from app.actions import", "from app.actions import mine_coins,"),

@@ -135,7 +135,8 @@ def test_diff_lines_parse_quoted_and_spaced_names_and_ignore_added_lines_that_lo
             b'@@ -1,0 +2,2 @@ a\n+++ b\n+c\n'
             b'diff --git "a/caf\\303\\251.py" "b/caf\\303\\251.py"\n--- "a/caf\\303\\251.py"\n'
             b'+++ "b/caf\\303\\251.py"\n@@ -3 +3 @@\n-a\n+b\n'
-            b'diff --git a/gone.py b/gone.py\ndeleted file mode 100644\n--- a/gone.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n')
+            b'diff --git a/gone.py b/gone.py\ndeleted file mode 100644\n'
+            b'--- a/gone.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n')
     assert parse_diff_lines(diff) == {"x y.py": frozenset({2, 3}), "café.py": frozenset({3})}
 
 

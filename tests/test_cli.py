@@ -18,9 +18,11 @@ APP = {
     "app/flags.py": 'NEW_CHECKOUT = "new-checkout"\n',
     "app/views.py": (
         "import ldclient\nfrom app.flags import NEW_CHECKOUT\n\n\n"
-        "def checkout(ctx):\n    if ldclient.get().variation(NEW_CHECKOUT, ctx, False):\n        return 2\n    return 1\n"
+        "def checkout(ctx):\n    if ldclient.get().variation(NEW_CHECKOUT, ctx, False):\n"
+        "        return 2\n    return 1\n"
     ),
-    "tests/test_views.py": "import ldclient\n\nassert ldclient.get().variation('only-in-tests', None, False) is not None\n",
+    "tests/test_views.py": "import ldclient\n\n"
+                           "assert ldclient.get().variation('only-in-tests', None, False) is not None\n",
 }
 
 
@@ -75,7 +77,8 @@ def test_docs_rules_md_is_generated_from_the_rule_modules() -> None:
     from flagaudit.checks import rules_markdown
 
     docs = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
-    assert docs.read_text(encoding="utf-8") == rules_markdown(), "regenerate: flagaudit explain --markdown > docs/rules.md"
+    assert docs.read_text(encoding="utf-8") == rules_markdown(), \
+        "regenerate: flagaudit explain --markdown > docs/rules.md"
 
 
 def test_inline_ignore_needs_a_reason(tmp_path: Path, cli) -> None:

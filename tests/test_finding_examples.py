@@ -33,7 +33,8 @@ def codes_on(example: Example, folder: Path) -> list[str]:
     config = load_config((), None, root)
     if example.versions:
         refs = tuple((f"v{n}", made[n]) for n in example.versions)
-        return [f.code for f in compare(config, builtin_rules(), CompareOptions(refs, use_cache=False, workers=1)).findings]
+        return [f.code for f in compare(config, builtin_rules(),
+                                        CompareOptions(refs, use_cache=False, workers=1)).findings]
     found = check(config, builtin_rules(), CheckOptions(as_of=date.fromisoformat(example.as_of), use_cache=False,
                                                         workers=1, no_history=not example.commits,
                                                         allow_missing_ledger=not example.commits))

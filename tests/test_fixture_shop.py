@@ -83,19 +83,28 @@ LOOKALIKES = [
     ("shop/catalog/experiments.py", 'HERO_EXPERIMENT.variation("hero-banner"', "project class's own variation()"),
     ("shop/catalog/experiments.py", 'experiment.variation("sale-badge-style"', "variation() on a parameter"),
     ("shop/accounts/preferences.py", 'get_value("newsletter_opt_in"', "project class's own get_value()"),
-    ("shop/accounts/views.py", 'prefs.get_value("compact_order_list"', "get_value() in a module importing Flagsmith, not ConfigCat"),
+    ("shop/accounts/views.py", 'prefs.get_value("compact_order_list"',
+     "get_value() in a module importing Flagsmith, not ConfigCat"),
     ("shop/notifications.py", 'email_channel.is_enabled("order_placed")', "own is_enabled() on a module-level object"),
     ("shop/notifications.py", 'channel.is_enabled("order_shipped")', "own is_enabled() on a parameter"),
     ("shop/catalog/inventory.py", 'light.is_on("main-warehouse")', "project class's own is_on()"),
-    ("shop/accounts/api.py", 'flag_is_active(request, "beta_reviews_feed")', "flag_is_active imported from shop.accounts.beta"),
+    ("shop/accounts/api.py", 'flag_is_active(request, "beta_reviews_feed")',
+     "flag_is_active imported from shop.accounts.beta"),
     ("shop/apps.py", 'settings.FEATURES["ENABLE_LEGACY_EXPORT"] = True', "assignment to a FEATURES entry"),
-    ("shop/checkout/payments.py", 'getattr(settings, "PAYMENT_TIMEOUT", 30)', "getattr on settings with a non-bool default"),
-    ("shop/catalog/recommender.py", 'getattr(settings, "RECOMMENDER_TIMEOUT", 2.0)', "getattr on settings with a float default"),
-    ("shop/catalog/moderation.py", 'Flag.objects.create(review=review, name=reason', "rows of the project's own Flag model"),
-    ("shop/catalog/moderation.py", 'Flag.objects.create(review=review, name="spam_review"', "rows of the project's own Flag model"),
-    ("shop/catalog/moderation.py", 'Flag.objects.filter(review=review, name="spam_review").delete()', "deleting the project's own Flag rows"),
-    ("shop/migrations/0007_flags.py", 'ReviewFlag.objects.get_or_create(review=review, name="contains_link")', "apps.get_model('catalog', 'Flag')"),
-    ("shop/static/shop/app.js", 'shopFlags.flag_is_active("compact_header")', "JS flag_is_active on a non-waffle object"),
+    ("shop/checkout/payments.py", 'getattr(settings, "PAYMENT_TIMEOUT", 30)',
+     "getattr on settings with a non-bool default"),
+    ("shop/catalog/recommender.py", 'getattr(settings, "RECOMMENDER_TIMEOUT", 2.0)',
+     "getattr on settings with a float default"),
+    ("shop/catalog/moderation.py", 'Flag.objects.create(review=review, name=reason',
+     "rows of the project's own Flag model"),
+    ("shop/catalog/moderation.py", 'Flag.objects.create(review=review, name="spam_review"',
+     "rows of the project's own Flag model"),
+    ("shop/catalog/moderation.py", 'Flag.objects.filter(review=review, name="spam_review").delete()',
+     "deleting the project's own Flag rows"),
+    ("shop/migrations/0007_flags.py", 'ReviewFlag.objects.get_or_create(review=review, name="contains_link")',
+     "apps.get_model('catalog', 'Flag')"),
+    ("shop/static/shop/app.js", 'shopFlags.flag_is_active("compact_header")',
+     "JS flag_is_active on a non-waffle object"),
     ("shop/templates/shop/review.html", "{% if flag %}", "a template variable called flag"),
 ]
 LOOKALIKE_KEYS = {
@@ -215,7 +224,8 @@ def test_unresolvable_parameter_key(inventory: Inventory) -> None:
     """``feature_enabled_for(feature_name, user)`` passes its parameter to PostHog; its one caller passes a value
     read from the request. The key is null either way: at the check inside the function (no wrapper inference),
     or at the wrapper's call (wrapper inference: the call is the site, keyed by the caller's argument)."""
-    inner = ("shop/accounts/onboarding.py", line_of("shop/accounts/onboarding.py", "posthog.feature_enabled(feature_name"),
+    inner = ("shop/accounts/onboarding.py",
+             line_of("shop/accounts/onboarding.py", "posthog.feature_enabled(feature_name"),
              "feature_name", "shop.accounts.onboarding.feature_enabled_for")
     call = ("shop/accounts/api.py", line_of("shop/accounts/api.py", "feature_enabled_for(feature, request.user)"),
             "feature", "shop.accounts.api.feature_status")
@@ -244,7 +254,8 @@ def test_flag_objects_are_definitions(inventory: Inventory) -> None:
     }
     for (sdk, key), name in objects.items():
         found = [d for d in flag(inventory, sdk, key).definitions if rel(d.path) == "shop/toggles.py"]
-        assert [(d.symbol, d.line) for d in found] == [(f"shop.toggles.{name}", line_of("shop/toggles.py", f"{name} = "))]
+        expected = [(f"shop.toggles.{name}", line_of("shop/toggles.py", f"{name} = "))]
+        assert [(d.symbol, d.line) for d in found] == expected
     one_click = next(d for d in flag(inventory, "waffle-flag", "shop.one_click_buy").definitions
                      if rel(d.path) == "shop/toggles.py")
     assert ("toggle_use_cases", "temporary") in one_click.metadata
@@ -282,9 +293,10 @@ def test_flag_checked_only_in_tests(inventory: Inventory) -> None:
 
 
 def test_production_flags_also_checked_in_tests(inventory: Inventory) -> None:
-    assert [rel(s.path) for s in flag(inventory, "waffle-flag", "new_cart_drawer").test_sites] == ["tests/test_checkout.py"]
-    assert [rel(s.path) for s in flag(inventory, "launchdarkly", "new-checkout").test_sites] == ["tests/test_checkout.py"]
-    assert [rel(s.path) for s in flag(inventory, "waffle-flag", "shop.one_click_buy").test_sites] == ["tests/test_toggles.py"]
+    for sdk, key, test in (("waffle-flag", "new_cart_drawer", "tests/test_checkout.py"),
+                           ("launchdarkly", "new-checkout", "tests/test_checkout.py"),
+                           ("waffle-flag", "shop.one_click_buy", "tests/test_toggles.py")):
+        assert [rel(s.path) for s in flag(inventory, sdk, key).test_sites] == [test]
 
 
 def test_flag_checked_only_in_a_template(inventory: Inventory) -> None:
@@ -308,7 +320,8 @@ def test_templates_jinja_and_wafflejs(inventory: Inventory) -> None:
         "shop/static/shop/app.js": ("django-waffle/wafflejs-flag", "text"),
     }
     switch_files = {rel(s.path) for s in flag(inventory, "waffle-switch", "maintenance_mode").sites}
-    assert switch_files == {"shop/checkout/views.py", "shop/templates/shop/base.html", "shop/jinja2/shop/mini_cart.html",
+    assert switch_files == {"shop/checkout/views.py", "shop/templates/shop/base.html",
+                            "shop/jinja2/shop/mini_cart.html",
                             "shop/static/shop/app.js"}
 
 
@@ -412,7 +425,8 @@ def test_lookalike_is_not_a_flag(inventory: Inventory, path: str, snippet: str, 
 
 
 def test_lookalike_files_yield_nothing(inventory: Inventory) -> None:
-    hits = [(rel(item.path), item.line, f.key) for f, item in _everything(inventory) if rel(item.path) in LOOKALIKE_FILES]
+    hits = [(rel(item.path), item.line, f.key) for f, item in _everything(inventory)
+            if rel(item.path) in LOOKALIKE_FILES]
     assert hits == []
 
 
@@ -424,7 +438,8 @@ def test_no_lookalike_key(inventory: Inventory) -> None:
 
 def test_split_client_imported_from_a_clients_module(inventory: Inventory) -> None:
     path = "shop/checkout/shipping.py"
-    s = site(inventory, "split", "free_shipping_threshold", path, 'get_treatment(str(user.pk), "free_shipping_threshold")')
+    s = site(inventory, "split", "free_shipping_threshold", path,
+             'get_treatment(str(user.pk), "free_shipping_threshold")')
     assert (s.rule, s.guard) == ("split/get_treatment", "assign")
 
 

@@ -68,7 +68,8 @@ def test_ledger_keeps_the_block_on_a_reborn_key(tmp_path: Path) -> None:
 
     checked = run_cli("ledger", "--check", cwd=repo)
     assert checked.returncode == 1
-    assert "fast-pay [launchdarkly]: live in the code, retired in flagaudit.lock; reborn key, see FA201" in checked.stdout
+    assert ("fast-pay [launchdarkly]: live in the code, retired in flagaudit.lock; reborn key, see FA201"
+            in checked.stdout)
     assert "run `flagaudit ledger`" not in checked.stdout
     assert run_cli("check", "--no-history", "--as-of", AS_OF, cwd=repo).returncode == 1
 
@@ -83,12 +84,14 @@ def test_ledger_keeps_the_block_on_a_repurposed_key(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
-    commit(repo, "2016-03-01", "power peg", {"router/__init__.py": "", "router/orders.py": ORDERS, "router/peg.py": PEG})
+    commit(repo, "2016-03-01", "power peg",
+           {"router/__init__.py": "", "router/orders.py": ORDERS, "router/peg.py": PEG})
     assert run_cli("ledger", "--as-of", "2016-03-01", cwd=repo).returncode == 0
     commit(repo, "2016-03-02", "ledger", {})
     lock = (repo / "flagaudit.lock").read_text(encoding="utf-8")
     commit(repo, "2026-10-20", "the same switch, new work",
-           {"router/peg.py": PEG.replace("send_child_order", "price_improvement").replace("route_order", "route_retail")})
+           {"router/peg.py": PEG.replace("send_child_order", "price_improvement")
+                                .replace("route_order", "route_retail")})
 
     written = run_cli("ledger", "--as-of", "2026-11-01", cwd=repo)
     assert written.returncode == 1 and " FA202 repurposed-flag [error] 'smars'" in written.stdout, written.stdout

@@ -47,7 +47,8 @@ def test_a_second_site_is_a_change_and_edits_elsewhere_are_not(tmp_path: Path) -
     repo.commit("2026-01-07", "second site", {"app/cart.py": second})
     repo.commit("2026-01-08", "drop it", {"app/cart.py": None})
     found = repo.history()
-    assert story(found, "new-checkout") == [("born", "2026-01-05"), ("changed", "2026-01-07"), ("changed", "2026-01-08")]
+    assert story(found, "new-checkout") == [
+        ("born", "2026-01-05"), ("changed", "2026-01-07"), ("changed", "2026-01-08")]
     added, removed = timeline(found, "new-checkout").events[1:]
     assert added.added == ("app.cart.cart: app.checkout.new_checkout",) and added.paths == ("app/cart.py",)
     assert removed.removed == added.added and not removed.added
@@ -79,14 +80,16 @@ def test_keys_resolved_through_other_modules_follow_their_changes(tmp_path: Path
     repo.commit("2026-02-01", "rename the key", {"app/keys.py": 'CHECKOUT = "checkout-v2"\n'})
     toggles = ("from edx_toggles.toggles import WaffleFlag\n\n"
                "ENABLE_GRADES = WaffleFlag('grades.enable', __name__)\n")
-    user = "from app.toggles import ENABLE_GRADES\n\n\ndef grade():\n    if ENABLE_GRADES.is_enabled():\n        return 1\n"
+    user = ("from app.toggles import ENABLE_GRADES\n\n\n"
+            "def grade():\n    if ENABLE_GRADES.is_enabled():\n        return 1\n")
     repo.commit("2026-02-02", "toggle", {"app/toggles.py": toggles, "app/grades.py": user})
     repo.commit("2026-02-03", "unused now", {"app/grades.py": None})
     repo.commit("2026-02-04", "gone", {"app/toggles.py": None})
     found = repo.history()
     assert story(found, "checkout-v1") == [("born", "2026-01-06"), ("retired", "2026-02-01")]
     assert story(found, "checkout-v2") == [("born", "2026-02-01")]
-    assert story(found, "grades.enable") == [("born", "2026-02-02"), ("changed", "2026-02-03"), ("retired", "2026-02-04")]
+    assert story(found, "grades.enable") == [
+        ("born", "2026-02-02"), ("changed", "2026-02-03"), ("retired", "2026-02-04")]
 
 
 def test_template_sites_keep_a_key_alive_and_test_sites_do_not(tmp_path: Path) -> None:

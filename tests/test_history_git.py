@@ -50,7 +50,8 @@ def test_shallow_clone_is_partial_and_takes_earlier_lives_from_the_ledger(tmp_pa
     assert story(found, "new-checkout") == [("born", "2026-03-01")]
 
     config = load_config((), None, repo.path)
-    write_ledger(config.root / "flagaudit.lock", update_ledger(config, builtin_rules(), HistoryOptions(False, 1)).ledger)
+    write_ledger(config.root / "flagaudit.lock",
+                 update_ledger(config, builtin_rules(), HistoryOptions(False, 1)).ledger)
     repo.commit("2026-04-01", "ledger")
     clone = _clone(tmp_path, repo.path, "shallow-with-ledger", "--depth", "1")
     found = _history(clone)
@@ -67,7 +68,8 @@ def test_shallow_clone_knows_a_key_retired_before_it_from_the_ledger(tmp_path: P
     repo.commit("2026-01-05", "flags", {**BASE, "app/views.py": views(pay=True)})
     repo.commit("2026-02-01", "retire fast pay", {"app/views.py": views()})
     config = load_config((), None, repo.path)
-    write_ledger(config.root / "flagaudit.lock", update_ledger(config, builtin_rules(), HistoryOptions(False, 1)).ledger)
+    write_ledger(config.root / "flagaudit.lock",
+                 update_ledger(config, builtin_rules(), HistoryOptions(False, 1)).ledger)
     repo.commit("2026-03-01", "ledger")
     reused = repo.commit("2026-04-01", "fast pay again", {"app/views.py": views(pay=True)})
     found = _history(_clone(tmp_path, repo.path, "shallow", "--depth", "2"))

@@ -51,7 +51,8 @@ def test_flag_object_defined_in_another_module() -> None:
             "# .. toggle_name: grades.rewrite\n# .. toggle_creation_date: 2025-01-02\n"
             "REWRITE = WaffleFlag(f'{NS}.rewrite', __name__)\n"
         ),
-        "lms/views.py": "from lms.toggles import REWRITE\n\ndef grade():\n    if REWRITE.is_enabled():\n        return 1\n",
+        "lms/views.py": "from lms.toggles import REWRITE\n\ndef grade():\n"
+                        "    if REWRITE.is_enabled():\n        return 1\n",
         "lms/other.py": "from lms import toggles\n\ndef grade():\n    return toggles.REWRITE.is_enabled()\n",
     })
     (flag,) = flags
@@ -91,7 +92,8 @@ def test_user_registry_rule(tmp_path) -> None:
     rule.write_text(
         "[sdk]\nname = 'readthedocs'\n"
         "[[define]]\nid = 'feature'\nclass_constants = ['readthedocs.projects.models.Feature']\n"
-        "[[check]]\nid = 'has_feature'\nmethods = ['has_feature']\nevidence = false\nkey = {position = 0, keyword = 'feature_id'}\n"
+        "[[check]]\nid = 'has_feature'\nmethods = ['has_feature']\nevidence = false\n"
+        "key = {position = 0, keyword = 'feature_id'}\n"
     )
     flags = flags_in({
         "readthedocs/projects/models.py": "class Feature:\n    MKDOCS_V2 = 'mkdocs_v2'\n    UNUSED = 'unused'\n",
@@ -151,7 +153,8 @@ def test_a_settings_prefix_plus_a_class_attribute_is_a_pattern_matching_its_rows
 
     flags = flags_in(SWITCH_PREFIX)
     found = {(f.key, f.pattern): (len(f.sites), len(f.definitions)) for f in flags}
-    assert found == {("payment_processor_active_*", True): (1, 0), ("payment_processor_active_cybersource", False): (0, 1),
+    assert found == {("payment_processor_active_*", True): (1, 0),
+                     ("payment_processor_active_cybersource", False): (0, 1),
                      ("payment_processor_active_paypal", False): (0, 1)}
     assert registry_findings(flags) == []  # the rows are read through the pattern: not unused
 
@@ -178,7 +181,8 @@ def test_a_flag_object_read_through_django_settings() -> None:
         """,
     })
     [flag] = [f for f in flags if f.key == "api.log_incoming_requests"]
-    assert [(s.path, s.function) for s in flag.sites] == [("service/api/decorators.py", "service.api.decorators.log_requests.wrapped")]
+    assert [(s.path, s.function) for s in flag.sites] == [
+        ("service/api/decorators.py", "service.api.decorators.log_requests.wrapped")]
 
 
 def test_a_factory_function_that_returns_a_flag_object() -> None:
@@ -213,7 +217,9 @@ def test_a_factory_function_that_returns_a_flag_object() -> None:
         """,
     })
     [flag] = [f for f in flags if f.key == "lti_consumer.enable_database_config"]
-    assert [(s.path, s.function, s.sdk) for s in flag.sites] == [("lti/utils.py", "lti.utils.database_config_enabled", "waffle-flag")]
-    assert [(d.path, d.action) for d in flag.definitions] == [("lti/compat.py", "annotate"), ("lti/compat.py", "define")]
+    assert [(s.path, s.function, s.sdk) for s in flag.sites] == [
+        ("lti/utils.py", "lti.utils.database_config_enabled", "waffle-flag")]
+    assert [(d.path, d.action) for d in flag.definitions] == [
+        ("lti/compat.py", "annotate"), ("lti/compat.py", "define")]
     assert dict(flag.definitions[0].metadata)["toggle_name"] == "lti_consumer.enable_database_config"
     assert {f.key for f in flags} == {"lti_consumer.enable_database_config"}

@@ -75,7 +75,8 @@ def test_loop_over_constants_of_another_module() -> None:
                 Switch.objects.get_or_create(name=NEW_SEARCH)
             ''',
     })
-    assert _actions(flags) == {("waffle-switch", "legacy_search"): ["delete"], ("waffle-switch", "new_search"): ["define"]}
+    assert _actions(flags) == {("waffle-switch", "legacy_search"): ["delete"],
+                               ("waffle-switch", "new_search"): ["define"]}
 
 
 def test_a_loop_over_something_unknown_defines_nothing() -> None:

@@ -114,7 +114,7 @@ def test_sarif_is_valid_complete_and_deterministic(tmp_path: Path, sarif_validat
     findings = json.loads(check(repo, "--format", "json")[1])["findings"]
     assert {f["code"] for f in findings} >= {"FA101", "FA103", "FA201", "FA301"}
     assert len(run["results"]) == len(findings)
-    for result, finding in zip(run["results"], findings):
+    for result, finding in zip(run["results"], findings, strict=True):
         assert result["ruleId"] == finding["code"]
         assert result["level"] == EXPECTED_LEVELS[finding["severity"]]
         assert result["message"]["text"] == finding["message"]
@@ -182,11 +182,12 @@ def test_github_annotations_one_line_per_finding(tmp_path: Path) -> None:
     lines = text.splitlines()
     assert len(lines) == len(findings) and text.endswith("\n")
     commands = {"error": "error", "warning": "warning", "info": "notice"}
-    for line, finding in zip(lines, findings):
+    for line, finding in zip(lines, findings, strict=False):
         assert line.startswith(f"::{commands[finding['severity']]} file={finding['path']},line={finding['line']},"
                                f"col={finding['column'] + 1},title={finding['code']} {finding['name']}::")
     [reborn] = [line for line in lines if "title=FA201" in line]
-    assert reborn.startswith("::error file=app/views.py,line=12,col=8,title=FA201 reborn-flag::'fast-pay' [launchdarkly] "
+    assert reborn.startswith("::error file=app/views.py,line=12,col=8,title=FA201 reborn-flag::'fast-pay' "
+                             "[launchdarkly] "
                              "was retired (2025-03-01, ")
     assert "%0Aguards%3A" not in reborn and "%0Aguards: app/views.py:12 (quick_pay → fast_pay)" in reborn
     assert any(line.startswith("::notice ") and "title=FA103 dormant-flag" in line for line in lines)

@@ -82,7 +82,8 @@ def test_markdown_summary_escapes_control_characters(tmp_path: Path, cli) -> Non
 
 
 def test_history_text_and_ledger_check_escape_keys(tmp_path: Path, cli) -> None:
-    repo = make_repo(tmp_path / "repo", {"app.py": _view("plain"), "pyproject.toml": "[tool.flagaudit]\npaths = ['.']\n"})
+    repo = make_repo(tmp_path / "repo",
+                     {"app.py": _view("plain"), "pyproject.toml": "[tool.flagaudit]\npaths = ['.']\n"})
     assert cli("ledger", "-C", str(repo)).returncode == 0
     write_files(repo, {"views.py": _view(KEY)})
     git(repo, "add", "-A")
@@ -98,7 +99,8 @@ def test_history_text_and_ledger_check_escape_keys(tmp_path: Path, cli) -> None:
 
 def test_report_markdown_escapes_carriage_returns_links_and_images(tmp_path: Path, cli) -> None:
     owner = "[pwn](https://evil.example)![i](https://evil.example/p.png)"
-    source = _view("a\rb|c").replace("):\n        return 1", f"):  # flagaudit: type=release owner={owner}\n        return 1")
+    source = _view("a\rb|c").replace("):\n        return 1",
+                                     f"):  # flagaudit: type=release owner={owner}\n        return 1")
     repo = make_repo(tmp_path / "repo", {"app.py": source, "pyproject.toml": "[tool.flagaudit]\npaths = ['.']\n"})
     result = cli("report", str(repo), "--format", "md", "--as-of", "2027-01-01", "--no-cache", "-q")
     assert result.returncode == 0, result.stderr

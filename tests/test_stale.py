@@ -126,7 +126,8 @@ expires = 2026-01-20
     assert [f.code for f in findings] == ["FA102"]
     assert ("owner", "@ops", "from config") in [(e.kind, e.value, e.detail) for e in findings[0].evidence]
     annotated = flags_in(site("# flagaudit: type=release", key="ops-cache"))
-    assert codes(annotated, [born("2026-01-05", key="ops-cache")], "2026-02-16", policies) == ["FA101", "FA102", "FA103"]
+    found = codes(annotated, [born("2026-01-05", key="ops-cache")], "2026-02-16", policies)
+    assert found == ["FA101", "FA102", "FA103"]
 
 
 @pytest.mark.parametrize("setting, message", [

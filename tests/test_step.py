@@ -18,7 +18,8 @@ def test_born_then_retired_then_reborn() -> None:
     assert born is not None and (born.kind, born.paths, born.added) == (
         "born", ("app/views.py",), ("app.views.checkout: app.checkout.new",))
     retired = step(Presence((VIEW,)), Presence(), False, {})
-    assert retired is not None and (retired.kind, retired.removed) == ("retired", ("app.views.checkout: app.checkout.new",))
+    assert retired is not None
+    assert (retired.kind, retired.removed) == ("retired", ("app.views.checkout: app.checkout.new",))
     reborn = step(Presence(), DEFINED, True, {})
     assert reborn is not None and (reborn.kind, reborn.paths) == ("reborn", ("app/flags.py",))
 

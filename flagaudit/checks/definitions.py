@@ -140,6 +140,7 @@ def _unused(flag: Flag) -> Finding:
     definition = next(d for d in flag.definitions if d.action == "define")
     evidence = [Evidence("definition", f"{d.path}:{d.line}", d.rule) for d in flag.definitions]
     if flag.test_sites:
-        evidence.append(Evidence("note", f"read only by tests: {', '.join(f'{s.path}:{s.line}' for s in flag.test_sites)}"))
+        evidence.append(Evidence("note", "read only by tests: "
+                                 f"{', '.join(f'{s.path}:{s.line}' for s in flag.test_sites)}"))
     return UNUSED.finding(flag, definition.path, definition.line, definition.column,
                           f"{flag.key!r} is defined but never checked outside tests", evidence)

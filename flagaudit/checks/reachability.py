@@ -129,7 +129,8 @@ FAMILY = Family((UNREACHABLE, FLAG_ONLY), "code", _reachability)
 def unreachable_checks(flags: Iterable[Flag], graph: CallGraph) -> list[Finding]:
     findings = []
     unreached = [(flag, site) for flag in flags for site in flag.sites
-                 if site.precision == "syntax" and site.function in graph.nodes and site.function not in graph.reachable]
+                 if site.precision == "syntax" and site.function in graph.nodes
+                 and site.function not in graph.reachable]
     callers_of = graph.callers(site.function for _, site in unreached)
     for flag, site in unreached:
         callers = callers_of[site.function]
@@ -146,7 +147,8 @@ def unreachable_checks(flags: Iterable[Flag], graph: CallGraph) -> list[Finding]
     return findings
 
 
-def flag_only_code(flags: Iterable[Flag], graph: CallGraph, fixed: Mapping[tuple[str | None, str], Fixed]) -> list[Finding]:
+def flag_only_code(flags: Iterable[Flag], graph: CallGraph,
+                   fixed: Mapping[tuple[str | None, str], Fixed]) -> list[Finding]:
     findings = []
     for flag in flags:
         known = fixed.get((flag.key, flag.sdk))
@@ -170,7 +172,8 @@ def flag_only_code(flags: Iterable[Flag], graph: CallGraph, fixed: Mapping[tuple
             flag, site.path, site.line, site.column,
             f"{_name(flag)} is fixed {'on' if known.value else 'off'} ({known.reason}), so its {dead_branch}-branch "
             f"never runs; {len(lost)} function{'s' if len(lost) != 1 else ''} ({lines} lines) "
-            f"{'are' if len(lost) != 1 else 'is'} reachable only through it: {', '.join(lost[:5])}" + (" ..." if len(lost) > 5 else ""),
+            f"{'are' if len(lost) != 1 else 'is'} reachable only through it: {', '.join(lost[:5])}"
+            + (" ..." if len(lost) > 5 else ""),
             evidence,
         ))
     return findings

@@ -16,7 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput, Family, FindingRule, project
-from flagaudit.facts import Definition, Event, Evidence, Finding, Flag, Site, Timeline
+from flagaudit.facts import Definition, Event, EventKind, Evidence, Finding, Flag, Site, Timeline
 from flagaudit.meaning import VALUE_MARK, Meaning, judgeable, meaning, related
 
 if TYPE_CHECKING:
@@ -276,7 +276,7 @@ def _now(story: _Story, flag: Flag, as_of: date, dormant_days: int, reach: _Reac
     removed = tuple(sorted(set(story.current) - present))
     if not (added or removed):
         return
-    kind = "reborn" if not story.current and story.retired is not None else "changed"
+    kind: EventKind = "reborn" if not story.current and story.retired is not None else "changed"
     _apply(story, Event(kind, "", as_of.isoformat(), subject="(not committed)", added=added, removed=removed),
            dormant_days, reach)
 
@@ -295,15 +295,17 @@ def _report(flag: Flag, story: _Story, entry: Entry | None) -> list[Finding]:
         old_sites = [sites.get(m) for m, _, _ in old]
         if code == "FA203":
             still = [f"{s.path}:{s.line}, unchanged since {w}, still guards {_guarded(s)}"
-                     for s, (_, w, _) in zip(old_sites, old) if s is not None]
-            message = (f"{flag.key!r} [{flag.sdk}] now guards {_guarded(site)} at {site.path}:{site.line}{_when(event)} "
+                     for s, (_, w, _) in zip(old_sites, old, strict=True) if s is not None]
+            message = (f"{flag.key!r} [{flag.sdk}] now guards {_guarded(site)} at "
+                       f"{site.path}:{site.line}{_when(event)} "
                        f"while {_first(still)}")
         elif _kind_changed(came, dict.fromkeys(m for m, _, _ in old)):
             message = (f"{flag.key!r} [{flag.sdk}] changed between an on/off flag and a multivariate value at "
                        f"{site.path}:{site.line}{_when(event)}, with a new site guarding {_guarded(site)}")
         else:
             was = _first([_describe(m) for m, _, _ in old]) or "its old sites"
-            message = (f"{flag.key!r} [{flag.sdk}] now guards {_guarded(site)} at {site.path}:{site.line}{_when(event)}; "
+            message = (f"{flag.key!r} [{flag.sdk}] now guards {_guarded(site)} at "
+                       f"{site.path}:{site.line}{_when(event)}; "
                        f"it used to guard {was}, which is gone")
         evidence = [_event_evidence("changed", event), _guards(site),
                     *(Evidence("site", _describe(m), f"since {w}" + (f", {c[:12]}" if c else "")) for m, w, c in old)]
@@ -316,7 +318,8 @@ def _reborn(flag: Flag, story: _Story) -> Finding:
     """FA201 at the first site, or at the definition of a key defined again with no check yet; information only
     when the rebirth brought back exactly what was retired (a revert re-landed)."""
     retired, reborn = story.retired, story.reborn
-    evidence = [_event_evidence("retired", retired), _event_evidence("reborn", reborn), *(_guards(s) for s in flag.sites)]
+    evidence = [_event_evidence("retired", retired), _event_evidence("reborn", reborn),
+                *(_guards(s) for s in flag.sites)]
     if flag.sites:
         where: Site | Definition = flag.sites[0]
         now = f"{where.path}:{where.line} now guards {_guarded(flag.sites[0])}"
@@ -348,7 +351,7 @@ def _related_to(text: str, reference: dict[str, tuple[str, str]], removed: set[s
                for m in reference)
 
 
-def _kind_changed(text: str, reference: dict[str, tuple[str, str]]) -> bool:
+def _kind_changed(text: str, reference: Mapping[str, object]) -> bool:
     """An on/off flag whose new site reads a multivariate value (or back)."""
     if not reference:
         return False
@@ -410,7 +413,8 @@ def _event_evidence(kind: str, event: Event | None) -> Evidence | None:
     if event is None:
         return None
     detail = " ".join(p for p in (event.date[:10], event.author, event.subject) if p)
-    return Evidence("commit" if event.commit else "date", event.commit[:12] or event.date[:10] or kind, f"{kind}: {detail}")
+    return Evidence("commit" if event.commit else "date", event.commit[:12] or event.date[:10] or kind,
+                    f"{kind}: {detail}")
 
 
 def _guards(site: Site) -> Evidence:

@@ -85,7 +85,8 @@ DORMANT = FindingRule(
                 return "legacy"
             return "csv"
     """})),),
-    silent=(project({}, ("2025-02-11", {"views.py": _checkout("")}), ("2026-05-01", {"views.py": _checkout("", "new_checkout_v2")})),
+    silent=(project({}, ("2025-02-11", {"views.py": _checkout("")}),
+                    ("2026-05-01", {"views.py": _checkout("", "new_checkout_v2")})),
             project({}, ("2025-02-11", {"views.py": _checkout("# flagaudit: type=kill-switch")}))),
 )
 
@@ -128,7 +129,8 @@ def _stale(flag: Flag, info: Declared, story: Timeline | None, context: list[Evi
     if born is not None:
         start, evidence = _day(born.date), [Evidence("date", born.date[:10], born.kind), *_commit(born)]
     elif info.created is not None:
-        start, evidence = info.created[0], [Evidence("date", info.created[0].isoformat(), f"declared created at {info.created[1]}")]
+        start, evidence = info.created[0], [Evidence("date", info.created[0].isoformat(),
+                                                     f"declared created at {info.created[1]}")]
     else:
         return None
     age = (as_of - start).days
@@ -209,7 +211,8 @@ def _commit(event: Event) -> list[Evidence]:
 def _anchor(flag: Flag) -> Site | Definition:
     """Where a finding about the whole flag points: its definition, else its first site."""
     defining = [d for d in flag.definitions if d.action == "define"]
-    return (defining or list(flag.definitions) or list(flag.sites))[0]
+    anchors: list[Site | Definition] = [*defining] or [*flag.definitions] or [*flag.sites]
+    return anchors[0]
 
 
 def _day(text: str) -> date:

@@ -58,7 +58,8 @@ def finish(findings: Iterable[Finding], flags: Iterable[Flag], select: tuple[str
                         suppressed.add((path, line, name[len("ignore:"):]))
                     else:
                         unexplained_at.setdefault((path, line), []).append(name[len("ignore:"):])
-    findings = [*findings, *(unexplained(path, line, sorted(set(codes))) for (path, line), codes in unexplained_at.items())]
+    findings = [*findings,
+                *(unexplained(path, line, sorted(set(codes))) for (path, line), codes in unexplained_at.items())]
     kept = [
         f for f in findings
         if not any((f.path, f.line) == (path, line) and f.code.startswith(code) for path, line, code in suppressed)

@@ -93,7 +93,7 @@ def gate(config: Config, scanned: Scanned, found: History | None, ledger: Ledger
     given = CheckInput(inventory.flags, scanned.graph, timelines=timelines, policies=policies, as_of=as_of,
                        history=meaning_timelines, ledger=_entries(ledger),
                        adoption=ledger.adoption if ledger else None, dormant_days=_dormant(policies))
-    findings: list[Finding] = [*inventory.findings, *run_checks(given, ("timelines", "meanings"))]
+    findings: list[Finding] = [*inventory.findings, *run_checks(given, "timelines", "meanings")]
     changes: tuple[FlagChange, ...] = ()
     if options.base:
         changes = flag_changes(timelines, _commits_since(config, options.base), inventory.flags)
@@ -114,7 +114,7 @@ def meaning_judgement(flags: tuple[Flag, ...], timelines: tuple[Timeline, ...], 
     findings about events the ledger's adoption baseline covers are marked ``baseline`` (they never block)."""
     given = CheckInput(flags, graph, as_of=as_of, history=timelines, ledger=_entries(ledger),
                        adoption=ledger.adoption if ledger else None, dormant_days=_dormant(policies))
-    return run_checks(given, ("meanings",))
+    return run_checks(given, "meanings")
 
 
 def _entries(ledger: Ledger | None) -> dict[tuple[str, str], Entry]:

@@ -86,10 +86,11 @@ def lifecycle(config: Config, rules: RuleSet, options: HistoryOptions = HistoryO
     found = history(config, with_helpers, options)
     if found.bare:
         return Lifecycle(found, skipped=found.skipped,
-                         notes=(*found.notes, "no working tree: lifecycle findings need the code, only timelines shown"))
+                         notes=(*found.notes,
+                                "no working tree: lifecycle findings need the code, only timelines shown"))
     policies = load_policies(config)
     findings = run_checks(CheckInput(inventory.flags, timelines=found.timelines, policies=policies,
-                                     as_of=as_of or date.today()), ("timelines",))
+                                     as_of=as_of or date.today()), "timelines")
     return Lifecycle(found, inventory.flags, finish(findings, inventory.flags), (*found.skipped, *inventory.skipped),
                      tuple(dict.fromkeys((*found.notes, *inventory.notes))))
 

@@ -103,8 +103,8 @@ def _matched(entry: SdkRule, path: str, code: str, rules: RuleSet) -> set[str | 
     """Keys of every site or definition the entry produced for ``code`` read as the file ``path``."""
     found = set()
     for flag in flags_in_memory({path: code.encode()}, rules):
-        for item in (*flag.sites, *flag.definitions):
-            if item.rule == entry.id or item.rule.startswith(entry.id + "."):
+        for rule in (*(s.rule for s in flag.sites), *(d.rule for d in flag.definitions)):
+            if rule == entry.id or rule.startswith(entry.id + "."):
                 found.add(flag.key)
     return found
 

@@ -205,8 +205,9 @@ class _Walker:
 
 
 COMMAND = "call_command:"
-"""``call_command("update_stats")`` runs the management command ``update_stats``: the target ``call_command:update_stats``
-stands for it in the call graph and in fingerprints, linked to ``<app>.management.commands.update_stats``."""
+"""``call_command("update_stats")`` runs the management command ``update_stats``: the target
+``call_command:update_stats`` stands for it in the call graph and in fingerprints, linked to
+``<app>.management.commands.update_stats``."""
 
 
 def management_command(call: ast.Call) -> str | None:
@@ -224,7 +225,8 @@ def _exports(tree: ast.Module) -> tuple[str, ...]:
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
             if isinstance(node.value, (ast.List, ast.Tuple)):
-                return tuple(e.value for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+                return tuple(e.value for e in node.value.elts
+                             if isinstance(e, ast.Constant) and isinstance(e.value, str))
     return ()
 
 

@@ -68,7 +68,8 @@ class _Finder:
         if qualified is not None and (any(qualified in table for table in self.named)
                                       or (qualified.endswith(".get") and qualified[:-4] in self.settings)):
             self.lines.add(node.lineno)
-        elif dotted == "getattr" and node.args and self.scope.qualify(dotted_name(node.args[0]) or "") in self.setting_objects:
+        elif dotted == "getattr" and node.args and \
+                self.scope.qualify(dotted_name(node.args[0]) or "") in self.setting_objects:
             self.lines.add(node.lineno)
         elif isinstance(func, ast.Attribute) and self._method(func):
             self.lines.add(node.lineno)

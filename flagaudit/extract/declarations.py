@@ -93,7 +93,9 @@ def get_model(call: cst.Call) -> str | None:
     if not name.endswith("get_model") or len(call.args) < 2:
         return None
     values = [a.value.evaluated_value for a in call.args[:2] if isinstance(a.value, cst.SimpleString)]
-    return f"{values[0]}.{values[1]}" if len(values) == 2 else None
+    if len(values) != 2 or not all(isinstance(v, str) for v in values):
+        return None
+    return f"{values[0]!s}.{values[1]!s}"
 
 
 def add_definition(visitor: SpanVisitor, node: cst.CSTNode, rule: ObjectRule | DefineRule, ref: KeyRef, *,

@@ -21,6 +21,7 @@ from flagaudit.extract.calls import call_facts
 from flagaudit.extract.candidates import find_candidates
 from flagaudit.extract.newer_syntax import translate
 from flagaudit.extract.symbols import (
+    Scope,
     dotted_name,
     module_scope,
     module_values,
@@ -39,8 +40,10 @@ from flagaudit.facts import (
 )
 from flagaudit.sdk_rules import RuleSet, text_file
 
-
 _TOO_DEEP = "nested too deeply to analyse (RecursionError)"
+
+Value = tuple[str, tuple[KeyPart, ...], int]
+"""A module-level name, the parts of its value, and its line (0 for a name no line of the file binds)."""
 
 
 def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int) -> FileFacts:
@@ -88,26 +91,26 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     definitions = _class_constants(path, scope.module, values, rules, notes)
     graph = call_facts(tree, scope)
     dicts = frozenset(name for rule in rules.settings for name in rule.dicts)
-    done = dict(lines=len(lines), functions=tuple(graph.functions), exports=graph.exports, newer_syntax=newer,
-                registry_calls=_registry_calls(graph.nodes, scope),
-                settings=tuple(setting_values(tree, dicts)), shape=_shape(symbols, graph.functions, graph.exports))
+    done = FileFacts(path, symbols, (), tuple(definitions), lines=len(lines), functions=tuple(graph.functions),
+                     exports=graph.exports, newer_syntax=newer, registry_calls=_registry_calls(graph.nodes, scope),
+                     settings=tuple(setting_values(tree, dicts)), shape=_shape(symbols, graph.functions, graph.exports))
     if rules.trigger is None or not rules.trigger.search(data):
-        return FileFacts(path, symbols, (), tuple(definitions), **done)
+        return done
     imported = scope.imported_modules()
     origins = {name: parts[0].value for name, parts, _ in values if len(parts) == 1 and parts[0].kind == "call"}
     gate_scope = replace(scope, imports={**graph.local_imports, **scope.imports}) if graph.local_imports else scope
     candidates = find_candidates(graph.nodes, gate_scope, rules, imported, origins, text)
-    done["deferred"] = tuple(sorted(candidates.deferred))
+    done = replace(done, deferred=tuple(sorted(candidates.deferred)))
     wanted = candidates.lines
     if not wanted:
-        return FileFacts(path, symbols, (), tuple(definitions), **done)
+        return done
     # libcst (and its 0.1 s import) only when a file holds a candidate: a cached or flag-free run never pays it
     import libcst as cst
 
     from flagaudit.extract.sites import SpanContext, analyse_span
 
-    context = SpanContext(path, lines, notes, scope, rules, imported, _rollback_functions(graph.nodes, scope.module), graph.uses,
-                          tuple(sorted(wanted)), sequence_values(tree, scope))
+    context = SpanContext(path, lines, notes, scope, rules, imported, _rollback_functions(graph.nodes, scope.module),
+                          graph.uses, tuple(sorted(wanted)), sequence_values(tree, scope))
     sites: list[Site] = []
     for start, end, owner in statement_spans(tree):
         first = bisect.bisect_left(context.wanted, start)  # a binary search per span, not spans x candidates
@@ -121,7 +124,7 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
                              skipped=f"{problem} (lines {start}-{end})")
         sites.extend(span_sites)
         definitions.extend(span_definitions)
-    return FileFacts(path, symbols, tuple(sites), tuple(definitions), **done)
+    return replace(done, sites=tuple(sites), definitions=tuple(definitions))
 
 
 def too_large(max_bytes: int, size: int) -> str:
@@ -137,10 +140,12 @@ def _shape(symbols: ModuleSymbols, functions: list[Function], exports: tuple[str
 
 def _rollback_functions(nodes: list[ast.Call | ast.Subscript], module: str) -> frozenset[str]:
     """Functions a data migration runs only when rolled back (``RunPython(forward, reverse)``)."""
-    forward, reverse = set(), set()
+    forward: set[str] = set()
+    reverse: set[str] = set()
     for node in nodes:
         if isinstance(node, ast.Call) and (dotted_name(node.func) or "").endswith("RunPython"):
-            arguments = {**dict(enumerate(node.args)), **{k.arg: k.value for k in node.keywords if k.arg}}
+            arguments: dict[int | str, ast.expr] = {**dict(enumerate(node.args)),
+                                                    **{k.arg: k.value for k in node.keywords if k.arg}}
             for key, names in ((0, forward), ("code", forward), (1, reverse), ("reverse_code", reverse)):
                 value = arguments.get(key)
                 if isinstance(value, ast.Name):
@@ -162,7 +167,7 @@ def _looks_like_python2(text: str) -> bool:
     return bool(re.search(r"^\s*print\s+[\"'\w]|^\s*exec\s+[\"']|except\s+\w+\s*,\s*\w+\s*:", text, re.M))
 
 
-def _django_settings(path: str, module: str, values: list) -> list[tuple[str, tuple[KeyPart, ...], int]]:
+def _django_settings(path: str, module: str, values: list[Value]) -> list[Value]:
     """In a settings module, ``django.conf.settings.X`` is another name for the module's ``X``: a key built
     from ``settings.SWITCH_PREFIX`` or a flag object read as ``settings.LOG_REQUESTS`` resolves through it.
     Test settings configure only the tests."""
@@ -177,7 +182,7 @@ def _django_settings(path: str, module: str, values: list) -> list[tuple[str, tu
 _REGISTRY_METHOD = re.compile(r"has_\w+|is_\w+_enabled|\w*feature\w*")
 
 
-def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope) -> tuple[tuple[str, str], ...]:
+def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope) -> tuple[tuple[str, str], ...]:
     """``x.has_feature(Feature.NAME)`` -> ``("has_feature", "app.models.Feature")``: a method that may check a
     project registry's key, with the class the key constant is an attribute of (see model/registries.py)."""
     found = set()
@@ -191,7 +196,7 @@ def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope) -> tuple[tuple
     return tuple(sorted(found))
 
 
-def _annotated(values: list, notes: LineNotes) -> tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...]:
+def _annotated(values: list[Value], notes: LineNotes) -> tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...]:
     """Key constants (``ENABLE_X = "enable_x"``) documented by annotations above them: the toggle's dates, type
     and name belong to every check that reads the key through the constant."""
     found = []
@@ -203,7 +208,7 @@ def _annotated(values: list, notes: LineNotes) -> tuple[tuple[str, int, tuple[tu
     return tuple(found)
 
 
-def _class_constants(path: str, module: str, values: list, rules: RuleSet, notes: LineNotes) -> list[Definition]:
+def _class_constants(path: str, module: str, values: list[Value], rules: RuleSet, notes: LineNotes) -> list[Definition]:
     """String attributes of a project's registry class (``Feature.X = "x"``) are definitions."""
     found = []
     for name, parts, line in values:
@@ -232,8 +237,8 @@ def _text_sites(path: str, data: bytes, rules: RuleSet) -> FileFacts:
             line = bisect.bisect_right(starts, offset)
             key = match["key"]
             sites.append(Site(
-                path=path, line=line, column=offset - starts[line - 1], function="<template>", rule=rule.id, sdk=rule.sdk,
-                key_ref=KeyRef((KeyPart("lit", key),), repr(key)), guard="template", precision="text",
+                path=path, line=line, column=offset - starts[line - 1], function="<template>", rule=rule.id,
+                sdk=rule.sdk, key_ref=KeyRef((KeyPart("lit", key),), repr(key)), guard="template", precision="text",
                 annotations=notes(line),
             ))
     return FileFacts(path, sites=tuple(sorted(sites, key=lambda s: (s.line, s.column, s.rule))))

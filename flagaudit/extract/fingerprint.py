@@ -54,7 +54,8 @@ class BranchUses:
 
 
 def exclusive(uses: dict[str, list[int]], line: int, on_spans: tuple[Span, ...], off_spans: tuple[Span, ...],
-              on_names: Counter[str], off_names: Counter[str], around: Counter[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+              on_names: Counter[str], off_names: Counter[str],
+              around: Counter[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """What the enclosing function (its call targets by line, ``uses``) uses only in the on-branch, and only in
     the off-branch: what dies with that branch. Whole lines decide, except the check's own ``line`` and lines
     both branches share (``a() if flag else b()``), where the uses inside each branch's nodes (``on_names``,

@@ -33,9 +33,10 @@ class Guard:
 
 
 def find_guard(stack: Sequence[cst.CSTNode], polarity: bool = True) -> Guard:
-    """Classify the innermost construct that branches on ``stack[-1]``."""
+    """Classify the innermost construct that branches on ``stack[-1]``: up through negations, ``and``/``or``
+    operands, comparisons and ``bool(...)``, to the first node that decides (:func:`_decided`)."""
     child = stack[-1]
-    bool_guard: tuple[Literal["and", "or"], cst.BaseExpression] | None = None
+    bool_guard: _BoolGuard | None = None
     for index in range(len(stack) - 2, -1, -1):
         parent = stack[index]
         if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
@@ -47,35 +48,45 @@ def find_guard(stack: Sequence[cst.CSTNode], polarity: bool = True) -> Guard:
         elif isinstance(parent, cst.Comparison):
             if any(_comparison_text(c.operator) in _NEGATING for c in parent.comparisons):
                 polarity = not polarity
-        elif isinstance(parent, cst.Arg):
-            pass
-        elif isinstance(parent, cst.Call):
-            if get_full_name_for_node(parent.func) != "bool":
-                return Guard()
-        elif isinstance(parent, (cst.If, cst.While)) and child is parent.test:
-            return _branch_guard(stack, index, polarity)
-        elif isinstance(parent, cst.IfExp) and child is parent.test:
-            on, off = [parent.body], [parent.orelse]
-            return Guard("ternary", *((on, off) if polarity else (off, on)))
-        elif isinstance(parent, cst.Decorator):
-            function = stack[index - 1] if index else None
-            if isinstance(function, (cst.FunctionDef, cst.ClassDef)):
-                return Guard("decorator", list(_statements(function.body)), [])
-            return Guard()
-        elif isinstance(parent, cst.Assign) and child is parent.value and bool_guard is None:
-            targets = parent.targets
-            if len(targets) == 1 and isinstance(targets[0].target, cst.Name):
-                return Guard("assign", assigned=targets[0].target.value)
-            return Guard()
-        elif isinstance(parent, cst.Return):
-            return _boolean_guard(bool_guard) if bool_guard else Guard("return")
-        else:
-            return _boolean_guard(bool_guard)
+        elif not (isinstance(parent, cst.Arg) or
+                  isinstance(parent, cst.Call) and get_full_name_for_node(parent.func) == "bool"):
+            return _decided(stack, index, child, polarity, bool_guard)
         child = parent
     return _boolean_guard(bool_guard)
 
 
-def _boolean_guard(bool_guard: tuple[Literal["and", "or"], cst.BaseExpression] | None) -> Guard:
+_BoolGuard = tuple[Literal["and", "or"], cst.BaseExpression]
+"""An ``and``/``or`` the check is the left operand of, and the right operand it guards."""
+
+
+def _decided(stack: Sequence[cst.CSTNode], index: int, child: cst.CSTNode, polarity: bool,
+             bool_guard: _BoolGuard | None) -> Guard:
+    """The guard ``stack[index]`` makes of ``child``, the check's value as far as it got."""
+    parent = stack[index]
+    if isinstance(parent, cst.Call):  # any call but bool(): the value flows into it
+        return Guard()
+    if isinstance(parent, (cst.If, cst.While)) and child is parent.test:
+        return _branch_guard(stack, index, polarity)
+    if isinstance(parent, cst.IfExp) and child is parent.test:
+        on: list[cst.CSTNode] = [parent.body]
+        off: list[cst.CSTNode] = [parent.orelse]
+        return Guard("ternary", *((on, off) if polarity else (off, on)))
+    if isinstance(parent, cst.Decorator):
+        function = stack[index - 1] if index else None
+        if isinstance(function, (cst.FunctionDef, cst.ClassDef)):
+            return Guard("decorator", list(_statements(function.body)), [])
+        return Guard()
+    if isinstance(parent, cst.Assign) and child is parent.value and bool_guard is None:
+        targets = parent.targets
+        if len(targets) == 1 and isinstance(targets[0].target, cst.Name):
+            return Guard("assign", assigned=targets[0].target.value)
+        return Guard()
+    if isinstance(parent, cst.Return):
+        return _boolean_guard(bool_guard) if bool_guard else Guard("return")
+    return _boolean_guard(bool_guard)
+
+
+def _boolean_guard(bool_guard: _BoolGuard | None) -> Guard:
     """``flag and run()`` guards ``run()`` when on; ``flag or fallback()`` guards it when off."""
     if bool_guard is None:
         return Guard()

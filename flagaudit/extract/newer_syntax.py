@@ -22,7 +22,6 @@ import warnings
 
 import libcst as cst
 
-
 _MAX_DEPTH = 100
 """Brackets nested deeper than this in a file that ``ast`` rejects are not given to libcst: its native parser
 crashes the process on a few thousand (and ``ast`` allows 200)."""
@@ -79,7 +78,8 @@ def _bounded(text: str) -> bool:
 class _Older(cst.CSTTransformer):
     """Respell newer syntax in older syntax with the same lines."""
 
-    def leave_ExceptHandler(self, original_node: cst.ExceptHandler, updated_node: cst.ExceptHandler) -> cst.ExceptHandler:
+    def leave_ExceptHandler(self, original_node: cst.ExceptHandler,
+                            updated_node: cst.ExceptHandler) -> cst.ExceptHandler:
         return updated_node.with_changes(type=_parenthesized(updated_node.type))
 
     def leave_ExceptStarHandler(self, original_node: cst.ExceptStarHandler,

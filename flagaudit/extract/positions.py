@@ -63,8 +63,9 @@ class _State(CodegenState):
         if node not in self.computed:  # a syntactic position recorded inside wins
             self.computed[node] = (*start, self.line, self.column)
 
-    def record_syntactic_position(self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
-                                  end_node: cst.CSTNode | None = None) -> _Syntactic:
+    def record_syntactic_position(  # type: ignore[override]  # a context manager, as libcst uses it
+            self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None,
+            end_node: cst.CSTNode | None = None) -> _Syntactic:
         return _Syntactic(self, node, start_node, end_node)
 
 

@@ -216,7 +216,8 @@ class SpanVisitor(cst.CSTVisitor):
             expression = expression.func.value
         if isinstance(expression, cst.Name):
             function = self.functions[-1]
-            local = len(self.functions) > 1 and (expression.value in function.params or expression.value in function.values)
+            local = len(self.functions) > 1 and (expression.value in function.params
+                                                 or expression.value in function.values)
             rows = None if local else self.context.sequences.get(expression.value)
         else:
             try:
@@ -251,7 +252,8 @@ class SpanVisitor(cst.CSTVisitor):
         guard = find_guard([*self.stack, *chain])
         site = self.sites[index]
         only_on, only_off = self._exclusive(guard, self.line(test))
-        self.sites[index] = replace(site, guard=cast(SiteGuard, f"assign+{guard.kind}"), on=site.on + self._spans(guard.on),
+        self.sites[index] = replace(site, guard=cast(SiteGuard, f"assign+{guard.kind}"),
+                                    on=site.on + self._spans(guard.on),
                                     off=site.off + self._spans(guard.off), fingerprint=tuple(sorted(
                                         set(site.fingerprint) | set(self._fingerprint(guard.on)))),
                                     only_on=tuple(sorted({*site.only_on, *only_on})),
@@ -317,7 +319,8 @@ class SpanVisitor(cst.CSTVisitor):
             made_by = self._qualify(receiver.func)
             obj = self.rules.classes.get(made_by or "")
             if obj and func.attr.value in obj.methods:
-                self._site(node, f"{obj.id}.{func.attr.value}", obj.sdk, self.key(receiver, obj.key, obj.key_template), obj.on)
+                self._site(node, f"{obj.id}.{func.attr.value}", obj.sdk, self.key(receiver, obj.key, obj.key_template),
+                           obj.on)
                 return True
             if made_by is None:
                 return False
@@ -349,7 +352,8 @@ class SpanVisitor(cst.CSTVisitor):
                 for obj in rule.objects:
                     for name in rule.dicts:
                         if holder == f"{obj}.{name}" and node.args:
-                            self._site(node, rule.id, rule.sdk, self.key(node, (KeyArg(0),), f"{name}['{{}}']"), "truthy")
+                            self._site(node, rule.id, rule.sdk, self.key(node, (KeyArg(0),), f"{name}['{{}}']"),
+                                       "truthy")
                             return True
             if rule.getattr_bool and callee is None and get_full_name_for_node(node.func) == "getattr":
                 args = node.args

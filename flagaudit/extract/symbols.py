@@ -39,7 +39,7 @@ class Scope:
 
     def imported_modules(self) -> frozenset[str]:
         """Every module (and its parents) that this module imports from."""
-        found = set()
+        found: set[str] = set()
         for target in self.imports.values():
             parts = target.split(".")
             found.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
@@ -342,7 +342,7 @@ def _sets_unseen_names(node: ast.stmt) -> bool:
 
 
 def _dict_entries(name: str, value: ast.Dict) -> Iterator[tuple[str, str, int]]:
-    for key, item in zip(value.keys, value.values):
+    for key, item in zip(value.keys, value.values, strict=True):
         if isinstance(key, ast.Constant) and isinstance(key.value, str) and _is_flag_value(item):
             yield f"{name}['{key.value}']", repr(item.value), key.lineno  # type: ignore[attr-defined]
 

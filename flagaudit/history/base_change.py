@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from flagaudit.facts import Event, Flag, FlagChange, Timeline
+from flagaudit.facts import ChangeStatus, Event, Flag, FlagChange, Timeline
 from flagaudit.meaning import meaning
 
 
@@ -32,7 +32,7 @@ def _change(sdk: str, key: str, story: Timeline | None, flag: Flag | None,
     present = flag is not None and _present(flag)
     if flag is not None and present:
         differs = story is None or not story.live or _uncommitted(flag, story)
-        locations = tuple(f"{item.path}:{item.line}" for item in (*flag.sites, *flag.definitions))
+        locations = (*(f"{s.path}:{s.line}" for s in flag.sites), *(f"{d.path}:{d.line}" for d in flag.definitions))
     else:
         differs, locations = story is not None and story.live, ()
     if not (during or differs):
@@ -42,7 +42,7 @@ def _change(sdk: str, key: str, story: Timeline | None, flag: Flag | None,
                       tuple(dict.fromkeys(e.commit for e in during)))
 
 
-def _status(present: bool, before: Timeline, during: list[Event]) -> str:
+def _status(present: bool, before: Timeline, during: list[Event]) -> ChangeStatus:
     """Relative to the base: gone now, back after a retirement (then or during the change), live then, or new."""
     if not present:
         return "retired"

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from flagaudit.errors import FlagauditError
-from flagaudit.facts import LIFE_STARTS, Event, Flag, Timeline
+from flagaudit.facts import LIFE_STARTS, Event, EventKind, Flag, Timeline
 from flagaudit.meaning import Meaning, meaning
 from flagaudit.policies import Policies, declared
 from flagaudit.safefiles import read_text_inside, replace_file
@@ -247,7 +247,7 @@ def ledger_timelines(ledger: Ledger) -> dict[tuple[str, str], Timeline]:
     return found
 
 
-def _event(kind: str, mark: Mark) -> Event:
+def _event(kind: EventKind, mark: Mark) -> Event:
     return Event(kind, mark.commit, mark.date.isoformat(), source="ledger")
 
 
@@ -379,7 +379,8 @@ def render_ledger(ledger: Ledger) -> str:
         out.append(f"\n[adoption]\ncommit = {_quote(adopted.commit)}\ndate = {adopted.date.isoformat()}\n"
                    f"by = {_quote(adopted.by)}\nreason = {_quote(adopted.reason)}\n")
     for entry in ledger.entries:
-        out.append(f"\n[[flag]]\nkey = {_quote(entry.key)}\nsdk = {_quote(entry.sdk)}\nstatus = {_quote(entry.status)}\n")
+        out.append(f"\n[[flag]]\nkey = {_quote(entry.key)}\nsdk = {_quote(entry.sdk)}\nstatus = "
+                   f"{_quote(entry.status)}\n")
         if entry.type:
             out.append(f"type = {_quote(entry.type)}\n")
         out.append("lives = [\n" + "".join(f"  {_life(life)},\n" for life in entry.lives) + "]\n")
@@ -477,7 +478,7 @@ def merge_conflict(conflict: LedgerConflict) -> tuple[Ledger, list[str]]:
     """
     texts = conflict_sides(conflict.text)
     parsed = []
-    for name, text in zip(("ours", "theirs"), texts):
+    for name, text in zip(("ours", "theirs"), texts, strict=True):
         try:
             parsed.append(parse_ledger(text, conflict.path))
         except FlagauditError as exc:

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from flagaudit.facts import EventKind
 from flagaudit.meaning import meaning
 
 
@@ -55,7 +56,7 @@ class Move:
 class Step:
     """An event without its commit: what ``step`` found."""
 
-    kind: str
+    kind: EventKind
     paths: tuple[str, ...]
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()

@@ -136,7 +136,7 @@ _MOST_CHANGED = 0.05
 """Beyond this share of files with changed definitions, building afresh is cheaper than working out what changed."""
 
 
-def build_graph(facts: Iterable[FileFacts], is_test, entry_patterns: tuple[str, ...] = (),
+def build_graph(facts: Iterable[FileFacts], is_test: Callable[[str], bool], entry_patterns: tuple[str, ...] = (),
                 scripts: tuple[str, ...] = (), settings: str = "", sources: dict[str, str] | None = None,
                 previous: CallGraph | None = None) -> CallGraph:
     """Build the graph from per-file facts (no parsing here) and mark the entry points.
@@ -316,7 +316,8 @@ class _Linker:
     def _expand(self, target: str) -> tuple[str, ...]:
         if target.startswith(COMMAND):
             modules = self.commands.get(target[len(COMMAND):], ())
-            return tuple(n for m in sorted(modules) for n in (m, f"{m}.Command", f"{m}.Command.handle") if n in self.nodes)
+            return tuple(n for m in sorted(modules) for n in (m, f"{m}.Command", f"{m}.Command.handle")
+                         if n in self.nodes)
         if target.startswith("."):
             if target[1:] not in self.by_name:
                 return ()

@@ -61,7 +61,8 @@ def _is_settings(path: str, patterns: tuple[str, ...]) -> bool:
 
 def _declared(flag: Flag) -> Fixed | None:
     """``# flagaudit: constant=on|off``, or ``constant=true`` (with an optional ``value=on|off``)."""
-    items = [(d.path, d.line, d.metadata) for d in flag.definitions] + [(s.path, s.line, s.annotations) for s in flag.sites]
+    items = [(d.path, d.line, d.metadata) for d in flag.definitions]
+    items += [(s.path, s.line, s.annotations) for s in flag.sites]
     for path, line, pairs in items:
         notes = dict(pairs)
         declared = notes.get("constant", "").lower()
@@ -88,7 +89,8 @@ def _configured(key: str, assignments: list[tuple[str, str, int]]) -> Fixed | No
     if len(values) != 1:
         return None
     (value,) = values
-    evidence = tuple(Evidence("site", f"{path}:{line}", f"{key} = {value}") for path, value, line in sorted(assignments))
+    evidence = tuple(Evidence("site", f"{path}:{line}", f"{key} = {value}")
+                     for path, value, line in sorted(assignments))
     return Fixed(_truth(value), f"set to {value} in every settings module", "configured", evidence)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import replace
 from fnmatch import fnmatch
 from functools import lru_cache
@@ -56,7 +56,7 @@ class Resolver:
         slots = ref.template.count("{}")
         if any(part.kind == "fmt" for part in ref.parts):
             pieces = [re.sub(r"\{[^{}]*\}", "\0", p) if p is not None and part.kind == "fmt" else p
-                      for p, part in zip(pieces, ref.parts)]
+                      for p, part in zip(pieces, ref.parts, strict=True)]
             if slots == 1 and any(pieces):
                 glob = "".join("*" if p is None else p.replace("\0", "*") for p in pieces)
                 return ref.template.format(re.sub(r"\*+", "*", glob)), True
@@ -151,7 +151,7 @@ class Resolver:
         return None
 
 
-def traced_receivers(facts: Iterable[FileFacts], made_by_sdk) -> frozenset[str]:
+def traced_receivers(facts: Iterable[FileFacts], made_by_sdk: Callable[[str], bool]) -> frozenset[str]:
     """Deferred receivers whose origin, followed across modules, is an SDK client or a flag object."""
     facts = list(facts)
     deferred = {symbol for f in facts for symbol in f.deferred}
@@ -195,7 +195,8 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
     flags = []
     for identity in sorted(set(sites) | set(tests) | set(definitions), key=_flag_order):
         key, sdk, pattern = identity
-        if not definitions.get(identity) and not is_flag_setting(key, [*sites.get(identity, ()), *tests.get(identity, ())]):
+        found = [*sites.get(identity, ()), *tests.get(identity, ())]
+        if not definitions.get(identity) and not is_flag_setting(key, found):
             continue
         flags.append(Flag(
             key=key, sdk=sdk, pattern=pattern,
@@ -222,8 +223,8 @@ def _documented(definitions: list[Definition], notes: list[Definition], sdk: str
 
 def is_flag_setting(key: str | None, sites: list[Site]) -> bool:
     """Whether ``getattr(settings, "X", False)`` reads a flag rather than an ordinary setting: its name says so
-    (``ENABLE_X``, ``X_ENABLED``, ``ALLOW_X``, ``USE_X``, ``DEMO_MODE``), or an edx annotation declares it a toggle. Sites of
-    every other rule, and settings a toggle object defines, always count."""
+    (``ENABLE_X``, ``X_ENABLED``, ``ALLOW_X``, ``USE_X``, ``DEMO_MODE``), or an edx annotation declares it a
+    toggle. Sites of every other rule, and settings a toggle object defines, always count."""
     if not sites or not all(s.rule.endswith(".getattr") for s in sites):
         return True
     if any(name == "toggle_name" for s in sites for name, _ in s.annotations):

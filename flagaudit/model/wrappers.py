@@ -12,7 +12,7 @@ nothing new appears follows chains of any depth.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from flagaudit.facts import FileFacts, Function, Site
 from flagaudit.model.resolve import Resolver, resolve_site
@@ -21,7 +21,8 @@ from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg
 _PREDICATE_GUARDS = frozenset({"return"})
 
 
-def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...], is_test) -> tuple[CheckRule, ...]:
+def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
+                is_test: Callable[[str, tuple[str, ...]], bool]) -> tuple[CheckRule, ...]:
     """Check rules for every wrapper and predicate in non-test code, sorted by id."""
     facts = [f for f in facts if not is_test(f.path, test_paths)]
     functions = {fn.name: fn for f in facts for fn in f.functions if fn.kind in ("function", "method")}
@@ -32,7 +33,7 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...], is_test
         for raw in file_facts.sites:
             function = functions.get(raw.function)
             resolved = resolve_site(raw, resolver) if function is not None and raw.precision == "syntax" else None
-            if resolved is None:
+            if resolved is None or function is None:
                 continue
             site, key, pattern = resolved
             rule = _wrapper(site, function, method_names) or _predicate(site, function, key, pattern, method_names)
@@ -60,7 +61,7 @@ def _wrapper(site: Site, function: Function, method_names: Counter[str]) -> Chec
         return None
     return CheckRule(
         id=f"wrapper/{function.name}", sdk=site.sdk, key=(KeyArg(position, param),), key_template=site.key_ref.template,
-        on="truthy", via=(function.name, *site.via), **callee,
+        on="truthy", via=(function.name, *site.via), functions=callee[0], methods=callee[1],
     )
 
 
@@ -74,15 +75,17 @@ def _predicate(site: Site, function: Function, key: str | None, pattern: bool,
         return None
     return CheckRule(
         id=f"predicate/{function.name}", sdk=site.sdk, key=(), on="truthy", fixed_key=key,
-        via=(function.name, *site.via), **callee,
+        via=(function.name, *site.via), functions=callee[0], methods=callee[1],
     )
 
 
-def _callee(function: Function, is_method: bool, method_names: Counter[str]) -> dict[str, tuple[str, ...]] | None:
-    """How calls of ``function`` are recognised: by qualified name, or a method by a name no other function has."""
+def _callee(function: Function, is_method: bool,
+            method_names: Counter[str]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """How calls of ``function`` are recognised, as (functions, methods): by qualified name, or a method by a name
+    no other function has."""
     if not is_method:
-        return {"functions": (function.name,)}
+        return (function.name,), ()
     name = function.name.rsplit(".", 1)[-1]
     if method_names[name] != 1 or name.startswith("__"):
         return None
-    return {"methods": (name,)}
+    return (), (name,)

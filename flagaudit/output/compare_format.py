@@ -50,7 +50,8 @@ def _verdict_lines(verdict: KeyVerdict, names: dict[str, str]) -> list[str]:
         where = a if verdict.status == "only-in-a" else b
         head = f"{visible(verdict.key)}  [{visible(verdict.sdk)}]  only in {where}"
     else:
-        head = f"{visible(verdict.key)}  [{visible(verdict.sdk)}]  {_SHOWN.get(verdict.status, verdict.status)}: {a} → {b}"
+        shown = _SHOWN.get(verdict.status, verdict.status)
+        head = f"{visible(verdict.key)}  [{visible(verdict.sdk)}]  {shown}: {a} → {b}"
     lines = [head]
     for side, sites, guards in ((a, verdict.sites_a, verdict.guards_a), (b, verdict.sites_b, verdict.guards_b)):
         if sites:

@@ -25,7 +25,7 @@ SEVERITIES = {"error": "critical", "warning": "minor", "info": "info"}
 def render_gitlab(inventory: Inventory, verbosity: int = 0) -> str:
     findings = sorted(inventory.findings, key=Finding.sort_key)
     places = Places(inventory.root)
-    issues = [_issue(f, fingerprint, places) for f, fingerprint in zip(findings, fingerprints(findings))]
+    issues = [_issue(f, fingerprint, places) for f, fingerprint in zip(findings, fingerprints(findings), strict=True)]
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -63,12 +63,14 @@ def _headline(timeline: Timeline) -> str:
 
 def _event_line(event: Event, verbosity: int) -> str:
     if event.kind == "moved":
-        where = ", ".join(f"{visible(a)} -> {visible(b)}" for a, b in zip(event.paths[::2], event.paths[1::2]))
+        where = ", ".join(f"{visible(a)} -> {visible(b)}"
+                          for a, b in zip(event.paths[::2], event.paths[1::2], strict=False))
     else:
         where = ", ".join(visible(path) for path in event.paths)
     counts = f"  (+{len(event.added)} -{len(event.removed)} sites)" if event.kind == "changed" else ""
     who = visible(event.author.split(" <")[0]) if event.author else f"({event.source})"
-    line = f"{visible(event.date[:10])}  {event.kind:<8} {visible(event.commit[:12]) or '-':<12}  {who}  {where}{counts}"
+    commit = visible(event.commit[:12]) or "-"
+    line = f"{visible(event.date[:10])}  {event.kind:<8} {commit:<12}  {who}  {where}{counts}"
     if verbosity > 0:
         line += "".join(f"\n      + {visible(m)}" for m in event.added) + "".join(f"\n      - {visible(m)}"
                                                                                for m in event.removed)

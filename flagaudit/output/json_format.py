@@ -26,7 +26,8 @@ def inventory_document(inventory: Inventory) -> dict[str, Any]:
         "flags": [flag_document(f) for f in inventory.flags],
         "findings": [finding_document(f) for f in inventory.findings],
         "skipped": [{"path": s.path, "reason": s.reason} for s in inventory.skipped],
-        "summary": {"files": inventory.files, "lines": inventory.lines, "flags": sum(1 for f in inventory.flags if f.key)},
+        "summary": {"files": inventory.files, "lines": inventory.lines,
+                    "flags": sum(1 for f in inventory.flags if f.key)},
     }
     if inventory.newer_syntax:  # only then: documents of other trees keep their exact shape
         document["newer_syntax"] = list(inventory.newer_syntax)

@@ -61,7 +61,7 @@ def _changes(changes: tuple[FlagChange, ...], findings: tuple[Finding, ...], blo
              base: str) -> list[str]:
     if not changes:
         return [f"No flag changed since {base}."]
-    counts = Counter(c.status for c in changes)
+    counts: Counter[str] = Counter(c.status for c in changes)
     lines = [f"Since {base}: " + ", ".join(f"{counts[s]} {s}" for s in _STATUSES if counts[s]) + ".", "",
              "| Flag | Change | Where | Findings |", "|---|---|---|---|"]
     for change in changes:

@@ -23,7 +23,7 @@ def rules_text(files: Iterable[LoadedFile]) -> str:
 def outcomes_text(path: str, outcomes: Iterable[ExampleOutcome]) -> str:
     outcomes = list(outcomes)
     failed = [o for o in outcomes if o.problem]
-    lines = [f"{'FAIL' if o.problem else 'ok  '}  {o.rule} {o.kind}[{o.number}]" + (f": {o.problem}" if o.problem else "")
-             for o in outcomes]
+    lines = [f"{'FAIL' if o.problem else 'ok  '}  {o.rule} {o.kind}[{o.number}]"
+             + (f": {o.problem}" if o.problem else "") for o in outcomes]
     lines.append(f"{path}: {len(outcomes) - len(failed)} of {len(outcomes)} examples pass")
     return "".join(f"{line}\n" for line in lines)

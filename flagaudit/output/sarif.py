@@ -75,7 +75,8 @@ def sarif_document(inventory: Inventory) -> dict[str, Any]:
         }},
         "invocations": [_invocation(inventory)],
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index[f.code], fingerprint, places) for f, fingerprint in zip(findings, prints)],
+        "results": [_result(f, index[f.code], fingerprint, places)
+                    for f, fingerprint in zip(findings, prints, strict=True)],
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
@@ -124,7 +125,7 @@ def _result(finding: Finding, rule_index: int, fingerprint: str, places: Places)
 def _related(finding: Finding, places: Places) -> list[dict[str, Any]]:
     """Evidence that names a place in the project (``app/views.py:12``), other than the finding's own line."""
     seen = {(finding.path, finding.line)}
-    related = []
+    related: list[dict[str, Any]] = []
     for item in finding.evidence:
         place = _PLACE.fullmatch(item.value)
         if place is None:

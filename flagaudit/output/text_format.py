@@ -68,7 +68,8 @@ def _newer_syntax(inventory: Inventory, verbosity: int) -> list[str]:
     if verbosity == 0 or not inventory.newer_syntax:
         return []
     running = f"{sys.version_info.major}.{sys.version_info.minor}"
-    return ["", *(f"{path}: syntax newer than Python {running}, read through libcst" for path in inventory.newer_syntax)]
+    return ["", *(f"{path}: syntax newer than Python {running}, read through libcst"
+                  for path in inventory.newer_syntax)]
 
 
 def _summary(inventory: Inventory) -> str:
@@ -92,7 +93,8 @@ def finding_lines(findings: tuple[Finding, ...], verbosity: int) -> list[str]:
                      f"[{finding.severity}] {visible(finding.message)}")
         shown = finding.evidence if verbosity > 0 else finding.evidence[:4]
         for item in shown:
-            lines.append(f"    {visible(item.kind)}: {visible(item.value)}" + (f" ({visible(item.detail)})" if item.detail else ""))
+            lines.append(f"    {visible(item.kind)}: {visible(item.value)}"
+                         + (f" ({visible(item.detail)})" if item.detail else ""))
         if len(shown) < len(finding.evidence):
             lines.append(f"    ... {len(finding.evidence) - len(shown)} more (-v)")
     return lines

@@ -11,6 +11,7 @@ command line creates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -29,4 +30,5 @@ def render_report(output_format: str, data: ReportData) -> str:
     if output_format not in REPORT_FORMATS:
         raise ValueError(f"unknown report format {output_format!r}")
     module = import_module(f"flagaudit.report.render_{output_format}")
-    return getattr(module, f"render_{output_format}")(data)  # type: ignore[no-any-return]
+    render: Callable[[ReportData], str] = getattr(module, f"render_{output_format}")
+    return render(data)

@@ -40,7 +40,7 @@ def render_charts(data: ReportData) -> dict[str, str] | None:
         from matplotlib.figure import Figure
     except ImportError:
         return None
-    style = {
+    style: Any = {  # matplotlib types its keys as literals
         "svg.fonttype": "none", "font.family": "sans-serif", "font.size": 11,
         "axes.edgecolor": PALETTE["grid"], "axes.labelcolor": PALETTE["muted"], "axes.titleweight": "bold",
         "xtick.color": PALETTE["muted"], "ytick.color": PALETTE["muted"], "text.color": PALETTE["ink"],
@@ -104,7 +104,7 @@ def _ages(figure_class: Any, data: ReportData) -> Any:
         colour = PALETTE.get(flag_type, _OTHER_TYPES[number % len(_OTHER_TYPES)])
         axes.bar(labels, values, 0.6, bottom=bottoms, label=visible(flag_type), color=colour, zorder=2,
                  edgecolor="white", linewidth=0.8)
-        bottoms = [b + v for b, v in zip(bottoms, values)]
+        bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     for index, total in enumerate(bottoms):
         if total:
             axes.annotate(str(total), (index, total), xytext=(0, 2), textcoords="offset points", ha="center",
@@ -129,13 +129,13 @@ def _owners(figure_class: Any, data: ReportData) -> Any:
     axes = figure.add_subplot()
     names = [visible(q.owner) if q.owner else "(nobody)" for q in queues][::-1]
     lefts = [0] * len(queues)
-    for priority, (name, colour) in enumerate(zip(PRIORITY_NAMES, PRIORITY_COLOURS)):
+    for priority, (name, colour) in enumerate(zip(PRIORITY_NAMES, PRIORITY_COLOURS, strict=True)):
         values = [sum(1 for item in q.items if item.priority == priority) for q in queues][::-1]
         if not any(values):
             continue
         axes.barh(names, values, 0.62, left=lefts, label=name, color=colour, zorder=2, edgecolor="white",
                   linewidth=0.8)
-        lefts = [a + b for a, b in zip(lefts, values)]
+        lefts = [a + b for a, b in zip(lefts, values, strict=True)]
     for index, total in enumerate(lefts):
         axes.annotate(str(total), (total, index), xytext=(4, 0), textcoords="offset points", va="center",
                       fontsize=10, fontweight="bold")

@@ -117,7 +117,8 @@ class Owner:
     """``@team``, ``@team @person``, a person's name from git blame; empty when nobody was found."""
     source: str = "none"
     detail: str = ""
-    """Where exactly: ``app/flags.py:12``, ``.github/CODEOWNERS:4 (/app/payments/)``, ``app/x.py:9 (a1b2c3d4e5f6, 2026-01-05)``."""
+    """Where exactly: ``app/flags.py:12``, ``.github/CODEOWNERS:4 (/app/payments/)``,
+    ``app/x.py:9 (a1b2c3d4e5f6, 2026-01-05)``."""
 
 
 @dataclass(frozen=True)

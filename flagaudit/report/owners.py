@@ -33,7 +33,8 @@ from flagaudit.report.data import FlagId, Owner
 from flagaudit.safefiles import TEXT_LIMIT, read_inside
 
 CODEOWNERS_FILES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
-"""Where GitHub (``.github/``, the top, ``docs/``) and GitLab (the top, ``docs/``, ``.gitlab/``) look; the first found is used."""
+"""Where GitHub (``.github/``, the top, ``docs/``) and GitLab (the top, ``docs/``, ``.gitlab/``) look; the first
+found is used."""
 
 _UNCOMMITTED = "0" * 40
 _BLAME_WORKERS = 4
@@ -81,7 +82,8 @@ def parse_codeowners(text: str, path: str = "CODEOWNERS") -> CodeOwners:
     """Read a CODEOWNERS file: ``pattern owner...`` lines, ``#`` comments, GitLab ``[Section] @default`` headers."""
     rules: list[OwnerRule] = []
     problems: list[str] = []
-    section, defaults = "", ()
+    section = ""
+    defaults: tuple[str, ...] = ()
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -250,8 +252,8 @@ def _blame(repository: Repository, prefix: str, wanted: Mapping[str, Iterable[in
     found: dict[tuple[str, int], Blamed] = {}
     failed: list[str] = []
     with ThreadPoolExecutor(max_workers=min(_BLAME_WORKERS, len(files))) as pool:
-        for done, (path, result) in enumerate(zip((p for p, _ in files),
-                                                  pool.map(lambda item: _blame_file(repository, prefix, *item), files)), 1):
+        blamed = pool.map(lambda item: _blame_file(repository, prefix, *item), files)
+        for done, (path, result) in enumerate(zip((p for p, _ in files), blamed, strict=True), 1):
             if result is None:
                 failed.append(path)
             else:

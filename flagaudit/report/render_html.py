@@ -67,7 +67,8 @@ def _masthead(data: ReportData) -> str:
     history = data.history
     if history.commits:
         partial = " (partial: shallow clone)" if history.partial else ""
-        story = f"{_count(history.commits, 'commit')} of history up to <code>{escape(history.head[:12])}</code>{partial}"
+        story = (f"{_count(history.commits, 'commit')} of history up to "
+                 f"<code>{escape(history.head[:12])}</code>{partial}")
     else:
         story = "no git history"
     return (f'<header class="masthead"><div class="wrap">'
@@ -176,12 +177,14 @@ def _lifecycle(data: ReportData) -> str:
     rows = data.lifecycle
     head = f'<h2>Stale, expired and dormant flags <span class="count">{len(rows)}</span></h2>'
     if not rows:
-        return f'<section id="lifecycle" class="card">{head}<p class="empty">None: every flag is within its lifetime.</p></section>'
+        return (f'<section id="lifecycle" class="card">{head}'
+                '<p class="empty">None: every flag is within its lifetime.</p></section>')
     oldest = max((r.age_days or 0 for r in rows), default=1) or 1
     body = []
     for r in rows:
         age = ("?" if r.age_days is None else
-               f'<div class="age"><span>{r.age_days:,}&nbsp;d</span><i style="width:{max(4, round(100 * r.age_days / oldest))}%"></i></div>')
+               f'<div class="age"><span>{r.age_days:,}&nbsp;d</span><i '
+               f'style="width:{max(4, round(100 * r.age_days / oldest))}%"></i></div>')
         reasons = "".join(f'<span class="tag {_reason_tone(reason)}">{escape(reason)}</span>' for reason in r.reasons)
         last = (f"{_human(r.last_change)}<br><span class='dim'>{escape(r.last_change_by)}</span>"
                 if r.last_change else '<span class="dim">-</span>')
@@ -246,9 +249,10 @@ def _queues(data: ReportData, drawn: dict[str, str] | None) -> str:
         lines = f" · {queue.lines:,} removable lines" if queue.lines else ""
         items = "".join(_queue_item(item) for item in queue.items)
         cards.append(f'<article class="queue{"" if queue.owner else " unowned"}"><header><h3>{name}</h3>{sources}'
-                     f'<div class="sub">{_count(len(queue.items), "flag")}{lines}</div></header><ol>{items}</ol></article>')
+                     f'<div class="sub">{_count(len(queue.items), "flag")}{lines}</div></header>'
+                     f'<ol>{items}</ol></article>')
     legend = "".join(f'<span class="legend-item"><i class="dot {cls}"></i>{escape(name)}</span>'
-                     for cls, name in zip(_PRIORITY_CLASS, charts_module.PRIORITY_NAMES))
+                     for cls, name in zip(_PRIORITY_CLASS, charts_module.PRIORITY_NAMES, strict=False))
     return (f'<section id="queues" class="card">{head}<p class="caption">Each owner\'s flags, most pressing first. '
             f'{legend}</p>{figure}<div class="queues">{"".join(cards)}</div></section>')
 
@@ -257,13 +261,15 @@ def _queue_item(item: QueueItem) -> str:
     age = f" · {item.age_days:,} days" if item.age_days is not None else ""
     return (f'<li><i class="dot {_PRIORITY_CLASS[item.priority]}"></i><div><code class="key">{escape(item.key)}</code> '
             f'<span class="dim">{escape(", ".join(item.labels))}{age}</span>'
-            f'<div class="action">{_inline_code(item.action)}</div><div class="sub">{escape(item.where)}</div></div></li>')
+            f'<div class="action">{_inline_code(item.action)}</div><div '
+            f'class="sub">{escape(item.where)}</div></div></li>')
 
 
 def _footer(data: ReportData) -> str:
     sources = "".join(f"<li><span class='src'>{escape(name)}</span> {_inline_code(what)}</li>"
                       for name, what in OWNER_SOURCES.items())
-    notes = ("<h3>Notes</h3><ul>" + "".join(f"<li>{escape(n)}</li>" for n in data.notes) + "</ul>") if data.notes else ""
+    notes = ("<h3>Notes</h3><ul>" + "".join(f"<li>{escape(n)}</li>" for n in data.notes) + "</ul>"
+             if data.notes else "")
     command = (f"flagaudit report --since {data.period.since} --until {data.period.until} --as-of {data.as_of} "
                "--format html")
     return (f'<footer class="footer"><div><h3>Where owners come from</h3><p class="caption">Tried in this order; '
@@ -278,7 +284,8 @@ def _footer(data: ReportData) -> str:
 def _findings(rows: Sequence[FindingRow], with_date: bool) -> str:
     body = []
     for r in rows:
-        code = f'<span class="tag {_SEVERITY.get(r.severity, "")}">{escape(r.code)}</span><div class="sub nowrap">{escape(r.name)}</div>'
+        code = (f'<span class="tag {_SEVERITY.get(r.severity, "")}">{escape(r.code)}</span>'
+                f'<div class="sub nowrap">{escape(r.name)}</div>')
         cells = [_key(r.key or "-", r.sdk, r.where), code]
         if with_date:
             cells.append(_human(r.date) if r.date else "-")
@@ -290,10 +297,11 @@ def _findings(rows: Sequence[FindingRow], with_date: bool) -> str:
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str, kind: str) -> str:
     classes = ["r" if a == "r" else "" for a in align]
-    head = "".join(f'<th class="{c}">{h}</th>' if c else f"<th>{h}</th>" for h, c in zip(header, classes))
+    head = "".join(f'<th class="{c}">{h}</th>' if c else f"<th>{h}</th>" for h, c in zip(header, classes, strict=False))
     body = "".join("<tr>" + "".join(f'<td class="{c}">{v}</td>' if c else f"<td>{v}</td>"
-                                    for v, c in zip(row, classes)) + "</tr>" for row in rows)
-    return f'<div class="table-wrap"><table class="{kind}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+                                    for v, c in zip(row, classes, strict=False)) + "</tr>" for row in rows)
+    return (f'<div class="table-wrap"><table class="{kind}"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{body}</tbody></table></div>')
 
 
 def _key(key: str, sdk: str, where: str) -> str:
@@ -441,4 +449,4 @@ ul.plain{list-style:none;margin:0;padding:0}ul.plain li{margin:0 0 3px}
 @media print{body{background:#fff}.masthead{padding:20px 0;-webkit-print-color-adjust:exact;print-color-adjust:exact}
 main.wrap{margin-top:16px}.card,.kpi{box-shadow:none;border:1px solid var(--line)}.card,.queue,.kpi,tr{break-inside:avoid}
 details{display:none}}
-"""
+"""  # noqa: E501 (a style sheet: one rule a line)

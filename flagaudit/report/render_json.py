@@ -17,11 +17,11 @@ def render_json(data: ReportData) -> str:
 
 def report_document(data: ReportData) -> dict[str, Any]:
     document = asdict(data)
-    for row, source in zip(document["ages"]["rows"], data.ages.rows):
+    for row, source in zip(document["ages"]["rows"], data.ages.rows, strict=True):
         row["counts"] = dict(row["counts"])
         row["total"] = source.total
     oldest = data.ages.oldest
     document["ages"]["oldest"] = {"key": oldest[0], "days": oldest[1]} if oldest else None
-    for queue, owned in zip(document["queues"], data.queues):
+    for queue, owned in zip(document["queues"], data.queues, strict=True):
         queue["lines"] = owned.lines
     return {"schema": SCHEMA, "kind": "flagaudit-report", "owner_sources": OWNER_SOURCES, **document}

@@ -50,6 +50,6 @@ def extract_all(jobs: list[Job], rules: RuleSet, max_bytes: int, workers: int | 
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
     results: list[FileFacts | None] = [None] * len(jobs)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(rules, max_bytes)) as pool:
-        for index, facts in zip(order, pool.map(_run, [jobs[i] for i in order], chunksize=8)):
+        for index, facts in zip(order, pool.map(_run, [jobs[i] for i in order], chunksize=8), strict=True):
             results[index] = facts
     yield from (r for r in results if r is not None)

@@ -91,7 +91,7 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
     cache_dir = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
     sources, skipped, listed = read_sources(config, rules, cache_dir)
     cache = FactCache(cache_dir, config.root)
-    notes = []
+    notes: list[str] = []
     digest = _inputs_digest(config, rules, sources, skipped)
     result = cache.memo("result", digest, _Result)
     graph = _kept_graph(cache, sources) if result is not None and with_graph and not whole_graph else None
@@ -127,7 +127,8 @@ def with_helpers(rules: RuleSet, inferred: tuple[CheckRule | DefineRule, ...]) -
     return with_inferred(rules, inferred, frozenset(), _digest(inferred, frozenset()))
 
 
-def flags_in_memory(files: Mapping[str, bytes], rules: RuleSet, test_paths: tuple[str, ...] = ("tests/",)) -> tuple[Flag, ...]:
+def flags_in_memory(files: Mapping[str, bytes], rules: RuleSet,
+                    test_paths: tuple[str, ...] = ("tests/",)) -> tuple[Flag, ...]:
     """The flags in ``{path: bytes}`` held in memory, by the same passes a scan runs (wrapper inference
     included); module names come from the paths. What rule examples are checked with."""
     sources = []
@@ -169,7 +170,8 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
         files=files, lines=sum(f.lines for f in facts), findings=tuple(findings),
         entry_points=tuple(sorted(graph.entries.items())),
         newer_syntax=tuple(sorted(f.path for f in facts if f.newer_syntax)),
-    ), tuple(r for r in inferred if isinstance(r, CheckRule)), tuple(r for r in inferred if isinstance(r, DefineRule))), graph
+    ), tuple(r for r in inferred if isinstance(r, CheckRule)),
+        tuple(r for r in inferred if isinstance(r, DefineRule))), graph
 
 
 def _model(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sources: dict[str, str],
@@ -184,7 +186,7 @@ def _model(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sour
     settings = repr((config.test_paths, config.entry_points, config.scripts))
     graph = build_graph(facts, is_test, config.entry_points, config.scripts, settings, sources, previous)
     fixed = fixed_flags(flags, facts, config.settings_paths, is_test)
-    return graph, run_checks(CheckInput(flags, graph, fixed, registries=registries), ("code",))
+    return graph, run_checks(CheckInput(flags, graph, fixed, registries=registries), "code")
 
 
 def _inputs_digest(config: Config, rules: RuleSet, sources: list[Source], skipped: list[Skipped]) -> str:
@@ -246,7 +248,7 @@ def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Co
         else:
             facts[source.path] = cached
     jobs = [(s.path, s.module, s.data) for s in pending]
-    for source, result in zip(pending, extract_all(jobs, rules, config.max_file_size, workers)):
+    for source, result in zip(pending, extract_all(jobs, rules, config.max_file_size, workers), strict=True):
         facts[source.path] = result
         cache.put(prefix + source.key, result)
     return facts
