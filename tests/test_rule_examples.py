@@ -58,3 +58,13 @@ def test_rules_lists_each_loaded_file_and_where_it_comes_from(tmp_path: Path) ->
     lines = result.output.splitlines()
     assert "launchdarkly  LaunchDarkly  (built-in, launchdarkly.toml)" in lines
     assert lines[-2:] == [f"mine  Mine  ({rule_file})", "  check   mine/on" + " " * 37 + "[mine]  0 match, 0 no_match"]
+
+
+def test_strings_from_a_rule_file_reach_the_terminal_escaped(tmp_path: Path) -> None:
+    rule_file = tmp_path / "mine.toml"
+    rule_file.write_text("[sdk]\nname = 'mine'\ntitle = \"Mine\\u001b[2J\\n::error::forged\"\n[[check]]\nid = 'on'\n"
+                         "functions = ['mine.on']\nkey = {position = 0}\n", encoding="utf-8")
+    (tmp_path / "flagaudit.toml").write_text("rules = ['mine.toml']\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["rules", "--config", str(tmp_path / "flagaudit.toml")])
+    assert result.exit_code == 0, result.output
+    assert f"mine  Mine\\x1b[2J\\n::error::forged  ({rule_file})" in result.output.splitlines()

@@ -1,9 +1,15 @@
-"""``flagaudit rules`` output: the SDK rules loaded, by file, and the outcome of a rule file's examples."""
+"""``flagaudit rules`` output: the SDK rules loaded, by file, and the outcome of a rule file's examples.
+
+A rule file is the project's own (attacker-written in a pull request), so every string from it passes through
+:func:`flagaudit.output.escaping.visible`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+
+from flagaudit.output.escaping import visible
 
 if TYPE_CHECKING:
     from flagaudit.commands.rules import ExampleOutcome, LoadedFile
@@ -13,9 +19,9 @@ def rules_text(files: Iterable[LoadedFile]) -> str:
     lines = []
     for loaded in files:
         origin = f"built-in, {loaded.rules.path.rsplit('/', 1)[-1]}" if loaded.builtin else loaded.rules.path
-        lines.append(f"{loaded.rules.name}  {loaded.rules.title}  ({origin})")
+        lines.append(f"{visible(loaded.rules.name)}  {visible(loaded.rules.title)}  ({visible(origin)})")
         for kind, entry in loaded.entries:
-            lines.append(f"  {kind:<8}{entry.id:<44}[{entry.sdk}]  {len(entry.match)} match, "
+            lines.append(f"  {kind:<8}{visible(entry.id):<44}[{visible(entry.sdk)}]  {len(entry.match)} match, "
                          f"{len(entry.no_match)} no_match")
     return "".join(f"{line}\n" for line in lines)
 
@@ -23,7 +29,7 @@ def rules_text(files: Iterable[LoadedFile]) -> str:
 def outcomes_text(path: str, outcomes: Iterable[ExampleOutcome]) -> str:
     outcomes = list(outcomes)
     failed = [o for o in outcomes if o.problem]
-    lines = [f"{'FAIL' if o.problem else 'ok  '}  {o.rule} {o.kind}[{o.number}]"
-             + (f": {o.problem}" if o.problem else "") for o in outcomes]
-    lines.append(f"{path}: {len(outcomes) - len(failed)} of {len(outcomes)} examples pass")
+    lines = [f"{'FAIL' if o.problem else 'ok  '}  {visible(o.rule)} {o.kind}[{o.number}]"
+             + (f": {visible(o.problem)}" if o.problem else "") for o in outcomes]
+    lines.append(f"{visible(path)}: {len(outcomes) - len(failed)} of {len(outcomes)} examples pass")
     return "".join(f"{line}\n" for line in lines)
