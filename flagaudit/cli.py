@@ -573,7 +573,9 @@ def remove_command(keys: tuple[str, ...], value: str, key_file: Path | None, wri
     if not quiet:
         for removal in cleanup.removals:
             _notes(removal.notes)
-            if removal.removed:
+            if removal.removed and not removal.files:
+                _say(f"nothing of {removal.key!r} is left to remove")
+            elif removal.removed:
                 _say(f"{'removed' if write else 'would remove'} {removal.key!r} (--as {value}): "
                      f"{len(removal.files)} file(s)" + (f", functions {', '.join(removal.functions)}"
                                                         if removal.functions else ""))

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from flagaudit.cleanup.fold import Check, Refused, fold
+from flagaudit.cleanup.imports import drop_imports
+from flagaudit.cleanup.settings import drop_setting
 from flagaudit.cleanup.templates import fold_template
 from flagaudit.commands.remove import RemoveOptions, remove
 from flagaudit.config import load_config
@@ -113,6 +115,18 @@ def test_a_check_assigned_then_tested() -> None:
     assert _fold(source, False) == "def f(ctx):\n    log(ctx)\n    return old()\n"
 
 
+@pytest.mark.parametrize("source", [
+    "def f(ctx):\n    details = FLAG('k')\n    log(details.reason)\n    return 1 if details.value else 0\n",
+    "def f(ctx):\n    return FLAG('k').value\n",
+])
+def test_a_check_whose_result_is_an_object_is_refused(source: str) -> None:
+    """Regression: ``variation_detail``/``get_value_details`` results folded to ``False.value`` (compiles, fails
+    at run time)."""
+    for value in (True, False):
+        with pytest.raises(Refused, match="used as an object"):
+            _fold(source, value)
+
+
 def test_side_effects_are_never_dropped() -> None:
     with pytest.raises(Refused):
         _fold("def f():\n    return audit() and FLAG('k')\n", False)
@@ -130,6 +144,52 @@ def test_tests_of_the_dead_branch_go_and_tests_of_the_kept_one_stay() -> None:
         """
     assert _fold(source, True).strip() == ""  # one asserted only the flag, the other the branch that is gone
     assert _fold(source, False) == "def test_off():\n    assert other()\n"
+
+
+def test_a_folded_check_takes_its_flagaudit_annotation_with_it() -> None:
+    source = """\
+        def f():
+            # keep this comment
+            # flagaudit: type=release owner=@team
+            if FLAG("k"):
+                return new()
+            return old()
+        """
+    assert _fold(source, True) == "def f():\n    # keep this comment\n    return new()\n"
+
+
+def test_unused_imports_go_without_leaving_blank_lines_or_merging_groups() -> None:
+    """Regressions: a dropped first import left the file starting with blank lines; a dropped import that
+    started a group took the blank line separating the groups with it."""
+    assert drop_imports("import ldclient\n\nRATE = 1\n", {"ldclient"}) == "RATE = 1\n"
+    assert drop_imports("import json\n\nfrom django.conf import settings\nfrom django.http import H\n\nx = json, H\n",
+                        {"settings"}) == "import json\n\nfrom django.http import H\n\nx = json, H\n"
+    assert drop_imports("import a\nif T:\n    import b\nx = a\n", {"b"}) == "import a\nif T:\n    pass\nx = a\n"
+
+
+def test_a_settings_flag_loses_its_lines_in_settings_modules() -> None:
+    source = textwrap.dedent("""\
+        FEATURES = {
+            "ENABLE_A": True,
+            "ENABLE_X": False
+        }
+        # per-line rounding
+        FEATURES["ENABLE_X"] = False
+        FEATURES.update({"ENABLE_X": True, "B": 1}, ENABLE_X=False)
+        LOGGING = {"ENABLE_X": 1}
+        X_ON = True
+        """)
+    assert drop_setting(source, "FEATURES['ENABLE_X']") == textwrap.dedent("""\
+        FEATURES = {
+            "ENABLE_A": True
+        }
+        FEATURES.update({"B": 1})
+        LOGGING = {"ENABLE_X": 1}
+        X_ON = True
+        """)
+    assert drop_setting('FEATURES = {\n    "ENABLE_X": True,\n}\n', "FEATURES['ENABLE_X']") == "FEATURES = {}\n"
+    assert "X_ON" not in drop_setting(source, "X_ON")
+    assert drop_setting("X_ON = True\nY = X_ON\n", "X_ON") == "X_ON = True\nY = X_ON\n"  # still read
 
 
 @pytest.mark.parametrize(("value", "expected"), [(True, "<a>\n  <b>new</b>\n</a>\n"),
@@ -273,6 +333,89 @@ def test_decorated_view_switched_off_is_left_alone_and_listed(project: Path) -> 
     on = _remove(project, "beta-export", "--as", "on", "--write")
     assert on.returncode == 0
     assert "waffle_switch" not in (project / "app/views.py").read_text()
+
+
+def test_a_settings_flag_goes_from_the_code_and_the_settings(tmp_path: Path) -> None:
+    repo = tmp_path / "site"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    write_files(repo, {
+        "site/__init__.py": "",
+        "site/settings.py": 'FEATURES = {\n    "ENABLE_EXPORT": True,\n    "ENABLE_OTHER": False,\n}\n',
+        "site/views.py": ("import json\n\nfrom django.conf import settings\nfrom django.http import JsonResponse\n\n\n"
+                          "def export(request):\n    if settings.FEATURES.get('ENABLE_EXPORT'):\n"
+                          "        return JsonResponse(json.loads('{}'))\n    return None\n\n\n__all__ = ['export']\n"),
+    })
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "initial")
+    result = _remove(repo, "FEATURES['ENABLE_EXPORT']", "--as", "on", "--write")
+    assert result.returncode == 0, result.stderr
+    assert (repo / "site/settings.py").read_text() == 'FEATURES = {\n    "ENABLE_OTHER": False,\n}\n'
+    assert (repo / "site/views.py").read_text().startswith(
+        "import json\n\nfrom django.http import JsonResponse\n\n\ndef export(request):\n"
+        "    return JsonResponse(json.loads('{}'))\n")
+    assert _remove(repo, "FEATURES['ENABLE_EXPORT']", "--as", "on").stdout == ""
+
+
+def test_a_helper_named_like_another_modules_helper_still_goes(tmp_path: Path) -> None:
+    """Regression: the other module's own ``_old`` (its definition and its call) counted as a mention of
+    this module's ``_old`` and kept it; a name read as an attribute anywhere still keeps it."""
+    module = ("import ldclient\n\n\ndef {name}(ctx):\n    if ldclient.get().variation('k', ctx, False):\n"
+              "        return 1\n    return _old(ctx)\n\n\ndef _old(ctx):\n    return 2\n\n\n__all__ = ['{name}']\n")
+    repo = tmp_path / "twins"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    write_files(repo, {"app/__init__.py": "", "app/a.py": module.format(name="first"),
+                       "app/b.py": module.format(name="second")})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "initial")
+    assert _remove(repo, "k", "--as", "on", "--write").returncode == 0
+    for name in ("a", "b"):
+        assert "_old" not in (repo / f"app/{name}.py").read_text()
+    write_files(repo, {"app/b.py": module.format(name="second"),
+                       "app/c.py": "import importlib\n\nOLD = importlib.import_module('app.b')._old\n"})
+    assert _remove(repo, "k", "--as", "on", "--write").returncode == 0
+    assert "def _old" in (repo / "app/b.py").read_text()  # read as an attribute elsewhere: it stays
+
+
+def test_a_key_a_dynamic_check_may_read_is_left_alone(tmp_path: Path) -> None:
+    repo = tmp_path / "promo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    write_files(repo, {"app/__init__.py": "", "app/promo.py": (
+        "import posthog\n\n\ndef banner(user, slug):\n    if posthog.feature_enabled('promo-spring', user):\n"
+        "        return 'spring'\n    return [posthog.feature_enabled(f'promo-{slug}', user)]\n\n\n"
+        "__all__ = ['banner']\n")})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "initial")
+    result = _remove(repo, "promo-spring", "--as", "off")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "app/promo.py:7: a key built at run time (promo-*) may be this one" in result.stderr
+
+
+def test_a_flag_a_data_migration_created_gets_a_deleting_migration_once(tmp_path: Path) -> None:
+    """Regression: the generated migration was not read as the row's deletion, so every later run wrote another."""
+    repo = tmp_path / "shop"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    write_files(repo, {
+        "shop/__init__.py": "", "shop/migrations/__init__.py": "",
+        "shop/migrations/0001_flags.py": (
+            "from django.db import migrations\n\n\ndef add(apps, schema_editor):\n"
+            "    Flag = apps.get_model('waffle', 'Flag')\n    Flag.objects.create(name='one_click')\n\n\n"
+            "class Migration(migrations.Migration):\n    operations = [migrations.RunPython(add)]\n"),
+        "shop/views.py": ("from waffle import flag_is_active\n\n\ndef buy(request):\n"
+                          "    if flag_is_active(request, 'one_click'):\n        return 1\n    return 2\n\n\n"
+                          "__all__ = ['buy']\n"),
+    })
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "initial")
+    assert _remove(repo, "one_click", "--as", "on", "--write").returncode == 0
+    migration = (repo / "shop/migrations/0002_remove_one_click.py").read_text()
+    assert "Flag.objects.filter(name='one_click').delete()" in migration
+    again = _remove(repo, "one_click", "--as", "on")
+    assert (again.returncode, again.stdout) == (0, "")
+    assert "nothing of 'one_click' is left to remove" in again.stderr
 
 
 def test_key_file_removes_a_batch(project: Path, tmp_path: Path) -> None:

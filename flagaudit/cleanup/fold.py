@@ -10,6 +10,7 @@ block gets ``pass``. What cannot be simplified exactly is refused (:class:`Refus
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 _EXITS = (cst.Return, cst.Raise)
 _CHECKS = (cst.Call, cst.Decorator, cst.Subscript)
 """What a check can be: a call, a decorator, or a read of a settings dictionary (``FEATURES["X"]``)."""
+_ANNOTATION = re.compile(r"#\s*flagaudit:")
 _PURE = (cst.Name, cst.Attribute, cst.SimpleString, cst.Integer, cst.Float, cst.ConcatenatedString)
 
 
@@ -73,12 +75,19 @@ class _Replace(cst.CSTTransformer):
     def __init__(self, checks: dict[cst.CSTNode, Check], doomed: set[cst.CSTNode]) -> None:
         self.checks = checks
         self.doomed = doomed
-        self.assigned: set[str] = set()
-        """Locals a check was assigned to (``enabled = flag_is_active(...)``): substituted where read."""
+        self.assigned: dict[str, int] = {}
+        """Locals a check was assigned to (``enabled = flag_is_active(...)``), with the check's line: substituted
+        where read."""
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if node.value in self.checks and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self.assigned.add(node.targets[0].target.value)
+            self.assigned[node.targets[0].target.value] = self.checks[node.value].line
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        check = self.checks.get(node.value)
+        if check is not None and not check.decorator:  # ``variation_detail(...).reason``: no constant has that
+            raise Refused(check.line, f"the check's result is used as an object (.{node.attr.value}), not as "
+                          "on/off: remove it by hand")
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
                                   ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
@@ -132,7 +141,7 @@ def _pure(node: cst.BaseExpression) -> bool:
 class _Simplify(cst.CSTTransformer):
     """Bottom-up simplification of everything a folded constant decides."""
 
-    def __init__(self, assigned: set[str]) -> None:
+    def __init__(self, assigned: dict[str, int]) -> None:
         self.assigned = assigned
         self.functions: list[list] = []  # type: ignore[type-arg]
         """Enclosing functions: [name, whether an ``assert`` in it now always fails]."""
@@ -235,15 +244,7 @@ class _Simplify(cst.CSTTransformer):
         return updated.with_changes(body=body)
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        """A deleted first statement leaves the blank lines that separated it from the next one: not at the
-        top of a file."""
-        if not updated.body or original.body and updated.body[0] is original.body[0]:
-            return updated
-        first = updated.body[0]
-        lines = list(first.leading_lines)
-        while lines and lines[0].comment is None:
-            lines.pop(0)
-        return updated.with_changes(body=[first.with_changes(leading_lines=lines), *updated.body[1:]])
+        return tidy_top(original, updated)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.functions.append([node.name.value, False])
@@ -276,6 +277,18 @@ class _Simplify(cst.CSTTransformer):
     def _mark(self) -> None:
         if self.changed:
             self.changed[-1] = True
+
+
+def tidy_top(original: cst.Module, updated: cst.Module) -> cst.Module:
+    """A deleted first statement leaves the blank lines that separated it from the next one: not at the top of
+    a file. Every transformer that deletes statements ends with this."""
+    if not updated.body or original.body and updated.body[0] is original.body[0]:
+        return updated
+    first = updated.body[0]
+    lines = list(first.leading_lines)
+    while lines and lines[0].comment is None:
+        lines.pop(0)
+    return updated.with_changes(body=[first.with_changes(leading_lines=lines), *updated.body[1:]])
 
 
 def _only_pass(function: cst.FunctionDef) -> bool:
@@ -335,7 +348,8 @@ def _flatten(block: cst.BaseSuite | None, replaced: cst.BaseStatement) -> cst.Fl
         statements = list(block.body)
     if not statements:
         return cst.RemovalSentinel.REMOVE
-    leading = getattr(replaced, "leading_lines", ())
+    leading = [line for line in getattr(replaced, "leading_lines", ())
+               if not (line.comment and _ANNOTATION.match(line.comment.value))]  # about the check that went
     first = statements[0]
     statements[0] = first.with_changes(leading_lines=(*leading, *getattr(first, "leading_lines", ())))
     return cst.FlattenSentinel(statements)
@@ -352,7 +366,7 @@ def _trim_after_exit(body: Sequence[cst.BaseStatement]) -> list[cst.BaseStatemen
     return kept
 
 
-def _substitute_locals(function: cst.FunctionDef, assigned: set[str]) -> cst.FunctionDef:
+def _substitute_locals(function: cst.FunctionDef, assigned: dict[str, int]) -> cst.FunctionDef:
     """A local a check was assigned to (now ``enabled = True``), assigned once and never rebound: its reads
     become the constant and the assignment goes; simplifying again decides what it guarded."""
     counter = _Assignments()
@@ -361,9 +375,9 @@ def _substitute_locals(function: cst.FunctionDef, assigned: set[str]) -> cst.Fun
                  if name in assigned and count == 1 and value is not None and name not in counter.other_bindings}
     if not constants:
         return function
-    substituted = function.visit(_Substitute(constants))
+    substituted = function.visit(_Substitute(constants, {name: assigned[name] for name in constants}))
     assert isinstance(substituted, cst.FunctionDef)
-    return substituted.visit(_Simplify(set()))  # type: ignore[return-value]
+    return substituted.visit(_Simplify({}))  # type: ignore[return-value]
 
 
 class _Assignments(cst.CSTVisitor):
@@ -418,9 +432,14 @@ def _names(target: cst.BaseExpression) -> list[str]:
 class _Substitute(cst.CSTTransformer):
     """Reads of the constant locals become the constant; their one assignment is removed."""
 
-    def __init__(self, constants: dict[str, bool]) -> None:
-        self.constants = constants
+    def __init__(self, constants: dict[str, bool], lines: dict[str, int]) -> None:
+        self.constants, self.lines = constants, lines
         self.depth = 0
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name) and node.value.value in self.constants:  # ``details.value``
+            raise Refused(self.lines[node.value.value], f"the check's result is used as an object "
+                          f"({node.value.value}.{node.attr.value}), not as on/off: remove it by hand")
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
                                   ) -> cst.SimpleStatementLine | cst.RemovalSentinel:

@@ -4,9 +4,11 @@ comments and layout."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 import libcst as cst
+
+from flagaudit.cleanup.fold import tidy_top
 
 
 def unused_imports(before: str, after: str) -> set[str]:
@@ -26,6 +28,7 @@ def drop_imports(source: str, names: Collection[str]) -> str:
 class _DropImports(cst.CSTTransformer):
     def __init__(self, names: set[str]) -> None:
         self.names = names
+        self.emptied: set[cst.CSTNode] = set()
 
     def _bound(self, alias: cst.ImportAlias) -> str:
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
@@ -46,9 +49,40 @@ class _DropImports(cst.CSTTransformer):
         kept = [a for a in updated.names if self._bound(a) not in self.names]
         return _with_aliases(updated, kept)
 
-    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
-                                  ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
-        return updated if updated.body else cst.RemovalSentinel.REMOVE
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine,
+                                  updated: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+        if updated.body:
+            return updated
+        emptied = updated.with_changes(body=[cst.Pass()])  # a stand-in, dropped by the block that holds it
+        self.emptied.add(emptied)
+        return emptied
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        body = _without_emptied(updated.body, self.emptied) or [cst.SimpleStatementLine([cst.Pass()])]
+        return updated.with_changes(body=body)
+
+    def leave_SimpleStatementSuite(self, original: cst.SimpleStatementSuite,
+                                   updated: cst.SimpleStatementSuite) -> cst.SimpleStatementSuite:
+        return updated if updated.body else updated.with_changes(body=[cst.Pass()])
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        return tidy_top(original, updated.with_changes(body=_without_emptied(updated.body, self.emptied)))
+
+
+def _without_emptied(body: Sequence[cst.BaseStatement], emptied: set[cst.CSTNode]) -> list[cst.BaseStatement]:
+    """The statements left, without the import lines emptied of every name; a blank line that separated an
+    emptied import from what came before (an import group) is kept when the next statement has none."""
+    kept: list[cst.BaseStatement] = []
+    separator = False
+    for statement in body:
+        if statement in emptied:
+            separator = separator or any(line.comment is None for line in statement.leading_lines)
+            continue
+        if separator and kept and not any(line.comment is None for line in statement.leading_lines):
+            statement = statement.with_changes(leading_lines=(cst.EmptyLine(), *statement.leading_lines))
+        separator = False
+        kept.append(statement)
+    return kept
 
 
 def _with_aliases(node, kept):  # type: ignore[no-untyped-def]

@@ -31,7 +31,8 @@ def deleting_migration(created_in: str, key: str, sdk: str, siblings: list[str])
         f'"""Remove the {model.lower()} {key!r}: its code was deleted by `flagaudit remove`."""\n\n'
         "from django.db import migrations\n\n\n"
         f"def remove_{model.lower()}(apps, schema_editor):\n"
-        f'    apps.get_model("waffle", "{model}").objects.filter(name={key!r}).delete()\n\n\n'
+        f'    {model} = apps.get_model("waffle", "{model}")\n'
+        f"    {model}.objects.filter(name={key!r}).delete()\n\n\n"
         "class Migration(migrations.Migration):\n"
         f'    dependencies = [("{app}", "{latest.removesuffix(".py")}")]\n'
         f"    operations = [migrations.RunPython(remove_{model.lower()}, migrations.RunPython.noop)]\n"

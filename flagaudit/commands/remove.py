@@ -18,14 +18,16 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from fnmatch import fnmatch, fnmatchcase
 from pathlib import Path
 
 import libcst as cst
 
-from flagaudit.cleanup.fold import Check, Refused, fold
+from flagaudit.cleanup.fold import Check, Refused, fold, tidy_top
 from flagaudit.cleanup.imports import drop_imports, unused_imports
 from flagaudit.cleanup.migration import deleting_migration
 from flagaudit.cleanup.overrides import drop_overrides, mentions_override
+from flagaudit.cleanup.settings import drop_setting
 from flagaudit.cleanup.templates import fold_template
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
@@ -35,7 +37,7 @@ from flagaudit.meaning import VALUE_MARK
 from flagaudit.model.callgraph import CallGraph
 from flagaudit.model.resolve import is_test_path
 from flagaudit.safefiles import inside, read_text_inside, replace_file
-from flagaudit.scan.project import ScanOptions, scan_graphed
+from flagaudit.scan.project import Scanned, ScanOptions, scan_graphed
 from flagaudit.sdk_rules import RuleSet
 
 _MIGRATIONS = re.compile(r"(^|/)migrations/")
@@ -85,22 +87,33 @@ class Cleanup:
         return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in chunks)
 
 
-def remove(config: Config, rules: RuleSet, options: RemoveOptions) -> Cleanup:
-    """Plan and rewrite the removal of ``options.keys``; writing it is :func:`write_cleanup`'s job."""
-    scanned = scan_graphed(config, rules, ScanOptions(use_cache=options.use_cache, workers=options.workers),
-                           whole_graph=True)
+def remove(config: Config, rules: RuleSet, options: RemoveOptions, scanned: Scanned | None = None) -> Cleanup:
+    """Plan and rewrite the removal of ``options.keys``; writing it is :func:`write_cleanup`'s job.
+
+    ``scanned`` is a scan of the project with its whole call graph (``scan_graphed(..., whole_graph=True)``)
+    when the caller has one: the report plans every ready flag's removal on its own single scan."""
+    if scanned is None:
+        scanned = scan_graphed(config, rules, ScanOptions(use_cache=options.use_cache, workers=options.workers),
+                               whole_graph=True)
     graph = scanned.graph
-    assert graph is not None
+    if graph is None or graph.successors and not graph.nodes:  # a kept graph has edges only
+        raise ValueError("remove() needs a scan with its whole call graph (whole_graph=True)")
     falsy = {c.id for f in scanned.rules.files for c in f.checks if c.on == "falsy"}
     texts: dict[str, str] = {}
     plans = []
     for key in options.keys:
         flags = [f for f in scanned.inventory.flags if f.key == key and not f.pattern]
-        plans.append(_plan(key, flags, options.value, falsy, graph, config, texts))
+        plan = _plan(key, flags, options.value, falsy, graph, config, texts)
+        plan.refused.extend(f"{site.path}:{site.line}: a key built at run time ({flag.key}) may be this one: "
+                            "remove that check by hand first" for flag in scanned.inventory.flags
+                            if flag.pattern and flag.key and fnmatchcase(key, flag.key)
+                            for site in (*flag.sites, *flag.test_sites))
+        plans.append(plan)
     tests = {path: _read(config.root, path) for path in sorted(graph.sources)
              if path.endswith(".py") and is_test_path(path, config.test_paths)}
     _plan_overrides([p for p in plans if p.found], tests, texts)
-    removals, files = _apply(plans, texts, config)
+    others = _Corpus(config.root, sorted(p for p in graph.sources if p.endswith(".py") and p not in texts))
+    removals, files = _apply(plans, texts, config, others)
     return Cleanup(tuple(removals), files)
 
 
@@ -116,6 +129,8 @@ class _Plan:
     migrations: list[tuple[str, str]] = field(default_factory=list)
     overrides: set[str] = field(default_factory=set)
     """Test files that pin the key with ``override_flag`` and friends."""
+    settings: set[str] = field(default_factory=set)
+    """Settings modules that set the key (a settings flag): its lines there go."""
     refused: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     found: bool = False
@@ -137,6 +152,10 @@ def _plan(key: str, flags: list[Flag], value: bool, falsy: set[str], graph: Call
             plan.candidates.update({h: graph.nodes[h][0] for h in helpers})
             plan.candidates.update({c: _home(c, graph) or "" for c in constants})
         _plan_definitions(plan, flag, config)
+    if any(flag.sdk == "settings" for flag in flags):
+        bare = key.split("'")[1] if "['" in key else key
+        plan.settings = {path for path in graph.sources if _is_settings(path, config.settings_paths)
+                         and re.search(rf"\b{re.escape(bare)}\b", texts.setdefault(path, _read(config.root, path)))}
     if branches:
         from flagaudit.model.graph_analysis import only_through
 
@@ -159,6 +178,11 @@ def _plan_definitions(plan: _Plan, flag: Flag, config: Config) -> None:
             plan.candidates[definition.symbol] = definition.path
         elif definition.path.endswith(".py"):
             plan.definitions[definition.path].add(definition.line)
+
+
+def _is_settings(path: str, patterns: tuple[str, ...]) -> bool:
+    """A settings module, test settings included: once the flag is gone, its value there means nothing."""
+    return path.endswith(".py") and any(fnmatch(path, p) or fnmatch(path.rsplit("/", 1)[-1], p) for p in patterns)
 
 
 def _plan_overrides(plans: list[_Plan], sources: dict[str, str], texts: dict[str, str]) -> None:
@@ -212,8 +236,22 @@ def _read(root: Path, path: str) -> str:
         raise FlagauditError(f"cannot read {path}: {exc}") from None
 
 
-def _apply(plans: list[_Plan], texts: dict[str, str],
-           config: Config) -> tuple[list[Removal], dict[str, tuple[str | None, str]]]:
+class _Corpus:
+    """The project's other Python files, read only when a deletion needs to know whether they mention a name
+    (the call graph misses ``getattr`` strings and other dynamic uses; a mention keeps the name)."""
+
+    def __init__(self, root: Path, paths: list[str]) -> None:
+        self.root, self.paths = root, paths
+        self._texts: dict[str, str] | None = None
+
+    def texts(self) -> dict[str, str]:
+        if self._texts is None:
+            self._texts = {path: _read(self.root, path) for path in self.paths}
+        return self._texts
+
+
+def _apply(plans: list[_Plan], texts: dict[str, str], config: Config,
+           others: _Corpus) -> tuple[list[Removal], dict[str, tuple[str | None, str]]]:
     """Rewrite every file once with every key that is safe to remove; a key refused anywhere changes nothing."""
     functions: dict[str, list[tuple[str, str]]] = {}
     while True:
@@ -227,7 +265,7 @@ def _apply(plans: list[_Plan], texts: dict[str, str],
         for path in new:
             if path.endswith(".py") and new[path] != texts[path]:
                 new[path] = drop_imports(new[path], unused_imports(texts[path], new[path]))
-        functions = _delete_dead(kept, new, functions if _ else {})
+        functions = _delete_dead(kept, new, others, functions if _ else {})
     files: dict[str, tuple[str | None, str]] = {p: (texts[p], new[p]) for p in new if new[p] != texts[p]}
     for plan in kept:
         for path, text in plan.migrations:
@@ -235,15 +273,16 @@ def _apply(plans: list[_Plan], texts: dict[str, str],
     for path, (_, text) in files.items():
         if path.endswith(".py"):
             _verify(path, text)
-    return _removals(plans, kept, functions), files
+    return _removals(plans, kept, functions, files), files
 
 
-def _removals(plans: list[_Plan], kept: list[_Plan],
-              functions: dict[str, list[tuple[str, str]]]) -> list[Removal]:
+def _removals(plans: list[_Plan], kept: list[_Plan], functions: dict[str, list[tuple[str, str]]],
+              files: dict[str, tuple[str | None, str]]) -> list[Removal]:
     removals = []
     for plan in plans:
-        touched = tuple(sorted({*plan.checks, *plan.templates, *plan.definitions, *plan.overrides,
-                                *(p for p, _ in functions.get(plan.key, ())), *(m for m, _ in plan.migrations)}))
+        planned = {*plan.checks, *plan.templates, *plan.definitions, *plan.overrides, *plan.settings,
+                   *(p for p, _ in functions.get(plan.key, ())), *(m for m, _ in plan.migrations)}
+        touched = tuple(sorted(p for p in planned if p in files))  # what its edits really changed
         notes = tuple(plan.notes) if plan.found else (f"no flag with key {plan.key!r} in the code: nothing to remove",)
         removals.append(Removal(plan.key, plan in kept, touched if plan in kept else (),
                                 tuple(sorted(n for _, n in functions.get(plan.key, ()))), tuple(plan.refused), notes))
@@ -268,6 +307,8 @@ def _rewrite(plans: list[_Plan], texts: dict[str, str]) -> dict[str, str]:
     for plan in plans:
         for path in sorted(plan.overrides):
             new[path] = drop_overrides(new[path], plan.key, plan.value)
+        for path in sorted(plan.settings):
+            new[path] = drop_setting(new[path], plan.key)
     return new
 
 
@@ -286,7 +327,7 @@ def _blame(plans: list[_Plan], texts: dict[str, str], refused: Refused) -> None:
         raise FlagauditError(f"cannot clean up {refused.path}: {refused.reason}")
 
 
-def _delete_dead(plans: list[_Plan], texts: dict[str, str],
+def _delete_dead(plans: list[_Plan], texts: dict[str, str], others: _Corpus,
                  dead: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str]]]:
     """Delete, per key, the candidate functions, constants and flag objects nothing mentions any more, until
     none is left to delete (a helper only a deleted function called goes in the next round); ``dead`` holds
@@ -297,7 +338,8 @@ def _delete_dead(plans: list[_Plan], texts: dict[str, str],
     dead = {key: list(names) for key, names in dead.items()}
     while True:
         going = [(name, key, path) for name, (key, path) in sorted(remaining.items())
-                 if not _mentioned(name.rsplit(".", 1)[-1], texts, path)]
+                 if not _mentioned(name.rsplit(".", 1)[-1], texts, path)
+                 and not _mentioned(name.rsplit(".", 1)[-1], others.texts(), path)]
         if not going:
             return dead
         for name, key, path in going:
@@ -307,10 +349,21 @@ def _delete_dead(plans: list[_Plan], texts: dict[str, str],
 
 
 def _mentioned(bare: str, texts: dict[str, str], own: str) -> bool:
-    """Whether ``bare`` appears in any Python file other than as its own definition's name."""
-    pattern = re.compile(rf"\b{re.escape(bare)}\b")
-    return any(len(pattern.findall(text)) > (1 if path == own else 0)
-               for path, text in texts.items() if path.endswith(".py"))
+    """Whether ``bare`` appears in a Python file other than as its own definition's name. In a file that
+    defines a name of its own with that spelling (a private helper of the same name in another module), only
+    an attribute (``module.name``) can mean ours."""
+    mention = re.compile(rf"(\.\s*)?\b{re.escape(bare)}\b")
+    defines = re.compile(rf"^(?:(?:async\s+)?def|class)\s+{re.escape(bare)}\b|^{re.escape(bare)}\s*[:=]", re.M)
+    for path, text in texts.items():
+        if not path.endswith(".py") or bare not in text:
+            continue
+        found = [m.group(1) is not None for m in mention.finditer(text)]
+        if path == own:
+            if len(found) > 1:
+                return True
+        elif any(found) if defines.search(text) else found:
+            return True
+    return False
 
 
 def _delete_functions(source: str, names: list[str]) -> str:
@@ -353,6 +406,9 @@ class _DeleteNamed(cst.CSTTransformer):
 
     def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
         return updated if updated.body else updated.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        return tidy_top(original, updated)
 
 
 def _assigned(statement: cst.BaseSmallStatement) -> str | None:

@@ -1,7 +1,8 @@
 """What networkx earns its import for: dominators and export of the call graph.
 
 The scan and the gate never import this module (networkx costs a quarter of a warm scan to import); the
-commands that need graph algorithms do: ``flagaudit graph`` and ``flagaudit remove``.
+commands that need graph algorithms do: ``flagaudit graph``, ``flagaudit remove`` and the report, which plans
+removals.
 
 - **Only through a branch**: the functions every path from an entry point to which passes through a flag
   branch are that branch's *dominated* nodes. The branch becomes a node of its own (the check's function
