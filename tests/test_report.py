@@ -14,6 +14,7 @@ import pty
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -22,16 +23,18 @@ import pytest
 from flagaudit.commands.report import ReportOptions, report
 from flagaudit.config import load_config
 from flagaudit.facts import Definition, Flag, KeyRef, Site
-from flagaudit.report.data import Owner, Quarter, ReportData, is_live, report_period
+from flagaudit.report.data import Owner, Preview, Quarter, ReportData, is_live, remove_command, report_period
 from flagaudit.report.owners import blame, codeowners_owner, parse_codeowners
 from flagaudit.report.render_html import render_html
 from flagaudit.report.render_json import render_json
 from flagaudit.report.render_md import render_md
 from tests.helpers import builtin_rules
+from tests.repos import git
 from tests.run import ROOT, run_cli
 
 AS_OF = date(2026, 4, 15)
-SECTIONS = ("headline", "summary", "trend", "ages", "lifecycle", "repurposed", "flag-only", "other", "queues")
+SECTIONS = ("headline", "summary", "trend", "ages", "lifecycle", "repurposed", "flag-only", "ready", "other",
+            "queues")
 
 
 def _load_builder():
@@ -127,6 +130,37 @@ def test_repurpose_flag_only_and_other_findings(data: ReportData) -> None:
     assert sorted(r.code for r in data.other) == ["FA104", "FA301", "FA401", "FA402"]
 
 
+def test_ready_to_remove_with_the_command_and_the_lines_it_deletes(repo: Path, data: ReportData) -> None:
+    """Every flag whose findings say it can go (not a repurposed one), with the planner's own figures: the
+    value it is fixed to when a finding says so, both values otherwise; nothing is written."""
+    ready = {r.key: r for r in data.ready}
+    assert sorted(ready) == ["acme.new_nav", "acme.new_nva", "acme.unused_beta", "ai-summary", "beta-reports",
+                             "legacy-export", "legacy-tax", "new-checkout", "new-onboarding", "ops-throttle",
+                             "search-typeahead"]
+    assert not {"smart-routing", "fast-refunds", "bulk-pricing"} & set(ready)  # a second meaning: new key first
+    assert [r.key for r in data.ready][:3] == ["new-checkout", "legacy-tax", "acme.new_nav"]  # largest first
+    tax = ready["legacy-tax"]
+    assert (tax.value, tax.command) == ("off", "flagaudit remove legacy-tax --as off")
+    assert tax.previews == (Preview("off", 19, 1),)  # the check, its import, and the two flag-only functions
+    assert tax.labels[0] == "flag-only code" and tax.owner.name == "Ada Lovelace"
+    nav = ready["acme.new_nav"]
+    assert nav.command == "flagaudit remove acme.new_nav --as on|off" and nav.value == ""
+    assert [(p.value, p.lines, p.files, p.refused) for p in nav.previews] == [("on", 18, 2, ()), ("off", 12, 2, ())]
+    assert git(repo, "status", "--porcelain") == ""
+    cli = run_cli("remove", "legacy-tax", "--as", "off", "--no-cache", cwd=repo)  # the figure is the command's
+    assert "flagaudit: 19 lines deleted in all" in cli.stderr
+
+
+def test_ready_rows_say_why_a_key_is_left_alone(data: ReportData) -> None:
+    why = ("acme/legacy/tax.py:7: a check in a script", "acme/x.py:2: another")
+    refused = replace(next(r for r in data.ready if r.key == "legacy-tax"), previews=(Preview("off", 0, 0, why),))
+    page, text = render_html(replace(data, ready=(refused,)), charts=False), render_md(replace(data, ready=(refused,)))
+    assert "left alone: acme/legacy/tax.py:7: a check in a script (and 1 more)" in text
+    assert "left alone</span><div class=\"sub\">acme/legacy/tax.py:7: a check in a script (and 1 more)" in page
+    assert remove_command("-x y", None) == "flagaudit remove --as on|off -- '-x y'"
+    assert remove_command("a'b", True) == "flagaudit remove 'a'\"'\"'b' --as on"
+
+
 def test_cleanup_queue_per_owner_most_pressing_first(data: ReportData) -> None:
     queues = {q.owner: q for q in data.queues}
     assert data.queues[0].owner == "@acme/platform" and len(data.queues[0].items) == 6
@@ -202,10 +236,10 @@ def test_markdown_pastes_cleanly(repo: Path, data: ReportData) -> None:
     text = result.stdout
     assert text == render_md(data)
     headings = [line for line in text.splitlines() if line.startswith("#")]
-    assert headings[:8] == [
+    assert headings[:9] == [
         "# Feature-flag cleanup report: acme, 2026 Q1", "## Headline", "## Flags born vs retired, last 8 quarters",
         "## Age of live flags", "## Stale, expired and dormant flags (14)", "## Repurposed keys (3)",
-        "## Flag-only code (10 removable lines)", "## Other findings (4)"]
+        "## Flag-only code (10 removable lines)", "## Ready to remove (11 flags)", "## Other findings (4)"]
     assert "## Cleanup queue by owner" in headings and "### @acme/platform: 6 flags · from CODEOWNERS" in headings
     assert not re.search(r"<[a-zA-Z/]", text)  # no HTML
     for block in re.split(r"\n\n+", text):
@@ -214,6 +248,9 @@ def test_markdown_pastes_cleanly(repo: Path, data: ReportData) -> None:
             widths = {len(re.findall(r"(?<!\\)\|", line)) for line in lines}
             assert len(widths) == 1, block  # every row has as many cells as the header
     assert "| `legacy-export` | release | 737 d | Barbara Liskov *(blame)* | 1 |" in text
+    assert ("| `legacy-tax` | flag-only code, constant, stale, dormant | `flagaudit remove legacy-tax --as off` | "
+            "**19 lines** in 1 file | Ada Lovelace *(blame)* |") in text
+    assert "`flagaudit remove acme.new_nav --as on\\|off` | --as on: **18 lines** in 2 files; --as off: **12" in text
 
 
 def test_json_carries_the_same_data(repo: Path, data: ReportData) -> None:
@@ -228,6 +265,8 @@ def test_json_carries_the_same_data(repo: Path, data: ReportData) -> None:
                                                      "kill-switch": 0}
     assert document["lifecycle"][0]["owner"] == {"name": "Barbara Liskov", "source": "blame",
                                                  "detail": data.lifecycle[0].owner.detail}
+    assert document["ready"][1]["command"] == "flagaudit remove legacy-tax --as off"
+    assert document["ready"][1]["previews"] == [{"value": "off", "lines": 19, "files": 1, "refused": []}]
     assert set(document["owner_sources"]) == {"annotation", "definition", "config", "CODEOWNERS", "blame", "none"}
 
 

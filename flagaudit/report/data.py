@@ -11,6 +11,7 @@ sorted: the same input gives the same report.
 from __future__ import annotations
 
 import re
+import shlex
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -30,6 +31,9 @@ Age = Callable[[Flag], tuple[int | None, str]]
 LIFECYCLE = ("FA101", "FA102", "FA103")
 REPURPOSE = ("FA201", "FA202", "FA203")
 FLAG_ONLY = "FA302"
+READY = ("FA101", "FA102", "FA104", "FA302", "FA402")
+"""Findings that say a flag's work is done and it can go: stale, expired, constant, dead code behind it, defined
+and never checked. A key with a second meaning (FA201-FA203) needs a new key first, not a deletion."""
 
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("< 1 month", 0, 30), ("1-3 months", 31, 90), ("3-6 months", 91, 180), ("6-12 months", 181, 365),
@@ -248,6 +252,35 @@ class FlagOnlyRow:
 
 
 @dataclass(frozen=True)
+class Preview:
+    """What ``flagaudit remove KEY --as VALUE`` would do, as its planner worked it out (nothing written)."""
+
+    value: str
+    """``on`` or ``off``: the branch kept."""
+    lines: int
+    """Lines the cleanup deletes."""
+    files: int
+    refused: tuple[str, ...] = ()
+    """``path:line: why`` for each place that makes the key unsafe to remove; empty when it can go."""
+
+
+@dataclass(frozen=True)
+class ReadyRow:
+    """A flag ready to remove, with the command that removes it and what the command would delete."""
+
+    key: str
+    value: str
+    """What the flag is fixed to (``on``/``off``, from FA104 or FA302); empty when the report does not know."""
+    labels: tuple[str, ...]
+    owner: Owner
+    where: str
+    command: str
+    """``flagaudit remove KEY --as on``; ``--as on|off`` when the value is unknown."""
+    previews: tuple[Preview, ...]
+    """One per value the command may take: the known one, or ``on`` then ``off``."""
+
+
+@dataclass(frozen=True)
 class QueueItem:
     key: str
     sdk: str
@@ -286,6 +319,7 @@ class ReportData:
     flag_only: tuple[FlagOnlyRow, ...]
     other: tuple[FindingRow, ...]
     queues: tuple[OwnerQueue, ...]
+    ready: tuple[ReadyRow, ...] = ()
     notes: tuple[str, ...] = ()
     version: str = ""
 
@@ -299,11 +333,43 @@ def needs_owner(inventory: Inventory) -> list[Flag]:
     return [f for f in inventory.flags if f.key is not None and (f.sdk, f.key) in named]
 
 
+def ready_to_remove(inventory: Inventory) -> list[tuple[str, bool | None]]:
+    """The keys whose findings say they can go (:data:`READY`, and no second meaning), each with the value it is
+    fixed to when a finding says so (``None``: unknown), sorted by key: what the report plans removals for."""
+    codes: dict[str, set[str]] = {}
+    values: dict[str, set[bool]] = {}
+    for finding in inventory.findings:
+        if finding.flag is None:
+            continue
+        codes.setdefault(finding.flag, set()).add(finding.code)
+        fixed = _FIXED.search(finding.message) if finding.code in ("FA104", FLAG_ONLY) else None
+        if fixed:
+            values.setdefault(finding.flag, set()).add(fixed.group(1) == "on")
+    ready = []
+    for key, found in sorted(codes.items()):
+        if found & set(READY) and not found & set(REPURPOSE):
+            known = values.get(key, set())
+            ready.append((key, next(iter(known)) if len(known) == 1 else None))
+    return ready
+
+
+_FIXED = re.compile(r"is (?:fixed|always) (on|off)\b")
+
+
+def remove_command(key: str, value: bool | None) -> str:
+    """The command line that removes ``key``, quoted for a POSIX shell."""
+    chosen = "on|off" if value is None else "on" if value else "off"
+    if key.startswith("-"):  # would read as an option
+        return f"flagaudit remove --as {chosen} -- {shlex.quote(key)}"
+    return f"flagaudit remove {shlex.quote(key)} --as {chosen}"
+
+
 def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: Policies,
                  owners: Mapping[FlagId, Owner], since: date, until: date, as_of: date, *, project: str,
                  history: HistorySummary = HistorySummary(), notes: Iterable[str] = (),
-                 version: str = "") -> ReportData:
-    """Everything the report shows, from the gate's inventory and the timelines."""
+                 version: str = "", previews: Mapping[str, tuple[Preview, ...]] | None = None) -> ReportData:
+    """Everything the report shows, from the gate's inventory and the timelines; ``previews`` holds, per key
+    :func:`ready_to_remove` lists, what its removal would do (the command layer runs the planner)."""
     stories = {(t.sdk, t.key): t for t in timelines}
     flags = {(f.sdk, f.key): f for f in inventory.flags if f.key is not None}
     live = [f for f in inventory.flags if is_live(f)]
@@ -382,6 +448,7 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
         ages=_ages(live, age, policies),
         lifecycle=tuple(lifecycle_rows), repurposed=repurposed, flag_only=flag_only, other=other,
         queues=_queues(by_flag, flags, owner, age, lines, policies),
+        ready=_ready(inventory, by_flag, owner, previews or {}),
         notes=tuple(notes), version=version,
     )
 
@@ -396,6 +463,20 @@ def is_live(flag: Flag) -> bool:
     if flag.key is None or flag.pattern:
         return False
     return bool(flag.sites) or (bool(flag.definitions) and all(d.action != "delete" for d in flag.definitions))
+
+
+def _ready(inventory: Inventory, by_flag: dict[FlagId, list[Finding]], owner: Callable[[FlagId], Owner],
+           previews: Mapping[str, tuple[Preview, ...]]) -> tuple[ReadyRow, ...]:
+    rows = []
+    for key, value in ready_to_remove(inventory):
+        identities = sorted(identity for identity in by_flag if identity[1] == key)
+        found = [f for identity in identities for f in by_flag[identity]]
+        codes = {f.code for f in found}
+        labels = tuple(label for group, _, label in _PRIORITIES if codes & set(group))
+        rows.append(ReadyRow(key, "" if value is None else "on" if value else "off", labels, owner(identities[0]),
+                             _where(found), remove_command(key, value), previews.get(key, ())))
+    return tuple(sorted(rows, key=lambda r: (-max((p.lines for p in r.previews if not p.refused), default=-1),
+                                             r.key)))
 
 
 def _quarters(timelines: Iterable[Timeline], since: date, until: date) -> tuple[QuarterRow, ...]:

@@ -16,6 +16,7 @@ from flagaudit.report.data import (
     OWNER_SOURCES,
     FindingRow,
     Owner,
+    Preview,
     QueueItem,
     ReportData,
 )
@@ -42,6 +43,7 @@ def render_html(data: ReportData, charts: bool = True) -> str:
         _lifecycle(data),
         _repurposed(data),
         _flag_only(data),
+        _ready(data),
         _other(data),
         _queues(data, drawn),
         _footer(data),
@@ -226,6 +228,36 @@ def _flag_only(data: ReportData) -> str:
                    "wide")
     return (f'<section id="flag-only" class="card">{head}<p class="caption">Functions nothing else calls: they go '
             f"with the flag's dead branch.</p>{table}</section>")
+
+
+def _ready(data: ReportData) -> str:
+    rows = data.ready
+    head = f'<h2>Ready to remove <span class="count">{_count(len(rows), "flag")}</span></h2>'
+    if not rows:
+        return f'<section id="ready" class="card">{head}<p class="empty">None.</p></section>'
+    body = [[_key(r.key, "", r.where), escape(", ".join(r.labels)), f"<code>{escape(r.command)}</code>",
+             _deletes(r.previews), _owner(r.owner)] for r in rows]
+    table = _table(["Flag", "Why", "Command", "Deletes", "Owner"], body, "lllll", "wide")
+    return (f'<section id="ready" class="card">{head}<p class="caption">Each command prints the cleanup as a diff '
+            "and changes nothing; <code>--write</code> applies it and records the key as retired in "
+            f"<code>flagaudit.lock</code>. The lines are what the command deletes, as it planned them.</p>{table}"
+            "</section>")
+
+
+def _deletes(previews: Sequence[Preview]) -> str:
+    parts = []
+    for preview in previews:
+        prefix = f'<span class="dim">--as {escape(preview.value)}:</span> ' if len(previews) > 1 else ""
+        if preview.refused:
+            more = f" (and {len(preview.refused) - 1} more)" if len(preview.refused) > 1 else ""
+            parts.append(f'{prefix}<span class="tag warn">left alone</span><div class="sub">'
+                         f"{escape(preview.refused[0])}{more}</div>")
+        elif preview.files:
+            parts.append(f'{prefix}<span class="lines">{_count(preview.lines, "line")}</span> '
+                         f'<span class="dim">in {_count(preview.files, "file")}</span>')
+        else:
+            parts.append(f'{prefix}<span class="dim">nothing to delete</span>')
+    return "<br>".join(parts) or "-"
 
 
 def _other(data: ReportData) -> str:

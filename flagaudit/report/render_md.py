@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from flagaudit.output.escaping import visible
 from flagaudit.output.markdown import escape
-from flagaudit.report.data import OWNER_SOURCES, FindingRow, Owner, ReportData
+from flagaudit.report.data import OWNER_SOURCES, FindingRow, Owner, Preview, ReportData
 
 _BORN, _RETIRED = "█", "░"
 
@@ -87,6 +87,17 @@ def render_md(data: ReportData) -> str:
         out.append("None.")
     out.append("")
 
+    out += [f"## Ready to remove ({_count(len(data.ready), 'flag')})", ""]
+    if data.ready:
+        out += ["Each command prints the cleanup as a diff and changes nothing; `--write` applies it and records the "
+                "key as retired in `flagaudit.lock`. The lines are what the command deletes, as it planned them.", ""]
+        out += _table(["Flag", "Why", "Command", "Deletes", "Owner"],
+                      [[_code(r.key), _text(", ".join(r.labels)), _command(r.command), _deletes(r.previews),
+                        _owner(r.owner)] for r in data.ready], "lllll")
+    else:
+        out.append("None.")
+    out.append("")
+
     if data.other:
         out += [f"## Other findings ({len(data.other)})", ""]
         out += _findings(data.other, with_date=False)
@@ -115,6 +126,21 @@ def render_md(data: ReportData) -> str:
     return "\n".join(out) + "\n"
 
 
+def _deletes(previews: Sequence[Preview]) -> str:
+    """``**42 lines** in 3 files``, one such per value when the value is unknown, or why the key is left alone."""
+    parts = []
+    for preview in previews:
+        prefix = f"--as {preview.value}: " if len(previews) > 1 else ""
+        if preview.refused:
+            more = f" (and {len(preview.refused) - 1} more)" if len(preview.refused) > 1 else ""
+            parts.append(f"{prefix}left alone: {_text(preview.refused[0])}{more}")
+        elif preview.files:
+            parts.append(f"{prefix}**{_count(preview.lines, 'line')}** in {_count(preview.files, 'file')}")
+        else:
+            parts.append(f"{prefix}nothing to delete")
+    return "; ".join(parts) or "-"
+
+
 def _findings(rows: Sequence[FindingRow], with_date: bool) -> list[str]:
     header = ["Flag", "Finding", "Where", *(["When"] if with_date else []), "Owner", "What happened"]
     return _table(header, [[_code(r.key) if r.key else "-", f"{r.code} {r.name}", _code(r.where),
@@ -141,6 +167,12 @@ def _code(text: str) -> str:
     fence = "``" if "`" in text else "`"
     pad = " " if "`" in text else ""
     return f"{fence}{pad}{text.replace('|', '¦')}{pad}{fence}"
+
+
+def _command(text: str) -> str:
+    """A command line as inline code in a table cell: its ``|`` escaped the way GitHub's tables read it, so
+    what is copied is the command itself."""
+    return _code(text).replace("¦", "\\|") if "¦" not in text else _code(text)
 
 
 def _text(text: str) -> str:
