@@ -342,8 +342,9 @@ def _delete_dead(plans: list[_Plan], texts: dict[str, str], others: _Corpus,
                  and not _mentioned(name.rsplit(".", 1)[-1], others.texts(), path)]
         if not going:
             return dead
+        for path in sorted({path for _, _, path in going}):  # one parse per file and round
+            texts[path] = _delete_functions(texts[path], [name for name, _, where in going if where == path])
         for name, key, path in going:
-            texts[path] = _delete_functions(texts[path], [name])
             dead.setdefault(key, []).append((path, name))
             del remaining[name]
 
