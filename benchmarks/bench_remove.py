@@ -56,9 +56,11 @@ REASONS = (
     ("check in a script (wafflejs)", re.compile(r"in a script")),
     ("decorated view switched off", re.compile(r"decorated view")),
     ("and/or with side effects", re.compile(r"side effects")),
+    ("check result used as an object", re.compile(r"used as an object")),
     ("assert outside a test always fails", re.compile(r"assert outside a test")),
     ("template condition beyond the check", re.compile(r"template|\{%")),
     ("check the scan did not place", re.compile(r"not where the scan saw it")),
+    ("a run-time key may be this one", re.compile(r"built at run time")),
 )
 
 
