@@ -20,7 +20,6 @@ Usage: python benchmarks/bench_piranha.py [--work DIR] [--keys 60] [--json FILE]
 from __future__ import annotations
 
 import argparse
-import ast
 import difflib
 import json
 import shutil

@@ -324,10 +324,10 @@ def generate(out: Path, key_count: int, module_count: int, seed: int) -> dict[st
     shapes = [index % len(SHAPES) for index in range(len(placements))]
     rng.shuffle(shapes)  # every shape as often as the others, with every SDK
     per_module: list[list[tuple[Key, int]]] = [[] for _ in modules]
-    for index, ((key, _), shape) in enumerate(zip(placements, shapes)):
+    for index, ((key, _), shape) in enumerate(zip(placements, shapes, strict=True)):
         per_module[(index * 7) % module_count].append((key, shape))
     files = support_files(keys)
-    for module, checks in zip(modules, per_module):
+    for module, checks in zip(modules, per_module, strict=True):
         build_module(module, checks, plain=3 * len(checks), rng=rng)  # one function in four checks a flag
         files[f"dense/{module.area}/__init__.py"] = ""
         files[f"dense/{module.area}/{module.name}.py"] = render_module(module)

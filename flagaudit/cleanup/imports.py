@@ -75,11 +75,13 @@ def _without_emptied(body: Sequence[cst.BaseStatement], emptied: set[cst.CSTNode
     kept: list[cst.BaseStatement] = []
     separator = False
     for statement in body:
+        lines = statement.leading_lines if isinstance(statement, (cst.SimpleStatementLine,
+                                                                  cst.BaseCompoundStatement)) else ()
         if statement in emptied:
-            separator = separator or any(line.comment is None for line in statement.leading_lines)
+            separator = separator or any(line.comment is None for line in lines)
             continue
-        if separator and kept and not any(line.comment is None for line in statement.leading_lines):
-            statement = statement.with_changes(leading_lines=(cst.EmptyLine(), *statement.leading_lines))
+        if separator and kept and not any(line.comment is None for line in lines):
+            statement = statement.with_changes(leading_lines=(cst.EmptyLine(), *lines))
         separator = False
         kept.append(statement)
     return kept
