@@ -7,6 +7,7 @@ The engine (extraction, the call graph, history) is imported inside the commands
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -636,10 +637,24 @@ def _emit(text: str, output: str | None) -> None:
         return
     from flagaudit.safefiles import replace_file
 
-    try:  # a new file renamed over the path: a committed link there is replaced, never written through
-        replace_file(Path(output), data)
+    target = Path(output)
+    try:
+        if _is_device(target):  # -o /dev/null, a pipe: renaming a file over it would replace the device itself
+            with open(target, "wb") as stream:
+                stream.write(data)
+        else:  # a new file renamed over the path: a committed link there is replaced, never written through
+            replace_file(target, data)
     except OSError as exc:
         raise FlagauditError(f"cannot write {output}: {exc.strerror}") from None
+
+
+def _is_device(path: Path) -> bool:
+    """A character device or a named pipe, itself (not through a link)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
 def main() -> None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import resource
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -84,6 +86,21 @@ def test_an_output_file_is_never_written_through_a_committed_link(tmp_path: Path
     assert victim.read_text(encoding="utf-8") == "ssh-ed25519 AAAA ada\n"
     output = repo / "flagaudit.sarif"
     assert not output.is_symlink() and '"version": "2.1.0"' in output.read_text(encoding="utf-8")
+
+
+def test_output_to_a_pipe_or_device_writes_through_it(tmp_path: Path) -> None:
+    """Regression: ``-o /dev/null`` renamed a file over the device (as root, /dev/null became a regular file for
+    every process on the machine). A named pipe stands in for the device here."""
+    pipe = tmp_path / "out.fifo"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    repo = _repo(tmp_path, {"app/views.py": "x = 1\n"})
+    result = run_cli("scan", "--format", "json", "-o", str(pipe), cwd=repo)
+    reader.join(timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and b'"schema": 1' in b"".join(received)
 
 
 @pytest.mark.parametrize("where", ["absolute", "relative"])
