@@ -206,8 +206,8 @@ def table(found: Replay, truth: list[tuple[str, str]], judged: dict, sample: int
     if truth:
         hit = [(k, w) for k, w in truth if k in keys or any(fnmatch(k, p) for p in patterns)]
         missed = [(k, w) for k, w in truth if (k, w) not in hit]
-        out += [f"**Keys checked at the tip: {len(hit)} found / {len(truth)} present** "
-                f"({100 * len(hit) / len(truth):.0f}%).", ""]
+        out += [(f"**Keys checked at the tip: {len(hit)} found / {len(truth)} present** "
+                 f"({100 * len(hit) / len(truth):.0f}%)."), ""]
         out += ["| key | where (git grep) | found |", "|---|---|---|"]
         out += [f"| `{k}` | {w} | {'yes' if (k, w) in hit else '**no**'} |" for k, w in truth]
         out.append("")
@@ -216,8 +216,8 @@ def table(found: Replay, truth: list[tuple[str, str]], judged: dict, sample: int
     at_tip = [f for f in head["findings"] if f["severity"] == "error"]
     out += [f"**Blocking at the tip: {len(at_tip)}.**", ""]
     out += [f"- {f['code']} `{f['flag']}` [{f['sdk']}] {f['path']}:{f['line']}: {_verdict(judged, f)}" for f in at_tip]
-    out += ["", f"**Blocking across the replay: {len(found.blocking)}** "
-                f"(distinct code, key and path; {sum(len(c) for c in found.blocking.values())} blocked runs).", ""]
+    out += ["", (f"**Blocking across the replay: {len(found.blocking)}** "
+                 f"(distinct code, key and path; {sum(len(c) for c in found.blocking.values())} blocked runs)."), ""]
     for (code, sdk, key, path), commits in sorted(found.blocking.items()):
         first = next(c for c in found.commits if c[0] == commits[0])
         out.append(f"- {code} `{key}` [{sdk}] {path}: at {len(commits)} commit(s), first {first[0][:10]} "
