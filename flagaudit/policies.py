@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -48,6 +48,9 @@ class Policies:
     """Open edX ``toggle_use_cases`` value -> flag type."""
     flags: tuple[tuple[str, dict[str, str]], ...] = ()
     """Key pattern -> ``type``/``owner``/``expires`` from the configuration, in the order given."""
+    sdk_types: dict[str, str] = field(default_factory=dict)
+    """SDK -> the type of its flags nothing declares a type for, where it is not ``default_type``: settings flags
+    are deployment configuration, kept as long as deployments differ. A configured default type overrides it."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,9 @@ def load_policies(config: Config) -> Policies:
     default = known(config.default_flag_type or data.get("default-type", "release"),
                     f"{source}: [tool.flagaudit] default-flag-type" if config.default_flag_type else str(path))
     dormant = config.dormant_days or _days(data.get("dormant-days", 180), path, "dormant-days")
-    return Policies(max_age, default, dormant, use_cases, flags)
+    sdk_types = {} if config.default_flag_type else {
+        sdk: known(name, f"{path}: sdk-default-type.{sdk}") for sdk, name in data.get("sdk-default-type", {}).items()}
+    return Policies(max_age, default, dormant, use_cases, flags, sdk_types)
 
 
 def declared(flag: Flag, policies: Policies) -> Declared:
@@ -114,7 +119,7 @@ def declared(flag: Flag, policies: Policies) -> Declared:
 
     flag_type, type_source = _flag_type([in_code("type"), in_code("toggle_type"),
                                          _use_case_type(in_code("toggle_use_cases"), policies), in_config("type")],
-                                        policies)
+                                        policies, flag.sdk)
     owner = first("owner")
     created = next((d for name in _CREATED if (d := _dated(first(name)))), None)
     deadlines = [(d[0], name, d[1]) for name in DEADLINES if (d := _dated(first(name)))]
@@ -122,8 +127,8 @@ def declared(flag: Flag, policies: Policies) -> Declared:
                     created, tuple(sorted(deadlines)))
 
 
-def _flag_type(candidates: list[tuple[str, str] | None], policies: Policies) -> tuple[str, str]:
-    """The first known type among the candidates, nearest to the code first; else the default."""
+def _flag_type(candidates: list[tuple[str, str] | None], policies: Policies, sdk: str) -> tuple[str, str]:
+    """The first known type among the candidates, nearest to the code first; else the default (the SDK's)."""
     unknown = ""
     for candidate in candidates:
         if candidate:
@@ -131,6 +136,8 @@ def _flag_type(candidates: list[tuple[str, str] | None], policies: Policies) -> 
             if name in policies.max_age:
                 return name, candidate[1]
             unknown = unknown or f" (unknown type {candidate[0]!r} at {candidate[1]})"
+    if sdk in policies.sdk_types:
+        return policies.sdk_types[sdk], f"default for {sdk} flags{unknown}"
     return policies.default_type, f"default{unknown}"
 
 

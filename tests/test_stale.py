@@ -130,6 +130,27 @@ expires = 2026-01-20
     assert found == ["FA101", "FA102", "FA103"]
 
 
+SETTINGS_FLAG = {"exports/views.py": """
+    from django.conf import settings
+
+
+    def export(request):
+        {annotation}
+        if getattr(settings, "ENABLE_CSV_EXPORT", False):
+            return csv_export(request)
+"""}
+
+
+def test_settings_flags_are_deployment_configuration_unless_declared_temporary(tmp_path: Path) -> None:
+    story = [born("2024-01-05", key="ENABLE_CSV_EXPORT", sdk="settings")]
+    plain = flags_in({k: v.format(annotation="") for k, v in SETTINGS_FLAG.items()})
+    assert codes(plain, story, "2026-03-01") == []  # a setting lives as long as deployments differ
+    temporary = flags_in({k: v.format(annotation="# flagaudit: type=release") for k, v in SETTINGS_FLAG.items()})
+    assert "FA101" in codes(temporary, story, "2026-03-01")
+    write_files(tmp_path, {"pyproject.toml": '[tool.flagaudit]\ndefault-flag-type = "release"\n'})
+    assert "FA101" in codes(plain, story, "2026-03-01", load_policies(load_config((), None, tmp_path)))
+
+
 @pytest.mark.parametrize("setting, message", [
     ('default-flag-type = "forever"', "default-flag-type: unknown flag type 'forever'"),
     ('flags = { "x" = { type = "sometimes" } }', "flags.'x'.type: unknown flag type 'sometimes'"),

@@ -39,7 +39,9 @@ def _checkout(annotation: str, call: str = "new_checkout") -> str:
 STALE = FindingRule(
     "FA101", "stale-flag", "warning",
     "A flag older than its type allows: release and experiment flags 40 days, operational flags 7 days "
-    "(rules/policies.toml); kill switches and permission flags never go stale.",
+    "(rules/policies.toml); kill switches and permission flags never go stale. A flag nothing gives a type is a "
+    "release flag, except a settings flag, which is deployment configuration (a permission flag) unless declared "
+    "temporary.",
     "Every live flag doubles the paths through the code it guards. Release flags that linger turn into "
     "permanent configuration nobody dares to touch, and a forgotten flag is the one that gets reused.",
     "Remove the flag and the losing branch once the rollout is complete. If the flag is meant to stay, "
