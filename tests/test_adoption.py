@@ -311,6 +311,7 @@ def test_suggestions_cover_module_constants_re_exports_and_settings_dictionaries
         ("ora/flags/__init__.py", "ora.flags"): b"from ora.flags.names import Flag\n",
         ("ora/flags/names.py", "ora.flags.names"): b'class Flag:\n    BETA = "beta"\n',
         ("ora/views.py", "ora.views"): b"from ora import flags\ndef e(u):\n    return u.has_flag(flags.Flag.BETA)\n",
+        ("ora/perms.py", "ora.perms"): b'ADMIN = "app.admin_access"\ndef f(u):\n    return u.has_perm(ADMIN)\n',
         ("ora/broken.py", "ora.broken"): b"def (:\n",
     }
     found = suggest([(p, m, d) for (p, m), d in sources.items()], ["FEATURES"])

@@ -4,7 +4,8 @@ The shipped rules know SDKs; a project's own registry they cannot know. Two shap
 
 - **a registry**: string constants (a class's attributes, or module constants) passed to a project method
   or function named like a flag check: ``has_*``, ``is_*_enabled``, anything with ``feature`` in it:
-  ``project.has_feature(Feature.MKDOCS_THEME)``, ``self.is_feature_enabled(MFE_VIEWS)``;
+  ``project.has_feature(Feature.MKDOCS_THEME)``, ``self.is_feature_enabled(MFE_VIEWS)``; permission and
+  role checks (``has_perm(ADMIN_ACCESS)``) are left out;
 - **a settings dictionary of flags** besides ``FEATURES``: ``settings.FEATURE_FLAGS["NEW_UI"]`` (names with
   FEATURE, FLAG, TOGGLE or SWITCH in them).
 
@@ -21,6 +22,9 @@ from dataclasses import dataclass, field
 
 CHECK_NAME = re.compile(r"(?:has_\w+|is_\w+_enabled|\w*feature\w*)", re.IGNORECASE)
 """Method and function names that read as "is this flag on"."""
+NOT_A_FLAG = re.compile(r"perm|role|access|auth|group|member", re.IGNORECASE)
+"""...unless they ask about permissions, roles or membership (``has_perm(ADMIN_ACCESS)``): constants passed
+to those name grants, not flags."""
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*")
 _FLAG_DICT = re.compile(r"[A-Z0-9_]*(?:FEATURE|FLAG|TOGGLE|SWITCH)[A-Z0-9_]*")
 _SETTINGS = "django.conf.settings"
@@ -91,7 +95,8 @@ def suggest(sources: Iterable[tuple[str, str, bytes]], known_dicts: Iterable[str
         for node in ast.walk(held.tree):
             if isinstance(node, ast.Call) and node.args:
                 name = _callee(node.func)
-                if name and CHECK_NAME.fullmatch(name) and (held.path, node.lineno) not in known_sites:
+                if name and CHECK_NAME.fullmatch(name) and not NOT_A_FLAG.search(name) and \
+                        (held.path, node.lineno) not in known_sites:
                     target = _resolve(_dotted(node.args[0]), held, modules)
                     if target in constants:
                         calls.setdefault(name, []).append((target, f"{held.path}:{node.lineno}"))
