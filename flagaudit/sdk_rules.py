@@ -7,12 +7,14 @@ plus any files the user's configuration adds. A malformed file is a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from fnmatch import fnmatch
+from fnmatch import translate
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -130,8 +132,17 @@ class TextRule:
 def text_file(path: str, globs: tuple[str, ...]) -> bool:
     """Whether a text rule's ``files`` globs name ``path`` (relative to the root): by path, by file name, or
     with the root as a folder of its own, so ``*/templates/*.html`` names ``templates/base.html`` too."""
-    name = path.rsplit("/", 1)[-1]
-    return any(fnmatch(path, g) or fnmatch(name, g) or fnmatch("/" + path, g) for g in globs)
+    if not globs:
+        return False
+    matches = _globs(globs)
+    path = os.path.normcase(path)
+    return bool(matches(path) or matches(path.rsplit("/", 1)[-1]) or matches("/" + path))
+
+
+@functools.lru_cache(maxsize=64)
+def _globs(globs: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """``fnmatch`` against any of ``globs`` as one compiled expression: a tree lists thousands of files."""
+    return re.compile("|".join(f"(?:{translate(os.path.normcase(g))})" for g in globs)).match
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +182,8 @@ class RuleSet:
     """Objects in the code traced to an SDK client or a flag object (``shop.clients.split``)."""
     trigger: re.Pattern[bytes] | None = None
     """Matches any word a flag site or definition must contain: the byte-level prefilter."""
+    getattr_bool: bool = False
+    """``getattr`` is in ``trigger`` only for ``getattr(settings, name, True|False)``: see extract/prefilter.py."""
 
 
 POLICIES_FILE = "policies.toml"
@@ -457,6 +470,10 @@ def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[
         for setting in rule_file.settings:
             index.add_setting(setting, settings_dicts)
     words = index.words
+    reads_getattr = any(setting.getattr_bool for setting in index.settings)
+    getattr_bool = reads_getattr and "getattr" not in words
+    if reads_getattr:
+        words.add("getattr")
     alternatives = b"|".join(re.escape(w.encode()) for w in sorted(words))
     trigger = re.compile(rb"\b(?:" + alternatives + rb")\b") if words else None
     return RuleSet(
@@ -467,6 +484,7 @@ def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[
         define_methods={k: tuple(v) for k, v in index.define_methods.items()},
         models=index.models, class_constants=index.class_constants, settings=tuple(index.settings),
         texts=tuple(t for f in files for t in f.texts), settings_dicts=settings_dicts, trigger=trigger,
+        getattr_bool=getattr_bool,
     )
 
 
@@ -532,5 +550,3 @@ class _Index:
         self.settings.append(SettingRule(setting.id, setting.sdk, setting.objects, merged, setting.getattr_bool,
                                          setting.match, setting.no_match))
         self.words.update(merged)
-        if setting.getattr_bool:
-            self.words.add("getattr")

@@ -31,10 +31,10 @@ class Candidates:
 
 
 def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: RuleSet, imported: frozenset[str],
-                    origins: dict[str, str], text: str) -> Candidates:
+                    origins: dict[str, str]) -> Candidates:
     """``nodes``: the file's calls and subscripts; ``origins``: this module's names -> the qualified callee
     that made them (``client = UnleashClient()``)."""
-    finder = _Finder(scope, rules, imported, origins, "get_model" in text)
+    finder = _Finder(scope, rules, imported, origins, _gets_flag_model(nodes, rules))
     for node in nodes:
         if isinstance(node, ast.Call):
             finder.call(node)
@@ -68,7 +68,7 @@ class _Finder:
         if qualified is not None and (any(qualified in table for table in self.named)
                                       or (qualified.endswith(".get") and qualified[:-4] in self.settings)):
             self.lines.add(node.lineno)
-        elif dotted == "getattr" and node.args and \
+        elif dotted == "getattr" and _bool_default(node) and \
                 self.scope.qualify(dotted_name(node.args[0]) or "") in self.setting_objects:
             self.lines.add(node.lineno)
         elif isinstance(func, ast.Attribute) and self._method(func):
@@ -129,3 +129,34 @@ def _qualifies(node: ast.expr, scope: Scope) -> bool:
     while isinstance(node, ast.Attribute):
         node = node.value
     return isinstance(node, ast.Name) and scope.qualify(node.id) is not None
+
+
+def _bool_default(node: ast.Call) -> bool:
+    """``getattr(obj, name, True|False)``: three arguments, the last a bool, as the site analysis requires.
+
+    With keywords or unpacking the ast's order is not the source's, so those are left to the site analysis.
+    """
+    if len(node.args) + len(node.keywords) != 3:
+        return False
+    if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+        return True
+    default = node.args[2]
+    return isinstance(default, ast.Constant) and isinstance(default.value, bool)
+
+
+def _gets_flag_model(nodes: list[ast.Call | ast.Subscript], rules: RuleSet) -> bool:
+    """Whether some ``get_model("app", "Model")`` call names a flag model (migrations bind rows this way)."""
+    for node in nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        while isinstance(func, (ast.Call, ast.Subscript)):
+            func = func.func if isinstance(func, ast.Call) else func.value
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if not name.endswith("get_model"):
+            continue
+        words = [a.value for a in (*node.args[:2], *(k.value for k in node.keywords))
+                 if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if any(f"{app}.{model}" in rules.models for app in words for model in words):
+            return True
+    return False

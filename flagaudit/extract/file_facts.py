@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import hashlib
 import io
 import re
@@ -20,6 +21,7 @@ from flagaudit.extract.annotations import LineNotes
 from flagaudit.extract.calls import call_facts
 from flagaudit.extract.candidates import find_candidates
 from flagaudit.extract.newer_syntax import translate
+from flagaudit.extract.prefilter import mentions
 from flagaudit.extract.symbols import (
     Scope,
     dotted_name,
@@ -94,12 +96,12 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     done = FileFacts(path, symbols, (), tuple(definitions), lines=len(lines), functions=tuple(graph.functions),
                      exports=graph.exports, newer_syntax=newer, registry_calls=_registry_calls(graph.nodes, scope),
                      settings=tuple(setting_values(tree, dicts)), shape=_shape(symbols, graph.functions, graph.exports))
-    if rules.trigger is None or not rules.trigger.search(data):
+    if not mentions(data, rules):
         return done
     imported = scope.imported_modules()
     origins = {name: parts[0].value for name, parts, _ in values if len(parts) == 1 and parts[0].kind == "call"}
     gate_scope = replace(scope, imports={**graph.local_imports, **scope.imports}) if graph.local_imports else scope
-    candidates = find_candidates(graph.nodes, gate_scope, rules, imported, origins, text)
+    candidates = find_candidates(graph.nodes, gate_scope, rules, imported, origins)
     done = replace(done, deferred=tuple(sorted(candidates.deferred)))
     wanted = candidates.lines
     if not wanted:
@@ -221,24 +223,44 @@ def _class_constants(path: str, module: str, values: list[Value], rules: RuleSet
     return found
 
 
+@functools.lru_cache(maxsize=256)
+def _without_boundary(pattern: str) -> re.Pattern[str] | None:
+    """A text rule's pattern without its leading ``\\b``, which keeps ``re`` from searching for the literal after
+    it: the rest matches wherever the whole does, and scans megabytes of bundled JavaScript thirty times faster."""
+    if not pattern.startswith("\\b"):
+        return None
+    try:
+        return re.compile(pattern[2:])
+    except re.error:
+        return None
+
+
+def _may_match(pattern: str, text: str) -> bool:
+    quick = _without_boundary(pattern)
+    return quick is None or quick.search(text) is not None
+
+
 def _text_sites(path: str, data: bytes, rules: RuleSet) -> FileFacts:
     """Templates and front-end files: regular expressions from the rules' ``[[text]]`` entries."""
     applicable = [r for r in rules.texts if text_file(path, r.files)]
     if not applicable:
         return FileFacts(path)
     text = data.decode("utf-8", errors="replace")
+    found = [(rule, match) for rule in applicable if _may_match(rule.pattern, text)
+             for match in re.finditer(rule.pattern, text)]
+    if not found:
+        return FileFacts(path)  # most templates and scripts: no line table for them (minified bundles are large)
     lines = text.splitlines()
     starts = [m.start() for m in re.finditer(r"^", text, re.M)]
     notes = LineNotes(lines)
     sites = []
-    for rule in applicable:
-        for match in re.finditer(rule.pattern, text):
-            offset = match.start("key")
-            line = bisect.bisect_right(starts, offset)
-            key = match["key"]
-            sites.append(Site(
-                path=path, line=line, column=offset - starts[line - 1], function="<template>", rule=rule.id,
-                sdk=rule.sdk, key_ref=KeyRef((KeyPart("lit", key),), repr(key)), guard="template", precision="text",
-                annotations=notes(line),
-            ))
+    for rule, match in found:
+        offset = match.start("key")
+        line = bisect.bisect_right(starts, offset)
+        key = match["key"]
+        sites.append(Site(
+            path=path, line=line, column=offset - starts[line - 1], function="<template>", rule=rule.id,
+            sdk=rule.sdk, key_ref=KeyRef((KeyPart("lit", key),), repr(key)), guard="template", precision="text",
+            annotations=notes(line),
+        ))
     return FileFacts(path, sites=tuple(sorted(sites, key=lambda s: (s.line, s.column, s.rule))))

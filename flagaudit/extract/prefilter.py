@@ -1,0 +1,103 @@
+"""The byte-level prefilter: could a file hold a flag check or definition? Answered before any parse.
+
+A site or definition always spells one of the rules' words (an SDK function, class, method or model name,
+a settings dict), even through an alias, because the import names it. One word is in almost every Django
+module: ``getattr``, which a settings rule reads only as ``getattr(obj, name, True)`` or ``False``, while
+``getattr(settings, "TIMEOUT", 30)`` is everywhere. So a ``getattr`` counts only when the call it opens may
+end in ``True`` or ``False``: its parentheses are followed to the closing one, skipping strings and
+comments. Whatever the scan cannot follow (an f-string, a call left open) counts, so the filter never drops
+a file the analysis would keep; it only spares the parse of files that cannot hold a site.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flagaudit.sdk_rules import RuleSet
+
+_GETATTR = b"getattr"
+_OPEN = re.compile(rb"(?:\s|#[^\n]*|\\\r?\n)*\(")
+"""From the end of the word to the call's opening parenthesis (a newline is allowed inside brackets)."""
+_SPECIAL = re.compile(rb"[()\[\]{},#'\"]")
+_LAYOUT = re.compile(rb"[\s()\\]")
+"""Spaces, line continuations and parentheses, which a dotted name may carry (``(conf . settings)``)."""
+_BOOL_LAST = re.compile(rb"\b(?:True|False)(?:[\s),]|#[^\n]*|\\\r?\n)*\Z")
+"""The text before the closing parenthesis ends with a bool (in parentheses, before a comma or comments)."""
+_STRING_END = {
+    b'"""': re.compile(rb'(?:[^"\\]|\\.|"(?!""))*"""', re.S),
+    b"'''": re.compile(rb"(?:[^'\\]|\\.|'(?!''))*'''", re.S),
+    b'"': re.compile(rb'(?:[^"\\\n]|\\.)*"', re.S),
+    b"'": re.compile(rb"(?:[^'\\\n]|\\.)*'", re.S),
+}
+_PREFIX = re.compile(rb"[A-Za-z]*\Z")
+"""Letters right before a quote: a string prefix (``rb``, ``f``...)."""
+
+
+def mentions(data: bytes, rules: RuleSet) -> bool:
+    """Whether ``data`` may hold a site or definition of ``rules`` (the Python files' prefilter)."""
+    if rules.trigger is None:
+        return False
+    receivers = None
+    for match in rules.trigger.finditer(data):
+        if match.group() != _GETATTR or not rules.getattr_bool:
+            return True
+        receivers = receivers or _receivers(data, rules)
+        if _bool_call(data, match.end(), receivers):
+            return True
+    return False
+
+
+def _receivers(data: bytes, rules: RuleSet) -> re.Pattern[bytes]:
+    """What a first argument naming a settings object can look like here: a dotted name ending in the object's
+    name (``settings``, ``conf.settings``), or an alias the file imports it as (``settings as config``)."""
+    names = {o.rsplit(".", 1)[-1].encode() for rule in rules.settings if rule.getattr_bool for o in rule.objects}
+    either = b"|".join(re.escape(n) for n in sorted(names))
+    aliases = re.findall(rb"\b(?:" + either + rb")\s+as\s+([^\s,()#;]+)", data)  # identifiers need not be ASCII
+    return re.compile(rb"(?:[^.]+\.)*(?:" + b"|".join([either, *map(re.escape, aliases)]) + rb")")
+
+
+def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes]) -> bool:
+    """Whether the ``getattr`` ending at ``end`` opens a call that may read a settings object with a bool
+    default: ``getattr(settings, name, True|False)``."""
+    opened = _OPEN.match(data, end)
+    if opened is None:
+        return False  # a name, not a call: no rule reads it
+    start = position = opened.end()
+    first = -1
+    depth = 1
+    while True:
+        found = _SPECIAL.search(data, position)
+        if found is None:
+            return True  # never closed: leave it to the parser
+        char, position = found.group(), found.end()
+        if char in b"([{":
+            depth += 1
+        elif char in b")]}":
+            depth -= 1
+            if depth == 0:
+                return first >= 0 and _BOOL_LAST.search(data, start, found.start()) is not None and \
+                    _receiver(data[start:first], receivers)
+        elif char == b",":
+            if depth == 1 and first < 0:
+                first = found.start()
+        elif char == b"#":
+            position = data.find(b"\n", position)
+            if position < 0:
+                return True
+        else:
+            letters = _PREFIX.search(data, max(0, found.start() - 3), found.start())
+            if letters is not None and b"f" in letters.group().lower():
+                return True  # an f-string may hold quotes and brackets of its own
+            quote = data[found.start():found.start() + 3]
+            quote = quote if quote in (b'"""', b"'''") else char
+            closed = _STRING_END[quote].match(data, found.start() + len(quote))
+            if closed is None:
+                return True
+            position = closed.end()
+
+
+def _receiver(text: bytes, receivers: re.Pattern[bytes]) -> bool:
+    """Whether the first argument may be a settings object (``None`` of ``dotted_name`` otherwise: no site)."""
+    if b"#" in text:
+        return True  # a comment inside: not worth reading
+    return receivers.fullmatch(_LAYOUT.sub(b"", text)) is not None
