@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ from flagaudit.output.text_format import check_text
 from flagaudit.report import REPORT_FORMATS, SUFFIXES
 
 if TYPE_CHECKING:
+    from flagaudit.output.progress import Reporter
     from flagaudit.config import Config
     from flagaudit.facts import Flag, Skipped
     from flagaudit.history.walk import HistoryOptions
@@ -147,11 +149,24 @@ def _lifecycle_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--no-cache", is_flag=True, help="Read all history and analyse every file afresh; "
                      "neither read nor write the cache."),
         click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core)."),
-        click.option("-q", "--quiet", is_flag=True, help="Do not report notes and skipped files on stderr."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress, notes or skipped files on stderr."),
     )
     for option in reversed(options):
         command = option(command)
     return command
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Reporter | None]:
+    """Progress on stderr for a run that may take a while (none with ``-q``); erased when the run ends."""
+    from flagaudit.output.progress import make_progress
+
+    progress = make_progress(sys.stderr, quiet)
+    try:
+        yield progress
+    finally:
+        if progress is not None:
+            progress.close()
 
 
 def _project(paths: tuple[str, ...], config_file: str | None, directory: Path | None = None) -> tuple[Config, RuleSet]:
@@ -183,8 +198,9 @@ def history_command(keys: tuple[str, ...], output_format: str, output: str | Non
     from flagaudit.api import history as lifecycle
 
     config, rules = _project((), config_file, directory)
-    report = lifecycle(config, rules, HistoryOptions(use_cache=not no_cache, workers=jobs),
-                       as_of.date() if as_of else None)
+    with _progress(quiet) as progress:
+        report = lifecycle(config, rules, HistoryOptions(use_cache=not no_cache, workers=jobs, progress=progress),
+                           as_of.date() if as_of else None)
     if keys:
         report = report.only(keys)
     if not quiet:
@@ -221,7 +237,8 @@ def ledger_command(check: bool, accept_key: str | None, adopt: bool, reason: str
     if not check:
         _write_ledger(config, rules, options, day, quiet, accept_key=accept_key, adopt=adopt, reason=reason)
         return
-    update = update_ledger(config, rules, options, day)
+    with _progress(quiet) as progress:
+        update = update_ledger(config, rules, replace(options, progress=progress), day)
     if not quiet:
         _notes(update.notes)
     verdicts: dict[str, list[str]] = {}
@@ -264,7 +281,9 @@ def _write_ledger(config: Config, rules: RuleSet, options: HistoryOptions, as_of
     if adopt:
         commit, when = adoption_point(config)
         adoption = adoption_at(commit, when, _who(config.root), reason)
-    update = update_ledger(config, rules, options, as_of, merge=True, adoption=adoption)
+    with _progress(quiet) as progress:
+        update = update_ledger(config, rules, replace(options, progress=progress), as_of, merge=True,
+                               adoption=adoption)
     for line in update.merged:
         click.echo(line)
     if not quiet:
@@ -405,7 +424,7 @@ def _who(root: Path) -> str:
               "sarif), not only those on lines the change touches or about flags it touched.")
 @click.option("-v", "--verbose", count=True, help="Text format: the flags too, every piece of evidence, and the "
               "findings before the adoption baseline.")
-@click.option("-q", "--quiet", is_flag=True, help="Do not report notes and skipped files on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, notes or skipped files on stderr.")
 def check_command(paths: tuple[str, ...], base: str | None, no_history: bool, allow_missing_ledger: bool,
                   as_of: datetime | None,
                   output_format: str, config_file: str | None, output: str | None, no_cache: bool, jobs: int | None,
@@ -417,10 +436,12 @@ def check_command(paths: tuple[str, ...], base: str | None, no_history: bool, al
 
     config, rules = _project(paths, config_file)
     chosen = parse_fail_on(fail_on.split(",")) if fail_on is not None else ()
-    inventory = check(config, rules, CheckOptions(base=base, no_history=no_history,
-                                                  allow_missing_ledger=allow_missing_ledger,
-                                                  as_of=as_of.date() if as_of else None, use_cache=not no_cache,
-                                                  workers=jobs, select=select, ignore=ignore, fail_on=chosen))
+    with _progress(quiet) as progress:
+        inventory = check(config, rules, CheckOptions(base=base, no_history=no_history,
+                                                      allow_missing_ledger=allow_missing_ledger,
+                                                      as_of=as_of.date() if as_of else None, use_cache=not no_cache,
+                                                      workers=jobs, select=select, ignore=ignore, fail_on=chosen,
+                                                      progress=progress))
     if not quiet:
         _notes(inventory.notes, inventory.skipped)
     failing = blocking(inventory)
@@ -458,19 +479,14 @@ def report_command(path: str | None, since: datetime | None, until: datetime | N
     expired and dormant flags with owners and suggested actions, repurposed keys, flag-only code, and a
     cleanup queue per owner. Covers the last full quarter unless --since/--until say otherwise."""
     from flagaudit.api import ReportOptions, report
-    from flagaudit.output.progress import TerminalProgress
     from flagaudit.report import render_report
 
     config, rules = _project((path,) if path else (), config_file)
-    progress = TerminalProgress(sys.stderr) if not quiet and sys.stderr.isatty() else None
-    try:
+    with _progress(quiet) as progress:
         data = report(config, rules, ReportOptions(since=since.date() if since else None,
                                                    until=until.date() if until else None,
                                                    as_of=as_of.date() if as_of else None,
                                                    use_cache=not no_cache, workers=jobs), progress)
-    finally:
-        if progress is not None:
-            progress.close()
     if not quiet:
         _notes(data.notes)
     chosen = output_format or (SUFFIXES.get(Path(output).suffix.lower(), "md") if output else "md")

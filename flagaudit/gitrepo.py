@@ -8,10 +8,10 @@ and every command then names it explicitly (``--git-dir``, ``--work-tree``),
 with the options in :data:`HARDENING` that switch off whatever a repository
 could make git execute, paths passed as literal pathspecs after ``--``, and
 user-given refs checked to name a commit before they are used (after
-``--end-of-options``, so they never read as options). gitpython, which reads
-blobs through a long-lived ``git cat-file``, gets the same options and
-environment (only its ``git version`` probe goes without: it reads no
-repository).
+``--end-of-options``, so they never read as options). Blobs are read through
+one long-lived ``git cat-file --batch`` per process, started the same way. git
+never reaches the network: a partial clone is read as it is, and what it lacks
+is missing, not fetched.
 
 Problems become a :class:`FlagauditError` with one sentence and, where there
 is one, the fix; never a traceback. "Not a git repository" is the only
@@ -27,14 +27,10 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from flagaudit.errors import FlagauditError
-
-if TYPE_CHECKING:
-    import git
 
 SUBMODULE = "160000"
 REGULAR = ("100644", "100755")
@@ -46,20 +42,27 @@ CONFIG_OVERRIDES = (
     "core.pager=cat",  # no pager program (and --no-pager)
     "log.showSignature=false",  # no gpg.program run to verify signatures
     "safe.bareRepository=explicit",  # a folder laid out like a git directory is never picked up by discovery
+    "protocol.allow=never",  # a partial clone fetches what it lacks on demand: flagaudit reads what is there
 )
 """``-c`` options on every git command; they win over any configuration a repository carries."""
 HARDENING = ("--no-pager", "--literal-pathspecs", *(arg for item in CONFIG_OVERRIDES for arg in ("-c", item)))
+GLOBS = tuple(arg for arg in HARDENING if arg != "--literal-pathspecs")
+"""The same for a command given pathspecs flagaudit writes itself (``:(glob)**/*.py``), never a user's path."""
 ENVIRONMENT = {
     "GIT_TERMINAL_PROMPT": "0",  # never wait for a password nobody will type
     "GIT_PAGER": "cat",
     "GIT_OPTIONAL_LOCKS": "0",  # reading does not rewrite the index
 }
-"""Set for every git process, gitpython's included."""
+"""Set for every git process."""
 
 _START = b"\x01"
 _FORMAT = "--format=%x01%H%x00%cI%x00%an <%ae>%x00%s"
-_LOG = ("log", "--first-parent", "-m", "--root", "--raw", "-z", "--no-abbrev", "-M", "--no-show-signature",
+_LOG = ("log", "--first-parent", "-m", "--root", "--raw", "-z", "--no-abbrev", "--no-show-signature",
         "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", "--reverse", _FORMAT)
+_RENAMES = (("-M", None),
+            ("-M100%", "renames with edits are not followed (git cannot read every earlier version of the files)"),
+            ("--no-renames", "renames are not followed (git cannot read every earlier version of the files)"))
+"""Rename detection, then what is left of it when git cannot read the files it compares (a partial clone)."""
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
 
 
@@ -100,27 +103,58 @@ class Repository:
     bare: bool = False
     shallow: bool = False
     detached: bool = False
-    objects: git.Repo | None = None
-    """gitpython's view, for reading blobs through one long-lived, hardened ``git cat-file``."""
+    readers: list[BlobReader] = field(default_factory=list, compare=False, repr=False)
+    """This process's reader of blobs, once opened."""
+    sources: list[BlobSource] = field(default_factory=list, compare=False, repr=False)
 
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    def run(self, *args: str, check: bool = True, hardening: tuple[str, ...] = HARDENING
+            ) -> subprocess.CompletedProcess[bytes]:
         """Run git on this repository; a failure is a :class:`FlagauditError` unless ``check`` is off."""
-        place = ((f"--git-dir={self.git_dir}",) if self.bare
-                 else (f"--git-dir={self.git_dir}", f"--work-tree={self.top}"))
-        result = run_git(*place, *args, cwd=self.top)
+        result = run_git(*self.place(), *args, cwd=self.top, hardening=hardening)
         if check and result.returncode != 0:
             raise FlagauditError(f"git {args[0]} failed in {self.top}: {_last_line(result.stderr)}")
         return result
+
+    def place(self) -> tuple[str, ...]:
+        """The options that name this repository to git."""
+        return (f"--git-dir={self.git_dir}",) if self.bare else (f"--git-dir={self.git_dir}", f"--work-tree={self.top}")
 
     def first_parents(self) -> list[str]:
         """HEAD's first-parent chain, newest first."""
         return self.run("rev-list", "--first-parent", "HEAD", "--").stdout.decode("ascii").split()
 
-    def commits(self, after: str | None = None) -> Iterator[Commit]:
-        """First-parent commits up to HEAD, oldest first; only those after ``after`` (a commit id) when given."""
+    def commits(self, after: str | None, groups: tuple[tuple[str, ...], ...]) -> tuple[list[Commit], str | None]:
+        """First-parent commits up to HEAD that change a file the pathspecs in ``groups`` match (``:(glob)``
+        patterns flagaudit writes), oldest first; only those after ``after`` (a commit id) when given.
+
+        Renames are followed by comparing the contents of added and deleted files, which a partial clone may
+        lack. Then each group is read on its own (the first, Python files, keeps its renames when its files
+        are all there), with less rename detection where git cannot compare; the note says so.
+        """
         if after is not None and not _COMMIT_ID.match(after):
             raise FlagauditError(f"not a commit id: {after!r}")
-        return parse_log(self.run(*_LOG, "--end-of-options", f"{after}..HEAD" if after else "HEAD", "--").stdout)
+        span = f"{after}..HEAD" if after else "HEAD"
+
+        def log(option: str, patterns: tuple[str, ...]) -> list[Commit]:
+            return list(parse_log(self.run(*_LOG, option, "--end-of-options", span, "--", *patterns,
+                                           hardening=GLOBS).stdout))
+
+        try:
+            return log(_RENAMES[0][0], tuple(p for group in groups for p in group)), None
+        except FlagauditError:
+            pass  # git could not read a file it compares for renames
+        logs, notes = [], []
+        for group in groups:
+            for option, note in _RENAMES if len(groups) > 1 else _RENAMES[1:]:
+                try:
+                    logs.append(log(option, group))
+                except FlagauditError:
+                    if option == _RENAMES[-1][0]:
+                        raise
+                    continue
+                notes.append(note)
+                break
+        return _merged(logs, self.first_parents()), next((n for n in notes if n), None)
 
     def resolve(self, ref: str) -> str | None:
         """The commit ``ref`` names, or ``None``; checked before use, so a ref never reaches git as an option."""
@@ -169,11 +203,33 @@ class Repository:
                         commit).stdout.decode("ascii").strip()
 
     def blob(self, sha: str) -> bytes:
-        assert self.objects is not None
-        try:
-            return self.objects.odb.stream(bytes.fromhex(sha)).read()
-        except Exception as exc:  # a missing object in a damaged or partial clone
-            raise FlagauditError(f"cannot read git object {sha[:12]}: {exc}") from None
+        data = self.blobs().read(sha)
+        if data is None:
+            raise FlagauditError(f"cannot read git object {sha[:12]}: git does not have it (a partial clone?)")
+        return data
+
+    def blobs(self) -> BlobReader:
+        """This process's reader of blob contents, opened on first use and closed with the repository."""
+        if not self.readers:
+            self.readers.append(self.blob_source().open())
+        return self.readers[0]
+
+    def blob_source(self) -> BlobSource:
+        """What any process needs to read this repository's blobs (worker processes open their own reader)."""
+        if not self.sources:
+            present = None
+            if self._partial():
+                listing = self.run("cat-file", "--batch-check=%(objecttype) %(objectname)", "--batch-all-objects")
+                present = frozenset(line[5:].decode("ascii") for line in listing.stdout.splitlines()
+                                    if line.startswith(b"blob "))
+            self.sources.append(BlobSource(self.place(), str(self.top), present))
+        return self.sources[0]
+
+    def _partial(self) -> bool:
+        """A partial clone (``--filter``): what it lacks would be fetched on demand, which flagaudit never does."""
+        settings = self.run("config", "--get-regexp", r"^(extensions\.partialclone|remote\..*\.promisor)$",
+                            check=False).stdout
+        return any(not line.endswith(b" false") for line in settings.splitlines())
 
     def files(self, folder: Path) -> list[Path] | None:
         """Tracked and untracked-but-not-ignored files under ``folder``; ``None`` when it is not in the work tree.
@@ -213,14 +269,77 @@ class Repository:
         return self.run("config", "--get", name, check=False).stdout.decode("utf-8", "replace").strip()
 
     def close(self) -> None:
-        if self.objects is not None:
-            self.objects.close()
+        for reader in self.readers:
+            reader.close()
 
 
-def run_git(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+@dataclass(frozen=True)
+class BlobSource:
+    """Where blobs are read from; plain data, so each worker process opens a reader of its own."""
+
+    place: tuple[str, ...]
+    """The options that name the repository (``--git-dir``...)."""
+    top: str
+    present: frozenset[str] | None = None
+    """In a partial clone, the blobs it holds: git would try to fetch any other, and stop."""
+
+    def open(self) -> BlobReader:
+        return BlobReader(self)
+
+
+class BlobReader:
+    """Blob contents through one long-lived ``git cat-file --batch``: one process for a whole walk, not one per blob.
+
+    A blob git does not have (a partial clone, a damaged repository) reads as ``None``. If git stops anyway
+    (a damaged pack), that blob reads as ``None`` and the next read starts git again.
+    """
+
+    def __init__(self, source: BlobSource) -> None:
+        self.source = source
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def read(self, sha: str) -> bytes | None:
+        present = self.source.present
+        if present is not None and sha not in present:
+            return None
+        process = self.process or self._start()
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write(sha.encode("ascii") + b"\n")
+            process.stdin.flush()
+            header = process.stdout.readline().split()
+        except OSError:
+            header = []
+        if len(header) != 3:
+            if not header or header[-1] != b"missing":
+                self.close()  # git stopped: start afresh on the next read
+            return None
+        data = process.stdout.read(int(header[2]) + 1)[:-1]
+        return data if header[1] == b"blob" else None
+
+    def close(self) -> None:
+        if self.process is not None:
+            for stream in (self.process.stdin, self.process.stdout):
+                if stream is not None:
+                    stream.close()
+            self.process.wait()
+            self.process = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        try:
+            self.process = subprocess.Popen(["git", *HARDENING, *self.source.place, "cat-file", "--batch"],
+                                            cwd=self.source.top, env={**os.environ, **ENVIRONMENT},
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=subprocess.DEVNULL)
+        except OSError as exc:
+            raise FlagauditError(f"cannot run git: {exc.strerror}") from None
+        return self.process
+
+
+def run_git(*args: str, cwd: Path, hardening: tuple[str, ...] = HARDENING) -> subprocess.CompletedProcess[bytes]:
     """git with :data:`HARDENING` and :data:`ENVIRONMENT`; never through a shell, never reading stdin."""
     try:
-        return subprocess.run(["git", *HARDENING, *args], cwd=cwd, env={**os.environ, **ENVIRONMENT},
+        return subprocess.run(["git", *hardening, *args], cwd=cwd, env={**os.environ, **ENVIRONMENT},
                               capture_output=True, check=False, stdin=subprocess.DEVNULL)
     except OSError as exc:
         raise FlagauditError(f"cannot run git: {exc.strerror}") from None
@@ -243,15 +362,9 @@ def user_identity(repository: Repository | None) -> str:
 
 
 def open_repository(path: Path) -> Repository | None:
-    """The repository holding ``path`` with its state (HEAD, shallow, detached), ready to read blobs;
-    ``None`` when there is none.
-
-    gitpython refuses to import without a git executable, so it is imported
-    late, after checking: the static commands work without git.
-    """
-    executable = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE", "git")
-    if not git_available() or shutil.which(executable) is None:
-        raise FlagauditError(f"git is not installed or not on PATH ({executable!r} not found); history needs git")
+    """The repository holding ``path`` with its state (HEAD, shallow, detached); ``None`` when there is none."""
+    if not git_available():
+        raise FlagauditError("git is not installed or not on PATH ('git' not found); history needs git")
     found = find_repository(path)
     if found is None:
         return None
@@ -260,8 +373,7 @@ def open_repository(path: Path) -> Repository | None:
         return found
     shallow = found.run("rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
     detached = found.run("symbolic-ref", "--quiet", "HEAD", check=False).returncode != 0
-    return replace(found, head=head, shallow=shallow, detached=detached,
-                   objects=_objects(found.git_dir, found.top, found.bare))
+    return replace(found, head=head, shallow=shallow, detached=detached)
 
 
 def find_repository(path: Path) -> Repository | None:
@@ -312,19 +424,6 @@ def _refused(path: Path, stderr: bytes) -> FlagauditError:
         fix = ("; the folder belongs to another user (common in CI containers): if you trust it, run "
                f"`git config --global --add safe.directory {owned[1] if owned else path}`")
     return FlagauditError(f"git cannot read the repository at {path}: {first.removeprefix('fatal: ')}{fix}")
-
-
-def _objects(git_dir: Path, top: Path, bare: bool) -> git.Repo:
-    """gitpython's repository for blob reads, with the hardening every other git command has."""
-    import git
-
-    try:
-        repo = git.Repo(git_dir if bare else top)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
-        raise FlagauditError(f"cannot read the git repository at {top}: {exc}") from None
-    repo.git.set_persistent_git_options(no_pager=True, c=list(CONFIG_OVERRIDES))
-    repo.git.update_environment(GIT_DIR=str(git_dir), **ENVIRONMENT)
-    return repo
 
 
 def parse_log(data: bytes) -> Iterator[Commit]:
@@ -399,6 +498,20 @@ def _unquote(quoted: bytes) -> bytes:
         out += char
         index += 1
     return bytes(out)
+
+
+def _merged(logs: list[list[Commit]], chain: list[str]) -> list[Commit]:
+    """Logs of the same history over different files, as one: each commit once, with the changes of all."""
+    position = {sha: index for index, sha in enumerate(reversed(chain))}
+    merged: dict[str, Commit] = {}
+    for log in logs:
+        for commit in log:
+            known = merged.get(commit.sha)
+            if known is None:
+                merged[commit.sha] = commit
+            else:
+                merged[commit.sha] = replace(known, changes=tuple(dict.fromkeys((*known.changes, *commit.changes))))
+    return sorted(merged.values(), key=lambda commit: position[commit.sha])
 
 
 def _path(raw: bytes) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+import shutil
 from pathlib import Path
 
 from flagaudit.config import load_config
@@ -131,6 +132,18 @@ def test_a_second_run_reads_only_new_commits(tmp_path: Path) -> None:
     rewritten = repo.history(use_cache=True)
     # the amended commit keeps its author date and lands on 2026-01-08: events carry the committer date
     assert rewritten.analysed == 3 and story(rewritten, "new-checkout")[-1] == ("changed", "2026-01-08")
+
+
+def test_a_cache_restored_into_another_checkout_reads_only_new_commits(tmp_path: Path) -> None:
+    """CI restores .flagaudit_cache into a fresh checkout, which may sit at another path."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-05", "a", {**BASE, "app/views.py": views()})
+    repo.history(use_cache=True)
+    shutil.copytree(repo.path, tmp_path / "runner" / "checkout")
+    moved = Repo(tmp_path / "runner" / "checkout", init=False)
+    moved.commit("2026-01-06", "b", {"app/views.py": views(pay=True)})
+    restored = moved.history(use_cache=True)
+    assert restored.analysed == 1 and restored.timelines == moved.history(use_cache=False).timelines
 
 
 def test_cli_prints_a_timeline_per_key(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import textwrap
 from pathlib import Path
@@ -189,3 +190,65 @@ def _clone(tmp_path: Path, source: Path, name: str, *options: str) -> Path:
     target = tmp_path / name
     git(tmp_path, "clone", "-q", *options, f"file://{source}", str(target))
     return target
+
+
+# -- partial clones and missing objects ---------------------------------------------------------------------------
+
+
+def _vendored(tmp_path: Path) -> Repo:
+    """A flag's history beside a vendored archive that is renamed with edits (git compares its contents)."""
+    repo = Repo(tmp_path / "repo")
+    archive = "".join(f"line {n} of a vendored archive\n" for n in range(400))  # too large for blob:limit=8k
+    repo.commit("2026-01-05", "flag", {**BASE, "app/views.py": views(), "vendor/lib-1.0.tar": archive})
+    repo.commit("2026-01-20", "pay", {"app/views.py": views(pay=True)})
+    repo.commit("2026-02-01", "vendor 1.1", {"vendor/lib-1.1.tar": archive + "one more line\n"},
+                moves={"vendor/lib-1.0.tar": "vendor/lib-1.1.tar"})
+    moved = views(pay=True).replace("import ldclient", "import ldclient  # moved")
+    repo.commit("2026-03-01", "move the views", {"app/web.py": moved}, moves={"app/views.py": "app/web.py"})
+    git(repo.path, "config", "uploadpack.allowFilter", "true")
+    return repo
+
+
+def _offline(clone: Path, origin: Path) -> None:
+    """The origin gone: what the partial clone lacks can no longer be fetched (as in CI without network)."""
+    origin.rename(origin.with_name(origin.name + "-gone"))
+
+
+def test_a_partial_clone_reads_only_what_flagaudit_analyses(tmp_path: Path) -> None:
+    """The archives are left out of the clone (blob:limit): history reads none of them, not even to follow
+    their renames, and follows the renames of code (compared by content) as in a full clone."""
+    repo = _vendored(tmp_path)
+    clone = _clone(tmp_path, repo.path, "partial", "--filter=blob:limit=8k")
+    _offline(clone, repo.path)
+    found = _history(clone)
+    assert not found.partial and found.notes == ()
+    assert story(found, "new-checkout") == [("born", "2026-01-05"), ("moved", "2026-03-01")]
+
+
+def test_a_blobless_clone_without_network_is_partial_history_not_a_failure(tmp_path: Path) -> None:
+    repo = _vendored(tmp_path)
+    clone = _clone(tmp_path, repo.path, "blobless", "--filter=blob:none")  # the checkout fetches HEAD's files
+    _offline(clone, repo.path)
+    result = run_cli("history", "--format", "json", cwd=clone)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "flagaudit: history is partial: git cannot read 2 version(s) of analysed files (a partial clone, or a "
+        "damaged repository); the last readable version of each stands in for them",
+        "flagaudit: renames with edits are not followed (git cannot read every earlier version of the files)"]
+    document = json.loads(result.stdout)
+    assert document["history"]["partial"] is True
+    checkout = next(t for t in document["timelines"] if t["key"] == "new-checkout")
+    assert [(e["kind"], e["date"][:10]) for e in checkout["events"]] == [("born", "2026-03-01")]
+
+
+def test_a_missing_object_in_a_damaged_repository_is_skipped_with_one_note(tmp_path: Path) -> None:
+    """The first version of the views is gone: the flag is born with the next one, and the history says so."""
+    repo = _flagged(tmp_path)
+    old = git(repo.path, "rev-parse", "HEAD~2:app/views.py").strip()
+    (repo.path / ".git" / "objects" / old[:2] / old[2:]).unlink()
+    found = _history(repo.path)
+    assert found.partial
+    assert found.notes == (
+        "history is partial: git cannot read 1 version(s) of analysed files (a partial clone, or a damaged "
+        "repository); the last readable version of each stands in for them",)
+    assert story(found, "new-checkout") == [("born", "2026-02-01")]

@@ -123,6 +123,6 @@ def test_the_rules_cover_every_stage() -> None:
 
 @pytest.mark.parametrize("module", sorted(set(MODULES) - {"flagaudit.gitrepo"}))
 def test_git_runs_only_from_the_git_adapter(module: str) -> None:
-    """gitpython and subprocesses only in ``flagaudit/gitrepo.py``, which runs git hardened (docs/security.md)."""
+    """git and subprocesses only in ``flagaudit/gitrepo.py``, which runs git hardened (docs/security.md)."""
     wrong = sorted(name for name in imports(module) if _under(name, "git") or _under(name, "subprocess"))
     assert not wrong, f"{module} imports {', '.join(wrong)}"

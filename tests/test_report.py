@@ -303,10 +303,11 @@ def _on_terminal(repo: Path, *args: str) -> str:
 
 
 def test_progress_bar_on_a_terminal_and_not_with_quiet(repo: Path) -> None:
-    """(Not on a pipe either: see test_json_carries_the_same_data.)"""
+    """Progress shows once a run has lasted two seconds (test_progress.py times that exactly); whatever shows is
+    a bar on one line, erased at the end; nothing with -q. (No bar in a pipe either: see
+    test_json_carries_the_same_data.)"""
     shown = _on_terminal(repo, "--no-cache")
-    assert "\rflagaudit: reading history" in shown and "30/30" in shown and "finding owners" in shown
-    assert shown.endswith("\r")  # the bar is erased at the end
+    assert shown == "" or (shown.startswith("\rflagaudit: ") and shown.endswith("\r") and "\n" not in shown)
     assert _on_terminal(repo, "--no-cache", "-q") == ""
 
 

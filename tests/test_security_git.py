@@ -20,7 +20,7 @@ from tests.run import run_cli
 AS_OF = "2026-01-11"
 
 OVERRIDES = ("core.fsmonitor=false", f"core.hooksPath={os.devnull}", "diff.external=", "core.pager=cat",
-             "safe.bareRepository=explicit")
+             "safe.bareRepository=explicit", "protocol.allow=never")
 
 
 def _evil_git_dir(folder: Path, command: str | None) -> dict[str, str]:
@@ -120,9 +120,8 @@ def test_the_projects_own_repository_config_runs_no_command(tmp_path: Path) -> N
     assert [name for name, path in markers.items() if path.exists()] == []
 
 
-def test_every_git_process_gets_the_overrides_gitpythons_included(tmp_path: Path) -> None:
-    """git's own trace of every process started (gitpython's ``git cat-file`` too) shows the overrides; only
-    gitpython's ``git version`` probe, which reads no repository, goes without them."""
+def test_every_git_process_gets_the_overrides(tmp_path: Path) -> None:
+    """git's own trace of every process started (the long-lived ``git cat-file --batch`` too) shows the overrides."""
     repo = _project(tmp_path, {})
     commit(repo, "2026-01-07", "retire fast pay", {"app/views.py": views(pay=False)})
     trace = tmp_path / "trace"
@@ -134,6 +133,5 @@ def test_every_git_process_gets_the_overrides_gitpythons_included(tmp_path: Path
                if " start " in line]
     for command in (" cat-file ", " blame ", " ls-tree ", " ls-files ", " log "):
         assert any(command in line for line in started), command
-    unhardened = [line for line in started if line.strip() != "git version"
-                  and not all(f"-c {item}" in line for item in OVERRIDES)]
+    unhardened = [line for line in started if not all(f"-c {item}" in line for item in OVERRIDES)]
     assert unhardened == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput
 from flagaudit.checks.run import run_checks
@@ -25,6 +26,9 @@ from flagaudit.model.callgraph import CallGraph
 from flagaudit.policies import Policies, load_policies
 from flagaudit.scan.project import Scanned, ScanOptions, scan_graphed
 from flagaudit.sdk_rules import RuleSet
+
+if TYPE_CHECKING:
+    from flagaudit.output.progress import Progress
 
 _DEFAULT_DORMANT = 180
 
@@ -47,6 +51,8 @@ class CheckOptions:
     ignore: tuple[str, ...] = ()
     fail_on: tuple[str, ...] = ()
     """What fails the run (severities, finding codes); empty: the configuration's ``fail-on``, else errors."""
+    progress: Progress | None = None
+    """Told how the scan and the history walk go."""
 
 
 def check(config: Config, rules: RuleSet, options: CheckOptions = CheckOptions()) -> Inventory:
@@ -57,10 +63,12 @@ def check(config: Config, rules: RuleSet, options: CheckOptions = CheckOptions()
     nor a git repository, whether a key was retired or meant something else
     before is unknowable, so that is an error unless the caller opted out.
     """
-    scanned = scan_graphed(config, rules, ScanOptions(use_cache=options.use_cache, workers=options.workers))
+    scanned = scan_graphed(config, rules, ScanOptions(use_cache=options.use_cache, workers=options.workers,
+                                                      progress=options.progress))
     ledger = read_ledger(config.root / LEDGER_FILE)
     found = None if options.no_history and ledger is not None else history(
-        config, scanned.rules, HistoryOptions(use_cache=options.use_cache, workers=options.workers))
+        config, scanned.rules, HistoryOptions(use_cache=options.use_cache, workers=options.workers,
+                                              progress=options.progress))
     return gate(config, scanned, found, ledger, options)
 
 

@@ -82,7 +82,8 @@ def lifecycle(config: Config, rules: RuleSet, options: HistoryOptions = HistoryO
     helpers (wrappers, predicates), so timelines see the sites the scan sees.
     """
     inventory, with_helpers = scan_inferring(config, rules, ScanOptions(use_cache=options.use_cache,
-                                                                        workers=options.workers))
+                                                                        workers=options.workers,
+                                                                        progress=options.progress))
     found = history(config, with_helpers, options)
     if found.bare:
         return Lifecycle(found, skipped=found.skipped,

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flagaudit import __version__
 from flagaudit.commands.check import CheckOptions, gate
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
 from flagaudit.history.ledger import LEDGER_FILE, read_ledger
-from flagaudit.history.walk import HistoryOptions, history
+from flagaudit.history.walk import STAGE, HistoryOptions, history
 from flagaudit.policies import load_policies
 from flagaudit.report.data import (
     HistorySummary,
@@ -29,14 +30,14 @@ from flagaudit.report.data import (
     report_period,
 )
 from flagaudit.report.owners import find_owners
+from flagaudit.scan.project import STAGE as SCAN_STAGE
 from flagaudit.scan.project import Scanned, ScanOptions, scan_graphed
 from flagaudit.sdk_rules import RuleSet
 
-Progress = Callable[[str, int, int], None]
-"""(stage, done, total) as the report runs; ``total`` 0 when the stage cannot count."""
+if TYPE_CHECKING:
+    from flagaudit.output.progress import Progress
 
-STAGES = {"history": "reading history", "scan": "scanning the code", "owners": "finding owners",
-          "remove": "planning removals"}
+STAGES = {"history": STAGE, "scan": SCAN_STAGE, "owners": "finding owners", "remove": "planning removals"}
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,9 @@ def report(config: Config, rules: RuleSet, options: ReportOptions = ReportOption
         raise FlagauditError(str(exc)) from None
     step = progress or _silent
     step(STAGES["scan"], 0, 0)
-    scanned = scan_graphed(config, rules, ScanOptions(use_cache=options.use_cache, workers=options.workers),
-                           whole_graph=True)
-    found = history(config, scanned.rules, HistoryOptions(
-        options.use_cache, options.workers, lambda done, total: step(STAGES["history"], done, total)))
+    scanned = scan_graphed(config, rules, ScanOptions(use_cache=options.use_cache, workers=options.workers,
+                                                      progress=progress), whole_graph=True)
+    found = history(config, scanned.rules, HistoryOptions(options.use_cache, options.workers, progress))
     inventory = gate(config, scanned, found, read_ledger(config.root / LEDGER_FILE), CheckOptions(as_of=as_of))
     previews = _previews(config, rules, scanned, ready_to_remove(inventory),
                          lambda done, total: step(STAGES["remove"], done, total))
@@ -105,5 +105,5 @@ def _previews(config: Config, rules: RuleSet, scanned: Scanned, ready: list[tupl
 
 
 
-def _silent(stage: str, done: int, total: int) -> None:
+def _silent(stage: str, done: int, total: int, detail: str = "") -> None:
     return None

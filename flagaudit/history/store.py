@@ -26,8 +26,8 @@ from flagaudit.scan.cache import (
 )
 from flagaudit.sdk_rules import RuleSet
 
-HISTORY_VERSION = 5
-"""Bump when the walk state or the events it derives change (5: committer dates)."""
+HISTORY_VERSION = 6
+"""Bump when the walk state or the events it derives change (5: committer dates; 6: blobs git lacks, quiet facts)."""
 
 FlagId = tuple[str, str]
 """(sdk, key)"""
@@ -75,6 +75,8 @@ class WalkState:
     """Modules some key needs symbols from: their files are analysed even if the prefilter says no."""
     timelines: dict[FlagId, list[Event]] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    missing: set[str] = field(default_factory=set)
+    """Blobs git could not read (a partial clone, a damaged repository): each file's last readable version stood in."""
 
 
 @dataclass
@@ -87,6 +89,8 @@ class Blobs:
 
     facts: dict[str, str] = field(default_factory=dict)
     unmatched: set[str] = field(default_factory=set)
+    quiet: set[str] = field(default_factory=set)
+    """Keys of facts that hold only symbols: used when a key needs the module, otherwise not at all."""
 
     def __contains__(self, key: str) -> bool:
         return key in self.facts
@@ -160,7 +164,20 @@ class WalkStore:
 
 
 def _digest(config: Config, rules: RuleSet, top: Path) -> str:
-    """What the walk depends on besides the commits: extraction, rules and which files count."""
-    text = repr((FACTS_VERSION, rules.digest, config.max_file_size, str(top), str(config.root),
-                 sorted(map(str, config.paths)), config.exclude, config.test_paths))
+    """What the walk depends on besides the commits: extraction, rules and which files count.
+
+    Paths count relative to the project root, so a cache restored into another checkout of the project (a CI
+    runner's working folder) is still found.
+    """
+    top, root = top.resolve(), config.root.resolve()
+    text = repr((FACTS_VERSION, rules.digest, config.max_file_size, _place(top, root), _place(root, top),
+                 sorted(_place(p.resolve(), root) for p in config.paths), config.exclude, config.test_paths))
     return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
+
+
+def _place(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` when inside it, else ``-``: a place that does not depend on where the checkout is."""
+    if not path.is_relative_to(base):
+        return "-"
+    relative = path.relative_to(base).as_posix()
+    return "" if relative == "." else relative

@@ -16,14 +16,16 @@ repository at all) the story comes from flagaudit.lock.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flagaudit.config import Config
 from flagaudit.extract.file_facts import extract
+from flagaudit.extract.prefilter import mentions
 from flagaudit.facts import (
     Event,
     FileFacts,
@@ -33,6 +35,8 @@ from flagaudit.facts import (
 from flagaudit.gitrepo import (
     REGULAR,
     SUBMODULE,
+    BlobReader,
+    BlobSource,
     Change,
     Commit,
     Repository,
@@ -43,11 +47,18 @@ from flagaudit.history.step import Move, Presence, SiteRef, step
 from flagaudit.history.store import Blobs, FlagId, KeptFacts, KeptFile, WalkState, WalkStore
 from flagaudit.model.resolve import Resolver, is_flag_setting, is_test_path, resolve_site
 from flagaudit.scan.discover import excluded, module_name, wanted
-from flagaudit.scan.parallel import extract_all
+from flagaudit.scan.parallel import in_workers
 from flagaudit.sdk_rules import RuleSet
+
+if TYPE_CHECKING:
+    from flagaudit.output.progress import Progress
+
+STAGE = "reading history"
 
 _CHUNK = 1000
 """Commits whose new blobs are extracted together, in parallel, before the walk applies them."""
+_PARALLEL_JOBS = 16
+"""Below this many blobs to read, starting workers costs more than it saves."""
 
 @dataclass(frozen=True)
 class HistoryOptions:
@@ -55,8 +66,8 @@ class HistoryOptions:
 
     use_cache: bool = True
     workers: int | None = None
-    progress: Callable[[int, int], None] | None = None
-    """Called with (commits read, commits to read) after each commit the walk reads."""
+    progress: Progress | None = None
+    """Told, as the walk goes, how many of the commits to read it has read, and how many files it analysed."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +109,7 @@ def history(config: Config, rules: RuleSet, options: HistoryOptions = HistoryOpt
         if repository.head is None:
             return History(_sorted(recorded), bare=repository.bare,
                            notes=(*notes, f"the repository at {repository.top} has no commits yet: no history"))
-        state, analysed, warning = _walk(repository, config, rules, options)
+        state, analysed, walk_notes = _walk(repository, config, rules, options)
     finally:
         repository.close()
     first = state.first or ""
@@ -106,12 +117,15 @@ def history(config: Config, rules: RuleSet, options: HistoryOptions = HistoryOpt
         notes.append(f"history is partial (shallow clone): it starts at commit {first[:12]} ({state.first_date[:10]}); "
                      + ("earlier events come from flagaudit.lock" if ledger else
                         "flags already there are dated from it (commit a flagaudit.lock to keep their story)"))
+    if state.missing:
+        notes.append(f"history is partial: git cannot read {len(state.missing)} version(s) of analysed files (a "
+                     "partial clone, or a damaged repository); the last readable version of each stands in for them")
     timelines = {k: Timeline(k[1], k[0], tuple(v)) for k, v in state.timelines.items()}
     return History(
         _sorted(_with_ledger(timelines, recorded, first)),
-        head=state.head, first=first, commits=state.commits, partial=repository.shallow, bare=repository.bare,
-        skipped=tuple(Skipped(p, r) for p, r in sorted(state.skipped.items())),
-        notes=tuple(notes) + ((warning,) if warning else ()), analysed=analysed,
+        head=state.head, first=first, commits=state.commits, partial=repository.shallow or bool(state.missing),
+        bare=repository.bare, skipped=tuple(Skipped(p, r) for p, r in sorted(state.skipped.items())),
+        notes=(*notes, *walk_notes), analysed=analysed,
     )
 
 
@@ -199,6 +213,9 @@ class _Walk:
         self.config = config
         self.blobs = blobs
         self.workers = workers
+        self.analysed = 0
+        """Files analysed this run."""
+        self.reader = repository.blobs()
         self.select = _selector(repository.top, config, rules)
         self.values, self.objects = _Recorder(), _Recorder()
         self.resolver = Resolver(self.values, self.objects)
@@ -221,10 +238,12 @@ class _Walk:
 
     # -- reading ahead ---------------------------------------------------------------------------------------
 
-    def prefetch(self, commits: list[Commit]) -> None:
-        """Extract, in parallel, the new blobs of ``commits`` that the prefilter lets through."""
+    def prefetch(self, commits: list[Commit], reached: Callable[[Commit], None]) -> None:
+        """Read and analyse, in parallel, the new blobs of ``commits`` that the walk will want; ``reached`` hears
+        of each commit whose blobs are being read."""
         packages = set(self.state.packages)
-        jobs: dict[str, tuple[str, str, bytes]] = {}
+        jobs: dict[str, _Job] = {}
+        origin: dict[str, Commit] = {}
         for commit in commits:
             for change in commit.changes:
                 _update_packages(packages, change)
@@ -235,16 +254,21 @@ class _Walk:
                     continue
                 module = _module(change.path, packages) if path.endswith(".py") else ""
                 key = _blob_key(blob, path, module)
-                if key in self.blobs or key in jobs or blob in self.blobs.unmatched:
+                needed = self._needed(path, module)
+                if key in self.blobs or key in jobs or not needed and self._spared(blob, key, path):
                     continue
-                data = self.repository.blob(blob)
-                if path.endswith(".py") and module not in self.state.needed and not self._matches(data):
-                    self.blobs.unmatched.add(blob)
-                    continue
-                jobs[key] = (path, module, data)
-        results = extract_all(list(jobs.values()), self.rules, self.config.max_file_size, self.workers)
-        for key, facts in zip(jobs, results, strict=True):
-            self.blobs.put(key, _slim(facts))
+                jobs[key] = (blob, path, module, needed)
+                origin[key] = commit
+        work = list(jobs.values())
+        results: Iterable[tuple[bool | None, KeptFacts | None]]
+        if len(work) < _PARALLEL_JOBS or self.workers == 1:
+            results = (_read_with(self.reader, self.rules, self.config.max_file_size, job) for job in work)
+        else:
+            setup = (self.repository.blob_source(), self.rules, self.config.max_file_size)
+            results = in_workers(_read, work, _open, setup, self.workers)
+        for key, (found, facts) in zip(jobs, results, strict=True):
+            self._keep(key, jobs[key][0], found, facts)
+            reached(origin[key])
 
     # -- one commit ------------------------------------------------------------------------------------------
 
@@ -257,9 +281,6 @@ class _Walk:
         for change in commit.changes:
             _update_packages(state.packages, change)
             old = change.old_path or change.path
-            state.skipped.pop(old, None)
-            if change.status != "D" and change.mode == SUBMODULE:
-                state.skipped[change.path] = "submodule: its history is not analysed"
             gone = state.files.pop(old, None)
             if gone is not None:
                 removed.setdefault(old, gone)
@@ -306,20 +327,47 @@ class _Walk:
     # -- analysis --------------------------------------------------------------------------------------------
 
     def _analyse(self, entry: KeptFile, traced: frozenset[str] = frozenset()) -> KeptFacts | None:
-        """The file's facts if it can matter now, from the blob cache where possible."""
+        """The file's facts if it can matter now, from the blob cache where possible.
+
+        A file matters when a key needs its module, a traced receiver asks for it, or it is not Python
+        (text rules read it). Otherwise only when it may hold a site, a definition or a receiver to trace:
+        the prefilter lets it through and it is no test, and then only if it does (the rest of a file is
+        its symbols, which the walk looks up on demand: a key that needs them makes the module needed).
+        """
         key = _blob_key(entry.blob, entry.path, entry.module) + "".join(f":{n}" for n in sorted(traced))
+        needed = bool(traced) or self._needed(entry.path, entry.module)
+        if not needed and self._spared(entry.blob, key, entry.path):
+            return None
         cached = self.blobs.get(key)
-        if cached is not None:
-            return cached
-        needed = not entry.path.endswith(".py") or entry.module in self.state.needed or traced
-        if not needed and entry.blob in self.blobs.unmatched:
-            return None
-        data = self.repository.blob(entry.blob)
-        if not needed and not self._matches(data):
-            self.blobs.unmatched.add(entry.blob)
-            return None
-        rules = replace(self.rules, traced=traced) if traced else self.rules
-        return self.blobs.put(key, _slim(extract(entry.path, entry.module, data, rules, self.config.max_file_size)))
+        if cached is None:
+            rules = replace(self.rules, traced=traced) if traced else self.rules
+            found, facts = _read_with(self.reader, rules, self.config.max_file_size,
+                                      (entry.blob, entry.path, entry.module, needed))
+            self._keep(key, entry.blob, found, facts)
+            if found is None:
+                return _MISSING
+            cached = facts
+        return cached if needed or key not in self.blobs.quiet else None
+
+    def _needed(self, path: str, module: str) -> bool:
+        """Analysed whatever the prefilter says: text files (the text rules read them) and modules keys need."""
+        return not path.endswith(".py") or module in self.state.needed
+
+    def _spared(self, blob: str, key: str, path: str) -> bool:
+        """Known not to be wanted unless needed: no rule word, nothing but symbols, or a test (tests hold no sites)."""
+        return blob in self.blobs.unmatched or key in self.blobs.quiet or self._is_test(path)
+
+    def _keep(self, key: str, blob: str, found: bool | None, facts: KeptFacts | None) -> None:
+        """Store what reading a blob gave: facts, a prefilter miss, or (``found`` is None) a blob git lacks."""
+        if found is None:
+            self.state.missing.add(blob)
+        elif not found:
+            self.blobs.unmatched.add(blob)
+        elif facts is not None:
+            self.analysed += 1
+            self.blobs.put(key, facts)
+            if not (facts.sites or facts.definitions or facts.deferred or facts.unreadable):
+                self.blobs.quiet.add(key)
 
     def _retrace(self, git_path: str) -> None:
         """Analyse the file again if which of its deferred receivers lead to an SDK changed."""
@@ -334,9 +382,6 @@ class _Walk:
 
     def _made_by_sdk(self, name: str) -> bool:
         return name in self.rules.classes or any(name == m or name.startswith(m + ".") for m in self.sdk_modules)
-
-    def _matches(self, data: bytes) -> bool:
-        return self.rules.trigger is None or self.rules.trigger.search(data) is not None
 
     # -- symbols ---------------------------------------------------------------------------------------------
 
@@ -478,44 +523,92 @@ class _Walk:
         return Presence(sites, () if deleted else tuple(sorted(path for _, path in actions)))
 
 
+_Job = tuple[str, str, str, bool]
+"""(blob, path, module, needed): ``needed`` files are analysed whatever the prefilter says."""
+
+_MISSING = KeptFacts(unreadable=True)
+"""What a blob git cannot read gives: the file's last readable version stands in for it."""
+
+_worker: dict[str, Any] = {}
+
+
+def _open(source: BlobSource, rules: RuleSet, max_bytes: int) -> None:
+    """In each worker: its own reader of blobs, and what extraction needs."""
+    _worker.update(reader=source.open(), rules=rules, max_bytes=max_bytes)
+
+
+def _read(job: _Job) -> tuple[bool | None, KeptFacts | None]:
+    return _read_with(_worker["reader"], _worker["rules"], _worker["max_bytes"], job)
+
+
+def _read_with(reader: BlobReader, rules: RuleSet, max_bytes: int, job: _Job) -> tuple[bool | None, KeptFacts | None]:
+    """A blob read and, if the prefilter lets it through, analysed: (found, facts); ``found`` is None when git
+    does not have the blob, False when no rule word is in it."""
+    blob, path, module, needed = job
+    data = reader.read(blob)
+    if data is None:
+        return None, None
+    if not needed and not mentions(data, rules):
+        return False, None
+    return True, _slim(extract(path, module, data, rules, max_bytes))
+
+
 def _walk(repository: Repository, config: Config, rules: RuleSet,
-          options: HistoryOptions) -> tuple[WalkState, int, str | None]:
+          options: HistoryOptions) -> tuple[WalkState, int, list[str]]:
     """Bring the kept walk up to HEAD, or walk from the first commit when it cannot be continued."""
     chain = repository.first_parents()
     store = WalkStore((config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None,
                       config, rules, repository.top)
     state = store.state()
-    resume = state is not None and state.first == chain[-1] and state.head in set(chain)
+    resume = state is not None and state.first == chain[-1] and state.head in set(chain) and \
+        not any(repository.blobs().read(blob) is not None for blob in state.missing)  # fetched since
     if state is None or not resume:
-        state = WalkState(first=chain[-1])
+        state = WalkState(first=chain[-1], first_date=repository.commit_date(chain[-1]))
     blobs = (store.blobs() if not resume else None) or Blobs()
     walk = _Walk(state, repository, config, rules, blobs, options.workers)
-    analysed = 0
-    total = chain.index(state.head) if resume and state.head else len(chain)
-    for chunk in _chunks(repository.commits(state.head)):
-        walk.prefetch(chunk)
-        for done, commit in enumerate(chunk, analysed + 1):
-            if not state.first_date:
-                state.first_date = commit.date
+    new = chain[:chain.index(state.head)] if resume and state.head else chain
+    position = {sha: len(new) - index for index, sha in enumerate(new)}
+    commits, note = repository.commits(state.head if resume else None, _pathspecs(repository.top, config, rules))
+    progress = options.progress
+
+    def reached(commit: Commit) -> None:
+        if progress is not None:
+            progress(STAGE, position[commit.sha], len(new), f"commits · {walk.analysed:,} files analysed")
+
+    for chunk in _chunks(commits):
+        walk.prefetch(chunk, reached)
+        for commit in chunk:
             walk.apply(commit)
-            if options.progress is not None:
-                options.progress(done, total)
-        analysed += len(chunk)
+            reached(commit)
+    if new:
+        state.skipped = {path: "submodule: its history is not analysed"
+                         for path, mode, _ in repository.tree(chain[0]) if mode == SUBMODULE}
     state.head, state.commits = chain[0], len(chain)
-    if analysed:
+    if new:
         store.save(state, None if resume else blobs)
-    return state, analysed, store.warning
+    return state, len(commits), [n for n in (note, store.warning) if n]
 
 
-def _chunks(commits: Iterator[Commit]) -> Iterator[list[Commit]]:
-    chunk: list[Commit] = []
-    for commit in commits:
-        chunk.append(commit)
-        if len(chunk) == _CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _chunks(commits: list[Commit]) -> Iterator[list[Commit]]:
+    for start in range(0, len(commits), _CHUNK):
+        yield commits[start:start + _CHUNK]
+
+
+def _pathspecs(top: Path, config: Config, rules: RuleSet) -> tuple[tuple[str, ...], ...]:
+    """Pathspecs for every file the walk may read, Python files and what the text rules' globs name, so git
+    neither lists nor compares for renames anything else (vendored archives, images, binaries).
+
+    A superset of :func:`_selector`'s choice: each glob becomes ``**/*`` and its literal ending.
+    """
+    top, root = top.resolve(), config.root.resolve()
+    prefix = _glob_escape(_relative(root, top)) + "/" if root != top and root.is_relative_to(top) else ""
+    endings = dict.fromkeys(re.split(r"[*?[\]/\\]", glob)[-1] for rule in rules.texts for glob in rule.files)
+    texts = tuple(f":(glob){prefix}**/*{_glob_escape(ending)}" for ending in endings)
+    return ((f":(glob){prefix}**/*.py",), texts) if texts else ((f":(glob){prefix}**/*.py",),)
+
+
+def _glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[\\])", r"\\\1", text)
 
 
 # -- small pure helpers ----------------------------------------------------------------------------------------

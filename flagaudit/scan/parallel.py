@@ -9,8 +9,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
 
 from flagaudit.extract.file_facts import extract
 from flagaudit.facts import FileFacts
@@ -24,10 +25,31 @@ _PARALLEL_BYTES = 400_000
 
 _state: dict[str, object] = {}
 
+J = TypeVar("J")
+R = TypeVar("R")
 
-def _init(rules: RuleSet, max_bytes: int) -> None:
+
+def in_workers(run: Callable[[J], R], jobs: list[J], setup: Callable[..., None], setup_args: tuple[Any, ...],
+               workers: int | None = None) -> Iterator[R]:
+    """``run`` over ``jobs`` in worker processes, each set up once with ``setup(*setup_args)``; results in job
+    order, each as soon as it and those before it are done.
+
+    Workers are forked where the platform can (no re-import, and the rules need not be pickled again).
+    """
+    count = workers or os.cpu_count() or 1
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(count, mp_context=context, initializer=_setup, initargs=(setup, setup_args)) as pool:
+        yield from pool.map(run, jobs, chunksize=max(1, min(8, len(jobs) // (4 * count))))
+
+
+def _setup(setup: Callable[..., None], setup_args: tuple[Any, ...]) -> None:
     # Syntax trees are acyclic and freed by reference counting: collecting them for cycles is wasted time.
     gc.set_threshold(200_000, 50, 100)
+    setup(*setup_args)
+
+
+def _init(rules: RuleSet, max_bytes: int) -> None:
     _state["rules"] = rules
     _state["max_bytes"] = max_bytes
 
@@ -37,19 +59,22 @@ def _run(job: Job) -> FileFacts:
     return extract(path, module, data, _state["rules"], _state["max_bytes"])  # type: ignore[arg-type]
 
 
-def extract_all(jobs: list[Job], rules: RuleSet, max_bytes: int, workers: int | None = None) -> Iterator[FileFacts]:
-    """Facts for every job, in the order given."""
+def extract_all(jobs: list[Job], rules: RuleSet, max_bytes: int, workers: int | None = None,
+                progress: Callable[[int], None] | None = None) -> Iterator[FileFacts]:
+    """Facts for every job, in the order given; ``progress`` hears how many are done as they finish."""
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) < 2 or sum(len(j[2]) for j in jobs) < _PARALLEL_BYTES:
-        for path, module, data in jobs:
+        for done, (path, module, data) in enumerate(jobs, 1):
             yield extract(path, module, data, rules, max_bytes)
+            if progress is not None:
+                progress(done)
         return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
     # Largest files first so no worker is left with one big file at the end.
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
     results: list[FileFacts | None] = [None] * len(jobs)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(rules, max_bytes)) as pool:
-        for index, facts in zip(order, pool.map(_run, [jobs[i] for i in order], chunksize=8), strict=True):
-            results[index] = facts
+    finished = in_workers(_run, [jobs[i] for i in order], _init, (rules, max_bytes), workers)
+    for done, (index, facts) in enumerate(zip(order, finished, strict=True), 1):
+        results[index] = facts
+        if progress is not None:
+            progress(done)
     yield from (r for r in results if r is not None)

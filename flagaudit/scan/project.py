@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flagaudit import __version__
 from flagaudit.checks import CheckInput
@@ -26,6 +27,9 @@ from flagaudit.scan.discover import discover
 from flagaudit.scan.parallel import extract_all
 from flagaudit.sdk_rules import CheckRule, DefineRule, RuleSet, load_rules, with_inferred
 
+if TYPE_CHECKING:
+    from flagaudit.output.progress import Progress
+
 
 @dataclass(frozen=True)
 class ScanOptions:
@@ -36,6 +40,11 @@ class ScanOptions:
     workers: int | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    progress: Progress | None = None
+    """Told how many of the files to analyse are done."""
+
+
+STAGE = "scanning the code"
 
 
 def scan(paths: tuple[str, ...] = (), options: ScanOptions = ScanOptions()) -> Inventory:
@@ -155,7 +164,7 @@ keeps."""
 
 def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules: RuleSet, config: Config,
                cache: FactCache, options: ScanOptions) -> tuple[_Result, CallGraph]:
-    facts, inferred = analyse(sources, rules, config, cache, options.workers)
+    facts, inferred = analyse(sources, rules, config, cache, options.workers, options.progress)
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
     previous = cache.memo("graph", __version__, CallGraph)  # a graph kept by another version is not built upon
@@ -199,15 +208,16 @@ def _inputs_digest(config: Config, rules: RuleSet, sources: list[Source], skippe
     return digest.hexdigest()
 
 
-def analyse(sources: list[Source], rules: RuleSet, config: Config, cache: FactCache,
-            workers: int | None = None) -> tuple[list[FileFacts], tuple[CheckRule | DefineRule, ...]]:
+def analyse(sources: list[Source], rules: RuleSet, config: Config, cache: FactCache, workers: int | None = None,
+            progress: Progress | None = None) -> tuple[list[FileFacts], tuple[CheckRule | DefineRule, ...]]:
     """Facts for every source, in order, after inferring the project's registries, wrappers, predicates and
     SDK clients.
 
     Each pass re-analyses only the files that mention something the previous
-    pass inferred; a chain of wrappers N deep takes N passes.
+    pass inferred; a chain of wrappers N deep takes N passes. ``progress`` hears of the first pass, which
+    analyses every file not cached (the later ones re-read a few).
     """
-    facts = _analyse(sources, rules, cache, config, workers)
+    facts = _analyse(sources, rules, cache, config, workers, progress)
     inferred: tuple[CheckRule | DefineRule, ...] = ()
     traced: frozenset[str] = frozenset()
     sdk_modules = tuple(sorted({m for rule_file in rules.files for m in rule_file.modules}))
@@ -236,7 +246,7 @@ def analyse(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
 
 
 def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Config,
-             workers: int | None) -> dict[str, FileFacts]:
+             workers: int | None, progress: Progress | None = None) -> dict[str, FileFacts]:
     """Facts for ``sources`` under ``rules``: from the cache where it has them, else extracted in parallel."""
     prefix = f"{rules.digest}:{config.max_file_size}:"
     facts: dict[str, FileFacts] = {}
@@ -248,7 +258,8 @@ def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Co
         else:
             facts[source.path] = cached
     jobs = [(s.path, s.module, s.data) for s in pending]
-    for source, result in zip(pending, extract_all(jobs, rules, config.max_file_size, workers), strict=True):
+    done = None if progress is None else lambda count: progress(STAGE, count, len(jobs), "files")
+    for source, result in zip(pending, extract_all(jobs, rules, config.max_file_size, workers, done), strict=True):
         facts[source.path] = result
         cache.put(prefix + source.key, result)
     return facts
