@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import shlex
 import shutil
 import statistics
@@ -42,11 +43,13 @@ MIB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Run:
-    """One timed subprocess: wall seconds, peak RSS of its process tree, exit code."""
+    """One timed subprocess: wall seconds, peak RSS of its process tree, exit code, CPU seconds (user + system,
+    its workers included: on a shared machine the figure that load does not inflate)."""
 
     seconds: float
     peak_rss: int
     returncode: int
+    cpu: float = 0.0
 
 
 # --------------------------------------------------------------------------- memory sampling
@@ -109,21 +112,24 @@ class PeakSampler(threading.Thread):
         return self.peak
 
 
-def timed_run(argv: list[str], ok: tuple[int, ...]) -> Run:
+def timed_run(argv: list[str], ok: tuple[int, ...], cwd: Path = REPO) -> Run:
     """Run ``argv`` with output discarded; stop the benchmark with its stderr if it fails."""
     with tempfile.TemporaryFile() as stderr:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=stderr)
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
         sampler = PeakSampler(proc.pid)
         sampler.start()
         returncode = proc.wait()
         seconds = time.perf_counter() - started
         peak = sampler.stop()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
         if returncode not in ok:
             stderr.seek(0)
             tail = stderr.read()[-2000:].decode("utf-8", "replace")
             sys.exit(f"bench_scan: {shlex.join(argv)} exited with {returncode}\n{tail}")
-    return Run(seconds, peak, returncode)
+    return Run(seconds, peak, returncode, cpu)
 
 
 # --------------------------------------------------------------------------- inputs

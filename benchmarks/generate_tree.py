@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 FLAG_SHARE = 0.15  # share of modules that evaluate flags
+DENSE_LINES_PER_SITE = 60  # --dense: every code module checks flags, about one function in four
 KEY_REUSE = 0.4  # chance a check reuses a key already checked elsewhere
 LITERAL_SHARE = 0.35  # random (non-coverage) checks mostly use plain literals
 
@@ -1597,9 +1598,10 @@ class Stats:
 class Generator:
     """Plans the tree, then writes flag modules, fixed modules and fillers sized to the line target."""
 
-    def __init__(self, out: Path, lines: int, seed: int) -> None:
+    def __init__(self, out: Path, lines: int, seed: int, dense: bool = False) -> None:
         self.out = out
         self.target = lines
+        self.dense = dense
         self.rng = random.Random(seed)
         self.book = KeyBook(self.rng)
         self.registry: dict[str, PackageFlags] = {}
@@ -1682,6 +1684,7 @@ class Generator:
         code = [m for m in modules if m.kind == "code"]
         fixed = len(CORE_MODULES) + 2 + 3 * len(TOP_PACKAGES)  # core, flagging, flags/constants/toggles
         share = max(1, round(FLAG_SHARE * (len(modules) + fixed)) - 1)  # wrappers.py is a flag module too
+        share = len(code) if self.dense else share
         order = {id(m): i for i, m in enumerate(modules)}
         flagged = sorted(rng.sample(code, min(share, len(code))), key=lambda m: order[id(m)])
         for i, site in enumerate(coverage_sites(rng)):
@@ -1689,7 +1692,7 @@ class Generator:
         for module in flagged:
             module.kind = "flag"
             sdks = tuple(rng.sample((*SDK_IDS, "edx"), rng.randint(1, 2)))
-            wanted = rng.randint(2, 6)
+            wanted = max(2, module.size // DENSE_LINES_PER_SITE) if self.dense else rng.randint(2, 6)
             while len(module.sites) < wanted:
                 module.sites.append(random_site(rng, sdks))
         return flagged
@@ -1775,11 +1778,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path, help="directory to create (must be absent or empty)")
     parser.add_argument("--lines", type=int, default=415_000, help="approximate total lines of Python")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dense", action="store_true", help="flag-dense: every code module imports an SDK and "
+                        "checks flags, about one function in four (as in real flag-heavy code)")
     args = parser.parse_args(argv)
     if args.out_dir.exists() and any(args.out_dir.iterdir()):
         parser.error(f"{args.out_dir} is not empty; refusing to mix two trees")
     started = time.perf_counter()
-    generator = Generator(args.out_dir, args.lines, args.seed)
+    generator = Generator(args.out_dir, args.lines, args.seed, args.dense)
     stats = generator.run()
     print(summary(stats, generator.book, time.perf_counter() - started))
     return 0
