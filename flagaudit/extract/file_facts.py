@@ -20,7 +20,6 @@ from dataclasses import replace
 from flagaudit.extract.annotations import LineNotes
 from flagaudit.extract.calls import call_facts
 from flagaudit.extract.candidates import find_candidates
-from flagaudit.extract.newer_syntax import translate
 from flagaudit.extract.prefilter import mentions
 from flagaudit.extract.symbols import (
     Scope,
@@ -77,6 +76,8 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
             warnings.simplefilter("ignore")
             tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
+        from flagaudit.extract.newer_syntax import translate  # imports libcst, which most runs never need
+
         older = translate(text)  # valid for a newer Python than the one running? (see newer_syntax.py)
         if older is None:
             hint = " (Python 2 code?)" if _looks_like_python2(text) else ""
