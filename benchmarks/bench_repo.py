@@ -11,7 +11,7 @@ seconds (CPU, summed over worker processes, is what load does not inflate) and t
 * ``flagaudit check`` with full history: cold (no cache), warm (nothing changed), and after one new commit;
 * ``flagaudit scan``: cold and warm, beside vulture on the same tree;
 * with ``--reference CMD``: the same cold ``check`` by another flagaudit (the landed version), and whether its
-  JSON is byte-identical.
+  JSON is byte-identical (or that it failed, exit 2).
 
 The repository itself is never touched: it is cloned into a temporary folder (a partial clone stays
 partial). Peak memory is the summed RSS of the process tree (bench_scan.py's sampler, so Linux only).
@@ -91,11 +91,15 @@ def main() -> int:
         runs["check warm"] = timed_run([*command, *check], FLAGAUDIT_OK, repo)
         if args.reference:
             (repo / CACHE_DIR).rename(Path(folder) / "kept-cache")
-            runs["reference check cold"] = timed_run([*shlex.split(args.reference), *check, "-o", str(reference_json)],
-                                                     FLAGAUDIT_OK, repo)
+            reference = timed_run([*shlex.split(args.reference), *check, "-o", str(reference_json)],
+                                  (*FLAGAUDIT_OK, 2), repo)
             shutil.rmtree(repo / CACHE_DIR, ignore_errors=True)
             (Path(folder) / "kept-cache").rename(repo / CACHE_DIR)
-            result["identical_json"] = filecmp.cmp(cold_json, reference_json, shallow=False)
+            if reference.returncode == 2:  # e.g. a version that stops on objects a partial clone lacks
+                result["reference_failed"] = True
+            else:
+                runs["reference check cold"] = reference
+                result["identical_json"] = filecmp.cmp(cold_json, reference_json, shallow=False)
         runs["scan cold"] = timed_run([*command, "scan", "--format", "json", "-q", "--no-cache"], FLAGAUDIT_OK, repo)
         runs["scan warm"] = timed_run([*command, "scan", "--format", "json", "-q"], FLAGAUDIT_OK, repo)
         if args.vulture:
@@ -105,7 +109,7 @@ def main() -> int:
     result["runs"] = {name: figures(run) for name, run in runs.items()}
     cold = runs["check cold"]
     result["check_cold_vs_git_log_p"] = round(cold.seconds / runs["git log -p"].seconds, 1)
-    if args.reference:
+    if "reference check cold" in runs:
         result["reference_vs_check_cold"] = round(runs["reference check cold"].seconds / cold.seconds, 1)
     if args.vulture:
         result["scan_cold_vs_vulture"] = round(runs["scan cold"].seconds / runs["vulture"].seconds, 2)
@@ -117,7 +121,7 @@ def main() -> int:
     for name, run in runs.items():
         print(f"  {name:<24} {run.seconds:7.2f} s wall {run.cpu:7.2f} s CPU {run.peak_rss / MIB:6.0f} MiB")
     for key in ("check_cold_vs_git_log_p", "reference_vs_check_cold", "scan_cold_vs_vulture",
-                "scan_cold_vs_vulture_cpu", "identical_json"):
+                "scan_cold_vs_vulture_cpu", "identical_json", "reference_failed"):
         if key in result:
             print(f"  {key.replace('_', ' '):<24} {result[key]}")
     return 0
