@@ -29,10 +29,10 @@ from flagaudit.output.text_format import check_text
 from flagaudit.report import REPORT_FORMATS, SUFFIXES
 
 if TYPE_CHECKING:
-    from flagaudit.output.progress import Reporter
     from flagaudit.config import Config
     from flagaudit.facts import Flag, Skipped
     from flagaudit.history.walk import HistoryOptions
+    from flagaudit.output.progress import Reporter
     from flagaudit.scan.suggest import Registry
     from flagaudit.sdk_rules import RuleSet
 

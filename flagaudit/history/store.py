@@ -176,7 +176,7 @@ def _digest(config: Config, rules: RuleSet, top: Path) -> str:
 
 
 def _place(path: Path, base: Path) -> str:
-    """``path`` relative to ``base`` when inside it, else ``-``: a place that does not depend on where the checkout is."""
+    """``path`` relative to ``base`` when inside it, else ``-``: a place independent of where the checkout is."""
     if not path.is_relative_to(base):
         return "-"
     relative = path.relative_to(base).as_posix()
