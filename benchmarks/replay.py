@@ -235,7 +235,8 @@ def table(found: Replay, truth: list[tuple[str, str]], judged: dict, sample: int
                     key=lambda f: (f["code"], f["path"], f["line"]))
     per_code: dict[str, Counter[str]] = defaultdict(Counter)
     for f in picked:
-        per_code[f["code"]][_verdict(judged, f)[:1]] += 1
+        verdict = _verdict(judged, f)
+        per_code[f["code"]]["T" if verdict.startswith("true") else "F" if verdict.startswith("false") else "?"] += 1
     total_true = sum(c["T"] for c in per_code.values())
     total_judged = sum(c["T"] + c["F"] for c in per_code.values())
     all_codes = Counter(f["code"] for f in warnings)

@@ -247,14 +247,22 @@ def _apply(story: _Story, event: Event, dormant_days: int, reach: _Reach | None)
         return
     if event.kind == "born":  # first seen in history, after flagaudit.lock already knew it: judge against it
         story.current = {}
+    edited = {m: story.current[m] for m in event.removed if m in story.current}
     for gone in event.removed:
         _forget(story.current, gone)
     old = [(m, *story.current[m]) for m in sorted(story.current) if m in story.reference]
+    compared = any(judgeable(Meaning.parse(m)) for m in story.reference)
     for came in event.added:
         if _kind_changed(came, story.reference):
             story.problems.setdefault(came, ("FA202", event, tuple(old)))
-        elif _related_to(came, story.reference, set(event.removed), reach) or not judgeable(Meaning.parse(came)):
-            story.reference[came] = stamp
+        elif not compared or not judgeable(Meaning.parse(came)) \
+                or _related_to(came, story.reference, set(event.removed), reach):
+            story.reference[came] = stamp  # nothing judgeable to compare with yet (a template), or related
+        elif _related_to(came, edited, set(edited), reach):
+            # the same site edited: it keeps the standing its earlier form had (judged when that form came)
+            (story.reference if any(m in story.reference for m in edited) else story.foreign)[came] = stamp
+            for problem in (story.problems[m] for m in edited if m in story.problems):
+                story.problems.setdefault(came, problem)
         else:
             story.foreign[came] = stamp
             if old and all(_days(when, event.date) >= dormant_days for _, when, _ in old):
@@ -271,7 +279,7 @@ def _apply(story: _Story, event: Event, dormant_days: int, reach: _Reach | None)
 
 def _now(story: _Story, flag: Flag, as_of: date, dormant_days: int, reach: _Reach | None) -> None:
     """The working tree as one more step: what the code has now that history has not committed yet."""
-    present = {meaning(s.function, s.fingerprint) for s in flag.sites if s.precision == "syntax"}
+    present = {meaning(s.function, s.fingerprint) for s in flag.sites}  # templates too, as history has them
     added = tuple(sorted(present - set(story.current)))
     removed = tuple(sorted(set(story.current) - present))
     if not (added or removed):

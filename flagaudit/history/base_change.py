@@ -53,7 +53,7 @@ def _status(present: bool, before: Timeline, during: list[Event]) -> ChangeStatu
 
 def _uncommitted(flag: Flag, story: Timeline) -> bool:
     """Whether the working tree's sites of ``flag`` differ from what history last committed."""
-    present = {meaning(s.function, s.fingerprint) for s in flag.sites if s.precision == "syntax"}
+    present = {meaning(s.function, s.fingerprint) for s in flag.sites}  # templates too, as history has them
     return present != _committed(story.events)
 
 
