@@ -229,21 +229,28 @@ def _adopt(story: _Story, accepted: dict[str, tuple[str, str]]) -> None:
     story.foreign = {}
 
 
-def _apply(story: _Story, event: Event, dormant_days: int, reach: _Reach | None) -> None:
-    stamp = (event.date[:10], event.commit)
+def _life_event(story: _Story, event: Event, stamp: tuple[str, str]) -> bool:
+    """Retirement, rebirth and first sight change the key's life, not its meaning; True when ``event`` was one."""
     if event.kind == "retired":
         story.retired_life = (frozenset(story.current), frozenset(event.paths))
         story.retired, story.current = event, {}
-        return
+        return True
     if event.kind == "reborn" or (event.kind == "born" and story.retired is not None):
         meanings, paths = story.retired_life
         story.reborn, story.same_again = event, set(event.added) == meanings and (
             bool(meanings) or bool(paths) and set(event.paths) == paths)
         story.current = {m: stamp for m in event.added}
-        return  # FA201 says it; what the new life guards is in its message
+        return True  # FA201 says it; what the new life guards is in its message
     if not story.reference and not story.current and story.retired is None:
         story.reference = {m: stamp for m in event.added}  # first sight of the key: what it means is this
         story.current = dict(story.reference)
+        return True
+    return False
+
+
+def _apply(story: _Story, event: Event, dormant_days: int, reach: _Reach | None) -> None:
+    stamp = (event.date[:10], event.commit)
+    if _life_event(story, event, stamp):
         return
     if event.kind == "born":  # first seen in history, after flagaudit.lock already knew it: judge against it
         story.current = {}
