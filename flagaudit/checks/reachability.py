@@ -48,6 +48,43 @@ UNREACHABLE = FindingRule(
         old_export(None)
 """})),
 )
+
+
+def _power_peg(routes: str) -> dict[str, str]:
+    """A project whose migration deletes the ``power_peg`` switch row; ``routes`` are what its URLs reach
+    (the flag's on-branch alone, or the function it calls too)."""
+    return {
+        "app/__init__.py": "",
+        "app/migrations/__init__.py": "",
+        "app/migrations/0002_remove_power_peg.py": """
+            from django.db import migrations
+
+
+            def remove_power_peg(apps, schema_editor):
+                Switch = apps.get_model("waffle", "Switch")
+                Switch.objects.filter(name="power_peg").delete()
+
+
+            class Migration(migrations.Migration):
+                operations = [migrations.RunPython(remove_power_peg)]
+        """,
+        "app/router.py": """
+            from waffle import switch_is_active
+
+
+            def route(order):
+                if switch_is_active("power_peg"):
+                    return send_child_orders(order)
+                return order
+
+
+            def send_child_orders(order):
+                return [order, order]
+        """,
+        "app/urls.py": f"from app import router\n\nurlpatterns = [{routes}]\n",
+    }
+
+
 FLAG_ONLY = FindingRule(
     "FA302", "flag-only-code", "warning",
     "Functions reachable only through the branch of a flag that can never take that branch (its registry row "
@@ -55,66 +92,8 @@ FLAG_ONLY = FindingRule(
     "with line counts.",
     "This is Power Peg: code kept alive only by a flag that should never flip again, until it does.",
     "Delete the branch, the check, and the functions listed.",
-    fires=(project({
-        "app/__init__.py": "",
-        "app/migrations/__init__.py": "",
-        "app/migrations/0002_remove_power_peg.py": """
-            from django.db import migrations
-
-
-            def remove_power_peg(apps, schema_editor):
-                Switch = apps.get_model("waffle", "Switch")
-                Switch.objects.filter(name="power_peg").delete()
-
-
-            class Migration(migrations.Migration):
-                operations = [migrations.RunPython(remove_power_peg)]
-        """,
-        "app/router.py": """
-            from waffle import switch_is_active
-
-
-            def route(order):
-                if switch_is_active("power_peg"):
-                    return send_child_orders(order)
-                return order
-
-
-            def send_child_orders(order):
-                return [order, order]
-        """,
-        "app/urls.py": "from app import router\n\nurlpatterns = [router.route]\n",
-    }),),
-    silent=(project({
-        "app/__init__.py": "",
-        "app/migrations/__init__.py": "",
-        "app/migrations/0002_remove_power_peg.py": """
-            from django.db import migrations
-
-
-            def remove_power_peg(apps, schema_editor):
-                Switch = apps.get_model("waffle", "Switch")
-                Switch.objects.filter(name="power_peg").delete()
-
-
-            class Migration(migrations.Migration):
-                operations = [migrations.RunPython(remove_power_peg)]
-        """,
-        "app/router.py": """
-            from waffle import switch_is_active
-
-
-            def route(order):
-                if switch_is_active("power_peg"):
-                    return send_child_orders(order)
-                return order
-
-
-            def send_child_orders(order):
-                return [order, order]
-        """,
-        "app/urls.py": "from app import router\n\nurlpatterns = [router.route, router.send_child_orders]\n",
-    }),),
+    fires=(project(_power_peg("router.route")),),
+    silent=(project(_power_peg("router.route, router.send_child_orders")),),
 )
 
 
