@@ -15,16 +15,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from flagaudit.commands.check import CheckOptions, check
-from flagaudit.commands.history import LedgerUpdate, Lifecycle, update_ledger
+from flagaudit.commands.history import Lifecycle
 from flagaudit.commands.history import lifecycle as history
+from flagaudit.commands.ledger import LedgerRecord, LedgerUpdate, record_ledger, update_ledger
 from flagaudit.commands.report import ReportOptions, report
 from flagaudit.config import Config, load_config
 from flagaudit.history.walk import HistoryOptions
 from flagaudit.scan.project import ScanOptions, scan
 from flagaudit.sdk_rules import RuleSet, load_rules
 
-__all__ = ["CheckOptions", "Config", "HistoryOptions", "LedgerUpdate", "Lifecycle", "ReportOptions", "RuleSet",
-           "ScanOptions", "check", "history", "load_project", "report", "scan", "update_ledger"]
+__all__ = ["CheckOptions", "Config", "HistoryOptions", "LedgerRecord", "LedgerUpdate", "Lifecycle", "ReportOptions",
+           "RuleSet", "ScanOptions", "check", "history", "load_project", "record_ledger", "report", "scan",
+           "update_ledger"]
 
 
 def load_project(paths: tuple[str, ...] = (), config_file: str | None = None,

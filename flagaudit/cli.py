@@ -226,6 +226,7 @@ def ledger_command(check: bool, accept_key: str | None, adopt: bool, reason: str
     last accepted for it. Commit it, so the story survives shallow clones and rewritten history. A file
     with merge conflict markers is merged from both sides and brought up to date."""
     from flagaudit.api import HistoryOptions, update_ledger
+    from flagaudit.output.ledger_format import ledger_check_text
 
     if sum((check, accept_key is not None, adopt)) > 1:
         raise click.UsageError("--check, --accept and --adopt go one at a time")
@@ -235,84 +236,36 @@ def ledger_command(check: bool, accept_key: str | None, adopt: bool, reason: str
     options = HistoryOptions(use_cache=not no_cache, workers=jobs)
     day = as_of.date() if as_of else None
     if not check:
-        _write_ledger(config, rules, options, day, quiet, accept_key=accept_key, adopt=adopt, reason=reason)
+        _record_ledger(config, rules, options, day, quiet, accept_key=accept_key, adopt=adopt, reason=reason)
         return
     with _progress(quiet) as progress:
         update = update_ledger(config, rules, replace(options, progress=progress), day)
     if not quiet:
         _notes(update.notes)
-    verdicts: dict[str, list[str]] = {}
-    for finding in update.blocked:
-        verdicts.setdefault(f"{finding.flag} [{finding.sdk}]", []).append(
-            f"{_BLOCKED[finding.code]}, see {finding.code}")
-    lines = []
-    for change in update.changes:
-        name = change.split(": ", 1)[0]
-        lines.append(f"{change}; {', '.join(sorted(set(verdicts.pop(name))))}" if name in verdicts else change)
-    lines += [f"{name}: {', '.join(sorted(set(found)))}" for name, found in sorted(verdicts.items())]
-    if lines:
-        click.echo(f"{update.path.name} is out of date; " + (
-            "the gate blocks the change, so give the new behaviour a new key, or accept it: "
-            "`flagaudit ledger --accept KEY --reason \"...\"`:" if update.blocked else
-            "run `flagaudit ledger` and commit it:"))
-        click.echo("".join(f"  {visible(line)}\n" for line in lines), nl=False)
+    click.echo(ledger_check_text(update), nl=False)
+    if not update.current:
         raise SystemExit(ExitCode.FINDINGS)
-    click.echo(f"{update.path.name} is up to date ({len(update.ledger.entries)} keys)")
-
-
-_BLOCKED = {"FA201": "reborn key", "FA202": "repurposed key", "FA203": "mixed meaning"}
-"""How ``ledger --check`` names a change only ``--accept`` may record."""
 
 
 ledger_command.name = "ledger"
 
 
-def _write_ledger(config: Config, rules: RuleSet, options: HistoryOptions, as_of: date | None, quiet: bool,
-                  accept_key: str | None = None, adopt: bool = False, reason: str = "") -> None:
-    """``flagaudit ledger`` (and ``init``'s last step): merge a conflicted file, bring it up to date, record an
-    acceptance or the adoption baseline, write it, and say what it did; never record a meaning the gate
-    blocks (exit 1 naming it)."""
-    from flagaudit.api import CheckOptions, check, update_ledger
-    from flagaudit.commands.history import adoption_point
-    from flagaudit.history.ledger import accept, adoption_at, write_ledger
-    from flagaudit.output.text_format import finding_lines
+def _record_ledger(config: Config, rules: RuleSet, options: HistoryOptions, as_of: date | None, quiet: bool,
+                   accept_key: str | None = None, adopt: bool = False, reason: str = "") -> None:
+    """``flagaudit ledger`` (and ``init``'s last step): write flagaudit.lock and say what it did; exit 1 naming
+    the meanings the gate blocks, which it never records."""
+    from flagaudit.api import record_ledger
+    from flagaudit.output.ledger_format import ledger_record_text
 
-    adoption = None
-    if adopt:
-        commit, when = adoption_point(config)
-        adoption = adoption_at(commit, when, _who(config.root), reason)
     with _progress(quiet) as progress:
-        update = update_ledger(config, rules, replace(options, progress=progress), as_of, merge=True,
-                               adoption=adoption)
-    for line in update.merged:
-        click.echo(line)
+        record = record_ledger(config, rules, replace(options, progress=progress), as_of, accept_key, adopt, reason)
     if not quiet:
-        _notes(update.notes)
-    blocked = tuple(f for f in update.blocked if f.flag != accept_key)
-    if blocked:
-        click.echo(f"{update.path.name} not written: it would record these keys' new meaning, and the gate "
-                   "without history would then pass them" + (" (an adoption baseline covers committed history "
-                                                             "only)" if adopt else "") + ":")
-        click.echo("".join(f"{line}\n" for line in finding_lines(blocked, 0)), nl=False)
-        click.echo("Give the new behaviour a new key, or accept the change for good: "
-                   "`flagaudit ledger --accept KEY --reason \"...\"`")
-        if not adopt and (update.previous is None or update.previous.adoption is None):
-            click.echo("Adopting flagaudit on a history that already did this? `flagaudit ledger --adopt --reason "
-                       "\"...\"` accepts what history did up to HEAD, visibly and once (docs/ci.md).")
+        _notes(record.update.notes)
+    click.echo(ledger_record_text(record), nl=False)
+    if record.problem is not None:
+        raise FlagauditError(record.problem)
+    if record.blocked:
         raise SystemExit(ExitCode.FINDINGS)
-    if accept_key is not None:
-        update = replace(update, ledger=accept(update.ledger, accept_key, _who(config.root), reason,
-                                               as_of or date.today()))
-    write_ledger(update.path, update.ledger)
-    live = sum(1 for e in update.ledger.entries if e.status == "live")
-    change = "new" if update.previous is None else f"{len(update.changes)} changed"
-    click.echo(f"wrote {visible(str(update.path))}: {len(update.ledger.entries)} keys ({live} live, "
-               f"{len(update.ledger.entries) - live} retired), {change}")
-    if adoption is not None:
-        gate = check(config, rules, CheckOptions(as_of=as_of, use_cache=options.use_cache, workers=options.workers))
-        click.echo(f"adopted at {adoption.commit[:12]} ({adoption.date.isoformat()}): {len(gate.baseline)} "
-                   "finding(s) about history up to it no longer block (`flagaudit check -v` lists them); what "
-                   f"comes after is judged as before. `flagaudit check` now: {len(blocking(gate))} blocking.")
 
 
 @cli.command()
@@ -361,7 +314,7 @@ def init_command(path: Path | None, yes: bool, reason: str, as_of: datetime | No
     if registries or dicts:
         click.echo(f"with the accepted proposals: {_flag_count(scan_with(config, rules, scan_options).flags)}")
     if reason.strip():
-        _write_ledger(config, rules, HistoryOptions(use_cache=not no_cache, workers=jobs),
+        _record_ledger(config, rules, HistoryOptions(use_cache=not no_cache, workers=jobs),
                       as_of.date() if as_of else None, quiet, adopt=True, reason=reason)
     else:
         click.echo("next: `flagaudit ledger --adopt --reason \"...\"` records the adoption baseline in "
@@ -391,13 +344,6 @@ def _flag_count(flags: Iterable[Flag]) -> str:
     keyed = [f for f in flags if f.key is not None and (f.sites or f.definitions)]
     sdks = sorted({f.sdk for f in keyed})
     return f"{len(keyed)} flag(s)" + (f" ({', '.join(sdks)})" if sdks else "")
-
-
-def _who(root: Path) -> str:
-    """The git identity accepting a meaning (``user.name <user.email>``), or the login name."""
-    from flagaudit.gitrepo import find_repository, git_available, user_identity
-
-    return user_identity(find_repository(root) if git_available() else None) or os.environ.get("USER", "unknown")
 
 
 @cli.command()

@@ -169,13 +169,15 @@ def test_a_conflicted_lock_is_explained_everywhere_and_merged_by_ledger(tmp_path
         assert err.startswith("flagaudit: error: ") and err.count("\n") == 1, (command, err)
         assert "has unresolved merge conflict markers (line " in err and "run `flagaudit ledger`" in err
 
-    code, out, _ = run(repo.path, "ledger", "--as-of", "2026-01-05")
-    assert code == 0
-    assert out.splitlines()[:3] == [
+    # the merge is written before the acceptance fails, so what it did is said all the same
+    code, out, err = run(repo.path, "ledger", "--as-of", "2026-01-05", "--accept", "no-such-flag", "--reason", "x")
+    assert code == 2 and "--accept 'no-such-flag': no such key" in err
+    assert out.splitlines() == [
         "merged the two sides of the conflict in flagaudit.lock: 3 keys",
         "  only on ours's side: crypto-pay [launchdarkly]",
         "  only on theirs's side: csv-export [launchdarkly]",
     ]
+    assert run(repo.path, "ledger", "--as-of", "2026-01-05")[0] == 0
     keys = {e.key: e.status for e in read_ledger(lock).entries}
     assert keys == {"crypto-pay": "live", "csv-export": "live", "new-checkout": "live"}
     assert run(repo.path, "ledger", "--check")[0] == 0

@@ -7,7 +7,7 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-from flagaudit.commands.history import update_ledger
+from flagaudit.api import update_ledger
 from flagaudit.config import load_config
 from flagaudit.history.ledger import write_ledger
 from flagaudit.history.walk import HistoryOptions, history
