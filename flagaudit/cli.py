@@ -30,10 +30,9 @@ from flagaudit.report import REPORT_FORMATS, SUFFIXES
 
 if TYPE_CHECKING:
     from flagaudit.config import Config
-    from flagaudit.facts import Flag, Skipped
+    from flagaudit.facts import Skipped
     from flagaudit.history.walk import HistoryOptions
     from flagaudit.output.progress import Reporter
-    from flagaudit.scan.suggest import Registry
     from flagaudit.sdk_rules import RuleSet
 
 _ANNOTATIONS = ("github", "sarif")
@@ -283,42 +282,24 @@ def init_command(path: Path | None, yes: bool, reason: str, as_of: datetime | No
     """Set flagaudit up for the project at PATH (default: here): propose SDK rules for the project's own flag
     registry and settings dictionaries (asks for each; --yes accepts them all), write a [tool.flagaudit]
     section that uses them, and with --reason record the adoption baseline in flagaudit.lock."""
-    from flagaudit.api import HistoryOptions
-    from flagaudit.commands.init import RULES_FILE, plan, write_setup
-    from flagaudit.scan.project import ScanOptions, scan_with
+    from flagaudit.api import HistoryOptions, ScanOptions, plan_setup, set_up
+    from flagaudit.output.init_format import dict_offer, plan_text, registry_offer, setup_text
 
     config, rules = _project((), None, path)
-    scan_options = ScanOptions(use_cache=not no_cache, workers=jobs)
-    before = scan_with(config, rules, scan_options)
-    click.echo(f"{_flag_count(before.flags)} found by the shipped SDK rules in {before.files} files")
-    found = plan(config, rules, before.flags)
+    plan = plan_setup(config, rules, ScanOptions(use_cache=not no_cache, workers=jobs))
+    click.echo(plan_text(plan), nl=False)
     ask = not yes and sys.stdin.isatty()
-    registries = tuple(r for n, r in enumerate(found.suggestions.registries, 1)
-                       if _offer(f"proposal {n}: {_describe_registry(r)}", yes, ask))
-    dicts = tuple(d for d in found.suggestions.dicts if _offer(
-        f"proposal: settings.{d.name}[...] holds flags ({len(d.keys)}: {_sample(d.keys)}; e.g. {d.where})", yes, ask))
-    skipped = len(found.suggestions.registries) + len(found.suggestions.dicts) - len(registries) - len(dicts)
-    if skipped and not yes and not ask:
-        click.echo(f"{skipped} proposal(s) not accepted: run `flagaudit init --yes` to accept them all")
-    if not found.suggestions:
-        click.echo("nothing to propose: no flag registry or settings dictionary of the project's own that the "
-                   "rules in use miss")
-    written = write_setup(found, registries, dicts)
-    for file in written:
-        click.echo(f"wrote {file}")
-    if not written:
-        click.echo(f"{found.target} already configures flagaudit; nothing to add")
-    config, rules = _project((), None, path)
-    if registries and (config.root / RULES_FILE) not in config.rules:
-        click.echo(f"add {RULES_FILE!r} to `rules` in {found.target} to use the accepted proposals")
-    if registries or dicts:
-        click.echo(f"with the accepted proposals: {_flag_count(scan_with(config, rules, scan_options).flags)}")
-    if reason.strip():
-        _record_ledger(config, rules, HistoryOptions(use_cache=not no_cache, workers=jobs),
-                      as_of.date() if as_of else None, quiet, adopt=True, reason=reason)
-    else:
-        click.echo("next: `flagaudit ledger --adopt --reason \"...\"` records the adoption baseline in "
-                   "flagaudit.lock (history up to now stays visible and never blocks); then commit the files")
+    registries = tuple(r for n, r in enumerate(plan.suggestions.registries, 1)
+                       if _offer(registry_offer(n, r), yes, ask))
+    dicts = tuple(d for d in plan.suggestions.dicts if _offer(dict_offer(d), yes, ask))
+    with _progress(quiet) as progress:
+        setup = set_up(plan, registries, dicts, HistoryOptions(use_cache=not no_cache, workers=jobs, progress=progress),
+                       as_of.date() if as_of else None, reason)
+    if setup.ledger is not None and not quiet:
+        _notes(setup.ledger.update.notes)
+    click.echo(setup_text(setup, ask), nl=False)
+    if setup.ledger is not None and setup.ledger.blocked:
+        raise SystemExit(ExitCode.FINDINGS)
 
 
 init_command.name = "init"
@@ -327,23 +308,6 @@ init_command.name = "init"
 def _offer(text: str, yes: bool, ask: bool) -> bool:
     click.echo(text)
     return yes or (ask and click.confirm("  add it?", default=True))
-
-
-def _describe_registry(registry: Registry) -> str:
-    home = f"constants of {', '.join(registry.classes)}" if registry.classes else "module constants"
-    calls = ", ".join(f".{m}()" for m in registry.methods)
-    return (f"{calls} called with {home}: {len(registry.keys)} keys ({_sample(registry.keys)}), "
-            f"{registry.calls} call(s), e.g. {registry.where}")
-
-
-def _sample(keys: tuple[str, ...]) -> str:
-    return ", ".join(keys[:4]) + (f", ... (+{len(keys) - 4})" if len(keys) > 4 else "")
-
-
-def _flag_count(flags: Iterable[Flag]) -> str:
-    keyed = [f for f in flags if f.key is not None and (f.sites or f.definitions)]
-    sdks = sorted({f.sdk for f in keyed})
-    return f"{len(keyed)} flag(s)" + (f" ({', '.join(sdks)})" if sdks else "")
 
 
 @cli.command()

@@ -16,6 +16,7 @@ from typing import Any
 from flagaudit.checks.verdict import parse_fail_on
 from flagaudit.errors import FlagauditError
 from flagaudit.safefiles import TEXT_LIMIT, OutsideProject, read_inside, read_regular
+from flagaudit.sdk_rules import RuleSet, load_rules
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -59,6 +60,14 @@ class Config:
 _LISTS = {"paths", "exclude", "rules", "settings-dicts", "test-paths", "entry-points", "settings-paths"}
 _KNOWN = _LISTS | {"max-file-size", "cache-dir", "default-flag-type", "dormant-days", "policies", "flags", "fail-on"}
 _FLAG_FIELDS = {"type", "owner", "expires"}
+
+
+def load_project(paths: tuple[str, ...] = (), config_file: str | None = None,
+                 directory: Path | None = None) -> tuple[Config, RuleSet]:
+    """The configuration for ``paths`` (else ``directory``, else the current folder) and the SDK rules it loads:
+    what the functions of :mod:`flagaudit.api` take."""
+    config = load_config(paths, config_file, directory)
+    return config, load_rules(config.rules, config.settings_dicts)
 
 
 def load_config(paths: tuple[str, ...], config_file: str | None = None, start: Path | None = None) -> Config:

@@ -97,6 +97,16 @@ def test_history_text_and_ledger_check_escape_keys(tmp_path: Path, cli) -> None:
     assert forged(stale.stdout) == [] and f"  {SHOWN} [waffle-switch]: missing (live)" in stale.stdout
 
 
+def test_init_shows_a_proposed_registry_key_escaped(tmp_path: Path, cli) -> None:
+    registry = f"class Feature:\n    HOSTILE = {KEY!r}\n    PLAIN = 'plain'\n"
+    view = ("from app.models import Feature\n\n\ndef view(project):\n    if project.has_feature(Feature.HOSTILE):\n"
+            "        return 1\n    if project.has_feature(Feature.PLAIN):\n        return 2\n    return 0\n")
+    repo = make_repo(tmp_path / "repo", {"app/__init__.py": "", "app/models.py": registry, "app/views.py": view})
+    ran = cli("init", str(repo), "--no-cache")
+    assert ran.returncode == 0, ran.stderr
+    assert forged(ran.stdout) == [] and f"2 keys ({SHOWN}, plain)" in ran.stdout
+
+
 def test_report_markdown_escapes_carriage_returns_links_and_images(tmp_path: Path, cli) -> None:
     owner = "[pwn](https://evil.example)![i](https://evil.example/p.png)"
     source = _view("a\rb|c").replace("):\n        return 1",

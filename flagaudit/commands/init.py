@@ -1,22 +1,24 @@
 """``flagaudit init``: set a project up in one step. Nothing here prints.
 
-It finds what the shipped SDK rules cannot know (the project's own flag registry, settings dictionaries
-of flags; :mod:`flagaudit.scan.suggest`), writes the accepted proposals as an SDK rule file, and writes a
-``[tool.flagaudit]`` section that names it. The adoption baseline is ``flagaudit ledger --adopt``'s, which
-the command line runs after this when given a reason.
+Two steps, because the user chooses in between: :func:`plan_setup` finds what the shipped SDK rules cannot
+know (the project's own flag registry, settings dictionaries of flags; :mod:`flagaudit.scan.suggest`), and
+:func:`set_up` writes the accepted proposals as an SDK rule file and a ``[tool.flagaudit]`` section that
+names it, and, given a reason, records the adoption baseline (``flagaudit ledger --adopt``'s).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from flagaudit.config import Config
-from flagaudit.facts import Flag
+from flagaudit.commands.ledger import LedgerRecord, record_ledger
+from flagaudit.config import Config, load_project
+from flagaudit.facts import Flag, Inventory
+from flagaudit.history.walk import HistoryOptions
 from flagaudit.model.resolve import is_test_path
-from flagaudit.scan.project import read_sources
+from flagaudit.scan.project import ScanOptions, read_sources, scan_with
 from flagaudit.scan.suggest import FlagDict, Registry, Suggestions, suggest
 from flagaudit.sdk_rules import RuleSet
 
@@ -25,10 +27,12 @@ RULES_FILE = "flagaudit-rules.toml"
 
 
 @dataclass(frozen=True)
-class Plan:
+class SetupPlan:
     """What ``init`` found and where it would write."""
 
     config: Config
+    found: Inventory
+    """The scan with the rules in use."""
     target: Path
     """The file the ``[tool.flagaudit]`` section goes in (or is already in)."""
     configured: bool
@@ -38,19 +42,58 @@ class Plan:
     """The SDK name the proposed rules give the project's own flags."""
 
 
-def plan(config: Config, rules: RuleSet, flags: Iterable[Flag] = ()) -> Plan:
-    """Look at the project: where its configuration goes, and which of its own flag systems to propose
-    (nothing ``flags``, what the rules in use find, already covers)."""
+@dataclass(frozen=True)
+class Setup:
+    """What ``init`` wrote, and what the accepted proposals find."""
+
+    plan: SetupPlan
+    registries: tuple[Registry, ...]
+    """The registry proposals accepted."""
+    dicts: tuple[FlagDict, ...]
+    """The settings-dictionary proposals accepted."""
+    written: tuple[Path, ...]
+    unnamed_rules: Path | None
+    """The rule file of the accepted registries when the configuration's ``rules`` do not name it (a setting
+    already there is left for the user to extend)."""
+    flags: tuple[Flag, ...] = ()
+    """What the rules find with the accepted proposals (none accepted: nothing was scanned again)."""
+    ledger: LedgerRecord | None = None
+    """The adoption baseline, when given a reason."""
+
+    @property
+    def declined(self) -> int:
+        suggested = self.plan.suggestions
+        return len(suggested.registries) + len(suggested.dicts) - len(self.registries) - len(self.dicts)
+
+
+def plan_setup(config: Config, rules: RuleSet, options: ScanOptions = ScanOptions()) -> SetupPlan:
+    """Scan the project with the rules in use and look at it: where its configuration goes, and which of its
+    own flag systems to propose (none the rules in use already find)."""
+    found = scan_with(config, rules, options)
     sources, _, _ = read_sources(config, rules, None)
-    known = frozenset((s.path, s.line) for f in flags for s in (*f.sites, *f.test_sites))
-    found = suggest(((s.path, s.module, s.data) for s in sources if not is_test_path(s.path, config.test_paths)),
-                    ("FEATURES", *config.settings_dicts), known)
+    known = frozenset((s.path, s.line) for f in found.flags for s in (*f.sites, *f.test_sites))
+    suggestions = suggest(((s.path, s.module, s.data) for s in sources
+                           if not is_test_path(s.path, config.test_paths)), ("FEATURES", *config.settings_dicts), known)
     if config.source is not None:
         target, configured = config.source, True
     else:
         pyproject = config.root / "pyproject.toml"
         target, configured = (pyproject if pyproject.is_file() else config.root / "flagaudit.toml"), False
-    return Plan(config, target, configured, found, _sdk_name(config.root.name))
+    return SetupPlan(config, found, target, configured, suggestions, _sdk_name(config.root.name))
+
+
+def set_up(plan: SetupPlan, registries: tuple[Registry, ...], dicts: tuple[FlagDict, ...],
+           options: HistoryOptions = HistoryOptions(), as_of: date | None = None, reason: str = "") -> Setup:
+    """Write the accepted proposals and the configuration, scan again with them, and with a ``reason`` record
+    the adoption baseline in flagaudit.lock."""
+    written = tuple(write_setup(plan, registries, dicts))
+    config, rules = load_project((), None, plan.config.root)
+    flags = scan_with(config, rules, ScanOptions(use_cache=options.use_cache, workers=options.workers)).flags \
+        if registries or dicts else ()
+    ledger = record_ledger(config, rules, options, as_of, adopt=True, reason=reason) if reason.strip() else None
+    rule_file = config.root / RULES_FILE
+    return Setup(plan, registries, dicts, written, rule_file if registries and rule_file not in config.rules else None,
+                 flags, ledger)
 
 
 def rules_text(sdk: str, registries: tuple[Registry, ...], first: int = 1) -> str:
@@ -73,7 +116,7 @@ def rules_text(sdk: str, registries: tuple[Registry, ...], first: int = 1) -> st
     return "".join(out)
 
 
-def write_setup(plan: Plan, registries: tuple[Registry, ...], dicts: tuple[FlagDict, ...]) -> list[Path]:
+def write_setup(plan: SetupPlan, registries: tuple[Registry, ...], dicts: tuple[FlagDict, ...]) -> list[Path]:
     """Write the rule file (if a registry was accepted) and the configuration; the files written."""
     written = []
     settings: list[tuple[str, str, str]] = []
