@@ -6,14 +6,16 @@ flag's own declarations win over configuration, because they sit next to the
 code and change with it: a ``# flagaudit: type=... owner=... expires=...``
 comment on or above a definition or site, then Open edX annotations
 (``toggle_type`` when it names a flag type, ``toggle_use_cases``, ``toggle_creation_date``,
-``toggle_target_removal_date``, ``toggle_expiration_date``), then the config's ``flags`` table, then the
-default type.
+``toggle_target_removal_date``, ``toggle_expiration_date``), then a comment above a site that calls the change
+temporary, then the config's ``flags`` table, then the project's documentation naming the key (a setting
+operators set: :mod:`flagaudit.documentation`), then the default type.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fnmatch import fnmatchcase
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from flagaudit.config import Config
+from flagaudit.documentation import documented_keys, documented_where
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Flag
 from flagaudit.sdk_rules import POLICIES_FILE, builtin_rules_folder
@@ -51,6 +54,10 @@ class Policies:
     sdk_types: dict[str, str] = field(default_factory=dict)
     """SDK -> the type of its flags nothing declares a type for, where it is not ``default_type``: settings flags
     are deployment configuration, kept as long as deployments differ. A configured default type overrides it."""
+    documented: Mapping[str, str] = field(default_factory=dict)
+    """Names the project's documentation mentions -> where (``README.md:103``): settings operators set."""
+    documented_type: str | None = None
+    """The type of a flag the documentation names and nothing else gives a type."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,9 @@ def load_policies(config: Config) -> Policies:
     dormant = config.dormant_days or _days(data.get("dormant-days", 180), path, "dormant-days")
     sdk_types = {} if config.default_flag_type else {
         sdk: known(name, f"{path}: sdk-default-type.{sdk}") for sdk, name in data.get("sdk-default-type", {}).items()}
-    return Policies(max_age, default, dormant, use_cases, flags, sdk_types)
+    documented_type = known(data["documented-type"], f"{path}: documented-type") if "documented-type" in data else None
+    return Policies(max_age, default, dormant, use_cases, flags, sdk_types,
+                    documented_keys(config.root) if documented_type else {}, documented_type)
 
 
 def declared(flag: Flag, policies: Policies) -> Declared:
@@ -118,8 +127,9 @@ def declared(flag: Flag, policies: Policies) -> Declared:
         return in_code(name) or in_config(name)
 
     flag_type, type_source = _flag_type([in_code("type"), in_code("toggle_type"),
-                                         _use_case_type(in_code("toggle_use_cases"), policies), in_config("type")],
-                                        policies, flag.sdk)
+                                         _use_case_type(in_code("toggle_use_cases"), policies),
+                                         _temporary(in_code("temporary"), policies), in_config("type"),
+                                         _documented(flag, policies)], policies, flag.sdk)
     owner = first("owner")
     created = next((d for name in _CREATED if (d := _dated(first(name)))), None)
     deadlines = [(d[0], name, d[1]) for name in DEADLINES if (d := _dated(first(name)))]
@@ -151,6 +161,21 @@ def _use_case_type(use_cases: tuple[str, str] | None, policies: Policies) -> tup
     ages = policies.max_age
     return max(types, key=lambda t: float("inf") if ages[t] is None else float(ages[t] or 0)), \
         f"toggle_use_cases at {use_cases[1]}"
+
+
+def _temporary(comment: tuple[str, str] | None, policies: Policies) -> tuple[str, str] | None:
+    """A comment above a site that calls the change temporary declares the type of a temporary toggle."""
+    if not comment:
+        return None
+    return policies.use_cases.get("temporary", policies.default_type), f"comment at {comment[1]}: {comment[0]!r}"
+
+
+def _documented(flag: Flag, policies: Policies) -> tuple[str, str] | None:
+    """The type of a key the project's documentation names: a setting its operators set."""
+    where = documented_where(flag.key, policies.documented) if flag.key and not flag.pattern else None
+    if where is None or policies.documented_type is None:
+        return None
+    return policies.documented_type, f"the project's documentation at {where}, which names it"
 
 
 def _dated(found: tuple[str, str] | None) -> tuple[date, str] | None:

@@ -3,7 +3,9 @@
 Two conventions: flagaudit's own ``# flagaudit: type=release owner=@team
 expires=2027-03-31`` and Open edX's annotation blocks (``# .. toggle_name: x``).
 Comments are read from the source lines, so this works the same for every
-parser and for the text-level matcher.
+parser and for the text-level matcher. A plain comment right above that calls
+the change temporary (``# This is a temporary change while we transition``) is
+kept too, as ``temporary``: the lifecycle policies read it as a declared type.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ import re
 _OWN = re.compile(r"#\s*flagaudit:\s*(?P<body>.*)$")
 _EDX = re.compile(r"^#\s*\.\.\s*(?P<key>toggle_\w+|setting_\w+)\s*:\s*(?P<value>.*)$")
 _PAIR = re.compile(r"(?P<key>[\w-]+)=(?P<value>\S+)")
+_TEMPORARY = re.compile(r"\btemporar(y|ily)\b", re.IGNORECASE)
+_TEMPORARY_TEXT = 120
+"""Characters of a temporary comment kept as evidence."""
 _IGNORE = re.compile(r"ignore\[(?P<codes>[A-Z0-9, ]+)\]\s*(?P<reason>.*)")
 
 
@@ -65,6 +70,8 @@ def annotations_for(lines: list[str], line: int) -> tuple[tuple[str, str], ...]:
             edx_key = None
             continue
         match = _EDX.match(comment)
+        if not match and _TEMPORARY.search(comment):
+            found.append(("temporary", comment.lstrip("#").strip()[:_TEMPORARY_TEXT]))
         if match:
             edx_key = match["key"]
             edx[edx_key] = match["value"].strip()

@@ -231,7 +231,8 @@ def _affected(previous: CallGraph, changed: list[str], shapes: dict[str, Shape],
             if target[1:] in short:
                 stale.add(target)
         elif touches(target) or any(touches(hop) for hop in previous.hops.get(target, ())) or (
-                reached and (touches(reached[0]) or reached[0].rpartition(".")[0] in ancestors)):
+                reached and (touches(reached[0]) or reached[0].rpartition(".")[0] in ancestors)) or any(
+                r.startswith(".") and r[1:] in short for r in reached):
             stale.add(target)
     return stale, reclassed
 
@@ -327,7 +328,13 @@ class _Linker:
         if len(names) > 1:
             self.hops[target] = tuple(names[1:])
         node = _first_node(names, self.nodes)
-        return (node, *_overrides(node, self.nodes, self.subclasses)) if node else ()
+        found = (node, *_overrides(node, self.nodes, self.subclasses)) if node else ()
+        rest = names[-1][len(node) + 1:].split(".") if node and names[-1].startswith(node + ".") else []
+        if len(rest) > 1 and rest[-1] in self.by_name:
+            # a method of an object a module holds (``views = Views(); views.page()``): whatever its class, a
+            # method of that name, as for any attribute of an unknown object
+            found = (*found, *self._expand(f".{rest[-1]}"))
+        return found
 
 
 def _project_node(target: str, nodes: dict[str, tuple[str, Function]], resolver: Resolver) -> str | None:

@@ -6,14 +6,19 @@ FA104 (constant-flag) and FA302 (code only the dead branch reaches).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatch
 
+from flagaudit.documentation import documented_where
 from flagaudit.facts import DYNAMIC_SETTINGS, Evidence, FileFacts, Flag
 
 _ON = {"true", "on", "1", "yes"}
 _OFF = {"false", "off", "0", "no", "none"}
+OPERATOR_USE_CASES = frozenset({"open_edx", "opt_in", "opt_out", "circuit_breaker"})
+"""Open edX ``toggle_use_cases`` by which each deployment's operators choose the value: the project's own settings
+modules are not every place it is configured."""
 
 
 @dataclass(frozen=True)
@@ -29,9 +34,12 @@ class Fixed:
 
 
 def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_paths: tuple[str, ...],
-                is_test: Callable[[str], bool]) -> dict[tuple[str | None, str], Fixed]:
+                is_test: Callable[[str], bool],
+                documented: Mapping[str, str] | None = None) -> dict[tuple[str | None, str], Fixed]:
     """Every flag whose value is fixed, by (key, sdk). Test settings configure only the tests; when a settings
-    module loads values the code does not show (``vars().update(yaml.safe_load(...))``), no setting is fixed."""
+    module loads values the code does not show (``vars().update(yaml.safe_load(...))``), no setting is fixed;
+    nor is one the operators set (an Open edX use case that says so, or the project's documentation naming it:
+    ``documented``, from :func:`flagaudit.documentation.documented_keys`)."""
     assignments: dict[str, list[tuple[str, str, int]]] = {}
     has_settings = False
     for file_facts in facts:
@@ -43,7 +51,8 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
     fixed = {}
     for flag in flags:
         found = _declared(flag) or _deleted(flag)
-        if found is None and flag.sdk == "settings" and flag.key is not None and not dynamic:
+        if (found is None and flag.sdk == "settings" and flag.key is not None and not dynamic
+                and not _operators_set(flag, documented or {})):
             found = _configured(flag.key, assignments.get(flag.key, [])) if flag.key in assignments else (
                 _default(flag) if has_settings else None)
         if found is not None:
@@ -73,6 +82,15 @@ def _declared(flag: Flag) -> Fixed | None:
         return Fixed(value, f"declared constant at {where}", "declared",
                      (Evidence("note", f"# flagaudit: constant={notes['constant']}", where),))
     return None
+
+
+def _operators_set(flag: Flag, documented: Mapping[str, str]) -> bool:
+    """Whether the code or the documentation says each deployment's operators choose the flag's value."""
+    if flag.key is not None and documented_where(flag.key, documented):
+        return True
+    notes = [*(d.metadata for d in flag.definitions), *(s.annotations for s in flag.sites)]
+    return any(OPERATOR_USE_CASES.intersection(re.split(r"[\s,]+", dict(n).get("toggle_use_cases", "")))
+               for n in notes)
 
 
 def _deleted(flag: Flag) -> Fixed | None:

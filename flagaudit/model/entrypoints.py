@@ -24,10 +24,19 @@ FRAMEWORK_DECORATORS = (
 )
 """Decorators by which a framework calls a function (routes, tasks, commands, signal receivers, template tags)."""
 
+INTERFACE_MODULES = {
+    "api": "public function of an api module (a Django app's interface for other apps and its host)",
+    "services": "public method of a class in a services module (a service the host's runtime is given)",
+}
+"""Modules whose public names other code calls, by their last name: a Django app's ``api.py`` (Open edX OEP-49)
+holds its functions, an XBlock library's ``services.py`` the service classes the host hands to its runtime."""
+
 
 def local_entries(file_facts: FileFacts, patterns: tuple[str, ...]) -> dict[str, str]:
     """The entry points a file's own definitions make, with the reason each is one."""
     entries: dict[str, str] = {}
+    module = file_facts.symbols.module if file_facts.symbols else ""
+    interface = INTERFACE_MODULES.get(module.rsplit(".", 1)[-1]) if module else None
     for function in file_facts.functions:
         name = function.name
         last = name.rsplit(".", 1)[-1]
@@ -41,7 +50,25 @@ def local_entries(file_facts: FileFacts, patterns: tuple[str, ...]) -> dict[str,
                 entries[name] = f"decorated @{decorator} (called by the framework)"
             elif patterns and _matches(name, patterns):
                 entries[name] = "configured entry point"
+            elif interface and _public_member(name, function.kind, module):
+                entries[name] = interface
+            elif function.kind == "function" and name == f"{module}.plugin_settings" and ".settings." in f".{module}.":
+                entries[name] = PLUGIN_SETTINGS
     return entries
+
+
+PLUGIN_SETTINGS = ("plugin settings hook (the Open edX platform calls plugin_settings(settings) in the settings "
+                   "modules an app's plugin_app names)")
+
+
+def _public_member(name: str, kind: str, module: str) -> bool:
+    """A module's public function, or a public method of its public class (``mod.Service.enabled``)."""
+    if not name.startswith(module + "."):
+        return False
+    parts = name[len(module) + 1:].split(".")
+    if any(part.startswith("_") for part in parts):
+        return False
+    return (kind, len(parts)) in (("function", 1), ("method", 2))
 
 
 def entry_points(facts: list[FileFacts], local: dict[str, dict[str, str]], is_test: Callable[[str], bool],

@@ -14,6 +14,7 @@ from flagaudit.checks import CheckInput
 from flagaudit.checks.run import run_checks
 from flagaudit.checks.suppression import finish
 from flagaudit.config import Config, load_config
+from flagaudit.documentation import documented_keys
 from flagaudit.extract.file_facts import too_large
 from flagaudit.facts import FileFacts, Finding, Flag, Inventory, Skipped
 from flagaudit.model.callgraph import CallGraph, build_graph
@@ -101,11 +102,12 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
     sources, skipped, listed = read_sources(config, rules, cache_dir)
     cache = FactCache(cache_dir, config.root)
     notes: list[str] = []
-    digest = _inputs_digest(config, rules, sources, skipped)
+    documented = documented_keys(config.root)
+    digest = _inputs_digest(config, rules, sources, skipped, documented)
     result = cache.memo("result", digest, _Result)
     graph = _kept_graph(cache, sources) if result is not None and with_graph and not whole_graph else None
     if result is None or (with_graph and graph is None):
-        result, graph = _inventory(sources, skipped, listed, rules, config, cache, options)
+        result, graph = _inventory(sources, skipped, listed, rules, config, cache, options, documented)
         cache.keep("result", digest, result)
     inventory, checks, registries = result
     inferred = (*registries, *checks)
@@ -163,7 +165,7 @@ keeps."""
 
 
 def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules: RuleSet, config: Config,
-               cache: FactCache, options: ScanOptions) -> tuple[_Result, CallGraph]:
+               cache: FactCache, options: ScanOptions, documented: Mapping[str, str]) -> tuple[_Result, CallGraph]:
     facts, inferred = analyse(sources, rules, config, cache, options.workers, options.progress)
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
@@ -171,7 +173,8 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     registries = frozenset([*(d.id for f in rules.files for d in f.defines if d.model is None),
                             *(o.id for f in rules.files for o in f.objects),
                             *(r.id for r in inferred if isinstance(r, DefineRule))])
-    graph, findings = _model(facts, flags, config, {s.path: s.key for s in sources}, previous, registries)
+    graph, findings = _model(facts, flags, config, {s.path: s.key for s in sources}, previous, registries,
+                             documented)
     if previous is None or (previous.shapes, previous.sources) != (graph.shapes, graph.sources):
         cache.keep("graph", __version__, replace(graph, nodes={}, reachable=set()))  # both rebuilt from the facts
     return (Inventory(
@@ -184,27 +187,32 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
 
 
 def _model(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sources: dict[str, str],
-           previous: CallGraph | None, registries: frozenset[str]) -> tuple[CallGraph, list[Finding]]:
+           previous: CallGraph | None, registries: frozenset[str],
+           documented: Mapping[str, str]) -> tuple[CallGraph, list[Finding]]:
     """Build the call graph (from ``previous``, the last run's, where the files' content keys in ``sources``
     say it still holds) and the fixed flag values, and run the finding families that need only the code;
-    ``registries``: ids of the rules whose definitions define a project's flags in its code (FA401)."""
+    ``registries``: ids of the rules whose definitions define a project's flags in its code (FA401);
+    ``documented``: the names the project's documentation mentions (settings operators set are not fixed)."""
 
     def is_test(path: str) -> bool:
         return is_test_path(path, config.test_paths)
 
     settings = repr((config.test_paths, config.entry_points, config.scripts))
     graph = build_graph(facts, is_test, config.entry_points, config.scripts, settings, sources, previous)
-    fixed = fixed_flags(flags, facts, config.settings_paths, is_test)
+    fixed = fixed_flags(flags, facts, config.settings_paths, is_test, documented)
     return graph, run_checks(CheckInput(flags, graph, fixed, registries=registries), "code")
 
 
-def _inputs_digest(config: Config, rules: RuleSet, sources: list[Source], skipped: list[Skipped]) -> str:
-    """Everything a scan's result depends on: code version, configuration, rules, and every file's content."""
+def _inputs_digest(config: Config, rules: RuleSet, sources: list[Source], skipped: list[Skipped],
+                   documented: Mapping[str, str]) -> str:
+    """Everything a scan's result depends on: code version, configuration, rules, every file's content, and the
+    names the documentation mentions."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{__version__}\0{FACTS_VERSION}\0{config!r}\0{rules.digest}\0".encode("utf-8", "surrogateescape"))
     for source in sources:
         digest.update(source.key.encode())
     digest.update(repr(sorted((s.path, s.reason) for s in skipped)).encode("utf-8", "surrogateescape"))
+    digest.update(repr(sorted(documented.items())).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

@@ -1,0 +1,81 @@
+"""Keys the project's own documentation names: settings its operators set, which a flag's age says nothing about.
+
+A README that lists a switch among those an operator turns on (``| enable_course_api | Retrieve course details
+from the course API |``) declares the switch part of the deployment's configuration, as a ``toggle_use_cases:
+open_edx`` annotation does. Only the documentation a project publishes for its users is read: README files at
+the root and text under ``docs/`` or ``doc/``; not changelogs or decision records, which also tell of rollouts
+that were meant to end. A line that calls the key temporary, or says it goes away, is no such declaration, and a
+key named on such a line anywhere is not documented at all.
+
+Reading is bounded: regular files inside the project only (no links out), at most :data:`FILE_LIMIT` bytes each
+and :data:`MAX_FILES` files, in path order, so the same tree gives the same answer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from flagaudit.safefiles import read_inside
+
+FILE_LIMIT = 1_000_000
+MAX_FILES = 2_000
+_FOLDERS = ("docs", "doc")
+_SUFFIXES = (".md", ".rst", ".txt")
+_NOT_USER_DOCS = re.compile(r"^(changelog|changes|history|news|release|decisions?|adrs?)\b", re.IGNORECASE)
+_TEMPORARY = re.compile(r"\b(temporar(y|ily)|remov(e|ed|al)|deprecat\w*|roll[- ]?out|clean[- ]?up|sunset)\b",
+                        re.IGNORECASE)
+_TOKEN = re.compile(r"[A-Za-z_][\w.:-]*\w")
+_SETTING_ITEM = re.compile(r"""^\w+\[['"](?P<name>[^'"]+)['"]\]$""")
+
+
+def documented_keys(root: Path) -> dict[str, str]:
+    """Every name (a token with ``_``, ``.``, ``:`` or ``-`` in it) the project's documentation mentions, with
+    where it first does (``README.md:103``); names also mentioned as temporary are left out."""
+    found: dict[str, str] = {}
+    temporary: set[str] = set()
+    folders: dict[str, str] = {}
+    for path in _documents(root):
+        try:
+            text = read_inside(root, root / path, FILE_LIMIT, folders).decode("utf-8", "replace")
+        except OSError:
+            continue  # documentation is evidence only: an unreadable file is no evidence, never a verdict
+        for number, line in enumerate(text.splitlines(), 1):
+            names = {t for t in _TOKEN.findall(line) if any(c in t for c in "_.:-")}
+            if _TEMPORARY.search(line):
+                temporary.update(names)
+            for name in sorted(names):
+                found.setdefault(name, f"{path}:{number}")
+    return {name: where for name, where in found.items() if name not in temporary}
+
+
+def documented_where(key: str, documented: Mapping[str, str]) -> str | None:
+    """Where the documentation names ``key`` (a settings dictionary's item by its own name), if it does."""
+    item = _SETTING_ITEM.match(key)
+    return documented.get(key) or (documented.get(item["name"]) if item else None)
+
+
+def _documents(root: Path) -> list[str]:
+    """The documentation files, relative to ``root``, in path order; links to folders are not followed."""
+    found: list[str] = []
+    try:
+        top = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return []
+    for entry in top:
+        if entry.name.upper().startswith("README") and entry.is_file(follow_symlinks=False):
+            found.append(entry.name)
+    for folder in _FOLDERS:
+        start = root / folder
+        if not start.is_dir() or start.is_symlink():
+            continue
+        for current, dirs, files in os.walk(start, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not _NOT_USER_DOCS.match(d))
+            here = Path(current).relative_to(root).as_posix()
+            found += [f"{here}/{name}" for name in sorted(files)
+                      if name.lower().endswith(_SUFFIXES) and not _NOT_USER_DOCS.match(name)]
+            if len(found) >= MAX_FILES:
+                return found[:MAX_FILES]
+    return found

@@ -1,0 +1,129 @@
+"""Code other programs call is alive (no FA301): a Django app's api module, a library's service classes, the
+Open edX plugin settings hook, and a method of an object a module holds that a route table calls."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from flagaudit.scan.project import ScanOptions, scan
+from tests.repos import write_files
+
+
+def _unreachable(tmp_path: Path, files: dict[str, str]) -> list[tuple[str | None, str]]:
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in files.items()})
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    return sorted((f.flag, f.path) for f in inventory.findings if f.code == "FA301")
+
+
+LIBRARY = {
+    "transcripts/__init__.py": "",
+    "transcripts/api.py": """
+        from waffle import flag_is_active
+
+
+        def import_from_folder(request, folder):
+            if flag_is_active(request, "transcripts.override_imported"):
+                return folder.replace_all()
+            return folder.keep_existing()
+
+
+        def _private_helper(request):
+            if flag_is_active(request, "transcripts.private_only"):
+                return 1
+            return 0
+    """,
+    "transcripts/services.py": """
+        from waffle import switch_is_active
+
+
+        class ProgressService:
+            def tracking_enabled(self):
+                return switch_is_active("transcripts.enable_tracking")
+
+            def _internal(self):
+                return switch_is_active("transcripts.internal_only")
+    """,
+    "transcripts/helpers.py": """
+        from waffle import switch_is_active
+
+
+        def forgotten():
+            return switch_is_active("transcripts.forgotten")
+    """,
+}
+
+
+def test_an_api_module_and_service_classes_are_entry_points(tmp_path: Path) -> None:
+    assert _unreachable(tmp_path, LIBRARY) == [
+        ("transcripts.forgotten", "transcripts/helpers.py"),
+        ("transcripts.internal_only", "transcripts/services.py"),
+        ("transcripts.private_only", "transcripts/api.py"),
+    ]
+
+
+PLUGIN = {
+    "partner/__init__.py": "",
+    "partner/settings/__init__.py": "",
+    "partner/settings/common.py": """
+        def plugin_settings(settings):
+            settings.SOCIAL_AUTH_PIPELINE.append("partner.pipeline.associate_by_email")
+    """,
+    "partner/pipeline.py": """
+        from django.conf import settings
+
+
+        def associate_by_email(backend, details, user=None, **kwargs):
+            if not getattr(settings, "ENABLE_PARTNER_INTEGRATION", False):
+                return None
+            return {"user": backend.find(details)}
+    """,
+}
+
+
+def test_the_plugin_settings_hook_is_an_entry_point(tmp_path: Path) -> None:
+    assert _unreachable(tmp_path, PLUGIN) == []
+    assert _unreachable(tmp_path, PLUGIN | {"partner/settings/common.py": """
+        def other_hook(settings):
+            settings.SOCIAL_AUTH_PIPELINE.append("partner.pipeline.associate_by_email")
+    """}) == [("ENABLE_PARTNER_INTEGRATION", "partner/pipeline.py")]
+
+
+ROUTES = {
+    "citations/__init__.py": "",
+    "citations/views.py": """
+        from waffle import flag_is_active
+
+
+        class CitationViews:
+            def __init__(self, name):
+                self.name = name
+
+            def citation_list(self):
+                def _citation_list(request):
+                    if flag_is_active(request, "citations.use_new_service"):
+                        return "new"
+                    return "old"
+                return _citation_list
+
+            def unused_view(self):
+                def _unused(request):
+                    return flag_is_active(request, "citations.never_routed")
+                return _unused
+    """,
+    "citations/zotero/__init__.py": "",
+    "citations/zotero/views.py": """
+        from citations.views import CitationViews
+
+        zotero_views = CitationViews("zotero")
+    """,
+    "citations/zotero/routes.py": """
+        from citations.zotero.views import zotero_views
+
+        api_routes = [("/zotero/citations/", zotero_views.citation_list())]
+    """,
+}
+
+
+def test_a_method_of_an_object_a_module_holds_is_called_through_it(tmp_path: Path) -> None:
+    assert _unreachable(tmp_path, ROUTES) == [("citations.never_routed", "citations/views.py")]

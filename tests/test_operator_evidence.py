@@ -1,0 +1,155 @@
+"""What says a flag is deployment configuration rather than a rollout, and what says it is temporary: the
+project's documentation (a README listing the switches operators set), Open edX use cases, and a comment above a
+site that calls the change temporary. Real git repositories, judged by the gate as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flagaudit.documentation import documented_keys, documented_where
+from tests.repos import Repo, write_files
+from tests.run import run_cli
+
+SWITCHES = {
+    "reports/__init__.py": "",
+    "reports/views.py": """
+        from waffle import switch_is_active
+
+
+        def course_page(request, course):
+            if switch_is_active("enable_course_api"):
+                return course.from_api()
+            return course.from_database()
+
+
+        def engagement(request, course):
+            if switch_is_active("show_forum_activity"):
+                return course.forum_activity()
+            return None
+    """,
+}
+README = """# Reports
+
+Operators turn switches on with `./manage.py waffle_switch NAME on --create`.
+
+| Switch              | Purpose                                  |
+|---------------------|------------------------------------------|
+| enable_course_api   | Read course details from the course API  |
+"""
+
+
+def _check(repo: Repo, as_of: str = "2026-06-01") -> list[dict]:
+    result = run_cli("check", "--format", "json", "--no-cache", "--as-of", as_of, cwd=repo.path)
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)["findings"]
+
+
+def _stale(findings: list[dict]) -> dict[str | None, dict]:
+    return {f["flag"]: f for f in findings if f["code"] == "FA101"}
+
+
+def test_a_switch_the_readme_lists_for_operators_is_not_stale(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2024-02-01", "switches", {**SWITCHES, "README.md": README})
+    stale = _stale(_check(repo))
+    assert sorted(stale) == ["show_forum_activity"]  # the undocumented one still explains its type
+    assert ("note", "type release (40 days)", "from default") in [
+        (e["kind"], e["value"], e["detail"]) for e in stale["show_forum_activity"]["evidence"]]
+
+
+def test_documentation_that_calls_a_switch_temporary_declares_nothing(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2024-02-01", "switches", {
+        **SWITCHES, "README.md": README,
+        "docs/rollout.rst": "Rollout\n=======\n\n``show_forum_activity`` is temporary: remove it after the launch.\n",
+        "CHANGELOG.rst": "* enable_course_api and show_forum_activity added\n",
+        "docs/decisions/0001-forum.rst": "We add show_forum_activity behind a switch.\n"})
+    assert sorted(_stale(_check(repo))) == ["show_forum_activity"]
+
+
+def test_only_user_documentation_counts(tmp_path: Path) -> None:
+    write_files(tmp_path, {
+        "README.rst": "Set ``ENABLE_REMINDERS`` in your settings.\n",
+        "CHANGES.md": "- new switch changelog_only_key\n",
+        "docs/ops/settings.md": "| `reports.use_v2` | |\n| old_switch | deprecated, removed in 2.0 |\n",
+        "docs/decisions/0002.md": "adr_only_key\n",
+        "notes/other.md": "elsewhere_key\n",
+    })
+    documented = documented_keys(tmp_path)
+    assert documented_where("ENABLE_REMINDERS", documented) == "README.rst:1"
+    assert documented_where("FEATURES['ENABLE_REMINDERS']", documented) == "README.rst:1"
+    assert documented_where("reports.use_v2", documented) == "docs/ops/settings.md:1"
+    for key in ("changelog_only_key", "old_switch", "adr_only_key", "elsewhere_key"):
+        assert documented_where(key, documented) is None
+
+
+def test_documentation_outside_the_project_is_never_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write_files(outside, {"README.md": "| leaked_switch | |\n", "guide.md": "| leaked_doc_switch | |\n"})
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "README.md").symlink_to(outside / "README.md")
+    (project / "docs").symlink_to(outside, target_is_directory=True)
+    assert documented_keys(project) == {}
+
+
+SETTINGS_FLAGS = {
+    "partner/__init__.py": "",
+    "partner/settings/__init__.py": "",
+    "partner/settings/base.py": """
+        FEATURES = {"ENABLE_MOBILE": False}
+        ENABLE_REMINDERS = True
+        ENABLE_NEW_EXPORT = False
+    """,
+    "partner/settings/production.py": "from partner.settings.base import *  # noqa\n",
+    "partner/urls.py": """
+        from django.conf import settings
+
+        urlpatterns = []
+
+        # This is a temporary switch while the old channel endpoints move to the new app
+        if getattr(settings, "ENABLE_LEGACY_CHANNELS", True):
+            urlpatterns += ["legacy/"]
+    """,
+    "partner/features.py": """
+        from django.conf import settings
+
+
+        def mobile_enabled():
+            # .. toggle_name: FEATURES['ENABLE_MOBILE']
+            # .. toggle_default: False
+            # .. toggle_use_cases: open_edx
+            return settings.FEATURES.get("ENABLE_MOBILE", False)
+
+
+        def send_reminders(user):
+            if getattr(settings, "ENABLE_REMINDERS", False):
+                return user.remind()
+            return None
+
+
+        def export(course):
+            if getattr(settings, "ENABLE_NEW_EXPORT", False):
+                return course.new_export()
+            return course.export()
+    """,
+    "docs/reminders.rst": "Reminders\n=========\n\nSet ``ENABLE_REMINDERS`` to ``True`` in your Django settings.\n",
+}
+
+
+def test_a_settings_flag_a_comment_calls_temporary_goes_stale(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2025-10-17", "settings flags", SETTINGS_FLAGS)
+    stale = _stale(_check(repo))
+    assert sorted(stale) == ["ENABLE_LEGACY_CHANNELS"]  # the other settings flags are deployment configuration
+    [note] = [e for e in stale["ENABLE_LEGACY_CHANNELS"]["evidence"] if e["kind"] == "note"]
+    assert note["value"] == "type release (40 days)"
+    assert note["detail"].startswith("from comment at partner/urls.py:7: 'This is a temporary switch")
+
+
+def test_settings_operators_set_are_not_constant(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2025-10-17", "settings flags", SETTINGS_FLAGS)
+    constant = sorted(f["flag"] for f in _check(repo) if f["code"] == "FA104")
+    assert constant == ["ENABLE_NEW_EXPORT"]  # neither declared an operator's choice nor documented
