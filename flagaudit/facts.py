@@ -125,6 +125,8 @@ class ModuleSymbols:
     members, and imports and ``X = other.Y`` as a single ``sym`` part pointing elsewhere."""
     notes: tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...] = ()
     """Key constants with annotations above them (``# .. toggle_name: ...``): qualified name, line, annotations."""
+    toggles: tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...] = ()
+    """Open edX annotation blocks by the key their ``toggle_name`` names: name, the line below, annotations."""
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ SETTINGS_FLAGS = {
     "partner/__init__.py": "",
     "partner/settings/__init__.py": "",
     "partner/settings/base.py": """
-        FEATURES = {"ENABLE_MOBILE": False}
+        FEATURES = {"ENABLE_MOBILE": False, "ENABLE_PEER_GRADING": False}
         ENABLE_REMINDERS = True
         ENABLE_NEW_EXPORT = False
     """,
@@ -123,6 +123,13 @@ SETTINGS_FLAGS = {
             return settings.FEATURES.get("ENABLE_MOBILE", False)
 
 
+        def peer_grading_enabled(block):
+            # .. toggle_name: FEATURES['ENABLE_PEER_GRADING']
+            # .. toggle_default: False
+            # .. toggle_use_cases: open_edx
+            return block.is_enabled("peer_grading")
+
+
         def send_reminders(user):
             if getattr(settings, "ENABLE_REMINDERS", False):
                 return user.remind()
@@ -133,6 +140,15 @@ SETTINGS_FLAGS = {
             if getattr(settings, "ENABLE_NEW_EXPORT", False):
                 return course.new_export()
             return course.export()
+    """,
+    "partner/grading.py": """
+        from django.conf import settings
+
+
+        def grading_strategy(workflow):
+            if not settings.FEATURES.get("ENABLE_PEER_GRADING", False):
+                return "median"
+            return workflow.strategy
     """,
     "docs/reminders.rst": "Reminders\n=========\n\nSet ``ENABLE_REMINDERS`` to ``True`` in your Django settings.\n",
 }
@@ -153,3 +169,8 @@ def test_settings_operators_set_are_not_constant(tmp_path: Path) -> None:
     repo.commit("2025-10-17", "settings flags", SETTINGS_FLAGS)
     constant = sorted(f["flag"] for f in _check(repo) if f["code"] == "FA104")
     assert constant == ["ENABLE_NEW_EXPORT"]  # neither declared an operator's choice nor documented
+    # the annotation that declares the peer grading feature an operator's choice sits above a helper, not a site
+    inventory = json.loads(run_cli("scan", "--format", "json", "--no-cache", cwd=repo.path).stdout)
+    [peer] = [f for f in inventory["flags"] if f["key"] == "FEATURES['ENABLE_PEER_GRADING']"]
+    documented = [(d["path"], d["line"], d["action"]) for d in peer["definitions"]]
+    assert documented == [("partner/features.py", 16, "annotate")]

@@ -30,6 +30,26 @@ def parse_directive(body: str) -> list[tuple[str, str]]:
     return [(m["key"], m["value"]) for m in _PAIR.finditer(body)]
 
 
+_TOGGLE_NAME = re.compile(r"^\s*#\s*\.\.\s*toggle_name\s*:\s*(?P<name>.+?)\s*$")
+
+
+def toggle_blocks(lines: list[str], notes: LineNotes) -> tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...]:
+    """Open edX annotation blocks by the key their ``toggle_name`` names: (name, the line below the block, its
+    annotations). A block may sit above a line that is no site or definition of the key (``return
+    self.enabled(PEER_GRADING)`` behind a helper): the key's flag is then found by the name alone."""
+    found = []
+    for index, text in enumerate(lines):
+        named = _TOGGLE_NAME.match(text)
+        if named is None:
+            continue
+        below = index + 1
+        while below < len(lines) and lines[below].lstrip().startswith("#"):
+            below += 1
+        if below < len(lines):
+            found.append((named["name"].strip("`'\" "), below + 1, notes(below + 1)))
+    return tuple(found)
+
+
 class LineNotes:
     """:func:`annotations_for` over one file's lines, each line read once: a line holding thousands of checks or
     constants (a one-line template, a generated module) would otherwise be searched once for each of them."""

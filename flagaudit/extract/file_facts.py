@@ -17,7 +17,7 @@ import tokenize
 import warnings
 from dataclasses import replace
 
-from flagaudit.extract.annotations import LineNotes
+from flagaudit.extract.annotations import LineNotes, toggle_blocks
 from flagaudit.extract.calls import call_facts
 from flagaudit.extract.candidates import find_candidates
 from flagaudit.extract.prefilter import mentions
@@ -90,7 +90,8 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     values += _django_settings(path, module, values)
     lines = text.splitlines(keepends=True)
     notes = LineNotes(lines)
-    symbols = ModuleSymbols(module, tuple((name, parts) for name, parts, _ in values), _annotated(values, notes))
+    symbols = ModuleSymbols(module, tuple((name, parts) for name, parts, _ in values), _annotated(values, notes),
+                            toggle_blocks(lines, notes) if b"toggle_name" in data else ())
     definitions = _class_constants(path, scope.module, values, rules, notes)
     graph = call_facts(tree, scope)
     dicts = frozenset(name for rule in rules.settings for name in rule.dicts)

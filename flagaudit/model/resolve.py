@@ -192,12 +192,16 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
             definitions[(key, definition.sdk, pattern)].append(definition)
             _documented(definitions[(key, definition.sdk, pattern)], resolver.annotations(definition.key_ref),
                         definition.sdk)
+    toggles = _toggle_blocks(facts, test_patterns)
     flags = []
     for identity in sorted(set(sites) | set(tests) | set(definitions), key=_flag_order):
         key, sdk, pattern = identity
         found = [*sites.get(identity, ()), *tests.get(identity, ())]
         if not definitions.get(identity) and not is_flag_setting(key, found):
             continue
+        if key in toggles and not pattern and sites.get(identity):
+            seen = {(d.path, d.line) for d in (*definitions.get(identity, ()), *sites[identity])}
+            _documented(definitions[identity], [d for d in toggles[key] if (d.path, d.line) not in seen], sdk)
         flags.append(Flag(
             key=key, sdk=sdk, pattern=pattern,
             definitions=tuple(sorted(definitions.get(identity, ()), key=_position)),
@@ -219,6 +223,21 @@ def _documented(definitions: list[Definition], notes: list[Definition], sdk: str
         documented = replace(note, sdk=sdk)
         if documented not in definitions:
             definitions.append(documented)
+
+
+def _toggle_blocks(facts: list[FileFacts], test_patterns: tuple[str, ...]) -> dict[str, list[Definition]]:
+    """Open edX annotation blocks outside tests by the key their ``toggle_name`` names, as the definitions that
+    document the key (action ``annotate``); blocks above an annotated key constant are documented through it."""
+    found: dict[str, list[Definition]] = defaultdict(list)
+    for file_facts in facts:
+        if file_facts.symbols is None or is_test_path(file_facts.path, test_patterns):
+            continue
+        constants = {line for _, line, _ in file_facts.symbols.notes}
+        for name, line, notes in file_facts.symbols.toggles:
+            if line not in constants:
+                found[name].append(Definition(file_facts.path, line, 0, "annotation", "", KeyRef(
+                    (KeyPart("lit", name),), repr(name)), "annotate", None, notes))
+    return found
 
 
 def is_flag_setting(key: str | None, sites: list[Site]) -> bool:
