@@ -15,7 +15,9 @@ CONSTANT = FindingRule(
     "FA104", "constant-flag", "warning",
     "A flag whose value is fixed everywhere it is configured: a settings flag set to the same literal in "
     "every settings module, a setting toggle whose hard-coded default is never overridden, or "
-    "`# flagaudit: constant=true` (optionally `value=on|off`, or `constant=on|off`).",
+    "`# flagaudit: constant=true` (optionally `value=on|off`, or `constant=on|off`). Never a setting each "
+    "deployment chooses: one the project's documentation names, or one an Open edX annotation declares an "
+    "operator's choice (`toggle_use_cases: open_edx`, `opt_in`, `opt_out`, `circuit_breaker`).",
     "A flag that cannot change is an if-statement with a dead branch.",
     "Inline the value and delete the dead branch, or set the flag differently where it really varies. "
     "To keep it: `# flagaudit: ignore[FA104] reason`.",

@@ -41,7 +41,9 @@ STALE = FindingRule(
     "A flag older than its type allows: release and experiment flags 40 days, operational flags 7 days "
     "(rules/policies.toml); kill switches and permission flags never go stale. A flag nothing gives a type is a "
     "release flag, except a settings flag, which is deployment configuration (a permission flag) unless declared "
-    "temporary.",
+    "temporary, and a key the project's documentation names (a README or docs/ page listing the switches operators "
+    "set), which is a permission flag too. A comment right above a site that calls the change temporary declares "
+    "a release flag.",
     "Every live flag doubles the paths through the code it guards. Release flags that linger turn into "
     "permanent configuration nobody dares to touch, and a forgotten flag is the one that gets reused.",
     "Remove the flag and the losing branch once the rollout is complete. If the flag is meant to stay, "
