@@ -1,7 +1,10 @@
 """The command line: parse options, call the API, choose an output. Nothing else lives here.
 
-The engine (extraction, the call graph, history) is imported inside the commands that run it, so
-``flagaudit explain`` and ``--help`` load only click, the finding rules and the output formats.
+Each command parses its options, makes one call into :mod:`flagaudit.api` (``init`` two: it asks between
+them), hands the result to a renderer (:mod:`flagaudit.output`, :mod:`flagaudit.report`) and turns it into an
+exit code. The API, and with it the engine (extraction, the call graph, history), is imported inside the
+commands that run it, so ``flagaudit explain`` and ``--help`` load only click, the finding rules and the
+output formats (``tests/test_layering.py`` holds it to that).
 """
 
 from __future__ import annotations
@@ -29,11 +32,9 @@ from flagaudit.output.text_format import check_text
 from flagaudit.report import REPORT_FORMATS, SUFFIXES
 
 if TYPE_CHECKING:
-    from flagaudit.config import Config
+    from flagaudit.api import Config, HistoryOptions, RuleSet
     from flagaudit.facts import Skipped
-    from flagaudit.history.walk import HistoryOptions
     from flagaudit.output.progress import Reporter
-    from flagaudit.sdk_rules import RuleSet
 
 _ANNOTATIONS = ("github", "sarif")
 """Formats that annotate a pull request: with --base they carry only the change's findings (unless --all)."""
@@ -425,7 +426,7 @@ def compare_command(refs: tuple[str, ...], deployed: Path | None, key: str | Non
                     no_cache: bool, jobs: int | None, quiet: bool) -> None:
     """Whether every key means the same on every version that runs at once (REFS, and --deployed); exit 1 on
     FA204 skewed-meaning."""
-    from flagaudit.commands.compare import CompareOptions, compare, read_deployed
+    from flagaudit.api import CompareOptions, compare, read_deployed
     from flagaudit.output.compare_format import COMPARE_RENDERERS
 
     listed = read_deployed(deployed) if deployed else ()
@@ -456,14 +457,13 @@ def graph_command(key: str | None, output_format: str, why: str | None, output: 
                   jobs: int | None, quiet: bool) -> None:
     """The call graph (or, with KEY, what that key touches: how its checks are reached, what each branch calls,
     and the code reachable only through a branch)."""
-    from flagaudit.api import ScanOptions
-    from flagaudit.commands.graph import graph_document, why_reachable
+    from flagaudit.api import ScanOptions, graph_document, why_reachable
+    from flagaudit.output.text_format import call_path_text
 
     config, rules = _project((), config_file, directory)
     options = ScanOptions(use_cache=not no_cache, workers=jobs)
     if why is not None:
-        path = why_reachable(config, rules, options, why)
-        _emit(visible(" → ".join(path) if path else f"no entry point reaches {why}") + "\n", output)
+        _emit(call_path_text(why, why_reachable(config, rules, options, why)), output)
         return
     _emit(graph_document(config, rules, options, output_format, key), output)
 
@@ -482,7 +482,8 @@ def remove_command(keys: tuple[str, ...], value: str, key_file: Path | None, wri
                    quiet: bool) -> None:
     """Delete flag KEY and the code only it kept alive, keeping the --as branch; exit 1 if a key had to be left
     alone (each place that made it unsafe is listed)."""
-    from flagaudit.commands.remove import RemoveOptions, remove, write_removal
+    from flagaudit.api import RemoveOptions, remove, write_removal
+    from flagaudit.output.remove_format import removal_lines
 
     listed = [line.split("#", 1)[0].strip() for line in key_file.read_text(encoding="utf-8").splitlines()] \
         if key_file else []
@@ -491,25 +492,11 @@ def remove_command(keys: tuple[str, ...], value: str, key_file: Path | None, wri
         raise click.UsageError("name at least one KEY (or --key-file)")
     config, rules = _project((), config_file, directory)
     cleanup = remove(config, rules, RemoveOptions(wanted, value == "on", use_cache=not no_cache, workers=jobs))
-    if write:
-        notes = write_removal(config.root, cleanup, as_of.date() if as_of else date.today())
-        if not quiet:
-            _notes(notes)
-    else:
+    notes = write_removal(config.root, cleanup, as_of.date() if as_of else date.today()) if write else ()
+    if not write:
         click.echo(visible_lines(cleanup.diff()), nl=False)
     if not quiet:
-        for removal in cleanup.removals:
-            _notes(removal.notes)
-            if removal.removed and not removal.files:
-                _say(f"nothing of {removal.key!r} is left to remove")
-            elif removal.removed:
-                _say(f"{'removed' if write else 'would remove'} {removal.key!r} (--as {value}): "
-                     f"{len(removal.files)} file(s)" + (f", functions {', '.join(removal.functions)}"
-                                                        if removal.functions else ""))
-            for place in removal.refused:
-                _say(f"left {removal.key!r} alone: {place}")
-        if not write:
-            click.echo(f"flagaudit: {cleanup.deleted_lines} lines deleted in all; --write applies it", err=True)
+        _notes((*notes, *removal_lines(cleanup, write, value)))
     if any(r.refused for r in cleanup.removals):
         raise SystemExit(ExitCode.FINDINGS)
 
@@ -521,8 +508,7 @@ def remove_command(keys: tuple[str, ...], value: str, key_file: Path | None, wri
 def rules(test_file: Path | None, config_file: str | None) -> None:
     """List the SDK rules flagaudit loads (built in, or added by the configuration's `rules`) and where each
     comes from; with --test FILE, check that file's examples the way flagaudit's own tests check its rules."""
-    from flagaudit.commands.rules import loaded_rules, test_rule_file
-    from flagaudit.config import load_config
+    from flagaudit.api import load_config, loaded_rules, test_rule_file
     from flagaudit.output.rules_format import outcomes_text, rules_text
 
     config = load_config((), config_file)

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from flagaudit.api import CheckOptions, CompareOptions, check, compare
 from flagaudit.checks import Example, FindingRule, all_rules
-from flagaudit.commands.check import CheckOptions, check
-from flagaudit.commands.compare import CompareOptions, compare
 from flagaudit.config import load_config
 from tests.helpers import builtin_rules
 from tests.repos import Repo, write_files

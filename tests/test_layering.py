@@ -32,7 +32,8 @@ FORBIDDEN = {
                          "flagaudit.checks", "flagaudit.commands", "flagaudit.api", "flagaudit.cli"),
     "flagaudit.cleanup": ("flagaudit.commands", "flagaudit.output", "flagaudit.report", "flagaudit.api",
                           "flagaudit.cli"),
-    "flagaudit.commands": ("flagaudit.api", "flagaudit.cli"),
+    "flagaudit.commands": ("flagaudit.output", "flagaudit.api", "flagaudit.cli"),
+    "flagaudit.api": ("flagaudit.output", "flagaudit.cli"),
 }
 """Module (or package) -> what it may not import. Read down: a stage imports only the stages above it."""
 
@@ -119,6 +120,27 @@ def test_the_rules_cover_every_stage() -> None:
     stages = {name.split(".")[1] for name in MODULES if name.count(".") >= 1}
     covered = {owner.split(".")[1] for owner in FORBIDDEN}
     assert {"extract", "model", "history", "checks", "output", "report", "commands"} <= covered <= stages
+
+
+CLI_REACHES = ("flagaudit", "flagaudit.api", "flagaudit.errors", "flagaudit.safefiles", "flagaudit.checks",
+               "flagaudit.checks.verdict", "flagaudit.report")
+"""What the command line may import besides the renderers (``flagaudit.output``): the API, errors, the file
+writer behind ``-o``, the finding-rule catalogue (``explain``, ``--select``, ``--fail-on``) and the report's
+format names. Everything else is the API's business."""
+
+
+def test_the_command_line_reaches_the_engine_only_through_the_api() -> None:
+    wrong = sorted(name for name in imports("flagaudit.cli") if _under(name, "flagaudit")
+                   and name not in CLI_REACHES and not _under(name, "flagaudit.output"))
+    assert not wrong, f"flagaudit.cli imports {', '.join(wrong)}"
+
+
+def test_the_command_line_imports_the_api_only_in_the_commands_that_call_it() -> None:
+    """``--help`` and ``explain`` never load the engine: cli.py's module-level imports leave the API out."""
+    top = [node for node in MODULES["flagaudit.cli"].body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    names = {alias.name for node in top if isinstance(node, ast.Import) for alias in node.names}
+    names |= {node.module or "" for node in top if isinstance(node, ast.ImportFrom)}
+    assert "flagaudit.api" not in names and not any(_under(name, "flagaudit.commands") for name in names)
 
 
 @pytest.mark.parametrize("module", sorted(set(MODULES) - {"flagaudit.gitrepo"}))

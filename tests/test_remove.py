@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from flagaudit.api import RemoveOptions, remove
 from flagaudit.cleanup.fold import Check, Refused, fold
 from flagaudit.cleanup.imports import drop_imports
 from flagaudit.cleanup.settings import drop_setting
 from flagaudit.cleanup.templates import fold_template
-from flagaudit.commands.remove import RemoveOptions, remove
 from flagaudit.config import load_config
 from flagaudit.scan.project import scan
 from flagaudit.sdk_rules import load_rules

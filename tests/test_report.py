@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from flagaudit.commands.report import ReportOptions, report
+from flagaudit.api import ReportOptions, report
 from flagaudit.config import load_config
 from flagaudit.facts import Definition, Flag, KeyRef, Site
 from flagaudit.report.data import Owner, Preview, Quarter, ReportData, is_live, remove_command, report_period

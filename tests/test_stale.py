@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from flagaudit.api import history as lifecycle
 from flagaudit.checks.stale import stale_findings, toggle_name_findings
-from flagaudit.commands.history import lifecycle
 from flagaudit.config import Config, load_config
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Event, Flag, Timeline

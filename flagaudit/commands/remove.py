@@ -13,7 +13,6 @@ inside an expression that cannot be simplified) is listed with file:line and lef
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import libcst as cst
 
+from flagaudit.cleanup import Cleanup, Removal, RemoveOptions
 from flagaudit.cleanup.fold import Check, Refused, fold, tidy_top
 from flagaudit.cleanup.imports import drop_imports, unused_imports
 from flagaudit.cleanup.migration import deleting_migration
@@ -41,50 +41,6 @@ from flagaudit.scan.project import Scanned, ScanOptions, scan_graphed
 from flagaudit.sdk_rules import RuleSet
 
 _MIGRATIONS = re.compile(r"(^|/)migrations/")
-
-
-@dataclass(frozen=True)
-class RemoveOptions:
-    keys: tuple[str, ...]
-    value: bool
-    """The value the key takes for good: ``True`` keeps the on-branches (``--as on``)."""
-    use_cache: bool = True
-    workers: int | None = None
-
-
-@dataclass(frozen=True)
-class Removal:
-    """What happened to one key."""
-
-    key: str
-    removed: bool
-    files: tuple[str, ...] = ()
-    functions: tuple[str, ...] = ()
-    """Functions and classes deleted because only the key's dead branch reached them."""
-    refused: tuple[str, ...] = ()
-    """``path:line: why`` for each place that made the key unsafe to remove; nothing of it was changed."""
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Cleanup:
-    """The rewritten files (``before`` is ``None`` for a new file) and what happened to each key."""
-
-    removals: tuple[Removal, ...]
-    files: dict[str, tuple[str | None, str]] = field(default_factory=dict)
-
-    @property
-    def deleted_lines(self) -> int:
-        return sum(1 for line in self.diff().splitlines() if line.startswith("-") and not line.startswith("---"))
-
-    def diff(self) -> str:
-        """A unified diff of every change, paths relative to the project root (``git apply``-able)."""
-        chunks: list[str] = []
-        for path, (before, after) in sorted(self.files.items()):
-            chunks.extend(difflib.unified_diff(
-                (before or "").splitlines(keepends=True), after.splitlines(keepends=True),
-                "/dev/null" if before is None else f"a/{path}", f"b/{path}"))
-        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in chunks)
 
 
 def remove(config: Config, rules: RuleSet, options: RemoveOptions, scanned: Scanned | None = None) -> Cleanup:

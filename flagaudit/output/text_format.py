@@ -80,6 +80,11 @@ def _summary(inventory: Inventory) -> str:
             + f"; {_count(inventory.findings)}")
 
 
+def call_path_text(name: str, path: list[str] | None) -> str:
+    """``flagaudit graph --why NAME``: one shortest path from an entry point to ``name``, or that none exists."""
+    return visible(" → ".join(path) if path else f"no entry point reaches {name}") + "\n"
+
+
 def entry_points_text(inventory: Inventory) -> str:
     """``scan --show-entry-points``: each entry point of the call graph and why it is one."""
     return "".join(f"{visible(name)}  ({visible(why)})\n" for name, why in inventory.entry_points)
