@@ -1,4 +1,9 @@
-"""The one way tests build git repositories: real ``git``, fixed identity and dates, no user or system config."""
+"""The one way tests build git repositories: real ``git``, fixed identity and dates, no user or system config.
+
+The fixture builders (``fixtures/*/build*.py``) build their repositories with it too; they also run as
+scripts, where ``tests`` is not importable, so they load this file by its path. It therefore imports nothing
+from the project at module level.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +17,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from flagaudit.history.walk import History
 
-IDENTITY = {"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com",
-            "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.com",
-            "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
+ADA = ("Ada", "ada@example.com")
+IDENTITY = {"GIT_AUTHOR_NAME": ADA[0], "GIT_AUTHOR_EMAIL": ADA[1], "GIT_COMMITTER_NAME": ADA[0],
+            "GIT_COMMITTER_EMAIL": ADA[1], "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
 
 
-def git(repo: Path, *args: str, date: str = "2026-01-01T12:00:00+00:00") -> str:
-    """Run git in ``repo`` with a fixed identity and dates, so histories are reproducible."""
-    environment = {**os.environ, **IDENTITY, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+def git(repo: Path, *args: str, date: str = "2026-01-01T12:00:00+00:00", author: tuple[str, str] = ADA) -> str:
+    """Run git in ``repo`` as ``author`` (name, email; committer too) on ``date``, so histories are reproducible."""
+    name, email = author
+    environment = {**os.environ, **IDENTITY, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
+                   "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
+                   "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
     result = subprocess.run(["git", *args], cwd=repo, env=environment, capture_output=True, text=True, check=True)
     return result.stdout
 
@@ -45,13 +53,18 @@ class Repo:
             path.mkdir(parents=True, exist_ok=True)
             git(path, "init", "-q", "-b", "main")
 
-    def commit(self, day: str, message: str, files: Mapping[str, str | None] | None = None,
-               moves: Mapping[str, str] | None = None, dedent: bool = True) -> str:
-        """Apply ``moves`` (git mv), write ``files`` (``None`` deletes), commit everything on ``day``; the hash."""
+    def change(self, files: Mapping[str, str | None] | None = None, moves: Mapping[str, str] | None = None,
+               dedent: bool = True) -> None:
+        """Apply ``moves`` (git mv, so rename detection sees them) and write ``files`` (``None`` deletes)."""
         for old, new in (moves or {}).items():
             (self.path / new).parent.mkdir(parents=True, exist_ok=True)
             git(self.path, "mv", old, new)
         write_files(self.path, files or {}, dedent)
+
+    def commit(self, day: str, message: str, files: Mapping[str, str | None] | None = None,
+               moves: Mapping[str, str] | None = None, dedent: bool = True) -> str:
+        """:meth:`change`, then commit everything at noon UTC on ``day``; the hash."""
+        self.change(files, moves, dedent)
         git(self.path, "add", "-A")
         git(self.path, "commit", "-q", "--allow-empty", "-m", message, date=f"{day}T12:00:00+00:00")
         return self.head()

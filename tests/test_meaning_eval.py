@@ -98,9 +98,9 @@ def test_the_set_is_well_formed() -> None:
 
 def test_a_build_is_reproducible(tmp_path: Path) -> None:
     case = next(c for c in cases.CASES if c.name == "knight_power_peg")
-    heads = [build.git(build.build_case(case, tmp_path / str(n)), "rev-parse", "HEAD").strip() for n in (1, 2)]
+    heads = [build.repos.git(build.build_case(case, tmp_path / str(n)), "rev-parse", "HEAD").strip() for n in (1, 2)]
     assert heads[0] == heads[1]
-    log = build.git(tmp_path / "1", "log", "--format=%ad %cd %s", "--date=short")
+    log = build.repos.git(tmp_path / "1", "log", "--format=%ad %cd %s", "--date=short")
     assert log.splitlines() == [
         "2026-07-27 2026-07-27 Retail Liquidity Program: price improvement for retail orders",
         "2016-03-01 2016-03-01 Power Peg child orders",

@@ -378,17 +378,13 @@ def test_blame_reads_several_ranges_of_a_file_in_one_call(repo: Path) -> None:
 
 def test_a_flag_only_a_test_fixture_defines_is_not_counted_live(repo: Path, tmp_path: Path) -> None:
     copy = tmp_path / "acme"
-    subprocess.run(["git", "clone", "-q", str(repo), str(copy)], check=True, capture_output=True)
+    git(tmp_path, "clone", "-q", str(repo), str(copy))
     fixture = copy / "acme" / "tests" / "fixtures" / "toggles.py"
     fixture.parent.mkdir(parents=True, exist_ok=True)
     fixture.write_text('from edx_toggles.toggles import WaffleFlag\n\nONLY_IN_TESTS = WaffleFlag("fixtures.only", '
                        "__name__)\n", encoding="utf-8")
-    environment = {**os.environ, "GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com",
-                   "GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.com",
-                   "GIT_AUTHOR_DATE": "2026-03-30T12:00:00+00:00", "GIT_COMMITTER_DATE": "2026-03-30T12:00:00+00:00",
-                   "GIT_CONFIG_GLOBAL": "/dev/null"}
-    subprocess.run(["git", "add", "-A"], cwd=copy, check=True, env=environment)
-    subprocess.run(["git", "commit", "-q", "-m", "a fixture"], cwd=copy, check=True, env=environment)
+    git(copy, "add", "-A")
+    git(copy, "commit", "-q", "-m", "a fixture", date="2026-03-30T12:00:00+00:00")
     found = _report(copy)
     assert found.headline.live == found.quarters[-1].live == sum(row.total for row in found.ages.rows) == 16
 
