@@ -51,6 +51,10 @@ class _Group(click.Group):
             ctx.exit(ExitCode.ERROR)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:  # `flagaudit check | head`: the reader left early; not clean, and not a bug
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at the final flush
+            _say("error: the output was closed before everything was written")
+            ctx.exit(ExitCode.ERROR)
         except KeyboardInterrupt:
             _say("interrupted")
             ctx.exit(ExitCode.ERROR)
@@ -129,7 +133,7 @@ def scan_command(paths: tuple[str, ...], output_format: str, config_file: str | 
 
         _emit(entry_points_text(inventory), output)
         return
-    _emit(RENDERERS[output_format](inventory, verbose), output)
+    _emit(RENDERERS[output_format](inventory, verbose), output, output_format == "text")
     if any(f.severity == "error" for f in inventory.findings):
         raise SystemExit(ExitCode.FINDINGS)
 
@@ -205,7 +209,7 @@ def history_command(keys: tuple[str, ...], output_format: str, output: str | Non
         report = report.only(keys)
     if not quiet:
         _notes(report.notes, report.skipped)
-    _emit(HISTORY_RENDERERS[output_format](report, verbose), output)
+    _emit(HISTORY_RENDERERS[output_format](report, verbose), output, output_format == "text")
 
 
 history_command.name = "history"
@@ -359,7 +363,7 @@ def check_command(paths: tuple[str, ...], base: str | None, no_history: bool, al
     if output_format in _ANNOTATIONS and inventory.focus is not None and not all_findings:
         inventory = replace(inventory, findings=inventory.focus)
     render = check_text if output_format == "text" else RENDERERS[output_format]
-    _emit(render(inventory, verbose), output)
+    _emit(render(inventory, verbose), output, output_format == "text")
     if failing:
         raise SystemExit(ExitCode.FINDINGS)
 
@@ -437,7 +441,7 @@ def compare_command(refs: tuple[str, ...], deployed: Path | None, key: str | Non
     if not quiet:
         _notes(comparison.notes, comparison.skipped)
     if output_format in COMPARE_RENDERERS:
-        _emit(COMPARE_RENDERERS[output_format](comparison, verbose), output)
+        _emit(COMPARE_RENDERERS[output_format](comparison, verbose), output, output_format == "text")
     else:
         _emit(RENDERERS[output_format](comparison.inventory(), verbose), output)
     if any(f.severity == "error" for f in comparison.findings):
@@ -540,9 +544,16 @@ def explain(code: str | None, markdown: bool) -> None:
     click.echo(chosen.explain(), nl=False)
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, for_reading: bool = False) -> None:
     """Write UTF-8 bytes whatever the terminal's encoding; renderers leave no undecodable name in the text, and
-    one left by a bug shows as ``\\udcff`` rather than failing the run."""
+    one left by a bug shows as ``\\udcff`` rather than failing the run. Text ``for_reading`` that goes to a
+    terminal is wrapped to its width; files, pipes and CI logs get the lines whole."""
+    if for_reading and output is None and sys.stdout.isatty():
+        from shutil import get_terminal_size
+
+        from flagaudit.output.terminal import fit
+
+        text = fit(text, get_terminal_size().columns)
     data = text.encode("utf-8", "backslashreplace")
     if output is None:
         click.echo(data, nl=False)
