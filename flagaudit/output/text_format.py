@@ -75,7 +75,8 @@ def _newer_syntax(inventory: Inventory, verbosity: int) -> list[str]:
 def _summary(inventory: Inventory) -> str:
     keyed = sum(1 for f in inventory.flags if f.key is not None)
     sites = sum(len(f.sites) for f in inventory.flags)
-    return (f"{keyed} flags, {sites} sites in {inventory.files} files ({inventory.lines} lines of Python)"
+    return (f"{_n(keyed, 'flag')}, {_n(sites, 'site')} in {_n(inventory.files, 'file')} "
+            f"({_n(inventory.lines, 'line')} of Python)"
             + (f"; {len(inventory.skipped)} skipped" if inventory.skipped else "")
             + f"; {_count(inventory.findings)}")
 
@@ -111,7 +112,11 @@ def _count(findings: tuple[Finding, ...]) -> str:
     by_severity: dict[str, int] = {}
     for finding in findings:
         by_severity[finding.severity] = by_severity.get(finding.severity, 0) + 1
-    return ", ".join(f"{n} {severity}{'s' if n != 1 else ''}" for severity, n in sorted(by_severity.items()))
+    return ", ".join(_n(n, severity) for severity, n in sorted(by_severity.items()))
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _flag_line(flag: Flag) -> str:
