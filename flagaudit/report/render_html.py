@@ -467,12 +467,13 @@ ul.plain{list-style:none;margin:0;padding:0}ul.plain li{margin:0 0 3px}
 .dot{display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:5px;flex:none}
 .p0{background:#d64f4f}.p1{background:#e07b39}.p2{background:#e3a72d}.p3{background:#3d6fd9}.p4{background:#7b8494}.p5{background:#b7bec9}
 .queues{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:14px;align-items:start}
-.queue{border:1px solid var(--line);border-radius:10px;padding:12px 14px;background:#fcfdfe}
+.queue{border:1px solid var(--line);border-radius:10px;padding:12px 14px;background:#fcfdfe;min-width:0}
 .queue.unowned{border-style:dashed}
 .queue header h3{display:inline;margin:0 6px 0 0;font-size:15px}
 .queue ol{list-style:none;margin:10px 0 0;padding:0}
 .queue li{display:flex;gap:4px;padding:7px 0;border-top:1px solid var(--line)}
 .queue li .dot{margin-top:6px}
+.queue li>div{min-width:0}.queue code.key{white-space:normal;overflow-wrap:anywhere}
 .action{color:var(--ink2);font-size:13px}
 .footer{display:grid;grid-template-columns:1.3fr 1fr;gap:28px;color:var(--ink2);font-size:13px;padding:6px 4px}
 .footer h3{font-size:13px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);margin:10px 0 6px}
