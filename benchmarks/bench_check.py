@@ -27,8 +27,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # the repository root: tests/repos.py is the one git helper
 
-from bench_history import AS_OF, GIT_ENV, run_git  # noqa: E402
+from bench_history import AS_OF, run_git  # noqa: E402
 from bench_scan import (  # noqa: E402
     CACHE_DIR,
     FLAGAUDIT_OK,
@@ -39,6 +40,8 @@ from bench_scan import (  # noqa: E402
     log,
     timed_run,
 )
+
+from tests.repos import IDENTITY  # noqa: E402
 
 FILES_PER_COMMIT = 3
 START = datetime(2020, 1, 6, 10, 0, tzinfo=timezone.utc)
@@ -56,7 +59,7 @@ def ensure_repository(tree: Path, edits: int, seed: int) -> Path:
     run_git(HERE, "init", "-q", "-b", "main", str(repo))
     stream = _history(tree, edits, random.Random(seed))
     subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"], input=stream, check=True,
-                   env={**os.environ, **GIT_ENV})
+                   env={**os.environ, **IDENTITY})  # the stream names each commit's author, committer and date
     run_git(repo, "reset", "-q", "--hard", "main")
     marker.write_text(stamp + "\n")
     return repo

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -25,15 +24,18 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # the repository root: tests/repos.py is the one git helper
 
 from bench_scan import MIB, analyzer_command, log, timed_run  # noqa: E402
+
+from tests.repos import git  # noqa: E402
 
 GENERATOR = HERE / "generate_history.py"
 STAMP = ".generator-sha256"
 AS_OF = "2026-01-01"
-GIT_ENV = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com", "GIT_COMMITTER_NAME": "Bench",
-           "GIT_COMMITTER_EMAIL": "bench@example.com", "GIT_AUTHOR_DATE": "2025-12-31T12:00:00+00:00",
-           "GIT_COMMITTER_DATE": "2025-12-31T12:00:00+00:00", "GIT_CONFIG_GLOBAL": "/dev/null"}
+BENCH = ("Bench", "bench@example.com")
+BENCH_DATE = "2025-12-31T12:00:00+00:00"
+"""Who commits the extra commit, and when: fixed, so the repository is the same on every run."""
 
 
 def ensure_repository(commits: int, seed: int) -> tuple[Path, str]:
@@ -67,8 +69,7 @@ def one_more_commit(repo: Path) -> None:
 
 
 def run_git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True,
-                          env={**os.environ, **GIT_ENV}).stdout.strip()
+    return git(repo, *args, date=BENCH_DATE, author=BENCH).strip()
 
 
 def main() -> None:

@@ -50,6 +50,7 @@ from flagaudit.config import load_config  # noqa: E402
 from flagaudit.errors import FlagauditError  # noqa: E402
 from flagaudit.scan.project import ScanOptions, scan_with  # noqa: E402
 from flagaudit.sdk_rules import load_rules  # noqa: E402
+from tests.repos import Repo  # noqa: E402
 
 REASONS = (
     ("multivariate value", re.compile(r"multivariate")),
@@ -219,10 +220,7 @@ FEATURES = {}
 def prepare(source: Path, target: Path) -> None:
     """A copy of ``source`` as a git repository with one commit and a warm cache."""
     shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns(".flagaudit_cache", ".git"))
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=target, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=target, check=True)
-    subprocess.run(["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-q",
-                    "-m", "tree"], cwd=target, check=True)
+    Repo(target).commit("2026-01-01", "tree", dedent=False)
     project_keys(target)  # fills the cache
 
 

@@ -1,8 +1,8 @@
 """The one way tests build git repositories: real ``git``, fixed identity and dates, no user or system config.
 
-The fixture builders (``fixtures/*/build*.py``) build their repositories with it too; they also run as
-scripts, where ``tests`` is not importable, so they load this file by its path. It therefore imports nothing
-from the project at module level.
+The fixture builders (``fixtures/*/build*.py``) and the benchmarks build their repositories with it too. The
+builders also run as scripts, where ``tests`` is not importable, so they load this file by its path; it
+therefore imports nothing from the project at module level.
 """
 
 from __future__ import annotations
