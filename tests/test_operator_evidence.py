@@ -136,6 +136,13 @@ SETTINGS_FLAGS = {
             return None
 
 
+        def deactivate(policy):
+            # The setting lets operators bypass this validation (for temporary use only)
+            if getattr(settings, "ALLOW_DEACTIVATION_WITH_SPEND", False):
+                return None
+            return policy.validate()
+
+
         def export(course):
             if getattr(settings, "ENABLE_NEW_EXPORT", False):
                 return course.new_export()
@@ -158,7 +165,8 @@ def test_a_settings_flag_a_comment_calls_temporary_goes_stale(tmp_path: Path) ->
     repo = Repo(tmp_path / "repo")
     repo.commit("2025-10-17", "settings flags", SETTINGS_FLAGS)
     stale = _stale(_check(repo))
-    assert sorted(stale) == ["ENABLE_LEGACY_CHANNELS"]  # the other settings flags are deployment configuration
+    # the other settings flags are deployment configuration, the escape hatch one uses "for temporary use" too
+    assert sorted(stale) == ["ENABLE_LEGACY_CHANNELS"]
     [note] = [e for e in stale["ENABLE_LEGACY_CHANNELS"]["evidence"] if e["kind"] == "note"]
     assert note["value"] == "type release (40 days)"
     assert note["detail"].startswith("from comment at partner/urls.py:7: 'This is a temporary switch")

@@ -15,7 +15,10 @@ import re
 _OWN = re.compile(r"#\s*flagaudit:\s*(?P<body>.*)$")
 _EDX = re.compile(r"^#\s*\.\.\s*(?P<key>toggle_\w+|setting_\w+)\s*:\s*(?P<value>.*)$")
 _PAIR = re.compile(r"(?P<key>[\w-]+)=(?P<value>\S+)")
-_TEMPORARY = re.compile(r"\btemporar(y|ily)\b", re.IGNORECASE)
+_TEMPORARY = re.compile(r"\btemporary\s+(change|fix|workaround|hack|code|flag|switch|toggle|measure|solution|patch|"
+                        r"shim|branch)\b|\btemporar(y|ily)\b[^.;]{0,60}\b(while|until)\b", re.IGNORECASE)
+"""A comment that calls the code temporary (``a temporary change while we transition``), not one that says the
+flag is to be used for a while (``set it to temporarily bypass the check``): that flag stays, as an escape hatch."""
 _TEMPORARY_TEXT = 120
 """Characters of a temporary comment kept as evidence."""
 _IGNORE = re.compile(r"ignore\[(?P<codes>[A-Z0-9, ]+)\]\s*(?P<reason>.*)")
