@@ -2,7 +2,8 @@
 Pure: strings in, answers out.
 
 A meaning is ``function: name name ...``: the enclosing function and the
-fingerprint of what the site's on-branch calls and references (:func:`meaning`
+fingerprint of what the site's on-branch calls and references, then what its
+off-branch does, each name marked :data:`OFF_MARK` (:func:`meaning`
 writes it, :meth:`Meaning.parse` reads it). History records them per event,
 flagaudit.lock keeps the accepted ones, and the meaning gate compares them.
 Refactoring changes meanings in ways that keep some thread to the old one, and
@@ -14,7 +15,11 @@ that thread is what :func:`related` looks for:
   commit: the enclosing function stays;
 - a second site for the same feature: the words of its names overlap
   (``checkout_v2`` and ``api_checkout_v2``);
-- the same callee guarded elsewhere: a fingerprint name is shared.
+- the same callee guarded elsewhere: a fingerprint name is shared;
+- two halves of one object's feature: one site's off-branch does all that the
+  other's on-branch does (the course name shown in the navigation when the
+  switch is on, in the overview when it is off), and both are methods of one
+  class or of a class and its subclass.
 
 A new meaning is *foreign* to a flag when it shares none of these with any
 meaning the flag had: Power Peg's ``send_child_order`` and RLP's
@@ -31,6 +36,10 @@ from dataclasses import dataclass
 VALUE_MARK = "=value"
 """Added to the fingerprint of a check that reads a multivariate value (``get_string_value``): a change to
 or from on/off is a change of meaning."""
+
+OFF_MARK = "=off:"
+"""Marks a name the site's off-branch uses: like every ``=`` mark it is no part of the on-branch's work or words,
+and only :func:`complementary` reads it."""
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _COMMON = frozenset({
@@ -65,6 +74,11 @@ _GENERIC = frozenset({
 def meaning(function: str, fingerprint: Iterable[str]) -> str:
     """A site's meaning as one line: ``app.views.checkout: app.cart.total app.checkout.new``."""
     return " ".join((f"{function}:", *fingerprint))
+
+
+def in_order(names: Iterable[str]) -> tuple[str, ...]:
+    """A fingerprint in its one order: the on-branch's names sorted, then the marks (``=off:...``, ``=value``)."""
+    return tuple(sorted(set(names), key=lambda name: (name.startswith("="), name)))
 
 
 @dataclass(frozen=True)
@@ -106,10 +120,27 @@ def _last(name: str) -> str:
     return segments[-1].rpartition(":")[2]
 
 
-def _class_of(meaning: Meaning) -> str:
+def class_of(meaning: Meaning) -> str:
     """The class a method's meaning sits in (``shop.admin.OrderAdmin``), or ``""``."""
     owner = meaning.function.rpartition(".")[0]
     return owner if owner.rpartition(".")[2][:1].isupper() else ""
+
+
+def on_names(meaning: Meaning) -> frozenset[str]:
+    """The names the on-branch uses (marks left out)."""
+    return frozenset(n for n in meaning.names if not n.startswith("="))
+
+
+def off_names(meaning: Meaning) -> frozenset[str]:
+    """The names the off-branch uses, unmarked."""
+    return frozenset(n[len(OFF_MARK):] for n in meaning.names if n.startswith(OFF_MARK))
+
+
+def complementary(a: Meaning, b: Meaning) -> bool:
+    """Whether one site does with the flag off all that the other does with it on: the flag moves one piece of
+    work from one place to the other, so both answer one question. Every name counts, common ones too: the
+    whole on-branch must be there."""
+    return any(on and on <= off for on, off in ((on_names(b), off_names(a)), (on_names(a), off_names(b))))
 
 
 def words(identifier: str) -> set[str]:
@@ -143,7 +174,8 @@ def same_work(a: Meaning, b: Meaning) -> bool:
 
 def related(a: Meaning, b: Meaning, moved: bool = True,
             left_behind: Callable[[Meaning, Meaning], bool] | None = None,
-            reaches: Callable[[Meaning, Meaning], bool] | None = None) -> bool:
+            reaches: Callable[[Meaning, Meaning], bool] | None = None,
+            kin: Callable[[Meaning, Meaning], bool] | None = None) -> bool:
     """Whether ``a`` (new) and ``b`` (old) plausibly guard the same feature (see the module docstring).
 
     The same enclosing-function name ties two meanings in different modules only when ``moved`` (``b`` left
@@ -151,16 +183,21 @@ def related(a: Meaning, b: Meaning, moved: bool = True,
     tie them when ``left_behind(a, b)`` says the code ``b`` guarded still lives but nothing ``a`` calls
     reaches it: the branch was given other work, and its old work still waits behind the key (Knight's
     Power Peg). A shared callee counts only if it belongs to the same top-level package as one of the
-    enclosing functions: two views both calling ``django.urls.path`` say nothing.
+    enclosing functions: two views both calling ``django.urls.path`` say nothing. Complementary branches
+    (:func:`complementary`) tie two methods of one class, or of classes ``kin(a, b)`` says one inherits from
+    the other: a page whose mixin shows the course name in the navigation while the page stops showing it in
+    its overview. Two functions of one module do not: Power Peg and RLP could sit side by side.
     """
     if same_work(a, b) or (reaches and reaches(a, b)):
+        return True
+    if class_of(a) and complementary(a, b) and (class_of(a) == class_of(b) or (kin and kin(a, b))):
         return True
     if a.function_name == b.function_name and a.function_name not in ("<module>", "<template>", ""):
         mine, theirs = work(a), work(b)
         moved_with_work = moved and (not mine.isdisjoint(theirs) or not (mine or theirs))
         if (a.function == b.function or moved_with_work) and not (left_behind and left_behind(a, b)):
             return True
-    elif moved and _class_of(a) and _class_of(a) == _class_of(b) and not (left_behind and left_behind(a, b)):
+    elif moved and class_of(a) and class_of(a) == class_of(b) and not (left_behind and left_behind(a, b)):
         return True  # moved between hooks of one class: changelist_view -> get_queryset, form_valid -> get_form
     roots = {a.function.split(".")[0], b.function.split(".")[0]}
     if _callees(a, roots) & _callees(b, roots):

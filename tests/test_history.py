@@ -30,8 +30,9 @@ def test_each_event_kind(tmp_path: Path) -> None:
     assert found.timeline("unleash", "new-checkout") is None
     assert (first.commit, first.author, first.subject, first.paths) == (born, "Ada <ada@example.com>", "checkout flag",
                                                                       ("app/views.py",))
-    assert first.added == ("app.views.checkout: app.checkout.new_checkout",)
-    assert change.commit == changed and change.added == ("app.views.checkout: app.checkout.newer_checkout",)
+    assert first.added == ("app.views.checkout: app.checkout.new_checkout =off:app.checkout.old_checkout",)
+    assert change.commit == changed and change.added == (
+        "app.views.checkout: app.checkout.newer_checkout =off:app.checkout.old_checkout",)
     assert change.removed == first.added
     gone = timeline(found, "fast-pay").events[1]
     assert gone.commit == retired and gone.removed == ("app.views.pay: app.checkout.fast_pay",)
@@ -69,7 +70,7 @@ def test_a_renamed_file_continues_its_flags_story(tmp_path: Path) -> None:
     event = timeline(found, "local-key").events[1]
     assert event.commit == moved and event.paths == ("app/views.py", "app/web/views.py")
     assert timeline(found, "new-checkout").events[2].removed == (
-        "app.web.views.checkout: app.checkout.new_checkout",)
+        "app.web.views.checkout: app.checkout.new_checkout =off:app.checkout.old_checkout",)
 
 
 def test_keys_resolved_through_other_modules_follow_their_changes(tmp_path: Path) -> None:

@@ -53,7 +53,7 @@ def test_ledger_keeps_retired_keys_and_checks_the_meaning(tmp_path: Path) -> Non
         ']\nmeaning = [\n  "app.views.pay: app.checkout.fast_pay",\n]\n',
         'key = "new-checkout"\nsdk = "launchdarkly"\nstatus = "live"\nlives = [\n'
         f'  {{ born = 2026-01-05, born-commit = "{born}" }},\n'
-        ']\nmeaning = [\n  "app.views.checkout: app.checkout.new_checkout",\n]\n',
+        ']\nmeaning = [\n  "app.views.checkout: app.checkout.new_checkout =off:app.checkout.old_checkout",\n]\n',
     ]
     assert run_cli("ledger", "--check", cwd=repo.path).returncode == 0
     write_files(repo.path, {"app/views.py": textwrap.dedent(views("newer_checkout"))})

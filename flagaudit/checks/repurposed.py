@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.facts import Definition, Event, EventKind, Evidence, Finding, Flag, Site, Timeline
-from flagaudit.meaning import VALUE_MARK, Meaning, judgeable, meaning, related
+from flagaudit.meaning import VALUE_MARK, Meaning, class_of, judgeable, meaning, related
 
 if TYPE_CHECKING:
     from flagaudit.history.ledger import Adoption, Entry
@@ -181,6 +181,20 @@ class _Reach:
     def left_behind(self, new: Meaning, old: Meaning) -> bool:
         living = self._living(old)
         return bool(living) and living.isdisjoint(self._reach(new))
+
+    def kin(self, new: Meaning, old: Meaning) -> bool:
+        """One meaning's class inherits the other's, through project classes."""
+        mine, theirs = class_of(new), class_of(old)
+        return bool(mine and theirs) and (theirs in self._ancestors(mine) or mine in self._ancestors(theirs))
+
+    def _ancestors(self, name: str) -> set[str]:
+        found, stack = set(), [name]
+        while stack:
+            for parent in self.graph.parents.get(stack.pop(), ()):
+                if parent not in found:
+                    found.add(parent)
+                    stack.append(parent)
+        return found
 
     def reaches(self, new: Meaning, old: Meaning) -> bool:
         living = {n for n in self._living(old) if self.graph.nodes.get(n, ("", None))[1] is None
@@ -361,9 +375,9 @@ def _related_to(text: str, reference: dict[str, tuple[str, str]], removed: set[s
     """Related to a reference meaning; by enclosing-function name across modules only if that meaning moved
     away in the same step (a function moved to another module, not two ``Command.handle``)."""
     candidate = Meaning.parse(text)
-    behind, reaches = (reach.left_behind, reach.reaches) if reach else (None, None)
-    return any(related(candidate, Meaning.parse(m), moved=m in removed, left_behind=behind, reaches=reaches)
-               for m in reference)
+    behind, reaches, kin = (reach.left_behind, reach.reaches, reach.kin) if reach else (None, None, None)
+    return any(related(candidate, Meaning.parse(m), moved=m in removed, left_behind=behind, reaches=reaches,
+                       kin=kin) for m in reference)
 
 
 def _kind_changed(text: str, reference: Mapping[str, object]) -> bool:
@@ -402,13 +416,13 @@ def _first(items: Sequence[str]) -> str:
 
 
 def _guarded(site: Site) -> str:
-    names = [n.rsplit(".", 1)[-1].lstrip(".") for n in site.fingerprint if n != VALUE_MARK]
+    names = [n.rsplit(".", 1)[-1].lstrip(".") for n in site.fingerprint if not n.startswith("=")]
     return " → ".join([site.function.rsplit(".", 1)[-1], *_few(names)]) if names else site.function.rsplit(".", 1)[-1]
 
 
 def _describe(text: str) -> str:
     parsed = Meaning.parse(text)
-    names = [n.rsplit(".", 1)[-1].lstrip(".") for n in sorted(parsed.names) if n != VALUE_MARK]
+    names = [n.rsplit(".", 1)[-1].lstrip(".") for n in sorted(parsed.names) if not n.startswith("=")]
     return f"{parsed.function} → {', '.join(_few(names))}" if names else parsed.function
 
 

@@ -27,7 +27,7 @@ from flagaudit.extract.guards import Guard, find_guard
 from flagaudit.extract.positions import positions
 from flagaudit.extract.symbols import Row, Scope, import_bindings, key_parts, literal_rows
 from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, SiteGuard, Span
-from flagaudit.meaning import VALUE_MARK
+from flagaudit.meaning import OFF_MARK, VALUE_MARK, in_order
 from flagaudit.sdk_rules import CheckRule, KeyArg, RuleSet
 
 _VALUE_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Float,
@@ -254,8 +254,8 @@ class SpanVisitor(cst.CSTVisitor):
         only_on, only_off = self._exclusive(guard, self.line(test))
         self.sites[index] = replace(site, guard=cast(SiteGuard, f"assign+{guard.kind}"),
                                     on=site.on + self._spans(guard.on),
-                                    off=site.off + self._spans(guard.off), fingerprint=tuple(sorted(
-                                        set(site.fingerprint) | set(self._fingerprint(guard.on)))),
+                                    off=site.off + self._spans(guard.off), fingerprint=in_order(
+                                        (*site.fingerprint, *self._fingerprint(guard.on, guard.off))),
                                     only_on=tuple(sorted({*site.only_on, *only_on})),
                                     only_off=tuple(sorted({*site.only_off, *only_off})))
 
@@ -397,7 +397,8 @@ class SpanVisitor(cst.CSTVisitor):
         site = Site(
             path=self.context.path, line=line, column=column,
             function=self.function_name(), rule=rule, sdk=sdk, key_ref=ref, guard=guard.kind,
-            on=self._spans(guard.on), off=self._spans(guard.off), fingerprint=self._fingerprint(guard.on) + value_kind,
+            on=self._spans(guard.on), off=self._spans(guard.off),
+            fingerprint=in_order((*self._fingerprint(guard.on, guard.off), *value_kind)),
             annotations=self.context.notes(line), via=via, proof=proof,
             only_on=only_on, only_off=only_off,
         )
@@ -426,8 +427,10 @@ class SpanVisitor(cst.CSTVisitor):
             return ()
         return ((self.line(nodes[0]), self.positions[nodes[-1]][2] + self.offset),)
 
-    def _fingerprint(self, nodes: Sequence[cst.CSTNode]) -> tuple[str, ...]:
-        return tuple(sorted(self._names(nodes)))
+    def _fingerprint(self, on: Sequence[cst.CSTNode], off: Sequence[cst.CSTNode]) -> tuple[str, ...]:
+        """The on-branch's names, and the off-branch's marked :data:`~flagaudit.meaning.OFF_MARK`: two sites
+        whose branches trade places (one shows what the other stops showing) are one feature."""
+        return in_order((*self._names(on), *(OFF_MARK + n for n in self._names(off))))
 
     def _names(self, nodes: Sequence[cst.CSTNode]) -> Counter[str]:
         function = self.functions[-1]

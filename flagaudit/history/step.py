@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flagaudit.facts import EventKind
-from flagaudit.meaning import meaning
+from flagaudit.meaning import in_order, meaning
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -83,7 +83,7 @@ def step(before: Presence, after: Presence, retired: bool, moves: Mapping[str, M
 def _moved(site: SiteRef, moves: Mapping[str, Move]) -> SiteRef:
     """``site`` as it reads after the renames: new path, and renamed modules in its qualified names."""
     path = moves[site.path].new_path if site.path in moves else site.path
-    return SiteRef(path, _rename(site.function, moves), tuple(sorted(_rename(n, moves) for n in site.fingerprint)))
+    return SiteRef(path, _rename(site.function, moves), in_order(_rename(n, moves) for n in site.fingerprint))
 
 
 def _rename(name: str, moves: Mapping[str, Move]) -> str:
