@@ -19,8 +19,12 @@ repository this script measures what a new user would see, in a scratch clone (t
 The table goes to ``OUT/NAME.md``, the raw JSON documents to ``OUT/NAME/``. ``--grep`` prints the lines a
 ground truth starts from (the usual check and definition forms) and stops.
 
+``--rules FILE`` adds a project rule file, as the repository's own configuration would (``benchmarks/rules/``:
+osf.io's data file of flag names and its flag decorators); it is copied into the scratch clone, untracked.
+
 Usage: python benchmarks/replay.py REPO --out DIR [--commits 200] [--cmd "python -m flagaudit"]
                                    [--truth FILE] [--judged FILE] [--sample 30] [--seed 1] [--grep]
+                                   [--rules FILE]
 """
 from __future__ import annotations
 
@@ -93,9 +97,18 @@ def scratch_clone(source: Path, work: Path) -> tuple[Path, int]:
     return clone, len(missing)
 
 
+RULES_COPY = ".flagaudit-replay-rules.toml"
+CONFIG_COPY = ".flagaudit-replay.toml"
+
+
+def configured(clone: Path) -> list[str]:
+    """``--config`` for the rule file ``--rules`` copied into the clone, if there is one."""
+    return ["--config", CONFIG_COPY] if (clone / CONFIG_COPY).exists() else []
+
+
 def run_check(command: list[str], clone: Path, *args: str) -> tuple[int, dict | None, str]:
-    result = subprocess.run([*command, "check", "--format", "json", "-q", *args], cwd=clone, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run([*command, "check", "--format", "json", "-q", *configured(clone), *args], cwd=clone,
+                            capture_output=True, text=True, check=False)
     try:
         document = json.loads(result.stdout) if result.stdout.strip() else None
     except json.JSONDecodeError:
@@ -108,17 +121,20 @@ def event_commits(command: list[str], clone: Path, tip: str) -> set[str]:
     flags with an event since PARENT (or a working tree that differs from history, which a clean checkout's
     does not), so no other commit can block."""
     git(clone, "checkout", "-q", "--detach", "--force", tip)
-    result = subprocess.run([*command, "history", "--format", "json", "-q"], cwd=clone, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run([*command, "history", "--format", "json", "-q", *configured(clone)], cwd=clone,
+                            capture_output=True, text=True, check=False)
     if result.returncode not in (0, 1):
         sys.exit(f"history at the tip failed (exit {result.returncode}): {result.stderr.strip()}")
     return {e["commit"] for t in json.loads(result.stdout)["timelines"] for e in t["events"]}
 
 
 def replay(source: Path, work: Path, command: list[str], count: int, name: str, every: bool, controls: int,
-           seed: int) -> Replay:
+           seed: int, rules: Path | None = None) -> Replay:
     started = time.monotonic()
     clone, found_missing = scratch_clone(source, work)
+    if rules is not None:
+        shutil.copyfile(rules, clone / RULES_COPY)
+        (clone / CONFIG_COPY).write_text(f'[tool.flagaudit]\nrules = ["{RULES_COPY}"]\n')
     found = Replay(name, missing=found_missing)
     chain = git(clone, "rev-list", "--first-parent", f"-n{count + 1}", "HEAD").split()
     found.tip = chain[0]
@@ -290,6 +306,7 @@ def main() -> None:
     parser.add_argument("--controls", type=int, default=20, help="commits without events checked anyway")
     parser.add_argument("--grep", action="store_true", help="print the ground truth's starting lines and stop")
     parser.add_argument("--table-only", action="store_true", help="rewrite the table from OUT/NAME/replay.json")
+    parser.add_argument("--rules", type=Path, help="a project rule file, as the repository's configuration")
     args = parser.parse_args()
     source = args.repo.resolve()
     if args.grep:
@@ -304,7 +321,8 @@ def main() -> None:
         found = Replay(**{**data, "blocking": {tuple(k.split("\0")): v for k, v in data["blocking"].items()}})
         found.window = found.window or len(found.commits)
     else:
-        found = replay(source, folder, shlex.split(args.cmd), args.commits, name, args.every, args.controls, args.seed)
+        found = replay(source, folder, shlex.split(args.cmd), args.commits, name, args.every, args.controls, args.seed,
+                       args.rules.resolve() if args.rules else None)
         data = {**found.__dict__, "blocking": {"\0".join(k): v for k, v in found.blocking.items()}}
         saved.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
     text = table(found, read_truth(args.truth), read_judged(args.judged), args.sample, args.seed)

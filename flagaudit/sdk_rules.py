@@ -129,6 +129,19 @@ class TextRule:
     no_match: tuple[Example, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class DataRule:
+    """A data file (YAML, JSON or TOML) whose entries a module loads into its constants at import time: the code
+    reads ``features.ENABLE_GV`` and only the file spells the key. Each entry (a mapping with the ``name`` and
+    ``value`` fields, wherever it sits) makes ``module.<name>`` hold ``<value>``."""
+
+    id: str
+    files: tuple[str, ...]
+    module: str
+    name: str
+    value: str
+
+
 def text_file(path: str, globs: tuple[str, ...]) -> bool:
     """Whether a text rule's ``files`` globs name ``path`` (relative to the root): by path, by file name, or
     with the root as a folder of its own, so ``*/templates/*.html`` names ``templates/base.html`` too."""
@@ -158,6 +171,7 @@ class RuleFile:
     defines: tuple[DefineRule, ...] = ()
     settings: tuple[SettingRule, ...] = ()
     texts: tuple[TextRule, ...] = ()
+    data: tuple[DataRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,6 +191,7 @@ class RuleSet:
     class_constants: dict[str, DefineRule] = field(default_factory=dict)
     settings: tuple[SettingRule, ...] = ()
     texts: tuple[TextRule, ...] = ()
+    data: tuple[DataRule, ...] = ()
     settings_dicts: tuple[str, ...] = ()
     traced: frozenset[str] = frozenset()
     """Objects in the code traced to an SDK client or a flag object (``shop.clients.split``)."""
@@ -184,6 +199,11 @@ class RuleSet:
     """Matches any word a flag site or definition must contain: the byte-level prefilter."""
     getattr_bool: bool = False
     """``getattr`` is in ``trigger`` only for ``getattr(settings, name, True|False)``: see extract/prefilter.py."""
+
+    @property
+    def file_globs(self) -> tuple[str, ...]:
+        """Files besides Python that the rules read: templates (text rules) and data files (data rules)."""
+        return (*(g for rule in self.texts for g in rule.files), *(g for rule in self.data for g in rule.files))
 
 
 POLICIES_FILE = "policies.toml"
@@ -231,7 +251,7 @@ def parse_rule_file(path: str, raw: bytes) -> RuleFile:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise FlagauditError(f"rule file {path}: not valid TOML: {exc}") from None
     reader = _Reader(path)
-    reader.only(data, "", {"sdk", "check", "object", "define", "setting", "text"})
+    reader.only(data, "", {"sdk", "check", "object", "define", "setting", "text", "data"})
     sdk = reader.table(data, "sdk")
     reader.only(sdk, "sdk", {"name", "title", "modules", "docs"})
     name = reader.required(sdk, "sdk", "name")
@@ -251,6 +271,7 @@ def parse_rule_file(path: str, raw: bytes) -> RuleFile:
         defines=tuple(_define(reader, where, item, name, modules) for where, item in entries("define")),
         settings=tuple(_setting(reader, where, item, name) for where, item in entries("setting")),
         texts=tuple(_text(reader, where, item, name) for where, item in entries("text")),
+        data=tuple(_data(reader, where, item, name) for where, item in entries("data")),
     )
 
 
@@ -335,6 +356,17 @@ def _text(reader: _Reader, where: str, item: dict[str, Any], name: str) -> TextR
         id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
         pattern=pattern, files=reader.strings(item, where, "files", required=True),
         match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
+    )
+
+
+def _data(reader: _Reader, where: str, item: dict[str, Any], name: str) -> DataRule:
+    reader.only(item, where, {"id", "files", "module", "name", "value"})
+    module = reader.required(item, where, "module")
+    if not all(part.isidentifier() for part in module.split(".")):
+        raise reader.error(f"{where}.module", "must be a dotted module name (app.features)")
+    return DataRule(
+        id=reader.rule_id(item, where, name), files=reader.strings(item, where, "files", required=True),
+        module=module, name=reader.required(item, where, "name"), value=reader.required(item, where, "value"),
     )
 
 
@@ -483,7 +515,8 @@ def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[
         define_functions=index.define_functions,
         define_methods={k: tuple(v) for k, v in index.define_methods.items()},
         models=index.models, class_constants=index.class_constants, settings=tuple(index.settings),
-        texts=tuple(t for f in files for t in f.texts), settings_dicts=settings_dicts, trigger=trigger,
+        texts=tuple(t for f in files for t in f.texts), data=tuple(d for f in files for d in f.data),
+        settings_dicts=settings_dicts, trigger=trigger,
         getattr_bool=getattr_bool,
     )
 

@@ -20,6 +20,7 @@ from dataclasses import replace
 from flagaudit.extract.annotations import LineNotes, toggle_blocks
 from flagaudit.extract.calls import call_facts
 from flagaudit.extract.candidates import find_candidates
+from flagaudit.extract.data_constants import data_constants
 from flagaudit.extract.prefilter import mentions
 from flagaudit.extract.symbols import (
     Scope,
@@ -63,7 +64,7 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     if b"\0" in data:
         return FileFacts(path, skipped="contains NUL bytes (binary file?)")
     if not path.endswith(".py"):
-        return _text_sites(path, data, rules)
+        return _data_file(path, data, rules) or _text_sites(path, data, rules)
     try:
         text = _decode(data)
     except SyntaxError:
@@ -240,6 +241,17 @@ def _without_boundary(pattern: str) -> re.Pattern[str] | None:
 def _may_match(pattern: str, text: str) -> bool:
     quick = _without_boundary(pattern)
     return quick is None or quick.search(text) is not None
+
+
+def _data_file(path: str, data: bytes, rules: RuleSet) -> FileFacts | None:
+    """The constants a data file gives a module (``[[data]]`` rules), or None when no data rule names it."""
+    applicable = [r for r in rules.data if text_file(path, r.files)]
+    if not applicable:
+        return None
+    found = data_constants(path, data, applicable)
+    if isinstance(found, str):
+        return FileFacts(path, skipped=found)
+    return FileFacts(path, ModuleSymbols(applicable[0].module, found))
 
 
 def _text_sites(path: str, data: bytes, rules: RuleSet) -> FileFacts:

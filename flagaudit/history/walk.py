@@ -602,7 +602,7 @@ def _pathspecs(top: Path, config: Config, rules: RuleSet) -> tuple[tuple[str, ..
     """
     top, root = top.resolve(), config.root.resolve()
     prefix = _glob_escape(_relative(root, top)) + "/" if root != top and root.is_relative_to(top) else ""
-    endings = dict.fromkeys(re.split(r"[*?[\]/\\]", glob)[-1] for rule in rules.texts for glob in rule.files)
+    endings = dict.fromkeys(re.split(r"[*?[\]/\\]", glob)[-1] for glob in rules.file_globs)
     texts = tuple(f":(glob){prefix}**/*{_glob_escape(ending)}" for ending in endings)
     return ((f":(glob){prefix}**/*.py",), texts) if texts else ((f":(glob){prefix}**/*.py",),)
 
@@ -624,7 +624,7 @@ def _selector(top: Path, config: Config, rules: RuleSet) -> Callable[[str], str 
     else:
         return lambda path: None
     prefixes = [_relative(t.resolve(), root) for t in config.paths if t.resolve().is_relative_to(root)]
-    text_globs = tuple(g for rule in rules.texts for g in rule.files)
+    text_globs = rules.file_globs
 
     def select(path: str) -> str | None:
         if strip:

@@ -119,8 +119,7 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
 
 def read_sources(config: Config, rules: RuleSet, cache_dir: Path | None) -> tuple[list[Source], list[Skipped], int]:
     """The files a scan analyses, read once: their sources, what could not be read, and how many were listed."""
-    text_globs = tuple(g for rule in rules.texts for g in rule.files)
-    files, skipped = discover(config.root, config.paths, config.exclude, text_globs, cache_dir)
+    files, skipped = discover(config.root, config.paths, config.exclude, rules.file_globs, cache_dir)
     sources = []
     folders: dict[str, str] = {}
     for source in files:
