@@ -223,3 +223,31 @@ def test_a_factory_function_that_returns_a_flag_object() -> None:
         ("lti/compat.py", "annotate"), ("lti/compat.py", "define")]
     assert dict(flag.definitions[0].metadata)["toggle_name"] == "lti_consumer.enable_database_config"
     assert {f.key for f in flags} == {"lti_consumer.enable_database_config"}
+
+
+def test_a_dict_the_module_loads_into_its_namespace_makes_constants() -> None:
+    """``locals().update(flags)`` at import time (osf.io's features module, 2020-2022); a dict only assigned,
+    or loaded inside a function, makes none."""
+    flags = flags_in({
+        "osf/__init__.py": "",
+        "osf/features.py": (
+            "flags = {'EGAP_ADMINS': 'egap_admins', 'STORAGE_USAGE': 'storage_usage'}\n"
+            "switches = {'ENFORCE_CSRF': 'enforce_csrf'}\n"
+            "unused = {'NOT_LOADED': 'not_loaded'}\n"
+            "locals().update(flags)\n"
+            "globals().update(switches)\n"
+            "def later():\n"
+            "    locals().update(unused)\n"
+        ),
+        "osf/views.py": (
+            "import waffle\nfrom osf import features\n"
+            "def view(request):\n"
+            "    if waffle.flag_is_active(request, features.EGAP_ADMINS):\n"
+            "        return 1\n"
+            "    if waffle.switch_is_active(features.ENFORCE_CSRF):\n"
+            "        return 2\n"
+            "    if waffle.flag_is_active(request, features.NOT_LOADED):\n"
+            "        return 3\n"
+        ),
+    })
+    assert keys(flags) == {("waffle-flag", "egap_admins"), ("waffle-switch", "enforce_csrf"), ("waffle-flag", None)}

@@ -166,7 +166,43 @@ def module_values(tree: ast.Module, scope: Scope) -> Iterator[tuple[str, tuple[K
     prefix = f"{scope.module}." if scope.module else ""
     for local, target in scope.imports.items():
         yield prefix + local, (KeyPart("sym", target),), 0
-    yield from _assigned_values(_top_level(tree.body), prefix, scope)
+    body = list(_top_level(tree.body))
+    yield from _assigned_values(body, prefix, scope)
+    yield from _namespace_updates(body, prefix, scope)
+
+
+def _namespace_updates(body: list[ast.stmt], prefix: str,
+                       scope: Scope) -> Iterator[tuple[str, tuple[KeyPart, ...], int]]:
+    """``locals().update(flags)`` (or ``globals()``, ``vars()``) at module level, ``flags`` a dict literal the
+    module assigns (or the literal itself): each string key becomes a module name holding its value, as at
+    import time (osf.io's features module, 2020-2022: ``flags = {'EGAP_ADMINS': 'egap_admins', ...}``)."""
+    def resolve(dotted: str) -> tuple[KeyPart, ...] | None:
+        qualified = scope.qualify(dotted)
+        return (KeyPart("sym", qualified),) if qualified else None
+
+    literals: dict[str, ast.Dict] = {}
+    for node in body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, ast.Dict):
+            literals[node.targets[0].id] = node.value
+        elif isinstance(node, ast.Expr) and _namespace_update(node.value):
+            for arg in node.value.args:  # type: ignore[attr-defined]
+                literal = literals.get(arg.id) if isinstance(arg, ast.Name) else arg
+                if not isinstance(literal, ast.Dict):
+                    continue
+                for key, value in zip(literal.keys, literal.values, strict=True):
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isidentifier() \
+                            and _may_be_key(value):
+                        parts = key_parts(value, resolve)
+                        if not any(p.kind == "unk" for p in parts):
+                            yield prefix + key.value, parts, key.lineno
+
+
+def _namespace_update(node: ast.expr) -> bool:
+    """``locals().update(...)``, ``globals().update(...)``, ``vars().update(...)``."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update" \
+        and isinstance(node.func.value, ast.Call) and isinstance(node.func.value.func, ast.Name) \
+        and node.func.value.func.id in _NAMESPACES and not node.func.value.args
 
 
 def _assigned_values(

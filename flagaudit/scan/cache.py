@@ -22,7 +22,7 @@ from flagaudit.plaindata import BadData, dumps, loads
 from flagaudit.safefiles import read_regular, replace_file
 from flagaudit.scan.discover import listed_by_git
 
-FACTS_VERSION = 23
+FACTS_VERSION = 24
 """Bump when extraction changes what it produces for the same input, or the stored form changes."""
 
 _MEMOS = ("result", "graph")
