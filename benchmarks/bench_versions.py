@@ -39,16 +39,16 @@ def commands(tree: Path, history: bool) -> dict[str, list[str]]:
     return todo
 
 
-def import_seconds(build: list[str], module: str) -> float:
-    """Cumulative import time of ``module`` in ``build``'s interpreter, from ``-X importtime``."""
+def import_seconds(build: list[str], module: str) -> float | None:
+    """Cumulative import time of ``module`` in ``build``'s interpreter (``-X importtime``); None where that build
+    does not have it installed (a build from before the change that added it)."""
     python = str(Path(build[0]).parent / "python")
-    done = subprocess.run([python, "-X", "importtime", "-c", f"import {module}"], capture_output=True, text=True,
-                          check=True)
-    for line in reversed(done.stderr.splitlines()):
+    done = subprocess.run([python, "-X", "importtime", "-c", f"import {module}"], capture_output=True, text=True)
+    for line in reversed(done.stderr.splitlines() if done.returncode == 0 else ()):
         parts = [p.strip() for p in line.split("|")]
         if len(parts) == 3 and parts[2] == module:
             return int(parts[1]) / 1e6
-    raise SystemExit(f"bench_versions: no import time for {module}")
+    return None
 
 
 def summary(runs: list[Run]) -> dict[str, float]:
@@ -68,6 +68,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     builds = {"a": shlex.split(args.a), "b": shlex.split(args.b)}
+    imports = {w: import_seconds(b, args.module) for w, b in builds.items()} if args.module else {}
     results: dict[str, dict[str, dict[str, dict[str, float]]]] = {}
     for tree in args.trees:
         for name, argv in commands(tree.resolve(), args.history).items():
@@ -77,7 +78,7 @@ def main() -> int:
                     log(f"{tree.name}: {name}, build {which}, run {i + 1}")
                     runs[which].append(timed_run([*builds[which], *argv], FLAGAUDIT_OK))
             results.setdefault(tree.name, {})[name] = {w: summary(r) for w, r in runs.items()}
-    imports = {w: round(import_seconds(b, args.module), 3) for w, b in builds.items()} if args.module else {}
+            log(f"{tree.name}: {name}: {results[tree.name][name]}")
     if args.json:
         print(json.dumps({"builds": {"a": args.a, "b": args.b}, "runs": args.runs, "results": results,
                           "import": {args.module: imports} if imports else {}}, indent=2, sort_keys=True))
@@ -90,7 +91,7 @@ def main() -> int:
             print(f"{tree_name:<24} {name:<20} {a['wall']:>7.2f} / {a['cpu']:>6.2f} {b['wall']:>7.2f} / "
                   f"{b['cpu']:>6.2f} {b['cpu'] / a['cpu']:>8.2f}")
     for which, seconds in imports.items():
-        print(f"import {args.module} in build {which}: {seconds:.3f} s")
+        print(f"import {args.module} in build {which}: " + ("not installed" if seconds is None else f"{seconds:.3f} s"))
     return 0
 
 
