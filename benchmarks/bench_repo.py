@@ -14,7 +14,8 @@ seconds (CPU, summed over worker processes, is what load does not inflate) and t
   JSON is byte-identical (or that it failed, exit 2).
 
 The repository itself is never touched: it is cloned into a temporary folder (a partial clone stays
-partial). Peak memory is the summed RSS of the process tree (bench_scan.py's sampler, so Linux only).
+partial). Peak memory is the summed RSS of the process tree and its summed PSS, which counts a page that
+forked workers or ``git cat-file`` processes share once (bench_scan.py's sampler, so Linux only).
 
 Usage: python benchmarks/bench_repo.py REPO [--cmd CMD] [--reference CMD] [--vulture] [--as-of YYYY-MM-DD] [--json]
 """
@@ -62,7 +63,8 @@ def one_more_commit(repo: Path) -> None:
 
 
 def figures(run: Run) -> dict[str, float]:
-    return {"wall": round(run.seconds, 2), "cpu": round(run.cpu, 2), "peak_mib": round(run.peak_rss / MIB)}
+    return {"wall": round(run.seconds, 2), "cpu": round(run.cpu, 2), "peak_mib": round(run.peak_rss / MIB),
+            "peak_pss_mib": round(run.peak_pss / MIB)}
 
 
 def main() -> int:
@@ -119,7 +121,8 @@ def main() -> int:
         return 0
     print(f"{source.name}: {lines:,} Python lines, {commits:,} first-parent commits ({shlex.join(command)})")
     for name, run in runs.items():
-        print(f"  {name:<24} {run.seconds:7.2f} s wall {run.cpu:7.2f} s CPU {run.peak_rss / MIB:6.0f} MiB")
+        print(f"  {name:<24} {run.seconds:7.2f} s wall {run.cpu:7.2f} s CPU {run.peak_rss / MIB:6.0f} MiB RSS "
+              f"{run.peak_pss / MIB:6.0f} MiB PSS")
     for key in ("check_cold_vs_git_log_p", "reference_vs_check_cold", "scan_cold_vs_vulture",
                 "scan_cold_vs_vulture_cpu", "identical_json", "reference_failed"):
         if key in result:

@@ -44,12 +44,13 @@ MIB = 1024 * 1024
 @dataclass(frozen=True)
 class Run:
     """One timed subprocess: wall seconds, peak RSS of its process tree, exit code, CPU seconds (user + system,
-    its workers included: on a shared machine the figure that load does not inflate)."""
+    its workers included: on a shared machine the figure that load does not inflate), peak PSS of the tree."""
 
     seconds: float
     peak_rss: int
     returncode: int
     cpu: float = 0.0
+    peak_pss: int = 0
 
 
 # --------------------------------------------------------------------------- memory sampling
@@ -80,30 +81,43 @@ def _tree(root: int) -> list[int]:
     return pids
 
 
-def _rss(pid: int) -> int:
-    """Resident set size in bytes; 0 for zombies and processes that already exited."""
+def _field(path: str, name: bytes) -> int:
+    """A ``Name:  N kB`` line of a /proc file in bytes; 0 for zombies and processes that already exited."""
     try:
-        with open(f"/proc/{pid}/status", "rb") as handle:
+        with open(path, "rb") as handle:
             for line in handle:
-                if line.startswith(b"VmRSS:"):
+                if line.startswith(name):
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
     return 0
 
 
+def _rss(pid: int) -> int:
+    """Resident set size: every page the process maps, shared ones included."""
+    return _field(f"/proc/{pid}/status", b"VmRSS:")
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size: each page divided by the number of processes that map it."""
+    return _field(f"/proc/{pid}/smaps_rollup", b"Pss:")
+
+
 class PeakSampler(threading.Thread):
-    """Samples the summed RSS of a process and all its descendants every 20 ms, keeping the peak."""
+    """Samples the summed RSS and PSS of a process and all its descendants every 20 ms, keeping the peaks."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.peak_pss = 0
         self._done = threading.Event()
 
     def run(self) -> None:
         while not self._done.is_set():
-            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(self.pid)))
+            pids = _tree(self.pid)
+            self.peak = max(self.peak, sum(_rss(pid) for pid in pids))
+            self.peak_pss = max(self.peak_pss, sum(_pss(pid) for pid in pids))
             self._done.wait(SAMPLE_SECONDS)
 
     def stop(self) -> int:
@@ -129,7 +143,7 @@ def timed_run(argv: list[str], ok: tuple[int, ...], cwd: Path = REPO) -> Run:
             stderr.seek(0)
             tail = stderr.read()[-2000:].decode("utf-8", "replace")
             sys.exit(f"bench_scan: {shlex.join(argv)} exited with {returncode}\n{tail}")
-    return Run(seconds, peak, returncode, cpu)
+    return Run(seconds, peak, returncode, cpu, sampler.peak_pss)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -243,6 +257,7 @@ def report(path: Path, command: list[str], cold: list[Run], warm: list[Run],
         "path": str(path), "command": shlex.join(command), "runs": len(cold), "files": files, "lines": lines,
         "cold_seconds": round(cold_s, 3), "cold_lines_per_second": round(lines / cold_s),
         "warm_seconds": round(warm_s, 3), "peak_mb": round(max(r.peak_rss for r in cold + warm) / MIB, 1),
+        "peak_pss_mb": round(max(r.peak_pss for r in cold + warm) / MIB, 1),
         "cold_runs": [round(r.seconds, 3) for r in cold], "warm_runs": [round(r.seconds, 3) for r in warm],
     }
     if vulture:
@@ -258,7 +273,8 @@ def table(result: dict[str, object]) -> str:
             ("cold seconds (median)", f"{result['cold_seconds']:.3f}"),
             ("cold lines/s", f"{result['cold_lines_per_second']:,}"),
             ("warm seconds (median)", f"{result['warm_seconds']:.3f}"),
-            ("peak MB (RSS, process tree, MiB)", f"{result['peak_mb']:.1f}")]
+            ("peak MB (RSS, process tree, MiB)", f"{result['peak_mb']:.1f}"),
+            ("peak MB (PSS, process tree, MiB)", f"{result['peak_pss_mb']:.1f}")]
     if "vulture_seconds" in result:
         rows += [("vulture seconds (median)", f"{result['vulture_seconds']:.3f}"),
                  ("vulture peak MB", f"{result['vulture_peak_mb']:.1f}"),
