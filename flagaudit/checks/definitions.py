@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from fnmatch import fnmatch
 
 from flagaudit.checks import CheckInput, Family, FindingRule, project
+from flagaudit.checks.nearest import nearest
 from flagaudit.facts import Evidence, Finding, Flag
 
 _TOGGLES = """
@@ -126,11 +126,11 @@ def registry_findings(flags: Iterable[Flag], registries: frozenset[str] = frozen
 
 def _unknown(flag: Flag, defined: list[str]) -> Finding:
     site = flag.sites[0]
-    nearest = difflib.get_close_matches(flag.key or "", defined, n=1, cutoff=0.6)
-    hint = f"; did you mean {nearest[0]!r}?" if nearest else ""
+    match = nearest(flag.key or "", defined)
+    hint = f"; did you mean {match!r}?" if match else ""
     evidence = [Evidence("site", f"{s.path}:{s.line}", s.function) for s in flag.sites]
-    if nearest:
-        evidence.append(Evidence("note", f"nearest defined {flag.sdk} key: {nearest[0]}"))
+    if match:
+        evidence.append(Evidence("note", f"nearest defined {flag.sdk} key: {match}"))
     return UNKNOWN.finding(flag, site.path, site.line, site.column,
                           f"{flag.key!r} is checked but not defined among the project's {len(defined)} {flag.sdk} "
                           f"definitions{hint}", evidence)

@@ -1,0 +1,34 @@
+"""The nearest defined key to an unknown one (FA401's "did you mean"), as ``difflib`` picks it, but faster.
+
+``difflib.get_close_matches(word, keys, n=1)`` computes the full similarity ratio of every key that passes its
+two cheap bounds; on a project with hundreds of unknown keys against hundreds of defined ones that was half a
+second of every scan. The ratio never exceeds the cheaper ``quick_ratio``, so the keys are tried from the
+highest bound down and the search stops once no remaining bound reaches the best ratio found: the same key,
+ties broken the same way (the larger string), for a few full ratios per word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from difflib import SequenceMatcher
+
+
+def nearest(word: str, keys: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """``difflib.get_close_matches(word, keys, n=1, cutoff=cutoff)``'s answer, or ``None`` when it has none."""
+    matcher = SequenceMatcher()
+    matcher.set_seq2(word)
+    bounds = []
+    for key in keys:
+        matcher.set_seq1(key)
+        if matcher.real_quick_ratio() >= cutoff and (bound := matcher.quick_ratio()) >= cutoff:
+            bounds.append((bound, key))
+    bounds.sort(reverse=True)
+    best: tuple[float, str] | None = None
+    for bound, key in bounds:
+        if best is not None and bound < best[0]:
+            break
+        matcher.set_seq1(key)
+        score = matcher.ratio()
+        if score >= cutoff and (best is None or (score, key) > best):
+            best = (score, key)
+    return best[1] if best else None
