@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,15 @@ from flagaudit.plaindata import BadData, dumps, loads
 from flagaudit.safefiles import read_regular, replace_file
 from flagaudit.scan.discover import listed_by_git
 
-FACTS_VERSION = 24
+FACTS_VERSION = 25
 """Bump when extraction changes what it produces for the same input, or the stored form changes."""
 
 _MEMOS = ("result", "graph")
 """The last run's whole inventory (reused when nothing it depends on changed) and its call graph (built upon
 by the next run)."""
+_SHARDS = tuple(f"{n:02x}" for n in range(256))
+"""Facts are kept in one file per first two hex digits of their content key: an edit rewrites the files
+holding the new facts (a few percent of the whole), not all of them (10 MB on a 400k-line tree)."""
 _GITIGNORE = "# Created by flagaudit automatically.\n*\n"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by flagaudit.\n"
 _LIMIT = 2_000_000_000
@@ -48,9 +52,9 @@ class FactCache:
     def __init__(self, folder: Path | None, root: Path | None = None) -> None:
         self.folder = folder
         self.root = root
-        self.file = folder / f"facts-v{FACTS_VERSION}.json" if folder else None
         self._entries: dict[str, FileFacts] | None = None
         self._usable: bool | None = None
+        self._changed: set[str] = set()
         self.used: set[str] = set()
         self.added = 0
         self.pending: dict[str, tuple[str, object]] = {}
@@ -71,8 +75,9 @@ class FactCache:
         """Loaded on first use: a run whose whole result is cached never needs them."""
         if self._entries is None:
             self._entries = {}
-            if self.file and self.usable:
-                self._entries = self._read(self.file, dict[str, FileFacts]) or {}
+            if self.folder and self.usable:
+                for shard in _present(self.folder, _SHARDS):
+                    self._entries.update(self._read(_facts_file(self.folder, shard), dict[str, FileFacts]) or {})
         return self._entries
 
     def get(self, key: str) -> FileFacts | None:
@@ -85,14 +90,15 @@ class FactCache:
     def put(self, key: str, facts: FileFacts) -> None:
         self.entries[key] = facts
         self.used.add(key)
+        self._changed.add(_shard(key))
         self.added += 1
 
     def memo(self, name: str, digest: str, kind: Any) -> Any:
-        """What the last run kept under ``name`` (one of ``_MEMOS``) as a ``kind``, if kept for ``digest``."""
+        """What the last run kept under ``name`` (one of ``_MEMOS``) as a ``kind``, if kept for ``digest``
+        (a memo kept for another digest is not even decoded)."""
         if not self.folder or not self.usable:
             return None
-        stored = self._read(_memo_file(self.folder, name), tuple[str, kind])
-        return stored[1] if stored is not None and stored[0] == digest else None
+        return self._read(_memo_file(self.folder, name), kind, digest)
 
     def keep(self, name: str, digest: str, value: object) -> None:
         """Write ``value`` as ``name``'s memo when the cache is saved."""
@@ -100,25 +106,30 @@ class FactCache:
 
     def save(self) -> str | None:
         """Write if anything changed; returns a warning instead of failing when the folder is read-only."""
-        if not self.file or not self.folder or not (self.added or self.pending) or not self.usable:
+        if not self.folder or not (self.added or self.pending) or not self.usable:
             return None
-        entries = self.entries
+        entries, shards = self.entries, self._changed
         if len(entries) > 4 * max(len(self.used), 1000):
-            entries = {k: v for k, v in entries.items() if k in self.used}
+            entries, shards = {k: v for k, v in entries.items() if k in self.used}, set(_SHARDS)
         try:
             prepare_folder(self.folder)
-            current = {self.file.name, *(_memo_file(self.folder, name).name for name in _MEMOS)}
+            current = {*(_facts_file(self.folder, s).name for s in _SHARDS),
+                       *(_memo_file(self.folder, name).name for name in _MEMOS)}
             remove_stale(self.folder, ("facts", *_MEMOS), current)  # history's files are history's
-            if self.added:
-                write_cached(self.file, entries)
-            for name, stored in sorted(self.pending.items()):
-                write_cached(_memo_file(self.folder, name), stored)
+            by_shard: dict[str, dict[str, FileFacts]] = {shard: {} for shard in shards}
+            for key, facts in entries.items():
+                if (shard := _shard(key)) in by_shard:
+                    by_shard[shard][key] = facts
+            for shard, kept in sorted(by_shard.items()):
+                write_cached(_facts_file(self.folder, shard), kept)
+            for name, (digest, value) in sorted(self.pending.items()):
+                write_cached(_memo_file(self.folder, name), value, digest)
         except OSError as exc:
             return f"could not write the cache in {self.folder}: {exc.strerror}"
         return None
 
-    def _read(self, path: Path, kind: Any) -> Any:
-        value, problem = read_cached(path, kind)
+    def _read(self, path: Path, kind: Any, digest: str | None = None) -> Any:
+        value, problem = read_cached(path, kind, digest)
         if problem and self.warning is None:
             self.warning = problem
         return value
@@ -152,8 +163,11 @@ def folder_problem(folder: Path, root: Path) -> str | None:
     return None
 
 
-def read_cached(path: Path, kind: Any) -> tuple[Any, str | None]:
+def read_cached(path: Path, kind: Any, digest: str | None = None) -> tuple[Any, str | None]:
     """A cache file decoded as ``kind``, or ``None`` and why it was ignored (``None`` when it is absent).
+
+    With ``digest``, the file begins with a line naming what it was kept for (:func:`write_cached`): kept
+    for another digest, it is stale and ``None`` without a note, and the rest is never decoded.
 
     Decoding builds hundreds of thousands of acyclic objects (facts are plain tuples and strings):
     collecting while loading took a quarter of the load time, and every later full collection scanned
@@ -166,6 +180,12 @@ def read_cached(path: Path, kind: Any) -> tuple[Any, str | None]:
         return None, None
     except OSError as exc:
         return None, f"ignored the cache file {path} ({exc.strerror}); it is rebuilt"
+    if digest is not None:
+        header, _, data = data.partition(b"\n")
+        if header != _header(digest):
+            if _HEADER.fullmatch(header):
+                return None, None
+            return None, f"ignored a damaged cache file {path} (no digest line); it is rebuilt"
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -178,9 +198,38 @@ def read_cached(path: Path, kind: Any) -> tuple[Any, str | None]:
             gc.enable()
 
 
-def write_cached(path: Path, value: object) -> None:
-    """Store ``value`` as plain data, replacing the file at once (a reader never sees half of one)."""
-    replace_file(path, dumps(value).encode("ascii"), private=True)
+def write_cached(path: Path, value: object, digest: str | None = None) -> None:
+    """Store ``value`` as plain data, replacing the file at once (a reader never sees half of one); with
+    ``digest``, after a first line naming it."""
+    data = dumps(value).encode("ascii")
+    replace_file(path, data if digest is None else _header(digest) + b"\n" + data, private=True)
+
+
+_HEADER = re.compile(rb"digest [ -~]{1,200}")
+"""A memo's first line: what it was kept for (a content digest, or the version that wrote a graph)."""
+
+
+def _header(digest: str) -> bytes:
+    return b"digest " + digest.encode("ascii")
+
+
+def _present(folder: Path, shards: tuple[str, ...]) -> list[str]:
+    """The shards of facts there are files for."""
+    names = {_facts_file(folder, shard).name: shard for shard in shards}
+    try:
+        with os.scandir(folder) as found:
+            return sorted(names[entry.name] for entry in found if entry.name in names)
+    except OSError:  # no folder yet (or one that cannot be listed, which the save reports)
+        return []
+
+
+def _shard(key: str) -> str:
+    """The shard of a key ``<rule-set digest>:<max size>:<content key>``: its content key's first two digits."""
+    return key.rpartition(":")[2][:2]
+
+
+def _facts_file(folder: Path, shard: str) -> Path:
+    return folder / f"facts-v{FACTS_VERSION}-{shard}.json"
 
 
 def remove_stale(folder: Path, prefixes: tuple[str, ...], keep: set[str]) -> None:
