@@ -63,4 +63,6 @@ def _escape(match: re.Match[str]) -> str:
 def json_text(document: Any, **options: Any) -> str:
     """``json.dumps`` without ASCII escaping, except lone surrogates: valid UTF-8, and lossless."""
     text = json.dumps(document, ensure_ascii=False, **options)
+    if text.isascii():  # then there is no surrogate: one quick pass instead of a search through megabytes
+        return text
     return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
