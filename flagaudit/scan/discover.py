@@ -63,7 +63,7 @@ def _candidates(target: Path, cache_dir: Path | None,
         return [(target, None)]
     listed = repository.files(target) if repository is not None else None
     if listed is not None:
-        return [(p, problem) for p, problem in _reachable(listed) if not (cache_dir and cache_dir in p.parents)]
+        return [(p, problem) for p, problem in _reachable(listed) if not (cache_dir and _below(p, cache_dir))]
     return _walk(target, cache_dir)
 
 
@@ -130,10 +130,23 @@ def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
 
 
 def _relative(root: Path, path: Path) -> str:
+    """``path.relative_to(root).as_posix()``, else ``path.as_posix()``; compared by parts, which a Path keeps,
+    where ``relative_to`` parses new paths for every one of thousands of files."""
+    size = len(root.parts)
+    if size and path.parts[:size] == root.parts:
+        return "/".join(path.parts[size:]) or "."
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _below(path: Path, folder: Path) -> bool:
+    """``folder in path.parents`` (POSIX paths), compared by parts: ``parents`` builds a Path per level."""
+    size = len(folder.parts)
+    if not size:  # "." has no parts, and is a parent of relative paths only
+        return folder in path.parents
+    return len(path.parts) > size and path.parts[:size] == folder.parts
 
 
 def module_name(path: str, is_package: Callable[[str], bool]) -> str:
