@@ -232,11 +232,12 @@ def table(found: Replay, truth: list[tuple[str, str]], judged: dict, sample: int
     at_tip = [f for f in head["findings"] if f["severity"] == "error"]
     out += [f"**Blocking at the tip: {len(at_tip)}.**", ""]
     out += [f"- {f['code']} `{f['flag']}` [{f['sdk']}] {f['path']}:{f['line']}: {_verdict(judged, f)}" for f in at_tip]
+    blocked_runs = len({c for commits in found.blocking.values() for c in commits})
     out += ["", (f"**Blocking across the replay: {len(found.blocking)}** "
-                 f"(distinct code, key and path; {sum(len(c) for c in found.blocking.values())} blocked runs)."), ""]
+                 f"(distinct code, key and path; {blocked_runs} blocked runs)."), ""]
     for (code, sdk, key, path), commits in sorted(found.blocking.items()):
         first = next(c for c in found.commits if c[0] == commits[0])
-        out.append(f"- {code} `{key}` [{sdk}] {path}: at {len(commits)} commit(s), first {first[0][:10]} "
+        out.append(f"- {code} `{key}` [{sdk}] {path}: at {len(set(commits))} commit(s), first {first[0][:10]} "
                    f"({first[1]}, {first[2][:70]}): "
                    f"{_verdict(judged, {'code': code, 'path': path, 'line': '*', 'flag': key})}")
     if found.controls:
