@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import filecmp
 import json
-import os
 import shlex
 import shutil
 import subprocess
@@ -35,13 +34,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_history import GIT_ENV  # noqa: E402
+from bench_history import BENCH, BENCH_DATE  # noqa: E402
 from bench_scan import CACHE_DIR, FLAGAUDIT_OK, MIB, VULTURE_OK, Run, analyzer_command, log, timed_run  # noqa: E402
+
+from tests.repos import git as run_git  # noqa: E402
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True,
-                          env={**os.environ, **GIT_ENV}).stdout
+    return run_git(repo, *args, date=BENCH_DATE, author=BENCH)
 
 
 def python_lines(repo: Path) -> tuple[int, int]:
