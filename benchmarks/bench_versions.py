@@ -4,7 +4,8 @@
 Why: the machine is shared, so figures taken minutes apart are not comparable; alternating the two builds run
 by run on the same input, and quoting CPU seconds (user + system of the whole process tree, which load does
 not inflate) beside wall seconds, is. Each run is cold (``--no-cache``): ``scan``, ``check --no-history`` and,
-on git repositories with ``--history``, ``check`` with its full history. With ``--import MODULE`` the script
+on git repositories with ``--history``, ``check`` with its full history; and ``scan`` warm, timed right after
+the same build filled its cache. With ``--import MODULE`` the script
 also times importing that module in each build's interpreter (``python -X importtime``), for a change that
 adds an import to some commands only.
 
@@ -29,9 +30,14 @@ from bench_scan import FLAGAUDIT_OK, MIB, Run, log, timed_run  # noqa: E402
 AS_OF = "2026-12-01"
 
 
+WARM = "scan (warm)"
+"""Timed after an untimed ``scan`` by the same build has filled the cache: a warm run with nothing changed."""
+
+
 def commands(tree: Path, history: bool) -> dict[str, list[str]]:
-    """The cold commands timed on ``tree``, by name."""
+    """The commands timed on ``tree``, by name; all cold but the warm scan."""
     todo = {"scan": ["scan", str(tree), "--no-cache", "--format", "json"],
+            WARM: ["scan", str(tree), "--format", "json"],
             "check --no-history": ["check", str(tree), "--no-cache", "--no-history", "--as-of", AS_OF,
                                    "--format", "json"]}
     if history and (tree / ".git").exists():
@@ -76,6 +82,8 @@ def main() -> int:
             for i in range(args.runs):
                 for which in ("a", "b") if i % 2 == 0 else ("b", "a"):
                     log(f"{tree.name}: {name}, build {which}, run {i + 1}")
+                    if name == WARM:
+                        timed_run([*builds[which], *argv], FLAGAUDIT_OK)
                     runs[which].append(timed_run([*builds[which], *argv], FLAGAUDIT_OK))
             results.setdefault(tree.name, {})[name] = {w: summary(r) for w, r in runs.items()}
             log(f"{tree.name}: {name}: {results[tree.name][name]}")
