@@ -16,6 +16,9 @@ that thread is what :func:`related` looks for:
 - a second site for the same feature: the words of its names overlap
   (``checkout_v2`` and ``api_checkout_v2``);
 - the same callee guarded elsewhere: a fingerprint name is shared;
+- both branches named after what the key names: ``send_to_mailhog`` and
+  ``MAILHOG_HOST`` behind ``enable_mailhog``, when nothing of the old work is
+  left behind;
 - two halves of one object's feature: one site's off-branch does all that the
   other's on-branch does (the course name shown in the navigation when the
   switch is on, in the overview when it is off), and both are methods of one
@@ -147,6 +150,18 @@ def words(identifier: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(identifier) if len(w) > 2 and w.lower() not in _COMMON}
 
 
+def branch_words(meaning: Meaning) -> frozenset[str]:
+    """Distinctive words of the on-branch's names alone (the enclosing function's name left out: a function
+    named after the feature area says nothing about what its branch does now)."""
+    return frozenset(w for name in on_names(meaning) for w in words(_last(name)))
+
+
+def named_after_key(a: Meaning, b: Meaning, subject: frozenset[str]) -> bool:
+    """Whether both on-branches use a name with a word of the key's own name (``mailhog`` of
+    ``enable_mailhog``): ``send_to_mailhog(...)`` and SMTP to ``MAILHOG_HOST`` both do what the key says."""
+    return not subject.isdisjoint(branch_words(a) & branch_words(b))
+
+
 def judgeable(meaning: Meaning) -> bool:
     """Whether there is anything to compare: a template, or a read whose value only flows on, guards nothing
     we can see, and its enclosing function's name alone says too little."""
@@ -175,7 +190,7 @@ def same_work(a: Meaning, b: Meaning) -> bool:
 def related(a: Meaning, b: Meaning, moved: bool = True,
             left_behind: Callable[[Meaning, Meaning], bool] | None = None,
             reaches: Callable[[Meaning, Meaning], bool] | None = None,
-            kin: Callable[[Meaning, Meaning], bool] | None = None) -> bool:
+            kin: Callable[[Meaning, Meaning], bool] | None = None, subject: frozenset[str] = frozenset()) -> bool:
     """Whether ``a`` (new) and ``b`` (old) plausibly guard the same feature (see the module docstring).
 
     The same enclosing-function name ties two meanings in different modules only when ``moved`` (``b`` left
@@ -187,6 +202,9 @@ def related(a: Meaning, b: Meaning, moved: bool = True,
     (:func:`complementary`) tie two methods of one class, or of classes ``kin(a, b)`` says one inherits from
     the other: a page whose mixin shows the course name in the navigation while the page stops showing it in
     its overview. Two functions of one module do not: Power Peg and RLP could sit side by side.
+    ``subject`` is the words of the flag key's name (:func:`words`): two branches that both use a name with
+    one of them do what the key says, unless the old work is left behind (a reused ``weekly-digest`` whose
+    new branch shows a digest teaser while the digest e-mails still wait behind the key).
     """
     if same_work(a, b) or (reaches and reaches(a, b)):
         return True
@@ -199,6 +217,8 @@ def related(a: Meaning, b: Meaning, moved: bool = True,
             return True
     elif moved and class_of(a) and class_of(a) == class_of(b) and not (left_behind and left_behind(a, b)):
         return True  # moved between hooks of one class: changelist_view -> get_queryset, form_valid -> get_form
+    if named_after_key(a, b, subject) and not (left_behind and left_behind(a, b)):
+        return True
     roots = {a.function.split(".")[0], b.function.split(".")[0]}
     if _callees(a, roots) & _callees(b, roots):
         return True

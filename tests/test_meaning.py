@@ -78,3 +78,18 @@ def test_a_shared_callee_of_the_project_ties_two_meanings_but_a_library_call_doe
 
 def test_overlapping_words_tie_a_second_site_for_the_same_feature() -> None:
     assert related(parse("shop.api.api_checkout_v2", "shop.api.render"), parse("shop.web.checkout_v2", "shop.web.page"))
+
+
+def test_branches_that_both_name_the_key_are_related_unless_the_old_work_is_left_behind() -> None:
+    old = parse("mail.send_mail", "mail.send_to_mailhog", "mail.logger.debug")
+    new = parse("email.send_email_over_smtp", "django.conf.settings.MAILHOG_HOST", "django.conf.settings.MAILHOG_PORT")
+    subject = frozenset(words("enable_mailhog"))
+    assert not related(new, old, moved=False)
+    assert related(new, old, moved=False, subject=subject)
+    assert not related(new, old, moved=False, left_behind=lambda a, b: True, subject=subject)
+
+
+def test_the_key_named_only_by_the_enclosing_function_ties_nothing() -> None:
+    old = parse("shop.checkout.checkout", "shop.express.express_checkout")
+    new = parse("shop.checkout.checkout_page", "shop.loyalty.apply_loyalty_discount")
+    assert not related(new, old, moved=False, subject=frozenset(words("new-checkout")))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.facts import Definition, Event, EventKind, Evidence, Finding, Flag, Site, Timeline
-from flagaudit.meaning import VALUE_MARK, Meaning, class_of, judgeable, meaning, related
+from flagaudit.meaning import VALUE_MARK, Meaning, class_of, judgeable, meaning, related, words
 
 if TYPE_CHECKING:
     from flagaudit.history.ledger import Adoption, Entry
@@ -114,6 +114,8 @@ _NAMES_SHOWN = 4
 class _Story:
     """A key's meanings while its events are replayed."""
 
+    subject: frozenset[str] = frozenset()
+    """The words of the key's own name (``mailhog`` of ``enable_mailhog``)."""
     reference: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Meaning -> (date, commit) it last appeared or changed."""
     current: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -145,7 +147,8 @@ def meaning_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], ledge
             continue
         entry = ledger.get((flag.sdk, flag.key))
         timeline = stories.get((flag.sdk, flag.key))
-        story = _replay(timeline.events if timeline else (), entry, dormant_days, reach, adoption)
+        story = _replay(timeline.events if timeline else (), entry, dormant_days, reach, adoption,
+                        frozenset(words(flag.key)))
         _now(story, flag, as_of, dormant_days, reach)
         findings.extend(_report(flag, story, entry))
         if story.before is not None:
@@ -203,11 +206,11 @@ class _Reach:
 
 
 def _replay(events: Sequence[Event], entry: Entry | None, dormant_days: int,
-            reach: _Reach | None, adoption: Adoption | None = None) -> _Story:
+            reach: _Reach | None, adoption: Adoption | None = None, subject: frozenset[str] = frozenset()) -> _Story:
     """The key's story: the meaning flagaudit.lock accepted (if any), then every event in order. Under an
     adoption baseline, the events it covers are replayed first, on their own, so what they did stays
     visible; the lock's meaning joins the story where the baseline is crossed."""
-    story = _Story()
+    story = _Story(subject)
     accepted: dict[str, tuple[str, str]] = {}
     if entry is not None:
         born = entry.lives[-1].born if entry.lives else None
@@ -277,9 +280,9 @@ def _apply(story: _Story, event: Event, dormant_days: int, reach: _Reach | None)
         if _kind_changed(came, story.reference):
             story.problems.setdefault(came, ("FA202", event, tuple(old)))
         elif not compared or not judgeable(Meaning.parse(came)) \
-                or _related_to(came, story.reference, set(event.removed), reach):
+                or _related_to(came, story.reference, set(event.removed), reach, story.subject):
             story.reference[came] = stamp  # nothing judgeable to compare with yet (a template), or related
-        elif _related_to(came, edited, set(edited), reach):
+        elif _related_to(came, edited, set(edited), reach, story.subject):
             # the same site edited: it keeps the standing its earlier form had (judged when that form came)
             (story.reference if any(m in story.reference for m in edited) else story.foreign)[came] = stamp
             for problem in (story.problems[m] for m in edited if m in story.problems):
@@ -371,13 +374,13 @@ def _reborn(flag: Flag, story: _Story) -> Finding:
 
 
 def _related_to(text: str, reference: dict[str, tuple[str, str]], removed: set[str],
-                reach: _Reach | None) -> bool:
+                reach: _Reach | None, subject: frozenset[str]) -> bool:
     """Related to a reference meaning; by enclosing-function name across modules only if that meaning moved
     away in the same step (a function moved to another module, not two ``Command.handle``)."""
     candidate = Meaning.parse(text)
     behind, reaches, kin = (reach.left_behind, reach.reaches, reach.kin) if reach else (None, None, None)
     return any(related(candidate, Meaning.parse(m), moved=m in removed, left_behind=behind, reaches=reaches,
-                       kin=kin) for m in reference)
+                       kin=kin, subject=subject) for m in reference)
 
 
 def _kind_changed(text: str, reference: Mapping[str, object]) -> bool:
