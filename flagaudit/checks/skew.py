@@ -9,7 +9,8 @@ Meanings are compared as the gate compares them (:func:`flagaudit.meaning.relate
 same enclosing function ties two meanings only when the newer branch still reaches, through the newer
 version's call graph, something the older branch called. Between two releases nothing says a function was
 moved in the same step, and a dispatcher that kept its name while its branch was given other work (Power
-Peg's ``route_order``) is exactly the case to catch.
+Peg's ``route_order``) is exactly the case to catch. The key's own words (rule 7 of docs/meaning.md) are not
+passed: that rule yields when the old branch's work still lives, and on the older version it always does.
 """
 
 from __future__ import annotations
