@@ -147,8 +147,8 @@ def meaning_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], ledge
             continue
         entry = ledger.get((flag.sdk, flag.key))
         timeline = stories.get((flag.sdk, flag.key))
-        story = _replay(timeline.events if timeline else (), entry, dormant_days, reach, adoption,
-                        frozenset(words(flag.key)))
+        story = _replay(timeline.events if timeline else (), entry, dormant_days, reach,
+                        frozenset(words(flag.key)), adoption)
         _now(story, flag, as_of, dormant_days, reach)
         findings.extend(_report(flag, story, entry))
         if story.before is not None:
@@ -206,7 +206,7 @@ class _Reach:
 
 
 def _replay(events: Sequence[Event], entry: Entry | None, dormant_days: int,
-            reach: _Reach | None, adoption: Adoption | None = None, subject: frozenset[str] = frozenset()) -> _Story:
+            reach: _Reach | None, subject: frozenset[str], adoption: Adoption | None = None) -> _Story:
     """The key's story: the meaning flagaudit.lock accepted (if any), then every event in order. Under an
     adoption baseline, the events it covers are replayed first, on their own, so what they did stays
     visible; the lock's meaning joins the story where the baseline is crossed."""
