@@ -32,14 +32,16 @@ if TYPE_CHECKING:
     from flagaudit.commands.ledger import LedgerRecord, LedgerUpdate, record_ledger, update_ledger
     from flagaudit.commands.report import ReportOptions, report
     from flagaudit.commands.rules import ExampleOutcome, LoadedFile, loaded_rules, test_rule_file
+    from flagaudit.commands.scan import Shown, View, scan_shown
     from flagaudit.history.walk import HistoryOptions
     from flagaudit.scan.project import ScanOptions, scan
 
 __all__ = ["CheckOptions", "Cleanup", "CompareOptions", "Comparison", "Config", "ExampleOutcome", "HistoryOptions",
            "LedgerRecord", "LedgerUpdate", "Lifecycle", "LoadedFile", "Removal", "RemoveOptions", "ReportOptions",
-           "RuleSet", "ScanOptions", "Setup", "SetupPlan", "check", "compare", "graph_document", "history",
-           "load_config", "load_project", "loaded_rules", "plan_setup", "read_deployed", "record_ledger", "remove",
-           "report", "scan", "set_up", "test_rule_file", "update_ledger", "why_reachable", "write_removal"]
+           "RuleSet", "ScanOptions", "Setup", "SetupPlan", "Shown", "View", "check", "compare", "graph_document",
+           "history", "load_config", "load_project", "loaded_rules", "plan_setup", "read_deployed", "record_ledger",
+           "remove", "report", "scan", "scan_shown", "set_up", "test_rule_file", "update_ledger", "why_reachable",
+           "write_removal"]
 
 
 def remove(config: Config, rules: RuleSet, options: RemoveOptions) -> Cleanup:
@@ -67,6 +69,7 @@ _HOMES = {
     **dict.fromkeys(("LedgerRecord", "LedgerUpdate", "record_ledger", "update_ledger"), "flagaudit.commands.ledger"),
     **dict.fromkeys(("ReportOptions", "report"), "flagaudit.commands.report"),
     **dict.fromkeys(("ExampleOutcome", "LoadedFile", "loaded_rules", "test_rule_file"), "flagaudit.commands.rules"),
+    **dict.fromkeys(("Shown", "View", "scan_shown"), "flagaudit.commands.scan"),
     "HistoryOptions": "flagaudit.history.walk",
     **dict.fromkeys(("ScanOptions", "scan"), "flagaudit.scan.project"),
 }

@@ -26,7 +26,7 @@ from flagaudit.checks import all_rules, rules_markdown
 from flagaudit.checks.verdict import blocking, parse_fail_on
 from flagaudit.errors import ExitCode, FlagauditError
 from flagaudit.output import RENDERERS
-from flagaudit.output.escaping import visible, visible_lines
+from flagaudit.output.escaping import inert, visible, visible_lines
 from flagaudit.output.history_format import HISTORY_RENDERERS
 from flagaudit.output.text_format import check_text
 from flagaudit.report import REPORT_FORMATS, SUFFIXES
@@ -122,19 +122,25 @@ def scan_command(paths: tuple[str, ...], output_format: str, config_file: str | 
                  show_entry_points: bool, verbose: int, quiet: bool) -> None:
     """Inventory every flag under PATHS (default: the configured paths, or the current folder), with the
     findings that need no history (FA104, FA3xx, FA4xx). Exits 1 if a finding has severity error."""
-    from flagaudit.api import ScanOptions, scan
+    from flagaudit.api import ScanOptions, View, scan, scan_shown
 
-    inventory = scan(paths, ScanOptions(config_file=config_file, use_cache=not no_cache, workers=jobs,
-                                        select=select, ignore=ignore))
-    if not quiet:
-        _notes(inventory.notes, inventory.skipped)
+    options = ScanOptions(config_file=config_file, use_cache=not no_cache, workers=jobs, select=select,
+                          ignore=ignore)
     if show_entry_points:
         from flagaudit.output.text_format import entry_points_text
 
+        inventory = scan(paths, options)
+        if not quiet:
+            _notes(inventory.notes, inventory.skipped)
         _emit(entry_points_text(inventory), output)
         return
-    _emit(RENDERERS[output_format](inventory, verbose), output, output_format == "text")
-    if any(f.severity == "error" for f in inventory.findings):
+    render = RENDERERS[output_format]
+    shown = scan_shown(paths, options, View(f"--format {output_format} -v{verbose}",
+                                            lambda inventory: render(inventory, verbose), inert))
+    if not quiet:
+        _notes(shown.notes, shown.skipped)
+    _emit(shown.text, output, output_format == "text")
+    if shown.blocking:
         raise SystemExit(ExitCode.FINDINGS)
 
 

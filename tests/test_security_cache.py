@@ -29,7 +29,7 @@ COMMANDS = {
     "ledger --check": ("ledger", "--check"),
     "report": ("report", "--as-of", "2026-06-01"),
 }
-CACHE_NAMES = ("facts", "result", "graph")
+CACHE_NAMES = ("facts", "result", "graph", "rendered")
 """The files the scan's cache keeps, under every version's name (v18 pickles, v19 JSON)."""
 
 

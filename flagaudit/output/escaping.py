@@ -28,6 +28,8 @@ _UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}\ud800-\udfff]")
 _COMMAND_START = re.compile(r"^(\s*):(?=:)")
 _OLD_COMMAND = "##["
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_LINE_COMMAND = re.compile(r"^[^\S\n]*::", re.MULTILINE)
+_PLAIN_ASCII = b"\n" + bytes(range(0x20, 0x7F))
 
 
 def visible(text: str) -> str:
@@ -40,6 +42,18 @@ def visible(text: str) -> str:
     escaped = _UNSAFE.sub(_escape, text)
     escaped = _COMMAND_START.sub(lambda m: m[1] + "\\x3a", escaped)
     return escaped.replace(_OLD_COMMAND, "##\\x5b")
+
+
+def inert(text: str) -> bool:
+    """Whether a whole output holds nothing a terminal or a CI log acts on: no character :func:`visible`
+    escapes but line ends, no line that starts a workflow command, no ``##[``. Output read back from the
+    cache is printed only if it is inert (a forged file cannot reach the terminal); ASCII, the usual case,
+    is checked in a few milliseconds a megabyte."""
+    if text.isascii():
+        active = bool(text.encode("ascii").translate(None, _PLAIN_ASCII))
+    else:
+        active = _UNSAFE.search(text.replace("\n", "")) is not None
+    return not active and _OLD_COMMAND not in text and ("::" not in text or not _LINE_COMMAND.search(text))
 
 
 def visible_lines(text: str) -> str:

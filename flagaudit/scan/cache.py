@@ -26,9 +26,10 @@ from flagaudit.scan.discover import listed_by_git
 FACTS_VERSION = 25
 """Bump when extraction changes what it produces for the same input, or the stored form changes."""
 
-_MEMOS = ("result", "graph")
-"""The last run's whole inventory (reused when nothing it depends on changed) and its call graph (built upon
-by the next run)."""
+_MEMOS = ("result", "graph", "rendered")
+"""The last run's whole inventory (reused when nothing it depends on changed), its call graph (built upon
+by the next run), and its output as rendered (printed again when neither the inventory nor the way it is
+rendered changed)."""
 _SHARDS = tuple(f"{n:02x}" for n in range(256))
 """Facts are kept in one file per first two hex digits of their content key: an edit rewrites the files
 holding the new facts (a few percent of the whole), not all of them (10 MB on a 400k-line tree)."""
@@ -96,19 +97,28 @@ class FactCache:
     def memo(self, name: str, digest: str, kind: Any) -> Any:
         """What the last run kept under ``name`` (one of ``_MEMOS``) as a ``kind``, if kept for ``digest``
         (a memo kept for another digest is not even decoded)."""
+        value, problem = self.read_memo(name, digest, kind)
+        if problem and self.warning is None:
+            self.warning = problem
+        return value
+
+    def read_memo(self, name: str, digest: str, kind: Any) -> tuple[Any, str | None]:
+        """:meth:`memo`, with why a damaged one was ignored returned rather than kept as the warning (for a
+        memo whose damage must not show in the output, only beside it)."""
         if not self.folder or not self.usable:
-            return None
-        return self._read(_memo_file(self.folder, name), kind, digest)
+            return None, None
+        return read_cached(_memo_file(self.folder, name), kind, digest)
 
     def keep(self, name: str, digest: str, value: object) -> None:
         """Write ``value`` as ``name``'s memo when the cache is saved."""
         self.pending[name] = (digest, value)
 
     def save(self) -> str | None:
-        """Write if anything changed; returns a warning instead of failing when the folder is read-only."""
-        if not self.folder or not (self.added or self.pending) or not self.usable:
+        """Write what changed since the last save; returns a warning instead of failing when the folder is
+        read-only. Facts not added to are not even loaded (a memo kept after the result was reused)."""
+        if not self.folder or not (self._changed or self.pending) or not self.usable:
             return None
-        entries, shards = self.entries, self._changed
+        entries, shards = (self.entries, self._changed) if self._changed else ({}, set())
         if len(entries) > 4 * max(len(self.used), 1000):
             entries, shards = {k: v for k, v in entries.items() if k in self.used}, set(_SHARDS)
         try:
@@ -126,6 +136,7 @@ class FactCache:
                 write_cached(_memo_file(self.folder, name), value, digest)
         except OSError as exc:
             return f"could not write the cache in {self.folder}: {exc.strerror}"
+        self._changed, self.pending = set(), {}
         return None
 
     def _read(self, path: Path, kind: Any, digest: str | None = None) -> Any:

@@ -69,10 +69,10 @@ class Source:
     key: str
 
 
-def scan_with(config: Config, rules: RuleSet, options: ScanOptions) -> Inventory:
-    """:func:`scan` for an already loaded configuration and rule set: the findings that need no history,
-    with suppressions and ``select``/``ignore`` applied."""
-    inventory = scan_inferring(config, rules, options)[0]
+def scan_with(config: Config, rules: RuleSet, options: ScanOptions, inputs: Inputs | None = None) -> Inventory:
+    """:func:`scan` for an already loaded configuration and rule set (and ``inputs``, if already read): the
+    findings that need no history, with suppressions and ``select``/``ignore`` applied."""
+    inventory = scan_graphed(config, rules, options, with_graph=False, inputs=inputs).inventory
     return replace(inventory, findings=finish(inventory.findings, inventory.flags, options.select, options.ignore))
 
 
@@ -93,17 +93,37 @@ class Scanned:
     """Always there when asked for; otherwise only if it was built (a reused whole result does not load it)."""
 
 
-def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_graph: bool = True,
-                 whole_graph: bool = False) -> Scanned:
-    """:func:`scan_inferring`, and the call graph, which the meaning gate follows from a new branch to the
-    code an old one guarded. The last run's kept graph has edges only; ``whole_graph`` asks for one with its
-    nodes' definitions and reachability too (``flagaudit graph``), built upon the kept one."""
+@dataclass(frozen=True)
+class Inputs:
+    """What a scan's result depends on, read once, with the digest of it all and the cache it is kept in."""
+
+    sources: list[Source]
+    skipped: list[Skipped]
+    listed: int
+    documented: Mapping[str, str]
+    digest: str
+    cache: FactCache
+
+
+def scan_inputs(config: Config, rules: RuleSet, options: ScanOptions) -> Inputs:
+    """Read what a scan depends on, which is all a run whose output is kept needs."""
     cache_dir = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
     sources, skipped, listed = read_sources(config, rules, cache_dir)
-    cache = FactCache(cache_dir, config.root)
-    notes: list[str] = []
     documented = documented_keys(config.root)
     digest = _inputs_digest(config, rules, sources, skipped, documented)
+    return Inputs(sources, skipped, listed, documented, digest, FactCache(cache_dir, config.root))
+
+
+def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_graph: bool = True,
+                 whole_graph: bool = False, inputs: Inputs | None = None) -> Scanned:
+    """:func:`scan_inferring`, and the call graph, which the meaning gate follows from a new branch to the
+    code an old one guarded. The last run's kept graph has edges only; ``whole_graph`` asks for one with its
+    nodes' definitions and reachability too (``flagaudit graph``), built upon the kept one. ``inputs``: as
+    :func:`scan_inputs` read them, if the caller did."""
+    inputs = inputs or scan_inputs(config, rules, options)
+    sources, skipped, listed, documented, digest, cache = (inputs.sources, inputs.skipped, inputs.listed,
+                                                           inputs.documented, inputs.digest, inputs.cache)
+    notes: list[str] = []
     result = cache.memo("result", digest, _Result)
     graph = _kept_graph(cache, sources) if result is not None and with_graph and not whole_graph else None
     if result is None or (with_graph and graph is None):
