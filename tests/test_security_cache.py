@@ -177,7 +177,7 @@ def test_a_cache_with_values_of_the_wrong_types_heals(tmp_path: Path) -> None:
     repo = _project(tmp_path)
     clean = run_cli("scan", cwd=repo)
     for path in _cache_files(repo):
-        if path.name.startswith(("facts-", "result-")):
+        if path.name.startswith(("facts-", "result-", "rendered-")):
             _retype(path)
     damaged = run_cli("scan", cwd=repo)
     assert (damaged.returncode, damaged.stdout) == (clean.returncode, clean.stdout), damaged.stderr

@@ -41,7 +41,7 @@ class Shown:
 
 def scan_shown(paths: tuple[str, ...], options: ScanOptions, view: View) -> Shown:
     """The scan of ``paths`` shown by ``view``: the last run's output when neither the inventory's inputs nor
-    the view changed, else rendered afresh (and kept when the run had nothing of its own to note)."""
+    the view changed, else rendered afresh and kept (as it shows without this run's notes on the cache)."""
     config = load_config(paths, options.config_file)
     rules = load_rules(config.rules, config.settings_dicts)
     inputs = scan_inputs(config, rules, options)
@@ -52,12 +52,19 @@ def scan_shown(paths: tuple[str, ...], options: ScanOptions, view: View) -> Show
     if kept is not None:
         problem = f"ignored the kept {view.name} output: it holds characters a terminal acts on; it is rebuilt"
     inventory = scan_with(config, rules, options, inputs)
-    shown = Shown(view.render(inventory), inventory.notes, inventory.skipped,
-                  any(f.severity == "error" for f in inventory.findings))
-    if not inputs.cache.warning and view.inert(shown.text):  # then the notes are the inventory's, none the run's
-        inputs.cache.keep("rendered", key, shown)
+    text = view.render(inventory)
+    warning = inputs.cache.warning  # the scan's own note about the cache, first among the inventory's notes
+    own = replace(inventory, notes=tuple(n for n in inventory.notes if n != warning)) if warning else inventory
+    kept_text = view.render(own) if own.notes != inventory.notes else text  # what the next run prints
+    if view.inert(kept_text):
+        inputs.cache.keep("rendered", key, Shown(kept_text, own.notes, own.skipped, _blocking(own)))
         inputs.cache.save()  # a failure to write was noted already, by the scan's own save
-    return replace(shown, notes=(problem, *shown.notes)) if problem else shown
+    notes = (problem, *inventory.notes) if problem and not warning else inventory.notes  # one note on the cache
+    return Shown(text, notes, inventory.skipped, _blocking(inventory))
+
+
+def _blocking(inventory: Inventory) -> bool:
+    return any(f.severity == "error" for f in inventory.findings)
 
 
 def _view_digest(inputs: str, view: str, options: ScanOptions) -> str:
