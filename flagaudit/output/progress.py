@@ -10,6 +10,7 @@ Everything below the command line takes a plain callback and never prints. The t
 from __future__ import annotations
 
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Protocol, TextIO
 
@@ -31,8 +32,9 @@ def make_progress(stream: TextIO, quiet: bool) -> Reporter | None:
     return TerminalProgress(stream) if stream.isatty() else LogProgress(stream)
 
 
-class Reporter:
-    """Keeps each stage's start, so what is shown can say how fast it goes and how long is left."""
+class Reporter(ABC):
+    """Keeps each stage's start, so what is shown can say how fast it goes and how long is left; a subclass
+    says when to show and how (a bar redrawn in place, or log lines)."""
 
     def __init__(self, stream: TextIO, delay: float = DELAY, clock: Callable[[], float] = time.monotonic) -> None:
         self.stream = stream
@@ -60,15 +62,17 @@ class Reporter:
                 parts.append(f"{_duration((total - done) / rate)} left")
         return " · ".join(parts)
 
+    @abstractmethod
     def due(self, now: float, finished: bool) -> bool:
         """Whether to show anything now (checked first: most calls show nothing)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def show(self, now: float, text: str) -> None:
-        raise NotImplementedError
+        """Put ``text`` on the stream."""
 
     def close(self) -> None:
         """Leave stderr as it was before the run (a terminal's bar is erased)."""
+        return None  # lines in a log stay; the terminal's bar erases itself
 
 
 class TerminalProgress(Reporter):
