@@ -361,7 +361,9 @@ _NAMESPACES = frozenset({"vars", "globals", "locals"})
 
 
 def _sets_unseen_names(node: ast.stmt) -> bool:
-    """``vars().update(...)``, ``globals()[key] = value``, ``setattr(sys.modules[__name__], ...)``, ``exec(...)``."""
+    """Whether the analysed module's statement sets names no assignment shows: ``vars().update(...)``,
+    ``globals()[key] = value``, ``setattr(sys.modules[__name__], ...)``, ``exec(...)``. The statement is only
+    looked at in its syntax tree; nothing from the checkout is ever run."""
     def namespace(expr: ast.expr) -> bool:
         return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in _NAMESPACES
 
