@@ -5,7 +5,11 @@ non-test sites and the files that define it) and the files the commit
 renamed; it answers with the step: born, changed, moved, retired, reborn, or
 nothing. A site is compared by its file, enclosing function and fingerprint,
 never its line, so edits elsewhere in a file do not count as changes, and a
-renamed module is mapped to its new name first, so a move is not a change.
+renamed module is mapped to its new name first, so a move is not a change. A
+site whose check was rewritten (another check function or wrapper, another key
+expression) is a change even where its meaning stays: the commit's author edited
+that check, so the code behind it was not left unseen (FA203 asks for old code
+nobody touched).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from flagaudit.facts import EventKind
+from flagaudit.facts import EventKind, Site
 from flagaudit.meaning import in_order, meaning
 
 
@@ -25,6 +29,9 @@ class SiteRef:
     path: str
     function: str
     fingerprint: tuple[str, ...]
+    form: tuple[str, ...] = ()
+    """How the check is written: the rule that matched (``wrapper/app.flags.is_on``), then the key's parts
+    (``sym/app.flags.NEW_CHECKOUT``); not its spelling, quotes or line."""
 
     @property
     def meaning(self) -> str:
@@ -83,7 +90,26 @@ def step(before: Presence, after: Presence, retired: bool, moves: Mapping[str, M
 def _moved(site: SiteRef, moves: Mapping[str, Move]) -> SiteRef:
     """``site`` as it reads after the renames: new path, and renamed modules in its qualified names."""
     path = moves[site.path].new_path if site.path in moves else site.path
-    return SiteRef(path, _rename(site.function, moves), in_order(_rename(n, moves) for n in site.fingerprint))
+    return SiteRef(path, _rename(site.function, moves), in_order(_rename(n, moves) for n in site.fingerprint),
+                   _rename_form(site.form, moves))
+
+
+def check_form(site: Site) -> tuple[str, ...]:
+    """The ``form`` of ``site``'s check: its rule, then its key parts as ``kind/value``."""
+    return (site.rule, *(f"{part.kind}/{part.value}" for part in site.key_ref.parts))
+
+
+_QUALIFIED = ("sym/", "obj/", "fmt/", "wrapper/", "predicate/")
+"""Form items whose value is a qualified name, which a renamed module changes."""
+
+
+def _rename_form(form: tuple[str, ...], moves: Mapping[str, Move]) -> tuple[str, ...]:
+    """``form`` as it reads after the renames."""
+    renamed = []
+    for item in form:
+        kind, _, name = item.partition("/")
+        renamed.append(f"{kind}/{_rename(name, moves)}" if item.startswith(_QUALIFIED) else item)
+    return tuple(renamed)
 
 
 def _rename(name: str, moves: Mapping[str, Move]) -> str:

@@ -43,7 +43,7 @@ from flagaudit.gitrepo import (
     open_repository,
 )
 from flagaudit.history.ledger import LEDGER_FILE, ledger_timelines, read_ledger
-from flagaudit.history.step import Move, Presence, SiteRef, step
+from flagaudit.history.step import Move, Presence, SiteRef, check_form, step
 from flagaudit.history.store import Blobs, FlagId, KeptFacts, KeptFile, WalkState, WalkStore
 from flagaudit.model.resolve import Resolver, is_flag_setting, is_test_path, resolve_site
 from flagaudit.scan.discover import excluded, module_name, wanted
@@ -469,7 +469,8 @@ class _Walk:
         for site in entry.facts.sites:
             resolved = resolve_site(site, self.resolver)
             if resolved is not None and resolved[1] is not None and is_flag_setting(resolved[1], [resolved[0]]):
-                items.append(((resolved[0].sdk, resolved[1]), SiteRef(site.path, site.function, site.fingerprint)))
+                ref = SiteRef(site.path, site.function, site.fingerprint, check_form(site))
+                items.append(((resolved[0].sdk, resolved[1]), ref))
         for definition in entry.facts.definitions:
             key, _ = self.resolver.key(definition.key_ref)
             if key is not None:
