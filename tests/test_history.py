@@ -185,3 +185,34 @@ def test_module_names_follow_packages_and_odd_paths(tmp_path: Path) -> None:
     found = repo.history()
     assert story(found, "packaged") == [("born", "2026-01-06")]
     assert timeline(found, "odd-path").events[0].paths == ("app/naïve views and spaces.py",)
+
+
+def test_a_rewritten_check_is_a_change_of_its_site_not_a_new_meaning(tmp_path: Path) -> None:
+    """Another check function (the project's wrapper) or another key expression changes the site; quotes and
+    lines do not. ``history -v`` marks the same meaning written anew with ``~``."""
+    def publisher(check: str) -> str:
+        return textwrap.dedent(f"""\
+            import waffle
+
+            from app import flags
+
+
+            def publish_status(body):
+                if {check}:
+                    body.send()
+            """)
+
+    flags = "import waffle\n\n\ndef flag_is_active(request, name):\n    return waffle.flag_is_active(request, name)\n"
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-05", "publish", {"app/__init__.py": "", "app/flags.py": flags,
+                                          "app/pub.py": publisher("waffle.flag_is_active(None, 'addons')")})
+    repo.commit("2026-01-06", "quotes", {"app/pub.py": publisher('waffle.flag_is_active(None, "addons")')})
+    rewritten = repo.commit("2026-02-01", "wrapper", {"app/pub.py": publisher('flags.flag_is_active(None, "addons")')})
+    document = json.loads(run_cli("history", "-C", str(repo.path), "--format", "json", "--no-cache").stdout)
+    events = next(t for t in document["timelines"] if t["key"] == "addons")["events"]
+    assert [(e["kind"], e["date"][:10]) for e in events] == [("born", "2026-01-05"), ("changed", "2026-02-01")]
+    assert events[1]["commit"] == rewritten
+    assert events[1]["added"] == events[1]["removed"] == ["app.pub.publish_status: .send"]
+    text = run_cli("history", "-C", str(repo.path), "-v", "--no-cache", "--as-of", "2026-03-01").stdout
+    assert "changed" in text and "(+0 -0 sites, 1 rewritten)" in text
+    assert "\n      ~ app.pub.publish_status: .send\n" in text

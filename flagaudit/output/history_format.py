@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -67,13 +68,18 @@ def _event_line(event: Event, verbosity: int) -> str:
                           for a, b in zip(event.paths[::2], event.paths[1::2], strict=False))
     else:
         where = ", ".join(visible(path) for path in event.paths)
-    counts = f"  (+{len(event.added)} -{len(event.removed)} sites)" if event.kind == "changed" else ""
+    rewritten = Counter(event.added) & Counter(event.removed)  # the same meaning, its check written anew
+    added, removed = Counter(event.added) - rewritten, Counter(event.removed) - rewritten
+    counts = ""
+    if event.kind == "changed":
+        again = f", {rewritten.total()} rewritten" if rewritten else ""
+        counts = f"  (+{added.total()} -{removed.total()} sites{again})"
     who = visible(event.author.split(" <")[0]) if event.author else f"({event.source})"
     commit = visible(event.commit[:12]) or "-"
     line = f"{visible(event.date[:10])}  {event.kind:<8} {commit:<12}  {who}  {where}{counts}"
     if verbosity > 0:
-        line += "".join(f"\n      + {visible(m)}" for m in event.added) + "".join(f"\n      - {visible(m)}"
-                                                                               for m in event.removed)
+        for mark, meanings in (("+", added), ("-", removed), ("~", rewritten)):
+            line += "".join(f"\n      {mark} {visible(m)}" for m in sorted(meanings.elements()))
     return line
 
 
