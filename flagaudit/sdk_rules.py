@@ -489,6 +489,15 @@ def with_inferred(rules: RuleSet, inferred: tuple[CheckRule | DefineRule, ...], 
     return replace(indexed, traced=traced)
 
 
+def with_data(rules: RuleSet, data: tuple[DataRule, ...], digest: str) -> RuleSet:
+    """``rules`` plus ``[[data]]`` rules for the data files modules were found to load (scan/data_files.py), as
+    one more rule file: history reads those files at every commit, as it does a configured rule's."""
+    extra = RuleFile(path="<detected>", name="detected", title="Data files modules bind their globals from",
+                     data=data)
+    indexed = index_rules((*rules.files, extra), f"{rules.digest}:{digest}", rules.settings_dicts)
+    return replace(indexed, traced=rules.traced)
+
+
 def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[str, ...] = ()) -> RuleSet:
     """Index rules by callee for the extractor and build the prefilter."""
     index = _Index()

@@ -167,12 +167,6 @@ def test_scan_finds_the_key_the_data_file_spells(tmp_path: Path) -> None:
     assert [s["path"] for s in flags["waffle-flag", "gravy_waffle"]["sites"]] == ["app/views.py"]
 
 
-def test_without_the_rule_the_key_stays_unknown(tmp_path: Path) -> None:
-    write_files(tmp_path, {k: v for k, v in project().items() if not k.startswith("flagaudit")}, dedent=True)
-    result = run_cli("scan", "--format", "json", "-q", "--no-cache", str(tmp_path), cwd=tmp_path)
-    assert [f["key"] for f in json.loads(result.stdout)["flags"]] == [None]
-
-
 def test_history_follows_a_key_renamed_in_the_data_file(tmp_path: Path) -> None:
     repo = Repo(tmp_path)
     repo.commit("2026-01-05", "add-ons behind a flag", project())

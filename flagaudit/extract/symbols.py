@@ -51,7 +51,7 @@ def module_scope(tree: ast.Module, module: str, is_package: bool) -> Scope:
     imports: dict[str, str] = {}
     defined: set[str] = set()
     package = module if is_package else module.rpartition(".")[0]
-    for node in _top_level(tree.body):
+    for node in top_level(tree.body):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             imports.update(import_bindings(node, package))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -89,18 +89,18 @@ def _import_base(node: ast.ImportFrom, package: str) -> str:
     return ".".join(p for p in [*parent, node.module or ""] if p)
 
 
-def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+def top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Statements at module level, looking through ``if``/``try``/``with`` blocks."""
     for node in body:
         yield node
         if isinstance(node, ast.If):
-            yield from _top_level(node.body)
-            yield from _top_level(node.orelse)
+            yield from top_level(node.body)
+            yield from top_level(node.orelse)
         elif isinstance(node, ast.Try):
             for block in (node.body, node.orelse, node.finalbody, *(h.body for h in node.handlers)):
-                yield from _top_level(block)
+                yield from top_level(block)
         elif isinstance(node, ast.With):
-            yield from _top_level(node.body)
+            yield from top_level(node.body)
 
 
 def dotted_name(node: ast.expr) -> str | None:
@@ -166,7 +166,7 @@ def module_values(tree: ast.Module, scope: Scope) -> Iterator[tuple[str, tuple[K
     prefix = f"{scope.module}." if scope.module else ""
     for local, target in scope.imports.items():
         yield prefix + local, (KeyPart("sym", target),), 0
-    body = list(_top_level(tree.body))
+    body = list(top_level(tree.body))
     yield from _assigned_values(body, prefix, scope)
     yield from _namespace_updates(body, prefix, scope)
 
@@ -251,7 +251,7 @@ def sequence_values(tree: ast.Module, scope: Scope) -> dict[str, tuple[Row, ...]
         return (KeyPart("sym", qualified),) if qualified else None
 
     found = {}
-    for node in _top_level(tree.body):
+    for node in top_level(tree.body):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             rows = literal_rows(node.value, resolve)
             if rows:
@@ -329,7 +329,7 @@ def setting_values(tree: ast.Module, dicts: frozenset[str]) -> Iterator[tuple[st
     cannot see (``vars().update(yaml.safe_load(f))``, ``globals()[name] = ...``) gives ``(DYNAMIC_SETTINGS, "", line)``:
     any setting may come from outside the code.
     """
-    for node in _top_level(tree.body):
+    for node in top_level(tree.body):
         if _sets_unseen_names(node):
             yield DYNAMIC_SETTINGS, "", node.lineno
             continue

@@ -24,7 +24,8 @@ from flagaudit.model.resolve import build_flags, is_test_path, traced_receivers
 from flagaudit.model.wrappers import infer_rules, wrapper_functions
 from flagaudit.safefiles import read_inside
 from flagaudit.scan.cache import FACTS_VERSION, FactCache, content_key
-from flagaudit.scan.discover import discover
+from flagaudit.scan.data_files import DATA_GLOBS, loaded_data
+from flagaudit.scan.discover import SourceFile, discover, wanted
 from flagaudit.scan.parallel import extract_all
 from flagaudit.sdk_rules import CheckRule, DefineRule, RuleSet, load_rules, with_inferred
 
@@ -91,6 +92,8 @@ class Scanned:
     rules: RuleSet
     graph: CallGraph | None
     """Always there when asked for; otherwise only if it was built (a reused whole result does not load it)."""
+    documented: Mapping[str, str]
+    """The names the project's documentation mentions, as the scan read them (the lifecycle policies use them)."""
 
 
 @dataclass(frozen=True)
@@ -103,15 +106,19 @@ class Inputs:
     documented: Mapping[str, str]
     digest: str
     cache: FactCache
+    rules: RuleSet
+    """The rules the scan runs with: the given ones, and a ``[[data]]`` rule for each data file a module was
+    found to bind its globals from."""
 
 
 def scan_inputs(config: Config, rules: RuleSet, options: ScanOptions) -> Inputs:
     """Read what a scan depends on, which is all a run whose output is kept needs."""
     cache_dir = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
-    sources, skipped, listed = read_sources(config, rules, cache_dir)
+    sources, skipped, listed, data_files = read_sources(config, rules, cache_dir)
+    sources, skipped, listed, rules = _with_loaded_data(config, rules, sources, skipped, listed, data_files)
     documented = documented_keys(config.root)
     digest = _inputs_digest(config, rules, sources, skipped, documented)
-    return Inputs(sources, skipped, listed, documented, digest, FactCache(cache_dir, config.root))
+    return Inputs(sources, skipped, listed, documented, digest, FactCache(cache_dir, config.root), rules)
 
 
 def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_graph: bool = True,
@@ -123,6 +130,7 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
     inputs = inputs or scan_inputs(config, rules, options)
     sources, skipped, listed, documented, digest, cache = (inputs.sources, inputs.skipped, inputs.listed,
                                                            inputs.documented, inputs.digest, inputs.cache)
+    rules = inputs.rules
     notes: list[str] = []
     result = cache.memo("result", digest, _Result)
     graph = _kept_graph(cache, sources) if result is not None and with_graph and not whole_graph else None
@@ -134,22 +142,47 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
     warning = cache.save()
     notes.extend(w for w in (cache.warning, warning) if w)
     inventory = replace(inventory, analysed=cache.added, notes=(*notes, *inventory.notes))
-    return Scanned(inventory, with_helpers(rules, inferred), graph)
+    return Scanned(inventory, with_helpers(rules, inferred), graph, documented)
 
 
-def read_sources(config: Config, rules: RuleSet, cache_dir: Path | None) -> tuple[list[Source], list[Skipped], int]:
-    """The files a scan analyses, read once: their sources, what could not be read, and how many were listed."""
-    files, skipped = discover(config.root, config.paths, config.exclude, rules.file_globs, cache_dir)
+def read_sources(config: Config, rules: RuleSet,
+                 cache_dir: Path | None) -> tuple[list[Source], list[Skipped], int, list[SourceFile]]:
+    """The files a scan analyses, read once: their sources, what could not be read, and how many were listed;
+    and, unread, the data files no rule reads, which a module may be found to load (scan/data_files.py)."""
+    files, skipped = discover(config.root, config.paths, config.exclude, (*rules.file_globs, *DATA_GLOBS), cache_dir)
+    read = [f for f in files if wanted(f.path, rules.file_globs)]
     sources = []
     folders: dict[str, str] = {}
-    for source in files:
-        try:
-            data = read_inside(config.root, source.absolute, config.max_file_size, folders)
-        except OSError as exc:
-            skipped.append(Skipped(source.path, _read_problem(exc, config.max_file_size)))
-            continue
-        sources.append(Source(source.path, source.module, data, content_key(source.path, source.module, data)))
-    return sources, skipped, len(files)
+    for source in read:
+        data = _read(config, source, folders)
+        if isinstance(data, Skipped):
+            skipped.append(data)
+        else:
+            sources.append(Source(source.path, source.module, data, content_key(source.path, source.module, data)))
+    return sources, skipped, len(read), [f for f in files if not wanted(f.path, rules.file_globs)]
+
+
+def _with_loaded_data(config: Config, rules: RuleSet, sources: list[Source], skipped: list[Skipped], listed: int,
+                      data_files: list[SourceFile]) -> tuple[list[Source], list[Skipped], int, RuleSet]:
+    """The sources, skipped files, count and rules, with those of ``data_files`` (listed, unread) that modules
+    bind their globals from (scan/data_files.py)."""
+    folders: dict[str, str] = {}
+    python = [(s.path, s.module, s.data) for s in sources if s.module]
+    loaded = loaded_data(config, rules, python, data_files, lambda file: _read(config, file, folders))
+    known = {s.path for s in sources} | {s.path for s in skipped}
+    added = [Source(path, "", data, content_key(path, "", data)) for path, data in loaded.files if path not in known]
+    unread = [s for s in loaded.skipped if s.path not in known]
+    if added:
+        sources = sorted([*sources, *added], key=lambda s: s.path)
+    return sources, [*skipped, *unread], listed + len(added) + len(unread), loaded.rules
+
+
+def _read(config: Config, source: SourceFile, folders: dict[str, str]) -> bytes | Skipped:
+    """A listed file's bytes, or why they cannot be read (``folders``: see :func:`read_inside`)."""
+    try:
+        return read_inside(config.root, source.absolute, config.max_file_size, folders)
+    except OSError as exc:
+        return Skipped(source.path, _read_problem(exc, config.max_file_size))
 
 
 def with_helpers(rules: RuleSet, inferred: tuple[CheckRule | DefineRule, ...]) -> RuleSet:
