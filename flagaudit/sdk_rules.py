@@ -140,6 +140,9 @@ class DataRule:
     module: str
     name: str
     value: str
+    match: tuple[Example, ...] = ()
+    """Data files (``code``, read as ``path``) whose entries must give the ``key``."""
+    no_match: tuple[Example, ...] = ()
 
 
 def text_file(path: str, globs: tuple[str, ...]) -> bool:
@@ -360,13 +363,14 @@ def _text(reader: _Reader, where: str, item: dict[str, Any], name: str) -> TextR
 
 
 def _data(reader: _Reader, where: str, item: dict[str, Any], name: str) -> DataRule:
-    reader.only(item, where, {"id", "files", "module", "name", "value"})
+    reader.only(item, where, {"id", "files", "module", "name", "value", "match", "no_match"})
     module = reader.required(item, where, "module")
     if not all(part.isidentifier() for part in module.split(".")):
         raise reader.error(f"{where}.module", "must be a dotted module name (app.features)")
     return DataRule(
         id=reader.rule_id(item, where, name), files=reader.strings(item, where, "files", required=True),
         module=module, name=reader.required(item, where, "name"), value=reader.required(item, where, "value"),
+        match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
     )
 
 

@@ -68,3 +68,61 @@ def test_strings_from_a_rule_file_reach_the_terminal_escaped(tmp_path: Path) -> 
     result = CliRunner().invoke(cli, ["rules", "--config", str(tmp_path / "flagaudit.toml")])
     assert result.exit_code == 0, result.output
     assert f"mine  Mine\\x1b[2J\\n::error::forged  ({rule_file})" in result.output.splitlines()
+
+
+@pytest.mark.parametrize("rule_file", sorted((Path(__file__).resolve().parent.parent / "benchmarks" / "rules")
+                                             .glob("*.toml")), ids=lambda p: p.name)
+def test_the_benchmarks_rule_files_pass_their_own_examples(rule_file: Path) -> None:
+    result = CliRunner().invoke(cli, ["rules", "--test", str(rule_file)])
+    assert result.exit_code == 0, result.output
+
+
+DATA_RULE = """\
+[sdk]
+name = 'mine'
+title = 'Mine'
+[[data]]
+id = 'features'
+files = ['app/features.yaml']
+module = 'app.features'
+name = 'flag_name'
+value = 'name'
+match = [{ key = 'other', code = '''
+- flag_name: ENABLE_GV
+  name: gravy_waffle
+''' }]
+no_match = ['''
+- flag_name: ENABLE_GV
+  name: gravy_waffle
+''', { path = 'app/other.yaml', code = '''
+- flag_name: ENABLE_GV
+  name: gravy_waffle
+''' }]
+"""
+
+
+def test_a_data_rule_is_listed_and_its_examples_are_data_files(tmp_path: Path) -> None:
+    """A data rule's example is the data file (read as its first ``files`` pattern, or as ``path``): a match must
+    give the key, a look-alike must give none."""
+    rule_file = tmp_path / "mine.toml"
+    rule_file.write_text(DATA_RULE, encoding="utf-8")
+    (tmp_path / "flagaudit.toml").write_text("rules = ['mine.toml']\n", encoding="utf-8")
+    listed = CliRunner().invoke(cli, ["rules", "--config", str(tmp_path / "flagaudit.toml")])
+    assert listed.output.splitlines()[-1] == f"  data    {'mine/features':<44}[app.features]  1 match, 2 no_match"
+    result = CliRunner().invoke(cli, ["rules", "--test", str(rule_file)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "FAIL  mine/features match[0]: expected key 'other', found 'gravy_waffle'",
+        "FAIL  mine/features no_match[0]: matched a look-alike (key 'gravy_waffle')",
+        "ok    mine/features no_match[1]",
+        f"{rule_file}: 1 of 3 examples pass",
+    ]
+
+
+def test_a_data_rule_without_examples_fails_its_test(tmp_path: Path) -> None:
+    rule_file = tmp_path / "mine.toml"
+    rule_file.write_text(DATA_RULE.split("match = ")[0], encoding="utf-8")
+    result = CliRunner().invoke(cli, ["rules", "--test", str(rule_file)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == ["FAIL  mine/features match[0]: has no match example",
+                                              "FAIL  mine/features no_match[0]: has no no_match example"]

@@ -12,9 +12,11 @@ from typing import Literal
 
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
+from flagaudit.extract.data_constants import data_constants
 from flagaudit.scan.project import flags_in_memory
 from flagaudit.sdk_rules import (
     CheckRule,
+    DataRule,
     DefineRule,
     Example,
     ObjectRule,
@@ -24,9 +26,10 @@ from flagaudit.sdk_rules import (
     TextRule,
     builtin_rules_folder,
     load_rules,
+    text_file,
 )
 
-SdkRule = CheckRule | ObjectRule | DefineRule | SettingRule | TextRule
+SdkRule = CheckRule | ObjectRule | DefineRule | SettingRule | TextRule | DataRule
 ExampleKind = Literal["match", "no_match"]
 
 
@@ -39,7 +42,7 @@ class LoadedFile:
 
     @property
     def entries(self) -> tuple[tuple[str, SdkRule], ...]:
-        """(kind, entry) in the file's order of kinds: check, object, define, setting, text."""
+        """(kind, entry) in the file's order of kinds: check, object, define, setting, text, data."""
         return entries(self.rules)
 
 
@@ -56,7 +59,7 @@ class ExampleOutcome:
 def entries(rule_file: RuleFile) -> tuple[tuple[str, SdkRule], ...]:
     return (*(("check", e) for e in rule_file.checks), *(("object", e) for e in rule_file.objects),
             *(("define", e) for e in rule_file.defines), *(("setting", e) for e in rule_file.settings),
-            *(("text", e) for e in rule_file.texts))
+            *(("text", e) for e in rule_file.texts), *(("data", e) for e in rule_file.data))
 
 
 def loaded_rules(config: Config) -> tuple[LoadedFile, ...]:
@@ -100,8 +103,12 @@ def _problem(entry: SdkRule, example: Example, must_match: bool, rules: RuleSet)
 
 
 def _matched(entry: SdkRule, path: str, code: str, rules: RuleSet) -> set[str | None]:
-    """Keys of every site or definition the entry produced for ``code`` read as the file ``path``."""
-    found = set()
+    """Keys of every site or definition the entry produced for ``code`` read as the file ``path``; for a data
+    rule, the keys the entries of the data file ``code`` give the module's names."""
+    if isinstance(entry, DataRule):
+        constants = data_constants(path, code.encode(), [entry]) if text_file(path, entry.files) else ()
+        return set() if isinstance(constants, str) else {parts[0].value for _, parts in constants}
+    found: set[str | None] = set()
     for flag in flags_in_memory({path: code.encode()}, rules):
         for rule in (*(s.rule for s in flag.sites), *(d.rule for d in flag.definitions)):
             if rule == entry.id or rule.startswith(entry.id + "."):
@@ -110,9 +117,9 @@ def _matched(entry: SdkRule, path: str, code: str, rules: RuleSet) -> set[str | 
 
 
 def _example_path(entry: SdkRule) -> str:
-    """Where an example without a ``path`` is read: a Python file, or for a text rule a path its first file
-    pattern matches."""
-    if not isinstance(entry, TextRule):
+    """Where an example without a ``path`` is read: a Python file, or for a text or data rule a path its first
+    file pattern matches."""
+    if not isinstance(entry, (TextRule, DataRule)):
         return "example.py"
     path = entry.files[0].replace("**", "*").replace("*", "example")
     if not fnmatch(path, entry.files[0]):

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from flagaudit.output.escaping import visible
+from flagaudit.sdk_rules import DataRule
 
 if TYPE_CHECKING:
     from flagaudit.commands.rules import ExampleOutcome, LoadedFile
@@ -21,7 +22,8 @@ def rules_text(files: Iterable[LoadedFile]) -> str:
         origin = f"built-in, {loaded.rules.path.rsplit('/', 1)[-1]}" if loaded.builtin else loaded.rules.path
         lines.append(f"{visible(loaded.rules.name)}  {visible(loaded.rules.title)}  ({visible(origin)})")
         for kind, entry in loaded.entries:
-            lines.append(f"  {kind:<8}{visible(entry.id):<44}[{visible(entry.sdk)}]  {len(entry.match)} match, "
+            namespace = entry.module if isinstance(entry, DataRule) else entry.sdk  # the module its names fill
+            lines.append(f"  {kind:<8}{visible(entry.id):<44}[{visible(namespace)}]  {len(entry.match)} match, "
                          f"{len(entry.no_match)} no_match")
     return "".join(f"{line}\n" for line in lines)
 
