@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from flagaudit.config import Config
-from flagaudit.documentation import documented_keys, documented_where
+from flagaudit.documentation import documented_where
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Flag
 from flagaudit.sdk_rules import POLICIES_FILE, builtin_rules_folder
@@ -78,8 +78,9 @@ class Declared:
         return not self.type_source.startswith("default")
 
 
-def load_policies(config: Config) -> Policies:
-    """rules/policies.toml with the configuration's overrides, validated."""
+def load_policies(config: Config, documented: Mapping[str, str]) -> Policies:
+    """rules/policies.toml with the configuration's overrides, validated; ``documented``: the names the project's
+    documentation mentions, as the scan read them (:func:`flagaudit.documentation.documented_keys`)."""
     path = builtin_rules_folder() / POLICIES_FILE
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -108,7 +109,7 @@ def load_policies(config: Config) -> Policies:
         sdk: known(name, f"{path}: sdk-default-type.{sdk}") for sdk, name in data.get("sdk-default-type", {}).items()}
     documented_type = known(data["documented-type"], f"{path}: documented-type") if "documented-type" in data else None
     return Policies(max_age, default, dormant, use_cases, flags, sdk_types,
-                    documented_keys(config.root) if documented_type else {}, documented_type)
+                    documented if documented_type else {}, documented_type)
 
 
 def declared(flag: Flag, policies: Policies) -> Declared:

@@ -14,7 +14,7 @@ import pytest
 from flagaudit.config import load_config
 from flagaudit.extract.data_loaders import Loader, find_loaders
 from flagaudit.history.walk import HistoryOptions, history
-from flagaudit.scan.project import ScanOptions, scan_inferring
+from flagaudit.scan.project import ScanOptions, scan_graphed
 from flagaudit.sdk_rules import load_rules
 from tests.helpers import story
 from tests.repos import Repo, write_files
@@ -211,7 +211,7 @@ def test_a_data_file_over_the_size_limit_is_a_skipped_entry(tmp_path: Path) -> N
 def test_a_module_a_rule_covers_is_left_to_the_rule(tmp_path: Path) -> None:
     write_files(tmp_path, project(), dedent=True)
     config = load_config((), None, tmp_path)
-    _, rules = scan_inferring(config, load_rules(config.rules), ScanOptions(use_cache=False, workers=1))
+    rules = scan_graphed(config, load_rules(config.rules), ScanOptions(use_cache=False, workers=1), False).rules
     assert "<detected>" not in {f.path for f in rules.files}
 
 
@@ -230,7 +230,7 @@ def test_history_reads_the_found_data_file_at_every_commit(tmp_path: Path) -> No
     repo.commit("2026-03-02", "rename the flag", {
         "app/features.yaml": FEATURES_YAML.replace("name: gravy_waffle", "name: addons_service")})
     config = load_config((), None, tmp_path)
-    _, rules = scan_inferring(config, load_rules(config.rules), ScanOptions(use_cache=False, workers=1))
+    rules = scan_graphed(config, load_rules(config.rules), ScanOptions(use_cache=False, workers=1), False).rules
     found = history(config, rules, HistoryOptions(False, workers=1))
     assert story(found, "gravy_waffle") == [("born", "2026-01-05"), ("retired", "2026-03-02")]
     assert story(found, "addons_service") == [("born", "2026-03-02")]

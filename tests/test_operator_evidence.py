@@ -58,6 +58,22 @@ def test_a_switch_the_readme_lists_for_operators_is_not_stale(tmp_path: Path) ->
         (e["kind"], e["value"], e["detail"]) for e in stale["show_forum_activity"]["evidence"]]
 
 
+def test_the_gate_judges_by_the_documentation_as_its_scan_read_it(tmp_path: Path) -> None:
+    """One reading of the documentation serves the scan and the policies, in every run: a README edited between
+    two runs in one process (the scan's kept result reused or not) is what the second run judges by."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2024-02-01", "switches", SWITCHES)
+
+    def stale() -> list[str | None]:
+        result = run_cli("check", "--format", "json", "--as-of", "2026-06-01", cwd=repo.path)
+        assert result.returncode in (0, 1), result.stderr
+        return sorted(_stale(json.loads(result.stdout)["findings"]))
+
+    assert stale() == ["enable_course_api", "show_forum_activity"]
+    write_files(repo.path, {"README.md": README})
+    assert stale() == ["show_forum_activity"]
+
+
 def test_documentation_that_calls_a_switch_temporary_declares_nothing(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "repo")
     repo.commit("2024-02-01", "switches", {

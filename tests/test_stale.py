@@ -19,7 +19,12 @@ from tests.projects import BASE, views
 from tests.repos import Repo, write_files
 from tests.run import run_cli
 
-DEFAULTS = load_policies(Config(root=Path("/")))
+DEFAULTS = load_policies(Config(root=Path("/")), {})
+
+
+def policies_of(root: Path) -> Policies:
+    """The policies of the project at ``root``, its documentation naming nothing."""
+    return load_policies(load_config((), None, root), {})
 
 
 def site(annotation: str = "", key: str = "new-checkout") -> dict[str, str]:
@@ -118,7 +123,7 @@ type = "operational"
 owner = "@ops"
 expires = 2026-01-20
 """})
-    policies = load_policies(load_config((), None, tmp_path))
+    policies = policies_of(tmp_path)
     assert (policies.default_type, policies.dormant_days, policies.max_age["experiment"]) == ("experiment", 30, 10)
     assert codes(flags_in(site()), [born("2026-01-05")], "2026-01-16", policies) == ["FA101"]
     ops = flags_in(site(key="ops-cache"))
@@ -148,7 +153,7 @@ def test_settings_flags_are_deployment_configuration_unless_declared_temporary(t
     temporary = flags_in({k: v.format(annotation="# flagaudit: type=release") for k, v in SETTINGS_FLAG.items()})
     assert "FA101" in codes(temporary, story, "2026-03-01")
     write_files(tmp_path, {"pyproject.toml": '[tool.flagaudit]\ndefault-flag-type = "release"\n'})
-    assert "FA101" in codes(plain, story, "2026-03-01", load_policies(load_config((), None, tmp_path)))
+    assert "FA101" in codes(plain, story, "2026-03-01", policies_of(tmp_path))
 
 
 @pytest.mark.parametrize("setting, message", [
@@ -161,7 +166,7 @@ def test_settings_flags_are_deployment_configuration_unless_declared_temporary(t
 def test_bad_lifecycle_settings_are_errors(tmp_path: Path, setting: str, message: str) -> None:
     write_files(tmp_path, {"flagaudit.toml": setting + "\n"})
     with pytest.raises(FlagauditError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        load_policies(load_config((), None, tmp_path))
+        policies_of(tmp_path)
 
 
 def test_a_toggle_name_that_differs_from_the_key_is_fa401() -> None:

@@ -96,7 +96,7 @@ def gate(config: Config, scanned: Scanned, found: History | None, ledger: Ledger
         elif ledger is None and options.no_history:
             notes.append(f"no {LEDGER_FILE}: judged from the local git history instead "
                          "(run `flagaudit ledger` and commit it, so shallow clones can be judged too)")
-    policies = load_policies(config)
+    policies = load_policies(config, scanned.documented)
     as_of = options.as_of or date.today()
     given = CheckInput(inventory.flags, scanned.graph, timelines=timelines, policies=policies, as_of=as_of,
                        history=meaning_timelines, ledger=_entries(ledger),

@@ -18,7 +18,7 @@ from flagaudit.config import Config
 from flagaudit.facts import Finding, Flag, Skipped
 from flagaudit.history.walk import History, HistoryOptions, history
 from flagaudit.policies import load_policies
-from flagaudit.scan.project import ScanOptions, scan_inferring
+from flagaudit.scan.project import ScanOptions, scan_graphed
 from flagaudit.sdk_rules import RuleSet
 
 
@@ -49,15 +49,15 @@ def lifecycle(config: Config, rules: RuleSet, options: HistoryOptions = HistoryO
     History reads with the rules the scan extended with the project's own flag
     helpers (wrappers, predicates), so timelines see the sites the scan sees.
     """
-    inventory, with_helpers = scan_inferring(config, rules, ScanOptions(use_cache=options.use_cache,
-                                                                        workers=options.workers,
-                                                                        progress=options.progress))
-    found = history(config, with_helpers, options)
+    scanned = scan_graphed(config, rules, ScanOptions(use_cache=options.use_cache, workers=options.workers,
+                                                      progress=options.progress), with_graph=False)
+    inventory = scanned.inventory
+    found = history(config, scanned.rules, options)
     if found.bare:
         return Lifecycle(found, skipped=found.skipped,
                          notes=(*found.notes,
                                 "no working tree: lifecycle findings need the code, only timelines shown"))
-    policies = load_policies(config)
+    policies = load_policies(config, scanned.documented)
     findings = run_checks(CheckInput(inventory.flags, timelines=found.timelines, policies=policies,
                                      as_of=as_of or date.today()), "timelines")
     return Lifecycle(found, inventory.flags, finish(findings, inventory.flags), (*found.skipped, *inventory.skipped),

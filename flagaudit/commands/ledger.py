@@ -85,7 +85,7 @@ def update_ledger(config: Config, rules: RuleSet, options: HistoryOptions = Hist
     previous = read_ledger(path)
     today = as_of or date.today()
     flags = scanned.inventory.flags
-    policies = load_policies(config)
+    policies = load_policies(config, scanned.documented)
     ledger = build_ledger(previous, found.timelines, flags, policies, today)
     judging = previous
     if adoption is not None:

@@ -67,7 +67,7 @@ def report(config: Config, rules: RuleSet, options: ReportOptions = ReportOption
     inventory = gate(config, scanned, found, read_ledger(config.root / LEDGER_FILE), CheckOptions(as_of=as_of))
     previews = _previews(config, rules, scanned, ready_to_remove(inventory),
                          lambda done, total: step(STAGES["remove"], done, total))
-    policies = load_policies(config)
+    policies = load_policies(config, scanned.documented)
     step(STAGES["owners"], 0, 0)
     owners, owner_notes = find_owners(needs_owner(inventory), policies, config.root,
                                       lambda done, total: step(STAGES["owners"], done, total))

@@ -77,16 +77,11 @@ def scan_with(config: Config, rules: RuleSet, options: ScanOptions, inputs: Inpu
     return replace(inventory, findings=finish(inventory.findings, inventory.flags, options.select, options.ignore))
 
 
-def scan_inferring(config: Config, rules: RuleSet, options: ScanOptions) -> tuple[Inventory, RuleSet]:
-    """The inventory, its findings not yet filtered by suppressions, and the rules extended with the wrappers
-    and predicates the scan inferred, for analyses that must see the project's own flag helpers too (history)."""
-    found = scan_graphed(config, rules, options, with_graph=False)
-    return found.inventory, found.rules
-
-
 @dataclass(frozen=True)
 class Scanned:
-    """A scan's inventory, the rules extended with the project's own flag helpers, and its call graph."""
+    """A scan's inventory (its findings not yet filtered by suppressions), the rules extended with the project's
+    own flag helpers and data files (which history must read with, to see what the scan sees), and its call
+    graph."""
 
     inventory: Inventory
     rules: RuleSet
@@ -123,7 +118,7 @@ def scan_inputs(config: Config, rules: RuleSet, options: ScanOptions) -> Inputs:
 
 def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_graph: bool = True,
                  whole_graph: bool = False, inputs: Inputs | None = None) -> Scanned:
-    """:func:`scan_inferring`, and the call graph, which the meaning gate follows from a new branch to the
+    """The scan with the rules it inferred, and the call graph, which the meaning gate follows from a new branch to the
     code an old one guarded. The last run's kept graph has edges only; ``whole_graph`` asks for one with its
     nodes' definitions and reachability too (``flagaudit graph``), built upon the kept one. ``inputs``: as
     :func:`scan_inputs` read them, if the caller did."""
