@@ -14,6 +14,7 @@ import pytest
 from flagaudit.config import load_config
 from flagaudit.extract.data_loaders import Loader, find_loaders
 from flagaudit.history.walk import HistoryOptions, history
+from flagaudit.scan.data_files import MAX_SEARCHES
 from flagaudit.scan.project import ScanOptions, scan_graphed
 from flagaudit.sdk_rules import load_rules
 from tests.helpers import story
@@ -155,6 +156,20 @@ def test_without_a_named_file_the_rows_with_both_fields_are_found_outside_the_te
     found = scan_json(tmp_path)
     assert keys(found) == {("waffle-flag", "gravy_waffle")}
     assert found["summary"]["files"] == 5
+
+
+def test_a_tree_of_many_loaders_searches_the_data_files_a_bounded_number_of_times(tmp_path: Path) -> None:
+    """Without a named file each pair of fields is a search of every data file: at most MAX_SEARCHES pairs are."""
+    count = MAX_SEARCHES + 2
+    loop = ("import json, os\nrows = json.load(open(os.environ['F']))\n"
+            "for row in rows:\n    globals()[row['n{0}']] = row['v{0}']\n")
+    files = {f"app/m{i:02}.py": loop.format(i) for i in range(count)}
+    rows = [{f"n{i}": f"NAME{i}", f"v{i}": f"key-{i}"} for i in range(count)]
+    views = "".join(f"from app import m{i:02}\n" for i in range(count)) + "import waffle\n\n\ndef view(request):\n" + \
+        "".join(f"    waffle.switch_is_active(m{i:02}.NAME{i})\n" for i in range(count))
+    write_files(tmp_path, {"app/__init__.py": "", **files, "app/views.py": views, "rows.json": json.dumps(rows)})
+    found = {key for _, key in keys(scan_json(tmp_path))}
+    assert found == {f"key-{i}" for i in range(MAX_SEARCHES)} | {None}
 
 
 def test_a_path_out_of_the_project_is_not_followed(tmp_path: Path) -> None:

@@ -29,6 +29,12 @@ Python = tuple[str, str, bytes]
 """A Python source as read for the scan: path, module name, bytes."""
 DATA_GLOBS = tuple(f"*{suffix}" for suffix in DATA_SUFFIXES)
 """What the discovery lists besides the files the rules read: the data files a module may load."""
+MAX_LOADERS = 64
+"""Loops a scan follows (in path order): a real project has one or two; a tree made of thousands cannot make the
+scan read its settings and data files thousands of times."""
+MAX_SEARCHES = 16
+"""Pairs of fields the project's data files are searched for when no file is named: one search reads every data
+file, so a tree of many loaders with fields of their own cannot make the cost grow with their product."""
 Read = Callable[[SourceFile], "bytes | Skipped"]
 """Reads a listed file the way the scan reads its sources, or says why it could not."""
 
@@ -48,7 +54,7 @@ def loaded_data(config: Config, rules: RuleSet, python: Sequence[Python], data_f
     ``data_files`` (listed by the discovery, unread), and those files' bytes; ``rules`` itself when none does."""
     covered = {rule.module for rule in rules.data}
     loaders = [found for path, module, data in python for found in find_loaders(path, module, data)
-               if found.module not in covered]
+               if found.module not in covered][:MAX_LOADERS]
     if not loaders:
         return LoadedData(rules)
     candidates = {f.path: f for f in data_files}
@@ -60,9 +66,13 @@ def loaded_data(config: Config, rules: RuleSet, python: Sequence[Python], data_f
         return contents[path]
 
     found = []
+    searched: dict[tuple[str, str], list[str]] = {}
     for loader in loaders:
         named = [p for p in dict.fromkeys(_named_paths(loader, python)) if p in candidates]
-        files = named or _carrying(loader, sorted(candidates), content, config.test_paths)
+        fields = (loader.name, loader.value)
+        if not named and fields not in searched and len(searched) < MAX_SEARCHES:
+            searched[fields] = _carrying(loader, sorted(candidates), content, config.test_paths)
+        files = named or searched.get(fields, [])
         if files:
             found.append(DataRule(f"detected/{loader.module}:{loader.name}:{loader.value}", tuple(files),
                                   loader.module, loader.name, loader.value))
