@@ -47,7 +47,7 @@ def lifecycle(config: Config, rules: RuleSet, options: HistoryOptions = HistoryO
     """Timelines for every key, and the lifecycle findings for the flags in the code as of ``as_of`` (today).
 
     History reads with the rules the scan extended with the project's own flag
-    helpers (wrappers, predicates), so timelines see the sites the scan sees.
+    helpers (wrappers, predicates) and the data files its modules load, so timelines see the sites the scan sees.
     """
     scanned = scan_graphed(config, rules, ScanOptions(use_cache=options.use_cache, workers=options.workers,
                                                       progress=options.progress), with_graph=False)

@@ -118,9 +118,9 @@ def scan_inputs(config: Config, rules: RuleSet, options: ScanOptions) -> Inputs:
 
 def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_graph: bool = True,
                  whole_graph: bool = False, inputs: Inputs | None = None) -> Scanned:
-    """The scan with the rules it inferred, and the call graph, which the meaning gate follows from a new branch to the
-    code an old one guarded. The last run's kept graph has edges only; ``whole_graph`` asks for one with its
-    nodes' definitions and reachability too (``flagaudit graph``), built upon the kept one. ``inputs``: as
+    """The scan with the rules it inferred, and the call graph, which the meaning gate follows from a new branch
+    to the code an old one guarded. The last run's kept graph has edges only; ``whole_graph`` asks for one with
+    its nodes' definitions and reachability too (``flagaudit graph``), built upon the kept one. ``inputs``: as
     :func:`scan_inputs` read them, if the caller did."""
     inputs = inputs or scan_inputs(config, rules, options)
     sources, skipped, listed, documented, digest, cache = (inputs.sources, inputs.skipped, inputs.listed,
