@@ -256,3 +256,17 @@ def test_views_alone_find_nothing(tmp_path: Path) -> None:
     write_files(tmp_path, {**OSF, "app/features.py": "import yaml\n"}, dedent=True)
     found = scan_json(tmp_path)
     assert keys(found) == {("waffle-flag", None)} and found["summary"]["files"] == 4
+
+
+def test_compare_reads_the_found_data_file_in_every_version(tmp_path: Path) -> None:
+    """Two versions whose views are the same but whose features.yaml names the flag differently: without the
+    data file found in the working tree, compare would see one unresolved key and no difference."""
+    repo = Repo(tmp_path)
+    repo.commit("2026-01-05", "add-ons behind a flag", OSF)
+    repo.git("tag", "v1")
+    repo.commit("2026-03-02", "rename the flag", {
+        "app/features.yaml": FEATURES_YAML.replace("name: gravy_waffle", "name: addons_service")})
+    result = run_cli("compare", "-C", str(tmp_path), "--no-cache", "--format", "json", "v1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    verdicts = {(v["key"], v["status"]) for v in json.loads(result.stdout)["keys"]}
+    assert verdicts == {("gravy_waffle", "only-in-a"), ("addons_service", "only-in-b")}

@@ -25,7 +25,7 @@ from flagaudit.model.callgraph import CallGraph, build_graph
 from flagaudit.model.resolve import build_flags, is_test_path
 from flagaudit.model.wrappers import wrapper_functions
 from flagaudit.scan.cache import FactCache
-from flagaudit.scan.project import analyse, with_helpers
+from flagaudit.scan.project import ScanOptions, analyse, scan_inputs, with_helpers
 from flagaudit.sdk_rules import RuleSet
 
 _LABEL = re.compile(r"[^\s#]+")
@@ -90,6 +90,9 @@ def compare(config: Config, rules: RuleSet, options: CompareOptions) -> Comparis
         raise FlagauditError(f"{config.root} is not in a git repository: compare reads versions from git")
     folder = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
     cache = FactCache(folder, config.root)
+    # the data files modules bind their globals from, found in the working tree, are read at every version, as
+    # history reads them (scan/data_files.py)
+    rules = scan_inputs(config, rules, ScanOptions(use_cache=options.use_cache, workers=options.workers)).rules
     try:
         commits = _resolve(repository, options.refs)
         versions, skipped, with_helpers = [], [], rules
