@@ -22,6 +22,7 @@ from flagaudit.extract.calls import call_facts
 from flagaudit.extract.candidates import find_candidates
 from flagaudit.extract.data_constants import data_constants
 from flagaudit.extract.prefilter import mentions
+from flagaudit.extract.reuse import Earlier, Kept, changed_names
 from flagaudit.extract.symbols import (
     Scope,
     dotted_name,
@@ -48,17 +49,20 @@ Value = tuple[str, tuple[KeyPart, ...], int]
 """A module-level name, the parts of its value, and its line (0 for a name no line of the file binds)."""
 
 
-def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int) -> FileFacts:
-    """Analyse one file; ``module`` is its dotted name (empty for non-Python files)."""
+def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int,
+            earlier: Earlier | None = None) -> FileFacts:
+    """Analyse one file; ``module`` is its dotted name (empty for non-Python files). ``earlier``: its facts
+    under other rules, whose spans the new rules cannot change are kept (see reuse.py)."""
     try:
-        return _extract(path, module, data, rules, max_bytes)
+        return _extract(path, module, data, rules, max_bytes, earlier)
     except RecursionError:  # ast and libcst walk their trees recursively: a 500-operand `and` is enough
         return FileFacts(path, skipped=_TOO_DEEP)
     except MemoryError:
         return FileFacts(path, skipped="too large to analyse in the memory available (MemoryError)")
 
 
-def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int) -> FileFacts:
+def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int,
+             earlier: Earlier | None) -> FileFacts:
     if len(data) > max_bytes:
         return FileFacts(path, skipped=too_large(max_bytes, len(data)))
     if b"\0" in data:
@@ -109,6 +113,15 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     wanted = candidates.lines
     if not wanted:
         return done
+    spans = statement_spans(tree)
+    kept = None
+    if earlier is not None and not earlier.facts.skipped:
+        names = changed_names(earlier.rules, rules)
+        if names is not None:
+            before = find_candidates(graph.nodes, gate_scope, earlier.rules, imported, origins).lines \
+                if mentions(data, earlier.rules) else frozenset()
+            kept = Kept(earlier.facts, len(_class_constants(path, scope.module, values, earlier.rules, notes)), names,
+                        scope, tuple(sorted(before)), tuple(sorted(wanted)), lines, [s for s, _, _ in spans])
     # libcst (and its 0.1 s import) only when a file holds a candidate: a cached or flag-free run never pays it
     import libcst as cst
 
@@ -117,9 +130,14 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     context = SpanContext(path, lines, notes, scope, rules, imported, _rollback_functions(graph.nodes, scope.module),
                           graph.uses, tuple(sorted(wanted)), sequence_values(tree, scope))
     sites: list[Site] = []
-    for start, end, owner in statement_spans(tree):
+    for start, end, owner in spans:
         first = bisect.bisect_left(context.wanted, start)  # a binary search per span, not spans x candidates
         if first == len(context.wanted) or context.wanted[first] > end:
+            continue
+        standing = kept.facts(start, end) if kept is not None else None
+        if standing is not None:
+            sites.extend(standing[0])
+            definitions.extend(standing[1])
             continue
         try:
             span_sites, span_definitions = analyse_span(context, start, end, owner)

@@ -14,11 +14,12 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from flagaudit.extract.file_facts import extract
+from flagaudit.extract.reuse import Earlier
 from flagaudit.facts import FileFacts
 from flagaudit.sdk_rules import RuleSet
 
-Job = tuple[str, str, bytes]
-"""(path, module, data)"""
+Job = tuple[str, str, bytes, FileFacts | None, int]
+"""(path, module, data, the facts an earlier pass made, the index of the rules it made them with)"""
 
 _PARALLEL_BYTES = 400_000
 """Below this much source, starting workers costs more than it saves."""
@@ -49,30 +50,38 @@ def _setup(setup: Callable[..., None], setup_args: tuple[Any, ...]) -> None:
     setup(*setup_args)
 
 
-def _init(rules: RuleSet, max_bytes: int) -> None:
+def _init(rules: RuleSet, max_bytes: int, earlier_rules: tuple[RuleSet, ...]) -> None:
     _state["rules"] = rules
     _state["max_bytes"] = max_bytes
+    _state["earlier_rules"] = earlier_rules
 
 
 def _run(job: Job) -> FileFacts:
-    path, module, data = job
-    return extract(path, module, data, _state["rules"], _state["max_bytes"])  # type: ignore[arg-type]
+    return _extract(job, _state["rules"], _state["max_bytes"], _state["earlier_rules"])  # type: ignore[arg-type]
+
+
+def _extract(job: Job, rules: RuleSet, max_bytes: int, earlier_rules: tuple[RuleSet, ...]) -> FileFacts:
+    path, module, data, earlier, index = job
+    return extract(path, module, data, rules, max_bytes, None if earlier is None else Earlier(earlier,
+                                                                                              earlier_rules[index]))
 
 
 def extract_all(jobs: list[Job], rules: RuleSet, max_bytes: int, workers: int | None = None,
-                progress: Callable[[int], None] | None = None) -> Iterator[FileFacts]:
-    """Facts for every job, in the order given; ``progress`` hears how many are done as they finish."""
+                progress: Callable[[int], None] | None = None,
+                earlier_rules: tuple[RuleSet, ...] = ()) -> Iterator[FileFacts]:
+    """Facts for every job, in the order given; ``progress`` hears how many are done as they finish.
+    ``earlier_rules``: the rule sets the jobs' earlier facts were made with, which the jobs index."""
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) < 2 or sum(len(j[2]) for j in jobs) < _PARALLEL_BYTES:
-        for done, (path, module, data) in enumerate(jobs, 1):
-            yield extract(path, module, data, rules, max_bytes)
+        for done, job in enumerate(jobs, 1):
+            yield _extract(job, rules, max_bytes, earlier_rules)
             if progress is not None:
                 progress(done)
         return
     # Largest files first so no worker is left with one big file at the end.
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
     results: list[FileFacts | None] = [None] * len(jobs)
-    finished = in_workers(_run, [jobs[i] for i in order], _init, (rules, max_bytes), workers)
+    finished = in_workers(_run, [jobs[i] for i in order], _init, (rules, max_bytes, earlier_rules), workers)
     for done, (index, facts) in enumerate(zip(order, finished, strict=True), 1):
         results[index] = facts
         if progress is not None:

@@ -273,6 +273,8 @@ def analyse(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
     analyses every file not cached (the later ones re-read a few).
     """
     facts = _analyse(sources, rules, cache, config, workers, progress)
+    made_with = dict.fromkeys(facts, 0)  # the index in ``passes`` of the rules each file's facts were made with
+    passes = [rules]
     inferred: tuple[CheckRule | DefineRule, ...] = ()
     traced: frozenset[str] = frozenset()
     sdk_modules = tuple(sorted({m for rule_file in rules.files for m in rule_file.modules}))
@@ -295,14 +297,22 @@ def analyse(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
         receivers = found_traced.symmetric_difference(traced)
         inferred, traced = found, found_traced
         extended = with_inferred(rules, inferred, traced, _digest(inferred, traced))
-        facts.update(_analyse([s for s in sources if _uses(facts[s.path], callees, receivers)],
-                              extended, cache, config, workers))
+        again = _analyse([s for s in sources if _uses(facts[s.path], callees, receivers)], extended, cache, config,
+                         workers, earlier=(facts, made_with, tuple(passes)))
+        made_with.update(dict.fromkeys(again, len(passes)))
+        passes.append(extended)
+        facts.update(again)
     return [facts[s.path] for s in sources], inferred
 
 
+Earlier = tuple[dict[str, FileFacts], dict[str, int], tuple[RuleSet, ...]]
+"""Facts an earlier pass made, by path; the index of the rules each was made with; those rule sets."""
+
+
 def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Config,
-             workers: int | None, progress: Progress | None = None) -> dict[str, FileFacts]:
-    """Facts for ``sources`` under ``rules``: from the cache where it has them, else extracted in parallel."""
+             workers: int | None, progress: Progress | None = None, earlier: Earlier | None = None) -> dict[str, FileFacts]:
+    """Facts for ``sources`` under ``rules``: from the cache where it has them, else extracted in parallel,
+    keeping what ``earlier`` facts the new rules cannot change."""
     prefix = f"{rules.digest}:{config.max_file_size}:"
     facts: dict[str, FileFacts] = {}
     pending = []
@@ -312,9 +322,11 @@ def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Co
             pending.append(source)
         else:
             facts[source.path] = cached
-    jobs = [(s.path, s.module, s.data) for s in pending]
+    made, made_with, rule_sets = earlier or ({}, {}, ())
+    jobs = [(s.path, s.module, s.data, made.get(s.path), made_with.get(s.path, 0)) for s in pending]
     done = None if progress is None else lambda count: progress(STAGE, count, len(jobs), "files")
-    for source, result in zip(pending, extract_all(jobs, rules, config.max_file_size, workers, done), strict=True):
+    for source, result in zip(pending, extract_all(jobs, rules, config.max_file_size, workers, done, rule_sets),
+                              strict=True):
         facts[source.path] = result
         cache.put(prefix + source.key, result)
     return facts

@@ -1,0 +1,98 @@
+"""What a later wrapper-inference pass may keep of a file's facts from the pass that last analysed it.
+
+Why: a pass after the first re-analyses every file that calls a helper it newly inferred (see
+``scan/project.py``), and on flag-dense code that is half the files, each parsed again by libcst span by
+span. Most of a re-analysed file's spans call none of the new helpers. A span's sites and definitions depend
+on the rules only through the names its analysis looks up (a call's qualified callee, a method's name) and
+on the candidate lines the ``ast`` gate marks in it. So a span whose candidate lines are the same under both
+rule sets, and whose text holds no name that can lead to a callee whose rule differs, gives what it gave
+before: its facts are taken over instead of being parsed again.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from flagaudit.extract.symbols import Scope
+from flagaudit.facts import Definition, FileFacts, Site
+from flagaudit.sdk_rules import RuleSet
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """A file's facts as an earlier pass made them, and the rules it made them with."""
+
+    facts: FileFacts
+    rules: RuleSet
+
+
+def changed_names(old: RuleSet, new: RuleSet) -> frozenset[str] | None:
+    """The last segments of callee names and the method names whose rules differ between ``old`` and ``new``;
+    ``None`` when something else the site analysis reads differs, and no span may be kept."""
+    if (old.settings, old.object_methods, old.classes, old.models) != (new.settings, new.object_methods,
+                                                                        new.classes, new.models) \
+            or _modules(old) != _modules(new):
+        return None
+    names: set[str] = set()
+    for before, after in ((old.functions, new.functions), (old.decorators, new.decorators),
+                          (old.define_functions, new.define_functions)):
+        names.update(k.rpartition(".")[2] for k in _differing(before, after))
+    for methods_before, methods_after in ((old.methods, new.methods), (old.define_methods, new.define_methods)):
+        names.update(_differing(methods_before, methods_after))
+    return frozenset(names)
+
+
+def _differing(before: dict[str, object], after: dict[str, object]) -> Iterable[str]:
+    return (k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+def _modules(rules: RuleSet) -> set[str]:
+    return {m for rule_file in rules.files for m in rule_file.modules}
+
+
+class Kept:
+    """The spans of one file whose earlier facts stand, and those facts by span."""
+
+    def __init__(self, earlier: FileFacts, definitions_before: int, names: frozenset[str], scope: Scope,
+                 wanted_before: tuple[int, ...], wanted: tuple[int, ...], lines: list[str], starts: list[int]) -> None:
+        """``definitions_before``: how many of the earlier definitions came from outside the spans (they come
+        first); ``names``: :func:`changed_names`; ``starts``: the first lines of the file's spans, in order."""
+        # A name the module imports under another name (``from flags import is_on as on``) leads to its target.
+        aliases = {local for local, target in scope.imports.items() if target.rpartition(".")[2] in names}
+        words = sorted(names | aliases)
+        self.trigger = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b") if words else None
+        self.wanted_before = wanted_before
+        self.wanted = wanted
+        self.lines = lines
+        self.sites: dict[int, list[Site]] = _by_span(earlier.sites, starts)
+        self.definitions: dict[int, list[Definition]] = _by_span(earlier.definitions[definitions_before:], starts)
+
+    def facts(self, start: int, end: int) -> tuple[list[Site], list[Definition]] | None:
+        """The earlier sites and definitions of lines ``start..end``, in the order the analysis gave them, if
+        they stand; ``None`` if the span must be analysed again. A class body's span is parsed under a header
+        line above it, so the line before is compared too."""
+        if _within(self.wanted_before, start - 1, end) != _within(self.wanted, start - 1, end):
+            return None
+        if self.trigger is not None and self.trigger.search("".join(self.lines[start - 1:end])):
+            return None
+        return self.sites.get(start, []), self.definitions.get(start, [])
+
+
+F = TypeVar("F", Site, Definition)
+
+
+def _by_span(found: Iterable[F], starts: list[int]) -> dict[int, list[F]]:
+    """Facts grouped by the span whose lines hold them (spans do not overlap), each group in its order."""
+    groups: dict[int, list[F]] = {}
+    for fact in found:
+        index = bisect.bisect_right(starts, fact.line) - 1
+        groups.setdefault(starts[index] if index >= 0 else 0, []).append(fact)
+    return groups
+
+
+def _within(lines: tuple[int, ...], start: int, end: int) -> tuple[int, ...]:
+    return lines[bisect.bisect_left(lines, start):bisect.bisect_right(lines, end)]
