@@ -1,20 +1,26 @@
 #!/usr/bin/env python3
-"""Time ``flagaudit scan`` with a cold and a warm cache, optionally against vulture.
+"""Time ``flagaudit scan`` with a cold and a warm cache, optionally against vulture and Piranha.
 
 Why: scan speed is a product promise, and it has to be measured the way users
 run the tool -- as a subprocess with its worker processes, from a cold cache
 and again from a warm one -- on a tree the size of a real application.
 vulture, a well-known AST-based dead-code finder, is timed on the same tree
-as a yardstick.  Peak memory is the peak summed RSS of the whole process tree,
-sampled from /proc (so this script is Linux-only), with no third-party deps.
+as a yardstick, and so is Piranha's inventory (polyglot-piranha, tree-sitter:
+one rule matching every call of a check function or method the SDK rules name,
+a dry run; needs polyglot-piranha importable by the Python running this).
+Peak memory is the peak summed RSS of the whole process tree, sampled from
+/proc (so this script is Linux-only), with no third-party deps. CPU seconds
+(user + system of the process tree) are given beside wall seconds: on a shared
+machine they are the figure load does not inflate.
 
 Usage: python benchmarks/bench_scan.py [PATH] [--lines N] [--seed S] [--runs 3]
-                                       [--vulture] [--cmd "python -m flagaudit"] [--json]
+                                       [--vulture] [--piranha] [--cmd "python -m flagaudit"] [--json]
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import resource
@@ -207,7 +213,10 @@ def analyzer_command(cmd: str | None) -> list[str]:
 
 
 def vulture_command() -> list[str]:
-    """vulture from a private virtualenv, created on first use, so it never touches the dev env."""
+    """vulture as the Python running this has it, else from a private virtualenv, created on first use, so it
+    never touches the dev env."""
+    if importlib.util.find_spec("vulture") is not None:
+        return [sys.executable, "-m", "vulture"]
     exe = VULTURE_VENV / "bin" / "vulture"
     if not exe.exists():
         log(f"creating {VULTURE_VENV} and installing vulture ...")
@@ -245,40 +254,91 @@ def bench_vulture(path: Path, runs: int) -> list[Run]:
     return results
 
 
+PIRANHA_INVENTORY = """\
+import sys
+from polyglot_piranha import PiranhaArguments, Rule, RuleGraph, execute_piranha
+tree, query = sys.argv[1:]
+graph = RuleGraph(rules=[Rule(name="check_call", query=query)], edges=[])
+summaries = execute_piranha(PiranhaArguments(language="python", paths_to_codebase=[tree], rule_graph=graph,
+                                             dry_run=True))
+print(sum(len(summary.matches) for summary in summaries), file=sys.stderr)
+"""
+"""Piranha's inventory: every match of the rule over the tree, nothing rewritten."""
+
+
+def piranha_query(path: Path) -> str:
+    """A tree-sitter query for every call of a check function or method the SDK rules (as the tree configures
+    them) name, by its last name, as a Piranha user would write it."""
+    sys.path.insert(0, str(REPO))
+    from flagaudit.config import load_config
+    from flagaudit.sdk_rules import load_rules
+
+    config = load_config((), None, path)
+    rules = load_rules(config.rules, config.settings_dicts)
+    names = "|".join(sorted({name.rpartition(".")[2] for name in rules.functions} | set(rules.methods)))
+    return ('((call function: [(identifier) @f (attribute attribute: (identifier) @f)]) @check '
+            f'(#match? @f "^({names})$"))')
+
+
+def bench_piranha(path: Path, runs: int) -> list[Run]:
+    if importlib.util.find_spec("polyglot_piranha") is None:
+        sys.exit("bench_scan: --piranha needs polyglot-piranha importable (pip install polyglot-piranha)")
+    argv = [sys.executable, "-c", PIRANHA_INVENTORY, str(path), piranha_query(path)]
+    results = []
+    for i in range(runs):
+        results.append(timed_run(argv, (0,)))
+        log(f"piranha run {i + 1}/{runs}: {results[-1].seconds:.2f}s ({results[-1].cpu:.2f}s CPU)")
+    return results
+
+
 def median_seconds(runs: list[Run]) -> float:
     return statistics.median(run.seconds for run in runs)
 
 
+def median_cpu(runs: list[Run]) -> float:
+    return statistics.median(run.cpu for run in runs)
+
+
 def report(path: Path, command: list[str], cold: list[Run], warm: list[Run],
-           vulture: list[Run] | None) -> dict[str, object]:
+           vulture: list[Run] | None, piranha: list[Run] | None = None) -> dict[str, object]:
     files, lines = count_python(path)
     cold_s, warm_s = median_seconds(cold), median_seconds(warm)
     result: dict[str, object] = {
         "path": str(path), "command": shlex.join(command), "runs": len(cold), "files": files, "lines": lines,
-        "cold_seconds": round(cold_s, 3), "cold_lines_per_second": round(lines / cold_s),
-        "warm_seconds": round(warm_s, 3), "peak_mb": round(max(r.peak_rss for r in cold + warm) / MIB, 1),
+        "cold_seconds": round(cold_s, 3), "cold_cpu_seconds": round(median_cpu(cold), 3),
+        "cold_lines_per_second": round(lines / cold_s),
+        "warm_seconds": round(warm_s, 3), "warm_cpu_seconds": round(median_cpu(warm), 3),
+        "peak_mb": round(max(r.peak_rss for r in cold + warm) / MIB, 1),
         "peak_pss_mb": round(max(r.peak_pss for r in cold + warm) / MIB, 1),
         "cold_runs": [round(r.seconds, 3) for r in cold], "warm_runs": [round(r.seconds, 3) for r in warm],
     }
-    if vulture:
-        vulture_s = median_seconds(vulture)
-        result.update(vulture_seconds=round(vulture_s, 3),
-                      vulture_peak_mb=round(max(r.peak_rss for r in vulture) / MIB, 1),
-                      vulture_runs=[round(r.seconds, 3) for r in vulture], cold_vs_vulture=round(cold_s / vulture_s, 2))
+    for name, runs in (("vulture", vulture), ("piranha", piranha)):
+        if runs:
+            seconds, cpu = median_seconds(runs), median_cpu(runs)
+            result.update({f"{name}_seconds": round(seconds, 3), f"{name}_cpu_seconds": round(cpu, 3),
+                           f"{name}_peak_mb": round(max(r.peak_rss for r in runs) / MIB, 1),
+                           f"{name}_runs": [round(r.seconds, 3) for r in runs],
+                           f"cold_vs_{name}": round(cold_s / seconds, 2),
+                           f"cold_vs_{name}_cpu": round(median_cpu(cold) / cpu, 2)})
     return result
 
 
 def table(result: dict[str, object]) -> str:
     rows = [("lines", f"{result['lines']:,}"), ("files", f"{result['files']:,}"),
             ("cold seconds (median)", f"{result['cold_seconds']:.3f}"),
+            ("cold CPU seconds (median)", f"{result['cold_cpu_seconds']:.3f}"),
             ("cold lines/s", f"{result['cold_lines_per_second']:,}"),
             ("warm seconds (median)", f"{result['warm_seconds']:.3f}"),
+            ("warm CPU seconds (median)", f"{result['warm_cpu_seconds']:.3f}"),
             ("peak MB (RSS, process tree, MiB)", f"{result['peak_mb']:.1f}"),
             ("peak MB (PSS, process tree, MiB)", f"{result['peak_pss_mb']:.1f}")]
-    if "vulture_seconds" in result:
-        rows += [("vulture seconds (median)", f"{result['vulture_seconds']:.3f}"),
-                 ("vulture peak MB", f"{result['vulture_peak_mb']:.1f}"),
-                 ("flagaudit cold / vulture", f"{result['cold_vs_vulture']:.2f}")]
+    for name in ("vulture", "piranha"):
+        if f"{name}_seconds" in result:
+            rows += [(f"{name} seconds (median)", f"{result[f'{name}_seconds']:.3f}"),
+                     (f"{name} CPU seconds (median)", f"{result[f'{name}_cpu_seconds']:.3f}"),
+                     (f"{name} peak MB", f"{result[f'{name}_peak_mb']:.1f}"),
+                     (f"flagaudit cold / {name}", f"{result[f'cold_vs_{name}']:.2f}"),
+                     (f"flagaudit cold / {name}, CPU", f"{result[f'cold_vs_{name}_cpu']:.2f}")]
     width = max(len(name) for name, _ in rows)
     header = f"{result['command']} scan {result['path']}  ({result['runs']} runs)"
     return "\n".join([header, *(f"{name:<{width}}  {value:>12}" for name, value in rows)])
@@ -296,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated tree")
     parser.add_argument("--runs", type=int, default=3, help="cold+warm pairs; the median is reported")
     parser.add_argument("--vulture", action="store_true", help="also time vulture on the same tree")
+    parser.add_argument("--piranha", action="store_true", help="also time Piranha's inventory on the same tree")
     parser.add_argument("--cmd", help="analyzer command instead of flagaudit, e.g. 'python -m flagaudit'")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
@@ -307,7 +368,8 @@ def main(argv: list[str] | None = None) -> int:
     command = analyzer_command(args.cmd)
     cold, warm = bench_flagaudit(command, path, args.runs)
     vulture = bench_vulture(path, args.runs) if args.vulture else None
-    result = report(path, command, cold, warm, vulture)
+    piranha = bench_piranha(path, args.runs) if args.piranha else None
+    result = report(path, command, cold, warm, vulture, piranha)
     print(json.dumps(result, indent=2) if args.json else table(result))
     return 0
 

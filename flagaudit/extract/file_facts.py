@@ -15,6 +15,7 @@ import io
 import re
 import tokenize
 import warnings
+from collections.abc import Callable
 from dataclasses import replace
 
 from flagaudit.extract.annotations import LineNotes, toggle_blocks
@@ -114,14 +115,9 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     if not wanted:
         return done
     spans = statement_spans(tree)
-    kept = None
-    if earlier is not None and not earlier.facts.skipped:
-        names = changed_names(earlier.rules, rules)
-        if names is not None:
-            before = find_candidates(graph.nodes, gate_scope, earlier.rules, imported, origins).lines \
-                if mentions(data, earlier.rules) else frozenset()
-            kept = Kept(earlier.facts, len(_class_constants(path, scope.module, values, earlier.rules, notes)), names,
-                        scope, tuple(sorted(before)), tuple(sorted(wanted)), lines, [s for s, _, _ in spans])
+    kept = _kept(earlier, rules, wanted, scope, lines, spans, lambda other: (
+        find_candidates(graph.nodes, gate_scope, other, imported, origins).lines if mentions(data, other)
+        else frozenset(), len(_class_constants(path, scope.module, values, other, notes))))
     # libcst (and its 0.1 s import) only when a file holds a candidate: a cached or flag-free run never pays it
     import libcst as cst
 
@@ -148,6 +144,21 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
         sites.extend(span_sites)
         definitions.extend(span_definitions)
     return replace(done, sites=tuple(sites), definitions=tuple(definitions))
+
+
+def _kept(earlier: Earlier | None, rules: RuleSet, wanted: frozenset[int], scope: Scope, lines: list[str],
+          spans: list[tuple[int, int, str | None]],
+          under: Callable[[RuleSet], tuple[frozenset[int], int]]) -> Kept | None:
+    """The spans whose ``earlier`` facts stand under ``rules``; ``under(rules)`` gives the candidate lines and
+    the number of definitions made outside the spans (class constants) under other rules."""
+    if earlier is None or earlier.facts.skipped:
+        return None
+    names = changed_names(earlier.rules, rules)
+    if names is None:
+        return None
+    before, outside = under(earlier.rules)
+    return Kept(earlier.facts, outside, names, scope, tuple(sorted(before)), tuple(sorted(wanted)), lines,
+                [start for start, _, _ in spans])
 
 
 def too_large(max_bytes: int, size: int) -> str:

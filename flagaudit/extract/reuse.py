@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -46,7 +46,7 @@ def changed_names(old: RuleSet, new: RuleSet) -> frozenset[str] | None:
     return frozenset(names)
 
 
-def _differing(before: dict[str, object], after: dict[str, object]) -> Iterable[str]:
+def _differing(before: Mapping[str, object], after: Mapping[str, object]) -> Iterable[str]:
     return (k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -34,9 +35,12 @@ _VALUE_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString
                    cst.Dict, cst.List, cst.Tuple)
 """A fallback written as one of these is not on/off: the flag is multivariate."""
 
-_LAYOUT = (cst.SimpleWhitespace, cst.ParenthesizedWhitespace, cst.TrailingWhitespace, cst.Newline, cst.EmptyLine,
-           cst.Comment)
-"""Whitespace and comments: no rule looks inside, and they are a third of all nodes."""
+
+@functools.cache
+def _is_expression(kind: type) -> bool:
+    """``isinstance(node, cst.BaseExpression)`` by the node's type: an ABC test is slow, and asked per node."""
+    return issubclass(kind, cst.BaseExpression)
+
 
 @dataclass(frozen=True)
 class SpanContext:
@@ -116,10 +120,8 @@ class SpanVisitor(cst.CSTVisitor):
 
     # -- traversal bookkeeping -------------------------------------------------
     def on_visit(self, node: cst.CSTNode) -> bool:
-        self.stack.append(node)
-        if isinstance(node, _LAYOUT):
-            return False
-        if isinstance(node, cst.BaseExpression) and not self.functions[-1].flags and not self._holds_candidate(node):
+        self.stack.append(node)  # whitespace and comments (a third of all nodes) the walk passes over
+        if _is_expression(type(node)) and not self.functions[-1].flags and not self._holds_candidate(node):
             return False  # nothing a rule matches in here, and no flag-holding local a test could read
         return super().on_visit(node)
 

@@ -309,8 +309,8 @@ Earlier = tuple[dict[str, FileFacts], dict[str, int], tuple[RuleSet, ...]]
 """Facts an earlier pass made, by path; the index of the rules each was made with; those rule sets."""
 
 
-def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Config,
-             workers: int | None, progress: Progress | None = None, earlier: Earlier | None = None) -> dict[str, FileFacts]:
+def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Config, workers: int | None,
+             progress: Progress | None = None, earlier: Earlier | None = None) -> dict[str, FileFacts]:
     """Facts for ``sources`` under ``rules``: from the cache where it has them, else extracted in parallel,
     keeping what ``earlier`` facts the new rules cannot change."""
     prefix = f"{rules.digest}:{config.max_file_size}:"
