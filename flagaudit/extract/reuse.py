@@ -63,8 +63,8 @@ class Kept:
         first); ``names``: :func:`changed_names`; ``starts``: the first lines of the file's spans, in order."""
         # A name the module imports under another name (``from flags import is_on as on``) leads to its target.
         aliases = {local for local, target in scope.imports.items() if target.rpartition(".")[2] in names}
-        words = sorted(names | aliases)
-        self.trigger = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b") if words else None
+        self.called = _called(names | aliases)
+        self.named = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b") if names else None
         self.wanted_before = wanted_before
         self.wanted = wanted
         self.lines = lines
@@ -77,9 +77,26 @@ class Kept:
         line above it, so the line before is compared too."""
         if _within(self.wanted_before, start - 1, end) != _within(self.wanted, start - 1, end):
             return None
-        if self.trigger is not None and self.trigger.search("".join(self.lines[start - 1:end])):
-            return None
+        if self.called is not None and self.named is not None:
+            text = "".join(self.lines[start - 1:end])
+            if self.called.search(text) or (_IMPORT.search(text) and self.named.search(text)):
+                return None
         return self.sites.get(start, []), self.definitions.get(start, [])
+
+
+_IMPORT = re.compile(r"\bimport\b")
+"""A span that imports a name inside a function may call it under another name (``from f import on as check``)."""
+
+
+def _called(words: set[str]) -> re.Pattern[str] | None:
+    """Where a span may call one of ``words``: the word the analysis looks a call's callee up by is the last name
+    before its parenthesis (``is_on(``, ``x.is_on (``, ``(is_on)(``, ``factory()(``, ``table[k](``), wherever
+    it sits -- a string, a comment or a definition's own ``def is_on(`` are not calls, and only the last is left
+    out: the others count, which only costs a span a parse."""
+    if not words:
+        return None
+    alternatives = "|".join(map(re.escape, sorted(words)))
+    return re.compile(r"(?<!def )\b(?:" + alternatives + r")\b(?=(?:\s|\\|#[^\n]*|\))*[(\[])")
 
 
 F = TypeVar("F", Site, Definition)
