@@ -88,14 +88,14 @@ _IMPORT = re.compile(r"\bimport\b")
 """A span that imports a name inside a function may call it under another name (``from f import on as check``)."""
 
 
-def _called(words: set[str]) -> re.Pattern[str] | None:
+def _called(words: Iterable[str]) -> re.Pattern[str] | None:
     """Where a span may call one of ``words``: the word the analysis looks a call's callee up by is the last name
     before its parenthesis (``is_on(``, ``x.is_on (``, ``(is_on)(``, ``factory()(``, ``table[k](``), wherever
     it sits -- a string, a comment or a definition's own ``def is_on(`` are not calls, and only the last is left
     out: the others count, which only costs a span a parse."""
-    if not words:
-        return None
     alternatives = "|".join(map(re.escape, sorted(words)))
+    if not alternatives:
+        return None
     return re.compile(r"(?<!def )\b(?:" + alternatives + r")\b(?=(?:\s|\\|#[^\n]*|\))*[(\[])")
 
 
