@@ -216,13 +216,16 @@ def _read_table(path: Path, project: Path | None = None) -> dict[str, Any] | Non
     """The ``[tool.flagaudit]`` table of ``path``; one found in ``project`` (not named on the command line)
     must be a regular file there, not a link out of it."""
     try:
-        data = (read_inside(project, path, TEXT_LIMIT) if project else read_regular(path.resolve(), TEXT_LIMIT))
-        data = tomllib.loads(data.decode("utf-8"))
+        raw = read_inside(project, path, TEXT_LIMIT) if project else read_regular(path.resolve(), TEXT_LIMIT)
     except OutsideProject as exc:
         raise FlagauditError(f"cannot read config {path}: {exc.strerror}") from None
     except OSError as exc:
         raise FlagauditError(f"cannot read config {path}: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        if project and path.name == "pyproject.toml" and not _may_name_us(raw):
+            return None  # a broken pyproject.toml that cannot hold [tool.flagaudit] configures nothing of ours
         raise FlagauditError(f"cannot read config {path}: {exc}") from None
     tool = data.get("tool", {})
     if not isinstance(tool, dict):
@@ -234,6 +237,13 @@ def _read_table(path: Path, project: Path | None = None) -> dict[str, Any] | Non
     if table is not None and not isinstance(table, dict):
         raise FlagauditError(f"{path}: [tool.flagaudit] must be a table")
     return table
+
+
+def _may_name_us(raw: bytes) -> bool:
+    """Whether some fix of a file that does not parse could give it a ``[tool.flagaudit]`` table: it spells the
+    name, or has an escape a quoted key could spell it with. A project's broken pyproject.toml (osf.io committed
+    one for a release) is otherwise no reason to stop a gate it does not configure."""
+    return b"flagaudit" in raw.lower() or b"\\u" in raw or b"\\U" in raw
 
 
 def _default_root(target: Path) -> Path:

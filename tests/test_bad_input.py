@@ -58,3 +58,15 @@ def test_broken_rule_file_names_file_and_field(tmp_path: Path, cli) -> None:
     result = cli("scan", str(tmp_path))
     assert result.returncode == 2
     assert "myflags.toml" in result.stderr and "check[0].key" in result.stderr and "positon" in result.stderr
+
+
+def test_a_broken_pyproject_that_cannot_configure_flagaudit_is_not_a_config_error(tmp_path: Path, cli) -> None:
+    """A project's own broken pyproject.toml (a missing quote in [tool.poetry]) holds no [tool.flagaudit]: the run
+    goes on with the defaults. One that spells the name, or an escape a quoted key could spell it with, stops."""
+    poetry = '[tool.poetry]\nauthors = [\n    "Ada <ada@example.com>,\n    "Bo <bo@example.com>",\n]\n'
+    write_files(tmp_path, {"pyproject.toml": poetry, "a.py": ""})
+    assert cli("scan", str(tmp_path)).returncode == 0
+    for broken in (poetry + "[tool.flagaudit]\npaths = ['.']\n", poetry + '[tool."\\u0066lagaudit"]\n'):
+        write_files(tmp_path, {"pyproject.toml": broken})
+        result = cli("scan", str(tmp_path))
+        assert result.returncode == 2 and "cannot read config" in result.stderr and "pyproject.toml" in result.stderr
