@@ -23,7 +23,7 @@ from flagaudit.config import Config, load_config, load_project
 from flagaudit.sdk_rules import RuleSet
 
 if TYPE_CHECKING:
-    from flagaudit.commands.check import CheckOptions, check
+    from flagaudit.commands.check import CheckOptions, check, check_shown
     from flagaudit.commands.compare import CompareOptions, Comparison, compare, read_deployed
     from flagaudit.commands.graph import graph_document, why_reachable
     from flagaudit.commands.history import Lifecycle
@@ -38,10 +38,10 @@ if TYPE_CHECKING:
 
 __all__ = ["CheckOptions", "Cleanup", "CompareOptions", "Comparison", "Config", "ExampleOutcome", "HistoryOptions",
            "LedgerRecord", "LedgerUpdate", "Lifecycle", "LoadedFile", "Removal", "RemoveOptions", "ReportOptions",
-           "RuleSet", "ScanOptions", "Setup", "SetupPlan", "Shown", "View", "check", "compare", "graph_document",
-           "history", "load_config", "load_project", "loaded_rules", "plan_setup", "read_deployed", "record_ledger",
-           "remove", "report", "scan", "scan_shown", "set_up", "test_rule_file", "update_ledger", "why_reachable",
-           "write_removal"]
+           "RuleSet", "ScanOptions", "Setup", "SetupPlan", "Shown", "View", "check", "check_shown", "compare",
+           "graph_document", "history", "load_config", "load_project", "loaded_rules", "plan_setup", "read_deployed",
+           "record_ledger", "remove", "report", "scan", "scan_shown", "set_up", "test_rule_file", "update_ledger",
+           "why_reachable", "write_removal"]
 
 
 def remove(config: Config, rules: RuleSet, options: RemoveOptions) -> Cleanup:
@@ -61,7 +61,7 @@ def write_removal(root: Path, cleanup: Cleanup, as_of: date) -> tuple[str, ...]:
 
 
 _HOMES = {
-    **dict.fromkeys(("CheckOptions", "check"), "flagaudit.commands.check"),
+    **dict.fromkeys(("CheckOptions", "check", "check_shown"), "flagaudit.commands.check"),
     **dict.fromkeys(("CompareOptions", "Comparison", "compare", "read_deployed"), "flagaudit.commands.compare"),
     **dict.fromkeys(("graph_document", "why_reachable"), "flagaudit.commands.graph"),
     **dict.fromkeys(("Lifecycle", "history"), "flagaudit.commands.history"),

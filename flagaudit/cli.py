@@ -353,22 +353,32 @@ def check_command(paths: tuple[str, ...], base: str | None, no_history: bool, al
                   verbose: int, quiet: bool) -> None:
     """The gate: the findings (FA1xx-FA4xx), exit 1 if one blocks (severity error, or what --fail-on says).
     The text format lists findings only; `flagaudit scan` or -v list the flags."""
-    from flagaudit.api import CheckOptions, check
+    from flagaudit.api import CheckOptions, View, check, check_shown
 
     config, rules = _project(paths, config_file)
     chosen = parse_fail_on(fail_on.split(",")) if fail_on is not None else ()
+    render = check_text if output_format == "text" else RENDERERS[output_format]
     with _progress(quiet) as progress:
-        inventory = check(config, rules, CheckOptions(base=base, no_history=no_history,
-                                                      allow_missing_ledger=allow_missing_ledger,
-                                                      as_of=as_of.date() if as_of else None, use_cache=not no_cache,
-                                                      workers=jobs, select=select, ignore=ignore, fail_on=chosen,
-                                                      progress=progress))
+        options = CheckOptions(base=base, no_history=no_history, allow_missing_ledger=allow_missing_ledger,
+                               as_of=as_of.date() if as_of else None, use_cache=not no_cache, workers=jobs,
+                               select=select, ignore=ignore, fail_on=chosen, progress=progress)
+        if base is None:  # the output is kept, and printed again while nothing it depends on changes
+            shown = check_shown(config, rules, options, View(f"check --format {output_format} -v{verbose}",
+                                                             lambda inventory: render(inventory, verbose), inert))
+        else:
+            inventory = check(config, rules, options)
+    if base is None:
+        if not quiet:
+            _notes(shown.notes, shown.skipped)
+        _emit(shown.text, output, output_format == "text")
+        if shown.blocking:
+            raise SystemExit(ExitCode.FINDINGS)
+        return
     if not quiet:
         _notes(inventory.notes, inventory.skipped)
     failing = blocking(inventory)
     if output_format in _ANNOTATIONS and inventory.focus is not None and not all_findings:
         inventory = replace(inventory, findings=inventory.focus)
-    render = check_text if output_format == "text" else RENDERERS[output_format]
     _emit(render(inventory, verbose), output, output_format == "text")
     if failing:
         raise SystemExit(ExitCode.FINDINGS)

@@ -2,29 +2,45 @@
 lifecycle policies. Nothing here prints.
 
 :func:`check` scans and reads history; :func:`gate` judges a scan and a history already read, which is how
-the report reuses both instead of reading them twice.
+the report reuses both instead of reading them twice. :func:`check_shown` keeps the output as rendered, so a
+run on the same tree, commits, ledger and options prints it again without the scan's result, the call graph,
+the history's timelines or the checks.
+
+The kept output (the ``checked`` memo) is named by the digest of everything the output depends on: the scan's
+inputs (code version, configuration, rules, every file's content), the view, the options, the day judged,
+flagaudit.lock's bytes, and the repository's HEAD and shape (bare, shallow and where it is cut, detached); it
+holds the name and digest of the kept walk state the timelines came from, which must be unchanged, and the
+blobs git lacked, which must still be missing. It lies in the checkout's cache folder, guarded like every
+memo (never a folder git lists files in, never through a link): a forged one can make the run print what a
+forged inventory or walk state could, never a character a terminal or a CI log acts on (:attr:`View.inert`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput
 from flagaudit.checks.run import run_checks
 from flagaudit.checks.suppression import finish
-from flagaudit.checks.verdict import DEFAULT_FAIL_ON, in_change
+from flagaudit.checks.verdict import DEFAULT_FAIL_ON, blocking, in_change
+from flagaudit.commands.scan import Shown, View
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Finding, Flag, FlagChange, Inventory, Timeline
-from flagaudit.gitrepo import find_repository
+from flagaudit.gitrepo import find_repository, git_available, open_repository
 from flagaudit.history.base_change import flag_changes
 from flagaudit.history.ledger import LEDGER_FILE, Entry, Ledger, ledger_timelines, read_ledger
+from flagaudit.history.store import unchanged
 from flagaudit.history.walk import History, HistoryOptions, history
 from flagaudit.model.callgraph import CallGraph
 from flagaudit.policies import Policies, load_policies
-from flagaudit.scan.project import Scanned, ScanOptions, scan_graphed
+from flagaudit.safefiles import TEXT_LIMIT, read_inside
+from flagaudit.scan.project import Inputs, Scanned, ScanOptions, scan_graphed, scan_inputs
 from flagaudit.sdk_rules import RuleSet
 
 if TYPE_CHECKING:
@@ -63,13 +79,118 @@ def check(config: Config, rules: RuleSet, options: CheckOptions = CheckOptions()
     nor a git repository, whether a key was retired or meant something else
     before is unknowable, so that is an error unless the caller opted out.
     """
-    scanned = scan_graphed(config, rules, ScanOptions(use_cache=options.use_cache, workers=options.workers,
-                                                      progress=options.progress))
+    return _checked(config, rules, options)[0]
+
+
+def _checked(config: Config, rules: RuleSet, options: CheckOptions,
+             inputs: Inputs | None = None) -> tuple[Inventory, History | None]:
+    """:func:`check` (on the scan's ``inputs``, if already read), and the history it judged with."""
+    scanned = scan_graphed(config, rules, _scan_options(options), inputs=inputs)
     ledger = read_ledger(config.root / LEDGER_FILE)
     found = None if options.no_history and ledger is not None else history(
         config, scanned.rules, HistoryOptions(use_cache=options.use_cache, workers=options.workers,
                                               progress=options.progress))
-    return gate(config, scanned, found, ledger, options)
+    return gate(config, scanned, found, ledger, options), found
+
+
+def _scan_options(options: CheckOptions) -> ScanOptions:
+    return ScanOptions(use_cache=options.use_cache, workers=options.workers, progress=options.progress)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The ``checked`` memo: the output, and what of history it holds only while unchanged."""
+
+    shown: Shown
+    walk: str
+    """The kept walk state's ``name:digest`` (``""``: the run read no history)."""
+    missing: tuple[str, ...]
+    """Blobs git lacked: should one become readable, the walk starts over and the output may change."""
+
+
+def check_shown(config: Config, rules: RuleSet, options: CheckOptions, view: View) -> Shown:
+    """:func:`check` shown by ``view`` (without ``--base``, whose output also depends on what the working tree
+    changed since that ref): the last run's output when nothing it depends on changed (see the module's
+    docstring), else rendered afresh and kept as a run that reads nothing new would show it."""
+    assert options.base is None, "--base: the focus depends on the working tree's lines, which are not kept"
+    options = replace(options, as_of=options.as_of or date.today())  # one day for the key and the judgement
+    inputs = scan_inputs(config, rules, _scan_options(options))
+    keyed = _check_digest(config, options, view, inputs.digest) if inputs.cache.folder else None
+    kept, problem = inputs.cache.read_memo("checked", keyed[0], _Kept) if keyed else (None, None)
+    if kept is not None and view.inert(kept.shown.text) and _holds(config, inputs, kept):
+        return kept.shown
+    if kept is not None and not view.inert(kept.shown.text):
+        problem = f"ignored the kept {view.name} output: it holds characters a terminal acts on; it is rebuilt"
+    inventory, found = _checked(config, rules, options, inputs)
+    text = view.render(inventory)
+    transient = {n for n in (inputs.cache.warning, *(found.transient if found else ())) if n}
+    own = replace(inventory, notes=tuple(n for n in inventory.notes if n not in transient))
+    kept_text = view.render(own) if own.notes != inventory.notes else text  # what a run reading nothing new shows
+    walk = found.kept if found is not None and found.head is not None else ""
+    rests = found is None or found.head is None or bool(walk and keyed and found.head == keyed[1])
+    if keyed and rests and view.inert(kept_text) and keyed == _check_digest(config, options, view, inputs.digest):
+        shown = Shown(kept_text, own.notes, own.skipped, bool(blocking(own)))
+        inputs.cache.keep("checked", keyed[0], _Kept(shown, walk, found.missing if found else ()))
+        inputs.cache.save()  # a failure to write was noted already, by the scan's own save
+    warning = inputs.cache.warning
+    notes = (problem, *inventory.notes) if problem and not warning else inventory.notes  # one note on the cache
+    return Shown(text, notes, inventory.skipped, bool(blocking(inventory)))
+
+
+def _check_digest(config: Config, options: CheckOptions, view: View, inputs: str) -> tuple[str, str | None] | None:
+    """What a check's output depends on besides the walk state (:func:`_holds`), and the HEAD it names;
+    ``None`` when no output is kept: flagaudit.lock cannot be read (the run says why), or the clone is shallow
+    (a deepened one has the same HEAD and more history)."""
+    ledger = _file_digest(config.root, config.root / LEDGER_FILE)
+    if ledger is None:
+        return None
+    head, place = None, "history not read"
+    if not (options.no_history and ledger != "absent"):
+        repository = open_repository(config.root) if git_available() else None
+        if repository is not None and repository.shallow:
+            return None
+        if repository is not None:
+            head = repository.head
+            place = repr((str(repository.top), str(repository.git_dir), head, repository.bare, repository.detached))
+        else:
+            place = "no repository" if git_available() else "no git"
+    assert options.as_of is not None
+    chosen = (options.select, options.ignore, options.fail_on, options.no_history, options.allow_missing_ledger)
+    text = "\0".join([inputs, view.name, repr(chosen), options.as_of.isoformat(), ledger, place])
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest(), head
+
+
+def _file_digest(root: Path, path: Path) -> str | None:
+    """A digest of a project file's bytes, ``absent`` when there is none, ``None`` when it cannot be read."""
+    try:
+        data = read_inside(root, path, TEXT_LIMIT)
+    except FileNotFoundError:
+        return "absent"
+    except OSError:
+        return None
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+_BLOB_ID = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
+
+
+def _holds(config: Config, inputs: Inputs, kept: _Kept) -> bool:
+    """Whether what the kept output rests on besides its digest is as it was: the walk state's bytes, and
+    every blob git lacked still missing."""
+    assert inputs.cache.folder is not None
+    if kept.walk and not unchanged(inputs.cache.folder, kept.walk):
+        return False
+    if not kept.missing:
+        return True
+    if not all(_BLOB_ID.fullmatch(blob) for blob in kept.missing):
+        return False
+    repository = open_repository(config.root)
+    if repository is None:
+        return False
+    try:
+        return all(repository.blobs().read(blob) is None for blob in kept.missing)
+    finally:
+        repository.close()
 
 
 def gate(config: Config, scanned: Scanned, found: History | None, ledger: Ledger | None,

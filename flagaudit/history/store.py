@@ -10,14 +10,17 @@ note and rebuilt; a file that cannot be written is a note, never a failure.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flagaudit.config import Config
 from flagaudit.facts import Definition, Event, KeyPart, Site
 from flagaudit.plaindata import BadData, dumps, loads
+from flagaudit.safefiles import read_regular
 from flagaudit.scan.cache import (
     FACTS_VERSION,
+    LIMIT,
     folder_problem,
     prepare_folder,
     read_cached,
@@ -113,6 +116,7 @@ class WalkStore:
         digest = _digest(config, rules, top)
         self.state_file = self.folder / f"history-v{HISTORY_VERSION}-{digest}.json" if self.folder else None
         self.blobs_file = self.folder / f"history-blobs-v{HISTORY_VERSION}-{digest}.json" if self.folder else None
+        self.unwritten = False
 
     def state(self) -> WalkState | None:
         """The walk the last run kept, if any."""
@@ -136,8 +140,18 @@ class WalkStore:
         """Keep ``state``, and ``blobs`` unless ``None`` (a continued walk keeps the blob file it started from)."""
         if self.folder is None:
             return
-        self.problems.append(self._store(self.state_file, state) or (
-            self._store(self.blobs_file, blobs) if blobs is not None else None))
+        problem = self._store(self.state_file, state) or (
+            self._store(self.blobs_file, blobs) if blobs is not None else None)
+        self.problems.append(problem)
+        self.unwritten = problem is not None
+
+    def fingerprint(self) -> str:
+        """The kept state as ``name:digest`` of its bytes; ``""`` when there is none, or this run's could not
+        be written (then the file may hold another walk than the one this run ended with)."""
+        if self.state_file is None or self.unwritten:
+            return ""
+        found = state_digest(self.state_file)
+        return f"{self.state_file.name}:{found}" if found else ""
 
     @property
     def warning(self) -> str | None:
@@ -161,6 +175,25 @@ class WalkStore:
         except OSError as exc:
             return f"could not write the history cache in {self.folder}: {exc.strerror}"
         return None
+
+
+_STATE_NAME = re.compile(r"history-v[0-9]+-[0-9a-f]+\.json")
+
+
+def state_digest(path: Path) -> str | None:
+    """The digest of a kept walk state's bytes, ``None`` if it cannot be read."""
+    try:
+        data = read_regular(path, LIMIT)
+    except OSError:
+        return None
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def unchanged(folder: Path, fingerprint: str) -> bool:
+    """Whether the walk state named by ``fingerprint`` (:meth:`WalkStore.fingerprint`, as read back from the
+    cache, so any text) is still in ``folder`` with the same bytes."""
+    name, _, digest = fingerprint.partition(":")
+    return bool(_STATE_NAME.fullmatch(name)) and state_digest(folder / name) == digest
 
 
 def _digest(config: Config, rules: RuleSet, top: Path) -> str:

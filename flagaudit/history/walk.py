@@ -90,6 +90,14 @@ class History:
     notes: tuple[str, ...] = ()
     analysed: int = 0
     """Commits read this run; the rest came from the cache."""
+    transient: tuple[str, ...] = ()
+    """The notes about this run alone (git comparing less for renames in the commits it read, a cache that could
+    not be written): a run that reads nothing new does not repeat them."""
+    kept: str = ""
+    """The kept walk state these timelines come from, as ``name:digest`` of its bytes (``""`` when none was
+    kept): output kept beside it holds only while that file is unchanged."""
+    missing: tuple[str, ...] = ()
+    """Blobs git could not read: when one becomes readable, the walk starts over."""
 
     def timeline(self, sdk: str, key: str) -> Timeline | None:
         return next((t for t in self.timelines if t.sdk == sdk and t.key == key), None)
@@ -109,7 +117,7 @@ def history(config: Config, rules: RuleSet, options: HistoryOptions = HistoryOpt
         if repository.head is None:
             return History(_sorted(recorded), bare=repository.bare,
                            notes=(*notes, f"the repository at {repository.top} has no commits yet: no history"))
-        state, analysed, walk_notes = _walk(repository, config, rules, options)
+        state, analysed, walk_notes, kept = _walk(repository, config, rules, options)
     finally:
         repository.close()
     first = state.first or ""
@@ -125,7 +133,8 @@ def history(config: Config, rules: RuleSet, options: HistoryOptions = HistoryOpt
         _sorted(_with_ledger(timelines, recorded, first)),
         head=state.head, first=first, commits=state.commits, partial=repository.shallow or bool(state.missing),
         bare=repository.bare, skipped=tuple(Skipped(p, r) for p, r in sorted(state.skipped.items())),
-        notes=(*notes, *walk_notes), analysed=analysed,
+        notes=(*notes, *walk_notes), analysed=analysed, transient=tuple(walk_notes), kept=kept,
+        missing=tuple(sorted(state.missing)),
     )
 
 
@@ -555,8 +564,9 @@ def _read_with(reader: BlobReader, rules: RuleSet, max_bytes: int, job: _Job) ->
 
 
 def _walk(repository: Repository, config: Config, rules: RuleSet,
-          options: HistoryOptions) -> tuple[WalkState, int, list[str]]:
-    """Bring the kept walk up to HEAD, or walk from the first commit when it cannot be continued."""
+          options: HistoryOptions) -> tuple[WalkState, int, list[str], str]:
+    """Bring the kept walk up to HEAD, or walk from the first commit when it cannot be continued; with the
+    kept state's ``name:digest`` (:meth:`WalkStore.fingerprint`)."""
     chain = repository.first_parents()
     store = WalkStore((config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None,
                       config, rules, repository.top)
@@ -587,7 +597,7 @@ def _walk(repository: Repository, config: Config, rules: RuleSet,
     state.head, state.commits = chain[0], len(chain)
     if new:
         store.save(state, None if resume else blobs)
-    return state, len(commits), [n for n in (note, store.warning) if n]
+    return state, len(commits), [n for n in (note, store.warning) if n], store.fingerprint()
 
 
 def _chunks(commits: list[Commit]) -> Iterator[list[Commit]]:

@@ -26,16 +26,16 @@ from flagaudit.scan.discover import listed_by_git
 FACTS_VERSION = 25
 """Bump when extraction changes what it produces for the same input, or the stored form changes."""
 
-_MEMOS = ("result", "graph", "rendered")
+_MEMOS = ("result", "graph", "rendered", "checked")
 """The last run's whole inventory (reused when nothing it depends on changed), its call graph (built upon
 by the next run), and its output as rendered (printed again when neither the inventory nor the way it is
-rendered changed)."""
+rendered changed): ``scan``'s, and ``check``'s beside what its history rests on."""
 _SHARDS = tuple(f"{n:02x}" for n in range(256))
 """Facts are kept in one file per first two hex digits of their content key: an edit rewrites the files
 holding the new facts (a few percent of the whole), not all of them (10 MB on a 400k-line tree)."""
 _GITIGNORE = "# Created by flagaudit automatically.\n*\n"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by flagaudit.\n"
-_LIMIT = 2_000_000_000
+LIMIT = 2_000_000_000
 """Bytes a cache file may have before it is taken for something else."""
 
 
@@ -186,7 +186,7 @@ def read_cached(path: Path, kind: Any, digest: str | None = None) -> tuple[Any, 
     generation; reference counting still frees them.
     """
     try:
-        data = read_regular(path, _LIMIT)
+        data = read_regular(path, LIMIT)
     except FileNotFoundError:
         return None, None
     except OSError as exc:
