@@ -123,6 +123,25 @@ class Repository:
         """HEAD's first-parent chain, newest first."""
         return self.run("rev-list", "--first-parent", "HEAD", "--").stdout.decode("ascii").split()
 
+    def parentless(self, commit: str) -> bool:
+        """Whether ``commit`` (a commit id) has no parent here: a root commit, or where a shallow clone starts."""
+        return bool(_COMMIT_ID.match(commit)) and self.resolve(f"{commit}^") is None
+
+    def first_parents_after(self, commit: str) -> list[str] | None:
+        """HEAD's first-parent chain down to ``commit`` (a commit id), newest first and without it; ``None``
+        when ``commit`` is not on that chain (or not a commit id). Costs the commits since ``commit``, not the
+        whole chain."""
+        if not _COMMIT_ID.match(commit):
+            return None
+        if commit == self.head:
+            return []
+        found = self.run("rev-list", "--first-parent", "--parents", "--end-of-options", f"{commit}..HEAD", "--",
+                         check=False)
+        lines = [line.split() for line in found.stdout.decode("ascii", "replace").splitlines()]
+        if found.returncode != 0 or not lines or lines[-1][1:2] != [commit]:
+            return None
+        return [line[0] for line in lines]
+
     def commits(self, after: str | None, groups: tuple[tuple[str, ...], ...]) -> tuple[list[Commit], str | None]:
         """First-parent commits up to HEAD that change a file the pathspecs in ``groups`` match (``:(glob)``
         patterns flagaudit writes), oldest first; only those after ``after`` (a commit id) when given.

@@ -127,8 +127,7 @@ def check_shown(config: Config, rules: RuleSet, options: CheckOptions, view: Vie
     own = replace(inventory, notes=tuple(n for n in inventory.notes if n not in transient))
     kept_text = view.render(own) if own.notes != inventory.notes else text  # what a run reading nothing new shows
     walk = found.kept if found is not None and found.head is not None else ""
-    rests = found is None or found.head is None or bool(walk and keyed and found.head == keyed[1])
-    if keyed and rests and view.inert(kept_text) and keyed == _check_digest(config, options, view, inputs.digest):
+    if keyed and view.inert(kept_text) and _judged_as_keyed(config, found, keyed[1:]):
         shown = Shown(kept_text, own.notes, own.skipped, bool(blocking(own)))
         inputs.cache.keep("checked", keyed[0], _Kept(shown, walk, found.missing if found else ()))
         inputs.cache.save()  # a failure to write was noted already, by the scan's own save
@@ -137,10 +136,12 @@ def check_shown(config: Config, rules: RuleSet, options: CheckOptions, view: Vie
     return Shown(text, notes, inventory.skipped, bool(blocking(inventory)))
 
 
-def _check_digest(config: Config, options: CheckOptions, view: View, inputs: str) -> tuple[str, str | None] | None:
-    """What a check's output depends on besides the walk state (:func:`_holds`), and the HEAD it names;
-    ``None`` when no output is kept: flagaudit.lock cannot be read (the run says why), or the clone is shallow
-    (a deepened one has the same HEAD and more history)."""
+def _check_digest(config: Config, options: CheckOptions, view: View,
+                  inputs: str) -> tuple[str, str | None, str] | None:
+    """What a check's output depends on besides the walk state (:func:`_holds`), with the HEAD and the digest
+    of flagaudit.lock it names (a run that ends with others keeps nothing); ``None`` when no output is kept:
+    flagaudit.lock cannot be read (the run says why), or the clone is shallow (a deepened one has the same
+    HEAD and more history)."""
     ledger = _file_digest(config.root, config.root / LEDGER_FILE)
     if ledger is None:
         return None
@@ -157,7 +158,15 @@ def _check_digest(config: Config, options: CheckOptions, view: View, inputs: str
     assert options.as_of is not None
     chosen = (options.select, options.ignore, options.fail_on, options.no_history, options.allow_missing_ledger)
     text = "\0".join([inputs, view.name, repr(chosen), options.as_of.isoformat(), ledger, place])
-    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest(), head
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest(), head, ledger
+
+
+def _judged_as_keyed(config: Config, found: History | None, keyed: tuple[str | None, str]) -> bool:
+    """Whether the run judged what its key names: the HEAD and flagaudit.lock it named (neither changed during
+    the run), and timelines from a kept walk state (or no history: none was read, or there is none)."""
+    head, ledger = keyed
+    walked = found is None or found.head is None or bool(found.kept and found.head == head)
+    return walked and _file_digest(config.root, config.root / LEDGER_FILE) == ledger
 
 
 def _file_digest(root: Path, path: Path) -> str | None:

@@ -567,17 +567,17 @@ def _walk(repository: Repository, config: Config, rules: RuleSet,
           options: HistoryOptions) -> tuple[WalkState, int, list[str], str]:
     """Bring the kept walk up to HEAD, or walk from the first commit when it cannot be continued; with the
     kept state's ``name:digest`` (:meth:`WalkStore.fingerprint`)."""
-    chain = repository.first_parents()
     store = WalkStore((config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None,
                       config, rules, repository.top)
     state = store.state()
-    resume = state is not None and state.first == chain[-1] and state.head in set(chain) and \
+    new = _since(repository, state)
+    resume = new is not None and state is not None and \
         not any(repository.blobs().read(blob) is not None for blob in state.missing)  # fetched since
-    if state is None or not resume:
-        state = WalkState(first=chain[-1], first_date=repository.commit_date(chain[-1]))
+    if state is None or new is None or not resume:
+        chain = repository.first_parents()
+        state, new = WalkState(first=chain[-1], first_date=repository.commit_date(chain[-1])), chain
     blobs = (store.blobs() if not resume else None) or Blobs()
     walk = _Walk(state, repository, config, rules, blobs, options.workers)
-    new = chain[:chain.index(state.head)] if resume and state.head else chain
     position = {sha: len(new) - index for index, sha in enumerate(new)}
     commits, note = repository.commits(state.head if resume else None, _pathspecs(repository.top, config, rules))
     progress = options.progress
@@ -593,11 +593,25 @@ def _walk(repository: Repository, config: Config, rules: RuleSet,
             reached(commit)
     if new:
         state.skipped = {path: "submodule: its history is not analysed"
-                         for path, mode, _ in repository.tree(chain[0]) if mode == SUBMODULE}
-    state.head, state.commits = chain[0], len(chain)
+                         for path, mode, _ in repository.tree(new[0]) if mode == SUBMODULE}
+        state.head, state.commits = new[0], state.commits + len(new)
     if new:
         store.save(state, None if resume else blobs)
     return state, len(commits), [n for n in (note, store.warning) if n], store.fingerprint()
+
+
+def _since(repository: Repository, state: WalkState | None) -> list[str] | None:
+    """The first-parent commits since the kept walk's head, newest first; ``None`` when the walk cannot be
+    continued: there is none, its head is not on HEAD's first-parent chain, or its first commit is no longer the
+    chain's (a shallow clone deepened or cut shorter: only there is the whole chain listed to tell)."""
+    if state is None or state.head is None or state.first is None:
+        return None
+    if repository.shallow:
+        chain = repository.first_parents()
+        return chain[:chain.index(state.head)] if state.first == chain[-1] and state.head in set(chain) else None
+    if not repository.parentless(state.first):
+        return None  # walked from where a shallow clone started, which has been deepened since
+    return repository.first_parents_after(state.head)
 
 
 def _chunks(commits: list[Commit]) -> Iterator[list[Commit]]:
