@@ -346,13 +346,20 @@ class BlobReader:
 
     def _start(self) -> subprocess.Popen[bytes]:
         try:
-            self.process = subprocess.Popen(["git", *HARDENING, *self.source.place, "cat-file", "--batch"],
-                                            cwd=self.source.top, env={**os.environ, **ENVIRONMENT},
+            self.process = subprocess.Popen(["git", *HARDENING, *_READER_MEMORY, *self.source.place, "cat-file",
+                                             "--batch"], cwd=self.source.top, env={**os.environ, **ENVIRONMENT},
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             stderr=subprocess.DEVNULL)
         except OSError as exc:
             raise FlagauditError(f"cannot run git: {exc.strerror}") from None
         return self.process
+
+
+_READER_MEMORY = ("-c", "core.deltaBaseCacheLimit=32m", "-c", "core.packedGitLimit=64m", "-c",
+                  "core.packedGitWindowSize=16m")
+"""A blob reader lives as long as a history walk, one per worker: with git's defaults each kept up to 96 MiB of
+delta bases and mapped its pack in 1 GiB windows (osf.io's 250 MB pack: 110 MiB resident a reader), with these
+about 60 MiB, for 13% more of its CPU (reading 25,000 blobs: 0.83 to 0.94 s)."""
 
 
 def run_git(*args: str, cwd: Path, hardening: tuple[str, ...] = HARDENING) -> subprocess.CompletedProcess[bytes]:

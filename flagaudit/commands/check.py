@@ -84,8 +84,13 @@ def check(config: Config, rules: RuleSet, options: CheckOptions = CheckOptions()
 
 def _checked(config: Config, rules: RuleSet, options: CheckOptions,
              inputs: Inputs | None = None) -> tuple[Inventory, History | None]:
-    """:func:`check` (on the scan's ``inputs``, if already read), and the history it judged with."""
+    """:func:`check` (on the scan's ``inputs``, if already read), and the history it judged with. The files'
+    bytes and facts are dropped once scanned (a caller's ``inputs`` keeps its digest and cache folder): history's
+    workers are forked, and each would hold a copy of them."""
     scanned = scan_graphed(config, rules, _scan_options(options), inputs=inputs)
+    if inputs is not None:
+        inputs.sources.clear()
+        inputs.cache.release()
     ledger = read_ledger(config.root / LEDGER_FILE)
     found = None if options.no_history and ledger is not None else history(
         config, scanned.rules, HistoryOptions(use_cache=options.use_cache, workers=options.workers,

@@ -94,6 +94,12 @@ class FactCache:
         self._changed.add(_shard(key))
         self.added += 1
 
+    def release(self) -> None:
+        """Drop the facts loaded or added, once saved: a run that goes on to read history forks workers, and
+        each would hold a copy of them. Facts asked for later are read again."""
+        if not self._changed:
+            self._entries = None
+
     def memo(self, name: str, digest: str, kind: Any) -> Any:
         """What the last run kept under ``name`` (one of ``_MEMOS``) as a ``kind``, if kept for ``digest``
         (a memo kept for another digest is not even decoded)."""
