@@ -394,10 +394,13 @@ def open_repository(path: Path) -> Repository | None:
     found = find_repository(path)
     if found is None:
         return None
-    head = found.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).stdout.decode("ascii").strip()
+    asked = found.run("rev-parse", "--is-shallow-repository", "--verify", "--quiet", "HEAD^{commit}", check=False)
+    answer = asked.stdout.decode("ascii", "replace").split()  # "true" or "false", then HEAD unless there is none
+    if answer[:1] not in (["true"], ["false"]) or len(answer) != (2 if asked.returncode == 0 else 1):
+        raise FlagauditError(f"git rev-parse failed in {found.top}: {_last_line(asked.stderr)}")
+    head, shallow = answer[1] if len(answer) == 2 else "", answer[0] == "true"
     if not head:
         return found
-    shallow = found.run("rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
     detached = found.run("symbolic-ref", "--quiet", "HEAD", check=False).returncode != 0
     return replace(found, head=head, shallow=shallow, detached=detached)
 
@@ -409,6 +412,11 @@ def find_repository(path: Path) -> Repository | None:
     ``repo/.git``), unless it lies inside a work tree: there it is content
     someone committed, and git is not started in it.
     """
+    found = run_git("rev-parse", "--absolute-git-dir", "--is-bare-repository", "--show-toplevel", cwd=path)
+    lines = found.stdout.decode("utf-8", "surrogateescape").split("\n")
+    if found.returncode == 0 and len(lines) == 4 and lines[1:4:2] == ["false", ""] and \
+            Path(lines[0]).resolve() != path.resolve():  # a work tree, asked in one process (the usual case)
+        return Repository(Path(lines[0]), Path(lines[2]), None)
     found = run_git("rev-parse", "--absolute-git-dir", "--is-bare-repository", cwd=path)
     explicit = found.returncode != 0 and b"cannot use bare repository" in found.stderr
     if explicit:
