@@ -8,11 +8,12 @@ the history's timelines or the checks.
 
 The kept output (the ``checked`` memo) is named by the digest of everything the output depends on: the scan's
 inputs (code version, configuration, rules, every file's content), the view, the options, the day judged,
-flagaudit.lock's bytes, and the repository's HEAD and shape (bare, shallow and where it is cut, detached); it
-holds the name and digest of the kept walk state the timelines came from, which must be unchanged, and the
-blobs git lacked, which must still be missing. It lies in the checkout's cache folder, guarded like every
-memo (never a folder git lists files in, never through a link): a forged one can make the run print what a
-forged inventory or walk state could, never a character a terminal or a CI log acts on (:attr:`View.inert`).
+flagaudit.lock's bytes, and the repository's HEAD, place, bareness and detached state (a shallow clone keeps
+nothing: deepened, it has the same HEAD and more history); it holds the name and digest of the kept walk state
+the timelines came from, which must be unchanged, and the blobs git lacked, which must still be missing. It lies
+in the checkout's cache folder, guarded like every memo (never a folder git lists files in, never through a
+link): a forged one can make the run print what a forged inventory or walk state could, never a character a
+terminal or a CI log acts on (:attr:`View.inert`).
 """
 
 from __future__ import annotations
