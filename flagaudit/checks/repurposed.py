@@ -10,7 +10,7 @@ and what they guard, with dates and commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -164,7 +164,7 @@ class _Reach:
 
     def __init__(self, graph: CallGraph) -> None:
         self.graph = graph
-        self.reached: dict[frozenset[str], set[str]] = {}
+        self.reached: dict[frozenset[str], _Search] = {}
 
     def _nodes(self, names: frozenset[str]) -> set[str]:
         """Project nodes the names stand for (``call_command:x`` for the command's module and handler)."""
@@ -175,15 +175,26 @@ class _Reach:
     def _living(self, old: Meaning) -> set[str]:
         return self._nodes(old.names)
 
-    def _reach(self, new: Meaning) -> set[str]:
+    def _reach(self, new: Meaning) -> _Search:
         if new.names not in self.reached:
-            starts = self._nodes(new.names)
-            self.reached[new.names] = starts | self.graph.descendants(starts)
+            self.reached[new.names] = _Search(self.graph.successors, self._nodes(new.names))
         return self.reached[new.names]
+
+    def _bound(self, new: Meaning) -> set[str] | None:
+        """A set the nodes ``new``'s branch reaches lie within: the whole reach of a search already finished from
+        nodes that include ``new``'s (what they reach, they reach too), if there is one."""
+        search = self._reach(new)
+        if not search.stack:
+            return search.seen
+        return next((other.seen for other in self.reached.values()
+                     if not other.stack and search.starts <= other.seen), None)
 
     def left_behind(self, new: Meaning, old: Meaning) -> bool:
         living = self._living(old)
-        return bool(living) and living.isdisjoint(self._reach(new))
+        bound = self._bound(new)
+        if bound is not None and living.isdisjoint(bound):
+            return bool(living)
+        return bool(living) and not self._reach(new).any_of(living)
 
     def kin(self, new: Meaning, old: Meaning) -> bool:
         """One meaning's class inherits the other's, through project classes."""
@@ -202,7 +213,50 @@ class _Reach:
     def reaches(self, new: Meaning, old: Meaning) -> bool:
         living = {n for n in self._living(old) if self.graph.nodes.get(n, ("", None))[1] is None
                   or self.graph.nodes[n][1].kind != "module"}
-        return bool(living) and living <= self._reach(new)
+        bound = self._bound(new)
+        if bound is not None and not living <= bound:
+            return False
+        return bool(living) and self._reach(new).all_of(living)
+
+
+class _Search:
+    """The nodes reachable from ``starts`` (themselves included), found depth first only as far as the questions
+    asked need: whether one of some nodes is reached stops at the first, whether all are at the last. A key's
+    story asks this of a few dozen branches on a graph of tens of thousands of nodes, and most answers come
+    long before the whole reach is known (osf.io, with the bound of a finished search: the judgement of meanings
+    after one new commit 0.31 to 0.14 s of CPU)."""
+
+    def __init__(self, successors: dict[str, set[str]], starts: set[str]) -> None:
+        self.successors = successors
+        self.starts = frozenset(starts)
+        self.seen = set(starts)
+        self.stack = list(starts)
+        """Nodes reached whose callees are still to be taken: empty once the whole reach is known."""
+
+    def any_of(self, nodes: set[str]) -> bool:
+        return not nodes.isdisjoint(self.seen) or any(True for _ in self._found(nodes, stop_at_first=True))
+
+    def all_of(self, nodes: set[str]) -> bool:
+        missing = nodes - self.seen
+        for node in self._found(missing, stop_at_first=False):
+            missing.discard(node)
+            if not missing:
+                break
+        return not missing
+
+    def _found(self, wanted: set[str], stop_at_first: bool) -> Iterator[str]:
+        """The nodes of ``wanted`` newly reached, as the search goes on, a node's callees all taken before any
+        is told (so a search left off can go on later); it goes no further than asked."""
+        seen, stack, successors = self.seen, self.stack, self.successors
+        while stack:
+            found = []
+            for callee in successors.get(stack.pop(), ()):
+                if callee not in seen:
+                    seen.add(callee)
+                    stack.append(callee)
+                    if callee in wanted:
+                        found.append(callee)
+            yield from found
 
 
 def _replay(events: Sequence[Event], entry: Entry | None, dormant_days: int,

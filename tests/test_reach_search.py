@@ -1,0 +1,37 @@
+"""The meaning gate's searches through the call graph answer as the whole reach would: whether one of some
+nodes, or all of them, are reached from a branch's calls, asked in any order of the same search, on graphs
+with cycles, and bounded by a finished search's reach."""
+
+from __future__ import annotations
+
+import random
+
+from flagaudit.checks.repurposed import _Search
+from flagaudit.model.callgraph import CallGraph
+
+
+def _graph(seed: int, size: int = 60, edges: int = 90) -> CallGraph:
+    rng = random.Random(seed)
+    successors: dict[str, set[str]] = {f"n{i}": set() for i in range(size)}
+    for _ in range(edges):
+        successors[f"n{rng.randrange(size)}"].add(f"n{rng.randrange(size)}")
+    return CallGraph(successors, {})
+
+
+def test_answers_are_those_of_the_whole_reach() -> None:
+    for seed in range(200):
+        graph, rng = _graph(seed), random.Random(seed + 1000)
+        nodes = sorted(graph.successors)
+        starts = set(rng.sample(nodes, rng.randrange(1, 4)))
+        whole = starts | graph.descendants(starts)
+        search = _Search(graph.successors, starts)
+        for _ in range(12):
+            targets = set(rng.sample(nodes, rng.randrange(1, 6)))
+            if rng.random() < 0.5:
+                assert search.any_of(targets) == (not targets.isdisjoint(whole)), (seed, targets)
+            else:
+                assert search.all_of(targets) == (targets <= whole), (seed, targets)
+        assert search.seen <= whole
+        while search.stack:
+            search.any_of({"absent"})
+        assert search.seen == whole  # a search left off goes on where it stopped, losing no callee
