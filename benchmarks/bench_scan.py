@@ -132,12 +132,17 @@ class PeakSampler(threading.Thread):
         return self.peak
 
 
+MEASURED_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+"""The environment of a measured run: Python may keep the tools' compiled bytecode, as an installed package has
+it (a machine that sets PYTHONDONTWRITEBYTECODE would have every run compile its imports again, about 0.1 s)."""
+
+
 def timed_run(argv: list[str], ok: tuple[int, ...], cwd: Path = REPO) -> Run:
     """Run ``argv`` with output discarded; stop the benchmark with its stderr if it fails."""
     with tempfile.TemporaryFile() as stderr:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr, env=MEASURED_ENV)
         sampler = PeakSampler(proc.pid)
         sampler.start()
         returncode = proc.wait()
