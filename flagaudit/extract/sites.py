@@ -127,7 +127,7 @@ class SpanVisitor(cst.CSTVisitor):
 
     def _holds_candidate(self, node: cst.CSTNode) -> bool:
         """Whether an expression spans a line the gate marked; most expressions in a span do not."""
-        first, _, last, _ = self.positions[node]
+        first, _, last, _ = self.positions[id(node)]
         wanted = self.context.wanted
         index = bisect.bisect_left(wanted, first + self.offset)
         return index < len(wanted) and wanted[index] <= last + self.offset
@@ -418,16 +418,16 @@ class SpanVisitor(cst.CSTVisitor):
 
     def start(self, node: cst.CSTNode) -> tuple[int, int]:
         """Line in the file and column where ``node`` starts."""
-        position = self.positions[node]
+        position = self.positions[id(node)]
         return position[0] + self.offset, position[1]
 
     def line(self, node: cst.CSTNode) -> int:
-        return self.positions[node][0] + self.offset
+        return self.positions[id(node)][0] + self.offset
 
     def _spans(self, nodes: Sequence[cst.CSTNode]) -> tuple[Span, ...]:
         if not nodes:
             return ()
-        return ((self.line(nodes[0]), self.positions[nodes[-1]][2] + self.offset),)
+        return ((self.line(nodes[0]), self.positions[id(nodes[-1])][2] + self.offset),)
 
     def _fingerprint(self, on: Sequence[cst.CSTNode], off: Sequence[cst.CSTNode]) -> tuple[str, ...]:
         """The on-branch's names, and the off-branch's marked :data:`~flagaudit.meaning.OFF_MARK`: two sites
