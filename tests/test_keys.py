@@ -251,3 +251,27 @@ def test_a_dict_the_module_loads_into_its_namespace_makes_constants() -> None:
         ),
     })
     assert keys(flags) == {("waffle-flag", "egap_admins"), ("waffle-switch", "enforce_csrf"), ("waffle-flag", None)}
+
+
+def test_str_format_with_known_arguments_resolves_as_the_f_string_it_became() -> None:
+    """``"{}.{}".format(NS, NAME)`` names the same key as ``f"{NS}.{NAME}"`` (completion's switch before a
+    pyupgrade run rewrote it); a field whose argument is not known, or that converts or formats it, is a pattern."""
+    flags = flags_in({
+        "lms/toggles.py": (
+            "from edx_toggles.toggles import WaffleSwitch\nNS = 'completion'\nNAME = 'enable_tracking'\n"
+            "TRACKING = WaffleSwitch('{}.{}'.format(NS, NAME), module_name=__name__)\n"
+            "INDEXED = WaffleSwitch('{0}.{1}_v2'.format(NS, NAME), module_name=__name__)\n"
+            "NAMED = WaffleSwitch('{ns}.named'.format(ns=NS), module_name=__name__)\n"
+        ),
+        "lms/views.py": (
+            "from lms import toggles\nimport ldclient\nclient = ldclient.get()\n\n"
+            "def track(backend, ctx):\n"
+            "    client.variation('ns.{}_ping'.format(backend), ctx, False)\n"
+            "    client.variation('{!r}.x'.format(toggles.NS), ctx, False)\n"
+            "    client.variation('{}.{}'.format(toggles.NS), ctx, False)\n"
+            "    return toggles.TRACKING.is_enabled() and toggles.INDEXED.is_enabled() and toggles.NAMED.is_enabled()\n"
+        ),
+    })
+    assert {f.key for f in flags if not f.pattern} >= {
+        "completion.enable_tracking", "completion.enable_tracking_v2", "completion.named"}
+    assert {f.key for f in flags if f.pattern} == {"ns.*_ping", "*.x", "completion.*"}

@@ -137,7 +137,7 @@ def key_parts(node: ast.expr, resolve: Resolver) -> tuple[KeyPart, ...]:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
         template = node.func.value
         if isinstance(template, ast.Constant) and isinstance(template.value, str):
-            return _format_parts(template.value, ast.unparse(node))
+            return _format_parts(node, template.value, resolve)
         named = resolve(dotted_name(template) or "")
         if named and len(named) == 1 and named[0].kind == "sym":
             return (KeyPart("fmt", named[0].value),)
@@ -151,10 +151,27 @@ def key_parts(node: ast.expr, resolve: Resolver) -> tuple[KeyPart, ...]:
     return (KeyPart("unk", ast.unparse(node)),)
 
 
-def _format_parts(template: str, source: str) -> tuple[KeyPart, ...]:
-    """``"ns.{}_ping".format(x)`` -> literal and unknown parts, so the key becomes the pattern ``ns.*_ping``."""
-    pieces = re.split(r"(\{[^{}]*\})", template)
-    return tuple(KeyPart("unk", source) if p.startswith("{") else KeyPart("lit", p) for p in pieces if p)
+def _format_parts(call: ast.Call, template: str, resolve: Resolver) -> tuple[KeyPart, ...]:
+    """``"{}.{}".format(NAMESPACE, NAME)`` -> the parts of each argument a field takes (``{}``, ``{0}``,
+    ``{name}``, without a conversion or format spec), so the key resolves as the f-string it became would;
+    ``"ns.{}_ping".format(backend)`` -> literal and unknown parts, so the key becomes the pattern ``ns.*_ping``."""
+    source = ast.unparse(call)
+    parts: tuple[KeyPart, ...] = ()
+    auto = 0
+    for piece in re.split(r"(\{[^{}]*\})", template):
+        if not piece.startswith("{"):
+            parts += (KeyPart("lit", piece),) if piece else ()
+            continue
+        field, argument = piece[1:-1], None
+        if field == "" or field.isdigit():
+            index = auto if field == "" else int(field)
+            auto += field == ""
+            argument = call.args[index] if index < len(call.args) else None
+        elif field.isidentifier():
+            argument = next((k.value for k in call.keywords if k.arg == field), None)
+        known = () if argument is None or isinstance(argument, ast.Starred) else key_parts(argument, resolve)
+        parts += known if known and all(p.kind != "unk" for p in known) else (KeyPart("unk", source),)
+    return parts
 
 
 def module_values(tree: ast.Module, scope: Scope) -> Iterator[tuple[str, tuple[KeyPart, ...], int]]:

@@ -23,7 +23,7 @@ from flagaudit.plaindata import BadData, dumps, loads
 from flagaudit.safefiles import read_regular, replace_file
 from flagaudit.scan.discover import listed_by_git
 
-FACTS_VERSION = 25
+FACTS_VERSION = 26
 """Bump when extraction changes what it produces for the same input, or the stored form changes."""
 
 _MEMOS = ("result", "graph", "rendered", "checked")
