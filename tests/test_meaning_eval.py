@@ -127,3 +127,20 @@ def test_a_revert_re_landed_is_information_with_its_evidence(tmp_path: Path, cli
     assert "came back unchanged" in finding["message"] and "same fingerprint" in finding["message"]
     assert {"kind": "note", "value": "same fingerprint", "detail": "the sites that came back are the ones retired"} \
         in finding["evidence"]
+
+
+def test_the_report_lists_a_revert_re_landed_without_counting_it_as_a_risk(tmp_path: Path, cli) -> None:
+    """The cleanup report's headline counts keys whose second meaning needs work; a revert re-landed unchanged
+    is information: it is listed among the repurposed keys, and the headline says no key carries a second
+    meaning."""
+    import json
+
+    case = next(c for c in cases.CASES if c.name == "revert_and_reland")
+    repo = build.build_case(case, tmp_path / case.name)
+    result = cli("report", "--as-of", cases.AS_OF, "--no-cache", "--format", "json", "-q", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["headline"]["repurposed"] == 0
+    assert [(r["code"], r["key"]) for r in report["repurposed"]] == [("FA201", case.key)]
+    html = cli("report", "--as-of", cases.AS_OF, "--no-cache", "-q", cwd=repo).stdout
+    assert "carries a second meaning" not in html and "carry a second meaning" not in html

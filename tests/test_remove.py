@@ -455,3 +455,38 @@ def test_the_diff_cannot_forge_ci_commands(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert not any(line.lstrip().startswith("::") for line in result.stdout.splitlines())
     assert "\\x3a:error::forged" in result.stdout
+
+
+def test_a_file_in_newer_syntax_and_two_uses_of_one_class_in_a_branch(tmp_path: Path) -> None:
+    """osf.io stopped `report` twice: the cleanup read a rewritten file with the running `ast` (an f-string that
+    reuses its quotes is Python 3.12), and a branch whose two uses of a nested class became one call-graph edge
+    was cut twice. Both files are planned, nothing written, no traceback."""
+    write_files(tmp_path, {
+        "app/__init__.py": "",
+        "app/events.py": ("class UsageEvent:\n    class ActionLabel:\n"
+                          "        VIEW = 'view'\n        DOWNLOAD = 'download'\n"),
+        "app/views.py": textwrap.dedent("""\
+            import waffle
+
+            from app.events import UsageEvent
+
+
+            def record(request, data):
+                label = f'{data['nid']}:{data['provider']}'
+                if waffle.switch_is_active("elasticsearch_metrics"):
+                    return [UsageEvent.ActionLabel.VIEW, UsageEvent.ActionLabel.DOWNLOAD, label]
+                return [label]
+
+
+            __all__ = ["record"]
+            """),
+    })
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "metrics", date="2026-01-05T12:00:00+00:00")
+    result = _remove(tmp_path, "elasticsearch_metrics", "--as", "off")
+    assert result.returncode == 0, result.stderr
+    assert "internal error" not in result.stderr and "would remove 'elasticsearch_metrics'" in result.stderr
+    assert "-        return [UsageEvent.ActionLabel.VIEW, UsageEvent.ActionLabel.DOWNLOAD, label]\n" in result.stdout
+    assert "-from app.events import UsageEvent\n" in result.stdout  # the import the branch alone used
+    assert "     label = f'{data['nid']}:{data['provider']}'\n" in result.stdout

@@ -9,6 +9,7 @@ from collections.abc import Collection, Sequence
 import libcst as cst
 
 from flagaudit.cleanup.fold import tidy_top
+from flagaudit.extract.newer_syntax import parse_any
 
 
 def unused_imports(before: str, after: str) -> set[str]:
@@ -97,7 +98,7 @@ def _with_aliases(node, kept):  # type: ignore[no-untyped-def]
 
 
 def _loads(source: str) -> set[str]:
-    tree = ast.parse(source)
+    tree = parse_any(source)
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     for node in ast.walk(tree):  # names listed in __all__ count as used
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
@@ -108,7 +109,7 @@ def _loads(source: str) -> set[str]:
 
 def _imported(source: str) -> set[str]:
     names = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(parse_any(source)):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
                 names.add(alias.asname or alias.name.split(".")[0])

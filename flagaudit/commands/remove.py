@@ -12,7 +12,6 @@ inside an expression that cannot be simplified) is listed with file:line and lef
 
 from __future__ import annotations
 
-import ast
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from flagaudit.cleanup.settings import drop_setting
 from flagaudit.cleanup.templates import fold_template
 from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
+from flagaudit.extract.newer_syntax import parse_any
 from flagaudit.facts import Flag, Site
 from flagaudit.history.ledger import LEDGER_FILE, read_ledger, retire, write_ledger
 from flagaudit.meaning import VALUE_MARK
@@ -220,7 +220,12 @@ def _apply(plans: list[_Plan], texts: dict[str, str], config: Config,
     for _ in range(2):  # imports the folding left unused, then what deleting dead code left unused
         for path in new:
             if path.endswith(".py") and new[path] != texts[path]:
-                new[path] = drop_imports(new[path], unused_imports(texts[path], new[path]))
+                try:
+                    unused = unused_imports(texts[path], new[path])
+                except SyntaxError as exc:
+                    raise FlagauditError(f"the cleanup of {path} would not parse ({exc}); nothing was written") \
+                        from None
+                new[path] = drop_imports(new[path], unused)
         functions = _delete_dead(kept, new, others, functions if _ else {})
     files: dict[str, tuple[str | None, str]] = {p: (texts[p], new[p]) for p in new if new[p] != texts[p]}
     for plan in kept:
@@ -381,7 +386,7 @@ def _verify(path: str, text: str) -> None:
     """libcst and ``ast`` parse it and it compiles, or nothing is written."""
     try:
         cst.parse_module(text)
-        compile(ast.parse(text, path), path, "exec")
+        compile(parse_any(text, path), path, "exec")
     except (SyntaxError, ValueError, cst.ParserSyntaxError) as exc:
         raise FlagauditError(f"the cleanup of {path} would not parse ({exc}); nothing was written") from None
 

@@ -55,6 +55,21 @@ def translate(text: str) -> str | None:
     return older
 
 
+def parse_any(text: str, filename: str = "<unknown>") -> ast.Module:
+    """``ast`` of ``text``, also when it is written for a newer Python than the one running (read in its older
+    spelling, :func:`translate`, which keeps every name and line); the ``SyntaxError`` of the running ``ast``
+    when neither reads it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ast.parse(text, filename)
+        except SyntaxError:
+            older = translate(text)
+            if older is None:
+                raise
+        return ast.parse(older, filename)
+
+
 def _bounded(text: str) -> bool:
     """Whether no bracket nests deeper than ``_MAX_DEPTH`` and no statement holds more than ``_MAX_OPERATORS``."""
     depth = operators = 0

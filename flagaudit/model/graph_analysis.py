@@ -65,7 +65,7 @@ def only_through(graph: CallGraph, branches: Iterable[tuple[str, Iterable[str]]]
         return set()
     digraph = (as_digraph(graph) if digraph is None else digraph).copy()
     branch = "<flag branch>"
-    for caller, callee in edges:
+    for caller, callee in sorted(set(edges)):  # two targets (or two sites' branches) may become one edge
         digraph.remove_edge(caller, callee)
         digraph.add_edge(caller, branch)
         digraph.add_edge(branch, callee)

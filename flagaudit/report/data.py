@@ -152,7 +152,8 @@ class Headline:
     expired: int = 0
     dormant: int = 0
     repurposed: int = 0
-    """Flags with a reborn, repurposed or mixed-meaning finding (FA201-FA203)."""
+    """Flags with a reborn, repurposed or mixed-meaning finding (FA201-FA203) that is not information only (a
+    revert re-landed unchanged is listed among the repurposed keys, not counted as a risk)."""
     removable_lines: int = 0
     """Lines of functions reachable only through a dead flag branch (FA302)."""
     constant: int = 0
@@ -427,8 +428,9 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
     other = tuple(_finding_row(f, owner((f.sdk or "", f.flag or ""))) for f in inventory.findings
                   if f.code not in REPURPOSE and f.code not in LIFECYCLE and f.code != FLAG_ONLY)
 
-    def flagged(codes: tuple[str, ...]) -> int:
-        return sum(1 for found in by_flag.values() if any(f.code in codes for f in found))
+    def flagged(codes: tuple[str, ...], information: bool = True) -> int:
+        return sum(1 for found in by_flag.values()
+                   if any(f.code in codes and (information or f.severity != "info") for f in found))
 
     events = [(e.kind, _day(e.date)) for t in stories.values() for e in t.events]
     headline = Headline(
@@ -436,7 +438,7 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
         born=sum(1 for kind, day in events if kind in ("born", "reborn") and since <= day <= until),
         retired=sum(1 for kind, day in events if kind == "retired" and since <= day <= until),
         stale=flagged(("FA101",)), expired=flagged(("FA102",)), dormant=flagged(("FA103",)),
-        repurposed=flagged(REPURPOSE), removable_lines=sum(r.lines for r in flag_only),
+        repurposed=flagged(REPURPOSE, information=False), removable_lines=sum(r.lines for r in flag_only),
         constant=flagged(("FA104",)), unreachable=flagged(("FA301",)), unknown=flagged(("FA401",)),
         unused=flagged(("FA402",)),
     )
