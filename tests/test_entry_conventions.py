@@ -127,3 +127,22 @@ ROUTES = {
 
 def test_a_method_of_an_object_a_module_holds_is_called_through_it(tmp_path: Path) -> None:
     assert _unreachable(tmp_path, ROUTES) == [("citations.never_routed", "citations/views.py")]
+
+
+def test_an_unreachable_check_of_a_key_nobody_resolved_names_what_it_reads(tmp_path: Path) -> None:
+    """The message says what the check reads (``name``), not ``None``."""
+    write_files(tmp_path, {"app/__init__.py": "", "app/util.py": textwrap.dedent("""\
+        from waffle import flag_is_active
+
+
+        def toggle_view_by_flag(name):
+            def _view(request):
+                if flag_is_active(request, name):
+                    return 1
+                return 0
+            return _view
+        """)})
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    [finding] = [f for f in inventory.findings if f.code == "FA301"]
+    assert finding.message.startswith("an unresolved key (name) [waffle-flag] is checked in app.util."), \
+        finding.message

@@ -142,5 +142,7 @@ def test_the_report_lists_a_revert_re_landed_without_counting_it_as_a_risk(tmp_p
     report = json.loads(result.stdout)
     assert report["headline"]["repurposed"] == 0
     assert [(r["code"], r["key"]) for r in report["repurposed"]] == [("FA201", case.key)]
+    queued = [i for q in report["queues"] for i in q["items"] if i["key"] == case.key]
+    assert all(i["priority"] > 0 and "new key" not in i["action"] for i in queued), queued
     html = cli("report", "--as-of", cases.AS_OF, "--no-cache", "-q", cwd=repo).stdout
     assert "carries a second meaning" not in html and "carry a second meaning" not in html

@@ -121,7 +121,7 @@ def unreachable_checks(flags: Iterable[Flag], graph: CallGraph) -> list[Finding]
             how = "nothing calls or references it"
         findings.append(UNREACHABLE.finding(
             flag, site.path, site.line, site.column,
-            f"{_name(flag)} is checked in {site.function}, which no entry point reaches ({how})",
+            f"{_name(flag, site)} is checked in {site.function}, which no entry point reaches ({how})",
             [Evidence("call-path", site.function, how), *(Evidence("call-path", c, "caller") for c in callers[:20])],
         ))
     return findings
@@ -172,5 +172,8 @@ def _site_evidence(site: Site, branch: str) -> Evidence:
     return Evidence("guards", f"{site.path}:{site.line}", f"{branch}-branch lines {region}")
 
 
-def _name(flag: Flag) -> str:
+def _name(flag: Flag, site: Site | None = None) -> str:
+    """The flag as a message names it: its key, or, where no key could be resolved, what ``site`` reads it from."""
+    if flag.key is None and site is not None:
+        return f"an unresolved key ({site.key_ref.expression}) [{flag.sdk}]"
     return f"{flag.key!r} [{flag.sdk}]"

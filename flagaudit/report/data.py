@@ -334,6 +334,12 @@ def needs_owner(inventory: Inventory) -> list[Flag]:
     return [f for f in inventory.flags if f.key is not None and (f.sdk, f.key) in named]
 
 
+def _acted_on(found: Iterable[Finding]) -> set[str]:
+    """The codes of the findings an owner has to act on: all but a second meaning that is information only (a
+    revert re-landed unchanged, FA201 with the same fingerprint), which the report lists and never counts."""
+    return {f.code for f in found if not (f.code in REPURPOSE and f.severity == "info")}
+
+
 def ready_to_remove(inventory: Inventory) -> list[tuple[str, bool | None]]:
     """The keys whose findings say they can go (:data:`READY`, and no second meaning), each with the value it is
     fixed to when a finding says so (``None``: unknown), sorted by key: what the report plans removals for."""
@@ -342,7 +348,7 @@ def ready_to_remove(inventory: Inventory) -> list[tuple[str, bool | None]]:
     for finding in inventory.findings:
         if finding.flag is None:
             continue
-        codes.setdefault(finding.flag, set()).add(finding.code)
+        codes.setdefault(finding.flag, set()).update(_acted_on([finding]))
         fixed = _FIXED.search(finding.message) if finding.code in ("FA104", FLAG_ONLY) else None
         if fixed:
             values.setdefault(finding.flag, set()).add(fixed.group(1) == "on")
@@ -403,7 +409,7 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
 
     lifecycle_rows = []
     for identity, found in sorted(by_flag.items()):
-        codes = sorted({f.code for f in found})
+        codes = sorted(_acted_on(found))
         flag = flags.get(identity)
         if flag is None or not set(codes) & set(LIFECYCLE):
             continue
@@ -428,9 +434,8 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
     other = tuple(_finding_row(f, owner((f.sdk or "", f.flag or ""))) for f in inventory.findings
                   if f.code not in REPURPOSE and f.code not in LIFECYCLE and f.code != FLAG_ONLY)
 
-    def flagged(codes: tuple[str, ...], information: bool = True) -> int:
-        return sum(1 for found in by_flag.values()
-                   if any(f.code in codes and (information or f.severity != "info") for f in found))
+    def flagged(codes: tuple[str, ...]) -> int:
+        return sum(1 for found in by_flag.values() if _acted_on(found) & set(codes))
 
     events = [(e.kind, _day(e.date)) for t in stories.values() for e in t.events]
     headline = Headline(
@@ -438,7 +443,7 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
         born=sum(1 for kind, day in events if kind in ("born", "reborn") and since <= day <= until),
         retired=sum(1 for kind, day in events if kind == "retired" and since <= day <= until),
         stale=flagged(("FA101",)), expired=flagged(("FA102",)), dormant=flagged(("FA103",)),
-        repurposed=flagged(REPURPOSE, information=False), removable_lines=sum(r.lines for r in flag_only),
+        repurposed=flagged(REPURPOSE), removable_lines=sum(r.lines for r in flag_only),
         constant=flagged(("FA104",)), unreachable=flagged(("FA301",)), unknown=flagged(("FA401",)),
         unused=flagged(("FA402",)),
     )
@@ -537,7 +542,7 @@ def _queues(by_flag: dict[FlagId, list[Finding]], flags: dict[FlagId, Flag], own
     """Each owner's flags to act on, most pressing first; owners with the most work first, nobody's last."""
     grouped: dict[str, list[tuple[QueueItem, str]]] = {}
     for identity, found in by_flag.items():
-        codes = {f.code for f in found}
+        codes = _acted_on(found)
         matched = [(priority, label) for group, priority, label in _PRIORITIES if codes & set(group)]
         if not matched:
             continue
