@@ -133,3 +133,7 @@ def pull_request(tmp_path: Path) -> tuple[Repo, list[str]]:
         "app/price.py": guarded("summer-sale", ("signup", "send_newsletter")),
     })
     return repo, [first, second]
+
+WSGI = "from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n"
+"""A deployed Django service's ``wsgi.py``: a project without one is a library whose settings modules configure only
+its tests and development server, so none of its settings flags is constant (FA104)."""

@@ -24,6 +24,7 @@ from flagaudit.cli import cli
 from flagaudit.facts import Finding, Inventory, Site
 from flagaudit.scan.project import ScanOptions, scan
 from tests.helpers import FixtureProject
+from tests.projects import WSGI
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "fixtures" / "graph"
@@ -446,5 +447,6 @@ def test_probe_settings_under_tests_are_test_settings(tmp_path: Path) -> None:
                 return 0
             """,
         "app/urls.py": "from app import views\n\nurlpatterns = [views.view]\n",
+        "app/wsgi.py": WSGI,
     })
     assert [f.code for f in inventory.findings if f.flag == "FEATURES['ENABLE_X']"] == ["FA104"]

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from flagaudit.documentation import documented_keys, documented_where
+from tests.projects import WSGI
 from tests.repos import Repo, write_files
 from tests.run import run_cli
 
@@ -119,6 +120,7 @@ SETTINGS_FLAGS = {
         ENABLE_NEW_EXPORT = False
     """,
     "partner/settings/production.py": "from partner.settings.base import *  # noqa\n",
+    "partner/wsgi.py": WSGI,
     "partner/urls.py": """
         from django.conf import settings
 

@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 from flagaudit.scan.project import ScanOptions, scan
+from tests.projects import WSGI
 from tests.repos import write_files
 
 
@@ -122,6 +123,7 @@ def test_settings_loaded_from_yaml_are_never_constant(tmp_path: Path) -> None:
         "config/__init__.py": "",
         "config/settings/__init__.py": "",
         "config/settings/base.py": "BADGES_ENABLED = False\n",
+        "config/wsgi.py": WSGI,
     }
     assert _codes(_scan(tmp_path / "fixed", files), "FA104") == [("BADGES_ENABLED", "badges/toggles.py")]
     files["config/settings/production.py"] = """\

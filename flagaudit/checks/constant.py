@@ -11,28 +11,32 @@ from flagaudit.facts import Finding, Flag
 if TYPE_CHECKING:
     from flagaudit.model.constancy import Fixed
 
+_VIEW = {"app/views.py": """
+    from django.conf import settings
+
+
+    def view(request):
+        if settings.FEATURES["ENABLE_X"]:
+            return "x"
+        return "y"
+"""}
+_WSGI = "from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n"
+
 CONSTANT = FindingRule(
     "FA104", "constant-flag", "warning",
     "A flag whose value is fixed everywhere it is configured: a settings flag set to the same literal in "
     "every settings module, a setting toggle whose hard-coded default is never overridden, or "
     "`# flagaudit: constant=true` (optionally `value=on|off`, or `constant=on|off`). Never a setting each "
     "deployment chooses: one the project's documentation names, or one an Open edX annotation declares an "
-    "operator's choice (`toggle_use_cases: open_edx`, `opt_in`, `opt_out`, `circuit_breaker`).",
+    "operator's choice (`toggle_use_cases: open_edx`, `opt_in`, `opt_out`, `circuit_breaker`); nor a setting of "
+    "a project that serves no Django application of its own (nothing calls `get_wsgi_application` or "
+    "`get_asgi_application`): a reusable app's settings modules run only its tests and development server, and the "
+    "host that installs it sets the rest.",
     "A flag that cannot change is an if-statement with a dead branch.",
     "Inline the value and delete the dead branch, or set the flag differently where it really varies. "
     "To keep it: `# flagaudit: ignore[FA104] reason`.",
-    fires=(project({
-        "app/settings/prod.py": 'FEATURES = {"ENABLE_X": True}\n',
-        "app/settings/staging.py": 'FEATURES = {"ENABLE_X": True}\n',
-        "app/views.py": """
-            from django.conf import settings
-
-
-            def view(request):
-                if settings.FEATURES["ENABLE_X"]:
-                    return "x"
-                return "y"
-        """}),
+    fires=(project({**_VIEW, "app/wsgi.py": _WSGI, "app/settings/prod.py": 'FEATURES = {"ENABLE_X": True}\n',
+                    "app/settings/staging.py": 'FEATURES = {"ENABLE_X": True}\n'}),
         project({"app/views.py": """
             import ldclient
 
@@ -41,18 +45,10 @@ CONSTANT = FindingRule(
                 # flagaudit: constant=on
                 return ldclient.get().variation("always-on", ctx, False)
         """})),
-    silent=(project({
-        "app/settings/prod.py": 'FEATURES = {"ENABLE_X": True}\n',
-        "app/settings/staging.py": 'FEATURES = {"ENABLE_X": False}\n',
-        "app/views.py": """
-            from django.conf import settings
-
-
-            def view(request):
-                if settings.FEATURES["ENABLE_X"]:
-                    return "x"
-                return "y"
-        """}),),
+    silent=(project({**_VIEW, "app/wsgi.py": _WSGI, "app/settings/prod.py": 'FEATURES = {"ENABLE_X": True}\n',
+                     "app/settings/staging.py": 'FEATURES = {"ENABLE_X": False}\n'}),
+            project({**_VIEW, "app/settings/prod.py": 'FEATURES = {"ENABLE_X": True}\n',
+                     "app/settings/staging.py": 'FEATURES = {"ENABLE_X": True}\n'})),
 )
 
 

@@ -16,6 +16,8 @@ from flagaudit.facts import DYNAMIC_SETTINGS, Evidence, FileFacts, Flag
 
 _ON = {"true", "on", "1", "yes"}
 _OFF = {"false", "off", "0", "no", "none"}
+_APPLICATIONS = frozenset({"django.core.wsgi.get_wsgi_application", "django.core.asgi.get_asgi_application"})
+"""What a project that serves a Django application of its own calls (its ``wsgi.py``/``asgi.py``)."""
 OPERATOR_USE_CASES = frozenset({"open_edx", "opt_in", "opt_out", "circuit_breaker"})
 """Open edX ``toggle_use_cases`` by which each deployment's operators choose the value: the project's own settings
 modules are not every place it is configured."""
@@ -39,10 +41,13 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
     """Every flag whose value is fixed, by (key, sdk). Test settings configure only the tests; when a settings
     module loads values the code does not show (``vars().update(yaml.safe_load(...))``), no setting is fixed;
     nor is one the operators set (an Open edX use case that says so, or the project's documentation naming it:
-    ``documented``, from :func:`flagaudit.documentation.documented_keys`)."""
+    ``documented``, from :func:`flagaudit.documentation.documented_keys`), nor any setting of a project that serves
+    no Django application of its own: a reusable app's settings modules run only its tests and development server,
+    and the host that installs it sets the rest."""
     assignments: dict[str, list[tuple[str, str, int]]] = {}
-    has_settings = False
+    has_settings = serves = False
     for file_facts in facts:
+        serves = serves or (not is_test(file_facts.path) and _serves(file_facts))
         if _is_settings(file_facts.path, settings_paths) and not is_test(file_facts.path):
             has_settings = True
             for name, value, line in file_facts.settings:
@@ -51,13 +56,18 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
     fixed = {}
     for flag in flags:
         found = _declared(flag) or _deleted(flag)
-        if (found is None and flag.sdk == "settings" and flag.key is not None and not dynamic
+        if (found is None and flag.sdk == "settings" and flag.key is not None and not dynamic and serves
                 and not _operators_set(flag, documented or {})):
             found = _configured(flag.key, assignments.get(flag.key, [])) if flag.key in assignments else (
                 _default(flag) if has_settings else None)
         if found is not None:
             fixed[(flag.key, flag.sdk)] = found
     return fixed
+
+
+def _serves(file_facts: FileFacts) -> bool:
+    """Whether the module builds a WSGI or ASGI application: a deployable project, not a library."""
+    return any(not _APPLICATIONS.isdisjoint(function.targets) for function in file_facts.functions)
 
 
 def _is_settings(path: str, patterns: tuple[str, ...]) -> bool:
