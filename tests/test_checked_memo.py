@@ -5,6 +5,7 @@ input, nor one a terminal or a CI log would act on."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from flagaudit.output import RENDERERS
 from flagaudit.scan.cache import FACTS_VERSION
 from tests.projects import guarded
 from tests.repos import Repo
-from tests.run import Ran, run_cli
+from tests.run import ROOT, Ran, run_cli, run_process
 
 FORMATS = [(name, ()) for name in sorted(RENDERERS)] + [("text", ("-v",)), ("json", ("--select", "FA2"))]
 """Every format, and options besides the format that change the output."""
@@ -190,3 +191,23 @@ def test_no_output_is_kept_with_base_or_without_the_cache(tmp_path: Path) -> Non
     _check(repo, "--format", "json", "--base", "HEAD~1")
     _check(repo, "--format", "json", "--no-cache")
     assert not _memo(repo).exists()
+
+
+def test_output_kept_by_another_build_of_the_same_version_is_not_shown(tmp_path: Path) -> None:
+    """A development install changes without a new version number: two copies of flagaudit that differ only in
+    the shipped policies (release flags live 40 days in one, 1000 in the other) each judge for themselves."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2025-01-05", "fast pay", {"app/__init__.py": "", "app/actions.py": ACTIONS,
+                                           "app/pay.py": guarded("fast-pay", ("pay", "fast_pay"))})
+    builds = []
+    for name, days in (("strict", "40"), ("lenient", "1000")):
+        build = tmp_path / name
+        shutil.copytree(ROOT / "flagaudit", build / "flagaudit", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / "rules", build / "rules")
+        policies = build / "rules" / "policies.toml"
+        policies.write_text(policies.read_text().replace("release = 40", f"release = {days}"))
+        builds.append(build)
+    ran = [run_process("check", *AS_OF, "--format", "json", cwd=repo.path, env={"PYTHONPATH": str(build)})
+           for build in (*builds, builds[0])]
+    stale = [[f["code"] for f in json.loads(r.stdout)["findings"] if f["code"] == "FA101"] for r in ran]
+    assert stale == [["FA101"], [], ["FA101"]]

@@ -10,6 +10,7 @@ through a symbolic link is neither read nor written.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -22,9 +23,24 @@ from flagaudit.facts import FileFacts
 from flagaudit.plaindata import BadData, dumps, loads
 from flagaudit.safefiles import read_regular, replace_file
 from flagaudit.scan.discover import listed_by_git
+from flagaudit.sdk_rules import POLICIES_FILE, builtin_rules_folder
 
 FACTS_VERSION = 26
 """Bump when extraction changes what it produces for the same input, or the stored form changes."""
+
+
+
+@functools.cache
+def build_digest() -> str:
+    """flagaudit's own code and shipped policies (the SDK rules are in the rule set's digest). Output one build
+    kept is never shown by another: a development install changes without a new version number."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=20)
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update((builtin_rules_folder() / POLICIES_FILE).read_bytes())
+    return digest.hexdigest()
+
 
 _MEMOS = ("result", "graph", "rendered", "checked")
 """The last run's whole inventory (reused when nothing it depends on changed), its call graph (built upon

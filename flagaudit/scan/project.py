@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flagaudit import __version__
 from flagaudit.checks import CheckInput
 from flagaudit.checks.run import run_checks
 from flagaudit.checks.suppression import finish
@@ -23,7 +22,7 @@ from flagaudit.model.registries import infer_registries
 from flagaudit.model.resolve import build_flags, is_test_path, traced_receivers
 from flagaudit.model.wrappers import infer_rules, wrapper_functions
 from flagaudit.safefiles import read_inside
-from flagaudit.scan.cache import FACTS_VERSION, FactCache, content_key
+from flagaudit.scan.cache import FACTS_VERSION, FactCache, build_digest, content_key
 from flagaudit.scan.data_files import DATA_GLOBS, loaded_data
 from flagaudit.scan.discover import SourceFile, discover, wanted
 from flagaudit.scan.parallel import extract_all
@@ -204,7 +203,7 @@ def flags_in_memory(files: Mapping[str, bytes], rules: RuleSet,
 
 def _kept_graph(cache: FactCache, sources: list[Source]) -> CallGraph | None:
     """The last run's graph (kept by this version), if it was built from exactly these files."""
-    graph = cache.memo("graph", __version__, CallGraph)
+    graph = cache.memo("graph", build_digest(), CallGraph)
     if graph is None or graph.sources != {s.path: s.key for s in sources}:
         return None
     return graph
@@ -220,14 +219,14 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     facts, inferred = analyse(sources, rules, config, cache, options.workers, options.progress)
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
-    previous = cache.memo("graph", __version__, CallGraph)  # a graph kept by another version is not built upon
+    previous = cache.memo("graph", build_digest(), CallGraph)  # a graph kept by another version is not built upon
     registries = frozenset([*(d.id for f in rules.files for d in f.defines if d.model is None),
                             *(o.id for f in rules.files for o in f.objects),
                             *(r.id for r in inferred if isinstance(r, DefineRule))])
     graph, findings = _model(facts, flags, config, {s.path: s.key for s in sources}, previous, registries,
                              documented)
     if previous is None or (previous.shapes, previous.sources) != (graph.shapes, graph.sources):
-        cache.keep("graph", __version__, replace(graph, nodes={}, reachable=set()))  # both rebuilt from the facts
+        cache.keep("graph", build_digest(), replace(graph, nodes={}, reachable=set()))  # both rebuilt from the facts
     return (Inventory(
         root=str(config.root), flags=flags, skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
         files=files, lines=sum(f.lines for f in facts), findings=tuple(findings),
@@ -256,10 +255,10 @@ def _model(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sour
 
 def _inputs_digest(config: Config, rules: RuleSet, sources: list[Source], skipped: list[Skipped],
                    documented: Mapping[str, str]) -> str:
-    """Everything a scan's result depends on: code version, configuration, rules, every file's content, and the
-    names the documentation mentions."""
+    """Everything a scan's result depends on: flagaudit's code, configuration, rules, every file's content, and
+    the names the documentation mentions."""
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{__version__}\0{FACTS_VERSION}\0{config!r}\0{rules.digest}\0".encode("utf-8", "surrogateescape"))
+    digest.update(f"{build_digest()}\0{FACTS_VERSION}\0{config!r}\0{rules.digest}\0".encode("utf-8", "surrogateescape"))
     for source in sources:
         digest.update(source.key.encode())
     digest.update(repr(sorted((s.path, s.reason) for s in skipped)).encode("utf-8", "surrogateescape"))
