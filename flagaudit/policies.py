@@ -58,6 +58,10 @@ class Policies:
     """Names the project's documentation mentions -> where (``README.md:103``): settings operators set."""
     documented_type: str | None = None
     """The type of a flag the documentation names and nothing else gives a type."""
+    family_type: str | None = None
+    """The type of a key family built at run time (``"ns.{}_passthrough".format(backend)``) nothing gives a type:
+    each deployment names its members, so the family has no rollout to finish. A configured default type
+    overrides it."""
 
 
 @dataclass(frozen=True)
@@ -108,8 +112,10 @@ def load_policies(config: Config, documented: Mapping[str, str]) -> Policies:
     sdk_types = {} if config.default_flag_type else {
         sdk: known(name, f"{path}: sdk-default-type.{sdk}") for sdk, name in data.get("sdk-default-type", {}).items()}
     documented_type = known(data["documented-type"], f"{path}: documented-type") if "documented-type" in data else None
+    family_type = known(data["family-type"], f"{path}: family-type") if "family-type" in data and \
+        not config.default_flag_type else None
     return Policies(max_age, default, dormant, use_cases, flags, sdk_types,
-                    documented if documented_type else {}, documented_type)
+                    documented if documented_type else {}, documented_type, family_type)
 
 
 def declared(flag: Flag, policies: Policies) -> Declared:
@@ -130,7 +136,7 @@ def declared(flag: Flag, policies: Policies) -> Declared:
     flag_type, type_source = _flag_type([in_code("type"), in_code("toggle_type"),
                                          _use_case_type(in_code("toggle_use_cases"), policies),
                                          _temporary(in_code("temporary"), policies), in_config("type"),
-                                         _documented(flag, policies)], policies, flag.sdk)
+                                         _documented(flag, policies), _family(flag, policies)], policies, flag.sdk)
     owner = first("owner")
     created = next((d for name in _CREATED if (d := _dated(first(name)))), None)
     deadlines = [(d[0], name, d[1]) for name in DEADLINES if (d := _dated(first(name)))]
@@ -177,6 +183,17 @@ def _documented(flag: Flag, policies: Policies) -> tuple[str, str] | None:
     if where is None or policies.documented_type is None:
         return None
     return policies.documented_type, f"the project's documentation at {where}, which names it"
+
+
+def _family(flag: Flag, policies: Policies) -> tuple[str, str] | None:
+    """The type of a key family whose members the running code names from its data (one switch per backend, per
+    tenant). A hole a parameter fills is a factory's (``_waffle_switch(RUBRIC_REUSE)``): its callers name the
+    members in the code, each a flag of its own."""
+    if not flag.pattern or policies.family_type is None:
+        return None
+    if any(part.kind == "param" for place in (*flag.sites, *flag.definitions) for part in place.key_ref.parts):
+        return None
+    return policies.family_type, "a key family built at run time: each deployment names its members"
 
 
 def _dated(found: tuple[str, str] | None) -> tuple[date, str] | None:

@@ -42,18 +42,37 @@ STALE = FindingRule(
     "(rules/policies.toml); kill switches and permission flags never go stale. A flag nothing gives a type is a "
     "release flag, except a settings flag, which is deployment configuration (a permission flag) unless declared "
     "temporary, and a key the project's documentation names (a README or docs/ page listing the switches operators "
-    "set), which is a permission flag too. A comment right above a site that calls the change temporary declares "
-    "a release flag.",
+    "set), which is a permission flag too, and so is a key family built at run time (one switch per backend: "
+    "`'ns.{}_passthrough'.format(backend)`), whose members each deployment names (a hole a parameter fills is a "
+    "factory's: its callers name the members in the code). A comment right above a site that "
+    "calls the change temporary declares a release flag.",
     "Every live flag doubles the paths through the code it guards. Release flags that linger turn into "
     "permanent configuration nobody dares to touch, and a forgotten flag is the one that gets reused.",
     "Remove the flag and the losing branch once the rollout is complete. If the flag is meant to stay, "
     "declare its type (`# flagaudit: type=kill-switch`). " + _SUPPRESS.format(code="FA101"),
     fires=(project({}, ("2026-01-05", {"views.py": _checkout("# flagaudit: type=release owner=@payments")}),
                    as_of="2026-03-01"),
-           project({"views.py": _checkout("# flagaudit: created=2026-01-05")}, as_of="2026-03-01")),
+           project({"views.py": _checkout("# flagaudit: created=2026-01-05")}, as_of="2026-03-01"),
+           project({}, ("2025-01-05", {"toggles.py": """
+               from waffle import switch_is_active
+
+
+               def shop_switch(name):
+                   return switch_is_active(f"shop.{name}")
+           """}), as_of="2026-03-01")),
     silent=(project({}, ("2026-01-05", {"views.py": _checkout("# flagaudit: type=release")}), as_of="2026-02-01"),
             project({}, ("2025-01-05", {"views.py": _checkout("# flagaudit: type=kill-switch")}),
-                    as_of="2026-03-01")),
+                    as_of="2026-03-01"),
+            project({}, ("2025-01-05", {"pings.py": """
+                from waffle import switch_is_active
+
+
+                def on_ping_failure(attempt):
+                    backend = attempt["exam"]["backend"]
+                    if switch_is_active(f"proctoring.{backend}_ping_failure_passthrough"):
+                        return "let the exam go on"
+                    return "block"
+            """}), as_of="2026-03-01")),
 )
 EXPIRED = FindingRule(
     "FA102", "expired-flag", "warning",
