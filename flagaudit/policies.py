@@ -191,7 +191,8 @@ def _family(flag: Flag, policies: Policies) -> tuple[str, str] | None:
     members in the code, each a flag of its own."""
     if not flag.pattern or policies.family_type is None:
         return None
-    if any(part.kind == "param" for place in (*flag.sites, *flag.definitions) for part in place.key_ref.parts):
+    refs = [site.key_ref for site in flag.sites] + [definition.key_ref for definition in flag.definitions]
+    if any(part.kind == "param" for ref in refs for part in ref.parts):
         return None
     return policies.family_type, "a key family built at run time: each deployment names its members"
 
