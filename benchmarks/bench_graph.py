@@ -59,7 +59,7 @@ def main() -> int:
                 # the graph of the unedited tree is the last one
                 project.scan_with(config, rules, project.ScanOptions())
                 victim.write_text(edit(original.decode("utf-8")), encoding="utf-8")
-                for memo in (config.root / ".flagaudit_cache").glob("result-*.json"):
+                for memo in (config.root / ".flagaudit_cache").glob("inventory-*.json"):
                     memo.unlink()
                 spent.clear()
                 start = time.perf_counter()

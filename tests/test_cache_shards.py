@@ -45,7 +45,7 @@ def test_an_edit_rewrites_only_the_shards_of_the_new_facts(tmp_path: Path) -> No
 
 
 def _memos(repo: Path) -> list[Path]:
-    return sorted((repo / CACHE).glob("result-*.json")) + sorted((repo / CACHE).glob("graph-*.json"))
+    return sorted((repo / CACHE).glob("inventory-*.json")) + sorted((repo / CACHE).glob("graph-*.json"))
 
 
 def test_a_memo_kept_for_another_digest_is_passed_over_silently(tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ def test_cold_warm_and_kept_output_are_the_same_bytes(tmp_path: Path, output_for
     assert fresh.returncode == 1 and fresh.stdout
     cold = _check(repo, *args)
     assert _memo(repo).exists() == (output_format != "github"), "only output nothing acts on is kept"
-    for name in ("result", "graph"):
+    for name in ("inventory", "graph"):
         (repo.path / ".flagaudit_cache" / f"{name}-v{FACTS_VERSION}.json").unlink()
     for ran in (cold, _check(repo, *args), _check(repo, *args)):
         _same(ran, fresh)

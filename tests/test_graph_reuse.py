@@ -98,6 +98,6 @@ def test_a_damaged_kept_graph_is_ignored(project: Path) -> None:
     fresh = _json(project, use_cache=False)
     _json(project, use_cache=True)
     for kept in (project / ".flagaudit_cache").glob("*.json"):
-        if kept.name.startswith(("graph-", "result-")):
+        if kept.name.startswith(("graph-", "inventory-")):
             kept.write_bytes(b"not plain data")
     assert _json(project, use_cache=True) == fresh

@@ -59,7 +59,7 @@ def test_cold_warm_and_kept_output_are_the_same_bytes(tmp_path: Path, output_for
     assert cold.returncode in (0, 1) and cold.stdout
     kept = _memo(repo).exists()
     assert kept == (output_format != "github"), "only output a terminal and a CI log do not act on is kept"
-    (repo / ".flagaudit_cache" / f"result-v{FACTS_VERSION}.json").unlink()
+    (repo / ".flagaudit_cache" / f"inventory-v{FACTS_VERSION}.json").unlink()
     warm = _scan(repo, *args)  # from the kept output alone where there is one
     for ran in (cold, warm, _scan(repo, *args)):
         _same(ran, fresh)

@@ -29,7 +29,7 @@ COMMANDS = {
     "ledger --check": ("ledger", "--check"),
     "report": ("report", "--as-of", "2026-06-01"),
 }
-CACHE_NAMES = ("facts", "result", "graph", "rendered")
+CACHE_NAMES = ("facts", "inventory", "graph", "rendered")
 """The files the scan's cache keeps, under every version's name (v18 pickles, v19 JSON)."""
 
 
@@ -177,7 +177,7 @@ def test_a_cache_with_values_of_the_wrong_types_heals(tmp_path: Path) -> None:
     repo = _project(tmp_path)
     clean = run_cli("scan", cwd=repo)
     for path in _cache_files(repo):
-        if path.name.startswith(("facts-", "result-", "rendered-")):
+        if path.name.startswith(("facts-", "inventory-", "rendered-")):
             _retype(path)
     damaged = run_cli("scan", cwd=repo)
     assert (damaged.returncode, damaged.stdout) == (clean.returncode, clean.stdout), damaged.stderr

@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 import stat
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +43,15 @@ def build_digest() -> str:
     return digest.hexdigest()
 
 
-_MEMOS = ("result", "graph", "rendered", "checked")
-"""The last run's whole inventory (reused when nothing it depends on changed), its call graph (built upon
-by the next run), and its output as rendered (printed again when neither the inventory nor the way it is
-rendered changed): ``scan``'s, and ``check``'s beside what its history rests on."""
+_MEMOS = ("inventory", "made", "graph", "rendered", "checked")
+"""The last run's whole inventory with the steps of its inference passes (reused when nothing it depends on
+changed), the files' content keys it was made from (it is reused when the files that changed since changed no
+fact), its call graph (built upon by the next run), and its output as rendered (printed again when neither
+the inventory nor the way it is rendered changed): ``scan``'s, and ``check``'s beside what its history rests
+on."""
+_RETIRED = ("result",)
+"""Memos earlier releases kept under this format's version (the inventory without the passes' steps): deleted
+like those of other versions."""
 _SHARDS = tuple(f"{n:02x}" for n in range(256))
 """Facts are kept in one file per first two hex digits of their content key: an edit rewrites the files
 holding the new facts (a few percent of the whole), not all of them (10 MB on a 400k-line tree)."""
@@ -69,7 +75,8 @@ class FactCache:
     def __init__(self, folder: Path | None, root: Path | None = None) -> None:
         self.folder = folder
         self.root = root
-        self._entries: dict[str, FileFacts] | None = None
+        self._shards: dict[str, dict[str, FileFacts]] = {}
+        """The shards of facts read so far (or begun, where there is no file), by their two hex digits."""
         self._usable: bool | None = None
         self._changed: set[str] = set()
         self.used: set[str] = set()
@@ -87,34 +94,41 @@ class FactCache:
                 self.warning = problem
         return self._usable
 
-    @property
-    def entries(self) -> dict[str, FileFacts]:
-        """Loaded on first use: a run whose whole result is cached never needs them."""
-        if self._entries is None:
-            self._entries = {}
-            if self.folder and self.usable:
-                for shard in _present(self.folder, _SHARDS):
-                    self._entries.update(self._read(_facts_file(self.folder, shard), dict[str, FileFacts]) or {})
-        return self._entries
+    def _shard_entries(self, shard: str) -> dict[str, FileFacts]:
+        """One shard's facts, read on first use: a run that needs a few files' facts (or none, when its whole
+        result is kept) decodes only the shards holding them."""
+        entries = self._shards.get(shard)
+        if entries is None:
+            entries = {}
+            if self.folder and self.usable and shard in self._files:
+                entries = self._read(_facts_file(self.folder, shard), dict[str, FileFacts]) or {}
+            self._shards[shard] = entries
+        return entries
+
+    @cached_property
+    def _files(self) -> frozenset[str]:
+        """The shards there are files for, listed once."""
+        return frozenset(_present(self.folder, _SHARDS)) if self.folder else frozenset()
 
     def get(self, key: str) -> FileFacts | None:
         """``key`` is the rule-set digest and :func:`content_key` joined by ``:``."""
-        facts = self.entries.get(key)
+        facts = self._shard_entries(_shard(key)).get(key)
         if facts is not None:
             self.used.add(key)
         return facts
 
     def put(self, key: str, facts: FileFacts) -> None:
-        self.entries[key] = facts
+        shard = _shard(key)
+        self._shard_entries(shard)[key] = facts
         self.used.add(key)
-        self._changed.add(_shard(key))
+        self._changed.add(shard)
         self.added += 1
 
     def release(self) -> None:
         """Drop the facts loaded or added, once saved: a run that goes on to read history forks workers, and
         each would hold a copy of them. Facts asked for later are read again."""
         if not self._changed:
-            self._entries = None
+            self._shards = {}
 
     def memo(self, name: str, digest: str, kind: Any) -> Any:
         """What the last run kept under ``name`` (one of ``_MEMOS``) as a ``kind``, if kept for ``digest``
@@ -140,20 +154,20 @@ class FactCache:
         read-only. Facts not added to are not even loaded (a memo kept after the result was reused)."""
         if not self.folder or not (self._changed or self.pending) or not self.usable:
             return None
-        entries, shards = (self.entries, self._changed) if self._changed else ({}, set())
-        if len(entries) > 4 * max(len(self.used), 1000):
-            entries, shards = {k: v for k, v in entries.items() if k in self.used}, set(_SHARDS)
+        shards = set(self._changed)
+        if self._files <= self._shards.keys():  # every shard read: the facts no file of this run used are dropped
+            entries = sum(len(kept) for kept in self._shards.values())
+            if entries > 4 * max(len(self.used), 1000):
+                used = self.used
+                self._shards = {s: {k: v for k, v in kept.items() if k in used} for s, kept in self._shards.items()}
+                shards = set(_SHARDS)
         try:
             prepare_folder(self.folder)
             current = {*(_facts_file(self.folder, s).name for s in _SHARDS),
                        *(_memo_file(self.folder, name).name for name in _MEMOS)}
-            remove_stale(self.folder, ("facts", *_MEMOS), current)  # history's files are history's
-            by_shard: dict[str, dict[str, FileFacts]] = {shard: {} for shard in shards}
-            for key, facts in entries.items():
-                if (shard := _shard(key)) in by_shard:
-                    by_shard[shard][key] = facts
-            for shard, kept in sorted(by_shard.items()):
-                write_cached(_facts_file(self.folder, shard), kept)
+            remove_stale(self.folder, ("facts", *_MEMOS, *_RETIRED), current)  # history's files are history's
+            for shard in sorted(shards):
+                write_cached(_facts_file(self.folder, shard), self._shards.get(shard, {}))
             for name, (digest, value) in sorted(self.pending.items()):
                 write_cached(_memo_file(self.folder, name), value, digest)
         except OSError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,6 +99,9 @@ class Inputs:
     listed: int
     documented: Mapping[str, str]
     digest: str
+    frame: str
+    """The digest of what the result depends on besides the files' content: what a kept result made from other
+    contents is still the result for, if those contents changed no fact."""
     cache: FactCache
     rules: RuleSet
     """The rules the scan runs with: the given ones, and a ``[[data]]`` rule for each data file a module was
@@ -111,8 +114,9 @@ def scan_inputs(config: Config, rules: RuleSet, options: ScanOptions) -> Inputs:
     sources, skipped, listed, data_files = read_sources(config, rules, cache_dir)
     sources, skipped, listed, rules = _with_loaded_data(config, rules, sources, skipped, listed, data_files)
     documented = documented_keys(config.root)
-    digest = _inputs_digest(config, rules, sources, skipped, documented)
-    return Inputs(sources, skipped, listed, documented, digest, FactCache(cache_dir, config.root), rules)
+    frame = _frame_digest(config, rules, skipped, listed, documented)
+    return Inputs(sources, skipped, listed, documented, _inputs_digest(frame, (s.key for s in sources)), frame,
+                  FactCache(cache_dir, config.root), rules)
 
 
 def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_graph: bool = True,
@@ -126,13 +130,17 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
                                                            inputs.documented, inputs.digest, inputs.cache)
     rules = inputs.rules
     notes: list[str] = []
-    result = cache.memo("result", digest, _Result)
-    graph = _kept_graph(cache, sources) if result is not None and with_graph and not whole_graph else None
+    result = cache.memo("inventory", digest, _Result)
+    if result is None and not whole_graph and (result := _same_facts(inputs, config, options)) is not None:
+        cache.keep("inventory", digest, result)
+        cache.keep("made", inputs.frame, _Made({s.path: s.key for s in sources}))
+    graph = _kept_graph(inputs, config, options, result) if result and with_graph and not whole_graph else None
     if result is None or (with_graph and graph is None):
         result, graph = _inventory(sources, skipped, listed, rules, config, cache, options, documented)
-        cache.keep("result", digest, result)
-    inventory, checks, registries = result
-    inferred = (*registries, *checks)
+        cache.keep("inventory", digest, result)
+        cache.keep("made", inputs.frame, _Made({s.path: s.key for s in sources}))
+    inventory, steps = result
+    inferred = (*steps[-1].defines, *steps[-1].checks) if steps else ()
     warning = cache.save()
     notes.extend(w for w in (cache.warning, warning) if w)
     inventory = replace(inventory, analysed=cache.added, notes=(*notes, *inventory.notes))
@@ -201,22 +209,108 @@ def flags_in_memory(files: Mapping[str, bytes], rules: RuleSet,
     return build_flags(facts, test_paths, wrapper_functions(inferred))
 
 
-def _kept_graph(cache: FactCache, sources: list[Source]) -> CallGraph | None:
-    """The last run's graph (kept by this version), if it was built from exactly these files."""
-    graph = cache.memo("graph", build_digest(), CallGraph)
-    if graph is None or graph.sources != {s.path: s.key for s in sources}:
+def _kept_graph(inputs: Inputs, config: Config, options: ScanOptions, result: _Result) -> CallGraph | None:
+    """The last run's graph (kept by this version), if it was built from exactly these files, or from contents
+    of a few of them with the same facts (see :func:`_same_facts`; ``result``: the scan's, whose steps say
+    which rules each file's facts are compared under)."""
+    graph = inputs.cache.memo("graph", build_digest(), CallGraph)
+    if graph is None or graph.sources.keys() != {s.path for s in inputs.sources}:
+        return None
+    differ = [s for s in inputs.sources if graph.sources[s.path] != s.key]
+    if differ and (len(differ) > _MOST_BRIDGED or _lines_added(
+            differ, graph.sources, lambda: result[1], inputs.rules, config, inputs.cache, options.workers) is None):
         return None
     return graph
 
 
-_Result = tuple[Inventory, tuple[CheckRule, ...], tuple[DefineRule, ...]]
-"""A scan's inventory and the rules it inferred (wrappers and predicates, registries): what the ``result`` memo
-keeps."""
+_MOST_BRIDGED = 100
+"""Files whose content the kept graph may have been built from though it changed since (their facts are
+compared every time the graph is read), before it is built and kept again."""
+
+
+@dataclass(frozen=True)
+class _Made:
+    """What the last result was made from (the ``made`` memo, kept for the frame digest of :class:`Inputs`):
+    every file's content key, which with the frame names that result (its inputs digest)."""
+
+    sources: dict[str, str]
+
+
+def _same_facts(inputs: Inputs, config: Config, options: ScanOptions) -> _Result | None:
+    """The last run's result, when each file that changed since (and none was added or removed) has the same
+    facts as before, but for its count of lines, under every rule set the last run's passes analysed it with
+    (a comment, a line added at the end): then the passes infer the same rules and every later stage sees
+    the same facts. With the lines counted again.
+
+    Everything is found by content digests: the ``made`` memo by the digest of everything but the files'
+    contents, the result by the inputs digest of the contents the memo names (made again here, so the memo
+    cannot point elsewhere), each file's earlier facts by its earlier content key, and the steps the passes
+    took are the result's own. A stale or forged memo finds nothing, or facts that differ, and the run
+    analyses as it would without it."""
+    cache = inputs.cache
+    made = cache.memo("made", inputs.frame, _Made)
+    if made is None or made.sources.keys() != {s.path for s in inputs.sources}:
+        return None
+    result: _Result | None = None
+
+    def steps() -> tuple[Step, ...] | None:
+        """The last result's, read only once the first pass's facts are found the same."""
+        nonlocal result
+        result = cache.memo("inventory", _inputs_digest(inputs.frame, (made.sources[s.path] for s in inputs.sources)),
+                            _Result)
+        return result[1] if result is not None and all(step.consistent for step in result[1]) else None
+
+    changed = [s for s in inputs.sources if made.sources[s.path] != s.key]
+    lines = _lines_added(changed, made.sources, steps, inputs.rules, config, cache, options.workers)
+    if lines is None or result is None:
+        return None
+    inventory, kept_steps = result
+    return replace(inventory, lines=inventory.lines + lines), kept_steps
+
+
+def _lines_added(changed: list[Source], earlier_keys: dict[str, str],
+                 steps: Callable[[], tuple[Step, ...] | None], rules: RuleSet, config: Config, cache: FactCache,
+                 workers: int | None) -> int | None:
+    """How many lines the ``changed`` files gained, if each one's facts are otherwise those of its content
+    keyed in ``earlier_keys``, under the given rules and those of every later pass the ``steps`` of the
+    earlier analysis make that analyses it (the files a pass analyses again are chosen by their facts, so the
+    same ones); ``None`` as soon as one differs, the earlier facts were not kept or there are no steps.
+    ``steps`` is asked only once the first pass's facts are found the same."""
+    facts = _analyse(changed, rules, cache, config, workers)
+    made_with = dict.fromkeys(facts, 0)
+    passes = [rules]
+    earlier: dict[str, FileFacts] = {}
+
+    def same(pass_rules: RuleSet, paths: Iterable[str]) -> bool:
+        prefix = _prefix(pass_rules, config)
+        for path in paths:
+            was = cache.get(prefix + earlier_keys[path])
+            if was is None or replace(was, lines=0) != replace(facts[path], lines=0):
+                return False
+            earlier[path] = was
+        return True
+
+    if not same(rules, facts) or (taken := steps()) is None:
+        return None
+    before: Step | None = None
+    for step in taken:
+        extended, callees, receivers = _next_pass(rules, before, step)
+        again = _analyse([s for s in changed if _uses(facts[s.path], callees, receivers)], extended, cache, config,
+                         workers, earlier=(facts, made_with, tuple(passes)))
+        made_with.update(dict.fromkeys(again, len(passes)))
+        passes.append(extended)
+        facts.update(again)
+        if not same(extended, again):
+            return None
+        before = step
+    return sum(facts[path].lines - earlier[path].lines for path in facts)
 
 
 def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules: RuleSet, config: Config,
-               cache: FactCache, options: ScanOptions, documented: Mapping[str, str]) -> tuple[_Result, CallGraph]:
-    facts, inferred = analyse(sources, rules, config, cache, options.workers, options.progress)
+               cache: FactCache, options: ScanOptions,
+               documented: Mapping[str, str]) -> tuple[_Result, CallGraph]:
+    by_path, steps = _passes(sources, rules, config, cache, options.workers, options.progress)
+    facts, inferred = [by_path[s.path] for s in sources], steps[-1].inferred if steps else ()
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
     previous = cache.memo("graph", build_digest(), CallGraph)  # a graph kept by another version is not built upon
@@ -232,8 +326,7 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
         files=files, lines=sum(f.lines for f in facts), findings=tuple(findings),
         entry_points=tuple(sorted(graph.entries.items())),
         newer_syntax=tuple(sorted(f.path for f in facts if f.newer_syntax)),
-    ), tuple(r for r in inferred if isinstance(r, CheckRule)),
-        tuple(r for r in inferred if isinstance(r, DefineRule))), graph
+    ), tuple(steps)), graph
 
 
 def _model(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sources: dict[str, str],
@@ -253,16 +346,23 @@ def _model(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sour
     return graph, run_checks(CheckInput(flags, graph, fixed, registries=registries), "code")
 
 
-def _inputs_digest(config: Config, rules: RuleSet, sources: list[Source], skipped: list[Skipped],
-                   documented: Mapping[str, str]) -> str:
-    """Everything a scan's result depends on: flagaudit's code, configuration, rules, every file's content, and
-    the names the documentation mentions."""
+def _frame_digest(config: Config, rules: RuleSet, skipped: list[Skipped], listed: int,
+                  documented: Mapping[str, str]) -> str:
+    """Everything a scan's result depends on besides the files' contents: flagaudit's code, configuration, rules,
+    the files that could not be read, how many were listed, and the names the documentation mentions."""
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{build_digest()}\0{FACTS_VERSION}\0{config!r}\0{rules.digest}\0".encode("utf-8", "surrogateescape"))
-    for source in sources:
-        digest.update(source.key.encode())
+    digest.update(f"{build_digest()}\0{FACTS_VERSION}\0{config!r}\0{rules.digest}\0{listed}\0".encode(
+        "utf-8", "surrogateescape"))
     digest.update(repr(sorted((s.path, s.reason) for s in skipped)).encode("utf-8", "surrogateescape"))
     digest.update(repr(sorted(documented.items())).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _inputs_digest(frame: str, keys: Iterable[str]) -> str:
+    """Everything a scan's result depends on: the frame digest and every file's content key, in order."""
+    digest = hashlib.blake2b(frame.encode(), digest_size=20)
+    for key in keys:
+        digest.update(key.encode())
     return digest.hexdigest()
 
 
@@ -275,11 +375,51 @@ def analyse(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
     pass inferred; a chain of wrappers N deep takes N passes. ``progress`` hears of the first pass, which
     analyses every file not cached (the later ones re-read a few).
     """
+    facts, steps = _passes(sources, rules, config, cache, workers, progress)
+    return [facts[s.path] for s in sources], steps[-1].inferred if steps else ()
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one inference pass found: the rules the next pass analyses with (besides the given ones)."""
+
+    checks: tuple[CheckRule, ...]
+    defines: tuple[DefineRule, ...]
+    order: tuple[bool, ...]
+    """Whether each inferred rule in turn is a define rule: the order the rule set's digest is made in."""
+    traced: tuple[str, ...]
+    """Objects traced to an SDK, sorted."""
+
+    @classmethod
+    def of(cls, inferred: tuple[CheckRule | DefineRule, ...], traced: frozenset[str]) -> Step:
+        return cls(tuple(r for r in inferred if isinstance(r, CheckRule)),
+                   tuple(r for r in inferred if isinstance(r, DefineRule)),
+                   tuple(isinstance(r, DefineRule) for r in inferred), tuple(sorted(traced)))
+
+    @property
+    def inferred(self) -> tuple[CheckRule | DefineRule, ...]:
+        checks, defines = iter(self.checks), iter(self.defines)
+        return tuple(next(defines) if define else next(checks) for define in self.order)
+
+    @property
+    def consistent(self) -> bool:
+        """Whether ``order`` matches the rules (a kept step is read from a file anyone can write)."""
+        return (sum(self.order) == len(self.defines) and len(self.order) == len(self.checks) + len(self.defines)
+                and list(self.traced) == sorted(set(self.traced)))
+
+
+_Result = tuple[Inventory, tuple[Step, ...]]
+"""A scan's inventory and the steps of its inference passes (the last one's rules are the wrappers,
+predicates and registries it inferred): what the ``inventory`` memo keeps."""
+
+
+def _passes(sources: list[Source], rules: RuleSet, config: Config, cache: FactCache, workers: int | None = None,
+            progress: Progress | None = None) -> tuple[dict[str, FileFacts], list[Step]]:
+    """:func:`analyse`'s facts by path, and the steps its passes took (the last one found nothing new)."""
     facts = _analyse(sources, rules, cache, config, workers, progress)
     made_with = dict.fromkeys(facts, 0)  # the index in ``passes`` of the rules each file's facts were made with
     passes = [rules]
-    inferred: tuple[CheckRule | DefineRule, ...] = ()
-    traced: frozenset[str] = frozenset()
+    steps: list[Step] = []
     sdk_modules = tuple(sorted({m for rule_file in rules.files for m in rule_file.modules}))
 
     def made_by_sdk(name: str) -> bool:
@@ -288,24 +428,32 @@ def analyse(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
     for _ in range(_MAX_INFERENCE_PASSES):
         found = (*infer_registries(facts.values(), lambda path: is_test_path(path, config.test_paths)),
                  *infer_rules(facts.values(), config.test_paths, is_test_path))
-        found_traced = traced_receivers(facts.values(), made_by_sdk)
-        if (found, found_traced) == (inferred, traced):
+        step = Step.of(found, traced_receivers(facts.values(), made_by_sdk))
+        if step == (steps[-1] if steps else Step((), (), (), ())):
             break
-        # Only files that call a helper whose rule is new or changed, define a registry's class (or use a newly
-        # traced object) can come out differently: a file calling only helpers unchanged since the last pass
-        # keeps its facts.
-        changed = set(found).symmetric_difference(inferred)
-        callees = {name for r in changed for name in (*r.functions, *getattr(r, "class_constants", ()))}
-        callees |= {"." + name for r in changed for name in r.methods}
-        receivers = found_traced.symmetric_difference(traced)
-        inferred, traced = found, found_traced
-        extended = with_inferred(rules, inferred, traced, _digest(inferred, traced))
+        extended, callees, receivers = _next_pass(rules, steps[-1] if steps else None, step)
+        steps.append(step)
         again = _analyse([s for s in sources if _uses(facts[s.path], callees, receivers)], extended, cache, config,
                          workers, earlier=(facts, made_with, tuple(passes)))
         made_with.update(dict.fromkeys(again, len(passes)))
         passes.append(extended)
         facts.update(again)
-    return [facts[s.path] for s in sources], inferred
+    return facts, steps
+
+
+def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet, set[str], frozenset[str]]:
+    """The rules a pass after ``before`` analyses with, given what ``step`` found, and what a file must call or
+    use to be analysed again under them.
+
+    Only files that call a helper whose rule is new or changed, define a registry's class (or use a newly
+    traced object) can come out differently: a file calling only helpers unchanged since the last pass keeps
+    its facts."""
+    inferred, traced = step.inferred, frozenset(step.traced)
+    changed = set(inferred).symmetric_difference(before.inferred if before else ())
+    callees = {name for r in changed for name in (*r.functions, *getattr(r, "class_constants", ()))}
+    callees |= {"." + name for r in changed for name in r.methods}
+    receivers = traced.symmetric_difference(before.traced if before else ())
+    return with_inferred(rules, inferred, traced, _digest(inferred, traced)), callees, receivers
 
 
 Earlier = tuple[dict[str, FileFacts], dict[str, int], tuple[RuleSet, ...]]
@@ -316,7 +464,7 @@ def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Co
              progress: Progress | None = None, earlier: Earlier | None = None) -> dict[str, FileFacts]:
     """Facts for ``sources`` under ``rules``: from the cache where it has them, else extracted in parallel,
     keeping what ``earlier`` facts the new rules cannot change."""
-    prefix = f"{rules.digest}:{config.max_file_size}:"
+    prefix = _prefix(rules, config)
     facts: dict[str, FileFacts] = {}
     pending = []
     for source in sources:
@@ -333,6 +481,11 @@ def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Co
         facts[source.path] = result
         cache.put(prefix + source.key, result)
     return facts
+
+
+def _prefix(rules: RuleSet, config: Config) -> str:
+    """What a file's facts are cached under besides its content key."""
+    return f"{rules.digest}:{config.max_file_size}:"
 
 
 def _uses(facts: FileFacts, callees: set[str], traced: frozenset[str]) -> bool:

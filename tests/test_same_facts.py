@@ -1,0 +1,121 @@
+"""A file whose change alters none of its facts (a comment, a line added at the end) costs no model: the last
+result is reused, with its lines counted again, and the kept call graph stays as it was written.
+
+Every case compares the run after the change with a run without the cache, byte for byte; the memo naming the
+contents the last result was made from is found by digests, so a stale or forged one is passed over.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flagaudit.scan.cache import FACTS_VERSION, content_key
+from tests.repos import Repo
+from tests.run import Ran, run_cli
+
+AS_OF = ("--as-of", "2026-12-01")
+FLAGS = """\
+from waffle import flag_is_active
+
+
+def is_on(request, name):
+    return flag_is_active(request, name)
+"""
+VIEWS = """\
+from app.flags import is_on
+
+
+def checkout(request):
+    if is_on(request, "new_checkout"):
+        return 1
+    return 2
+"""
+
+
+def _repo(tmp_path: Path) -> Repo:
+    """A wrapper of waffle's check and a caller: the inference passes take a step, and views.py is analysed
+    again under the wrapper's rule."""
+    repo = Repo(tmp_path / "repo")
+    extra = {f"app/part_{n}.py": f"def part_{n}():\n    return {n}\n" for n in range(6)}
+    repo.commit("2025-01-05", "checkout", {"app/__init__.py": "", "app/flags.py": FLAGS, "app/views.py": VIEWS,
+                                           **extra})
+    return repo
+
+
+def _check(repo: Repo, *options: str) -> Ran:
+    return run_cli("check", "--format", "json", *AS_OF, *options, cwd=repo.path)
+
+
+def _same_as_fresh(repo: Repo) -> Ran:
+    """``check`` with the cache, which must print what a run without it prints (and a second run too)."""
+    cached, again, fresh = _check(repo), _check(repo), _check(repo, "--no-cache")
+    assert (cached.returncode, cached.stdout, cached.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
+    assert (again.returncode, again.stdout, again.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
+    return cached
+
+
+def _memo(repo: Repo, name: str) -> Path:
+    return repo.path / ".flagaudit_cache" / f"{name}-v{FACTS_VERSION}.json"
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    return path.stat().st_ino, path.stat().st_mtime_ns
+
+
+def test_a_comment_reuses_the_last_result_and_keeps_the_graph(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    first = _check(repo)
+    graph = _stamp(_memo(repo, "graph"))
+    repo.commit("2025-02-01", "a comment", {"app/views.py": VIEWS + "# why checkout is guarded\n"})
+    after = _same_as_fresh(repo)
+    assert _stamp(_memo(repo, "graph")) == graph  # built from contents with the same facts: not written again
+    lines = json.loads(after.stdout)["summary"]["lines"]
+    assert lines == json.loads(first.stdout)["summary"]["lines"] + 1
+    repo.commit("2025-02-02", "another comment", {"app/flags.py": "# the one place flags are read\n" + FLAGS})
+    _same_as_fresh(repo)  # every line below the comment moved: facts differ, the model is built again
+
+
+def test_a_wrapper_called_with_another_key_is_analysed_again(tmp_path: Path) -> None:
+    """Under the given rules alone views.py's facts are the same (its call of ``is_on`` is no site yet); under the
+    wrapper's rule, which the next pass adds, they are not."""
+    repo = _repo(tmp_path)
+    _check(repo)
+    repo.commit("2025-02-01", "another key", {"app/views.py": VIEWS.replace("new_checkout", "old_checkout")})
+    after = _same_as_fresh(repo)
+    assert [f["key"] for f in json.loads(after.stdout)["flags"]] == ["old_checkout"]
+
+
+def test_a_stale_or_forged_memo_of_the_contents_is_passed_over(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    _check(repo)
+    stale = _memo(repo, "made").read_bytes()
+    repo.commit("2025-02-01", "a comment", {"app/views.py": VIEWS + "# a comment\n"})
+    _check(repo)
+    edited = VIEWS.replace("new_checkout", "old_checkout")
+    repo.commit("2025-02-02", "another key", {"app/views.py": edited})
+    _memo(repo, "made").write_bytes(stale)  # names contents whose result is no longer kept
+    assert "old_checkout" in _same_as_fresh(repo).stdout
+
+    # Forged: the memo claims the last result was made from views.py as it is now, so that nothing changed.
+    repo.commit("2025-02-03", "the key back", {"app/views.py": VIEWS})
+    _check(repo)
+    repo.commit("2025-02-04", "another key again", {"app/views.py": edited})
+    header, _, body = _memo(repo, "made").read_bytes().partition(b"\n")
+    made = json.loads(body)
+    made[0]["app/views.py"] = content_key("app/views.py", "app.views", edited.encode())
+    _memo(repo, "made").write_bytes(header + b"\n" + json.dumps(made).encode())
+    assert "old_checkout" in _same_as_fresh(repo).stdout
+
+
+def test_a_damaged_memo_of_the_contents_is_one_note(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    _check(repo)
+    repo.commit("2025-02-01", "a comment", {"app/views.py": VIEWS + "# a comment\n"})
+    header = _memo(repo, "made").read_bytes().partition(b"\n")[0]
+    _memo(repo, "made").write_bytes(header + b"\n[1, 2]")
+    damaged, fresh = _check(repo), _check(repo, "--no-cache")
+    assert (damaged.returncode, damaged.stdout) == (fresh.returncode, fresh.stdout)
+    notes = [line for line in damaged.stderr.splitlines() if "cache" in line]
+    assert len(notes) == 1 and "ignored a damaged cache file" in notes[0] and "made-" in notes[0], damaged.stderr
+    _same_as_fresh(repo)
