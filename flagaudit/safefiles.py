@@ -44,10 +44,10 @@ def read_inside(root: Path, path: Path, limit: int, folders: dict[str, str] | No
         real = os.path.realpath(real)
     if real != top and not real.startswith(top.rstrip(os.sep) + os.sep):
         raise OutsideProject(errno.EXDEV, "symbolic link out of the project (not followed)", str(path))
-    return read_regular(Path(real), limit)
+    return read_regular(real, limit)
 
 
-def read_regular(path: Path, limit: int) -> bytes:
+def read_regular(path: str | Path, limit: int) -> bytes:
     """The bytes of ``path`` if it is a regular file (not a link) of at most ``limit`` bytes."""
     descriptor = os.open(path, _READ_FLAGS)
     with os.fdopen(descriptor, "rb") as handle:

@@ -150,15 +150,21 @@ def text_file(path: str, globs: tuple[str, ...]) -> bool:
     with the root as a folder of its own, so ``*/templates/*.html`` names ``templates/base.html`` too."""
     if not globs:
         return False
-    matches = _globs(globs)
+    endings, matches = _globs(globs)
     path = os.path.normcase(path)
+    if not path.endswith(endings):
+        return False
     return bool(matches(path) or matches(path.rsplit("/", 1)[-1]) or matches("/" + path))
 
 
 @functools.lru_cache(maxsize=64)
-def _globs(globs: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
-    """``fnmatch`` against any of ``globs`` as one compiled expression: a tree lists thousands of files."""
-    return re.compile("|".join(f"(?:{translate(os.path.normcase(g))})" for g in globs)).match
+def _globs(globs: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[[str], re.Match[str] | None]]:
+    """``fnmatch`` against any of ``globs`` as one compiled expression (a tree lists thousands of files), and the
+    endings a name must have to match one: what follows each glob's last wildcard (``.html`` of ``*.html``), or
+    ``""`` (any name) when a glob ends in one. The expression costs microseconds a name, the endings a tenth."""
+    normal = [os.path.normcase(g) for g in globs]
+    endings = tuple(g[max(g.rfind(c) for c in "*?[]") + 1:] for g in normal)
+    return endings, re.compile("|".join(f"(?:{translate(g)})" for g in normal)).match
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,6 @@ from flagaudit.gitrepo import find_repository, git_available, open_repository
 from flagaudit.history.base_change import flag_changes
 from flagaudit.history.ledger import LEDGER_FILE, Entry, Ledger, ledger_timelines, read_ledger
 from flagaudit.history.store import unchanged
-from flagaudit.history.walk import History, HistoryOptions, history
 from flagaudit.model.callgraph import CallGraph
 from flagaudit.policies import Policies, load_policies
 from flagaudit.safefiles import TEXT_LIMIT, read_inside
@@ -45,6 +44,7 @@ from flagaudit.scan.project import Inputs, Scanned, ScanOptions, scan_graphed, s
 from flagaudit.sdk_rules import RuleSet
 
 if TYPE_CHECKING:
+    from flagaudit.history.walk import History
     from flagaudit.output.progress import Progress
 
 _DEFAULT_DORMANT = 180
@@ -88,6 +88,8 @@ def _checked(config: Config, rules: RuleSet, options: CheckOptions,
     """:func:`check` (on the scan's ``inputs``, if already read), and the history it judged with. The files'
     bytes and facts are dropped once scanned (a caller's ``inputs`` keeps its digest and cache folder): history's
     workers are forked, and each would hold a copy of them."""
+    from flagaudit.history.walk import HistoryOptions, history  # not needed to print a kept output
+
     scanned = scan_graphed(config, rules, _scan_options(options), inputs=inputs)
     if inputs is not None:
         inputs.sources.clear()

@@ -14,7 +14,6 @@ from flagaudit.checks.run import run_checks
 from flagaudit.checks.suppression import finish
 from flagaudit.config import Config, load_config
 from flagaudit.documentation import documented_keys
-from flagaudit.extract.file_facts import too_large
 from flagaudit.facts import FileFacts, Finding, Flag, Inventory, Skipped
 from flagaudit.model.callgraph import CallGraph, build_graph
 from flagaudit.model.constancy import fixed_flags
@@ -25,7 +24,6 @@ from flagaudit.safefiles import read_inside
 from flagaudit.scan.cache import FACTS_VERSION, FactCache, build_digest, content_key
 from flagaudit.scan.data_files import DATA_GLOBS, loaded_data
 from flagaudit.scan.discover import SourceFile, discover, wanted
-from flagaudit.scan.parallel import extract_all
 from flagaudit.sdk_rules import CheckRule, DefineRule, RuleSet, load_rules, with_inferred
 
 if TYPE_CHECKING:
@@ -463,7 +461,10 @@ Earlier = tuple[dict[str, FileFacts], dict[str, int], tuple[RuleSet, ...]]
 def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Config, workers: int | None,
              progress: Progress | None = None, earlier: Earlier | None = None) -> dict[str, FileFacts]:
     """Facts for ``sources`` under ``rules``: from the cache where it has them, else extracted in parallel,
-    keeping what ``earlier`` facts the new rules cannot change."""
+    keeping what ``earlier`` facts the new rules cannot change. Extraction (and with it the worker pool) is
+    imported only now: a warm run that reuses its kept output never needs it."""
+    from flagaudit.scan.parallel import extract_all
+
     prefix = _prefix(rules, config)
     facts: dict[str, FileFacts] = {}
     pending = []
@@ -504,6 +505,8 @@ def _read_problem(exc: OSError, max_bytes: int) -> str:
     if exc.errno == errno.EXDEV:
         return "symbolic link out of the project (not followed)"
     if exc.errno == errno.EFBIG:
+        from flagaudit.extract.file_facts import too_large
+
         return too_large(max_bytes, int(exc.filename2 or 0))
     if exc.errno == errno.ELOOP:
         return "symbolic link loop"
