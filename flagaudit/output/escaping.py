@@ -76,7 +76,70 @@ def _escape(match: re.Match[str]) -> str:
 
 def json_text(document: Any, **options: Any) -> str:
     """``json.dumps`` without ASCII escaping, except lone surrogates: valid UTF-8, and lossless."""
-    text = json.dumps(document, ensure_ascii=False, **options)
+    text = None
+    if options.keys() <= {"indent", "sort_keys"} and options.get("indent") == 2:
+        try:
+            text = _indented(document, bool(options.get("sort_keys")))
+        except _Unusual:
+            pass
+    if text is None:
+        text = json.dumps(document, ensure_ascii=False, **options)
     if text.isascii():  # then there is no surrogate: one quick pass instead of a search through megabytes
         return text
     return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+class _Unusual(Exception):
+    """A value :func:`_indented` leaves to ``json.dumps``: a key that is not a string, a float, a subclass."""
+
+
+def _indented(document: Any, sort_keys: bool) -> str:
+    """``json.dumps(document, ensure_ascii=False, indent=2, sort_keys=sort_keys)``, the same text twice as fast:
+    the standard library writes indented JSON in Python through nested generators (0.28 s of CPU for the
+    9 MB inventory of a flag-dense tree), this through one recursive function and a list of pieces. Only
+    dicts with string keys, lists, tuples, strings, integers, booleans and ``None`` of exactly those types;
+    anything else raises :class:`_Unusual`, and the standard library writes the whole document."""
+    pieces: list[str] = []
+    append = pieces.append
+    string = json.encoder.encode_basestring  # what json.dumps uses without ASCII escaping
+
+    def write(value: Any, indent: str) -> None:
+        kind = type(value)
+        if kind is str:
+            append(string(value))
+        elif kind is dict:
+            if not value:
+                append("{}")
+                return
+            inner = "\n" + indent + "  "
+            keys = list(value)
+            if not all(type(key) is str for key in keys):
+                raise _Unusual
+            append("{")
+            for number, key in enumerate(sorted(keys) if sort_keys else keys):
+                append((inner if not number else "," + inner) + string(key) + ": ")
+                write(value[key], indent + "  ")
+            append("\n" + indent + "}")
+        elif kind is list or kind is tuple:
+            if not value:
+                append("[]")
+                return
+            inner = "\n" + indent + "  "
+            append("[")
+            for number, item in enumerate(value):
+                append(inner if not number else "," + inner)
+                write(item, indent + "  ")
+            append("\n" + indent + "]")
+        elif value is None:
+            append("null")
+        elif value is True:
+            append("true")
+        elif value is False:
+            append("false")
+        elif kind is int:
+            append(int.__repr__(value))
+        else:
+            raise _Unusual
+
+    write(document, "")
+    return "".join(pieces)
