@@ -221,7 +221,7 @@ def _kept_graph(inputs: Inputs, config: Config, options: ScanOptions, result: _R
     return graph
 
 
-_MOST_BRIDGED = 100
+_MOST_BRIDGED = 20
 """Files whose content the kept graph may have been built from though it changed since (their facts are
 compared every time the graph is read), before it is built and kept again."""
 
