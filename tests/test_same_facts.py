@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flagaudit.scan.cache import FACTS_VERSION, content_key
+from flagaudit.model.callgraph import CallGraph
+from flagaudit.scan.cache import FACTS_VERSION, build_digest, content_key, read_cached
 from tests.repos import Repo
 from tests.run import Ran, run_cli
 
@@ -119,3 +120,15 @@ def test_a_damaged_memo_of_the_contents_is_one_note(tmp_path: Path) -> None:
     notes = [line for line in damaged.stderr.splitlines() if "cache" in line]
     assert len(notes) == 1 and "ignored a damaged cache file" in notes[0] and "made-" in notes[0], damaged.stderr
     _same_as_fresh(repo)
+
+
+def test_the_graph_built_for_other_entry_points_is_kept(tmp_path: Path) -> None:
+    """Only the settings changed (the same files): the graph built afresh for them replaces the kept one, which a
+    later run whose inventory is kept would otherwise read."""
+    repo = _repo(tmp_path)
+    _check(repo)
+    repo.commit("2025-02-01", "entry points",
+                {"pyproject.toml": "[tool.flagaudit]\nentry-points = ['app.part_1:part_1']\n"})
+    _same_as_fresh(repo)
+    graph, problem = read_cached(_memo(repo, "graph"), CallGraph, build_digest())
+    assert problem is None and "app.part_1.part_1" in graph.entries, graph.entries

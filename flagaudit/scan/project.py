@@ -317,7 +317,8 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
                             *(r.id for r in inferred if isinstance(r, DefineRule))])
     graph, findings = _model(facts, flags, config, {s.path: s.key for s in sources}, previous, registries,
                              documented)
-    if previous is None or (previous.shapes, previous.sources) != (graph.shapes, graph.sources):
+    if previous is None or (previous.shapes, previous.sources, previous.settings) != (
+            graph.shapes, graph.sources, graph.settings):  # other entry points or tests: built afresh
         cache.keep("graph", build_digest(), replace(graph, nodes={}, reachable=set()))  # both rebuilt from the facts
     return (Inventory(
         root=str(config.root), flags=flags, skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
