@@ -318,8 +318,9 @@ def find_owners(flags: Iterable[Flag], policies: Policies, root: Path,
                 wanted.setdefault(path, set()).add(line)
         blamed, blame_notes = _blame(repository, prefix, wanted, progress)
         notes += blame_notes
+        names = author_names(blamed.values())
         for flag in pending:
-            owners[(flag.sdk, flag.key or "")] = blame_owner(flag, blamed) or Owner()
+            owners[(flag.sdk, flag.key or "")] = blame_owner(flag, blamed, names) or Owner()
     else:
         owners.update(((f.sdk, f.key or ""), Owner()) for f in pending)
     return owners, tuple(notes)
@@ -352,13 +353,25 @@ def codeowners_owner(flag: Flag, codeowners: CodeOwners, prefix: str = "") -> Ow
     return Owner(" ".join(best), "CODEOWNERS", where)
 
 
-def blame_owner(flag: Flag, blamed: Mapping[tuple[str, int], Blamed]) -> Owner | None:
-    """The author of the most recently changed site line (committed lines only)."""
+def author_names(blamed: Iterable[Blamed]) -> dict[str, str]:
+    """One name per e-mail address: the one on its most recent line. People commit under several spellings
+    (``Ostap Zherebetskyi`` and ``Ostap-Zherebetskyi``), and one person's flags belong in one queue."""
+    names: dict[str, tuple[int, str]] = {}
+    for line in blamed:
+        if line.committed and line.email and line.author:
+            names[line.email] = max(names.get(line.email, (line.time, line.author)), (line.time, line.author))
+    return {email: name for email, (_, name) in names.items()}
+
+
+def blame_owner(flag: Flag, blamed: Mapping[tuple[str, int], Blamed],
+                names: Mapping[str, str]) -> Owner | None:
+    """The author of the most recently changed site line (committed lines only), by the name ``names`` gives
+    their e-mail address (:func:`author_names`)."""
     candidates = [blamed[item] for item in _lines(flag) if item in blamed and blamed[item].committed]
     if not candidates:
         return None
     latest = min(candidates, key=lambda b: (-b.time, b.path, b.line))
-    return Owner(latest.author or latest.email, "blame",
+    return Owner(names.get(latest.email) or latest.author or latest.email, "blame",
                  f"{latest.path}:{latest.line} ({latest.commit[:12]}, {latest.date})")
 
 
