@@ -487,10 +487,9 @@ class SpanVisitor(cst.CSTVisitor):
         return key_parts(tree, self._resolve)
 
     def _resolve(self, dotted: str) -> tuple[KeyPart, ...] | None:
-        """A name's key parts: a local or a parameter of the innermost function that has it (a closure reads its
-        enclosing functions' names), else a module-level symbol."""
+        function = self.functions[-1]
         head, _, rest = dotted.partition(".")
-        for function in reversed(self.functions[1:]):
+        if len(self.functions) > 1:
             if head in function.values:
                 return None if rest else function.values[head]
             if head in function.params:

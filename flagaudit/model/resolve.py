@@ -178,7 +178,7 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
     for file_facts in facts:
         is_test = is_test_path(file_facts.path, test_patterns)
         for site in file_facts.sites:
-            if site.key_ref.parts and site.key_ref.parts[0].kind == "param" and _within(site.function, wrappers):
+            if site.function in wrappers and site.key_ref.parts and site.key_ref.parts[0].kind == "param":
                 continue
             resolved = resolve_site(site, resolver)
             if resolved is None:
@@ -215,16 +215,6 @@ _FLAG_WORDS = frozenset({"ENABLE", "ENABLED", "DISABLE", "DISABLED", "FEATURE", 
                          "SWITCH", "TOGGLE", "ALLOW", "ALLOWED", "MODE"})
 _FLAG_PREFIXES = ("USE_", "SHOW_", "HIDE_", "ENABLE", "DISABLE", "ALLOW")
 
-
-
-def _within(function: str, wrappers: frozenset[str] | set[str]) -> bool:
-    """Whether ``function`` is a wrapper or a closure inside one (``require_switch.wrapper``)."""
-    while True:
-        if function in wrappers:
-            return True
-        if "." not in function:
-            return False
-        function = function.rsplit(".", 1)[0]
 
 def _documented(definitions: list[Definition], notes: list[Definition], sdk: str) -> None:
     """Add the annotated constants a key went through (``WaffleFlag(f"{NS}.{ENABLE_X}")``, ``flag(ENABLE_X)``) to

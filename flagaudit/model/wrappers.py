@@ -36,8 +36,7 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
             if resolved is None or function is None:
                 continue
             site, key, pattern = resolved
-            rule = (_wrapper(site, _owner(site, function, functions), method_names)
-                    or _predicate(site, function, key, pattern, method_names))
+            rule = _wrapper(site, function, method_names) or _predicate(site, function, key, pattern, method_names)
             if rule is not None and rule.id not in found:
                 found[rule.id] = rule
     return tuple(found[k] for k in sorted(found))
@@ -46,22 +45,6 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
 def wrapper_functions(rules: Iterable[CheckRule | DefineRule]) -> frozenset[str]:
     """Qualified names of the inferred wrappers (their own inner sites are not flag sites)."""
     return frozenset(r.via[0] for r in rules if isinstance(r, CheckRule) and r.fixed_key is None and r.via)
-
-
-def _owner(site: Site, function: Function, functions: dict[str, Function]) -> Function:
-    """The function whose parameter the key is: a closure's check reads its enclosing function's parameter
-    (``def require_switch(name): def wrapper(fn): ... switch_is_active(name)``), so the enclosing function is the
-    wrapper and its calls (a decorator's among them) are the sites."""
-    parts = site.key_ref.parts
-    if len(parts) != 1 or parts[0].kind != "param" or parts[0].value in function.params:
-        return function
-    name = function.name
-    while "." in name:
-        name = name.rsplit(".", 1)[0]
-        enclosing = functions.get(name)
-        if enclosing is not None and parts[0].value in enclosing.params:
-            return enclosing
-    return function
 
 
 def _wrapper(site: Site, function: Function, method_names: Counter[str]) -> CheckRule | None:
