@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import random
 
-from flagaudit.checks.nearest import common_subsequence, nearest
+from flagaudit.checks.nearest import Suggestions, common_subsequence, keys_digest, nearest
 
 
 def _expected(word: str, keys: list[str]) -> str | None:
@@ -52,3 +52,24 @@ def test_common_subsequence_and_the_bound_it_gives() -> None:
             assert length == _subsequence_by_table(first, second), (first, second)
             matched = sum(block.size for block in difflib.SequenceMatcher(None, first, second).get_matching_blocks())
             assert matched <= length, (first, second)
+
+
+def test_suggestions_remember_answers_by_the_keys_compared() -> None:
+    """The answers kept for the same keys are looked up; those kept for other keys, or naming a key that is not
+    among those compared (a forged cache), are passed over and computed again."""
+    keys = ["ENABLE_NEW_CHECKOUT", "ENABLE_NEW_CART", "enable-dark-mode"]
+    first = Suggestions()
+    assert first.nearest("ENABLE_NEW_CHEKOUT", keys) == "ENABLE_NEW_CHECKOUT"
+    assert first.nearest("nothing-like-it", keys) is None
+    digest = keys_digest(keys)
+    assert first.asked == {digest: {"ENABLE_NEW_CHEKOUT": ("ENABLE_NEW_CHECKOUT",), "nothing-like-it": ()}}
+    again = Suggestions(first.asked)
+    assert again.nearest("ENABLE_NEW_CHEKOUT", keys) == "ENABLE_NEW_CHECKOUT"
+    assert again.nearest("nothing-like-it", keys) is None
+    assert again.asked == first.asked
+    forged = Suggestions({digest: {"ENABLE_NEW_CHEKOUT": ("NOT_A_KEY",), "nothing-like-it": ("a", "b")}})
+    assert forged.nearest("ENABLE_NEW_CHEKOUT", keys) == "ENABLE_NEW_CHECKOUT"
+    assert forged.nearest("nothing-like-it", keys) is None
+    stale = Suggestions({keys_digest(keys[:2]): {"enable_dark_mode": ("ENABLE_NEW_CART",)}})
+    assert stale.nearest("enable_dark_mode", keys) == nearest("enable_dark_mode", keys) == "enable-dark-mode"
+    assert keys_digest(["ab", "c"]) != keys_digest(["a", "bc"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from flagaudit.checks.nearest import keys_digest
 from flagaudit.model.callgraph import CallGraph
 from flagaudit.scan.cache import FACTS_VERSION, build_digest, content_key, read_cached
 from tests.repos import Repo
@@ -132,3 +133,44 @@ def test_the_graph_built_for_other_entry_points_is_kept(tmp_path: Path) -> None:
     _same_as_fresh(repo)
     graph, problem = read_cached(_memo(repo, "graph"), CallGraph, build_digest())
     assert problem is None and "app.part_1.part_1" in graph.entries, graph.entries
+
+
+TOGGLES = """\
+from edx_toggles.toggles import WaffleFlag
+
+ENABLE_NEW_NAV = WaffleFlag("nav.enable_new", __name__)
+"""
+MENU = """\
+from waffle import flag_is_active
+
+from nav.toggles import ENABLE_NEW_NAV
+
+
+def menu(request):
+    if ENABLE_NEW_NAV.is_enabled():
+        return "new"
+    if flag_is_active(request, "nav.enable_nwe"):
+        return "typo"
+    return "old"
+"""
+
+
+def test_did_you_mean_is_kept_by_the_keys_compared_and_a_forged_answer_is_passed_over(tmp_path: Path) -> None:
+    """FA401's answers are kept by a digest of the defined keys; one naming a key not defined is computed again,
+    and answers kept for other keys are never looked at."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2025-01-05", "nav", {"nav/__init__.py": "", "nav/toggles.py": TOGGLES, "nav/views.py": MENU})
+    fresh = _same_as_fresh(repo)
+    assert "did you mean 'nav.enable_new'" in fresh.stdout
+    memo = _memo(repo, "nearest")
+    kept = read_cached(memo, dict[str, dict[str, tuple[str, ...]]], build_digest())[0]
+    assert kept == {keys_digest(["nav.enable_new"]): {"nav.enable_nwe": ("nav.enable_new",)}}
+    header = f"digest {build_digest()}\n"
+    code = MENU.replace('"typo"', '"a typo"')  # a code edit: the model is built again and the memo read
+    for forged in ({keys_digest(["nav.enable_new"]): {"nav.enable_nwe": ["nav.forged"]}},
+                   {keys_digest(["nav.other"]): {"nav.enable_nwe": ["nav.other"]}}):
+        memo.write_text(header + json.dumps(forged))
+        code += "\n\ndef more():\n    return 1\n"
+        repo.commit("2025-02-01", "edit", {"nav/views.py": code})
+        assert "did you mean 'nav.enable_new'" in _same_as_fresh(repo).stdout
+        assert read_cached(memo, dict[str, dict[str, tuple[str, ...]]], build_digest())[0] == kept  # kept again

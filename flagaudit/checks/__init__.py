@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from flagaudit.facts import Evidence, Finding, Flag, Severity, Timeline
 
 if TYPE_CHECKING:
+    from flagaudit.checks.nearest import Suggestions
     from flagaudit.history.ledger import Adoption, Entry
     from flagaudit.model.callgraph import CallGraph
     from flagaudit.model.constancy import Fixed
@@ -125,6 +126,8 @@ class CheckInput:
     registries: frozenset[str] = frozenset()
     """Ids of the rules whose definitions define flags in the code (flag objects, registry calls, key classes; not
     rows of a flag model, which the admin creates too): FA401 judges checks against these."""
+    suggestions: Suggestions | None = None
+    """FA401's "did you mean", remembering the last run's answers (a scan keeps them); else computed."""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from fnmatch import fnmatch
 
 from flagaudit.checks import CheckInput, Family, FindingRule, project
@@ -93,14 +93,17 @@ UNUSED = FindingRule(
 
 
 def _registry(given: CheckInput) -> list[Finding]:
-    return registry_findings(given.flags, given.registries)
+    return registry_findings(given.flags, given.registries,
+                             given.suggestions.nearest if given.suggestions else nearest)
 
 
 FAMILY = Family((UNKNOWN, UNUSED), "code", _registry)
 
 
-def registry_findings(flags: Iterable[Flag], registries: frozenset[str] = frozenset()) -> list[Finding]:
-    """FA401 against the keys of registry rules (``registries``: their ids), FA402 for every kind of definition."""
+def registry_findings(flags: Iterable[Flag], registries: frozenset[str] = frozenset(),
+                      suggest: Callable[[str, Sequence[str]], str | None] = nearest) -> list[Finding]:
+    """FA401 against the keys of registry rules (``registries``: their ids), FA402 for every kind of definition;
+    ``suggest``: the nearest defined key to an unknown one (:func:`nearest`, or one that remembers)."""
     flags = list(flags)
     defined: dict[str, set[str]] = defaultdict(set)
     patterns: dict[str, list[str]] = defaultdict(list)
@@ -112,11 +115,12 @@ def registry_findings(flags: Iterable[Flag], registries: frozenset[str] = frozen
         elif any(d.action == "define" and d.rule in registries for d in flag.definitions):
             defined[flag.sdk].add(flag.key)
     findings = []
+    in_order = {sdk: sorted(keys) for sdk, keys in defined.items()}
     for flag in flags:
         if flag.key is None or flag.pattern:
             continue
         if flag.sites and not flag.definitions and defined.get(flag.sdk) and flag.sdk != "settings":
-            findings.append(_unknown(flag, sorted(defined[flag.sdk])))
+            findings.append(_unknown(flag, in_order[flag.sdk], suggest))
         elif (any(d.action == "define" for d in flag.definitions) and not flag.sites
               and not any(d.action == "delete" for d in flag.definitions)
               and not any(fnmatch(flag.key, p) for p in patterns.get(flag.sdk, ()))):
@@ -124,9 +128,9 @@ def registry_findings(flags: Iterable[Flag], registries: frozenset[str] = frozen
     return findings
 
 
-def _unknown(flag: Flag, defined: list[str]) -> Finding:
+def _unknown(flag: Flag, defined: list[str], suggest: Callable[[str, Sequence[str]], str | None]) -> Finding:
     site = flag.sites[0]
-    match = nearest(flag.key or "", defined)
+    match = suggest(flag.key or "", defined)
     hint = f"; did you mean {match!r}?" if match else ""
     evidence = [Evidence("site", f"{s.path}:{s.line}", s.function) for s in flag.sites]
     if match:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput
+from flagaudit.checks.nearest import Suggestions
 from flagaudit.checks.run import run_checks
 from flagaudit.checks.suppression import finish
 from flagaudit.config import Config, load_config
@@ -315,8 +316,12 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     registries = frozenset([*(d.id for f in rules.files for d in f.defines if d.model is None),
                             *(o.id for f in rules.files for o in f.objects),
                             *(r.id for r in inferred if isinstance(r, DefineRule))])
+    kept = cache.memo("nearest", build_digest(), dict[str, dict[str, tuple[str, ...]]])
+    suggestions = Suggestions(kept)
     graph, findings = _model(facts, flags, config, {s.path: s.key for s in sources}, previous, registries,
-                             documented)
+                             documented, suggestions)
+    if suggestions.asked != kept:
+        cache.keep("nearest", build_digest(), suggestions.asked)
     if previous is None or (previous.shapes, previous.sources, previous.settings) != (
             graph.shapes, graph.sources, graph.settings):  # other entry points or tests: built afresh
         cache.keep("graph", build_digest(), replace(graph, nodes={}, reachable=set()))  # both rebuilt from the facts
@@ -329,12 +334,13 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
 
 
 def _model(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sources: dict[str, str],
-           previous: CallGraph | None, registries: frozenset[str],
-           documented: Mapping[str, str]) -> tuple[CallGraph, list[Finding]]:
+           previous: CallGraph | None, registries: frozenset[str], documented: Mapping[str, str],
+           suggestions: Suggestions) -> tuple[CallGraph, list[Finding]]:
     """Build the call graph (from ``previous``, the last run's, where the files' content keys in ``sources``
     say it still holds) and the fixed flag values, and run the finding families that need only the code;
     ``registries``: ids of the rules whose definitions define a project's flags in its code (FA401);
-    ``documented``: the names the project's documentation mentions (settings operators set are not fixed)."""
+    ``documented``: the names the project's documentation mentions (settings operators set are not fixed);
+    ``suggestions``: FA401's "did you mean", with the last run's answers."""
 
     def is_test(path: str) -> bool:
         return is_test_path(path, config.test_paths)
@@ -342,7 +348,7 @@ def _model(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sour
     settings = repr((config.test_paths, config.entry_points, config.scripts))
     graph = build_graph(facts, is_test, config.entry_points, config.scripts, settings, sources, previous)
     fixed = fixed_flags(flags, facts, config.settings_paths, is_test, documented)
-    return graph, run_checks(CheckInput(flags, graph, fixed, registries=registries), "code")
+    return graph, run_checks(CheckInput(flags, graph, fixed, registries=registries, suggestions=suggestions), "code")
 
 
 def _frame_digest(config: Config, rules: RuleSet, skipped: list[Skipped], listed: int,
