@@ -1,0 +1,125 @@
+"""After an edit that changes facts, the last run's inference steps are taken again instead of inferred when
+every changed file's facts are, as the inference reads them, those of its earlier content (a line added moves
+the sites below it; a call added to a body adds a target): the same output as a run without the cache, and
+no inference over every file's facts. The steps are found by the digest of the contents they were inferred
+from, so a stale or forged memo replays nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import flagaudit.scan.project as project
+from flagaudit.scan.cache import FACTS_VERSION, content_key
+from tests.repos import Repo
+from tests.run import Ran, run_cli
+
+FLAGS = """\
+from waffle import flag_is_active
+
+
+def is_on(request, name):
+    return flag_is_active(request, name)
+"""
+VIEWS = """\
+from app.flags import is_on
+
+
+def checkout(request):
+    if is_on(request, "new_checkout"):
+        return 1
+    return 2
+
+
+def cart(request):
+    if is_on(request, "new_cart"):
+        return 3
+    return 4
+"""
+
+
+@pytest.fixture
+def inferred(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the wrapper inference ran over the files' facts (the real function, counted)."""
+    calls: list[int] = []
+    real: Callable[..., Any] = project.infer_rules
+
+    def counted(*args: Any) -> Any:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(project, "infer_rules", counted)
+    return calls
+
+
+def _repo(tmp_path: Path) -> Repo:
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2025-01-05", "checkout", {"app/__init__.py": "", "app/flags.py": FLAGS, "app/views.py": VIEWS})
+    return repo
+
+
+def _scan(repo: Repo, *options: str) -> Ran:
+    return run_cli("scan", "--format", "json", *options, cwd=repo.path)
+
+
+def _same_as_fresh(repo: Repo, inferred: list[int]) -> int:
+    """``scan`` with the cache, which must print what a run without it prints; how often it inferred."""
+    inferred.clear()
+    cached = _scan(repo)
+    count = len(inferred)
+    fresh = _scan(repo, "--no-cache")
+    assert (cached.returncode, cached.stdout, cached.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
+    return count
+
+
+def _memo(repo: Repo, name: str) -> Path:
+    return repo.path / ".flagaudit_cache" / f"{name}-v{FACTS_VERSION}.json"
+
+
+def test_a_code_edit_that_moves_sites_takes_the_last_steps_again(tmp_path: Path, inferred: list[int]) -> None:
+    repo = _repo(tmp_path)
+    assert _same_as_fresh(repo, inferred) == 2  # the wrapper found, then nothing new
+    moved = VIEWS.replace("def checkout(request):\n", "def checkout(request):\n    print('checking out')\n")
+    repo.commit("2025-02-01", "edit", {"app/views.py": moved})
+    assert _same_as_fresh(repo, inferred) == 0
+    assert "new_cart" in _scan(repo).stdout
+
+
+@pytest.mark.parametrize("edit", [
+    {"app/views.py": VIEWS.replace("new_cart", "old_cart")},  # a site's key: the inference reads keys
+    {"app/flags.py": FLAGS.replace("flag_is_active(request, name)", "flag_is_active(request, 'fixed')")},
+    {"app/views.py": VIEWS + "\n\ndef more(request):\n    return is_on(request, 'more')\n"},  # a function added
+])
+def test_an_edit_the_inference_reads_infers_again(tmp_path: Path, inferred: list[int],
+                                                  edit: dict[str, str]) -> None:
+    repo = _repo(tmp_path)
+    _scan(repo)
+    repo.commit("2025-02-01", "edit", edit)
+    assert _same_as_fresh(repo, inferred) >= 1
+
+
+def test_a_stale_or_forged_memo_replays_nothing(tmp_path: Path, inferred: list[int]) -> None:
+    repo = _repo(tmp_path)
+    _scan(repo)
+    moved = VIEWS.replace("def cart(request):\n", "def cart(request):\n    print('cart')\n")
+
+    # Forged: the contents memo claims views.py was already as it is now; the steps were kept for other contents.
+    header, _, body = _memo(repo, "made").read_bytes().partition(b"\n")
+    made = json.loads(body)
+    made[0]["app/views.py"] = content_key("app/views.py", "app.views", moved.encode())
+    _memo(repo, "made").write_bytes(header + b"\n" + json.dumps(made).encode())
+    repo.commit("2025-02-01", "edit", {"app/views.py": moved})
+    assert _same_as_fresh(repo, inferred) == 2
+
+    # Steps that are not consistent (one more rule than the order says) are not taken.
+    moved_again = moved.replace("print('cart')", "print('cart')\n    print('again')")
+    header, _, body = _memo(repo, "steps").read_bytes().partition(b"\n")
+    steps = json.loads(body)
+    steps[0][2].append(True)
+    _memo(repo, "steps").write_bytes(header + b"\n" + json.dumps(steps).encode())
+    repo.commit("2025-02-01", "edit", {"app/views.py": moved_again})
+    assert _same_as_fresh(repo, inferred) == 2
