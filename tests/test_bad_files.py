@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.make_broken_tree import DEEP_CHAIN, GOOD
+from fixtures.make_broken_tree import DEEP_CHAIN, GOOD, LONG_AND
 from tests.repos import Repo, git, write_files
 from tests.run import ROOT, Ran, run_cli, run_process
 
@@ -49,6 +49,19 @@ def test_a_500_operand_chain_is_skipped_and_the_scan_goes_on(tmp_path: Path) -> 
     document = json.loads(result.stdout)
     assert "nested too deeply to analyse (RecursionError)" in _skipped(document)["chain.py"]
     assert [f["key"] for f in document["flags"]] == ["csv_export"]
+
+
+def test_a_500_operand_boolean_chain_is_analysed(tmp_path: Path) -> None:
+    """A long ``and`` is one node of the ``ast``, not a nesting 500 deep: its check is found, with its branch."""
+    write_files(tmp_path, {"chain.py": LONG_AND, "good.py": GOOD})
+    result = run_process("scan", str(tmp_path), "--format", "json", "--no-cache")
+    assert result.returncode == 0
+    _clean(result)
+    document = json.loads(result.stdout)
+    assert "chain.py" not in _skipped(document)
+    assert sorted(f["key"] for f in document["flags"]) == ["chained", "csv_export"]
+    (site,) = [s for f in document["flags"] if f["key"] == "chained" for s in f["sites"]]
+    assert site["guard"] == "if"
 
 
 def test_a_500_operand_chain_in_an_old_commit_breaks_no_command(tmp_path: Path, cli) -> None:

@@ -10,12 +10,11 @@ rolled back is not the flag's state (``rollback-`` actions).
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING
 
-import libcst as cst
-from libcst.helpers import get_full_name_for_node
-
 from flagaudit.extract.arguments import argument
+from flagaudit.extract.tree import arguments, full_name, is_compound
 from flagaudit.facts import Definition, KeyRef
 from flagaudit.sdk_rules import DefineRule, KeyArg, ObjectRule
 
@@ -28,32 +27,33 @@ _ROW_CREATORS = frozenset({"create", "get_or_create", "update_or_create"})
 _ROW_FINDERS = frozenset({"filter", "get"})
 
 
-def object_definition(visitor: SpanVisitor, node: cst.Call, obj: ObjectRule) -> None:
+def object_definition(visitor: SpanVisitor, node: ast.Call, obj: ObjectRule) -> None:
     """A flag object's constructor; its symbol when it is assigned to a module-level (or class-level) name, or
     returned by a factory function (``get_flag().is_enabled()`` checks it)."""
     symbol = None
     parent = visitor.stack[-2] if len(visitor.stack) > 1 else None
-    if isinstance(parent, cst.Assign) and len(visitor.functions) == 1 and len(parent.targets) == 1:
-        target = get_full_name_for_node(parent.targets[0].target)
+    if isinstance(parent, ast.Assign) and parent.value is node and len(visitor.functions) == 1 \
+            and len(parent.targets) == 1:
+        target = full_name(parent.targets[0])
         if target and "." not in target:
             prefix = ".".join(filter(None, [visitor.scope.module, *visitor.names]))
             symbol = f"{prefix}.{target}" if prefix else target
-    elif isinstance(parent, cst.Return) and len(visitor.functions) > 1:
+    elif isinstance(parent, ast.Return) and len(visitor.functions) > 1:
         symbol = f"{visitor.function_name()}.{RETURNED}"
     add_definition(visitor, node, obj, visitor.key(node, obj.key, obj.key_template), symbol=symbol,
-                   metadata=_keywords(node, visitor.module))
+                   metadata=_keywords(visitor, node))
 
 
-def model_rows(visitor: SpanVisitor, node: cst.Call, func: cst.Attribute) -> bool:
+def model_rows(visitor: SpanVisitor, node: ast.Call, func: ast.Attribute) -> bool:
     """``Flag.objects.create(name="k")`` defines; ``Flag.objects.filter(name="k").delete()`` deletes. The rule's
     ``key`` names the column; a loop over literal keys gives one row per key, and so does ``name__in=[...]``."""
-    method = func.attr.value
+    method = func.attr
     if method in _ROW_CREATORS:
         model, call = _rows_model(visitor, func.value), node
         action = "define"
-    elif method == "delete" and isinstance(func.value, cst.Call) and isinstance(func.value.func, cst.Attribute):
+    elif method == "delete" and isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Attribute):
         finder = func.value.func
-        if finder.attr.value not in _ROW_FINDERS:
+        if finder.attr not in _ROW_FINDERS:
             return False
         model, call, action = _rows_model(visitor, finder.value), func.value, "delete"
     else:
@@ -67,7 +67,7 @@ def model_rows(visitor: SpanVisitor, node: cst.Call, func: cst.Attribute) -> boo
     return bool(refs)
 
 
-def _row_keys(visitor: SpanVisitor, call: cst.Call, arg: KeyArg) -> list[KeyRef]:
+def _row_keys(visitor: SpanVisitor, call: ast.Call, arg: KeyArg) -> list[KeyRef]:
     """The keys rows are created or deleted by: the rule's key argument (a loop variable gives each key it takes,
     also inside ``"prefix_" + name``), or ``<key>__in=[...]`` in a filter."""
     loops = visitor.functions[-1].loops
@@ -83,24 +83,25 @@ def _row_keys(visitor: SpanVisitor, call: cst.Call, arg: KeyArg) -> list[KeyRef]
     rows = visitor.rows(listed) if listed is not None else None
     if not rows or listed is None:
         return []
-    expression = " ".join(visitor.module.code_for_node(listed).split())
+    expression = visitor.source.code(listed)
     return [KeyRef(row[0], expression) for row in rows if len(row) == 1]
 
 
-def get_model(call: cst.Call) -> str | None:
+def get_model(visitor: SpanVisitor, call: ast.Call) -> str | None:
     """``apps.get_model("waffle", "Flag")`` -> ``waffle.Flag``."""
-    name = get_full_name_for_node(call.func) or ""
-    if not name.endswith("get_model") or len(call.args) < 2:
+    name = full_name(call.func) or ""
+    if not name.endswith("get_model") or len(call.args) + len(call.keywords) < 2:
         return None
-    values = [a.value.evaluated_value for a in call.args[:2] if isinstance(a.value, cst.SimpleString)]
+    values = [a.value.value for a in arguments(call)[:2]
+              if isinstance(a.value, ast.Constant) and visitor.source.simple_string(a.value)]
     if len(values) != 2 or not all(isinstance(v, str) for v in values):
         return None
     return f"{values[0]!s}.{values[1]!s}"
 
 
-def add_definition(visitor: SpanVisitor, node: cst.CSTNode, rule: ObjectRule | DefineRule, ref: KeyRef, *,
+def add_definition(visitor: SpanVisitor, node: ast.expr, rule: ObjectRule | DefineRule, ref: KeyRef, *,
                    action: str = "define", symbol: str | None = None, metadata: tuple[tuple[str, str], ...] = (),
-                   at: cst.CSTNode | None = None) -> None:
+                   at: ast.expr | None = None) -> None:
     """Record a definition at ``at`` (else ``node``), with the annotations on its line and above its statement."""
     line, column = visitor.start(at or node)
     if visitor.functions[-1].name != "<module>" and visitor.function_name() in visitor.context.rollback:
@@ -114,11 +115,11 @@ def add_definition(visitor: SpanVisitor, node: cst.CSTNode, rule: ObjectRule | D
     ))
 
 
-def _rows_model(visitor: SpanVisitor, manager: cst.BaseExpression) -> str | None:
+def _rows_model(visitor: SpanVisitor, manager: ast.expr) -> str | None:
     """``Flag.objects`` -> ``waffle.Flag`` when ``Flag`` is waffle's model."""
-    if not (isinstance(manager, cst.Attribute) and manager.attr.value == "objects"):
+    if not (isinstance(manager, ast.Attribute) and manager.attr == "objects"):
         return None
-    holder = get_full_name_for_node(manager.value)
+    holder = full_name(manager.value)
     if holder is None:
         return None
     function = visitor.functions[-1]
@@ -131,16 +132,25 @@ def _rows_model(visitor: SpanVisitor, manager: cst.BaseExpression) -> str | None
 
 
 def _statement_line(visitor: SpanVisitor) -> int:
-    for node in reversed(visitor.stack):
-        if isinstance(node, cst.SimpleStatementLine):
-            return visitor.line(node)
+    """The first line of the statement that holds the definition, if it is a line of simple statements of its
+    own (``X = Flag("x")``, not ``if x: X = Flag("x")``); else 0."""
+    for index in range(len(visitor.stack) - 1, 0, -1):
+        node = visitor.stack[index]
+        if isinstance(node, ast.stmt):
+            if is_compound(node):
+                return 0
+            first = visitor.first_of_line(node, visitor.stack[index - 1])
+            return first.lineno if visitor.source.opens_line(first) else 0
     return 0
 
 
-def _keywords(node: cst.Call, module: cst.Module) -> tuple[tuple[str, str], ...]:
+def _keywords(visitor: SpanVisitor, node: ast.Call) -> tuple[tuple[str, str], ...]:
     """Literal keyword arguments of a constructor (``default=False``) as metadata."""
     found = []
-    for arg in node.args:
-        if arg.keyword is not None and isinstance(arg.value, (cst.Name, cst.SimpleString, cst.Integer)):
-            found.append((arg.keyword.value, module.code_for_node(arg.value)))
+    for arg in node.keywords:
+        value = arg.value
+        if arg.arg is not None and (isinstance(value, ast.Name) or isinstance(value, ast.Constant) and (
+                value.value is None or isinstance(value.value, bool) or type(value.value) is int
+                or visitor.source.simple_string(value))):
+            found.append((arg.arg, visitor.source.raw(value)))
     return tuple(found)

@@ -22,8 +22,10 @@ from flagaudit.extract.annotations import LineNotes, toggle_blocks
 from flagaudit.extract.calls import call_facts
 from flagaudit.extract.candidates import find_candidates
 from flagaudit.extract.data_constants import data_constants
+from flagaudit.extract.fingerprint import BranchUses
 from flagaudit.extract.prefilter import mentions
 from flagaudit.extract.reuse import Earlier, Kept, changed_names
+from flagaudit.extract.sites import SpanContext, analyse_span
 from flagaudit.extract.symbols import (
     Scope,
     dotted_name,
@@ -31,8 +33,10 @@ from flagaudit.extract.symbols import (
     module_values,
     sequence_values,
     setting_values,
+    span_statements,
     statement_spans,
 )
+from flagaudit.extract.tree import Source
 from flagaudit.facts import (
     Definition,
     FileFacts,
@@ -118,15 +122,13 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     kept = _kept(earlier, rules, wanted, scope, lines, spans, lambda other: (
         find_candidates(graph.nodes, gate_scope, other, imported, origins).lines if mentions(data, other)
         else frozenset(), len(_class_constants(path, scope.module, values, other, notes))))
-    # libcst (and its 0.1 s import) only when a file holds a candidate: a cached or flag-free run never pays it
-    import libcst as cst
-
-    from flagaudit.extract.sites import SpanContext, analyse_span
-
-    context = SpanContext(path, lines, notes, scope, rules, imported, _rollback_functions(graph.nodes, scope.module),
-                          graph.uses, tuple(sorted(wanted)), sequence_values(tree, scope))
+    source = Source(text)
+    context = SpanContext(path, source, notes, scope, rules, imported, BranchUses(source),
+                          _rollback_functions(graph.nodes, scope.module), graph.uses, tuple(sorted(wanted)),
+                          sequence_values(tree, scope))
+    members = span_statements(tree)
     sites: list[Site] = []
-    for start, end, owner in spans:
+    for start, end, _ in spans:
         first = bisect.bisect_left(context.wanted, start)  # a binary search per span, not spans x candidates
         if first == len(context.wanted) or context.wanted[first] > end:
             continue
@@ -135,12 +137,12 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
             sites.extend(standing[0])
             definitions.extend(standing[1])
             continue
+        statements, owner = members[start]
         try:
-            span_sites, span_definitions = analyse_span(context, start, end, owner)
-        except (cst.ParserSyntaxError, RecursionError) as exc:  # the whole file is skipped, not only this span
-            problem = _TOO_DEEP if isinstance(exc, RecursionError) else f"libcst cannot parse: {_reason(exc)}"
+            span_sites, span_definitions = analyse_span(context, tree, statements, owner, end)
+        except RecursionError:  # the whole file is skipped, not only this span
             return FileFacts(path, symbols, definitions=tuple(definitions),
-                             skipped=f"{problem} (lines {start}-{end})")
+                             skipped=f"{_TOO_DEEP} (lines {start}-{end})")
         sites.extend(span_sites)
         definitions.extend(span_definitions)
     return replace(done, sites=tuple(sites), definitions=tuple(definitions))

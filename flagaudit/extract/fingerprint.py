@@ -8,33 +8,31 @@ function uses *only* inside one branch is what dies with that branch (FA302).
 
 from __future__ import annotations
 
+import ast
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-import libcst as cst
-from libcst.helpers import get_full_name_for_node
-
 from flagaudit.extract.calls import COMMAND
-from flagaudit.extract.cstwalk import walk
+from flagaudit.extract.tree import Source, arguments, children, full_name
 from flagaudit.facts import Span
 
 
 class BranchUses:
-    """Dotted names used in subtrees of one span, counted and memoized by node: a guard's branches and its
+    """Dotted names used in subtrees of one file, counted and memoized by node: a guard's branches and its
     statement are asked for again by each check inside them."""
 
-    def __init__(self) -> None:
-        self.collected: dict[cst.CSTNode, Counter[str]] = {}
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.collected: dict[ast.AST, Counter[str]] = {}
 
-    def dotted(self, node: cst.CSTNode) -> Counter[str]:
+    def dotted(self, node: ast.AST) -> Counter[str]:
         names = self.collected.get(node)
         if names is None:
-            collector = _NameCollector()
-            walk(node, collector)
-            names = self.collected[node] = collector.names
+            names = self.collected[node] = Counter()
+            _collect(node, names, self.source)
         return names
 
-    def named(self, nodes: Sequence[cst.CSTNode], is_local: Callable[[str], bool],
+    def named(self, nodes: Sequence[ast.AST], is_local: Callable[[str], bool],
               qualify: Callable[[str], str | None]) -> Counter[str]:
         """Uses in ``nodes``, qualified by ``qualify`` or ``.attr``; names whose head ``is_local`` left out."""
         names: Counter[str] = Counter()
@@ -76,27 +74,59 @@ def exclusive(uses: dict[str, list[int]], line: int, on_spans: tuple[Span, ...],
     return only(on_spans, on_names, off_names), only(off_spans, off_names, on_names)
 
 
-class _NameCollector(cst.CSTVisitor):
-    """Maximal dotted names referenced in a subtree (``a.b.c``, not also ``a.b``), counted."""
+def _collect(node: ast.AST, names: Counter[str], source: Source) -> None:
+    """Maximal dotted names referenced in a subtree (``a.b.c``, not also ``a.b``; ``f(x).y`` is ``f.y``), counted;
+    also the names a definition, a parameter, a keyword argument, an import or ``global`` spells out, and
+    ``call_command("update_stats")``, which uses the command, as the call graph says."""
+    if isinstance(node, ast.Attribute):
+        names[full_name(node) or ""] += 1
+        return
+    if isinstance(node, ast.Name):
+        names[node.id] += 1
+        return
+    if isinstance(node, ast.Constant):
+        if node.value is None or node.value is True or node.value is False:
+            names[repr(node.value)] += 1
+        return
+    if isinstance(node, ast.Call):
+        if (full_name(node.func) or "").rsplit(".", 1)[-1] == "call_command" and (node.args or node.keywords):
+            first = arguments(node)[0].value
+            if source.simple_string(first) and isinstance(first, ast.Constant) and isinstance(first.value, str) \
+                    and first.value.isidentifier():
+                names[COMMAND + first.value] += 1
+    elif _spelled(node, names):
+        return
+    for child in children(node):
+        _collect(child, names, source)
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: Counter[str] = Counter()
 
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        dotted = get_full_name_for_node(node)
-        if dotted is not None and "(" not in dotted:
-            self.names[dotted] += 1
-            return False
+def _spelled(node: ast.AST, names: Counter[str]) -> bool:
+    """Count the names ``node`` spells as text (libcst holds them as name nodes): a definition's, a
+    parameter's, a keyword argument's, an import's, ``global``'s, an exception's, a ``match`` pattern's. True
+    when nothing below ``node`` is left to count."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        names[node.name] += 1
+    elif isinstance(node, ast.arg):
+        names[node.arg] += 1
+    elif isinstance(node, ast.keyword):
+        if node.arg is not None:
+            names[node.arg] += 1
+    elif isinstance(node, ast.alias):
+        names.update(n for n in (node.name, node.asname) if n)
         return True
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names[node.value] += 1
-
-    def visit_Call(self, node: cst.Call) -> None:
-        """``call_command("update_stats")`` uses the command, as the call graph says."""
-        if (get_full_name_for_node(node.func) or "").rsplit(".", 1)[-1] == "call_command" and node.args \
-                and isinstance(node.args[0].value, cst.SimpleString):
-            name = node.args[0].value.evaluated_value
-            if isinstance(name, str) and name.isidentifier():
-                self.names[COMMAND + name] += 1
+    elif isinstance(node, ast.ImportFrom):
+        if node.module:
+            names[node.module] += 1
+    elif isinstance(node, (ast.Global, ast.Nonlocal)):
+        names.update(node.names)
+        return True
+    elif isinstance(node, ast.ExceptHandler):
+        if node.name:
+            names[node.name] += 1
+    else:
+        kind = type(node).__name__
+        if kind.startswith(("Match", "TypeVar", "ParamSpec")):
+            names.update(v for v in (getattr(node, "name", None), getattr(node, "rest", None)) if isinstance(v, str))
+            if kind == "MatchClass":
+                names.update(node.kwd_attrs)  # type: ignore[attr-defined]
+    return False

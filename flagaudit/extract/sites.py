@@ -1,8 +1,8 @@
-"""Find flag checks and definitions in one span of a file with libcst.
+"""Find flag checks and definitions in the statements of one span of a file.
 
-libcst is spent only here, and only on the statement spans that can hold a
-check (see :func:`flagaudit.extract.symbols.statement_spans`), because its parse and
-position metadata cost ten times what ``ast`` does. Keys leave this module as
+The analysis reads the ``ast`` the file was parsed into once (see :mod:`flagaudit.extract.tree` for how it
+reads what libcst's tree used to give it), and only the statement spans that can hold a check (see
+:func:`flagaudit.extract.symbols.statement_spans` and the gate in ``candidates.py``). Keys leave this module as
 :class:`KeyRef` parts; resolving them across modules is the model's job.
 """
 
@@ -10,36 +10,27 @@ from __future__ import annotations
 
 import ast
 import bisect
-import functools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import cast
-
-import libcst as cst
-from libcst.helpers import get_full_name_for_node
+from typing import Any, ClassVar, cast
 
 from flagaudit.extract.annotations import LineNotes
 from flagaudit.extract.arguments import argument
-from flagaudit.extract.cstwalk import walk
 from flagaudit.extract.declarations import RETURNED, add_definition, get_model, model_rows, object_definition
 from flagaudit.extract.fingerprint import BranchUses, exclusive
-from flagaudit.extract.guards import Guard, find_guard
-from flagaudit.extract.positions import positions
+from flagaudit.extract.guards import Guard, Node, find_guard
 from flagaudit.extract.symbols import Row, Scope, import_bindings, key_parts, literal_rows
+from flagaudit.extract.tree import Source, arguments, children, full_name, is_compound, parameter_names, value_literal
 from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, SiteGuard, Span
 from flagaudit.meaning import OFF_MARK, VALUE_MARK, in_order
 from flagaudit.sdk_rules import CheckRule, KeyArg, RuleSet
 
-_VALUE_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Float,
-                   cst.Dict, cst.List, cst.Tuple)
-"""A fallback written as one of these is not on/off: the flag is multivariate."""
-
-
-@functools.cache
-def _is_expression(kind: type) -> bool:
-    """``isinstance(node, cst.BaseExpression)`` by the node's type: an ABC test is slow, and asked per node."""
-    return issubclass(kind, cst.BaseExpression)
+_BLOCKS = ("body", "orelse", "finalbody")
+_Table = dict[type, Callable[[Any, Any], None]]
+"""Node type -> what the walk does on meeting (or leaving) a node of it."""
+_MAYBE_KEY = (ast.Constant, ast.BinOp, ast.JoinedStr, ast.Call, ast.Name, ast.Attribute)
+"""What a local's value must be for :func:`key_parts` to find anything but one unknown part in it."""
 
 
 @dataclass(frozen=True)
@@ -47,12 +38,14 @@ class SpanContext:
     """What the analysis of one span needs to know about its file."""
 
     path: str
-    lines: list[str]
+    source: Source
     notes: LineNotes
     """The annotations of each line, read once per line however many sites it holds."""
     scope: Scope
     rules: RuleSet
     imported: frozenset[str]
+    uses_by_node: BranchUses
+    """Names used under each node, shared by the file's spans."""
     rollback: frozenset[str] = frozenset()
     """Functions run only when a migration is rolled back: their rows are not the flag's state."""
     uses: dict[str, dict[str, list[int]]] = field(default_factory=dict)
@@ -79,18 +72,22 @@ class _Function:
     """Loop variable -> the key expressions it takes in turn (``for name in ("a", "b"):``)."""
 
 
-def analyse_span(context: SpanContext, start: int, end: int, owner: str | None) -> tuple[list[Site], list[Definition]]:
-    """Sites and definitions in lines ``start..end``; ``owner`` is the class the lines sit in."""
-    body = "".join(context.lines[start - 1:end])
-    header = "class _:\n" if owner else ""
-    module = cst.parse_module(header + body)
-    visitor = SpanVisitor(context, module, start - 1 - (1 if owner else 0), owner)
-    walk(module, visitor)
+def analyse_span(context: SpanContext, module: ast.Module, statements: Sequence[ast.stmt], owner: ast.ClassDef | None,
+                 last_line: int) -> tuple[list[Site], list[Definition]]:
+    """Sites and definitions in ``statements``, the span of lines up to ``last_line``; ``owner`` is the class
+    they are the body of, when the span is part of a class."""
+    visitor = SpanVisitor(context, last_line)
+    visitor.stack.append(module)
+    if owner is not None:
+        visitor.stack.append(owner)
+        visitor.names.append(owner.name)
+    for statement in statements:
+        visitor.walk(statement)
     return visitor.sites, visitor.definitions
 
 
-class SpanVisitor(cst.CSTVisitor):
-    """One walk over a span's libcst tree that fills ``sites`` (flag checks: a call an SDK rule names, a flag
+class SpanVisitor:
+    """One walk over a span's statements that fills ``sites`` (flag checks: a call an SDK rule names, a flag
     object's method, a settings read, each with its key parts, guard, branches, fingerprint and annotations)
     and ``definitions`` (flag objects and data-migration rows, built in
     :mod:`flagaudit.extract.declarations`).
@@ -101,86 +98,78 @@ class SpanVisitor(cst.CSTVisitor):
     say. What a branch uses is counted in :mod:`flagaudit.extract.fingerprint`.
     """
 
-    def __init__(self, context: SpanContext, module: cst.Module, offset: int, owner: str | None) -> None:
-        super().__init__()
+    def __init__(self, context: SpanContext, last_line: int) -> None:
         self.context = context
+        self.source = context.source
         self.scope = context.scope
         self.rules = context.rules
-        self.module = module
-        self.positions = positions(module)
-        self.uses = BranchUses()
-        self.offset = offset
-        self.owner = owner
-        self.stack: list[cst.CSTNode] = []
+        self.uses = context.uses_by_node
+        self.last_line = last_line
+        self.stack: list[ast.AST] = []
         self.names: list[str] = []
         self.functions: list[_Function] = [_Function("<module>")]
         self.sites: list[Site] = []
         self.definitions: list[Definition] = []
-        self.depth = 0
 
-    # -- traversal bookkeeping -------------------------------------------------
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self.stack.append(node)  # whitespace and comments (a third of all nodes) the walk passes over
-        if _is_expression(type(node)) and not self.functions[-1].flags and not self._holds_candidate(node):
-            return False  # nothing a rule matches in here, and no flag-holding local a test could read
-        return super().on_visit(node)
-
-    def _holds_candidate(self, node: cst.CSTNode) -> bool:
-        """Whether an expression spans a line the gate marked; most expressions in a span do not."""
-        first, _, last, _ = self.positions[id(node)]
-        wanted = self.context.wanted
-        index = bisect.bisect_left(wanted, first + self.offset)
-        return index < len(wanted) and wanted[index] <= last + self.offset
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        super().on_leave(original_node)
+    # -- traversal ---------------------------------------------------------------
+    def walk(self, node: ast.AST) -> None:
+        """Visit ``node`` and what is below it in source order, except expressions that span no candidate line
+        while no local holds a check's value (most expressions of a span)."""
+        self.stack.append(node)
+        if isinstance(node, ast.expr):
+            if self.functions[-1].flags or self._holds_candidate(node):
+                visit = self._EXPRESSIONS.get(type(node))
+                if visit is not None:
+                    visit(self, node)
+                for child in children(node):
+                    self.walk(child)
+        else:
+            kind = type(node)
+            visit = self._STATEMENTS.get(kind)
+            if visit is not None:
+                visit(self, node)
+            for child in children(node):
+                self.walk(child)
+            leave = self._LEAVES.get(kind)
+            if leave is not None:
+                leave(self, node)
         self.stack.pop()
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        name = self.owner if (self.owner and self.depth == 0) else node.name.value
-        self.names.append(name)
-        self.depth += 1
+    def _holds_candidate(self, node: ast.expr) -> bool:
+        """Whether an expression spans a line the gate marked; most expressions in a span do not."""
+        wanted = self.context.wanted
+        index = bisect.bisect_left(wanted, node.lineno)
+        return index < len(wanted) and wanted[index] <= (node.end_lineno or node.lineno)
 
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.names.append(node.name)
+
+    def leave_ClassDef(self, node: ast.ClassDef) -> None:
         self.names.pop()
-        self.depth -= 1
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        params = node.params
-        names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                names.append(star.name.value)
-        self.names.append(node.name.value)
-        self.functions.append(_Function(".".join(self.names), frozenset(names)))
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.names.append(node.name)
+        self.functions.append(_Function(".".join(self.names), frozenset(parameter_names(node.args))))
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.names.pop()
         self.functions.pop()
 
     # -- local bindings -----------------------------------------------------------
-    def visit_Import(self, node: cst.Import) -> None:
-        self._local_import(node)
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self._local_import(node)
-
-    def _local_import(self, node: cst.Import | cst.ImportFrom) -> None:
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
         if len(self.functions) == 1:
             return  # module-level imports are in the scope already
-        statement = ast.parse(self.module.code_for_node(node).strip()).body[0]
-        assert isinstance(statement, (ast.Import, ast.ImportFrom))
-        self.functions[-1].imports.update(import_bindings(statement, self.scope.package))
+        self.functions[-1].imports.update(import_bindings(node, self.scope.package))
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if len(self.functions) == 1 or len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if len(self.functions) == 1 or len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
             return
-        name = node.targets[0].target.value
+        name = node.targets[0].id
         function = self.functions[-1]
         function.flags.pop(name, None)
         value = node.value
-        if isinstance(value, cst.Call):
-            model = get_model(value)
+        if isinstance(value, ast.Call):
+            model = get_model(self, value)
             if model:
                 function.models[name] = model
                 return
@@ -188,72 +177,62 @@ class SpanVisitor(cst.CSTVisitor):
             if obj:
                 function.values[name] = self.key(value, obj.key, obj.key_template).parts
                 return
+        if not _may_hold_key(value):
+            function.values[name] = None  # what key_parts would find: one unknown part
+            return
         parts = self._parts(value)
         function.values[name] = None if all(p.kind == "unk" for p in parts) else parts
 
-    def visit_For(self, node: cst.For) -> None:
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         """``for name in SWITCHES:`` / ``for name, active in (("a", True), ...):`` over literal keys."""
         rows = self.rows(node.iter)
         loops = self.functions[-1].loops
         names = _targets(node.target)
         for column, name in enumerate(names):
-            if not isinstance(name, cst.Name):
+            if not isinstance(name, ast.Name):
                 continue
-            loops.pop(name.value, None)
+            loops.pop(name.id, None)
             if rows and all(len(row) == len(names) for row in rows):
-                loops[name.value] = tuple(row[column] for row in rows)
+                loops[name.id] = tuple(row[column] for row in rows)
 
-    def leave_For(self, original_node: cst.For) -> None:
-        for name in _targets(original_node.target):
-            if isinstance(name, cst.Name):
-                self.functions[-1].loops.pop(name.value, None)
+    def leave_For(self, node: ast.For | ast.AsyncFor) -> None:
+        for name in _targets(node.target):
+            if isinstance(name, ast.Name):
+                self.functions[-1].loops.pop(name.id, None)
 
-    def rows(self, expression: cst.BaseExpression) -> tuple[Row, ...] | None:
+    def rows(self, expression: ast.expr) -> tuple[Row, ...] | None:
         """The rows of a literal sequence, inline or named at top level; a dict's keys (also ``.keys()``, and
         ``.items()`` as (key, value) rows)."""
         items = False
-        if isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute) and not expression.args \
-                and expression.func.attr.value in ("keys", "items"):
-            items = expression.func.attr.value == "items"
+        if isinstance(expression, ast.Call) and isinstance(expression.func, ast.Attribute) \
+                and not expression.args and not expression.keywords and expression.func.attr in ("keys", "items"):
+            items = expression.func.attr == "items"
             expression = expression.func.value
-        if isinstance(expression, cst.Name):
+        if isinstance(expression, ast.Name):
             function = self.functions[-1]
-            local = len(self.functions) > 1 and (expression.value in function.params
-                                                 or expression.value in function.values)
-            rows = None if local else self.context.sequences.get(expression.value)
+            local = len(self.functions) > 1 and (expression.id in function.params or expression.id in function.values)
+            rows = None if local else self.context.sequences.get(expression.id)
         else:
-            try:
-                tree = ast.parse(f"({self.module.code_for_node(expression)})", mode="eval").body
-            except SyntaxError:
-                return None
-            rows = literal_rows(tree, self._resolve)
+            rows = literal_rows(expression, self._resolve)
         if rows is None:
             return None
         return tuple((*row, (KeyPart("unk", "<value>"),)) for row in rows) if items else rows
 
-    def visit_If(self, node: cst.If) -> None:
-        self._tested_local(node.test)
-
-    def visit_While(self, node: cst.While) -> None:
-        self._tested_local(node.test)
-
-    def visit_IfExp(self, node: cst.IfExp) -> None:
-        self._tested_local(node.test)
-
-    def _tested_local(self, test: cst.BaseExpression) -> None:
+    def visit_If(self, node: ast.If | ast.While | ast.IfExp) -> None:
         """``on = flag_check(); if on:`` -- give the earlier site this branch's regions."""
-        chain: list[cst.CSTNode] = [test]
-        while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-            test = test.expression
+        test = node.test
+        chain: list[ast.AST] = [test]
+        while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test = test.operand
             chain.append(test)
-        if not isinstance(test, cst.Name):
+        if not isinstance(test, ast.Name):
             return
-        index = self.functions[-1].flags.get(test.value)
+        index = self.functions[-1].flags.get(test.id)
         if index is None:
             return
-        guard = find_guard([*self.stack, *chain])
+        guard = find_guard([*self.stack, *chain], self.source, self.last_line)
         site = self.sites[index]
-        only_on, only_off = self._exclusive(guard, self.line(test))
+        only_on, only_off = self._exclusive(guard, test.lineno)
         self.sites[index] = replace(site, guard=cast(SiteGuard, f"assign+{guard.kind}"),
                                     on=site.on + self._spans(guard.on),
                                     off=site.off + self._spans(guard.off), fingerprint=in_order(
@@ -262,7 +241,7 @@ class SpanVisitor(cst.CSTVisitor):
                                     only_off=tuple(sorted({*site.only_off, *only_off})))
 
     # -- calls ----------------------------------------------------------------
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         callee = self._qualify(node.func)
         rule = self.rules.functions.get(callee or "") or self.rules.decorators.get(callee or "")
         if rule:
@@ -278,11 +257,11 @@ class SpanVisitor(cst.CSTVisitor):
             return
         if self._setting_call(node, callee):
             return
-        if isinstance(node.func, cst.Attribute):
+        if isinstance(node.func, ast.Attribute):
             self._method_call(node, node.func)
 
-    def _method_call(self, node: cst.Call, func: cst.Attribute) -> None:
-        method = func.attr.value
+    def _method_call(self, node: ast.Call, func: ast.Attribute) -> None:
+        method = func.attr
         symbol = self._project_symbol(func.value)
         for rule in self.rules.methods.get(method, ()):
             if rule.fixed_key is None and argument(node, rule.key[0]) is None:
@@ -303,9 +282,9 @@ class SpanVisitor(cst.CSTVisitor):
                 add_definition(self, node, define, self.key(node, define.key))
                 return
 
-    def _project_symbol(self, receiver: cst.BaseExpression) -> str | None:
+    def _project_symbol(self, receiver: ast.expr) -> str | None:
         """The qualified name of a module-level or imported object (not an SDK module itself)."""
-        dotted = get_full_name_for_node(receiver) if isinstance(receiver, (cst.Name, cst.Attribute)) else None
+        dotted = full_name(receiver) if isinstance(receiver, (ast.Name, ast.Attribute)) else None
         qualified = self._qualify(receiver) if dotted else None
         if qualified is None:
             return None
@@ -314,22 +293,22 @@ class SpanVisitor(cst.CSTVisitor):
             return None
         return qualified
 
-    def _object_check(self, node: cst.Call, func: cst.Attribute) -> bool:
+    def _object_check(self, node: ast.Call, func: ast.Attribute) -> bool:
         """``ENABLE_X.is_enabled()``: the receiver is a flag object, here or in another module."""
         receiver = func.value
-        if isinstance(receiver, cst.Call):
+        if isinstance(receiver, ast.Call):
             made_by = self._qualify(receiver.func)
             obj = self.rules.classes.get(made_by or "")
-            if obj and func.attr.value in obj.methods:
-                self._site(node, f"{obj.id}.{func.attr.value}", obj.sdk, self.key(receiver, obj.key, obj.key_template),
+            if obj and func.attr in obj.methods:
+                self._site(node, f"{obj.id}.{func.attr}", obj.sdk, self.key(receiver, obj.key, obj.key_template),
                            obj.on)
                 return True
             if made_by is None:
                 return False
             ref = KeyRef((KeyPart("obj", f"{made_by}.{RETURNED}"),), self._code(receiver))
-            self._site(node, f"object.{func.attr.value}", "", ref, "truthy")  # the model keeps it if a factory made it
+            self._site(node, f"object.{func.attr}", "", ref, "truthy")  # the model keeps it if a factory made it
             return True
-        dotted = get_full_name_for_node(receiver)
+        dotted = full_name(receiver)
         if dotted is None:
             return False
         function = self.functions[-1]
@@ -343,56 +322,72 @@ class SpanVisitor(cst.CSTVisitor):
             if qualified is None:
                 return False
             ref = KeyRef((KeyPart("obj", qualified),), self._code(receiver))
-        self._site(node, f"object.{func.attr.value}", "", ref, "truthy")
+        self._site(node, f"object.{func.attr}", "", ref, "truthy")
         return True
 
-    def _setting_call(self, node: cst.Call, callee: str | None) -> bool:
+    def _setting_call(self, node: ast.Call, callee: str | None) -> bool:
         """``settings.FEATURES.get("X")`` and ``getattr(settings, "X", False)``."""
         for rule in self.rules.settings:
             if callee and callee.endswith(".get"):
                 holder = callee[: -len(".get")]
                 for obj in rule.objects:
                     for name in rule.dicts:
-                        if holder == f"{obj}.{name}" and node.args:
+                        if holder == f"{obj}.{name}" and (node.args or node.keywords):
                             self._site(node, rule.id, rule.sdk, self.key(node, (KeyArg(0),), f"{name}['{{}}']"),
                                        "truthy")
                             return True
-            if rule.getattr_bool and callee is None and get_full_name_for_node(node.func) == "getattr":
-                args = node.args
+            if rule.getattr_bool and callee is None and full_name(node.func) == "getattr":
+                args = arguments(node)
                 if len(args) == 3 and self._qualify(args[0].value) in rule.objects and _is_bool(args[2].value):
                     self._site(node, f"{rule.id}.getattr", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
                     return True
         return False
 
-    def visit_Subscript(self, node: cst.Subscript) -> None:
+    def visit_Subscript(self, node: ast.Subscript) -> None:
         """``settings.FEATURES["X"]`` read (not assigned)."""
-        if any(isinstance(parent, cst.AssignTarget) for parent in self.stack[-3:-1]):
+        if self._assigned(node):
             return
         holder = self._qualify(node.value)
-        if holder is None or len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        key = node.slice
+        if holder is None or isinstance(key, ast.Slice) or isinstance(key, ast.Tuple) and self._bare(key):
             return
         for rule in self.rules.settings:
             for obj in rule.objects:
                 for name in rule.dicts:
                     if holder == f"{obj}.{name}":
-                        parts = self._parts(node.slice[0].slice.value)
-                        ref = KeyRef(parts, self._code(node.slice[0].slice.value), f"{name}['{{}}']")
+                        ref = KeyRef(self._parts(key), self._code(key), f"{name}['{{}}']")
                         self._site(node, rule.id, rule.sdk, ref, "truthy")
                         return
 
+    def _assigned(self, node: ast.Subscript) -> bool:
+        """Whether the subscript is assigned to (``X[k] = v``), or is what an assigned attribute or item belongs
+        to (``X[k].a = v``, ``X[k][j] = v``)."""
+        parent = self.stack[-2]
+        if isinstance(parent, ast.Assign):
+            return any(t is node for t in parent.targets)
+        if isinstance(parent, (ast.Attribute, ast.Subscript)) and parent.value is node and len(self.stack) > 2:
+            grandparent = self.stack[-3]
+            return isinstance(grandparent, ast.Assign) and any(t is parent for t in grandparent.targets)
+        return False
+
+    def _bare(self, key: ast.Tuple) -> bool:
+        """``x["a", "b"]`` (two subscripts to libcst), not ``x[("a", "b")]``."""
+        line = self.source.lines[key.lineno - 1].encode("utf-8", "surrogatepass")
+        return line[key.col_offset:key.col_offset + 1] != b"("
+
     # -- building facts -------------------------------------------------------------
-    def _check(self, node: cst.Call, rule: CheckRule, proof: ReceiverProof | None = None) -> None:
+    def _check(self, node: ast.Call, rule: CheckRule, proof: ReceiverProof | None = None) -> None:
         if rule.fixed_key is not None:
             ref = KeyRef((KeyPart("lit", rule.fixed_key),), self._code(node.func) + "()")
         else:
             ref = self.key(node, rule.key, rule.key_template)
         fallback = argument(node, rule.fallback) if rule.fallback else None
-        multivariate = isinstance(fallback, _VALUE_LITERALS)
+        multivariate = fallback is not None and value_literal(fallback)
         self._site(node, rule.id, rule.sdk, ref, "value" if multivariate else rule.on, rule.via, proof)
 
-    def _site(self, node: cst.CSTNode, rule: str, sdk: str, ref: KeyRef, on: str, via: tuple[str, ...] = (),
-              proof: ReceiverProof | None = None) -> None:
-        guard = find_guard(self.stack, polarity=(on != "falsy"))
+    def _site(self, node: ast.Call | ast.Subscript, rule: str, sdk: str, ref: KeyRef, on: str,
+              via: tuple[str, ...] = (), proof: ReceiverProof | None = None) -> None:
+        guard = find_guard(self.stack, self.source, self.last_line, polarity=(on != "falsy"))
         line, column = self.start(node)
         only_on, only_off = self._exclusive(guard, line)
         value_kind = (VALUE_MARK,) if on == "value" else ()
@@ -416,25 +411,21 @@ class SpanVisitor(cst.CSTVisitor):
             return f"{prefix}.{inner}" if inner and prefix else (inner or prefix or "<module>")
         return f"{prefix}.{function}" if prefix else function
 
-    def start(self, node: cst.CSTNode) -> tuple[int, int]:
-        """Line in the file and column where ``node`` starts."""
-        position = self.positions[id(node)]
-        return position[0] + self.offset, position[1]
+    def start(self, node: ast.expr) -> tuple[int, int]:
+        """Line in the file and column (in characters) where ``node`` starts."""
+        return self.source.start(node)
 
-    def line(self, node: cst.CSTNode) -> int:
-        return self.positions[id(node)][0] + self.offset
-
-    def _spans(self, nodes: Sequence[cst.CSTNode]) -> tuple[Span, ...]:
+    def _spans(self, nodes: Sequence[Node]) -> tuple[Span, ...]:
         if not nodes:
             return ()
-        return ((self.line(nodes[0]), self.positions[id(nodes[-1])][2] + self.offset),)
+        return ((self.source.first_line(nodes[0]), self.source.last_line(nodes[-1])),)
 
-    def _fingerprint(self, on: Sequence[cst.CSTNode], off: Sequence[cst.CSTNode]) -> tuple[str, ...]:
+    def _fingerprint(self, on: Sequence[ast.AST], off: Sequence[ast.AST]) -> tuple[str, ...]:
         """The on-branch's names, and the off-branch's marked :data:`~flagaudit.meaning.OFF_MARK`: two sites
         whose branches trade places (one shows what the other stops showing) are one feature."""
         return in_order((*self._names(on), *(OFF_MARK + n for n in self._names(off))))
 
-    def _names(self, nodes: Sequence[cst.CSTNode]) -> Counter[str]:
+    def _names(self, nodes: Sequence[ast.AST]) -> Counter[str]:
         function = self.functions[-1]
 
         def is_local(head: str) -> bool:
@@ -448,12 +439,46 @@ class SpanVisitor(cst.CSTVisitor):
         on_spans, off_spans = self._spans(guard.on), self._spans(guard.off)
         if not uses or not (on_spans or off_spans):
             return (), ()
-        statement = next((n for n in reversed(self.stack) if isinstance(n, cst.BaseStatement)), None)
-        around = self._names([statement]) if statement is not None else Counter()
+        around = self._names(self._statement()) if len(self.stack) > 1 else Counter()
         return exclusive(uses, line, on_spans, off_spans, self._names(guard.on), self._names(guard.off), around)
 
-    def _qualify(self, node: cst.BaseExpression) -> str | None:
-        dotted = get_full_name_for_node(node)
+    def _statement(self) -> list[ast.AST]:
+        """The innermost statement around the check as libcst has statements: a compound statement, or a line of
+        simple statements (``a = 1; b = flag()``) unless the line is a compound statement's (``if x: y()``),
+        where it is that statement."""
+        for index in range(len(self.stack) - 1, 0, -1):
+            node = self.stack[index]
+            if not isinstance(node, ast.stmt):
+                continue
+            if is_compound(node):
+                return [node]
+            holder = self.stack[index - 1]
+            first = self.first_of_line(node, holder)
+            if not self.source.opens_line(first):
+                return next(([n] for n in reversed(self.stack[:index]) if isinstance(n, ast.stmt)), [])
+            return self._line_of(first, holder)
+        return []
+
+    def first_of_line(self, statement: ast.stmt, holder: ast.AST) -> ast.stmt:
+        """The first of the simple statements that share ``statement``'s line (``a = 1; b = 2``)."""
+        block = _block(statement, holder)
+        index = next(i for i, s in enumerate(block) if s is statement)
+        while index and not is_compound(block[index - 1]) and block[index - 1].end_lineno == block[index].lineno:
+            index -= 1
+        return block[index]
+
+    def _line_of(self, first: ast.stmt, holder: ast.AST) -> list[ast.AST]:
+        block = _block(first, holder)
+        index = next(i for i, s in enumerate(block) if s is first)
+        found: list[ast.AST] = [first]
+        while index + 1 < len(block) and not is_compound(block[index + 1]) \
+                and block[index + 1].lineno == block[index].end_lineno:
+            index += 1
+            found.append(block[index])
+        return found
+
+    def _qualify(self, node: ast.expr) -> str | None:
+        dotted = full_name(node)
         return None if dotted is None else self.qualify_name(dotted)
 
     def qualify_name(self, dotted: str) -> str | None:
@@ -466,25 +491,20 @@ class SpanVisitor(cst.CSTVisitor):
             return None
         return self.scope.qualify(dotted)
 
-    def _evidence(self, modules: tuple[str, ...], receiver: cst.BaseExpression) -> bool:
+    def _evidence(self, modules: tuple[str, ...], receiver: ast.expr) -> bool:
         """A generic method name counts only if the module imports the SDK or the receiver comes from it."""
         if not modules:
             return True
         if any(m in self.context.imported for m in modules):
             return True
-        origin = self._qualify(receiver.func if isinstance(receiver, cst.Call) else receiver) or ""
+        origin = self._qualify(receiver.func if isinstance(receiver, ast.Call) else receiver) or ""
         return any(origin == m or origin.startswith(m + ".") for m in modules)
 
-    def _code(self, node: cst.CSTNode) -> str:
-        return " ".join(self.module.code_for_node(node).split())
+    def _code(self, node: ast.expr) -> str:
+        return self.source.code(node)
 
-    def _parts(self, expression: cst.BaseExpression) -> tuple[KeyPart, ...]:
-        code = self.module.code_for_node(expression)
-        try:
-            tree = ast.parse(f"({code})", mode="eval").body
-        except SyntaxError:
-            return (KeyPart("unk", self._code(expression)),)
-        return key_parts(tree, self._resolve)
+    def _parts(self, expression: ast.expr) -> tuple[KeyPart, ...]:
+        return key_parts(expression, self._resolve)
 
     def _resolve(self, dotted: str) -> tuple[KeyPart, ...] | None:
         function = self.functions[-1]
@@ -497,7 +517,7 @@ class SpanVisitor(cst.CSTVisitor):
         qualified = self.qualify_name(dotted)
         return (KeyPart("sym", qualified),) if qualified else None
 
-    def key(self, node: cst.Call, args: tuple[KeyArg, ...], template: str = "{}") -> KeyRef:
+    def key(self, node: ast.Call, args: tuple[KeyArg, ...], template: str = "{}") -> KeyRef:
         parts: list[tuple[KeyPart, ...]] = []
         codes = []
         for arg in args:
@@ -513,12 +533,44 @@ class SpanVisitor(cst.CSTVisitor):
         flat = tuple(p for group in parts for p in (group if len(group) == 1 else (KeyPart("unk", "<complex>"),)))
         return KeyRef(flat, ", ".join(codes), template)
 
+    _EXPRESSIONS: ClassVar[_Table] = {ast.Call: visit_Call, ast.Subscript: visit_Subscript, ast.IfExp: visit_If}
+    _STATEMENTS: ClassVar[_Table] = {
+        ast.ClassDef: visit_ClassDef, ast.FunctionDef: visit_FunctionDef, ast.AsyncFunctionDef: visit_FunctionDef,
+        ast.Import: visit_Import, ast.ImportFrom: visit_Import, ast.Assign: visit_Assign, ast.For: visit_For,
+        ast.AsyncFor: visit_For, ast.If: visit_If, ast.While: visit_If}
+    _LEAVES: ClassVar[_Table] = {ast.ClassDef: leave_ClassDef, ast.FunctionDef: leave_FunctionDef,
+                                 ast.AsyncFunctionDef: leave_FunctionDef, ast.For: leave_For, ast.AsyncFor: leave_For}
 
 
-def _targets(target: cst.BaseExpression) -> list[cst.BaseExpression]:
+def _block(statement: ast.stmt, holder: ast.AST) -> list[ast.stmt]:
+    """The list of statements of ``holder`` that ``statement`` is in."""
+    for name in _BLOCKS:
+        block = getattr(holder, name, None)
+        if isinstance(block, list) and any(s is statement for s in block):
+            return block
+    return [statement]
+
+
+def _may_hold_key(value: ast.expr) -> bool:
+    """Whether :func:`key_parts` can find more than one unknown part in a local's value (saves unparsing the
+    others, which are most assignments)."""
+    if not isinstance(value, _MAYBE_KEY):
+        return False
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, str)
+    if isinstance(value, ast.BinOp):
+        return isinstance(value.op, ast.Add)
+    if isinstance(value, ast.Call):
+        return isinstance(value.func, ast.Attribute) and value.func.attr == "format"
+    return True
+
+
+def _targets(target: ast.expr) -> list[ast.expr]:
     """The names a ``for`` binds: ``name``, or each of ``name, active``."""
-    return [e.value for e in target.elements] if isinstance(target, (cst.Tuple, cst.List)) else [target]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [e.value if isinstance(e, ast.Starred) else e for e in target.elts]
+    return [target]
 
 
-def _is_bool(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value in ("True", "False")
+def _is_bool(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, bool)

@@ -8,6 +8,7 @@ the libcst site analysis is limited to.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -306,20 +307,36 @@ def _may_be_key(node: ast.expr) -> bool:
 
 
 def statement_spans(tree: ast.Module) -> list[tuple[int, int, str | None]]:
-    """Line spans the libcst analysis can parse on its own.
+    """Line spans the site analysis takes one at a time.
 
     Top-level statements, except that a class is split into its body
     statements (tagged with the class name) so one flag check in a large class
-    does not cost a parse of the whole class. A class header holds no checks.
+    does not cost an analysis of the whole class. A class header holds no checks.
     """
-    spans: list[tuple[int, int, str | None]] = []
+    spans = [(_first_line(s), s.end_lineno or s.lineno, owner.name if owner else None) for s, owner in _members(tree)]
+    return _merge_shared_lines(spans)
+
+
+def span_statements(tree: ast.Module) -> dict[int, tuple[list[ast.stmt], ast.ClassDef | None]]:
+    """The statements of each of :func:`statement_spans`, by its first line, and the class they belong to."""
+    found: dict[int, tuple[list[ast.stmt], ast.ClassDef | None]] = {}
+    starts = [start for start, _, _ in statement_spans(tree)]
+    for statement, owner in _members(tree):
+        start = starts[bisect.bisect_right(starts, _first_line(statement)) - 1]
+        members, first_owner = found.setdefault(start, ([], owner))
+        members.append(statement)
+        if first_owner is not owner:
+            found[start] = (members, None)
+    return found
+
+
+def _members(tree: ast.Module) -> Iterator[tuple[ast.stmt, ast.ClassDef | None]]:
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.body and not node.decorator_list:
             if all(_first_line(s) > node.lineno for s in node.body):
-                spans.extend((_first_line(s), s.end_lineno or s.lineno, node.name) for s in node.body)
+                yield from ((s, node) for s in node.body)
                 continue
-        spans.append((_first_line(node), node.end_lineno or node.lineno, None))
-    return _merge_shared_lines(spans)
+        yield node, None
 
 
 def _first_line(node: ast.stmt) -> int:
