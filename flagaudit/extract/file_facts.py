@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import bisect
 import functools
+import gc
 import hashlib
 import io
 import re
@@ -58,12 +59,17 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int,
             earlier: Earlier | None = None) -> FileFacts:
     """Analyse one file; ``module`` is its dotted name (empty for non-Python files). ``earlier``: its facts
     under other rules, whose spans the new rules cannot change are kept (see reuse.py)."""
+    collecting = gc.isenabled()
+    gc.disable()  # a parse allocates a node per token, none in a cycle: the collector would walk them for nothing
     try:
         return _extract(path, module, data, rules, max_bytes, earlier)
     except RecursionError:  # ast and libcst walk their trees recursively: a 500-operand `and` is enough
         return FileFacts(path, skipped=_TOO_DEEP)
     except MemoryError:
         return FileFacts(path, skipped="too large to analyse in the memory available (MemoryError)")
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int,
