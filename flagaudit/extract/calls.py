@@ -128,7 +128,7 @@ class _Walker:
         self.frames.pop()
 
     def expressions(self, node: ast.stmt) -> None:
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             if isinstance(child, ast.stmt):
                 self.block([child])
             else:
@@ -171,7 +171,7 @@ class _Walker:
                     raw.append((command, current.lineno, False))
             elif isinstance(current, ast.Subscript):
                 self.nodes.append(current)
-            stack.extend(ast.iter_child_nodes(current))
+            stack.extend(child_nodes(current))
 
     def resolve(self, frame: _Frame) -> dict[str, list[int]]:
         """Targets of one frame, now that every frame's local names are known."""
@@ -202,6 +202,36 @@ class _Walker:
         if dotted is None:
             return ""
         return self.scope.qualify(dotted) or dotted
+
+
+_LEAF_FIELDS = frozenset({"ctx", "op", "id", "attr", "arg", "conversion", "kind", "type_comment", "level", "module",
+                          "is_async", "name", "asname", "simple", "tag", "rest"})
+"""Fields that hold a name, a number or an operator, never a node below."""
+_MIXED_FIELDS = frozenset({"keys", "kw_defaults", "names", "kwd_attrs"})
+"""Lists that may hold ``None`` (``{**a}``'s key, a keyword-only parameter without a default) or names."""
+_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes(node)`` as a list, in its order, less the context and operator nodes (which have
+    nothing below them): the generator and its tests of every field cost a fifth of the call walk."""
+    kind = type(node)
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        leaf = kind in (ast.Constant, ast.MatchSingleton) if hasattr(ast, "MatchSingleton") else kind is ast.Constant
+        fields = _FIELDS[kind] = () if leaf else tuple(
+            (f, f in _MIXED_FIELDS) for f in kind._fields if f not in _LEAF_FIELDS)
+    found: list[ast.AST] = []
+    for name, mixed in fields:
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            if mixed:
+                found.extend(item for item in value if isinstance(item, ast.AST))
+            else:
+                found += value
+        elif value is not None:
+            found.append(value)
+    return found
 
 
 COMMAND = "call_command:"
