@@ -64,3 +64,26 @@ def test_the_prefilter_holds_every_name_a_site_must_contain() -> None:
 
 def test_the_built_in_rules_load_and_their_digest_follows_the_settings_dicts() -> None:
     assert load_rules().digest == load_rules().digest != load_rules(settings_dicts=("FLAGS",)).digest
+
+
+
+def test_word_alternation_matches_what_the_flat_alternation_matches() -> None:
+    """The prefilter's trie finds the same words at the same places as ``a|ab|b`` did, prefixes, dots and all."""
+    import random
+    import re
+
+    from flagaudit.sdk_rules import word_alternation
+
+    chance = random.Random(3)
+    for _ in range(200):
+        words = sorted({"".join(chance.choice("ab_.c") for _ in range(chance.randint(1, 5)))
+                        for _ in range(chance.randint(1, 12))})
+        text = "".join(chance.choice("ab_.c (") for _ in range(200))
+        flat = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b")
+        trie = re.compile(r"\b(?:" + word_alternation(words) + r")\b")
+        assert [m.span() for m in flat.finditer(text)] == [m.span() for m in trie.finditer(text)]
+        encoded = [w.encode() for w in words]
+        flat_bytes = re.compile(rb"\b(?:" + b"|".join(map(re.escape, encoded)) + rb")\b")
+        trie_bytes = re.compile(rb"\b(?:" + word_alternation(encoded) + rb")\b")
+        assert [m.span() for m in flat_bytes.finditer(text.encode())] == \
+            [m.span() for m in trie_bytes.finditer(text.encode())]

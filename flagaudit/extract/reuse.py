@@ -12,6 +12,7 @@ before: its facts are taken over instead of being parsed again.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import TypeVar
 
 from flagaudit.extract.symbols import Scope
 from flagaudit.facts import Definition, FileFacts, Site
-from flagaudit.sdk_rules import RuleSet
+from flagaudit.sdk_rules import RuleSet, word_alternation
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,23 @@ class Earlier:
     rules: RuleSet
 
 
+_COMPARED: dict[tuple[int, int], tuple[RuleSet, RuleSet, frozenset[str] | None]] = {}
+""":func:`changed_names` by the identity of the two rule sets (kept with it, so the ids stay theirs): a worker
+is asked about the same two for every file of a pass, and comparing them took a millisecond each time."""
+
+
 def changed_names(old: RuleSet, new: RuleSet) -> frozenset[str] | None:
     """The last segments of callee names and the method names whose rules differ between ``old`` and ``new``;
     ``None`` when something else the site analysis reads differs, and no span may be kept."""
+    known = _COMPARED.get((id(old), id(new)))
+    if known is None:
+        if len(_COMPARED) > 16:
+            _COMPARED.clear()
+        known = _COMPARED[(id(old), id(new))] = (old, new, _changed_names(old, new))
+    return known[2]
+
+
+def _changed_names(old: RuleSet, new: RuleSet) -> frozenset[str] | None:
     if (old.settings, old.object_methods, old.classes, old.models) != (new.settings, new.object_methods,
                                                                         new.classes, new.models) \
             or _modules(old) != _modules(new):
@@ -62,9 +77,9 @@ class Kept:
         """``definitions_before``: how many of the earlier definitions came from outside the spans (they come
         first); ``names``: :func:`changed_names`; ``starts``: the first lines of the file's spans, in order."""
         # A name the module imports under another name (``from flags import is_on as on``) leads to its target.
-        aliases = {local for local, target in scope.imports.items() if target.rpartition(".")[2] in names}
-        self.called = _called(names | aliases)
-        self.named = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b") if names else None
+        aliases = frozenset(local for local, target in scope.imports.items() if target.rpartition(".")[2] in names)
+        self.called = [p for p in (_called(names), _called(aliases)) if p is not None]
+        self.named = _named(names)
         self.wanted_before = wanted_before
         self.wanted = wanted
         self.lines = lines
@@ -77,9 +92,9 @@ class Kept:
         line above it, so the line before is compared too."""
         if _within(self.wanted_before, start - 1, end) != _within(self.wanted, start - 1, end):
             return None
-        if self.called is not None and self.named is not None:
+        if self.called and self.named is not None:
             text = "".join(self.lines[start - 1:end])
-            if self.called.search(text) or (_IMPORT.search(text) and self.named.search(text)):
+            if any(p.search(text) for p in self.called) or (_IMPORT.search(text) and self.named.search(text)):
                 return None
         return self.sites.get(start, []), self.definitions.get(start, [])
 
@@ -88,14 +103,21 @@ _IMPORT = re.compile(r"\bimport\b")
 """A span that imports a name inside a function may call it under another name (``from f import on as check``)."""
 
 
-def _called(words: Iterable[str]) -> re.Pattern[str] | None:
+@functools.lru_cache(maxsize=16)
+def _named(words: frozenset[str]) -> re.Pattern[str] | None:
+    """Where a span mentions one of ``words`` (built once per rule change: hundreds of names, slow to build)."""
+    return re.compile(r"\b(?:" + word_alternation(sorted(words)) + r")\b") if words else None
+
+
+@functools.lru_cache(maxsize=64)
+def _called(words: frozenset[str]) -> re.Pattern[str] | None:
     """Where a span may call one of ``words``: the word the analysis looks a call's callee up by is the last name
     before its parenthesis (``is_on(``, ``x.is_on (``, ``(is_on)(``, ``factory()(``, ``table[k](``), wherever
     it sits -- a string, a comment or a definition's own ``def is_on(`` are not calls, and only the last is left
     out: the others count, which only costs a span a parse."""
-    alternatives = "|".join(map(re.escape, sorted(words)))
-    if not alternatives:
+    if not words:
         return None
+    alternatives = word_alternation(sorted(words))
     return re.compile(r"(?<!def )\b(?:" + alternatives + r")\b(?=(?:\s|\\|#[^\n]*|\))*[(\[])")
 
 
