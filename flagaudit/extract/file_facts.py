@@ -132,7 +132,7 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     context = SpanContext(path, source, notes, scope, rules, imported, BranchUses(source),
                           _rollback_functions(graph.nodes, scope.module), graph.uses, tuple(sorted(wanted)),
                           sequence_values(tree, scope))
-    members = span_statements(tree)
+    members = span_statements(tree, spans)
     sites: list[Site] = []
     for start, end, _ in spans:
         first = bisect.bisect_left(context.wanted, start)  # a binary search per span, not spans x candidates

@@ -317,10 +317,12 @@ def statement_spans(tree: ast.Module) -> list[tuple[int, int, str | None]]:
     return _merge_shared_lines(spans)
 
 
-def span_statements(tree: ast.Module) -> dict[int, tuple[list[ast.stmt], ast.ClassDef | None]]:
-    """The statements of each of :func:`statement_spans`, by its first line, and the class they belong to."""
+def span_statements(tree: ast.Module,
+                    spans: list[tuple[int, int, str | None]]) -> dict[int, tuple[list[ast.stmt], ast.ClassDef | None]]:
+    """The statements of each of ``spans`` (:func:`statement_spans`), by its first line, and the class they
+    belong to."""
     found: dict[int, tuple[list[ast.stmt], ast.ClassDef | None]] = {}
-    starts = [start for start, _, _ in statement_spans(tree)]
+    starts = [start for start, _, _ in spans]
     for statement, owner in _members(tree):
         start = starts[bisect.bisect_right(starts, _first_line(statement)) - 1]
         members, first_owner = found.setdefault(start, ([], owner))
