@@ -82,8 +82,14 @@ def extract_all(jobs: list[Job], rules: RuleSet, max_bytes: int, workers: int | 
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
     results: list[FileFacts | None] = [None] * len(jobs)
     finished = in_workers(_run, [jobs[i] for i in order], _init, (rules, max_bytes, earlier_rules), workers)
-    for done, (index, facts) in enumerate(zip(order, finished, strict=True), 1):
-        results[index] = facts
-        if progress is not None:
-            progress(done)
+    collecting = gc.isenabled()
+    gc.disable()  # the facts arriving are acyclic: a collection would walk every one received so far
+    try:
+        for done, (index, facts) in enumerate(zip(order, finished, strict=True), 1):
+            results[index] = facts
+            if progress is not None:
+                progress(done)
+    finally:
+        if collecting:
+            gc.enable()
     yield from (r for r in results if r is not None)
