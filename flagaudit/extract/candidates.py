@@ -1,4 +1,4 @@
-"""Which lines hold a call that could be a flag check or definition: the gate to the libcst analysis.
+"""Which lines hold a call that could be a flag check or definition: the gate to the site analysis.
 
 The byte-level prefilter (the rules' words) lets through every file that
 mentions ``get_value`` or ``is_enabled``; this pass looks at the ``ast`` the

@@ -63,7 +63,7 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int,
     gc.disable()  # a parse allocates a node per token, none in a cycle: the collector would walk them for nothing
     try:
         return _extract(path, module, data, rules, max_bytes, earlier)
-    except RecursionError:  # ast and libcst walk their trees recursively: a 500-operand `and` is enough
+    except RecursionError:  # ast and the walks over it recurse: a sum of 2,000 operands is enough
         return FileFacts(path, skipped=_TOO_DEEP)
     except MemoryError:
         return FileFacts(path, skipped="too large to analyse in the memory available (MemoryError)")

@@ -1,12 +1,12 @@
 """What a later wrapper-inference pass may keep of a file's facts from the pass that last analysed it.
 
 Why: a pass after the first re-analyses every file that calls a helper it newly inferred (see
-``scan/project.py``), and on flag-dense code that is half the files, each parsed again by libcst span by
-span. Most of a re-analysed file's spans call none of the new helpers. A span's sites and definitions depend
+``scan/project.py``), and on flag-dense code that is half the files, each analysed again span by span.
+Most of a re-analysed file's spans call none of the new helpers. A span's sites and definitions depend
 on the rules only through the names its analysis looks up (a call's qualified callee, a method's name) and
 on the candidate lines the ``ast`` gate marks in it. So a span whose candidate lines are the same under both
 rule sets, and whose text holds no name that can lead to a callee whose rule differs, gives what it gave
-before: its facts are taken over instead of being parsed again.
+before: its facts are taken over instead of being analysed again.
 """
 
 from __future__ import annotations

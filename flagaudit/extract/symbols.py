@@ -2,7 +2,7 @@
 
 Every file gets this cheap pass (``ast`` parses ten times faster than libcst);
 it yields what other modules need to resolve keys, and the statement spans
-the libcst site analysis is limited to.
+the site analysis is limited to.
 """
 
 from __future__ import annotations
