@@ -137,3 +137,22 @@ def pull_request(tmp_path: Path) -> tuple[Repo, list[str]]:
 WSGI = "from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n"
 """A deployed Django service's ``wsgi.py``: a project without one is a library whose settings modules configure only
 its tests and development server, so none of its settings flags is constant (FA104)."""
+
+IS_ON = """\
+from waffle import flag_is_active
+
+
+def is_on(request, name):
+    return flag_is_active(request, name)
+"""
+"""A project's own wrapper of waffle: the key is its parameter."""
+CHECKOUT_VIEWS = """\
+from app.flags import is_on
+
+
+def checkout(request):
+    if is_on(request, "new_checkout"):
+        return 1
+    return 2
+"""
+"""``new_checkout`` checked through :data:`IS_ON` (``app/flags.py``)."""

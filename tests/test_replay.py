@@ -15,25 +15,12 @@ import pytest
 
 import flagaudit.scan.project as project
 from flagaudit.scan.cache import FACTS_VERSION, content_key
+from tests.projects import CHECKOUT_VIEWS
+from tests.projects import IS_ON as FLAGS
 from tests.repos import Repo
 from tests.run import Ran, run_cli
 
-FLAGS = """\
-from waffle import flag_is_active
-
-
-def is_on(request, name):
-    return flag_is_active(request, name)
-"""
-VIEWS = """\
-from app.flags import is_on
-
-
-def checkout(request):
-    if is_on(request, "new_checkout"):
-        return 1
-    return 2
-
+VIEWS = CHECKOUT_VIEWS + """
 
 def cart(request):
     if is_on(request, "new_cart"):

@@ -13,26 +13,12 @@ from pathlib import Path
 from flagaudit.checks.nearest import keys_digest
 from flagaudit.model.callgraph import CallGraph
 from flagaudit.scan.cache import FACTS_VERSION, build_digest, content_key, read_cached
+from tests.projects import CHECKOUT_VIEWS as VIEWS
+from tests.projects import IS_ON as FLAGS
 from tests.repos import Repo
 from tests.run import Ran, run_cli
 
 AS_OF = ("--as-of", "2026-12-01")
-FLAGS = """\
-from waffle import flag_is_active
-
-
-def is_on(request, name):
-    return flag_is_active(request, name)
-"""
-VIEWS = """\
-from app.flags import is_on
-
-
-def checkout(request):
-    if is_on(request, "new_checkout"):
-        return 1
-    return 2
-"""
 
 
 def _repo(tmp_path: Path) -> Repo:
