@@ -32,7 +32,7 @@ class Stream(io.StringIO):
 
 def test_the_bar_waits_two_seconds_then_shows_counts_rate_and_time_left() -> None:
     clock, stream = Clock(), Stream(True)
-    bar = TerminalProgress(stream, width=10, clock=clock)
+    bar = TerminalProgress(stream, width=10, clock=clock, columns=lambda: 120)
     bar("reading history", 10, 1000, "commits · 3 files analysed")
     clock.now += 1.9
     bar("reading history", 190, 1000, "commits · 40 files analysed")
@@ -50,6 +50,29 @@ def test_the_bar_waits_two_seconds_then_shows_counts_rate_and_time_left() -> Non
     shown = len(stream.getvalue().rsplit("\r", 1)[-1].rstrip(" "))
     bar.close()
     assert stream.getvalue().endswith("\r" + " " * shown + "\r")  # erased
+
+
+def test_the_bar_fits_the_terminal_so_each_redraw_stays_on_one_row() -> None:
+    """A line longer than the terminal wraps, and ``\\r`` then returns only to the start of its last row: each
+    redraw would leave a row behind. The bar narrows, then goes; the counts and the time left stay."""
+    shown = {}
+    for columns in (140, 120, 80, 60, 30):
+        clock, stream = Clock(), Stream(True)
+        bar = TerminalProgress(stream, clock=clock, columns=lambda width=columns: width)
+        bar("reading history", 0, 4763, "commits · 0 files analysed")
+        for done in range(1, 40):
+            clock.now += 0.5
+            bar("reading history", done * 100, 4763, f"commits · {done * 30:,} files analysed")
+        lines = [line.rstrip(" ") for line in stream.getvalue().split("\r") if line.strip()]
+        assert max(len(line) for line in lines) < columns
+        shown[columns] = lines[-1]
+    assert shown[140] == ("flagaudit: reading history    [████████████████████████░░░░░░] 3,900/4,763 commits · "
+                          "1,170 files analysed · 200/s · 4 s left")
+    assert shown[120] == ("flagaudit: reading history [██████████████████████░░░░░░] 3,900/4,763 commits · "
+                          "1,170 files analysed · 200/s · 4 s left")
+    assert shown[80] == "reading history 3,900/4,763 commits · 1,170 files analysed · 200/s · 4 s left"
+    assert shown[60] == "reading history 3,900/4,763 commits · 1,170 files analysed…"
+    assert shown[30] == "reading history 3,900/4,763 …"
 
 
 def test_a_log_gets_one_line_every_ten_seconds_and_no_carriage_returns() -> None:

@@ -9,6 +9,7 @@ Everything below the command line takes a plain callback and never prints. The t
 
 from __future__ import annotations
 
+import os
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -76,12 +77,15 @@ class Reporter(ABC):
 
 
 class TerminalProgress(Reporter):
-    """Redraws one line in place, at most every ``interval`` seconds; :meth:`close` erases it."""
+    """Redraws one line in place, at most every ``interval`` seconds; :meth:`close` erases it. The line fits the
+    terminal's width (``columns``, read at each redraw): a line that wraps cannot be redrawn in place, and every
+    redraw would leave a row behind."""
 
     def __init__(self, stream: TextIO, width: int = 30, interval: float = 0.08, delay: float = DELAY,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, columns: Callable[[], int] | None = None) -> None:
         super().__init__(stream, delay, clock)
         self.width = width
+        self.columns = columns or (lambda: _columns(stream))
         self.interval = interval
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
         self.full, self.empty = ("█", "░") if encoding.startswith("utf") else ("#", ".")
@@ -91,10 +95,23 @@ class TerminalProgress(Reporter):
 
     def describe(self, now: float, done: int, total: int, detail: str) -> str:
         text = super().describe(now, done, total, detail)
+        room = self.columns() - 1  # the last column would wrap on some terminals
         if total <= 0:
-            return f"flagaudit: {self.stage}{text}"
-        filled = min(self.width, self.width * done // total)
-        return f"flagaudit: {self.stage:<18} [{self.full * filled}{self.empty * (self.width - filled)}] {text}"
+            return _cut(f"flagaudit: {self.stage}{text}", room)
+        full = f"flagaudit: {self.stage:<18} [{self._bar(self.width, done, total)}] {text}"
+        if len(full) <= room:
+            return full
+        stage = f"flagaudit: {self.stage}"
+        narrow = room - len(stage) - len(text) - 4  # the bar's width that fits beside the stage's name unpadded
+        if narrow >= 10:
+            return f"{stage} [{self._bar(min(narrow, self.width), done, total)}] {text}"
+        if len(stage) + 1 + len(text) <= room:
+            return f"{stage} {text}"
+        return _cut(f"{self.stage} {text}", room)
+
+    def _bar(self, width: int, done: int, total: int) -> str:
+        filled = min(width, width * done // total)
+        return self.full * filled + self.empty * (width - filled)
 
     def due(self, now: float, finished: bool) -> bool:
         return self.stage != self.last_stage or finished or now - self.last >= self.interval
@@ -128,6 +145,18 @@ class LogProgress(Reporter):
         self.next = now + self.every
         self.stream.write(f"flagaudit: {self.stage}: {text.lstrip('.') or 'working'}\n")
         self.stream.flush()
+
+
+def _columns(stream: TextIO) -> int:
+    """The width of the terminal ``stream`` writes to; 80 when it cannot tell."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 80
+    except (OSError, ValueError, AttributeError):
+        return 80
+
+
+def _cut(text: str, room: int) -> str:
+    return text if len(text) <= room else text[:max(room - 1, 0)] + "…"
 
 
 def _duration(seconds: float) -> str:
