@@ -581,10 +581,14 @@ def _walk(repository: Repository, config: Config, rules: RuleSet,
     position = {sha: len(new) - index for index, sha in enumerate(new)}
     commits, note = repository.commits(state.head if resume else None, _pathspecs(repository.top, config, rules))
     progress = options.progress
+    highest = 0
 
     def reached(commit: Commit) -> None:
+        """Chunks are read ahead in parallel and may finish out of order: the count shown only goes up."""
+        nonlocal highest
+        highest = max(highest, position[commit.sha])
         if progress is not None:
-            progress(STAGE, position[commit.sha], len(new), f"commits · {walk.analysed:,} files analysed")
+            progress(STAGE, highest, len(new), f"commits · {walk.analysed:,} files analysed")
 
     for chunk in _chunks(commits):
         walk.prefetch(chunk, reached)
