@@ -288,9 +288,8 @@ def _lines_added(changed: list[Source], earlier_keys: dict[str, str],
     earlier analysis make that analyses it (the files a pass analyses again are chosen by their facts, so the
     same ones); ``None`` as soon as one differs, the earlier facts were not kept or there are no steps.
     ``steps`` is asked only once the first pass's facts are found the same."""
-    facts = _analyse(changed, rules, cache, config, workers)
-    made_with = dict.fromkeys(facts, 0)
-    passes = [rules]
+    analysed = _Analysed(_analyse(changed, rules, cache, config, workers), rules)
+    facts = analysed.facts
     earlier: dict[str, FileFacts] = {}
 
     def same(pass_rules: RuleSet, paths: Iterable[str]) -> bool:
@@ -307,11 +306,7 @@ def _lines_added(changed: list[Source], earlier_keys: dict[str, str],
     before: Step | None = None
     for step in taken:
         extended, callees, receivers = _next_pass(rules, before, step)
-        again = _analyse([s for s in changed if _uses(facts[s.path], callees, receivers)], extended, cache, config,
-                         workers, earlier=(facts, made_with, tuple(passes)))
-        made_with.update(dict.fromkeys(again, len(passes)))
-        passes.append(extended)
-        facts.update(again)
+        again = analysed.again(changed, extended, callees, receivers, cache, config, workers)
         if not same(extended, again):
             return None
         before = step
@@ -438,9 +433,8 @@ def _passes(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
             replay: _Replay | None = None) -> tuple[dict[str, FileFacts], list[Step]]:
     """:func:`analyse`'s facts by path, and the steps its passes took (the last one found nothing new);
     ``replay``: the last run's steps, taken instead of inferred where they must be the same."""
-    facts = _analyse(sources, rules, cache, config, workers, progress)
-    made_with = dict.fromkeys(facts, 0)  # the index in ``passes`` of the rules each file's facts were made with
-    passes = [rules]
+    analysed = _Analysed(_analyse(sources, rules, cache, config, workers, progress), rules)
+    facts = analysed.facts
     steps: list[Step] = []
     sdk_modules = tuple(sorted({m for rule_file in rules.files for m in rule_file.modules}))
 
@@ -459,11 +453,7 @@ def _passes(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
         steps.append(step)
         if replay:
             replay.follow(facts, extended, callees, receivers)
-        again = _analyse([s for s in sources if _uses(facts[s.path], callees, receivers)], extended, cache, config,
-                         workers, earlier=(facts, made_with, tuple(passes)))
-        made_with.update(dict.fromkeys(again, len(passes)))
-        passes.append(extended)
-        facts.update(again)
+        analysed.again(sources, extended, callees, receivers, cache, config, workers)
     return facts, steps
 
 
@@ -550,6 +540,27 @@ def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet
 
 Earlier = tuple[dict[str, FileFacts], dict[str, int], tuple[RuleSet, ...]]
 """Facts an earlier pass made, by path; the index of the rules each was made with; those rule sets."""
+
+
+class _Analysed:
+    """Files' facts across inference passes: the latest by path, the index of the pass whose rules made each,
+    and those rule sets (what a later pass may keep of a file's facts depends on the rules that made them)."""
+
+    def __init__(self, facts: dict[str, FileFacts], rules: RuleSet) -> None:
+        self.facts = facts
+        self.made_with = dict.fromkeys(facts, 0)
+        self.passes = [rules]
+
+    def again(self, sources: list[Source], rules: RuleSet, callees: set[str], receivers: frozenset[str],
+              cache: FactCache, config: Config, workers: int | None) -> dict[str, FileFacts]:
+        """Analyse again, under the next pass's ``rules``, those of ``sources`` that use ``callees`` or
+        ``receivers``; their new facts."""
+        again = _analyse([s for s in sources if _uses(self.facts[s.path], callees, receivers)], rules, cache,
+                         config, workers, earlier=(self.facts, self.made_with, tuple(self.passes)))
+        self.made_with.update(dict.fromkeys(again, len(self.passes)))
+        self.passes.append(rules)
+        self.facts.update(again)
+        return again
 
 
 def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Config, workers: int | None,
