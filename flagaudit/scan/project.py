@@ -538,7 +538,7 @@ def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet
     return with_inferred(rules, inferred, traced, _digest(inferred, traced)), callees, receivers
 
 
-Earlier = tuple[dict[str, FileFacts], dict[str, int], tuple[RuleSet, ...]]
+_EarlierPasses = tuple[dict[str, FileFacts], dict[str, int], tuple[RuleSet, ...]]
 """Facts an earlier pass made, by path; the index of the rules each was made with; those rule sets."""
 
 
@@ -564,7 +564,7 @@ class _Analysed:
 
 
 def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Config, workers: int | None,
-             progress: Progress | None = None, earlier: Earlier | None = None) -> dict[str, FileFacts]:
+             progress: Progress | None = None, earlier: _EarlierPasses | None = None) -> dict[str, FileFacts]:
     """Facts for ``sources`` under ``rules``: from the cache where it has them, else extracted in parallel,
     keeping what ``earlier`` facts the new rules cannot change. Extraction (and with it the worker pool) is
     imported only now: a warm run that reuses its kept output never needs it."""
