@@ -18,9 +18,10 @@ import tokenize
 import warnings
 from collections.abc import Callable
 from dataclasses import replace
+from typing import NamedTuple
 
 from flagaudit.extract.annotations import LineNotes, toggle_blocks
-from flagaudit.extract.calls import call_facts
+from flagaudit.extract.calls import CallFacts, call_facts
 from flagaudit.extract.candidates import find_candidates
 from flagaudit.extract.data_constants import data_constants
 from flagaudit.extract.fingerprint import BranchUses
@@ -80,40 +81,15 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
         return FileFacts(path, skipped="contains NUL bytes (binary file?)")
     if not path.endswith(".py"):
         return _data_file(path, data, rules) or _text_sites(path, data, rules)
-    try:
-        text = _decode(data)
-    except SyntaxError:
-        return FileFacts(path, skipped="cannot decode: not UTF-8 and no valid coding declaration (PEP 263)")
-    except (UnicodeError, LookupError) as exc:  # also a codec that cannot decode at all (`undefined`, `punycode`)
-        return FileFacts(path, skipped=f"cannot decode: {_reason(exc)}")
-    newer = False
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text, filename=path)
-    except SyntaxError as exc:
-        from flagaudit.extract.newer_syntax import translate  # imports libcst, which most runs never need
-
-        older = translate(text)  # valid for a newer Python than the one running? (see newer_syntax.py)
-        if older is None:
-            hint = " (Python 2 code?)" if _looks_like_python2(text) else ""
-            return FileFacts(path, skipped=f"syntax error at line {exc.lineno}: {exc.msg}{hint}")
-        text, tree, newer = older, ast.parse(older, filename=path), True
-    except (RecursionError, MemoryError, ValueError) as exc:
-        return FileFacts(path, skipped=f"cannot parse: {type(exc).__name__}")
-    scope = module_scope(tree, module, path.endswith("__init__.py"))
-    values = list(module_values(tree, scope))
-    values += _django_settings(path, module, values)
-    lines = text.splitlines(keepends=True)
-    notes = LineNotes(lines)
-    symbols = ModuleSymbols(module, tuple((name, parts) for name, parts, _ in values), _annotated(values, notes),
-                            toggle_blocks(lines, notes) if b"toggle_name" in data else ())
+    parsed = _parsed(path, module, data)
+    if isinstance(parsed, FileFacts):
+        return parsed
+    text, tree, newer, scope, values, lines, notes, symbols, graph, shape, registry_calls = parsed
     definitions = _class_constants(path, scope.module, values, rules, notes)
-    graph = call_facts(tree, scope)
     dicts = frozenset(name for rule in rules.settings for name in rule.dicts)
     done = FileFacts(path, symbols, (), tuple(definitions), lines=len(lines), functions=tuple(graph.functions),
-                     exports=graph.exports, newer_syntax=newer, registry_calls=_registry_calls(graph.nodes, scope),
-                     settings=tuple(setting_values(tree, dicts)), shape=_shape(symbols, graph.functions, graph.exports))
+                     exports=graph.exports, newer_syntax=newer, registry_calls=registry_calls,
+                     settings=tuple(setting_values(tree, dicts)), shape=shape)
     if not mentions(data, rules):
         return done
     imported = scope.imported_modules()
@@ -152,6 +128,70 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
         sites.extend(span_sites)
         definitions.extend(span_definitions)
     return replace(done, sites=tuple(sites), definitions=tuple(definitions))
+
+
+class _Parsed(NamedTuple):
+    """What a Python file's analysis makes before it reads any rule: its text, tree, scope, module values,
+    lines and their notes, symbols, calls, shape and registry calls."""
+
+    text: str
+    tree: ast.Module
+    newer: bool
+    scope: Scope
+    values: list[Value]
+    lines: list[str]
+    notes: LineNotes
+    symbols: ModuleSymbols
+    graph: CallFacts
+    shape: str
+    registry_calls: tuple[tuple[str, str], ...]
+
+
+_LAST: list[tuple[str, str, bytes, _Parsed]] = []
+"""The last file parsed, by path, module and bytes: an inference pass after the first analyses a file again
+under other rules (in the main process when it is the one file that changed), and parsing it, walking its
+calls and reading its module values is most of that work, the same under any rules. One file is kept."""
+
+
+def _parsed(path: str, module: str, data: bytes) -> _Parsed | FileFacts:
+    """A Python file's :class:`_Parsed` (the last one's again when the same file is asked for), or its facts
+    when it cannot be analysed."""
+    if _LAST and _LAST[0][:2] == (path, module) and _LAST[0][2] == data:
+        return _LAST[0][3]
+    _LAST.clear()  # not two trees at once
+    try:
+        text = _decode(data)
+    except SyntaxError:
+        return FileFacts(path, skipped="cannot decode: not UTF-8 and no valid coding declaration (PEP 263)")
+    except (UnicodeError, LookupError) as exc:  # also a codec that cannot decode at all (`undefined`, `punycode`)
+        return FileFacts(path, skipped=f"cannot decode: {_reason(exc)}")
+    newer = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        from flagaudit.extract.newer_syntax import translate  # imports libcst, which most runs never need
+
+        older = translate(text)  # valid for a newer Python than the one running? (see newer_syntax.py)
+        if older is None:
+            hint = " (Python 2 code?)" if _looks_like_python2(text) else ""
+            return FileFacts(path, skipped=f"syntax error at line {exc.lineno}: {exc.msg}{hint}")
+        text, tree, newer = older, ast.parse(older, filename=path), True
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return FileFacts(path, skipped=f"cannot parse: {type(exc).__name__}")
+    scope = module_scope(tree, module, path.endswith("__init__.py"))
+    values = list(module_values(tree, scope))
+    values += _django_settings(path, module, values)
+    lines = text.splitlines(keepends=True)
+    notes = LineNotes(lines)
+    symbols = ModuleSymbols(module, tuple((name, parts) for name, parts, _ in values), _annotated(values, notes),
+                            toggle_blocks(lines, notes) if b"toggle_name" in data else ())
+    graph = call_facts(tree, scope)
+    parsed = _Parsed(text, tree, newer, scope, values, lines, notes, symbols, graph,
+                     _shape(symbols, graph.functions, graph.exports), _registry_calls(graph.nodes, scope))
+    _LAST[:] = [(path, module, data, parsed)]
+    return parsed
 
 
 def _kept(earlier: Earlier | None, rules: RuleSet, wanted: frozenset[int], scope: Scope, lines: list[str],
