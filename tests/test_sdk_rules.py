@@ -58,6 +58,8 @@ def test_two_rules_may_not_claim_one_callee() -> None:
 def test_the_prefilter_holds_every_name_a_site_must_contain() -> None:
     rules = index_rules((parse("[[check]]\nid = 'on'\nfunctions = ['mine.flags.is_on']\nkey = {position = 0}\n"),),
                         "digest")
+    assert "trigger" not in vars(rules)  # compiled only when a file is analysed under these rules
+    assert rules.words == (b"is_on",)
     assert rules.trigger is not None
     assert rules.trigger.search(b"if is_on('x'):") and not rules.trigger.search(b"if is_online('x'):")
 

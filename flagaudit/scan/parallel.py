@@ -80,6 +80,7 @@ def extract_all(jobs: list[Job], rules: RuleSet, max_bytes: int, workers: int | 
         return
     # Largest files first so no worker is left with one big file at the end.
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
+    _ = rules.trigger  # compiled here once, not in each worker
     results: list[FileFacts | None] = [None] * len(jobs)
     finished = in_workers(_run, [jobs[i] for i in order], _init, (rules, max_bytes, earlier_rules), workers)
     collecting = gc.isenabled()
