@@ -6,8 +6,10 @@ a note, and one whose first line is not a digest line is damaged: one note, and 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from flagaudit.scan.cache import FACTS_VERSION, content_key
 from tests.projects import CHECKOUT_APP as APP
 from tests.repos import git, write_files
 from tests.run import run_cli
@@ -74,3 +76,35 @@ def test_a_memo_without_its_digest_line_is_damaged(tmp_path: Path) -> None:
         assert len(notes) == 1 and "ignored a damaged cache file" in notes[0], damaged.stderr
         healed = run_cli("scan", cwd=repo)
         assert (healed.returncode, healed.stdout, healed.stderr) == (clean.returncode, clean.stdout, clean.stderr)
+
+
+def test_facts_are_decoded_as_asked_for_and_a_bad_entry_damages_its_shard(tmp_path: Path) -> None:
+    """A shard's entries are checked when a run asks for them: one no run asks for (facts of another content)
+    costs nothing and says nothing; a file's own entry of the wrong shape is one note, and the shard is rebuilt."""
+    repo = _project(tmp_path, modules=4)
+    clean = run_cli("scan", "--format", "json", cwd=repo)
+    shard = max((repo / CACHE).glob("facts-*.json"), key=lambda p: p.stat().st_size)
+    stored = json.loads(shard.read_bytes())
+    name = shard.stem.rpartition("-")[2]
+    stored[f"other:1:{name}{'0' * 38}"] = ["not", "facts"]
+    shard.write_text(json.dumps(stored), encoding="utf-8")
+    for path in (repo / CACHE).glob("rendered-*.json"):  # else the kept output is printed, no facts read
+        path.unlink()
+    edit = "def part_0():\n    print(0)\n    return 100\n"  # changes facts: every file's facts are read
+    (repo / "app/part_0.py").write_text(edit, encoding="utf-8")
+    unasked = run_cli("scan", "--format", "json", cwd=repo)
+    fresh = run_cli("scan", "--format", "json", "--no-cache", cwd=repo)
+    assert (unasked.returncode, unasked.stdout, unasked.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
+
+    own = content_key("app/checkout.py", "app.checkout", (repo / "app/checkout.py").read_bytes())
+    shard = repo / CACHE / f"facts-v{FACTS_VERSION}-{own[:2]}.json"
+    stored = json.loads(shard.read_bytes())
+    stored = {key: ["wrong"] if key.endswith(own) else value for key, value in stored.items()}
+    shard.write_text(json.dumps(stored), encoding="utf-8")
+    (repo / "app/part_0.py").write_text(edit.replace("print(0)", "print(1)\n    print(1)"), encoding="utf-8")
+    damaged = run_cli("scan", "--format", "json", cwd=repo)
+    fresh = run_cli("scan", "--format", "json", "--no-cache", cwd=repo)
+    assert (damaged.returncode, damaged.stdout) == (fresh.returncode, fresh.stdout)
+    notes = [line for line in damaged.stderr.splitlines() if "cache" in line]
+    assert len(notes) == 1 and f"ignored a damaged cache file {shard}" in notes[0], damaged.stderr
+    assert clean.returncode == fresh.returncode

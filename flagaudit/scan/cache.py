@@ -13,15 +13,18 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
+import json
 import os
 import re
 import stat
 from functools import cached_property
+from itertools import repeat
+from operator import is_
 from pathlib import Path
 from typing import Any
 
 from flagaudit.facts import FileFacts
-from flagaudit.plaindata import BadData, dumps, loads
+from flagaudit.plaindata import BadData, decoder, dumps, loads
 from flagaudit.safefiles import read_regular, replace_file
 from flagaudit.scan.discover import listed_by_git
 from flagaudit.sdk_rules import POLICIES_FILE, builtin_rules_folder
@@ -76,8 +79,9 @@ class FactCache:
     def __init__(self, folder: Path | None, root: Path | None = None) -> None:
         self.folder = folder
         self.root = root
-        self._shards: dict[str, dict[str, FileFacts]] = {}
-        """The shards of facts read so far (or begun, where there is no file), by their two hex digits."""
+        self._shards: dict[str, dict[str, Any]] = {}
+        """The shards of facts read so far (or begun, where there is no file), by their two hex digits: each
+        entry is facts, or still the plain data read, decoded when first asked for."""
         self._usable: bool | None = None
         self._changed: set[str] = set()
         self.used: set[str] = set()
@@ -95,14 +99,17 @@ class FactCache:
                 self.warning = problem
         return self._usable
 
-    def _shard_entries(self, shard: str) -> dict[str, FileFacts]:
-        """One shard's facts, read on first use: a run that needs a few files' facts (or none, when its whole
-        result is kept) decodes only the shards holding them."""
+    def _shard_entries(self, shard: str) -> dict[str, Any]:
+        """One shard's entries, read on first use: a run that needs a few files' facts (or none, when its whole
+        result is kept) reads only the shards holding them. Entries are decoded as asked for (:meth:`get`):
+        a shard also holds the facts of earlier contents and of passes a run does not ask about."""
         entries = self._shards.get(shard)
         if entries is None:
             entries = {}
             if self.folder and self.usable and shard in self._files:
-                entries = self._read(_facts_file(self.folder, shard), dict[str, FileFacts]) or {}
+                entries, problem = read_shard(_facts_file(self.folder, shard))
+                if problem and self.warning is None:
+                    self.warning = problem
             self._shards[shard] = entries
         return entries
 
@@ -112,8 +119,20 @@ class FactCache:
         return frozenset(_present(self.folder, _SHARDS)) if self.folder else frozenset()
 
     def get(self, key: str) -> FileFacts | None:
-        """``key`` is the rule-set digest and :func:`content_key` joined by ``:``."""
-        facts = self._shard_entries(_shard(key)).get(key)
+        """``key`` is the rule-set digest and :func:`content_key` joined by ``:``. An entry that is not facts
+        makes its whole shard damaged, as if it had failed to decode when read: one note, and it is rebuilt."""
+        shard = _shard(key)
+        entries = self._shard_entries(shard)
+        facts = entries.get(key)
+        if type(facts) is list:
+            try:
+                facts = entries[key] = _decoded(facts)
+            except BadData as exc:
+                if self.warning is None and self.folder:
+                    self.warning = f"ignored a damaged cache file {_facts_file(self.folder, shard)} ({exc}); " \
+                                   "it is rebuilt"
+                self._shards[shard] = {}
+                return None
         if facts is not None:
             self.used.add(key)
         return facts
@@ -181,6 +200,45 @@ class FactCache:
         if problem and self.warning is None:
             self.warning = problem
         return value
+
+
+def _decoded(plain: list[Any]) -> FileFacts:
+    """One entry of a shard decoded, collected as :func:`read_cached` collects a whole file's (not at all)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        facts: FileFacts = decoder(FileFacts)(plain)
+        return facts
+    except RecursionError:
+        raise BadData("nested too deeply") from None
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def read_shard(path: Path) -> tuple[dict[str, Any], str | None]:
+    """A shard of facts as read: an object of plain lists, each checked against :class:`FileFacts` only when
+    asked for (:meth:`FactCache.get`); or nothing, and why it was ignored (nothing when it is absent)."""
+    try:
+        data = read_regular(path, LIMIT)
+    except FileNotFoundError:
+        return {}, None
+    except OSError as exc:
+        return {}, f"ignored the cache file {path} ({exc.strerror}); it is rebuilt"
+    enabled = gc.isenabled()
+    gc.disable()  # as in read_cached
+    try:
+        plain = json.loads(data)
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return {}, f"ignored a damaged cache file {path} (not JSON: {exc}); it is rebuilt"
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+    if type(plain) is not dict or not all(map(is_, map(type, plain.values()), repeat(list))):
+        return {}, f"ignored a damaged cache file {path} (expected an object of facts); it is rebuilt"
+    return plain, None
 
 
 def folder_problem(folder: Path, root: Path) -> str | None:
