@@ -11,9 +11,9 @@ import textwrap
 
 import pytest
 
-from flagaudit.extract.file_facts import extract
+from flagaudit.extract.file_facts import extract, facts_stand
 from flagaudit.extract.reuse import Earlier
-from flagaudit.sdk_rules import CheckRule, KeyArg, RuleSet, load_rules, with_inferred
+from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg, RuleSet, load_rules, with_inferred
 
 MAX = 10_000_000
 
@@ -93,3 +93,76 @@ def test_other_rule_changes_analyse_every_span() -> None:
     again = extract("app/views.py", "app.views", data, other, MAX, Earlier(before, rules))
     assert again == extract("app/views.py", "app.views", data, other, MAX)
     assert not any(s is b for s in again.sites for b in before.sites)
+
+
+# A file a later pass would analyse again may keep its facts without a parse (file_facts.facts_stand) only when
+# nothing in them or in its text can meet a changed rule; whenever it says so, they are a fresh analysis's.
+
+_WRAPPER_MODULE = '''
+from waffle import flag_is_active
+
+def is_on(name):
+    """Whether the switch named is on."""
+    return flag_is_active(None, name)
+'''
+
+STANDING = {
+    "the wrapper's own module": (_WRAPPER_MODULE, True),
+    "a module that calls it": (_PLAIN + CASES["direct call"], False),
+    "under another name": (_PLAIN + CASES["module import under another name"], False),
+    "as a method": (_PLAIN + CASES["method of that name"], False),
+    "a local that shadows it": (_WRAPPER_MODULE + (
+        "\ndef view(request, switches):\n    for is_on in switches:\n        pass\n"
+        "    return is_on(\"b\")\n"), False),
+    "an import under another name the call graph sees as a local": (
+        "from app.flags import is_on as on\nfrom waffle import flag_is_active\n\n"
+        "def view(request, switches):\n    for on in switches:\n        pass\n"
+        "    return flag_is_active(request, \"a\") or on(\"b\")\n", False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STANDING))
+def test_facts_stand_only_when_a_fresh_analysis_gives_them(case: str) -> None:
+    rules = load_rules()
+    extended = _extended(rules)
+    source, expected = STANDING[case]
+    path, module = ("app/flags.py", "app.flags") if "def is_on" in source else ("app/views.py", "app.views")
+    data = source.encode()
+    before = extract(path, module, data, rules, MAX)
+    assert not before.skipped and before.sites
+    stands = facts_stand(path, data, extended, Earlier(before, rules))
+    assert stands == expected
+    if stands:
+        assert extract(path, module, data, extended, MAX) == before
+
+
+def test_text_decides_where_the_call_graph_cannot() -> None:
+    """A local that shadows the wrapper, or an alias the call graph takes for a local, is no call target, but the
+    site analysis finds the call: only the text tells, and the facts do differ."""
+    rules = load_rules()
+    extended = _extended(rules)
+    for case in ("a local that shadows it", "an import under another name the call graph sees as a local"):
+        source = STANDING[case][0]
+        path, module = ("app/flags.py", "app.flags") if "def is_on" in source else ("app/views.py", "app.views")
+        before = extract(path, module, source.encode(), rules, MAX)
+        assert not any(t.endswith("is_on") for f in before.functions for t in f.targets if f.name.endswith("view"))
+        assert extract(path, module, source.encode(), extended, MAX) != before
+
+
+def test_a_registry_class_and_a_traced_receiver_are_analysed_again() -> None:
+    rules = load_rules()
+    registry = DefineRule(id="registry/app.models.Feature", sdk="app.models.Feature",
+                          class_constants=("app.models.Feature",))
+    data = ('from waffle import flag_is_active\n\n\nclass Feature:\n    NEW_CART = "new_cart"\n\n\n'
+            'def view(request):\n    return flag_is_active(request, "x")\n').encode()
+    before = extract("app/models.py", "app.models", data, rules, MAX)
+    with_registry = with_inferred(rules, (registry,), frozenset(), "registry")
+    assert not facts_stand("app/models.py", data, with_registry, Earlier(before, rules))
+    assert extract("app/models.py", "app.models", data, with_registry, MAX).definitions != before.definitions
+
+    deferred = "from app.clients import client\n\ndef view():\n    return client.variation(\"x\", None, False)\n"
+    before = extract("app/views.py", "app.views", deferred.encode(), rules, MAX)
+    assert before.deferred == ("app.clients.client",)
+    traced = with_inferred(rules, (), frozenset(before.deferred), "traced")
+    assert not facts_stand("app/views.py", deferred.encode(), traced, Earlier(before, rules))
+    assert extract("app/views.py", "app.views", deferred.encode(), traced, MAX) != before

@@ -26,7 +26,7 @@ from flagaudit.extract.candidates import find_candidates
 from flagaudit.extract.data_constants import data_constants
 from flagaudit.extract.fingerprint import BranchUses
 from flagaudit.extract.prefilter import mentions
-from flagaudit.extract.reuse import Earlier, Kept, changed_names
+from flagaudit.extract.reuse import Earlier, Kept, calls_any, changed_names, standing_names
 from flagaudit.extract.sites import SpanContext, analyse_span
 from flagaudit.extract.symbols import (
     Scope,
@@ -192,6 +192,26 @@ def _parsed(path: str, module: str, data: bytes) -> _Parsed | FileFacts:
                      _shape(symbols, graph.functions, graph.exports), _registry_calls(graph.nodes, scope))
     _LAST[:] = [(path, module, data, parsed)]
     return parsed
+
+
+def facts_stand(path: str, data: bytes, rules: RuleSet, earlier: Earlier) -> bool:
+    """Whether ``earlier`` facts are those :func:`extract` gives ``data`` under ``rules``, told without a parse.
+
+    Why: a later inference pass analyses again every file that defines or calls a helper whose rule changed,
+    and on flag-dense code a third of them only define one (a wrapper's own module): their spans all stand.
+    They do when the facts lead to no changed rule (:func:`standing_names`), the prefilter lets the file through
+    under both rule sets or neither, and the text calls none of the changed names: the analysis reads rules
+    only through the callees and method names of the calls it meets, the candidate gate's traced receivers and
+    the registries' class constants."""
+    if not path.endswith(".py") or earlier.facts.skipped or earlier.facts.newer_syntax:
+        return False
+    names = standing_names(earlier, rules)
+    if names is None or mentions(data, earlier.rules) != mentions(data, rules):
+        return False
+    try:
+        return not calls_any(_decode(data), names)
+    except (SyntaxError, UnicodeError, LookupError):
+        return False
 
 
 def _kept(earlier: Earlier | None, rules: RuleSet, wanted: frozenset[int], scope: Scope, lines: list[str],

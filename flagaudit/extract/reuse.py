@@ -61,6 +61,35 @@ def _changed_names(old: RuleSet, new: RuleSet) -> frozenset[str] | None:
     return frozenset(names)
 
 
+def standing_names(earlier: Earlier, rules: RuleSet) -> frozenset[str] | None:
+    """The names :func:`changed_names` gives for ``earlier``'s rules and ``rules``, if nothing in ``earlier``'s
+    facts can lead to a rule that differs: no call target or reference ends in one of them (a name imported
+    under another, called or only passed around, is a target by its own name), no deferred receiver is traced
+    differently and no class the module gives constants to is a registry whose rule differs. ``None`` when
+    one does: the file must be analysed again. What is left to look for is a call in the text that the call
+    graph saw as something else (a local that shadows a module's function), see :func:`calls_any`."""
+    names = changed_names(earlier.rules, rules)
+    facts = earlier.facts
+    if names is None or not earlier.rules.traced.symmetric_difference(rules.traced).isdisjoint(facts.deferred):
+        return None
+    if any(t.rpartition(".")[2] in names for function in facts.functions for t in function.targets):
+        return None
+    registries = _differing(earlier.rules.class_constants, rules.class_constants)
+    holders = {".".join(parts[index:]) for name in registries if (parts := name.split("."))
+               for index in range(len(parts))}
+    if holders and facts.symbols is not None and any(
+            name.rpartition(".")[0] in holders for name, _ in facts.symbols.constants):
+        return None
+    return names
+
+
+def calls_any(text: str, names: frozenset[str]) -> bool:
+    """Whether ``text`` may call one of ``names`` (as :class:`Kept` tells a span's) or import one under another
+    name (``from flags import is_on as on``)."""
+    called, aliased = _called(names), _aliased(names)
+    return called is not None and aliased is not None and bool(called.search(text) or aliased.search(text))
+
+
 def _differing(before: Mapping[str, object], after: Mapping[str, object]) -> Iterable[str]:
     return (k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
@@ -107,6 +136,14 @@ _IMPORT = re.compile(r"\bimport\b")
 def _named(words: frozenset[str]) -> re.Pattern[str] | None:
     """Where a span mentions one of ``words`` (built once per rule change: hundreds of names, slow to build)."""
     return re.compile(r"\b(?:" + word_alternation(sorted(words)) + r")\b") if words else None
+
+
+@functools.lru_cache(maxsize=16)
+def _aliased(words: frozenset[str]) -> re.Pattern[str] | None:
+    """Where an import may give one of ``words`` another name: the word, then ``as``."""
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + word_alternation(sorted(words)) + r")(?:\s|\\|#[^\n]*)+as\b")
 
 
 @functools.lru_cache(maxsize=64)

@@ -568,18 +568,25 @@ def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Co
     """Facts for ``sources`` under ``rules``: from the cache where it has them, else extracted in parallel,
     keeping what ``earlier`` facts the new rules cannot change. Extraction (and with it the worker pool) is
     imported only now: a warm run that reuses its kept output never needs it."""
+    from flagaudit.extract.file_facts import facts_stand
+    from flagaudit.extract.reuse import Earlier
     from flagaudit.scan.parallel import extract_all
 
     prefix = _prefix(rules, config)
     facts: dict[str, FileFacts] = {}
     pending = []
+    made, made_with, rule_sets = earlier or ({}, {}, ())
     for source in sources:
         cached = cache.get(prefix + source.key)
+        was = made.get(source.path) if cached is None else None
+        if was is not None and facts_stand(source.path, source.data, rules,
+                                           Earlier(was, rule_sets[made_with.get(source.path, 0)])):
+            cached = was  # the new rules cannot change them: no parse (file_facts.facts_stand)
+            cache.put(prefix + source.key, was)
         if cached is None:
             pending.append(source)
         else:
             facts[source.path] = cached
-    made, made_with, rule_sets = earlier or ({}, {}, ())
     jobs = [(s.path, s.module, s.data, made.get(s.path), made_with.get(s.path, 0)) for s in pending]
     done = None if progress is None else lambda count: progress(STAGE, count, len(jobs), "files")
     for source, result in zip(pending, extract_all(jobs, rules, config.max_file_size, workers, done, rule_sets),
