@@ -28,6 +28,7 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
     functions = {fn.name: fn for f in facts for fn in f.functions if fn.kind in ("function", "method")}
     method_names = Counter(name.rsplit(".", 1)[-1] for name, fn in functions.items())
     resolver = Resolver.from_facts(facts)
+    facades = _package_exports(facts)
     found: dict[str, CheckRule] = {}
     for file_facts in facts:
         for raw in file_facts.sites:
@@ -36,7 +37,8 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
             if resolved is None or function is None:
                 continue
             site, key, pattern = resolved
-            rule = _wrapper(site, function, method_names) or _predicate(site, function, key, pattern, method_names)
+            rule = (_wrapper(site, function, method_names, facades)
+                    or _predicate(site, function, key, pattern, method_names, facades))
             if rule is not None and rule.id not in found:
                 found[rule.id] = rule
     return tuple(found[k] for k in sorted(found))
@@ -47,7 +49,29 @@ def wrapper_functions(rules: Iterable[CheckRule | DefineRule]) -> frozenset[str]
     return frozenset(r.via[0] for r in rules if isinstance(r, CheckRule) and r.fixed_key is None and r.via)
 
 
-def _wrapper(site: Site, function: Function, method_names: Counter[str]) -> CheckRule | None:
+def _package_exports(facts: list[FileFacts]) -> dict[str, list[str]]:
+    """A name -> the names packages re-export it under (``from .is_active import switch_is_active`` in
+    ``lib/waffle/__init__.py``): callers that import a helper from its package call it by the package's name."""
+    exports: dict[str, list[str]] = {}
+    for file_facts in facts:
+        if file_facts.symbols is None or file_facts.path.rpartition("/")[2] != "__init__.py":
+            continue
+        for name, parts in file_facts.symbols.constants:
+            if len(parts) == 1 and parts[0].kind == "sym":
+                exports.setdefault(parts[0].value, []).append(name)
+    return exports
+
+
+def _exported(name: str, facades: dict[str, list[str]]) -> tuple[str, ...]:
+    """``name`` and every package name it is re-exported under, through packages that re-export a package's."""
+    found = [name]
+    for current in found:
+        found += [alias for alias in facades.get(current, ()) if alias not in found]
+    return (name, *sorted(found[1:]))
+
+
+def _wrapper(site: Site, function: Function, method_names: Counter[str],
+             facades: dict[str, list[str]]) -> CheckRule | None:
     parts = site.key_ref.parts
     if len(parts) != 1 or parts[0].kind != "param" or parts[0].value not in function.params:
         return None
@@ -56,7 +80,7 @@ def _wrapper(site: Site, function: Function, method_names: Counter[str]) -> Chec
     is_method = function.kind == "method"
     if is_method:
         position -= 1
-    callee = _callee(function, is_method, method_names)
+    callee = _callee(function, is_method, method_names, facades)
     if callee is None or position < 0:
         return None
     return CheckRule(
@@ -66,11 +90,11 @@ def _wrapper(site: Site, function: Function, method_names: Counter[str]) -> Chec
 
 
 def _predicate(site: Site, function: Function, key: str | None, pattern: bool,
-               method_names: Counter[str]) -> CheckRule | None:
+               method_names: Counter[str], facades: dict[str, list[str]]) -> CheckRule | None:
     if site.guard not in _PREDICATE_GUARDS or key is None or pattern:
         return None
     is_method = function.kind == "method"
-    callee = _callee(function, is_method, method_names)
+    callee = _callee(function, is_method, method_names, facades)
     if callee is None:
         return None
     return CheckRule(
@@ -79,12 +103,12 @@ def _predicate(site: Site, function: Function, key: str | None, pattern: bool,
     )
 
 
-def _callee(function: Function, is_method: bool,
-            method_names: Counter[str]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """How calls of ``function`` are recognised, as (functions, methods): by qualified name, or a method by a name
-    no other function has."""
+def _callee(function: Function, is_method: bool, method_names: Counter[str],
+            facades: dict[str, list[str]]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """How calls of ``function`` are recognised, as (functions, methods): by qualified name and the names its
+    packages re-export it under, or a method by a name no other function has."""
     if not is_method:
-        return (function.name,), ()
+        return _exported(function.name, facades), ()
     name = function.name.rsplit(".", 1)[-1]
     if method_names[name] != 1 or name.startswith("__"):
         return None
