@@ -62,6 +62,11 @@ class Policies:
     """The type of a key family built at run time (``"ns.{}_passthrough".format(backend)``) nothing gives a type:
     each deployment names its members, so the family has no rollout to finish. A configured default type
     overrides it."""
+    diagnostic_words: frozenset[str] = frozenset()
+    """Words of a key that names diagnostics (``log_api``, ``enable_debug_mode``)."""
+    diagnostic_type: str | None = None
+    """The type of such a key nothing gives a type: turned on to look into a problem and kept for the next one.
+    A configured default type overrides it."""
 
 
 @dataclass(frozen=True)
@@ -114,8 +119,12 @@ def load_policies(config: Config, documented: Mapping[str, str]) -> Policies:
     documented_type = known(data["documented-type"], f"{path}: documented-type") if "documented-type" in data else None
     family_type = known(data["family-type"], f"{path}: family-type") if "family-type" in data and \
         not config.default_flag_type else None
+    diagnostic = data.get("diagnostic", {})
+    diagnostic_type = known(diagnostic["type"], f"{path}: diagnostic.type") if "type" in diagnostic and \
+        not config.default_flag_type else None
     return Policies(max_age, default, dormant, use_cases, flags, sdk_types,
-                    documented if documented_type else {}, documented_type, family_type)
+                    documented if documented_type else {}, documented_type, family_type,
+                    frozenset(diagnostic.get("words", ())), diagnostic_type)
 
 
 def declared(flag: Flag, policies: Policies) -> Declared:
@@ -136,7 +145,8 @@ def declared(flag: Flag, policies: Policies) -> Declared:
     flag_type, type_source = _flag_type([in_code("type"), in_code("toggle_type"),
                                          _use_case_type(in_code("toggle_use_cases"), policies),
                                          _temporary(in_code("temporary"), policies), in_config("type"),
-                                         _documented(flag, policies), _family(flag, policies)], policies, flag.sdk)
+                                         _documented(flag, policies), _family(flag, policies),
+                                         _diagnostic(flag, policies)], policies, flag.sdk)
     owner = first("owner")
     created = next((d for name in _CREATED if (d := _dated(first(name)))), None)
     deadlines = [(d[0], name, d[1]) for name in DEADLINES if (d := _dated(first(name)))]
@@ -195,6 +205,22 @@ def _family(flag: Flag, policies: Policies) -> tuple[str, str] | None:
     if any(part.kind == "param" for ref in refs for part in ref.parts):
         return None
     return policies.family_type, "a key family built at run time: each deployment names its members"
+
+
+def _diagnostic(flag: Flag, policies: Policies) -> tuple[str, str] | None:
+    """The type of a key that names diagnostics (``log_api``, ``verbose_tracing``): a switch turned on to look into
+    a problem, kept for the next one, not a rollout to finish."""
+    if not flag.key or policies.diagnostic_type is None:
+        return None
+    words = [w.lower() for w in _WORD.split(flag.key) if w]
+    word = next((w for w in words if w in policies.diagnostic_words), None)
+    if word is None:
+        return None
+    return policies.diagnostic_type, f"a diagnostics switch: its key says {word!r}"
+
+
+_WORD = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+"""Where a key splits into words: ``log_api``, ``enable-debug``, ``verboseTracing``."""
 
 
 def _dated(found: tuple[str, str] | None) -> tuple[date, str] | None:

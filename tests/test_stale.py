@@ -156,6 +156,25 @@ def test_settings_flags_are_deployment_configuration_unless_declared_temporary(t
     assert "FA101" in codes(plain, story, "2026-03-01", policies_of(tmp_path))
 
 
+@pytest.mark.parametrize("key, stale", [
+    ("log_api", False), ("enable_debug_mode", False), ("orders.verboseTracing", False), ("LOGGING_SQL", False),
+    ("new-checkout", True), ("catalog_login_page", True), ("dialog_v2", True), ("blog_redesign", True),
+])
+def test_a_key_that_names_diagnostics_is_an_operational_control_that_stays(key: str, stale: bool,
+                                                                            tmp_path: Path) -> None:
+    """A switch that turns on logging or debugging is kept for the next problem; a word that only contains
+    ``log`` (``login``, ``dialog``, ``blog``) is not one."""
+    story = [born("2024-01-05", key=key)]
+    flags = flags_in(site(key=key))
+    assert codes(flags, story, "2026-03-01") == (["FA101", "FA103"] if stale else [])
+    if not stale:
+        [found] = stale_findings(flags_in(site("# flagaudit: type=release", key=key)), story, DEFAULTS,
+                                 date(2026, 3, 1))[:1]
+        assert found.code == "FA101"  # a declared type comes first
+        write_files(tmp_path, {"pyproject.toml": '[tool.flagaudit]\ndefault-flag-type = "release"\n'})
+        assert "FA101" in codes(flags, story, "2026-03-01", policies_of(tmp_path))
+
+
 @pytest.mark.parametrize("setting, message", [
     ('default-flag-type = "forever"', "default-flag-type: unknown flag type 'forever'"),
     ('flags = { "x" = { type = "sometimes" } }', "flags.'x'.type: unknown flag type 'sometimes'"),
