@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import flagaudit.scan.project as project
-from flagaudit.scan.cache import FACTS_VERSION, content_key
+from flagaudit.scan.cache import FACTS_VERSION, FactCache, content_key
 from tests.projects import CHECKOUT_VIEWS
 from tests.projects import IS_ON as FLAGS
 from tests.repos import Repo
@@ -110,3 +110,75 @@ def test_a_stale_or_forged_memo_replays_nothing(tmp_path: Path, inferred: list[i
     _memo(repo, "steps").write_bytes(header + b"\n" + json.dumps(steps).encode())
     repo.commit("2025-02-01", "edit", {"app/views.py": moved_again})
     assert _same_as_fresh(repo, inferred) == 2
+
+
+OTHER = """from app.flags import is_on
+
+
+def other(request):
+    if is_on(request, "other"):
+        return 1
+    return 2
+"""
+
+
+def _asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The keys facts are asked for by (the real cache's lookups, recorded)."""
+    keys: list[str] = []
+    real: Callable[..., Any] = FactCache.get
+
+    def recorded(self: FactCache, key: str) -> Any:
+        keys.append(key)
+        return real(self, key)
+
+    monkeypatch.setattr(FactCache, "get", recorded)
+    return keys
+
+
+def _with_other(tmp_path: Path) -> Repo:
+    repo = _repo(tmp_path)
+    repo.commit("2025-01-06", "other", {"app/other.py": OTHER})
+    return repo
+
+
+def _asked_for_other(repo: Repo, asked: list[str], inferred: list[int]) -> int:
+    """Under how many rule sets a scan after an edit of views.py asked for other.py's facts (other.py calls the
+    wrapper: the second pass analyses it again), checking the scan prints what one without the cache prints."""
+    asked.clear()
+    cached = _scan(repo)
+    key = content_key("app/other.py", "app.other", OTHER.encode())
+    count = len({k for k in asked if k.endswith(key)})
+    assert _same_as_fresh(repo, inferred) == 0
+    assert cached.stdout == _scan(repo, "--no-cache").stdout
+    return count
+
+
+def test_a_code_edit_reads_only_the_facts_each_file_was_last_made(tmp_path: Path, inferred: list[int],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = _with_other(tmp_path)
+    _scan(repo)
+    asked = _asked(monkeypatch)
+    moved = VIEWS.replace("def cart(request):\n", "def cart(request):\n    print('cart')\n")
+    repo.commit("2025-02-01", "edit", {"app/views.py": moved})
+    assert _asked_for_other(repo, asked, inferred) == 1  # the second pass's facts, not the first's as well
+    repo.commit("2025-02-02", "comment", {"app/views.py": moved + "# the same facts\n"})  # the result is reused
+    _scan(repo)
+    repo.commit("2025-02-03", "edit", {"app/views.py": moved.replace("print('cart')", "print('cart')\n    len('')")})
+    assert _asked_for_other(repo, asked, inferred) == 1
+
+
+@pytest.mark.parametrize("forged", [{}, {"app/other.py": 9}, {"app/other.py": 1, "app/__init__.py": 1}])
+def test_a_forged_memo_of_the_passes_goes_through_every_pass(tmp_path: Path, inferred: list[int],
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             forged: dict[str, int]) -> None:
+    """A file named for the first pass that a later one chooses, a pass there is none of, a pass that made no
+    facts of the file: each run goes through every pass, with the same output."""
+    repo = _with_other(tmp_path)
+    _scan(repo)
+    header, _, body = _memo(repo, "passes").read_bytes().partition(b"\n")
+    assert json.loads(body) == {"app/other.py": 1, "app/views.py": 1, "app/flags.py": 1}
+    _memo(repo, "passes").write_bytes(header + b"\n" + json.dumps(forged).encode())
+    asked = _asked(monkeypatch)
+    moved = VIEWS.replace("def cart(request):\n", "def cart(request):\n    print('cart')\n")
+    repo.commit("2025-02-01", "edit", {"app/views.py": moved})
+    assert _asked_for_other(repo, asked, inferred) == 2

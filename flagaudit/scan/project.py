@@ -134,13 +134,14 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
     if made is not None and made.sources.keys() != {s.path for s in sources}:
         made = None  # files were added or removed: neither the last result nor its steps can be taken
     if result is None and made and not whole_graph and (result := _same_facts(inputs, made, config, options)):
-        _keep(inputs, result)
+        _keep(inputs, result, cache.memo("passes", _made_digest(inputs, made), dict[str, int]))  # the same choices
     graph = _kept_graph(inputs, config, options, result) if result and with_graph and not whole_graph else None
     if result is None or (with_graph and graph is None):
         kept = None if made is None else cache.memo("steps", _made_digest(inputs, made), tuple[Step, ...])
-        replay = None if made is None or kept is None else _Replay(made, kept, sources, rules, config, cache)
-        result, graph = _inventory(sources, skipped, listed, rules, config, cache, options, documented, replay)
-        _keep(inputs, result)
+        replay = None if made is None or kept is None else _Replay(
+            made, kept, cache.memo("passes", _made_digest(inputs, made), dict[str, int]), sources, rules, config, cache)
+        result, graph, passes = _inventory(sources, skipped, listed, rules, config, cache, options, documented, replay)
+        _keep(inputs, result, passes)
     inventory, steps = result
     inferred = (*steps[-1].defines, *steps[-1].checks) if steps else ()
     warning = cache.save()
@@ -272,11 +273,13 @@ def _made_digest(inputs: Inputs, made: _Made) -> str:
     return _inputs_digest(inputs.frame, (made.sources[s.path] for s in inputs.sources))
 
 
-def _keep(inputs: Inputs, result: _Result) -> None:
-    """Keep a result, its passes' steps (read alone when the next run's result is made again) and the contents
-    it was made from."""
+def _keep(inputs: Inputs, result: _Result, passes: dict[str, int] | None) -> None:
+    """Keep a result, its passes' steps and the pass whose rules made each file's facts (read alone when the
+    next run's result is made again), and the contents it was made from."""
     inputs.cache.keep("inventory", inputs.digest, result)
     inputs.cache.keep("steps", inputs.digest, result[1])
+    if passes is not None:
+        inputs.cache.keep("passes", inputs.digest, passes)
     inputs.cache.keep("made", inputs.frame, _Made({s.path: s.key for s in inputs.sources}))
 
 
@@ -315,10 +318,11 @@ def _lines_added(changed: list[Source], earlier_keys: dict[str, str],
 
 def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules: RuleSet, config: Config,
                cache: FactCache, options: ScanOptions, documented: Mapping[str, str],
-               replay: _Replay | None = None) -> tuple[_Result, CallGraph]:
+               replay: _Replay | None = None) -> tuple[_Result, CallGraph, dict[str, int]]:
     """The model built from every file's facts (``replay``: the last run's inference steps, taken again where
-    they must be the same)."""
-    by_path, steps = _passes(sources, rules, config, cache, options.workers, options.progress, replay)
+    they must be the same), and the pass whose rules made each file's facts (files made by the first left
+    out)."""
+    by_path, steps, made_with = _passes(sources, rules, config, cache, options.workers, options.progress, replay)
     facts, inferred = [by_path[s.path] for s in sources], steps[-1].inferred if steps else ()
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
@@ -340,7 +344,7 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
         files=files, lines=sum(f.lines for f in facts), findings=tuple(findings),
         entry_points=tuple(sorted(graph.entries.items())),
         newer_syntax=tuple(sorted(f.path for f in facts if f.newer_syntax)),
-    ), tuple(steps)), graph
+    ), tuple(steps)), graph, {path: index for path, index in made_with.items() if index}
 
 
 def _model(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sources: dict[str, str],
@@ -390,7 +394,7 @@ def analyse(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
     pass inferred; a chain of wrappers N deep takes N passes. ``progress`` hears of the first pass, which
     analyses every file not cached (the later ones re-read a few).
     """
-    facts, steps = _passes(sources, rules, config, cache, workers, progress)
+    facts, steps, _ = _passes(sources, rules, config, cache, workers, progress)
     return [facts[s.path] for s in sources], steps[-1].inferred if steps else ()
 
 
@@ -430,9 +434,12 @@ predicates and registries it inferred): what the ``inventory`` memo keeps."""
 
 def _passes(sources: list[Source], rules: RuleSet, config: Config, cache: FactCache, workers: int | None = None,
             progress: Progress | None = None,
-            replay: _Replay | None = None) -> tuple[dict[str, FileFacts], list[Step]]:
-    """:func:`analyse`'s facts by path, and the steps its passes took (the last one found nothing new);
-    ``replay``: the last run's steps, taken instead of inferred where they must be the same."""
+            replay: _Replay | None = None) -> tuple[dict[str, FileFacts], list[Step], dict[str, int]]:
+    """:func:`analyse`'s facts by path, the steps its passes took (the last one found nothing new) and the
+    index of the pass whose rules made each file's facts; ``replay``: the last run's steps, taken instead of
+    inferred where they must be the same."""
+    if replay is not None and (replayed := replay.whole(sources, rules, workers, progress)) is not None:
+        return replayed
     analysed = _Analysed(_analyse(sources, rules, cache, config, workers, progress), rules)
     facts = analysed.facts
     steps: list[Step] = []
@@ -454,7 +461,7 @@ def _passes(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
         if replay:
             replay.follow(facts, extended, callees, receivers)
         analysed.again(sources, extended, callees, receivers, cache, config, workers)
-    return facts, steps
+    return facts, steps, analysed.made_with
 
 
 class _Replay:
@@ -476,14 +483,62 @@ class _Replay:
     no steps, or steps and facts of the contents it names, whose facts are compared; steps that are not
     consistent replay nothing."""
 
-    def __init__(self, made: _Made, steps: tuple[Step, ...], sources: list[Source], rules: RuleSet,
-                 config: Config, cache: FactCache) -> None:
-        self.steps = steps
+    def __init__(self, made: _Made, steps: tuple[Step, ...], passes: dict[str, int] | None, sources: list[Source],
+                 rules: RuleSet, config: Config, cache: FactCache) -> None:
+        self.steps, self.passes = steps, passes
         self.config, self.cache = config, cache
         self.changed = {s.path: made.sources[s.path] for s in sources if made.sources[s.path] != s.key}
         earlier = {path: cache.get(_prefix(rules, config) + key) for path, key in self.changed.items()}
         self.earlier = {path: facts for path, facts in earlier.items() if facts is not None}
         self.aligned = len(self.earlier) == len(earlier) and all(step.consistent for step in steps)
+
+    def whole(self, sources: list[Source], rules: RuleSet, workers: int | None,
+              progress: Progress | None) -> tuple[dict[str, FileFacts], list[Step], dict[str, int]] | None:
+        """:func:`_passes`'s result with the changed files alone taken through the passes, if the last run's
+        steps come out again: every other file went through the same passes then as it would now, so its facts
+        are those the last pass that analysed it made, and only those are read (not the ones each earlier pass
+        made, nor the choice of every file in every pass made again). The ``passes`` memo names that pass for
+        each file (kept beside the steps, found the same way); a file it names a pass for that did not make
+        facts of its content, or that a later pass would choose, makes the run go through every pass as it
+        would without it."""
+        if self.passes is None or not self.aligned:
+            return None
+        earlier = dict(self.earlier)
+        replayed = self._whole(self.passes, sources, rules, workers, progress)
+        if replayed is None:  # as it was, for the passes made one by one
+            self.earlier, self.aligned = earlier, True
+        return replayed
+
+    def _whole(self, passes: dict[str, int], sources: list[Source], rules: RuleSet, workers: int | None,
+               progress: Progress | None) -> tuple[dict[str, FileFacts], list[Step], dict[str, int]] | None:
+        changed = [s for s in sources if s.path in self.changed]
+        analysed = _Analysed(_analyse(changed, rules, self.cache, self.config, workers, progress), rules)
+        facts = analysed.facts
+        steps: list[Step] = []
+        chosen: list[tuple[set[str], frozenset[str]]] = []
+        for _ in range(_MAX_INFERENCE_PASSES):
+            step = self.step(facts, steps)
+            if step is None:
+                return None
+            if step == (steps[-1] if steps else Step((), (), (), ())):
+                break
+            extended, callees, receivers = _next_pass(rules, steps[-1] if steps else None, step)
+            steps.append(step)
+            chosen.append((callees, receivers))
+            self.follow(facts, extended, callees, receivers)
+            analysed.again(changed, extended, callees, receivers, self.cache, self.config, workers)
+        prefixes = [_prefix(pass_rules, self.config) for pass_rules in analysed.passes]
+        if not self.aligned or not all(0 < index < len(prefixes) for index in passes.values()):
+            return None
+        for source in sources:
+            if source.path not in self.changed:
+                index = passes.get(source.path, 0)
+                found = self.cache.get(prefixes[index] + source.key)
+                if found is None or any(_uses(found, callees, receivers) for callees, receivers in chosen[index:]):
+                    return None
+                facts[source.path] = found
+                analysed.made_with[source.path] = index
+        return facts, steps, analysed.made_with
 
     def step(self, facts: dict[str, FileFacts], steps: list[Step]) -> Step | None:
         """The step the last run took after ``steps``, if this pass's inference must take it again."""
