@@ -7,6 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from flagaudit.extract import newer_syntax
 from flagaudit.extract.newer_syntax import translate
 from flagaudit.scan.discover import module_name
 from flagaudit.scan.project import ScanOptions, scan
@@ -87,6 +88,63 @@ def test_translation_keeps_every_line_and_refuses_what_no_python_reads() -> None
     assert "except (GatewayTimeout, GatewayUnavailable):" in older
     assert translate('print "hello"\n') is None
     assert translate("def broken(:\n    pass\n") is None
+
+
+NEWER_MODULE = '''\
+"""Invoices.
+
+A docstring with a line that looks like a definition:
+def not_code(x):
+"""
+from waffle import switch_is_active
+
+
+@register(
+    "retry",
+)
+def retry(invoice):
+    try:
+        return charge(invoice)
+    except GatewayTimeout, GatewayUnavailable:
+        return f"{invoice["number"]}"
+
+
+class Ledger[Entry]:
+    def total(self, entries: list[Entry]) -> int:
+        return sum(e.amount for e in entries)
+
+
+def label(invoice):
+    return f"{invoice["number"]}: {invoice["total"]}"
+'''
+
+
+def _whole(text: str) -> str | None:
+    """The respelling of ``text`` read by libcst in one piece, as a file was read before it was cut."""
+    older = newer_syntax._respell(text)
+    return older if older is not None and translate(text) is not None else None
+
+
+def test_a_file_respelled_in_pieces_reads_as_when_respelled_whole() -> None:
+    text = NEWER_MODULE
+    assert len(newer_syntax._pieces(text)) > 3
+    assert translate(text) == _whole(text) is not None
+    python2 = text + "\n\ndef report():\n    print \"done\"\n"  # a real error in the last piece
+    assert translate(python2) is None and _whole(python2) is None
+    assert newer_syntax._respelled[newer_syntax._pieces(text)[0]] is None  # read from there on in one piece
+    open_bracket = text.replace("class Ledger", "values = (\nclass Ledger")  # a cut inside brackets
+    assert translate(open_bracket) is None and _whole(open_bracket) is None
+
+
+def test_a_version_that_changes_one_function_respells_only_that_function() -> None:
+    text = NEWER_MODULE.partition('"""\n')[2]  # without the docstring that spoils the cuts
+    newer_syntax._respelled.clear()
+    assert translate(text) is not None
+    known = set(newer_syntax._respelled)
+    assert len(known) == len(newer_syntax._pieces(text)) > 3
+    edited = text.replace('invoice["total"]', 'invoice["total"] + 1')
+    assert translate(edited) == _whole(edited) is not None
+    assert set(newer_syntax._respelled) - known == {newer_syntax._pieces(edited)[-1]}
 
 
 def test_hostile_nesting_is_not_given_to_libcst(tmp_path: Path, cli) -> None:

@@ -10,12 +10,25 @@ code, line for line (parentheses around the exception classes, the type
 parameters dropped, ``type X = Y`` as ``X = Y``, ``except*`` as ``except`` where
 3.10 runs, f-strings requoted): every name, call, key and line stays where it
 was, so the facts taken from it are the file's own.
+
+libcst is slow (a 2,000-line module takes half a second), and history reads
+every version of such a file, most of which differ from the one before in one
+function. So the text is respelled in pieces, each starting at a top-level
+``def``, ``class`` or decorator, and each piece's respelling is remembered by its
+text. That is the whole file's respelling: a piece that libcst reads by itself
+ends where a statement ends (no bracket or string left open), and the next
+starts at column 0 with a ``def``, ``class`` or ``@``, which cannot continue a
+statement, so the file parses as the pieces' statements one after the other,
+and each node is respelled from its own text alone. From the first piece libcst
+cannot read (a bad cut, inside a string, or a real error), the rest of the text
+is read whole, as the file would be.
 """
 
 from __future__ import annotations
 
 import ast
 import io
+import re
 import sys
 import tokenize
 import warnings
@@ -30,6 +43,13 @@ _MAX_OPERATORS = 1000
 so a hostile file could stall a run."""
 _OPERATOR_WORDS = frozenset({"not", "and", "or", "if", "else", "lambda", "await", "in", "is"})
 _BRACKETS = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
+_PIECE_START = re.compile(r"(?:@|def |class |async def )")
+"""A line that may start a piece: a top-level decorator or definition."""
+_REMEMBERED_CHARS = 20_000_000
+"""The respelled pieces a process keeps, by their text's length and the respelling's: versions of a few large
+modules, dropped all at once when full."""
+_respelled: dict[str, str | None] = {}
+_remembered = 0
 
 
 def translate(text: str) -> str | None:
@@ -38,13 +58,8 @@ def translate(text: str) -> str | None:
     has too large a statement to give libcst safely (see ``_MAX_DEPTH``)."""
     if not _bounded(text):
         return None
-    try:
-        module = cst.parse_module(text)
-    except (cst.ParserSyntaxError, RecursionError, ValueError):
-        return None
-    try:
-        older = module.visit(_Older()).code
-    except (RecursionError, ValueError, cst.CSTValidationError):
+    older = _in_pieces(text)
+    if older is None:
         return None
     try:
         with warnings.catch_warnings():
@@ -53,6 +68,61 @@ def translate(text: str) -> str | None:
     except (SyntaxError, RecursionError, ValueError, MemoryError):
         return None
     return older
+
+
+def _in_pieces(text: str) -> str | None:
+    """``text`` respelled piece by piece (see the module's docstring); ``None`` if libcst cannot read it."""
+    pieces = _pieces(text)
+    done: list[str] = []
+    for index, piece in enumerate(pieces):
+        older = _respelled.get(piece, "")
+        if older == "":
+            older = _remember(piece, _respell(piece))
+        if older is None:
+            rest = "".join(pieces[index:])
+            older = _respell(rest) if index + 1 < len(pieces) else None
+            return None if older is None else "".join(done) + older
+        done.append(older)
+    return "".join(done)
+
+
+def _pieces(text: str) -> list[str]:
+    """``text`` cut before each top-level ``def``, ``class`` or decorator that no decorator line precedes."""
+    pieces: list[str] = []
+    lines: list[str] = []
+    decorated = False
+    for line in text.splitlines(keepends=True):
+        starts = _PIECE_START.match(line) is not None
+        if starts and lines and not decorated:
+            pieces.append("".join(lines))
+            lines = []
+        lines.append(line)
+        if line[:1] not in ("", " ", "\t", "#", "\n", ")", "]", "}"):
+            decorated = line.startswith("@")
+    pieces.append("".join(lines))
+    return pieces
+
+
+def _remember(piece: str, older: str | None) -> str | None:
+    global _remembered
+    if _remembered > _REMEMBERED_CHARS:
+        _respelled.clear()
+        _remembered = 0
+    _respelled[piece] = older
+    _remembered += len(piece) + len(older or "")
+    return older
+
+
+def _respell(code: str) -> str | None:
+    """``code`` as libcst reads it, respelled by :class:`_Older`; ``None`` if libcst cannot."""
+    try:
+        module = cst.parse_module(code)
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return None
+    try:
+        return module.visit(_Older()).code
+    except (RecursionError, ValueError, cst.CSTValidationError):
+        return None
 
 
 def parse_any(text: str, filename: str = "<unknown>") -> ast.Module:
