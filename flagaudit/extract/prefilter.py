@@ -16,13 +16,15 @@ import re
 from flagaudit.sdk_rules import RuleSet
 
 _GETATTR = b"getattr"
-_OPEN = re.compile(rb"(?:\s|#[^\n]*|\\\r?\n)*\(")
-"""From the end of the word to the call's opening parenthesis (a newline is allowed inside brackets)."""
+_LAYOUT_RUN = re.compile(rb"(?:\s|#[^\n]*|\\\r?\n)*")
+"""Spaces, comments and line continuations from the end of the word (a newline is allowed inside brackets): a
+comment runs to its line's end, so this is one match, never tried again in parts."""
 _SPECIAL = re.compile(rb"[()\[\]{},#'\"]")
 _LAYOUT = re.compile(rb"[\s()\\]")
 """Spaces, line continuations and parentheses, which a dotted name may carry (``(conf . settings)``)."""
-_BOOL_LAST = re.compile(rb"\b(?:True|False)(?:[\s),]|#[^\n]*|\\\r?\n)*\Z")
-"""The text before the closing parenthesis ends with a bool (in parentheses, before a comma or comments)."""
+_BOOL_LAST = re.compile(rb"\b(?:True|False)(?:[\s),]|#[^\n]*(?![^\n])|\\\r?\n)*\Z")
+"""The text before the closing parenthesis ends with a bool (in parentheses, before a comma or comments). A
+comment runs to its line's end (so a failed search cannot try every split of a run of ``#``)."""
 _STRING_END = {
     b'"""': re.compile(rb'(?:[^"\\]|\\.|"(?!""))*"""', re.S),
     b"'''": re.compile(rb"(?:[^'\\]|\\.|'(?!''))*'''", re.S),
@@ -59,10 +61,9 @@ def _receivers(data: bytes, rules: RuleSet) -> re.Pattern[bytes]:
 def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes]) -> bool:
     """Whether the ``getattr`` ending at ``end`` opens a call that may read a settings object with a bool
     default: ``getattr(settings, name, True|False)``."""
-    opened = _OPEN.match(data, end)
-    if opened is None:
+    start = position = _opening(data, end)
+    if start < 0:
         return False  # a name, not a call: no rule reads it
-    start = position = opened.end()
     first = -1
     depth = 1
     while True:
@@ -94,6 +95,18 @@ def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes]) -> bool:
             if closed is None:
                 return True
             position = closed.end()
+
+
+def _opening(data: bytes, end: int) -> int:
+    """Where the arguments of a call whose name ends at ``end`` start: after the parenthesis that ends the spaces,
+    comments and line continuations there, else after the last one in those comments (the text is not parsed:
+    such a comment counts); -1 if there is none."""
+    run = _LAYOUT_RUN.match(data, end)
+    after = run.end() if run is not None else end
+    if data[after:after + 1] == b"(":
+        return after + 1
+    inside = data.rfind(b"(", end, after)
+    return inside + 1 if inside >= 0 else -1
 
 
 def _receiver(text: bytes, receivers: re.Pattern[bytes]) -> bool:

@@ -143,7 +143,7 @@ def _aliased(words: frozenset[str]) -> re.Pattern[str] | None:
     """Where an import may give one of ``words`` another name: the word, then ``as``."""
     if not words:
         return None
-    return re.compile(r"\b(?:" + word_alternation(sorted(words)) + r")(?:\s|\\|#[^\n]*)+as\b")
+    return re.compile(r"\b(?:" + word_alternation(sorted(words)) + r")(?:\s|\\|#[^\n]*\n)+as\b")
 
 
 @functools.lru_cache(maxsize=64)
@@ -155,7 +155,13 @@ def _called(words: frozenset[str]) -> re.Pattern[str] | None:
     if not words:
         return None
     alternatives = word_alternation(sorted(words))
-    return re.compile(r"(?<!def )\b(?:" + alternatives + r")\b(?=(?:\s|\\|#[^\n]*|\))*[(\[])")
+    return re.compile(r"(?<!def )\b(?:" + alternatives + r")\b(?=" + _BEFORE_PARENTHESIS + ")")
+
+
+_BEFORE_PARENTHESIS = r"(?:\s|\\|\)|#[^\n]*(?![^\n]))*(?:[(\[]|#[^\n(\[]*[(\[])"
+"""Spaces, backslashes, closing parentheses and comments, then an opening parenthesis or bracket, which may
+be in the last comment (the text is not parsed). A comment runs to its line's end, so the text splits into
+these one way only: with comments of any length, ``re`` tried every split of a run of ``#`` (exponential)."""
 
 
 F = TypeVar("F", Site, Definition)

@@ -1,0 +1,65 @@
+"""Text an attacker writes cannot make the scan's regular expressions try every way to split it.
+
+A run of ``#`` after a name the prefilter or a later inference pass looks at (``getattr``, a wrapper's name)
+used to be split by ``re`` in every way a comment could be cut (2**n tries: 40 characters were hours). The
+answers are the same as before for every text (compared on random texts with the former expressions).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+from pathlib import Path
+
+from flagaudit.extract import prefilter, reuse
+from tests.repos import write_files
+from tests.run import run_process
+
+_RUN = "#" * 3000
+
+_FORMER_OPEN = re.compile(rb"(?:\s|#[^\n]*|\\\r?\n)*\(")
+_FORMER_BOOL_LAST = re.compile(rb"\b(?:True|False)(?:[\s),]|#[^\n]*|\\\r?\n)*\Z")
+_FORMER_CALLED = re.compile(r"(?<!def )\b(?:is_on)\b(?=(?:\s|\\|#[^\n]*|\))*[(\[])")
+
+
+def test_a_scan_of_runs_of_hashes_after_the_names_it_looks_at_ends(tmp_path: Path) -> None:
+    write_files(tmp_path, {
+        "app/__init__.py": "",
+        "app/flags.py": "from waffle import flag_is_active\n\n\ndef is_on(name):\n"
+                        "    return flag_is_active(None, name)\n",
+        "app/views.py": f"from django.conf import settings\nfrom app.flags import is_on\n\n\n"
+                        f"def view():\n    x = getattr{_RUN}\n    y = is_on{_RUN}\n"
+                        f"    return is_on(\"new_cart\")\n",
+        "app/other.py": f"from app.flags import (is_on  {_RUN}\n    as on)\n\n\ndef is_on(name):  {_RUN}\n"
+                        f"    return getattr{_RUN}\n",
+    })
+    started = time.monotonic()
+    ran = run_process("scan", str(tmp_path), "--format", "json", "--no-cache", "-q")
+    assert time.monotonic() - started < 120
+    inventory = json.loads(ran.stdout)
+    assert "new_cart" in {flag["key"] for flag in inventory["flags"]}
+
+
+def test_the_expressions_answer_as_the_former_ones() -> None:
+    called = reuse._called(frozenset({"is_on"}))
+    assert called is not None
+    alphabet = [" ", "\n", "#", "(", "[", ")", "\\", "\r", "a", ",", "True"]
+    rng = random.Random(5)
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        data = text.encode()
+        former = _FORMER_OPEN.match(data, 0)
+        assert prefilter._opening(data, 0) == (former.end() if former else -1), text
+        end = rng.randint(0, len(data) + 6)
+        assert bool(prefilter._BOOL_LAST.search(b"x True" + data, 0, end)) == bool(
+            _FORMER_BOOL_LAST.search(b"x True" + data, 0, end)), text
+        assert bool(called.search("x is_on" + text)) == bool(_FORMER_CALLED.search("x is_on" + text)), text
+
+
+def test_an_import_under_another_name_is_found_past_comments_only_on_the_next_line() -> None:
+    aliased = reuse._aliased(frozenset({"is_on"}))
+    assert aliased is not None
+    assert aliased.search("from app.flags import (is_on  # the switch\n    as on)")
+    assert not aliased.search("from app.flags import is_on  # not as anything")
