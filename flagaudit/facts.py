@@ -174,6 +174,9 @@ class FileFacts:
     ``is_*_enabled``, ``*feature*``) with a class attribute as the first argument, for registry inference."""
     newer_syntax: bool = False
     """Written for a newer Python than the one running: read by libcst and respelled (extract/newer_syntax.py)."""
+    unparsed_names: tuple[str, ...] = ()
+    """The identifiers a Python file that could not be parsed spells (Python 2 code, a syntax error): its calls are
+    unknown, so nothing it names is taken for unreachable."""
     shape: str = ""
     """Digest of what the call graph takes from this file besides call targets (definitions, bases,
     decorators, imports, exports): what a file's change can alter beyond its own nodes' edges in the last

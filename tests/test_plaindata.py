@@ -47,13 +47,13 @@ def _facts(**changes: object) -> str:
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    ("[]", "expected FileFacts of 13 fields"),
-    (json.dumps(json.loads(dumps(FACTS)) + [1]), "expected FileFacts of 13 fields"),
-    (_facts(f_0=1), "expected FileFacts of 13 fields"),  # the path is not a string
-    (_facts(f_5="9"), "expected FileFacts of 13 fields"),  # lines
-    (_facts(f_5=True), "expected FileFacts of 13 fields"),  # a bool is not an int
+    ("[]", "expected FileFacts of 14 fields"),
+    (json.dumps(json.loads(dumps(FACTS)) + [1]), "expected FileFacts of 14 fields"),
+    (_facts(f_0=1), "expected FileFacts of 14 fields"),  # the path is not a string
+    (_facts(f_5="9"), "expected FileFacts of 14 fields"),  # lines
+    (_facts(f_5=True), "expected FileFacts of 14 fields"),  # a bool is not an int
     (_facts(f_4=None), None),  # skipped is optional
-    (_facts(f_2=None), "expected FileFacts of 13 fields"),  # sites are not
+    (_facts(f_2=None), "expected FileFacts of 14 fields"),  # sites are not
     (_facts(f_7_0=1), "expected a list of str"),  # an export
     (_facts(f_6_0_6_0=None), "expected a list of str"),  # a function's target
     (_facts(f_6_0_2="3"), "expected Function of 8 fields"),

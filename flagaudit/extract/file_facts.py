@@ -51,6 +51,7 @@ from flagaudit.facts import (
 from flagaudit.sdk_rules import RuleSet, text_file
 
 _TOO_DEEP = "nested too deeply to analyse (RecursionError)"
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 Value = tuple[str, tuple[KeyPart, ...], int]
 """A module-level name, the parts of its value, and its line (0 for a name no line of the file binds)."""
@@ -176,7 +177,8 @@ def _parsed(path: str, module: str, data: bytes) -> _Parsed | FileFacts:
         older = translate(text)  # valid for a newer Python than the one running? (see newer_syntax.py)
         if older is None:
             hint = " (Python 2 code?)" if _looks_like_python2(text) else ""
-            return FileFacts(path, skipped=f"syntax error at line {exc.lineno}: {exc.msg}{hint}")
+            return FileFacts(path, skipped=f"syntax error at line {exc.lineno}: {exc.msg}{hint}",
+                             unparsed_names=tuple(sorted(set(_IDENTIFIER.findall(text)))))
         text, tree, newer = older, ast.parse(older, filename=path), True
     except (RecursionError, MemoryError, ValueError) as exc:
         return FileFacts(path, skipped=f"cannot parse: {type(exc).__name__}")

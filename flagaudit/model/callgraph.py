@@ -58,6 +58,9 @@ class CallGraph:
     """Class -> its project base classes."""
     local_entries: dict[str, dict[str, str]] = field(default_factory=dict)
     """Path -> the entry points its own definitions make (not its exports)."""
+    unread: dict[str, str] = field(default_factory=dict)
+    """The entry points only because a file that could not be parsed names them -> that file: its calls are
+    unknown. Found again on every build, since they depend on no file the graph was built from."""
 
     def callers(self, names: Iterable[str]) -> dict[str, list[str]]:
         """Each name's direct callers and referrers, with name nodes (``.send``) looked through.
@@ -145,6 +148,8 @@ def build_graph(facts: Iterable[FileFacts], is_test: Callable[[str], bool], entr
     nodes of files whose content key in ``sources`` changed, and, when definitions, bases, imports or exports
     changed (a file's *shape*), every node using a target whose resolution those changes can affect.
     """
+    facts = list(facts)
+    unparsed = [f for f in facts if f.unparsed_names]
     facts = [f for f in facts if f.symbols is not None]
     nodes = {function.name: (file_facts.path, function) for file_facts in facts for function in file_facts.functions}
     sources = sources or {}
@@ -172,13 +177,31 @@ def build_graph(facts: Iterable[FileFacts], is_test: Callable[[str], bool], entr
             entries = entry_points(facts, local, is_test, scripts, linker.project_node)
             parents = linker.parents
         else:
-            entries, parents, local = previous.entries, previous.parents, previous.local_entries
+            entries = {name: why for name, why in previous.entries.items() if name not in previous.unread}
+            parents, local = previous.parents, previous.local_entries
+    unread = _named_by_unparsed(unparsed, nodes, entries)
+    entries = {**entries, **{name: f"named in {path}, which could not be parsed" for name, path in unread.items()}}
     successors.update(linker.name_nodes)
     successors[ROOT] = set(entries)
     call_graph = CallGraph(successors, entries, nodes, expansion=linker.expansion, sources=sources, shapes=shapes,
-                           settings=settings, hops=linker.hops, parents=parents, local_entries=local)
+                           settings=settings, hops=linker.hops, parents=parents, local_entries=local, unread=unread)
     call_graph.reachable = call_graph.reach()
     return call_graph
+
+
+def _named_by_unparsed(unparsed: list[FileFacts], nodes: dict[str, tuple[str, Function]],
+                       entries: dict[str, str]) -> dict[str, str]:
+    """Functions and methods a file that could not be parsed names (``system.push_translations()`` in a Python 2
+    command) -> the first such file: it may call them, so they are not reported unreachable."""
+    if not unparsed:
+        return {}
+    named: dict[str, str] = {}
+    for file_facts in sorted(unparsed, key=lambda f: f.path):
+        for name in file_facts.unparsed_names:
+            named.setdefault(name, file_facts.path)
+    return {node: named[short] for node, (_, function) in nodes.items()
+            if function.kind in ("function", "method") and node not in entries
+            and (short := node.rpartition(".")[2]) in named}
 
 
 def _shape(facts: FileFacts, before: Shape | None) -> Shape:
