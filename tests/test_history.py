@@ -182,9 +182,12 @@ def test_module_names_follow_packages_and_odd_paths(tmp_path: Path) -> None:
     repo.commit("2026-01-05", "no package yet", {"app/keys.py": 'K = "packaged"\n', "app/views.py": site})
     repo.commit("2026-01-06", "package", {"app/__init__.py": ""})
     repo.commit("2026-01-07", "odd names", {"app/naïve views and spaces.py": site.replace("(K,", "('odd-path',")})
+    repo.commit("2026-01-08", "another package", {"lib/__init__.py": ""})  # no file below it: nothing renamed
     found = repo.history()
     assert story(found, "packaged") == [("born", "2026-01-06")]
     assert timeline(found, "odd-path").events[0].paths == ("app/naïve views and spaces.py",)
+    repo.commit("2026-01-09", "no package again", {"app/__init__.py": None})  # app.keys is keys again
+    assert story(repo.history(), "packaged") == [("born", "2026-01-06"), ("retired", "2026-01-09")]
 
 
 def test_a_rewritten_check_is_a_change_of_its_site_not_a_new_meaning(tmp_path: Path) -> None:

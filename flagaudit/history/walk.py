@@ -300,8 +300,10 @@ class _Walk:
                 if change.old_path and gone is not None:
                     renames.append((gone, change.path))
         if packages != state.packages:
+            # Only a file below a folder that became or stopped being a package can have another module name.
+            folders = tuple(f"{folder}/" for folder in packages ^ state.packages if folder)
             for git_path, entry in state.files.items():
-                if git_path not in added and entry.path.endswith(".py") and \
+                if git_path not in added and git_path.startswith(folders) and entry.path.endswith(".py") and \
                         _module(git_path, state.packages) != entry.module:
                     removed.setdefault(git_path, entry)
                     added[git_path] = state.files[git_path] = KeptFile(entry.path, entry.blob)
