@@ -69,6 +69,9 @@ class CheckRule:
     """For an inferred predicate (``def use_v2(): return flag("v2")``): every call checks this key."""
     via: tuple[str, ...] = ()
     """For inferred wrappers and predicates: the functions between the call and the SDK."""
+    negation: str = ""
+    """A prefix of a literal key that asks for the flag to be off (django-waffle's ``@waffle_flag("!name")``): the
+    key is the rest, and what the check guards runs when the flag is off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,7 +299,7 @@ _COMMON = {"id", "sdk", "match", "no_match"}
 
 def _check(reader: _Reader, where: str, item: dict[str, Any], name: str, modules: tuple[str, ...]) -> CheckRule:
     reader.only(item, where, _COMMON | {"functions", "methods", "decorators", "key", "key_template", "evidence", "on",
-                                        "fallback"})
+                                        "fallback", "negation"})
     rule_id = reader.rule_id(item, where, name)
     functions = reader.strings(item, where, "functions")
     methods = reader.strings(item, where, "methods")
@@ -313,6 +316,7 @@ def _check(reader: _Reader, where: str, item: dict[str, Any], name: str, modules
         functions=functions, methods=methods, decorators=decorators,
         evidence=modules if (evidence and methods) else (), on=on,
         fallback=reader.key(item, where, "fallback")[0] if "fallback" in item else None,
+        negation=reader.string(item, where, "negation") or "",
         match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
     )
 

@@ -335,6 +335,21 @@ def test_decorated_view_switched_off_is_left_alone_and_listed(project: Path) -> 
     assert "waffle_switch" not in (project / "app/views.py").read_text()
 
 
+def test_a_view_decorated_to_run_while_the_switch_is_off_is_its_off_branch(project: Path) -> None:
+    """``@waffle_switch("!beta-export")`` serves the view while the switch is off: removing the switch as off keeps
+    the view and drops the decorator; as on, the view would always answer 404, so it is listed and left alone."""
+    views = project / "app/views.py"
+    views.write_text(views.read_text().replace('"beta-export"', '"!beta-export"'))
+    git(project, "commit", "-q", "-am", "serve the export while the switch is off")
+    scanned = json.loads(run_cli("scan", str(project), "--format", "json", "--no-cache").stdout)
+    [flag] = [f for f in scanned["flags"] if f["key"] == "beta-export"]
+    assert [(s["guard"], s["on"], s["off"]) for s in flag["sites"]] == [("decorator", [], [[6, 6]])]
+    on = _remove(project, "beta-export", "--as", "on")
+    assert on.returncode == 1 and "app/views.py:4: decorated view is switched off" in on.stderr
+    assert _remove(project, "beta-export", "--as", "off", "--write").returncode == 0
+    assert "waffle_switch" not in views.read_text() and "def export(request):" in views.read_text()
+
+
 def test_a_settings_flag_goes_from_the_code_and_the_settings(tmp_path: Path) -> None:
     repo = tmp_path / "site"
     repo.mkdir()

@@ -171,7 +171,7 @@ def _plan_site(plan: _Plan, site: Site, value: bool, falsy: set[str]) -> None:
     if VALUE_MARK in site.fingerprint:
         plan.refused.append(f"{where}: reads a multivariate value, not on/off: choose what it returns by hand")
         return
-    polarity = site.rule not in falsy
+    polarity = site.rule not in falsy and not (site.guard == "decorator" and site.off and not site.on)  # "!name"
     plan.checks[site.path].append(Check(site.line, site.column, value == polarity, site.guard == "decorator"))
 
 

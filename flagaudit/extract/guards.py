@@ -81,7 +81,8 @@ def _decided(stack: Sequence[ast.AST], index: int, child: ast.AST, polarity: boo
         return Guard("ternary", *((on, off) if polarity else (off, on)))
     if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
             and any(d is child for d in parent.decorator_list):
-        return Guard("decorator", list(parent.body), [])
+        body: list[Node] = list(parent.body)
+        return Guard("decorator", *((body, []) if polarity else ([], body)))
     if isinstance(parent, ast.Assign) and child is parent.value and bool_guard is None:
         targets = parent.targets
         if len(targets) == 1 and isinstance(targets[0], ast.Name):

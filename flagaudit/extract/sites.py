@@ -383,7 +383,13 @@ class SpanVisitor:
             ref = self.key(node, rule.key, rule.key_template)
         fallback = argument(node, rule.fallback) if rule.fallback else None
         multivariate = fallback is not None and value_literal(fallback)
-        self._site(node, rule.id, rule.sdk, ref, "value" if multivariate else rule.on, rule.via, proof)
+        on = "value" if multivariate else rule.on
+        first = ref.parts[0] if ref.parts else None
+        if rule.negation and first is not None and first.kind == "lit" and first.value.startswith(rule.negation):
+            rest = first.value[len(rule.negation):]
+            ref = replace(ref, parts=((KeyPart("lit", rest),) if rest else ()) + ref.parts[1:])
+            on = {"truthy": "falsy", "falsy": "truthy"}.get(on, on)
+        self._site(node, rule.id, rule.sdk, ref, on, rule.via, proof)
 
     def _site(self, node: ast.Call | ast.Subscript, rule: str, sdk: str, ref: KeyRef, on: str,
               via: tuple[str, ...] = (), proof: ReceiverProof | None = None) -> None:
