@@ -63,3 +63,25 @@ def test_an_import_under_another_name_is_found_past_comments_only_on_the_next_li
     assert aliased is not None
     assert aliased.search("from app.flags import (is_on  # the switch\n    as on)")
     assert not aliased.search("from app.flags import is_on  # not as anything")
+
+
+def test_looking_for_a_first_letter_finds_what_the_boundary_found() -> None:
+    """The expressions open by looking for one of the words' first letters: the same matches at the same places
+    as without it, for hundreds of words, prefixes of each other, and an empty one."""
+    rng = random.Random(11)
+    letters = "abí_X1"
+    for size in (1, 3, 300):
+        words = frozenset("".join(rng.choice(letters) for _ in range(rng.randint(1, 4))) for _ in range(size))
+        for chosen in (words, words | {""}):
+            alternatives = r"\b(?:" + "|".join(re.escape(w) for w in sorted(chosen)) + ")"
+            former = {
+                reuse._named: re.compile(alternatives + r"\b"),
+                reuse._called: re.compile("(?<!def )" + alternatives + r"\b(?=" + reuse._BEFORE_PARENTHESIS + ")"),
+                reuse._aliased: re.compile(alternatives + r"(?:\s|\\|#[^\n]*\n)+as\b"),
+            }
+            for _ in range(300):
+                text = "".join(rng.choice([*letters, " ", "(", "def ", " as", "\n", "#", "."]) for _ in range(30))
+                for made, expected in former.items():
+                    pattern = made(chosen)
+                    assert pattern is not None
+                    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in expected.finditer(text)]
