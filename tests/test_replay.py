@@ -167,17 +167,21 @@ def test_a_code_edit_reads_only_the_facts_each_file_was_last_made(tmp_path: Path
     assert _asked_for_other(repo, asked, inferred) == 1
 
 
-@pytest.mark.parametrize("forged", [{}, {"app/other.py": 9}, {"app/other.py": 1, "app/__init__.py": 1}])
-def test_a_forged_memo_of_the_passes_goes_through_every_pass(tmp_path: Path, inferred: list[int],
-                                                             monkeypatch: pytest.MonkeyPatch,
-                                                             forged: dict[str, int]) -> None:
+@pytest.mark.parametrize("forged", [{}, {"app/other.py": 9}, {"app/other.py": 1, "app/__init__.py": 1}, "stale"])
+def test_a_forged_or_stale_memo_of_the_passes_goes_through_every_pass(tmp_path: Path, inferred: list[int],
+                                                                      monkeypatch: pytest.MonkeyPatch,
+                                                                      forged: dict[str, int] | str) -> None:
     """A file named for the first pass that a later one chooses, a pass there is none of, a pass that made no
-    facts of the file: each run goes through every pass, with the same output."""
+    facts of the file, a memo kept for other contents: each run goes through every pass, with the same output."""
     repo = _with_other(tmp_path)
     _scan(repo)
     header, _, body = _memo(repo, "passes").read_bytes().partition(b"\n")
     assert json.loads(body) == {"app/other.py": 1, "app/views.py": 1, "app/flags.py": 1}
-    _memo(repo, "passes").write_bytes(header + b"\n" + json.dumps(forged).encode())
+    if forged == "stale":
+        header = b"digest " + b"0" * 40
+    else:
+        body = json.dumps(forged).encode()
+    _memo(repo, "passes").write_bytes(header + b"\n" + body)
     asked = _asked(monkeypatch)
     moved = VIEWS.replace("def cart(request):\n", "def cart(request):\n    print('cart')\n")
     repo.commit("2025-02-01", "edit", {"app/views.py": moved})
