@@ -18,10 +18,10 @@ import json
 import sys
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from itertools import chain, repeat
-from operator import contains, is_
+from operator import attrgetter, contains, is_
 from typing import Any
 
 Decode = Callable[[Any], Any]
@@ -58,12 +58,14 @@ def _plain(value: object) -> object:
 
 
 @cache
-def _encoder(cls: type) -> Callable[[Any], list[Any]]:
+def _encoder(cls: type) -> Callable[[Any], Sequence[Any]]:
     if not dataclasses.is_dataclass(cls):
         raise TypeError(f"{cls.__name__} cannot be stored as plain data")
     names = [f.name for f in dataclasses.fields(cls)]
     hints = typing.get_type_hints(cls)
     paired = {name for name in names if _is_paired(hints[name])}
+    if not paired and len(names) > 1:
+        return attrgetter(*names)  # the fields as a tuple, gathered in C (JSON writes it as a list)
 
     def encode(value: Any) -> list[Any]:
         fields = [getattr(value, name) for name in names]

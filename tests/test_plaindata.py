@@ -30,6 +30,14 @@ def test_records_come_back_equal(value: object) -> None:
     assert loads(dumps(value), type(value)) == value
 
 
+def test_a_record_is_stored_as_its_fields_in_order() -> None:
+    """The bytes the cache holds (fields gathered by one ``attrgetter``, or one by one where a dict needs pairs)."""
+    assert dumps(KeyPart("lit", "nav.new")) == '["lit","nav.new"]'
+    assert dumps(SITE.key_ref).startswith('[[["lit","nav.new"]],"\'nav.new\'",')
+    assert dumps(FACTS.functions[0]) == '["app.views.menu","function",3,5,[],[],["app.views.render"],["request"]]'
+    assert json.loads(dumps(SITE)) == [json.loads(dumps(getattr(SITE, f))) for f in SITE.__dataclass_fields__]
+
+
 def test_a_real_scans_flags_come_back_equal(tmp_path: Path) -> None:
     flags = flags_in_memory({"app/checkout.py": CHECKOUT_APP.encode()}, builtin_rules())
     assert flags and loads(dumps(flags), tuple[type(flags[0]), ...]) == flags
