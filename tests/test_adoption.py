@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from flagaudit.commands.init import rules_text
 from flagaudit.history.ledger import conflict_sides, read_ledger
 from flagaudit.report.data import BASELINE_ACTION
 from flagaudit.scan.suggest import suggest
@@ -296,6 +297,29 @@ def test_init_adds_missing_settings_to_an_existing_configuration(tmp_path: Path)
         "        # the project's own flag checks\npaths = [\"app\"]\n")
     again = run(repo.path, "init", "--yes")[1]
     assert "nothing to propose" in again and "already configures flagaudit; nothing to add" in again
+
+
+def test_a_library_function_called_with_the_project_constants_is_proposed_by_its_qualified_name() -> None:
+    """``is_enabled`` comes from an installed library (``mitol.olposthog.features``), so no helper can be inferred
+    from its code; called with the project's constants, under its own name, an alias or through its module, it
+    is one proposal whose rule names the function, and the project's own ``is_enabled`` methods stay methods."""
+    sources = [
+        ("shop/__init__.py", "shop", b""),
+        ("shop/features.py", "shop.features", b'SYNC = "sync_on_load"\nSTRIPE = "shop-stripe-payments"\n'),
+        ("shop/views.py", "shop.views", b"from lib.flags.features import is_enabled\nfrom shop import features\n"
+                                        b"def a():\n    return is_enabled(features.SYNC)\n"),
+        ("shop/pay.py", "shop.pay", b"from lib.flags.features import is_enabled as is_posthog_enabled\n"
+                                    b"from shop.features import STRIPE\n"
+                                    b"def b():\n    return is_posthog_enabled(STRIPE)\n"),
+        ("shop/api.py", "shop.api", b"from lib.flags import features as flags\nfrom shop.features import SYNC\n"
+                                    b"def c():\n    return flags.is_enabled(SYNC)\n"),
+    ]
+    [found] = suggest(sources).registries
+    assert (found.functions, found.methods, found.keys, found.calls, found.where) == (
+        ("lib.flags.features.is_enabled",), (), ("shop-stripe-payments", "sync_on_load"), 3, "shop/api.py:4")
+    text = rules_text("shop", (found,))
+    assert 'functions = ["lib.flags.features.is_enabled"]\nkey = { position = 0 }' in text
+    assert "methods" not in text and "evidence" not in text
 
 
 def test_suggestions_cover_module_constants_re_exports_and_settings_dictionaries() -> None:

@@ -109,10 +109,12 @@ def rules_text(sdk: str, registries: tuple[Registry, ...], first: int = 1) -> st
         if registry.classes:
             out.append(f'\n[[define]]              # every string attribute of these classes is a key\nid = "{label}"\n'
                        f"class_constants = {_list(registry.classes)}\n")
+        callees = (f"functions = {_list(registry.functions)}\n" if registry.functions else "") + (
+            f"methods = {_list(registry.methods)}\n"
+            "evidence = false        # names of the project's own: no SDK import to look for\n" if registry.methods
+            else "")
         out.append(f'\n[[check]]               # {registry.calls} call(s) in the code, e.g. {registry.where}\n'
-                   f'id = "{label}-check"\nmethods = {_list(registry.methods)}\n'
-                   "evidence = false        # names of the project's own: no SDK import to look for\n"
-                   "key = { position = 0 }\n")
+                   f'id = "{label}-check"\n{callees}key = {{ position = 0 }}\n')
     return "".join(out)
 
 

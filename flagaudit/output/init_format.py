@@ -23,7 +23,7 @@ def plan_text(plan: SetupPlan) -> str:
 
 def registry_offer(number: int, registry: Registry) -> str:
     home = f"constants of {', '.join(registry.classes)}" if registry.classes else "module constants"
-    calls = ", ".join(f".{m}()" for m in registry.methods)
+    calls = ", ".join([*(f"{f}()" for f in registry.functions), *(f".{m}()" for m in registry.methods)])
     return visible(f"proposal {number}: {calls} called with {home}: {len(registry.keys)} keys "
                    f"({_sample(registry.keys)}), {registry.calls} call(s), e.g. {registry.where}")
 

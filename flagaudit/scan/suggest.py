@@ -2,10 +2,11 @@
 
 The shipped rules know SDKs; a project's own registry they cannot know. Two shapes are common:
 
-- **a registry**: string constants (a class's attributes, or module constants) passed to a project method
-  or function named like a flag check: ``has_*``, ``is_*_enabled``, anything with ``feature`` in it:
-  ``project.has_feature(Feature.MKDOCS_THEME)``, ``self.is_feature_enabled(MFE_VIEWS)``; permission and
-  role checks (``has_perm(ADMIN_ACCESS)``) are left out;
+- **a registry**: string constants (a class's attributes, or module constants) passed to a method, or to an
+  imported function, named like a flag check: ``has_*``, ``is_enabled``, ``is_*_enabled``, anything with
+  ``feature`` in it: ``project.has_feature(Feature.MKDOCS_THEME)``, ``self.is_feature_enabled(MFE_VIEWS)``,
+  ``is_enabled(features.SYNC)`` with a library's ``is_enabled`` (its code is not in the project, so no helper
+  of it can be inferred); permission and role checks (``has_perm(ADMIN_ACCESS)``) are left out;
 - **a settings dictionary of flags** besides ``FEATURES``: ``settings.FEATURE_FLAGS["NEW_UI"]`` (names with
   FEATURE, FLAG, TOGGLE or SWITCH in them).
 
@@ -20,7 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-CHECK_NAME = re.compile(r"(?:has_\w+|is_\w+_enabled|\w*feature\w*)", re.IGNORECASE)
+CHECK_NAME = re.compile(r"(?:has_\w+|is(?:_\w+)?_enabled|\w*feature\w*)", re.IGNORECASE)
 """Method and function names that read as "is this flag on"."""
 NOT_A_FLAG = re.compile(r"perm|role|access|auth|group|member", re.IGNORECASE)
 """...unless they ask about permissions, roles or membership (``has_perm(ADMIN_ACCESS)``): constants passed
@@ -37,13 +38,15 @@ class Registry:
     """Constants passed to flag-check-like methods: one proposed rule."""
 
     methods: tuple[str, ...]
-    """Method or function names (last segment) that take the key first."""
+    """Names (last segment) of the methods that take the key first."""
     classes: tuple[str, ...]
     """Qualified names of the classes whose string attributes are the keys; empty for module constants."""
     keys: tuple[str, ...]
     calls: int
     where: str
     """``path:line`` of the first call."""
+    functions: tuple[str, ...] = ()
+    """Qualified names of the imported functions that take the key first (``mitol.olposthog.features.is_enabled``)."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,8 @@ def suggest(sources: Iterable[tuple[str, str, bytes]], known_dicts: Iterable[str
                         (held.path, node.lineno) not in known_sites:
                     target = _resolve(_dotted(node.args[0]), held, modules)
                     if target in constants:
-                        calls.setdefault(name, []).append((target, f"{held.path}:{node.lineno}"))
+                        callee = _imported(node.func, held, modules) or name
+                        calls.setdefault(callee, []).append((target, f"{held.path}:{node.lineno}"))
             entry = _flag_dict(node, held, modules)
             if entry is not None and entry[0] not in skip:
                 dicts.setdefault(entry[0], []).append((entry[1], f"{held.path}:{entry[2]}"))
@@ -123,9 +127,10 @@ def _registries(calls: dict[str, list[tuple[str, str]]], constants: dict[str, st
     for homes, methods in groups.items():
         found = [item for m in methods for item in calls[m]]
         classes = tuple(sorted(h for h in homes if h in owner.values()))
-        proposals.append(Registry(tuple(sorted(methods)), classes, tuple(sorted({constants[t] for t, _ in found})),
-                                  len(found), min(found, key=_place)[1]))
-    return tuple(sorted(proposals, key=lambda r: (-len(r.keys), r.methods)))
+        proposals.append(Registry(tuple(sorted(m for m in methods if "." not in m)), classes,
+                                  tuple(sorted({constants[t] for t, _ in found})), len(found),
+                                  min(found, key=_place)[1], tuple(sorted(m for m in methods if "." in m))))
+    return tuple(sorted(proposals, key=lambda r: (-len(r.keys), r.methods, r.functions)))
 
 
 def _place(item: tuple[str, str]) -> tuple[str, int]:
@@ -174,6 +179,19 @@ def _absolute(node: ast.ImportFrom, package: str) -> str:
     parts = package.split(".") if package else []
     base = ".".join(parts[:len(parts) - node.level + 1]) if node.level <= len(parts) + 1 else ""
     return ".".join(p for p in (base, node.module) if p)
+
+
+def _imported(func: ast.expr, module: _Module, modules: dict[str, _Module]) -> str | None:
+    """The qualified name of a function the module imports (``is_enabled`` from ``from lib.features import
+    is_enabled``, ``features.is_enabled`` after ``from lib import features``) that no module here defines: calls
+    of it are matched by that name. ``None`` for a method of some object, or the project's own function."""
+    dotted = _dotted(func)
+    if dotted is None or dotted.partition(".")[0] not in module.aliases:
+        return None
+    name = _resolve(dotted, module, modules)
+    if name is None or "." not in name or name.rpartition(".")[0] in modules:
+        return None
+    return name
 
 
 def _callee(func: ast.expr) -> str | None:
