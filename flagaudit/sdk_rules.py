@@ -72,6 +72,11 @@ class CheckRule:
     negation: str = ""
     """A prefix of a literal key that asks for the flag to be off (django-waffle's ``@waffle_flag("!name")``): the
     key is the rest, and what the check guards runs when the flag is off."""
+    mixins: tuple[str, ...] = ()
+    """Base classes whose subclasses name the key in a class attribute (django-waffle's ``WaffleFlagMixin`` with
+    ``waffle_flag = "name"``): the subclass's code runs only while the flag is on."""
+    attribute: str = ""
+    """The class attribute that holds the key, for :attr:`mixins`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +200,8 @@ class RuleSet:
     functions: dict[str, CheckRule] = field(default_factory=dict)
     methods: dict[str, tuple[CheckRule, ...]] = field(default_factory=dict)
     decorators: dict[str, CheckRule] = field(default_factory=dict)
+    mixins: dict[str, CheckRule] = field(default_factory=dict)
+    """Base class -> the rule of the class attribute its subclasses name a key in."""
     classes: dict[str, ObjectRule] = field(default_factory=dict)
     object_methods: frozenset[str] = frozenset()
     define_functions: dict[str, DefineRule] = field(default_factory=dict)
@@ -299,13 +306,17 @@ _COMMON = {"id", "sdk", "match", "no_match"}
 
 def _check(reader: _Reader, where: str, item: dict[str, Any], name: str, modules: tuple[str, ...]) -> CheckRule:
     reader.only(item, where, _COMMON | {"functions", "methods", "decorators", "key", "key_template", "evidence", "on",
-                                        "fallback", "negation"})
+                                        "fallback", "negation", "mixins", "attribute"})
     rule_id = reader.rule_id(item, where, name)
     functions = reader.strings(item, where, "functions")
     methods = reader.strings(item, where, "methods")
     decorators = reader.strings(item, where, "decorators")
-    if not (functions or methods or decorators):
-        raise reader.error(where, "needs one of functions, methods, decorators")
+    mixins = reader.strings(item, where, "mixins")
+    if not (functions or methods or decorators or mixins):
+        raise reader.error(where, "needs one of functions, methods, decorators, mixins")
+    attribute = reader.string(item, where, "attribute") or ""
+    if bool(mixins) != bool(attribute):
+        raise reader.error(where, "mixins and attribute go together: the base classes and the attribute naming the key")
     evidence = reader.boolean(item, where, "evidence", True)
     on = reader.string(item, where, "on") or "truthy"
     if on not in ("truthy", "falsy", "value"):
@@ -316,7 +327,7 @@ def _check(reader: _Reader, where: str, item: dict[str, Any], name: str, modules
         functions=functions, methods=methods, decorators=decorators,
         evidence=modules if (evidence and methods) else (), on=on,
         fallback=reader.key(item, where, "fallback")[0] if "fallback" in item else None,
-        negation=reader.string(item, where, "negation") or "",
+        negation=reader.string(item, where, "negation") or "", mixins=mixins, attribute=attribute,
         match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
     )
 
@@ -562,7 +573,7 @@ def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[
         words.add("getattr")
     return RuleSet(
         files=files, digest=digest, functions=index.functions,
-        methods={k: tuple(v) for k, v in index.methods.items()}, decorators=index.decorators,
+        methods={k: tuple(v) for k, v in index.methods.items()}, decorators=index.decorators, mixins=index.mixins,
         classes=index.classes, object_methods=frozenset(index.object_methods),
         define_functions=index.define_functions,
         define_methods={k: tuple(v) for k, v in index.define_methods.items()},
@@ -580,6 +591,7 @@ class _Index:
     functions: dict[str, CheckRule] = field(default_factory=dict)
     methods: dict[str, list[CheckRule]] = field(default_factory=dict)
     decorators: dict[str, CheckRule] = field(default_factory=dict)
+    mixins: dict[str, CheckRule] = field(default_factory=dict)
     classes: dict[str, ObjectRule] = field(default_factory=dict)
     object_methods: set[str] = field(default_factory=set)
     define_functions: dict[str, DefineRule] = field(default_factory=dict)
@@ -607,6 +619,9 @@ class _Index:
         for name in check.methods:
             self.methods.setdefault(name, []).append(check)
             self.words.add(name)
+        for name in check.mixins:
+            self.claim(name, check.id, path)
+            self.mixins[name] = check
 
     def add_object(self, obj: ObjectRule, path: str) -> None:
         for name in obj.classes:

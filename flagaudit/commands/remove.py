@@ -38,7 +38,7 @@ from flagaudit.model.callgraph import CallGraph
 from flagaudit.model.resolve import is_test_path
 from flagaudit.safefiles import inside, read_text_inside, replace_file
 from flagaudit.scan.project import Scanned, ScanOptions, scan_graphed
-from flagaudit.sdk_rules import RuleSet
+from flagaudit.sdk_rules import CheckRule, RuleSet
 
 _MIGRATIONS = re.compile(r"(^|/)migrations/")
 
@@ -54,12 +54,12 @@ def remove(config: Config, rules: RuleSet, options: RemoveOptions, scanned: Scan
     graph = scanned.graph
     if graph is None or graph.successors and not graph.nodes:  # a kept graph has edges only
         raise ValueError("remove() needs a scan with its whole call graph (whole_graph=True)")
-    falsy = {c.id for f in scanned.rules.files for c in f.checks if c.on == "falsy"}
+    checks = {c.id: c for f in scanned.rules.files for c in f.checks}
     texts: dict[str, str] = {}
     plans = []
     for key in options.keys:
         flags = [f for f in scanned.inventory.flags if f.key == key and not f.pattern]
-        plan = _plan(key, flags, options.value, falsy, graph, config, texts)
+        plan = _plan(key, flags, options.value, checks, graph, config, texts)
         plan.refused.extend(f"{site.path}:{site.line}: a key built at run time ({flag.key}) may be this one: "
                             "remove that check by hand first" for flag in scanned.inventory.flags
                             if flag.pattern and flag.key and fnmatchcase(key, flag.key)
@@ -92,14 +92,14 @@ class _Plan:
     found: bool = False
 
 
-def _plan(key: str, flags: list[Flag], value: bool, falsy: set[str], graph: CallGraph, config: Config,
+def _plan(key: str, flags: list[Flag], value: bool, checks: dict[str, CheckRule], graph: CallGraph, config: Config,
           texts: dict[str, str]) -> _Plan:
     """Every edit removing ``key`` needs, decided from the scan; nothing is rewritten yet."""
     plan = _Plan(key, value, found=bool(flags))
     branches = []
     for flag in flags:
         for site in (*flag.sites, *flag.test_sites):
-            _plan_site(plan, site, value, falsy)
+            _plan_site(plan, site, value, checks.get(site.rule))
             targets = site.only_off if value else site.only_on
             if targets:
                 branches.append((site.function, targets))
@@ -160,7 +160,7 @@ def _home(symbol: str, graph: CallGraph) -> str | None:
     return None
 
 
-def _plan_site(plan: _Plan, site: Site, value: bool, falsy: set[str]) -> None:
+def _plan_site(plan: _Plan, site: Site, value: bool, rule: CheckRule | None) -> None:
     where = f"{site.path}:{site.line}"
     if site.precision == "text":
         if site.path.endswith((".js", ".ts", ".jsx", ".tsx")):
@@ -168,10 +168,15 @@ def _plan_site(plan: _Plan, site: Site, value: bool, falsy: set[str]) -> None:
         else:
             plan.templates[site.path].append((site.line, site.column))
         return
+    if rule is not None and rule.mixins:
+        plan.refused.append(f"{where}: a view class's flag mixin ({rule.id}): remove the mixin and the attribute "
+                            "by hand")
+        return
     if VALUE_MARK in site.fingerprint:
         plan.refused.append(f"{where}: reads a multivariate value, not on/off: choose what it returns by hand")
         return
-    polarity = site.rule not in falsy and not (site.guard == "decorator" and site.off and not site.on)  # "!name"
+    falsy = rule is not None and rule.on == "falsy"
+    polarity = not falsy and not (site.guard == "decorator" and site.off and not site.on)  # "!name"
     plan.checks[site.path].append(Check(site.line, site.column, value == polarity, site.guard == "decorator"))
 
 

@@ -31,6 +31,7 @@ from flagaudit.extract.sites import SpanContext, analyse_span
 from flagaudit.extract.symbols import (
     Scope,
     dotted_name,
+    key_parts,
     module_scope,
     module_values,
     sequence_values,
@@ -88,7 +89,8 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     text, tree, newer, scope, values, lines, notes, symbols, graph, shape, registry_calls = parsed
     definitions = _class_constants(path, scope.module, values, rules, notes)
     dicts = frozenset(name for rule in rules.settings for name in rule.dicts)
-    done = FileFacts(path, symbols, (), tuple(definitions), lines=len(lines), functions=tuple(graph.functions),
+    mixed = _mixin_sites(path, text, tree, scope, rules, notes)
+    done = FileFacts(path, symbols, mixed, tuple(definitions), lines=len(lines), functions=tuple(graph.functions),
                      exports=graph.exports, newer_syntax=newer, registry_calls=registry_calls,
                      settings=tuple(setting_values(tree, dicts)), shape=shape)
     if not mentions(data, rules):
@@ -128,7 +130,7 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
                              skipped=f"{_TOO_DEEP} (lines {start}-{end})")
         sites.extend(span_sites)
         definitions.extend(span_definitions)
-    return replace(done, sites=tuple(sites), definitions=tuple(definitions))
+    return replace(done, sites=(*done.sites, *sites), definitions=tuple(definitions))
 
 
 class _Parsed(NamedTuple):
@@ -323,6 +325,40 @@ def _class_constants(path: str, module: str, values: list[Value], rules: RuleSet
                     found.append(Definition(path, line, 0, rule.id, rule.sdk, KeyRef(parts, repr(parts[0].value)),
                                             symbol=name, metadata=notes(line)))
     return found
+
+
+def _mixin_sites(path: str, text: str, tree: ast.Module, scope: Scope, rules: RuleSet,
+                 notes: LineNotes) -> tuple[Site, ...]:
+    """A top-level class with a flag mixin among its bases names its key in a class attribute
+    (``class Reports(WaffleFlagMixin, View): waffle_flag = "new_reports"``): a site whose on-branch is the rest
+    of the class body (off-branch with the rule's negation, ``"!name"``)."""
+    if not rules.mixins or not any(name.rpartition(".")[2] in text for name in rules.mixins):
+        return ()
+    source: Source | None = None
+    found = []
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        rule = next((r for base in node.bases if (r := rules.mixins.get(scope.qualify(dotted_name(base) or "")
+                                                                          or ""))), None)
+        named = next((s for s in node.body if rule and isinstance(s, ast.Assign) and len(s.targets) == 1
+                      and isinstance(s.targets[0], ast.Name) and s.targets[0].id == rule.attribute), None)
+        if rule is None or named is None:
+            continue
+        source = source or Source(text)
+        parts = key_parts(named.value, lambda dotted: ((KeyPart("sym", q),) if (q := scope.qualify(dotted))
+                                                       else None))
+        body = tuple((s.lineno, s.end_lineno or s.lineno) for s in node.body if s is not named)
+        on, off = body, ()
+        if rule.negation and parts and parts[0].kind == "lit" and parts[0].value.startswith(rule.negation):
+            rest = parts[0].value[len(rule.negation):]
+            parts = ((KeyPart("lit", rest),) if rest else ()) + parts[1:]
+            on, off = off, on
+        line, column = source.start(named.value)
+        found.append(Site(path, line, column, f"{scope.module}.{node.name}", rule.id, rule.sdk,
+                          KeyRef(parts, source.code(named.value)), "decorator", on, off,
+                          annotations=notes(named.lineno)))
+    return tuple(found)
 
 
 @functools.lru_cache(maxsize=256)
