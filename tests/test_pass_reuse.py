@@ -12,7 +12,7 @@ import textwrap
 import pytest
 
 from flagaudit.extract.file_facts import extract, facts_stand
-from flagaudit.extract.reuse import Earlier
+from flagaudit.extract.reuse import Earlier, changed_names
 from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg, RuleSet, load_rules, with_inferred
 
 MAX = 10_000_000
@@ -166,3 +166,15 @@ def test_a_registry_class_and_a_traced_receiver_are_analysed_again() -> None:
     traced = with_inferred(rules, (), frozenset(before.deferred), "traced")
     assert not facts_stand("app/views.py", deferred.encode(), traced, Earlier(before, rules))
     assert extract("app/views.py", "app.views", deferred.encode(), traced, MAX) != before
+
+
+def test_a_change_to_a_mixin_rule_keeps_nothing() -> None:
+    """A class's bases are no callee names: rules whose mixins differ say nothing of which spans stand."""
+    rules = load_rules()
+    mixin = CheckRule(id="mixin/app.views.FlagMixin", sdk="waffle-flag", key=(), mixins=("app.views.FlagMixin",),
+                      attribute="flag_name")
+    other = with_inferred(rules, (mixin,), frozenset(), "mixin")
+    data = _PLAIN.encode()
+    before = extract("app/views.py", "app.views", data, rules, MAX)
+    assert changed_names(rules, other) is None
+    assert not facts_stand("app/views.py", data, other, Earlier(before, rules))

@@ -48,9 +48,8 @@ def changed_names(old: RuleSet, new: RuleSet) -> frozenset[str] | None:
 
 
 def _changed_names(old: RuleSet, new: RuleSet) -> frozenset[str] | None:
-    if (old.settings, old.object_methods, old.classes, old.models) != (new.settings, new.object_methods,
-                                                                        new.classes, new.models) \
-            or _modules(old) != _modules(new):
+    if (old.settings, old.object_methods, old.classes, old.models, old.mixins) != (
+            new.settings, new.object_methods, new.classes, new.models, new.mixins) or _modules(old) != _modules(new):
         return None
     names: set[str] = set()
     for before, after in ((old.functions, new.functions), (old.decorators, new.decorators),
