@@ -104,7 +104,10 @@ class _Finder:
     def _receiver_may_be_sdk(self, receiver: ast.expr) -> bool:
         if isinstance(receiver, ast.Call):
             made_by = self.scope.qualify(dotted_name(receiver.func) or "")
-            return made_by is not None and self._made_by_sdk(made_by)
+            if made_by is None or self._made_by_sdk(made_by):
+                return made_by is not None
+            self.deferred.add(f"{made_by}()")  # a function of the project: the model traces what it returns
+            return f"{made_by}()" in self.rules.traced
         dotted = dotted_name(receiver)
         symbol = self.scope.qualify(dotted) if dotted else None
         if symbol is None:

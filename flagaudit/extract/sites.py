@@ -283,7 +283,11 @@ class SpanVisitor:
                 return
 
     def _project_symbol(self, receiver: ast.expr) -> str | None:
-        """The qualified name of a module-level or imported object (not an SDK module itself)."""
+        """The qualified name of a module-level or imported object (not an SDK module itself), or ``f()`` for what
+        a call of a module-level or imported function returns (``get_client_of_ours().get_boolean_value(...)``)."""
+        called = isinstance(receiver, ast.Call)
+        if called:
+            receiver = receiver.func  # type: ignore[attr-defined]
         dotted = full_name(receiver) if isinstance(receiver, (ast.Name, ast.Attribute)) else None
         qualified = self._qualify(receiver) if dotted else None
         if qualified is None:
@@ -291,7 +295,7 @@ class SpanVisitor:
         modules = {m for rule_file in self.rules.files for m in rule_file.modules}
         if any(qualified == m or qualified.startswith(m + ".") for m in modules):
             return None
-        return qualified
+        return f"{qualified}()" if called else qualified
 
     def _object_check(self, node: ast.Call, func: ast.Attribute) -> bool:
         """``ENABLE_X.is_enabled()``: the receiver is a flag object, here or in another module."""

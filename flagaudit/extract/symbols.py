@@ -187,6 +187,38 @@ def module_values(tree: ast.Module, scope: Scope) -> Iterator[tuple[str, tuple[K
     body = list(top_level(tree.body))
     yield from _assigned_values(body, prefix, scope)
     yield from _namespace_updates(body, prefix, scope)
+    yield from _factory_values(body, prefix, scope)
+
+
+def _factory_values(body: list[ast.stmt], prefix: str,
+                    scope: Scope) -> Iterator[tuple[str, tuple[KeyPart, ...], int]]:
+    """``f()`` for a module function whose body ends by returning what one callee made, directly or through a
+    local its body assigns once (``client = api.get_client(domain); ...; return client``): the return value's
+    origin, so a receiver ``get_client_of_ours().get_boolean_value(...)`` in another module is traced to the SDK.
+    Only the body's own statements are read, not the blocks inside them: a scan pays for this on every module."""
+    for node in body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        last = node.body[-1]
+        if not isinstance(last, ast.Return) or last.value is None:
+            continue
+        value = last.value
+        if isinstance(value, ast.Name):
+            assigned = [s.value for s in node.body if isinstance(s, ast.Assign) and len(s.targets) == 1
+                        and isinstance(s.targets[0], ast.Name) and s.targets[0].id == value.id]
+            origin = _made_by(assigned[0], scope) if len(assigned) == 1 else None
+        else:
+            origin = _made_by(value, scope)
+        if origin is not None:
+            yield f"{prefix}{node.name}()", (KeyPart("call", origin),), node.lineno
+
+
+def _made_by(value: ast.expr | None, scope: Scope) -> str | None:
+    """The qualified callee of a call to a module-level or imported name, else ``None``."""
+    if not isinstance(value, ast.Call):
+        return None
+    dotted = dotted_name(value.func)
+    return scope.qualify(dotted) if dotted else None
 
 
 def _namespace_updates(body: list[ast.stmt], prefix: str,

@@ -1,0 +1,58 @@
+"""A client made by a function of the project: ``get_client().get_boolean_value("beta", False)`` in a module that
+does not import the SDK is a check when the function returns what the SDK made (directly or through a local), and
+is not one when it returns anything else (a method of the same name on a settings object)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.repos import write_files
+from tests.run import run_cli
+
+CLIENT = '''\
+import openfeature.api as openfeature_api
+
+
+def get_client(domain="app"):
+    client = openfeature_api.get_client(domain=domain)
+    if domain == "app":
+        setup(domain)
+    return client
+
+
+def setup(domain):
+    return domain
+
+
+class Settings:
+    def get_boolean_value(self, name, default):
+        return default
+
+
+def get_settings():
+    return Settings()
+'''
+
+VIEWS = '''\
+from app.client import get_client, get_settings
+
+
+def checkout(request):
+    if get_client().get_boolean_value("beta_checkout", False):
+        return "new"
+    return "old"
+
+
+def receipt(request):
+    return get_settings().get_boolean_value("print_receipts", True)
+'''
+
+
+def test_a_client_returned_by_a_project_function_is_the_sdk_s(tmp_path: Path) -> None:
+    write_files(tmp_path, {"app/__init__.py": "", "app/client.py": CLIENT, "app/views.py": VIEWS})
+    ran = run_cli("scan", "--format", "json", "--no-cache", str(tmp_path), cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    found = [(flag["key"], flag["sdk"], site["path"], site["line"])
+             for flag in json.loads(ran.stdout)["flags"] for site in flag["sites"]]
+    assert found == [("beta_checkout", "openfeature", "app/views.py", 5)]
