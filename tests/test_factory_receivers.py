@@ -1,6 +1,7 @@
 """A client made by a function of the project: ``get_client().get_boolean_value("beta", False)`` in a module that
-does not import the SDK is a check when the function returns what the SDK made (directly or through a local), and
-is not one when it returns anything else (a method of the same name on a settings object)."""
+does not import the SDK is a check when the function returns what the SDK made (directly or through a local),
+also when a local holds the client (``client = get_client()``), and is not one when the function returns anything
+else (a method of the same name on a settings object)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,16 @@ def checkout(request):
 
 def receipt(request):
     return get_settings().get_boolean_value("print_receipts", True)
+
+
+def refunds(orders):
+    client = get_client()
+    settings = get_settings()
+    for order in orders:
+        if client.get_boolean_value("instant_refunds", False):
+            order.refund()
+        if settings.get_boolean_value("refund_emails", False):
+            order.mail()
 '''
 
 
@@ -55,4 +66,5 @@ def test_a_client_returned_by_a_project_function_is_the_sdk_s(tmp_path: Path) ->
     assert ran.returncode == 0, ran.stderr
     found = [(flag["key"], flag["sdk"], site["path"], site["line"])
              for flag in json.loads(ran.stdout)["flags"] for site in flag["sites"]]
-    assert found == [("beta_checkout", "openfeature", "app/views.py", 5)]
+    assert found == [("beta_checkout", "openfeature", "app/views.py", 5),
+                     ("instant_refunds", "openfeature", "app/views.py", 18)]

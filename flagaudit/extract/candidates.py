@@ -14,6 +14,7 @@ trace leads to an SDK client or a flag object (``RuleSet.traced``).
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from flagaudit.extract.symbols import Scope, dotted_name
@@ -31,10 +32,10 @@ class Candidates:
 
 
 def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: RuleSet, imported: frozenset[str],
-                    origins: dict[str, str]) -> Candidates:
+                    origins: dict[str, str], text: str) -> Candidates:
     """``nodes``: the file's calls and subscripts; ``origins``: this module's names -> the qualified callee
-    that made them (``client = UnleashClient()``)."""
-    finder = _Finder(scope, rules, imported, origins, _gets_flag_model(nodes, rules))
+    that made them (``client = UnleashClient()``); ``text``: the file's."""
+    finder = _Finder(scope, rules, imported, origins, _gets_flag_model(nodes, rules), text)
     for node in nodes:
         if isinstance(node, ast.Call):
             finder.call(node)
@@ -47,8 +48,9 @@ def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: 
 
 class _Finder:
     def __init__(self, scope: Scope, rules: RuleSet, imported: frozenset[str], origins: dict[str, str],
-                 gets_models: bool) -> None:
+                 gets_models: bool, text: str) -> None:
         self.scope = scope
+        self.text = text
         self.rules = rules
         self.origins = origins
         self.named = (rules.functions, rules.decorators, rules.classes, rules.define_functions)
@@ -111,7 +113,7 @@ class _Finder:
         dotted = dotted_name(receiver)
         symbol = self.scope.qualify(dotted) if dotted else None
         if symbol is None:
-            return False
+            return isinstance(receiver, ast.Name) and self._local_made(receiver.id)
         if self._made_by_sdk(symbol):
             return True
         origin = self.origins.get(symbol)
@@ -122,6 +124,18 @@ class _Finder:
                 return False
         self.deferred.add(symbol)  # kept when traced too, so the next pass sees the same question
         return symbol in self.rules.traced
+
+    def _local_made(self, name: str) -> bool:
+        """A local bound to a call of a project function somewhere in the module (``client = get_client()``, read
+        in the text: the gate has no function scopes), whose return value the model traces to the SDK."""
+        for callee in sorted(set(re.findall(rf"(?<![\w.]){re.escape(name)}\s*=\s*([A-Za-z_][\w.]*)\s*\(",
+                                            self.text))):
+            made_by = self.scope.qualify(callee)
+            if made_by is not None and not self._made_by_sdk(made_by):
+                self.deferred.add(f"{made_by}()")
+                if f"{made_by}()" in self.rules.traced:
+                    return True
+        return False
 
     def _made_by_sdk(self, name: str) -> bool:
         return name in self.rules.classes or any(name == m or name.startswith(m + ".") for m in self.sdk_modules)

@@ -98,14 +98,14 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     imported = scope.imported_modules()
     origins = {name: parts[0].value for name, parts, _ in values if len(parts) == 1 and parts[0].kind == "call"}
     gate_scope = replace(scope, imports={**graph.local_imports, **scope.imports}) if graph.local_imports else scope
-    candidates = find_candidates(graph.nodes, gate_scope, rules, imported, origins)
+    candidates = find_candidates(graph.nodes, gate_scope, rules, imported, origins, text)
     done = replace(done, deferred=tuple(sorted(candidates.deferred)))
     wanted = candidates.lines
     if not wanted:
         return done
     spans = statement_spans(tree)
     kept = _kept(earlier, rules, wanted, scope, lines, spans, lambda other: (
-        find_candidates(graph.nodes, gate_scope, other, imported, origins).lines if mentions(data, other)
+        find_candidates(graph.nodes, gate_scope, other, imported, origins, text).lines if mentions(data, other)
         else frozenset(), len(_class_constants(path, scope.module, values, other, notes))))
     source = Source(text)
     context = SpanContext(path, source, notes, scope, rules, imported, BranchUses(source),

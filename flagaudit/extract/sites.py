@@ -70,6 +70,8 @@ class _Function:
     """Local name -> index of the site whose value it holds (``on = flag(); if on:``)."""
     loops: dict[str, tuple[tuple[KeyPart, ...], ...]] = field(default_factory=dict)
     """Loop variable -> the key expressions it takes in turn (``for name in ("a", "b"):``)."""
+    made: dict[str, str] = field(default_factory=dict)
+    """Local name -> the module-level or imported function whose call it holds (``client = get_client()``)."""
 
 
 def analyse_span(context: SpanContext, module: ast.Module, statements: Sequence[ast.stmt], owner: ast.ClassDef | None,
@@ -167,8 +169,12 @@ class SpanVisitor:
         name = node.targets[0].id
         function = self.functions[-1]
         function.flags.pop(name, None)
+        function.made.pop(name, None)
         value = node.value
         if isinstance(value, ast.Call):
+            callee = self._qualify(value.func)
+            if callee:
+                function.made[name] = callee
             model = get_model(self, value)
             if model:
                 function.models[name] = model
@@ -288,6 +294,8 @@ class SpanVisitor:
         called = isinstance(receiver, ast.Call)
         if called:
             receiver = receiver.func  # type: ignore[attr-defined]
+        elif isinstance(receiver, ast.Name) and len(self.functions) > 1 and receiver.id in self.functions[-1].made:
+            return f"{self.functions[-1].made[receiver.id]}()"
         dotted = full_name(receiver) if isinstance(receiver, (ast.Name, ast.Attribute)) else None
         qualified = self._qualify(receiver) if dotted else None
         if qualified is None:
