@@ -269,16 +269,21 @@ class SpanVisitor:
     def _method_call(self, node: ast.Call, func: ast.Attribute) -> None:
         method = func.attr
         symbol = self._project_symbol(func.value)
-        for rule in self.rules.methods.get(method, ()):
-            if rule.fixed_key is None and argument(node, rule.key[0]) is None:
-                continue
-            if symbol is not None and rule.evidence:
+        made = symbol is not None and symbol.endswith("()")  # what a function of the project returned
+        rules = [r for r in self.rules.methods.get(method, ()) if r.fixed_key is not None
+                 or argument(node, r.key[0]) is not None]
+        for rule in rules:
+            if symbol is not None and rule.evidence and not made:
                 proof = ReceiverProof(symbol, rule.evidence, any(m in self.context.imported for m in rule.evidence))
                 self._check(node, rule, proof)  # one candidate per SDK; the model keeps the one traced
                 continue
             if self._evidence(rule.evidence, func.value):
                 self._check(node, rule)
                 return
+        if made:  # no evidence here: one candidate per SDK, kept only if the function's return is traced to it
+            for rule in rules:
+                if rule.evidence:
+                    self._check(node, rule, ReceiverProof(cast(str, symbol), rule.evidence, False))
         if method in self.rules.object_methods and self._object_check(node, func):
             return
         if model_rows(self, node, func):
@@ -294,10 +299,13 @@ class SpanVisitor:
         called = isinstance(receiver, ast.Call)
         if called:
             receiver = receiver.func  # type: ignore[attr-defined]
-        elif isinstance(receiver, ast.Name) and len(self.functions) > 1 and receiver.id in self.functions[-1].made:
-            return f"{self.functions[-1].made[receiver.id]}()"
-        dotted = full_name(receiver) if isinstance(receiver, (ast.Name, ast.Attribute)) else None
-        qualified = self._qualify(receiver) if dotted else None
+        local = isinstance(receiver, ast.Name) and len(self.functions) > 1 and receiver.id in self.functions[-1].made
+        if local:  # a local holding a call's result (``client = get_client()``)
+            qualified: str | None = self.functions[-1].made[receiver.id]  # type: ignore[attr-defined]
+            called = True
+        else:
+            dotted = full_name(receiver) if isinstance(receiver, (ast.Name, ast.Attribute)) else None
+            qualified = self._qualify(receiver) if dotted else None
         if qualified is None:
             return None
         modules = {m for rule_file in self.rules.files for m in rule_file.modules}
