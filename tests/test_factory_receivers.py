@@ -68,3 +68,30 @@ def test_a_client_returned_by_a_project_function_is_the_sdk_s(tmp_path: Path) ->
              for flag in json.loads(ran.stdout)["flags"] for site in flag["sites"]]
     assert found == [("beta_checkout", "openfeature", "app/views.py", 5),
                      ("instant_refunds", "openfeature", "app/views.py", 18)]
+
+
+FLAGSMITH = {
+    "app/__init__.py": "",
+    "app/clients.py": (
+        "from flagsmith import Flagsmith\n\n\n"
+        "def get_client(mode):\n    client = Flagsmith(environment_key=mode)\n    return client\n\n\n"
+        "shared = Flagsmith(environment_key='server')\n"),
+    "app/tasks.py": (
+        "from app.clients import get_client, shared\n\n\n"
+        "def alert(orgs):\n    client = get_client('local')\n    for org in orgs:\n"
+        "        if client.get_identity_flags(org.id).is_feature_enabled('api_usage_alerting'):\n"
+        "            org.alert()\n\n\n"
+        "def charge(org):\n    if shared.get_environment_flags().is_feature_enabled('overage_charges'):\n"
+        "        org.charge()\n"),
+}
+
+
+def test_a_method_of_a_client_made_elsewhere_gives_the_sdk_s_objects(tmp_path: Path) -> None:
+    """``client.get_identity_flags(...).is_feature_enabled(...)`` with the client a project function made, or a
+    module-level client of another module: the flags object comes from the SDK's client."""
+    write_files(tmp_path, FLAGSMITH)
+    ran = run_cli("scan", "--format", "json", "--no-cache", str(tmp_path), cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    found = [(flag["key"], flag["sdk"], site["line"]) for flag in json.loads(ran.stdout)["flags"]
+             for site in flag["sites"]]
+    assert found == [("api_usage_alerting", "flagsmith", 7), ("overage_charges", "flagsmith", 12)]

@@ -105,7 +105,10 @@ class _Finder:
 
     def _receiver_may_be_sdk(self, receiver: ast.expr) -> bool:
         if isinstance(receiver, ast.Call):
-            made_by = self.scope.qualify(dotted_name(receiver.func) or "")
+            called = dotted_name(receiver.func) or ""
+            made_by = self.scope.qualify(called)
+            if made_by is None and "." in called:  # a method of a local (``client.get_identity_flags()``)
+                return self._local_made(called.partition(".")[0])
             if made_by is None or self._made_by_sdk(made_by):
                 return made_by is not None
             self.deferred.add(f"{made_by}()")  # a function of the project: the model traces what it returns

@@ -294,24 +294,30 @@ class SpanVisitor:
                 return
 
     def _project_symbol(self, receiver: ast.expr) -> str | None:
-        """The qualified name of a module-level or imported object (not an SDK module itself), or ``f()`` for what
-        a call of a module-level or imported function returns (``get_client_of_ours().get_boolean_value(...)``)."""
+        """The qualified name of a module-level or imported object (not an SDK module itself); ``f()`` for what a
+        call of a module-level or imported function returns (``get_client_of_ours().get_boolean_value(...)``), also
+        held in a local (``client = get_client()``), and ``f().m()`` for what a method of that returns."""
         called = isinstance(receiver, ast.Call)
         if called:
             receiver = receiver.func  # type: ignore[attr-defined]
-        local = isinstance(receiver, ast.Name) and len(self.functions) > 1 and receiver.id in self.functions[-1].made
-        if local:  # a local holding a call's result (``client = get_client()``)
-            qualified: str | None = self.functions[-1].made[receiver.id]  # type: ignore[attr-defined]
-            called = True
-        else:
-            dotted = full_name(receiver) if isinstance(receiver, (ast.Name, ast.Attribute)) else None
-            qualified = self._qualify(receiver) if dotted else None
-        if qualified is None:
+        root = full_name(receiver) if isinstance(receiver, (ast.Name, ast.Attribute)) else None
+        if root is None:
             return None
-        modules = {m for rule_file in self.rules.files for m in rule_file.modules}
-        if any(qualified == m or qualified.startswith(m + ".") for m in modules):
+        head, _, rest = root.partition(".")
+        frame = self.functions[-1]
+        if len(self.functions) > 1 and head in frame.made:
+            if self._in_sdk(frame.made[head]):
+                return None
+            symbol = f"{frame.made[head]}()" + (f".{rest}" if rest else "")
+            return f"{symbol}()" if called and rest else symbol
+        qualified = self._qualify(receiver)
+        if qualified is None or self._in_sdk(qualified):
             return None
         return f"{qualified}()" if called else qualified
+
+    def _in_sdk(self, name: str) -> bool:
+        """Whether ``name`` lies in a module an SDK rule names."""
+        return any(name == m or name.startswith(m + ".") for rule_file in self.rules.files for m in rule_file.modules)
 
     def _object_check(self, node: ast.Call, func: ast.Attribute) -> bool:
         """``ENABLE_X.is_enabled()``: the receiver is a flag object, here or in another module."""

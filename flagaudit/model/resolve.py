@@ -86,6 +86,18 @@ class Resolver:
             current = made_by
         return None
 
+    def made_origin(self, symbol: str) -> str | None:
+        """:meth:`origin`, and for what a call returned (``get_client()``, ``client.get_identity_flags()``) that
+        nothing records, the origin of the object the method was called on: a client's methods give the SDK's
+        objects."""
+        origin = self.origin(symbol)
+        while origin is None and symbol.endswith("()"):
+            symbol = symbol[:-2].rpartition(".")[0]
+            if not symbol:
+                return None
+            origin = self.origin(symbol)
+        return origin
+
     def annotations(self, ref: KeyRef, depth: int = 0) -> list[Definition]:
         """The annotated constants a key reference goes through (``switch_is_active(ENABLE_X)``)."""
         found = []
@@ -158,7 +170,8 @@ def traced_receivers(facts: Iterable[FileFacts], made_by_sdk: Callable[[str], bo
     if not deferred:
         return frozenset()
     resolver = Resolver.from_facts(facts)
-    return frozenset(s for s in deferred if made_by_sdk(resolver.origin(s) or "") or resolver.object(s) is not None)
+    return frozenset(s for s in deferred
+                     if made_by_sdk(resolver.made_origin(s) or "") or resolver.object(s) is not None)
 
 
 def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
@@ -255,7 +268,7 @@ def resolve_site(site: Site, resolver: Resolver) -> tuple[Site, str | None, bool
     """Resolve a site's key; an ``obj`` receiver that is no flag object is no site (``None``),
     nor is a generic method on an object that cannot be traced to the SDK."""
     if site.proof is not None:
-        origin = resolver.origin(site.proof.symbol)
+        origin = resolver.made_origin(site.proof.symbol)
         made_by_sdk = origin is not None and any(origin == m or origin.startswith(m + ".") for m in site.proof.modules)
         if not (made_by_sdk or (origin is None and site.proof.imported)):
             return None
