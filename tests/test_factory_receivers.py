@@ -74,7 +74,9 @@ FLAGSMITH = {
     "app/__init__.py": "",
     "app/clients.py": (
         "from flagsmith import Flagsmith\n\n\n"
-        "def get_client(mode):\n    client = Flagsmith(environment_key=mode)\n    return client\n\n\n"
+        "def get_client(mode) -> Flagsmith:\n    try:\n        client = _clients[mode]\n    except KeyError:\n"
+        "        client = _clients[mode] = Flagsmith(environment_key=mode)\n    return client\n\n\n"
+        "_clients = {}\n"
         "shared = Flagsmith(environment_key='server')\n"),
     "app/tasks.py": (
         "from app.clients import get_client, shared\n\n\n"
@@ -87,8 +89,9 @@ FLAGSMITH = {
 
 
 def test_a_method_of_a_client_made_elsewhere_gives_the_sdk_s_objects(tmp_path: Path) -> None:
-    """``client.get_identity_flags(...).is_feature_enabled(...)`` with the client a project function made, or a
-    module-level client of another module: the flags object comes from the SDK's client."""
+    """``client.get_identity_flags(...).is_feature_enabled(...)`` with the client a project function made (one
+    annotated to return the SDK's class, here), or a module-level client of another module: the flags object comes
+    from the SDK's client."""
     write_files(tmp_path, FLAGSMITH)
     ran = run_cli("scan", "--format", "json", "--no-cache", str(tmp_path), cwd=tmp_path)
     assert ran.returncode == 0, ran.stderr

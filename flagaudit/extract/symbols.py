@@ -192,12 +192,17 @@ def module_values(tree: ast.Module, scope: Scope) -> Iterator[tuple[str, tuple[K
 
 def _factory_values(body: list[ast.stmt], prefix: str,
                     scope: Scope) -> Iterator[tuple[str, tuple[KeyPart, ...], int]]:
-    """``f()`` for a module function whose body ends by returning what one callee made, directly or through a
-    local its body assigns once (``client = api.get_client(domain); ...; return client``): the return value's
-    origin, so a receiver ``get_client_of_ours().get_boolean_value(...)`` in another module is traced to the SDK.
-    Only the body's own statements are read, not the blocks inside them: a scan pays for this on every module."""
+    """``f()`` for a module function annotated to return a class (``-> Flagsmith``), or whose body ends by
+    returning what one callee made, directly or through a local its body assigns once (``client =
+    api.get_client(domain); ...; return client``): the return value's origin, so a receiver
+    ``get_client_of_ours().get_boolean_value(...)`` in another module is traced to the SDK. Only the body's own
+    statements are read, not the blocks inside them: a scan pays for this on every module."""
     for node in body:
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        annotated = dotted_name(node.returns) if node.returns is not None else None
+        if annotated and (origin := scope.qualify(annotated)) and "." in origin:
+            yield f"{prefix}{node.name}()", (KeyPart("call", origin),), node.lineno
             continue
         last = node.body[-1]
         if not isinstance(last, ast.Return) or last.value is None:
