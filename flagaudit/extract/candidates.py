@@ -21,6 +21,8 @@ from flagaudit.extract.symbols import Scope, dotted_name
 from flagaudit.sdk_rules import RuleSet
 
 _ROW_METHODS = frozenset({"create", "get_or_create", "update_or_create", "delete"})
+_BOUND_TO_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)\s*\(")
+"""``name = callee(``: a name bound to what a call returns."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class _Finder:
                  gets_models: bool, text: str) -> None:
         self.scope = scope
         self.text = text
+        self._locals: dict[str, list[str]] | None = None
         self.rules = rules
         self.origins = origins
         self.named = (rules.functions, rules.decorators, rules.classes, rules.define_functions)
@@ -131,8 +134,11 @@ class _Finder:
     def _local_made(self, name: str) -> bool:
         """A local bound to a call of a project function somewhere in the module (``client = get_client()``, read
         in the text: the gate has no function scopes), whose return value the model traces to the SDK."""
-        for callee in sorted(set(re.findall(rf"(?<![\w.]){re.escape(name)}\s*=\s*([A-Za-z_][\w.]*)\s*\(",
-                                            self.text))):
+        if self._locals is None:  # one pass over the text, on the first local receiver
+            self._locals = {}
+            for local, callee in _BOUND_TO_CALL.findall(self.text):
+                self._locals.setdefault(local, []).append(callee)
+        for callee in sorted(set(self._locals.get(name, ()))):
             made_by = self.scope.qualify(callee)
             if made_by is not None and not self._made_by_sdk(made_by):
                 self.deferred.add(f"{made_by}()")
