@@ -41,23 +41,24 @@ def _skipped(document: dict) -> dict[str, str]:
     return {s["path"]: s["reason"] for s in document["skipped"]}
 
 
-def test_a_500_operand_chain_is_skipped_and_the_scan_goes_on(tmp_path: Path) -> None:
-    write_files(tmp_path, {"chain.py": DEEP_CHAIN, "good.py": GOOD})
+def _scan_beside_good(tmp_path: Path, chain: str) -> dict:
+    """The JSON scan, in a real process, of ``chain.py`` beside a good file; it must finish cleanly."""
+    write_files(tmp_path, {"chain.py": chain, "good.py": GOOD})
     result = run_process("scan", str(tmp_path), "--format", "json", "--no-cache")
     assert result.returncode == 0
     _clean(result)
-    document = json.loads(result.stdout)
+    return json.loads(result.stdout)
+
+
+def test_a_500_operand_chain_is_skipped_and_the_scan_goes_on(tmp_path: Path) -> None:
+    document = _scan_beside_good(tmp_path, DEEP_CHAIN)
     assert "nested too deeply to analyse (RecursionError)" in _skipped(document)["chain.py"]
     assert [f["key"] for f in document["flags"]] == ["csv_export"]
 
 
 def test_a_500_operand_boolean_chain_is_analysed(tmp_path: Path) -> None:
     """A long ``and`` is one node of the ``ast``, not a nesting 500 deep: its check is found, with its branch."""
-    write_files(tmp_path, {"chain.py": LONG_AND, "good.py": GOOD})
-    result = run_process("scan", str(tmp_path), "--format", "json", "--no-cache")
-    assert result.returncode == 0
-    _clean(result)
-    document = json.loads(result.stdout)
+    document = _scan_beside_good(tmp_path, LONG_AND)
     assert "chain.py" not in _skipped(document)
     assert sorted(f["key"] for f in document["flags"]) == ["chained", "csv_export"]
     (site,) = [s for f in document["flags"] if f["key"] == "chained" for s in f["sites"]]
