@@ -124,7 +124,8 @@ class ModuleSymbols:
     """Qualified name -> the parts of its value: module constants, class attributes and enum
     members, and imports and ``X = other.Y`` as a single ``sym`` part pointing elsewhere."""
     notes: tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...] = ()
-    """Key constants with annotations above them (``# .. toggle_name: ...``): qualified name, line, annotations."""
+    """Key constants with annotations above them (``# .. toggle_name: ...``), or a data file's entries with fields
+    besides the name and the key (``note: ...``): qualified name, line, annotations."""
     toggles: tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...] = ()
     """Open edX annotation blocks by the key their ``toggle_name`` names: name, the line below, annotations."""
 

@@ -7,8 +7,9 @@ code and change with it: a ``# flagaudit: type=... owner=... expires=...``
 comment on or above a definition or site, then Open edX annotations
 (``toggle_type`` when it names a flag type, ``toggle_use_cases``, ``toggle_creation_date``,
 ``toggle_target_removal_date``, ``toggle_expiration_date``), then a comment above a site that calls the change
-temporary, then the config's ``flags`` table, then the project's documentation naming the key (a setting
-operators set: :mod:`flagaudit.documentation`), then the default type.
+temporary, then the config's ``flags`` table, then the words of the flag's own description (a data file's
+``note``: whom it is for, what it stops), then the project's documentation naming the key (a setting operators
+set: :mod:`flagaudit.documentation`), then what the key's shape or words say, then the default type.
 """
 
 from __future__ import annotations
@@ -67,6 +68,11 @@ class Policies:
     diagnostic_type: str | None = None
     """The type of such a key nothing gives a type: turned on to look into a problem and kept for the next one.
     A configured default type overrides it."""
+    described: tuple[tuple[str, str], ...] = ()
+    """Words or phrases of a flag's own description -> the type they give it when nothing declares one (``staff``:
+    permission). A configured default type overrides them."""
+    description_fields: tuple[str, ...] = ()
+    """The annotations that describe a flag (``note``, ``toggle_description``)."""
 
 
 @dataclass(frozen=True)
@@ -122,9 +128,14 @@ def load_policies(config: Config, documented: Mapping[str, str]) -> Policies:
     diagnostic = data.get("diagnostic", {})
     diagnostic_type = known(diagnostic["type"], f"{path}: diagnostic.type") if "type" in diagnostic and \
         not config.default_flag_type else None
+    described = data.get("described", {})
+    words = () if config.default_flag_type else tuple(
+        (" ".join(_words(phrase)), known(name, f"{path}: described.{name}"))
+        for name, phrases in described.items() if name != "fields" for phrase in phrases)
     return Policies(max_age, default, dormant, use_cases, flags, sdk_types,
                     documented if documented_type else {}, documented_type, family_type,
-                    frozenset(diagnostic.get("words", ())), diagnostic_type)
+                    frozenset(diagnostic.get("words", ())), diagnostic_type, words,
+                    tuple(described.get("fields", ())))
 
 
 def declared(flag: Flag, policies: Policies) -> Declared:
@@ -145,7 +156,8 @@ def declared(flag: Flag, policies: Policies) -> Declared:
     flag_type, type_source = _flag_type([in_code("type"), in_code("toggle_type"),
                                          _use_case_type(in_code("toggle_use_cases"), policies),
                                          _temporary(in_code("temporary"), policies), in_config("type"),
-                                         _documented(flag, policies), _family(flag, policies),
+                                         _described(notes, policies), _documented(flag, policies),
+                                         _family(flag, policies),
                                          _diagnostic(flag, policies)], policies, flag.sdk)
     owner = first("owner")
     created = next((d for name in _CREATED if (d := _dated(first(name)))), None)
@@ -207,13 +219,30 @@ def _family(flag: Flag, policies: Policies) -> tuple[str, str] | None:
     return policies.family_type, "a key family built at run time: each deployment names its members"
 
 
+def _described(notes: list[tuple[str, dict[str, str]]], policies: Policies) -> tuple[str, str] | None:
+    """The type a flag's own description gives it (``note: Indicates whether EGAP admins have special access``):
+    whom it is for, or that it guards against trouble, is what a type says."""
+    for where, values in notes:
+        for name in policies.description_fields:
+            if values.get(name):
+                text = f" {' '.join(_words(values[name]))} "
+                found = next(((phrase, kind) for phrase, kind in policies.described if f" {phrase} " in text), None)
+                if found:
+                    return found[1], f"its description at {where} says {found[0]!r}"
+    return None
+
+
+def _words(text: str) -> list[str]:
+    """The lowercase words of a key or a text (``enableDebugMode``, ``log_api``, ``DO NOT CHANGE``)."""
+    return [w.lower() for w in _WORD.split(text) if w]
+
+
 def _diagnostic(flag: Flag, policies: Policies) -> tuple[str, str] | None:
     """The type of a key that names diagnostics (``log_api``, ``verbose_tracing``): a switch turned on to look into
     a problem, kept for the next one, not a rollout to finish."""
     if not flag.key or policies.diagnostic_type is None:
         return None
-    words = [w.lower() for w in _WORD.split(flag.key) if w]
-    word = next((w for w in words if w in policies.diagnostic_words), None)
+    word = next((w for w in _words(flag.key) if w in policies.diagnostic_words), None)
     if word is None:
         return None
     return policies.diagnostic_type, f"a diagnostics switch: its key says {word!r}"

@@ -11,7 +11,7 @@ import pytest
 
 from flagaudit.config import load_config
 from flagaudit.errors import FlagauditError
-from flagaudit.extract.data_constants import data_constants, yaml_entries
+from flagaudit.extract.data_constants import data_constants, data_facts, yaml_entries
 from flagaudit.facts import KeyPart
 from flagaudit.history.walk import HistoryOptions, history
 from flagaudit.sdk_rules import DataRule, load_rules, parse_rule_file
@@ -95,13 +95,43 @@ def project(extra: dict[str, str] | None = None) -> dict[str, str]:
             **(extra or {})}
 
 
-def test_the_yaml_reader_takes_each_flat_entry_and_skips_notes_and_sections() -> None:
+def test_the_yaml_reader_takes_each_flat_entry_with_its_line_and_folded_notes_and_skips_sections() -> None:
     assert list(yaml_entries(textwrap.dedent(FEATURES_YAML))) == [
-        {"flag_name": "ENABLE_GV", "name": "gravy_waffle", "note": "Enables the add-ons service; this will remove "
-                                                                    "the files widget", "everyone": "true"},
-        {"flag_name": "STORAGE_USAGE", "name": "storage_usage", "everyone": "true"},
-        {"flag_name": "ENFORCE_CSRF", "name": "enforce_csrf", "active": "false"},
+        (4, {"flag_name": "ENABLE_GV", "name": "gravy_waffle", "note": "Enables the add-ons service; this will "
+             "remove the files widget on the project overview page.", "everyone": "true"}),
+        (10, {"flag_name": "STORAGE_USAGE", "name": "storage_usage", "everyone": "true"}),
+        (15, {"flag_name": "ENFORCE_CSRF", "name": "enforce_csrf", "active": "false"}),
     ]
+
+
+def test_an_entrys_other_fields_and_the_comments_above_it_annotate_its_constant() -> None:
+    """What the project writes about a flag in its data file (a note, an owner, a type in a comment) is read as
+    an annotation of the constant, at the entry's line; a quoted value is not continued on the next line."""
+    text = textwrap.dedent("""\
+        flags:
+          # flagaudit: type=permission owner=@research
+          - flag_name: EGAP_ADMINS
+            name: egap_admins
+            note: Indicates whether EGAP admins have special
+                  access to custom schemas  # a comment
+          - flag_name: PLAIN
+            name: plain
+          - flag_name: QUOTED
+            name: quoted
+            note: 'one line'
+                  not: a continuation
+        """)
+    constants, notes = data_facts("app/features.yaml", text.encode(), [RULE])
+    assert [name for name, _ in constants] == ["app.features.EGAP_ADMINS", "app.features.PLAIN",
+                                               "app.features.QUOTED"]
+    assert notes == (
+        ("app.features.EGAP_ADMINS", 3, (("note", "Indicates whether EGAP admins have special access to custom "
+                                                  "schemas"), ("owner", "@research"), ("type", "permission"))),
+        ("app.features.QUOTED", 9, (("note", "one line"),)))
+    rule = DataRule("app/features", ("app/features.json",), "app.features", "flag_name", "name")
+    document = '{"flags": [\n  {"flag_name": "A", "name": "a"},\n  {"flag_name": "B", "name": "b", "active": true}]}'
+    assert data_facts("app/features.json", document.encode(), [rule])[1] == (
+        ("app.features.B", 3, (("active", "true"),)),)
 
 
 def test_the_yaml_reader_builds_nothing_but_strings() -> None:

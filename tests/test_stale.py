@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -13,11 +14,13 @@ from flagaudit.config import Config, load_config
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Event, Flag, Timeline
 from flagaudit.history.walk import HistoryOptions
-from flagaudit.policies import Policies, load_policies
+from flagaudit.policies import Policies, declared, load_policies
+from flagaudit.scan.project import ScanOptions, scan
 from tests.helpers import builtin_rules, flags_in
 from tests.projects import BASE, views
 from tests.repos import Repo, write_files
 from tests.run import run_cli
+from tests.test_data_constants import FEATURES_PY
 
 DEFAULTS = load_policies(Config(root=Path("/")), {})
 
@@ -274,3 +277,63 @@ def test_history_reports_lifecycle_findings_and_honours_suppressions(tmp_path: P
     assert result.returncode == 0, result.stderr
     assert "FA101 stale-flag [warning] release flag 'new-checkout' is 55 days old" in result.stdout
     assert "'fast-pay' is" not in result.stdout
+
+
+REGISTRY_YAML = """\
+    flags:
+      - flag_name: NEW_OVERVIEW
+        name: new_overview
+        note: Shows the redesigned project overview.
+      # flagaudit: ignore[FA101] kept until the mobile app moves, see TICKET-7
+      - flag_name: NEW_SEARCH
+        name: new_search
+        note: Indexes projects in the new search cluster.
+      - flag_name: MANUAL_DOI
+        name: manual_doi
+        note: Lets certain product staff members assign a DOI by hand.
+              DO NOT CHANGE UNLESS ABSOLUTELY NECESSARY.
+      - flag_name: DISABLE_DIGESTS
+        name: disable_digests
+        note: if set to true, prevents digest emails from being sent
+    """
+
+REGISTRY_VIEWS = """\
+    import waffle
+
+    from app import features
+
+
+    def overview(request):
+        if waffle.flag_is_active(request, features.NEW_OVERVIEW):
+            return 1
+        if waffle.flag_is_active(request, features.NEW_SEARCH):
+            return 2
+        if waffle.flag_is_active(request, features.MANUAL_DOI):
+            return 3
+        if waffle.switch_is_active(features.DISABLE_DIGESTS):
+            return 4
+        return 0
+    """
+
+
+def test_a_flags_description_in_the_data_file_it_is_declared_in_gives_its_type(tmp_path: Path) -> None:
+    """osf.io's shape: a module loads its flags from a YAML file whose entries say what each is for. A note that
+    says whom the flag is for (staff, admins) or that it stops something in trouble types it (permission, kill
+    switch: never stale); a rollout's finding points at its entry, where a comment above declares or suppresses."""
+    repo = Repo(tmp_path)
+    repo.commit("2024-01-05", "flags from a data file", {
+        "app/__init__.py": "", "app/settings.py": "FEATURES_YAML = 'app/features.yaml'\n",
+        "app/features.py": FEATURES_PY, "app/features.yaml": REGISTRY_YAML, "app/views.py": REGISTRY_VIEWS,
+        "app/urls.py": "from app.views import overview\n\nurlpatterns = [overview]\n"})
+    result = run_cli("check", "--as-of", "2026-03-01", "--format", "json", "-q", cwd=tmp_path)
+    found = {(f["code"], f["flag"]): f for f in json.loads(result.stdout)["findings"]}
+    assert sorted(found) == [("FA101", "new_overview"), ("FA103", "new_overview"), ("FA103", "new_search")]
+    assert (found["FA101", "new_overview"]["path"], found["FA101", "new_overview"]["line"]) == ("app/features.yaml", 2)
+    flags = {flag.key: flag for flag in scan((str(tmp_path),), ScanOptions(use_cache=False)).flags}
+    assert dict(flags["manual_doi"].definitions[0].metadata)["note"].endswith("DO NOT CHANGE UNLESS ABSOLUTELY "
+                                                                              "NECESSARY.")
+    policies = policies_of(tmp_path)
+    assert [(d.type, d.type_source) for d in (declared(flags[key], policies) for key in sorted(flags))] == [
+        ("kill-switch", "its description at app/features.yaml:13 says 'prevents'"),
+        ("permission", "its description at app/features.yaml:9 says 'staff'"),
+        ("release", "default"), ("release", "default")]

@@ -45,8 +45,11 @@ STALE = FindingRule(
     "set), which is a permission flag too, and so is a key family built at run time (one switch per backend: "
     "`'ns.{}_passthrough'.format(backend)`), whose members each deployment names (a hole a parameter fills is a "
     "factory's: its callers name the members in the code), and a key that names diagnostics (`log_api`, "
-    "`enable_debug_mode`) is a kill switch, an operational control kept for the next problem. A comment right "
-    "above a site that calls the change temporary declares a release flag.",
+    "`enable_debug_mode`) is a kill switch, an operational control kept for the next problem. A flag's own "
+    "description (a `note` in the data file that declares it, a `toggle_description`) that says whom it is for "
+    "(staff, admins) makes it a permission flag, and one that says it stops something in trouble (a kill switch, "
+    "\"prevents\") a kill switch. A comment right above a site that calls the change temporary declares a release "
+    "flag.",
     "Every live flag doubles the paths through the code it guards. Release flags that linger turn into "
     "permanent configuration nobody dares to touch, and a forgotten flag is the one that gets reused.",
     "Remove the flag and the losing branch once the rollout is complete. If the flag is meant to stay, "

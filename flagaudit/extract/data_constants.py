@@ -1,7 +1,8 @@
 """Module constants a data file defines: the entries of a YAML, JSON or TOML file that a module loads into its
 globals at import time (``for flag in features['flags']: locals()[flag['flag_name']] = flag['name']``), so
 the code reads ``features.ENABLE_GV`` and only the data file spells the key. A ``[[data]]`` rule names the
-file, the module and the two fields of an entry. Pure: bytes in, constants out.
+file, the module and the two fields of an entry. An entry's other fields (``note: ...``, ``owner: ...``) are
+what the project says about that flag, kept as its annotations. Pure: bytes in, constants out.
 
 The file is attacker-written like everything in a checkout, and YAML loaders can build objects: nothing here
 deserializes beyond plain strings. JSON and TOML go through the standard library's parsers; YAML through a
@@ -17,6 +18,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from flagaudit.extract.annotations import LineNotes
 from flagaudit.facts import KeyPart
 from flagaudit.sdk_rules import DataRule
 
@@ -26,6 +28,8 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 Constants = tuple[tuple[str, tuple[KeyPart, ...]], ...]
+Notes = tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...]
+"""``module.NAME``, the line of its entry, and the entry's other fields, as :attr:`ModuleSymbols.notes` holds them."""
 
 _FIELD = re.compile(r"(?P<indent> *)(?P<dash>- +)?(?P<field>[A-Za-z_][\w-]*) *:(?: +(?P<value>.*))?$")
 _PLAIN = re.compile(r"[^\s'\"&*!|>{\[%@`#][^#]*?")
@@ -34,6 +38,13 @@ _PLAIN = re.compile(r"[^\s'\"&*!|>{\[%@`#][^#]*?")
 
 def data_constants(path: str, data: bytes, rules: list[DataRule]) -> Constants | str:
     """``module.NAME`` -> the key, for every entry the rules' fields name; a reason when the file cannot be read."""
+    found = data_facts(path, data, rules)
+    return found if isinstance(found, str) else found[0]
+
+
+def data_facts(path: str, data: bytes, rules: list[DataRule]) -> tuple[Constants, Notes] | str:
+    """:func:`data_constants`, and for each constant whose entry has other fields, those fields (a ``note``
+    that says what the flag is for, an ``owner``, a ``type``), read as annotations of the key constant."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -43,19 +54,46 @@ def data_constants(path: str, data: bytes, rules: list[DataRule]) -> Constants |
     except (ValueError, tomllib.TOMLDecodeError, RecursionError) as exc:
         return f"cannot read as data: {type(exc).__name__}"
     found: dict[str, tuple[KeyPart, ...]] = {}
+    notes: dict[str, tuple[int, tuple[tuple[str, str], ...]]] = {}
+    comments = LineNotes(text.splitlines())  # `# flagaudit: type=... ignore[FA101] why` above an entry (YAML, TOML)
     for rule in rules:
-        for entry in entries:
+        for line, entry in entries:
             name, value = entry.get(rule.name), entry.get(rule.value)
             if isinstance(name, str) and name.isidentifier() and isinstance(value, str) and value:
-                found[f"{rule.module}.{name}"] = (KeyPart("lit", value),)  # a later entry wins, as in the loop
-    return tuple(found.items())
+                qualified = f"{rule.module}.{name}"
+                found[qualified] = (KeyPart("lit", value),)  # a later entry wins, as in the loop
+                line = line or _line_of(text, name)
+                fields = tuple(sorted({*comments(line), *((field, shown) for field, raw in entry.items() if field
+                                       not in (rule.name, rule.value) and (shown := _text(raw)) is not None)}))
+                if fields:
+                    notes[qualified] = (line, fields)
+                else:
+                    notes.pop(qualified, None)
+    return tuple(found.items()), tuple((name, line, fields) for name, (line, fields) in sorted(notes.items()))
 
 
-def _entries(path: str, text: str) -> Iterator[dict[str, Any]]:
+def _text(value: Any) -> str | None:
+    """A field's value as an annotation: strings, numbers and booleans (as YAML spells them); not structures."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return None
+
+
+def _line_of(text: str, name: str) -> int:
+    """The line a JSON or TOML entry's name is written on (its parsers keep no positions): the first quoted
+    occurrence, else the first line."""
+    found = min((i for quote in "\"'" if (i := text.find(f"{quote}{name}{quote}")) >= 0), default=0)
+    return text.count("\n", 0, found) + 1
+
+
+def _entries(path: str, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Every entry, with the line it starts on (0 where the parser keeps no positions)."""
     if path.endswith(".json"):
-        yield from _mappings(json.loads(text))
+        yield from ((0, m) for m in _mappings(json.loads(text)))
     elif path.endswith(".toml"):
-        yield from _mappings(tomllib.loads(text))
+        yield from ((0, m) for m in _mappings(tomllib.loads(text)))
     else:
         yield from yaml_entries(text)
 
@@ -72,12 +110,13 @@ def _mappings(value: Any) -> Iterator[dict[str, Any]]:
             stack.extend(reversed(item))
 
 
-def yaml_entries(text: str) -> Iterator[dict[str, str]]:
-    """The flat mappings of a YAML file's block sequences: ``- a: x`` starts one, ``b: y`` at the same column
-    adds to it, anything less indented ends it, anything more indented (a folded note) is skipped."""
+def yaml_entries(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """The flat mappings of a YAML file's block sequences, each with the line it starts on: ``- a: x`` starts one,
+    ``b: y`` at the same column adds to it, a more indented line without a field continues a plain value (a
+    note folded over lines), anything less indented ends it, anything else more indented is skipped."""
     entry: dict[str, str] | None = None
-    column = -1
-    for line in text.splitlines():
+    column, start_line, folded = -1, 0, ""
+    for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
@@ -85,23 +124,30 @@ def yaml_entries(text: str) -> Iterator[dict[str, str]]:
         indent = len(line) - len(line.lstrip(" "))
         if match is None:
             if indent <= column and entry is not None:
-                yield entry
+                yield start_line, entry
                 entry, column = None, -1
+            elif entry is not None and folded and _PLAIN.fullmatch(more := re.sub(r"\s+#.*$", "", stripped)):
+                entry[folded] += " " + more
+                continue
+            folded = ""
             continue
         start = len(match["indent"]) + len(match["dash"] or "")
+        folded = ""
         if match["dash"]:
             if entry is not None:
-                yield entry
-            entry, column = {}, start
+                yield start_line, entry
+            entry, column, start_line = {}, start, number
         elif entry is not None and start < column:
-            yield entry
+            yield start_line, entry
             entry, column = None, -1
         if entry is not None and start == column:
-            value = _scalar(match["value"] or "")
+            raw = match["value"] or ""
+            value = _scalar(raw)
             if value is not None:
                 entry[match["field"]] = value
+                folded = match["field"] if value and raw.strip()[0] not in "'\"" else ""
     if entry is not None:
-        yield entry
+        yield start_line, entry
 
 
 def _scalar(raw: str) -> str | None:

@@ -23,7 +23,7 @@ from typing import NamedTuple
 from flagaudit.extract.annotations import LineNotes, toggle_blocks
 from flagaudit.extract.calls import CallFacts, call_facts
 from flagaudit.extract.candidates import find_candidates
-from flagaudit.extract.data_constants import data_constants
+from flagaudit.extract.data_constants import data_facts
 from flagaudit.extract.fingerprint import BranchUses
 from flagaudit.extract.prefilter import mentions
 from flagaudit.extract.reuse import Earlier, Kept, calls_any, changed_names, standing_names
@@ -383,10 +383,10 @@ def _data_file(path: str, data: bytes, rules: RuleSet) -> FileFacts | None:
     applicable = [r for r in rules.data if text_file(path, r.files)]
     if not applicable:
         return None
-    found = data_constants(path, data, applicable)
+    found = data_facts(path, data, applicable)
     if isinstance(found, str):
         return FileFacts(path, skipped=found)
-    return FileFacts(path, ModuleSymbols(applicable[0].module, found))
+    return FileFacts(path, ModuleSymbols(applicable[0].module, *found))
 
 
 def _text_sites(path: str, data: bytes, rules: RuleSet) -> FileFacts:
