@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -216,7 +216,7 @@ def _kept_graph(inputs: Inputs, config: Config, options: ScanOptions, result: _R
     """The last run's graph (kept by this version), if it was built from exactly these files, or from contents
     of a few of them with the same facts (see :func:`_same_facts`; ``result``: the scan's, whose steps say
     which rules each file's facts are compared under)."""
-    graph = inputs.cache.memo("graph", build_digest(), CallGraph)
+    graph = _last_graph(inputs.cache)[0]
     if graph is None or graph.sources.keys() != {s.path for s in inputs.sources}:
         return None
     differ = [s for s in inputs.sources if graph.sources[s.path] != s.key]
@@ -224,6 +224,44 @@ def _kept_graph(inputs: Inputs, config: Config, options: ScanOptions, result: _R
             differ, graph.sources, lambda: result[1], inputs.rules, config, inputs.cache, options.workers) is None):
         return None
     return graph
+
+
+def _last_graph(cache: FactCache) -> tuple[CallGraph | None, str]:
+    """The last run's graph (kept by this version), with the content keys it holds for, and the digest of
+    those it was written with (:func:`_keep_graph`)."""
+    graph = cache.memo("graph", build_digest(), CallGraph)
+    if graph is None:
+        return None, ""
+    written = _graph_digest(graph.sources)
+    moved = cache.memo("graphed", written, dict[str, str])
+    if moved is None or moved.keys() != graph.sources.keys():
+        return graph, written
+    return replace(graph, sources=moved), written
+
+
+def _keep_graph(cache: FactCache, previous: CallGraph | None, written: str, graph: CallGraph) -> None:
+    """Keep ``graph`` (built upon ``previous``, the last run's, written for contents of digest ``written``) for
+    the next run to build upon. When only the contents it was built from changed (an edit to a function's body
+    that links the same calls), the 7 to 10 MB graph is not written again: the ``graphed`` memo, found by the
+    digest of the content keys the kept graph was written with, names the contents it also holds for. A graph
+    written anew takes a ``graphed`` memo of its own contents, which replaces one a stale graph had. A forged
+    memo can claim the graph holds for other contents, as a forged graph could."""
+    if previous is not None and (previous.shapes, previous.sources, previous.settings) == (
+            graph.shapes, graph.sources, graph.settings):
+        return  # built from the same contents (with other entry points or tests, settings differ)
+    kept = replace(graph, nodes={}, reachable=set())  # both rebuilt from the facts
+    if previous is not None and all(getattr(previous, f.name) == getattr(kept, f.name) for f in fields(CallGraph)
+                                    if f.name != "sources"):
+        cache.keep("graphed", written, graph.sources)
+        return
+    cache.keep("graph", build_digest(), kept)
+    cache.keep("graphed", _graph_digest(graph.sources), graph.sources)
+
+
+def _graph_digest(sources: dict[str, str]) -> str:
+    """What the ``graphed`` memo of a graph written for ``sources`` is kept for (with flagaudit's own code)."""
+    text = repr((build_digest(), sorted(sources.items())))
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 
 
 _MOST_BRIDGED = 20
@@ -326,7 +364,7 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     facts, inferred = [by_path[s.path] for s in sources], steps[-1].inferred if steps else ()
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
-    previous = cache.memo("graph", build_digest(), CallGraph)  # a graph kept by another version is not built upon
+    previous, written = _last_graph(cache)  # a graph kept by another version is not built upon
     registries = frozenset([*(d.id for f in rules.files for d in f.defines if d.model is None),
                             *(o.id for f in rules.files for o in f.objects),
                             *(r.id for r in inferred if isinstance(r, DefineRule))])
@@ -336,9 +374,7 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
                              documented, suggestions)
     if suggestions.asked != kept:
         cache.keep("nearest", build_digest(), suggestions.asked)
-    if previous is None or (previous.shapes, previous.sources, previous.settings) != (
-            graph.shapes, graph.sources, graph.settings):  # other entry points or tests: built afresh
-        cache.keep("graph", build_digest(), replace(graph, nodes={}, reachable=set()))  # both rebuilt from the facts
+    _keep_graph(cache, previous, written, graph)
     return (Inventory(
         root=str(config.root), flags=flags, skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
         files=files, lines=sum(f.lines for f in facts), findings=tuple(findings),
