@@ -52,11 +52,12 @@ def _forge(repo: Repo, change: str = "fast-pay", walk: str | None = None, missin
     """Rewrite the kept output as a forger would: ``change`` in the text becomes ``text``, and the walk state
     and missing blobs it rests on become ``walk`` and ``missing`` when given."""
     header, _, body = _memo(repo).read_bytes().partition(b"\n")
-    shown, kept_walk, kept_missing = json.loads(body)
-    shown[0] = shown[0].replace(change, text)
-    assert text in shown[0]
+    value, _, kept_text = body.split(b"\n", 2)  # the value, the text's length, the text as it is
+    shown, kept_walk, kept_missing = json.loads(value)
+    forged_text = kept_text.decode().replace(change, text).encode()
+    assert text.encode() in forged_text
     forged = [shown, kept_walk if walk is None else walk, kept_missing if missing is None else missing]
-    _memo(repo).write_bytes(header + b"\n" + json.dumps(forged).encode())
+    _memo(repo).write_bytes(header + b"\n" + json.dumps(forged).encode() + b"\n%d\n" % len(forged_text) + forged_text)
 
 
 @pytest.mark.parametrize(("output_format", "options"), FORMATS)

@@ -69,10 +69,11 @@ def test_the_verdict_and_the_bytes_printed_come_from_the_kept_output(tmp_path: P
     """What a forged inventory could make the run print and exit with, a forged output can; nothing more."""
     repo = _repo(tmp_path)
     _scan(repo, "--format", "json")
-    header, _, body = _memo(repo).read_bytes().partition(b"\n")
-    text, notes, skipped, _ = json.loads(body)
-    _memo(repo).write_bytes(header + b"\n" + json.dumps([text.replace("nav.enable_newz", "forged"), notes, skipped,
-                                                         True]).encode())
+    header, value, _, text = _memo(repo).read_bytes().split(b"\n", 3)  # the value, the text's length, the text
+    _, notes, skipped, _ = json.loads(value)
+    text = text.replace(b"nav.enable_newz", b"forged")
+    _memo(repo).write_bytes(b"\n".join([header, json.dumps(["", notes, skipped, True]).encode(), b"%d" % len(text),
+                                        text]))
     ran = _scan(repo, "--format", "json")
     assert ran.returncode == 1 and '"forged"' in ran.stdout and "nav.enable_newz" not in ran.stdout
 
@@ -81,9 +82,9 @@ def test_the_verdict_and_the_bytes_printed_come_from_the_kept_output(tmp_path: P
 def test_kept_output_a_terminal_would_act_on_is_not_printed_and_is_rebuilt(tmp_path: Path, forged: str) -> None:
     repo = _repo(tmp_path)
     clean = _scan(repo, "--format", "text")
-    header, _, body = _memo(repo).read_bytes().partition(b"\n")
-    text, notes, skipped, blocking = json.loads(body)
-    _memo(repo).write_bytes(header + b"\n" + json.dumps([text + forged, notes, skipped, blocking]).encode())
+    header, value, _, text = _memo(repo).read_bytes().split(b"\n", 3)  # the value, the text's length, the text
+    text += forged.encode()
+    _memo(repo).write_bytes(b"\n".join([header, value, b"%d" % len(text), text]))
     attacked = _scan(repo, "--format", "text")
     assert (attacked.returncode, attacked.stdout) == (clean.returncode, clean.stdout)
     assert [line for line in attacked.stderr.splitlines() if "kept" in line] == [
@@ -99,6 +100,21 @@ def test_a_damaged_kept_output_is_noted_once_and_rebuilt(tmp_path: Path) -> None
     assert (damaged.returncode, damaged.stdout) == (clean.returncode, clean.stdout)
     assert [line for line in damaged.stderr.splitlines() if "cache" in line] == [
         f"flagaudit: ignored a damaged cache file {_memo(repo)} (no digest line); it is rebuilt"]
+    _same(_scan(repo, "--format", "json"), clean)
+
+
+@pytest.mark.parametrize("damage", [b"", b"\n", b"\nx\n", b"\n12\n{", b"\n2\n\xff\xfe"])
+def test_a_kept_output_without_its_text_is_noted_once_and_rebuilt(tmp_path: Path, damage: bytes) -> None:
+    """The text follows the value's line, after a line with its length in bytes: a memo cut short, or whose
+    text is not UTF-8, is damaged."""
+    repo = _repo(tmp_path)
+    clean = _scan(repo, "--format", "json")
+    header, value, _ = _memo(repo).read_bytes().split(b"\n", 2)
+    _memo(repo).write_bytes(header + b"\n" + value + damage)
+    damaged = _scan(repo, "--format", "json")
+    assert (damaged.returncode, damaged.stdout) == (clean.returncode, clean.stdout)
+    notes = [line for line in damaged.stderr.splitlines() if "cache" in line]
+    assert len(notes) == 1 and f"ignored a damaged cache file {_memo(repo)} (not a text" in notes[0], damaged.stderr
     _same(_scan(repo, "--format", "json"), clean)
 
 

@@ -124,7 +124,8 @@ def check_shown(config: Config, rules: RuleSet, options: CheckOptions, view: Vie
     options = replace(options, as_of=options.as_of or date.today())  # one day for the key and the judgement
     inputs = scan_inputs(config, rules, _scan_options(options))
     keyed = _check_digest(config, options, view, inputs.digest) if inputs.cache.folder else None
-    kept, problem = inputs.cache.read_memo("checked", keyed[0], _Kept) if keyed else (None, None)
+    read, problem = inputs.cache.read_memo("checked", keyed[0], _Kept, text=True) if keyed else (None, None)
+    kept = None if read is None else replace(read[0], shown=replace(read[0].shown, text=read[1]))
     if kept is not None and view.inert(kept.shown.text) and _holds(config, inputs, kept):
         return kept.shown
     if kept is not None and not view.inert(kept.shown.text):
@@ -136,8 +137,8 @@ def check_shown(config: Config, rules: RuleSet, options: CheckOptions, view: Vie
     kept_text = view.render(own) if own.notes != inventory.notes else text  # what a run reading nothing new shows
     walk = found.kept if found is not None and found.head is not None else ""
     if keyed and view.inert(kept_text) and _judged_as_keyed(config, found, keyed[1:]):
-        shown = Shown(kept_text, own.notes, own.skipped, bool(blocking(own)))
-        inputs.cache.keep("checked", keyed[0], _Kept(shown, walk, found.missing if found else ()))
+        shown = Shown("", own.notes, own.skipped, bool(blocking(own)))  # the text kept as it is, after the rest
+        inputs.cache.keep("checked", keyed[0], _Kept(shown, walk, found.missing if found else ()), text=kept_text)
         inputs.cache.save()  # a failure to write was noted already, by the scan's own save
     warning = inputs.cache.warning
     notes = (problem, *inventory.notes) if problem and not warning else inventory.notes  # one note on the cache

@@ -4,7 +4,8 @@ again without decoding the inventory or rendering it anew. Nothing here prints.
 The kept output (the ``rendered`` memo) is named by the digest of everything the inventory depends on and of
 how it was rendered, and lies in the checkout's cache folder, which a pull request writes. A forged one can
 make the run print what a forged inventory could (any findings, any verdict), never a character a terminal
-or a CI log acts on: output is kept, and printed from the memo, only if :attr:`View.inert` passes it.
+or a CI log acts on: output is kept, and printed from the memo, only if :attr:`View.inert` passes it. The text
+is kept as it is after the rest (:func:`flagaudit.scan.cache.write_cached`), not in JSON.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def scan_shown(paths: tuple[str, ...], options: ScanOptions, view: View) -> Show
     rules = load_rules(config.rules, config.settings_dicts)
     inputs = scan_inputs(config, rules, options)
     key = _view_digest(inputs.digest, view.name, options)
-    kept, problem = inputs.cache.read_memo("rendered", key, Shown)
+    read, problem = inputs.cache.read_memo("rendered", key, Shown, text=True)
+    kept = None if read is None else replace(read[0], text=read[1])
     if kept is not None and view.inert(kept.text):
         return kept
     if kept is not None:
@@ -57,7 +59,7 @@ def scan_shown(paths: tuple[str, ...], options: ScanOptions, view: View) -> Show
     own = replace(inventory, notes=tuple(n for n in inventory.notes if n != warning)) if warning else inventory
     kept_text = view.render(own) if own.notes != inventory.notes else text  # what the next run prints
     if view.inert(kept_text):
-        inputs.cache.keep("rendered", key, Shown(kept_text, own.notes, own.skipped, _blocking(own)))
+        inputs.cache.keep("rendered", key, Shown("", own.notes, own.skipped, _blocking(own)), text=kept_text)
         inputs.cache.save()  # a failure to write was noted already, by the scan's own save
     notes = (problem, *inventory.notes) if problem and not warning else inventory.notes  # one note on the cache
     return Shown(text, notes, inventory.skipped, _blocking(inventory))

@@ -88,7 +88,7 @@ class FactCache:
         self._changed: set[str] = set()
         self.used: set[str] = set()
         self.added = 0
-        self.pending: dict[str, tuple[str, object]] = {}
+        self.pending: dict[str, tuple[str, object, str | None]] = {}
         self.warning: str | None = None
 
     @property
@@ -160,16 +160,17 @@ class FactCache:
             self.warning = problem
         return value
 
-    def read_memo(self, name: str, digest: str, kind: Any) -> tuple[Any, str | None]:
+    def read_memo(self, name: str, digest: str, kind: Any, text: bool = False) -> tuple[Any, str | None]:
         """:meth:`memo`, with why a damaged one was ignored returned rather than kept as the warning (for a
-        memo whose damage must not show in the output, only beside it)."""
+        memo whose damage must not show in the output, only beside it); ``text``: a memo kept with a text,
+        read as ``(value, text)``."""
         if not self.folder or not self.usable:
             return None, None
-        return read_cached(_memo_file(self.folder, name), kind, digest)
+        return read_cached(_memo_file(self.folder, name), kind, digest, text)
 
-    def keep(self, name: str, digest: str, value: object) -> None:
-        """Write ``value`` as ``name``'s memo when the cache is saved."""
-        self.pending[name] = (digest, value)
+    def keep(self, name: str, digest: str, value: object, text: str | None = None) -> None:
+        """Write ``value`` (and ``text``, if given) as ``name``'s memo when the cache is saved."""
+        self.pending[name] = (digest, value, text)
 
     def save(self) -> str | None:
         """Write what changed since the last save; returns a warning instead of failing when the folder is
@@ -190,8 +191,8 @@ class FactCache:
             remove_stale(self.folder, ("facts", *_MEMOS, *_RETIRED), current)  # history's files are history's
             for shard in sorted(shards):
                 write_cached(_facts_file(self.folder, shard), self._shards.get(shard, {}))
-            for name, (digest, value) in sorted(self.pending.items()):
-                write_cached(_memo_file(self.folder, name), value, digest)
+            for name, (digest, value, text) in sorted(self.pending.items()):
+                write_cached(_memo_file(self.folder, name), value, digest, text)
         except OSError as exc:
             return f"could not write the cache in {self.folder}: {exc.strerror}"
         self._changed, self.pending = set(), {}
@@ -271,11 +272,12 @@ def folder_problem(folder: Path, root: Path) -> str | None:
     return None
 
 
-def read_cached(path: Path, kind: Any, digest: str | None = None) -> tuple[Any, str | None]:
+def read_cached(path: Path, kind: Any, digest: str | None = None, text: bool = False) -> tuple[Any, str | None]:
     """A cache file decoded as ``kind``, or ``None`` and why it was ignored (``None`` when it is absent).
 
     With ``digest``, the file begins with a line naming what it was kept for (:func:`write_cached`): kept
-    for another digest, it is stale and ``None`` without a note, and the rest is never decoded.
+    for another digest, it is stale and ``None`` without a note, and the rest is never decoded. With
+    ``text``, the value is followed by a text (:func:`write_cached`), and both are returned as a pair.
 
     Decoding builds hundreds of thousands of acyclic objects (facts are plain tuples and strings):
     collecting while loading took a quarter of the load time, and every later full collection scanned
@@ -294,10 +296,20 @@ def read_cached(path: Path, kind: Any, digest: str | None = None) -> tuple[Any, 
             if _HEADER.fullmatch(header):
                 return None, None
             return None, f"ignored a damaged cache file {path} (no digest line); it is rebuilt"
+    if text:
+        data, _, written = data.partition(b"\n")
+        size, _, written = written.partition(b"\n")
+        try:
+            if not size.isdigit() or int(size) != len(written):
+                raise UnicodeError("not of the length written")
+            kept = written.decode("utf-8")
+        except UnicodeError as exc:
+            return None, f"ignored a damaged cache file {path} (not a text: {exc}); it is rebuilt"
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return loads(data, kind), None
+        value = loads(data, kind)
+        return ((value, kept) if text else value), None
     except BadData as exc:
         return None, f"ignored a damaged cache file {path} ({exc}); it is rebuilt"
     finally:
@@ -306,10 +318,23 @@ def read_cached(path: Path, kind: Any, digest: str | None = None) -> tuple[Any, 
             gc.enable()
 
 
-def write_cached(path: Path, value: object, digest: str | None = None) -> None:
+def write_cached(path: Path, value: object, digest: str | None = None, text: str | None = None) -> None:
     """Store ``value`` as plain data, replacing the file at once (a reader never sees half of one); with
-    ``digest``, after a first line naming it."""
-    data = dumps(value).encode("ascii")
+    ``digest``, after a first line naming it; with ``text`` (an output kept to be printed again), followed by
+    a line with the text's length in bytes and the text as it is, in UTF-8: the value's JSON holds no line
+    end, and a text of megabytes is written and read again without JSON's escaping of every character (a
+    file cut short is found by the length). Nothing is collected meanwhile: encoding makes only acyclic
+    lists."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        data = dumps(value).encode("ascii")
+    finally:
+        if enabled:
+            gc.enable()
+    if text is not None:
+        encoded = text.encode("utf-8")
+        data += b"\n%d\n" % len(encoded) + encoded
     replace_file(path, data if digest is None else _header(digest) + b"\n" + data, private=True)
 
 
