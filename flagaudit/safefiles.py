@@ -47,8 +47,10 @@ def read_inside(root: Path, path: Path, limit: int, folders: dict[str, str] | No
     return read_regular(real, limit)
 
 
-def read_regular(path: str | Path, limit: int) -> bytes:
-    """The bytes of ``path`` if it is a regular file (not a link) of at most ``limit`` bytes."""
+def read_regular(path: str | Path, limit: int, head: bytes | None = None) -> bytes:
+    """The bytes of ``path`` if it is a regular file (not a link) of at most ``limit`` bytes; with ``head``, of a
+    file that does not begin with it only the first 256 bytes or so (a cache's memo kept for another digest is
+    not read whole: the dense tree's kept output is 10 MB)."""
     descriptor = os.open(path, _READ_FLAGS)
     with os.fdopen(descriptor, "rb") as handle:
         status = os.fstat(descriptor)
@@ -56,7 +58,12 @@ def read_regular(path: str | Path, limit: int) -> bytes:
             raise OSError(errno.EINVAL, "not a regular file", str(path))
         if status.st_size > limit:
             raise OSError(errno.EFBIG, "file too large", str(path), None, str(status.st_size))
-        data = handle.read(limit + 1)
+        data = b""
+        if head is not None:
+            data = handle.read(max(len(head), 256))
+            if not data.startswith(head):
+                return data
+        data += handle.read(limit + 1 - len(data))
     if len(data) > limit:  # it grew while being read
         raise OSError(errno.EFBIG, "file too large", str(path), None, str(len(data)))
     return data

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from flagaudit.output import RENDERERS
-from flagaudit.scan.cache import FACTS_VERSION
+from flagaudit.safefiles import read_regular
+from flagaudit.scan.cache import FACTS_VERSION, LIMIT, read_cached
 from tests.projects import CHECKOUT_APP
 from tests.repos import git, write_files
 from tests.run import Ran, run_cli
@@ -139,3 +140,15 @@ def test_a_change_to_one_file_makes_the_kept_output_unused(tmp_path: Path) -> No
     ran = _scan(repo, "--format", "json")
     assert '"renamed"' in ran.stdout and "nav.enable_newz" not in ran.stdout
     _same(ran, _scan(repo, "--no-cache", "--format", "json"))
+
+
+def test_a_memo_kept_for_another_digest_is_read_only_as_far_as_its_first_line(tmp_path: Path) -> None:
+    """What a memo was kept for is its first line: one kept for another digest is not read whole (a kept output
+    is megabytes), and the reader tells stale from damaged as if it had read it all."""
+    memo = tmp_path / "memo.json"
+    memo.write_bytes(b"digest " + b"1" * 40 + b"\n" + b"x" * 100_000)
+    assert read_regular(memo, LIMIT, b"digest " + b"2" * 40 + b"\n") == memo.read_bytes()[:256]
+    assert read_regular(memo, LIMIT, b"digest " + b"1" * 40 + b"\n") == memo.read_bytes()
+    assert read_cached(memo, str, "2" * 40) == (None, None)  # stale: passed over without a note
+    memo.write_bytes(b"digest " + b"1" * 300 + b"\n" + b"x" * 100_000)
+    assert read_cached(memo, str, "2" * 40)[1] == f"ignored a damaged cache file {memo} (no digest line); it is rebuilt"

@@ -285,7 +285,7 @@ def read_cached(path: Path, kind: Any, digest: str | None = None, text: bool = F
     generation; reference counting still frees them.
     """
     try:
-        data = read_regular(path, LIMIT)
+        data = read_regular(path, LIMIT, None if digest is None else _header(digest) + b"\n")
     except FileNotFoundError:
         return None, None
     except OSError as exc:
