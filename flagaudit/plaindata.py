@@ -50,11 +50,17 @@ def loads(data: str | bytes, kind: Any) -> Any:
 
 
 def _plain(value: object) -> object:
-    """What the JSON encoder cannot store itself: dataclasses and sets."""
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    encode = _encoder(type(value))  # type: ignore[arg-type]  # a type is hashable; typeshed types it as object
+    """What the JSON encoder cannot store itself: dataclasses and sets. Called for every record written (100,000
+    for the dense tree's inventory): the class's encoder is looked up in a dict first."""
+    encode = _ENCODERS.get(type(value))
+    if encode is None:
+        if isinstance(value, (set, frozenset)):
+            return sorted(value)
+        encode = _ENCODERS[type(value)] = _encoder(type(value))  # type: ignore[arg-type]  # a type is hashable
     return encode(value)
+
+
+_ENCODERS: dict[type, Callable[[Any], Sequence[Any]]] = {}
 
 
 @cache
