@@ -14,6 +14,7 @@ import pytest
 from flagaudit.config import load_config
 from flagaudit.extract.data_loaders import Loader, find_loaders
 from flagaudit.history.walk import HistoryOptions, history
+from flagaudit.scan.cache import FACTS_VERSION
 from flagaudit.scan.data_files import MAX_SEARCHES
 from flagaudit.scan.project import ScanOptions, scan_graphed
 from flagaudit.sdk_rules import load_rules
@@ -270,3 +271,28 @@ def test_compare_reads_the_found_data_file_in_every_version(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     verdicts = {(v["key"], v["status"]) for v in json.loads(result.stdout)["keys"]}
     assert verdicts == {("gravy_waffle", "only-in-a"), ("addons_service", "only-in-b")}
+
+
+def test_the_loops_found_are_kept_by_content_key_and_a_stale_or_damaged_memo_changes_nothing(tmp_path: Path) -> None:
+    """The loops each module binds its globals with are kept by the module's content key: an edited module is
+    searched again, and a memo kept for other contents or damaged gives what a run without it gives (a forged
+    one can name or hide loops, as forged facts can name or hide flag checks)."""
+    write_files(tmp_path, OSF, dedent=True)
+    args = ("scan", "--format", "json", str(tmp_path))
+    memo = tmp_path / ".flagaudit_cache" / f"loaders-v{FACTS_VERSION}.json"
+    features = tmp_path / "app" / "features.py"
+    assert keys(json.loads(run_cli(*args, cwd=tmp_path).stdout)) == {("waffle-flag", "gravy_waffle")}
+    header, _, body = memo.read_bytes().partition(b"\n")
+    kept = json.loads(body)
+    assert sorted(len(found) for found in kept.values())[-2:] == [0, 1]  # the features module's loop alone
+    memo.write_bytes(header + b"\n" + json.dumps(dict.fromkeys(kept, [])).encode())  # kept for other contents
+    features.write_text(features.read_text() + "\n# edited\n")
+    assert keys(json.loads(run_cli(*args, cwd=tmp_path).stdout)) == {("waffle-flag", "gravy_waffle")}
+    assert sorted(len(found) for found in json.loads(memo.read_bytes().partition(b"\n")[2]).values())[-1] == 1
+    memo.write_bytes(header + b"\n" + json.dumps(dict.fromkeys(kept, [["x"]])).encode())
+    features.write_text(features.read_text() + "\n# edited again\n")
+    damaged = run_cli(*args, cwd=tmp_path)
+    assert keys(json.loads(damaged.stdout)) == {("waffle-flag", "gravy_waffle")}
+    notes = [line for line in damaged.stderr.splitlines() if "cache" in line]
+    assert len(notes) == 1 and "ignored a damaged cache file" in notes[0] and "loaders-" in notes[0], notes
+    assert run_cli(*args, cwd=tmp_path).stderr == ""  # rebuilt

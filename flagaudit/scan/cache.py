@@ -46,7 +46,7 @@ def build_digest() -> str:
     return digest.hexdigest()
 
 
-_MEMOS = ("inventory", "steps", "passes", "made", "graph", "graphed", "nearest", "rendered", "checked")
+_MEMOS = ("inventory", "steps", "passes", "made", "graph", "graphed", "nearest", "rendered", "checked", "loaders")
 """The last run's whole inventory with the steps of its inference passes (reused when nothing it depends on
 changed), those steps alone (taken again when the files that changed since changed nothing they were inferred
 from) with the pass whose rules made each file's facts (only those are read then), the files' content keys it
@@ -54,7 +54,7 @@ was made from (it is reused when the files that changed since changed no fact), 
 the next run) with the contents it holds for (when only those changed, the graph is not written again), FA401's
 "did you mean" answers (by a digest of the keys compared), and its output as rendered (printed again when
 neither the inventory nor the way it is rendered changed): ``scan``'s, and ``check``'s beside what its history
-rests on."""
+rests on; and the loops each module binds its globals from a data file with, by content key."""
 _RETIRED = ("result",)
 """Memos earlier releases kept under this format's version (the inventory without the passes' steps): deleted
 like those of other versions."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from flagaudit.config import Config
 from flagaudit.extract.data_constants import data_constants
-from flagaudit.extract.data_loaders import DATA_SUFFIXES, Loader, assigned_paths, find_loaders
+from flagaudit.extract.data_loaders import DATA_SUFFIXES, Loader, assigned_paths
 from flagaudit.facts import Skipped
 from flagaudit.model.resolve import is_test_path
 from flagaudit.scan.discover import SourceFile
@@ -48,13 +48,13 @@ class LoadedData:
     skipped: tuple[Skipped, ...] = ()
 
 
-def loaded_data(config: Config, rules: RuleSet, python: Sequence[Python], data_files: Sequence[SourceFile],
-                read: Read) -> LoadedData:
+def loaded_data(config: Config, rules: RuleSet, python: Sequence[Python], found_loaders: Sequence[Loader],
+                data_files: Sequence[SourceFile], read: Read) -> LoadedData:
     """``rules`` with a ``[[data]]`` rule for each module that binds its globals from the rows of one of
-    ``data_files`` (listed by the discovery, unread), and those files' bytes; ``rules`` itself when none does."""
+    ``data_files`` (listed by the discovery, unread), and those files' bytes; ``rules`` itself when none does.
+    ``found_loaders``: the loops of the ``python`` modules (extract/data_loaders.py), in path order."""
     covered = {rule.module for rule in rules.data}
-    loaders = [found for path, module, data in python for found in find_loaders(path, module, data)
-               if found.module not in covered][:MAX_LOADERS]
+    loaders = [found for found in found_loaders if found.module not in covered][:MAX_LOADERS]
     if not loaders:
         return LoadedData(rules)
     candidates = {f.path: f for f in data_files}
