@@ -14,7 +14,9 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flagaudit.extract.symbols import Scope, dotted_name, import_bindings
 from flagaudit.facts import Function
@@ -72,7 +74,15 @@ def call_facts(tree: ast.Module, scope: Scope) -> CallFacts:
     return CallFacts(functions, uses, _exports(tree), walker.nodes, local_imports)
 
 
+_Name, _Attribute, _Constant, _Call, _Subscript = ast.Name, ast.Attribute, ast.Constant, ast.Call, ast.Subscript
+_Store, _Load = ast.Store, ast.Load
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
 class _Walker:
+    """The walk, in one order (a frame's uses in the order written, nodes as met), with each node's class looked
+    up once: isinstance chains and a generic child listing per node were most of the walk's cost."""
+
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self.frames: list[_Frame] = []
@@ -81,7 +91,7 @@ class _Walker:
 
     def block(self, body: list[ast.stmt]) -> None:
         for statement in body:
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if isinstance(statement, _DEFINITIONS):
                 self.function(statement)
             elif isinstance(statement, ast.ClassDef):
                 self.klass(statement)
@@ -104,8 +114,7 @@ class _Walker:
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         parent = self.frames[-1]
         args = node.args
-        for expression in (*node.decorator_list, *args.defaults, *(d for d in args.kw_defaults if d is not None)):
-            self.expression(expression)
+        self.expression(*node.decorator_list, *args.defaults, *(d for d in args.kw_defaults if d is not None))
         frame = self._child(node, "method" if parent.kind == "class" else "function")
         frame.params = tuple(a.arg for a in (*args.posonlyargs, *args.args))
         frame.local.update(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
@@ -118,8 +127,7 @@ class _Walker:
 
     def klass(self, node: ast.ClassDef) -> None:
         parent = self.frames[-1]
-        for expression in (*node.decorator_list, *node.bases, *(k.value for k in node.keywords)):
-            self.expression(expression)
+        self.expression(*node.decorator_list, *node.bases, *(k.value for k in node.keywords))
         frame = self._child(node, "class")
         frame.bases = tuple(self._label(b) for b in node.bases)
         parent.raw.append((frame.name, node.lineno, False))
@@ -128,58 +136,91 @@ class _Walker:
         self.frames.pop()
 
     def expressions(self, node: ast.stmt) -> None:
+        """A statement's children in order: statements below it as a block, runs of the rest as one walk."""
+        run: list[ast.AST] = []
         for child in child_nodes(node):
             if isinstance(child, ast.stmt):
+                if run:
+                    self.expression(*run)
+                    run = []
                 self.block([child])
             else:
-                self.expression(child)
+                run.append(child)
+        if run:
+            self.expression(*run)
 
-    def expression(self, node: ast.AST) -> None:
-        """Record every name and attribute the expression uses, ``getattr(x, "name")`` and dotted-path strings."""
+    def expression(self, *roots: ast.AST) -> None:
+        """Record every name and attribute ``roots`` use, ``getattr(x, "name")`` and dotted-path strings, each
+        root's subtree before the next's."""
         frame = self.frames[-1]
-        raw = frame.raw
-        stack = [node]
+        raw = frame.raw.append
+        local = frame.local.add
+        nodes = self.nodes.append
+        stack: list[Any] = list(roots)
+        stack.reverse()
+        pop, push, extend = stack.pop, stack.append, stack.extend
         while stack:
-            current = stack.pop()
-            if isinstance(current, ast.Name):
-                if isinstance(current.ctx, ast.Store):
-                    frame.local.add(current.id)
+            current = pop()
+            kind = current.__class__
+            if kind is _Name:
+                if current.ctx.__class__ is _Store:
+                    local(current.id)
                 else:
-                    raw.append((current.id, current.lineno, True))
-                continue
-            if isinstance(current, ast.Attribute):
-                dotted = dotted_name(current)
-                if dotted is not None:
-                    if isinstance(current.ctx, ast.Load):
-                        raw.append((dotted, current.lineno, True))
+                    raw((current.id, current.lineno, True))
+            elif kind is _Attribute:
+                parts = [current.attr]
+                base = current.value
+                while base.__class__ is _Attribute:
+                    parts.append(base.attr)
+                    base = base.value
+                if base.__class__ is _Name:  # a dotted name: nothing below it but names
+                    if current.ctx.__class__ is _Load:
+                        parts.append(base.id)
+                        parts.reverse()
+                        raw((".".join(parts), current.lineno, True))
                     continue
-                raw.append(("." + current.attr, current.lineno, False))
-                stack.append(current.value)
-                continue
-            if isinstance(current, ast.Constant):
-                if isinstance(current.value, str) and len(current.value) < 200 and _DOTTED_PATH.match(current.value):
-                    raw.append((current.value.replace(":", "."), current.lineno, False))
-                continue
-            if isinstance(current, ast.Call):
-                self.nodes.append(current)
-                if isinstance(current.func, ast.Name) and current.func.id == "getattr" and len(current.args) >= 2:
-                    name = current.args[1]
-                    if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                        raw.append(("." + name.value, current.lineno, False))
-                command = management_command(current)
-                if command:
-                    raw.append((command, current.lineno, False))
-            elif isinstance(current, ast.Subscript):
-                self.nodes.append(current)
-            stack.extend(child_nodes(current))
+                while current is not base:  # ``f().a.b``: ``.b`` and ``.a``, then the call
+                    raw(("." + current.attr, current.lineno, False))
+                    current = current.value
+                push(base)
+            elif kind is _Constant:
+                value = current.value
+                if value.__class__ is str and "." in value and len(value) < 200 and _DOTTED_PATH.match(value):
+                    raw((value.replace(":", "."), current.lineno, False))
+            elif kind is _Call:
+                nodes(current)
+                func, args = current.func, current.args
+                if args:
+                    named = func.id if func.__class__ is _Name else func.attr if func.__class__ is _Attribute else ""
+                    if named == "getattr" or named == "call_command":
+                        _named_call(current, raw)
+                push(func)
+                extend(args)
+                extend(current.keywords)
+            elif kind is _Subscript:
+                nodes(current)
+                push(current.value)
+                push(current.slice)
+            else:
+                extend(child_nodes(current))
 
     def resolve(self, frame: _Frame) -> dict[str, list[int]]:
-        """Targets of one frame, now that every frame's local names are known."""
+        """Targets of one frame, now that every frame's local names are known (each name looked up once)."""
         targets: dict[str, list[int]] = {}
+        known: dict[str, str] = {}
         for name, line, needs_resolving in frame.raw:
-            target = self._target(frame, name) if needs_resolving else name
+            if needs_resolving:
+                target = known.get(name)
+                if target is None:
+                    target = known[name] = _intern(self._target(frame, name))
+            else:
+                target = name
             if target:
-                targets.setdefault(_intern(target), []).append(line)
+                lines = targets.get(target)
+                if lines is None:
+                    targets[_intern(target)] = [line]
+                else:
+                    lines.append(line)
         return targets
 
     def _target(self, frame: _Frame | None, dotted: str) -> str:
@@ -204,9 +245,21 @@ class _Walker:
         return self.scope.qualify(dotted) or dotted
 
 
-_LEAF_FIELDS = frozenset({"ctx", "op", "id", "attr", "arg", "conversion", "kind", "type_comment", "level", "module",
-                          "is_async", "name", "asname", "simple", "tag", "rest"})
-"""Fields that hold a name, a number or an operator, never a node below."""
+def _named_call(call: ast.Call, raw: Callable[[tuple[str, int, bool]], None]) -> None:
+    """``getattr(x, "name")`` uses ``.name``; ``call_command("name")`` the management command."""
+    func = call.func
+    if isinstance(func, ast.Name) and func.id == "getattr" and len(call.args) >= 2:
+        name = call.args[1]
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            raw(("." + name.value, call.lineno, False))
+    command = management_command(call)
+    if command:
+        raw((command, call.lineno, False))
+
+
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "conversion", "kind", "type_comment", "level",
+                          "module", "is_async", "name", "asname", "simple", "tag", "rest"})
+"""Fields that hold a name, a number or an operator (``ops``: a comparison's), never a node below."""
 _MIXED_FIELDS = frozenset({"keys", "kw_defaults", "names", "kwd_attrs"})
 """Lists that may hold ``None`` (``{**a}``'s key, a keyword-only parameter without a default) or names."""
 _FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
