@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
@@ -495,6 +496,7 @@ def _passes(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
     if replay is not None and (replayed := replay.whole(sources, rules, workers, progress)) is not None:
         return replayed
     analysed = _Analysed(_analyse(sources, rules, cache, config, workers, progress), rules)
+    _freeze()
     facts = analysed.facts
     steps: list[Step] = []
     sdk_modules = tuple(sorted({m for rule_file in rules.files for m in rule_file.modules}))
@@ -645,6 +647,15 @@ def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet
     callees |= {"." + name for r in changed for name in r.methods}
     receivers = traced.symmetric_difference(before.traced if before else ())
     return with_inferred(rules, inferred, traced, _digest(inferred, traced)), callees, receivers
+
+
+def _freeze() -> None:
+    """Move every object alive out of the collector's reach, once the first pass's facts are in: every file's,
+    kept to the end of the run, hundreds of thousands of objects in no cycle. Each full collection after would
+    walk them all for nothing (0.45 s of CPU on a flag-dense tree, over the later passes, the model, the checks
+    and the rendering), and the later passes' workers, forked from this process, would copy the pages their
+    collections touch. A frozen object is still freed when its last reference goes."""
+    gc.freeze()
 
 
 _EarlierPasses = tuple[dict[str, FileFacts], dict[str, int], tuple[RuleSet, ...]]
