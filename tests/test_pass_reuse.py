@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from flagaudit.extract.file_facts import extract, facts_stand
+from flagaudit.extract.file_facts import extract, extract_wanted, facts_stand
 from flagaudit.extract.reuse import Earlier, changed_names
 from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg, RuleSet, load_rules, with_inferred
 
@@ -74,6 +74,22 @@ def test_kept_facts_are_a_fresh_analysis(case: str) -> None:
     assert again == fresh
     kept = [s for s in again.sites if s.function == "app.views.unrelated"]
     assert kept and all(any(s is b for b in before.sites) for s in kept)  # taken over, not analysed again
+    # The candidate lines the first extraction found, handed over instead of found again, keep the same spans.
+    found, wanted = extract_wanted("app/views.py", "app.views", data, rules, MAX)
+    assert found == before and wanted
+    handed = extract("app/views.py", "app.views", data, extended, MAX, Earlier(found, rules, wanted))
+    assert handed == fresh
+    assert all(any(s is b for b in found.sites) for s in handed.sites if s.function == "app.views.unrelated")
+
+
+def test_handed_candidate_lines_are_the_ones_compared() -> None:
+    """Lines handed over that differ from the new rules' make their spans analysed again, not kept."""
+    rules = load_rules()
+    data = _PLAIN.encode()
+    before, wanted = extract_wanted("app/views.py", "app.views", data, rules, MAX)
+    assert wanted
+    again = extract("app/views.py", "app.views", data, _extended(rules), MAX, Earlier(before, rules, frozenset()))
+    assert again == before and not any(s is b for s in again.sites for b in before.sites)
 
 
 def test_new_sites_are_found() -> None:

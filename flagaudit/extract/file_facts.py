@@ -62,30 +62,37 @@ def extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int,
             earlier: Earlier | None = None) -> FileFacts:
     """Analyse one file; ``module`` is its dotted name (empty for non-Python files). ``earlier``: its facts
     under other rules, whose spans the new rules cannot change are kept (see reuse.py)."""
+    return extract_wanted(path, module, data, rules, max_bytes, earlier)[0]
+
+
+def extract_wanted(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int,
+                   earlier: Earlier | None = None) -> tuple[FileFacts, frozenset[int] | None]:
+    """:func:`extract`'s facts, and the candidate lines it found (``None`` where it found none to compare: a
+    file it could not analyse, or one that is not Python), which a later pass's :class:`Earlier` takes."""
     collecting = gc.isenabled()
     gc.disable()  # a parse allocates a node per token, none in a cycle: the collector would walk them for nothing
     try:
         return _extract(path, module, data, rules, max_bytes, earlier)
     except RecursionError:  # ast and the walks over it recurse: a sum of 2,000 operands is enough
-        return FileFacts(path, skipped=_TOO_DEEP)
+        return FileFacts(path, skipped=_TOO_DEEP), None
     except MemoryError:
-        return FileFacts(path, skipped="too large to analyse in the memory available (MemoryError)")
+        return FileFacts(path, skipped="too large to analyse in the memory available (MemoryError)"), None
     finally:
         if collecting:
             gc.enable()
 
 
 def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int,
-             earlier: Earlier | None) -> FileFacts:
+             earlier: Earlier | None) -> tuple[FileFacts, frozenset[int] | None]:
     if len(data) > max_bytes:
-        return FileFacts(path, skipped=too_large(max_bytes, len(data)))
+        return FileFacts(path, skipped=too_large(max_bytes, len(data))), None
     if b"\0" in data:
-        return FileFacts(path, skipped="contains NUL bytes (binary file?)")
+        return FileFacts(path, skipped="contains NUL bytes (binary file?)"), None
     if not path.endswith(".py"):
-        return _data_file(path, data, rules) or _text_sites(path, data, rules)
+        return _data_file(path, data, rules) or _text_sites(path, data, rules), None
     parsed = _parsed(path, module, data)
     if isinstance(parsed, FileFacts):
-        return parsed
+        return parsed, None
     text, tree, newer, scope, values, lines, notes, symbols, graph, shape, registry_calls = parsed
     definitions = _class_constants(path, scope.module, values, rules, notes)
     dicts = frozenset(name for rule in rules.settings for name in rule.dicts)
@@ -94,7 +101,7 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
                      exports=graph.exports, newer_syntax=newer, registry_calls=registry_calls,
                      settings=tuple(setting_values(tree, dicts)), shape=shape)
     if not mentions(data, rules):
-        return done
+        return done, frozenset()
     imported = scope.imported_modules()
     origins = {name: parts[0].value for name, parts, _ in values if len(parts) == 1 and parts[0].kind == "call"}
     gate_scope = replace(scope, imports={**graph.local_imports, **scope.imports}) if graph.local_imports else scope
@@ -102,11 +109,11 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     done = replace(done, deferred=tuple(sorted(candidates.deferred)))
     wanted = candidates.lines
     if not wanted:
-        return done
+        return done, wanted
     spans = statement_spans(tree)
     kept = _kept(earlier, rules, wanted, scope, lines, spans, lambda other: (
         find_candidates(graph.nodes, gate_scope, other, imported, origins, text).lines if mentions(data, other)
-        else frozenset(), len(_class_constants(path, scope.module, values, other, notes))))
+        else frozenset()), lambda other: len(_class_constants(path, scope.module, values, other, notes)))
     source = Source(text)
     context = SpanContext(path, source, notes, scope, rules, imported, BranchUses(source),
                           _rollback_functions(graph.nodes, scope.module), graph.uses, tuple(sorted(wanted)),
@@ -127,10 +134,10 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
             span_sites, span_definitions = analyse_span(context, tree, statements, owner, end)
         except RecursionError:  # the whole file is skipped, not only this span
             return FileFacts(path, symbols, definitions=tuple(definitions),
-                             skipped=f"{_TOO_DEEP} (lines {start}-{end})")
+                             skipped=f"{_TOO_DEEP} (lines {start}-{end})"), None
         sites.extend(span_sites)
         definitions.extend(span_definitions)
-    return replace(done, sites=(*done.sites, *sites), definitions=tuple(definitions))
+    return replace(done, sites=(*done.sites, *sites), definitions=tuple(definitions)), wanted
 
 
 class _Parsed(NamedTuple):
@@ -219,18 +226,19 @@ def facts_stand(path: str, data: bytes, rules: RuleSet, earlier: Earlier) -> boo
 
 
 def _kept(earlier: Earlier | None, rules: RuleSet, wanted: frozenset[int], scope: Scope, lines: list[str],
-          spans: list[tuple[int, int, str | None]],
-          under: Callable[[RuleSet], tuple[frozenset[int], int]]) -> Kept | None:
-    """The spans whose ``earlier`` facts stand under ``rules``; ``under(rules)`` gives the candidate lines and
-    the number of definitions made outside the spans (class constants) under other rules."""
+          spans: list[tuple[int, int, str | None]], candidates: Callable[[RuleSet], frozenset[int]],
+          outside: Callable[[RuleSet], int]) -> Kept | None:
+    """The spans whose ``earlier`` facts stand under ``rules``; ``candidates(rules)`` gives the candidate lines
+    under other rules (found again only if ``earlier`` does not bring them), ``outside(rules)`` the number of
+    definitions made outside the spans (class constants)."""
     if earlier is None or earlier.facts.skipped:
         return None
     names = changed_names(earlier.rules, rules)
     if names is None:
         return None
-    before, outside = under(earlier.rules)
-    return Kept(earlier.facts, outside, names, scope, tuple(sorted(before)), tuple(sorted(wanted)), lines,
-                [start for start, _, _ in spans])
+    before = earlier.wanted if earlier.wanted is not None else candidates(earlier.rules)
+    return Kept(earlier.facts, outside(earlier.rules), names, scope, tuple(sorted(before)), tuple(sorted(wanted)),
+                lines, [start for start, _, _ in spans])
 
 
 def too_large(max_bytes: int, size: int) -> str:

@@ -29,6 +29,9 @@ class Earlier:
 
     facts: FileFacts
     rules: RuleSet
+    wanted: frozenset[int] | None = None
+    """The candidate lines the extraction that made the facts found (see extract/candidates.py), when it ran in
+    this run: a later pass compares them with its own instead of finding them again under the earlier rules."""
 
 
 _COMPARED: dict[tuple[int, int], tuple[RuleSet, RuleSet, frozenset[str] | None]] = {}

@@ -13,13 +13,16 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
-from flagaudit.extract.file_facts import extract
+from flagaudit.extract.file_facts import extract_wanted
 from flagaudit.extract.reuse import Earlier
 from flagaudit.facts import FileFacts
 from flagaudit.sdk_rules import RuleSet
 
-Job = tuple[str, str, bytes, FileFacts | None, int]
-"""(path, module, data, the facts an earlier pass made, the index of the rules it made them with)"""
+Job = tuple[str, str, bytes, FileFacts | None, int, frozenset[int] | None]
+"""(path, module, data, the facts an earlier pass made, the index of the rules it made them with, the candidate
+lines it found if known)"""
+Done = tuple[FileFacts, frozenset[int] | None]
+"""A file's facts and the candidate lines found (see :func:`extract_wanted`)."""
 
 _PARALLEL_BYTES = 400_000
 """Below this much source, starting workers costs more than it saves."""
@@ -56,20 +59,20 @@ def _init(rules: RuleSet, max_bytes: int, earlier_rules: tuple[RuleSet, ...]) ->
     _state["earlier_rules"] = earlier_rules
 
 
-def _run(job: Job) -> FileFacts:
+def _run(job: Job) -> Done:
     return _extract(job, _state["rules"], _state["max_bytes"], _state["earlier_rules"])  # type: ignore[arg-type]
 
 
-def _extract(job: Job, rules: RuleSet, max_bytes: int, earlier_rules: tuple[RuleSet, ...]) -> FileFacts:
-    path, module, data, earlier, index = job
-    return extract(path, module, data, rules, max_bytes, None if earlier is None else Earlier(earlier,
-                                                                                              earlier_rules[index]))
+def _extract(job: Job, rules: RuleSet, max_bytes: int, earlier_rules: tuple[RuleSet, ...]) -> Done:
+    path, module, data, earlier, index, wanted = job
+    return extract_wanted(path, module, data, rules, max_bytes,
+                          None if earlier is None else Earlier(earlier, earlier_rules[index], wanted))
 
 
 def extract_all(jobs: list[Job], rules: RuleSet, max_bytes: int, workers: int | None = None,
                 progress: Callable[[int], None] | None = None,
-                earlier_rules: tuple[RuleSet, ...] = ()) -> Iterator[FileFacts]:
-    """Facts for every job, in the order given; ``progress`` hears how many are done as they finish.
+                earlier_rules: tuple[RuleSet, ...] = ()) -> Iterator[Done]:
+    """Facts and candidate lines for every job, in the order given; ``progress`` hears how many are done as they finish.
     ``earlier_rules``: the rule sets the jobs' earlier facts were made with, which the jobs index."""
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) < 2 or sum(len(j[2]) for j in jobs) < _PARALLEL_BYTES:
@@ -81,7 +84,7 @@ def extract_all(jobs: list[Job], rules: RuleSet, max_bytes: int, workers: int | 
     # Largest files first so no worker is left with one big file at the end.
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
     _ = rules.trigger  # compiled here once, not in each worker
-    results: list[FileFacts | None] = [None] * len(jobs)
+    results: list[Done | None] = [None] * len(jobs)
     finished = in_workers(_run, [jobs[i] for i in order], _init, (rules, max_bytes, earlier_rules), workers)
     collecting = gc.isenabled()
     gc.disable()  # the facts arriving are acyclic: a collection would walk every one received so far

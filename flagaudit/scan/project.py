@@ -658,36 +658,45 @@ def _freeze() -> None:
     gc.freeze()
 
 
-_EarlierPasses = tuple[dict[str, FileFacts], dict[str, int], tuple[RuleSet, ...]]
-"""Facts an earlier pass made, by path; the index of the rules each was made with; those rule sets."""
+_EarlierPasses = tuple[dict[str, FileFacts], dict[str, int], tuple[RuleSet, ...], dict[str, frozenset[int]]]
+"""Facts an earlier pass made, by path; the index of the rules each was made with; those rule sets; the
+candidate lines found by the extraction that made them, where one ran in this run (:class:`Earlier`)."""
+
+_Found = tuple[dict[str, FileFacts], dict[str, frozenset[int]]]
+"""Facts by path, and the candidate lines found for those extracted (not read from the cache or kept)."""
 
 
 class _Analysed:
     """Files' facts across inference passes: the latest by path, the index of the pass whose rules made each,
     and those rule sets (what a later pass may keep of a file's facts depends on the rules that made them)."""
 
-    def __init__(self, facts: dict[str, FileFacts], rules: RuleSet) -> None:
-        self.facts = facts
-        self.made_with = dict.fromkeys(facts, 0)
+    def __init__(self, found: _Found, rules: RuleSet) -> None:
+        self.facts, self.wanted = found
+        self.made_with = dict.fromkeys(self.facts, 0)
         self.passes = [rules]
 
     def again(self, sources: list[Source], rules: RuleSet, callees: set[str], receivers: frozenset[str],
               cache: FactCache, config: Config, workers: int | None) -> dict[str, FileFacts]:
         """Analyse again, under the next pass's ``rules``, those of ``sources`` that use ``callees`` or
         ``receivers``; their new facts."""
-        again = _analyse([s for s in sources if _uses(self.facts[s.path], callees, receivers)], rules, cache,
-                         config, workers, earlier=(self.facts, self.made_with, tuple(self.passes)))
+        again, wanted = _analyse([s for s in sources if _uses(self.facts[s.path], callees, receivers)], rules,
+                                 cache, config, workers,
+                                 earlier=(self.facts, self.made_with, tuple(self.passes), self.wanted))
         self.made_with.update(dict.fromkeys(again, len(self.passes)))
         self.passes.append(rules)
         self.facts.update(again)
+        for path in again:
+            self.wanted.pop(path, None)  # found under the earlier rules
+        self.wanted.update(wanted)
         return again
 
 
 def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Config, workers: int | None,
-             progress: Progress | None = None, earlier: _EarlierPasses | None = None) -> dict[str, FileFacts]:
+             progress: Progress | None = None, earlier: _EarlierPasses | None = None) -> _Found:
     """Facts for ``sources`` under ``rules``: from the cache where it has them, else extracted in parallel,
-    keeping what ``earlier`` facts the new rules cannot change. Extraction (and with it the worker pool) is
-    imported only now: a warm run that reuses its kept output never needs it."""
+    keeping what ``earlier`` facts the new rules cannot change; and the candidate lines of those extracted.
+    Extraction (and with it the worker pool) is imported only now: a warm run that reuses its kept output never
+    needs it."""
     from flagaudit.extract.file_facts import facts_stand
     from flagaudit.extract.reuse import Earlier
     from flagaudit.scan.parallel import extract_all
@@ -695,7 +704,7 @@ def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Co
     prefix = _prefix(rules, config)
     facts: dict[str, FileFacts] = {}
     pending = []
-    made, made_with, rule_sets = earlier or ({}, {}, ())
+    made, made_with, rule_sets, made_wanted = earlier or ({}, {}, (), {})
     for source in sources:
         cached = cache.get(prefix + source.key)
         was = made.get(source.path) if cached is None else None
@@ -707,13 +716,17 @@ def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Co
             pending.append(source)
         else:
             facts[source.path] = cached
-    jobs = [(s.path, s.module, s.data, made.get(s.path), made_with.get(s.path, 0)) for s in pending]
+    jobs = [(s.path, s.module, s.data, made.get(s.path), made_with.get(s.path, 0), made_wanted.get(s.path))
+            for s in pending]
     done = None if progress is None else lambda count: progress(STAGE, count, len(jobs), "files")
-    for source, result in zip(pending, extract_all(jobs, rules, config.max_file_size, workers, done, rule_sets),
-                              strict=True):
+    wanted: dict[str, frozenset[int]] = {}
+    for source, (result, lines) in zip(pending, extract_all(jobs, rules, config.max_file_size, workers, done,
+                                                            rule_sets), strict=True):
         facts[source.path] = result
+        if lines is not None:
+            wanted[source.path] = lines
         cache.put(prefix + source.key, result)
-    return facts
+    return facts, wanted
 
 
 def _prefix(rules: RuleSet, config: Config) -> str:
