@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -18,9 +18,9 @@ from flagaudit.extract.reuse import Earlier
 from flagaudit.facts import FileFacts
 from flagaudit.sdk_rules import RuleSet
 
-Job = tuple[str, str, bytes, FileFacts | None, int, frozenset[int] | None]
-"""(path, module, data, the facts an earlier pass made, the index of the rules it made them with, the candidate
-lines it found if known)"""
+Job = tuple[str, str, bytes, int, frozenset[int] | None]
+"""(path, module, data, the index of the rules an earlier pass made its facts with, the candidate lines it found
+if known); the earlier facts themselves reach the workers by path (see :func:`extract_all`)."""
 Done = tuple[FileFacts, frozenset[int] | None]
 """A file's facts and the candidate lines found (see :func:`extract_wanted`)."""
 
@@ -53,31 +53,40 @@ def _setup(setup: Callable[..., None], setup_args: tuple[Any, ...]) -> None:
     setup(*setup_args)
 
 
-def _init(rules: RuleSet, max_bytes: int, earlier_rules: tuple[RuleSet, ...]) -> None:
+def _init(rules: RuleSet, max_bytes: int, earlier_rules: tuple[RuleSet, ...],
+          earlier: Mapping[str, FileFacts]) -> None:
     _state["rules"] = rules
     _state["max_bytes"] = max_bytes
     _state["earlier_rules"] = earlier_rules
+    _state["earlier"] = earlier
 
 
 def _run(job: Job) -> Done:
-    return _extract(job, _state["rules"], _state["max_bytes"], _state["earlier_rules"])  # type: ignore[arg-type]
+    return _extract(job, _state["rules"], _state["max_bytes"], _state["earlier_rules"],  # type: ignore[arg-type]
+                    _state["earlier"])  # type: ignore[arg-type]
 
 
-def _extract(job: Job, rules: RuleSet, max_bytes: int, earlier_rules: tuple[RuleSet, ...]) -> Done:
-    path, module, data, earlier, index, wanted = job
+def _extract(job: Job, rules: RuleSet, max_bytes: int, earlier_rules: tuple[RuleSet, ...],
+             earlier: Mapping[str, FileFacts]) -> Done:
+    path, module, data, index, wanted = job
+    was = earlier.get(path)
     return extract_wanted(path, module, data, rules, max_bytes,
-                          None if earlier is None else Earlier(earlier, earlier_rules[index], wanted))
+                          None if was is None else Earlier(was, earlier_rules[index], wanted))
 
 
 def extract_all(jobs: list[Job], rules: RuleSet, max_bytes: int, workers: int | None = None,
-                progress: Callable[[int], None] | None = None,
-                earlier_rules: tuple[RuleSet, ...] = ()) -> Iterator[Done]:
-    """Facts and candidate lines for every job, in the order given; ``progress`` hears how many are done as they finish.
-    ``earlier_rules``: the rule sets the jobs' earlier facts were made with, which the jobs index."""
+                progress: Callable[[int], None] | None = None, earlier_rules: tuple[RuleSet, ...] = (),
+                earlier: Mapping[str, FileFacts] | None = None) -> Iterator[Done]:
+    """Facts and candidate lines for every job, in the order given; ``progress`` hears how many are done as they
+    finish. ``earlier``: facts an earlier pass made, by path; ``earlier_rules``: the rule sets they were made
+    with, which the jobs index. The workers are given the earlier facts when they start, which a fork hands
+    over without pickling them (they were half of what went to the workers of a later pass, one job at a
+    time)."""
+    earlier = earlier or {}
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) < 2 or sum(len(j[2]) for j in jobs) < _PARALLEL_BYTES:
         for done, job in enumerate(jobs, 1):
-            yield _extract(job, rules, max_bytes, earlier_rules)
+            yield _extract(job, rules, max_bytes, earlier_rules, earlier)
             if progress is not None:
                 progress(done)
         return
@@ -85,7 +94,8 @@ def extract_all(jobs: list[Job], rules: RuleSet, max_bytes: int, workers: int | 
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][2]))
     _ = rules.trigger  # compiled here once, not in each worker
     results: list[Done | None] = [None] * len(jobs)
-    finished = in_workers(_run, [jobs[i] for i in order], _init, (rules, max_bytes, earlier_rules), workers)
+    finished = in_workers(_run, [jobs[i] for i in order], _init, (rules, max_bytes, earlier_rules, earlier),
+                          workers)
     collecting = gc.isenabled()
     gc.disable()  # the facts arriving are acyclic: a collection would walk every one received so far
     try:

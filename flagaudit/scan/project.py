@@ -716,12 +716,12 @@ def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Co
             pending.append(source)
         else:
             facts[source.path] = cached
-    jobs = [(s.path, s.module, s.data, made.get(s.path), made_with.get(s.path, 0), made_wanted.get(s.path))
-            for s in pending]
+    jobs = [(s.path, s.module, s.data, made_with.get(s.path, 0), made_wanted.get(s.path)) for s in pending]
     done = None if progress is None else lambda count: progress(STAGE, count, len(jobs), "files")
     wanted: dict[str, frozenset[int]] = {}
+    earlier_facts = {s.path: made[s.path] for s in pending if s.path in made}
     for source, (result, lines) in zip(pending, extract_all(jobs, rules, config.max_file_size, workers, done,
-                                                            rule_sets), strict=True):
+                                                            rule_sets, earlier_facts), strict=True):
         facts[source.path] = result
         if lines is not None:
             wanted[source.path] = lines
