@@ -40,7 +40,8 @@ class KeyPart:
     kind is ``lit`` (a string literal), ``sym`` (a qualified name to look up
     across modules: a constant, class attribute, enum member), ``obj`` (a flag
     object whose definition holds the key), ``param`` (a parameter of the
-    enclosing function, for wrappers), ``fmt`` (``TEMPLATE.format(...)``: the
+    enclosing function, for wrappers), ``item`` (an item of such a parameter, in a loop
+    or comprehension over it, also in a function nested in that one), ``fmt`` (``TEMPLATE.format(...)``: the
     constant named here with its fields unknown), ``call`` (in the symbol
     table only: the name was assigned the result of calling this qualified
     name) or ``unk``.

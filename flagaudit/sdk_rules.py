@@ -77,6 +77,9 @@ class CheckRule:
     ``waffle_flag = "name"``): the subclass's code runs only while the flag is on."""
     attribute: str = ""
     """The class attribute that holds the key, for :attr:`mixins`."""
+    each: bool = False
+    """For an inferred wrapper that checks each item of its key parameter (``any(switch_is_active(s) for s in
+    switches)``): a list, tuple or set written in the call gives a site per item."""
 
 
 @dataclass(frozen=True, slots=True)

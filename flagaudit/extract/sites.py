@@ -72,6 +72,9 @@ class _Function:
     """Loop variable -> the key expressions it takes in turn (``for name in ("a", "b"):``)."""
     made: dict[str, str] = field(default_factory=dict)
     """Local name -> the module-level or imported function whose call it holds (``client = get_client()``)."""
+    items: dict[str, str] = field(default_factory=dict)
+    """Loop or comprehension variable -> the parameter (of this function or one it is nested in) whose items it
+    takes (``any(switch_is_active(s) for s in switches)``): a helper that checks each key of a list it is given."""
 
 
 def analyse_span(context: SpanContext, module: ast.Module, statements: Sequence[ast.stmt], owner: ast.ClassDef | None,
@@ -170,6 +173,7 @@ class SpanVisitor:
         function = self.functions[-1]
         function.flags.pop(name, None)
         function.made.pop(name, None)
+        function.items.pop(name, None)
         value = node.value
         if isinstance(value, ast.Call):
             callee = self._qualify(value.func)
@@ -194,6 +198,7 @@ class SpanVisitor:
         rows = self.rows(node.iter)
         loops = self.functions[-1].loops
         names = _targets(node.target)
+        self._take_items(node.target, node.iter)
         for column, name in enumerate(names):
             if not isinstance(name, ast.Name):
                 continue
@@ -205,6 +210,22 @@ class SpanVisitor:
         for name in _targets(node.target):
             if isinstance(name, ast.Name):
                 self.functions[-1].loops.pop(name.id, None)
+                self.functions[-1].items.pop(name.id, None)
+
+    def visit_comprehension(self, node: ast.GeneratorExp | ast.ListComp | ast.SetComp | ast.DictComp) -> None:
+        for generator in node.generators:
+            self._take_items(generator.target, generator.iter)
+
+    def _take_items(self, target: ast.expr, iterable: ast.expr) -> None:
+        """``for s in switches`` where ``switches`` is a parameter of this function or of one it is nested in
+        (and no local of this one): ``s`` takes the parameter's items."""
+        function = self.functions[-1]
+        if not isinstance(target, ast.Name):
+            return
+        function.items.pop(target.id, None)
+        if isinstance(iterable, ast.Name) and len(self.functions) > 1 and iterable.id not in function.values \
+                and any(iterable.id in f.params for f in self.functions[1:]):
+            function.items[target.id] = iterable.id
 
     def rows(self, expression: ast.expr) -> tuple[Row, ...] | None:
         """The rows of a literal sequence, inline or named at top level; a dict's keys (also ``.keys()``, and
@@ -403,6 +424,15 @@ class SpanVisitor:
 
     # -- building facts -------------------------------------------------------------
     def _check(self, node: ast.Call, rule: CheckRule, proof: ReceiverProof | None = None) -> None:
+        if rule.each:  # a helper that checks each key of a list: a site per key written in the call, none without
+            listed = argument(node, rule.key[0])
+            if listed is None or isinstance(listed, ast.Constant) and listed.value is None:
+                return
+            if isinstance(listed, (ast.List, ast.Tuple, ast.Set)):
+                for item in listed.elts:
+                    self._site(node, rule.id, rule.sdk, KeyRef(self._parts(item), self._code(item)), rule.on,
+                               rule.via, proof)
+                return
         if rule.fixed_key is not None:
             ref = KeyRef((KeyPart("lit", rule.fixed_key),), self._code(node.func) + "()")
         else:
@@ -546,6 +576,8 @@ class SpanVisitor:
                 return None if rest else function.values[head]
             if head in function.params:
                 return None if rest else (KeyPart("param", head),)
+            if head in function.items:
+                return None if rest else (KeyPart("item", function.items[head]),)
         qualified = self.qualify_name(dotted)
         return (KeyPart("sym", qualified),) if qualified else None
 
@@ -565,7 +597,10 @@ class SpanVisitor:
         flat = tuple(p for group in parts for p in (group if len(group) == 1 else (KeyPart("unk", "<complex>"),)))
         return KeyRef(flat, ", ".join(codes), template)
 
-    _EXPRESSIONS: ClassVar[_Table] = {ast.Call: visit_Call, ast.Subscript: visit_Subscript, ast.IfExp: visit_If}
+    _EXPRESSIONS: ClassVar[_Table] = {
+        ast.Call: visit_Call, ast.Subscript: visit_Subscript, ast.IfExp: visit_If,
+        ast.GeneratorExp: visit_comprehension, ast.ListComp: visit_comprehension, ast.SetComp: visit_comprehension,
+        ast.DictComp: visit_comprehension}
     _STATEMENTS: ClassVar[_Table] = {
         ast.ClassDef: visit_ClassDef, ast.FunctionDef: visit_FunctionDef, ast.AsyncFunctionDef: visit_FunctionDef,
         ast.Import: visit_Import, ast.ImportFrom: visit_Import, ast.Assign: visit_Assign, ast.For: visit_For,

@@ -191,7 +191,9 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
     for file_facts in facts:
         is_test = is_test_path(file_facts.path, test_patterns)
         for site in file_facts.sites:
-            if site.function in wrappers and site.key_ref.parts and site.key_ref.parts[0].kind == "param":
+            first = site.key_ref.parts[0].kind if site.key_ref.parts else ""
+            if first == "param" and site.function in wrappers or first == "item" and not wrappers.isdisjoint(
+                    enclosing(site.function)):
                 continue
             resolved = resolve_site(site, resolver)
             if resolved is None:
@@ -222,6 +224,15 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
             test_sites=tuple(sorted(tests.get(identity, ()), key=_position)),
         ))
     return tuple(flags)
+
+
+def enclosing(function: str) -> list[str]:
+    """``a.f.inner`` -> ``a.f.inner``, ``a.f``, ``a``: a function and those it may be nested in (an inferred
+    wrapper that checks each item of its parameter may do it in a nested function)."""
+    names = [function]
+    while "." in names[-1]:
+        names.append(names[-1].rpartition(".")[0])
+    return names
 
 
 _FLAG_WORDS = frozenset({"ENABLE", "ENABLED", "DISABLE", "DISABLED", "FEATURE", "FEATURES", "FLAG", "FLAGS",

@@ -2,7 +2,9 @@
 
 A **wrapper** passes its parameter straight to a check
 (``def feature_on(name, ctx): return ld.variation(name, ctx, False)``): its
-calls are sites with the caller's key. A **predicate** returns a check of a
+calls are sites with the caller's key; or checks each item of it, also from a
+function nested in it (``any(switch_is_active(s) for s in switches)``): each
+key of a list its caller writes is a site. A **predicate** returns a check of a
 fixed key (``def use_v2(): return flag_is_active(r, "v2")``): its calls are
 sites of that key, guarding what the caller does with the answer. Both become
 check rules, so the ordinary site analysis finds their calls; repeating until
@@ -15,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from flagaudit.facts import FileFacts, Function, Site
-from flagaudit.model.resolve import Resolver, resolve_site
+from flagaudit.model.resolve import Resolver, enclosing, resolve_site
 from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg
 
 _PREDICATE_GUARDS = frozenset({"return"})
@@ -38,6 +40,7 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
                 continue
             site, key, pattern = resolved
             rule = (_wrapper(site, function, method_names, facades)
+                    or _item_wrapper(site, functions, method_names, facades)
                     or _predicate(site, function, key, pattern, method_names, facades))
             if rule is not None and rule.id not in found:
                 found[rule.id] = rule
@@ -87,6 +90,27 @@ def _wrapper(site: Site, function: Function, method_names: Counter[str],
         id=f"wrapper/{function.name}", sdk=site.sdk, key=(KeyArg(position, param),), key_template=site.key_ref.template,
         on="truthy", via=(function.name, *site.via), functions=callee[0], methods=callee[1],
     )
+
+
+def _item_wrapper(site: Site, functions: dict[str, Function], method_names: Counter[str],
+                  facades: dict[str, list[str]]) -> CheckRule | None:
+    """A function that checks each item of its parameter, itself or in a function nested in it (a logger that
+    logs while any of the switches it is given is on)."""
+    parts = site.key_ref.parts
+    if len(parts) != 1 or parts[0].kind != "item":
+        return None
+    param = parts[0].value
+    owner = next((f for name in enclosing(site.function) if (f := functions.get(name)) and param in f.params),
+                  None)
+    if owner is None:
+        return None
+    is_method = owner.kind == "method"
+    position = owner.params.index(param) - is_method
+    callee = _callee(owner, is_method, method_names, facades)
+    if callee is None or position < 0:
+        return None
+    return CheckRule(id=f"wrapper/{owner.name}", sdk=site.sdk, key=(KeyArg(position, param),), on="truthy",
+                     via=(owner.name, *site.via), functions=callee[0], methods=callee[1], each=True)
 
 
 def _predicate(site: Site, function: Function, key: str | None, pattern: bool,

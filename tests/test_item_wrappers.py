@@ -1,0 +1,90 @@
+"""Helpers that check each key of a list they are given: a logger that logs while any of its switches is on
+(``getSmarterLogger(__name__, any_switches=[...])`` in smarter-sh/smarter), a guard that needs all of its flags.
+Each key the caller writes in the list is a site; a call that passes no list checks nothing."""
+
+from __future__ import annotations
+
+from tests.helpers import flags_in
+
+SWITCHED_LOGGER = {
+    "app/__init__.py": "",
+    "app/switches.py": """
+        class Switches:
+            API_LOGGING = "log_api"
+            VIEWS_LOGGING = "log_views"
+    """,
+    "app/logs.py": """
+        import logging
+
+        from waffle import switch_is_active
+
+
+        def get_logger(name=None, any_switches=None):
+            def enabled():
+                return bool(any_switches) and any(switch_is_active(switch) for switch in any_switches)
+
+            return SwitchedLogger(logging.getLogger(name), enabled)
+
+
+        class SwitchedLogger:
+            def __init__(self, logger, enabled):
+                self.logger, self.enabled = logger, enabled
+    """,
+    "app/views.py": """
+        from app.logs import get_logger
+        from app.switches import Switches
+
+        logger = get_logger(__name__, any_switches=[Switches.API_LOGGING, Switches.VIEWS_LOGGING])
+        quiet = get_logger(__name__)
+        other = get_logger(__name__, None)
+    """,
+    "app/access.py": """
+        from waffle import flag_is_active
+
+
+        class Gate:
+            def all_on(self, request, names):
+                for name in names:
+                    if not flag_is_active(request, name):
+                        return False
+                return True
+
+
+        def report(request, gate: Gate):
+            if gate.all_on(request, ("reports_v2", "exports_v2")):
+                return "new"
+            return "old"
+    """,
+}
+
+
+def test_each_key_of_the_list_is_a_site_of_the_helper() -> None:
+    flags = {flag.key: flag for flag in flags_in(SWITCHED_LOGGER)}
+    assert sorted(flags, key=str) == ["exports_v2", "log_api", "log_views", "reports_v2"]
+    assert [(s.path, s.line, s.key_ref.expression, s.rule) for s in flags["log_api"].sites] == [
+        ("app/views.py", 5, "Switches.API_LOGGING", "wrapper/app.logs.get_logger")]
+    [site] = flags["reports_v2"].sites
+    assert (site.path, site.function, site.guard, site.on, site.off) == (
+        "app/access.py", "app.access.report", "early-return", ((15, 15),), ((16, 16),))
+
+
+def test_a_loop_over_anything_but_a_parameter_makes_no_helper() -> None:
+    files = {"app/__init__.py": "", "app/views.py": """
+        from waffle import switch_is_active
+
+        NAMES = ("a", "b")
+
+
+        def any_on(names):
+            local = list(names)
+            return any(switch_is_active(name) for name in local)
+
+
+        def both():
+            return all(switch_is_active(name) for name in NAMES)
+
+
+        def page():
+            return any_on(["c", "d"])
+    """}
+    assert "c" not in {flag.key for flag in flags_in(files)}
