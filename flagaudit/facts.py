@@ -174,8 +174,9 @@ class FileFacts:
     registry_calls: tuple[tuple[str, str], ...] = ()
     """``project.has_feature(Feature.X)``: (method, qualified class) for calls of a flag-like method (``has_*``,
     ``is_*_enabled``, ``*feature*``) with a class attribute as the first argument, for registry inference."""
-    newer_syntax: bool = False
-    """Written for a newer Python than the one running: read by libcst and respelled (extract/newer_syntax.py)."""
+    respelled: str = ""
+    """How a file ``ast`` rejects was read: ``"newer"``, written for a newer Python than the one running, read by
+    libcst and respelled (extract/newer_syntax.py); ``"python2"``, respelled from Python 2 (extract/python2.py)."""
     unparsed_names: tuple[str, ...] = ()
     """The identifiers a Python file that could not be parsed spells (Python 2 code, a syntax error): its calls are
     unknown, so nothing it names is taken for unreachable."""
@@ -274,6 +275,8 @@ class Inventory:
     """The flags changed since ``base``, by key."""
     newer_syntax: tuple[str, ...] = ()
     """Files written for a newer Python than the one running, read through libcst (``-v`` lists them)."""
+    python2: tuple[str, ...] = ()
+    """Files written in Python 2, read respelled as Python 3 (``-v`` lists them)."""
     focus: tuple[Finding, ...] | None = None
     """With ``base``: the findings of the change (on a line it touches, or about a flag it touched), which
     alone can block and which annotations carry; ``None`` without ``base``."""

@@ -1,9 +1,9 @@
 """A file that cannot be parsed may call anything it names: what it names is not reported unreachable (FA301).
 
-A Django management command still in Python 2 (``print 'x'``) calls a translation system's method through a
-variable; flagaudit skips the file, so it cannot see the call, and must not then say that nothing reaches the
-method. Once the command no longer names the method, the check is unreachable again, also when the call graph is
-built upon the last run's (the command is still skipped, and no other file changed).
+A Django management command with a syntax error (a merge left its conflict markers) calls a translation
+system's method through a variable; flagaudit skips the file, so it cannot see the call, and must not then say
+that nothing reaches the method. Once the command no longer names the method, the check is unreachable again,
+also when the call graph is built upon the last run's (the command is still skipped, and no other file changed).
 """
 
 from __future__ import annotations
@@ -38,8 +38,11 @@ COMMAND = """
     class Command(BaseCommand):
         def handle(self, *args, **options):
             system = GengoSystem()
-            print 'Pushing...'
+<<<<<<< HEAD
             {call}
+=======
+            pass
+>>>>>>> pull
 """
 
 
@@ -61,6 +64,6 @@ def test_a_method_an_unparsed_file_names_is_not_reported_unreachable(tmp_path: P
     report = _scan(tmp_path, "system.push_translations()")
     assert [s["path"] for s in report["skipped"]] == ["translations/management/commands/sync.py"]
     assert _unreachable(report) == []
-    again = _scan(tmp_path, "system.pull_translations()")  # still Python 2, no longer names the method
+    again = _scan(tmp_path, "system.pull_translations()")  # still broken, no longer names the method
     assert _unreachable(again) == ["gengosystem"]
     assert _unreachable(_scan(tmp_path, "system.push_translations()")) == []

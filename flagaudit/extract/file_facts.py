@@ -93,12 +93,12 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     parsed = _parsed(path, module, data)
     if isinstance(parsed, FileFacts):
         return parsed, None
-    text, tree, newer, scope, values, lines, notes, symbols, graph, shape, registry_calls = parsed
+    text, tree, respelled, scope, values, lines, notes, symbols, graph, shape, registry_calls = parsed
     definitions = _class_constants(path, scope.module, values, rules, notes)
     dicts = frozenset(name for rule in rules.settings for name in rule.dicts)
     mixed = _mixin_sites(path, text, tree, scope, rules, notes)
     done = FileFacts(path, symbols, mixed, tuple(definitions), lines=len(lines), functions=tuple(graph.functions),
-                     exports=graph.exports, newer_syntax=newer, registry_calls=registry_calls,
+                     exports=graph.exports, respelled=respelled, registry_calls=registry_calls,
                      settings=tuple(setting_values(tree, dicts)), shape=shape)
     if not mentions(data, rules):
         return done, frozenset()
@@ -146,7 +146,7 @@ class _Parsed(NamedTuple):
 
     text: str
     tree: ast.Module
-    newer: bool
+    respelled: str
     scope: Scope
     values: list[Value]
     lines: list[str]
@@ -175,20 +175,18 @@ def _parsed(path: str, module: str, data: bytes) -> _Parsed | FileFacts:
         return FileFacts(path, skipped="cannot decode: not UTF-8 and no valid coding declaration (PEP 263)")
     except (UnicodeError, LookupError) as exc:  # also a codec that cannot decode at all (`undefined`, `punycode`)
         return FileFacts(path, skipped=f"cannot decode: {_reason(exc)}")
-    newer = False
+    respelled = ""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
-        from flagaudit.extract.newer_syntax import translate  # imports libcst, which most runs never need
-
-        older = translate(text)  # valid for a newer Python than the one running? (see newer_syntax.py)
-        if older is None:
+        read = _respelled(path, text)
+        if not isinstance(read, tuple):
             hint = " (Python 2 code?)" if _looks_like_python2(text) else ""
-            return FileFacts(path, skipped=f"syntax error at line {exc.lineno}: {exc.msg}{hint}",
+            return FileFacts(path, skipped=read or f"syntax error at line {exc.lineno}: {exc.msg}{hint}",
                              unparsed_names=tuple(sorted(set(_IDENTIFIER.findall(text)))))
-        text, tree, newer = older, ast.parse(older, filename=path), True
+        text, tree, respelled = read
     except (RecursionError, MemoryError, ValueError) as exc:
         return FileFacts(path, skipped=f"cannot parse: {type(exc).__name__}")
     scope = module_scope(tree, module, path.endswith("__init__.py"))
@@ -199,10 +197,34 @@ def _parsed(path: str, module: str, data: bytes) -> _Parsed | FileFacts:
     symbols = ModuleSymbols(module, tuple((name, parts) for name, parts, _ in values), _annotated(values, notes),
                             toggle_blocks(lines, notes) if b"toggle_name" in data else ())
     graph = call_facts(tree, scope)
-    parsed = _Parsed(text, tree, newer, scope, values, lines, notes, symbols, graph,
+    parsed = _Parsed(text, tree, respelled, scope, values, lines, notes, symbols, graph,
                      _shape(symbols, graph.functions, graph.exports), _registry_calls(graph.nodes, scope))
     _LAST[:] = [(path, module, data, parsed)]
     return parsed
+
+
+def _respelled(path: str, text: str) -> tuple[str, ast.Module, str] | str | None:
+    """``text`` that ``ast`` rejects, respelled so that ``ast`` reads it: the text, its tree and which respelling
+    read it. From Python 2 (python2.py: a linear scan, which tells most other files at once), else from a newer
+    Python (newer_syntax.py, which parses with libcst). When neither reads it, why the Python 2 reading failed
+    (its error is the file's own once its Python 2 forms are respelled), or ``None``."""
+    from flagaudit.extract.python2 import respell
+
+    python3 = respell(text)
+    error = None
+    if python3 is not None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return python3, ast.parse(python3, filename=path), "python2"
+        except SyntaxError as exc:
+            error = f"syntax error at line {exc.lineno}: {exc.msg} (read as Python 2)"
+        except ValueError as exc:
+            error = f"cannot parse: {_reason(exc)}"
+    from flagaudit.extract.newer_syntax import translate  # imports libcst, which most runs never need
+
+    older = translate(text)
+    return error if older is None else (older, ast.parse(older, filename=path), "newer")
 
 
 def facts_stand(path: str, data: bytes, rules: RuleSet, earlier: Earlier) -> bool:
@@ -214,7 +236,7 @@ def facts_stand(path: str, data: bytes, rules: RuleSet, earlier: Earlier) -> boo
     under both rule sets or neither, and the text calls none of the changed names: the analysis reads rules
     only through the callees and method names of the calls it meets, the candidate gate's traced receivers and
     the registries' class constants."""
-    if not path.endswith(".py") or earlier.facts.skipped or earlier.facts.newer_syntax:
+    if not path.endswith(".py") or earlier.facts.skipped or earlier.facts.respelled:
         return False
     names = standing_names(earlier, rules)
     if names is None or mentions(data, earlier.rules) != mentions(data, rules):

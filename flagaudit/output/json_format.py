@@ -31,6 +31,8 @@ def inventory_document(inventory: Inventory) -> dict[str, Any]:
     }
     if inventory.newer_syntax:  # only then: documents of other trees keep their exact shape
         document["newer_syntax"] = list(inventory.newer_syntax)
+    if inventory.python2:  # the same
+        document["python2"] = list(inventory.python2)
     if inventory.base is not None:  # only `check --base`: documents without it keep their exact shape
         document["changes"] = [change_document(c) for c in inventory.changes]
     if inventory.baseline:  # only under an adoption baseline that keeps findings from blocking

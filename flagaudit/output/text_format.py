@@ -22,7 +22,7 @@ def render_text(inventory: Inventory, verbosity: int = 0) -> str:
     if inventory.findings:
         lines.append("")
         lines.extend(finding_lines(inventory.findings, verbosity))
-    lines.extend(_newer_syntax(inventory, verbosity))
+    lines.extend(_respelled(inventory, verbosity))
     lines.append("")
     lines.append(_summary(inventory))
     return "\n".join(lines) + "\n"
@@ -36,7 +36,7 @@ def check_text(inventory: Inventory, verbosity: int = 0) -> str:
     if verbosity > 0 and inventory.baseline:
         lines += ["", "Before the adoption baseline (recorded in flagaudit.lock; never blocking):"]
         lines.extend(finding_lines(inventory.baseline, verbosity))
-    lines.extend(_newer_syntax(inventory, verbosity))
+    lines.extend(_respelled(inventory, verbosity))
     if lines:
         lines.append("")
     summary = _summary(inventory)
@@ -64,12 +64,14 @@ def _inventory_lines(inventory: Inventory, verbosity: int) -> list[str]:
     return lines
 
 
-def _newer_syntax(inventory: Inventory, verbosity: int) -> list[str]:
-    if verbosity == 0 or not inventory.newer_syntax:
+def _respelled(inventory: Inventory, verbosity: int) -> list[str]:
+    """``-v``: the files read in another spelling than their own (see FileFacts.respelled)."""
+    if verbosity == 0 or not (inventory.newer_syntax or inventory.python2):
         return []
     running = f"{sys.version_info.major}.{sys.version_info.minor}"
-    return ["", *(f"{path}: syntax newer than Python {running}, read through libcst"
-                  for path in inventory.newer_syntax)]
+    return ["", *(f"{visible(path)}: syntax newer than Python {running}, read through libcst"
+                  for path in inventory.newer_syntax),
+            *(f"{visible(path)}: Python 2, read respelled as Python 3" for path in inventory.python2)]
 
 
 def _summary(inventory: Inventory) -> str:

@@ -398,7 +398,8 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
         root=str(config.root), flags=flags, skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
         files=files, lines=sum(f.lines for f in facts), findings=tuple(findings),
         entry_points=tuple(sorted(graph.entries.items())),
-        newer_syntax=tuple(sorted(f.path for f in facts if f.newer_syntax)),
+        newer_syntax=tuple(sorted(f.path for f in facts if f.respelled == "newer")),
+        python2=tuple(sorted(f.path for f in facts if f.respelled == "python2")),
     ), tuple(steps)), graph, {path: index for path, index in made_with.items() if index}
 
 

@@ -1,0 +1,346 @@
+"""Read files written in Python 2 as the Python 3 they would be, line for line.
+
+Python 2.7 is a released Python, and long-lived repositories keep it: in scripts at their tips and in every
+version of their modules before the port, which history reads. ``ast`` rejects it (``print x``, ``except E,
+e:``, backticks, ``0777``, ``123L``, ``ur''``, ...). A file ``ast`` rejects is respelled here in Python 3
+syntax. Every line stays where it was, and every token keeps its column wherever the respelling is no longer
+than the original: ``print x`` -> ``print(x)``, ``exec code in ns`` -> ``exec(code ,  ns)``, ``raise E, msg``
+-> ``raise E( msg)``, ``0777`` -> ``511 ``, ``123L`` -> ``123 ``, ``ur'x'`` -> `` r'x'``, ``<>`` -> ``!=``,
+and tuple parameters (``lambda (k, v): v``) lose their parentheses to spaces. Where the respelling must be
+longer (``except E, e:`` -> ``except E as e:``, a backtick -> ``repr(``, ``async`` -> ``async_``), the
+line's later whitespace gives the columns back. So the keys, calls and tests found point at the file's own
+positions.
+
+The text is read by a scanner of its own, not ``tokenize``, which reads ``0777``, backticks and ``<>``
+differently since 3.12 (it became the C tokenizer): nothing here may depend on the running version. The
+scanner is one regular expression over the text and one pass over its tokens, without recursion: linear in
+the text whatever it holds. Nothing from the file is run.
+"""
+
+from __future__ import annotations
+
+import re
+
+_TOKEN = re.compile(r"""
+ (?P<ws>[ \t\f]+)
+|(?P<nl>\n)
+|(?P<comment>\#[^\n]*)
+|(?P<cont>\\\n)
+|(?P<string>(?:[uUbB][rR]?|[rR][bBuUfF]?|[fF][rR]?)?
+   (?:'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''
+     |\"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*\"\"\"
+     |'[^'\\\n]*(?:\\.[^'\\\n]*)*'
+     |"[^"\\\n]*(?:\\.[^"\\\n]*)*"))
+|(?P<name>[^\W\d]\w*)
+|(?P<number>(?:0[xX][\da-fA-F_]+|0[oObB][\d_]+|\d[\d_]*(?:\.[\d_]*)?(?:[eE][+-]?\d[\d_]*)?
+   |\.\d[\d_]*(?:[eE][+-]?\d[\d_]*)?)[jJlL]?)
+|(?P<op><>|\*\*=?|//=?|>>=?|<<=?|->|\.\.\.|[-+*/%&|^@=!<>:]=|.)
+""", re.VERBOSE | re.DOTALL)
+"""One token: ``op`` also takes any other character, so the tokens cover the text; a quote left as ``op`` opens
+a string that never closes."""
+
+_OCTAL = re.compile(r"0[0-7]*[1-7][0-7]*")
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_MALFORMED = re.compile(r"N(?!\{[^}\n]*\})|u(?![\da-fA-F]{4})|U(?![\da-fA-F]{8})")
+"""A ``\\N``, ``\\u`` or ``\\U`` that Python 3 rejects in a ``str`` literal (Python 2's ``str`` keeps it)."""
+_UNICODE_LITERALS = re.compile(r"^from\s+__future__\s+import\s[^\n#]*\bunicode_literals\b", re.MULTILINE)
+_COMPOUND = frozenset({"if", "elif", "else", "for", "while", "try", "except", "finally", "with", "def", "class"})
+_KEYWORDS = frozenset({"and", "as", "assert", "del", "elif", "else", "exec", "for", "from", "if", "import", "in",
+                       "is", "lambda", "not", "or", "print", "raise", "return", "while", "with", "yield"})
+"""Words after which an expression starts (so a backtick there opens a conversion)."""
+_NOT_A_STATEMENT = frozenset({"=", ".", ")", "]", "}", ",", ":", "(", "+=", "-=", "*=", "/=", "%=", "//=", "**=",
+                              "&=", "|=", "^=", ">>=", "<<="})
+"""Tokens after ``print`` or ``exec`` that make it a name or a call, not a statement."""
+_PUNCTUATION = frozenset("()[]{}:;,=+-*/%<>!&|^~@#\\")
+"""Characters beside which whitespace between tokens may go (not ``.``: ``1 .real`` is not ``1.real``)."""
+_RENAMED = {"async": "async_", "await": "await_"}
+"""Names of Python 2 that are keywords since Python 3.7."""
+
+
+def respell(text: str) -> str | None:
+    """``text``, which Python 3's ``ast`` rejects, in Python 3 syntax with the same lines; ``None`` when it holds
+    nothing that only Python 2 reads or cannot be scanned (a string that never closes, unbalanced brackets)."""
+    tokens = [(m.lastgroup or "", m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    scan = _Scan(text, tokens)
+    return scan.respelled() if scan.run() else None
+
+
+class _Scan:
+    """One pass over the tokens that decides each one's respelling (``replace``) and what follows it
+    (``after``)."""
+
+    def __init__(self, text: str, tokens: list[tuple[str, int, int]]) -> None:
+        self.source = text
+        self.tokens = tokens
+        self.replace: dict[int, str] = {}
+        self.after: dict[int, str] = {}
+        self.python2 = False
+        """Whether some respelling is of a form only Python 2 reads: ``except A, B:`` is also Python 3.14's,
+        and ``'\\u00e9'`` also Python 3's (with another value)."""
+        self.str_is_bytes = _UNICODE_LITERALS.search(text) is None
+        self.indents = _Indents()
+        # the state of the statement being read
+        self.stack: list[str] = []  # open brackets: "(" any, "d" a def's parameters, "t" a tuple parameter, "`"
+        self.lambdas: list[list[int]] = []  # [depth, in a default value] per lambda whose colon is to come
+        self.in_default = False  # in the default value of a def's parameter
+        self.start = True  # at a statement's first token
+        self.head = ""  # the first word of the logical line
+        self.statement = ""  # "print", "exec", "raise" or "except" while in one that is respelled
+        self.close = False  # a ")" goes after the statement's last token
+        self.comma = -1  # the comma of an `except E, name:` clause
+        self.last = -1  # the last significant token
+        self.previous = "\n"  # its text, as respelled
+        self.params = False  # after `def NAME`
+
+    def _text(self, index: int) -> str:
+        if index >= len(self.tokens):
+            return ""
+        _, start, end = self.tokens[index]
+        return self.source[start:end]
+
+    def _next(self, index: int) -> int:
+        """The next token that is not whitespace, a comment or a line continuation."""
+        index += 1
+        while index < len(self.tokens) and self.tokens[index][0] in ("ws", "comment", "cont"):
+            index += 1
+        return index
+
+    def _edit(self, index: int, replacement: str, python2: bool = True) -> None:
+        self.replace[index] = replacement
+        self.python2 = self.python2 or python2
+
+    def run(self) -> bool:
+        """Decide the edits; ``False`` if nothing only Python 2 reads was found or the text cannot be scanned."""
+        line_start = True
+        for index, (kind, start, end) in enumerate(self.tokens):
+            if kind in ("ws", "comment", "cont"):
+                continue
+            word = self.source[start:end]
+            if kind == "nl" or word == ";" and not self.stack:
+                if not self.stack:
+                    self._end_statement()
+                    line_start = line_start or kind == "nl"
+                    self.head = "" if kind == "nl" else self.head
+                continue
+            if line_start:
+                self._indent(index)
+                line_start = False
+            if not self._token(index, kind, word):
+                return False
+        if self.stack:
+            return False
+        self._end_statement()
+        for index, spaces in self.indents.expanded():
+            self._edit(index, spaces)
+        return self.python2
+
+    def _end_statement(self) -> None:
+        if self.close:
+            self.after[self.last] = self.after.get(self.last, "") + ")"
+        self.start, self.statement, self.close, self.comma, self.lambdas = True, "", False, -1, []
+        self.previous = "\n"
+
+    def _indent(self, index: int) -> None:
+        """Give the indentation of the logical line starting at token ``index`` to the tab check."""
+        before = index - 1
+        if before >= 0 and self.tokens[before][0] == "ws" and (before == 0 or self.tokens[before - 1][0] == "nl"):
+            self.indents.line(before, self._text(before))
+        elif before < 0 or self.tokens[before][0] == "nl":
+            self.indents.line(-1, "")
+
+    def _token(self, index: int, kind: str, word: str) -> bool:  # noqa: C901 - one dispatch on the token
+        """Read one significant token; ``False`` if the text cannot be scanned."""
+        stack = self.stack
+        shown = word
+        if kind == "string":
+            self._string(index, word)
+        elif kind == "number":
+            self._number(index, word)
+        elif kind == "name":
+            if self.start:
+                self.head = word
+                self._statement(index, word)
+            elif word == "in" and self.statement == "exec" and not stack:
+                self._edit(index, ", ")
+                self.statement = "exec in"
+            if word in _RENAMED and index not in self.replace and self._is_name(index, word):
+                self._edit(index, _RENAMED[word])
+            if word == "lambda":
+                self.lambdas.append([len(stack), 0])
+            self.params = word == "def" or self.params and self.previous == "def"
+        elif word == "`":
+            if stack and stack[-1] == "`" and not _expects_operand(self.previous):
+                stack.pop()
+                shown = ")"
+            elif _expects_operand(self.previous):
+                stack.append("`")
+                shown = "("  # as the next token sees it
+            else:
+                return False
+            self._edit(index, "repr(" if shown == "(" else shown)
+        elif word in ("(", "[", "{"):
+            if word == "(" and self._tuple_parameter():
+                stack.append("t")
+                self._edit(index, " ")
+            else:
+                stack.append("d" if word == "(" and self.params else word)
+                self.in_default = self.in_default and not self.params
+            self.params = False
+        elif word in (")", "]", "}"):
+            if stack and stack.pop() == "t":
+                self._edit(index, " ")
+        elif word == "<>":
+            self._edit(index, "!=")
+        elif word in ("=", ",") and stack and stack[-1] == "d":
+            self.in_default = word == "="
+        elif word in ("=", ",") and self.lambdas and self.lambdas[-1][0] == len(stack):
+            self.lambdas[-1][1] = int(word == "=")
+        elif word == "," and not stack and self.statement == "raise":
+            self._edit(index, "(")
+            self.statement, self.close = "raise,", True
+        elif word == "," and not stack and self.statement == "except" and self.comma < 0:
+            self.comma = index
+        elif word == ":" and self.lambdas and self.lambdas[-1][0] == len(stack):
+            self.lambdas.pop()
+        elif word == ":" and not stack and self.head in _COMPOUND:
+            if self.statement == "except" and self.comma >= 0:
+                self._except_name(self.comma, index)
+            self.start, self.statement, self.head, self.comma = True, "", "", -1
+            self.last, self.previous = index, word
+            return True
+        elif kind == "op" and word in ("'", '"', "\\"):
+            return False
+        self.start = False
+        self.last, self.previous = index, shown
+        return True
+
+    def _statement(self, index: int, word: str) -> None:
+        """Respell the start of a statement that begins with the name ``word``."""
+        if word in ("raise", "except"):
+            self.statement = word
+        if word not in ("print", "exec"):
+            return
+        following = self._next(index)
+        text = self._text(following)
+        if following >= len(self.tokens) or self.tokens[following][0] == "nl" or text == ";":
+            if word == "print":
+                self.after[index] = "()"
+                self.python2 = True
+            return
+        if text in _NOT_A_STATEMENT:
+            return
+        if self.tokens[index + 1][0] == "ws":
+            self._edit(index + 1, "(" + self._text(index + 1)[1:])
+        else:
+            self.after[index] = "("
+            self.python2 = True
+        if text == ">>" and word == "print":
+            self._edit(following, "  ")
+        self.statement, self.close = word, True
+
+    def _is_name(self, index: int, word: str) -> bool:
+        """Whether ``async``/``await`` here is a name (as in Python 2, or 3.6 and before), not a keyword."""
+        text = self._text(self._next(index))
+        if word == "async":
+            return text not in ("def", "with", "for")
+        return self.previous in ("def", ".", "import", "as", "class") or text in _NOT_A_STATEMENT or text == ""
+
+    def _tuple_parameter(self) -> bool:
+        """Whether a ``(`` here opens a tuple parameter (``def f(a, (b, c))``, ``lambda (k, v): v``)."""
+        stack, lambdas = self.stack, self.lambdas
+        if stack and self.previous in ("(", ",") and (
+                stack[-1] == "t" or stack[-1] == "d" and not self.in_default):
+            return True
+        return bool(lambdas) and lambdas[-1][0] == len(stack) and not lambdas[-1][1] \
+            and self.previous in ("lambda", ",")
+
+    def _except_name(self, comma: int, colon: int) -> None:
+        """``except E, name:`` -> ``except E as name:``; taken for Python 3.14's ``except A, B:`` (two
+        classes) alone when the name is capitalised, as a class's is."""
+        name = self._next(comma)
+        if name >= colon or self.tokens[name][0] != "name" or self._next(name) != colon:
+            return
+        spaced = self.tokens[comma + 1][0] == "ws"
+        self._edit(comma, " as" if spaced else " as ", python2=not self._text(name)[:1].isupper())
+
+    def _string(self, index: int, word: str) -> None:
+        quote = min(i for i in (word.find("'"), word.find('"')) if i >= 0)
+        prefix = word[:quote].lower()
+        if prefix == "ur":
+            self._edit(index, " " + word[1:])
+        elif prefix == "" and self.str_is_bytes and "\\" in word:
+            malformed = False
+
+            def escaped(match: re.Match[str]) -> str:
+                nonlocal malformed
+                if match[1] not in "uUN":
+                    return match[0]
+                malformed = malformed or _MALFORMED.match(word, match.start(1)) is not None
+                return "\\" + match[0]
+
+            respelled = _ESCAPE.sub(escaped, word)
+            if respelled != word:
+                self._edit(index, respelled, python2=malformed)
+
+    def _number(self, index: int, word: str) -> None:
+        digits = word[:-1] if word[-1] in "lL" else word
+        if _OCTAL.fullmatch(digits):
+            self._edit(index, str(int(digits, 8)).ljust(len(word)))
+        elif digits != word:
+            self._edit(index, digits + " ")
+
+    def respelled(self) -> str:
+        """The respelled text: each token's respelling, and after one that is longer, the line's later
+        whitespace shortened (down to one character) until the columns are the original's again."""
+        out: list[str] = []
+        shift = 0
+        for index, (kind, start, end) in enumerate(self.tokens):
+            original = self.source[start:end]
+            piece = self.replace.get(index, original) + self.after.get(index, "")
+            if kind == "ws" and shift > 0 and index not in self.replace and out:
+                keep = 0 if out[-1][-1:] in _PUNCTUATION or self.source[end:end + 1] in _PUNCTUATION else 1
+                piece = piece[max(0, min(shift, len(piece) - keep)):]
+            out.append(piece)
+            if "\n" in original:
+                shift = len(piece) - piece.rfind("\n") - len(original) + original.rfind("\n")
+            else:
+                shift += len(piece) - len(original)
+        return "".join(out)
+
+
+def _expects_operand(previous: str) -> bool:
+    """Whether an expression may start after the token ``previous`` (so a backtick there opens one)."""
+    if previous[:1].isalnum() or previous[:1] in ("_", "'", '"'):
+        return previous in _KEYWORDS
+    return previous not in (")", "]", "}")
+
+
+class _Indents:
+    """Python 3 rejects indentation whose tabs make other levels at tab size 1 than at 8, as CPython's
+    tokenizer checks it; Python 2 read tabs at 8. Such a file's indentation is expanded at 8 (the columns of
+    those lines shift: no spelling keeps them)."""
+
+    def __init__(self) -> None:
+        self.levels = [(0, 0)]
+        self.tabbed: list[tuple[int, str]] = []
+        self.consistent = True
+
+    def line(self, index: int, spaces: str) -> None:
+        """A logical line indented by ``spaces`` (token ``index``; -1 for none)."""
+        if "\t" in spaces:
+            self.tabbed.append((index, spaces))
+        if not self.consistent:
+            return
+        wide, narrow = len(spaces.expandtabs(8)), len(spaces)
+        while len(self.levels) > 1 and wide < self.levels[-1][0]:
+            self.levels.pop()
+        top_wide, top_narrow = self.levels[-1]
+        if wide > top_wide:
+            self.consistent = narrow > top_narrow
+            self.levels.append((wide, narrow))
+        else:
+            self.consistent = (wide, narrow) == (top_wide, top_narrow)
+
+    def expanded(self) -> list[tuple[int, str]]:
+        """The indentations to expand: none when Python 3 reads the file's tabs as Python 2 did."""
+        return [] if self.consistent else [(index, spaces.expandtabs(8)) for index, spaces in self.tabbed]

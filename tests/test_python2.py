@@ -1,0 +1,172 @@
+"""Files in Python 2 are analysed: respelled as Python 3 with every line, and every column it can keep.
+
+Python 2.7 is a released Python; old projects keep scripts in it at their tips, and every project that was
+ported keeps it in the history before the port, which ``check`` reads version by version. A module whose
+checks flagaudit skipped before the port would look born at the port.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+import flagaudit
+from flagaudit.extract.python2 import respell
+from tests.repos import Repo, write_files
+from tests.run import run_cli
+
+# Each construct, respelled: columns kept where the respelling is no longer than the original, and the
+# line's later whitespace giving back what a longer one took.
+RESPELLED = [
+    ("print x\n", "print(x)\n"),
+    ("print 'a', b,\n", "print('a', b,)\n"),
+    ("print\n", "print()\n"),
+    ("print >>sys.stderr, 'x'\n", "print(  sys.stderr, 'x')\n"),
+    ("print >>f\n", "print(  f)\n"),
+    ("print'x'\n", "print('x')\n"),
+    ("if ok: print 'a'; print 'b'\n", "if ok: print('a');print('b')\n"),
+    ("print 'a' % (\n    b)  # total\n", "print('a' % (\n    b)) # total\n"),
+    ("exec code\n", "exec(code)\n"),
+    ("exec code in scope, names\n", "exec(code ,  scope, names)\n"),
+    ("try:\n    x\nexcept E, e:\n    y\n", "try:\n    x\nexcept E as e:\n    y\n"),
+    ("try:\n    x\nexcept (A, B), e:  go(e)\n", "try:\n    x\nexcept (A, B) as e:go(e)\n"),
+    ("raise E, 'no'\n", "raise E( 'no')\n"),
+    ("raise E, 'no', tb\n", "raise E( 'no', tb)\n"),
+    ("x = `a`  + b\n", "x = repr(a)+b\n"),
+    ("x = `a + `b``\n", "x = repr(a+repr(b))\n"),
+    ("if a <> b: pass\n", "if a != b: pass\n"),
+    ("os.chmod(p, 0755)\n", "os.chmod(p, 493 )\n"),
+    ("n = 123L + 0xffL + 0777L\n", "n = 123  + 0xff  + 511  \n"),
+    ("pattern = ur'\\s+'\n", "pattern =  r'\\s+'\n"),
+    ("text = s.replace('\\N', '\\U0', '\\n')\n", "text = s.replace('\\\\N','\\\\U0','\\n')\n"),
+    ("def f(a, (b, c), d=(1, 2)):\n    pass\n", "def f(a,  b, c , d=(1, 2)):\n    pass\n"),
+    ("pairs.sort(key=lambda (k, v): v)\n", "pairs.sort(key=lambda  k, v : v)\n"),
+    ("def track(event, async=True):\n    if async: go()\n", "def track(event, async_=True):\n    if async_:go()\n"),
+    ("if x:\n\ty = 1\n        z = 2\n", "if x:\n        y=1\n        z = 2\n"),
+]
+
+
+@pytest.mark.parametrize(("python2", "python3"), RESPELLED)
+def test_each_construct_is_respelled_on_its_own_lines(python2: str, python3: str) -> None:
+    assert respell(python2) == python3
+    ast.parse(python3)
+
+
+def test_the_columns_of_the_names_stay_the_original_ones() -> None:
+    text = ("import sys\n\n\ndef pay(request, (amount, currency)):\n"
+            "    print >>sys.stderr, 'paying', amount, currency\n"
+            "    if flag_is_active(request, 'fast-pay') <> 0777L: print 'fast', currency; go(ur'x', request)\n"
+            "    try:\n        charge(amount)\n    except Declined, error:  log(error, request)\n"
+            "    exec 'x = 1' in scope\n    raise Failed, error\n")
+    respelled = respell(text)
+    assert respelled is not None and respelled.count("\n") == text.count("\n")
+    lines = text.splitlines()
+    names = [n for n in ast.walk(ast.parse(respelled)) if isinstance(n, ast.Name)]
+    assert len(names) > 15
+    for name in names:
+        assert lines[name.lineno - 1][name.col_offset:].startswith(name.id), (name.id, name.lineno)
+
+
+def test_text_that_only_python3_reads_or_nothing_reads_is_not_respelled() -> None:
+    assert respell("def broken(:\n    pass\n") is None
+    assert respell("x = 'open\n") is None
+    assert respell("print 'x'\nx = (\n") is None  # a bracket never closed
+    assert respell("try:\n    x\nexcept ValueError, TypeError:\n    pass\n") is None  # Python 3.14's two classes
+    assert respell("s = '\\u00e9'\nprint(f'{a['b']}')\n") is None  # a valid \u: no Python 2 form in the file
+
+
+def test_no_module_of_flagaudit_itself_is_respelled() -> None:
+    """Python 3 text holds no form only Python 2 reads: each of these files would be returned unchanged."""
+    files = sorted(Path(flagaudit.__file__).parent.rglob("*.py"))
+    assert len(files) > 50
+    assert [str(f) for f in files if respell(f.read_text(encoding="utf-8")) is not None] == []
+
+
+@pytest.mark.parametrize("text", [
+    "x = " + "`" * 200_000 + "\n",
+    "print 'x'\n" * 50_000,
+    "x = `a`" + " + `a`" * 100_000 + "\n",
+    "def f(" + "(" * 100_000 + "a" + ")" * 100_000 + "): pass\n",
+    "'''" + "'" * 100_000 + "\n",
+    "x = " + "(" * 100_000 + "\n",
+])
+def test_hostile_texts_take_linear_time(text: str) -> None:
+    started = time.process_time()
+    respelled = respell(text)
+    assert time.process_time() - started < 5
+    if respelled is not None:
+        assert respelled.count("\n") == text.count("\n")
+
+
+VIEWS_PY2 = """\
+import sys
+
+from waffle import flag_is_active
+
+
+def checkout(request, (amount, currency)):
+    if flag_is_active(request, "fast-pay"):
+        print "paying fast", amount
+        return pay(request, amount)
+    print >>sys.stderr, "state:", flag_is_active(request, "audit-pay")
+    try:
+        return pay_slowly(request, amount)
+    except PaymentError, error:
+        raise PaymentError, `error`
+"""
+
+VIEWS_PY3 = """\
+import sys
+
+from waffle import flag_is_active
+
+
+def checkout(request, amount, currency):
+    if flag_is_active(request, "fast-pay"):
+        print("paying fast", amount)
+        return pay(request, amount)
+    print("state:", flag_is_active(request, "audit-pay"), file=sys.stderr)
+    try:
+        return pay_slowly(request, amount)
+    except PaymentError as error:
+        raise PaymentError(repr(error))
+"""
+
+PROJECT = {"pyproject.toml": "[tool.flagaudit]\npaths = ['shop']\n", "shop/__init__.py": ""}
+
+
+def _sites(document: dict) -> list[tuple[str, str, int, int]]:
+    return [(f["key"], s["path"], s["line"], s["column"]) for f in document["flags"] for s in f["sites"]]
+
+
+def test_a_python2_module_is_scanned_with_its_sites_where_they_are(tmp_path: Path) -> None:
+    write_files(tmp_path / "two", {**PROJECT, "shop/views.py": VIEWS_PY2})
+    write_files(tmp_path / "three", {**PROJECT, "shop/views.py": VIEWS_PY3})
+    two = run_cli("scan", "--format", "json", "--no-cache", cwd=tmp_path / "two")
+    three = run_cli("scan", "--format", "json", "--no-cache", cwd=tmp_path / "three")
+    assert two.returncode == three.returncode == 0, two.stderr
+    document = json.loads(two.stdout)
+    assert document["skipped"] == [] and document["python2"] == ["shop/views.py"]
+    assert "python2" not in json.loads(three.stdout)
+    audit = VIEWS_PY2.splitlines()[9].index("flag_is_active")
+    assert _sites(document) == [("audit-pay", "shop/views.py", 10, audit), ("fast-pay", "shop/views.py", 7, 7)]
+    assert _sites(document)[1] == _sites(json.loads(three.stdout))[1]
+    verbose = run_cli("scan", "-v", "--no-cache", cwd=tmp_path / "two")
+    assert "shop/views.py: Python 2, read respelled as Python 3" in verbose.stdout
+
+
+def test_the_port_to_python3_is_no_birth_of_the_flags(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    born = repo.commit("2026-01-05", "checkout", {**PROJECT, "shop/views.py": VIEWS_PY2})
+    repo.commit("2026-02-01", "port to Python 3", {"shop/views.py": VIEWS_PY3})
+    repo.commit("2026-02-10", "docs", {"README": "shop\n"})
+    timelines = {t.key: t for t in repo.history().timelines}
+    for key in ("fast-pay", "audit-pay"):
+        assert [(e.kind, e.commit) for e in timelines[key].events] == [("born", born)]
+    checked = run_cli("check", "--format", "json", "--as-of", "2026-02-20", "--no-cache", cwd=repo.path)
+    assert checked.returncode == 0, checked.stderr
+    assert [f for f in json.loads(checked.stdout)["findings"] if f["code"].startswith("FA2")] == []
