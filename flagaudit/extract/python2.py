@@ -53,8 +53,8 @@ _NOT_A_STATEMENT = frozenset({"=", ".", ")", "]", "}", ",", ":", "(", "+=", "-="
 """Tokens after ``print`` or ``exec`` that make it a name or a call, not a statement."""
 _PUNCTUATION = frozenset("()[]{}:;,=+-*/%<>!&|^~@#\\")
 """Characters beside which whitespace between tokens may go (not ``.``: ``1 .real`` is not ``1.real``)."""
-_RENAMED = {"async": "async_", "await": "await_"}
-"""Names of Python 2 that are keywords since Python 3.7."""
+_RENAMED = {"async": "async_", "await": "await_", "True": "True_", "False": "False_"}
+"""Names of Python 2 that are keywords of Python 3 (``async`` and ``await`` since 3.7)."""
 
 
 def respell(text: str) -> str | None:
@@ -91,6 +91,7 @@ class _Scan:
         self.last = -1  # the last significant token
         self.previous = "\n"  # its text, as respelled
         self.params = False  # after `def NAME`
+        self.loops: list[list[int]] = []  # [depth, its `in`, tuple opened] per `for` of a list comprehension
 
     def _text(self, index: int) -> str:
         if index >= len(self.tokens):
@@ -167,6 +168,12 @@ class _Scan:
                 self._edit(index, _RENAMED[word])
             if word == "lambda":
                 self.lambdas.append([len(stack), 0])
+            elif word in ("for", "if") and stack and stack[-1] == "[":
+                self._end_loop(len(stack))
+                if word == "for":
+                    self.loops.append([len(stack), -1, 0])
+            elif word == "in" and self.loops and self.loops[-1][:2] == [len(stack), -1]:
+                self.loops[-1][1] = index
             self.params = word == "def" or self.params and self.previous == "def"
         elif word == "`":
             if stack and stack[-1] == "`" and not _expects_operand(self.previous):
@@ -187,8 +194,12 @@ class _Scan:
                 self.in_default = self.in_default and not self.params
             self.params = False
         elif word in (")", "]", "}"):
+            if word == "]":
+                self._end_loop(len(stack))
             if stack and stack.pop() == "t":
                 self._edit(index, " ")
+        elif word == "," and self.loops and self.loops[-1][0] == len(stack) and self.loops[-1][1] >= 0:
+            self._loop_tuple(self.loops[-1])
         elif word == "<>":
             self._edit(index, "!=")
         elif word in ("=", ",") and stack and stack[-1] == "d":
@@ -238,9 +249,29 @@ class _Scan:
             self._edit(following, "  ")
         self.statement, self.close = word, True
 
+    def _end_loop(self, depth: int) -> None:
+        """The iterable of the list comprehension's ``for`` at ``depth`` ends after the last token."""
+        if self.loops and self.loops[-1][0] == depth:
+            if self.loops.pop()[2]:
+                self.after[self.last] = self.after.get(self.last, "") + ")"
+
+    def _loop_tuple(self, loop: list[int]) -> None:
+        """``[x for x in a, b]`` (Python 2 alone) -> ``[x for x in(a, b)]``: the space after ``in`` opens."""
+        if loop[2]:
+            return
+        loop[2] = 1
+        if self.tokens[loop[1] + 1][0] == "ws":
+            self._edit(loop[1] + 1, "(" + self._text(loop[1] + 1)[1:])
+        else:
+            self.after[loop[1]] = "("
+            self.python2 = True
+
     def _is_name(self, index: int, word: str) -> bool:
-        """Whether ``async``/``await`` here is a name (as in Python 2, or 3.6 and before), not a keyword."""
+        """Whether ``async``/``await`` here is a name (as in Python 2, or 3.6 and before), not a keyword, or
+        ``True``/``False`` one that Python 2 assigns or reads as an attribute (``False = 0``)."""
         text = self._text(self._next(index))
+        if word in ("True", "False"):
+            return self.previous == "." or text == "="
         if word == "async":
             return text not in ("def", "with", "for")
         return self.previous in ("def", ".", "import", "as", "class") or text in _NOT_A_STATEMENT or text == ""
