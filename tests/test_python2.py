@@ -95,6 +95,7 @@ def test_no_module_of_flagaudit_itself_is_respelled() -> None:
     "def f(" + "(" * 100_000 + "a" + ")" * 100_000 + "): pass\n",
     "'''" + "'" * 100_000 + "\n",
     "x = " + "(" * 100_000 + "\n",
+    "x = 0" + "7" * 1_000_000 + "L\n",
 ])
 def test_hostile_texts_take_linear_time(text: str) -> None:
     started = time.process_time()

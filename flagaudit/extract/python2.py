@@ -6,10 +6,11 @@ e:``, backticks, ``0777``, ``123L``, ``ur''``, ...). A file ``ast`` rejects is r
 syntax. Every line stays where it was, and every token keeps its column wherever the respelling is no longer
 than the original: ``print x`` -> ``print(x)``, ``exec code in ns`` -> ``exec(code ,  ns)``, ``raise E, msg``
 -> ``raise E( msg)``, ``0777`` -> ``511 ``, ``123L`` -> ``123 ``, ``ur'x'`` -> `` r'x'``, ``<>`` -> ``!=``,
-and tuple parameters (``lambda (k, v): v``) lose their parentheses to spaces. Where the respelling must be
-longer (``except E, e:`` -> ``except E as e:``, a backtick -> ``repr(``, ``async`` -> ``async_``), the
-line's later whitespace gives the columns back. So the keys, calls and tests found point at the file's own
-positions.
+``[x for x in a, b]`` -> ``[x for x in(a, b)]``, and tuple parameters (``lambda (k, v): v``) lose their
+parentheses to spaces. Where the respelling must be longer (``except E, e:`` -> ``except E as e:``, a backtick
+-> ``repr(``, a ``\\N`` that a ``str`` of Python 2 keeps, ``async`` or an assigned ``False`` as a name ->
+``async_``, ``False_``), the line's later whitespace gives the columns back. So the keys, calls and tests
+found point at the file's own positions.
 
 The text is read by a scanner of its own, not ``tokenize``, which reads ``0777``, backticks and ``<>``
 differently since 3.12 (it became the C tokenizer): nothing here may depend on the running version. The
@@ -315,8 +316,8 @@ class _Scan:
 
     def _number(self, index: int, word: str) -> None:
         digits = word[:-1] if word[-1] in "lL" else word
-        if _OCTAL.fullmatch(digits):
-            self._edit(index, str(int(digits, 8)).ljust(len(word)))
+        if _OCTAL.fullmatch(digits):  # in decimal, no longer (0o777 would be); a huge one costs a character
+            self._edit(index, str(int(digits, 8)).ljust(len(word)) if len(digits) < 100 else f"0o{digits[1:]}")
         elif digits != word:
             self._edit(index, digits + " ")
 
