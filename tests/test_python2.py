@@ -46,6 +46,7 @@ RESPELLED = [
     ("def f(a, (b, c), d=(1, 2)):\n    pass\n", "def f(a,  b, c , d=(1, 2)):\n    pass\n"),
     ("pairs.sort(key=lambda (k, v): v)\n", "pairs.sort(key=lambda  k, v : v)\n"),
     ("x = [t[k] for k in 'a', 'b' if k]\n", "x = [t[k] for k in('a', 'b')if k]\n"),
+    ("first = next(\n    r for r in rows\n    if r,\n)\n", "first = next(\n    r for r in rows\n    if r \n)\n"),
     ("if not ok:\n    False = __builtin__.False\n", "if not ok:\n    False_= __builtin__.False_\n"),
     ("def track(event, async=True):\n    if async: go()\n", "def track(event, async_=True):\n    if async_:go()\n"),
     ("if x:\n\ty = 1\n        z = 2\n", "if x:\n        y=1\n        z = 2\n"),

@@ -6,8 +6,9 @@ e:``, backticks, ``0777``, ``123L``, ``ur''``, ...). A file ``ast`` rejects is r
 syntax. Every line stays where it was, and every token keeps its column wherever the respelling is no longer
 than the original: ``print x`` -> ``print(x)``, ``exec code in ns`` -> ``exec(code ,  ns)``, ``raise E, msg``
 -> ``raise E( msg)``, ``0777`` -> ``511 ``, ``123L`` -> ``123 ``, ``ur'x'`` -> `` r'x'``, ``<>`` -> ``!=``,
-``[x for x in a, b]`` -> ``[x for x in(a, b)]``, and tuple parameters (``lambda (k, v): v``) lose their
-parentheses to spaces. Where the respelling must be longer (``except E, e:`` -> ``except E as e:``, a backtick
+``[x for x in a, b]`` -> ``[x for x in(a, b)]``, a sole generator's trailing comma (``f(x for x in y,)``,
+which Python 3.6 read too) -> a space, and tuple parameters (``lambda (k, v): v``) lose their parentheses to
+spaces. Where the respelling must be longer (``except E, e:`` -> ``except E as e:``, a backtick
 -> ``repr(``, a ``\\N`` that a ``str`` of Python 2 keeps, ``async`` or an assigned ``False`` as a name ->
 ``async_``, ``False_``), the line's later whitespace gives the columns back. So the keys, calls and tests
 found point at the file's own positions.
@@ -54,6 +55,8 @@ _NOT_A_STATEMENT = frozenset({"=", ".", ")", "]", "}", ",", ":", "(", "+=", "-="
 """Tokens after ``print`` or ``exec`` that make it a name or a call, not a statement."""
 _PUNCTUATION = frozenset("()[]{}:;,=+-*/%<>!&|^~@#\\")
 """Characters beside which whitespace between tokens may go (not ``.``: ``1 .real`` is not ``1.real``)."""
+_BETWEEN = ("ws", "comment", "cont", "nl")
+"""What lies between two tokens inside brackets."""
 _RENAMED = {"async": "async_", "await": "await_", "True": "True_", "False": "False_"}
 """Names of Python 2 that are keywords of Python 3 (``async`` and ``await`` since 3.7)."""
 
@@ -93,6 +96,7 @@ class _Scan:
         self.previous = "\n"  # its text, as respelled
         self.params = False  # after `def NAME`
         self.loops: list[list[int]] = []  # [depth, its `in`, tuple opened] per `for` of a list comprehension
+        self.generators: list[int] = []  # the depths of the parentheses that hold a generator's `for`
 
     def _text(self, index: int) -> str:
         if index >= len(self.tokens):
@@ -100,10 +104,10 @@ class _Scan:
         _, start, end = self.tokens[index]
         return self.source[start:end]
 
-    def _next(self, index: int) -> int:
-        """The next token that is not whitespace, a comment or a line continuation."""
+    def _next(self, index: int, skipped: tuple[str, ...] = ("ws", "comment", "cont")) -> int:
+        """The next token that is not whitespace, a comment or a line continuation (or another ``skipped``)."""
         index += 1
-        while index < len(self.tokens) and self.tokens[index][0] in ("ws", "comment", "cont"):
+        while index < len(self.tokens) and self.tokens[index][0] in skipped:
             index += 1
         return index
 
@@ -173,6 +177,8 @@ class _Scan:
                 self._end_loop(len(stack))
                 if word == "for":
                     self.loops.append([len(stack), -1, 0])
+            elif word == "for" and stack and stack[-1] == "(" and self.generators[-1:] != [len(stack)]:
+                self.generators.append(len(stack))
             elif word == "in" and self.loops and self.loops[-1][:2] == [len(stack), -1]:
                 self.loops[-1][1] = index
             self.params = word == "def" or self.params and self.previous == "def"
@@ -197,10 +203,14 @@ class _Scan:
         elif word in (")", "]", "}"):
             if word == "]":
                 self._end_loop(len(stack))
+            elif self.generators[-1:] == [len(stack)]:
+                self.generators.pop()
             if stack and stack.pop() == "t":
                 self._edit(index, " ")
         elif word == "," and self.loops and self.loops[-1][0] == len(stack) and self.loops[-1][1] >= 0:
             self._loop_tuple(self.loops[-1])
+        elif word == "," and self.generators[-1:] == [len(stack)] and self._text(self._next(index, _BETWEEN)) == ")":
+            self._edit(index, " ")  # `f(x for x in y,)`: Python 3.6 and before
         elif word == "<>":
             self._edit(index, "!=")
         elif word in ("=", ",") and stack and stack[-1] == "d":
