@@ -90,17 +90,47 @@ class _Walker:
         self.nodes: list[ast.Call | ast.Subscript] = []
 
     def block(self, body: list[ast.stmt]) -> None:
+        """Statements in order: definitions and imports as such, the statements below a compound one as a block,
+        and what the others hold walked in runs (one walk for a run of simple statements)."""
+        run: list[ast.AST] = []
         for statement in body:
-            if isinstance(statement, _DEFINITIONS):
-                self.function(statement)
-            elif isinstance(statement, ast.ClassDef):
-                self.klass(statement)
-            elif isinstance(statement, (ast.Import, ast.ImportFrom)):
-                frame = self.frames[-1]
-                if frame.kind in ("function", "method"):
-                    frame.imports.update(import_bindings(statement, self.scope.package))
-            else:
-                self.expressions(statement)
+            kind = statement.__class__
+            if kind in _OWN:
+                if run:
+                    self.expression(run)
+                    run = []
+                self._own(statement)
+                continue
+            layout = _LAYOUTS.get(kind)
+            if layout is None:
+                layout = _layout(kind)
+            for name, how in layout:
+                value: Any = getattr(statement, name, None)
+                if how is _BODY:
+                    if run:
+                        self.expression(run)
+                        run = []
+                    self.block(value)
+                elif value.__class__ is list:
+                    if how is _MIXED:
+                        run.extend(item for item in value if isinstance(item, ast.AST))
+                    else:
+                        run += value
+                elif value is not None:
+                    run.append(value)
+        if run:
+            self.expression(run)
+
+    def _own(self, statement: ast.stmt) -> None:
+        """A definition or an import."""
+        if isinstance(statement, _DEFINITIONS):
+            self.function(statement)
+        elif isinstance(statement, ast.ClassDef):
+            self.klass(statement)
+        elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+            frame = self.frames[-1]
+            if frame.kind in ("function", "method"):
+                frame.imports.update(import_bindings(statement, self.scope.package))
 
     def _child(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, kind: str) -> _Frame:
         parent = self.frames[-1]
@@ -114,7 +144,7 @@ class _Walker:
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         parent = self.frames[-1]
         args = node.args
-        self.expression(*node.decorator_list, *args.defaults, *(d for d in args.kw_defaults if d is not None))
+        self.expression([*node.decorator_list, *args.defaults, *(d for d in args.kw_defaults if d is not None)])
         frame = self._child(node, "method" if parent.kind == "class" else "function")
         frame.params = tuple(a.arg for a in (*args.posonlyargs, *args.args))
         frame.local.update(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
@@ -127,7 +157,7 @@ class _Walker:
 
     def klass(self, node: ast.ClassDef) -> None:
         parent = self.frames[-1]
-        self.expression(*node.decorator_list, *node.bases, *(k.value for k in node.keywords))
+        self.expression([*node.decorator_list, *node.bases, *(k.value for k in node.keywords)])
         frame = self._child(node, "class")
         frame.bases = tuple(self._label(b) for b in node.bases)
         parent.raw.append((frame.name, node.lineno, False))
@@ -135,29 +165,14 @@ class _Walker:
         self.block(node.body)
         self.frames.pop()
 
-    def expressions(self, node: ast.stmt) -> None:
-        """A statement's children in order: statements below it as a block, runs of the rest as one walk."""
-        run: list[ast.AST] = []
-        for child in child_nodes(node):
-            if isinstance(child, ast.stmt):
-                if run:
-                    self.expression(*run)
-                    run = []
-                self.block([child])
-            else:
-                run.append(child)
-        if run:
-            self.expression(*run)
-
-    def expression(self, *roots: ast.AST) -> None:
+    def expression(self, roots: list[ast.AST]) -> None:
         """Record every name and attribute ``roots`` use, ``getattr(x, "name")`` and dotted-path strings, each
         root's subtree before the next's."""
         frame = self.frames[-1]
         raw = frame.raw.append
         local = frame.local.add
         nodes = self.nodes.append
-        stack: list[Any] = list(roots)
-        stack.reverse()
+        stack: list[Any] = roots[::-1]
         pop, push, extend = stack.pop, stack.append, stack.extend
         while stack:
             current = pop()
@@ -257,6 +272,23 @@ def _named_call(call: ast.Call, raw: Callable[[tuple[str, int, bool]], None]) ->
         raw((command, call.lineno, False))
 
 
+_OWN = frozenset({*_DEFINITIONS, ast.ClassDef, ast.Import, ast.ImportFrom})
+"""Statements :meth:`_Walker.block` reads as such, not as what they hold."""
+_BODY, _MIXED, _ANY = "body", "mixed", "any"
+_BODIES = frozenset({"body", "orelse", "finalbody"})
+"""A statement's fields that hold statements (a handler's or a case's body is reached by the walk of its
+handler or case, which goes through it as through an expression)."""
+_LAYOUTS: dict[type[ast.AST], tuple[tuple[str, str], ...]] = {}
+
+
+def _layout(kind: type[ast.AST]) -> tuple[tuple[str, str], ...]:
+    """How :meth:`_Walker.block` reads a statement of class ``kind``: the fields :func:`child_nodes` reads, in
+    its order, each a list of statements, a list that may hold ``None`` or names, or a node or list of them."""
+    _LAYOUTS[kind] = layout = tuple((name, _BODY if name in _BODIES else _MIXED if mixed else _ANY)
+                                    for name, mixed in _fields(kind))
+    return layout
+
+
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "conversion", "kind", "type_comment", "level",
                           "module", "is_async", "name", "asname", "simple", "tag", "rest"})
 """Fields that hold a name, a number or an operator (``ops``: a comparison's), never a node below."""
@@ -271,9 +303,7 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
     kind = type(node)
     fields = _FIELDS.get(kind)
     if fields is None:
-        leaf = kind in (ast.Constant, ast.MatchSingleton) if hasattr(ast, "MatchSingleton") else kind is ast.Constant
-        fields = _FIELDS[kind] = () if leaf else tuple(
-            (f, f in _MIXED_FIELDS) for f in kind._fields if f not in _LEAF_FIELDS)
+        fields = _fields(kind)
     found: list[ast.AST] = []
     for name, mixed in fields:
         value = getattr(node, name, None)
@@ -285,6 +315,14 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
         elif value is not None:
             found.append(value)
     return found
+
+
+def _fields(kind: type[ast.AST]) -> tuple[tuple[str, bool], ...]:
+    """The fields of a node class that may hold nodes, each with whether it is a list that may hold others."""
+    leaf = kind in (ast.Constant, ast.MatchSingleton) if hasattr(ast, "MatchSingleton") else kind is ast.Constant
+    _FIELDS[kind] = fields = () if leaf else tuple(
+        (f, f in _MIXED_FIELDS) for f in kind._fields if f not in _LEAF_FIELDS)
+    return fields
 
 
 COMMAND = "call_command:"
