@@ -34,6 +34,7 @@ RESPELLED = [
     ("exec code in scope, names\n", "exec(code ,  scope, names)\n"),
     ("try:\n    x\nexcept E, e:\n    y\n", "try:\n    x\nexcept E as e:\n    y\n"),
     ("try:\n    x\nexcept (A, B), e:  go(e)\n", "try:\n    x\nexcept (A, B) as e:go(e)\n"),
+    ("try:\n    x\nexcept E, (code, text):\n    y\n", "try:\n    x\nexcept E as code       :\n    y\n"),
     ("raise E, 'no'\n", "raise E( 'no')\n"),
     ("raise E, 'no', tb\n", "raise E( 'no', tb)\n"),
     ("x = `a`  + b\n", "x = repr(a)+b\n"),
@@ -174,3 +175,16 @@ def test_the_port_to_python3_is_no_birth_of_the_flags(tmp_path: Path) -> None:
     checked = run_cli("check", "--format", "json", "--as-of", "2026-02-20", "--no-cache", cwd=repo.path)
     assert checked.returncode == 0, checked.stderr
     assert [f for f in json.loads(checked.stdout)["findings"] if f["code"].startswith("FA2")] == []
+
+
+def test_bytes_no_codec_decodes_are_read_in_comments_only(tmp_path: Path) -> None:
+    """Python's tokenizer does not decode comments (``compile`` reads such a file in every version): a vendored
+    module whose comment credits "Str\\xf6der" in Latin-1 is analysed; such a byte in a string still is not."""
+    write_files(tmp_path, PROJECT)
+    (tmp_path / "shop/views.py").write_bytes(
+        b"# -*- coding: utf-8 -*-\nfrom waffle import flag_is_active\n# From Michael Str\xf6der.\n\n\n"
+        b"def checkout(request):\n    if flag_is_active(request, 'fast-pay'):  # \x94F\n        return 1\n")
+    (tmp_path / "shop/names.py").write_bytes(b"# -*- coding: utf-8 -*-\nNAME = 'caf\xe9'\n")
+    document = json.loads(run_cli("scan", "--format", "json", "--no-cache", cwd=tmp_path).stdout)
+    assert _sites(document) == [("fast-pay", "shop/views.py", 7, 7)]
+    assert [s["path"] for s in document["skipped"]] == ["shop/names.py"]

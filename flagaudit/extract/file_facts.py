@@ -173,6 +173,13 @@ def _parsed(path: str, module: str, data: bytes) -> _Parsed | FileFacts:
         text = _decode(data)
     except SyntaxError:
         return FileFacts(path, skipped="cannot decode: not UTF-8 and no valid coding declaration (PEP 263)")
+    except UnicodeDecodeError as exc:
+        from flagaudit.extract.python2 import undecodable_comments
+
+        found = undecodable_comments(data.decode(exc.encoding, "surrogateescape"))  # as Python reads them
+        if found is None:
+            return FileFacts(path, skipped=f"cannot decode: {_reason(exc)}")
+        text = found.replace("\r\n", "\n").replace("\r", "\n")
     except (UnicodeError, LookupError) as exc:  # also a codec that cannot decode at all (`undefined`, `punycode`)
         return FileFacts(path, skipped=f"cannot decode: {_reason(exc)}")
     respelled = ""

@@ -41,6 +41,8 @@ _TOKEN = re.compile(r"""
 """One token: ``op`` also takes any other character, so the tokens cover the text; a quote left as ``op`` opens
 a string that never closes."""
 
+_SURROGATE = re.compile("[\udc80-\udcff]")
+"""A byte that did not decode, as ``surrogateescape`` keeps it."""
 _OCTAL = re.compile(r"0[0-7]*[1-7][0-7]*")
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _MALFORMED = re.compile(r"N(?!\{[^}\n]*\})|u(?![\da-fA-F]{4})|U(?![\da-fA-F]{8})")
@@ -59,6 +61,19 @@ _BETWEEN = ("ws", "comment", "cont", "nl")
 """What lies between two tokens inside brackets."""
 _RENAMED = {"async": "async_", "await": "await_", "True": "True_", "False": "False_"}
 """Names of Python 2 that are keywords of Python 3 (``async`` and ``await`` since 3.7)."""
+
+
+def undecodable_comments(text: str) -> str | None:
+    """``text``, decoded with its undecodable bytes as surrogates (``surrogateescape``), with each such byte in a
+    comment as ``?`` (one byte for one: columns stay); ``None`` if one lies outside a comment. Python's own
+    tokenizer does not decode comments (``compile`` reads such a file, in 2.7 as in 3.13): old vendored modules
+    credit their authors in Latin-1 under a UTF-8 coding line."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup != "comment" and _SURROGATE.search(match[0]):
+            return None
+    return _SURROGATE.sub("?", text)
 
 
 def respell(text: str) -> str | None:
@@ -298,12 +313,30 @@ class _Scan:
 
     def _except_name(self, comma: int, colon: int) -> None:
         """``except E, name:`` -> ``except E as name:``; taken for Python 3.14's ``except A, B:`` (two
-        classes) alone when the name is capitalised, as a class's is."""
+        classes) alone when the name is capitalised, as a class's is. ``except E, (code, text):`` binds its
+        first name alone (the rest of the tuple becomes spaces)."""
         name = self._next(comma)
+        if self._text(name) == "(":
+            self._except_tuple(comma, name, colon)
+            return
         if name >= colon or self.tokens[name][0] != "name" or self._next(name) != colon:
             return
         spaced = self.tokens[comma + 1][0] == "ws"
         self._edit(comma, " as" if spaced else " as ", python2=not self._text(name)[:1].isupper())
+
+    def _except_tuple(self, comma: int, opening: int, colon: int) -> None:
+        inside = range(opening + 1, colon)
+        if any(self.tokens[i][0] not in ("name", "ws", "nl", "comment", "cont") and self._text(i) not in "(),"
+               for i in inside):
+            return
+        first = next((i for i in inside if self.tokens[i][0] == "name"), colon)
+        if first == colon:
+            return
+        self._edit(comma, " as")
+        self._edit(opening, "")
+        for index in range(first + 1, colon):
+            if self.tokens[index][0] != "nl":
+                self._edit(index, " " * len(self._text(index)))
 
     def _string(self, index: int, word: str) -> None:
         quote = min(i for i in (word.find("'"), word.find('"')) if i >= 0)
@@ -340,7 +373,8 @@ class _Scan:
             original = self.source[start:end]
             piece = self.replace.get(index, original) + self.after.get(index, "")
             if kind == "ws" and shift > 0 and index not in self.replace and out:
-                keep = 0 if out[-1][-1:] in _PUNCTUATION or self.source[end:end + 1] in _PUNCTUATION else 1
+                following = self.replace.get(index + 1, self.source[end:end + 1])[:1]
+                keep = 0 if out[-1][-1:] in _PUNCTUATION or following in _PUNCTUATION else 1
                 piece = piece[max(0, min(shift, len(piece) - keep)):]
             out.append(piece)
             if "\n" in original:
