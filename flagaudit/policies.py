@@ -63,11 +63,10 @@ class Policies:
     """The type of a key family built at run time (``"ns.{}_passthrough".format(backend)``) nothing gives a type:
     each deployment names its members, so the family has no rollout to finish. A configured default type
     overrides it."""
-    diagnostic_words: frozenset[str] = frozenset()
-    """Words of a key that names diagnostics (``log_api``, ``enable_debug_mode``)."""
-    diagnostic_type: str | None = None
-    """The type of such a key nothing gives a type: turned on to look into a problem and kept for the next one.
-    A configured default type overrides it."""
+    key_words: Mapping[str, str] = field(default_factory=dict)
+    """Words of a key -> the type they give it when nothing declares one (``log``: kill-switch, a diagnostics switch
+    kept for the next problem; ``qa``: permission, a helper for test environments). A configured default type
+    overrides them."""
     described: tuple[tuple[str, str], ...] = ()
     """Words or phrases of a flag's own description -> the type they give it when nothing declares one (``staff``:
     permission). A configured default type overrides them."""
@@ -125,16 +124,16 @@ def load_policies(config: Config, documented: Mapping[str, str]) -> Policies:
     documented_type = known(data["documented-type"], f"{path}: documented-type") if "documented-type" in data else None
     family_type = known(data["family-type"], f"{path}: family-type") if "family-type" in data and \
         not config.default_flag_type else None
-    diagnostic = data.get("diagnostic", {})
-    diagnostic_type = known(diagnostic["type"], f"{path}: diagnostic.type") if "type" in diagnostic and \
-        not config.default_flag_type else None
+    key_words = {} if config.default_flag_type else {
+        word.lower(): known(name, f"{path}: key-words.{name}") for name, words in data.get("key-words", {}).items()
+        for word in words}
     described = data.get("described", {})
-    words = () if config.default_flag_type else tuple(
+    phrases = () if config.default_flag_type else tuple(
         (" ".join(_words(phrase)), known(name, f"{path}: described.{name}"))
         for name, phrases in described.items() if name != "fields" for phrase in phrases)
     return Policies(max_age, default, dormant, use_cases, flags, sdk_types,
                     documented if documented_type else {}, documented_type, family_type,
-                    frozenset(diagnostic.get("words", ())), diagnostic_type, words,
+                    key_words, phrases,
                     tuple(described.get("fields", ())))
 
 
@@ -158,7 +157,7 @@ def declared(flag: Flag, policies: Policies) -> Declared:
                                          _temporary(in_code("temporary"), policies), in_config("type"),
                                          _described(notes, policies), _documented(flag, policies),
                                          _family(flag, policies),
-                                         _diagnostic(flag, policies)], policies, flag.sdk)
+                                         _key_words(flag, policies)], policies, flag.sdk)
     owner = first("owner")
     created = next((d for name in _CREATED if (d := _dated(first(name)))), None)
     deadlines = [(d[0], name, d[1]) for name in DEADLINES if (d := _dated(first(name)))]
@@ -237,15 +236,15 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.split(text) if w]
 
 
-def _diagnostic(flag: Flag, policies: Policies) -> tuple[str, str] | None:
-    """The type of a key that names diagnostics (``log_api``, ``verbose_tracing``): a switch turned on to look into
-    a problem, kept for the next one, not a rollout to finish."""
-    if not flag.key or policies.diagnostic_type is None:
+def _key_words(flag: Flag, policies: Policies) -> tuple[str, str] | None:
+    """The type a word of the key gives it (``log_api``, ``verbose_tracing``: a diagnostics switch turned on to look
+    into a problem and kept for the next one; ``delete-idp-profiles-qa``: a helper for test environments)."""
+    if not flag.key:
         return None
-    word = next((w for w in _words(flag.key) if w in policies.diagnostic_words), None)
+    word = next((w for w in _words(flag.key) if w in policies.key_words), None)
     if word is None:
         return None
-    return policies.diagnostic_type, f"a diagnostics switch: its key says {word!r}"
+    return policies.key_words[word], f"its key says {word!r}"
 
 
 _WORD = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
