@@ -188,3 +188,13 @@ def test_bytes_no_codec_decodes_are_read_in_comments_only(tmp_path: Path) -> Non
     document = json.loads(run_cli("scan", "--format", "json", "--no-cache", cwd=tmp_path).stdout)
     assert _sites(document) == [("fast-pay", "shop/views.py", 7, 7)]
     assert [s["path"] for s in document["skipped"]] == ["shop/names.py"]
+
+
+def test_remove_leaves_a_key_checked_in_python2_to_a_person(tmp_path: Path) -> None:
+    """The cleanup rewrites a file's own text with libcst, which reads no Python 2: the key is left alone."""
+    write_files(tmp_path, {**PROJECT, "shop/views.py": VIEWS_PY2})
+    removed = run_cli("remove", "fast-pay", "--as", "on", "--write", cwd=tmp_path)
+    assert removed.returncode == 1, removed.stderr
+    assert "left 'fast-pay' alone: shop/views.py: written in Python 2, which the cleanup" in removed.stderr
+    assert "internal error" not in removed.stderr
+    assert (tmp_path / "shop/views.py").read_text(encoding="utf-8") == VIEWS_PY2

@@ -57,16 +57,21 @@ def remove(config: Config, rules: RuleSet, options: RemoveOptions, scanned: Scan
     checks = {c.id: c for f in scanned.rules.files for c in f.checks}
     texts: dict[str, str] = {}
     plans = []
+    python2 = frozenset(scanned.inventory.python2)  # read respelled: libcst cannot rewrite their own text
     for key in options.keys:
         flags = [f for f in scanned.inventory.flags if f.key == key and not f.pattern]
         plan = _plan(key, flags, options.value, checks, graph, config, texts)
+        plan.refused.extend(f"{path}: written in Python 2, which the cleanup does not rewrite: remove the key "
+                            "there by hand" for path in sorted(python2.intersection(
+                                (*plan.checks, *plan.definitions, *plan.settings))))
+        plan.candidates = {name: path for name, path in plan.candidates.items() if path not in python2}
         plan.refused.extend(f"{site.path}:{site.line}: a key built at run time ({flag.key}) may be this one: "
                             "remove that check by hand first" for flag in scanned.inventory.flags
                             if flag.pattern and flag.key and fnmatchcase(key, flag.key)
                             for site in (*flag.sites, *flag.test_sites))
         plans.append(plan)
     tests = {path: _read(config.root, path) for path in sorted(graph.sources)
-             if path.endswith(".py") and is_test_path(path, config.test_paths)}
+             if path.endswith(".py") and is_test_path(path, config.test_paths) and path not in python2}
     _plan_overrides([p for p in plans if p.found], tests, texts)
     others = _Corpus(config.root, sorted(p for p in graph.sources if p.endswith(".py") and p not in texts))
     removals, files = _apply(plans, texts, config, others)
