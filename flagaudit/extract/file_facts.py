@@ -176,7 +176,10 @@ def _parsed(path: str, module: str, data: bytes) -> _Parsed | FileFacts:
     except UnicodeDecodeError as exc:
         from flagaudit.extract.python2 import undecodable_comments
 
-        found = undecodable_comments(data.decode(exc.encoding, "surrogateescape"))  # as Python reads them
+        try:  # as Python reads them: comments are not decoded
+            found = undecodable_comments(data.decode(exc.encoding, "surrogateescape"))
+        except (UnicodeError, LookupError):  # a codec without that handler (punycode raises this on 3.13)
+            found = None
         if found is None:
             return FileFacts(path, skipped=f"cannot decode: {_reason(exc)}")
         text = found.replace("\r\n", "\n").replace("\r", "\n")
