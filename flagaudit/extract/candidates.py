@@ -37,7 +37,9 @@ def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: 
                     origins: dict[str, str], text: str) -> Candidates:
     """``nodes``: the file's calls and subscripts; ``origins``: this module's names -> the qualified callee
     that made them (``client = UnleashClient()``); ``text``: the file's."""
-    finder = _Finder(scope, rules, imported, origins, _gets_flag_model(nodes, rules), text)
+    gets_models = bool(rules.models) and not (text.isascii() and "get_model" not in text) and _gets_flag_model(
+        nodes, rules)  # a name is in the text as written, unless it is spelled with letters NFKC makes ASCII
+    finder = _Finder(scope, rules, imported, origins, gets_models, text)
     for node in nodes:
         if isinstance(node, ast.Call):
             finder.call(node)
@@ -56,7 +58,8 @@ class _Finder:
         self._locals: dict[str, list[str]] | None = None
         self.rules = rules
         self.origins = origins
-        self.named = (rules.functions, rules.decorators, rules.classes, rules.define_functions)
+        self.functions, self.decorators = rules.functions, rules.decorators
+        self.classes, self.define_functions = rules.classes, rules.define_functions
         self.evidence = {m for rule_file in rules.files for m in rule_file.modules if m in imported}
         self.sdk_modules = tuple(sorted({m for rule_file in rules.files for m in rule_file.modules}))
         self.settings = {f"{obj}.{name}" for rule in rules.settings for obj in rule.objects for name in rule.dicts}
@@ -70,8 +73,10 @@ class _Finder:
         func = node.func
         dotted = dotted_name(func)
         qualified = self.scope.qualify(dotted) if dotted else None
-        if qualified is not None and (any(qualified in table for table in self.named)
-                                      or (qualified.endswith(".get") and qualified[:-4] in self.settings)):
+        if qualified is not None and (
+                qualified in self.functions or qualified in self.decorators or qualified in self.classes
+                or qualified in self.define_functions
+                or (qualified.endswith(".get") and qualified[:-4] in self.settings)):
             self.lines.add(node.lineno)
         elif dotted == "getattr" and _bool_default(node) and \
                 self.scope.qualify(dotted_name(node.args[0]) or "") in self.setting_objects:
@@ -81,13 +86,13 @@ class _Finder:
 
     def _method(self, func: ast.Attribute) -> bool:
         method = func.attr
-        checks = [r.evidence for r in self.rules.methods.get(method, ())]
-        checks += [d.evidence for d in self.rules.define_methods.get(method, ())]
-        is_object_method = method in self.rules.object_methods
         if method in _ROW_METHODS and self._rows(func):
             return True
-        if not checks and not is_object_method:
-            return False
+        checking, defining = self.rules.methods.get(method, ()), self.rules.define_methods.get(method, ())
+        is_object_method = method in self.rules.object_methods
+        if not checking and not defining and not is_object_method:
+            return False  # most calls: a method no rule names
+        checks = [r.evidence for r in checking] + [d.evidence for d in defining]
         if any(not evidence or self.evidence.intersection(evidence) for evidence in checks):
             return True
         if is_object_method and _qualifies(func.value, self.scope):
