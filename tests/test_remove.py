@@ -24,6 +24,7 @@ from flagaudit.scan.project import scan
 from flagaudit.sdk_rules import load_rules
 from tests.repos import git, write_files
 from tests.run import ROOT, run_cli
+from tests.test_data_constants import FEATURES_PY, FEATURES_YAML, VIEWS
 
 
 def _fold(source: str, value: bool, marker: str = "FLAG(") -> str:
@@ -431,6 +432,26 @@ def test_a_flag_a_data_migration_created_gets_a_deleting_migration_once(tmp_path
     again = _remove(repo, "one_click", "--as", "on")
     assert (again.returncode, again.stdout) == (0, "")
     assert "nothing of 'one_click' is left to remove" in again.stderr
+
+
+def test_a_flag_declared_in_a_data_file_is_removed_from_the_code_and_its_entry_left_with_a_note(
+        tmp_path: Path) -> None:
+    """osf.io's shape: the keys come from a YAML file a module loads into its globals. Its entry is the flag's
+    declaration, not code: the checks go, and the entry is named for a person to delete (regression: the report's
+    removal plan parsed the YAML as Python and stopped)."""
+    repo = tmp_path / "osf"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    write_files(repo, {"app/__init__.py": "", "app/settings.py": "FEATURES_YAML = 'app/features.yaml'\n",
+                       "app/features.py": FEATURES_PY, "app/features.yaml": FEATURES_YAML, "app/views.py": VIEWS},
+                dedent=True)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "initial")
+    result = _remove(repo, "gravy_waffle", "--as", "on", "--write")
+    assert result.returncode == 0, result.stderr
+    assert "app/features.yaml:4: the flag's entry in a data file stays: delete it by hand" in result.stderr
+    assert "flag_is_active" not in (repo / "app/views.py").read_text()
+    assert "gravy_waffle" in (repo / "app/features.yaml").read_text()
 
 
 def test_key_file_removes_a_batch(project: Path, tmp_path: Path) -> None:

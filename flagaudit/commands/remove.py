@@ -135,6 +135,9 @@ def _plan_definitions(plan: _Plan, flag: Flag, config: Config) -> None:
         if _MIGRATIONS.search(definition.path):
             if definition.action == "define" and not deleted:
                 _plan_migration(plan, definition.path, flag, config)
+        elif not definition.path.endswith(".py"):  # a data file's entry (osf.io's features.yaml): not code
+            plan.notes.append(f"{definition.path}:{definition.line}: the flag's entry in a data file stays: "
+                              "delete it by hand")
         elif definition.symbol:
             plan.candidates[definition.symbol] = definition.path
         elif definition.path.endswith(".py"):
