@@ -147,6 +147,57 @@ def test_a_version_that_changes_one_function_respells_only_that_function() -> No
     assert set(newer_syntax._respelled) - known == {newer_syntax._pieces(edited)[-1]}
 
 
+LEDGER_CLASS = '''\
+from waffle import switch_is_active
+
+
+@register("ledger")
+class Ledger:
+    """Entries of an account."""
+
+    kind = "ledger"
+
+    @property
+    def label(self):
+        return f"{self.account["name"]}"
+
+    @cached(
+        "total",
+    )
+    def total(self, entries):
+        return sum(e.amount for e in entries)
+
+    class Meta:
+        def ordering(self):
+            return f"{self.fields["date"]}"
+
+    async def sync(self):
+        if switch_is_active("ledger_sync"):
+            return f"{self.account["id"]}"
+        return None
+
+
+ITEMS = [f"{x["a"]}" for x in ()]
+'''
+
+
+def test_a_version_that_changes_one_method_of_a_class_respells_only_that_method() -> None:
+    """A large class is most of a module: its body is cut before each definition or decorator at the body's
+    indentation (a nested class's methods stay in their piece, and a decorator spread over lines with its
+    function), each piece read as the body of a class of its own and remembered."""
+    newer_syntax._respelled.clear()
+    assert translate(LEDGER_CLASS) == _whole(LEDGER_CLASS) is not None
+    known = set(newer_syntax._respelled)
+    assert {part.split("\n", 1)[0] for part in known if part.startswith("    ")} == {
+        "    @cached(", "    class Meta:", "    async def sync(self):"}
+    edited = LEDGER_CLASS.replace('return f"{self.account["id"]}"', 'return f"{self.account["id"]}!"')
+    assert translate(edited) == _whole(edited) is not None
+    added = set(newer_syntax._respelled) - known
+    assert [part.split("\n", 1)[0] for part in added if part.startswith("    ")] == ["    async def sync(self):"]
+    broken = LEDGER_CLASS.replace("    @cached(\n", "    values = (\n    @cached(\n")  # a cut inside brackets
+    assert translate(broken) is None and _whole(broken) is None
+
+
 def test_hostile_nesting_is_not_given_to_libcst(tmp_path: Path, cli) -> None:
     """libcst's native parser crashes on thousands of nested brackets; such a file is skipped, the run goes on."""
     nested = "try:\n    pass\nexcept A, B:\n    pass\nx = " + "(" * 5000 + "1" + ")" * 5000 + "\n"

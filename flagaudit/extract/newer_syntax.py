@@ -32,6 +32,7 @@ import re
 import sys
 import tokenize
 import warnings
+from itertools import pairwise
 
 import libcst as cst
 
@@ -45,6 +46,10 @@ _OPERATOR_WORDS = frozenset({"not", "and", "or", "if", "else", "lambda", "await"
 _BRACKETS = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 _PIECE_START = re.compile(r"(?:@|def |class |async def )")
 """A line that may start a piece: a top-level decorator or definition."""
+_BODY_START = re.compile(r"[ \t]+(?:@|def |class |async def )")
+"""A line that may start a piece of a class's body: an indented decorator or definition."""
+_WRAPPER = "class _:\n"
+"""What a piece of a class's body is read inside."""
 _REMEMBERED_CHARS = 20_000_000
 """The respelled pieces a process keeps, by their text's length and the respelling's: versions of a few large
 modules, dropped all at once when full."""
@@ -77,7 +82,7 @@ def _in_pieces(text: str) -> str | None:
     for index, piece in enumerate(pieces):
         older = _respelled.get(piece, "")
         if older == "":
-            older = _remember(piece, _respell(piece))
+            older = _remember(piece, _class_in_pieces(piece) or _respell(piece))
         if older is None:
             rest = "".join(pieces[index:])
             older = _respell(rest) if index + 1 < len(pieces) else None
@@ -101,6 +106,49 @@ def _pieces(text: str) -> list[str]:
             decorated = line.startswith("@")
     pieces.append("".join(lines))
     return pieces
+
+
+def _class_in_pieces(piece: str) -> str | None:
+    """A top-level class respelled in pieces too, cut before each definition or decorator of its body: a large
+    class is most of a module, and a version of it mostly changes one method. Each piece after the first is read
+    as the body of an empty class of its own (``class _:``), which adds a line and changes nothing else, and is
+    remembered by its text. As at the top level, a piece that libcst reads ends where a statement ends and the
+    next starts with a ``def``, ``class`` or ``@`` at the body's indentation, so they read as the class did;
+    ``None`` (respell the class whole) when a piece cannot be read or the piece is no class."""
+    lines = piece.splitlines(keepends=True)
+    header = next((i for i, line in enumerate(lines) if not line.startswith("@")), len(lines))
+    if header == len(lines) or not lines[header].startswith("class "):
+        return None
+    starts = [i for i, line in enumerate(lines[header + 1:], header + 1) if _BODY_START.match(line)]
+    if not starts:
+        return None
+    indent = lines[starts[0]][:len(lines[starts[0]]) - len(lines[starts[0]].lstrip(" \t"))]
+    cuts, decorated = [], False
+    for i in range(starts[0], len(lines)):  # as _pieces does at the top level, at the body's indentation
+        line = lines[i]
+        at_body = line.startswith(indent) and line[len(indent):len(indent) + 1] not in ("", " ", "\t", "\n")
+        if at_body and i > starts[0] and not decorated and _BODY_START.match(line):
+            cuts.append(i)
+        if at_body and line[len(indent)] not in "#)]}":
+            decorated = line[len(indent)] == "@"
+    if not cuts:
+        return None
+    bounds = [0, *cuts, len(lines)]
+    done = []
+    for number, (start, end) in enumerate(pairwise(bounds)):
+        part = "".join(lines[start:end])
+        older = _respelled.get(part, "")
+        if older == "":
+            if number == 0:
+                older = _respell(part)
+            else:
+                wrapped = _respell(_WRAPPER + part)
+                older = wrapped[len(_WRAPPER):] if wrapped is not None and wrapped.startswith(_WRAPPER) else None
+            _remember(part, older)
+        if older is None:
+            return None
+        done.append(older)
+    return "".join(done)
 
 
 def _remember(piece: str, older: str | None) -> str | None:
