@@ -191,7 +191,7 @@ def _parsed(path: str, module: str, data: bytes) -> _Parsed | FileFacts:
             warnings.simplefilter("ignore")
             tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
-        read = _respelled(path, text)
+        read = _respelled(path, text, exc.msg.startswith("f-string"))
         if not isinstance(read, tuple):
             hint = " (Python 2 code?)" if _looks_like_python2(text) else ""
             return FileFacts(path, skipped=read or f"syntax error at line {exc.lineno}: {exc.msg}{hint}",
@@ -213,14 +213,15 @@ def _parsed(path: str, module: str, data: bytes) -> _Parsed | FileFacts:
     return parsed
 
 
-def _respelled(path: str, text: str) -> tuple[str, ast.Module, str] | str | None:
+def _respelled(path: str, text: str, f_string: bool) -> tuple[str, ast.Module, str] | str | None:
     """``text`` that ``ast`` rejects, respelled so that ``ast`` reads it: the text, its tree and which respelling
     read it. From Python 2 (python2.py: a linear scan, which tells most other files at once), else from a newer
     Python (newer_syntax.py, which parses with libcst). When neither reads it, why the Python 2 reading failed
-    (its error is the file's own once its Python 2 forms are respelled), or ``None``."""
+    (its error is the file's own once its Python 2 forms are respelled), or ``None``. ``f_string``: ``ast``
+    stopped at an f-string, which Python 2 does not have (a 3.12 f-string that reuses its quotes)."""
     from flagaudit.extract.python2 import respell
 
-    python3 = respell(text)
+    python3 = None if f_string else respell(text)
     error = None
     if python3 is not None:
         try:

@@ -60,9 +60,8 @@ _remembered = 0
 def translate(text: str) -> str | None:
     """``text`` respelled in syntax the running ``ast`` reads, lines unchanged; ``None`` if libcst cannot parse
     it either (a real syntax error), the respelling is still not readable, or the file is too deeply nested or
-    has too large a statement to give libcst safely (see ``_MAX_DEPTH``)."""
-    if not _bounded(text):
-        return None
+    has too large a statement to give libcst safely (see ``_MAX_DEPTH``; each text given to libcst is measured
+    first, so a version that changes one function measures that function)."""
     older = _in_pieces(text)
     if older is None:
         return None
@@ -162,7 +161,10 @@ def _remember(piece: str, older: str | None) -> str | None:
 
 
 def _respell(code: str) -> str | None:
-    """``code`` as libcst reads it, respelled by :class:`_Older`; ``None`` if libcst cannot."""
+    """``code`` as libcst reads it, respelled by :class:`_Older`; ``None`` if libcst cannot, or if the code is
+    too deeply nested or has too large a statement to give it safely."""
+    if not _bounded(code):
+        return None
     try:
         module = cst.parse_module(code)
     except (cst.ParserSyntaxError, RecursionError, ValueError):
