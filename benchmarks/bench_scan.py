@@ -138,7 +138,9 @@ it (a machine that sets PYTHONDONTWRITEBYTECODE would have every run compile its
 
 
 def timed_run(argv: list[str], ok: tuple[int, ...], cwd: Path = REPO) -> Run:
-    """Run ``argv`` with output discarded; stop the benchmark with its stderr if it fails."""
+    """Run ``argv`` with output discarded; stop the benchmark with its stderr if it fails (an exit code not in
+    ``ok``, or a traceback: vulture exits 1 both when it finds dead code, in old versions, and when it crashes,
+    as on a folder named ``__init__.py``)."""
     with tempfile.TemporaryFile() as stderr:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
@@ -150,9 +152,10 @@ def timed_run(argv: list[str], ok: tuple[int, ...], cwd: Path = REPO) -> Run:
         peak = sampler.stop()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-        if returncode not in ok:
-            stderr.seek(0)
-            tail = stderr.read()[-2000:].decode("utf-8", "replace")
+        stderr.seek(0)
+        text = stderr.read()
+        if returncode not in ok or b"Traceback (most recent call last)" in text:  # a crash, not a finished run
+            tail = text[-2000:].decode("utf-8", "replace")
             sys.exit(f"bench_scan: {shlex.join(argv)} exited with {returncode}\n{tail}")
     return Run(seconds, peak, returncode, cpu, sampler.peak_pss)
 
