@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
-from itertools import repeat
+from collections.abc import Callable, Iterable
+from itertools import chain, repeat
 from operator import is_
 from typing import Any
 
@@ -108,16 +108,16 @@ def _indented(document: Any, sort_keys: bool) -> str:
     pieces: list[str] = []
     append = pieces.append
     atoms = _ATOM_WRITERS
-    layouts: dict[tuple[tuple[Any, ...], str], tuple[list[tuple[str, str]], str]] = {}
+    layouts: dict[tuple[tuple[Any, ...], str], tuple[tuple[str, ...], tuple[str, ...], str]] = {}
 
-    def layout(keys: tuple[Any, ...], indent: str) -> tuple[list[tuple[str, str]], str]:
-        """Each key in order with what comes before its value, and what ends the dict."""
+    def layout(keys: tuple[Any, ...], indent: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+        """The keys in order, what comes before each one's value, and what ends the dict."""
         if not all(map(is_, map(type, keys), repeat(str))):
             raise _Unusual
         inner = "\n" + indent + "  "
-        order = sorted(keys) if sort_keys else keys
-        return [(key, ("{" if not number else ",") + inner + _STRING(key) + ": ")
-                for number, key in enumerate(order)], "\n" + indent + "}"
+        order = tuple(sorted(keys)) if sort_keys else keys
+        return order, tuple(("{" if not number else ",") + inner + _STRING(key) + ": "
+                            for number, key in enumerate(order)), "\n" + indent + "}"
 
     def write(value: Any, indent: str) -> None:
         kind = type(value)
@@ -129,17 +129,8 @@ def _indented(document: Any, sort_keys: bool) -> str:
             found = layouts.get((keys, indent))
             if found is None:
                 found = layouts[keys, indent] = layout(keys, indent)
-            heads, end = found
-            deeper = indent + "  "
-            for key, head in heads:
-                item = value[key]
-                atom = atoms.get(type(item))
-                if atom is None:
-                    append(head)
-                    write(item, deeper)
-                else:
-                    append(head + atom(item))
-            append(end)
+            order, heads, end = found
+            items: Iterable[tuple[str, Any]] = zip(heads, map(value.__getitem__, order), strict=True)
         elif kind is list or kind is tuple:
             if not value:
                 append("[]")
@@ -150,22 +141,22 @@ def _indented(document: Any, sort_keys: bool) -> str:
             if atom is not None and all(map(is_, map(type, value), repeat(first))):
                 append("[" + inner + ("," + inner).join(map(atom, value)) + "\n" + indent + "]")
                 return
-            deeper = indent + "  "
-            head = "[" + inner
-            for item in value:
-                atom = atoms.get(type(item))
-                if atom is None:
-                    append(head)
-                    write(item, deeper)
-                else:
-                    append(head + atom(item))
-                head = "," + inner
-            append("\n" + indent + "]")
+            items, end = zip(chain(("[" + inner,), repeat("," + inner)), value, strict=False), "\n" + indent + "]"
         else:
             atom = atoms.get(kind)
             if atom is None:
                 raise _Unusual
             append(atom(value))
+            return
+        deeper = indent + "  "
+        for head, item in items:  # what comes before each value, then the value: plain ones written in place
+            atom = atoms.get(type(item))
+            if atom is None:
+                append(head)
+                write(item, deeper)
+            else:
+                append(head + atom(item))
+        append(end)
 
     write(document, "")
     return "".join(pieces)
