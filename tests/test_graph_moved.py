@@ -8,13 +8,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flagaudit.scan.cache import FACTS_VERSION
 from tests.projects import CHECKOUT_VIEWS as VIEWS
 from tests.projects import IS_ON as FLAGS
 from tests.repos import Repo
-from tests.run import Ran, run_cli
+from tests.run import Ran
+from tests.test_same_facts import _check, _memo, _same_as_fresh, _stamp
 
-AS_OF = ("--as-of", "2026-12-01")
 CALLER = "from app.views import checkout\n\n\ndef handle(request):\n    return checkout(request)\n"
 
 
@@ -28,24 +27,6 @@ def _repo(tmp_path: Path) -> Repo:
 def _printing(n: int) -> str:
     """``VIEWS`` with ``n`` calls of ``print`` first in ``checkout``: other facts, the same calls linked."""
     return VIEWS.replace("def checkout(request):\n", "def checkout(request):\n" + "    print()\n" * n)
-
-
-def _check(repo: Repo, *options: str) -> Ran:
-    return run_cli("check", "--format", "json", *AS_OF, *options, cwd=repo.path)
-
-
-def _same_as_fresh(repo: Repo) -> Ran:
-    cached, fresh = _check(repo), _check(repo, "--no-cache")
-    assert (cached.returncode, cached.stdout, cached.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
-    return cached
-
-
-def _memo(repo: Repo, name: str) -> Path:
-    return repo.path / ".flagaudit_cache" / f"{name}-v{FACTS_VERSION}.json"
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    return path.stat().st_ino, path.stat().st_mtime_ns
 
 
 def _graph_used(repo: Repo) -> Ran:
