@@ -43,7 +43,7 @@ def documented_keys(root: Path) -> dict[str, str]:
         except OSError:
             continue  # documentation is evidence only: an unreadable file is no evidence, never a verdict
         for number, line in enumerate(text.splitlines(), 1):
-            names = {t for t in _TOKEN.findall(line) if any(c in t for c in "_.:-")}
+            names = {t for t in _TOKEN.findall(line) if not t.isalnum()}  # a token of \w.:- with one of _.:-
             if _TEMPORARY.search(line):
                 temporary.update(names)
             for name in sorted(names):
