@@ -39,8 +39,7 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
             if resolved is None or function is None:
                 continue
             site, key, pattern = resolved
-            rule = (_wrapper(site, function, method_names, facades)
-                    or _item_wrapper(site, functions, method_names, facades)
+            rule = (_wrapper(site, functions, method_names, facades)
                     or _predicate(site, function, key, pattern, method_names, facades))
             if rule is not None and rule.id not in found:
                 found[rule.id] = rule
@@ -73,35 +72,16 @@ def _exported(name: str, facades: dict[str, list[str]]) -> tuple[str, ...]:
     return (name, *sorted(found[1:]))
 
 
-def _wrapper(site: Site, function: Function, method_names: Counter[str],
+def _wrapper(site: Site, functions: dict[str, Function], method_names: Counter[str],
              facades: dict[str, list[str]]) -> CheckRule | None:
+    """A function that passes its parameter to the check, or checks each item of it (``item``), itself or in a
+    function nested in it (a logger that logs while any of the switches it is given is on)."""
     parts = site.key_ref.parts
-    if len(parts) != 1 or parts[0].kind != "param" or parts[0].value not in function.params:
+    if len(parts) != 1 or parts[0].kind not in ("param", "item"):
         return None
-    param = parts[0].value
-    position = function.params.index(param)
-    is_method = function.kind == "method"
-    if is_method:
-        position -= 1
-    callee = _callee(function, is_method, method_names, facades)
-    if callee is None or position < 0:
-        return None
-    return CheckRule(
-        id=f"wrapper/{function.name}", sdk=site.sdk, key=(KeyArg(position, param),), key_template=site.key_ref.template,
-        on="truthy", via=(function.name, *site.via), functions=callee[0], methods=callee[1],
-    )
-
-
-def _item_wrapper(site: Site, functions: dict[str, Function], method_names: Counter[str],
-                  facades: dict[str, list[str]]) -> CheckRule | None:
-    """A function that checks each item of its parameter, itself or in a function nested in it (a logger that
-    logs while any of the switches it is given is on)."""
-    parts = site.key_ref.parts
-    if len(parts) != 1 or parts[0].kind != "item":
-        return None
-    param = parts[0].value
-    owner = next((f for name in enclosing(site.function) if (f := functions.get(name)) and param in f.params),
-                  None)
+    param, each = parts[0].value, parts[0].kind == "item"
+    owner = next((f for name in (enclosing(site.function) if each else [site.function])
+                  if (f := functions.get(name)) and param in f.params), None)
     if owner is None:
         return None
     is_method = owner.kind == "method"
@@ -109,8 +89,9 @@ def _item_wrapper(site: Site, functions: dict[str, Function], method_names: Coun
     callee = _callee(owner, is_method, method_names, facades)
     if callee is None or position < 0:
         return None
-    return CheckRule(id=f"wrapper/{owner.name}", sdk=site.sdk, key=(KeyArg(position, param),), on="truthy",
-                     via=(owner.name, *site.via), functions=callee[0], methods=callee[1], each=True)
+    return CheckRule(id=f"wrapper/{owner.name}", sdk=site.sdk, key=(KeyArg(position, param),),
+                     key_template=site.key_ref.template, on="truthy", via=(owner.name, *site.via),
+                     functions=callee[0], methods=callee[1], each=each)
 
 
 def _predicate(site: Site, function: Function, key: str | None, pattern: bool,
