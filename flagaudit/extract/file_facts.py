@@ -27,7 +27,7 @@ from flagaudit.extract.data_constants import data_facts
 from flagaudit.extract.fingerprint import BranchUses
 from flagaudit.extract.prefilter import mentions
 from flagaudit.extract.reuse import Earlier, Kept, calls_any, changed_names, standing_names
-from flagaudit.extract.sites import SpanContext, analyse_span
+from flagaudit.extract.sites import SpanContext, analyse_span, without_negation
 from flagaudit.extract.symbols import (
     Scope,
     dotted_name,
@@ -390,11 +390,8 @@ def _mixin_sites(path: str, text: str, tree: ast.Module, scope: Scope, rules: Ru
         parts = key_parts(named.value, lambda dotted: ((KeyPart("sym", q),) if (q := scope.qualify(dotted))
                                                        else None))
         body = tuple((s.lineno, s.end_lineno or s.lineno) for s in node.body if s is not named)
-        on, off = body, ()
-        if rule.negation and parts and parts[0].kind == "lit" and parts[0].value.startswith(rule.negation):
-            rest = parts[0].value[len(rule.negation):]
-            parts = ((KeyPart("lit", rest),) if rest else ()) + parts[1:]
-            on, off = off, on
+        parts, negated = without_negation(parts, rule.negation)
+        on, off = ((), body) if negated else (body, ())
         line, column = source.start(named.value)
         found.append(Site(path, line, column, f"{scope.module}.{node.name}", rule.id, rule.sdk,
                           KeyRef(parts, source.code(named.value)), "decorator", on, off,

@@ -77,6 +77,16 @@ class _Function:
     takes (``any(switch_is_active(s) for s in switches)``): a helper that checks each key of a list it is given."""
 
 
+def without_negation(parts: tuple[KeyPart, ...], negation: str) -> tuple[tuple[KeyPart, ...], bool]:
+    """A key's parts without the prefix that asks for the flag to be off (django-waffle's ``"!name"``), and whether
+    it had one."""
+    first = parts[0] if parts else None
+    if not negation or first is None or first.kind != "lit" or not first.value.startswith(negation):
+        return parts, False
+    rest = first.value[len(negation):]
+    return ((KeyPart("lit", rest),) if rest else ()) + parts[1:], True
+
+
 def analyse_span(context: SpanContext, module: ast.Module, statements: Sequence[ast.stmt], owner: ast.ClassDef | None,
                  last_line: int) -> tuple[list[Site], list[Definition]]:
     """Sites and definitions in ``statements``, the span of lines up to ``last_line``; ``owner`` is the class
@@ -440,10 +450,9 @@ class SpanVisitor:
         fallback = argument(node, rule.fallback) if rule.fallback else None
         multivariate = fallback is not None and value_literal(fallback)
         on = "value" if multivariate else rule.on
-        first = ref.parts[0] if ref.parts else None
-        if rule.negation and first is not None and first.kind == "lit" and first.value.startswith(rule.negation):
-            rest = first.value[len(rule.negation):]
-            ref = replace(ref, parts=((KeyPart("lit", rest),) if rest else ()) + ref.parts[1:])
+        parts, negated = without_negation(ref.parts, rule.negation)
+        if negated:
+            ref = replace(ref, parts=parts)
             on = {"truthy": "falsy", "falsy": "truthy"}.get(on, on)
         self._site(node, rule.id, rule.sdk, ref, on, rule.via, proof)
 
