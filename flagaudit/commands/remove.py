@@ -140,7 +140,7 @@ def _plan_definitions(plan: _Plan, flag: Flag, config: Config) -> None:
                               "delete it by hand")
         elif definition.symbol:
             plan.candidates[definition.symbol] = definition.path
-        elif definition.path.endswith(".py"):
+        else:
             plan.definitions[definition.path].add(definition.line)
 
 
