@@ -32,6 +32,7 @@ Notes = tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...]
 """``module.NAME``, the line of its entry, and the entry's other fields, as :attr:`ModuleSymbols.notes` holds them."""
 
 _FIELD = re.compile(r"(?P<indent> *)(?P<dash>- +)?(?P<field>[A-Za-z_][\w-]*) *:(?: +(?P<value>.*))?$")
+_QUOTED_NAME = re.compile(r"""(["'])([A-Za-z_]\w*)\1""")
 _PLAIN = re.compile(r"[^\s'\"&*!|>{\[%@`#][^#]*?")
 """A plain YAML scalar on one line: no quote, anchor, alias, tag, block or flow indicator first."""
 
@@ -56,13 +57,16 @@ def data_facts(path: str, data: bytes, rules: list[DataRule]) -> tuple[Constants
     found: dict[str, tuple[KeyPart, ...]] = {}
     notes: dict[str, tuple[int, tuple[tuple[str, str], ...]]] = {}
     comments = LineNotes(text.splitlines())  # `# flagaudit: type=... ignore[FA101] why` above an entry (YAML, TOML)
+    quoted: dict[str, int] | None = None
     for rule in rules:
         for line, entry in entries:
             name, value = entry.get(rule.name), entry.get(rule.value)
             if isinstance(name, str) and name.isidentifier() and isinstance(value, str) and value:
                 qualified = f"{rule.module}.{name}"
                 found[qualified] = (KeyPart("lit", value),)  # a later entry wins, as in the loop
-                line = line or _line_of(text, name)
+                if not line:  # JSON or TOML: where the name is first written, found in one pass over the text
+                    quoted = _quoted_lines(text) if quoted is None else quoted
+                    line = quoted.get(name, 1)
                 fields = tuple(sorted({*comments(line), *((field, shown) for field, raw in entry.items() if field
                                        not in (rule.name, rule.value) and (shown := _text(raw)) is not None)}))
                 if fields:
@@ -81,11 +85,14 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def _line_of(text: str, name: str) -> int:
-    """The line a JSON or TOML entry's name is written on (its parsers keep no positions): the first quoted
-    occurrence, else the first line."""
-    found = min((i for quote in "\"'" if (i := text.find(f"{quote}{name}{quote}")) >= 0), default=0)
-    return text.count("\n", 0, found) + 1
+def _quoted_lines(text: str) -> dict[str, int]:
+    """The line each quoted name is first written on (JSON's and TOML's parsers keep no positions)."""
+    found: dict[str, int] = {}
+    line, counted = 1, 0
+    for match in _QUOTED_NAME.finditer(text):
+        line, counted = line + text.count("\n", counted, match.start()), match.start()
+        found.setdefault(match[2], line)
+    return found
 
 
 def _entries(path: str, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
