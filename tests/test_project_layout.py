@@ -177,7 +177,7 @@ class Ledger:
         return None
 
 
-ITEMS = [f"{x["a"]}" for x in ()]
+ITEMS = [f"{x["a"]}'s" for x in ()]  # the other quote in it: only libcst respells it
 '''
 
 

@@ -11,6 +11,9 @@ parameters dropped, ``type X = Y`` as ``X = Y``, ``except*`` as ``except`` where
 3.10 runs, f-strings requoted): every name, call, key and line stays where it
 was, so the facts taken from it are the file's own.
 
+The quoted f-strings and type parameters most such files hold are respelled in
+place first, without a parser (in_place.py); libcst reads the rest.
+
 libcst is slow (a 2,000-line module takes half a second), and history reads
 every version of such a file, most of which differ from the one before in one
 function. So the text is respelled in pieces, each starting at a top-level
@@ -36,6 +39,8 @@ from itertools import pairwise
 
 import libcst as cst
 
+from flagaudit.extract.in_place import in_place
+
 _MAX_DEPTH = 100
 """Brackets nested deeper than this in a file that ``ast`` rejects are not given to libcst: its native parser
 crashes the process on a few thousand (and ``ast`` allows 200)."""
@@ -58,20 +63,26 @@ _remembered = 0
 
 
 def translate(text: str) -> str | None:
-    """``text`` respelled in syntax the running ``ast`` reads, lines unchanged; ``None`` if libcst cannot parse
+    """``text`` respelled in syntax the running ``ast`` reads, lines unchanged (in place where in_place.py can,
+    else through libcst); ``None`` if libcst cannot parse
     it either (a real syntax error), the respelling is still not readable, or the file is too deeply nested or
     has too large a statement to give libcst safely (see ``_MAX_DEPTH``; each text given to libcst is measured
     first, so a version that changes one function measures that function)."""
+    quick = in_place(text)
+    if quick is not None and _reads(quick):
+        return quick
     older = _in_pieces(text)
-    if older is None:
-        return None
+    return older if older is not None and _reads(older) else None
+
+
+def _reads(text: str) -> bool:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ast.parse(older)
+            ast.parse(text)
     except (SyntaxError, RecursionError, ValueError, MemoryError):
-        return None
-    return older
+        return False
+    return True
 
 
 def _in_pieces(text: str) -> str | None:

@@ -1,0 +1,89 @@
+"""The in-place respelling of 3.12 f-strings and type parameters: same length, same code, or nothing."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from flagaudit.extract import newer_syntax
+from flagaudit.extract.in_place import in_place
+
+
+def _same_code(text: str) -> str:
+    """``text`` respelled in place, checked to keep its length and lines and to read as libcst's respelling."""
+    older = in_place(text)
+    assert older is not None and len(older) == len(text)
+    assert [len(line) for line in older.splitlines()] == [len(line) for line in text.splitlines()]
+    by_libcst = newer_syntax._in_pieces(text)
+    assert by_libcst is not None
+    assert ast.dump(ast.parse(older), include_attributes=True) == \
+        ast.dump(ast.parse(by_libcst), include_attributes=True)
+    return older
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("x = f'{d['k']}'\n", "x = f\"{d['k']}\"\n"),
+    ('x = f"{d["k"]}"\n', "x = f'{d[\"k\"]}'\n"),
+    ("x = f'{d['k']!r:>{w['n']}} {{not a field}} {a != b['c']}'\n",
+     "x = f\"{d['k']!r:>{w['n']}} {{not a field}} {a != b['c']}\"\n"),
+    ("x = f'{', '.join(names)} \\N{EM DASH} {y=}'\n", "x = f\"{', '.join(names)} \\N{EM DASH} {y=}\"\n"),
+    ("x = rf'\\d{d['k']}\\{z}'\n", "x = rf\"\\d{d['k']}\\{z}\"\n"),
+    ("x = f'{f'{y}'}' + f'{z}'\n", "x = f\"{f'{y}'}\" + f'{z}'\n"),
+    ("x = (f'{d['k']}'  # a comment with ' and \"\n     'plain')\n",
+     "x = (f\"{d['k']}\"  # a comment with ' and \"\n     'plain')\n"),
+])
+def test_an_f_string_that_reuses_its_quote_takes_the_other(text: str, expected: str) -> None:
+    assert _same_code(text) == expected
+
+
+def test_type_parameters_become_spaces_and_an_alias_an_assignment() -> None:
+    text = ("class Box[T: dict[str, int], *Ts](Base[T]):\n"
+            "    def get[K](self, key: K) -> T:\n"
+            "        return switch_is_active('box')\n"
+            "type Pair = tuple[int, int]\n"
+            "type = 3\n")
+    older = in_place(text)
+    assert older == ("class Box                        (Base[T]):\n"
+                     "    def get   (self, key: K) -> T:\n"
+                     "        return switch_is_active('box')\n"
+                     "Pair      = tuple[int, int]\n"
+                     "type = 3\n")
+    calls = [n for n in ast.walk(ast.parse(older)) if isinstance(n, ast.Call)]
+    assert [(c.lineno, c.col_offset) for c in calls] == [(3, 15)]  # where it is in the file
+
+
+@pytest.mark.parametrize("text", [
+    "x = 1\n",  # nothing newer
+    "x = f'''{d['k']}'''\n",  # older Pythons read a single quote inside triple quotes
+    "x = f'{d['k']} \"quoted\"'\n",  # the other quote is in it
+    "x = f'{d['k']  # a comment\n}'\n",  # a comment in a replacement field
+    "x = f'{d['\\n']}'\n",  # a backslash in a replacement field
+    "x = f'{f'{d['k']}'}'\n",  # an f-string in a field that reuses its own quote: three quotes needed
+    "x = f'{d['k']\n}'\n",  # a replacement field over lines in a one-line f-string
+    "x = f'{d['k']'\n",  # never closed
+    "x = f'{d['k']]}'\n",  # unbalanced
+    "def f[T: 'Bound'](x): pass\ny = f'{d['k']}'\n",  # a string in type parameters
+])
+def test_what_it_cannot_respell_is_left_to_libcst(text: str) -> None:
+    assert in_place(text) is None
+
+
+def test_deep_nesting_gives_up_without_recursing_far() -> None:
+    text = "x = " + "f'{" * 40 + "1" + "}'" * 40 + "\n"
+    assert in_place(text) is None
+
+
+def test_what_ast_then_rejects_is_left_to_libcst_too() -> None:
+    text = "x = (]\ny = f'{d['k']}'\n"  # only the f-string is looked at: ast tells the rest
+    assert in_place(text) == "x = (]\ny = f\"{d['k']}\"\n" and newer_syntax.translate(text) is None
+
+
+def test_translate_takes_the_in_place_respelling_and_libcst_for_the_rest() -> None:
+    newer_syntax._respelled.clear()
+    quick = "label = f'{invoice['number']}'\n"
+    assert newer_syntax.translate(quick) == in_place(quick)
+    assert not newer_syntax._respelled  # libcst was not asked
+    both = quick + "try:\n    pass\nexcept A, B:\n    pass\n"  # except without parentheses: libcst's
+    older = newer_syntax.translate(both)
+    assert older is not None and "except (A, B):" in older and newer_syntax._respelled
