@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 
 import pytest
 
@@ -87,3 +89,14 @@ def test_translate_takes_the_in_place_respelling_and_libcst_for_the_rest() -> No
     both = quick + "try:\n    pass\nexcept A, B:\n    pass\n"  # except without parentheses: libcst's
     older = newer_syntax.translate(both)
     assert older is not None and "except (A, B):" in older and newer_syntax._respelled
+
+
+def test_what_in_place_reads_costs_no_import_of_libcst() -> None:
+    """Every worker of a scan or a history walk that meets such a file would pay a third of a second."""
+    program = ("import sys\nfrom flagaudit.extract.file_facts import extract\n"
+               "from flagaudit.sdk_rules import load_rules\n"
+               "facts = extract('a.py', 'a', b\"x = f'{d['k']}'\\n\", load_rules(), 1 << 20)\n"
+               "assert facts.respelled == ('newer' if sys.version_info < (3, 12) else '') and not facts.skipped\n"
+               "print('libcst' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert done.stdout == "False\n"
