@@ -60,7 +60,7 @@ def test_type_parameters_become_spaces_and_an_alias_an_assignment() -> None:
     "x = f'''{d['k']}'''\n",  # older Pythons read a single quote inside triple quotes
     "x = f'{d['k']} \"quoted\"'\n",  # the other quote is in it
     "x = f'{d['k']  # a comment\n}'\n",  # a comment in a replacement field
-    "x = f'{d['\\n']}'\n",  # a backslash in a replacement field
+    "x = f'{f'{y}\\n'}'\n",  # a backslash in an f-string in a replacement field
     "x = f'{f'{d['k']}'}'\n",  # an f-string in a field that reuses its own quote: three quotes needed
     "x = f'{d['k']\n}'\n",  # a replacement field over lines in a one-line f-string
     "x = f'{d['k']'\n",  # never closed
@@ -69,6 +69,19 @@ def test_type_parameters_become_spaces_and_an_alias_an_assignment() -> None:
 ])
 def test_what_it_cannot_respell_is_left_to_libcst(text: str) -> None:
     assert in_place(text) is None
+
+
+def test_a_string_in_a_replacement_field_loses_escapes_and_hashes_to_spaces() -> None:
+    """3.12 allows them; older Pythons refuse any backslash or "#" in a field, so the string's value changes (it
+    is no key) and its calls and names stay where they were."""
+    text = "page = f\"<ul>{'\\n'.join(items)}</ul>{tags['#']}{'\\N{EM DASH}'}\"\n"
+    older = newer_syntax.translate(text)
+    assert older == "page = f\"<ul>{'  '.join(items)}</ul>{tags[' ']}{'" + " " * len("\\N{EM DASH}") + "'}\"\n"
+    call = next(n for n in ast.walk(ast.parse(older)) if isinstance(n, ast.Call))
+    assert isinstance(call.func, ast.Attribute) and call.func.end_col_offset == text.index("(items)")
+    inner = "'''a\\\nb'''"  # a backslash at the end of a line, in a triple-quoted string in the field
+    assert in_place(f'x = f"""{{{inner}}}"""\n') == "x = f\"\"\"{'''a \nb'''}\"\"\"\n"  # the line stays
+    assert in_place(f"x = f'{{{inner}}}'\n") is None  # older Pythons end a one-line f-string at its line
 
 
 def test_deep_nesting_gives_up_without_recursing_far() -> None:

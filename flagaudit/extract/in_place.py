@@ -2,13 +2,16 @@
 
 Files that ``ast`` of 3.10 or 3.11 rejects though they are valid Python mostly reuse an f-string's quotes inside
 its replacement fields (3.12, PEP 701: ``f'{d['k']}'``) or give a function or class type parameters (3.12, PEP
-695: ``def f[T](x: T)``). newer_syntax.py reads any newer syntax through libcst, at about a tenth of ``ast``'s
-speed, and history reads every version of such a file. Those two forms need no parser: a linear scan gives
-each such f-string the other quote (``f"{d['k']}"``) where that quote appears nowhere in it, blanks type
+695: ``def f[T](x: T)``), or write a backslash in a string inside a replacement field (``f"{'\\n'.join(x)}"``).
+newer_syntax.py reads any newer syntax through libcst, at about a tenth of ``ast``'s speed, and history reads
+every version of such a file; and libcst's respelling cannot give the backslash a place older Pythons accept,
+so such a file was skipped. These forms need no parser: a linear scan gives an f-string whose fields hold its
+quote the other quote (``f"{d['k']}"``) where that quote appears nowhere in it, turns the escapes and ``#`` of
+strings inside replacement fields into spaces (their values change; no key is written so), blanks type
 parameters to spaces (``def f   (x: T)``) and writes ``type X = Y`` as ``X      = Y``. Every other character
 is the file's own, so ``ast`` reads the same code at the same places. A file with anything else (``except A,
-B:``, an f-string the other quote cannot close, a comment or a backslash in a replacement field) is left to
-libcst: the scan gives up, or ``ast`` still rejects the respelling.
+B:``, an f-string the other quote cannot close, a comment in a replacement field) is left to libcst: the scan
+gives up, or ``ast`` still rejects the respelling.
 
 The scan reads strings by the grammar of 3.12 (a replacement field is code, which may hold strings that hold
 replacement fields); it nests at most ``_MAX_NESTING`` deep and visits each character once. Nothing from the
@@ -35,6 +38,8 @@ _DECLARATION = re.compile(r"^[ \t]*(?:async[ \t]+)?((?:def|class)[ \t]+[^\W\d]\w
 _NAMED = re.compile(r"(?:def|class)[ \t]+[^\W\d]\w*[ \t]*")
 _ALIAS = re.compile(r"type[ \t]+([^\W\d]\w*)(?:[ \t]*\[[^\]\n]*\])?[ \t]*=(?!=)")
 _OPENING = {"(": ")", "[": "]", "{": "}"}
+_REFUSED = re.compile(r"\\N\{[^}\n]*\}|\\.|#", re.DOTALL)
+"""An escape or a "#" in a string inside a replacement field: becomes spaces (the string's value is no key)."""
 _CODE_RUN = re.compile(r"[^'\"#]+")
 """What the scan passes over in code outside f-strings: all but strings and comments."""
 _FIELD_RUN = re.compile(r"[^'\"()\[\]{}:!#\\\n]+")
@@ -151,6 +156,11 @@ class _Scan:
             found = _PLAIN[quote].match(text, i)
             if found is None:
                 raise _GiveUp
+            if nesting:  # in a replacement field, where older Pythons refuse a backslash or a "#"
+                for refused in _REFUSED.finditer(text, i + len(quote), found.end() - len(quote)):
+                    if "\n" in refused.group() and len(quote) == 1:
+                        raise _GiveUp
+                    self.edits.append((refused.start(), re.sub(r"[^\n]", " ", refused.group())))
             return found.end()
         if nesting >= _MAX_NESTING:
             raise _GiveUp
@@ -165,6 +175,8 @@ class _Scan:
         reused = False
         while not text.startswith(quote, j):
             c = text[j]
+            if nesting and c in "\\#":
+                raise _GiveUp  # an f-string in a replacement field: older Pythons refuse these in it
             if c == "\\":
                 if not raw and text.startswith("N{", j + 1):
                     j = text.index("}", j)
@@ -181,6 +193,8 @@ class _Scan:
             else:
                 j += 1
         end = j + len(quote)
+        if len(quote) == 1 and "\n" in text[i:end]:
+            raise _GiveUp  # over lines through a string in a field: older Pythons end it at its line
         if reused:
             other = _OTHER[quote]
             if nesting or other[0] in text[i + len(quote):j]:
@@ -192,8 +206,6 @@ class _Scan:
         """A replacement field whose expression starts at ``j``: where it ends, and whether it holds ``quote``."""
         text = self.text
         end = self.expression(j, quote, nesting + 1)
-        if "\\" in text[j:end] or "#" in text[j:end]:
-            raise _GiveUp  # what older Pythons refuse in a replacement field
         holds = quote in text[j:end]
         if text[end] == "!":
             end += 2
