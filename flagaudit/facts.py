@@ -98,6 +98,13 @@ class Site:
     via: tuple[str, ...] = ()
     """Wrappers and predicates between this call and the SDK check, nearest first."""
     proof: ReceiverProof | None = None
+    when: tuple[str, ...] = ()
+    """(parameter, value): the check is made only when that parameter (of the function or one it is nested in)
+    holds that string, the key of a table of checks (``{"switch": switch_is_active, ...}[kind]``)."""
+    guards: tuple[str, ...] = ()
+    """(parameter, ``on`` or ``off``): the callable parameter of a function this one is or is returned by runs
+    only on that side of the check, and that function returns the guarded callable (``def wrapper(fn): return
+    guarded(fn, name)``, or a closure returned by its function that calls ``fn`` in one branch of the check)."""
 
 
 @dataclass(frozen=True)

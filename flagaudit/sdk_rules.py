@@ -80,6 +80,14 @@ class CheckRule:
     each: bool = False
     """For an inferred wrapper that checks each item of its key parameter (``any(switch_is_active(s) for s in
     switches)``): a list, tuple or set written in the call gives a site per item."""
+    selector: KeyArg | None = None
+    """For an inferred helper that picks its check from a table by a string argument: where the call holds it."""
+    cases: tuple[tuple[str, str], ...] = ()
+    """For :attr:`selector`: (string, SDK) for each string the table has; a call with another string checks
+    nothing, one that passes its own parameter on checks each, only when the parameter holds that string."""
+    guards: KeyArg | None = None
+    """For an inferred helper that returns a guarded version of the callable it is given (``guarded(fn, kind,
+    name)``): where the call holds that callable, which runs only when the check is on (``falsy``: off)."""
 
 
 @dataclass(frozen=True, slots=True)

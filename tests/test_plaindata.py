@@ -66,7 +66,7 @@ def _facts(**changes: object) -> str:
     (_facts(f_6_0_6_0=None), "expected a list of str"),  # a function's target
     (_facts(f_6_0_2="3"), "expected Function of 8 fields"),
     (_facts(f_2_0_6=[]), "expected KeyRef of 3 fields"),  # the site's key reference
-    (_facts(f_2_0_1="3"), "expected Site of 17 fields"),  # its line
+    (_facts(f_2_0_1="3"), "expected Site of 19 fields"),  # its line
     (_facts(f_2_0_6_0_0=["lit"]), "expected KeyPart of 2 fields"),
     (_facts(f_2_0_7="unless"), "unexpected value 'unless'"),  # a guard no extraction makes
     (_facts(f_2_0_8_0=[4, "5"]), "expected a list of int, int"),  # a span

@@ -81,8 +81,8 @@ class _Finder:
         elif dotted == "getattr" and _bool_default(node) and \
                 self.scope.qualify(dotted_name(node.args[0]) or "") in self.setting_objects:
             self.lines.add(node.lineno)
-        elif isinstance(func, ast.Attribute) and self._method(func):
-            self.lines.add(node.lineno)
+        elif isinstance(func, ast.Attribute) and self._method(func) or isinstance(func, ast.Subscript):
+            self.lines.add(node.lineno)  # a subscript: a function picked from a table may be a check
 
     def _method(self, func: ast.Attribute) -> bool:
         method = func.attr

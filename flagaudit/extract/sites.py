@@ -75,6 +75,8 @@ class _Function:
     items: dict[str, str] = field(default_factory=dict)
     """Loop or comprehension variable -> the parameter (of this function or one it is nested in) whose items it
     takes (``any(switch_is_active(s) for s in switches)``): a helper that checks each key of a list it is given."""
+    tables: dict[str, tuple[str, ast.Dict]] = field(default_factory=dict)
+    """Local name -> the parameter and the dict literal it was picked from (``chosen = {"flag": ...}[kind]``)."""
 
 
 def without_negation(parts: tuple[KeyPart, ...], negation: str) -> tuple[tuple[KeyPart, ...], bool]:
@@ -184,7 +186,11 @@ class SpanVisitor:
         function.flags.pop(name, None)
         function.made.pop(name, None)
         function.items.pop(name, None)
+        function.tables.pop(name, None)
         value = node.value
+        table = self._table(value)
+        if table is not None:
+            function.tables[name] = table
         if isinstance(value, ast.Call):
             callee = self._qualify(value.func)
             if callee:
@@ -296,6 +302,75 @@ class SpanVisitor:
             return
         if isinstance(node.func, ast.Attribute):
             self._method_call(node, node.func)
+        elif isinstance(node.func, ast.Subscript):
+            self._table_call(node)
+
+    # -- tables of checks -----------------------------------------------------------
+    def _table(self, expression: ast.expr) -> tuple[str, ast.Dict] | None:
+        """``{"flag": ..., "switch": ...}[kind]`` where ``kind`` is a parameter: the parameter and the table."""
+        if isinstance(expression, ast.Subscript) and isinstance(expression.value, ast.Dict) \
+                and isinstance(expression.slice, ast.Name) and self._is_param(expression.slice.id):
+            return expression.slice.id, expression.value
+        return None
+
+    def _chosen(self, expression: ast.expr) -> tuple[str, dict[str, ast.expr]] | None:
+        """What ``expression`` is for each string key of a table picked by a parameter: the table's values
+        (``chosen``, or the table subscripted in place), or an entry of each value (``chosen["func"]``, where each
+        value is a dict literal that has it); ``None`` if unknown, or a table key is not a string."""
+        if isinstance(expression, ast.Name) and len(self.functions) > 1:
+            table = self.functions[-1].tables.get(expression.id)
+        else:
+            table = self._table(expression)
+        if table is not None:
+            param, literal = table
+            cases = {k.value: v for k, v in zip(literal.keys, literal.values, strict=True)
+                     if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+            return (param, cases) if len(cases) == len(literal.keys) else None
+        if not (isinstance(expression, ast.Subscript) and isinstance(expression.slice, ast.Constant)
+                and isinstance(expression.slice.value, str)):
+            return None
+        chosen = self._chosen(expression.value)
+        if chosen is None:
+            return None
+        entry = expression.slice.value
+        return chosen[0], {case: found for case, value in chosen[1].items() if isinstance(value, ast.Dict)
+                           and (found := _entry(value, entry)) is not None}
+
+    def _table_call(self, node: ast.Call) -> None:
+        """A check picked from a table by a parameter and called (``chosen["func"](*chosen["args"])``): a site for
+        each string the table has a checking function for, made only when the parameter holds it."""
+        chosen = self._chosen(node.func)
+        if chosen is None:
+            return
+        param, functions = chosen
+        spread = len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Starred)
+        listed = self._chosen(cast(ast.Starred, node.args[0]).value) if spread else None
+        if spread and (listed is None or listed[0] != param) or node.keywords \
+                or any(isinstance(a, ast.Starred) for a in node.args) and not spread:
+            return
+        for case in sorted(functions):
+            function = functions[case]
+            rule = self.rules.functions.get(self._qualify(function) or "") \
+                if isinstance(function, (ast.Name, ast.Attribute)) else None
+            values = listed[1].get(case) if listed else None
+            items = values.elts if isinstance(values, (ast.Tuple, ast.List)) else None if listed else node.args
+            if rule is None or rule.selector is not None or rule.guards is not None or rule.each \
+                    or rule.fixed_key is not None or len(rule.key) != 1 or rule.key[0].position is None \
+                    or items is None:
+                continue
+            position = rule.key[0].position
+            if position >= len(items) or any(isinstance(item, ast.Starred) for item in items[:position + 1]):
+                continue
+            key = items[position]
+            ref = KeyRef(self._parts(key), self._code(key), rule.key_template)
+            if ref.parts[:1] and ref.parts[0].kind == "lit" and rule.negation \
+                    and ref.parts[0].value.startswith(rule.negation):
+                continue
+            self._site(node, rule.id, rule.sdk, ref, rule.on, rule.via, when=(param, case))
+
+    def _is_param(self, name: str) -> bool:
+        """Whether ``name`` is a parameter of the function or of one it is nested in, where the walk is."""
+        return self._resolve(name) == (KeyPart("param", name),)
 
     def _method_call(self, node: ast.Call, func: ast.Attribute) -> None:
         method = func.attr
@@ -454,10 +529,85 @@ class SpanVisitor:
         if negated:
             ref = replace(ref, parts=parts)
             on = {"truthy": "falsy", "falsy": "truthy"}.get(on, on)
-        self._site(node, rule.id, rule.sdk, ref, on, rule.via, proof)
+        guards = self._made_guard(node, rule, on)
+        if rule.selector is None:
+            self._site(node, rule.id, rule.sdk, ref, on, rule.via, proof, guards=guards)
+            return
+        chosen = argument(node, rule.selector)
+        if isinstance(chosen, ast.Constant) and isinstance(chosen.value, str):
+            for case, sdk in rule.cases:
+                if case == chosen.value:
+                    self._site(node, rule.id, sdk, ref, on, rule.via, proof, guards=guards)
+        elif isinstance(chosen, ast.Name) and self._is_param(chosen.id):
+            for case, sdk in rule.cases:
+                self._site(node, rule.id, sdk, ref, on, rule.via, proof, when=(chosen.id, case), guards=guards)
+
+    def _made_guard(self, node: ast.Call, rule: CheckRule, on: str) -> tuple[str, ...]:
+        """``def wrapper(fn): return guarded(fn, name)`` nested in and returned by a function: the call returns a
+        version of the parameter ``fn`` that runs only on the rule's side of the check (``Site.guards``)."""
+        given = argument(node, rule.guards) if rule.guards is not None else None
+        if not isinstance(given, ast.Name) or on not in _SIDES:
+            return ()
+        frame = self._frame()
+        if frame is None or not self._returned(frame) \
+                or given.id not in self.functions[-1].params or not isinstance(self.stack[-2], ast.Return) \
+                or not any(s is self.stack[-2] for s in cast(ast.FunctionDef, self.stack[frame]).body):
+            return ()
+        return given.id, _SIDES[on]
+
+    def _closure_guard(self, guard: Guard, ref: KeyRef, when: tuple[str, ...]) -> tuple[str, ...]:
+        """A check in a closure its function returns, of a key that function is given, deciding whether the one
+        callable parameter the closure calls runs: that parameter and the side of the check it runs on, if every
+        call of it is on that side (``Site.guards``); ``()`` when unsure."""
+        if len(self.functions) < 3 or len(ref.parts) != 1 or ref.parts[0].kind != "param" \
+                or not (guard.on or guard.off):
+            return ()
+        frame = self._frame()
+        if frame is None or not self._returned(frame) or not self._plain_test():
+            return ()
+        closure = cast(ast.FunctionDef, self.stack[frame])
+        own = set(parameter_names(closure.args))
+        given = set(parameter_names(cast(ast.FunctionDef, self.stack[frame - 1]).args)) - own
+        if not given.issuperset((ref.parts[0].value, *when[:1])):
+            return ()
+        given -= {ref.parts[0].value, *when[:1]}
+        calls = [n for n in ast.walk(closure) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                 and n.func.id in given]
+        if len({cast(ast.Name, n.func).id for n in calls}) != 1:
+            return ()
+        for nodes, side in ((guard.on, "on"), (guard.off, "off")):
+            within = {id(n) for top in nodes for n in ast.walk(top)}
+            if all(id(n) in within for n in calls):
+                return cast(ast.Name, calls[0].func).id, side
+        return ()
+
+    def _frame(self) -> int | None:
+        """Where the innermost function is on the stack."""
+        return next((i for i in range(len(self.stack) - 1, -1, -1)
+                     if isinstance(self.stack[i], (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+
+    def _returned(self, frame: int) -> bool:
+        """Whether the function at ``frame`` on the stack is defined in the body of the function around it, which
+        returns it by name there."""
+        inner, outer = self.stack[frame], self.stack[frame - 1]
+        return isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+            and isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(s is inner for s in outer.body) \
+            and any(isinstance(s, ast.Return) and isinstance(s.value, ast.Name) and s.value.id == inner.name
+                    for s in outer.body)
+
+    def _plain_test(self) -> bool:
+        """Whether the check decides its guard through nothing but ``not``, ``and`` and ``or`` (a comparison's
+        meaning depends on what it is compared with)."""
+        for node in reversed(self.stack[:-1]):
+            if isinstance(node, ast.stmt):
+                return True
+            if isinstance(node, ast.Compare):
+                return False
+        return True
 
     def _site(self, node: ast.Call | ast.Subscript, rule: str, sdk: str, ref: KeyRef, on: str,
-              via: tuple[str, ...] = (), proof: ReceiverProof | None = None) -> None:
+              via: tuple[str, ...] = (), proof: ReceiverProof | None = None, when: tuple[str, ...] = (),
+              guards: tuple[str, ...] = ()) -> None:
         guard = find_guard(self.stack, self.source, self.last_line, polarity=(on != "falsy"))
         line, column = self.start(node)
         only_on, only_off = self._exclusive(guard, line)
@@ -468,7 +618,8 @@ class SpanVisitor:
             on=self._spans(guard.on), off=self._spans(guard.off),
             fingerprint=in_order((*self._fingerprint(guard.on, guard.off), *value_kind)),
             annotations=self.context.notes(line), via=via, proof=proof,
-            only_on=only_on, only_off=only_off,
+            only_on=only_on, only_off=only_off, when=when,
+            guards=guards or self._closure_guard(guard, ref, when),
         )
         if guard.assigned:
             self.functions[-1].flags[guard.assigned] = len(self.sites)
@@ -587,6 +738,12 @@ class SpanVisitor:
                 return None if rest else (KeyPart("param", head),)
             if head in function.items:
                 return None if rest else (KeyPart("item", function.items[head]),)
+            if head not in function.imports:
+                for outer in reversed(self.functions[1:-1]):
+                    if head in outer.values:
+                        break
+                    if head in outer.params:
+                        return None if rest else (KeyPart("param", head),)
         qualified = self.qualify_name(dotted)
         return (KeyPart("sym", qualified),) if qualified else None
 
@@ -616,6 +773,16 @@ class SpanVisitor:
         ast.AsyncFor: visit_For, ast.If: visit_If, ast.While: visit_If}
     _LEAVES: ClassVar[_Table] = {ast.ClassDef: leave_ClassDef, ast.FunctionDef: leave_FunctionDef,
                                  ast.AsyncFunctionDef: leave_FunctionDef, ast.For: leave_For, ast.AsyncFor: leave_For}
+
+
+_SIDES = {"truthy": "on", "falsy": "off"}
+"""A check's polarity -> the side of it what it guards runs on."""
+
+
+def _entry(literal: ast.Dict, name: str) -> ast.expr | None:
+    """The value a dict literal gives the string key ``name``."""
+    return next((v for k, v in zip(literal.keys, literal.values, strict=True)
+                 if isinstance(k, ast.Constant) and k.value == name), None)
 
 
 def _block(statement: ast.stmt, holder: ast.AST) -> list[ast.stmt]:

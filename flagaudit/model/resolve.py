@@ -179,11 +179,13 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
     """Resolve every site and definition and group them by (key, sdk); definitions in test code do not count.
 
     A wrapper's own check (its key is its parameter) is not a flag site once
-    its callers are found: they are, with their keys.
+    its callers are found: they are, with their keys. Nor is a check in a
+    closure of a helper of its parameter (a guard maker's or a decorator
+    factory's): only the helper's callers give it a key.
     """
     facts = list(facts)
     called = {site.via[0] for f in facts for site in f.sites if site.via}
-    wrappers = wrappers & called
+    helpers, wrappers = wrappers, wrappers & called
     resolver = Resolver.from_facts(facts)
     sites: dict[tuple[str | None, str, bool], list[Site]] = defaultdict(list)
     tests: dict[tuple[str | None, str, bool], list[Site]] = defaultdict(list)
@@ -192,8 +194,9 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
         is_test = is_test_path(file_facts.path, test_patterns)
         for site in file_facts.sites:
             first = site.key_ref.parts[0].kind if site.key_ref.parts else ""
-            if first == "param" and site.function in wrappers or first == "item" and not wrappers.isdisjoint(
-                    enclosing(site.function)):
+            outer = enclosing(site.function)
+            if first == "param" and (site.function in wrappers or not helpers.isdisjoint(outer[1:])) \
+                    or first == "item" and not wrappers.isdisjoint(outer):
                 continue
             resolved = resolve_site(site, resolver)
             if resolved is None:

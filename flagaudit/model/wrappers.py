@@ -9,12 +9,23 @@ fixed key (``def use_v2(): return flag_is_active(r, "v2")``): its calls are
 sites of that key, guarding what the caller does with the answer. Both become
 check rules, so the ordinary site analysis finds their calls; repeating until
 nothing new appears follows chains of any depth.
+
+A helper may pick its check from a table by a string parameter
+(``{"flag": ..., "switch": ...}[kind]``): its rule has a case per string, and a
+call that passes its own parameter on is such a helper too. A **guard maker**
+returns a closure that calls the callable it is given only on one side of a
+check of a key it is given (``guarded(fn, name)``); a **decorator factory**
+nests a decorator that returns a guard maker's call on its parameter
+(``def require(name): def wrapper(fn): return guarded(fn, name)``): a function
+it decorates runs only on that side, as under a rule's decorator. Where it is
+not clear which side that is, nothing is inferred.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from flagaudit.facts import FileFacts, Function, Site
 from flagaudit.model.resolve import Resolver, enclosing, resolve_site
@@ -41,9 +52,18 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
             site, key, pattern = resolved
             rule = (_wrapper(site, functions, method_names, facades)
                     or _predicate(site, function, key, pattern, method_names, facades))
-            if rule is not None and rule.id not in found:
-                found[rule.id] = rule
+            if rule is not None:
+                found[rule.id] = _merged(found[rule.id], rule) if rule.id in found else rule
     return tuple(found[k] for k in sorted(found))
+
+
+def _merged(earlier: CheckRule, rule: CheckRule) -> CheckRule:
+    """One rule for a helper that picks its check from a table: the cases of its sites together (the first rule
+    found otherwise)."""
+    if earlier.selector is None or replace(earlier, cases=(), sdk="") != replace(rule, cases=(), sdk=""):
+        return earlier
+    cases = tuple(sorted({*earlier.cases, *rule.cases}))
+    return replace(earlier, cases=cases, sdk=min(sdk for _, sdk in cases))
 
 
 def wrapper_functions(rules: Iterable[CheckRule | DefineRule]) -> frozenset[str]:
@@ -80,18 +100,68 @@ def _wrapper(site: Site, functions: dict[str, Function], method_names: Counter[s
     if len(parts) != 1 or parts[0].kind not in ("param", "item"):
         return None
     param, each = parts[0].value, parts[0].kind == "item"
+    if site.guards:
+        return None if each else _guarding(site, param, functions, method_names, facades)
     owner = next((f for name in (enclosing(site.function) if each else [site.function])
                   if (f := functions.get(name)) and param in f.params), None)
     if owner is None:
         return None
     is_method = owner.kind == "method"
-    position = owner.params.index(param) - is_method
     callee = _callee(owner, is_method, method_names, facades)
-    if callee is None or position < 0:
+    position = _position(owner, param)
+    selected = _selected(site, owner)
+    if callee is None or position is None or selected is None:
         return None
     return CheckRule(id=f"wrapper/{owner.name}", sdk=site.sdk, key=(KeyArg(position, param),),
                      key_template=site.key_ref.template, on="truthy", via=(owner.name, *site.via),
-                     functions=callee[0], methods=callee[1], each=each)
+                     functions=callee[0], methods=callee[1], each=each, selector=selected[0], cases=selected[1])
+
+
+def _guarding(site: Site, param: str, functions: dict[str, Function], method_names: Counter[str],
+              facades: dict[str, list[str]]) -> CheckRule | None:
+    """A guard maker (the check is in a closure of the function that is given the key and the callable), or a
+    decorator factory (the check is a guard maker's call returned by a decorator, nested in the function that is
+    given the key): the rule of the function that is given the key, ``falsy`` where the callable runs only while
+    the flag is off."""
+    callable_param, side = site.guards
+    inner = functions.get(site.function)
+    owner = functions.get(site.function.rpartition(".")[0])
+    if inner is None or owner is None or param not in owner.params or param in inner.params:
+        return None
+    factory = callable_param in inner.params
+    guarded = inner if factory else owner
+    selected = _selected(site, owner)
+    position, given = _position(owner, param), _position(guarded, callable_param)
+    if selected is None or position is None or given is None:
+        return None
+    rule = CheckRule(id="", sdk=site.sdk, key=(KeyArg(position, param),), key_template=site.key_ref.template,
+                     on="truthy" if side == "on" else "falsy", via=(owner.name, *site.via), selector=selected[0],
+                     cases=selected[1])
+    if factory:
+        if owner.kind != "function" or inner.kind != "function" or inner.params != (callable_param,):
+            return None
+        return replace(rule, id=f"decorator/{owner.name}", decorators=_exported(owner.name, facades))
+    callee = _callee(owner, owner.kind == "method", method_names, facades)
+    if callee is None:
+        return None
+    return replace(rule, id=f"wrapper/{owner.name}", functions=callee[0], methods=callee[1],
+                   guards=KeyArg(given, callable_param))
+
+
+def _position(function: Function, param: str) -> int | None:
+    """Where a call passes ``param`` by position (a method's ``self`` is not passed)."""
+    position = function.params.index(param) - (function.kind == "method")
+    return None if position < 0 else position
+
+
+def _selected(site: Site, owner: Function) -> tuple[KeyArg | None, tuple[tuple[str, str], ...]] | None:
+    """The selector and case of a check made only when a parameter of ``owner`` holds a string; ``None`` when
+    the parameter is not ``owner``'s (the check is not made on every call)."""
+    if not site.when:
+        return None, ()
+    param, case = site.when
+    position = _position(owner, param) if param in owner.params else None
+    return None if position is None else (KeyArg(position, param), ((case, site.sdk),))
 
 
 def _predicate(site: Site, function: Function, key: str | None, pattern: bool,

@@ -644,7 +644,8 @@ def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet
     its facts."""
     inferred, traced = step.inferred, frozenset(step.traced)
     changed = set(inferred).symmetric_difference(before.inferred if before else ())
-    callees = {name for r in changed for name in (*r.functions, *getattr(r, "class_constants", ()))}
+    callees = {name for r in changed
+               for name in (*r.functions, *getattr(r, "decorators", ()), *getattr(r, "class_constants", ()))}
     callees |= {"." + name for r in changed for name in r.methods}
     receivers = traced.symmetric_difference(before.traced if before else ())
     return with_inferred(rules, inferred, traced, _digest(inferred, traced)), callees, receivers

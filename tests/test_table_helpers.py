@@ -1,0 +1,210 @@
+"""Helpers that pick their check from a table by a string parameter, guard makers and decorator factories, found
+without a rule (as osf.io's ``@require_switch(NAME)`` reaches waffle): a helper whose table maps ``"switch"`` to
+``switch_is_active`` checks a switch when called with ``"switch"``; a function that passes its parameters on to it
+is such a helper too; a closure that calls the callable it was given only while the check is on makes a guard,
+and a decorator nested in a factory that returns such a guard makes the decorated function run only while the
+flag is on. Where the side the callable runs on is not clear, nothing is inferred."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flagaudit.facts import Flag
+from tests.helpers import flags_in
+from tests.repos import git, write_files
+from tests.run import run_cli
+
+TABLE = """
+    import waffle
+
+
+    def feature_is_active(request, kind, name):
+        chosen = {
+            'flag': {'func': waffle.flag_is_active, 'args': (request, name)},
+            'switch': {'func': waffle.switch_is_active, 'args': (name,)},
+            'sample': {'func': waffle.sample_is_active, 'args': (name,)},
+        }[kind]
+        return chosen['func'](*chosen['args'])
+"""
+
+PASS_THROUGH = TABLE + """
+
+    def is_on(kind, name):
+        return feature_is_active(None, kind, name)
+"""
+
+DECORATORS = """
+    from rest_framework.exceptions import NotFound
+
+    from app.table import feature_is_active
+
+
+    def require_flag(flag_name):
+        def wrapper(fn):
+            return check_object(fn, 'flag', flag_name)
+        return wrapper
+
+
+    def require_switch(switch_name):
+        def wrapper(fn):
+            return check_object(fn, 'switch', switch_name)
+        return wrapper
+
+
+    def check_object(fn, kind, name):
+        def check_object(*args, **kwargs):
+            if feature_is_active(args[0].request, kind, name):
+                return fn(*args, **kwargs)
+            else:
+                raise NotFound('Endpoint is disabled.')
+        return check_object
+"""
+
+VIEWS = """
+    from app.decorators import require_switch
+    from app.table import feature_is_active, is_on
+
+    RAW = "enable_raw"
+
+
+    class Metrics:
+        @require_switch(RAW)
+        def get(self, request):
+            return self.query(request)
+
+        def post(self, request):
+            if is_on('flag', 'new_upload'):
+                return 1
+            if feature_is_active(request, 'sample', 'survey'):
+                return 2
+            if feature_is_active(request, 'unknown', 'nothing'):
+                return 3
+            if feature_is_active(request, self.kind(), 'unknown_kind'):
+                return 4
+            return 0
+"""
+
+
+def _sites(flags: tuple[Flag, ...]) -> list[tuple[str | None, str, str, int, str, tuple[tuple[int, int], ...],
+                                                  tuple[tuple[int, int], ...]]]:
+    return [(flag.key, flag.sdk, site.path, site.line, site.guard, site.on, site.off)
+            for flag in flags for site in flag.sites]
+
+
+def test_a_table_a_pass_through_and_a_decorator_factory_are_found() -> None:
+    flags = flags_in({"app/__init__.py": "", "app/table.py": PASS_THROUGH, "app/decorators.py": DECORATORS,
+                      "app/views.py": VIEWS})
+    assert _sites(flags) == [
+        ("enable_raw", "waffle-switch", "app/views.py", 9, "decorator", ((11, 11),), ()),
+        ("new_upload", "waffle-flag", "app/views.py", 14, "early-return", ((15, 15),), ((16, 22),)),
+        ("survey", "waffle-sample", "app/views.py", 16, "early-return", ((17, 17),), ((18, 22),)),
+    ]
+    [raw] = flags[:1]
+    assert raw.sites[0].rule == "decorator/app.decorators.require_switch"
+    assert raw.sites[0].via == ("app.decorators.require_switch", "app.decorators.check_object",
+                                "app.table.feature_is_active")
+
+
+def _decorated(guard: str, returned: str = "inner") -> tuple[Flag, ...]:
+    """``@require(NAME)`` on a view, where the guard maker's closure is ``guard`` and it returns ``returned``."""
+    decorators = f"""
+        import waffle
+
+
+        def require(name):
+            def wrapper(fn):
+                return guarded(fn, name)
+            return wrapper
+
+
+        def guarded(fn, name):
+{guard}
+            return {returned}
+    """
+    views = """
+        from app.decorators import require
+
+
+        @require("maintenance")
+        def view(request):
+            return "page"
+    """
+    return flags_in({"app/__init__.py": "", "app/decorators.py": decorators, "app/views.py": views})
+
+
+def test_a_guard_that_raises_unless_the_switch_is_on_runs_the_view_while_it_is_on() -> None:
+    flags = _decorated("""
+            def inner(request):
+                if not waffle.switch_is_active(name):
+                    raise PermissionError(name)
+                return fn(request)
+    """)
+    assert _sites(flags) == [("maintenance", "waffle-switch", "app/views.py", 5, "decorator", ((7, 7),), ())]
+
+
+def test_a_guard_that_runs_the_view_while_the_switch_is_off_makes_it_the_off_branch() -> None:
+    flags = _decorated("""
+            def inner(request):
+                if waffle.switch_is_active(name):
+                    return "maintenance page"
+                return fn(request)
+    """)
+    assert _sites(flags) == [("maintenance", "waffle-switch", "app/views.py", 5, "decorator", (), ((7, 7),))]
+
+
+def test_where_the_view_runs_on_both_sides_or_around_the_check_nothing_is_inferred() -> None:
+    unclear = [
+        """
+            def inner(request):
+                if waffle.switch_is_active(name):
+                    return fn(request)
+                return fn(request, legacy=True)
+        """,
+        """
+            def inner(request):
+                page = fn(request)
+                if waffle.switch_is_active(name):
+                    return page
+                raise PermissionError(name)
+        """,
+        """
+            def inner(request):
+                if waffle.switch_is_active(name) == request.expected:
+                    return fn(request)
+                raise PermissionError(name)
+        """,
+    ]
+    for guard in unclear:
+        assert [site for site in _sites(_decorated(guard)) if site[0] is not None] == [], guard
+
+
+def test_a_closure_not_returned_by_its_function_makes_no_guard() -> None:
+    flags = _decorated("""
+            def inner(request):
+                if waffle.switch_is_active(name):
+                    return fn(request)
+                raise PermissionError(name)
+            registry.append(inner)
+    """, returned="fn")
+    assert [site for site in _sites(flags) if site[0] is not None] == []
+
+
+def test_an_unused_factory_leaves_no_site_without_a_key() -> None:
+    flags = flags_in({"app/__init__.py": "", "app/table.py": TABLE, "app/decorators.py": DECORATORS,
+                      "app/views.py": "from app.decorators import require_flag\n"})
+    assert _sites(flags) == []
+
+
+def test_check_reads_the_decorated_view_as_the_switch_on_branch(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/table.py": PASS_THROUGH, "app/decorators.py": DECORATORS,
+             "app/views.py": VIEWS}
+    write_files(tmp_path, files, dedent=True)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "metrics views behind switches")
+    ran = run_cli("check", "--format", "json", "--no-cache", str(tmp_path), cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    found = json.loads(ran.stdout)
+    assert not [f for f in found["findings"] if f["severity"] == "error"]
+    assert {flag["key"] for flag in found["flags"]} >= {"enable_raw", "new_upload", "survey"}
