@@ -208,3 +208,30 @@ def test_check_reads_the_decorated_view_as_the_switch_on_branch(tmp_path: Path) 
     found = json.loads(ran.stdout)
     assert not [f for f in found["findings"] if f["severity"] == "error"]
     assert {flag["key"] for flag in found["flags"]} >= {"enable_raw", "new_upload", "survey"}
+
+
+def test_a_factory_whose_own_closure_checks_its_argument_is_left_to_a_rule() -> None:
+    """The shape that was once taken for the flag's on-branch: the decorated view runs while the flag is off."""
+    decorators = """
+        import waffle
+
+
+        def ember_flag_is_active(flag_name):
+            def decorator(func):
+                def wrapped(request):
+                    if waffle.flag_is_active(request, flag_name):
+                        return "ember app"
+                    return func(request)
+                return wrapped
+            return decorator
+    """
+    views = """
+        from app.decorators import ember_flag_is_active
+
+
+        @ember_flag_is_active("ember_profile")
+        def profile(request):
+            return "profile"
+    """
+    flags = flags_in({"app/__init__.py": "", "app/decorators.py": decorators, "app/views.py": views})
+    assert "ember_profile" not in {flag.key for flag in flags}

@@ -123,6 +123,8 @@ def _guarding(site: Site, param: str, functions: dict[str, Function], method_nam
     decorator factory (the check is a guard maker's call returned by a decorator, nested in the function that is
     given the key): the rule of the function that is given the key, ``falsy`` where the callable runs only while
     the flag is off."""
+    if len(site.guards) != 2:
+        return None
     callable_param, side = site.guards
     inner = functions.get(site.function)
     owner = functions.get(site.function.rpartition(".")[0])
@@ -130,6 +132,8 @@ def _guarding(site: Site, param: str, functions: dict[str, Function], method_nam
         return None
     factory = callable_param in inner.params
     guarded = inner if factory else owner
+    if callable_param not in guarded.params:
+        return None
     selected = _selected(site, owner)
     position, given = _position(owner, param), _position(guarded, callable_param)
     if selected is None or position is None or given is None:
@@ -159,6 +163,8 @@ def _selected(site: Site, owner: Function) -> tuple[KeyArg | None, tuple[tuple[s
     the parameter is not ``owner``'s (the check is not made on every call)."""
     if not site.when:
         return None, ()
+    if len(site.when) != 2:
+        return None
     param, case = site.when
     position = _position(owner, param) if param in owner.params else None
     return None if position is None else (KeyArg(position, param), ((case, site.sdk),))
