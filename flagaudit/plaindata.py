@@ -180,6 +180,8 @@ def _sequence(item: Any, build: type) -> Decode:
             return value if build is list else build(value)
 
         return atoms
+    if isinstance(item, type) and dataclasses.is_dataclass(item) and (flat := _flat_records(item, build)):
+        return flat
     inner = decoder(item)
 
     def items(value: Any) -> Any:
@@ -261,6 +263,48 @@ def _fields(kinds: typing.Sequence[Any], what: str) -> Callable[[Any], list[Any]
         return value
 
     return fields
+
+
+def _flat_records(cls: type, build: type) -> Decode | None:
+    """A sequence of records whose fields are each an atom or a sequence of atoms (key parts, functions: most
+    records a cache holds), checked and built in one loop: no Python call for each record. ``None`` for other
+    records, or a class with ``__slots__``."""
+    hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+    names = [f.name for f in dataclasses.fields(cls)]
+    if "__slots__" in vars(cls):
+        return None
+    expected: list[type] = []
+    sequences: list[tuple[int, type, type]] = []
+    for i, kind in enumerate(hints[name] for name in names):
+        origin, args = typing.get_origin(kind), typing.get_args(kind)
+        if kind in _ATOMS and _ATOMS[kind] is not type(None):
+            expected.append(_ATOMS[kind])
+        elif origin in (tuple, list, set, frozenset) and args[0] in _ATOMS and args[-1] in (Ellipsis, args[0]) \
+                and (origin is not tuple or args[-1] is Ellipsis):
+            expected.append(list)
+            sequences.append((i, _ATOMS[args[0]], origin))
+        else:
+            return None
+    shape, size, new = tuple(expected), len(expected), object.__new__
+
+    def records(value: Any) -> Any:
+        if type(value) is not list:
+            raise BadData(f"expected a list, found {type(value).__name__}")
+        made = []
+        for fields in value:
+            if type(fields) is not list or tuple(map(type, fields)) != shape:
+                raise BadData(f"expected {cls.__name__} of {size} fields")
+            for i, exact, rebuild in sequences:
+                items = fields[i]
+                if items and not all(map(is_, map(type, items), repeat(exact))):
+                    raise BadData(f"expected a list of {exact.__name__}")
+                fields[i] = rebuild(items)
+            record: Any = new(cls)
+            record.__dict__.update(zip(names, fields, strict=False))
+            made.append(record)
+        return made if build is list else build(made)
+
+    return records
 
 
 def _record(cls: type) -> Decode:

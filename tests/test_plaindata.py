@@ -68,6 +68,11 @@ def _facts(**changes: object) -> str:
     (_facts(f_2_0_6=[]), "expected KeyRef of 3 fields"),  # the site's key reference
     (_facts(f_2_0_1="3"), "expected Site of 19 fields"),  # its line
     (_facts(f_2_0_6_0_0=["lit"]), "expected KeyPart of 2 fields"),
+    (_facts(f_2_0_6_0_0_1=1), "expected KeyPart of 2 fields"),  # a part's value
+    (_facts(f_1_1_0_1_0=None), "expected KeyPart of 2 fields"),  # a constant's part
+    (_facts(f_1_1_0_1={}), "expected a fixed tuple of 2 fields"),  # a constant's parts
+    (_facts(f_6_0="app.views.menu"), "expected Function of 8 fields"),
+    (_facts(f_6_0_4=[None]), "expected a list of str"),  # a decorator
     (_facts(f_2_0_7="unless"), "unexpected value 'unless'"),  # a guard no extraction makes
     (_facts(f_2_0_8_0=[4, "5"]), "expected a list of int, int"),  # a span
     (_facts(f_1=[]), "expected ModuleSymbols of 4 fields"),
