@@ -7,6 +7,7 @@ a note, and one whose first line is not a digest line is damaged: one note, and 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from flagaudit.scan.cache import FACTS_VERSION, content_key
@@ -28,7 +29,7 @@ def _project(tmp_path: Path, modules: int = 40) -> Path:
 
 
 def _shards(repo: Path) -> dict[str, tuple[int, int]]:
-    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (repo / CACHE).glob("facts-*.json")}
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (repo / CACHE).glob("facts-*")}
 
 
 def test_an_edit_rewrites_only_the_shards_of_the_new_facts(tmp_path: Path) -> None:
@@ -78,16 +79,28 @@ def test_a_memo_without_its_digest_line_is_damaged(tmp_path: Path) -> None:
         assert (healed.returncode, healed.stdout, healed.stderr) == (clean.returncode, clean.stdout, clean.stderr)
 
 
+def _entries(shard: Path) -> dict[str, object]:
+    """A shard's entries, one JSON list of key and facts a line."""
+    return dict(json.loads(line) for line in shard.read_bytes().splitlines())
+
+
+def _store(shard: Path, entries: dict[str, object]) -> None:
+    shard.write_text("".join(json.dumps([key, facts]) + "\n" for key, facts in entries.items()), encoding="utf-8")
+
+
 def test_facts_are_decoded_as_asked_for_and_a_bad_entry_damages_its_shard(tmp_path: Path) -> None:
-    """A shard's entries are checked when a run asks for them: one no run asks for (facts of another content)
-    costs nothing and says nothing; a file's own entry of the wrong shape is one note, and the shard is rebuilt."""
+    """A shard's entries are parsed and checked when a run asks for them: one no run asks for (facts of another
+    content) costs nothing and says nothing, not even when it is not JSON; a file's own entry of the wrong shape
+    is one note, and the shard is rebuilt."""
     repo = _project(tmp_path, modules=4)
     clean = run_cli("scan", "--format", "json", cwd=repo)
-    shard = max((repo / CACHE).glob("facts-*.json"), key=lambda p: p.stat().st_size)
-    stored = json.loads(shard.read_bytes())
+    shard = max((repo / CACHE).glob("facts-*"), key=lambda p: p.stat().st_size)
+    stored = _entries(shard)
     name = shard.stem.rpartition("-")[2]
     stored[f"other:1:{name}{'0' * 38}"] = ["not", "facts"]
-    shard.write_text(json.dumps(stored), encoding="utf-8")
+    _store(shard, stored)
+    with shard.open("ab") as stream:
+        stream.write(b'["other:2:' + name.encode() + b'0",{not JSON]\n')
     for path in (repo / CACHE).glob("rendered-*.json"):  # else the kept output is printed, no facts read
         path.unlink()
     edit = "def part_0():\n    print(0)\n    return 100\n"  # changes facts: every file's facts are read
@@ -97,14 +110,44 @@ def test_facts_are_decoded_as_asked_for_and_a_bad_entry_damages_its_shard(tmp_pa
     assert (unasked.returncode, unasked.stdout, unasked.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
 
     own = content_key("app/checkout.py", "app.checkout", (repo / "app/checkout.py").read_bytes())
-    shard = repo / CACHE / f"facts-v{FACTS_VERSION}-{own[:2]}.json"
-    stored = json.loads(shard.read_bytes())
-    stored = {key: ["wrong"] if key.endswith(own) else value for key, value in stored.items()}
-    shard.write_text(json.dumps(stored), encoding="utf-8")
-    (repo / "app/part_0.py").write_text(edit.replace("print(0)", "print(1)\n    print(1)"), encoding="utf-8")
-    damaged = run_cli("scan", "--format", "json", cwd=repo)
-    fresh = run_cli("scan", "--format", "json", "--no-cache", cwd=repo)
-    assert (damaged.returncode, damaged.stdout) == (fresh.returncode, fresh.stdout)
-    notes = [line for line in damaged.stderr.splitlines() if "cache" in line]
-    assert len(notes) == 1 and f"ignored a damaged cache file {shard}" in notes[0], damaged.stderr
+    shard = repo / CACHE / f"facts-v{FACTS_VERSION}-{own[:2]}.jsonl"
+    forgeries: list[tuple[Callable[[bytes, bytes], bytes], str]] = [
+        (lambda key, text: b'["%s",["wrong"]]' % key, "expected FileFacts of 14 fields"),
+        (lambda key, text: b'["%s",[%s]' % (key, text), "not JSON"),  # cut short
+        (lambda key, text: b'["%s",%s]' % (key, text[:-1] + b"\xff]"), "not JSON")]  # not UTF-8
+    for lines_added, (forged, why) in enumerate(forgeries):
+        lines = [line.partition(b",")[::2] for line in shard.read_bytes().splitlines()]
+        shard.write_bytes(b"".join((forged(key[2:-1], text[:-1]) if key.endswith(own.encode() + b'"')
+                                    else key + b"," + text) + b"\n" for key, text in lines))
+        body = "\n    ".join(["print(1)"] * (lines_added + 2))  # a function that ends lower: other facts
+        (repo / "app/part_0.py").write_text(edit.replace("print(0)", body), encoding="utf-8")
+        damaged = run_cli("scan", "--format", "json", cwd=repo)
+        fresh = run_cli("scan", "--format", "json", "--no-cache", cwd=repo)
+        assert (damaged.returncode, damaged.stdout) == (fresh.returncode, fresh.stdout)
+        notes = [line for line in damaged.stderr.splitlines() if "cache" in line]
+        assert len(notes) == 1 and f"ignored a damaged cache file {shard} ({why}" in notes[0], (why, damaged.stderr)
+    assert clean.returncode == fresh.returncode
+
+
+def test_a_shard_with_a_line_that_is_no_entry_is_damaged(tmp_path: Path) -> None:
+    """A line that is not a list of a key (printable ASCII, no quote or backslash) and facts: one note when the
+    shard is read, and it is rebuilt; the run's output is that of a run without the cache."""
+    repo = _project(tmp_path, modules=4)
+    clean = run_cli("scan", "--format", "json", cwd=repo)
+    shard = max((repo / CACHE).glob("facts-*"), key=lambda p: p.stat().st_size)
+    edit = "def part_0():\n    print(0)\n    return 100\n"
+    for number, line in enumerate((b"{}", b'["a\\"b",[]]', b'["key\x00",[]]', b'["key",[]] ', b"not JSON")):
+        shard.write_bytes(shard.read_bytes() + line + b"\n")
+        for path in (repo / CACHE).glob("rendered-*.json"):
+            path.unlink()
+        (repo / "app/part_0.py").write_text(edit.replace("print(0)", "\n    ".join(["print(1)"] * (number + 2))),
+                                            encoding="utf-8")
+        damaged = run_cli("scan", "--format", "json", cwd=repo)
+        fresh = run_cli("scan", "--format", "json", "--no-cache", cwd=repo)
+        assert (damaged.returncode, damaged.stdout) == (fresh.returncode, fresh.stdout), line
+        notes = [note for note in damaged.stderr.splitlines() if "cache" in note]
+        assert notes == [f"warning: ignored a damaged cache file {shard} (expected a line of facts); it is rebuilt"] \
+            or (len(notes) == 1 and "expected a line of facts" in notes[0]), (line, damaged.stderr)
+        healed = run_cli("scan", "--format", "json", cwd=repo)
+        assert (healed.returncode, healed.stdout, healed.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
     assert clean.returncode == fresh.returncode

@@ -165,9 +165,9 @@ def _retype(path: Path) -> None:
         stored = pickle.loads(path.read_bytes())  # the test's own file, written by the run above
         stored = {k: "wrong" for k in stored} if isinstance(stored, dict) else (stored[0], ("wrong", ()))
         path.write_bytes(pickle.dumps(stored))
-    elif path.name.startswith("facts-"):
-        stored = json.loads(path.read_bytes())
-        path.write_text(json.dumps({k: "wrong" for k in stored}), encoding="utf-8")
+    elif path.name.startswith("facts-"):  # one list of a key and its facts a line
+        keys = [json.loads(line)[0] for line in path.read_bytes().splitlines()]
+        path.write_text("".join(json.dumps([key, "wrong"]) + "\n" for key in keys), encoding="utf-8")
     else:  # a memo: the line naming its digest, then the value
         header, _, _ = path.read_bytes().partition(b"\n")
         path.write_bytes(header + b"\n" + json.dumps(["wrong", []]).encode())
