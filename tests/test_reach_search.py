@@ -24,7 +24,7 @@ def test_answers_are_those_of_the_whole_reach() -> None:
         nodes = sorted(graph.successors)
         starts = set(rng.sample(nodes, rng.randrange(1, 4)))
         whole = starts | graph.descendants(starts)
-        search = _Search(graph.successors, starts)
+        search = _Search(graph.successors, starts, [])
         for _ in range(12):
             targets = set(rng.sample(nodes, rng.randrange(1, 6)))
             if rng.random() < 0.5:
@@ -32,6 +32,34 @@ def test_answers_are_those_of_the_whole_reach() -> None:
             else:
                 assert search.all_of(targets) == (targets <= whole), (seed, targets)
         assert search.seen <= whole
-        while search.stack:
+        while search.frontier:
             search.any_of({"absent"})
         assert search.seen == whole  # a search left off goes on where it stopped, losing no callee
+
+
+def test_searches_that_take_a_finished_ones_reach_answer_as_the_whole_reach() -> None:
+    """Searches on one graph share what they finished: one that reached every start of a finished search takes
+    its whole reach at once. Asked in turns, each still answers as its own whole reach would."""
+    taken = 0
+    for seed in range(200):
+        graph, rng = _graph(seed, edges=70), random.Random(seed + 2000)
+        nodes = sorted(graph.successors)
+        finished: list[_Search] = []
+        searches = []
+        for _ in range(5):
+            starts = set(rng.sample(nodes, rng.randrange(1, 3)))
+            searches.append((_Search(graph.successors, starts, finished), starts | graph.descendants(starts)))
+        for _ in range(40):
+            search, whole = rng.choice(searches)
+            targets = set(rng.sample(nodes, rng.randrange(1, 6)))
+            if rng.random() < 0.3:
+                assert search.any_of(targets) == (not targets.isdisjoint(whole)), (seed, targets)
+            else:
+                assert search.all_of(targets) == (targets <= whole), (seed, targets)
+            assert search.seen <= whole
+        for search, whole in searches:
+            while search.frontier:
+                search.any_of({"absent"})
+            assert search.seen == whole
+            taken += len(search.taken)
+    assert taken > 50  # the case this is about did occur

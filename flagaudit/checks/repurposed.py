@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput, Family, FindingRule, project
@@ -165,6 +166,8 @@ class _Reach:
     def __init__(self, graph: CallGraph) -> None:
         self.graph = graph
         self.reached: dict[frozenset[str], _Search] = {}
+        """The searches made, by the nodes they start from (branches of other names often call the same ones)."""
+        self.finished: list[_Search] = []
 
     def _nodes(self, names: frozenset[str]) -> set[str]:
         """Project nodes the names stand for (``call_command:x`` for the command's module and handler)."""
@@ -176,18 +179,19 @@ class _Reach:
         return self._nodes(old.names)
 
     def _reach(self, new: Meaning) -> _Search:
-        if new.names not in self.reached:
-            self.reached[new.names] = _Search(self.graph.successors, self._nodes(new.names))
-        return self.reached[new.names]
+        starts = frozenset(self._nodes(new.names))
+        if starts not in self.reached:
+            self.reached[starts] = _Search(self.graph.successors, starts, self.finished)
+        return self.reached[starts]
 
     def _bound(self, new: Meaning) -> set[str] | None:
         """A set the nodes ``new``'s branch reaches lie within: the whole reach of a search already finished from
         nodes that include ``new``'s (what they reach, they reach too), if there is one."""
         search = self._reach(new)
-        if not search.stack:
+        if not search.frontier:
             return search.seen
         return next((other.seen for other in self.reached.values()
-                     if not other.stack and search.starts <= other.seen), None)
+                     if not other.frontier and search.starts <= other.seen), None)
 
     def left_behind(self, new: Meaning, old: Meaning) -> bool:
         living = self._living(old)
@@ -220,43 +224,61 @@ class _Reach:
 
 
 class _Search:
-    """The nodes reachable from ``starts`` (themselves included), found depth first only as far as the questions
-    asked need: whether one of some nodes is reached stops at the first, whether all are at the last. A key's
-    story asks this of a few dozen branches on a graph of tens of thousands of nodes, and most answers come
-    long before the whole reach is known (osf.io, with the bound of a finished search: the judgement of meanings
-    after one new commit 0.31 to 0.14 s of CPU)."""
+    """The nodes reachable from ``starts`` (themselves included), found level by level only as far as the
+    questions asked need: whether one of some nodes is reached stops at the level of the first, whether all are
+    at the level of the last. A key's story asks this of a few dozen branches on a graph of tens of thousands of
+    nodes, and many answers come before the whole reach is known (osf.io, with the bound of a finished search:
+    the judgement of meanings after one new commit 0.31 to 0.14 s of CPU). Each level is the union of the last
+    one's callees less the nodes seen, made in C, and a search that reaches where a finished one started takes
+    that one's reach whole: on osf.io, nine searches that each went node by node in Python over the whole graph
+    (four of them from the same nodes as another) had cost 0.1 s of CPU."""
 
-    def __init__(self, successors: dict[str, set[str]], starts: set[str]) -> None:
+    def __init__(self, successors: dict[str, set[str]], starts: Iterable[str], finished: list[_Search]) -> None:
         self.successors = successors
         self.starts = frozenset(starts)
         self.seen = set(starts)
-        self.stack = list(starts)
+        self.frontier = set(starts)
         """Nodes reached whose callees are still to be taken: empty once the whole reach is known."""
+        self.finished = finished
+        """The searches on the same graph whose whole reach is known (this one joins them when it is done): once
+        this one has reached all the nodes one of them started from, it has reached all that one reached."""
+        self.taken: set[_Search] = set()
+        """Those of them taken whole."""
 
     def any_of(self, nodes: set[str]) -> bool:
-        return not nodes.isdisjoint(self.seen) or any(True for _ in self._found(nodes, stop_at_first=True))
+        return not nodes.isdisjoint(self.seen) or any(True for _ in self._found(nodes))
 
     def all_of(self, nodes: set[str]) -> bool:
         missing = nodes - self.seen
-        for node in self._found(missing, stop_at_first=False):
+        for node in self._found(missing):
             missing.discard(node)
             if not missing:
                 break
         return not missing
 
-    def _found(self, wanted: set[str], stop_at_first: bool) -> Iterator[str]:
-        """The nodes of ``wanted`` newly reached, as the search goes on, a node's callees all taken before any
-        is told (so a search left off can go on later); it goes no further than asked."""
-        seen, stack, successors = self.seen, self.stack, self.successors
-        while stack:
-            found = []
-            for callee in successors.get(stack.pop(), ()):
-                if callee not in seen:
-                    seen.add(callee)
-                    stack.append(callee)
-                    if callee in wanted:
-                        found.append(callee)
-            yield from found
+    def _found(self, wanted: set[str]) -> Iterator[str]:
+        """The nodes of ``wanted`` newly reached, a level at a time, each level taken whole before any is told
+        (so a search left off can go on later); it goes no further than asked."""
+        seen, successors = self.seen, self.successors
+        while self.frontier:
+            level = set().union(*map(successors.get, self.frontier, repeat(_NONE)))
+            level -= seen
+            seen |= level
+            frontier = level
+            for other in self.finished:
+                if other not in self.taken and other.starts <= seen:
+                    self.taken.add(other)
+                    known = other.seen - seen
+                    seen |= known
+                    level = level | known
+                    frontier = frontier - other.seen  # their callees are all in it
+            self.frontier = frontier
+            if not frontier:
+                self.finished.append(self)
+            yield from level & wanted
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _replay(events: Sequence[Event], entry: Entry | None, dormant_days: int,
