@@ -52,7 +52,7 @@ def read_regular(path: str | Path, limit: int, head: bytes | None = None) -> byt
     file that does not begin with it only the first 256 bytes or so (a cache's memo kept for another digest is
     not read whole: the dense tree's kept output is 10 MB)."""
     descriptor = os.open(path, _READ_FLAGS)
-    with os.fdopen(descriptor, "rb") as handle:
+    try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
@@ -60,13 +60,30 @@ def read_regular(path: str | Path, limit: int, head: bytes | None = None) -> byt
             raise OSError(errno.EFBIG, "file too large", str(path), None, str(status.st_size))
         data = b""
         if head is not None:
-            data = handle.read(max(len(head), 256))
+            data = _read_up_to(descriptor, max(len(head), 256), 0)
             if not data.startswith(head):
                 return data
-        data += handle.read(limit + 1 - len(data))
+        data += _read_up_to(descriptor, limit + 1 - len(data), status.st_size + 1 - len(data))
+    finally:
+        os.close(descriptor)
     if len(data) > limit:  # it grew while being read
         raise OSError(errno.EFBIG, "file too large", str(path), None, str(len(data)))
     return data
+
+
+def _read_up_to(descriptor: int, most: int, expected: int) -> bytes:
+    """Up to ``most`` bytes, fewer at the file's end; asked for ``expected`` bytes at first (the size it had, and
+    one more to see its end), not ``most``: a read allocates what it asks for (the cap is megabytes, most files
+    are kilobytes), and a buffered reader's object is not made for every one of thousands of files."""
+    chunks = []
+    while most > 0:
+        chunk = os.read(descriptor, min(most, max(expected, 65536)))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        most -= len(chunk)
+        expected -= len(chunk)
+    return b"".join(chunks)
 
 
 def read_text_inside(root: Path, path: Path) -> str:

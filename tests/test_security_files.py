@@ -7,6 +7,7 @@ with real commits.
 
 from __future__ import annotations
 
+import errno
 import os
 import resource
 import stat
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from flagaudit.safefiles import read_regular
 from tests.projects import CHECKOUT_APP as APP
 from tests.repos import git, write_files
 from tests.run import ROOT, run_cli
@@ -203,3 +205,26 @@ def test_remove_write_never_writes_through_a_committed_link(tmp_path: Path) -> N
     assert result.returncode in (0, 1), result.stderr
     assert victim.read_text(encoding="utf-8") == "untouched\n"
     assert "variation" not in (repo / "app/checkout.py").read_text(encoding="utf-8")
+
+
+def test_a_read_file_is_whole_up_to_the_cap_and_refused_beyond(tmp_path: Path) -> None:
+    """Files are read by the size they have, not the cap: whole at any size up to it (a kilobyte, the cap
+    itself, megabytes past a read's first 64 KiB), refused one byte over it, and with ``head`` read whole
+    only when they begin with it."""
+    for size in (0, 1, 1000, 65_536, 65_537, 3_000_000):
+        path = tmp_path / f"f{size}"
+        data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+        path.write_bytes(data)
+        assert read_regular(path, size) == data
+        assert read_regular(path, 5_000_000) == data
+        if size:
+            with pytest.raises(OSError) as refused:
+                read_regular(path, size - 1)
+            assert refused.value.errno == errno.EFBIG
+        assert read_regular(path, size, data[:10]) == data
+        assert read_regular(path, size, b"\xff" + data[:10]) == data[:256]
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError) as refused:
+        read_regular(fifo, 100)
+    assert refused.value.errno == errno.EINVAL
