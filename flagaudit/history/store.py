@@ -29,7 +29,7 @@ from flagaudit.scan.cache import (
 )
 from flagaudit.sdk_rules import RuleSet
 
-HISTORY_VERSION = 8
+HISTORY_VERSION = 9
 """Bump when the walk state or the events it derives change (5: committer dates; 6: blobs git lacks, quiet facts)."""
 
 FlagId = tuple[str, str]
@@ -74,6 +74,8 @@ class WalkState:
     files: dict[str, KeptFile] = field(default_factory=dict)
     packages: set[str] = field(default_factory=set)
     """Folders holding an ``__init__.py``, for module names."""
+    scripts: set[str] = field(default_factory=set)
+    """Folders holding Django's ``manage.py``: module names start below them."""
     needed: set[str] = field(default_factory=set)
     """Modules some key needs symbols from: their files are analysed even if the prefilter says no."""
     timelines: dict[FlagId, list[Event]] = field(default_factory=dict)

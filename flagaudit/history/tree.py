@@ -13,6 +13,7 @@ from flagaudit.facts import Skipped
 from flagaudit.gitrepo import REGULAR, SUBMODULE, Repository
 from flagaudit.history.walk import _module, _selector
 from flagaudit.scan.cache import content_key
+from flagaudit.scan.discover import SCRIPT
 from flagaudit.scan.project import Source
 from flagaudit.sdk_rules import RuleSet
 
@@ -22,8 +23,8 @@ def tree_sources(repository: Repository, commit: str, config: Config,
     """The files of ``commit`` a scan of that version would analyse, with their bytes; what could not be read."""
     select = _selector(repository.top, config, rules)
     entries = repository.tree(commit)
-    packages = {path.rpartition("/")[0] for path, mode, _ in entries
-                if path.endswith("__init__.py") and mode in REGULAR}
+    packages, scripts = ({path.rpartition("/")[0] for path, mode, _ in entries
+                          if path.rpartition("/")[2] == name and mode in REGULAR} for name in ("__init__.py", SCRIPT))
     sources: list[Source] = []
     skipped: list[Skipped] = []
     for git_path, mode, blob in entries:
@@ -41,6 +42,6 @@ def tree_sources(repository: Repository, commit: str, config: Config,
         except FlagauditError as exc:  # a partial clone without the blob: the rest of the version still counts
             skipped.append(Skipped(path, str(exc)))
             continue
-        module = _module(git_path, packages) if path.endswith(".py") else ""
+        module = _module(git_path, packages, scripts) if path.endswith(".py") else ""
         sources.append(Source(path, module, data, content_key(path, module, data)))
     return sources, skipped

@@ -46,7 +46,7 @@ from flagaudit.history.ledger import LEDGER_FILE, ledger_timelines, read_ledger
 from flagaudit.history.step import Move, Presence, SiteRef, check_form, step
 from flagaudit.history.store import Blobs, FlagId, KeptFacts, KeptFile, WalkState, WalkStore
 from flagaudit.model.resolve import Resolver, is_flag_setting, is_test_path, resolve_site
-from flagaudit.scan.discover import excluded, module_name, wanted
+from flagaudit.scan.discover import SCRIPT, excluded, module_name, wanted
 from flagaudit.scan.parallel import in_workers
 from flagaudit.sdk_rules import RuleSet
 
@@ -250,18 +250,18 @@ class _Walk:
     def prefetch(self, commits: list[Commit], reached: Callable[[Commit], None]) -> None:
         """Read and analyse, in parallel, the new blobs of ``commits`` that the walk will want; ``reached`` hears
         of each commit whose blobs are being read."""
-        packages = set(self.state.packages)
+        packages, scripts = set(self.state.packages), set(self.state.scripts)
         jobs: dict[str, _Job] = {}
         origin: dict[str, Commit] = {}
         for commit in commits:
             for change in commit.changes:
-                _update_packages(packages, change)
+                _update_folders(packages, scripts, change)
             for change in commit.changes:
                 blob = change.blob
                 path = self.select(change.path) if blob and change.mode in REGULAR else None
                 if path is None or blob is None:
                     continue
-                module = _module(change.path, packages) if path.endswith(".py") else ""
+                module = _module(change.path, packages, scripts) if path.endswith(".py") else ""
                 key = _blob_key(blob, path, module)
                 needed = self._needed(path, module)
                 if key in self.blobs or key in jobs or not needed and self._spared(blob, key, path):
@@ -286,9 +286,9 @@ class _Walk:
         removed: dict[str, KeptFile] = {}
         added: dict[str, KeptFile] = {}
         renames: list[tuple[KeptFile, str]] = []
-        packages = set(state.packages)
+        packages, scripts = set(state.packages), set(state.scripts)
         for change in commit.changes:
-            _update_packages(state.packages, change)
+            _update_folders(state.packages, state.scripts, change)
             old = change.old_path or change.path
             gone = state.files.pop(old, None)
             if gone is not None:
@@ -299,16 +299,16 @@ class _Walk:
                 added[change.path] = state.files[change.path] = KeptFile(path, change.blob or "")
                 if change.old_path and gone is not None:
                     renames.append((gone, change.path))
-        if packages != state.packages:
-            # Only a file below a folder that became or stopped being a package can have another module name.
-            folders = tuple(f"{folder}/" for folder in packages ^ state.packages if folder)
+        if packages != state.packages or scripts != state.scripts:
+            # Only a file below a folder that became or stopped being a package (or a script's) can be renamed.
+            folders = tuple(f"{folder}/" for folder in packages ^ state.packages | scripts ^ state.scripts if folder)
             for git_path, entry in state.files.items():
                 if git_path not in added and git_path.startswith(folders) and entry.path.endswith(".py") and \
-                        _module(git_path, state.packages) != entry.module:
+                        _module(git_path, state.packages, state.scripts) != entry.module:
                     removed.setdefault(git_path, entry)
                     added[git_path] = state.files[git_path] = KeptFile(entry.path, entry.blob)
         for git_path, entry in added.items():
-            entry.module = _module(git_path, state.packages) if entry.path.endswith(".py") else ""
+            entry.module = _module(git_path, state.packages, state.scripts) if entry.path.endswith(".py") else ""
             entry.facts = self._analyse(entry)
             before = removed.get(git_path)
             if entry.facts and entry.facts.unreadable and before and before.facts and before.module == entry.module:
@@ -676,18 +676,20 @@ def _relative(path: Path, base: Path) -> str:
     return "" if relative == "." else relative
 
 
-def _update_packages(packages: set[str], change: Change) -> None:
-    """Keep the set of package folders in step with ``__init__.py`` files coming and going."""
+def _update_folders(packages: set[str], scripts: set[str], change: Change) -> None:
+    """Keep the folders holding an ``__init__.py`` and those holding a :data:`SCRIPT` in step with the files
+    coming and going."""
     old = change.old_path or change.path
-    if old.endswith("__init__.py") and (change.status in "DR" or change.mode not in REGULAR):
-        packages.discard(old.rpartition("/")[0])
-    if change.path.endswith("__init__.py") and change.status != "D" and change.mode in REGULAR:
-        packages.add(change.path.rpartition("/")[0])
+    for name, folders in (("__init__.py", packages), (SCRIPT, scripts)):
+        if old.rpartition("/")[2] == name and (change.status in "DR" or change.mode not in REGULAR):
+            folders.discard(old.rpartition("/")[0])
+        if change.path.rpartition("/")[2] == name and change.status != "D" and change.mode in REGULAR:
+            folders.add(change.path.rpartition("/")[0])
 
 
-def _module(path: str, packages: set[str]) -> str:
-    """The dotted module name of a file at ``path``, from the package folders of that commit."""
-    return module_name(path, packages.__contains__)
+def _module(path: str, packages: set[str], scripts: set[str]) -> str:
+    """The dotted module name of a file at ``path``, from the package and script folders of that commit."""
+    return module_name(path, lambda folder: folder in packages and folder not in scripts)
 
 
 def _blob_key(blob: str, path: str, module: str) -> str:

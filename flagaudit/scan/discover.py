@@ -18,6 +18,12 @@ _NOISE_DIRS = frozenset({
 })
 
 
+SCRIPT = "manage.py"
+"""Django's command script. ``python manage.py`` puts its folder first on ``sys.path``, so the project imports
+its modules by names that start below that folder, also when the folder holds an ``__init__.py`` (for a test
+runner at the top, say): such a folder is not a package in a module's name."""
+
+
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     """A file to analyse: path relative to the root (POSIX separators) and its module name."""
@@ -49,7 +55,7 @@ def discover(root: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], text
 
     def is_package(folder: str) -> bool:
         if folder not in packages:
-            packages[folder] = _is_file(root / folder / "__init__.py")
+            packages[folder] = _is_file(root / folder / "__init__.py") and not _is_file(root / folder / SCRIPT)
         return packages[folder]
 
     files = [SourceFile(rel, found[rel], module_name(rel, is_package) if rel.endswith(".py") else "")
@@ -152,10 +158,10 @@ def _below(path: Path, folder: Path) -> bool:
 def module_name(path: str, is_package: Callable[[str], bool]) -> str:
     """Dotted module name of the file at ``path`` (relative to the project root, POSIX separators).
 
-    The name starts at the outermost folder that is a package (holds ``__init__.py``); folders below it
-    without one are namespace packages and stay in the name, as Python imports them. The root itself is never
-    part of a name, so names do not depend on the folder a project is checked out in. Scan and history
-    both name modules here, so a site's function reads the same in both.
+    The name starts at the outermost folder that is a package (holds ``__init__.py``, and no :data:`SCRIPT`);
+    folders below it without one are namespace packages and stay in the name, as Python imports them. The root
+    itself is never part of a name, so names do not depend on the folder a project is checked out in. Scan and
+    history both name modules here, so a site's function reads the same in both.
     """
     folders = path.split("/")[:-1]
     stem = path.rsplit("/", 1)[-1].removesuffix(".py")

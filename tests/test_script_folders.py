@@ -1,0 +1,80 @@
+"""A Django project in a folder of the repository is imported from that folder.
+
+``python manage.py`` puts the folder of ``manage.py`` first on ``sys.path``, so the project's code imports
+``shop.flags``, not ``web.shop.flags``, even when ``web/`` holds an ``__init__.py`` (left there for a test
+runner at the top). Module names start below that folder, or a key held in ``shop/flags.py`` resolves to
+nothing: at the tip, and in history, where the folder's files come and go.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.helpers import story
+from tests.repos import Repo
+from tests.run import run_cli
+
+MANAGE = '''\
+    import os
+    import sys
+
+    if __name__ == "__main__":
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+        from django.core.management import execute_from_command_line
+        execute_from_command_line(sys.argv)
+    '''
+
+VIEWS = '''\
+    from waffle import flag_is_active
+
+    from shop import flags
+
+
+    def checkout(request):
+        if flag_is_active(request, flags.NEW_CHECKOUT):
+            return "new"
+        return "old"
+    '''
+
+PROJECT = {
+    "web/__init__.py": "",
+    "web/manage.py": MANAGE,
+    "web/shop/__init__.py": "",
+    "web/shop/flags.py": 'NEW_CHECKOUT = "new_checkout"\n',
+    "web/shop/views.py": VIEWS,
+}
+
+
+def _sites(root: Path) -> list[tuple[str, str, int]]:
+    ran = run_cli("scan", "--format", "json", "--no-cache", str(root), cwd=root)
+    assert ran.returncode == 0, ran.stderr
+    return [(flag["key"], site["path"], site["line"]) for flag in json.loads(ran.stdout)["flags"]
+            for site in flag["sites"]]
+
+
+def test_a_key_imported_below_the_manage_py_folder_resolves(tmp_path: Path) -> None:
+    repo = Repo(tmp_path)
+    repo.commit("2026-01-05", "Shop behind a flag", PROJECT)
+    assert _sites(tmp_path) == [("new_checkout", "web/shop/views.py", 7)]
+    assert story(repo.history(), "new_checkout") == [("born", "2026-01-05")]
+
+
+def test_without_manage_py_the_folder_is_a_package_again(tmp_path: Path) -> None:
+    """Once the project runs from the top, its code imports ``web.shop``; the key neither retires nor is
+    born again when the layout changes, as long as each version's imports name it (the edited import is a
+    change of the site's code)."""
+    repo = Repo(tmp_path)
+    repo.commit("2026-01-05", "Shop behind a flag", PROJECT)
+    repo.commit("2026-02-01", "Run from the top", {
+        "web/shop/views.py": VIEWS.replace("from shop import", "from web.shop import"),
+        "manage.py": MANAGE.replace("shop.settings", "web.shop.settings")}, moves={"web/manage.py": "manage.py"})
+    assert _sites(tmp_path) == [("new_checkout", "web/shop/views.py", 7)]
+    assert story(repo.history(), "new_checkout") == [("born", "2026-01-05"), ("changed", "2026-02-01")]
+
+
+def test_a_folder_with_manage_py_and_no_init_names_modules_as_before(tmp_path: Path) -> None:
+    """Without an ``__init__.py`` the folder was never part of a name: nothing changes there."""
+    repo = Repo(tmp_path)
+    repo.commit("2026-01-05", "Shop behind a flag", {k: v for k, v in PROJECT.items() if k != "web/__init__.py"})
+    assert _sites(tmp_path) == [("new_checkout", "web/shop/views.py", 7)]
