@@ -17,6 +17,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from flagaudit.extract.adapters import adapted
 from flagaudit.extract.symbols import Scope, dotted_name
 from flagaudit.sdk_rules import RuleSet
 
@@ -70,7 +71,7 @@ class _Finder:
         self.deferred: set[str] = set()
 
     def call(self, node: ast.Call) -> None:
-        func = node.func
+        func = adapted(node.func, self._qualified)
         dotted = dotted_name(func)
         qualified = self.scope.qualify(dotted) if dotted else None
         if qualified is not None and (
@@ -83,6 +84,10 @@ class _Finder:
             self.lines.add(node.lineno)
         elif isinstance(func, ast.Attribute) and self._method(func) or isinstance(func, ast.Subscript):
             self.lines.add(node.lineno)  # a subscript: a function picked from a table may be a check
+
+    def _qualified(self, node: ast.expr) -> str | None:
+        dotted = dotted_name(node)
+        return self.scope.qualify(dotted) if dotted else None
 
     def _method(self, func: ast.Attribute) -> bool:
         method = func.attr

@@ -36,7 +36,8 @@ class Guard:
 
 def find_guard(stack: Sequence[ast.AST], source: Source, last_line: int, polarity: bool = True) -> Guard:
     """Classify the innermost construct that branches on ``stack[-1]``: up through negations, ``and``/``or``
-    operands, comparisons, arguments of ``bool(...)``, to the first node that decides (:func:`_decided`).
+    operands, comparisons, arguments of ``bool(...)``, ``await`` (a coroutine's value), to the first node that
+    decides (:func:`_decided`).
     ``last_line``: the last line of the span analysed, where an early return's following statements end."""
     child = stack[-1]
     bool_guard: _BoolGuard | None = None
@@ -55,7 +56,7 @@ def find_guard(stack: Sequence[ast.AST], source: Source, last_line: int, polarit
                 return _boolean_guard(bool_guard)
             if any(isinstance(op, _NEGATING) for op in parent.ops):
                 polarity = not polarity
-        elif not (isinstance(parent, ast.keyword) or isinstance(parent, ast.Starred) and index
+        elif not (isinstance(parent, (ast.keyword, ast.Await)) or isinstance(parent, ast.Starred) and index
                   and isinstance(stack[index - 1], ast.Call)
                   or isinstance(parent, ast.Call) and full_name(parent.func) == "bool"):
             return _decided(stack, index, child, polarity, bool_guard, source, last_line)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, cast
 
+from flagaudit.extract.adapters import adapted
 from flagaudit.extract.annotations import LineNotes
 from flagaudit.extract.arguments import argument
 from flagaudit.extract.declarations import RETURNED, add_definition, get_model, model_rows, object_definition
@@ -285,7 +286,7 @@ class SpanVisitor:
 
     # -- calls ----------------------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
-        callee = self._qualify(node.func)
+        callee = self._qualify(adapted(node.func, self._qualify))
         rule = self.rules.functions.get(callee or "") or self.rules.decorators.get(callee or "")
         if rule:
             self._check(node, rule)
