@@ -342,3 +342,60 @@ def test_a_flags_description_in_the_data_file_it_is_declared_in_gives_its_type(t
         ("kill-switch", "its description at app/features.yaml:13 says 'prevents'"),
         ("permission", "its description at app/features.yaml:9 says 'staff'"),
         ("release", "default"), ("release", "default")]
+
+
+FLAGSMITH_CLIENT = """\
+    from flagsmith import Flagsmith
+
+
+    def get_client(name: str = "default") -> Flagsmith:
+        return Flagsmith(environment_key="server-key")
+"""
+OPENFEATURE_CLIENT = """\
+    from openfeature import api
+
+
+    def get_openfeature_client():
+        return api.get_client()
+"""
+
+
+def _alerts(check: str) -> str:
+    return f"""\
+    from integrations.client import {"get_client" if "identity" in check else "get_openfeature_client"}
+
+
+    def notify_usage(organisations):
+        client = {"get_client()" if "identity" in check else "get_openfeature_client()"}
+        for organisation in organisations:
+            if {check}:
+                send_alert(organisation)
+
+
+    def send_alert(organisation):
+        print(organisation)
+"""
+
+
+def test_a_flag_that_moves_to_another_sdk_keeps_its_age(tmp_path: Path) -> None:
+    """One commit retires the key's checks through the vendor's SDK and makes them through OpenFeature (over the
+    same vendor's provider): the same flag, as old as its first check, and the move is evidence."""
+    repo = Repo(tmp_path / "repo")
+    first = repo.commit("2024-03-28", "usage alerts", {
+        "integrations/__init__.py": "", "integrations/client.py": FLAGSMITH_CLIENT,
+        "alerts.py": _alerts('client.get_identity_flags(organisation.id).is_feature_enabled("usage_alerts")')})
+    moved = repo.commit("2026-04-02", "move to OpenFeature", {
+        "integrations/client.py": OPENFEATURE_CLIENT,
+        "alerts.py": _alerts('client.get_boolean_value("usage_alerts", False)')})
+    report = lifecycle(load_config((), None, repo.path), builtin_rules(), HistoryOptions(use_cache=False, workers=1),
+                       date(2026, 12, 1))
+    stale = next(f for f in report.findings if f.code == "FA101")
+    assert "is 978 days old (since 2024-03-28)" in stale.message
+    assert [(e.kind, e.value, e.detail.split(":")[0]) for e in stale.evidence if e.kind == "commit"] == [
+        ("commit", first, "born"), ("commit", moved, "moved from flagsmith")]
+    repo.commit("2026-05-01", "a new flag of the same name in another SDK, later", {
+        "later.py": "import ldclient\n\n\ndef later():\n    return ldclient.get().variation('usage_alerts', None, False)\n"})
+    report = lifecycle(load_config((), None, repo.path), builtin_rules(), HistoryOptions(use_cache=False, workers=1),
+                       date(2026, 12, 1))
+    assert sorted(f.message.split(" (since")[0] for f in report.findings if f.code == "FA101") == [
+        "release flag 'usage_alerts' is 214 days old", "release flag 'usage_alerts' is 978 days old"]
