@@ -98,3 +98,29 @@ def test_a_method_of_a_client_made_elsewhere_gives_the_sdk_s_objects(tmp_path: P
     found = [(flag["key"], flag["sdk"], site["line"]) for flag in json.loads(ran.stdout)["flags"]
              for site in flag["sites"]]
     assert found == [("api_usage_alerting", "flagsmith", 7), ("overage_charges", "flagsmith", 12)]
+
+
+def test_the_flags_object_in_a_local_or_from_a_factory_called_in_place(tmp_path: Path) -> None:
+    """``flags = client.get_identity_flags(...)`` then ``flags.is_feature_enabled(...)``, and the factory called in
+    place (``get_client().get_identity_flags(...)``), are the same checks as the chained call."""
+    write_files(tmp_path, {**FLAGSMITH, "app/billing.py": (
+        "from app.clients import get_client\n\n\n"
+        "def charge(orgs):\n    client = get_client('local')\n    for org in orgs:\n"
+        "        flags = client.get_identity_flags(org.id)\n"
+        "        if not flags.is_feature_enabled('api_usage_overage_charges'):\n            continue\n"
+        "        org.charge()\n\n\n"
+        "def limit(org):\n    flags = get_client('local').get_identity_flags(org.id)\n"
+        "    return flags.is_feature_enabled('api_limiting')\n\n\n"
+        "def block(org):\n"
+        "    return get_client('local').get_identity_flags(org.id).is_feature_enabled('api_blocking')\n\n\n"
+        "def settings_flag(org, settings):\n    flags = settings.get_identity_flags(org.id)\n"
+        "    return flags.is_feature_enabled('not_a_flag')\n")})
+    ran = run_cli("scan", "--format", "json", "--no-cache", str(tmp_path), cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    found = [(flag["key"], flag["sdk"], site["path"], site["line"]) for flag in json.loads(ran.stdout)["flags"]
+             for site in flag["sites"]]
+    assert found == [("api_blocking", "flagsmith", "app/billing.py", 19),
+                     ("api_limiting", "flagsmith", "app/billing.py", 15),
+                     ("api_usage_alerting", "flagsmith", "app/tasks.py", 7),
+                     ("api_usage_overage_charges", "flagsmith", "app/billing.py", 8),
+                     ("overage_charges", "flagsmith", "app/tasks.py", 12)]

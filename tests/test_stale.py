@@ -394,7 +394,8 @@ def test_a_flag_that_moves_to_another_sdk_keeps_its_age(tmp_path: Path) -> None:
     assert [(e.kind, e.value, e.detail.split(":")[0]) for e in stale.evidence if e.kind == "commit"] == [
         ("commit", first, "born"), ("commit", moved, "moved from flagsmith")]
     repo.commit("2026-05-01", "a new flag of the same name in another SDK, later", {
-        "later.py": "import ldclient\n\n\ndef later():\n    return ldclient.get().variation('usage_alerts', None, False)\n"})
+        "later.py": "import ldclient\n\n\ndef later():\n"
+                    "    return ldclient.get().variation('usage_alerts', None, False)\n"})
     report = lifecycle(load_config((), None, repo.path), builtin_rules(), HistoryOptions(use_cache=False, workers=1),
                        date(2026, 12, 1))
     assert sorted(f.message.split(" (since")[0] for f in report.findings if f.code == "FA101") == [

@@ -118,6 +118,8 @@ class _Finder:
 
     def _receiver_may_be_sdk(self, receiver: ast.expr) -> bool:
         if isinstance(receiver, ast.Call):
+            if isinstance(receiver.func, ast.Attribute) and isinstance(receiver.func.value, ast.Call):
+                return self._receiver_may_be_sdk(receiver.func.value)  # get_client().get_identity_flags()
             called = dotted_name(receiver.func) or ""
             made_by = self.scope.qualify(called)
             if made_by is None and "." in called:  # a method of a local (``client.get_identity_flags()``)

@@ -193,7 +193,9 @@ class SpanVisitor:
         if table is not None:
             function.tables[name] = table
         if isinstance(value, ast.Call):
-            callee = self._qualify(value.func)
+            made = self._project_symbol(value.func.value) if isinstance(value.func, ast.Attribute) else None
+            callee = f"{made}.{cast(ast.Attribute, value.func).attr}" if made and made.endswith("()") \
+                else self._qualify(value.func)  # flags = client.get_identity_flags(...), client made by a function
             if callee:
                 function.made[name] = callee
             model = get_model(self, value)
@@ -403,10 +405,16 @@ class SpanVisitor:
     def _project_symbol(self, receiver: ast.expr) -> str | None:
         """The qualified name of a module-level or imported object (not an SDK module itself); ``f()`` for what a
         call of a module-level or imported function returns (``get_client_of_ours().get_boolean_value(...)``), also
-        held in a local (``client = get_client()``), and ``f().m()`` for what a method of that returns."""
+        held in a local (``client = get_client()``), and ``f().m()`` for what a method of that returns (also
+        called in place, ``get_client().m()``, or held in a local, ``flags = client.m()``)."""
         called = isinstance(receiver, ast.Call)
         if called:
             receiver = receiver.func  # type: ignore[attr-defined]
+        if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Call):
+            made = self._project_symbol(receiver.value)  # get_client().get_identity_flags(...)
+            if made is None or not made.endswith("()"):
+                return None
+            return f"{made}.{receiver.attr}()" if called else f"{made}.{receiver.attr}"
         root = full_name(receiver) if isinstance(receiver, (ast.Name, ast.Attribute)) else None
         if root is None:
             return None
