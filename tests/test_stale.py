@@ -360,14 +360,17 @@ OPENFEATURE_CLIENT = """\
 """
 
 
-def _alerts(check: str) -> str:
+def _alerts(vendor: bool) -> str:
+    """The vendor's SDK checks a flags object held in a local; OpenFeature's client checks the key itself."""
+    check = 'flags.is_feature_enabled("usage_alerts")' if vendor else 'client.get_boolean_value("usage_alerts", False)'
+    flags = "\n            flags = client.get_identity_flags(organisation.id)" if vendor else ""
     return f"""\
-    from integrations.client import {"get_client" if "identity" in check else "get_openfeature_client"}
+    from integrations.client import {"get_client" if vendor else "get_openfeature_client"}
 
 
     def notify_usage(organisations):
-        client = {"get_client()" if "identity" in check else "get_openfeature_client()"}
-        for organisation in organisations:
+        client = {"get_client()" if vendor else "get_openfeature_client()"}
+        for organisation in organisations:{flags}
             if {check}:
                 send_alert(organisation)
 
@@ -383,10 +386,10 @@ def test_a_flag_that_moves_to_another_sdk_keeps_its_age(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "repo")
     first = repo.commit("2024-03-28", "usage alerts", {
         "integrations/__init__.py": "", "integrations/client.py": FLAGSMITH_CLIENT,
-        "alerts.py": _alerts('client.get_identity_flags(organisation.id).is_feature_enabled("usage_alerts")')})
+        "alerts.py": _alerts(vendor=True)})
     moved = repo.commit("2026-04-02", "move to OpenFeature", {
         "integrations/client.py": OPENFEATURE_CLIENT,
-        "alerts.py": _alerts('client.get_boolean_value("usage_alerts", False)')})
+        "alerts.py": _alerts(vendor=False)})
     report = lifecycle(load_config((), None, repo.path), builtin_rules(), HistoryOptions(use_cache=False, workers=1),
                        date(2026, 12, 1))
     stale = next(f for f in report.findings if f.code == "FA101")

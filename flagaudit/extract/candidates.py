@@ -143,14 +143,19 @@ class _Finder:
         self.deferred.add(symbol)  # kept when traced too, so the next pass sees the same question
         return symbol in self.rules.traced
 
-    def _local_made(self, name: str) -> bool:
+    def _local_made(self, name: str, seen: frozenset[str] = frozenset()) -> bool:
         """A local bound to a call of a project function somewhere in the module (``client = get_client()``, read
-        in the text: the gate has no function scopes), whose return value the model traces to the SDK."""
+        in the text: the gate has no function scopes), whose return value the model traces to the SDK; or to a
+        call of a method of such a local (``flags = client.get_identity_flags()``)."""
         if self._locals is None:  # one pass over the text, on the first local receiver
             self._locals = {}
             for local, callee in _BOUND_TO_CALL.findall(self.text):
                 self._locals.setdefault(local, []).append(callee)
         for callee in sorted(set(self._locals.get(name, ()))):
+            head = callee.partition(".")[0]
+            if head != callee and head not in seen and self.scope.qualify(head) is None \
+                    and self._local_made(head, seen | {name}):
+                return True
             made_by = self.scope.qualify(callee)
             if made_by is not None and not self._made_by_sdk(made_by):
                 self.deferred.add(f"{made_by}()")
