@@ -342,3 +342,30 @@ class Timeline:
     def last_change(self) -> Event | None:
         """The last event that added, removed or changed a site."""
         return next((e for e in reversed(self.events) if e.kind in SITE_CHANGES), None)
+
+
+def lives_by_key(stories: dict[tuple[str, str], Timeline]) -> dict[str, list[Timeline]]:
+    """Each key's timelines, one per SDK it was checked through, by SDK name."""
+    by_key: dict[str, list[Timeline]] = {}
+    for (_, key), told in sorted(stories.items()):
+        by_key.setdefault(key, []).append(told)
+    return by_key
+
+
+def first_life(story: Timeline | None, by_key: dict[str, list[Timeline]]) -> tuple[Event | None, list[Evidence]]:
+    """The event that began the flag's life, and the moves between SDKs since, oldest first. A commit that
+    retires a key's last check through one SDK and makes its first through another moves the same flag (to
+    OpenFeature over the same provider, or from one vendor to the next): the flag is as old as its first life."""
+    born = story.born if story else None
+    moves: list[Evidence] = []
+    done = [story]
+    while story is not None and born is not None and born.commit:
+        commit = born.commit
+        before = next((t for t in by_key.get(story.key, ()) if all(t is not d for d in done)
+                       and any(e.kind == "retired" and e.commit == commit for e in t.events)), None)
+        if before is None:
+            break
+        done.append(before)
+        moves.append(Evidence("commit", commit, f"moved from {before.sdk}: {born.subject} ({born.author})"))
+        born = next((e for e in reversed(before.events) if e.kind in LIFE_STARTS and e.date <= born.date), None)
+    return born, moves[::-1]

@@ -396,6 +396,11 @@ def test_a_flag_that_moves_to_another_sdk_keeps_its_age(tmp_path: Path) -> None:
     assert "is 978 days old (since 2024-03-28)" in stale.message
     assert [(e.kind, e.value, e.detail.split(":")[0]) for e in stale.evidence if e.kind == "commit"] == [
         ("commit", first, "born"), ("commit", moved, "moved from flagsmith")]
+    ran = run_cli("report", "--as-of", "2026-12-01", "--format", "json", "-q", cwd=repo.path)
+    assert ran.returncode == 0, ran.stderr
+    rows = json.loads(ran.stdout)["lifecycle"]  # the report's ages are FA101's
+    assert [(r["key"], r["sdk"], r["age_days"], r["born"]) for r in rows] == [
+        ("usage_alerts", "openfeature", 978, "2024-03-28")]
     repo.commit("2026-05-01", "a new flag of the same name in another SDK, later", {
         "later.py": "import ldclient\n\n\ndef later():\n"
                     "    return ldclient.get().variation('usage_alerts', None, False)\n"})

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.checks.definitions import UNKNOWN
-from flagaudit.facts import LIFE_STARTS, Definition, Event, Evidence, Finding, Flag, Site, Timeline
+from flagaudit.facts import Definition, Event, Evidence, Finding, Flag, Site, Timeline, first_life, lives_by_key
 
 if TYPE_CHECKING:
     from flagaudit.policies import Declared, Policies
@@ -136,9 +136,7 @@ def stale_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], policie
     from flagaudit.policies import declared  # here, not above: `flagaudit explain` reads this module's rules only
 
     stories = {(t.sdk, t.key): t for t in timelines}
-    by_key: dict[str, list[Timeline]] = {}
-    for (_, key), told in sorted(stories.items()):
-        by_key.setdefault(key, []).append(told)
+    by_key = lives_by_key(stories)
     findings = []
     for flag in flags:
         if flag.key is None or not (flag.sites or flag.definitions):
@@ -147,29 +145,10 @@ def stale_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], policie
         story = stories.get((flag.sdk, flag.key))
         story = story if story is not None and story.live else None
         context = _context(info, policies)
-        findings += [f for f in (_stale(flag, info, _first_life(story, by_key), context, policies, as_of),
+        findings += [f for f in (_stale(flag, info, first_life(story, by_key), context, policies, as_of),
                                  _expired(flag, info, context, as_of),
                                  _dormant(flag, info, story, context, policies, as_of)) if f is not None]
     return findings
-
-
-def _first_life(story: Timeline | None, by_key: dict[str, list[Timeline]]) -> tuple[Event | None, list[Evidence]]:
-    """The event that began the flag's life, and the moves between SDKs since, oldest first. A commit that
-    retires a key's last check through one SDK and makes its first through another moves the same flag (to
-    OpenFeature over the same provider, or from one vendor to the next): the flag is as old as its first life."""
-    born = story.born if story else None
-    moves: list[Evidence] = []
-    done = [story]
-    while story is not None and born is not None and born.commit:
-        commit = born.commit
-        before = next((t for t in by_key.get(story.key, ()) if all(t is not d for d in done)
-                       and any(e.kind == "retired" and e.commit == commit for e in t.events)), None)
-        if before is None:
-            break
-        done.append(before)
-        moves.append(Evidence("commit", commit, f"moved from {before.sdk}: {born.subject} ({born.author})"))
-        born = next((e for e in reversed(before.events) if e.kind in LIFE_STARTS and e.date <= born.date), None)
-    return born, moves[::-1]
 
 
 def _stale(flag: Flag, info: Declared, life: tuple[Event | None, list[Evidence]], context: list[Evidence],

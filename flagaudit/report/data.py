@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from flagaudit.facts import Finding, Flag, Inventory, Timeline
+from flagaudit.facts import Finding, Flag, Inventory, Timeline, first_life, lives_by_key
 from flagaudit.policies import Policies, declared
 
 QUARTERS_SHOWN = 8
@@ -388,9 +388,11 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
     def owner(identity: FlagId) -> Owner:
         return owners.get(identity, Owner())
 
-    def age(flag: Flag) -> tuple[int | None, str]:
+    by_key = lives_by_key(stories)
+
+    def age(flag: Flag) -> tuple[int | None, str]:  # as FA101 tells it: from the first life, across SDK moves
         story = stories.get((flag.sdk, flag.key or ""))
-        born = story.born if story is not None and story.live else None
+        born = first_life(story if story is not None and story.live else None, by_key)[0]
         if born is not None:
             day = _day(born.date)
         else:
