@@ -18,6 +18,16 @@ def _graph(seed: int, size: int = 60, edges: int = 90) -> CallGraph:
     return CallGraph(successors, {})
 
 
+def _ask(search: _Search, whole: set[str], rng: random.Random, nodes: list[str], any_share: float) -> None:
+    """One question, "any of" or "all of" some random nodes, answered as the whole reach answers it."""
+    targets = set(rng.sample(nodes, rng.randrange(1, 6)))
+    if rng.random() < any_share:
+        assert search.any_of(targets) == (not targets.isdisjoint(whole)), targets
+    else:
+        assert search.all_of(targets) == (targets <= whole), targets
+    assert search.seen <= whole
+
+
 def test_answers_are_those_of_the_whole_reach() -> None:
     for seed in range(200):
         graph, rng = _graph(seed), random.Random(seed + 1000)
@@ -26,12 +36,7 @@ def test_answers_are_those_of_the_whole_reach() -> None:
         whole = starts | graph.descendants(starts)
         search = _Search(graph.successors, starts, [])
         for _ in range(12):
-            targets = set(rng.sample(nodes, rng.randrange(1, 6)))
-            if rng.random() < 0.5:
-                assert search.any_of(targets) == (not targets.isdisjoint(whole)), (seed, targets)
-            else:
-                assert search.all_of(targets) == (targets <= whole), (seed, targets)
-        assert search.seen <= whole
+            _ask(search, whole, rng, nodes, 0.5)
         while search.frontier:
             search.any_of({"absent"})
         assert search.seen == whole  # a search left off goes on where it stopped, losing no callee
@@ -50,13 +55,7 @@ def test_searches_that_take_a_finished_ones_reach_answer_as_the_whole_reach() ->
             starts = set(rng.sample(nodes, rng.randrange(1, 3)))
             searches.append((_Search(graph.successors, starts, finished), starts | graph.descendants(starts)))
         for _ in range(40):
-            search, whole = rng.choice(searches)
-            targets = set(rng.sample(nodes, rng.randrange(1, 6)))
-            if rng.random() < 0.3:
-                assert search.any_of(targets) == (not targets.isdisjoint(whole)), (seed, targets)
-            else:
-                assert search.all_of(targets) == (targets <= whole), (seed, targets)
-            assert search.seen <= whole
+            _ask(*rng.choice(searches), rng, nodes, 0.3)
         for search, whole in searches:
             while search.frontier:
                 search.any_of({"absent"})
