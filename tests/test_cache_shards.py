@@ -119,8 +119,8 @@ def test_facts_are_decoded_as_asked_for_and_a_bad_entry_damages_its_shard(tmp_pa
         lines = [line.partition(b",")[::2] for line in shard.read_bytes().splitlines()]
         shard.write_bytes(b"".join((forged(key[2:-1], text[:-1]) if key.endswith(own.encode() + b'"')
                                     else key + b"," + text) + b"\n" for key, text in lines))
-        body = "\n    ".join(["print(1)"] * (lines_added + 2))  # a function that ends lower: other facts
-        (repo / "app/part_0.py").write_text(edit.replace("print(0)", body), encoding="utf-8")
+        other = edit.replace("part_0()", f"part_0(p{lines_added}=None)")  # another parameter: other facts
+        (repo / "app/part_0.py").write_text(other, encoding="utf-8")
         damaged = run_cli("scan", "--format", "json", cwd=repo)
         fresh = run_cli("scan", "--format", "json", "--no-cache", cwd=repo)
         assert (damaged.returncode, damaged.stdout) == (fresh.returncode, fresh.stdout)
@@ -140,7 +140,7 @@ def test_a_shard_with_a_line_that_is_no_entry_is_damaged(tmp_path: Path) -> None
         shard.write_bytes(shard.read_bytes() + line + b"\n")
         for path in (repo / CACHE).glob("rendered-*.json"):
             path.unlink()
-        (repo / "app/part_0.py").write_text(edit.replace("print(0)", "\n    ".join(["print(1)"] * (number + 2))),
+        (repo / "app/part_0.py").write_text(edit.replace("part_0()", f"part_0(p{number}=None)"),  # other facts
                                             encoding="utf-8")
         damaged = run_cli("scan", "--format", "json", cwd=repo)
         fresh = run_cli("scan", "--format", "json", "--no-cache", cwd=repo)

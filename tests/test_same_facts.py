@@ -8,9 +8,11 @@ contents the last result was made from is found by digests, so a stale or forged
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 from flagaudit.checks.nearest import keys_digest
+from flagaudit.checks.reachability import _power_peg
 from flagaudit.model.callgraph import CallGraph
 from flagaudit.scan.cache import FACTS_VERSION, build_digest, content_key, read_cached
 from tests.projects import CHECKOUT_VIEWS as VIEWS
@@ -62,6 +64,27 @@ def test_a_comment_reuses_the_last_result_and_keeps_the_graph(tmp_path: Path) ->
     assert lines == json.loads(first.stdout)["summary"]["lines"] + 1
     repo.commit("2025-02-02", "another comment", {"app/flags.py": "# the one place flags are read\n" + FLAGS})
     _same_as_fresh(repo)  # every line below the comment moved: facts differ, the model is built again
+
+
+def test_a_statement_appended_reuses_the_result_unless_fa302_counts_the_function_it_ends(tmp_path: Path) -> None:
+    """A statement that makes no fact, appended to a module, moves where the module ends: the last result is
+    reused (the kept graph's memo of the contents it holds for is not written again). Appended to a function
+    whose lines FA302 counts, it changes that count: the model is built again."""
+    repo = Repo(tmp_path / "repo")
+    files = {path: textwrap.dedent(text) for path, text in _power_peg("router.route").items()}
+    repo.commit("2025-01-05", "power peg", files, dedent=False)
+    first = _check(repo)
+    counted = [e["detail"].rpartition(", ")[2] for f in json.loads(first.stdout)["findings"] if f["code"] == "FA302"
+               for e in f["evidence"] if e["value"] == "app.router.send_child_orders"]
+    assert counted == ["2 lines"]
+    graphed = _stamp(_memo(repo, "graphed"))
+    router = files["app/router.py"]
+    repo.commit("2025-02-01", "a constant", {"app/router.py": router + "RETRIES = 2\n"}, dedent=False)
+    _same_as_fresh(repo)
+    assert _stamp(_memo(repo, "graphed")) == graphed
+    repo.commit("2025-02-02", "a statement", {"app/router.py": router + "    pass\n"}, dedent=False)
+    after = _same_as_fresh(repo)
+    assert "(3 lines)" in next(f["message"] for f in json.loads(after.stdout)["findings"] if f["code"] == "FA302")
 
 
 def test_a_wrapper_called_with_another_key_is_analysed_again(tmp_path: Path) -> None:

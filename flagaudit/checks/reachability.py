@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput, Family, FindingRule, project
@@ -106,6 +106,13 @@ def _reachability(given: CheckInput) -> list[Finding]:
 
 
 FAMILY = Family((UNREACHABLE, FLAG_ONLY), "code", _reachability)
+
+
+def counts_lines_of(findings: Iterable[Finding], functions: Collection[str]) -> bool:
+    """Whether one of ``findings`` counts the lines of one of ``functions``: only :data:`FLAG_ONLY` reads where a
+    function ends, and it names each function it counts."""
+    return bool(functions) and any(
+        finding.code == FLAG_ONLY.code and any(e.value in functions for e in finding.evidence) for finding in findings)
 
 
 def unreachable_checks(flags: Iterable[Flag], graph: CallGraph) -> list[Finding]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput
 from flagaudit.checks.nearest import Suggestions
+from flagaudit.checks.reachability import counts_lines_of
 from flagaudit.checks.run import run_checks
 from flagaudit.checks.suppression import finish
 from flagaudit.config import Config, load_config
@@ -298,9 +299,11 @@ class _Made:
 
 def _same_facts(inputs: Inputs, made: _Made, config: Config, options: ScanOptions) -> _Result | None:
     """The last run's result, when each file that changed since (and none was added or removed) has the same
-    facts as before, but for its count of lines, under every rule set the last run's passes analysed it with
-    (a comment, a line added at the end): then the passes infer the same rules and every later stage sees
-    the same facts. With the lines counted again.
+    facts as before, but for its count of lines and where its functions end, under every rule set the last
+    run's passes analysed it with (a comment, a line added at the end, a statement appended that makes no
+    fact): then the passes infer the same rules and every later stage sees the same facts, but for the lines
+    of the code a fixed flag's branch alone reaches (FA302), the only finding that reads where a function ends:
+    the result is not taken if one counts a function that now ends elsewhere. With the lines counted again.
 
     Everything is found by content digests: the ``made`` memo by the digest of everything but the files'
     contents, the result by the inputs digest of the contents the memo names (made again here, so the memo
@@ -317,10 +320,13 @@ def _same_facts(inputs: Inputs, made: _Made, config: Config, options: ScanOption
         return result[1] if result is not None and all(step.consistent for step in result[1]) else None
 
     changed = [s for s in inputs.sources if made.sources[s.path] != s.key]
-    lines = _lines_added(changed, made.sources, steps, inputs.rules, config, cache, options.workers)
-    if lines is None or result is None:
+    added = _lines_added(changed, made.sources, steps, inputs.rules, config, cache, options.workers)
+    if added is None or result is None:
         return None
     inventory, kept_steps = result
+    lines, ended = added
+    if counts_lines_of(inventory.findings, ended):
+        return None
     return replace(inventory, lines=inventory.lines + lines), kept_steps
 
 
@@ -342,22 +348,24 @@ def _keep(inputs: Inputs, result: _Result, passes: dict[str, int] | None) -> Non
 
 def _lines_added(changed: list[Source], earlier_keys: dict[str, str],
                  steps: Callable[[], tuple[Step, ...] | None], rules: RuleSet, config: Config, cache: FactCache,
-                 workers: int | None) -> int | None:
-    """How many lines the ``changed`` files gained, if each one's facts are otherwise those of its content
-    keyed in ``earlier_keys``, under the given rules and those of every later pass the ``steps`` of the
-    earlier analysis make that analyses it (the files a pass analyses again are chosen by their facts, so the
-    same ones); ``None`` as soon as one differs, the earlier facts were not kept or there are no steps.
-    ``steps`` is asked only once the first pass's facts are found the same."""
+                 workers: int | None) -> tuple[int, frozenset[str]] | None:
+    """How many lines the ``changed`` files gained, and the functions of theirs that end on another line, if each
+    one's facts are otherwise those of its content keyed in ``earlier_keys``, under the given rules and those
+    of every later pass the ``steps`` of the earlier analysis make that analyses it (the files a pass analyses
+    again are chosen by their facts, so the same ones); ``None`` as soon as one differs, the earlier facts were
+    not kept or there are no steps. ``steps`` is asked only once the first pass's facts are found the same."""
     analysed = _Analysed(_analyse(changed, rules, cache, config, workers), rules)
     facts = analysed.facts
     earlier: dict[str, FileFacts] = {}
+    ended: set[str] = set()
 
     def same(pass_rules: RuleSet, paths: Iterable[str]) -> bool:
         prefix = _prefix(pass_rules, config)
         for path in paths:
-            was = cache.get(prefix + earlier_keys[path])
-            if was is None or replace(was, lines=0) != replace(facts[path], lines=0):
+            was, now = cache.get(prefix + earlier_keys[path]), facts[path]
+            if was is None or _but_lines(was) != _but_lines(now):
                 return False
+            ended.update(a.name for a, b in zip(was.functions, now.functions, strict=True) if a.end != b.end)
             earlier[path] = was
         return True
 
@@ -370,7 +378,13 @@ def _lines_added(changed: list[Source], earlier_keys: dict[str, str],
         if not same(extended, again):
             return None
         before = step
-    return sum(facts[path].lines - earlier[path].lines for path in facts)
+    return sum(facts[path].lines - earlier[path].lines for path in facts), frozenset(ended)
+
+
+def _but_lines(facts: FileFacts) -> FileFacts:
+    """A file's facts without its count of lines and where its functions end, which an edit below them moves
+    and only the count of lines FA302 reports reads."""
+    return replace(facts, lines=0, functions=tuple(replace(f, end=0) for f in facts.functions))
 
 
 def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules: RuleSet, config: Config,
