@@ -78,3 +78,60 @@ def test_a_folder_with_manage_py_and_no_init_names_modules_as_before(tmp_path: P
     repo = Repo(tmp_path)
     repo.commit("2026-01-05", "Shop behind a flag", {k: v for k, v in PROJECT.items() if k != "web/__init__.py"})
     assert _sites(tmp_path) == [("new_checkout", "web/shop/views.py", 7)]
+
+
+DECORATORS = '''\
+    from functools import wraps
+
+    from waffle import switch_is_active
+
+
+    def waffle_function_switch(switch_name):
+        def decorator(func):
+            @wraps(func)
+            def wrapped(*args, **kwargs):
+                if not switch_is_active(switch_name):
+                    return None
+                return func(*args, **kwargs)
+
+            return wrapped
+
+        return decorator
+    '''
+
+EMAILS = '''\
+    from celery import shared_task
+
+    from waffle import switch_is_active
+
+    from libs.decorators import waffle_function_switch
+    from libs.flags import OUTREACH
+
+
+    @waffle_function_switch(OUTREACH)
+    def send_outreach(user):
+        return user
+
+
+    @shared_task
+    def nightly(users):
+        for user in users:
+            send_outreach(user)
+        if switch_is_active(OUTREACH):
+            return len(users)
+        return 0
+    '''
+
+
+def test_a_folder_beside_manage_py_without_init_is_a_namespace_package(tmp_path: Path) -> None:
+    """``libs/flags.py`` beside ``manage.py`` is imported as ``libs.flags``: its key constant resolves, at the tip
+    and in history, and the closure ``libs.decorators``' factory returns is reached through the task it wraps."""
+    repo = Repo(tmp_path)
+    repo.commit("2026-01-05", "Outreach behind a switch", {
+        "manage.py": MANAGE, "shop/__init__.py": "", "shop/emails.py": EMAILS, "libs/decorators.py": DECORATORS,
+        "libs/flags.py": 'OUTREACH = "outreach_email"\n'})
+    ran = run_cli("check", "--format", "json", "--as-of", "2026-02-01", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    found = json.loads(ran.stdout)
+    assert [f["code"] for f in found["findings"] if f["code"] == "FA301"] == []
+    assert story(repo.history(), "outreach_email") == [("born", "2026-01-05")]

@@ -689,7 +689,7 @@ def _update_folders(packages: set[str], scripts: set[str], change: Change) -> No
 
 def _module(path: str, packages: set[str], scripts: set[str]) -> str:
     """The dotted module name of a file at ``path``, from the package and script folders of that commit."""
-    return module_name(path, lambda folder: folder in packages and folder not in scripts)
+    return module_name(path, lambda folder: folder in packages and folder not in scripts, scripts.__contains__)
 
 
 def _blob_key(blob: str, path: str, module: str) -> str:

@@ -58,7 +58,14 @@ def discover(root: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], text
             packages[folder] = _is_file(root / folder / "__init__.py") and not _is_file(root / folder / SCRIPT)
         return packages[folder]
 
-    files = [SourceFile(rel, found[rel], module_name(rel, is_package) if rel.endswith(".py") else "")
+    scripts: dict[str, bool] = {}
+
+    def is_script(folder: str) -> bool:
+        if folder not in scripts:
+            scripts[folder] = _is_file(root / folder / SCRIPT)
+        return scripts[folder]
+
+    files = [SourceFile(rel, found[rel], module_name(rel, is_package, is_script) if rel.endswith(".py") else "")
              for rel in sorted(found)]
     return files, sorted(set(skipped), key=lambda s: s.path)
 
@@ -155,17 +162,22 @@ def _below(path: Path, folder: Path) -> bool:
     return len(path.parts) > size and path.parts[:size] == folder.parts
 
 
-def module_name(path: str, is_package: Callable[[str], bool]) -> str:
+def module_name(path: str, is_package: Callable[[str], bool], is_script: Callable[[str], bool]) -> str:
     """Dotted module name of the file at ``path`` (relative to the project root, POSIX separators).
 
     The name starts at the outermost folder that is a package (holds ``__init__.py``, and no :data:`SCRIPT`);
-    folders below it without one are namespace packages and stay in the name, as Python imports them. The root
-    itself is never part of a name, so names do not depend on the folder a project is checked out in. Scan and
-    history both name modules here, so a site's function reads the same in both.
+    folders below it without one are namespace packages and stay in the name, as Python imports them. A file no
+    package holds is named from the nearest folder above it that holds :data:`SCRIPT` (``is_script``; ``""``
+    is the root), which Django puts on ``sys.path``: ``libs/decorators.py`` beside ``manage.py`` is imported as
+    ``libs.decorators``, ``libs`` a namespace package. The root itself is never part of a name, so names do not
+    depend on the folder a project is checked out in. Scan and history both name modules here, so a site's
+    function reads the same in both.
     """
     folders = path.split("/")[:-1]
     stem = path.rsplit("/", 1)[-1].removesuffix(".py")
-    top = next((n for n in range(len(folders)) if is_package("/".join(folders[:n + 1]))), len(folders))
+    top = next((n for n in range(len(folders)) if is_package("/".join(folders[:n + 1]))), None)
+    if top is None:
+        top = next((n for n in range(len(folders), -1, -1) if is_script("/".join(folders[:n]))), len(folders))
     return ".".join([*folders[top:], *([] if stem == "__init__" else [stem])])
 
 
