@@ -221,6 +221,17 @@ def test_html_without_matplotlib_keeps_the_tables(data: ReportData, monkeypatch:
     _assert_self_contained(page)
 
 
+def test_a_long_key_and_path_break_only_after_separators(data: ReportData) -> None:
+    """At a laptop's width the lifecycle table fits when long keys wrap: after ``_``, ``.``, ``/``, ``:`` or
+    ``-``, never inside a word; the text read without the break hints is the key's."""
+    row = data.lifecycle[0]
+    long = replace(data, lifecycle=(replace(row, key="enable_feature_versioning_for_new_environments",
+                                            where="api/environments/models.py:225"), *data.lifecycle[1:]))
+    page = render_html(long, charts=False)
+    assert ("enable_<wbr>feature_<wbr>versioning_<wbr>for_<wbr>new_<wbr>environments</code>"
+            '<div class="sub">api/<wbr>environments/<wbr>models.<wbr>py:<wbr>225</div>') in page
+
+
 def _assert_self_contained(page: str) -> None:
     """Nothing that a browser would fetch: no scripts, style sheets, images, fonts or URLs."""
     lowered = page.lower()

@@ -8,6 +8,7 @@ artifact store or a file share. Without matplotlib it keeps every table and says
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 
 from flagaudit.output.escaping import visible
@@ -337,8 +338,13 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str, kin
 
 
 def _key(key: str, sdk: str, where: str) -> str:
-    """A flag's key, its SDK on hover, and where to find it."""
-    return f'<code class="key" title="{escape(sdk)}">{escape(key)}</code><div class="sub">{escape(where)}</div>'
+    """A flag's key, its SDK on hover, and where to find it. A long key or path may break after its separators,
+    so the table fits a laptop's width (``enable_feature_versioning_for_new_environments`` took a third of it)."""
+    key_text, where_text = (_SEPARATOR.sub(r"\1<wbr>", escape(text)) for text in (key, where))
+    return f'<code class="key" title="{escape(sdk)}">{key_text}</code><div class="sub">{where_text}</div>'
+
+
+_SEPARATOR = re.compile(r"([_./:-])")
 
 
 def _owner(owner: Owner) -> str:
@@ -445,6 +451,7 @@ table.compact td,table.compact th{padding:5px 8px}table.compact td:first-child{w
 code.key{background:none;padding:0;font-weight:600;color:var(--ink);font-size:13px;white-space:nowrap}
 .sub{color:var(--muted);font-size:12px;font-family:var(--mono);margin-top:2px;overflow-wrap:anywhere}
 table.wide td:first-child{min-width:150px}table.wide td:last-child{min-width:190px}
+table.wide code.key{white-space:normal;overflow-wrap:break-word}table.wide .sub{overflow-wrap:break-word}
 .nowrap{white-space:nowrap}
 .dim{color:var(--muted)}
 .tag{display:inline-block;padding:1px 8px;border-radius:999px;font-size:11.5px;font-weight:600;background:var(--info-bg);
