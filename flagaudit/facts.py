@@ -9,6 +9,7 @@ processes, and the cache rebuilds them from plain data by filling ``__dict__``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -350,6 +351,15 @@ def lives_by_key(stories: dict[tuple[str, str], Timeline]) -> dict[str, list[Tim
     for (_, key), told in sorted(stories.items()):
         by_key.setdefault(key, []).append(told)
     return by_key
+
+
+def sdk_moves(timelines: Iterable[Timeline]) -> frozenset[tuple[str, str]]:
+    """The (key, commit) pairs where a key moved to another SDK: the commit retires its last check through one and
+    makes its first through another (see :func:`first_life`). Such a commit neither retires nor begins a flag."""
+    told = list(timelines)
+    retired = {(t.key, e.commit) for t in told for e in t.events if e.kind == "retired" and e.commit}
+    return frozenset((t.key, e.commit) for t in told for e in t.events
+                     if e.kind in LIFE_STARTS and (t.key, e.commit) in retired)
 
 
 def first_life(story: Timeline | None, by_key: dict[str, list[Timeline]]) -> tuple[Event | None, list[Evidence]]:

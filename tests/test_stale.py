@@ -398,9 +398,12 @@ def test_a_flag_that_moves_to_another_sdk_keeps_its_age(tmp_path: Path) -> None:
         ("commit", first, "born"), ("commit", moved, "moved from flagsmith")]
     ran = run_cli("report", "--as-of", "2026-12-01", "--format", "json", "-q", cwd=repo.path)
     assert ran.returncode == 0, ran.stderr
-    rows = json.loads(ran.stdout)["lifecycle"]  # the report's ages are FA101's
+    document = json.loads(ran.stdout)
+    rows = document["lifecycle"]  # the report's ages are FA101's
     assert [(r["key"], r["sdk"], r["age_days"], r["born"]) for r in rows] == [
         ("usage_alerts", "openfeature", 978, "2024-03-28")]
+    quarters = {q["label"]: (q["born"], q["retired"], q["live"]) for q in document["quarters"]}
+    assert quarters["2026 Q2"] == (0, 0, 1)  # the move neither retired nor began a flag
     repo.commit("2026-05-01", "a new flag of the same name in another SDK, later", {
         "later.py": "import ldclient\n\n\ndef later():\n"
                     "    return ldclient.get().variation('usage_alerts', None, False)\n"})

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from flagaudit.facts import Finding, Flag, Inventory, Timeline, first_life, lives_by_key
+from flagaudit.facts import Finding, Flag, Inventory, Timeline, first_life, lives_by_key, sdk_moves
 from flagaudit.policies import Policies, declared
 
 QUARTERS_SHOWN = 8
@@ -439,7 +439,8 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
     def flagged(codes: tuple[str, ...]) -> int:
         return sum(1 for found in by_flag.values() if _acted_on(found) & set(codes))
 
-    events = [(e.kind, _day(e.date)) for t in stories.values() for e in t.events]
+    moved = sdk_moves(stories.values())
+    events = [(e.kind, _day(e.date)) for t in stories.values() for e in t.events if (t.key, e.commit) not in moved]
     headline = Headline(
         live=len(live),
         born=sum(1 for kind, day in events if kind in ("born", "reborn") and since <= day <= until),
@@ -493,11 +494,14 @@ def _quarters(timelines: Iterable[Timeline], since: date, until: date) -> tuple[
     quarters = [last]
     while len(quarters) < QUARTERS_SHOWN:
         quarters.insert(0, quarters[0].previous())
-    stories = [[(e.kind, _day(e.date)) for e in t.events] for t in timelines]
+    told = list(timelines)
+    moved = sdk_moves(told)
+    stories = [[(e.kind, _day(e.date)) for e in t.events] for t in told]
+    changes = [[(e.kind, _day(e.date)) for e in t.events if (t.key, e.commit) not in moved] for t in told]
     rows = []
     for quarter in quarters:
         start, end = quarter.start, quarter.end
-        within = [kind for events in stories for kind, day in events if start <= day <= end]
+        within = [kind for events in changes for kind, day in events if start <= day <= end]
         live = 0
         for events in stories:
             before = [kind for kind, day in events if day <= end and kind in ("born", "reborn", "retired")]
