@@ -52,18 +52,17 @@ def discover(root: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], text
         elif wanted(rel, text_globs) and not excluded(rel, exclude):
             found[rel] = absolute
     packages: dict[str, bool] = {}
-
-    def is_package(folder: str) -> bool:
-        if folder not in packages:
-            packages[folder] = _is_file(root / folder / "__init__.py") and not _is_file(root / folder / SCRIPT)
-        return packages[folder]
-
     scripts: dict[str, bool] = {}
 
     def is_script(folder: str) -> bool:
         if folder not in scripts:
             scripts[folder] = _is_file(root / folder / SCRIPT)
         return scripts[folder]
+
+    def is_package(folder: str) -> bool:
+        if folder not in packages:
+            packages[folder] = _is_file(root / folder / "__init__.py") and not is_script(folder)
+        return packages[folder]
 
     files = [SourceFile(rel, found[rel], module_name(rel, is_package, is_script) if rel.endswith(".py") else "")
              for rel in sorted(found)]
