@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import re
 
+from flagaudit.extract.python2 import QUOTED
+
 _MAX_NESTING = 16
 """f-strings within replacement fields of f-strings: deeper, the scan gives up (Python allows 150)."""
 _PREFIXES = frozenset({"r", "u", "b", "br", "rb", "f", "fr", "rf"})
-_PLAIN = {quote: re.compile(pattern, re.DOTALL) for quote, pattern in (
-    ("'''", r"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"),
-    ('"""', r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'),
-    ("'", r"'[^'\\\n]*(?:\\.[^'\\\n]*)*'"),
-    ('"', r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'))}
+_PLAIN = {quote: re.compile(pattern, re.DOTALL) for quote, pattern in QUOTED.items()}
 """A string that is no f-string, from its opening quote to its closing one."""
 _OTHER = {"'": '"', '"': "'", "'''": '"""', '"""': "'''"}
 _DECLARATION = re.compile(r"^[ \t]*(?:async[ \t]+)?((?:def|class)[ \t]+[^\W\d]\w*[ \t]*\[|type[ \t]+[^\W\d])",

@@ -23,16 +23,20 @@ from __future__ import annotations
 
 import re
 
+QUOTED = {
+    "'''": r"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''",
+    '"""': r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""',
+    "'": r"'[^'\\\n]*(?:\\.[^'\\\n]*)*'",
+    '"': r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'}
+"""A string from its opening quote to its closing one (its prefix apart), by quote, triple quotes first: how this
+module and in_place.py both read strings, neither through Python's tokenizer, whose reading changes by version."""
+
 _TOKEN = re.compile(r"""
  (?P<ws>[ \t\f]+)
 |(?P<nl>\n)
 |(?P<comment>\#[^\n]*)
 |(?P<cont>\\\n)
-|(?P<string>(?:[uUbB][rR]?|[rR][bBuUfF]?|[fF][rR]?)?
-   (?:'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''
-     |\"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*\"\"\"
-     |'[^'\\\n]*(?:\\.[^'\\\n]*)*'
-     |"[^"\\\n]*(?:\\.[^"\\\n]*)*"))
+|(?P<string>(?:[uUbB][rR]?|[rR][bBuUfF]?|[fF][rR]?)?(?:""" + "|".join(QUOTED.values()) + r"""))
 |(?P<name>[^\W\d]\w*)
 |(?P<number>(?:0[xX][\da-fA-F_]+|0[oObB][\d_]+|\d[\d_]*(?:\.[\d_]*)?(?:[eE][+-]?\d[\d_]*)?
    |\.\d[\d_]*(?:[eE][+-]?\d[\d_]*)?)[jJlL]?)
