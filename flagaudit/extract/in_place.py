@@ -113,7 +113,7 @@ class _Scan:
                 i += 1
             elif not closing and (c in "}:" or c == "!" and text[i + 1:i + 2] != "="):
                 return i
-            elif c in ")]}#\\" or c == "\n" and len(quote) == 1:
+            elif c in ")]}#\\":
                 raise _GiveUp  # unbalanced, or what older Pythons refuse in a replacement field
             else:
                 i += 1
@@ -179,8 +179,6 @@ class _Scan:
                 if not raw and text.startswith("N{", j + 1):
                     j = text.index("}", j)
                 j += 1 if text[j + 1] in "{}" else 2
-            elif c == "\n" and len(quote) == 1:
-                raise _GiveUp
             elif text.startswith("{{", j) or text.startswith("}}", j):
                 j += 2
             elif c == "{":
@@ -192,7 +190,7 @@ class _Scan:
                 j += 1
         end = j + len(quote)
         if len(quote) == 1 and "\n" in text[i:end]:
-            raise _GiveUp  # over lines through a string in a field: older Pythons end it at its line
+            raise _GiveUp  # over lines: older Pythons end a one-line f-string at its line
         if reused:
             other = _OTHER[quote]
             if nesting or other[0] in text[i + len(quote):j]:
@@ -210,7 +208,7 @@ class _Scan:
         if text[end] == ":":  # the format spec: text, and replacement fields of its own
             end += 1
             while text[end] != "}":
-                if text.startswith(quote, end) or text[end] == "\n" and len(quote) == 1:
+                if text.startswith(quote, end):
                     raise _GiveUp
                 if text[end] == "{":
                     end, inner = self.field(end + 1, quote, nesting)
