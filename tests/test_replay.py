@@ -1,6 +1,6 @@
 """After an edit that changes facts, the last run's inference steps are taken again instead of inferred when
-every changed file's facts are, as the inference reads them, those of its earlier content (a line added moves
-the sites below it; a call added to a body adds a target): the same output as a run without the cache, and
+every changed file's facts are, as the inference reads them, those of its earlier content (a call added to a
+body adds a target and moves the sites below it): the same output as a run without the cache, and
 no inference over every file's facts. The steps are found by the digest of the contents they were inferred
 from, so a stale or forged memo replays nothing."""
 
@@ -70,7 +70,7 @@ def _memo(repo: Repo, name: str) -> Path:
 def test_a_code_edit_that_moves_sites_takes_the_last_steps_again(tmp_path: Path, inferred: list[int]) -> None:
     repo = _repo(tmp_path)
     assert _same_as_fresh(repo, inferred) == 2  # the wrapper found, then nothing new
-    moved = VIEWS.replace("def checkout(request):\n", "def checkout(request):\n    print('checking out')\n")
+    moved = VIEWS.replace("def checkout(request):\n", "def checkout(request):\n    cart(request)\n")
     repo.commit("2025-02-01", "edit", {"app/views.py": moved})
     assert _same_as_fresh(repo, inferred) == 0
     assert "new_cart" in _scan(repo).stdout
@@ -92,7 +92,7 @@ def test_an_edit_the_inference_reads_infers_again(tmp_path: Path, inferred: list
 def test_a_stale_or_forged_memo_replays_nothing(tmp_path: Path, inferred: list[int]) -> None:
     repo = _repo(tmp_path)
     _scan(repo)
-    moved = VIEWS.replace("def cart(request):\n", "def cart(request):\n    print('cart')\n")
+    moved = VIEWS.replace("def cart(request):\n", "def cart(request):\n    checkout(request)\n")
 
     # Forged: the contents memo claims views.py was already as it is now; the steps were kept for other contents.
     header, _, body = _memo(repo, "made").read_bytes().partition(b"\n")
@@ -103,7 +103,7 @@ def test_a_stale_or_forged_memo_replays_nothing(tmp_path: Path, inferred: list[i
     assert _same_as_fresh(repo, inferred) == 2
 
     # Steps that are not consistent (one more rule than the order says) are not taken.
-    moved_again = moved.replace("print('cart')", "print('cart')\n    print('again')")
+    moved_again = moved.replace("    checkout(request)\n", "    checkout(request)\n    cart(request)\n")
     header, _, body = _memo(repo, "steps").read_bytes().partition(b"\n")
     steps = json.loads(body)
     steps[0][2].append(True)
@@ -158,12 +158,13 @@ def test_a_code_edit_reads_only_the_facts_each_file_was_last_made(tmp_path: Path
     repo = _with_other(tmp_path)
     _scan(repo)
     asked = _asked(monkeypatch)
-    moved = VIEWS.replace("def cart(request):\n", "def cart(request):\n    print('cart')\n")
+    moved = VIEWS.replace("def cart(request):\n", "def cart(request):\n    checkout(request)\n")
     repo.commit("2025-02-01", "edit", {"app/views.py": moved})
     assert _asked_for_other(repo, asked, inferred) == 1  # the second pass's facts, not the first's as well
     repo.commit("2025-02-02", "comment", {"app/views.py": moved + "# the same facts\n"})  # the result is reused
     _scan(repo)
-    repo.commit("2025-02-03", "edit", {"app/views.py": moved.replace("print('cart')", "print('cart')\n    len('')")})
+    called = moved.replace("    checkout(request)\n", "    checkout(request)\n    cart(request)\n")
+    repo.commit("2025-02-03", "edit", {"app/views.py": called})
     assert _asked_for_other(repo, asked, inferred) == 1
 
 
@@ -183,6 +184,6 @@ def test_a_forged_or_stale_memo_of_the_passes_goes_through_every_pass(tmp_path: 
         body = json.dumps(forged).encode()
     _memo(repo, "passes").write_bytes(header + b"\n" + body)
     asked = _asked(monkeypatch)
-    moved = VIEWS.replace("def cart(request):\n", "def cart(request):\n    print('cart')\n")
+    moved = VIEWS.replace("def cart(request):\n", "def cart(request):\n    checkout(request)\n")
     repo.commit("2025-02-01", "edit", {"app/views.py": moved})
     assert _asked_for_other(repo, asked, inferred) == 2

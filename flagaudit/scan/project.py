@@ -28,6 +28,7 @@ from flagaudit.safefiles import read_inside
 from flagaudit.scan.cache import FACTS_VERSION, FactCache, build_digest, content_key
 from flagaudit.scan.data_files import DATA_GLOBS, loaded_data
 from flagaudit.scan.discover import SourceFile, discover, wanted
+from flagaudit.scan.line_moves import Move, find_move, functions_resized, moved_result, same_but_positions
 from flagaudit.sdk_rules import CheckRule, DefineRule, RuleSet, load_rules, with_inferred
 
 if TYPE_CHECKING:
@@ -234,14 +235,15 @@ def flags_in_memory(files: Mapping[str, bytes], rules: RuleSet,
 
 def _kept_graph(inputs: Inputs, config: Config, options: ScanOptions, result: _Result) -> CallGraph | None:
     """The last run's graph (kept by this version), if it was built from exactly these files, or from contents
-    of a few of them with the same facts (see :func:`_same_facts`; ``result``: the scan's, whose steps say
-    which rules each file's facts are compared under)."""
+    of a few of them with the same facts but for positions, which it does not hold (see :func:`_same_facts`;
+    ``result``: the scan's, whose steps say which rules each file's facts are compared under)."""
     graph = _last_graph(inputs.cache)[0]
     if graph is None or graph.sources.keys() != {s.path for s in inputs.sources}:
         return None
     differ = [s for s in inputs.sources if graph.sources[s.path] != s.key]
-    if differ and (len(differ) > _MOST_BRIDGED or _lines_added(
-            differ, graph.sources, lambda: result[1], inputs.rules, config, inputs.cache, options.workers) is None):
+    if differ and (len(differ) > _MOST_BRIDGED or _lines_moved(
+            differ, graph.sources, lambda: result[1], inputs.rules, config, inputs.cache, options.workers,
+            same_but_positions) is None):
         return None
     return graph
 
@@ -299,11 +301,12 @@ class _Made:
 
 def _same_facts(inputs: Inputs, made: _Made, config: Config, options: ScanOptions) -> _Result | None:
     """The last run's result, when each file that changed since (and none was added or removed) has the same
-    facts as before, but for its count of lines and where its functions end, under every rule set the last
-    run's passes analysed it with (a comment, a line added at the end, a statement appended that makes no
-    fact): then the passes infer the same rules and every later stage sees the same facts, but for the lines
-    of the code a fixed flag's branch alone reaches (FA302), the only finding that reads where a function ends:
-    the result is not taken if one counts a function that now ends elsewhere. With the lines counted again.
+    facts as before, but for its count of lines and positions an edit at one place moved (a comment, a blank
+    line or a ``print()`` added or deleted, a statement appended that makes no fact), under every rule set the
+    last run's passes analysed it with: then the passes infer the same rules and every later stage sees the
+    same facts, with those positions moved (scan/line_moves.py), but for the lines of the code a fixed flag's
+    branch alone reaches (FA302), the only finding that reads how long a function is: the result is not taken if
+    one counts a function whose count of lines changed. With the positions moved and the lines counted again.
 
     Everything is found by content digests: the ``made`` memo by the digest of everything but the files'
     contents, the result by the inputs digest of the contents the memo names (made again here, so the memo
@@ -320,14 +323,14 @@ def _same_facts(inputs: Inputs, made: _Made, config: Config, options: ScanOption
         return result[1] if result is not None and all(step.consistent for step in result[1]) else None
 
     changed = [s for s in inputs.sources if made.sources[s.path] != s.key]
-    added = _lines_added(changed, made.sources, steps, inputs.rules, config, cache, options.workers)
-    if added is None or result is None:
+    moved = _lines_moved(changed, made.sources, steps, inputs.rules, config, cache, options.workers)
+    if moved is None or result is None:
         return None
     inventory, kept_steps = result
-    lines, ended = added
-    if counts_lines_of(inventory.findings, ended):
+    if counts_lines_of(inventory.findings, moved.resized):
         return None
-    return replace(inventory, lines=inventory.lines + lines), kept_steps
+    shifted = moved_result(inventory, moved.moves)
+    return None if shifted is None else (replace(shifted, lines=shifted.lines + moved.lines), kept_steps)
 
 
 def _made_digest(inputs: Inputs, made: _Made) -> str:
@@ -346,26 +349,33 @@ def _keep(inputs: Inputs, result: _Result, passes: dict[str, int] | None) -> Non
     inputs.cache.keep("made", inputs.frame, _Made({s.path: s.key for s in inputs.sources}))
 
 
-def _lines_added(changed: list[Source], earlier_keys: dict[str, str],
+def _lines_moved(changed: list[Source], earlier_keys: dict[str, str],
                  steps: Callable[[], tuple[Step, ...] | None], rules: RuleSet, config: Config, cache: FactCache,
-                 workers: int | None) -> tuple[int, frozenset[str]] | None:
-    """How many lines the ``changed`` files gained, and the functions of theirs that end on another line, if each
-    one's facts are otherwise those of its content keyed in ``earlier_keys``, under the given rules and those
-    of every later pass the ``steps`` of the earlier analysis make that analyses it (the files a pass analyses
-    again are chosen by their facts, so the same ones); ``None`` as soon as one differs, the earlier facts were
-    not kept or there are no steps. ``steps`` is asked only once the first pass's facts are found the same."""
+                 workers: int | None,
+                 moved: Callable[[FileFacts, FileFacts], Move | None] = find_move) -> _Moved | None:
+    """How the ``changed`` files' lines ``moved`` (:func:`find_move` or, for what holds no positions,
+    :func:`same_but_positions`), if each one's facts are otherwise those of its content keyed in
+    ``earlier_keys``, under the given rules and those of every later pass the ``steps`` of the earlier analysis
+    make that analyses it (the files a pass analyses again are chosen by their facts, so the same ones); ``None``
+    as soon as one differs, the earlier facts were not kept or there are no steps. ``steps`` is asked only once
+    the first pass's facts are found the same."""
     analysed = _Analysed(_analyse(changed, rules, cache, config, workers), rules)
     facts = analysed.facts
     earlier: dict[str, FileFacts] = {}
-    ended: set[str] = set()
+    moves: dict[str, Move] = {}
+    resized: set[str] = set()
 
     def same(pass_rules: RuleSet, paths: Iterable[str]) -> bool:
         prefix = _prefix(pass_rules, config)
         for path in paths:
             was, now = cache.get(prefix + earlier_keys[path]), facts[path]
-            if was is None or _but_lines(was) != _but_lines(now):
+            move = None if was is None else moved(was, now)
+            if path in moves and move is not None:
+                move = moves[path].within(move)
+            if was is None or move is None:
                 return False
-            ended.update(a.name for a, b in zip(was.functions, now.functions, strict=True) if a.end != b.end)
+            moves[path] = move
+            resized.update(functions_resized(was, now))
             earlier[path] = was
         return True
 
@@ -378,13 +388,17 @@ def _lines_added(changed: list[Source], earlier_keys: dict[str, str],
         if not same(extended, again):
             return None
         before = step
-    return sum(facts[path].lines - earlier[path].lines for path in facts), frozenset(ended)
+    return _Moved(sum(facts[path].lines - earlier[path].lines for path in facts), frozenset(resized), moves)
 
 
-def _but_lines(facts: FileFacts) -> FileFacts:
-    """A file's facts without its count of lines and where its functions end, which an edit below them moves
-    and only the count of lines FA302 reports reads."""
-    return replace(facts, lines=0, functions=tuple(replace(f, end=0) for f in facts.functions))
+@dataclass(frozen=True)
+class _Moved:
+    """What an edit that moves only lines (:func:`_lines_moved`) did: lines gained, functions whose count of
+    lines changed, and each changed file's move."""
+
+    lines: int
+    resized: frozenset[str]
+    moves: dict[str, Move]
 
 
 def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules: RuleSet, config: Config,

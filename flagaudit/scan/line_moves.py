@@ -1,0 +1,168 @@
+"""Edits that only move lines: a statement that makes no fact (a ``print()``, a comment, a blank line) inserted
+into a body, or such lines deleted, moves every position below it and changes nothing else a scan reads.
+
+Finding the move from a file's facts before and after the edit, and moving the last result by it, spares an edit
+like that the model rebuilt from every file's facts. The model is moved with the facts: it compares positions
+only for order and equality (sorting, suppressions, annotations on a line) and reads one distance, the length
+of a function FA302 counts (which the caller checks), so its result for the moved facts is the last result
+with the same positions moved, in the findings' text too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+from flagaudit.checks import MESSAGE_LIMIT
+from flagaudit.facts import Evidence, FileFacts, Finding, Flag, Inventory, Site
+
+
+@dataclass(frozen=True)
+class Move:
+    """Lines from ``at`` on moved by ``by``; positions before ``at`` stay. Any ``at`` above the last position
+    that stays and at most the first that moves gives the same facts: ``stay`` and ``at`` bound that range."""
+
+    stay: int
+    at: int
+    by: int
+
+    def line(self, line: int) -> int:
+        return line + self.by if line >= self.at else line
+
+    def within(self, other: Move) -> Move | None:
+        """The move both describe (the same lines moved by the same count), if there is one."""
+        stay, at = max(self.stay, other.stay), min(self.at, other.at)
+        return Move(stay, at, self.by) if self.by == other.by and stay < at else None
+
+
+_NOWHERE = 1 << 62
+"""``at`` of a move that moves no position."""
+UNMOVED = Move(0, _NOWHERE, 0)
+
+
+def find_move(was: FileFacts, now: FileFacts) -> Move | None:
+    """The move that makes ``was`` into ``now`` but for where functions end and the count of lines (``by`` is
+    how many lines the file gained), or ``None`` if there is none: another fact changed, or lines moved by
+    other counts (an edit at two places)."""
+    by = now.lines - was.lines
+    before, after = list(_positions(was)), list(_positions(now))
+    if len(before) != len(after):
+        return None
+    stay, at = 0, _NOWHERE
+    for old, new in zip(before, after, strict=True):
+        if new == old:
+            stay = max(stay, old)
+        elif by and new == old + by:
+            at = min(at, old)
+        else:
+            return None
+    if stay >= at:
+        return None  # a position moved above one that stayed
+    move = Move(stay, at, by)
+    return move if _ends_ignored(moved_facts(was, move)) == _ends_ignored(now) else None
+
+
+def functions_resized(was: FileFacts, now: FileFacts) -> frozenset[str]:
+    """The functions of ``now`` (with the facts of ``was`` but for positions) whose count of lines changed."""
+    return frozenset(a.name for a, b in zip(was.functions, now.functions, strict=True)
+                     if a.end - a.line != b.end - b.line)
+
+
+def moved_facts(facts: FileFacts, move: Move) -> FileFacts:
+    """``facts`` with every position moved (a function's end too)."""
+    return facts if move.at == _NOWHERE else _placed(facts, move.line)
+
+
+def same_but_positions(was: FileFacts, now: FileFacts) -> Move | None:
+    """:data:`UNMOVED` if ``was`` and ``now`` differ only in positions, however they moved (what the kept call
+    graph, which holds none, needs), else ``None``."""
+    return UNMOVED if _placed(was, _nowhere) == _placed(now, _nowhere) else None
+
+
+def _nowhere(line: int) -> int:
+    return 0
+
+
+def _placed(facts: FileFacts, line: Callable[[int], int]) -> FileFacts:
+    """``facts`` with every position ``p`` at ``line(p)``, and its count of lines left out."""
+    symbols = facts.symbols and replace(
+        facts.symbols, notes=tuple((n, line(at), a) for n, at, a in facts.symbols.notes),
+        toggles=tuple((n, line(at), a) for n, at, a in facts.symbols.toggles))
+    return replace(
+        facts, lines=0, symbols=symbols, definitions=tuple(replace(d, line=line(d.line)) for d in facts.definitions),
+        sites=tuple(_placed_site(s, line) for s in facts.sites),
+        functions=tuple(replace(f, line=line(f.line), end=line(f.end)) for f in facts.functions),
+        settings=tuple((n, v, line(at)) for n, v, at in facts.settings))
+
+
+def moved_result(inventory: Inventory, moves: dict[str, Move]) -> Inventory | None:
+    """A scan's result with the positions in the files of ``moves`` moved, in its flags and in its findings'
+    positions, messages and evidence; ``None`` where a message that names a moved line was cut short, or would be
+    now (:func:`~flagaudit.checks.one_line`): moving the line can move where it is cut."""
+    moves = {path: move for path, move in moves.items() if move.at != _NOWHERE}
+    if not moves:
+        return inventory
+    named = re.compile(r"(?<![\w./\\-])(" + "|".join(re.escape(p) for p in sorted(moves, key=len, reverse=True))
+                       + r"):(\d+)")
+    findings = []
+    for finding in inventory.findings:
+        moved = _moved_finding(finding, moves, named)
+        if len(moved.message) > MESSAGE_LIMIT or finding.message.endswith("…") and named.search(finding.message):
+            return None  # a line cut short may have been cut inside a number
+        findings.append(moved)
+    return replace(inventory, flags=tuple(_moved_flag(f, moves) for f in inventory.flags), findings=tuple(findings))
+
+
+def _positions(facts: FileFacts) -> Iterator[int]:
+    """Every position in ``facts`` but where functions end, in an order both versions of a file share."""
+    if facts.symbols:
+        yield from (at for _, at, _ in facts.symbols.notes)
+        yield from (at for _, at, _ in facts.symbols.toggles)
+    for site in facts.sites:
+        yield site.line
+        for a, b in (*site.on, *site.off):
+            yield a
+            yield b
+    yield from (d.line for d in facts.definitions)
+    yield from (f.line for f in facts.functions)
+    yield from (at for _, _, at in facts.settings)
+
+
+def _ends_ignored(facts: FileFacts) -> FileFacts:
+    return replace(facts, lines=0, functions=tuple(replace(f, end=0) for f in facts.functions))
+
+
+def _placed_site(site: Site, line: Callable[[int], int]) -> Site:
+    return replace(site, line=line(site.line), on=tuple((line(a), line(b)) for a, b in site.on),
+                   off=tuple((line(a), line(b)) for a, b in site.off))
+
+
+def _moved_flag(flag: Flag, moves: dict[str, Move]) -> Flag:
+    def sites(found: tuple[Site, ...]) -> tuple[Site, ...]:
+        return tuple(_placed_site(s, moves[s.path].line) if s.path in moves else s for s in found)
+
+    return replace(flag, sites=sites(flag.sites), test_sites=sites(flag.test_sites), definitions=tuple(
+        replace(d, line=moves[d.path].line(d.line)) if d.path in moves else d for d in flag.definitions))
+
+
+_BRANCH_LINES = re.compile(r"(-branch lines )(.*)$")
+_SPAN = re.compile(r"(\d+)-(\d+)")
+
+
+def _moved_finding(finding: Finding, moves: dict[str, Move], named: re.Pattern[str]) -> Finding:
+    def text(value: str) -> str:
+        return named.sub(lambda m: f"{m[1]}:{moves[m[1]].line(int(m[2]))}", value)
+
+    def evidence(item: Evidence) -> Evidence:
+        detail = text(item.detail)
+        site = named.fullmatch(item.value)
+        if item.kind == "guards" and site:  # the lines of the branches the site at ``value`` guards
+            move = moves[site[1]]
+            detail = _BRANCH_LINES.sub(lambda m: m[1] + _SPAN.sub(
+                lambda s: f"{move.line(int(s[1]))}-{move.line(int(s[2]))}", m[2]), detail)
+        return replace(item, value=text(item.value), detail=detail)
+
+    line = moves[finding.path].line(finding.line) if finding.path in moves else finding.line
+    return replace(finding, line=line, message=text(finding.message),
+                   evidence=tuple(evidence(e) for e in finding.evidence))
