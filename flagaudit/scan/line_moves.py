@@ -105,13 +105,23 @@ def moved_result(inventory: Inventory, moves: dict[str, Move]) -> Inventory | No
         return inventory
     named = re.compile(r"(?<![\w./\\-])(" + "|".join(re.escape(p) for p in sorted(moves, key=len, reverse=True))
                        + r"):(\d+)")
+
+    def mentions(finding: Finding) -> bool:
+        """Whether the finding is in or names a moved file (most of a large project's findings do not)."""
+        return finding.path in moves or any(
+            path in text for path in moves for text in (finding.message, *(
+                part for e in finding.evidence for part in (e.value, e.detail))))
+
     findings = []
     for finding in inventory.findings:
-        moved = _moved_finding(finding, moves, named)
+        moved = _moved_finding(finding, moves, named) if mentions(finding) else finding
         if len(moved.message) > MESSAGE_LIMIT or finding.message.endswith("…") and named.search(finding.message):
             return None  # a line cut short may have been cut inside a number
         findings.append(moved)
-    return replace(inventory, flags=tuple(_moved_flag(f, moves) for f in inventory.flags), findings=tuple(findings))
+    flags = tuple(_moved_flag(f, moves) if any(item.path in moves for item in (*f.sites, *f.test_sites,
+                                                                                *f.definitions)) else f
+                  for f in inventory.flags)
+    return replace(inventory, flags=flags, findings=tuple(findings))
 
 
 def _positions(facts: FileFacts) -> Iterator[int]:
