@@ -235,3 +235,49 @@ def test_a_factory_whose_own_closure_checks_its_argument_is_left_to_a_rule() -> 
     """
     flags = flags_in({"app/__init__.py": "", "app/decorators.py": decorators, "app/views.py": views})
     assert "ember_profile" not in {flag.key for flag in flags}
+
+
+FUNCTION_SWITCH = """
+    from functools import wraps
+
+    from waffle import switch_is_active
+
+
+    def waffle_function_switch(switch_name):
+        def decorator(func):
+            @wraps(func)
+            def _wrapped_func(*args, **kwargs):
+                if switch_name.startswith('!'):
+                    active = not switch_is_active(switch_name[1:])
+                else:
+                    active = switch_is_active(switch_name)
+
+                if not active:
+                    return
+                return func(*args, **kwargs)
+
+            return _wrapped_func
+
+        return decorator
+"""
+
+
+def test_a_factory_whose_own_closure_runs_the_function_while_the_switch_is_on_is_found() -> None:
+    """bluebutton-web-server's ``@waffle_function_switch("outreach_email")``: the check's value held in a local
+    that an early return tests; the decorated function runs only while the switch is on."""
+    emails = """
+        from app.decorators import waffle_function_switch
+
+
+        @waffle_function_switch("outreach_email")
+        def send_outreach(user):
+            return user.email
+    """
+    flags = flags_in({"app/__init__.py": "", "app/decorators.py": FUNCTION_SWITCH, "app/emails.py": emails})
+    sites = [s for flag in flags if flag.key == "outreach_email" for s in flag.sites]
+    assert [(s.path, s.guard, s.sdk) for s in sites] == [("app/emails.py", "decorator", "waffle-switch")]
+    assert not [flag for flag in flags if flag.key is None and any(s.key_ref.expression == "switch_name"
+                                                                    for s in flag.sites)]
+    running_while_off = FUNCTION_SWITCH.replace("if not active:", "if active:")
+    flags = flags_in({"app/__init__.py": "", "app/decorators.py": running_while_off, "app/emails.py": emails})
+    assert "outreach_email" not in {flag.key for flag in flags}  # it swaps other code in: a rule file's

@@ -280,6 +280,7 @@ class SpanVisitor:
         site = self.sites[index]
         only_on, only_off = self._exclusive(guard, test.lineno)
         self.sites[index] = replace(site, guard=cast(SiteGuard, f"assign+{guard.kind}"),
+                                    guards=site.guards or self._closure_guard(guard, site.key_ref, site.when),
                                     on=site.on + self._spans(guard.on),
                                     off=site.off + self._spans(guard.off), fingerprint=in_order(
                                         (*site.fingerprint, *self._fingerprint(guard.on, guard.off))),
@@ -567,7 +568,10 @@ class SpanVisitor:
     def _closure_guard(self, guard: Guard, ref: KeyRef, when: tuple[str, ...]) -> tuple[str, ...]:
         """A check in a closure its function returns, of a key that function is given, deciding whether the one
         callable parameter the closure calls runs: that parameter and the side of the check it runs on, if every
-        call of it is on that side (``Site.guards``); ``()`` when unsure."""
+        call of it is on that side (``Site.guards``); ``()`` when unsure. The key may also be given to the
+        function around that one, which returns it (a decorator factory: ``def require(name): def decorator(fn):
+        def run(*args): ...``), where the callable runs only while the flag is on: a factory whose function runs
+        while it is off swaps other code in, which only the decorator names (a rule file's)."""
         if len(self.functions) < 3 or len(ref.parts) != 1 or ref.parts[0].kind != "param" \
                 or not (guard.on or guard.off):
             return ()
@@ -577,14 +581,17 @@ class SpanVisitor:
         closure = cast(ast.FunctionDef, self.stack[frame])
         own = set(parameter_names(closure.args))
         given = set(parameter_names(cast(ast.FunctionDef, self.stack[frame - 1]).args)) - own
-        if not given.issuperset((ref.parts[0].value, *when[:1])):
+        keyed = {ref.parts[0].value, *when[:1]}
+        factory = not given.issuperset(keyed)
+        if factory and not (len(self.functions) > 3 and self._returned(frame - 1) and keyed.issubset(
+                set(parameter_names(cast(ast.FunctionDef, self.stack[frame - 2]).args)) - given - own)):
             return ()
-        given -= {ref.parts[0].value, *when[:1]}
+        given -= keyed
         calls = [n for n in ast.walk(closure) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
                  and n.func.id in given]
         if len({cast(ast.Name, n.func).id for n in calls}) != 1:
             return ()
-        for nodes, side in ((guard.on, "on"), (guard.off, "off")):
+        for nodes, side in ((guard.on, "on"), (() if factory else guard.off, "off")):
             within = {id(n) for top in nodes for n in ast.walk(top)}
             if all(id(n) in within for n in calls):
                 return cast(ast.Name, calls[0].func).id, side

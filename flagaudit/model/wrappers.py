@@ -121,15 +121,19 @@ def _guarding(site: Site, param: str, functions: dict[str, Function], method_nam
               facades: dict[str, list[str]]) -> CheckRule | None:
     """A guard maker (the check is in a closure of the function that is given the key and the callable), or a
     decorator factory (the check is a guard maker's call returned by a decorator, nested in the function that is
-    given the key): the rule of the function that is given the key, ``falsy`` where the callable runs only while
-    the flag is off."""
+    given the key, or in the closure such a decorator returns): the rule of the function that is given the key,
+    ``falsy`` where the callable runs only while the flag is off."""
     if len(site.guards) != 2:
         return None
     callable_param, side = site.guards
     inner = functions.get(site.function)
     owner = functions.get(site.function.rpartition(".")[0])
-    if inner is None or owner is None or param not in owner.params or param in inner.params:
+    if inner is None or owner is None or param in inner.params:
         return None
+    if param not in owner.params:  # a decorator factory whose decorator returns the closure that checks
+        inner, owner = owner, functions.get(owner.name.rpartition(".")[0])
+        if owner is None or param not in owner.params or side != "on":
+            return None
     factory = callable_param in inner.params
     guarded = inner if factory else owner
     if callable_param not in guarded.params:

@@ -118,9 +118,8 @@ def moved_result(inventory: Inventory, moves: dict[str, Move]) -> Inventory | No
         if len(moved.message) > MESSAGE_LIMIT or finding.message.endswith("…") and named.search(finding.message):
             return None  # a line cut short may have been cut inside a number
         findings.append(moved)
-    flags = tuple(_moved_flag(f, moves) if any(item.path in moves for item in (*f.sites, *f.test_sites,
-                                                                                *f.definitions)) else f
-                  for f in inventory.flags)
+    flags = tuple(_moved_flag(f, moves) if any(s.path in moves for s in (*f.sites, *f.test_sites))
+                  or any(d.path in moves for d in f.definitions) else f for f in inventory.flags)
     return replace(inventory, flags=flags, findings=tuple(findings))
 
 
