@@ -138,7 +138,9 @@ class SettingRule:
 
 @dataclass(frozen=True, slots=True)
 class TextRule:
-    """A text-level pattern for templates and front-end files; group ``key`` is the key."""
+    """A text-level pattern for templates and front-end files; group ``key`` is the key, or, where it did not take
+    part in the match, group ``name``: a name the templates are given (a Jinja2 environment's globals), whose
+    value is the key (``flag_is_active(request, flags.NEW_NAV)``)."""
 
     id: str
     sdk: str

@@ -29,6 +29,7 @@ from flagaudit.extract.prefilter import mentions
 from flagaudit.extract.reuse import Earlier, Kept, calls_any, changed_names, standing_names
 from flagaudit.extract.sites import SpanContext, analyse_span, without_negation
 from flagaudit.extract.symbols import (
+    TEMPLATE_GLOBALS,
     Scope,
     dotted_name,
     key_parts,
@@ -442,12 +443,13 @@ def _text_sites(path: str, data: bytes, rules: RuleSet) -> FileFacts:
     notes = LineNotes(lines)
     sites = []
     for rule, match in found:
-        offset = match.start("key")
+        named = match["key"] is None and "name" in match.re.groupindex and match["name"] is not None
+        offset = match.start("name" if named else "key")
         line = bisect.bisect_right(starts, offset)
-        key = match["key"]
+        key_ref = KeyRef((KeyPart("sym", f"{TEMPLATE_GLOBALS}.{match['name']}"),), match["name"]) if named \
+            else KeyRef((KeyPart("lit", match["key"]),), repr(match["key"]))
         sites.append(Site(
             path=path, line=line, column=offset - starts[line - 1], function="<template>", rule=rule.id,
-            sdk=rule.sdk, key_ref=KeyRef((KeyPart("lit", key),), repr(key)), guard="template", precision="text",
-            annotations=notes(line),
+            sdk=rule.sdk, key_ref=key_ref, guard="template", precision="text", annotations=notes(line),
         ))
     return FileFacts(path, sites=tuple(sorted(sites, key=lambda s: (s.line, s.column, s.rule))))

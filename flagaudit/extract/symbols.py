@@ -188,6 +188,47 @@ def module_values(tree: ast.Module, scope: Scope) -> Iterator[tuple[str, tuple[K
     yield from _assigned_values(body, prefix, scope)
     yield from _namespace_updates(body, prefix, scope)
     yield from _factory_values(body, prefix, scope)
+    yield from _template_globals(body, scope)
+
+
+TEMPLATE_GLOBALS = "<template>"
+"""The namespace of the names a Jinja2 environment gives every template (no module is named so): a template's
+``flags.NEW_NAV`` is ``<template>.flags.NEW_NAV``, which the module's ``env.globals`` makes an alias."""
+
+
+def _template_globals(body: list[ast.stmt], scope: Scope) -> Iterator[tuple[str, tuple[KeyPart, ...], int]]:
+    """The names a module that imports jinja2 gives its environment's templates (``env.globals.update({"flags":
+    flags})``, with keywords, or ``env.globals["flags"] = flags``), as aliases under :data:`TEMPLATE_GLOBALS` of
+    what they name: Django's Jinja2 templates call ``flag_is_active(request, flags.NEW_NAV)`` with the module
+    of key constants and the check given that way (uktrade/redbox). Read at module level and in the statements
+    of module functions (the ``environment()`` Django's backend calls)."""
+    if not any(target.partition(".")[0] == "jinja2" for target in scope.imports.values()):
+        return
+    statements = [*body, *(s for node in body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                           for s in node.body)]
+    for node in statements:
+        given: list[tuple[str | None, ast.expr]] = []
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) \
+                and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "update" \
+                and _is_globals(node.value.func.value):
+            given += [(key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None, value)
+                      for arg in node.value.args if isinstance(arg, ast.Dict)
+                      for key, value in zip(arg.keys, arg.values, strict=True)]
+            given += [(keyword.arg, keyword.value) for keyword in node.value.keywords]
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript) \
+                and _is_globals(node.targets[0].value) and isinstance(node.targets[0].slice, ast.Constant) \
+                and isinstance(node.targets[0].slice.value, str):
+            given.append((node.targets[0].slice.value, node.value))
+        for name, value in given:
+            dotted = dotted_name(value)
+            qualified = scope.qualify(dotted) if dotted else None
+            if name and name.isidentifier() and qualified:
+                yield f"{TEMPLATE_GLOBALS}.{name}", (KeyPart("sym", qualified),), value.lineno
+
+
+def _is_globals(node: ast.expr) -> bool:
+    """``env.globals``: where a Jinja2 environment keeps the names every template sees."""
+    return isinstance(node, ast.Attribute) and node.attr == "globals"
 
 
 def _factory_values(body: list[ast.stmt], prefix: str,
