@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
 
 from flagaudit.facts import Flag, Inventory, Timeline
 from flagaudit.history.walk import History
@@ -76,3 +81,17 @@ class FixtureProject:
         found = [f for f in inventory.flags if f.sdk == sdk and f.key == key]
         assert len(found) == 1, f"{len(found)} flags for {(sdk, key)}; have {sorted(keys(inventory.flags), key=str)}"
         return found[0]
+
+
+def counted_calls(monkeypatch: pytest.MonkeyPatch, module: ModuleType, name: str) -> list[int]:
+    """One item for each call of ``module.name`` from now on (the real function still runs): how often a stage
+    that a cache should spare ran."""
+    calls: list[int] = []
+    real: Callable[..., Any] = getattr(module, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls

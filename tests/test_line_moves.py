@@ -12,7 +12,7 @@ import json
 import random
 import shutil
 import textwrap
-from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from flagaudit.extract.file_facts import extract
 from flagaudit.facts import Evidence, Finding, Inventory
 from flagaudit.scan.line_moves import Move, find_move, moved_result
 from flagaudit.sdk_rules import load_rules
+from tests.helpers import counted_calls
 from tests.repos import Repo
 from tests.run import Ran, run_cli
 
@@ -34,15 +35,7 @@ ROUTER = textwrap.dedent(_power_peg("router.route")["app/router.py"])
 @pytest.fixture
 def models(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many times the model was built from every file's facts (the real function, counted)."""
-    calls: list[int] = []
-    real: Callable[..., Any] = project._model
-
-    def counted(*args: Any) -> Any:
-        calls.append(1)
-        return real(*args)
-
-    monkeypatch.setattr(project, "_model", counted)
-    return calls
+    return counted_calls(monkeypatch, project, "_model")
 
 
 def _check(repo: Repo, *options: str) -> Ran:
@@ -114,14 +107,9 @@ def test_a_message_cut_short_after_a_moved_line_is_made_again() -> None:
     assert moved.findings[0].message == "checked at app/a.py:100 and app/b.py:5"
     assert [e.value for e in moved.findings[0].evidence] == ["app/a.py:100", "xapp/a.py:99"]
     assert moved.findings[0].line == 100
-    cut = Inventory(root=".", findings=(replace_message(inventory.findings[0], long),))
+    cut = Inventory(root=".", findings=(replace(inventory.findings[0], message=long),))
     assert long.endswith("…") and moved_result(cut, {"app/a.py": Move(10, 50, 1)}) is None
     assert moved_result(cut, {"app/b.py": Move(10, 50, 1)}) is not None  # it names no line of b.py
-
-
-def replace_message(finding: Finding, message: str) -> Finding:
-    return Finding(finding.code, finding.name, finding.severity, finding.flag, finding.sdk, finding.path,
-                   finding.line, finding.column, message, finding.evidence)
 
 
 def _edit(text: str, rng: random.Random) -> str:

@@ -15,6 +15,7 @@ import pytest
 
 import flagaudit.scan.project as project
 from flagaudit.scan.cache import FACTS_VERSION, FactCache, content_key
+from tests.helpers import counted_calls
 from tests.projects import CHECKOUT_VIEWS
 from tests.projects import IS_ON as FLAGS
 from tests.repos import Repo
@@ -32,15 +33,7 @@ def cart(request):
 @pytest.fixture
 def inferred(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many times the wrapper inference ran over the files' facts (the real function, counted)."""
-    calls: list[int] = []
-    real: Callable[..., Any] = project.infer_rules
-
-    def counted(*args: Any) -> Any:
-        calls.append(1)
-        return real(*args)
-
-    monkeypatch.setattr(project, "infer_rules", counted)
-    return calls
+    return counted_calls(monkeypatch, project, "infer_rules")
 
 
 def _repo(tmp_path: Path) -> Repo:
