@@ -45,7 +45,8 @@ class KeyPart:
     or comprehension over it, also in a function nested in that one), ``fmt`` (``TEMPLATE.format(...)``: the
     constant named here with its fields unknown), ``call`` (in the symbol
     table only: the name was assigned the result of calling this qualified
-    name) or ``unk``.
+    name), ``any`` (the key column of every row of the flag model of the SDK
+    named here: every key) or ``unk``.
     """
 
     kind: str

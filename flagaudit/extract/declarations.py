@@ -87,6 +87,24 @@ def _row_keys(visitor: SpanVisitor, call: ast.Call, arg: KeyArg) -> list[KeyRef]
     return [KeyRef(row[0], expression) for row in rows if len(row) == 1]
 
 
+def every_row(visitor: SpanVisitor, iterable: ast.expr) -> tuple[str, str] | None:
+    """``Switch.objects.all()`` (or ``filter``, ``exclude``, ``order_by``, ``iterator``... chained) of a flag model
+    a rule defines rows of: the rule's SDK and the column that holds the key, which a loop over the rows reads
+    from each (``{s.name: switch_is_active(s.name) for s in Switch.objects.all()}`` asks for every switch, as a
+    view that hands the switches to a front end does)."""
+    while isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) \
+            and iterable.func.attr in _ROW_QUERIES:
+        if isinstance(iterable.func.value, ast.Attribute) and iterable.func.value.attr == "objects":
+            define = visitor.rules.models.get(_rows_model(visitor, iterable.func.value) or "")
+            arg = define.key[0] if define and define.key else KeyArg(None, "name")
+            return (define.sdk, arg.keyword or "name") if define is not None else None
+        iterable = iterable.func.value
+    return None
+
+
+_ROW_QUERIES = frozenset({"all", "filter", "exclude", "order_by", "iterator", "only", "select_related", "distinct"})
+
+
 def get_model(visitor: SpanVisitor, call: ast.Call) -> str | None:
     """``apps.get_model("waffle", "Flag")`` -> ``waffle.Flag``."""
     name = full_name(call.func) or ""

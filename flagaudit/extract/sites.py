@@ -18,7 +18,14 @@ from typing import Any, ClassVar, cast
 from flagaudit.extract.adapters import adapted
 from flagaudit.extract.annotations import LineNotes
 from flagaudit.extract.arguments import argument
-from flagaudit.extract.declarations import RETURNED, add_definition, get_model, model_rows, object_definition
+from flagaudit.extract.declarations import (
+    RETURNED,
+    add_definition,
+    every_row,
+    get_model,
+    model_rows,
+    object_definition,
+)
 from flagaudit.extract.fingerprint import BranchUses, exclusive
 from flagaudit.extract.guards import Guard, Node, find_guard
 from flagaudit.extract.symbols import Row, Scope, import_bindings, key_parts, literal_rows
@@ -78,6 +85,9 @@ class _Function:
     takes (``any(switch_is_active(s) for s in switches)``): a helper that checks each key of a list it is given."""
     tables: dict[str, tuple[str, ast.Dict]] = field(default_factory=dict)
     """Local name -> the parameter and the dict literal it was picked from (``chosen = {"flag": ...}[kind]``)."""
+    rows: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Loop or comprehension variable -> the SDK and key column of the flag model whose every row it takes
+    (``for s in Switch.objects.all()``): its key column read in a check asks for every key of that SDK."""
 
 
 def without_negation(parts: tuple[KeyPart, ...], negation: str) -> tuple[tuple[KeyPart, ...], bool]:
@@ -242,6 +252,9 @@ class SpanVisitor:
         if not isinstance(target, ast.Name):
             return
         function.items.pop(target.id, None)
+        function.rows.pop(target.id, None)
+        if (rows := every_row(self, iterable)) is not None:
+            function.rows[target.id] = rows
         if isinstance(iterable, ast.Name) and len(self.functions) > 1 and iterable.id not in function.values \
                 and any(iterable.id in f.params for f in self.functions[1:]):
             function.items[target.id] = iterable.id
@@ -532,6 +545,9 @@ class SpanVisitor:
             ref = KeyRef((KeyPart("lit", rule.fixed_key),), self._code(node.func) + "()")
         else:
             ref = self.key(node, rule.key, rule.key_template)
+        if any(p.kind == "any" and p.value != rule.sdk for p in ref.parts):  # another model's rows
+            ref = replace(ref, parts=tuple(KeyPart("unk", ref.expression) if p.kind == "any" else p
+                                           for p in ref.parts))
         fallback = argument(node, rule.fallback) if rule.fallback else None
         multivariate = fallback is not None and value_literal(fallback)
         on = "value" if multivariate else rule.on
@@ -747,6 +763,8 @@ class SpanVisitor:
     def _resolve(self, dotted: str) -> tuple[KeyPart, ...] | None:
         function = self.functions[-1]
         head, _, rest = dotted.partition(".")
+        if head in function.rows and rest == function.rows[head][1]:
+            return (KeyPart("any", function.rows[head][0]),)
         if len(self.functions) > 1:
             if head in function.values:
                 return None if rest else function.values[head]

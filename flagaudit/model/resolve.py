@@ -52,6 +52,8 @@ class Resolver:
     def key(self, ref: KeyRef) -> tuple[str | None, bool]:
         """The key a reference spells, or a pattern (``beta-*``, ``ns.*_ping``) when parts of it are only
         known at run time; ``None`` if no literal part is known."""
+        if ref.parts and all(part.kind == "any" for part in ref.parts):
+            return ref.template.format("*"), True  # every row of the SDK's model: every key
         pieces = [self._part(part, 0) for part in ref.parts]
         slots = ref.template.count("{}")
         if any(part.kind == "fmt" for part in ref.parts):
