@@ -1,5 +1,6 @@
 """Code other programs call is alive (no FA301): a Django app's api module, a library's service classes, the
-Open edX plugin settings hook, and a method of an object a module holds that a route table calls."""
+Open edX plugin settings hook, a method of an object a module holds that a route table calls, and the hooks
+Django calls on a middleware."""
 
 from __future__ import annotations
 
@@ -146,3 +147,35 @@ def test_an_unreachable_check_of_a_key_nobody_resolved_names_what_it_reads(tmp_p
     [finding] = [f for f in inventory.findings if f.code == "FA301"]
     assert finding.message.startswith("an unresolved key (name) [waffle-flag] is checked in app.util."), \
         finding.message
+
+
+def test_the_hooks_django_calls_on_a_plain_middleware_class_are_entry_points(tmp_path: Path) -> None:
+    """cisagov/manage.get.gov's ``CheckPortfolioMiddleware``: a plain class whose ``__init__`` takes
+    ``get_response``; Django calls its ``process_view`` (and ``process_exception``, ``process_template_response``),
+    which call the helpers that check the flag. A method of that name on another class is not called so."""
+    middleware = """
+        from waffle import flag_is_active
+
+
+        class CheckPortfolioMiddleware:
+            def __init__(self, get_response):
+                self.get_response = get_response
+
+            def __call__(self, request):
+                return self.get_response(request)
+
+            def process_view(self, request, view_func, view_args, view_kwargs):
+                return self._redirect(request)
+
+            def _redirect(self, request):
+                if flag_is_active(request, "multiple_portfolios"):
+                    return "select"
+                return None
+
+
+        class Report:
+            def process_view(self, request):
+                return flag_is_active(request, "report_views")
+    """
+    assert _unreachable(tmp_path, {"app/__init__.py": "", "app/middleware.py": middleware}) == [
+        ("report_views", "app/middleware.py")]

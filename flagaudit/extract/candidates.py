@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from flagaudit.extract.adapters import adapted
 from flagaudit.extract.symbols import Scope, dotted_name
+from flagaudit.extract.tree import full_name
 from flagaudit.sdk_rules import RuleSet
 
 _ROW_METHODS = frozenset({"create", "get_or_create", "update_or_create", "delete"})
@@ -73,6 +74,8 @@ class _Finder:
     def call(self, node: ast.Call) -> None:
         func = adapted(node.func, self._qualified)
         dotted = dotted_name(func)
+        if dotted is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+            dotted = full_name(func)  # get_waffle_flag_model().get(...): a method of what an SDK function made
         qualified = self.scope.qualify(dotted) if dotted else None
         if qualified is not None and (
                 qualified in self.functions or qualified in self.decorators or qualified in self.classes

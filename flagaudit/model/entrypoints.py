@@ -32,18 +32,26 @@ INTERFACE_MODULES = {
 holds its functions, an XBlock library's ``services.py`` the service classes the host hands to its runtime."""
 
 
+MIDDLEWARE_HOOKS = frozenset({"process_view", "process_exception", "process_template_response"})
+"""Methods Django's handler calls on every middleware that has them, a plain class included."""
+
+
 def local_entries(file_facts: FileFacts, patterns: tuple[str, ...]) -> dict[str, str]:
     """The entry points a file's own definitions make, with the reason each is one."""
     entries: dict[str, str] = {}
     module = file_facts.symbols.module if file_facts.symbols else ""
     interface = INTERFACE_MODULES.get(module.rsplit(".", 1)[-1]) if module else None
+    middleware = {f.name.rpartition(".")[0] for f in file_facts.functions
+                  if f.kind == "method" and f.name.endswith(".__init__") and f.params == ("self", "get_response")}
     for function in file_facts.functions:
         name = function.name
-        last = name.rsplit(".", 1)[-1]
+        owner, _, last = name.rpartition(".")
         if function.kind == "module":
             entries[name] = "module top level (runs on import)"
         elif last.startswith("__") and last.endswith("__"):
             entries[name] = "dunder method (called by Python)"
+        elif function.kind == "method" and last in MIDDLEWARE_HOOKS and owner in middleware:
+            entries[name] = "hook of a Django middleware (its __init__ takes get_response; Django calls it)"
         else:
             decorator = next((d for d in function.decorators if _matches(d, FRAMEWORK_DECORATORS)), None)
             if decorator:

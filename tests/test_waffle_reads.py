@@ -1,0 +1,88 @@
+"""The ways a project reads django-waffle that waffle's own code uses too: its checks imported from
+``waffle.decorators`` or ``waffle.mixins`` (which import them from ``waffle``), and the model's cached
+``get(name)`` (``Flag.get``, ``get_waffle_switch_model().get``) followed by ``is_active()``, in the project's
+own helpers, whose callers are then the sites.
+
+cisagov/manage.get.gov moved its checks into a helper and imported ``flag_is_active`` from
+``waffle.decorators`` in the same commit: the key looked retired there, and its next check "reborn", a
+false block (FA201)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.helpers import flags_in
+from tests.repos import Repo
+from tests.run import run_cli
+
+HELPERS = """
+    from waffle import get_waffle_switch_model
+    from waffle.models import Flag
+
+
+    def flag_on(request, name):
+        return Flag.get(name).is_active(request)
+
+
+    def switch_on(name):
+        switch = get_waffle_switch_model().get(name)
+        return switch.is_active()
+"""
+
+VIEWS = """
+    from app.helpers import flag_on, switch_on
+
+
+    def home(request):
+        if flag_on(request, "new_home"):
+            return "new"
+        return "old" if switch_on("maintenance") else "up"
+"""
+
+
+def test_helpers_built_on_the_models_get_make_their_callers_sites() -> None:
+    flags = flags_in({"app/__init__.py": "", "app/helpers.py": HELPERS, "app/views.py": VIEWS})
+    assert sorted((f.key, f.sdk, [s.path for s in f.sites]) for f in flags if f.key) == [
+        ("maintenance", "waffle-switch", ["app/views.py"]), ("new_home", "waffle-flag", ["app/views.py"])]
+
+
+def test_a_check_imported_from_waffle_decorators_keeps_the_flag_alive(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    direct = """
+        from waffle import flag_is_active
+
+
+        def home(request):
+            if flag_is_active(request, "multiple_portfolios"):
+                return "select"
+            return "home"
+    """
+    repo.commit("2024-08-29", "portfolios", {"app/__init__.py": "", "app/views.py": direct})
+    helper = """
+        from waffle.decorators import flag_is_active
+
+
+        def portfolios_on(request):
+            return flag_is_active(request, "multiple_portfolios")
+
+
+        def home(request):
+            if portfolios_on(request):
+                return "select"
+            return "home"
+    """
+    repo.commit("2024-09-23", "a helper", {"app/views.py": helper})
+    admin = """
+        from waffle import flag_is_active
+
+
+        def listing(request):
+            return "all" if flag_is_active(request, "multiple_portfolios") else "some"
+    """
+    repo.commit("2024-09-30", "the admin asks too", {"app/admin.py": admin})  # was "reborn": a false block
+    ran = run_cli("check", "--format", "json", "--as-of", "2024-10-01", "--no-cache", cwd=repo.path)
+    assert ran.returncode == 0, ran.stdout
+    found = json.loads(ran.stdout)
+    assert not [f for f in found["findings"] if f["code"] == "FA201"]
+    assert [f["key"] for f in found["flags"] if f["sites"]] == ["multiple_portfolios"]
