@@ -159,6 +159,8 @@ class Function:
 
 DYNAMIC_SETTINGS = "<dynamic>"
 """The name under which a module that loads its settings from outside the code (YAML, JSON) records that."""
+RUN_TIME_VALUE = "<run time>"
+"""The value of a setting the code reads when it runs (``X = env.bool("X", default=True)``): no literal fixes it."""
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,8 @@ class FileFacts:
     deferred: tuple[str, ...] = ()
     """Receivers of generic method calls made in other modules: analysed again if traced to an SDK."""
     settings: tuple[tuple[str, str, int], ...] = ()
-    """Boolean values assigned at top level: (``X`` or ``FEATURES['X']``, ``True``/``False``/``None``, line);
+    """Boolean values assigned at top level: (``X`` or ``FEATURES['X']``, ``True``/``False``/``None``, line), or
+    :data:`RUN_TIME_VALUE` for an upper-case name assigned what a call returns;
     ``(DYNAMIC_SETTINGS, "", line)`` where the module sets names the code does not show (``vars().update(...)``)."""
     registry_calls: tuple[tuple[str, str], ...] = ()
     """``project.has_feature(Feature.X)``: (method, qualified class) for calls of a flag-like method (``has_*``,

@@ -179,3 +179,20 @@ def test_the_hooks_django_calls_on_a_plain_middleware_class_are_entry_points(tmp
     """
     assert _unreachable(tmp_path, {"app/__init__.py": "", "app/middleware.py": middleware}) == [
         ("report_views", "app/middleware.py")]
+
+
+def test_a_handler_a_library_registers_with_its_own_receiver_decorator_is_an_entry_point(tmp_path: Path) -> None:
+    """gobii-platform's Stripe webhooks: ``@djstripe_receiver([...])`` registers the handler as Django's
+    ``@receiver`` does."""
+    signals = """
+        from djstripe.event_handlers import djstripe_receiver
+        from waffle import switch_is_active
+
+
+        @djstripe_receiver(["checkout.session.completed"])
+        def checkout_completed(event, **kwargs):
+            if switch_is_active("stripe_scale_trial_checkout"):
+                return "trial"
+            return "paid"
+    """
+    assert _unreachable(tmp_path, {"pages/__init__.py": "", "pages/signals.py": signals}) == []

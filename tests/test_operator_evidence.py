@@ -200,3 +200,15 @@ def test_settings_operators_set_are_not_constant(tmp_path: Path) -> None:
     [peer] = [f for f in inventory["flags"] if f["key"] == "FEATURES['ENABLE_PEER_GRADING']"]
     documented = [(d["path"], d["line"], d["action"]) for d in peer["definitions"]]
     assert documented == [("partner/features.py", 16, "annotate")]
+
+
+def test_a_setting_read_from_the_environment_in_one_settings_module_is_not_constant(tmp_path: Path) -> None:
+    """gobii-platform sets ``FIRST_RUN_SETUP_ENABLED = env.bool(..., default=True)`` in its main settings and
+    ``False`` in two others: it is not "False in every settings module". An upper-case setting assigned what a
+    call returns is read when the program runs."""
+    repo = Repo(tmp_path / "repo")
+    read = SETTINGS_FLAGS["partner/settings/base.py"].replace(
+        "ENABLE_NEW_EXPORT = False", 'ENABLE_NEW_EXPORT = env.bool("ENABLE_NEW_EXPORT", default=True)')
+    repo.commit("2025-10-17", "settings flags", {**SETTINGS_FLAGS, "partner/settings/base.py": read,
+                                                 "partner/settings/evals.py": "ENABLE_NEW_EXPORT = False\n"})
+    assert not [f for f in _check(repo) if f["code"] in ("FA104", "FA302")]

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from flagaudit.facts import DYNAMIC_SETTINGS, KeyPart
+from flagaudit.facts import DYNAMIC_SETTINGS, RUN_TIME_VALUE, KeyPart
 
 Resolver = Callable[[str], "tuple[KeyPart, ...] | None"]
 
@@ -437,7 +437,8 @@ def _merge_shared_lines(spans: list[tuple[int, int, str | None]]) -> list[tuple[
 
 
 def setting_values(tree: ast.Module, dicts: frozenset[str]) -> Iterator[tuple[str, str, int]]:
-    """Boolean settings a module assigns at top level: ``X = True``, ``FEATURES["X"] = False``, ``FEATURES = {...}``.
+    """Boolean settings a module assigns at top level: ``X = True``, ``FEATURES["X"] = False``, ``FEATURES = {...}``;
+    and upper-case names assigned what a call returns (read when the program runs: the environment, a file).
 
     Whether the module is a settings module is decided later, from its path. A module that sets names it
     cannot see (``vars().update(yaml.safe_load(f))``, ``globals()[name] = ...``) gives ``(DYNAMIC_SETTINGS, "", line)``:
@@ -450,10 +451,7 @@ def setting_values(tree: ast.Module, dicts: frozenset[str]) -> Iterator[tuple[st
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
             if isinstance(target, ast.Name):
-                if _is_flag_value(value):
-                    yield target.id, repr(value.value), node.lineno  # type: ignore[attr-defined]
-                elif target.id in dicts and isinstance(value, ast.Dict):
-                    yield from _dict_entries(target.id, value)
+                yield from _named_setting(target.id, value, node.lineno, dicts)
             elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in dicts:
                 key = target.slice
                 if isinstance(key, ast.Constant) and isinstance(key.value, str) and _is_flag_value(value):
@@ -469,6 +467,17 @@ def setting_values(tree: ast.Module, dicts: frozenset[str]) -> Iterator[tuple[st
                 for keyword in call.keywords:
                     if keyword.arg and _is_flag_value(keyword.value):
                         yield f"{func.value.id}['{keyword.arg}']", repr(keyword.value.value), keyword.value.lineno  # type: ignore[attr-defined]
+
+
+def _named_setting(name: str, value: ast.expr, line: int, dicts: frozenset[str]) -> Iterator[tuple[str, str, int]]:
+    """``X = True``; ``X = env.bool("X", default=True)`` (an upper-case name, what a call returns: read when the
+    program runs); ``FEATURES = {...}`` for a settings dict."""
+    if _is_flag_value(value):
+        yield name, repr(value.value), line  # type: ignore[attr-defined]
+    elif name.isupper() and any(isinstance(n, ast.Call) for n in ast.walk(value)):
+        yield name, RUN_TIME_VALUE, line
+    elif name in dicts and isinstance(value, ast.Dict):
+        yield from _dict_entries(name, value)
 
 
 _NAMESPACES = frozenset({"vars", "globals", "locals"})

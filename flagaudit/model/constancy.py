@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 
 from flagaudit.documentation import documented_where
-from flagaudit.facts import DYNAMIC_SETTINGS, Evidence, FileFacts, Flag
+from flagaudit.facts import DYNAMIC_SETTINGS, RUN_TIME_VALUE, Evidence, FileFacts, Flag
 
 _ON = {"true", "on", "1", "yes"}
 _OFF = {"false", "off", "0", "no", "none"}
@@ -114,8 +114,8 @@ def _deleted(flag: Flag) -> Fixed | None:
 
 def _configured(key: str, assignments: list[tuple[str, str, int]]) -> Fixed | None:
     values = {value for _, value, _ in assignments}
-    if len(values) != 1:
-        return None
+    if len(values) != 1 or RUN_TIME_VALUE in values:
+        return None  # set differently, or read when the program runs in one of them
     (value,) = values
     evidence = tuple(Evidence("site", f"{path}:{line}", f"{key} = {value}")
                      for path, value, line in sorted(assignments))

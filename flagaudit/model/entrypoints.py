@@ -17,7 +17,7 @@ from flagaudit.facts import FileFacts
 FRAMEWORK_DECORATORS = (
     "*.route", "*.get", "*.post", "*.put", "*.patch", "*.delete", "*.head", "*.options", "*.websocket",
     "*.api_route", "*.task", "*shared_task", "*.periodic_task", "celery.*", "*.command", "*.group", "click.*",
-    "typer.*", "*.receiver", "receiver", "*.register", "*.action", "*.api_view", "api_view", "*.hookimpl",
+    "typer.*", "*receiver", "*.register", "*.action", "*.api_view", "api_view", "*.hookimpl",
     "*.connect", "*.listens_for", "*.on_event", "*.middleware", "*.exception_handler", "*.errorhandler",
     "*.before_request", "*.after_request", "*.context_processor", "*.template_filter", "*.filter",
     "*.simple_tag", "*.inclusion_tag", "*.tag", "*.cached_property", "*.job",
