@@ -196,3 +196,29 @@ def test_a_handler_a_library_registers_with_its_own_receiver_decorator_is_an_ent
             return "paid"
     """
     assert _unreachable(tmp_path, {"pages/__init__.py": "", "pages/signals.py": signals}) == []
+
+
+def test_a_mixin_of_a_framework_class_is_called_through_it(tmp_path: Path) -> None:
+    """open-forms' ``FormioConfigMixin`` (no base) gives ``render_change_form`` to an admin class of the
+    framework: Django calls it on that class. A mixin no framework class uses stays unreached."""
+    admin = """
+        from django.contrib import admin
+        from flags.state import flag_enabled
+
+
+        class FormioConfigMixin:
+            def render_change_form(self, request, context, **kwargs):
+                context["drafts"] = flag_enabled("ZGW_APIS_INCLUDE_DRAFTS", request=request)
+                return super().render_change_form(request, context, **kwargs)
+
+
+        class UnusedMixin:
+            def changelist_view(self, request, extra_context=None):
+                return flag_enabled("UNUSED_MIXIN", request=request)
+
+
+        class FormDefinitionAdmin(FormioConfigMixin, admin.ModelAdmin):
+            list_display = ("name",)
+    """
+    assert _unreachable(tmp_path, {"forms/__init__.py": "", "forms/admin.py": admin}) == [
+        ("UNUSED_MIXIN", "forms/admin.py")]

@@ -324,9 +324,20 @@ class _Linker:
                 expansion[target] = self._expand(target)
         callees = set(chain.from_iterable(map(expansion.__getitem__, function.targets)))
         if function.kind == "class" and _framework_class(name, self.nodes, self.resolver, self.framework):
-            callees.update(self.members.get(name, ()))
+            for owner in self._with_project_bases(name):  # a mixin's methods are the framework class's too
+                callees.update(self.members.get(owner, ()))
         callees.discard(name)
         return callees
+
+    def _with_project_bases(self, name: str) -> list[str]:
+        """The class ``name`` and the project classes it derives from, nearest first."""
+        found = [name]
+        for current in found:
+            for base in self.nodes[current][1].bases:
+                parent = _project_node(base, self.nodes, self.resolver) if base not in ("object", "") else None
+                if parent is not None and parent not in found and self.nodes[parent][1].kind == "class":
+                    found.append(parent)
+        return found
 
     @cached_property
     def commands(self) -> dict[str, list[str]]:
