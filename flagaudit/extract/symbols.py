@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import builtins
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ class Scope:
     imports: dict[str, str]
     defined: frozenset[str]
     package: str = ""
+    star: str = ""
+    """The module of the one ``from module import *`` at top level (none, or several: ``""``): a name the module
+    neither imports nor defines comes from there."""
 
     def qualify(self, dotted: str) -> str | None:
         """``ld.get`` -> ``ldclient.get`` through the imports; ``None`` for locals and builtins."""
@@ -34,6 +38,8 @@ class Scope:
             base = self.imports[head]
         elif head in self.defined:
             base = f"{self.module}.{head}" if self.module else head
+        elif self.star and head not in _BUILTINS:
+            base = f"{self.star}.{head}"
         else:
             return None
         return f"{base}.{rest}" if rest else base
@@ -51,16 +57,19 @@ def module_scope(tree: ast.Module, module: str, is_package: bool) -> Scope:
     """Imports and top-level definitions, including those under ``if``/``try`` at top level."""
     imports: dict[str, str] = {}
     defined: set[str] = set()
+    stars: set[str] = set()
     package = module if is_package else module.rpartition(".")[0]
     for node in top_level(tree.body):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             imports.update(import_bindings(node, package))
+            if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+                stars.add(_import_base(node, package))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             defined.add(node.name)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             defined.update(t.id for t in targets if isinstance(t, ast.Name))
-    return Scope(module, imports, frozenset(defined), package)
+    return Scope(module, imports, frozenset(defined), package, next(iter(stars)) if len(stars) == 1 else "")
 
 
 def import_bindings(node: ast.Import | ast.ImportFrom, package: str) -> dict[str, str]:
@@ -88,6 +97,10 @@ def _import_base(node: ast.ImportFrom, package: str) -> str:
     parts = package.split(".") if package else []
     parent = parts[: len(parts) - (node.level - 1)] if node.level - 1 <= len(parts) else []
     return ".".join(p for p in [*parent, node.module or ""] if p)
+
+
+_BUILTINS = frozenset(dir(builtins))
+"""Names every module has without importing them: never a star import's."""
 
 
 def top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:

@@ -29,7 +29,7 @@ from dataclasses import replace
 
 from flagaudit.facts import FileFacts, Function, Site
 from flagaudit.model.resolve import Resolver, enclosing, resolve_site
-from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg
+from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg, RuleSet
 
 _PREDICATE_GUARDS = frozenset({"return"})
 
@@ -55,6 +55,30 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
             if rule is not None:
                 found[rule.id] = _merged(found[rule.id], rule) if rule.id in found else rule
     return tuple(found[k] for k in sorted(found))
+
+
+def reexported_checks(facts: Iterable[FileFacts], given: RuleSet, test_paths: tuple[str, ...],
+                      is_test: Callable[[str, tuple[str, ...]], bool]) -> tuple[CheckRule, ...]:
+    """A check or decorator of the ``given`` rules that a project module binds by importing it (``from waffle
+    import flag_is_active`` in ``app/utils.py``, which other modules import it from, or take with ``from
+    app.utils import *``): its rule again, for every such name, sorted by id."""
+    facts = [f for f in facts if not is_test(f.path, test_paths)]
+    resolver = Resolver.from_facts(facts)
+    functions: dict[str, list[str]] = {}
+    decorators: dict[str, list[str]] = {}
+    for file_facts in facts:
+        for name, parts in file_facts.symbols.constants if file_facts.symbols else ():
+            if len(parts) != 1 or parts[0].kind != "sym" or name in given.functions or name in given.decorators:
+                continue
+            target = next((a for a in resolver.aliases(name)[1:] if a in given.functions or a in given.decorators),
+                          None)
+            if target is not None:
+                (functions if target in given.functions else decorators).setdefault(target, []).append(name)
+    return tuple(sorted((*(replace(given.functions[t], id=f"reexport/{t}", functions=tuple(sorted(names)),
+                                   decorators=(), match=(), no_match=()) for t, names in functions.items()),
+                         *(replace(given.decorators[t], id=f"reexport/{t}", decorators=tuple(sorted(names)),
+                                   functions=(), match=(), no_match=()) for t, names in decorators.items())),
+                        key=lambda rule: rule.id))
 
 
 def _merged(earlier: CheckRule, rule: CheckRule) -> CheckRule:
