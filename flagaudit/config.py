@@ -23,7 +23,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-DEFAULT_TEST_PATHS = ("tests/", "test/", "testing/", "test_*.py", "*_test.py", "*_tests.py", "tests.py", "conftest.py")
+DEFAULT_TEST_PATHS = ("tests/", "test/", "testing/", "test_*.py", "*_test.py", "*_tests.py", "tests.py", "test.py",
+                      "conftest.py")
+"""Test code by folder or file name; ``test.py`` and ``tests.py`` are modules Django's runner finds (``test*.py``)."""
 DEFAULT_MAX_FILE_SIZE = 5_000_000
 DEFAULT_SETTINGS_PATHS = ("*settings*.py", "*/settings/*.py", "*/envs/*.py")
 
