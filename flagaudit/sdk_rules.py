@@ -117,6 +117,9 @@ class DefineRule:
     evidence: tuple[str, ...] = ()
     model: str | None = None
     """``app_label.Model`` whose rows are flags (django-waffle's ``waffle.Flag``)."""
+    model_factories: tuple[str, ...] = ()
+    """Functions that return :attr:`model`'s class (django-waffle's ``get_waffle_flag_model()``, for a model a
+    project may swap)."""
     class_constants: tuple[str, ...] = ()
     """Classes whose string attributes are keys (a project's own registry)."""
     match: tuple[Example, ...] = ()
@@ -220,6 +223,8 @@ class RuleSet:
     define_functions: dict[str, DefineRule] = field(default_factory=dict)
     define_methods: dict[str, tuple[DefineRule, ...]] = field(default_factory=dict)
     models: dict[str, DefineRule] = field(default_factory=dict)
+    model_factories: dict[str, str] = field(default_factory=dict)
+    """A function that returns a flag model's class -> that model (``app_label.Model``)."""
     class_constants: dict[str, DefineRule] = field(default_factory=dict)
     settings: tuple[SettingRule, ...] = ()
     texts: tuple[TextRule, ...] = ()
@@ -357,7 +362,8 @@ def _object(reader: _Reader, where: str, item: dict[str, Any], name: str) -> Obj
 
 
 def _define(reader: _Reader, where: str, item: dict[str, Any], name: str, modules: tuple[str, ...]) -> DefineRule:
-    reader.only(item, where, _COMMON | {"functions", "methods", "key", "model", "class_constants", "evidence"})
+    reader.only(item, where, _COMMON | {"functions", "methods", "key", "model", "model_factories", "class_constants",
+                                        "evidence"})
     functions = reader.strings(item, where, "functions")
     methods = reader.strings(item, where, "methods")
     model = reader.string(item, where, "model")
@@ -371,7 +377,8 @@ def _define(reader: _Reader, where: str, item: dict[str, Any], name: str, module
         id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
         key=reader.key(item, where) if (functions or methods or model) else (),
         functions=functions, methods=methods, evidence=modules if (evidence and methods) else (),
-        model=model, class_constants=class_constants,
+        model=model, model_factories=reader.strings(item, where, "model_factories") if model else (),
+        class_constants=class_constants,
         match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
     )
 
@@ -590,7 +597,8 @@ def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[
         classes=index.classes, object_methods=frozenset(index.object_methods),
         define_functions=index.define_functions,
         define_methods={k: tuple(v) for k, v in index.define_methods.items()},
-        models=index.models, class_constants=index.class_constants, settings=tuple(index.settings),
+        models=index.models, model_factories=index.model_factories, class_constants=index.class_constants,
+        settings=tuple(index.settings),
         texts=tuple(t for f in files for t in f.texts), data=tuple(d for f in files for d in f.data),
         settings_dicts=settings_dicts, words=tuple(sorted(w.encode() for w in words)),
         getattr_bool=getattr_bool,
@@ -610,6 +618,7 @@ class _Index:
     define_functions: dict[str, DefineRule] = field(default_factory=dict)
     define_methods: dict[str, list[DefineRule]] = field(default_factory=dict)
     models: dict[str, DefineRule] = field(default_factory=dict)
+    model_factories: dict[str, str] = field(default_factory=dict)
     class_constants: dict[str, DefineRule] = field(default_factory=dict)
     settings: list[SettingRule] = field(default_factory=list)
     words: set[str] = field(default_factory=set)
@@ -654,6 +663,9 @@ class _Index:
         if define.model:
             self.models[define.model] = define
             self.words.add(define.model.split(".")[1])
+            for factory in define.model_factories:
+                self.model_factories[factory] = define.model
+                self.words.add(factory.rsplit(".", 1)[-1])
         for name in define.class_constants:
             self.class_constants[name] = define
             self.words.add(name.rsplit(".", 1)[-1])

@@ -86,3 +86,55 @@ def test_a_check_imported_from_waffle_decorators_keeps_the_flag_alive(tmp_path: 
     found = json.loads(ran.stdout)
     assert not [f for f in found["findings"] if f["code"] == "FA201"]
     assert [f["key"] for f in found["flags"] if f["sites"]] == ["multiple_portfolios"]
+
+
+SAFE_HELPERS = """
+    from django.db import DatabaseError
+    from waffle import get_waffle_flag_model, get_waffle_switch_model
+
+
+    def is_waffle_flag_active(flag_name, request=None, *, default=False):
+        try:
+            Flag = get_waffle_flag_model()
+            flag = Flag.objects.filter(name=flag_name).first()
+            if flag is None:
+                return default
+            return flag.is_active(request)
+        except DatabaseError:
+            return default
+
+
+    def is_waffle_switch_active(switch_name, *, default=False):
+        switch = get_waffle_switch_model().objects.get(name=switch_name)
+        return switch.is_active()
+"""
+
+SAFE_CALLERS = """
+    from app.flags import is_waffle_flag_active, is_waffle_switch_active
+
+    TRIAL = "user_trial_eligibility"
+
+
+    def view(request):
+        if is_waffle_flag_active(TRIAL, request, default=True):
+            return 1
+        return 2 if is_waffle_switch_active("pipedream_guard") else 3
+"""
+
+MIGRATION = """
+    def forwards(apps, schema_editor):
+        Switch = apps.get_model("waffle", "Switch")
+        switch = Switch.objects.filter(name="old_switch").first()
+        switch.active = True
+        switch.save()
+"""
+
+
+def test_helpers_that_read_the_flags_row_make_their_callers_sites() -> None:
+    """gobii-platform's helpers read the row of the model waffle's factory returns, by the key they are given,
+    and ask it; a migration that reads a row to change it checks nothing."""
+    flags = flags_in({"app/__init__.py": "", "app/flags.py": SAFE_HELPERS, "app/views.py": SAFE_CALLERS,
+                      "app/migrations/__init__.py": "", "app/migrations/0002_old.py": MIGRATION})
+    assert sorted((f.key, f.sdk, [s.path for s in f.sites]) for f in flags if f.key) == [
+        ("pipedream_guard", "waffle-switch", ["app/views.py"]),
+        ("user_trial_eligibility", "waffle-flag", ["app/views.py"])]

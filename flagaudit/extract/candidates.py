@@ -22,7 +22,9 @@ from flagaudit.extract.symbols import Scope, dotted_name
 from flagaudit.extract.tree import full_name
 from flagaudit.sdk_rules import RuleSet
 
-_ROW_METHODS = frozenset({"create", "get_or_create", "update_or_create", "delete"})
+_ROW_METHODS = frozenset({"create", "get_or_create", "update_or_create", "delete", "get", "first", "last", "exists"})
+_ROW_ENDS = frozenset({"delete", "first", "last", "exists"})
+"""Methods called on a row query (``Flag.objects.filter(name=k).delete()``) rather than on the manager."""
 _BOUND_TO_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)\s*\(")
 """``name = callee(``: a name bound to what a call returns."""
 
@@ -39,7 +41,8 @@ def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: 
                     origins: dict[str, str], text: str) -> Candidates:
     """``nodes``: the file's calls and subscripts; ``origins``: this module's names -> the qualified callee
     that made them (``client = UnleashClient()``); ``text``: the file's."""
-    gets_models = bool(rules.models) and not (text.isascii() and "get_model" not in text) and _gets_flag_model(
+    gets_models = bool(rules.models) and not (text.isascii() and "get_model" not in text and not any(
+        name.rsplit(".", 1)[-1] in text for name in rules.model_factories)) and _gets_flag_model(
         nodes, rules)  # a name is in the text as written, unless it is spelled with letters NFKC makes ASCII
     finder = _Finder(scope, rules, imported, origins, gets_models, text)
     for node in nodes:
@@ -110,14 +113,17 @@ class _Finder:
         return self._receiver_may_be_sdk(func.value)
 
     def _rows(self, func: ast.Attribute) -> bool:
-        """``Flag.objects.create(...)`` or ``Flag.objects.filter(...).delete()`` on a flag model."""
+        """``Flag.objects.create(...)``, ``Flag.objects.filter(...).delete()`` (or ``.first()``), or
+        ``Flag.objects.get(...)`` on a flag model, also one a factory returns (``get_waffle_flag_model()``)."""
         manager = func.value
-        if func.attr == "delete" and isinstance(manager, ast.Call) and isinstance(manager.func, ast.Attribute):
+        if func.attr in _ROW_ENDS and isinstance(manager, ast.Call) and isinstance(manager.func, ast.Attribute):
             manager = manager.func.value
         if not (isinstance(manager, ast.Attribute) and manager.attr == "objects"):
             return False
-        holder = dotted_name(manager.value)
-        return holder is not None and (self.gets_models or self.scope.qualify(holder) in self.models)
+        holder = full_name(manager.value)
+        qualified = self.scope.qualify(holder) if holder else None
+        return holder is not None and (self.gets_models or qualified in self.models
+                                       or qualified in self.rules.model_factories)
 
     def _receiver_may_be_sdk(self, receiver: ast.expr) -> bool:
         if isinstance(receiver, ast.Call):
@@ -191,7 +197,9 @@ def _bool_default(node: ast.Call) -> bool:
 
 
 def _gets_flag_model(nodes: list[ast.Call | ast.Subscript], rules: RuleSet) -> bool:
-    """Whether some ``get_model("app", "Model")`` call names a flag model (migrations bind rows this way)."""
+    """Whether some ``get_model("app", "Model")`` call names a flag model (migrations bind rows this way), or a
+    function that returns one is called (``Flag = get_waffle_flag_model()``)."""
+    factories = {name.rsplit(".", 1)[-1] for name in rules.model_factories}
     for node in nodes:
         if not isinstance(node, ast.Call):
             continue
@@ -199,6 +207,8 @@ def _gets_flag_model(nodes: list[ast.Call | ast.Subscript], rules: RuleSet) -> b
         while isinstance(func, (ast.Call, ast.Subscript)):
             func = func.func if isinstance(func, ast.Call) else func.value
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name in factories:
+            return True
         if not name.endswith("get_model"):
             continue
         words = [a.value for a in (*node.args[:2], *(k.value for k in node.keywords))

@@ -105,8 +105,31 @@ def every_row(visitor: SpanVisitor, iterable: ast.expr) -> tuple[str, str] | Non
 _ROW_QUERIES = frozenset({"all", "filter", "exclude", "order_by", "iterator", "only", "select_related", "distinct"})
 
 
+def row_read(visitor: SpanVisitor, node: ast.Call, func: ast.Attribute) -> tuple[DefineRule, ast.Call] | None:
+    """``Flag.objects.get(name=k)``, or ``.filter(name=k).first()`` (``last``, ``exists``), outside migrations: a
+    flag's row read by its key, as a helper that asks waffle's model itself does (``flag = Flag.objects.filter(
+    name=flag_name).first(); return flag.is_active(request)``); the rule of the model's rows and the call that
+    names the key."""
+    query = func.value
+    if func.attr in ("first", "last", "exists") and isinstance(query, ast.Call) \
+            and isinstance(query.func, ast.Attribute) and query.func.attr == "filter":
+        manager, call = query.func.value, query
+    elif func.attr == "get" and isinstance(query, ast.Attribute):
+        manager, call = query, node
+    else:
+        return None
+    define = visitor.rules.models.get(_rows_model(visitor, manager) or "")
+    if define is None or "migrations" in visitor.context.path.split("/")[:-1]:
+        return None
+    return define, call
+
+
 def get_model(visitor: SpanVisitor, call: ast.Call) -> str | None:
-    """``apps.get_model("waffle", "Flag")`` -> ``waffle.Flag``."""
+    """``apps.get_model("waffle", "Flag")`` -> ``waffle.Flag``; ``get_waffle_flag_model()`` -> the model a rule's
+    ``model_factories`` name."""
+    made = visitor.rules.model_factories.get(visitor.qualify_name(full_name(call.func) or "") or "")
+    if made is not None:
+        return made
     name = full_name(call.func) or ""
     if not name.endswith("get_model") or len(call.args) + len(call.keywords) < 2:
         return None
@@ -137,12 +160,14 @@ def _rows_model(visitor: SpanVisitor, manager: ast.expr) -> str | None:
     """``Flag.objects`` -> ``waffle.Flag`` when ``Flag`` is waffle's model."""
     if not (isinstance(manager, ast.Attribute) and manager.attr == "objects"):
         return None
-    holder = full_name(manager.value)
+    holder = full_name(manager.value)  # also get_waffle_flag_model().objects: a call is named by what it calls
     if holder is None:
         return None
     function = visitor.functions[-1]
     if holder in function.models:
         return function.models[holder]
+    if (made := visitor.rules.model_factories.get(visitor.qualify_name(holder) or "")) is not None:
+        return made
     qualified = visitor.qualify_name(holder) or ""
     app, _, rest = qualified.partition(".")
     model = rest.rpartition(".")[2]

@@ -25,6 +25,7 @@ from flagaudit.extract.declarations import (
     get_model,
     model_rows,
     object_definition,
+    row_read,
 )
 from flagaudit.extract.fingerprint import BranchUses, exclusive
 from flagaudit.extract.guards import Guard, Node, find_guard
@@ -410,6 +411,10 @@ class SpanVisitor:
         if method in self.rules.object_methods and self._object_check(node, func):
             return
         if model_rows(self, node, func):
+            return
+        if (read := row_read(self, node, func)) is not None and argument(read[1], read[0].key[0]) is not None:
+            define, call = read
+            self._site(node, f"{define.id}/read", define.sdk, self.key(call, define.key), "truthy")
             return
         for define in self.rules.define_methods.get(method, ()):
             if self._evidence(define.evidence, func.value) and argument(node, define.key[0]) is not None:
