@@ -107,6 +107,11 @@ SAFE_HELPERS = """
     def is_waffle_switch_active(switch_name, *, default=False):
         switch = get_waffle_switch_model().objects.get(name=switch_name)
         return switch.is_active()
+
+
+    def enforcement_on():
+        switch = get_waffle_switch_model().objects.filter(name="trial_enforcement").only("active").first()
+        return bool(switch and switch.active)
 """
 
 SAFE_CALLERS = """
@@ -137,4 +142,5 @@ def test_helpers_that_read_the_flags_row_make_their_callers_sites() -> None:
                       "app/migrations/__init__.py": "", "app/migrations/0002_old.py": MIGRATION})
     assert sorted((f.key, f.sdk, [s.path for s in f.sites]) for f in flags if f.key) == [
         ("pipedream_guard", "waffle-switch", ["app/views.py"]),
+        ("trial_enforcement", "waffle-switch", ["app/flags.py"]),
         ("user_trial_eligibility", "waffle-flag", ["app/views.py"])]

@@ -18,13 +18,12 @@ import re
 from dataclasses import dataclass
 
 from flagaudit.extract.adapters import adapted
+from flagaudit.extract.declarations import row_query
 from flagaudit.extract.symbols import Scope, dotted_name
 from flagaudit.extract.tree import full_name
 from flagaudit.sdk_rules import RuleSet
 
 _ROW_METHODS = frozenset({"create", "get_or_create", "update_or_create", "delete", "get", "first", "last", "exists"})
-_ROW_ENDS = frozenset({"delete", "first", "last", "exists"})
-"""Methods called on a row query (``Flag.objects.filter(name=k).delete()``) rather than on the manager."""
 _BOUND_TO_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)\s*\(")
 """``name = callee(``: a name bound to what a call returns."""
 
@@ -116,8 +115,10 @@ class _Finder:
         """``Flag.objects.create(...)``, ``Flag.objects.filter(...).delete()`` (or ``.first()``), or
         ``Flag.objects.get(...)`` on a flag model, also one a factory returns (``get_waffle_flag_model()``)."""
         manager = func.value
-        if func.attr in _ROW_ENDS and isinstance(manager, ast.Call) and isinstance(manager.func, ast.Attribute):
+        if func.attr == "delete" and isinstance(manager, ast.Call) and isinstance(manager.func, ast.Attribute):
             manager = manager.func.value
+        elif (read := row_query(func)) is not None:
+            manager = read[0]
         if not (isinstance(manager, ast.Attribute) and manager.attr == "objects"):
             return False
         holder = full_name(manager.value)

@@ -110,18 +110,31 @@ def row_read(visitor: SpanVisitor, node: ast.Call, func: ast.Attribute) -> tuple
     flag's row read by its key, as a helper that asks waffle's model itself does (``flag = Flag.objects.filter(
     name=flag_name).first(); return flag.is_active(request)``); the rule of the model's rows and the call that
     names the key."""
-    query = func.value
-    if func.attr in ("first", "last", "exists") and isinstance(query, ast.Call) \
-            and isinstance(query.func, ast.Attribute) and query.func.attr == "filter":
-        manager, call = query.func.value, query
-    elif func.attr == "get" and isinstance(query, ast.Attribute):
-        manager, call = query, node
-    else:
+    found = row_query(func)
+    if found is None:
         return None
+    manager, call = found[0], found[1] or node
     define = visitor.rules.models.get(_rows_model(visitor, manager) or "")
     if define is None or "migrations" in visitor.context.path.split("/")[:-1]:
         return None
     return define, call
+
+
+def row_query(func: ast.Attribute) -> tuple[ast.expr, ast.Call | None] | None:
+    """The manager, and the ``filter`` call that names the key, of ``M.objects.filter(name=k)`` ended by
+    ``first()``, ``last()`` or ``exists()`` (through ``only``, ``order_by``... between); of ``M.objects.get(name=k)``
+    the manager alone (the key is in the call of ``func``)."""
+    query = func.value
+    if func.attr == "get":
+        return (query, None) if isinstance(query, ast.Attribute) else None
+    if func.attr not in ("first", "last", "exists"):
+        return None
+    while isinstance(query, ast.Call) and isinstance(query.func, ast.Attribute) \
+            and query.func.attr in _ROW_QUERIES and query.func.attr != "filter":
+        query = query.func.value  # .filter(name=k).only("active").first()
+    if isinstance(query, ast.Call) and isinstance(query.func, ast.Attribute) and query.func.attr == "filter":
+        return query.func.value, query
+    return None
 
 
 def get_model(visitor: SpanVisitor, call: ast.Call) -> str | None:
