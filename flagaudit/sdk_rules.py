@@ -605,6 +605,16 @@ def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[
     )
 
 
+def _spelled(function: str) -> str:
+    """The word a file that calls ``function`` must spell, for the prefilter: its name, or for a method of a class
+    or of what a function returns (``waffle.models.Flag.get``, ``waffle.get_waffle_flag_model.get``), the class or
+    the function, which the call (``Flag.get(k)``) or its import spells too: ``get`` is in nearly every file."""
+    parts = function.split(".")
+    if len(parts) >= 3 and (parts[-2][:1].isupper() or parts[-2].startswith("get_")):
+        return parts[-2]
+    return parts[-1]
+
+
 @dataclass
 class _Index:
     """What :func:`index_rules` gathers from every rule file, and the words the prefilter looks for."""
@@ -633,7 +643,7 @@ class _Index:
         for name in check.functions:
             self.claim(name, check.id, path)
             self.functions[name] = check
-            self.words.add(name.rsplit(".", 1)[-1])
+            self.words.add(_spelled(name))
         for name in check.decorators:
             self.claim(name, check.id, path)
             self.decorators[name] = check

@@ -89,3 +89,12 @@ def test_word_alternation_matches_what_the_flat_alternation_matches() -> None:
         trie_bytes = re.compile(rb"\b(?:" + word_alternation(encoded) + rb")\b")
         assert [m.span() for m in flat_bytes.finditer(text.encode())] == \
             [m.span() for m in trie_bytes.finditer(text.encode())]
+
+
+def test_the_prefilter_looks_for_the_class_or_factory_of_a_method_a_rule_names() -> None:
+    """``waffle.models.Flag.get`` and ``waffle.get_waffle_flag_model.get``: a file that calls them spells ``Flag``
+    or the factory's name; ``get`` is in nearly every file, and with it as a word history read every blob of
+    osf.io (a cold ``check`` 3.5 times as long)."""
+    words = {w.decode() for w in load_rules().words}
+    assert {"Flag", "Switch", "get_waffle_flag_model", "flag_is_active"} <= words
+    assert not words & {"get", "all", "filter", "first"}
