@@ -112,6 +112,11 @@ SAFE_HELPERS = """
     def enforcement_on():
         switch = get_waffle_switch_model().objects.filter(name="trial_enforcement").only("active").first()
         return bool(switch and switch.active)
+
+
+    def ensure_created():
+        if not get_waffle_switch_model().objects.filter(name="created_once").exists():  # the row, not its state
+            get_waffle_switch_model().objects.create(name="created_once")
 """
 
 SAFE_CALLERS = """
@@ -141,6 +146,6 @@ def test_helpers_that_read_the_flags_row_make_their_callers_sites() -> None:
     flags = flags_in({"app/__init__.py": "", "app/flags.py": SAFE_HELPERS, "app/views.py": SAFE_CALLERS,
                       "app/migrations/__init__.py": "", "app/migrations/0002_old.py": MIGRATION})
     assert sorted((f.key, f.sdk, [s.path for s in f.sites]) for f in flags if f.key) == [
-        ("pipedream_guard", "waffle-switch", ["app/views.py"]),
+        ("created_once", "waffle-switch", []), ("pipedream_guard", "waffle-switch", ["app/views.py"]),
         ("trial_enforcement", "waffle-switch", ["app/flags.py"]),
         ("user_trial_eligibility", "waffle-flag", ["app/views.py"])]

@@ -23,7 +23,7 @@ from flagaudit.extract.symbols import Scope, dotted_name
 from flagaudit.extract.tree import full_name
 from flagaudit.sdk_rules import RuleSet
 
-_ROW_METHODS = frozenset({"create", "get_or_create", "update_or_create", "delete", "get", "first", "last", "exists"})
+_ROW_METHODS = frozenset({"create", "get_or_create", "update_or_create", "delete", "get", "first", "last"})
 _BOUND_TO_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)\s*\(")
 """``name = callee(``: a name bound to what a call returns."""
 

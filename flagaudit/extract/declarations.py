@@ -106,7 +106,7 @@ _ROW_QUERIES = frozenset({"all", "filter", "exclude", "order_by", "iterator", "o
 
 
 def row_read(visitor: SpanVisitor, node: ast.Call, func: ast.Attribute) -> tuple[DefineRule, ast.Call] | None:
-    """``Flag.objects.get(name=k)``, or ``.filter(name=k).first()`` (``last``, ``exists``), outside migrations: a
+    """``Flag.objects.get(name=k)``, or ``.filter(name=k).first()`` (or ``last``), outside migrations: a
     flag's row read by its key, as a helper that asks waffle's model itself does (``flag = Flag.objects.filter(
     name=flag_name).first(); return flag.is_active(request)``); the rule of the model's rows and the call that
     names the key."""
@@ -122,13 +122,13 @@ def row_read(visitor: SpanVisitor, node: ast.Call, func: ast.Attribute) -> tuple
 
 def row_query(func: ast.Attribute) -> tuple[ast.expr, ast.Call | None] | None:
     """The manager, and the ``filter`` call that names the key, of ``M.objects.filter(name=k)`` ended by
-    ``first()``, ``last()`` or ``exists()`` (through ``only``, ``order_by``... between); of ``M.objects.get(name=k)``
+    ``first()`` or ``last()`` (through ``only``, ``order_by``... between); of ``M.objects.get(name=k)``
     the manager alone (the key is in the call of ``func``)."""
     query = func.value
     if func.attr == "get":
         return (query, None) if isinstance(query, ast.Attribute) else None
-    if func.attr not in ("first", "last", "exists"):
-        return None
+    if func.attr not in ("first", "last"):
+        return None  # not exists(): whether the row is there says nothing of the flag's state
     while isinstance(query, ast.Call) and isinstance(query.func, ast.Attribute) \
             and query.func.attr in _ROW_QUERIES and query.func.attr != "filter":
         query = query.func.value  # .filter(name=k).only("active").first()
