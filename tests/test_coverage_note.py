@@ -1,0 +1,35 @@
+"""An SDK the code imports but of which no check was found is said, not passed over as "no findings"
+(unicef/etools reads every flag through its own models on waffle's BaseModel)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from flagaudit.scan.project import ScanOptions, scan
+from tests.repos import write_files
+
+MODELS = """
+    from waffle.models import BaseModel
+
+
+    class TenantSwitch(BaseModel):
+        pass
+"""
+
+
+def _notes(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in files.items()})
+    return [n for n in scan((str(tmp_path),), ScanOptions(use_cache=False)).notes if "is imported" in n]
+
+
+def test_an_sdk_imported_with_no_check_found_is_said(tmp_path: Path) -> None:
+    [note] = _notes(tmp_path, {"app/__init__.py": "", "app/models.py": MODELS})
+    assert note.startswith("django-waffle is imported (app/models.py) but no check of it was found")
+
+
+def test_no_note_once_a_check_is_found_or_the_module_is_the_projects_own(tmp_path: Path) -> None:
+    views = 'from waffle import switch_is_active\n\n\ndef page():\n    return switch_is_active("x")\n'
+    assert _notes(tmp_path / "a", {"app/__init__.py": "", "app/models.py": MODELS, "app/views.py": views}) == []
+    own = {"flags/__init__.py": "FEATURE = 1\n", "app/__init__.py": "", "app/views.py": "from flags import FEATURE\n"}
+    assert _notes(tmp_path / "b", own) == []  # a package of the project named like django-flags' module
