@@ -30,8 +30,8 @@ def unread_sdks(facts: Iterable[FileFacts], rules: RuleSet, flags: Iterable[Flag
             for _, parts in f.symbols.constants))
         if importers:
             more = f" and {len(importers) - 1} more" if len(importers) > 1 else ""
-            notes.append(f"{rule_file.title} is imported ({importers[0]}{more}) but no check of it was found: "
-                         "flags read through the project's own models or helpers on it need a rule "
+            notes.append(f"{rule_file.title} is imported ({importers[0]}{more}) but no check of it was found; if "
+                         "flags are read through the project's own models or helpers on it, a rule describes them "
                          "(`flagaudit init` proposes some; docs/writing-rules.md)")
     return tuple(notes)
 
