@@ -3,9 +3,9 @@
 A README that lists a switch among those an operator turns on (``| enable_course_api | Retrieve course details
 from the course API |``) declares the switch part of the deployment's configuration, as a ``toggle_use_cases:
 open_edx`` annotation does. Only the documentation a project publishes for its users is read: README files at
-the root and text under ``docs/`` or ``doc/``; not changelogs or decision records, which also tell of rollouts
-that were meant to end. A line that calls the key temporary, or says it goes away, is no such declaration, and a
-key named on such a line anywhere is not documented at all.
+the root and text under ``docs/`` or ``doc/``; not changelogs, decision records or developers' guides, which also
+tell of rollouts that were meant to end. A line that calls the key temporary, or says it goes away, is no such
+declaration, and a key named on such a line anywhere is not documented at all.
 
 Reading is bounded: regular files inside the project only (no links out), at most :data:`FILE_LIMIT` bytes each
 and :data:`MAX_FILES` files, in path order, so the same tree gives the same answer.
@@ -24,7 +24,10 @@ FILE_LIMIT = 1_000_000
 MAX_FILES = 2_000
 _FOLDERS = ("docs", "doc")
 _SUFFIXES = (".md", ".rst", ".txt")
-_NOT_USER_DOCS = re.compile(r"^(changelog|changes|history|news|release|decisions?|adrs?)\b", re.IGNORECASE)
+_NOT_USER_DOCS = re.compile(r"^(changelog|changes|history|news|release|decisions?|adrs?|develop\w*|dev|contribut\w*)\b",
+                            re.IGNORECASE)
+"""Records of changes and decisions, and documentation for the project's developers (``docs/developer/``,
+``CONTRIBUTING``): they also tell of switches being tested or rolled out, which are not an operator's settings."""
 _TEMPORARY = re.compile(r"\b(temporar(y|ily)|remov(e|ed|al)|deprecat\w*|roll[- ]?out|clean[- ]?up|sunset)\b",
                         re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z_][\w.:-]*\w")

@@ -91,13 +91,14 @@ def test_only_user_documentation_counts(tmp_path: Path) -> None:
         "CHANGES.md": "- new switch changelog_only_key\n",
         "docs/ops/settings.md": "| `reports.use_v2` | |\n| old_switch | deprecated, removed in 2.0 |\n",
         "docs/decisions/0002.md": "adr_only_key\n",
+        "docs/developer/README.md": "We are currently testing `dns_hosting`: enable the flag to try it.\n",
         "notes/other.md": "elsewhere_key\n",
     })
     documented = documented_keys(tmp_path)
     assert documented_where("ENABLE_REMINDERS", documented) == "README.rst:1"
     assert documented_where("FEATURES['ENABLE_REMINDERS']", documented) == "README.rst:1"
     assert documented_where("reports.use_v2", documented) == "docs/ops/settings.md:1"
-    for key in ("changelog_only_key", "old_switch", "adr_only_key", "elsewhere_key"):
+    for key in ("changelog_only_key", "old_switch", "adr_only_key", "elsewhere_key", "dns_hosting"):
         assert documented_where(key, documented) is None
 
 
