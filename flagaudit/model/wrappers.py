@@ -18,7 +18,8 @@ check of a key it is given (``guarded(fn, name)``); a **decorator factory**
 nests a decorator that returns a guard maker's call on its parameter
 (``def require(name): def wrapper(fn): return guarded(fn, name)``): a function
 it decorates runs only on that side, as under a rule's decorator. Where it is
-not clear which side that is, nothing is inferred.
+not clear which side that is, nothing is inferred. An SDK's check a project
+module imports is that check where others take it from there.
 """
 
 from __future__ import annotations
@@ -35,14 +36,15 @@ _PREDICATE_GUARDS = frozenset({"return"})
 
 
 def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
-                is_test: Callable[[str, tuple[str, ...]], bool]) -> tuple[CheckRule, ...]:
-    """Check rules for every wrapper and predicate in non-test code, sorted by id."""
+                is_test: Callable[[str, tuple[str, ...]], bool], given: RuleSet) -> tuple[CheckRule, ...]:
+    """Check rules for every wrapper and predicate in non-test code, and for every name a module binds one of the
+    ``given`` rules' checks or decorators to (:func:`_reexports`), sorted by id."""
     facts = [f for f in facts if not is_test(f.path, test_paths)]
     functions = {fn.name: fn for f in facts for fn in f.functions if fn.kind in ("function", "method")}
     method_names = Counter(name.rsplit(".", 1)[-1] for name, fn in functions.items())
     resolver = Resolver.from_facts(facts)
     facades = _package_exports(facts)
-    found: dict[str, CheckRule] = {}
+    found: dict[str, CheckRule] = {rule.id: rule for rule in _reexports(facts, resolver, given)}
     for file_facts in facts:
         for raw in file_facts.sites:
             function = functions.get(raw.function)
@@ -57,28 +59,27 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
     return tuple(found[k] for k in sorted(found))
 
 
-def reexported_checks(facts: Iterable[FileFacts], given: RuleSet, test_paths: tuple[str, ...],
-                      is_test: Callable[[str, tuple[str, ...]], bool]) -> tuple[CheckRule, ...]:
+def _reexports(facts: list[FileFacts], resolver: Resolver, given: RuleSet) -> list[CheckRule]:
     """A check or decorator of the ``given`` rules that a project module binds by importing it (``from waffle
     import flag_is_active`` in ``app/utils.py``, which other modules import it from, or take with ``from
-    app.utils import *``): its rule again, for every such name, sorted by id."""
-    facts = [f for f in facts if not is_test(f.path, test_paths)]
-    resolver = Resolver.from_facts(facts)
-    functions: dict[str, list[str]] = {}
-    decorators: dict[str, list[str]] = {}
+    app.utils import *``): its rule again, for every such name."""
+    claimed = given.functions.keys() | given.decorators.keys()
+    names: dict[str, list[str]] = {}
     for file_facts in facts:
         for name, parts in file_facts.symbols.constants if file_facts.symbols else ():
-            if len(parts) != 1 or parts[0].kind != "sym" or name in given.functions or name in given.decorators:
+            if len(parts) != 1 or parts[0].kind != "sym" or name in claimed:
                 continue
-            target = next((a for a in resolver.aliases(name)[1:] if a in given.functions or a in given.decorators),
-                          None)
+            target = next((a for a in resolver.aliases(name)[1:] if a in claimed), None)
             if target is not None:
-                (functions if target in given.functions else decorators).setdefault(target, []).append(name)
-    return tuple(sorted((*(replace(given.functions[t], id=f"reexport/{t}", functions=tuple(sorted(names)),
-                                   decorators=(), match=(), no_match=()) for t, names in functions.items()),
-                         *(replace(given.decorators[t], id=f"reexport/{t}", decorators=tuple(sorted(names)),
-                                   functions=(), match=(), no_match=()) for t, names in decorators.items())),
-                        key=lambda rule: rule.id))
+                names.setdefault(target, []).append(name)
+    rules = []
+    for target, aliases in names.items():
+        bound = tuple(sorted(aliases))
+        decorator = target in given.decorators
+        rule = given.decorators[target] if decorator else given.functions[target]
+        rules.append(replace(rule, id=f"reexport/{target}", functions=() if decorator else bound,
+                             decorators=bound if decorator else (), match=(), no_match=()))
+    return rules
 
 
 def _merged(earlier: CheckRule, rule: CheckRule) -> CheckRule:

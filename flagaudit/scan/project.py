@@ -23,7 +23,7 @@ from flagaudit.model.callgraph import CallGraph, build_graph
 from flagaudit.model.constancy import fixed_flags
 from flagaudit.model.registries import infer_registries
 from flagaudit.model.resolve import build_flags, is_test_path, traced_receivers
-from flagaudit.model.wrappers import infer_rules, reexported_checks, wrapper_functions
+from flagaudit.model.wrappers import infer_rules, wrapper_functions
 from flagaudit.safefiles import read_inside
 from flagaudit.scan.cache import FACTS_VERSION, FactCache, build_digest, content_key
 from flagaudit.scan.coverage import unread_sdks
@@ -539,8 +539,7 @@ def _passes(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
         step = replay.step(facts, steps) if replay else None
         if step is None:
             found = (*infer_registries(facts.values(), lambda path: is_test_path(path, config.test_paths)),
-                     *infer_rules(facts.values(), config.test_paths, is_test_path),
-                     *reexported_checks(facts.values(), rules, config.test_paths, is_test_path))
+                     *infer_rules(facts.values(), config.test_paths, is_test_path, rules))
             step = Step.of(found, traced_receivers(facts.values(), made_by_sdk))
         if step == (steps[-1] if steps else Step((), (), (), ())):
             break
