@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from fnmatch import translate
 from importlib import resources
@@ -244,10 +244,24 @@ class RuleSet:
         kept facts under."""
         return re.compile(rb"\b(?:" + word_alternation(list(self.words)) + rb")\b") if self.words else None
 
+    @functools.cached_property
+    def sdk_modules(self) -> tuple[str, ...]:
+        """The modules the rule files name, sorted."""
+        return tuple(sorted({m for rule_file in self.files for m in rule_file.modules}))
+
+    def made_by_sdk(self, name: str) -> bool:
+        """Whether ``name`` is a class a rule names or lies in an SDK's module (what made an object)."""
+        return name in self.classes or within_modules(name, self.sdk_modules)
+
     @property
     def file_globs(self) -> tuple[str, ...]:
         """Files besides Python that the rules read: templates (text rules) and data files (data rules)."""
         return (*(g for rule in self.texts for g in rule.files), *(g for rule in self.data for g in rule.files))
+
+
+def within_modules(name: str, modules: Iterable[str]) -> bool:
+    """Whether the qualified ``name`` is one of ``modules`` or lies in one."""
+    return any(name == m or name.startswith(m + ".") for m in modules)
 
 
 POLICIES_FILE = "policies.toml"

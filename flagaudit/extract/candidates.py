@@ -65,7 +65,6 @@ class _Finder:
         self.functions, self.decorators = rules.functions, rules.decorators
         self.classes, self.define_functions = rules.classes, rules.define_functions
         self.evidence = {m for rule_file in rules.files for m in rule_file.modules if m in imported}
-        self.sdk_modules = tuple(sorted({m for rule_file in rules.files for m in rule_file.modules}))
         self.settings = {f"{obj}.{name}" for rule in rules.settings for obj in rule.objects for name in rule.dicts}
         self.setting_objects = {obj for rule in rules.settings if rule.getattr_bool for obj in rule.objects}
         self.models = {f"{m.split('.')[0]}.models.{m.split('.')[1]}" for m in rules.models}
@@ -134,7 +133,7 @@ class _Finder:
             made_by = self.scope.qualify(called)
             if made_by is None and "." in called:  # a method of a local (``client.get_identity_flags()``)
                 return self._local_made(called.partition(".")[0])
-            if made_by is None or self._made_by_sdk(made_by):
+            if made_by is None or self.rules.made_by_sdk(made_by):
                 return made_by is not None
             self.deferred.add(f"{made_by}()")  # a function of the project: the model traces what it returns
             return f"{made_by}()" in self.rules.traced
@@ -142,11 +141,11 @@ class _Finder:
         symbol = self.scope.qualify(dotted) if dotted else None
         if symbol is None:
             return isinstance(receiver, ast.Name) and self._local_made(receiver.id)
-        if self._made_by_sdk(symbol):
+        if self.rules.made_by_sdk(symbol):
             return True
         origin = self.origins.get(symbol)
         if origin is not None:
-            if self._made_by_sdk(origin):
+            if self.rules.made_by_sdk(origin):
                 return True
             if origin.split(".")[0] != (self.scope.module.split(".")[0] if self.scope.module else ""):
                 return False
@@ -167,15 +166,11 @@ class _Finder:
                     and self._local_made(head, seen | {name}):
                 return True
             made_by = self.scope.qualify(callee)
-            if made_by is not None and not self._made_by_sdk(made_by):
+            if made_by is not None and not self.rules.made_by_sdk(made_by):
                 self.deferred.add(f"{made_by}()")
                 if f"{made_by}()" in self.rules.traced:
                     return True
         return False
-
-    def _made_by_sdk(self, name: str) -> bool:
-        return name in self.rules.classes or any(name == m or name.startswith(m + ".") for m in self.sdk_modules)
-
 
 def _qualifies(node: ast.expr, scope: Scope) -> bool:
     """An imported or module-level object (``toggles.ENABLE_X``, ``ENABLE_X``)."""

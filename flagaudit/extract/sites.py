@@ -33,7 +33,7 @@ from flagaudit.extract.symbols import Row, Scope, import_bindings, key_parts, li
 from flagaudit.extract.tree import Source, arguments, children, full_name, is_compound, parameter_names, value_literal
 from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, SiteGuard, Span
 from flagaudit.meaning import OFF_MARK, VALUE_MARK, in_order
-from flagaudit.sdk_rules import CheckRule, KeyArg, RuleSet
+from flagaudit.sdk_rules import CheckRule, KeyArg, RuleSet, within_modules
 
 _BLOCKS = ("body", "orelse", "finalbody")
 _Table = dict[type, Callable[[Any, Any], None]]
@@ -451,7 +451,7 @@ class SpanVisitor:
 
     def _in_sdk(self, name: str) -> bool:
         """Whether ``name`` lies in a module an SDK rule names."""
-        return any(name == m or name.startswith(m + ".") for rule_file in self.rules.files for m in rule_file.modules)
+        return within_modules(name, self.rules.sdk_modules)
 
     def _object_check(self, node: ast.Call, func: ast.Attribute) -> bool:
         """``ENABLE_X.is_enabled()``: the receiver is a flag object, here or in another module."""
@@ -757,7 +757,7 @@ class SpanVisitor:
         if any(m in self.context.imported for m in modules):
             return True
         origin = self._qualify(receiver.func if isinstance(receiver, ast.Call) else receiver) or ""
-        return any(origin == m or origin.startswith(m + ".") for m in modules)
+        return within_modules(origin, modules)
 
     def _code(self, node: ast.expr) -> str:
         return self.source.code(node)

@@ -234,7 +234,6 @@ class _Walk:
         """File -> the names its keys were looked up through, found or not."""
         self.dependents: dict[str, set[str]] = {}
         self.tests: dict[str, bool] = {}
-        self.sdk_modules = tuple(sorted({m for rule_file in rules.files for m in rule_file.modules}))
         self.presence: dict[FlagId, Counter[SiteRef | tuple[str, str]]] = {}
         self.before: dict[FlagId, Presence] = {}
         for path, entry in state.files.items():
@@ -387,12 +386,9 @@ class _Walk:
             return
         resolver = self.resolver
         traced = frozenset(n for n in entry.facts.deferred
-                           if resolver.object(n) is not None or self._made_by_sdk(resolver.origin(n) or ""))
+                           if resolver.object(n) is not None or self.rules.made_by_sdk(resolver.origin(n) or ""))
         if traced != entry.traced:
             entry.facts, entry.traced = self._analyse(entry, traced), traced
-
-    def _made_by_sdk(self, name: str) -> bool:
-        return name in self.rules.classes or any(name == m or name.startswith(m + ".") for m in self.sdk_modules)
 
     # -- symbols ---------------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from fnmatch import fnmatch
 from functools import lru_cache
 
 from flagaudit.facts import Definition, FileFacts, Flag, KeyPart, KeyRef, Site
+from flagaudit.sdk_rules import within_modules
 
 _MAX_DEPTH = 20
 
@@ -285,7 +286,7 @@ def resolve_site(site: Site, resolver: Resolver) -> tuple[Site, str | None, bool
     nor is a generic method on an object that cannot be traced to the SDK."""
     if site.proof is not None:
         origin = resolver.made_origin(site.proof.symbol)
-        made_by_sdk = origin is not None and any(origin == m or origin.startswith(m + ".") for m in site.proof.modules)
+        made_by_sdk = origin is not None and within_modules(origin, site.proof.modules)
         if not (made_by_sdk or (origin is None and site.proof.imported)):
             return None
     parts = site.key_ref.parts

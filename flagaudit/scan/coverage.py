@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from flagaudit.facts import FileFacts, Flag
-from flagaudit.sdk_rules import RuleSet
+from flagaudit.sdk_rules import RuleSet, within_modules
 
 
 def unread_sdks(facts: Iterable[FileFacts], rules: RuleSet, flags: Iterable[Flag],
@@ -26,7 +26,7 @@ def unread_sdks(facts: Iterable[FileFacts], rules: RuleSet, flags: Iterable[Flag
         if not sdks or not modules or sdks & read:
             continue
         importers = sorted(f.path for f in facts if f.symbols and any(
-            len(parts) == 1 and parts[0].kind == "sym" and _within(parts[0].value, modules)
+            len(parts) == 1 and parts[0].kind == "sym" and within_modules(parts[0].value, modules)
             for _, parts in f.symbols.constants))
         if importers:
             more = f" and {len(importers) - 1} more" if len(importers) > 1 else ""
@@ -34,7 +34,3 @@ def unread_sdks(facts: Iterable[FileFacts], rules: RuleSet, flags: Iterable[Flag
                          "flags are read through the project's own models or helpers on it, a rule describes them "
                          "(`flagaudit init` proposes some; docs/writing-rules.md)")
     return tuple(notes)
-
-
-def _within(name: str, modules: tuple[str, ...]) -> bool:
-    return any(name == m or name.startswith(m + ".") for m in modules)

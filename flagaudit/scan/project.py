@@ -530,17 +530,12 @@ def _passes(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
     _freeze()
     facts = analysed.facts
     steps: list[Step] = []
-    sdk_modules = tuple(sorted({m for rule_file in rules.files for m in rule_file.modules}))
-
-    def made_by_sdk(name: str) -> bool:
-        return name in rules.classes or any(name == m or name.startswith(m + ".") for m in sdk_modules)
-
     for _ in range(_MAX_INFERENCE_PASSES):
         step = replay.step(facts, steps) if replay else None
         if step is None:
             found = (*infer_registries(facts.values(), lambda path: is_test_path(path, config.test_paths)),
                      *infer_rules(facts.values(), config.test_paths, is_test_path, rules))
-            step = Step.of(found, traced_receivers(facts.values(), made_by_sdk))
+            step = Step.of(found, traced_receivers(facts.values(), rules.made_by_sdk))
         if step == (steps[-1] if steps else Step((), (), (), ())):
             break
         extended, callees, receivers = _next_pass(rules, steps[-1] if steps else None, step)
