@@ -11,7 +11,7 @@ rolled back is not the flag's state (``rollback-`` actions).
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from flagaudit.extract.arguments import argument
 from flagaudit.extract.tree import arguments, full_name, is_compound
@@ -92,17 +92,28 @@ def every_row(visitor: SpanVisitor, iterable: ast.expr) -> tuple[str, str] | Non
     a rule defines rows of: the rule's SDK and the column that holds the key, which a loop over the rows reads
     from each (``{s.name: switch_is_active(s.name) for s in Switch.objects.all()}`` asks for every switch, as a
     view that hands the switches to a front end does)."""
-    while isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) \
-            and iterable.func.attr in _ROW_QUERIES:
-        if isinstance(iterable.func.value, ast.Attribute) and iterable.func.value.attr == "objects":
-            define = visitor.rules.models.get(_rows_model(visitor, iterable.func.value) or "")
-            arg = define.key[0] if define and define.key else KeyArg(None, "name")
-            return (define.sdk, arg.keyword or "name") if define is not None else None
-        iterable = iterable.func.value
-    return None
+    query = _query(iterable)
+    define = visitor.rules.models.get(_rows_model(visitor, query[0]) or "") if query else None
+    if define is None:
+        return None
+    arg = define.key[0] if define.key else KeyArg(None, "name")
+    return define.sdk, arg.keyword or "name"
 
 
 _ROW_QUERIES = frozenset({"all", "filter", "exclude", "order_by", "iterator", "only", "select_related", "distinct"})
+
+
+def _query(expression: ast.expr) -> tuple[ast.Attribute, list[ast.Call]] | None:
+    """The manager a chain of queryset calls starts from (``M.objects`` of ``M.objects.filter(...).only(...)``)
+    and the calls, outermost first."""
+    calls = []
+    while isinstance(expression, ast.Call) and isinstance(expression.func, ast.Attribute) \
+            and expression.func.attr in _ROW_QUERIES:
+        calls.append(expression)
+        expression = expression.func.value
+    if calls and isinstance(expression, ast.Attribute) and expression.attr == "objects":
+        return expression, calls
+    return None
 
 
 def row_read(visitor: SpanVisitor, node: ast.Call, func: ast.Attribute) -> tuple[DefineRule, ast.Call] | None:
@@ -124,17 +135,14 @@ def row_query(func: ast.Attribute) -> tuple[ast.expr, ast.Call | None] | None:
     """The manager, and the ``filter`` call that names the key, of ``M.objects.filter(name=k)`` ended by
     ``first()`` or ``last()`` (through ``only``, ``order_by``... between); of ``M.objects.get(name=k)``
     the manager alone (the key is in the call of ``func``)."""
-    query = func.value
     if func.attr == "get":
-        return (query, None) if isinstance(query, ast.Attribute) else None
+        return (func.value, None) if isinstance(func.value, ast.Attribute) else None
     if func.attr not in ("first", "last"):
         return None  # not exists(): whether the row is there says nothing of the flag's state
-    while isinstance(query, ast.Call) and isinstance(query.func, ast.Attribute) \
-            and query.func.attr in _ROW_QUERIES and query.func.attr != "filter":
-        query = query.func.value  # .filter(name=k).only("active").first()
-    if isinstance(query, ast.Call) and isinstance(query.func, ast.Attribute) and query.func.attr == "filter":
-        return query.func.value, query
-    return None
+    query = _query(func.value)
+    if query is None or cast(ast.Attribute, query[1][-1].func).attr != "filter":
+        return None
+    return query[0], query[1][-1]
 
 
 def get_model(visitor: SpanVisitor, call: ast.Call) -> str | None:
