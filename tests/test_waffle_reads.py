@@ -149,3 +149,31 @@ def test_helpers_that_read_the_flags_row_make_their_callers_sites() -> None:
         ("created_once", "waffle-switch", []), ("pipedream_guard", "waffle-switch", ["app/views.py"]),
         ("trial_enforcement", "waffle-switch", ["app/flags.py"]),
         ("user_trial_eligibility", "waffle-flag", ["app/views.py"])]
+
+
+def test_a_decorator_applied_in_a_url_conf_is_one_site_of_its_key() -> None:
+    """``waffle_switch("login")(LoginView.as_view())`` calls what the check made: the outer call is not a check
+    whose key is the view (bluebutton's URL confs made 61 such sites of no key)."""
+    urls = """
+        from django.urls import path
+        from waffle.decorators import waffle_switch
+
+        from app.views import LoginView, signup
+
+        urlpatterns = [
+            path("login", waffle_switch("login")(LoginView.as_view()), name="login"),
+            path("create", waffle_switch("signup")(signup), name="signup"),
+        ]
+    """
+    views = """
+        class LoginView:
+            @classmethod
+            def as_view(cls):
+                return cls
+
+
+        def signup(request):
+            return "signed up"
+    """
+    flags = flags_in({"app/__init__.py": "", "app/urls.py": urls, "app/views.py": views})
+    assert sorted((f.key, [s.line for s in f.sites]) for f in flags) == [("login", [8]), ("signup", [9])]

@@ -303,7 +303,10 @@ class SpanVisitor:
 
     # -- calls ----------------------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
-        callee = self._qualify(adapted(node.func, self._qualify))
+        func = adapted(node.func, self._qualify)
+        # ``waffle_switch("k")(view)`` calls what the check made: the check is the inner call, whose name
+        # ``_qualify`` would also give the outer one (``full_name`` names what a call calls)
+        callee = None if isinstance(func, ast.Call) else self._qualify(func)
         rule = self.rules.functions.get(callee or "") or self.rules.decorators.get(callee or "")
         if rule:
             self._check(node, rule)

@@ -315,17 +315,20 @@ def _same_facts(inputs: Inputs, made: _Made, config: Config, options: ScanOption
     took are the result's own. A stale or forged memo finds nothing, or facts that differ, and the run
     analyses as it would without it."""
     cache = inputs.cache
-    result: _Result | None = None
+    digest = _made_digest(inputs, made)
+    taken: tuple[Step, ...] | None = None
 
     def steps() -> tuple[Step, ...] | None:
-        """The last result's, read only once the first pass's facts are found the same."""
-        nonlocal result
-        result = cache.memo("inventory", _made_digest(inputs, made), _Result)
-        return result[1] if result is not None and all(step.consistent for step in result[1]) else None
+        """The last result's, read only once the first pass's facts are found the same (from their own memo: the
+        result, ten times larger, is decoded only once every pass found the same facts, and must hold them)."""
+        nonlocal taken
+        taken = cache.memo("steps", digest, tuple[Step, ...])
+        return taken if taken is not None and all(step.consistent for step in taken) else None
 
     changed = [s for s in inputs.sources if made.sources[s.path] != s.key]
     moved = _lines_moved(changed, made.sources, steps, inputs.rules, config, cache, options.workers)
-    if moved is None or result is None:
+    result = None if moved is None else cache.memo("inventory", digest, _Result)
+    if moved is None or result is None or result[1] != taken:
         return None
     inventory, kept_steps = result
     if counts_lines_of(inventory.findings, moved.resized):
