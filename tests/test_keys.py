@@ -44,6 +44,39 @@ def test_class_attributes_and_enum_members() -> None:
     assert keys(flags) == {("launchdarkly", "beta"), ("launchdarkly", "shop")}
 
 
+
+def test_a_method_reads_its_class_constants_through_cls_and_self() -> None:
+    """gobii-platform's ``get_waffle_flag_model().get(cls.ROLLOUT_FLAG_NAME)``: the key is the class's constant
+    (it was FA402, "defined but never checked"). A static method's first parameter is no class, nor is a
+    lower-case attribute (an instance's own) a constant."""
+    flags = flags_in({
+        "svc/__init__.py": "",
+        "svc/rollout.py": """
+            from waffle import get_waffle_flag_model, switch_is_active
+
+
+            class Activation:
+                ROLLOUT_FLAG_NAME = "proactive_rollout"
+                SWITCH = "activation_switch"
+
+                @classmethod
+                def allowed(cls, user):
+                    return get_waffle_flag_model().get(cls.ROLLOUT_FLAG_NAME).is_active_for_user(user)
+
+                def enabled(self):
+                    return switch_is_active(self.SWITCH)
+
+                def named(self):
+                    return switch_is_active(self.switch_name)
+
+                @staticmethod
+                def other(cls):
+                    return switch_is_active(cls.SWITCH)
+        """,
+    })
+    assert sorted((f.sdk, f.key or "", len(f.sites)) for f in flags) == [
+        ("waffle-flag", "proactive_rollout", 1), ("waffle-switch", "", 2), ("waffle-switch", "activation_switch", 1)]
+
 def test_flag_object_defined_in_another_module() -> None:
     flags = flags_in({
         "lms/toggles.py": (

@@ -89,6 +89,9 @@ class _Function:
     rows: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Loop or comprehension variable -> the SDK and key column of the flag model whose every row it takes
     (``for s in Switch.objects.all()``): its key column read in a check asks for every key of that SDK."""
+    bound: tuple[str, str] = ("", "")
+    """For a method: its first parameter (``self``, ``cls``) and its class's qualified name, whose constants
+    ``cls.NAME`` and ``self.NAME`` read (``Flag.get(cls.ROLLOUT_FLAG_NAME)``)."""
 
 
 def without_negation(parts: tuple[KeyPart, ...], negation: str) -> tuple[tuple[KeyPart, ...], bool]:
@@ -178,7 +181,14 @@ class SpanVisitor:
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.names.append(node.name)
-        self.functions.append(_Function(".".join(self.names), frozenset(parameter_names(node.args))))
+        params = parameter_names(node.args)
+        bound = ("", "")
+        if isinstance(self.stack[-2], ast.ClassDef) and node.args.posonlyargs + node.args.args \
+                and not any(full_name(d) == "staticmethod" for d in node.decorator_list):
+            owner = ".".join(self.names[:-1])
+            bound = ((node.args.posonlyargs + node.args.args)[0].arg,
+                     f"{self.scope.module}.{owner}" if self.scope.module else owner)
+        self.functions.append(_Function(".".join(self.names), frozenset(params), bound=bound))
 
     def leave_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.names.pop()
@@ -774,6 +784,8 @@ class SpanVisitor:
         if head in function.rows and rest == function.rows[head][1]:
             return (KeyPart("any", function.rows[head][0]),)
         if len(self.functions) > 1:
+            if head == function.bound[0] and rest.isupper() and "." not in rest and head not in function.values:
+                return (KeyPart("sym", f"{function.bound[1]}.{rest}"),)  # a constant of the method's class
             if head in function.values:
                 return None if rest else function.values[head]
             if head in function.params:

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from flagaudit.facts import FileFacts, Function, Site
+from flagaudit.model.inherited import inherited_rules
 from flagaudit.model.resolve import Resolver, enclosing, resolve_site
 from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg, RuleSet
 
@@ -37,14 +38,16 @@ _PREDICATE_GUARDS = frozenset({"return"})
 
 def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
                 is_test: Callable[[str, tuple[str, ...]], bool], given: RuleSet) -> tuple[CheckRule, ...]:
-    """Check rules for every wrapper and predicate in non-test code, and for every name a module binds one of the
-    ``given`` rules' checks or decorators to (:func:`_reexports`), sorted by id."""
+    """Check rules for every wrapper and predicate in non-test code, for every name a module binds one of the
+    ``given`` rules' checks or decorators to (:func:`_reexports`), and for the methods of the ``given`` rules'
+    classes that the project's own classes inherit (:func:`inherited_rules`), sorted by id."""
     facts = [f for f in facts if not is_test(f.path, test_paths)]
     functions = {fn.name: fn for f in facts for fn in f.functions if fn.kind in ("function", "method")}
     method_names = Counter(name.rsplit(".", 1)[-1] for name, fn in functions.items())
     resolver = Resolver.from_facts(facts)
     facades = _package_exports(facts)
-    found: dict[str, CheckRule] = {rule.id: rule for rule in _reexports(facts, resolver, given)}
+    found: dict[str, CheckRule] = {rule.id: rule for rule in (*_reexports(facts, resolver, given),
+                                                               *inherited_rules(facts, given))}
     for file_facts in facts:
         for raw in file_facts.sites:
             function = functions.get(raw.function)

@@ -1,0 +1,57 @@
+"""Checks a project's own subclass of an SDK class inherits: ``TenantSwitch.get(name)``, where the project's
+``TenantSwitch`` derives from django-waffle's ``BaseModel``, is what ``Switch.get(name)`` is (unicef/etools reads
+every one of its flags so, in its tenant helpers, and no rule names its classes).
+
+A class derived from one a rule's method belongs to (``class TenantFlag(AbstractUserFlag)`` for
+``AbstractUserFlag.get``) has that method. A class derived from the base the SDK's own classes share, which no
+rule names (waffle's ``BaseModel`` under ``Flag``, ``Switch`` and ``Sample``), is the one of them whose name its
+own name ends with, the SDK's convention (``TenantSwitch``): a base of a module where the rules name classes, and
+exactly one such class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from flagaudit.facts import FileFacts
+from flagaudit.sdk_rules import CheckRule, RuleSet
+
+
+def inherited_rules(facts: Iterable[FileFacts], given: RuleSet) -> list[CheckRule]:
+    """A rule for each method of an SDK class that a project class inherits, named ``<class>.<method>``."""
+    bases = {fn.name: fn.bases for f in facts for fn in f.functions if fn.kind == "class" and fn.bases}
+    methods: dict[str, list[tuple[str, CheckRule]]] = {}
+    for name, rule in given.functions.items():
+        owner, _, method = name.rpartition(".")
+        if owner:
+            methods.setdefault(owner, []).append((method, rule))
+    rules: list[CheckRule] = []
+    for name in sorted(bases):
+        sdk_class = _sdk_class(name, _ancestors(name, bases), methods)
+        rules.extend(replace(rule, id=f"inherited/{name}.{method}", functions=(f"{name}.{method}",), match=(),
+                             no_match=()) for method, rule in methods.get(sdk_class or "", ()))
+    return rules
+
+
+def _ancestors(name: str, bases: dict[str, tuple[str, ...]]) -> list[str]:
+    """The classes ``name`` derives from, nearest first, through the project's classes to the ones it imports."""
+    found: list[str] = []
+    level = list(bases[name])
+    while level:
+        found.extend(b for b in level if b not in found and b != name)
+        level = [b for parent in level for b in bases.get(parent, ()) if b not in found and b != name]
+    return found
+
+
+def _sdk_class(name: str, ancestors: list[str], methods: dict[str, list[tuple[str, CheckRule]]]) -> str | None:
+    """The SDK class whose methods ``name`` has: its nearest ancestor a rule names, else the one class (a
+    capitalised name) a rule names, in the module of an ancestor, whose name ends ``name``'s."""
+    named = next((a for a in ancestors if a in methods), None)
+    if named is not None:
+        return named
+    short = name.rpartition(".")[2]
+    modules = {module for a in ancestors if (module := a.rpartition(".")[0])}
+    shared = {owner for owner in methods if (parts := owner.rpartition("."))[0] in modules
+              and parts[2][:1].isupper() and short.endswith(parts[2])}
+    return shared.pop() if len(shared) == 1 else None
