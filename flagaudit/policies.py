@@ -72,6 +72,9 @@ class Policies:
     permission). A configured default type overrides them."""
     description_fields: tuple[str, ...] = ()
     """The annotations that describe a flag (``note``, ``toggle_description``)."""
+    guessed_info: frozenset[str] = frozenset()
+    """SDKs whose flags are as often a lasting setting as a rollout (django-waffle's switches): their FA101 rests on
+    a guessed type when nothing declares one, and is information. A configured default type is no guess."""
 
 
 @dataclass(frozen=True)
@@ -131,10 +134,11 @@ def load_policies(config: Config, documented: Mapping[str, str]) -> Policies:
     phrases = () if config.default_flag_type else tuple(
         (" ".join(_words(phrase)), known(name, f"{path}: described.{name}"))
         for name, phrases in described.items() if name != "fields" for phrase in phrases)
+    guessed_info = frozenset() if config.default_flag_type else frozenset(data.get("guessed-type-info", ()))
     return Policies(max_age, default, dormant, use_cases, flags, sdk_types,
                     documented if documented_type else {}, documented_type, family_type,
                     key_words, phrases,
-                    tuple(described.get("fields", ())))
+                    tuple(described.get("fields", ())), guessed_info)
 
 
 def declared(flag: Flag, policies: Policies) -> Declared:

@@ -114,6 +114,40 @@ def test_a_flag_whose_sites_did_not_change_for_180_days_is_dormant() -> None:
     assert dormant.message == "no site of 'new-checkout' changed for 181 days (last change 2025-06-01, changed)"
 
 
+
+SWITCH = {"app/views.py": """
+    from waffle import flag_is_active, switch_is_active
+
+
+    def signup(request):
+        {annotation}
+        if switch_is_active("signup"):
+            return "form"
+        if flag_is_active(request, "new_home"):
+            return "new"
+"""}
+
+
+def test_a_stale_switch_whose_type_is_a_guess_is_information(tmp_path: Path) -> None:
+    """A django-waffle switch is as often an operator's setting as a rollout (32 of 52 judged were): when nothing
+    declares its type, its FA101 is information that says how to make it a warning; a waffle flag's stays one."""
+    timelines = [born("2025-01-05", key="signup", sdk="waffle-switch"),
+                 born("2025-01-05", key="new_home", sdk="waffle-flag")]
+
+    def severities(annotation: str, policies: Policies = DEFAULTS) -> list[tuple[str | None, str]]:
+        flags = flags_in({path: code.replace("{annotation}", annotation) for path, code in SWITCH.items()})
+        return sorted((f.flag, f.severity) for f in stale_findings(flags, timelines, policies, date(2026, 3, 1))
+                      if f.code == "FA101")
+
+    assert severities("") == [("new_home", "warning"), ("signup", "info")]
+    flags = flags_in({path: code.replace("{annotation}", "") for path, code in SWITCH.items()})
+    [guessed] = [f for f in stale_findings(flags, timelines, DEFAULTS, date(2026, 3, 1))
+                 if (f.flag, f.code) == ("signup", "FA101")]
+    assert ("note", "information only") in [(e.kind, e.value) for e in guessed.evidence]
+    assert severities("# flagaudit: type=release") == [("new_home", "warning"), ("signup", "warning")]
+    write_files(tmp_path, {"pyproject.toml": '[tool.flagaudit]\ndefault-flag-type = "release"\n'})
+    assert severities("", policies_of(tmp_path)) == [("new_home", "warning"), ("signup", "warning")]
+
 def test_configuration_sets_types_owners_and_ages(tmp_path: Path) -> None:
     write_files(tmp_path, {"pyproject.toml": """
 [tool.flagaudit]

@@ -9,6 +9,7 @@ date; its type, owner and dates come from :func:`flagaudit.policies.declared`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -50,7 +51,8 @@ STALE = FindingRule(
     "description (a `note` in the data file that declares it, a `toggle_description`) that says whom it is for "
     "(staff, admins) makes it a permission flag, and one that says it stops something in trouble (a kill switch, "
     "\"prevents\") a kill switch. A comment right above a site that calls the change temporary declares a release "
-    "flag.",
+    "flag. A django-waffle switch, on or off for everyone, is as often a lasting setting as a rollout: when nothing "
+    "declares its type, its FA101 is information (`guessed-type-info`).",
     "Every live flag doubles the paths through the code it guards. Release flags that linger turn into "
     "permanent configuration nobody dares to touch, and a forgotten flag is the one that gets reused.",
     "Remove the flag and the losing branch once the rollout is complete. If the flag is meant to stay, "
@@ -166,9 +168,20 @@ def _stale(flag: Flag, info: Declared, life: tuple[Event | None, list[Evidence]]
     if limit is None or age <= limit:
         return None
     where = _anchor(flag)
-    return STALE.finding(flag, where.path, where.line, where.column,
-                         f"{info.type} flag {flag.key!r} is {age} days old (since {start}); "
-                         f"{info.type} flags should be gone within {limit} days", [*evidence, *context])
+    return _guessed(STALE.finding(flag, where.path, where.line, where.column,
+                                  f"{info.type} flag {flag.key!r} is {age} days old (since {start}); "
+                                  f"{info.type} flags should be gone within {limit} days", [*evidence, *context]),
+                    info, policies)
+
+
+def _guessed(finding: Finding, info: Declared, policies: Policies) -> Finding:
+    """A finding that rests on the type guessed for a flag of an SDK whose flags are as often a lasting setting as
+    a rollout (``guessed-type-info`` in rules/policies.toml) is information, which says how to make it a warning."""
+    if info.typed or finding.sdk not in policies.guessed_info:
+        return finding
+    return replace(finding, severity="info", evidence=(*finding.evidence, Evidence(
+        "note", "information only", f"nothing declares the type, and {finding.sdk} flags are as often lasting "
+        "settings as rollouts: a declared type (`# flagaudit: type=release`) makes this a warning")))
 
 
 def _expired(flag: Flag, info: Declared, context: list[Evidence], as_of: date) -> Finding | None:
