@@ -61,10 +61,25 @@ def model_rows(visitor: SpanVisitor, node: ast.Call, func: ast.Attribute) -> boo
     define = visitor.rules.models.get(model or "")
     if define is None:
         return False
-    refs = _row_keys(visitor, call, define.key[0] if define.key else KeyArg(None, "name"))
+    arg = define.key[0] if define.key else KeyArg(None, "name")
+    refs = _row_keys(visitor, call, arg)
+    fields = _row_fields(visitor, call, arg.keyword) if action == "define" else ()
     for ref in refs:
-        add_definition(visitor, call, define, ref, action=action, at=node)
+        add_definition(visitor, call, define, ref, action=action, metadata=fields, at=node)
     return bool(refs)
+
+
+def _row_fields(visitor: SpanVisitor, call: ast.Call, key: str | None) -> tuple[tuple[str, str], ...]:
+    """A created row's other literal fields, also those in ``defaults={...}`` (``get_or_create``,
+    ``update_or_create``), as its definition's metadata (a string as its value): a switch's ``note`` describes
+    it."""
+    given = [(a.arg, a.value) for a in call.keywords if a.arg is not None and a.arg != key]
+    defaults = next((value for name, value in given if name == "defaults"), None)
+    if isinstance(defaults, ast.Dict):
+        given += [(name.value, value) for name, value in zip(defaults.keys, defaults.values, strict=True)
+                  if isinstance(name, ast.Constant) and isinstance(name.value, str)]
+    return tuple((name, value.value if isinstance(value, ast.Constant) and isinstance(value.value, str)
+                  else visitor.source.raw(value)) for name, value in given if _literal(visitor, value))
 
 
 def _row_keys(visitor: SpanVisitor, call: ast.Call, arg: KeyArg) -> list[KeyRef]:
@@ -210,11 +225,12 @@ def _statement_line(visitor: SpanVisitor) -> int:
 
 def _keywords(visitor: SpanVisitor, node: ast.Call) -> tuple[tuple[str, str], ...]:
     """Literal keyword arguments of a constructor (``default=False``) as metadata."""
-    found = []
-    for arg in node.keywords:
-        value = arg.value
-        if arg.arg is not None and (isinstance(value, ast.Name) or isinstance(value, ast.Constant) and (
-                value.value is None or isinstance(value.value, bool) or type(value.value) is int
-                or visitor.source.simple_string(value))):
-            found.append((arg.arg, visitor.source.raw(value)))
-    return tuple(found)
+    return tuple((arg.arg, visitor.source.raw(arg.value)) for arg in node.keywords
+                 if arg.arg is not None and _literal(visitor, arg.value))
+
+
+def _literal(visitor: SpanVisitor, value: ast.expr) -> bool:
+    """A name, or a constant metadata can hold: ``None``, a boolean, an integer or a plain string."""
+    return isinstance(value, ast.Name) or isinstance(value, ast.Constant) and (
+        value.value is None or isinstance(value.value, bool) or type(value.value) is int
+        or visitor.source.simple_string(value))
