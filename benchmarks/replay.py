@@ -180,8 +180,8 @@ def read_truth(path: Path | None) -> list[tuple[str, str]]:
     rows = []
     for line in path.read_text().splitlines():
         if line.strip() and not line.startswith("#"):
-            key, _, where = line.strip().partition(" ")
-            rows.append((key, where.strip()))
+            key, _, where = line.strip().rpartition(" ")  # a key may hold spaces ("EWP Sync Disabled"), a place not
+            rows.append((key.strip(), where))
     return rows
 
 
