@@ -180,8 +180,8 @@ def _guessed(finding: Finding, info: Declared, policies: Policies) -> Finding:
     if info.typed or finding.sdk not in policies.guessed_info:
         return finding
     return replace(finding, severity="info", evidence=(*finding.evidence, Evidence(
-        "note", "information only", f"nothing declares the type, and {finding.sdk} flags are as often lasting "
-        "settings as rollouts: a declared type (`# flagaudit: type=release`) makes this a warning")))
+        "note", "information only", f"nothing declares its type, and {finding.sdk} flags are as often lasting "
+        "settings as rollouts; a declared type makes this a warning")))
 
 
 def _expired(flag: Flag, info: Declared, context: list[Evidence], as_of: date) -> Finding | None:
