@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.facts import Definition, Event, EventKind, Evidence, Finding, Flag, Site, Timeline
-from flagaudit.meaning import VALUE_MARK, Meaning, class_of, judgeable, meaning, related, words
+from flagaudit.meaning import VALUE_MARK, Meaning, class_of, judgeable, meaning, related, same_work, words
 
 if TYPE_CHECKING:
     from flagaudit.history.ledger import Adoption, Entry
@@ -57,7 +57,9 @@ _INIT = {"router/__init__.py": ""}
 
 REBORN = FindingRule(
     "FA201", "reborn-flag", "error",
-    "A retired key (no site or definition left, per git history or flagaudit.lock) is referenced again.",
+    "A retired key (no site or definition left, per git history or flagaudit.lock) is referenced again. When what "
+    "came back is what was retired (a revert re-landed), or, within the dormant window of the retirement, each new "
+    "site does the work a retired one did (a guard dropped in a refactor and put back), it is information.",
     "Servers, caches, mobile clients or flag-service configuration may still hold the old key's state: "
     "reusing it can switch on behaviour nobody meant to ship.",
     _NEW_KEY,
@@ -127,6 +129,10 @@ class _Story:
     """The meanings and paths the key had when it was last retired."""
     same_again: bool = False
     """The last rebirth brought back exactly what was retired (a revert re-landed): information, not a block."""
+    same_work: bool = False
+    """Each site the last rebirth brought, within the dormant window of the retirement, does the work a retired
+    site did (a guard dropped in a refactor and put back, in the two functions one was split into): information,
+    not a block."""
     problems: dict[str, tuple[str, Event, tuple[tuple[str, str, str], ...]]] = field(default_factory=dict)
     """Foreign meaning -> (code, the event that brought it, the old meanings with date and commit)."""
     before: _Story | None = None
@@ -315,15 +321,18 @@ def _adopt(story: _Story, accepted: dict[str, tuple[str, str]]) -> None:
     """The adoption baseline: what the story found so far is accepted (kept in ``before``), and the key's
     meanings then (and those flagaudit.lock accepted) become what later events are judged against."""
     story.before = _Story(reborn=story.reborn, retired=story.retired, same_again=story.same_again,
-                          problems=story.problems)
+                          same_work=story.same_work, problems=story.problems)
     story.problems, story.reborn = {}, None
     story.reference.update(story.current)
     story.reference.update(accepted)
     story.foreign = {}
 
 
-def _life_event(story: _Story, event: Event, stamp: tuple[str, str]) -> bool:
-    """Retirement, rebirth and first sight change the key's life, not its meaning; True when ``event`` was one."""
+def _life_event(story: _Story, event: Event, stamp: tuple[str, str], dormant_days: int, reach: _Reach | None) -> bool:
+    """Retirement, rebirth and first sight change the key's life, not its meaning; True when ``event`` was one.
+    A rebirth within ``dormant_days`` of the retirement whose sites do the work retired ones did is churn (a guard
+    dropped in a refactor and put back); after longer, the key's old state may have been changed or deleted by
+    someone who took it for gone, and the rebirth blocks whatever it guards."""
     if event.kind == "retired":
         story.retired_life = (frozenset(story.current), frozenset(event.paths))
         story.retired, story.current = event, {}
@@ -332,6 +341,9 @@ def _life_event(story: _Story, event: Event, stamp: tuple[str, str]) -> bool:
         meanings, paths = story.retired_life
         story.reborn, story.same_again = event, set(event.added) == meanings and (
             bool(meanings) or bool(paths) and set(event.paths) == paths)
+        story.same_work = not story.same_again and bool(event.added) and story.retired is not None \
+            and _days(story.retired.date, event.date) <= dormant_days \
+            and all(any(_does_work_of(came, gone, reach) for gone in meanings) for came in event.added)
         story.current = {m: stamp for m in event.added}
         return True  # FA201 says it; what the new life guards is in its message
     if not story.reference and not story.current and story.retired is None:
@@ -343,7 +355,7 @@ def _life_event(story: _Story, event: Event, stamp: tuple[str, str]) -> bool:
 
 def _apply(story: _Story, event: Event, dormant_days: int, reach: _Reach | None) -> None:
     stamp = (event.date[:10], event.commit)
-    if _life_event(story, event, stamp):
+    if _life_event(story, event, stamp, dormant_days, reach):
         return
     if event.kind == "born":  # first seen in history, after flagaudit.lock already knew it: judge against it
         story.current = {}
@@ -424,7 +436,8 @@ def _report(flag: Flag, story: _Story, entry: Entry | None) -> list[Finding]:
 
 def _reborn(flag: Flag, story: _Story) -> Finding:
     """FA201 at the first site, or at the definition of a key defined again with no check yet; information only
-    when the rebirth brought back exactly what was retired (a revert re-landed)."""
+    when the rebirth brought back exactly what was retired (a revert re-landed), or sites that do the work retired
+    ones did."""
     retired, reborn = story.retired, story.reborn
     evidence = [_event_evidence("retired", retired), _event_evidence("reborn", reborn),
                 *(_guards(s) for s in flag.sites)]
@@ -444,9 +457,23 @@ def _reborn(flag: Flag, story: _Story) -> Finding:
                                  f"{_when(reborn)} (same fingerprint: a revert re-landed): {now}",
                                  [e for e in evidence if e is not None])
         return replace(finding, severity="info")
+    if story.same_work:
+        evidence.append(Evidence("note", "same work", "each site that came back does the work of a retired one"))
+        finding = REBORN.finding(flag, where.path, where.line, where.column,
+                                 f"{flag.key!r} [{flag.sdk}] was retired{_when(retired)} and came back guarding the "
+                                 f"same work{_when(reborn)}: {now}", [e for e in evidence if e is not None])
+        return replace(finding, severity="info")
     return REBORN.finding(flag, where.path, where.line, where.column,
                           f"{flag.key!r} [{flag.sdk}] was retired{_when(retired)} and {again}{_when(reborn)}: {now}",
                           [e for e in evidence if e is not None])
+
+
+def _does_work_of(came: str, gone: str, reach: _Reach | None) -> bool:
+    """Whether a site that came back with a key does the work a retired site of it did: half or more of the
+    distinctive names its branch calls in common, or its branch reaches the code the old one guarded. Then the
+    old state a server or a flag row may still hold switches the same work, not new behaviour."""
+    new, old = Meaning.parse(came), Meaning.parse(gone)
+    return same_work(new, old) or bool(reach and reach.reaches(new, old))
 
 
 def _related_to(text: str, reference: dict[str, tuple[str, str]], removed: set[str],

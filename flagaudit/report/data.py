@@ -149,6 +149,9 @@ class Headline:
     """Lives begun in the period: born and reborn events."""
     retired: int = 0
     stale: int = 0
+    stale_guessed: int = 0
+    """Of ``stale``, the flags whose type is only guessed, for an SDK whose flags are as often lasting settings as
+    rollouts (their FA101 is information: ``guessed-type-info``)."""
     expired: int = 0
     dormant: int = 0
     repurposed: int = 0
@@ -425,7 +428,9 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
             last_change_by=_person(last.author) if last else "", codes=tuple(codes),
             reasons=tuple(_reason(f, days, policies.max_age.get(info.type)) for f in sorted(found, key=_code)
                           if f.code in LIFECYCLE),
-            action=_action(codes, info.type, lines[identity], len(flag.sites)), where=_where(found),
+            action=_action(codes, info.type, lines[identity], len(flag.sites),
+                           guessed=any(f.code == "FA101" and f.severity == "info" for f in found)),
+            where=_where(found),
         ))
     lifecycle_rows.sort(key=lambda r: (-(r.age_days if r.age_days is not None else -1), r.key, r.sdk))
 
@@ -446,6 +451,8 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
         born=sum(1 for kind, day in events if kind in ("born", "reborn") and since <= day <= until),
         retired=sum(1 for kind, day in events if kind == "retired" and since <= day <= until),
         stale=flagged(("FA101",)), expired=flagged(("FA102",)), dormant=flagged(("FA103",)),
+        stale_guessed=sum(1 for found in by_flag.values() if "FA101" in _acted_on(found)
+                          and any(f.code == "FA101" and f.severity == "info" for f in found)),
         repurposed=flagged(REPURPOSE), removable_lines=sum(r.lines for r in flag_only),
         constant=flagged(("FA104",)), unreachable=flagged(("FA301",)), unknown=flagged(("FA401",)),
         unused=flagged(("FA402",)),
@@ -567,8 +574,9 @@ def _queues(by_flag: dict[FlagId, list[Finding]], flags: dict[FlagId, Flag], own
     return tuple(sorted(queues, key=lambda q: (not q.owner, -len(q.items), -q.lines, q.owner)))
 
 
-def _action(codes: list[str], flag_type: str, lines: int, sites: int) -> str:
-    """What the owner should do, most pressing first."""
+def _action(codes: list[str], flag_type: str, lines: int, sites: int, guessed: bool = False) -> str:
+    """What the owner should do, most pressing first; ``guessed``: FA101 rests on a type nothing declares, for an
+    SDK whose flags are as often lasting settings as rollouts (it is information)."""
     if "FA201" in codes or "FA202" in codes:
         return "Move the new code to a new key; check that no deployment still runs the old code"
     if "FA203" in codes:
@@ -586,6 +594,8 @@ def _action(codes: list[str], flag_type: str, lines: int, sites: int) -> str:
     if "FA102" in codes:
         return "Past its removal date: remove it, or move the date with a reason"
     if "FA101" in codes:
+        if guessed:
+            return "Declare its type: `type=permission` for a setting that stays; else finish the rollout and delete it"
         if flag_type == "experiment":
             return "Conclude the experiment: keep the winner, delete the flag and the losing branch"
         if flag_type == "operational":
@@ -599,7 +609,8 @@ def _action(codes: list[str], flag_type: str, lines: int, sites: int) -> str:
 def _reason(finding: Finding, days: int | None, limit: int | None) -> str:
     """``stale (limit 40 d)``, ``expired 2026-03-31``, ``dormant 226 d``: the age itself has its own column."""
     if finding.code == "FA101":
-        return f"stale (limit {limit} d)" if limit else "stale"
+        guessed = " if a rollout" if finding.severity == "info" else ""  # its type is a guess (guessed-type-info)
+        return f"stale{guessed} (limit {limit} d)" if limit else f"stale{guessed}"
     if finding.code == "FA102":
         deadline = next((e.value for e in finding.evidence if e.kind == "date"), "")
         return f"expired {deadline}".strip()

@@ -109,6 +109,9 @@ def _summary(data: ReportData) -> str:
                       f'(<a href="#repurposed">repurposed keys</a>).')
     if h.expired or h.stale:
         points.append(f"{_count(h.stale, 'flag')} outlived {'its' if h.stale == 1 else 'their'} type's lifetime"
+                      + (f" ({h.stale_guessed} of them only if "
+                         f"{'it is a rollout' if h.stale_guessed == 1 else 'rollouts'}: nothing declares their type)"
+                         if h.stale_guessed else "")
                       + (f" and {h.expired} passed {'its' if h.expired == 1 else 'their'} declared removal date"
                          if h.expired else "") + ' (<a href="#lifecycle">table</a>).')
     if h.removable_lines:
