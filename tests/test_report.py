@@ -407,3 +407,42 @@ def test_a_flag_only_a_deleting_migration_names_is_not_live() -> None:
     assert not is_live(Flag("k", "waffle-flag", definitions=(defined, deleted)))
     assert is_live(Flag("k", "waffle-flag", definitions=(defined,)))
     assert not is_live(Flag(None, "waffle-flag", definitions=(defined,)))
+
+
+def test_a_stale_switch_whose_type_is_a_guess_asks_for_its_type(tmp_path: Path) -> None:
+    """A django-waffle switch nothing types is stale only if it is a rollout (its FA101 is information): the report
+    counts it apart and asks its owner to declare the type rather than to delete it."""
+    from tests.repos import Repo
+
+    repo = Repo(tmp_path / "shop")
+    repo.commit("2025-01-06", "Sign-up page behind a switch; new home behind a flag", {
+        "app/__init__.py": "",
+        "app/views.py": """
+            from waffle import flag_is_active, switch_is_active
+
+
+            def signup(request):
+                if switch_is_active("signup"):
+                    return "form"
+                return "closed"
+
+
+            def home(request):
+                return "new" if flag_is_active(request, "new_home") else "old"
+        """,
+        "app/urls.py": """
+            from django.urls import path
+
+            from app.views import home, signup
+
+            urlpatterns = [path("signup", signup), path("", home)]
+        """})
+    data = report(load_config((), None, repo.path), builtin_rules(),
+                  ReportOptions(as_of=date(2026, 3, 1), workers=1))
+    assert (data.headline.stale, data.headline.stale_guessed) == (2, 1)
+    rows = {r.key: r for r in data.lifecycle}
+    assert rows["signup"].reasons[0] == "stale if a rollout (limit 40 d)"
+    assert rows["signup"].action.startswith("Declare its type: `type=permission` for a setting that stays")
+    assert (rows["new_home"].reasons[0], rows["new_home"].action) == (
+        "stale (limit 40 d)", "Roll out fully, then delete the flag and its off-branch")
+    assert "2 flags outlived their type's lifetime (1 of them only if it is a rollout" in render_html(data)
