@@ -548,11 +548,25 @@ def with_inferred(rules: RuleSet, inferred: tuple[CheckRule | DefineRule, ...], 
                   digest: str) -> RuleSet:
     """``rules`` plus what was inferred from the code: registries, wrappers and predicates (as one more rule
     file), and the objects traced to an SDK."""
+    checks = (_unclaimed(rules, r) for r in inferred if isinstance(r, CheckRule))
     extra = RuleFile(path="<inferred>", name="inferred", title="Registries, wrappers and predicates found in the code",
-                     checks=tuple(r for r in inferred if isinstance(r, CheckRule)),
+                     checks=tuple(r for r in checks if r is not None),
                      defines=tuple(r for r in inferred if isinstance(r, DefineRule)))
     indexed = index_rules((*rules.files, extra), f"{rules.digest}:{digest}", rules.settings_dicts)
     return replace(indexed, traced=traced)
+
+
+def _unclaimed(rules: RuleSet, check: CheckRule) -> CheckRule | None:
+    """An inferred rule without the names a configured rule already claims (a project's rule file that declares the
+    decorator flagaudit would infer): the project's own rule is the one that holds; ``None`` if nothing is left."""
+    functions = tuple(n for n in check.functions if n not in rules.functions and n not in rules.decorators)
+    decorators = tuple(n for n in check.decorators if n not in rules.functions and n not in rules.decorators)
+    mixins = tuple(n for n in check.mixins if n not in rules.mixins)
+    if (functions, decorators, mixins) == (check.functions, check.decorators, check.mixins):
+        return check
+    if not (functions or decorators or mixins or check.methods):
+        return None
+    return replace(check, functions=functions, decorators=decorators, mixins=mixins)
 
 
 def with_data(rules: RuleSet, data: tuple[DataRule, ...], digest: str) -> RuleSet:

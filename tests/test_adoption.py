@@ -322,6 +322,28 @@ def test_a_library_function_called_with_the_project_constants_is_proposed_by_its
     assert "methods" not in text and "evidence" not in text
 
 
+
+def test_a_project_function_that_reads_its_own_flag_model_is_proposed_by_its_qualified_name() -> None:
+    """uktrade/data-hub-api's ``is_feature_flag_active(CODE)`` reads the project's own ``FeatureFlag`` rows, so
+    no helper of an SDK check can be inferred from it: called with the project's constants, by its name or
+    through its module, it is proposed by its qualified name (the proposal named a method ``.is_feature_flag_active()``,
+    which no plain call matches: 0 flags with the rule accepted)."""
+    sources = [
+        ("hub/__init__.py", "hub", b""),
+        ("hub/flags.py", "hub.flags", b"from hub.models import FeatureFlag\n"
+                                      b"def is_feature_flag_active(code):\n"
+                                      b"    return FeatureFlag.objects.filter(code=code, is_active=True).exists()\n"),
+        ("hub/constants.py", "hub.constants", b'INGESTION = "mailbox-ingestion"\nARCHIVE = "company-archive"\n'),
+        ("hub/tasks.py", "hub.tasks", b"from hub.constants import INGESTION\n"
+                                      b"from hub.flags import is_feature_flag_active\n"
+                                      b"def ingest():\n    return is_feature_flag_active(INGESTION)\n"),
+        ("hub/archive.py", "hub.archive", b"from hub import flags\nfrom hub.constants import ARCHIVE\n"
+                                          b"def archive():\n    return flags.is_feature_flag_active(ARCHIVE)\n"),
+    ]
+    [found] = suggest(sources).registries
+    assert (found.functions, found.methods, found.keys, found.calls) == (
+        ("hub.flags.is_feature_flag_active",), (), ("company-archive", "mailbox-ingestion"), 2)
+
 def test_suggestions_cover_module_constants_re_exports_and_settings_dictionaries() -> None:
     sources = {
         ("ora/__init__.py", "ora"): b"",

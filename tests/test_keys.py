@@ -141,6 +141,60 @@ def test_user_registry_rule(tmp_path) -> None:
     assert not found["unused"].sites
 
 
+
+def test_a_rule_file_may_declare_what_flagaudit_would_infer(tmp_path) -> None:
+    """uktrade/data-hub-api's rule file named its ``feature_flagged_view`` decorator factory, which flagaudit also
+    infers from the closure that checks the factory's argument: the run stopped with "already claimed". The
+    project's own rule holds, and the inferred one gives way."""
+    from flagaudit.sdk_rules import load_rules
+
+    rule = tmp_path / "datahub.toml"
+    rule.write_text(
+        "[sdk]\nname = 'datahub'\n"
+        "[[check]]\nid = 'is_feature_flag_active'\nfunctions = ['hub.flags.is_feature_flag_active']\n"
+        "evidence = false\nkey = {position = 0}\n"
+        "[[check]]\nid = 'feature_flagged_view'\ndecorators = ['hub.flags.feature_flagged_view']\n"
+        "key = {position = 0}\n"
+    )
+    flags = flags_in({
+        "hub/__init__.py": "",
+        "hub/flags.py": """
+            from functools import wraps
+
+            from hub.models import FeatureFlag
+
+
+            def is_feature_flag_active(code):
+                return FeatureFlag.objects.filter(code=code, is_active=True).exists()
+
+
+            def feature_flagged_view(code):
+                def decorator(view):
+                    @wraps(view)
+                    def wrapped(*args, **kwargs):
+                        if not is_feature_flag_active(code):
+                            raise LookupError(code)
+                        return view(*args, **kwargs)
+                    return wrapped
+                return decorator
+        """,
+        "hub/views.py": """
+            from hub.flags import feature_flagged_view, is_feature_flag_active
+
+
+            @feature_flagged_view("new-dashboard")
+            def dashboard(request):
+                return "dashboard"
+
+
+            def inbox(request):
+                return "new" if is_feature_flag_active("mailbox-ingestion") else "old"
+        """,
+    }, rules=load_rules([rule]))
+    assert sorted((f.key, [(s.path, s.rule) for s in f.sites]) for f in flags if f.key) == [
+        ("mailbox-ingestion", [("hub/views.py", "datahub/is_feature_flag_active")]),
+        ("new-dashboard", [("hub/views.py", "datahub/feature_flagged_view")])]
+
 SWITCH_PREFIX = {
     "payments/__init__.py": "",
     "payments/settings/__init__.py": "",

@@ -46,7 +46,8 @@ class Registry:
     where: str
     """``path:line`` of the first call."""
     functions: tuple[str, ...] = ()
-    """Qualified names of the imported functions that take the key first (``mitol.olposthog.features.is_enabled``)."""
+    """Qualified names of the functions that take the key first: a library's (``mitol.olposthog.features.is_enabled``)
+    or the project's own (``datahub.feature_flag.utils.is_feature_flag_active``)."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def suggest(sources: Iterable[tuple[str, str, bytes]], known_dicts: Iterable[str
                         (held.path, node.lineno) not in known_sites:
                     target = _resolve(_dotted(node.args[0]), held, modules)
                     if target in constants:
-                        callee = _imported(node.func, held, modules) or name
+                        callee = _function(node.func, held, modules) or name
                         calls.setdefault(callee, []).append((target, f"{held.path}:{node.lineno}"))
             entry = _flag_dict(node, held, modules)
             if entry is not None and entry[0] not in skip:
@@ -151,6 +152,8 @@ def _collect(found: _Module, module: str, constants: dict[str, str], owner: dict
             for alias in node.names:
                 if alias.name != "*":
                     found.aliases[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found.aliases[node.name] = f"{module}.{node.name}"
         elif isinstance(node, ast.ClassDef):
             qualified = f"{module}.{node.name}"
             found.aliases[node.name] = qualified
@@ -181,17 +184,23 @@ def _absolute(node: ast.ImportFrom, package: str) -> str:
     return ".".join(p for p in (base, node.module) if p)
 
 
-def _imported(func: ast.expr, module: _Module, modules: dict[str, _Module]) -> str | None:
-    """The qualified name of a function the module imports (``is_enabled`` from ``from lib.features import
-    is_enabled``, ``features.is_enabled`` after ``from lib import features``) that no module here defines: calls
-    of it are matched by that name. ``None`` for a method of some object, or the project's own function."""
+def _function(func: ast.expr, module: _Module, modules: dict[str, _Module]) -> str | None:
+    """The qualified name of the function a call names, matched by that name in the rule: one the module imports
+    from a library (``is_enabled`` from ``from lib.features import is_enabled``, ``features.is_enabled`` after
+    ``from lib import features``), or a module-level function of the project that checks a flag of its own
+    (uktrade/data-hub-api's ``is_feature_flag_active(CODE)`` reads its own model: no SDK check to infer a helper
+    from). ``None`` for a method of some object."""
     dotted = _dotted(func)
     if dotted is None or dotted.partition(".")[0] not in module.aliases:
         return None
     name = _resolve(dotted, module, modules)
-    if name is None or "." not in name or name.rpartition(".")[0] in modules:
+    if name is None or "." not in name:
         return None
-    return name
+    home, _, last = name.rpartition(".")
+    if home not in modules:
+        return name
+    return name if any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == last
+                       for node in modules[home].tree.body) else None
 
 
 def _callee(func: ast.expr) -> str | None:
