@@ -185,7 +185,9 @@ class FileFacts:
     ``(DYNAMIC_SETTINGS, "", line)`` where the module sets names the code does not show (``vars().update(...)``)."""
     registry_calls: tuple[tuple[str, str], ...] = ()
     """``project.has_feature(Feature.X)``: (method, qualified class) for calls of a flag-like method (``has_*``,
-    ``is_*_enabled``, ``*feature*``) with a class attribute as the first argument, for registry inference."""
+    ``is_*_enabled``, ``*feature*``) with a class attribute as the first argument; ``is_feature_flag_active(CODE)``:
+    (qualified function, qualified constant) for calls of a flag-like function with an upper-case name; for
+    registry inference."""
     respelled: str = ""
     """How a file ``ast`` rejects was read: ``"newer"``, written for a newer Python than the one running, read by
     libcst and respelled (extract/newer_syntax.py); ``"python2"``, respelled from Python 2 (extract/python2.py)."""

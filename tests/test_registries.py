@@ -84,3 +84,55 @@ def test_a_registry_is_found_with_its_definitions_and_checks(tmp_path: Path) -> 
     assert found == [("FA401", "use_new_buidler"), ("FA402", "legacy_search_index")]
     typo = next(f for f in inventory.findings if f.code == "FA401")
     assert "did you mean 'use_new_builder'?" in typo.message
+
+
+FUNCTIONS = {
+    "hub/__init__.py": "",
+    "hub/constants.py": """\
+        MAILBOX_INGESTION = "mailbox-ingestion"
+        COMPANY_ARCHIVE = "automatic-company-archive"
+        """,
+    "hub/flags.py": """\
+        from hub.models import FeatureFlag
+
+
+        def is_feature_flag_active(code):
+            return FeatureFlag.objects.filter(code=code, is_active=True).exists()
+
+
+        def is_member_group_active(code, user):
+            return user.groups.filter(code=code).exists()
+        """,
+    "hub/tasks.py": """\
+        from hub import flags
+        from hub.constants import COMPANY_ARCHIVE, MAILBOX_INGESTION
+
+
+        def ingest(mailbox):
+            if not flags.is_feature_flag_active(MAILBOX_INGESTION):
+                return None
+            return mailbox.read()
+
+
+        def archive(companies):
+            if flags.is_feature_flag_active(COMPANY_ARCHIVE):
+                companies.archive()
+
+
+        def notify(user):
+            return flags.is_member_group_active(MAILBOX_INGESTION, user)
+        """,
+}
+
+
+def test_a_function_that_checks_the_projects_own_flags_is_a_registry(tmp_path: Path) -> None:
+    """uktrade/data-hub-api keeps its flags as rows of its own model and asks ``is_feature_flag_active(CODE)``, a
+    module function with no SDK inside: 0 of its keys were found without a rule. A module-level function named
+    like a check and called with a string constant is now its module's registry; one that asks about a group or
+    a permission is not."""
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in FUNCTIONS.items()})
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert sorted((f.key, f.sdk, [(s.path, s.line) for s in f.sites]) for f in inventory.flags) == [
+        ("automatic-company-archive", "hub.flags", [("hub/tasks.py", 12)]),
+        ("mailbox-ingestion", "hub.flags", [("hub/tasks.py", 6)]),
+    ]

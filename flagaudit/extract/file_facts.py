@@ -328,19 +328,34 @@ def _django_settings(path: str, module: str, values: list[Value]) -> list[Value]
 
 
 _REGISTRY_METHOD = re.compile(r"has_\w+|is_\w+_enabled|\w*feature\w*")
+_REGISTRY_FUNCTION = re.compile(r"(?:is|has)_\w*(?:feature|flag|switch|toggle)\w*|is_\w+_(?:enabled|active)")
+"""A project function that may check a flag of the project's own: ``is_feature_flag_active(CODE)``."""
+_NOT_A_FLAG = re.compile(r"perm|role|access|auth|group|member")
+"""...unless it asks about permissions, roles or membership."""
 
 
 def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope) -> tuple[tuple[str, str], ...]:
     """``x.has_feature(Feature.NAME)`` -> ``("has_feature", "app.models.Feature")``: a method that may check a
-    project registry's key, with the class the key constant is an attribute of (see model/registries.py)."""
+    project registry's key, with the class the key constant is an attribute of; ``is_feature_flag_active(CODE)``
+    -> ``("app.flags.is_feature_flag_active", "app.constants.CODE")``: a function that may, with the constant it
+    is given (see model/registries.py)."""
     found = set()
     for node in nodes:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args \
-                and _REGISTRY_METHOD.fullmatch(node.func.attr) and "perm" not in node.func.attr:
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        if isinstance(node.func, ast.Attribute) and _REGISTRY_METHOD.fullmatch(node.func.attr) \
+                and "perm" not in node.func.attr:
             holder = dotted_name(node.args[0])
             owner = scope.qualify(holder.rpartition(".")[0]) if holder and "." in holder else None
             if owner is not None:
                 found.add((node.func.attr, owner))
+        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        if _REGISTRY_FUNCTION.fullmatch(name) and not _NOT_A_FLAG.search(name):
+            callee, constant = dotted_name(node.func), dotted_name(node.args[0])
+            function = scope.qualify(callee) if callee else None
+            key = scope.qualify(constant) if constant and constant.rpartition(".")[2].isupper() else None
+            if function is not None and key is not None:
+                found.add((function, key))
     return tuple(sorted(found))
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from flagaudit.facts import FileFacts
+from flagaudit.facts import FileFacts, KeyPart, KeyRef
 from flagaudit.model.resolve import Resolver
 from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg
 
@@ -41,4 +41,29 @@ def infer_registries(facts: Iterable[FileFacts], is_test: Callable[[str], bool])
         rules.append(DefineRule(id=f"registry/{registry}", sdk=registry, class_constants=(registry,)))
         rules.append(CheckRule(id=f"registry/{registry}.check", sdk=registry, key=(KeyArg(0),),
                                methods=tuple(sorted(found[registry]))))
+    checks = _registry_functions(facts, resolver)
+    rules.extend(CheckRule(id=f"registry/{module}", sdk=module, key=(KeyArg(0),), functions=tuple(sorted(names)))
+                 for module, names in sorted(checks.items()))
     return tuple(rules)
+
+
+def _registry_functions(facts: list[FileFacts], resolver: Resolver) -> dict[str, set[str]]:
+    """Module -> its functions that check a flag of the project's own: a module-level function named like a check
+    (``is_feature_flag_active``), called with a constant that holds a string, with no SDK check inside (that one
+    is a wrapper, inferred from its check). uktrade/data-hub-api keeps its flags as rows of its own model and asks
+    ``is_feature_flag_active(MAILBOX_INGESTION_FEATURE_FLAG_NAME)``: no SDK at all. The module is the registry's
+    SDK name."""
+    functions = {fn.name for f in facts for fn in f.functions if fn.kind == "function"}
+    checking = {site.function for f in facts for site in f.sites}
+    found: dict[str, set[str]] = defaultdict(set)
+    for file_facts in facts:
+        for callee, constant in file_facts.registry_calls:
+            if "." not in callee:
+                continue  # a method, with the class its key is an attribute of (above)
+            function = next((name for name in resolver.aliases(callee) if name in functions), None)
+            if function is None or function in checking:
+                continue
+            key, pattern = resolver.key(KeyRef((KeyPart("sym", constant),), constant))
+            if key is not None and not pattern:
+                found[function.rpartition(".")[0]].add(function)
+    return found
