@@ -26,7 +26,7 @@ from typing import Any
 from flagaudit.config import Config
 from flagaudit.documentation import documented_where
 from flagaudit.errors import FlagauditError
-from flagaudit.facts import Flag
+from flagaudit.facts import Event, Flag
 from flagaudit.sdk_rules import POLICIES_FILE, builtin_rules_folder
 
 if sys.version_info >= (3, 11):
@@ -72,6 +72,9 @@ class Policies:
     permission). A configured default type overrides them."""
     description_fields: tuple[str, ...] = ()
     """The annotations that describe a flag (``note``, ``toggle_description``)."""
+    born_for: tuple[tuple[str, str], ...] = ()
+    """Phrases of the subject of the commit a flag was born in -> the type they give it when nothing else declares
+    one (``flag to stop``: kill-switch, a way to turn something off). A configured default type overrides them."""
     guessed_info: frozenset[str] = frozenset()
     """SDKs whose flags are as often a lasting setting as a rollout (django-waffle's switches): their FA101 rests on
     a guessed type when nothing declares one, and is information. A configured default type is no guess."""
@@ -135,14 +138,18 @@ def load_policies(config: Config, documented: Mapping[str, str]) -> Policies:
         (" ".join(_words(phrase)), known(name, f"{path}: described.{name}"))
         for name, phrases in described.items() if name != "fields" for phrase in phrases)
     guessed_info = frozenset() if config.default_flag_type else frozenset(data.get("guessed-type-info", ()))
+    born_for = () if config.default_flag_type else tuple(
+        (" ".join(_words(phrase)), known(name, f"{path}: born-subject.{name}"))
+        for name, phrases in data.get("born-subject", {}).items() for phrase in phrases)
     return Policies(max_age, default, dormant, use_cases, flags, sdk_types,
                     documented if documented_type else {}, documented_type, family_type,
                     key_words, phrases,
-                    tuple(described.get("fields", ())), guessed_info)
+                    tuple(described.get("fields", ())), born_for, guessed_info)
 
 
-def declared(flag: Flag, policies: Policies) -> Declared:
-    """What ``flag``'s definitions, annotations and the configuration say about it."""
+def declared(flag: Flag, policies: Policies, born: Event | None = None) -> Declared:
+    """What ``flag``'s definitions, annotations and the configuration say about it, and ``born``, the event its
+    life began with, when its commit says why the flag was added."""
     notes = [(f"{d.path}:{d.line}", dict(d.metadata)) for d in flag.definitions]
     notes += [(f"{s.path}:{s.line}", dict(s.annotations)) for s in (*flag.sites, *flag.test_sites)]
     configured = [fields for pattern, fields in policies.flags if flag.key and fnmatchcase(flag.key, pattern)]
@@ -159,7 +166,8 @@ def declared(flag: Flag, policies: Policies) -> Declared:
     flag_type, type_source = _flag_type([in_code("type"), in_code("toggle_type"),
                                          _use_case_type(in_code("toggle_use_cases"), policies),
                                          _temporary(in_code("temporary"), policies), in_config("type"),
-                                         _described(notes, policies), _documented(flag, policies),
+                                         _described(notes, policies), _born_for(born, policies),
+                                         _documented(flag, policies),
                                          _family(flag, policies),
                                          _key_words(flag, policies)], policies, flag.sdk)
     owner = first("owner")
@@ -233,6 +241,18 @@ def _described(notes: list[tuple[str, dict[str, str]]], policies: Policies) -> t
                 if found:
                     return found[1], f"its description at {where} says {found[0]!r}"
     return None
+
+
+def _born_for(born: Event | None, policies: Policies) -> tuple[str, str] | None:
+    """The type the subject of the commit a flag was born in gives it: a flag added "to stop storing search
+    queries" or "to disable" a page's expensive sections is a kill switch."""
+    if born is None or not born.subject:
+        return None
+    text = f" {' '.join(_words(born.subject))} "
+    found = next(((phrase, kind) for phrase, kind in policies.born_for if f" {phrase} " in text), None)
+    if found is None:
+        return None
+    return found[1], f"the commit it was born in ({born.commit[:12]}) says {found[0]!r}"
 
 
 def _words(text: str) -> list[str]:

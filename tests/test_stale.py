@@ -474,3 +474,39 @@ def test_the_note_a_data_migration_gives_a_row_describes_its_flag() -> None:
     timelines = [born("2025-01-05", key=key, sdk="waffle-flag") for key in rows]
     assert [f.flag for f in stale_findings(flags, timelines, DEFAULTS, date(2026, 3, 1)) if f.code == "FA101"] == [
         "new_home"]
+
+
+def test_a_flag_born_in_a_commit_that_adds_it_to_turn_something_off_is_a_kill_switch(tmp_path: Path) -> None:
+    """freelawproject/courtlistener's ``store-search-queries`` came with "adds flag to stop storing search queries",
+    cisagov/manage.get.gov's ``disable_email_sending`` with "enable-disable-email-sending": ways to turn something
+    off, which stay. When nothing else types a flag, the subject of the commit it was born in does; a flag born in
+    an ordinary feature commit is still a release flag."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2025-06-02", "Merge pull request #6626 from org/fix-adds-flag-to-stop-storing-search-queries", {
+        "search/__init__.py": "",
+        "search/views.py": """
+            import waffle
+
+
+            def search(request, query):
+                if waffle.flag_is_active(request, "store-search-queries"):
+                    query.save()
+                return query.run()
+        """})
+    repo.commit("2025-06-03", "feat: semantic search behind a flag", {
+        "search/semantic.py": """
+            import waffle
+
+
+            def rank(request, results):
+                if waffle.flag_is_active(request, "semantic-search"):
+                    return sorted(results, key=len)
+                return results
+        """})
+    report = lifecycle(load_config((), None, repo.path), builtin_rules(), HistoryOptions(use_cache=False, workers=1),
+                       date(2026, 3, 1))
+    assert [(f.code, f.flag) for f in report.findings if f.code == "FA101"] == [("FA101", "semantic-search")]
+    [flag] = [f for f in report.flags if f.key == "store-search-queries"]
+    story = next(t for t in report.history.timelines if t.key == "store-search-queries")
+    info = declared(flag, DEFAULTS, story.born)
+    assert (info.type, info.type_source.split(" says ")[1]) == ("kill-switch", "'flag to stop'")

@@ -50,9 +50,10 @@ STALE = FindingRule(
     "helper for test environments (`delete-idp-profiles-qa`) a permission flag. A flag's own "
     "description (a `note` in the data file that declares it, a `toggle_description`) that says whom it is for "
     "(staff, admins) makes it a permission flag, and one that says it stops something in trouble (a kill switch, "
-    "\"prevents\") a kill switch. A comment right above a site that calls the change temporary declares a release "
-    "flag. A django-waffle switch, on or off for everyone, is as often a lasting setting as a rollout: when nothing "
-    "declares its type, its FA101 is information (`guessed-type-info`).",
+    "\"prevents\") a kill switch, and so does the commit it was born in when its subject says the flag was added to "
+    "turn something off (\"flag to stop storing search queries\"). A comment right above a site that calls the change "
+    "temporary declares a release flag. A django-waffle switch, on or off for everyone, is as often a lasting "
+    "setting as a rollout: when nothing declares its type, its FA101 is information (`guessed-type-info`).",
     "Every live flag doubles the paths through the code it guards. Release flags that linger turn into "
     "permanent configuration nobody dares to touch, and a forgotten flag is the one that gets reused.",
     "Remove the flag and the losing branch once the rollout is complete. If the flag is meant to stay, "
@@ -143,11 +144,12 @@ def stale_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], policie
     for flag in flags:
         if flag.key is None or not (flag.sites or flag.definitions):
             continue
-        info = declared(flag, policies)
         story = stories.get((flag.sdk, flag.key))
         story = story if story is not None and story.live else None
+        life = first_life(story, by_key)
+        info = declared(flag, policies, life[0])
         context = _context(info, policies)
-        findings += [f for f in (_stale(flag, info, first_life(story, by_key), context, policies, as_of),
+        findings += [f for f in (_stale(flag, info, life, context, policies, as_of),
                                  _expired(flag, info, context, as_of),
                                  _dormant(flag, info, story, context, policies, as_of)) if f is not None]
     return findings

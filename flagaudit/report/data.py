@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from flagaudit.facts import Finding, Flag, Inventory, Timeline, first_life, lives_by_key, sdk_moves
-from flagaudit.policies import Policies, declared
+from flagaudit.facts import Event, Finding, Flag, Inventory, Timeline, first_life, lives_by_key, sdk_moves
+from flagaudit.policies import Declared, Policies, declared
 
 QUARTERS_SHOWN = 8
 """Quarters in the born-versus-retired series, the period's last quarter included."""
@@ -393,13 +393,19 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
 
     by_key = lives_by_key(stories)
 
-    def age(flag: Flag) -> tuple[int | None, str]:  # as FA101 tells it: from the first life, across SDK moves
+    def began(flag: Flag) -> Event | None:  # as FA101 tells it: the first life, across SDK moves
         story = stories.get((flag.sdk, flag.key or ""))
-        born = first_life(story if story is not None and story.live else None, by_key)[0]
-        if born is not None:
-            day = _day(born.date)
+        return first_life(story if story is not None and story.live else None, by_key)[0]
+
+    def declare(flag: Flag) -> Declared:
+        return declared(flag, policies, began(flag))
+
+    def age(flag: Flag) -> tuple[int | None, str]:
+        start = began(flag)
+        if start is not None:
+            day = _day(start.date)
         else:
-            created = declared(flag, policies).created
+            created = declare(flag).created
             if created is None:
                 return None, ""
             day = created[0]
@@ -421,7 +427,7 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
         days, born = age(flag)
         story = stories.get(identity)
         last = story.last_change if story is not None and story.live else None
-        info = declared(flag, policies)
+        info = declare(flag)
         lifecycle_rows.append(FlagRow(
             key=identity[1], sdk=identity[0], type=info.type, age_days=days, born=born, owner=owner(identity),
             sites=len(flag.sites), last_change=last.date[:10] if last else "",
@@ -462,9 +468,9 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
         period=Period(since.isoformat(), until.isoformat(), period_label(since, until)),
         history=history, headline=headline,
         quarters=_quarters(stories.values(), since, until),
-        ages=_ages(live, age, policies),
+        ages=_ages(live, age, declare, policies),
         lifecycle=tuple(lifecycle_rows), repurposed=repurposed, flag_only=flag_only, other=other,
-        queues=_queues(by_flag, flags, owner, age, lines, policies),
+        queues=_queues(by_flag, flags, owner, age, declare, lines),
         ready=_ready(inventory, by_flag, owner, previews or {}),
         notes=tuple(notes), version=version,
     )
@@ -520,11 +526,11 @@ def _quarters(timelines: Iterable[Timeline], since: date, until: date) -> tuple[
     return tuple(rows)
 
 
-def _ages(live: list[Flag], age: Age, policies: Policies) -> Ages:
+def _ages(live: list[Flag], age: Age, declare: Callable[[Flag], Declared], policies: Policies) -> Ages:
     measured: list[tuple[str, int | None, str]] = []
     for flag in live:
         days, _ = age(flag)
-        measured.append((declared(flag, policies).type, days, flag.key or ""))
+        measured.append((declare(flag).type, days, flag.key or ""))
     known_types = list(policies.max_age)
     types = tuple(sorted({t for t, _, _ in measured}, key=lambda t: (known_types.index(t) if t in known_types
                                                                      else len(known_types), t)))
@@ -551,7 +557,7 @@ _PRIORITIES: tuple[tuple[tuple[str, ...], int, str], ...] = (
 
 
 def _queues(by_flag: dict[FlagId, list[Finding]], flags: dict[FlagId, Flag], owner: Callable[[FlagId], Owner],
-            age: Age, lines: Counter[FlagId], policies: Policies) -> tuple[OwnerQueue, ...]:
+            age: Age, declare: Callable[[Flag], Declared], lines: Counter[FlagId]) -> tuple[OwnerQueue, ...]:
     """Each owner's flags to act on, most pressing first; owners with the most work first, nobody's last."""
     grouped: dict[str, list[tuple[QueueItem, str]]] = {}
     for identity, found in by_flag.items():
@@ -562,7 +568,7 @@ def _queues(by_flag: dict[FlagId, list[Finding]], flags: dict[FlagId, Flag], own
         flag = flags.get(identity)
         days = age(flag)[0] if flag is not None else None
         who = owner(identity)
-        info_type = declared(flag, policies).type if flag is not None else ""
+        info_type = declare(flag).type if flag is not None else ""
         item = QueueItem(identity[1], identity[0], min(p for p, _ in matched), tuple(label for _, label in matched),
                          _action(sorted(codes), info_type, lines[identity], len(flag.sites) if flag else 0),
                          days, lines[identity], _where(found))
