@@ -330,8 +330,9 @@ def _django_settings(path: str, module: str, values: list[Value]) -> list[Value]
 _REGISTRY_METHOD = re.compile(r"has_\w+|is_\w+_enabled|\w*feature\w*")
 _REGISTRY_FUNCTION = re.compile(r"(?:is|has)_\w*(?:feature|flag|switch|toggle)\w*|is_\w+_(?:enabled|active)")
 """A project function that may check a flag of the project's own: ``is_feature_flag_active(CODE)``."""
-_NOT_A_FLAG = re.compile(r"perm|role|access|auth|group|member")
-"""...unless it asks about permissions, roles or membership."""
+NOT_A_FLAG = re.compile(r"perm|role|access|auth|group|member", re.IGNORECASE)
+"""...unless it asks about permissions, roles or membership (``has_perm(ADMIN_ACCESS)``): constants passed to those
+name grants, not flags (``flagaudit init``'s proposals leave them out too)."""
 
 
 def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope) -> tuple[tuple[str, str], ...]:
@@ -350,7 +351,7 @@ def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope) -> tupl
             if owner is not None:
                 found.add((node.func.attr, owner))
         name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
-        if _REGISTRY_FUNCTION.fullmatch(name) and not _NOT_A_FLAG.search(name):
+        if _REGISTRY_FUNCTION.fullmatch(name) and not NOT_A_FLAG.search(name):
             callee, constant = dotted_name(node.func), dotted_name(node.args[0])
             function = scope.qualify(callee) if callee else None
             key = scope.qualify(constant) if constant and constant.rpartition(".")[2].isupper() else None

@@ -21,11 +21,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flagaudit.extract.file_facts import NOT_A_FLAG
+
 CHECK_NAME = re.compile(r"(?:has_\w+|is(?:_\w+)?_enabled|\w*feature\w*)", re.IGNORECASE)
 """Method and function names that read as "is this flag on"."""
-NOT_A_FLAG = re.compile(r"perm|role|access|auth|group|member", re.IGNORECASE)
-"""...unless they ask about permissions, roles or membership (``has_perm(ADMIN_ACCESS)``): constants passed
-to those name grants, not flags."""
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*")
 _FLAG_DICT = re.compile(r"[A-Z0-9_]*(?:FEATURE|FLAG|TOGGLE|SWITCH)[A-Z0-9_]*")
 _SETTINGS = "django.conf.settings"
