@@ -3,10 +3,9 @@
 every one of its flags so, in its tenant helpers, and no rule names its classes).
 
 A class derived from one a rule's method belongs to (``class BetaFlag(Flag)``, for the rule of ``Flag.get``) has
-that method. A class derived from the base the SDK's own classes share, which no
-rule names (waffle's ``BaseModel`` under ``Flag``, ``Switch`` and ``Sample``), is the one of them whose name its
-own name ends with, the SDK's convention (``TenantSwitch``): a base of a module where the rules name classes, and
-exactly one such class.
+that method. A class derived from the base the SDK's own classes share, which no rule names (waffle's
+``BaseModel`` under ``Flag``, ``Switch`` and ``Sample``), is the one of them whose name its own name ends with, the
+SDK's convention (``TenantSwitch``): a base of a module where the rules name classes, and exactly one such class.
 """
 
 from __future__ import annotations
