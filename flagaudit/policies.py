@@ -7,9 +7,10 @@ code and change with it: a ``# flagaudit: type=... owner=... expires=...``
 comment on or above a definition or site, then Open edX annotations
 (``toggle_type`` when it names a flag type, ``toggle_use_cases``, ``toggle_creation_date``,
 ``toggle_target_removal_date``, ``toggle_expiration_date``), then a comment above a site that calls the change
-temporary, then the config's ``flags`` table, then the words of the flag's own description (a data file's
-``note``: whom it is for, what it stops), then the project's documentation naming the key (a setting operators
-set: :mod:`flagaudit.documentation`), then what the key's shape or words say, then the default type.
+temporary or the flag long-lived, then the config's ``flags`` table, then the words of the flag's own description
+(a data file's ``note``: whom it is for, what it stops), then the subject of the commit it was born in, then the
+project's documentation naming the key (a setting operators set: :mod:`flagaudit.documentation`), then what the
+key's shape or words say, then the default type.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ class Policies:
     permission). A configured default type overrides them."""
     description_fields: tuple[str, ...] = ()
     """The annotations that describe a flag (``note``, ``toggle_description``)."""
+    lasting_type: str | None = None
+    """The type of a flag a comment right above a site calls long-lived: one meant to stay."""
     born_for: tuple[tuple[str, str], ...] = ()
     """Phrases of the subject of the commit a flag was born in -> the type they give it when nothing else declares
     one (``flag to stop``: kill-switch, a way to turn something off). A configured default type overrides them."""
@@ -144,7 +147,9 @@ def load_policies(config: Config, documented: Mapping[str, str]) -> Policies:
     return Policies(max_age, default, dormant, use_cases, flags, sdk_types,
                     documented if documented_type else {}, documented_type, family_type,
                     key_words, phrases,
-                    tuple(described.get("fields", ())), born_for, guessed_info)
+                    tuple(described.get("fields", ())),
+                    known(data["lasting-type"], f"{path}: lasting-type") if "lasting-type" in data else None,
+                    born_for, guessed_info)
 
 
 def declared(flag: Flag, policies: Policies, born: Event | None = None) -> Declared:
@@ -165,7 +170,8 @@ def declared(flag: Flag, policies: Policies, born: Event | None = None) -> Decla
 
     flag_type, type_source = _flag_type([in_code("type"), in_code("toggle_type"),
                                          _use_case_type(in_code("toggle_use_cases"), policies),
-                                         _temporary(in_code("temporary"), policies), in_config("type"),
+                                         _temporary(in_code("temporary"), policies),
+                                         _lasting(in_code("lasting"), policies), in_config("type"),
                                          _described(notes, policies), _born_for(born, policies),
                                          _documented(flag, policies),
                                          _family(flag, policies),
@@ -201,6 +207,13 @@ def _use_case_type(use_cases: tuple[str, str] | None, policies: Policies) -> tup
     ages = policies.max_age
     return max(types, key=lambda t: float("inf") if ages[t] is None else float(ages[t] or 0)), \
         f"toggle_use_cases at {use_cases[1]}"
+
+
+def _lasting(comment: tuple[str, str] | None, policies: Policies) -> tuple[str, str] | None:
+    """A comment above a site that calls the flag long-lived declares a flag meant to stay."""
+    if not comment or policies.lasting_type is None:
+        return None
+    return policies.lasting_type, f"comment at {comment[1]}: {comment[0]!r}"
 
 
 def _temporary(comment: tuple[str, str] | None, policies: Policies) -> tuple[str, str] | None:

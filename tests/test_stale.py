@@ -510,3 +510,14 @@ def test_a_flag_born_in_a_commit_that_adds_it_to_turn_something_off_is_a_kill_sw
     story = next(t for t in report.history.timelines if t.key == "store-search-queries")
     info = declared(flag, DEFAULTS, story.born)
     assert (info.type, info.type_source.split(" says ")[1]) == ("kill-switch", "'flag to stop'")
+
+
+def test_a_comment_that_calls_the_flag_long_lived_declares_one_meant_to_stay() -> None:
+    """uktrade/data-hub-api: "This is a long-lived feature flag which allows us to quickly switch off email
+    ingestion in case of any problems" above the check; the comment calls the flag temporary's opposite."""
+    lasting = "# NOTE: This is a long-lived feature flag which allows us to quickly switch off the new checkout"
+    flags = flags_in(site(lasting))
+    info = declared(flags[0], DEFAULTS)
+    assert (info.type, info.type_source) == ("kill-switch", f"comment at app/views.py:8: {lasting[2:]!r}")
+    assert codes(flags, [born("2025-01-05")], "2026-03-01") == []
+    assert declared(flags_in(site("# the flag lives long in this codebase"))[0], DEFAULTS).type == "release"

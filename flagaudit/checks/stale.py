@@ -52,8 +52,9 @@ STALE = FindingRule(
     "(staff, admins) makes it a permission flag, and one that says it stops something in trouble (a kill switch, "
     "\"prevents\") a kill switch, and so does the commit it was born in when its subject says the flag was added to "
     "turn something off (\"flag to stop storing search queries\"). A comment right above a site that calls the change "
-    "temporary declares a release flag. A django-waffle switch, on or off for everyone, is as often a lasting "
-    "setting as a rollout: when nothing declares its type, its FA101 is information (`guessed-type-info`).",
+    "temporary declares a release flag, and one that calls the flag long-lived a kill switch. A django-waffle "
+    "switch, on or off for everyone, is as often a lasting setting as a rollout: when nothing declares its type, its "
+    "FA101 is information (`guessed-type-info`).",
     "Every live flag doubles the paths through the code it guards. Release flags that linger turn into "
     "permanent configuration nobody dares to touch, and a forgotten flag is the one that gets reused.",
     "Remove the flag and the losing branch once the rollout is complete. If the flag is meant to stay, "

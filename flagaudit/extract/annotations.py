@@ -5,7 +5,8 @@ expires=2027-03-31`` and Open edX's annotation blocks (``# .. toggle_name: x``).
 Comments are read from the source lines, so this works the same for every
 parser and for the text-level matcher. A plain comment right above that calls
 the change temporary (``# This is a temporary change while we transition``) is
-kept too, as ``temporary``: the lifecycle policies read it as a declared type.
+kept too, as ``temporary``, and one that calls the flag long-lived as ``lasting``:
+the lifecycle policies read both as a declared type.
 """
 
 from __future__ import annotations
@@ -19,8 +20,12 @@ _TEMPORARY = re.compile(r"\btemporary\s+(change|fix|workaround|hack|code|flag|sw
                         r"shim|branch)\b|\btemporar(y|ily)\b[^.;]{0,60}\b(while|until)\b", re.IGNORECASE)
 """A comment that calls the code temporary (``a temporary change while we transition``), not one that says the
 flag is to be used for a while (``set it to temporarily bypass the check``): that flag stays, as an escape hatch."""
+_LASTING = re.compile(r"\blong[- ]lived\b|\bpermanent\s+(?:feature\s+)?(?:flag|switch|toggle|kill\s+switch)\b",
+                      re.IGNORECASE)
+"""A comment that calls the flag long-lived (``a long-lived feature flag which allows us to quickly switch off email
+ingestion``): meant to stay."""
 _TEMPORARY_TEXT = 120
-"""Characters of a temporary comment kept as evidence."""
+"""Characters of a temporary or long-lived comment kept as evidence."""
 _IGNORE = re.compile(r"ignore\[(?P<codes>[A-Z0-9, ]+)\]\s*(?P<reason>.*)")
 
 
@@ -95,6 +100,8 @@ def annotations_for(lines: list[str], line: int) -> tuple[tuple[str, str], ...]:
         match = _EDX.match(comment)
         if not match and _TEMPORARY.search(comment):
             found.append(("temporary", comment.lstrip("#").strip()[:_TEMPORARY_TEXT]))
+        if not match and _LASTING.search(comment):
+            found.append(("lasting", comment.lstrip("#").strip()[:_TEMPORARY_TEXT]))
         if match:
             edx_key = match["key"]
             edx[edx_key] = match["value"].strip()
