@@ -177,3 +177,21 @@ def test_a_decorator_applied_in_a_url_conf_is_one_site_of_its_key() -> None:
     """
     flags = flags_in({"app/__init__.py": "", "app/urls.py": urls, "app/views.py": views})
     assert sorted((f.key, [s.line for s in f.sites]) for f in flags) == [("login", [8]), ("signup", [9])]
+
+
+def test_a_check_bound_to_a_local_name_is_a_check_by_that_name() -> None:
+    """mozilla/zamboni: ``active = waffle.flag_is_active`` then ``active(request, 'android-payments')``; the two keys
+    were missed. A local bound to a check function is that check; bound to anything else later, it is not."""
+    platforms = """
+        def paid_platforms(request=None):
+            import waffle
+            platforms = ("paid-firefoxos",)
+            active = waffle.flag_is_active
+            android_pay = request and active(request, "android-payments")
+            if android_pay:
+                platforms += ("paid-android",)
+            active = len
+            return platforms + (active(request, "not-a-flag"),)
+    """
+    flags = flags_in({"app/__init__.py": "", "app/platforms.py": platforms})
+    assert [(f.key, [(s.line, s.guard) for s in f.sites]) for f in flags] == [("android-payments", [(6, "assign+if")])]

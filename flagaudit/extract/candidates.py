@@ -26,6 +26,8 @@ from flagaudit.sdk_rules import RuleSet
 _ROW_METHODS = frozenset({"create", "get_or_create", "update_or_create", "delete", "get", "first", "last"})
 _BOUND_TO_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)\s*\(")
 """``name = callee(``: a name bound to what a call returns."""
+_BOUND_TO_NAME = re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:#.*)?$", re.MULTILINE)
+"""``active = waffle.flag_is_active``: a name bound to a function, called by that name."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class _Finder:
         self.scope = scope
         self.text = text
         self._locals: dict[str, list[str]] | None = None
+        self._aliases: dict[str, str] | None = None
         self.rules = rules
         self.origins = origins
         self.functions, self.decorators = rules.functions, rules.decorators
@@ -78,6 +81,8 @@ class _Finder:
         if dotted is None and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
             dotted = full_name(func)  # get_waffle_flag_model().get(...): a method of what an SDK function made
         qualified = self.scope.qualify(dotted) if dotted else None
+        if qualified is None and isinstance(func, ast.Name):
+            qualified = self._alias(func.id)
         if qualified is not None and (
                 qualified in self.functions or qualified in self.decorators or qualified in self.classes
                 or qualified in self.define_functions
@@ -151,6 +156,17 @@ class _Finder:
                 return False
         self.deferred.add(symbol)  # kept when traced too, so the next pass sees the same question
         return symbol in self.rules.traced
+
+    def _alias(self, name: str) -> str | None:
+        """The check function a local name is bound to somewhere in the module (``active = waffle.flag_is_active``,
+        read in the text: the gate has no function scopes), else ``None``."""
+        if self._aliases is None:  # one pass over the text, on the first call of a name that does not qualify
+            self._aliases = {}
+            for local, bound in _BOUND_TO_NAME.findall(self.text):
+                checked = self.scope.qualify(bound)
+                if checked in self.functions:
+                    self._aliases[local] = checked
+        return self._aliases.get(name)
 
     def _local_made(self, name: str, seen: frozenset[str] = frozenset()) -> bool:
         """A local bound to a call of a project function somewhere in the module (``client = get_client()``, read

@@ -210,6 +210,10 @@ class SpanVisitor:
         function.items.pop(name, None)
         function.tables.pop(name, None)
         value = node.value
+        if isinstance(value, (ast.Name, ast.Attribute)) and (checked := self._qualify(value)) in self.rules.functions:
+            function.imports[name] = checked  # ``active = waffle.flag_is_active``: calls of ``active`` are checks
+            return
+        function.imports.pop(name, None)
         table = self._table(value)
         if table is not None:
             function.tables[name] = table
