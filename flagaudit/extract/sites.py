@@ -212,6 +212,7 @@ class SpanVisitor:
         value = node.value
         if isinstance(value, (ast.Name, ast.Attribute)) and (checked := self._qualify(value)) in self.rules.functions:
             function.imports[name] = checked  # ``active = waffle.flag_is_active``: calls of ``active`` are checks
+            function.values.pop(name, None)
             return
         function.imports.pop(name, None)
         table = self._table(value)
