@@ -446,3 +446,5 @@ def test_a_stale_switch_whose_type_is_a_guess_asks_for_its_type(tmp_path: Path) 
     assert (rows["new_home"].reasons[0], rows["new_home"].action) == (
         "stale (limit 40 d)", "Roll out fully, then delete the flag and its off-branch")
     assert "2 flags outlived their type's lifetime (1 of them only if it is a rollout" in render_html(data)
+    queued = {item.key: item.action for queue in data.queues for item in queue.items}
+    assert queued["signup"] == rows["signup"].action  # the cleanup queue asks the same as the table

@@ -434,8 +434,7 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
             last_change_by=_person(last.author) if last else "", codes=tuple(codes),
             reasons=tuple(_reason(f, days, policies.max_age.get(info.type)) for f in sorted(found, key=_code)
                           if f.code in LIFECYCLE),
-            action=_action(codes, info.type, lines[identity], len(flag.sites),
-                           guessed=any(f.code == "FA101" and f.severity == "info" for f in found)),
+            action=_action(codes, info.type, lines[identity], len(flag.sites), _guessed(found)),
             where=_where(found),
         ))
     lifecycle_rows.sort(key=lambda r: (-(r.age_days if r.age_days is not None else -1), r.key, r.sdk))
@@ -457,8 +456,7 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
         born=sum(1 for kind, day in events if kind in ("born", "reborn") and since <= day <= until),
         retired=sum(1 for kind, day in events if kind == "retired" and since <= day <= until),
         stale=flagged(("FA101",)), expired=flagged(("FA102",)), dormant=flagged(("FA103",)),
-        stale_guessed=sum(1 for found in by_flag.values() if "FA101" in _acted_on(found)
-                          and any(f.code == "FA101" and f.severity == "info" for f in found)),
+        stale_guessed=sum(1 for found in by_flag.values() if "FA101" in _acted_on(found) and _guessed(found)),
         repurposed=flagged(REPURPOSE), removable_lines=sum(r.lines for r in flag_only),
         constant=flagged(("FA104",)), unreachable=flagged(("FA301",)), unknown=flagged(("FA401",)),
         unused=flagged(("FA402",)),
@@ -570,7 +568,8 @@ def _queues(by_flag: dict[FlagId, list[Finding]], flags: dict[FlagId, Flag], own
         who = owner(identity)
         info_type = declare(flag).type if flag is not None else ""
         item = QueueItem(identity[1], identity[0], min(p for p, _ in matched), tuple(label for _, label in matched),
-                         _action(sorted(codes), info_type, lines[identity], len(flag.sites) if flag else 0),
+                         _action(sorted(codes), info_type, lines[identity], len(flag.sites) if flag else 0,
+                                 _guessed(found)),
                          days, lines[identity], _where(found))
         grouped.setdefault(who.name, []).append((item, who.source))
     queues = [OwnerQueue(name, tuple(sorted({source for _, source in items})),
@@ -580,7 +579,13 @@ def _queues(by_flag: dict[FlagId, list[Finding]], flags: dict[FlagId, Flag], own
     return tuple(sorted(queues, key=lambda q: (not q.owner, -len(q.items), -q.lines, q.owner)))
 
 
-def _action(codes: list[str], flag_type: str, lines: int, sites: int, guessed: bool = False) -> str:
+def _guessed(found: list[Finding]) -> bool:
+    """Whether the flag's FA101 rests on a type nothing declares, for an SDK whose flags are as often lasting
+    settings as rollouts: the finding is information then (``guessed-type-info``)."""
+    return any(f.code == "FA101" and f.severity == "info" for f in found)
+
+
+def _action(codes: list[str], flag_type: str, lines: int, sites: int, guessed: bool) -> str:
     """What the owner should do, most pressing first; ``guessed``: FA101 rests on a type nothing declares, for an
     SDK whose flags are as often lasting settings as rollouts (it is information)."""
     if "FA201" in codes or "FA202" in codes:
