@@ -510,6 +510,10 @@ def test_a_flag_born_in_a_commit_that_adds_it_to_turn_something_off_is_a_kill_sw
     story = next(t for t in report.history.timelines if t.key == "store-search-queries")
     info = declared(flag, DEFAULTS, story.born)
     assert (info.type, info.type_source.split(" says ")[1]) == ("kill-switch", "'flag to stop'")
+    assert run_cli("ledger", "--as-of", "2026-03-01", cwd=repo.path).returncode == 0
+    lock = (repo.path / "flagaudit.lock").read_text(encoding="utf-8")  # the type FA101 judged by, recorded
+    assert 'key = "store-search-queries"' in lock
+    assert lock.split('key = "store-search-queries"')[1].split("[[flag]]")[0].count('type = "kill-switch"') == 1
 
 
 def test_a_comment_that_calls_the_flag_long_lived_declares_one_meant_to_stay() -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from flagaudit.errors import FlagauditError
-from flagaudit.facts import LIFE_STARTS, Event, EventKind, Flag, Timeline
+from flagaudit.facts import LIFE_STARTS, Event, EventKind, Flag, Timeline, first_life, lives_by_key
 from flagaudit.meaning import Meaning, meaning
 from flagaudit.policies import Policies, declared
 from flagaudit.safefiles import read_text_inside, replace_file
@@ -128,6 +128,7 @@ def build_ledger(previous: Ledger | None, timelines: Iterable[Timeline], flags: 
     """
     old = {(e.sdk, e.key): e for e in previous.entries} if previous else {}
     stories = {(t.sdk, t.key): t for t in timelines}
+    by_key = lives_by_key(stories)
     live = {(f.sdk, f.key): f for f in flags if f.key is not None and (f.sites or f.definitions)}
     entries = []
     for sdk, key in sorted(set(old) | set(stories) | set(live), key=lambda i: (i[1], i[0])):
@@ -136,7 +137,8 @@ def build_ledger(previous: Ledger | None, timelines: Iterable[Timeline], flags: 
         if not lives:
             continue
         if flag is not None:
-            info = declared(flag, policies)
+            began = first_life(story if story is not None and story.live else None, by_key)[0]
+            info = declared(flag, policies, began)  # the type FA101 judges by, its birth commit's included
             now = tuple(sorted({meaning(s.function, s.fingerprint) for s in flag.sites}))
             entry = Entry(key, sdk, lives, recorded_meaning(before.meaning, now) if before else now,
                           info.type if info.typed else "")
