@@ -639,7 +639,7 @@ def _finding_row(finding: Finding, owner: Owner) -> FindingRow:
             when = found.group(1)
     return FindingRow(finding.code, finding.name, finding.severity, finding.flag or "", finding.sdk or "",
                       f"{finding.path}:{finding.line}", finding.message, owner, when,
-                      _action([finding.code], "", 0, 1))
+                      _action([finding.code], "", 0, 1, _guessed([finding])))
 
 
 _CALLED = re.compile(r"^(?P<where>.+:\d+), (?P<lines>\d+) lines?$")
