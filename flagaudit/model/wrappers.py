@@ -19,7 +19,10 @@ nests a decorator that returns a guard maker's call on its parameter
 (``def require(name): def wrapper(fn): return guarded(fn, name)``): a function
 it decorates runs only on that side, as under a rule's decorator. Where it is
 not clear which side that is, nothing is inferred. An SDK's check a project
-module imports is that check where others take it from there.
+module imports is that check where others take it from there, and a module's
+own function named like one (``def flag_is_active(request, flag_name)`` over a
+cached table of waffle's rows) is a **replica** of it: its calls are that
+check's.
 """
 
 from __future__ import annotations
@@ -47,7 +50,8 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
     resolver = Resolver.from_facts(facts)
     facades = _package_exports(facts)
     found: dict[str, CheckRule] = {rule.id: rule for rule in (*_reexports(facts, resolver, given),
-                                                               *inherited_rules(facts, given))}
+                                                               *inherited_rules(facts, given),
+                                                               *_replicas(facts, given, facades))}
     for file_facts in facts:
         for raw in file_facts.sites:
             function = functions.get(raw.function)
@@ -82,6 +86,37 @@ def _reexports(facts: list[FileFacts], resolver: Resolver, given: RuleSet) -> li
         rule = given.decorators[target] if decorator else given.functions[target]
         rules.append(replace(rule, id=f"reexport/{target}", functions=() if decorator else bound,
                              decorators=bound if decorator else (), match=(), no_match=()))
+    return rules
+
+
+def _replicas(facts: list[FileFacts], given: RuleSet, facades: dict[str, list[str]]) -> list[CheckRule]:
+    """A module-level function named as a check function of the ``given`` rules is (``flag_is_active`` over the
+    project's cache of waffle's rows: uktrade/digital-workspace-v2), in a module that makes that SDK's checks
+    itself (to fill its cache) but not in this function (then it is a wrapper or a predicate, inferred from that
+    check), and with the check's key parameter where the check has it: that check's rule for it, the key taken
+    from the same position. A module that never asks the SDK has a check of its own that happens to share the
+    name (customers' beta programmes), and only names with an underscore count: a check named ``get`` (a model's
+    method) says nothing of a project's ``get``."""
+    checks: dict[str, CheckRule] = {}
+    for name, rule in sorted(given.functions.items()):
+        short = name.rpartition(".")[2]
+        if "_" in short and len(rule.key) == 1 and rule.key[0].position is not None:
+            checks.setdefault(short, rule)
+    checking = {site.function for f in facts for site in f.sites}
+    rules = []
+    for file_facts in facts:
+        module = file_facts.symbols.module if file_facts.symbols else None
+        asked = {site.sdk for site in file_facts.sites}
+        for function in file_facts.functions:
+            owner, _, short = function.name.rpartition(".")
+            rule = checks.get(short) if function.kind == "function" and owner == module else None
+            if rule is None or rule.sdk not in asked or function.name in checking or function.name in given.functions:
+                continue
+            position = rule.key[0].position
+            if position is not None and position < len(function.params):
+                rules.append(replace(rule, id=f"replica/{function.name}", functions=_exported(function.name, facades),
+                                     key=(KeyArg(position, function.params[position]),), via=(function.name,),
+                                     match=(), no_match=()))
     return rules
 
 
