@@ -109,12 +109,12 @@ def _replicas(facts: list[FileFacts], given: RuleSet, facades: dict[str, list[st
         asked = {site.sdk for site in file_facts.sites}
         for function in file_facts.functions:
             owner, _, short = function.name.rpartition(".")
-            rule = checks.get(short) if function.kind == "function" and owner == module else None
-            if rule is None or rule.sdk not in asked or function.name in checking or function.name in given.functions:
+            check = checks.get(short) if function.kind == "function" and owner == module else None
+            if check is None or check.sdk not in asked or function.name in checking or function.name in given.functions:
                 continue
-            position = rule.key[0].position
+            position = check.key[0].position
             if position is not None and position < len(function.params):
-                rules.append(replace(rule, id=f"replica/{function.name}", functions=_exported(function.name, facades),
+                rules.append(replace(check, id=f"replica/{function.name}", functions=_exported(function.name, facades),
                                      key=(KeyArg(position, function.params[position]),), via=(function.name,),
                                      match=(), no_match=()))
     return rules
