@@ -5,7 +5,10 @@ from the course API |``) declares the switch part of the deployment's configurat
 open_edx`` annotation does. Only the documentation a project publishes for its users is read: README files at
 the root and text under ``docs/`` or ``doc/``; not changelogs, decision records or developers' guides, which also
 tell of rollouts that were meant to end. A line that calls the key temporary, or says it goes away, is no such
-declaration, and a key named on such a line anywhere is not documented at all.
+declaration, and a key named on such a line anywhere is not documented at all. Nor is a call in a code example
+(``if isFlagActive(runtimeData.data, "tracker_removal")`` in a fenced block of mozilla/fx-private-relay's guide to
+its flags): it shows how code asks for a flag, not that operators set this one. A command or an assignment in a
+code block (``./manage.py waffle_switch NAME on``, ``ENABLE_X = True``) still names a setting.
 
 Reading is bounded: regular files inside the project only (no links out), at most :data:`FILE_LIMIT` bytes each
 and :data:`MAX_FILES` files, in path order, so the same tree gives the same answer.
@@ -31,6 +34,8 @@ _NOT_USER_DOCS = re.compile(r"^(changelog|changes|history|news|release|decisions
 _TEMPORARY = re.compile(r"\b(temporar(y|ily)|remov(e|ed|al)|deprecat\w*|roll[- ]?out|clean[- ]?up|sunset)\b",
                         re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z_][\w.:-]*\w")
+_FENCE = re.compile(r"\s*(```|~~~)")
+"""A line that opens or closes a Markdown code block."""
 _SETTING_ITEM = re.compile(r"""^\w+\[['"](?P<name>[^'"]+)['"]\]$""")
 
 
@@ -45,7 +50,13 @@ def documented_keys(root: Path) -> dict[str, str]:
             text = read_inside(root, root / path, FILE_LIMIT, folders).decode("utf-8", "replace")
         except OSError:
             continue  # documentation is evidence only: an unreadable file is no evidence, never a verdict
+        fenced = False
         for number, line in enumerate(text.splitlines(), 1):
+            if _FENCE.match(line):
+                fenced = not fenced
+                continue
+            if fenced and "(" in line:
+                continue  # a call in a code example
             names = {t for t in _TOKEN.findall(line) if not t.isalnum()}  # a token of \w.:- with one of _.:-
             if _TEMPORARY.search(line):
                 temporary.update(names)

@@ -102,6 +102,36 @@ def test_only_user_documentation_counts(tmp_path: Path) -> None:
         assert documented_where(key, documented) is None
 
 
+def test_a_call_in_a_code_example_documents_nothing(tmp_path: Path) -> None:
+    """mozilla/fx-private-relay's guide to its flags shows how the frontend asks for one, with a real key: the
+    example is not a list of what operators set, so that key's FA101 stays. A command or an assignment in a code
+    block still names a setting."""
+    write_files(tmp_path, {"docs/feature_flags.md": (
+        "# Feature flags\n\nTurn one on:\n\n```shell\n./manage.py waffle_switch enable_course_api on\n"
+        "ENABLE_REMINDERS = True\n```\n\nIn the frontend:\n\n```\nimport { isFlagActive } from './waffle';\n"
+        "if isFlagActive(runtimeData.data, \"tracker_removal\") {\n}\n```\n\nAfter the block: `show_forum_activity`.\n")})
+    documented = documented_keys(tmp_path)
+    assert documented_where("enable_course_api", documented) == "docs/feature_flags.md:6"
+    assert documented_where("ENABLE_REMINDERS", documented) == "docs/feature_flags.md:7"
+    assert documented_where("tracker_removal", documented) is None
+    assert documented_where("show_forum_activity", documented) == "docs/feature_flags.md:18"
+
+
+def test_a_to_do_to_retire_the_flag_declares_it_temporary(tmp_path: Path) -> None:
+    """A comment above the site that asks for the flag to go (fx-private-relay's ``TODO MPP-4465: Retire
+    tracker_removal flag as enabled``) types it a release, nearer the code than a README that lists it."""
+    repo = Repo(tmp_path / "repo")
+    views = SWITCHES["reports/views.py"].replace(
+        '            if switch_is_active("enable_course_api"):',
+        '            # TODO MPP-4465: Retire enable_course_api flag as enabled\n'
+        '            if switch_is_active("enable_course_api"):')
+    repo.commit("2024-02-01", "switches", {**SWITCHES, "reports/views.py": views, "README.md": README})
+    stale = _stale(_check(repo))
+    assert sorted(stale) == ["enable_course_api", "show_forum_activity"]
+    [note] = [e for e in stale["enable_course_api"]["evidence"] if e["kind"] == "note"]
+    assert note["detail"] == "from comment at reports/views.py:7: 'TODO MPP-4465: Retire enable_course_api flag as enabled'"
+
+
 def test_documentation_outside_the_project_is_never_read(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     write_files(outside, {"README.md": "| leaked_switch | |\n", "guide.md": "| leaked_doc_switch | |\n"})

@@ -17,9 +17,12 @@ _OWN = re.compile(r"#\s*flagaudit:\s*(?P<body>.*)$")
 _EDX = re.compile(r"^#\s*\.\.\s*(?P<key>toggle_\w+|setting_\w+)\s*:\s*(?P<value>.*)$")
 _PAIR = re.compile(r"(?P<key>[\w-]+)=(?P<value>\S+)")
 _TEMPORARY = re.compile(r"\btemporary\s+(change|fix|workaround|hack|code|flag|switch|toggle|measure|solution|patch|"
-                        r"shim|branch)\b|\btemporar(y|ily)\b[^.;]{0,60}\b(while|until)\b", re.IGNORECASE)
-"""A comment that calls the code temporary (``a temporary change while we transition``), not one that says the
-flag is to be used for a while (``set it to temporarily bypass the check``): that flag stays, as an escape hatch."""
+                        r"shim|branch)\b|\btemporar(y|ily)\b[^.;]{0,60}\b(while|until)\b|"
+                        r"\b(TODO|FIXME|XXX)\b[^.;]{0,80}?\b(retire|remove|delete|drop|clean\s*up|get\s+rid\s+of)\b"
+                        r"[^.;]{0,60}?\b(flag|switch|toggle|waffle)\b", re.IGNORECASE)
+"""A comment that calls the code temporary (``a temporary change while we transition``) or asks for the flag to go
+(``TODO MPP-4465: Retire tracker_removal flag as enabled``), not one that says the flag is to be used for a while
+(``set it to temporarily bypass the check``): that flag stays, as an escape hatch."""
 _LASTING = re.compile(r"\blong[- ]lived\b|\bpermanent\s+(?:feature\s+)?(?:flag|switch|toggle|kill\s+switch)\b",
                       re.IGNORECASE)
 """A comment that calls the flag long-lived (``a long-lived feature flag which allows us to quickly switch off email
