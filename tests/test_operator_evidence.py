@@ -109,7 +109,8 @@ def test_a_call_in_a_code_example_documents_nothing(tmp_path: Path) -> None:
     write_files(tmp_path, {"docs/feature_flags.md": (
         "# Feature flags\n\nTurn one on:\n\n```shell\n./manage.py waffle_switch enable_course_api on\n"
         "ENABLE_REMINDERS = True\n```\n\nIn the frontend:\n\n```\nimport { isFlagActive } from './waffle';\n"
-        "if isFlagActive(runtimeData.data, \"tracker_removal\") {\n}\n```\n\nAfter the block: `show_forum_activity`.\n")})
+        "if isFlagActive(runtimeData.data, \"tracker_removal\") {\n}\n```\n\n"
+        "After the block: `show_forum_activity`.\n")})
     documented = documented_keys(tmp_path)
     assert documented_where("enable_course_api", documented) == "docs/feature_flags.md:6"
     assert documented_where("ENABLE_REMINDERS", documented) == "docs/feature_flags.md:7"
@@ -129,7 +130,8 @@ def test_a_to_do_to_retire_the_flag_declares_it_temporary(tmp_path: Path) -> Non
     stale = _stale(_check(repo))
     assert sorted(stale) == ["enable_course_api", "show_forum_activity"]
     [note] = [e for e in stale["enable_course_api"]["evidence"] if e["kind"] == "note"]
-    assert note["detail"] == "from comment at reports/views.py:7: 'TODO MPP-4465: Retire enable_course_api flag as enabled'"
+    assert note["detail"] == ("from comment at reports/views.py:7: "
+                              "'TODO MPP-4465: Retire enable_course_api flag as enabled'")
 
 
 def test_documentation_outside_the_project_is_never_read(tmp_path: Path) -> None:
