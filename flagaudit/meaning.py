@@ -190,7 +190,8 @@ def same_work(a: Meaning, b: Meaning) -> bool:
 def related(a: Meaning, b: Meaning, moved: bool = True,
             left_behind: Callable[[Meaning, Meaning], bool] | None = None,
             reaches: Callable[[Meaning, Meaning], bool] | None = None,
-            kin: Callable[[Meaning, Meaning], bool] | None = None, subject: frozenset[str] = frozenset()) -> bool:
+            kin: Callable[[Meaning, Meaning], bool] | None = None, subject: frozenset[str] = frozenset(),
+            calls: Callable[[Meaning, Meaning], bool] | None = None) -> bool:
     """Whether ``a`` (new) and ``b`` (old) plausibly guard the same feature (see the module docstring).
 
     The same enclosing-function name ties two meanings in different modules only when ``moved`` (``b`` left
@@ -204,7 +205,10 @@ def related(a: Meaning, b: Meaning, moved: bool = True,
     its overview. Two functions of one module do not: Power Peg and RLP could sit side by side.
     ``subject`` is the words of the flag key's name (:func:`words`): two branches that both use a name with
     one of them do what the key says, unless the old work is left behind (a reused ``weekly-digest`` whose
-    new branch shows a digest teaser while the digest e-mails still wait behind the key).
+    new branch shows a digest teaser while the digest e-mails still wait behind the key). When ``moved``,
+    ``calls(a, b)`` says the function ``b`` sat in, still there, calls ``a``'s: the check was extracted into a
+    helper or a class's method the old function now calls, and unless the old work is left behind, that is
+    the same place in the flow, as the same function would be.
     """
     if same_work(a, b) or (reaches and reaches(a, b)):
         return True
@@ -217,6 +221,8 @@ def related(a: Meaning, b: Meaning, moved: bool = True,
             return True
     elif moved and class_of(a) and class_of(a) == class_of(b) and not (left_behind and left_behind(a, b)):
         return True  # moved between hooks of one class: changelist_view -> get_queryset, form_valid -> get_form
+    if moved and calls and calls(a, b) and not (left_behind and left_behind(a, b)):
+        return True
     if named_after_key(a, b, subject) and not (left_behind and left_behind(a, b)):
         return True
     roots = {a.function.split(".")[0], b.function.split(".")[0]}

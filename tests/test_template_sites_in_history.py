@@ -44,3 +44,23 @@ def test_an_untouched_flag_with_a_template_site_does_not_block(tmp_path: Path) -
     assert result.returncode == 0, result.stdout
     assert document["changes"] == []
     assert not [f for f in document["findings"] if f["code"].startswith("FA2")]
+
+
+def test_a_template_that_drops_its_sites_leaves_another_templates_in_the_timeline(tmp_path: Path) -> None:
+    """cfgov-refresh: every ``{% switch %}`` of a template has the one meaning ``<template>:``; when the Spanish
+    page dropped its two, the English page's two still read the switch. Counted as a set, the meaning went away
+    with the first file, the working tree (which still has it) differed from history on every later commit, and a
+    pull request that touched no flag blocked on an old finding about it."""
+    spanish = TEMPLATE.replace("Posted in forums", "Publicado en foros")
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2014-09-06", "forum activity in both templates", {
+        "engagement/__init__.py": "", "engagement/templates/engagement/content.html": TEMPLATE,
+        "engagement/templates/engagement/content_es.html": spanish})
+    repo.commit("2015-02-01", "the Spanish page without forum activity", {
+        "engagement/templates/engagement/content_es.html": "<table class=\"activity\"></table>\n"})
+    base = repo.commit("2026-01-05", "readme", {"README.md": "Engagement pages.\n"})
+    repo.commit("2026-01-06", "docs only", {"README.md": "Engagement pages for course teams.\n"})
+    result = run_cli("check", "--base", base, "--as-of", "2026-01-07", "--format", "json", "-q", "--no-cache",
+                     cwd=repo.path)
+    assert result.returncode == 0, result.stdout
+    assert json.loads(result.stdout)["changes"] == []

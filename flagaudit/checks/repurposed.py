@@ -10,6 +10,7 @@ and what they guard, with dates and commits.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -122,6 +123,10 @@ class _Story:
     reference: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Meaning -> (date, commit) it last appeared or changed."""
     current: dict[str, tuple[str, str]] = field(default_factory=dict)
+    sites: Counter[str] = field(default_factory=Counter)
+    """How many sites have each current meaning: several share one (every ``{% flag %}`` in a template is
+    ``<template>:``), and it stays while one of them does (cfgov-refresh's Spanish results page dropped its two,
+    the English page kept its two)."""
     foreign: dict[str, tuple[str, str]] = field(default_factory=dict)
     reborn: Event | None = None
     retired: Event | None = None
@@ -220,6 +225,14 @@ class _Reach:
                     stack.append(parent)
         return found
 
+    def calls(self, new: Meaning, old: Meaning) -> bool:
+        """The old branch's function, still there, calls the new branch's own (directly, or by the method's name on
+        an object): the check went into a helper the function calls (cfgov-refresh's ``ask_search`` view, whose
+        typo correction went into ``AskSearch.suggest``, which the view calls)."""
+        callees = self.graph.successors.get(old.function, set())
+        return new.function in callees or any(
+            new.function in self.graph.successors.get(callee, ()) for callee in callees if callee.startswith("."))
+
     def reaches(self, new: Meaning, old: Meaning) -> bool:
         living = {n for n in self._living(old) if self.graph.nodes.get(n, ("", None))[1] is None
                   or self.graph.nodes[n][1].kind != "module"}
@@ -305,7 +318,7 @@ def _replay(events: Sequence[Event], entry: Entry | None, dormant_days: int,
             if retired is not None:
                 story.retired = Event("retired", retired.commit, retired.date.isoformat(), source="ledger")
             else:
-                story.current = dict(story.reference)
+                _now_means(story, story.reference, stamp)
     adopted = adoption is None
     for event in events:
         if not adopted and not adoption.covers(event):  # type: ignore[union-attr]
@@ -335,7 +348,8 @@ def _life_event(story: _Story, event: Event, stamp: tuple[str, str], dormant_day
     someone who took it for gone, and the rebirth blocks whatever it guards."""
     if event.kind == "retired":
         story.retired_life = (frozenset(story.current), frozenset(event.paths))
-        story.retired, story.current = event, {}
+        story.retired = event
+        _now_means(story, (), stamp)
         return True
     if event.kind == "reborn" or (event.kind == "born" and story.retired is not None):
         meanings, paths = story.retired_life
@@ -344,11 +358,11 @@ def _life_event(story: _Story, event: Event, stamp: tuple[str, str], dormant_day
         story.same_work = not story.same_again and bool(event.added) and story.retired is not None \
             and _days(story.retired.date, event.date) <= dormant_days \
             and all(any(_does_work_of(came, gone, reach) for gone in meanings) for came in event.added)
-        story.current = {m: stamp for m in event.added}
+        _now_means(story, event.added, stamp)
         return True  # FA201 says it; what the new life guards is in its message
     if not story.reference and not story.current and story.retired is None:
         story.reference = {m: stamp for m in event.added}  # first sight of the key: what it means is this
-        story.current = dict(story.reference)
+        _now_means(story, event.added, stamp)
         return True
     return False
 
@@ -358,10 +372,10 @@ def _apply(story: _Story, event: Event, dormant_days: int, reach: _Reach | None)
     if _life_event(story, event, stamp, dormant_days, reach):
         return
     if event.kind == "born":  # first seen in history, after flagaudit.lock already knew it: judge against it
-        story.current = {}
+        _now_means(story, (), stamp)
     edited = {m: story.current[m] for m in event.removed if m in story.current}
     for gone in event.removed:
-        _forget(story.current, gone)
+        _forget(story, gone)
     old = [(m, *story.current[m]) for m in sorted(story.current) if m in story.reference]
     compared = any(judgeable(Meaning.parse(m)) for m in story.reference)
     for came in event.added:
@@ -380,6 +394,7 @@ def _apply(story: _Story, event: Event, dormant_days: int, reach: _Reach | None)
             if old and all(_days(when, event.date) >= dormant_days for _, when, _ in old):
                 story.problems.setdefault(came, ("FA203", event, tuple(old)))
         story.current[came] = stamp
+        story.sites[came] += 1
     for m in [m for m in story.current if m in story.reference]:
         if m in event.added:
             story.reference[m] = stamp
@@ -393,7 +408,7 @@ def _now(story: _Story, flag: Flag, as_of: date, dormant_days: int, reach: _Reac
     """The working tree as one more step: what the code has now that history has not committed yet."""
     present = {meaning(s.function, s.fingerprint) for s in flag.sites}  # templates too, as history has them
     added = tuple(sorted(present - set(story.current)))
-    removed = tuple(sorted(set(story.current) - present))
+    removed = tuple(sorted(m for m in set(story.current) - present for _ in range(max(story.sites[m], 1))))
     if not (added or removed):
         return
     kind: EventKind = "reborn" if not story.current and story.retired is not None else "changed"
@@ -481,9 +496,10 @@ def _related_to(text: str, reference: dict[str, tuple[str, str]], removed: set[s
     """Related to a reference meaning; by enclosing-function name across modules only if that meaning moved
     away in the same step (a function moved to another module, not two ``Command.handle``)."""
     candidate = Meaning.parse(text)
-    behind, reaches, kin = (reach.left_behind, reach.reaches, reach.kin) if reach else (None, None, None)
+    behind, reaches, kin, calls = (reach.left_behind, reach.reaches, reach.kin, reach.calls) if reach else (
+        None, None, None, None)
     return any(related(candidate, Meaning.parse(m), moved=m in removed, left_behind=behind, reaches=reaches,
-                       kin=kin, subject=subject) for m in reference)
+                       kin=kin, subject=subject, calls=calls) for m in reference)
 
 
 def _kind_changed(text: str, reference: Mapping[str, object]) -> bool:
@@ -495,18 +511,26 @@ def _kind_changed(text: str, reference: Mapping[str, object]) -> bool:
         (VALUE_MARK in Meaning.parse(m).names) == was_value for m in reference)
 
 
-def _forget(current: dict[str, tuple[str, str]], gone: str) -> None:
-    """Drop a removed meaning; after a rename the same site may carry a new module prefix."""
-    if gone in current:
-        del current[gone]
+def _now_means(story: _Story, meanings: Iterable[str], stamp: tuple[str, str]) -> None:
+    """The key's sites now have ``meanings`` (one per site), all as of ``stamp``."""
+    story.sites = Counter(list(meanings))  # a mapping's keys (a Counter of a mapping would take its values)
+    story.current = dict.fromkeys(story.sites, stamp)
+
+
+def _forget(story: _Story, gone: str) -> None:
+    """Drop a removed site's meaning, kept while another site has it; after a rename the same site may carry a
+    new module prefix."""
+    if gone not in story.current:
+        removed = Meaning.parse(gone)
+        gone = next((candidate for candidate in story.current
+                     if (parsed := Meaning.parse(candidate)).function_name == removed.function_name
+                     and {n.rsplit(".", 1)[-1] for n in parsed.names} == {n.rsplit(".", 1)[-1] for n in removed.names}),
+                    "")
+    if gone not in story.current:
         return
-    removed = Meaning.parse(gone)
-    for candidate in list(current):
-        parsed = Meaning.parse(candidate)
-        if parsed.function_name == removed.function_name and \
-                {n.rsplit(".", 1)[-1] for n in parsed.names} == {n.rsplit(".", 1)[-1] for n in removed.names}:
-            del current[candidate]
-            return
+    story.sites[gone] -= 1
+    if story.sites[gone] <= 0:
+        del story.current[gone], story.sites[gone]
 
 
 def _days(earlier: str, later: str) -> int:

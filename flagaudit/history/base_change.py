@@ -8,6 +8,7 @@ last committed (a pre-commit run, or a CI job that edits files before checking).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from flagaudit.facts import ChangeStatus, Event, Flag, FlagChange, Timeline
@@ -58,11 +59,12 @@ def _uncommitted(flag: Flag, story: Timeline) -> bool:
 
 
 def _committed(events: Sequence[Event]) -> set[str]:
-    """The meanings of a key's sites after its last committed event."""
-    current: set[str] = set()
+    """The meanings of a key's sites after its last committed event. Counted site by site: several sites share a
+    meaning (each ``{% flag %}`` of a template), which stays while one of them does."""
+    current: Counter[str] = Counter()
     for event in events:
-        current = set() if event.kind == "retired" else (current - set(event.removed)) | set(event.added)
-    return current
+        current = Counter() if event.kind == "retired" else current - Counter(event.removed) + Counter(event.added)
+    return set(current)
 
 
 def _present(flag: Flag) -> bool:
