@@ -389,11 +389,32 @@ def _mixin_sites(path: str, text: str, tree: ast.Module, scope: Scope, rules: Ru
                  notes: LineNotes) -> tuple[Site, ...]:
     """A top-level class with a flag mixin among its bases names its key in a class attribute
     (``class Reports(WaffleFlagMixin, View): waffle_flag = "new_reports"``): a site whose on-branch is the rest
-    of the class body (off-branch with the rule's negation, ``"!name"``)."""
+    of the class body (off-branch with the rule's negation, ``"!name"``). So does the mixin's own view made with
+    that attribute at module level (``FlaggedTemplateView.as_view(flag_name="X")`` in a URL conf): its on-branch
+    is the view."""
     if not rules.mixins or not any(name.rpartition(".")[2] in text for name in rules.mixins):
         return ()
     source: Source | None = None
     found = []
+    for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        for call in ast.walk(statement):
+            if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute) \
+                    or call.func.attr != "as_view":
+                continue
+            rule = rules.mixins.get(scope.qualify(dotted_name(call.func.value) or "") or "")
+            value = next((k.value for k in call.keywords if rule and k.arg == rule.attribute), None)
+            if rule is None or value is None:
+                continue
+            source = source or Source(text)
+            parts, negated = without_negation(key_parts(value, lambda dotted: (
+                (KeyPart("sym", q),) if (q := scope.qualify(dotted)) else None)), rule.negation)
+            span = ((call.lineno, call.end_lineno or call.lineno),)
+            line, column = source.start(value)
+            found.append(Site(path, line, column, scope.module or "<module>", rule.id, rule.sdk,
+                              KeyRef(parts, source.code(value)), "decorator", () if negated else span,
+                              span if negated else (), annotations=notes(call.lineno)))
     for node in tree.body:
         if not isinstance(node, ast.ClassDef):
             continue
