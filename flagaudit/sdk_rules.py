@@ -122,6 +122,8 @@ class DefineRule:
     project may swap)."""
     class_constants: tuple[str, ...] = ()
     """Classes whose string attributes are keys (a project's own registry)."""
+    declaring_dicts: tuple[str, ...] = ()
+    """Top-level dicts of a Django settings module whose keys declare the flags (django-flags' ``FLAGS``)."""
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
 
@@ -226,6 +228,8 @@ class RuleSet:
     model_factories: dict[str, str] = field(default_factory=dict)
     """A function that returns a flag model's class -> that model (``app_label.Model``)."""
     class_constants: dict[str, DefineRule] = field(default_factory=dict)
+    declaring_dicts: dict[str, DefineRule] = field(default_factory=dict)
+    """A settings module's dict whose keys are flags -> the rule it declares them for."""
     settings: tuple[SettingRule, ...] = ()
     texts: tuple[TextRule, ...] = ()
     data: tuple[DataRule, ...] = ()
@@ -377,13 +381,14 @@ def _object(reader: _Reader, where: str, item: dict[str, Any], name: str) -> Obj
 
 def _define(reader: _Reader, where: str, item: dict[str, Any], name: str, modules: tuple[str, ...]) -> DefineRule:
     reader.only(item, where, _COMMON | {"functions", "methods", "key", "model", "model_factories", "class_constants",
-                                        "evidence"})
+                                        "declaring_dicts", "evidence"})
     functions = reader.strings(item, where, "functions")
     methods = reader.strings(item, where, "methods")
     model = reader.string(item, where, "model")
     class_constants = reader.strings(item, where, "class_constants")
-    if not (functions or methods or model or class_constants):
-        raise reader.error(where, "needs one of functions, methods, model, class_constants")
+    declaring_dicts = reader.strings(item, where, "declaring_dicts")
+    if not (functions or methods or model or class_constants or declaring_dicts):
+        raise reader.error(where, "needs one of functions, methods, model, class_constants, declaring_dicts")
     if model is not None and not re.fullmatch(r"\w+\.\w+", model):
         raise reader.error(f"{where}.model", "must be app_label.Model")
     evidence = reader.boolean(item, where, "evidence", True)
@@ -392,7 +397,7 @@ def _define(reader: _Reader, where: str, item: dict[str, Any], name: str, module
         key=reader.key(item, where) if (functions or methods or model) else (),
         functions=functions, methods=methods, evidence=modules if (evidence and methods) else (),
         model=model, model_factories=reader.strings(item, where, "model_factories") if model else (),
-        class_constants=class_constants,
+        class_constants=class_constants, declaring_dicts=declaring_dicts,
         match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
     )
 
@@ -626,7 +631,7 @@ def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[
         define_functions=index.define_functions,
         define_methods={k: tuple(v) for k, v in index.define_methods.items()},
         models=index.models, model_factories=index.model_factories, class_constants=index.class_constants,
-        settings=tuple(index.settings),
+        declaring_dicts=index.declaring_dicts, settings=tuple(index.settings),
         texts=tuple(t for f in files for t in f.texts), data=tuple(d for f in files for d in f.data),
         settings_dicts=settings_dicts, words=tuple(sorted(w.encode() for w in words)),
         getattr_bool=getattr_bool,
@@ -658,6 +663,7 @@ class _Index:
     models: dict[str, DefineRule] = field(default_factory=dict)
     model_factories: dict[str, str] = field(default_factory=dict)
     class_constants: dict[str, DefineRule] = field(default_factory=dict)
+    declaring_dicts: dict[str, DefineRule] = field(default_factory=dict)
     settings: list[SettingRule] = field(default_factory=list)
     words: set[str] = field(default_factory=set)
     claimed: dict[str, str] = field(default_factory=dict)
@@ -707,6 +713,9 @@ class _Index:
         for name in define.class_constants:
             self.class_constants[name] = define
             self.words.add(name.rsplit(".", 1)[-1])
+        for name in define.declaring_dicts:
+            self.declaring_dicts[name] = define
+            self.words.add(name)
 
     def add_setting(self, setting: SettingRule, settings_dicts: tuple[str, ...]) -> None:
         merged = tuple(sorted(set(setting.dicts) | set(settings_dicts)))

@@ -95,7 +95,8 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     if isinstance(parsed, FileFacts):
         return parsed, None
     text, tree, respelled, scope, values, lines, notes, symbols, graph, shape, registry_calls = parsed
-    definitions = _class_constants(path, scope.module, values, rules, notes)
+    definitions = [*_class_constants(path, scope.module, values, rules, notes),
+                   *_declared_in_settings(path, scope.module, text, tree, rules, notes)]
     dicts = frozenset(name for rule in rules.settings for name in rule.dicts)
     mixed = _mixin_sites(path, text, tree, scope, rules, notes)
     done = FileFacts(path, symbols, mixed, tuple(definitions), lines=len(lines), functions=tuple(graph.functions),
@@ -315,12 +316,17 @@ def _looks_like_python2(text: str) -> bool:
     return bool(re.search(r"^\s*print\s+[\"'\w]|^\s*exec\s+[\"']|except\s+\w+\s*,\s*\w+\s*:", text, re.M))
 
 
+def _is_settings(path: str, module: str) -> bool:
+    """A Django settings module (``proj.settings``, ``proj.settings.base``, Open edX's ``envs``), not a test's."""
+    return any(s.endswith("settings") or s == "envs" for s in module.split(".")) \
+        and not path.rsplit("/", 1)[-1].startswith("test")
+
+
 def _django_settings(path: str, module: str, values: list[Value]) -> list[Value]:
     """In a settings module, ``django.conf.settings.X`` is another name for the module's ``X``: a key built
     from ``settings.SWITCH_PREFIX`` or a flag object read as ``settings.LOG_REQUESTS`` resolves through it.
     Test settings configure only the tests."""
-    segments = module.split(".")
-    if not any(s.endswith("settings") or s == "envs" for s in segments) or path.rsplit("/", 1)[-1].startswith("test"):
+    if not _is_settings(path, module):
         return []
     prefix = f"{module}."
     return [(f"django.conf.settings.{name[len(prefix):]}", (KeyPart("sym", name),), 0) for name, _, line in values
@@ -383,6 +389,55 @@ def _class_constants(path: str, module: str, values: list[Value], rules: RuleSet
                     found.append(Definition(path, line, 0, rule.id, rule.sdk, KeyRef(parts, repr(parts[0].value)),
                                             symbol=name, metadata=notes(line)))
     return found
+
+
+def _declared_in_settings(path: str, module: str, text: str, tree: ast.Module, rules: RuleSet,
+                          notes: LineNotes) -> list[Definition]:
+    """The keys of a settings module's dict that declares the flags (django-flags' ``FLAGS = {"NAME": [...]}``,
+    where a flag must be named before any condition turns it on): a definition each, with its conditions, and the
+    comment right above the entry as its description (cfgov-refresh: "During a Salesforce system outage, the
+    following flag should be enabled")."""
+    if not rules.declaring_dicts or not _is_settings(path, module):
+        return []
+    lines = text.split("\n")
+    source: Source | None = None
+    found = []
+    for node in tree.body:
+        assigned: ast.expr | None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, assigned = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign):
+            target, assigned = node.target, node.value
+        else:
+            continue
+        rule = rules.declaring_dicts.get(target.id) if isinstance(target, ast.Name) else None
+        if rule is None or not isinstance(assigned, ast.Dict):
+            continue
+        source = source or Source(text)
+        for key, value in zip(assigned.keys, assigned.values, strict=True):
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                continue
+            line, column = source.start(key)
+            described = _comment_above(lines, key.lineno)
+            metadata = {*notes(key.lineno), ("conditions", source.code(value)[:_FIELD_TEXT]),
+                        *((("description", described),) if described else ())}
+            found.append(Definition(path, line, column, rule.id, rule.sdk, KeyRef((KeyPart("lit", key.value),),
+                                    repr(key.value)), "define", None, tuple(sorted(metadata))))
+    return found
+
+
+def _comment_above(lines: list[str], line: int) -> str:
+    """The comment lines right above ``line`` (1-based), as one text."""
+    block = []
+    index = line - 2
+    while index >= 0 and lines[index].lstrip().startswith("#"):
+        block.append(lines[index].strip().lstrip("#").strip())
+        index -= 1
+    return " ".join(reversed(block))[:_FIELD_TEXT]
+
+
+_FIELD_TEXT = 200
+"""Characters of a settings entry's conditions or description kept."""
 
 
 def _mixin_sites(path: str, text: str, tree: ast.Module, scope: Scope, rules: RuleSet,
