@@ -33,3 +33,11 @@ def test_no_note_once_a_check_is_found_or_the_module_is_the_projects_own(tmp_pat
     assert _notes(tmp_path / "a", {"app/__init__.py": "", "app/models.py": MODELS, "app/views.py": views}) == []
     own = {"flags/__init__.py": "FEATURE = 1\n", "app/__init__.py": "", "app/views.py": "from flags import FEATURE\n"}
     assert _notes(tmp_path / "b", own) == []  # a package of the project named like django-flags' module
+
+
+def test_a_module_beside_the_sdk_with_a_longer_name_is_not_the_sdk(tmp_path: Path) -> None:
+    """``waffle-extras`` and ``waffle_utils`` sort between ``waffle`` and ``waffle.models``; only the latter is in
+    the SDK (the names bound are searched in sorted order)."""
+    assert _notes(tmp_path, {"app/__init__.py": "", "app/a.py": "from waffle_utils import x\n"}) == []
+    [note] = _notes(tmp_path, {"app/b.py": "import waffle_utils\nfrom waffle.models import BaseModel\n"})
+    assert note.startswith("django-waffle is imported (app/b.py)")

@@ -4,6 +4,7 @@ built on its internals), which only a rule file can describe."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
 from flagaudit.facts import FileFacts, Flag
@@ -19,11 +20,12 @@ def unread_sdks(facts: Iterable[FileFacts], rules: RuleSet, flags: Iterable[Flag
     own = {f.symbols.module.split(".")[0] for f in facts if f.symbols and f.symbols.module}
     flags = list(flags)
     read = {site.sdk for flag in flags for site in flag.sites} | {d.sdk for flag in flags for d in flag.definitions}
+    bound = _bound_names(facts)
     notes = []
     for rule_file in rules.files:
         sdks = {rule.sdk for rule in rule_file.checks} | {rule.sdk for rule in rule_file.objects}
         modules = tuple(m for m in rule_file.modules if m.split(".")[0] not in own)
-        if not sdks or not modules or sdks & read:
+        if not sdks or not modules or sdks & read or not any(_names_within(bound, m) for m in modules):
             continue
         importers = sorted(f.path for f in facts if f.symbols and any(
             len(parts) == 1 and parts[0].kind == "sym" and within_modules(parts[0].value, modules)
@@ -34,3 +36,20 @@ def unread_sdks(facts: Iterable[FileFacts], rules: RuleSet, flags: Iterable[Flag
                          "flags are read through the project's own models or helpers on it, a rule describes them "
                          "(`flagaudit init` proposes some; docs/writing-rules.md)")
     return tuple(notes)
+
+
+def _bound_names(facts: list[FileFacts]) -> list[str]:
+    """Every name a module binds to another (its imports and ``X = other.Y``), sorted: which SDK modules are
+    imported at all is then a search per module, not a pass over every file's constants for each rule file of
+    an SDK with no check found (0.15 s on osf.io, which reads one SDK of twelve)."""
+    return sorted({parts[0].value for f in facts if f.symbols for _, parts in f.symbols.constants
+                   if len(parts) == 1 and parts[0].kind == "sym"})
+
+
+def _names_within(names: list[str], module: str) -> bool:
+    """Whether sorted ``names`` hold ``module`` or a name in it."""
+    at = bisect_left(names, module)
+    if at < len(names) and names[at] == module:
+        return True
+    inside = bisect_left(names, module + ".")
+    return inside < len(names) and names[inside].startswith(module + ".")
