@@ -195,3 +195,30 @@ def test_a_check_bound_to_a_local_name_is_a_check_by_that_name() -> None:
     """
     flags = flags_in({"app/__init__.py": "", "app/platforms.py": platforms})
     assert [(f.key, [(s.line, s.guard) for s in f.sites]) for f in flags] == [("android-payments", [(6, "assign+if")])]
+
+
+def test_a_row_made_if_missing_and_then_asked_is_a_read_of_the_flag() -> None:
+    """mozilla/fx-private-relay makes ``multi_replies``' row if it is missing and asks it eleven lines on: the
+    flag is checked there (it was "defined but never checked"). A row made to be switched on is not asked."""
+    views = """
+        from waffle import get_waffle_flag_model
+
+
+        def reply(request, number):
+            multi_replies_flag, _ = get_waffle_flag_model().objects.get_or_create(
+                name="multi_replies", defaults={"note": "MPP-2252: replies to several senders"})
+            if multi_replies_flag.is_active_for_user(number.user) or multi_replies_flag.everyone:
+                return "all"
+            return "last"
+
+
+        def launch():
+            flag, _ = get_waffle_flag_model().objects.get_or_create(name="launched")
+            flag.everyone = True
+            flag.save()
+    """
+    flags = {f.key: f for f in flags_in({"app/__init__.py": "", "app/views.py": views})}
+    assert [(s.path, s.line, s.rule) for s in flags["multi_replies"].sites] == [
+        ("app/views.py", 6, "django-waffle/flag-rows/read")]
+    assert len(flags["multi_replies"].definitions) == 1
+    assert flags["launched"].sites == ()

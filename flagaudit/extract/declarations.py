@@ -146,6 +146,29 @@ def row_read(visitor: SpanVisitor, node: ast.Call, func: ast.Attribute) -> tuple
     return define, call
 
 
+def row_kept(visitor: SpanVisitor, node: ast.Call, func: ast.Attribute) -> DefineRule | None:
+    """``flag, _ = Flag.objects.get_or_create(name=k, ...)`` outside migrations, its row kept in a local: the row
+    is made if missing and then asked (mozilla/fx-private-relay's ``multi_replies_flag.is_active_for_user(user)``
+    a few lines on), a read of the flag as :func:`row_read`'s; the rule of the model's rows."""
+    parent = visitor.stack[-2] if len(visitor.stack) > 1 else None
+    if func.attr != "get_or_create" or not isinstance(parent, ast.Assign) or parent.value is not node \
+            or len(parent.targets) != 1 or "migrations" in visitor.context.path.split("/")[:-1]:
+        return None
+    target = parent.targets[0]
+    row = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
+    scope = next((n for n in reversed(visitor.stack) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)), None)
+    if not isinstance(row, ast.Name) or scope is None or not any(_asks(call, row.id) for call in ast.walk(scope)):
+        return None  # a row made to be set (``flag.everyone = True``), not asked
+    return visitor.rules.models.get(_rows_model(visitor, func.value) or "")
+
+
+def _asks(node: ast.AST, row: str) -> bool:
+    """``row.is_active(request)``, ``row.is_active_for_user(user)``: the flag's state asked of its row."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+        and node.func.attr.startswith("is_active") and isinstance(node.func.value, ast.Name) \
+        and node.func.value.id == row
+
+
 def row_query(func: ast.Attribute) -> tuple[ast.expr, ast.Call | None] | None:
     """The manager, and the ``filter`` call that names the key, of ``M.objects.filter(name=k)`` ended by
     ``first()`` or ``last()`` (through ``only``, ``order_by``... between); of ``M.objects.get(name=k)``

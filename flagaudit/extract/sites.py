@@ -25,6 +25,7 @@ from flagaudit.extract.declarations import (
     get_model,
     model_rows,
     object_definition,
+    row_kept,
     row_read,
 )
 from flagaudit.extract.fingerprint import BranchUses, exclusive
@@ -429,6 +430,8 @@ class SpanVisitor:
         if method in self.rules.object_methods and self._object_check(node, func):
             return
         if model_rows(self, node, func):
+            if (kept := row_kept(self, node, func)) is not None and argument(node, kept.key[0]) is not None:
+                self._site(node, f"{kept.id}/read", kept.sdk, self.key(node, kept.key), "truthy")
             return
         if (read := row_read(self, node, func)) is not None and argument(read[1], read[0].key[0]) is not None:
             define, call = read
