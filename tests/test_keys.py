@@ -45,6 +45,28 @@ def test_class_attributes_and_enum_members() -> None:
 
 
 
+def test_a_field_of_an_enum_member_whose_enum_mixes_in_a_dataclass() -> None:
+    """dimagi/open-chat-studio: ``class Flags(FlagInfo, Enum)``, each member a tuple the dataclass ``FlagInfo``
+    takes in field order, asked as ``flag_is_active(request, Flags.X.slug)``. A plain class's tuple is no record,
+    and a field past the tuple's end has no value."""
+    flags = flags_in({
+        "teams/__init__.py": "",
+        "teams/flags.py": (
+            "from dataclasses import dataclass\nfrom enum import Enum\n\n\n"
+            "@dataclass\nclass FlagInfo:\n    slug: str\n    description: str\n    docs_slug: str = ''\n\n\n"
+            "class Flags(FlagInfo, Enum):\n    EVALS = ('flag_evaluations', 'Evaluations (beta)')\n\n\n"
+            "class Pairs:\n    EVALS = ('not_a_flag', 'x')\n"
+        ),
+        "teams/views.py": (
+            "from waffle import flag_is_active\n\nfrom teams.flags import Flags, Pairs\n\n\n"
+            "def page(request):\n    if flag_is_active(request, Flags.EVALS.slug):\n        return 1\n"
+            "    if flag_is_active(request, Flags.EVALS.docs_slug):\n        return 2\n"
+            "    return flag_is_active(request, Pairs.EVALS.slug)\n"
+        ),
+    })
+    assert sorted((f.key or "", len(f.sites)) for f in flags) == [("", 2), ("flag_evaluations", 1)]
+
+
 def test_a_method_reads_its_class_constants_through_cls_and_self() -> None:
     """gobii-platform's ``get_waffle_flag_model().get(cls.ROLLOUT_FLAG_NAME)``: the key is the class's constant
     (it was FA402, "defined but never checked"). A static method's first parameter is no class, nor is a

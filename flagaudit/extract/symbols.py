@@ -321,9 +321,12 @@ def _assigned_values(
         qualified = scope.qualify(dotted)
         return (KeyPart("sym", qualified),) if qualified else None
 
+    body = list(body)
+    records = _record_fields(body)
     for node in body:
         if isinstance(node, ast.ClassDef):
             yield from _assigned_values(node.body, f"{prefix}{node.name}.", scope)
+            yield from _enum_record_values(node, records, f"{prefix}{node.name}.", resolve)
             continue
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
@@ -345,6 +348,33 @@ def _assigned_values(
         for target in targets:
             if isinstance(target, ast.Name):
                 yield prefix + target.id, parts, node.lineno
+
+
+def _record_fields(body: list[ast.stmt]) -> dict[str, list[str]]:
+    """The dataclasses these statements define (``@dataclass class FlagInfo: slug: str; ...``): their fields in
+    order, as an enum that mixes one in gives its members' values to them."""
+    return {node.name: [s.target.id for s in node.body
+                        if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
+            for node in body if isinstance(node, ast.ClassDef)
+            and any(dotted_name(d.func if isinstance(d, ast.Call) else d) in ("dataclass", "dataclasses.dataclass")
+                    for d in node.decorator_list)}
+
+
+def _enum_record_values(node: ast.ClassDef, records: dict[str, list[str]], prefix: str,
+                        resolve: Resolver) -> Iterator[tuple[str, tuple[KeyPart, ...], int]]:
+    """``Flags.EVALS.slug`` of ``class Flags(FlagInfo, Enum): EVALS = ("flag_evaluations", "Evaluations")``: a
+    member of an enum that mixes in a dataclass of the module takes its tuple's items as the dataclass's fields
+    (dimagi/open-chat-studio asks ``flag_is_active(request, Flags.EVALS.slug)``)."""
+    bases = [dotted_name(base) or "" for base in node.bases]
+    fields = next((records[base] for base in bases if base in records), None)
+    if not fields or not any(base.rpartition(".")[2].endswith("Enum") for base in bases):
+        return
+    for statement in node.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Tuple):
+            for field, item in zip(fields, statement.value.elts, strict=False):
+                if isinstance(item, ast.Constant) and isinstance(item.value, str):
+                    yield f"{prefix}{statement.targets[0].id}.{field}", key_parts(item, resolve), statement.lineno
 
 
 Row = tuple[tuple[KeyPart, ...], ...]
