@@ -384,3 +384,13 @@ def test_str_format_with_known_arguments_resolves_as_the_f_string_it_became() ->
     assert {f.key for f in flags if not f.pattern} >= {
         "completion.enable_tracking", "completion.enable_tracking_v2", "completion.named"}
     assert {f.key for f in flags if f.pattern} == {"ns.*_ping", "*.x", "completion.*"}
+
+
+def test_djangos_own_settings_named_like_flags_are_no_flags() -> None:
+    """``getattr(settings, "USE_I18N", False)`` in a context processor (dimagi/open-chat-studio) reads how Django
+    is configured, not a feature: it was taken for a settings flag, and one whose value is fixed (FA104)."""
+    flags = flags_in({"site/context.py": (
+        "from django.conf import settings\n\n\n"
+        "def languages(request):\n    if getattr(settings, 'USE_I18N', False):\n        return {'i18n': 1}\n"
+        "    if getattr(settings, 'USE_NEW_MENU', False):\n        return {'menu': 1}\n    return {}\n")})
+    assert keys(flags) == {("settings", "USE_NEW_MENU")}

@@ -244,6 +244,11 @@ def enclosing(function: str) -> list[str]:
 _FLAG_WORDS = frozenset({"ENABLE", "ENABLED", "DISABLE", "DISABLED", "FEATURE", "FEATURES", "FLAG", "FLAGS",
                          "SWITCH", "TOGGLE", "ALLOW", "ALLOWED", "MODE"})
 _FLAG_PREFIXES = ("USE_", "SHOW_", "HIDE_", "ENABLE", "DISABLE", "ALLOW")
+_DJANGO_SETTINGS = frozenset({"USE_I18N", "USE_L10N", "USE_TZ", "USE_THOUSAND_SEPARATOR", "USE_X_FORWARDED_HOST",
+                              "USE_X_FORWARDED_PORT", "USE_ETAGS", "USE_DEPRECATED_PYTZ", "ALLOWED_HOSTS",
+                              "ALLOWED_INCLUDE_ROOTS"})
+"""Django's own settings named like flags: they configure the framework, not a feature of the project
+(``getattr(settings, "USE_I18N", False)`` in a context processor, dimagi/open-chat-studio)."""
 
 
 def _documented(definitions: list[Definition], notes: list[Definition], sdk: str) -> None:
@@ -278,7 +283,8 @@ def is_flag_setting(key: str | None, sites: list[Site]) -> bool:
         return True
     if any(name == "toggle_name" for s in sites for name, _ in s.annotations):
         return True
-    return key is not None and (key.startswith(_FLAG_PREFIXES) or not _FLAG_WORDS.isdisjoint(key.split("_")))
+    return key is not None and key not in _DJANGO_SETTINGS and (
+        key.startswith(_FLAG_PREFIXES) or not _FLAG_WORDS.isdisjoint(key.split("_")))
 
 
 def resolve_site(site: Site, resolver: Resolver) -> tuple[Site, str | None, bool] | None:
