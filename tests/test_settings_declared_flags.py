@@ -86,3 +86,21 @@ def test_a_flags_dict_outside_the_settings_declares_nothing(tmp_path: Path) -> N
         "site/__init__.py": "", "site/views.py": 'FLAGS = {"COLOURS": ["blue"]}\n'})
     inventory = json.loads(run_cli("scan", "--format", "json", "--no-cache", cwd=repo.path).stdout)
     assert inventory["flags"] == []
+
+
+def test_remove_deletes_the_declaration_with_the_comment_above_it(tmp_path: Path) -> None:
+    """The report sends a flag declared and never checked to ``flagaudit remove``, which deleted nothing: the
+    entry's line is inside the ``FLAGS`` statement. The entry goes now, with the comment that describes it and
+    not the next entry's."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2024-02-01", "flags in the settings", {
+        "site/__init__.py": "", "site/settings.py": SETTINGS, "site/views.py": VIEWS, "site/wsgi.py": WSGI})
+    result = run_cli("remove", "TITLES_AS_H1", "--as", "off", "--write", cwd=repo.path)
+    assert result.returncode == 0, result.stderr
+    settings = (repo.path / "site/settings.py").read_text()
+    assert "TITLES_AS_H1" not in settings and "H1s" not in settings
+    assert settings.endswith('    "PING_ON_PUBLISH": [("environment is", "production")],\n}\n')
+    result = run_cli("remove", "SURVEY_OUTAGE", "--as", "off", "--write", cwd=repo.path)
+    assert result.returncode == 0, result.stderr
+    settings = (repo.path / "site/settings.py").read_text()
+    assert "Salesforce" not in settings and "# Ping the search engine" in settings

@@ -75,14 +75,28 @@ class _DropSetting(cst.CSTTransformer):
         return updated.with_changes(args=args)
 
     def _without_entry(self, value: cst.Dict) -> cst.Dict:
-        kept = [e for e in value.elements if not (isinstance(e, cst.DictElement) and _string(e.key) == self.name)]
-        if len(kept) == len(value.elements):
+        """``value`` without the key's entries, and the comment lines right above each (they sit after the comma
+        before it, or the opening brace): the lines after the entry's own comma take their place."""
+        lbrace, elements = value.lbrace, list(value.elements)
+        while (index := next((i for i, e in enumerate(elements)
+                              if isinstance(e, cst.DictElement) and _string(e.key) == self.name), None)) is not None:
+            removed = elements.pop(index)
+            if not elements:
+                return value.with_changes(elements=[], lbrace=cst.LeftCurlyBrace(), rbrace=cst.RightCurlyBrace())
+            after = removed.comma.whitespace_after if isinstance(removed.comma, cst.Comma) else None
+            if index == len(elements):  # the last one went: the one before it ends the dict as it did
+                elements[-1] = elements[-1].with_changes(comma=removed.comma if after is not None else
+                                                         cst.MaybeSentinel.DEFAULT)
+                continue
+            if not isinstance(after, cst.ParenthesizedWhitespace):
+                continue  # on one line: the space before the entry stays as it was
+            if index == 0:
+                lbrace = lbrace.with_changes(whitespace_after=after)
+            elif isinstance(comma := elements[index - 1].comma, cst.Comma):
+                elements[index - 1] = elements[index - 1].with_changes(comma=comma.with_changes(whitespace_after=after))
+        if len(elements) == len(value.elements):
             return value
-        if not kept:
-            return value.with_changes(elements=[], lbrace=cst.LeftCurlyBrace(), rbrace=cst.RightCurlyBrace())
-        if value.elements[-1].comma is cst.MaybeSentinel.DEFAULT:  # the last one went: no comma after
-            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return value.with_changes(elements=kept)
+        return value.with_changes(lbrace=lbrace, elements=elements)
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
         return tidy_top(original, updated)

@@ -55,15 +55,18 @@ def remove(config: Config, rules: RuleSet, options: RemoveOptions, scanned: Scan
     if graph is None or graph.successors and not graph.nodes:  # a kept graph has edges only
         raise ValueError("remove() needs a scan with its whole call graph (whole_graph=True)")
     checks = {c.id: c for f in scanned.rules.files for c in f.checks}
+    declaring: dict[str, list[str]] = defaultdict(list)
+    for name, define in scanned.rules.declaring_dicts.items():
+        declaring[define.id].append(name)
     texts: dict[str, str] = {}
     plans = []
     python2 = frozenset(scanned.inventory.python2)  # read respelled: libcst cannot rewrite their own text
     for key in options.keys:
         flags = [f for f in scanned.inventory.flags if f.key == key and not f.pattern]
-        plan = _plan(key, flags, options.value, checks, graph, config, texts)
+        plan = _plan(key, flags, options.value, checks, graph, config, texts, declaring)
         plan.refused.extend(f"{path}: written in Python 2, which the cleanup does not rewrite: remove the key "
                             "there by hand" for path in sorted(python2.intersection(
-                                (*plan.checks, *plan.definitions, *plan.settings))))
+                                (*plan.checks, *plan.definitions, *plan.settings, *plan.declared))))
         plan.candidates = {name: path for name, path in plan.candidates.items() if path not in python2}
         plan.refused.extend(f"{site.path}:{site.line}: a key built at run time ({flag.key}) may be this one: "
                             "remove that check by hand first" for flag in scanned.inventory.flags
@@ -92,13 +95,15 @@ class _Plan:
     """Test files that pin the key with ``override_flag`` and friends."""
     settings: set[str] = field(default_factory=set)
     """Settings modules that set the key (a settings flag): its lines there go."""
+    declared: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """Settings modules -> the dicts there that declare the key (django-flags' ``FLAGS``): its entry goes."""
     refused: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     found: bool = False
 
 
 def _plan(key: str, flags: list[Flag], value: bool, checks: dict[str, CheckRule], graph: CallGraph, config: Config,
-          texts: dict[str, str]) -> _Plan:
+          texts: dict[str, str], declaring: dict[str, list[str]]) -> _Plan:
     """Every edit removing ``key`` needs, decided from the scan; nothing is rewritten yet."""
     plan = _Plan(key, value, found=bool(flags))
     branches = []
@@ -112,7 +117,7 @@ def _plan(key: str, flags: list[Flag], value: bool, checks: dict[str, CheckRule]
             constants = [p.value for p in site.key_ref.parts if p.kind == "sym" and _home(p.value, graph)]
             plan.candidates.update({h: graph.nodes[h][0] for h in helpers})
             plan.candidates.update({c: _home(c, graph) or "" for c in constants})
-        _plan_definitions(plan, flag, config)
+        _plan_definitions(plan, flag, config, declaring)
     if any(flag.sdk == "settings" for flag in flags):
         bare = key.split("'")[1] if "['" in key else key
         plan.settings = {path for path in graph.sources if _is_settings(path, config.settings_paths)
@@ -121,18 +126,21 @@ def _plan(key: str, flags: list[Flag], value: bool, checks: dict[str, CheckRule]
         from flagaudit.model.graph_analysis import only_through
 
         plan.candidates.update({name: graph.nodes[name][0] for name in only_through(graph, branches)})
-    for path in (*plan.checks, *plan.templates, *plan.definitions, *plan.candidates.values()):
+    for path in (*plan.checks, *plan.templates, *plan.definitions, *plan.declared, *plan.candidates.values()):
         if path not in texts:
             texts[path] = _read(config.root, path)
     return plan
 
 
-def _plan_definitions(plan: _Plan, flag: Flag, config: Config) -> None:
+def _plan_definitions(plan: _Plan, flag: Flag, config: Config, declaring: dict[str, list[str]]) -> None:
     """A constant or flag object goes once nothing mentions its name; a registry call or settings line (which
-    binds no name) goes at once; a data-migration row gets a migration deleting it, unless one already does."""
+    binds no name) goes at once, and so does an entry of a dict that declares the flags (``declaring``: a rule's
+    id -> the names of its dicts); a data-migration row gets a migration deleting it, unless one already does."""
     deleted = any(d.action == "delete" for d in flag.definitions)
     for definition in flag.definitions:
-        if _MIGRATIONS.search(definition.path):
+        if definition.rule in declaring:
+            plan.declared[definition.path].update(declaring[definition.rule])
+        elif _MIGRATIONS.search(definition.path):
             if definition.action == "define" and not deleted:
                 _plan_migration(plan, definition.path, flag, config)
         elif not definition.path.endswith(".py"):  # a data file's entry (osf.io's features.yaml): not code
@@ -254,7 +262,7 @@ def _removals(plans: list[_Plan], kept: list[_Plan], functions: dict[str, list[t
               files: dict[str, tuple[str | None, str]]) -> list[Removal]:
     removals = []
     for plan in plans:
-        planned = {*plan.checks, *plan.templates, *plan.definitions, *plan.overrides, *plan.settings,
+        planned = {*plan.checks, *plan.templates, *plan.definitions, *plan.overrides, *plan.settings, *plan.declared,
                    *(p for p, _ in functions.get(plan.key, ())), *(m for m, _ in plan.migrations)}
         touched = tuple(sorted(p for p in planned if p in files))  # what its edits really changed
         notes = tuple(plan.notes) if plan.found else (f"no flag with key {plan.key!r} in the code: nothing to remove",)
@@ -283,6 +291,9 @@ def _rewrite(plans: list[_Plan], texts: dict[str, str]) -> dict[str, str]:
             new[path] = drop_overrides(new[path], plan.key, plan.value)
         for path in sorted(plan.settings):
             new[path] = drop_setting(new[path], plan.key)
+        for path, names in sorted(plan.declared.items()):
+            for name in sorted(names):
+                new[path] = drop_setting(new[path], f"{name}['{plan.key}']")
     return new
 
 
