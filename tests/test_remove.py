@@ -200,6 +200,10 @@ def test_template_blocks(value: bool, expected: str) -> None:
     assert fold_template(text, [(2, 13)], value) == expected
     jinja = "<p>{% if waffle.flag('k') %}on{% else %}off{% endif %}</p>\n"
     assert fold_template(jinja, [(1, 23)], value) == f"<p>{'on' if value else 'off'}</p>\n"
+    flags = "<p>{% if flag_enabled('K', request) %}on{% else %}off{% endif %}</p>\n"  # django-flags, Jinja
+    assert fold_template(flags, [(1, 23)], value) == f"<p>{'on' if value else 'off'}</p>\n"
+    disabled = "<p>{% if flag_disabled('K') %}off{% endif %}</p>\n"
+    assert fold_template(disabled, [(1, 24)], value) == f"<p>{'' if value else 'off'}</p>\n"
 
 
 def test_template_with_more_than_the_check_is_refused() -> None:

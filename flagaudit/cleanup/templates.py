@@ -1,5 +1,6 @@
-"""Fold a flag's template checks: ``{% flag "k" %}on{% else %}off{% endflag %}`` (django-waffle's tags) and
-``{% if waffle.flag('k') %}on{% else %}off{% endif %}`` (Jinja) become the chosen branch's text.
+"""Fold a flag's template checks: ``{% flag "k" %}on{% else %}off{% endflag %}`` (django-waffle's tags),
+``{% if waffle.flag('k') %}on{% else %}off{% endif %}`` and django-flags' ``{% if flag_enabled('K') %}`` (Jinja)
+become the chosen branch's text.
 
 Anything else that mentions the key (an ``elif`` chain, a condition with more than the check, wafflejs in a
 script) is refused: text has no parser to prove a rewrite right.
@@ -13,7 +14,10 @@ from flagaudit.cleanup.fold import Refused
 
 _TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.S)
 _WAFFLE_TAGS = ("flag", "switch", "sample")
-_JINJA_CHECK = re.compile(r"""\s*(not\s+)?waffle\.(?:flag|switch|sample)\(\s*["'][^"']+["']\s*\)\s*""")
+_JINJA_CHECK = re.compile(r"""\s*(not\s+)?(?:waffle\.(?:flag|switch|sample)|flag_(enabled|disabled))"""
+                          r"""\(\s*["'][^"']+["']\s*(?:,\s*request\s*)?\)\s*""")
+"""The whole condition of a Jinja ``{% if %}``: one check of a literal key, perhaps negated; django-flags'
+``flag_disabled`` (and ``flag_enabled``, passed the template's ``request``) too."""
 
 
 def fold_template(text: str, offsets: list[tuple[int, int]], value: bool) -> str:
@@ -48,7 +52,7 @@ def _fold_one(text: str, at: int, value: bool) -> str:
     if name in _WAFFLE_TAGS:
         polarity, closing = True, f"end{name}"
     elif name == "if" and (check := _JINJA_CHECK.fullmatch(condition)):
-        polarity, closing = not check.group(1), "endif"
+        polarity, closing = (not check.group(1)) != (check.group(2) == "disabled"), "endif"
     else:
         raise Refused(line, f"a template {{% {name} %}} whose condition is more than the check")
     middle, close = _matching(text, opening.end(), name, closing, line)
