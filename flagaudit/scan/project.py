@@ -416,7 +416,9 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
     previous, written = _last_graph(cache)  # a graph kept by another version is not built upon
-    registries = frozenset([*(d.id for f in rules.files for d in f.defines if d.model is None),
+    # django-flags' settings declare flags, but its default sources read the admin's too: no "unknown key" there
+    registries = frozenset([*(d.id for f in rules.files for d in f.defines
+                              if d.model is None and not d.declaring_dicts),
                             *(o.id for f in rules.files for o in f.objects),
                             *(r.id for r in inferred if isinstance(r, DefineRule))])
     kept = cache.memo("nearest", build_digest(), dict[str, dict[str, tuple[str, ...]]])
