@@ -394,3 +394,12 @@ def test_djangos_own_settings_named_like_flags_are_no_flags() -> None:
         "def languages(request):\n    if getattr(settings, 'USE_I18N', False):\n        return {'i18n': 1}\n"
         "    if getattr(settings, 'USE_NEW_MENU', False):\n        return {'menu': 1}\n    return {}\n")})
     assert keys(flags) == {("settings", "USE_NEW_MENU")}
+
+
+def test_a_key_of_nothing_but_spaces_names_no_flag() -> None:
+    """An f-string no quote can respell for an older ``ast`` is read as a string of spaces (extract/in_place.py):
+    as a key, it names no flag, as an empty one does not."""
+    flags = flags_in({"app/views.py": (
+        "from waffle import flag_is_active\n\n\n"
+        "def page(request):\n    return flag_is_active(request, '   ') or flag_is_active(request, '')\n")})
+    assert keys(flags) == set()

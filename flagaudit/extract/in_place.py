@@ -8,10 +8,13 @@ every version of such a file; and libcst's respelling cannot give the backslash 
 so such a file was skipped. These forms need no parser: a linear scan gives an f-string whose fields hold its
 quote the other quote (``f"{d['k']}"``) where that quote appears nowhere in it, turns the escapes and ``#`` of
 strings inside replacement fields into spaces (their values change; no key is written so), blanks type
-parameters to spaces (``def f   (x: T)``) and writes ``type X = Y`` as ``X      = Y``. Every other character
-is the file's own, so ``ast`` reads the same code at the same places. A file with anything else (``except A,
-B:``, an f-string the other quote cannot close, a comment in a replacement field) is left to libcst: the scan
-gives up, or ``ast`` still rejects the respelling.
+parameters to spaces (``def f   (x: T)``) and writes ``type X = Y`` as ``X      = Y``. An f-string the other
+quote cannot close (its text holds that quote too: ``f"<a href='{u}'>{d["k"]}</a>"``), or one in a replacement
+field that reuses its quote or holds a backslash, makes the outermost f-string around it a plain string of
+spaces, its quotes kept: what its fields call is lost, the rest of the file is read (HHS/simpler-grants-gov had
+two files skipped so, which libcst's respelling could not place either). Every other character is the file's
+own, so ``ast`` reads the same code at the same places. A file with anything else (``except A, B:``, a comment
+in a replacement field) is left to libcst: the scan gives up, or ``ast`` still rejects the respelling.
 
 The scan reads strings by the grammar of 3.12 (a replacement field is code, which may hold strings that hold
 replacement fields); it nests at most ``_MAX_NESTING`` deep and visits each character once. Nothing from the
@@ -71,6 +74,8 @@ class _Scan:
     def __init__(self, text: str) -> None:
         self.text = text
         self.edits: list[tuple[int, str]] = []
+        self.blank = False
+        """An f-string being read cannot be respelled: the outermost one around it becomes spaces."""
 
     def code(self) -> None:
         """The text outside strings: strings and comments passed by, type parameters and aliases blanked."""
@@ -174,7 +179,7 @@ class _Scan:
         while not text.startswith(quote, j):
             c = text[j]
             if nesting and c in "\\#":
-                raise _GiveUp  # an f-string in a replacement field: older Pythons refuse these in it
+                self.blank = True  # an f-string in a replacement field: older Pythons refuse these in it
             if c == "\\":
                 if not raw and text.startswith("N{", j + 1):
                     j = text.index("}", j)
@@ -194,8 +199,15 @@ class _Scan:
         if reused:
             other = _OTHER[quote]
             if nesting or other[0] in text[i + len(quote):j]:
-                raise _GiveUp
-            self.edits += [(i, other), (j, other)]
+                self.blank = True
+            else:
+                self.edits += [(i, other), (j, other)]
+        if self.blank and not nesting:
+            self.blank = False
+            start = i - len(_prefix(text, i))
+            self.edits = [edit for edit in self.edits if not start <= edit[0] < end]
+            self.edits.append((start, " " * (i - start) + quote + re.sub(r"[^\n]", " ", text[i + len(quote):j])
+                               + quote))
         return end
 
     def field(self, j: int, quote: str, nesting: int) -> tuple[int, bool]:

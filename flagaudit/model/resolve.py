@@ -66,6 +66,8 @@ class Resolver:
             return None, False
         if all(p is not None for p in pieces):
             texts = [p for p in pieces if p is not None]
+            if not "".join(texts).strip():
+                return None, False  # names no flag: an f-string extract/in_place.py made spaces, for one
             return (ref.template.format("".join(texts)) if slots == 1 else ref.template.format(*texts)), False
         if slots != 1 or not any(pieces):
             return None, False
