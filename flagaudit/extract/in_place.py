@@ -10,11 +10,12 @@ quote the other quote (``f"{d['k']}"``) where that quote appears nowhere in it, 
 strings inside replacement fields into spaces (their values change; no key is written so), blanks type
 parameters to spaces (``def f   (x: T)``) and writes ``type X = Y`` as ``X      = Y``. An f-string the other
 quote cannot close (its text holds that quote too: ``f"<a href='{u}'>{d["k"]}</a>"``), or one in a replacement
-field that reuses its quote or holds a backslash, makes the outermost f-string around it a plain string of
-spaces, its quotes kept: what its fields call is lost, the rest of the file is read (HHS/simpler-grants-gov had
-two files skipped so, which libcst's respelling could not place either). Every other character is the file's
-own, so ``ast`` reads the same code at the same places. A file with anything else (``except A, B:``, a comment
-in a replacement field) is left to libcst: the scan gives up, or ``ast`` still rejects the respelling.
+field that reuses its quote or holds a backslash, is left to libcst; where libcst's respelling cannot place it
+either, the last resort (``blank``) makes the outermost f-string around it a plain string of spaces, its quotes
+kept: what its fields call is lost, the rest of the file is read (HHS/simpler-grants-gov had two files skipped
+so). Every other character is the file's own, so ``ast`` reads the same code at the same places. A file with
+anything else (``except A, B:``, a comment in a replacement field) is left to libcst: the scan gives up, or
+``ast`` still rejects the respelling.
 
 The scan reads strings by the grammar of 3.12 (a replacement field is code, which may hold strings that hold
 replacement fields); it nests at most ``_MAX_NESTING`` deep and visits each character once. Nothing from the
@@ -51,10 +52,11 @@ class _GiveUp(Exception):
     """The text holds something this scan does not respell: libcst reads it."""
 
 
-def in_place(text: str) -> str | None:
+def in_place(text: str, blank: bool = False) -> str | None:
     """``text`` with its 3.12 f-strings requoted and its type parameters blanked, same length; ``None`` when
-    there is nothing to respell or the scan gives up."""
-    scan = _Scan(text)
+    there is nothing to respell or the scan gives up. With ``blank``, an f-string no quote can respell (see the
+    module's docstring) becomes spaces rather than giving up: for when libcst's respelling fails too."""
+    scan = _Scan(text, blank)
     try:
         scan.code()
     except (_GiveUp, IndexError, RecursionError):
@@ -71,9 +73,11 @@ def in_place(text: str) -> str | None:
 class _Scan:
     """One pass over the text, collecting (offset, same-length replacement) edits."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, blanks: bool) -> None:
         self.text = text
         self.edits: list[tuple[int, str]] = []
+        self.blanks = blanks
+        """Whether an f-string no quote can respell may become spaces (else the scan gives up)."""
         self.blank = False
         """An f-string being read cannot be respelled: the outermost one around it becomes spaces."""
 
@@ -179,7 +183,7 @@ class _Scan:
         while not text.startswith(quote, j):
             c = text[j]
             if nesting and c in "\\#":
-                self.blank = True  # an f-string in a replacement field: older Pythons refuse these in it
+                self._unspellable()  # an f-string in a replacement field: older Pythons refuse these in it
             if c == "\\":
                 if not raw and text.startswith("N{", j + 1):
                     j = text.index("}", j)
@@ -199,7 +203,7 @@ class _Scan:
         if reused:
             other = _OTHER[quote]
             if nesting or other[0] in text[i + len(quote):j]:
-                self.blank = True
+                self._unspellable()
             else:
                 self.edits += [(i, other), (j, other)]
         if self.blank and not nesting:
@@ -209,6 +213,12 @@ class _Scan:
             self.edits.append((start, " " * (i - start) + quote + re.sub(r"[^\n]", " ", text[i + len(quote):j])
                                + quote))
         return end
+
+    def _unspellable(self) -> None:
+        """The f-string being read cannot be respelled: the outermost one around it becomes spaces, if allowed."""
+        if not self.blanks:
+            raise _GiveUp
+        self.blank = True
 
     def field(self, j: int, quote: str, nesting: int) -> tuple[int, bool]:
         """A replacement field whose expression starts at ``j``: where it ends, and whether it holds ``quote``."""

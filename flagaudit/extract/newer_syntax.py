@@ -61,7 +61,8 @@ _remembered = 0
 
 def translate(text: str) -> str | None:
     """``text`` respelled in syntax the running ``ast`` reads, lines unchanged (in place where in_place.py can,
-    else through libcst); ``None`` if libcst cannot parse
+    else through libcst, else in place with the f-strings no quote can respell made spaces); ``None`` if libcst
+    cannot parse
     it either (a real syntax error), the respelling is still not readable, or the file is too deeply nested or
     has too large a statement to give libcst safely (see ``_MAX_DEPTH``; each text given to libcst is measured
     first, so a version that changes one function measures that function)."""
@@ -69,7 +70,10 @@ def translate(text: str) -> str | None:
     if quick is not None and _reads(quick):
         return quick
     older = _in_pieces(text)
-    return older if older is not None and _reads(older) else None
+    if older is not None and _reads(older):
+        return older
+    blanked = in_place(text, blank=True)  # the last resort: what no quote can respell becomes spaces
+    return blanked if blanked is not None and _reads(blanked) else None
 
 
 def _reads(text: str) -> bool:
