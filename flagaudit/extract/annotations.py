@@ -76,6 +76,16 @@ class LineNotes:
         return found
 
 
+def comment_above(lines: list[str], line: int) -> list[str]:
+    """The comment lines right above ``line`` (1-based), stripped, top first."""
+    block: list[str] = []
+    index = line - 2
+    while index >= 0 and lines[index].lstrip().startswith("#"):
+        block.append(lines[index].strip())
+        index -= 1
+    return block[::-1]
+
+
 def annotations_for(lines: list[str], line: int) -> tuple[tuple[str, str], ...]:
     """Directives on ``line`` itself and in the comment block right above it.
 
@@ -86,12 +96,7 @@ def annotations_for(lines: list[str], line: int) -> tuple[tuple[str, str], ...]:
         own = _OWN.search(lines[line - 1])
         if own:
             found.extend(parse_directive(own["body"]))
-    block: list[str] = []
-    index = line - 2
-    while index >= 0 and lines[index].lstrip().startswith("#"):
-        block.append(lines[index].strip())
-        index -= 1
-    block.reverse()
+    block = comment_above(lines, line)
     edx_key: str | None = None
     edx: dict[str, str] = {}
     for comment in block:

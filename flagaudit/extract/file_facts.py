@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import NamedTuple
 
-from flagaudit.extract.annotations import LineNotes, toggle_blocks
+from flagaudit.extract.annotations import LineNotes, comment_above, toggle_blocks
 from flagaudit.extract.calls import CallFacts, call_facts
 from flagaudit.extract.candidates import find_candidates
 from flagaudit.extract.data_constants import data_facts
@@ -418,22 +418,12 @@ def _declared_in_settings(path: str, module: str, text: str, tree: ast.Module, r
             if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
                 continue
             line, column = source.start(key)
-            described = _comment_above(lines, key.lineno)
+            described = " ".join(c.lstrip("#").strip() for c in comment_above(lines, key.lineno))[:_FIELD_TEXT]
             metadata = {*notes(key.lineno), ("conditions", source.code(value)[:_FIELD_TEXT]),
                         *((("description", described),) if described else ())}
             found.append(Definition(path, line, column, rule.id, rule.sdk, KeyRef((KeyPart("lit", key.value),),
                                     repr(key.value)), "define", None, tuple(sorted(metadata))))
     return found
-
-
-def _comment_above(lines: list[str], line: int) -> str:
-    """The comment lines right above ``line`` (1-based), as one text."""
-    block = []
-    index = line - 2
-    while index >= 0 and lines[index].lstrip().startswith("#"):
-        block.append(lines[index].strip().lstrip("#").strip())
-        index -= 1
-    return " ".join(reversed(block))[:_FIELD_TEXT]
 
 
 _FIELD_TEXT = 200
@@ -463,8 +453,7 @@ def _mixin_sites(path: str, text: str, tree: ast.Module, scope: Scope, rules: Ru
             if rule is None or value is None:
                 continue
             source = source or Source(text)
-            parts, negated = without_negation(key_parts(value, lambda dotted: (
-                (KeyPart("sym", q),) if (q := scope.qualify(dotted)) else None)), rule.negation)
+            parts, negated = without_negation(key_parts(value, scope.symbol), rule.negation)
             span = ((call.lineno, call.end_lineno or call.lineno),)
             line, column = source.start(value)
             found.append(Site(path, line, column, scope.module or "<module>", rule.id, rule.sdk,
@@ -480,8 +469,7 @@ def _mixin_sites(path: str, text: str, tree: ast.Module, scope: Scope, rules: Ru
         if rule is None or named is None:
             continue
         source = source or Source(text)
-        parts = key_parts(named.value, lambda dotted: ((KeyPart("sym", q),) if (q := scope.qualify(dotted))
-                                                       else None))
+        parts = key_parts(named.value, scope.symbol)
         body = tuple((s.lineno, s.end_lineno or s.lineno) for s in node.body if s is not named)
         parts, negated = without_negation(parts, rule.negation)
         on, off = ((), body) if negated else (body, ())

@@ -44,6 +44,12 @@ class Scope:
             return None
         return f"{base}.{rest}" if rest else base
 
+    def symbol(self, dotted: str) -> tuple[KeyPart, ...] | None:
+        """A key expression's name as one ``sym`` part, qualified (a :data:`Resolver` for :func:`key_parts` at
+        module level); ``None`` for locals and builtins."""
+        qualified = self.qualify(dotted)
+        return (KeyPart("sym", qualified),) if qualified else None
+
     def imported_modules(self) -> frozenset[str]:
         """Every module (and its parents) that this module imports from."""
         found: set[str] = set()
@@ -285,10 +291,6 @@ def _namespace_updates(body: list[ast.stmt], prefix: str,
     """``locals().update(flags)`` (or ``globals()``, ``vars()``) at module level, ``flags`` a dict literal the
     module assigns (or the literal itself): each string key becomes a module name holding its value, as at
     import time (osf.io's features module, 2020-2022: ``flags = {'EGAP_ADMINS': 'egap_admins', ...}``)."""
-    def resolve(dotted: str) -> tuple[KeyPart, ...] | None:
-        qualified = scope.qualify(dotted)
-        return (KeyPart("sym", qualified),) if qualified else None
-
     literals: dict[str, ast.Dict] = {}
     for node in body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
@@ -302,7 +304,7 @@ def _namespace_updates(body: list[ast.stmt], prefix: str,
                 for key, value in zip(literal.keys, literal.values, strict=True):
                     if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isidentifier() \
                             and _may_be_key(value):
-                        parts = key_parts(value, resolve)
+                        parts = key_parts(value, scope.symbol)
                         if not any(p.kind == "unk" for p in parts):
                             yield prefix + key.value, parts, key.lineno
 
@@ -317,16 +319,12 @@ def _namespace_update(node: ast.expr) -> bool:
 def _assigned_values(
     body: Iterator[ast.stmt] | list[ast.stmt], prefix: str, scope: Scope
 ) -> Iterator[tuple[str, tuple[KeyPart, ...], int]]:
-    def resolve(dotted: str) -> tuple[KeyPart, ...] | None:
-        qualified = scope.qualify(dotted)
-        return (KeyPart("sym", qualified),) if qualified else None
-
     body = list(body)
     records = _record_fields(body)
     for node in body:
         if isinstance(node, ast.ClassDef):
             yield from _assigned_values(node.body, f"{prefix}{node.name}.", scope)
-            yield from _enum_record_values(node, records, f"{prefix}{node.name}.", resolve)
+            yield from _enum_record_values(node, records, f"{prefix}{node.name}.", scope.symbol)
             continue
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
@@ -342,7 +340,7 @@ def _assigned_values(
             continue
         if not _may_be_key(value):
             continue
-        parts = key_parts(value, resolve)
+        parts = key_parts(value, scope.symbol)
         if any(p.kind == "unk" for p in parts):
             continue
         for target in targets:
@@ -385,14 +383,10 @@ def sequence_values(tree: ast.Module, scope: Scope) -> dict[str, tuple[Row, ...]
     """Top-level names bound to a literal list, tuple or set (or a dict, for its keys) of key expressions:
     a data migration loops over them to create or delete flags (``for name in SWITCHES:``)."""
 
-    def resolve(dotted: str) -> tuple[KeyPart, ...] | None:
-        qualified = scope.qualify(dotted)
-        return (KeyPart("sym", qualified),) if qualified else None
-
     found = {}
     for node in top_level(tree.body):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            rows = literal_rows(node.value, resolve)
+            rows = literal_rows(node.value, scope.symbol)
             if rows:
                 found[node.targets[0].id] = rows
     return found
