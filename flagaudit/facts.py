@@ -371,7 +371,10 @@ def sdk_moves(timelines: Iterable[Timeline]) -> frozenset[tuple[str, str]]:
 def first_life(story: Timeline | None, by_key: dict[str, list[Timeline]]) -> tuple[Event | None, list[Evidence]]:
     """The event that began the flag's life, and the moves between SDKs since, oldest first. A commit that
     retires a key's last check through one SDK and makes its first through another moves the same flag (to
-    OpenFeature over the same provider, or from one vendor to the next): the flag is as old as its first life."""
+    OpenFeature over the same provider, or from one vendor to the next): the flag is as old as its first life. A
+    story whose key is retired now began no life that counts."""
+    if story is not None and not story.live:
+        story = None
     born = story.born if story else None
     moves: list[Evidence] = []
     done = [story]

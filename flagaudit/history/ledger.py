@@ -137,7 +137,7 @@ def build_ledger(previous: Ledger | None, timelines: Iterable[Timeline], flags: 
         if not lives:
             continue
         if flag is not None:
-            began = first_life(story if story is not None and story.live else None, by_key)[0]
+            began = first_life(story, by_key)[0]
             info = declared(flag, policies, began)  # the type FA101 judges by, its birth commit's included
             now = tuple(sorted({meaning(s.function, s.fingerprint) for s in flag.sites}))
             entry = Entry(key, sdk, lives, recorded_meaning(before.meaning, now) if before else now,

@@ -395,7 +395,7 @@ def build_report(inventory: Inventory, timelines: Iterable[Timeline], policies: 
 
     def began(flag: Flag) -> Event | None:  # as FA101 tells it: the first life, across SDK moves
         story = stories.get((flag.sdk, flag.key or ""))
-        return first_life(story if story is not None and story.live else None, by_key)[0]
+        return first_life(story, by_key)[0]
 
     def declare(flag: Flag) -> Declared:
         return declared(flag, policies, began(flag))
