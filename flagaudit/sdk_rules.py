@@ -34,6 +34,9 @@ class KeyArg:
 
     position: int | None = None
     keyword: str | None = None
+    attribute: str | None = None
+    """The key is this attribute of what the call passes (a wrapper that checks ``flag.slug`` of the object it is
+    given), not the value itself."""
 
 
 @dataclass(frozen=True, slots=True)

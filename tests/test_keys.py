@@ -403,3 +403,31 @@ def test_a_key_of_nothing_but_spaces_names_no_flag() -> None:
         "from waffle import flag_is_active\n\n\n"
         "def page(request):\n    return flag_is_active(request, '   ') or flag_is_active(request, '')\n")})
     assert keys(flags) == {("waffle-flag", None)}  # sites whose key is not known, as any such
+
+
+def test_a_wrapper_that_checks_a_field_of_the_object_it_is_given() -> None:
+    """dimagi/open-chat-studio's ``_flag_active_for_team(Flags.HYBRID_SEARCH)`` asks for ``flag_info.slug``, a
+    field of the enum member it is given: each call is a site of that member's field. ``feature.value`` of a plain
+    enum is its value, as it was; an attribute of an attribute is not followed."""
+    flags = flags_in({
+        "teams/__init__.py": "",
+        "teams/flags.py": (
+            "from dataclasses import dataclass\nfrom enum import Enum\n\n\n"
+            "@dataclass\nclass FlagInfo:\n    slug: str\n    description: str\n\n\n"
+            "class Flags(FlagInfo, Enum):\n    HYBRID = ('flag_hybrid_search', 'Hybrid search')\n\n\n"
+            "class Plain(Enum):\n    FAST = 'fast_path'\n"
+        ),
+        "teams/views.py": (
+            "from waffle import flag_is_active\n\nfrom teams.flags import Flags, Plain\n\n\n"
+            "def active(request, flag_info):\n    return flag_is_active(request, flag_info.slug)\n\n\n"
+            "def plain(request, feature):\n    return flag_is_active(request, feature.value)\n\n\n"
+            "def deep(request, holder):\n    return flag_is_active(request, holder.info.slug)\n\n\n"
+            "def page(request):\n    if active(request, Flags.HYBRID):\n        return 1\n"
+            "    return plain(request, Plain.FAST)\n"
+        ),
+    })
+    assert sorted((f.key or "", [(s.path, s.line) for s in f.sites]) for f in flags) == [
+        ("", [("teams/views.py", 15)]),
+        ("fast_path", [("teams/views.py", 21)]),
+        ("flag_hybrid_search", [("teams/views.py", 19)]),
+    ]

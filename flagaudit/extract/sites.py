@@ -615,7 +615,7 @@ class SpanVisitor:
         def run(*args): ...``), where the callable runs only while the flag is on: a factory whose function runs
         while it is off swaps other code in, which only the decorator names (a rule file's)."""
         if len(self.functions) < 3 or len(ref.parts) != 1 or ref.parts[0].kind != "param" \
-                or not (guard.on or guard.off):
+                or "." in ref.parts[0].value or not (guard.on or guard.off):
             return ()
         frame = self._frame()
         if frame is None or not self._returned(frame) or not self._plain_test():
@@ -796,8 +796,8 @@ class SpanVisitor:
                 return (KeyPart("sym", f"{function.bound[1]}.{rest}"),)  # a constant of the method's class
             if head in function.values:
                 return None if rest else function.values[head]
-            if head in function.params:
-                return None if rest else (KeyPart("param", head),)
+            if head in function.params:  # also ``flag.slug`` of an object it is given (a wrapper's key)
+                return None if "." in rest else (KeyPart("param", dotted),)
             if head in function.items:
                 return None if rest else (KeyPart("item", function.items[head]),)
             if head not in function.imports:
@@ -817,6 +817,9 @@ class SpanVisitor:
             if value is None:
                 parts.append((KeyPart("unk", "<missing>"),))
                 codes.append("<missing>")
+            elif arg.attribute:
+                parts.append(self._parts(ast.copy_location(ast.Attribute(value, arg.attribute, ast.Load()), value)))
+                codes.append(f"{self._code(value)}.{arg.attribute}")
             else:
                 parts.append(self._parts(value))
                 codes.append(self._code(value))

@@ -162,9 +162,10 @@ def _wrapper(site: Site, functions: dict[str, Function], method_names: Counter[s
     parts = site.key_ref.parts
     if len(parts) != 1 or parts[0].kind not in ("param", "item"):
         return None
-    param, each = parts[0].value, parts[0].kind == "item"
+    param, _, attribute = parts[0].value.partition(".") if parts[0].kind == "param" else (parts[0].value, "", "")
+    each = parts[0].kind == "item"
     if site.guards:
-        return None if each else _guarding(site, param, functions, method_names, facades)
+        return None if each or attribute else _guarding(site, param, functions, method_names, facades)
     owner = next((f for name in (enclosing(site.function) if each else [site.function])
                   if (f := functions.get(name)) and param in f.params), None)
     if owner is None:
@@ -175,7 +176,7 @@ def _wrapper(site: Site, functions: dict[str, Function], method_names: Counter[s
     selected = _selected(site, owner)
     if callee is None or position is None or selected is None:
         return None
-    return CheckRule(id=f"wrapper/{owner.name}", sdk=site.sdk, key=(KeyArg(position, param),),
+    return CheckRule(id=f"wrapper/{owner.name}", sdk=site.sdk, key=(KeyArg(position, param, attribute or None),),
                      key_template=site.key_ref.template, on="truthy", via=(owner.name, *site.via),
                      functions=callee[0], methods=callee[1], each=each, selector=selected[0], cases=selected[1])
 
