@@ -4,7 +4,12 @@ its helpers, which no rule names (0 of its 14 keys were found)."""
 
 from __future__ import annotations
 
+import textwrap
+from pathlib import Path
+
+from flagaudit.scan.project import ScanOptions, scan
 from tests.helpers import flags_in
+from tests.repos import write_files
 
 MODELS = """
     from django.db import models
@@ -85,3 +90,63 @@ def test_a_project_model_derived_from_waffle_has_its_checks() -> None:
         ("waffle-switch", "audit_trail", [("app/views.py", 10)]),
         ("waffle-switch", "disable_vision_sync", [("app/views.py", 6)]),
     ]
+
+
+TEAMS_MODELS = """
+    from waffle.models import AbstractUserFlag
+
+
+    class Flag(AbstractUserFlag):
+        pass
+"""
+
+TEAMS_MIGRATION = """
+    from django.db import migrations
+
+
+    def forwards(apps, schema_editor):
+        Flag = apps.get_model("teams", "Flag")
+        Flag.objects.get_or_create(name="flag_hybrid_search", defaults={"everyone": False})
+"""
+
+TEAMS_VIEWS = """
+    from apps.teams.models import Flag
+
+
+    class Collection:
+        def _flag_active_for_team(self, name):
+            flag = Flag.objects.filter(name=name).first()
+            if not flag:
+                return False
+            return flag.is_active_for_team(self.team)
+
+        def hybrid(self):
+            return self._flag_active_for_team("flag_hybrid_search")
+
+        def contextual(self):
+            if self._flag_active_for_team("flag_contextual_retrieval"):
+                return 1
+            return 0
+"""
+
+
+def test_the_rows_of_a_project_model_derived_from_waffles_are_flags(tmp_path: Path) -> None:
+    """dimagi/open-chat-studio swaps waffle's flag model for its own ``apps.teams.models.Flag`` and reads rows of
+    it in a helper (``Flag.objects.filter(name=k).first()``, then ``is_active_for_team``); a migration makes
+    one through ``apps.get_model("teams", "Flag")``. The rows are flags as waffle's are: the helper's calls are
+    sites, the migration's row a definition, and a key no row defines is no "unknown key" (the admin makes
+    rows, as for waffle's own model)."""
+    write_files(tmp_path, {"apps/__init__.py": "", "apps/teams/__init__.py": "",
+                           "apps/teams/models.py": textwrap.dedent(TEAMS_MODELS),
+                           "apps/teams/migrations/__init__.py": "",
+                           "apps/teams/migrations/0010_create_flag.py": textwrap.dedent(TEAMS_MIGRATION),
+                           "apps/documents/__init__.py": "",
+                           "apps/documents/models.py": textwrap.dedent(TEAMS_VIEWS)})
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert sorted((f.sdk, f.key, [(s.path, s.line) for s in f.sites], [(d.path, d.line) for d in f.definitions])
+                  for f in inventory.flags) == [
+        ("waffle-flag", "flag_contextual_retrieval", [("apps/documents/models.py", 16)], []),
+        ("waffle-flag", "flag_hybrid_search", [("apps/documents/models.py", 13)],
+         [("apps/teams/migrations/0010_create_flag.py", 7)]),
+    ]
+    assert not [f for f in inventory.findings if f.code == "FA401"]

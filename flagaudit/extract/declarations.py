@@ -116,6 +116,8 @@ def every_row(visitor: SpanVisitor, iterable: ast.expr) -> tuple[str, str] | Non
 
 
 _ROW_QUERIES = frozenset({"all", "filter", "exclude", "order_by", "iterator", "only", "select_related", "distinct"})
+MANAGER_CALLS = _ROW_CREATORS | _ROW_FINDERS | _ROW_QUERIES
+"""The calls on a model's manager that a read or a definition of its rows starts with."""
 
 
 def _query(expression: ast.expr) -> tuple[ast.Attribute, list[ast.Call]] | None:

@@ -21,6 +21,7 @@ from flagaudit.extract.data_loaders import Loader, find_loaders
 from flagaudit.facts import FileFacts, Finding, Flag, Inventory, Skipped
 from flagaudit.model.callgraph import CallGraph, build_graph
 from flagaudit.model.constancy import fixed_flags
+from flagaudit.model.inherited import inherited_models, model_calls
 from flagaudit.model.registries import infer_registries
 from flagaudit.model.resolve import build_flags, is_test_path, traced_receivers
 from flagaudit.model.wrappers import infer_rules, wrapper_functions
@@ -420,7 +421,7 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     registries = frozenset([*(d.id for f in rules.files for d in f.defines
                               if d.model is None and not d.declaring_dicts),
                             *(o.id for f in rules.files for o in f.objects),
-                            *(r.id for r in inferred if isinstance(r, DefineRule))])
+                            *(r.id for r in inferred if isinstance(r, DefineRule) and r.model is None)])
     kept = cache.memo("nearest", build_digest(), dict[str, dict[str, tuple[str, ...]]])
     suggestions = Suggestions(kept)
     graph, findings = _model(facts, flags, config, {s.path: s.key for s in sources}, previous, registries,
@@ -539,6 +540,8 @@ def _passes(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
         step = replay.step(facts, steps) if replay else None
         if step is None:
             found = (*infer_registries(facts.values(), lambda path: is_test_path(path, config.test_paths)),
+                     *inherited_models([f for f in facts.values() if not is_test_path(f.path, config.test_paths)],
+                                       rules),
                      *infer_rules(facts.values(), config.test_paths, is_test_path, rules))
             step = Step.of(found, traced_receivers(facts.values(), rules.made_by_sdk))
         if step == (steps[-1] if steps else Step((), (), (), ())):
@@ -677,6 +680,7 @@ def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet
     callees = {name for r in changed
                for name in (*r.functions, *getattr(r, "decorators", ()), *getattr(r, "class_constants", ()))}
     callees |= {"." + name for r in changed for name in r.methods}
+    callees |= {name for r in changed if isinstance(r, DefineRule) and r.model for name in model_calls(r)}
     receivers = traced.symmetric_difference(before.traced if before else ())
     return with_inferred(rules, inferred, traced, _digest(inferred, traced)), callees, receivers
 
