@@ -23,9 +23,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-DEFAULT_TEST_PATHS = ("tests/", "test/", "testing/", "test_*.py", "*_test.py", "*_tests.py", "tests.py", "test.py",
-                      "conftest.py")
-"""Test code by folder or file name; ``test.py`` and ``tests.py`` are modules Django's runner finds (``test*.py``)."""
+DEFAULT_TEST_PATHS = ("tests/", "test/", "testing/", "*_tests/", "test_*.py", "*_test.py", "*_tests.py", "tests.py",
+                      "test.py", "conftest.py")
+"""Test code by folder or file name; ``test.py`` and ``tests.py`` are modules Django's runner finds (``test*.py``);
+``*_tests/``: ``integration_tests/``, ``acceptance_tests/``, osf.io's ``api_tests/`` beside its packages."""
 DEFAULT_MAX_FILE_SIZE = 5_000_000
 DEFAULT_SETTINGS_PATHS = ("*settings*.py", "*/settings/*.py", "*/envs/*.py")
 

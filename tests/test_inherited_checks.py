@@ -150,3 +150,19 @@ def test_the_rows_of_a_project_model_derived_from_waffles_are_flags(tmp_path: Pa
          [("apps/teams/migrations/0010_create_flag.py", 7)]),
     ]
     assert not [f for f in inventory.findings if f.code == "FA401"]
+
+
+def test_a_row_made_in_an_integration_test_folder_defines_nothing(tmp_path: Path) -> None:
+    """CMSgov/bluebutton-web-server makes its own ``Flag`` rows in ``apps/integration_tests/``: a folder named
+    ``*_tests`` holds tests, whose rows are fixtures, not the flag's definition."""
+    fixture = ("from apps.teams.models import Flag\n\n\n"
+               "def setup():\n    Flag.objects.create(name='flag_hybrid_search')\n")
+    write_files(tmp_path, {"apps/__init__.py": "", "apps/teams/__init__.py": "",
+                           "apps/teams/models.py": textwrap.dedent(TEAMS_MODELS),
+                           "apps/integration_tests/__init__.py": "",
+                           "apps/integration_tests/fixtures.py": fixture,
+                           "apps/documents/__init__.py": "",
+                           "apps/documents/models.py": textwrap.dedent(TEAMS_VIEWS)})
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert [(f.key, f.definitions) for f in inventory.flags if f.key == "flag_hybrid_search"] == [
+        ("flag_hybrid_search", ())]

@@ -312,11 +312,12 @@ def resolve_site(site: Site, resolver: Resolver) -> tuple[Site, str | None, bool
 
 @lru_cache(maxsize=65536)
 def is_test_path(path: str, patterns: tuple[str, ...]) -> bool:
-    """Test code by folder (``tests/``) or file name (``test_*.py``)."""
+    """Test code by folder (``tests/``, ``*_tests/``) or file name (``test_*.py``)."""
     parts = path.split("/")
     for pattern in patterns:
         if pattern.endswith("/"):
-            if pattern[:-1] in parts[:-1]:
+            folder = pattern[:-1]
+            if folder in parts[:-1] or "*" in folder and any(fnmatch(part, folder) for part in parts[:-1]):
                 return True
         elif fnmatch(parts[-1], pattern) or fnmatch(path, pattern):
             return True
