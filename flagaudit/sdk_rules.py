@@ -140,8 +140,21 @@ class SettingRule:
     objects: tuple[str, ...]
     dicts: tuple[str, ...] = ()
     getattr_bool: bool = False
+    attributes: str | None = None
+    """A regular expression for the names of plain attribute reads that are flags (``if settings.ENABLE_X:``),
+    matched against the whole name: an attribute names no type, so only a name can say it is a switch."""
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True)
+class AttributeReads:
+    """What finds ``settings.NAME`` in a file's text or bytes (``NAME`` the first group), and what a ``NAME`` that
+    is a flag matches (whole): the prefilter's and the gate's way to settings read as plain attributes."""
+
+    names: re.Pattern[str]
+    text: re.Pattern[str]
+    data: re.Pattern[bytes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +263,18 @@ class RuleSet:
         these rules (hundreds of inferred words take tens of milliseconds), not for rules a run only reads
         kept facts under."""
         return re.compile(rb"\b(?:" + word_alternation(list(self.words)) + rb")\b") if self.words else None
+
+    @functools.cached_property
+    def attribute_reads(self) -> AttributeReads | None:
+        """How plain attribute reads of a settings object that are flags are found (``settings.ENABLE_X``), if a
+        rule reads them."""
+        rules = [r for r in self.settings if r.attributes]
+        if not rules:
+            return None
+        holders = sorted({o.rsplit(".", 1)[-1] for r in rules for o in r.objects})
+        read = r"\b(?:" + "|".join(map(re.escape, holders)) + r")[ \t]*\.[ \t]*([A-Za-z_]\w*)"
+        return AttributeReads(re.compile("|".join(f"(?:{r.attributes})" for r in rules)), re.compile(read),
+                              re.compile(read.encode()))
 
     @functools.cached_property
     def sdk_modules(self) -> tuple[str, ...]:
@@ -406,12 +431,15 @@ def _define(reader: _Reader, where: str, item: dict[str, Any], name: str, module
 
 
 def _setting(reader: _Reader, where: str, item: dict[str, Any], name: str) -> SettingRule:
-    reader.only(item, where, _COMMON | {"objects", "dicts", "getattr"})
+    reader.only(item, where, _COMMON | {"objects", "dicts", "getattr", "attributes"})
     getattr_bool = reader.boolean(item, where, "getattr", False)
+    attributes = reader.string(item, where, "attributes")
+    if attributes is not None:
+        reader.pattern(f"{where}.attributes", attributes)
     return SettingRule(
         id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
         objects=reader.strings(item, where, "objects", required=True), dicts=reader.strings(item, where, "dicts"),
-        getattr_bool=getattr_bool,
+        getattr_bool=getattr_bool, attributes=attributes,
         match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
     )
 
@@ -419,10 +447,7 @@ def _setting(reader: _Reader, where: str, item: dict[str, Any], name: str) -> Se
 def _text(reader: _Reader, where: str, item: dict[str, Any], name: str) -> TextRule:
     reader.only(item, where, _COMMON | {"pattern", "files"})
     pattern = reader.required(item, where, "pattern")
-    try:
-        compiled = re.compile(pattern)
-    except re.error as exc:
-        raise reader.error(f"{where}.pattern", f"not a valid regular expression: {exc}") from None
+    compiled = reader.pattern(f"{where}.pattern", pattern)
     if "key" not in compiled.groupindex:
         raise reader.error(f"{where}.pattern", "needs a named group (?P<key>...)")
     return TextRule(
@@ -453,6 +478,12 @@ class _Reader:
 
     def error(self, where: str, problem: str) -> FlagauditError:
         return FlagauditError(f"rule file {self.path}: {where or 'top level'}: {problem}")
+
+    def pattern(self, where: str, text: str) -> re.Pattern[str]:
+        try:
+            return re.compile(text)
+        except re.error as exc:
+            raise self.error(where, f"not a valid regular expression: {exc}") from None
 
     def only(self, table: dict[str, Any], where: str, allowed: set[str]) -> None:
         unknown = sorted(set(table) - allowed)
@@ -722,6 +753,5 @@ class _Index:
 
     def add_setting(self, setting: SettingRule, settings_dicts: tuple[str, ...]) -> None:
         merged = tuple(sorted(set(setting.dicts) | set(settings_dicts)))
-        self.settings.append(SettingRule(setting.id, setting.sdk, setting.objects, merged, setting.getattr_bool,
-                                         setting.match, setting.no_match))
+        self.settings.append(replace(setting, dicts=merged))
         self.words.update(merged)

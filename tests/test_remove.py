@@ -168,6 +168,18 @@ def test_unused_imports_go_without_leaving_blank_lines_or_merging_groups() -> No
     assert drop_imports("import a\nif T:\n    import b\nx = a\n", {"b"}) == "import a\nif T:\n    pass\nx = a\n"
 
 
+def test_a_setting_read_as_a_plain_attribute_folds() -> None:
+    """``settings.ENABLE_X`` is the check itself: it becomes the constant, and what it decided is simplified."""
+    source = textwrap.dedent("""\
+        def f(event):
+            if not settings.EVENT_BATCHING_ENABLED:
+                return deliver(event)
+            return queue(event)
+        """)
+    assert fold(source, [Check(2, 11, True)]) == "def f(event):\n    return queue(event)\n"
+    assert fold(source, [Check(2, 11, False)]) == "def f(event):\n    return deliver(event)\n"
+
+
 def test_a_settings_flag_loses_its_lines_in_settings_modules() -> None:
     source = textwrap.dedent("""\
         FEATURES = {

@@ -108,6 +108,37 @@ def test_only_settings_named_or_declared_as_flags_are_flags(tmp_path: Path) -> N
     assert {f.key for f in inventory.flags} == {"ENABLE_ORA_REMINDERS", "AUDIT_LOG_ENABLED", "SEND_REMINDER_DIGEST"}
 
 
+def test_a_setting_read_as_a_plain_attribute_is_a_flag_if_its_name_says_switch(tmp_path: Path) -> None:
+    """mitodl/open-discussions routes ``^infinite`` only ``if settings.ENABLE_INFINITE_CORRIDOR``, and openedx's
+    event-routing-backends batches ``if settings.EVENT_ROUTING_BACKEND_BATCHING_ENABLED``: no call marks them,
+    and the file spells no rule's word. A plain attribute names no type, so only ``ENABLE_X``/``X_ENABLED`` (and
+    ``DISABLE``) count; the object of a call, an assignment and other names do not."""
+    inventory = _scan(tmp_path, {
+        "infinite/__init__.py": "",
+        "infinite/urls.py": """\
+            from django.conf import settings
+
+            urlpatterns = ["infinite"] if settings.ENABLE_INFINITE_CORRIDOR else ["infinite/demo"]
+            """,
+        "infinite/router.py": """\
+            from django.conf import settings
+
+
+            def send(event):
+                if not settings.EVENT_ROUTING_BACKEND_BATCHING_ENABLED:
+                    return event
+                if settings.ENABLE_LOG_TOGGLE.is_enabled() or settings.USE_CELERY:
+                    return None
+                settings.DISABLE_EMAILS = True
+                return settings.REQUEST_TIMEOUT
+            """,
+    })
+    assert sorted((f.key, [(s.path, s.line) for s in f.sites]) for f in inventory.flags) == [
+        ("ENABLE_INFINITE_CORRIDOR", [("infinite/urls.py", 3)]),
+        ("EVENT_ROUTING_BACKEND_BATCHING_ENABLED", [("infinite/router.py", 5)]),
+    ]
+
+
 def test_settings_loaded_from_yaml_are_never_constant(tmp_path: Path) -> None:
     files = {
         "badges/__init__.py": "",

@@ -19,7 +19,8 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 _EXITS = (cst.Return, cst.Raise)
 _CHECKS = (cst.Call, cst.Decorator, cst.Subscript)
-"""What a check can be: a call, a decorator, or a read of a settings dictionary (``FEATURES["X"]``)."""
+"""What a check can be: a call, a decorator, or a read of a settings dictionary (``FEATURES["X"]``); else a
+settings attribute read (``settings.ENABLE_X``)."""
 _ANNOTATION = re.compile(r"#\s*flagaudit:")
 _PURE = (cst.Name, cst.Attribute, cst.SimpleString, cst.Integer, cst.Float, cst.ConcatenatedString)
 
@@ -54,10 +55,14 @@ def fold(source: str, checks: Sequence[Check], statements: Collection[int] = ())
     wanted = {(c.line, c.column): c for c in checks}
     found: dict[tuple[int, int], cst.CSTNode] = {}
     ends: dict[tuple[int, int], tuple[int, int]] = {}
+    read: dict[tuple[int, int], cst.CSTNode] = {}
     for node, where in positions.items():
         key, end = (where.start.line, where.start.column), (where.end.line, where.end.column)
-        if key in wanted and isinstance(node, _CHECKS) and end > ends.get(key, (0, 0)):
+        if key in wanted and isinstance(node, cst.Attribute) and key not in read:
+            read[key] = node  # the outermost: ``settings.ENABLE_X``, unless a call starts there too
+        elif key in wanted and isinstance(node, _CHECKS) and end > ends.get(key, (0, 0)):
             found[key], ends[key] = node, end  # ``client().variation(...)``: the outer call starts there too
+    found = {**read, **found}
     for key, check in wanted.items():
         if key not in found:
             raise Refused(check.line, "the check is not where the scan saw it (file changed?)")
@@ -98,6 +103,9 @@ class _Replace(cst.CSTTransformer):
 
     def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.BaseExpression:
         return self._fold(original, updated)
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        return self._fold(original, updated)  # ``settings.ENABLE_X``
 
     def _fold(self, original: cst.BaseExpression, updated: cst.BaseExpression) -> cst.BaseExpression:
         check = self.checks.get(original)

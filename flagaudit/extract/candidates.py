@@ -53,6 +53,9 @@ def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: 
             holder = dotted_name(node.value)
             if holder and scope.qualify(holder) in finder.settings:
                 finder.lines.add(node.lineno)
+    if (reads := rules.attribute_reads) is not None:  # ``settings.ENABLE_X``, found in the text: no call marks it
+        finder.lines.update(text.count("\n", 0, m.start()) + 1 for m in reads.text.finditer(text)
+                            if reads.names.fullmatch(m.group(1)))
     return Candidates(frozenset(finder.lines), frozenset(finder.deferred))
 
 

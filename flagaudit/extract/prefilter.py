@@ -46,7 +46,8 @@ def mentions(data: bytes, rules: RuleSet) -> bool:
         receivers = receivers or _receivers(data, rules)
         if _bool_call(data, match.end(), receivers):
             return True
-    return False
+    reads = rules.attribute_reads  # ``settings.ENABLE_X``: a rule's words cannot spell every such name
+    return reads is not None and any(reads.names.fullmatch(m.group(1).decode()) for m in reads.data.finditer(data))
 
 
 def _receivers(data: bytes, rules: RuleSet) -> re.Pattern[bytes]:

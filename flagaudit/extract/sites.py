@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -524,6 +525,22 @@ class SpanVisitor:
                     return True
         return False
 
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        """``settings.ENABLE_X`` read (not assigned, nor the object of another read or call), where a settings
+        rule takes the name for a flag's."""
+        reads = self.rules.attribute_reads
+        if reads is None or not isinstance(node.ctx, ast.Load) or not reads.names.fullmatch(node.attr):
+            return
+        parent = self.stack[-2]
+        if isinstance(parent, ast.Attribute) or isinstance(parent, ast.Subscript) and parent.value is node:
+            return  # ``settings.ENABLE_X.is_enabled()``, ``settings.ENABLE_X["a"]``: an object, not the value
+        holder = self._qualify(node.value)
+        for rule in self.rules.settings:
+            if rule.attributes and holder in rule.objects and re.fullmatch(rule.attributes, node.attr):
+                self._site(node, f"{rule.id}.attribute", rule.sdk, KeyRef((KeyPart("lit", node.attr),),
+                                                                           self._code(node)), "truthy")
+                return
+
     def visit_Subscript(self, node: ast.Subscript) -> None:
         """``settings.FEATURES["X"]`` read (not assigned)."""
         if self._assigned(node):
@@ -663,7 +680,7 @@ class SpanVisitor:
                 return False
         return True
 
-    def _site(self, node: ast.Call | ast.Subscript, rule: str, sdk: str, ref: KeyRef, on: str,
+    def _site(self, node: ast.Call | ast.Subscript | ast.Attribute, rule: str, sdk: str, ref: KeyRef, on: str,
               via: tuple[str, ...] = (), proof: ReceiverProof | None = None, when: tuple[str, ...] = (),
               guards: tuple[str, ...] = ()) -> None:
         guard = find_guard(self.stack, self.source, self.last_line, polarity=(on != "falsy"))
@@ -829,7 +846,7 @@ class SpanVisitor:
         return KeyRef(flat, ", ".join(codes), template)
 
     _EXPRESSIONS: ClassVar[_Table] = {
-        ast.Call: visit_Call, ast.Subscript: visit_Subscript, ast.IfExp: visit_If,
+        ast.Call: visit_Call, ast.Subscript: visit_Subscript, ast.Attribute: visit_Attribute, ast.IfExp: visit_If,
         ast.GeneratorExp: visit_comprehension, ast.ListComp: visit_comprehension, ast.SetComp: visit_comprehension,
         ast.DictComp: visit_comprehension}
     _STATEMENTS: ClassVar[_Table] = {
