@@ -34,14 +34,18 @@ _NOT_USER_DOCS = re.compile(r"^(changelog|changes|history|news|release|decisions
 _TEMPORARY = re.compile(r"\b(temporar(y|ily)|remov(e|ed|al)|deprecat\w*|roll[- ]?out|clean[- ]?up|sunset)\b",
                         re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z_][\w.:-]*\w")
+_CODE_WORD = re.compile(r"`([A-Za-z_]\w*)`")
+"""One word set as code (Markdown's and reStructuredText's inline literals): a name, as a prose word is not
+(mozilla/fx-private-relay's README: "phone features are further protected by a waffle flag `phones`")."""
 _FENCE = re.compile(r"\s*(```|~~~)")
 """A line that opens or closes a Markdown code block."""
 _SETTING_ITEM = re.compile(r"""^\w+\[['"](?P<name>[^'"]+)['"]\]$""")
 
 
 def documented_keys(root: Path) -> dict[str, str]:
-    """Every name (a token with ``_``, ``.``, ``:`` or ``-`` in it) the project's documentation mentions, with
-    where it first does (``README.md:103``); names also mentioned as temporary are left out."""
+    """Every name (a token with ``_``, ``.``, ``:`` or ``-`` in it, or one word set as code) the project's
+    documentation mentions, with where it first does (``README.md:103``); names also mentioned as temporary are
+    left out."""
     found: dict[str, str] = {}
     temporary: set[str] = set()
     folders: dict[str, str] = {}
@@ -57,7 +61,7 @@ def documented_keys(root: Path) -> dict[str, str]:
                 continue
             if fenced and "(" in line:
                 continue  # a call in a code example
-            names = {t for t in _TOKEN.findall(line) if not t.isalnum()}  # a token of \w.:- with one of _.:-
+            names = {t for t in _TOKEN.findall(line) if not t.isalnum()} | set(_CODE_WORD.findall(line))
             if _TEMPORARY.search(line):
                 temporary.update(names)
             for name in sorted(names):

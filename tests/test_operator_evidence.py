@@ -102,6 +102,15 @@ def test_only_user_documentation_counts(tmp_path: Path) -> None:
         assert documented_where(key, documented) is None
 
 
+def test_one_word_set_as_code_is_a_name_and_in_prose_is_not(tmp_path: Path) -> None:
+    write_files(tmp_path, {"README.md": "Phone features are protected by a waffle flag `phones`; see the phones "
+                                        "guide and ``voice``.\n"})
+    documented = documented_keys(tmp_path)
+    assert documented_where("phones", documented) == "README.md:1"
+    assert documented_where("voice", documented) == "README.md:1"
+    assert documented_where("guide", documented) is None
+
+
 def test_a_call_in_a_code_example_documents_nothing(tmp_path: Path) -> None:
     """mozilla/fx-private-relay's guide to its flags shows how the frontend asks for one, with a real key: the
     example is not a list of what operators set, so that key's FA101 stays. A command or an assignment in a code
