@@ -147,6 +147,10 @@ class SettingRule:
     no_match: tuple[Example, ...] = ()
 
 
+ATTRIBUTE_READ = ".attribute"
+"""The suffix of a site's rule for a setting read as a plain attribute (``settings.EDGE_ENABLED``)."""
+
+
 @dataclass(frozen=True)
 class AttributeReads:
     """What finds ``settings.NAME`` in a file's text or bytes (``NAME`` the first group), and what a ``NAME`` that

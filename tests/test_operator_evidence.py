@@ -254,3 +254,38 @@ def test_a_setting_read_from_the_environment_in_one_settings_module_is_not_const
     repo.commit("2025-10-17", "settings flags", {**SETTINGS_FLAGS, "partner/settings/base.py": read,
                                                  "partner/settings/evals.py": "ENABLE_NEW_EXPORT = False\n"})
     assert not [f for f in _check(repo) if f["code"] in ("FA104", "FA302")]
+
+
+def test_a_setting_read_as_an_attribute_is_configuration_the_meaning_gate_does_not_judge(tmp_path: Path) -> None:
+    """Flagsmith reads ``settings.EDGE_ENABLED`` wherever it uses its edge API: a place added years later reads
+    the same configuration, not a new meaning. The same history with a waffle switch still blocks (FA203)."""
+    for check, key in (("settings.EDGE_ENABLED", "EDGE_ENABLED"), ('switch_is_active("edge")', "edge")):
+        repo = Repo(tmp_path / key)
+        repo.commit("2022-01-10", "edge", {
+            "app/__init__.py": "",
+            "app/edge.py": f"""
+                from django.conf import settings
+                from waffle import switch_is_active
+
+
+                def sync(identity):
+                    if {check}:
+                        return identity.send_to_dynamo()
+                    return None
+            """,
+            "app/wsgi.py": WSGI,
+        })
+        repo.commit("2024-03-12", "projects", {
+            "app/projects.py": f"""
+                from django.conf import settings
+                from waffle import switch_is_active
+
+
+                def migration_status(project):
+                    if {check}:
+                        return project.start_edge_v2_migration()
+                    return "complete"
+            """,
+        })
+        blocking = [f["code"] for f in _check(repo, "2024-03-13") if f["severity"] == "error"]
+        assert blocking == ([] if key == "EDGE_ENABLED" else ["FA203"]), key

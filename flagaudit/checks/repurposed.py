@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.facts import Definition, Event, EventKind, Evidence, Finding, Flag, Site, Timeline
 from flagaudit.meaning import VALUE_MARK, Meaning, class_of, judgeable, meaning, related, same_work, words
+from flagaudit.sdk_rules import ATTRIBUTE_READ
 
 if TYPE_CHECKING:
     from flagaudit.history.ledger import Adoption, Entry
@@ -155,7 +156,8 @@ def meaning_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], ledge
     reach = _Reach(graph) if graph is not None else None
     findings = []
     for flag in flags:
-        if flag.key is None or flag.pattern or not (flag.sites or any(d.action == "define" for d in flag.definitions)):
+        if flag.key is None or flag.pattern or _configuration(flag) \
+                or not (flag.sites or any(d.action == "define" for d in flag.definitions)):
             continue
         entry = ledger.get((flag.sdk, flag.key))
         timeline = stories.get((flag.sdk, flag.key))
@@ -166,6 +168,14 @@ def meaning_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], ledge
         if story.before is not None:
             findings.extend(replace(f, baseline=True) for f in _report(flag, story.before, entry))
     return findings
+
+
+def _configuration(flag: Flag) -> bool:
+    """A setting the code reads as a plain attribute (``if settings.EDGE_ENABLED:``) is a deployment's
+    configuration of a subsystem, read wherever that subsystem is used: a new place that reads it is no new
+    meaning. Judged as flags, Flagsmith's ``EDGE_ENABLED`` and ``ENABLE_CHARGEBEE`` blocked its tip three times,
+    each for code that uses the service the setting switches."""
+    return any(site.rule.endswith(ATTRIBUTE_READ) for site in flag.sites)
 
 
 class _Reach:

@@ -35,7 +35,7 @@ from flagaudit.extract.symbols import Row, Scope, import_bindings, key_parts, li
 from flagaudit.extract.tree import Source, arguments, children, full_name, is_compound, parameter_names, value_literal
 from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, SiteGuard, Span
 from flagaudit.meaning import OFF_MARK, VALUE_MARK, in_order
-from flagaudit.sdk_rules import CheckRule, KeyArg, RuleSet, within_modules
+from flagaudit.sdk_rules import ATTRIBUTE_READ, CheckRule, KeyArg, RuleSet, within_modules
 
 _BLOCKS = ("body", "orelse", "finalbody")
 _Table = dict[type, Callable[[Any, Any], None]]
@@ -537,7 +537,7 @@ class SpanVisitor:
         holder = self._qualify(node.value)
         for rule in self.rules.settings:
             if rule.attributes and holder in rule.objects and re.fullmatch(rule.attributes, node.attr):
-                self._site(node, f"{rule.id}.attribute", rule.sdk, KeyRef((KeyPart("lit", node.attr),),
+                self._site(node, f"{rule.id}{ATTRIBUTE_READ}", rule.sdk, KeyRef((KeyPart("lit", node.attr),),
                                                                            self._code(node)), "truthy")
                 return
 
