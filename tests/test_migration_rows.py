@@ -79,6 +79,23 @@ def test_loop_over_constants_of_another_module() -> None:
                                ("waffle-switch", "new_search"): ["define"]}
 
 
+def test_a_loop_over_a_local_list_gives_each_key() -> None:
+    """cisagov/manage.get.gov deletes its retired flags by a loop over a list bound in the migration's function;
+    a name bound again to something else takes nothing."""
+    flags = flags_in({"registrar/migrations/0154_remove_waffle_flags.py": '''\
+        def remove_old_flags(apps, schema_editor):
+            Flag = apps.get_model("waffle", "Flag")
+            flags_to_remove = ["organization_feature", "organization_members"]
+            for flag_name in flags_to_remove:
+                Flag.objects.get(name=flag_name).delete()
+            flags_to_remove = load_more()
+            for flag_name in flags_to_remove:
+                Flag.objects.get(name=flag_name).delete()
+        '''})
+    assert _actions(flags) == {("waffle-flag", "organization_feature"): ["delete"],
+                               ("waffle-flag", "organization_members"): ["delete"], ("waffle-flag", None): ["delete"]}
+
+
 def test_a_loop_over_something_unknown_defines_nothing() -> None:
     flags = flags_in({"shop/migrations/0060_sync.py": '''\
         def sync(apps, schema_editor):

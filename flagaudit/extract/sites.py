@@ -81,6 +81,8 @@ class _Function:
     """Local name -> index of the site whose value it holds (``on = flag(); if on:``)."""
     loops: dict[str, tuple[tuple[KeyPart, ...], ...]] = field(default_factory=dict)
     """Loop variable -> the key expressions it takes in turn (``for name in ("a", "b"):``)."""
+    sequences: dict[str, tuple[Row, ...]] = field(default_factory=dict)
+    """Local name -> the rows of the literal sequence it was bound to (``flags_to_remove = ["a", "b"]``)."""
     made: dict[str, str] = field(default_factory=dict)
     """Local name -> the module-level or imported function whose call it holds (``client = get_client()``)."""
     items: dict[str, str] = field(default_factory=dict)
@@ -211,7 +213,10 @@ class SpanVisitor:
         function.made.pop(name, None)
         function.items.pop(name, None)
         function.tables.pop(name, None)
+        function.sequences.pop(name, None)
         value = node.value
+        if isinstance(value, (ast.List, ast.Tuple, ast.Set)) and (rows := literal_rows(value, self._resolve)):
+            function.sequences[name] = rows
         if isinstance(value, (ast.Name, ast.Attribute)) and (checked := self._qualify(value)) in self.rules.functions:
             function.imports[name] = checked  # ``active = waffle.flag_is_active``: calls of ``active`` are checks
             function.values.pop(name, None)
@@ -288,7 +293,7 @@ class SpanVisitor:
         if isinstance(expression, ast.Name):
             function = self.functions[-1]
             local = len(self.functions) > 1 and (expression.id in function.params or expression.id in function.values)
-            rows = None if local else self.context.sequences.get(expression.id)
+            rows = function.sequences.get(expression.id) if local else self.context.sequences.get(expression.id)
         else:
             rows = literal_rows(expression, self._resolve)
         if rows is None:
