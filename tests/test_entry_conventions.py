@@ -198,6 +198,30 @@ def test_a_handler_a_library_registers_with_its_own_receiver_decorator_is_an_ent
     assert _unreachable(tmp_path, {"pages/__init__.py": "", "pages/signals.py": signals}) == []
 
 
+def test_a_task_a_worker_runs_on_a_schedule_is_an_entry_point(tmp_path: Path) -> None:
+    """Flagsmith's recurring tasks are registered with its task processor's ``@register_recurring_task`` and run
+    by the worker every hour; only tests call them."""
+    tasks = """
+        from datetime import timedelta
+
+        from django.conf import settings
+        from task_processor.decorators import register_recurring_task
+
+
+        @register_recurring_task(run_every=timedelta(hours=1))
+        def refresh_all_segment_counts():
+            if not settings.CLICKHOUSE_ENABLED:
+                return None
+            return "refreshed"
+
+
+        def helper_nobody_calls():
+            return settings.CLICKHOUSE_ENABLED
+    """
+    assert _unreachable(tmp_path, {"segments/__init__.py": "", "segments/tasks.py": tasks}) == [
+        ("CLICKHOUSE_ENABLED", "segments/tasks.py")]
+
+
 def test_a_mixin_of_a_framework_class_is_called_through_it(tmp_path: Path) -> None:
     """open-forms' ``FormioConfigMixin`` (no base) gives ``render_change_form`` to an admin class of the
     framework: Django calls it on that class. A mixin no framework class uses stays unreached."""

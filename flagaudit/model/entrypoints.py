@@ -16,13 +16,15 @@ from flagaudit.facts import FileFacts
 
 FRAMEWORK_DECORATORS = (
     "*.route", "*.get", "*.post", "*.put", "*.patch", "*.delete", "*.head", "*.options", "*.websocket",
-    "*.api_route", "*.task", "*shared_task", "*.periodic_task", "celery.*", "*.command", "*.group", "click.*",
+    "*.api_route", "*.task", "*_task", "*_task_handler", "celery.*", "*.command", "*.group", "click.*",
     "typer.*", "*receiver", "*.register", "*.action", "*.api_view", "api_view", "*.hookimpl",
     "*.connect", "*.listens_for", "*.on_event", "*.middleware", "*.exception_handler", "*.errorhandler",
     "*.before_request", "*.after_request", "*.context_processor", "*.template_filter", "*.filter",
     "*.simple_tag", "*.inclusion_tag", "*.tag", "*.cached_property", "*.job",
 )
-"""Decorators by which a framework calls a function (routes, tasks, commands, signal receivers, template tags)."""
+"""Decorators by which a framework calls a function (routes, tasks, commands, signal receivers, template tags);
+``*_task``: celery's ``shared_task``, huey's ``db_periodic_task``, Flagsmith's task processor's
+``register_recurring_task`` (and ``register_task_handler``), each run by a worker on its schedule or queue."""
 
 INTERFACE_MODULES = {
     "api": "public function of an api module (a Django app's interface for other apps and its host)",
