@@ -58,8 +58,7 @@ def model_calls(rule: DefineRule) -> set[str]:
     """What a function calls that may read or define ``rule``'s rows, as its call targets spell it (a pass
     analyses such files again once the rule is inferred): the manager calls of the classes that give the
     model, and ``apps.get_model`` of a migration."""
-    return {".get_model", *(f"{cls}.objects.{call}" for cls in rule.model_factories
-                                for call in sorted(MANAGER_CALLS))}
+    return {".get_model", *(f"{cls}.objects.{call}" for cls in rule.model_factories for call in MANAGER_CALLS)}
 
 
 def _label(name: str) -> str | None:
@@ -82,14 +81,15 @@ def _ancestors(name: str, bases: dict[str, tuple[str, ...]]) -> list[str]:
     return found
 
 
-def _sdk_class(name: str, ancestors: list[str], methods: Collection[str]) -> str | None:
-    """The SDK class whose methods ``name`` has: its nearest ancestor a rule names, else the one class (a
-    capitalised name) a rule names, in the module of an ancestor, whose name ends ``name``'s."""
-    named = next((a for a in ancestors if a in methods), None)
+def _sdk_class(name: str, ancestors: list[str], classes: Collection[str]) -> str | None:
+    """The SDK class (of ``classes``, those the rules name) whose methods or rows ``name`` has: its nearest
+    ancestor a rule names, else the one class (a capitalised name) a rule names, in the module of an ancestor,
+    whose name ends ``name``'s."""
+    named = next((a for a in ancestors if a in classes), None)
     if named is not None:
         return named
     short = name.rpartition(".")[2]
     modules = {module for a in ancestors if (module := a.rpartition(".")[0])}
-    shared = {owner for owner in methods if (parts := owner.rpartition("."))[0] in modules
+    shared = {owner for owner in classes if (parts := owner.rpartition("."))[0] in modules
               and parts[2][:1].isupper() and short.endswith(parts[2])}
     return shared.pop() if len(shared) == 1 else None
