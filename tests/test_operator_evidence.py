@@ -258,8 +258,10 @@ def test_a_setting_read_from_the_environment_in_one_settings_module_is_not_const
 
 def test_a_setting_read_as_an_attribute_is_configuration_the_meaning_gate_does_not_judge(tmp_path: Path) -> None:
     """Flagsmith reads ``settings.EDGE_ENABLED`` wherever it uses its edge API: a place added years later reads
-    the same configuration, not a new meaning. The same history with a waffle switch still blocks (FA203)."""
-    for check, key in (("settings.EDGE_ENABLED", "EDGE_ENABLED"), ('switch_is_active("edge")', "edge")):
+    the same configuration, not a new meaning. The same history with a waffle switch still blocks (FA203), and
+    so does a setting first read with ``getattr``: an attribute read added beside it does not take it out."""
+    for check, key in (("settings.EDGE_ENABLED", "EDGE_ENABLED"), ('switch_is_active("edge")', "edge"),
+                       ('getattr(settings, "ENABLE_EDGE", False)', "ENABLE_EDGE")):
         repo = Repo(tmp_path / key)
         repo.commit("2022-01-10", "edge", {
             "app/__init__.py": "",
@@ -282,10 +284,47 @@ def test_a_setting_read_as_an_attribute_is_configuration_the_meaning_gate_does_n
 
 
                 def migration_status(project):
-                    if {check}:
+                    if {check.replace('getattr(settings, "ENABLE_EDGE", False)', "settings.ENABLE_EDGE")}:
                         return project.start_edge_v2_migration()
                     return "complete"
             """,
         })
         blocking = [f["code"] for f in _check(repo, "2024-03-13") if f["severity"] == "error"]
         assert blocking == ([] if key == "EDGE_ENABLED" else ["FA203"]), key
+
+
+def test_a_predicate_that_returns_a_setting_read_as_an_attribute_is_configuration_too(tmp_path: Path) -> None:
+    """Flagsmith asks ``is_edge_enabled()``, which returns ``settings.EDGE_ENABLED``: its callers read the same
+    configuration."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2022-01-10", "edge", {
+        "app/__init__.py": "",
+        "app/edge.py": """
+            from django.conf import settings
+
+
+            def is_edge_enabled():
+                return settings.EDGE_ENABLED
+
+
+            def sync(identity):
+                if is_edge_enabled():
+                    return identity.send_to_dynamo()
+                return None
+        """,
+        "app/wsgi.py": WSGI,
+    })
+    repo.commit("2024-03-12", "projects", {
+        "app/projects.py": """
+            from app.edge import is_edge_enabled
+
+
+            def migration_status(project):
+                if is_edge_enabled():
+                    return project.start_edge_v2_migration()
+                return "complete"
+        """,
+    })
+    findings = _check(repo, "2024-03-13")
+    assert [f["code"] for f in findings if f["severity"] == "error"] == []
+    assert {f["flag"] for f in findings} <= {"EDGE_ENABLED"}

@@ -171,11 +171,15 @@ def meaning_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], ledge
 
 
 def _configuration(flag: Flag) -> bool:
-    """A setting the code reads as a plain attribute (``if settings.EDGE_ENABLED:``) is a deployment's
+    """A setting the code reads only as a plain attribute (``if settings.EDGE_ENABLED:``) is a deployment's
     configuration of a subsystem, read wherever that subsystem is used: a new place that reads it is no new
     meaning. Judged as flags, Flagsmith's ``EDGE_ENABLED`` and ``ENABLE_CHARGEBEE`` blocked its tip three times,
-    each for code that uses the service the setting switches."""
-    return any(site.rule.endswith(ATTRIBUTE_READ) for site in flag.sites)
+    each for code that uses the service the setting switches. Every site must be such a read, or a call of a
+    predicate that returns one (Flagsmith's ``is_edge_enabled()``): one added beside a check (or made by a rule
+    file a pull request adds) does not take the key out of the gate."""
+    reads = {site.function for site in flag.sites if site.rule.endswith(ATTRIBUTE_READ)}
+    return bool(flag.sites) and all(site.rule.endswith(ATTRIBUTE_READ) or (site.via and site.via[-1] in reads)
+                                    for site in flag.sites)
 
 
 class _Reach:
