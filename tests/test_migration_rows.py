@@ -144,3 +144,28 @@ key = { keyword = "slug" }
     found = {f.key: (len(f.sites), sorted(d.action for d in f.definitions)) for f in flags}
     assert found == {"express_checkout": (1, ["define"]), "gift_wrap": (0, ["define"]), "same_day": (0, ["define"]),
                      "paper_invoices": (0, ["delete"])}
+
+
+def test_a_south_migration_defines_rows_of_its_frozen_models() -> None:
+    """mozilla/fjord made ``feedbackdev`` in a South data migration (Django before 1.7): the model comes from the
+    frozen ``orm['waffle.flag']`` and the row is made with its constructor, then saved; ``backwards`` runs only
+    when the migration is rolled back. Unread, the flag looked born again when the migration was ported."""
+    flags = flags_in({"fjord/base/migrations/0003_create_dev_waffle_flag.py": '''\
+        from south.v2 import DataMigration
+
+
+        class Migration(DataMigration):
+
+            def forwards(self, orm):
+                Flag = orm['waffle.flag']
+                flag = Flag(name='feedbackdev', everyone=False, note='')
+                flag.save()
+                orm['waffle.Switch'].objects.create(name='legacy_search')
+
+            def backwards(self, orm):
+                orm['waffle.flag'].objects.filter(name='feedbackdev').delete()
+                Other = orm['base.product']
+                Other(name='not_a_flag').save()
+        '''})
+    assert _actions(flags) == {("waffle-flag", "feedbackdev"): ["define", "rollback-delete"],
+                               ("waffle-switch", "legacy_search"): ["define"]}

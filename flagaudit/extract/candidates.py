@@ -42,8 +42,9 @@ def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: 
                     origins: dict[str, str], text: str) -> Candidates:
     """``nodes``: the file's calls and subscripts; ``origins``: this module's names -> the qualified callee
     that made them (``client = UnleashClient()``); ``text``: the file's."""
-    gets_models = bool(rules.models) and not (text.isascii() and "get_model" not in text and not any(
-        name.rsplit(".", 1)[-1] in text for name in rules.model_factories)) and _gets_flag_model(
+    gets_models = bool(rules.models) and not (
+        text.isascii() and "get_model" not in text and "orm[" not in text
+        and not any(name.rsplit(".", 1)[-1] in text for name in rules.model_factories)) and _gets_flag_model(
         nodes, rules)  # a name is in the text as written, unless it is spelled with letters NFKC makes ASCII
     finder = _Finder(scope, rules, imported, origins, gets_models, text)
     for node in nodes:
@@ -96,6 +97,8 @@ class _Finder:
             self.lines.add(node.lineno)
         elif isinstance(func, ast.Attribute) and self._method(func) or isinstance(func, ast.Subscript):
             self.lines.add(node.lineno)  # a subscript: a function picked from a table may be a check
+        elif self.gets_models and isinstance(func, ast.Name) and func.id[:1].isupper():
+            self.lines.add(node.lineno)  # ``Flag(name=...)``: a row of a model the file binds, made to be saved
 
     def _qualified(self, node: ast.expr) -> str | None:
         dotted = dotted_name(node)
@@ -213,9 +216,14 @@ def _bool_default(node: ast.Call) -> bool:
 
 def _gets_flag_model(nodes: list[ast.Call | ast.Subscript], rules: RuleSet) -> bool:
     """Whether some ``get_model("app", "Model")`` call names a flag model (migrations bind rows this way), or a
-    function that returns one is called (``Flag = get_waffle_flag_model()``)."""
+    function that returns one is called (``Flag = get_waffle_flag_model()``), or a South migration takes one
+    from its frozen models (``orm['waffle.flag']``)."""
     factories = {name.rsplit(".", 1)[-1] for name in rules.model_factories}
+    labels = {model.lower() for model in rules.models}
     for node in nodes:
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "orm" \
+                and isinstance(node.slice, ast.Constant) and str(node.slice.value).lower() in labels:
+            return True
         if not isinstance(node, ast.Call):
             continue
         func = node.func

@@ -185,6 +185,30 @@ def row_query(func: ast.Attribute) -> tuple[ast.expr, ast.Call | None] | None:
     return query[0], query[1][-1]
 
 
+def frozen_model(visitor: SpanVisitor, node: ast.expr) -> str | None:
+    """``orm['waffle.flag']`` in a South migration (Django before 1.7): the flag model it names, as a rule spells
+    it (South's labels ignore case)."""
+    if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "orm"
+            and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+        return None
+    label = node.slice.value.lower()
+    return next((model for model in visitor.rules.models if model.lower() == label), None)
+
+
+def constructed_row(visitor: SpanVisitor, node: ast.Call) -> bool:
+    """``Flag(name="k", ...)`` of a flag model a function bound (``Flag = orm['waffle.flag']``,
+    ``apps.get_model("waffle", "Flag")``), saved next as a migration does: defines the row."""
+    model = visitor.functions[-1].models.get(node.func.id) if isinstance(node.func, ast.Name) else None
+    define = visitor.rules.models.get(model or "")
+    if define is None:
+        return False
+    arg = define.key[0] if define.key else KeyArg(None, "name")
+    refs = _row_keys(visitor, node, arg)
+    for ref in refs:
+        add_definition(visitor, node, define, ref, metadata=_row_fields(visitor, node, arg.keyword))
+    return bool(refs)
+
+
 def get_model(visitor: SpanVisitor, call: ast.Call) -> str | None:
     """``apps.get_model("waffle", "Flag")`` -> ``waffle.Flag``; ``get_waffle_flag_model()`` -> the model a rule's
     ``model_factories`` name."""
@@ -218,9 +242,11 @@ def add_definition(visitor: SpanVisitor, node: ast.expr, rule: ObjectRule | Defi
 
 
 def _rows_model(visitor: SpanVisitor, manager: ast.expr) -> str | None:
-    """``Flag.objects`` -> ``waffle.Flag`` when ``Flag`` is waffle's model."""
+    """``Flag.objects`` -> ``waffle.Flag`` when ``Flag`` is waffle's model (also ``orm['waffle.flag'].objects``)."""
     if not (isinstance(manager, ast.Attribute) and manager.attr == "objects"):
         return None
+    if (frozen := frozen_model(visitor, manager.value)) is not None:
+        return frozen
     holder = full_name(manager.value)  # also get_waffle_flag_model().objects: a call is named by what it calls
     if holder is None:
         return None

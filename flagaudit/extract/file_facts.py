@@ -118,7 +118,8 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
         else frozenset()), lambda other: len(_class_constants(path, scope.module, values, other, notes)))
     source = Source(text)
     context = SpanContext(path, source, notes, scope, rules, imported, BranchUses(source),
-                          _rollback_functions(graph.nodes, scope.module), graph.uses, tuple(sorted(wanted)),
+                          _rollback_functions(graph.nodes, scope.module, "south" in imported), graph.uses,
+                          tuple(sorted(wanted)),
                           sequence_values(tree, scope))
     members = span_statements(tree, spans)
     sites: list[Site] = []
@@ -287,10 +288,11 @@ def _shape(symbols: ModuleSymbols, functions: list[Function], exports: tuple[str
     return hashlib.blake2b(repr(described).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
-def _rollback_functions(nodes: list[ast.Call | ast.Subscript], module: str) -> frozenset[str]:
-    """Functions a data migration runs only when rolled back (``RunPython(forward, reverse)``)."""
+def _rollback_functions(nodes: list[ast.Call | ast.Subscript], module: str, south: bool) -> frozenset[str]:
+    """Functions a data migration runs only when rolled back (``RunPython(forward, reverse)``; in a South
+    migration, ``south`` (Django before 1.7), its ``Migration.backwards``)."""
     forward: set[str] = set()
-    reverse: set[str] = set()
+    reverse: set[str] = {f"{module}.Migration.backwards" if module else "Migration.backwards"} if south else set()
     for node in nodes:
         if isinstance(node, ast.Call) and (dotted_name(node.func) or "").endswith("RunPython"):
             arguments: dict[int | str, ast.expr] = {**dict(enumerate(node.args)),

@@ -22,7 +22,9 @@ from flagaudit.extract.arguments import argument
 from flagaudit.extract.declarations import (
     RETURNED,
     add_definition,
+    constructed_row,
     every_row,
+    frozen_model,
     get_model,
     model_rows,
     object_definition,
@@ -225,6 +227,9 @@ class SpanVisitor:
         table = self._table(value)
         if table is not None:
             function.tables[name] = table
+        if (frozen := frozen_model(self, value)) is not None:
+            function.models[name] = frozen  # ``Flag = orm['waffle.flag']`` (South)
+            return
         if isinstance(value, ast.Call):
             made = self._project_symbol(value.func.value) if isinstance(value.func, ast.Attribute) else None
             callee = f"{made}.{cast(ast.Attribute, value.func).attr}" if made and made.endswith("()") \
@@ -347,6 +352,8 @@ class SpanVisitor:
             self._method_call(node, node.func)
         elif isinstance(node.func, ast.Subscript):
             self._table_call(node)
+        else:
+            constructed_row(self, node)
 
     # -- tables of checks -----------------------------------------------------------
     def _table(self, expression: ast.expr) -> tuple[str, ast.Dict] | None:
