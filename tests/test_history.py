@@ -94,6 +94,25 @@ def test_keys_resolved_through_other_modules_follow_their_changes(tmp_path: Path
         ("born", "2026-02-02"), ("changed", "2026-02-03"), ("retired", "2026-02-04")]
 
 
+def test_a_key_read_through_django_settings_has_a_story(tmp_path: Path) -> None:
+    """uktrade/data-workspace-frontend asks ``waffle.flag_is_active(request, settings.SUGGESTED_SEARCHES_FLAG)``,
+    the key a settings module's constant; history needs that module, which no rule word marks, and must not lose
+    it however the names the key was looked up through come out of a set (a check at HEAD found the key, its
+    history had none)."""
+    repo = Repo(tmp_path / "repo")
+    view = ("import waffle\nfrom django.conf import settings\n\n\n"
+            "def view(request):\n    if waffle.flag_is_active(request, settings.SUGGESTED_SEARCHES_FLAG):\n"
+            "        return 1\n    return 2\n")
+    repo.commit("2022-09-01", "settings", {"manage.py": "", "ws/__init__.py": "", "ws/settings/__init__.py": "",
+                                           "ws/settings/base.py": 'SUGGESTED_SEARCHES_FLAG = "SUGGESTED_SEARCHES"\n'})
+    repo.commit("2022-09-20", "suggested searches", {"ws/views.py": view})
+    repo.commit("2023-01-10", "renamed", {
+        "ws/settings/base.py": 'SUGGESTED_SEARCHES_FLAG = "SUGGESTED_SEARCHES_V2"\n'})
+    found = repo.history()
+    assert story(found, "SUGGESTED_SEARCHES") == [("born", "2022-09-20"), ("retired", "2023-01-10")]
+    assert story(found, "SUGGESTED_SEARCHES_V2") == [("born", "2023-01-10")]
+
+
 def test_template_sites_keep_a_key_alive_and_test_sites_do_not(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "repo")
     template = "{% load waffle_tags %}\n{% flag 'new_nav' %}<nav></nav>{% endflag %}\n"

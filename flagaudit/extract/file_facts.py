@@ -318,7 +318,7 @@ def _looks_like_python2(text: str) -> bool:
     return bool(re.search(r"^\s*print\s+[\"'\w]|^\s*exec\s+[\"']|except\s+\w+\s*,\s*\w+\s*:", text, re.M))
 
 
-def _is_settings(path: str, module: str) -> bool:
+def is_settings_module(path: str, module: str) -> bool:
     """A Django settings module (``proj.settings``, ``proj.settings.base``, Open edX's ``envs``), not a test's."""
     return any(s.endswith("settings") or s == "envs" for s in module.split(".")) \
         and not path.rsplit("/", 1)[-1].startswith("test")
@@ -328,7 +328,7 @@ def _django_settings(path: str, module: str, values: list[Value]) -> list[Value]
     """In a settings module, ``django.conf.settings.X`` is another name for the module's ``X``: a key built
     from ``settings.SWITCH_PREFIX`` or a flag object read as ``settings.LOG_REQUESTS`` resolves through it.
     Test settings configure only the tests."""
-    if not _is_settings(path, module):
+    if not is_settings_module(path, module):
         return []
     prefix = f"{module}."
     return [(f"django.conf.settings.{name[len(prefix):]}", (KeyPart("sym", name),), 0) for name, _, line in values
@@ -399,7 +399,7 @@ def _declared_in_settings(path: str, module: str, text: str, tree: ast.Module, r
     where a flag must be named before any condition turns it on): a definition each, with its conditions, and the
     comment right above the entry as its description (cfgov-refresh: "During a Salesforce system outage, the
     following flag should be enabled")."""
-    if not rules.declaring_dicts or not _is_settings(path, module):
+    if not rules.declaring_dicts or not is_settings_module(path, module):
         return []
     lines = text.split("\n")
     source: Source | None = None

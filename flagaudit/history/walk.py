@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flagaudit.config import Config
-from flagaudit.extract.file_facts import extract
+from flagaudit.extract.file_facts import extract, is_settings_module
 from flagaudit.extract.prefilter import mentions
 from flagaudit.facts import (
     Event,
@@ -55,6 +55,11 @@ if TYPE_CHECKING:
 
 STAGE = "reading history"
 
+_SETTINGS_OBJECT = "django.conf.settings"
+"""What a key read as ``settings.X`` qualifies through: its value is a settings module's ``X``."""
+_SETTINGS_NEEDED = f"{_SETTINGS_OBJECT}.*"
+"""Kept among the needed modules once a key read through ``settings`` needed the settings modules (no module
+has this name)."""
 _CHUNK = 1000
 """Commits whose new blobs are extracted together, in parallel, before the walk applies them."""
 _PARALLEL_JOBS = 16
@@ -360,8 +365,10 @@ class _Walk:
         return cached if needed or key not in self.blobs.quiet else None
 
     def _needed(self, path: str, module: str) -> bool:
-        """Analysed whatever the prefilter says: text files (the text rules read them) and modules keys need."""
-        return not path.endswith(".py") or module in self.state.needed
+        """Analysed whatever the prefilter says: text files (the text rules read them), modules keys need, and
+        settings modules once a key is read from ``django.conf.settings``."""
+        return not path.endswith(".py") or module in self.state.needed or (
+            _SETTINGS_NEEDED in self.state.needed and is_settings_module(path, module))
 
     def _spared(self, blob: str, key: str, path: str) -> bool:
         """Known not to be wanted unless needed: no rule word, nothing but symbols, or a test (tests hold no sites)."""
@@ -491,8 +498,15 @@ class _Walk:
         return found
 
     def _need(self, names: Iterable[str]) -> list[str]:
-        """Files not analysed yet that hold a module one of ``names`` lives in; the modules are needed from now on."""
+        """Files not analysed yet that hold a module one of ``names`` lives in; the modules are needed from now on.
+        A name of ``django.conf.settings`` lives in the project's settings modules (``waffle.flag_is_active(r,
+        settings.SUGGESTED_SEARCHES_FLAG)``, the key a settings module's constant): all of them are needed."""
+        names = sorted(names)
         found = []
+        if _SETTINGS_NEEDED not in self.state.needed and any(n.startswith(f"{_SETTINGS_OBJECT}.") for n in names):
+            self.state.needed.add(_SETTINGS_NEEDED)
+            found += [path for module, path in sorted(self.by_module.items())
+                      if self.state.files[path].facts is None and is_settings_module(path, module)]
         for name in names:
             parts = name.split(".")
             for size in range(1, len(parts) + 1):
