@@ -328,3 +328,32 @@ def test_a_predicate_that_returns_a_setting_read_as_an_attribute_is_configuratio
     findings = _check(repo, "2024-03-13")
     assert [f["code"] for f in findings if f["severity"] == "error"] == []
     assert {f["flag"] for f in findings} <= {"EDGE_ENABLED"}
+
+
+def test_a_setting_read_in_a_template_is_the_same_configuration(tmp_path: Path) -> None:
+    """mozilla/pontoon shows its bugs tab only ``{% if settings.ENABLE_BUGS_TAB %}`` (its Jinja2 environment has
+    the settings object): a site of the same key as the Python reads, and like them configuration the meaning
+    gate does not judge."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2022-01-10", "insights", {
+        "app/__init__.py": "",
+        "app/views.py": """
+            from django.conf import settings
+
+
+            def insights(request):
+                if not settings.ENABLE_INSIGHTS:
+                    return None
+                return request.user.insights()
+        """,
+        "app/wsgi.py": WSGI,
+    })
+    repo.commit("2024-03-12", "team page", {
+        "app/templates/teams/team.html": "{% if settings.ENABLE_INSIGHTS %}<a>Insights</a>{% endif %}\n"
+                                         "{% if settings.ENABLE_BUGS_TAB %}<li>Bugs</li>{% endif %}\n",
+    })
+    findings = _check(repo, "2024-03-13")
+    assert [f["code"] for f in findings if f["severity"] == "error"] == []
+    result = run_cli("scan", "--format", "json", "--no-cache", cwd=repo.path)
+    assert sorted((f["key"], len(f["sites"])) for f in json.loads(result.stdout)["flags"]) == [
+        ("ENABLE_BUGS_TAB", 1), ("ENABLE_INSIGHTS", 2)]
