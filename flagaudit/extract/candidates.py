@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from flagaudit.extract.adapters import adapted
-from flagaudit.extract.declarations import row_query
+from flagaudit.extract.declarations import frozen_label, row_query
 from flagaudit.extract.symbols import Scope, dotted_name
 from flagaudit.extract.tree import full_name
 from flagaudit.sdk_rules import RuleSet
@@ -55,8 +55,11 @@ def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: 
             if holder and scope.qualify(holder) in finder.settings:
                 finder.lines.add(node.lineno)
     if (reads := rules.attribute_reads) is not None:  # ``settings.ENABLE_X``, found in the text: no call marks it
-        finder.lines.update(text.count("\n", 0, m.start()) + 1 for m in reads.text.finditer(text)
-                            if reads.names.fullmatch(m.group(1)))
+        line, counted = 1, 0
+        for match in reads.text.finditer(text):
+            if reads.names.fullmatch(match.group(1)):
+                line, counted = line + text.count("\n", counted, match.start()), match.start()
+                finder.lines.add(line)
     return Candidates(frozenset(finder.lines), frozenset(finder.deferred))
 
 
@@ -221,8 +224,7 @@ def _gets_flag_model(nodes: list[ast.Call | ast.Subscript], rules: RuleSet) -> b
     factories = {name.rsplit(".", 1)[-1] for name in rules.model_factories}
     labels = {model.lower() for model in rules.models}
     for node in nodes:
-        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "orm" \
-                and isinstance(node.slice, ast.Constant) and str(node.slice.value).lower() in labels:
+        if frozen_label(node) in labels:
             return True
         if not isinstance(node, ast.Call):
             continue

@@ -185,14 +185,19 @@ def row_query(func: ast.Attribute) -> tuple[ast.expr, ast.Call | None] | None:
     return query[0], query[1][-1]
 
 
+def frozen_label(node: ast.expr) -> str | None:
+    """``waffle.flag`` of ``orm['waffle.Flag']`` in a South migration (Django before 1.7), in lower case: South's
+    labels ignore case."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "orm" \
+            and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value.lower()
+    return None
+
+
 def frozen_model(visitor: SpanVisitor, node: ast.expr) -> str | None:
-    """``orm['waffle.flag']`` in a South migration (Django before 1.7): the flag model it names, as a rule spells
-    it (South's labels ignore case)."""
-    if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "orm"
-            and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
-        return None
-    label = node.slice.value.lower()
-    return next((model for model in visitor.rules.models if model.lower() == label), None)
+    """The flag model a South migration's ``orm['waffle.flag']`` names, as a rule spells it."""
+    label = frozen_label(node)
+    return None if label is None else next((model for model in visitor.rules.models if model.lower() == label), None)
 
 
 def constructed_row(visitor: SpanVisitor, node: ast.Call) -> bool:

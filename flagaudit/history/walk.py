@@ -501,7 +501,7 @@ class _Walk:
         """Files not analysed yet that hold a module one of ``names`` lives in; the modules are needed from now on.
         A name of ``django.conf.settings`` lives in the project's settings modules (``waffle.flag_is_active(r,
         settings.SUGGESTED_SEARCHES_FLAG)``, the key a settings module's constant): all of them are needed."""
-        names = sorted(names)
+        names = tuple(names)
         found = []
         if _SETTINGS_NEEDED not in self.state.needed and any(n.startswith(f"{_SETTINGS_OBJECT}.") for n in names):
             self.state.needed.add(_SETTINGS_NEEDED)
