@@ -5,7 +5,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from flagaudit.extract.prefilter import mentions
 from flagaudit.scan.project import ScanOptions, scan
+from flagaudit.sdk_rules import load_rules
 from tests.projects import WSGI
 from tests.repos import write_files
 
@@ -137,6 +139,15 @@ def test_a_setting_read_as_a_plain_attribute_is_a_flag_if_its_name_says_switch(t
         ("ENABLE_INFINITE_CORRIDOR", [("infinite/urls.py", 3)]),
         ("EVENT_ROUTING_BACKEND_BATCHING_ENABLED", [("infinite/router.py", 5)]),
     ]
+
+
+def test_a_project_object_called_settings_is_not_read_for_them() -> None:
+    """osf.io imports its own ``website.settings`` as ``settings`` nearly everywhere: a file that names no module
+    of a settings rule's objects is not even parsed for these reads (in history, every version of it was)."""
+    rules = load_rules(())
+    own = b"from website import settings\n\nif settings.ENABLE_PRIVATE_SEARCH:\n    pass\n"
+    assert not mentions(own, rules)
+    assert mentions(own.replace(b"from website import", b"from django.conf import"), rules)
 
 
 def test_settings_loaded_from_yaml_are_never_constant(tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: 
             holder = dotted_name(node.value)
             if holder and scope.qualify(holder) in finder.settings:
                 finder.lines.add(node.lineno)
-    if (reads := rules.attribute_reads) is not None:  # ``settings.ENABLE_X``, found in the text: no call marks it
+    if (reads := rules.attribute_reads) is not None and reads.named(text):  # ``settings.ENABLE_X``: no call marks it
         line, counted = 1, 0
         for match in reads.text.finditer(text):
             if reads.names.fullmatch(match.group(1)):

@@ -47,7 +47,8 @@ def mentions(data: bytes, rules: RuleSet) -> bool:
         if _bool_call(data, match.end(), receivers):
             return True
     reads = rules.attribute_reads  # ``settings.ENABLE_X``: a rule's words cannot spell every such name
-    return reads is not None and any(reads.names.fullmatch(m.group(1).decode()) for m in reads.data.finditer(data))
+    return reads is not None and any(module.encode() in data for module in reads.modules) and any(
+        reads.names.fullmatch(m.group(1).decode()) for m in reads.data.finditer(data))
 
 
 def _receivers(data: bytes, rules: RuleSet) -> re.Pattern[bytes]:
