@@ -246,3 +246,36 @@ def test_a_mixin_of_a_framework_class_is_called_through_it(tmp_path: Path) -> No
     """
     assert _unreachable(tmp_path, {"forms/__init__.py": "", "forms/admin.py": admin}) == [
         ("UNUSED_MIXIN", "forms/admin.py")]
+
+
+APPS_ON_SYS_PATH = {
+    "site/__init__.py": "",
+    "site/settings/__init__.py": "",
+    "site/settings/base.py": """
+        import os
+        import sys
+
+        sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "apps"))
+
+        TEMPLATES = [{"OPTIONS": {"context_processors": ["hustings.context_processors.show_cta"]}}]
+    """,
+    "site/apps/__init__.py": "",
+    "site/apps/hustings/__init__.py": "",
+    "site/apps/hustings/context_processors.py": """
+        from django.conf import settings
+
+
+        def show_cta(request):
+            return {"SHOW_CTA": getattr(settings, "SHOW_HUSTINGS_CTA", False)}
+
+
+        def forgotten(request):
+            return {"OLD": getattr(settings, "SHOW_OLD_BANNER", False)}
+    """,
+}
+
+
+def test_a_settings_string_names_a_module_of_a_folder_on_sys_path_by_its_ending(tmp_path: Path) -> None:
+    """The project puts ``site/apps`` on ``sys.path``, so ``hustings.context_processors.show_cta`` is the function in
+    ``site/apps/hustings/context_processors.py``, which flagaudit names ``site.apps.hustings.context_processors``."""
+    assert _unreachable(tmp_path, APPS_ON_SYS_PATH) == [("SHOW_OLD_BANNER", "site/apps/hustings/context_processors.py")]

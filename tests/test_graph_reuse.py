@@ -26,7 +26,10 @@ def replace(path: str, old: str, new: str) -> Edit:
 
 
 def write(path: str, text: str) -> Edit:
-    return lambda project: (project / path).write_text(text, encoding="utf-8")
+    def edit(project: Path) -> None:
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        (project / path).write_text(text, encoding="utf-8")
+    return edit
 
 
 def delete(path: str) -> Edit:
@@ -39,6 +42,8 @@ def together(*edits: Edit) -> Edit:
             one(project)
     return edit
 
+
+HOOK = "from store.reconcile import reconcile_ledgers\n\n\ndef run_hook(payouts):\n    return {}\n"
 
 EDITS: list[tuple[str, Edit]] = [
     # bodies only: the last graph is reused, the edited file's functions linked again
@@ -67,6 +72,16 @@ EDITS: list[tuple[str, Edit]] = [
      write("store/alias.py", "from store.bases import Other as Base\n")),
     ("a module deleted", delete("store/compat.py")),
     ("a function removed", replace("store/router.py", "def unused_helper():\n    return None\n\n\n", "")),
+    # names rooted on a folder the project puts on sys.path: a settings string ending a module's name
+    ("a settings string names a hook by the ending of its module's name", together(
+        write("store/contrib/__init__.py", ""), write("store/contrib/plugins/__init__.py", ""),
+        write("store/contrib/plugins/hooks.py", HOOK.format("reconcile_ledgers(payouts, [])")),
+        write("store/settings/hooks.py", 'HOOKS = ["plugins.hooks.run_hook"]\n'),
+        write("store/vendor/__init__.py", ""), write("store/vendor/plugins/__init__.py", ""))),
+    ("the hook no longer reconciles", write("store/contrib/plugins/hooks.py", HOOK.format("payouts"))),
+    ("a second module of that ending: the string names both",  # one file changed: the graph is built upon
+     write("store/vendor/plugins/hooks.py", HOOK.format("reconcile_ledgers(payouts, [])"))),
+    ("the second module deleted", delete("store/vendor/plugins/hooks.py")),
 ]
 
 
@@ -92,6 +107,8 @@ def test_each_edit_gives_with_the_last_graph_what_a_fresh_scan_gives(project: Pa
     changed = [what for (what, _), before, after in zip(EDITS, seen, seen[1:], strict=False) if before != after]
     assert "the re-export in the middle now names an unreachable check's function" in changed
     assert "an unchanged class rebased through an alias module: its override is now reached" in changed
+    assert {"a settings string names a hook by the ending of its module's name", "the hook no longer reconciles",
+            "a second module of that ending: the string names both", "the second module deleted"} <= set(changed)
 
 
 def test_a_damaged_kept_graph_is_ignored(project: Path) -> None:

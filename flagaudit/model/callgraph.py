@@ -238,6 +238,8 @@ def _affected(previous: CallGraph, changed: list[str], shapes: dict[str, Shape],
     after = [shapes[p] for p in changed if p in shapes]
     modules = sorted({module for module, _, _ in (*before, *after)})
     touches = re.compile("|".join(f"(?:{re.escape(m)}(?:\\.|$))" for m in modules)).match
+    tails = sorted({tail for m in modules for tail in _tails(m)})  # what a name rooted on sys.path may end in
+    rooted = re.compile("|".join(f"(?:{re.escape(t)}\\.)" for t in tails) or "(?!)").match
     old_names = {name for _, _, names in before for name in names}
     new_names = {name for _, _, names in after for name in names}
     short = {name.rsplit(".", 1)[-1] for name in old_names ^ new_names}
@@ -253,11 +255,17 @@ def _affected(previous: CallGraph, changed: list[str], shapes: dict[str, Shape],
         if target.startswith("."):
             if target[1:] in short:
                 stale.add(target)
-        elif touches(target) or any(touches(hop) for hop in previous.hops.get(target, ())) or (
+        elif touches(target) or any(touches(hop) or rooted(hop) for hop in previous.hops.get(target, ())) or (
                 reached and (touches(reached[0]) or reached[0].rpartition(".")[0] in ancestors)) or any(
-                r.startswith(".") and r[1:] in short for r in reached):
+                r.startswith(".") and r[1:] in short for r in reached) or rooted(target):
             stale.add(target)
     return stale, reclassed
+
+
+def _tails(module: str) -> list[str]:
+    """The endings of two or more names of a module's name, without the whole name (which resolves as it is)."""
+    parts = module.split(".")
+    return [".".join(parts[i:]) for i in range(1, len(parts) - 1)]
 
 
 def _closure(starts: set[str], neighbours: Callable[[str], Iterable[str]]) -> set[str]:
@@ -348,6 +356,30 @@ class _Linker:
                 found[name.rsplit(".", 1)[-1]].append(name)
         return found
 
+    @cached_property
+    def module_tails(self) -> dict[str, list[str]]:
+        """The project's modules by each ending of two or more of their names (``hustings.context_processors``
+        for ``wcivf.apps.hustings.context_processors``)."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for name, (_, function) in self.nodes.items():
+            if function.kind == "module":
+                for tail in _tails(name):
+                    found[tail].append(name)
+        return found
+
+    def _rooted(self, target: str) -> tuple[str, ...]:
+        """``target`` as the names of project modules' members, when it names none as it stands but its leading
+        names are the ending of project modules' names (the longest such ending): a module imported, or named in
+        a settings string, from a folder the project puts on ``sys.path`` (``sys.path.insert(0, root("apps"))``
+        makes ``hustings.context_processors.show_cta`` a function of ``wcivf/apps/hustings/context_processors.py``).
+        Where several modules end so, each is linked: like a name node, this errs toward reaching code."""
+        parts = target.split(".")
+        for cut in range(len(parts) - 1, 1, -1):
+            modules = self.module_tails.get(".".join(parts[:cut]))
+            if modules:
+                return tuple(".".join((module, *parts[cut:])) for module in sorted(modules))
+        return ()
+
     def _expand(self, target: str) -> tuple[str, ...]:
         if target.startswith(COMMAND):
             modules = self.commands.get(target[len(COMMAND):], ())
@@ -359,9 +391,13 @@ class _Linker:
             self.name_nodes[target] = set(self.by_name[target[1:]])
             return (target,)
         names = self.resolver.aliases(target)
+        node = _first_node(names, self.nodes)
+        rooted = self._rooted(names[-1]) if node is None else ()
+        if rooted:  # each is a name of a project module's member: it resolves as any such name does
+            self.hops[target] = (*names[1:], *rooted)
+            return tuple(dict.fromkeys(chain.from_iterable(map(self._expand, rooted))))
         if len(names) > 1:
             self.hops[target] = tuple(names[1:])
-        node = _first_node(names, self.nodes)
         found = (node, *_overrides(node, self.nodes, self.subclasses)) if node else ()
         rest = names[-1][len(node) + 1:].split(".") if node and names[-1].startswith(node + ".") else []
         if len(rest) > 1 and rest[-1] in self.by_name:
