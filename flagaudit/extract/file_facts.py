@@ -32,6 +32,7 @@ from flagaudit.extract.symbols import (
     TEMPLATE_GLOBALS,
     Scope,
     dotted_name,
+    is_settings_module,
     key_parts,
     module_scope,
     module_values,
@@ -107,14 +108,14 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     imported = scope.imported_modules()
     origins = {name: parts[0].value for name, parts, _ in values if len(parts) == 1 and parts[0].kind == "call"}
     gate_scope = replace(scope, imports={**graph.local_imports, **scope.imports}) if graph.local_imports else scope
-    candidates = find_candidates(graph.nodes, gate_scope, rules, imported, origins, text)
+    candidates = find_candidates(graph.nodes, gate_scope, rules, imported, origins, text, path)
     done = replace(done, deferred=tuple(sorted(candidates.deferred)))
     wanted = candidates.lines
     if not wanted:
         return done, wanted
     spans = statement_spans(tree)
     kept = _kept(earlier, rules, wanted, scope, lines, spans, lambda other: (
-        find_candidates(graph.nodes, gate_scope, other, imported, origins, text).lines if mentions(data, other)
+        find_candidates(graph.nodes, gate_scope, other, imported, origins, text, path).lines if mentions(data, other)
         else frozenset()), lambda other: len(_class_constants(path, scope.module, values, other, notes)))
     source = Source(text)
     context = SpanContext(path, source, notes, scope, rules, imported, BranchUses(source),
@@ -316,12 +317,6 @@ def _reason(exc: BaseException) -> str:
 
 def _looks_like_python2(text: str) -> bool:
     return bool(re.search(r"^\s*print\s+[\"'\w]|^\s*exec\s+[\"']|except\s+\w+\s*,\s*\w+\s*:", text, re.M))
-
-
-def is_settings_module(path: str, module: str) -> bool:
-    """A Django settings module (``proj.settings``, ``proj.settings.base``, Open edX's ``envs``), not a test's."""
-    return any(s.endswith("settings") or s == "envs" for s in module.split(".")) \
-        and not path.rsplit("/", 1)[-1].startswith("test")
 
 
 def _django_settings(path: str, module: str, values: list[Value]) -> list[Value]:

@@ -523,7 +523,7 @@ class SpanVisitor:
         """``settings.FEATURES.get("X")`` and ``getattr(settings, "X", False)``."""
         for rule in self.rules.settings:
             if callee and callee.endswith(".get"):
-                holder = callee[: -len(".get")]
+                holder = self.scope.own_setting(callee[: -len(".get")], self.context.path)
                 for obj in rule.objects:
                     for name in rule.dicts:
                         if holder == f"{obj}.{name}" and (node.args or node.keywords):
@@ -557,7 +557,7 @@ class SpanVisitor:
         """``settings.FEATURES["X"]`` read (not assigned)."""
         if self._assigned(node):
             return
-        holder = self._qualify(node.value)
+        holder = self.scope.own_setting(self._qualify(node.value), self.context.path)
         key = node.slice
         if holder is None or isinstance(key, ast.Slice) or isinstance(key, ast.Tuple) and self._bare(key):
             return

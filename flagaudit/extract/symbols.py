@@ -19,6 +19,12 @@ from flagaudit.facts import DYNAMIC_SETTINGS, RUN_TIME_VALUE, KeyPart
 Resolver = Callable[[str], "tuple[KeyPart, ...] | None"]
 
 
+def is_settings_module(path: str, module: str) -> bool:
+    """A Django settings module (``proj.settings``, ``proj.settings.base``, Open edX's ``envs``), not a test's."""
+    return any(s.endswith("settings") or s == "envs" for s in module.split(".")) \
+        and not path.rsplit("/", 1)[-1].startswith("test")
+
+
 @dataclass(frozen=True)
 class Scope:
     """How names at a module's top level resolve to qualified names."""
@@ -49,6 +55,18 @@ class Scope:
         module level); ``None`` for locals and builtins."""
         qualified = self.qualify(dotted)
         return (KeyPart("sym", qualified),) if qualified else None
+
+    def own_setting(self, qualified: str | None, path: str) -> str | None:
+        """``qualified`` as Django's settings object names it, where a settings module reads one of its own
+        settings by its bare name (``if FEATURES.get("X"):`` in ``proj/settings.py``, or in a settings module
+        that star-imports the one defining it): the value ``django.conf.settings.FEATURES`` holds at run time.
+        Any other name as it is."""
+        for owner in (self.module, self.star):
+            if owner and qualified and qualified.startswith(owner) and qualified[len(owner):len(owner) + 1] == "." \
+                    and "." not in qualified[len(owner) + 1:] and is_settings_module("", owner) \
+                    and is_settings_module(path, self.module):
+                return "django.conf.settings." + qualified[len(owner) + 1:]
+        return qualified
 
     def imported_modules(self) -> frozenset[str]:
         """Every module (and its parents) that this module imports from."""

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flagaudit.config import Config
-from flagaudit.extract.file_facts import extract, is_settings_module
+from flagaudit.extract.file_facts import extract
 from flagaudit.extract.prefilter import mentions
+from flagaudit.extract.symbols import is_settings_module
 from flagaudit.facts import (
     Event,
     FileFacts,
