@@ -6,7 +6,7 @@ import textwrap
 from pathlib import Path
 
 from flagaudit.extract.prefilter import mentions
-from flagaudit.scan.project import ScanOptions, scan
+from flagaudit.scan.project import ScanOptions, flags_in_memory, scan
 from flagaudit.sdk_rules import load_rules
 from tests.projects import WSGI
 from tests.repos import write_files
@@ -148,6 +148,19 @@ def test_a_project_object_called_settings_is_not_read_for_them() -> None:
     own = b"from website import settings\n\nif settings.ENABLE_PRIVATE_SEARCH:\n    pass\n"
     assert not mentions(own, rules)
     assert mentions(own.replace(b"from website import", b"from django.conf import"), rules)
+
+
+def test_a_switch_named_setting_read_with_a_none_default_is_a_flag() -> None:
+    """``getattr(settings, "ENABLE_AUTO_AUTH", None)`` reads a switch (enterprise-subsidy); ``getattr(settings,
+    "SEARCH_BACKEND", None)``, in most Django modules, reads configuration: the prefilter lets only the first
+    through, and the scan finds only its site."""
+    rules = load_rules(())
+    switch = b'from django.conf import settings\n\nif getattr(settings, "ENABLE_AUTO_AUTH", None):\n    pass\n'
+    other = switch.replace(b"ENABLE_AUTO_AUTH", b"SEARCH_BACKEND")
+    assert mentions(switch, rules) and not mentions(other, rules)
+    assert [f.key for f in flags_in_memory({"views.py": switch}, rules)] == ["ENABLE_AUTO_AUTH"]
+    both = other + b"beta = getattr(settings, 'ENABLE_BETA', False)\n"  # through the prefilter
+    assert [f.key for f in flags_in_memory({"views.py": both}, rules)] == ["ENABLE_BETA"]
 
 
 def test_settings_loaded_from_yaml_are_never_constant(tmp_path: Path) -> None:

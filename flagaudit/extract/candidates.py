@@ -78,6 +78,7 @@ class _Finder:
         self.evidence = {m for rule_file in rules.files for m in rule_file.modules if m in imported}
         self.settings = {f"{obj}.{name}" for rule in rules.settings for obj in rule.objects for name in rule.dicts}
         self.setting_objects = {obj for rule in rules.settings if rule.getattr_bool for obj in rule.objects}
+        self.switches = rules.attribute_reads.names if rules.attribute_reads else None
         self.models = {f"{m.split('.')[0]}.models.{m.split('.')[1]}" for m in rules.models}
         self.gets_models = gets_models
         self.lines: set[int] = set()
@@ -96,7 +97,7 @@ class _Finder:
                 or qualified in self.define_functions
                 or (qualified.endswith(".get") and self.scope.own_setting(qualified[:-4], self.path) in self.settings)):
             self.lines.add(node.lineno)
-        elif dotted == "getattr" and _bool_default(node) and \
+        elif dotted == "getattr" and _bool_default(node, self.switches) and \
                 self.scope.qualify(dotted_name(node.args[0]) or "") in self.setting_objects:
             self.lines.add(node.lineno)
         elif isinstance(func, ast.Attribute) and self._method(func) or isinstance(func, ast.Subscript):
@@ -205,8 +206,9 @@ def _qualifies(node: ast.expr, scope: Scope) -> bool:
     return isinstance(node, ast.Name) and scope.qualify(node.id) is not None
 
 
-def _bool_default(node: ast.Call) -> bool:
-    """``getattr(obj, name, True|False)``: three arguments, the last a bool, as the site analysis requires.
+def _bool_default(node: ast.Call, switches: re.Pattern[str] | None) -> bool:
+    """``getattr(obj, name, True|False)``: three arguments, the last a bool, as the site analysis requires; or
+    ``None`` for a name ``switches`` matches (``getattr(settings, "ENABLE_AUTO_AUTH", None)``).
 
     With keywords or unpacking the ast's order is not the source's, so those are left to the site analysis.
     """
@@ -214,8 +216,10 @@ def _bool_default(node: ast.Call) -> bool:
         return False
     if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
         return True
-    default = node.args[2]
-    return isinstance(default, ast.Constant) and isinstance(default.value, bool)
+    name, default = node.args[1], node.args[2]
+    return isinstance(default, ast.Constant) and (isinstance(default.value, bool) or default.value is None and (
+        switches is not None and isinstance(name, ast.Constant) and isinstance(name.value, str)
+        and switches.fullmatch(name.value) is not None))
 
 
 def _gets_flag_model(nodes: list[ast.Call | ast.Subscript], rules: RuleSet) -> bool:

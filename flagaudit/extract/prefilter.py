@@ -2,18 +2,19 @@
 
 A site or definition always spells one of the rules' words (an SDK function, class, method or model name,
 a settings dict), even through an alias, because the import names it. One word is in almost every Django
-module: ``getattr``, which a settings rule reads only as ``getattr(obj, name, True)`` or ``False``, while
-``getattr(settings, "TIMEOUT", 30)`` is everywhere. So a ``getattr`` counts only when the call it opens may
-end in ``True`` or ``False``: its parentheses are followed to the closing one, skipping strings and
-comments. Whatever the scan cannot follow (an f-string, a call left open) counts, so the filter never drops
-a file the analysis would keep; it only spares the parse of files that cannot hold a site.
+module: ``getattr``, which a settings rule reads only as ``getattr(obj, name, True)`` or ``False`` (or ``None``
+for a name that says it is a switch, ``"ENABLE_X"``), while ``getattr(settings, "TIMEOUT", 30)`` is everywhere.
+So a ``getattr`` counts only when the call it opens may end in ``True`` or ``False``, or in ``None`` after such
+a name: its parentheses are followed to the closing one, skipping strings and comments. Whatever the scan
+cannot follow (an f-string, a call left open) counts, so the filter never drops a file the analysis would keep;
+it only spares the parse of files that cannot hold a site.
 """
 
 from __future__ import annotations
 
 import re
 
-from flagaudit.sdk_rules import RuleSet
+from flagaudit.sdk_rules import AttributeReads, RuleSet
 
 _GETATTR = b"getattr"
 _LAYOUT_RUN = re.compile(rb"(?:\s|#[^\n]*|\\\r?\n)*")
@@ -25,6 +26,10 @@ _LAYOUT = re.compile(rb"[\s()\\]")
 _BOOL_LAST = re.compile(rb"\b(?:True|False)(?:[\s),]|#[^\n]*(?![^\n])|\\\r?\n)*\Z")
 """The text before the closing parenthesis ends with a bool (in parentheses, before a comma or comments). A
 comment runs to its line's end (so a failed search cannot try every split of a run of ``#``)."""
+_NONE_LAST = re.compile(rb"\bNone(?:[\s),]|#[^\n]*(?![^\n])|\\\r?\n)*\Z")
+"""The same for ``None``."""
+_QUOTED_NAME = re.compile(rb"[\"']([A-Za-z_]\w*)[\"']")
+"""A name in quotes: what ``getattr(settings, "ENABLE_X", None)`` names."""
 _STRING_END = {
     b'"""': re.compile(rb'(?:[^"\\]|\\.|"(?!""))*"""', re.S),
     b"'''": re.compile(rb"(?:[^'\\]|\\.|'(?!''))*'''", re.S),
@@ -44,7 +49,7 @@ def mentions(data: bytes, rules: RuleSet) -> bool:
         if match.group() != _GETATTR or not rules.getattr_bool:
             return True
         receivers = receivers or _receivers(data, rules)
-        if _bool_call(data, match.end(), receivers):
+        if _bool_call(data, match.end(), receivers, rules.attribute_reads):
             return True
     reads = rules.attribute_reads  # ``settings.ENABLE_X``: a rule's words cannot spell every such name
     return reads is not None and any(module.encode() in data for module in reads.modules) and any(
@@ -60,9 +65,10 @@ def _receivers(data: bytes, rules: RuleSet) -> re.Pattern[bytes]:
     return re.compile(rb"(?:[^.]+\.)*(?:" + b"|".join([either, *map(re.escape, aliases)]) + rb")")
 
 
-def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes]) -> bool:
+def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes], switches: AttributeReads | None) -> bool:
     """Whether the ``getattr`` ending at ``end`` opens a call that may read a settings object with a bool
-    default: ``getattr(settings, name, True|False)``."""
+    default: ``getattr(settings, name, True|False)``, or ``getattr(settings, "ENABLE_X", None)`` for a name
+    ``switches`` takes for a flag's."""
     start = position = _opening(data, end)
     if start < 0:
         return False  # a name, not a call: no rule reads it
@@ -78,8 +84,11 @@ def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes]) -> bool:
         elif char in b")]}":
             depth -= 1
             if depth == 0:
-                return first >= 0 and _BOOL_LAST.search(data, start, found.start()) is not None and \
-                    _receiver(data[start:first], receivers)
+                return first >= 0 and _receiver(data[start:first], receivers) and (
+                    _BOOL_LAST.search(data, start, found.start()) is not None
+                    or switches is not None and _NONE_LAST.search(data, start, found.start()) is not None
+                    and any(switches.names.fullmatch(name.group(1).decode())
+                            for name in _QUOTED_NAME.finditer(data, first, found.start())))
         elif char == b",":
             if depth == 1 and first < 0:
                 first = found.start()

@@ -37,7 +37,7 @@ from flagaudit.extract.symbols import Row, Scope, import_bindings, key_parts, li
 from flagaudit.extract.tree import Source, arguments, children, full_name, is_compound, parameter_names, value_literal
 from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, SiteGuard, Span
 from flagaudit.meaning import OFF_MARK, VALUE_MARK, in_order
-from flagaudit.sdk_rules import ATTRIBUTE_READ, CheckRule, KeyArg, RuleSet, within_modules
+from flagaudit.sdk_rules import ATTRIBUTE_READ, CheckRule, KeyArg, RuleSet, SettingRule, within_modules
 
 _BLOCKS = ("body", "orelse", "finalbody")
 _Table = dict[type, Callable[[Any, Any], None]]
@@ -532,7 +532,8 @@ class SpanVisitor:
                             return True
             if rule.getattr_bool and callee is None and full_name(node.func) == "getattr":
                 args = arguments(node)
-                if len(args) == 3 and self._qualify(args[0].value) in rule.objects and _is_bool(args[2].value):
+                if len(args) == 3 and self._qualify(args[0].value) in rule.objects and (
+                        _is_bool(args[2].value) or _is_none(args[2].value) and _switch_named(args[1].value, rule)):
                     self._site(node, f"{rule.id}.getattr", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
                     return True
         return False
@@ -911,3 +912,14 @@ def _targets(target: ast.expr) -> list[ast.expr]:
 
 def _is_bool(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, bool)
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _switch_named(node: ast.expr, rule: SettingRule) -> bool:
+    """A setting's name as a string that says it is a switch (``"ENABLE_AUTO_AUTH"``): read with a ``None``
+    default it is still a flag, where ``getattr(settings, "X", None)`` of any other name is mere configuration."""
+    return rule.attributes is not None and isinstance(node, ast.Constant) and isinstance(node.value, str) \
+        and re.fullmatch(rule.attributes, node.value) is not None
