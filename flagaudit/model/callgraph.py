@@ -361,10 +361,10 @@ class _Linker:
         """The project's modules by each ending of two or more of their names (``hustings.context_processors``
         for ``wcivf.apps.hustings.context_processors``)."""
         found: dict[str, list[str]] = defaultdict(list)
-        for name, (_, function) in self.nodes.items():
-            if function.kind == "module":
-                for tail in _tails(name):
-                    found[tail].append(name)
+        for file_facts in self.facts:  # a module's node is named as the module (a script's, ``<module>``, has no tail)
+            module = file_facts.symbols.module if file_facts.symbols else ""
+            for tail in _tails(module) if module in self.nodes else ():
+                found[tail].append(module)
         return found
 
     def _rooted(self, target: str) -> tuple[str, ...]:
