@@ -181,7 +181,7 @@ class FileFacts:
     """Receivers of generic method calls made in other modules: analysed again if traced to an SDK."""
     settings: tuple[tuple[str, str, int], ...] = ()
     """Boolean values assigned at top level: (``X`` or ``FEATURES['X']``, ``True``/``False``/``None``, line), or
-    :data:`RUN_TIME_VALUE` for an upper-case name assigned what a call returns;
+    :data:`RUN_TIME_VALUE` for an upper-case name, or a settings dict's entry, assigned what a call returns;
     ``(DYNAMIC_SETTINGS, "", line)`` where the module sets names the code does not show (``vars().update(...)``)."""
     registry_calls: tuple[tuple[str, str], ...] = ()
     """``project.has_feature(Feature.X)``: (method, qualified class) for calls of a flag-like method (``has_*``,

@@ -193,3 +193,33 @@ def test_settings_loaded_from_yaml_are_never_constant(tmp_path: Path) -> None:
             vars().update(config_from_yaml)
         """
     assert _codes(_scan(tmp_path / "yaml", files), "FA104") == []
+
+
+def test_a_feature_dict_entry_read_from_the_environment_is_never_constant(tmp_path: Path) -> None:
+    """fecgov/fec-cms: each entry of ``FEATURES`` is read from the environment, and only the local and feature
+    environments force some on. The entry is not "always on", however many ``if`` blocks set it to ``True``."""
+    files = {
+        "fec/__init__.py": "",
+        "fec/settings/__init__.py": "",
+        "fec/settings/base.py": """\
+            import os
+
+            FEATURES = {
+                "presidential_map": bool(os.environ.get("FEC_FEATURE_PRESIDENTIAL_MAP", "")),
+                "barcharts": False,
+            }
+            if os.environ.get("FEC_CMS_ENVIRONMENT") == "local":
+                FEATURES["presidential_map"] = True
+            """,
+        "fec/urls.py": """\
+            from fec import settings
+
+            urlpatterns = []
+            if settings.FEATURES.get("presidential_map"):
+                urlpatterns.append("map/")
+            if settings.FEATURES.get("barcharts"):
+                urlpatterns.append("charts/")
+            """,
+        "fec/wsgi.py": WSGI,
+    }
+    assert _codes(_scan(tmp_path, files), "FA104") == [("FEATURES['barcharts']", "fec/urls.py")]

@@ -39,20 +39,20 @@ class Candidates:
 
 
 def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: RuleSet, imported: frozenset[str],
-                    origins: dict[str, str], text: str, path: str) -> Candidates:
+                    origins: dict[str, str], text: str) -> Candidates:
     """``nodes``: the file's calls and subscripts; ``origins``: this module's names -> the qualified callee
-    that made them (``client = UnleashClient()``); ``text`` and ``path``: the file's."""
+    that made them (``client = UnleashClient()``); ``text``: the file's."""
     gets_models = bool(rules.models) and not (
         text.isascii() and "get_model" not in text and "orm[" not in text
         and not any(name.rsplit(".", 1)[-1] in text for name in rules.model_factories)) and _gets_flag_model(
         nodes, rules)  # a name is in the text as written, unless it is spelled with letters NFKC makes ASCII
-    finder = _Finder(scope, rules, imported, origins, gets_models, text, path)
+    finder = _Finder(scope, rules, imported, origins, gets_models, text)
     for node in nodes:
         if isinstance(node, ast.Call):
             finder.call(node)
         elif isinstance(node, ast.Subscript):
             holder = dotted_name(node.value)
-            if holder and scope.own_setting(scope.qualify(holder), path) in finder.settings:
+            if holder and scope.as_setting(scope.qualify(holder)) in finder.settings:
                 finder.lines.add(node.lineno)
     if (reads := rules.attribute_reads) is not None and reads.named(text):  # ``settings.ENABLE_X``: no call marks it
         line, counted = 1, 0
@@ -65,10 +65,9 @@ def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: 
 
 class _Finder:
     def __init__(self, scope: Scope, rules: RuleSet, imported: frozenset[str], origins: dict[str, str],
-                 gets_models: bool, text: str, path: str) -> None:
+                 gets_models: bool, text: str) -> None:
         self.scope = scope
         self.text = text
-        self.path = path
         self._locals: dict[str, list[str]] | None = None
         self._aliases: dict[str, str] | None = None
         self.rules = rules
@@ -95,10 +94,10 @@ class _Finder:
         if qualified is not None and (
                 qualified in self.functions or qualified in self.decorators or qualified in self.classes
                 or qualified in self.define_functions
-                or (qualified.endswith(".get") and self.scope.own_setting(qualified[:-4], self.path) in self.settings)):
+                or (qualified.endswith(".get") and self.scope.as_setting(qualified[:-4]) in self.settings)):
             self.lines.add(node.lineno)
         elif dotted == "getattr" and _bool_default(node, self.switches) and \
-                self.scope.qualify(dotted_name(node.args[0]) or "") in self.setting_objects:
+                self.scope.as_setting(self.scope.qualify(dotted_name(node.args[0]) or "")) in self.setting_objects:
             self.lines.add(node.lineno)
         elif isinstance(func, ast.Attribute) and self._method(func) or isinstance(func, ast.Subscript):
             self.lines.add(node.lineno)  # a subscript: a function picked from a table may be a check

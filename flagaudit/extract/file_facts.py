@@ -29,6 +29,7 @@ from flagaudit.extract.prefilter import mentions
 from flagaudit.extract.reuse import Earlier, Kept, calls_any, changed_names, standing_names
 from flagaudit.extract.sites import SpanContext, analyse_span, without_negation
 from flagaudit.extract.symbols import (
+    DJANGO_SETTINGS,
     TEMPLATE_GLOBALS,
     Scope,
     dotted_name,
@@ -108,14 +109,14 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     imported = scope.imported_modules()
     origins = {name: parts[0].value for name, parts, _ in values if len(parts) == 1 and parts[0].kind == "call"}
     gate_scope = replace(scope, imports={**graph.local_imports, **scope.imports}) if graph.local_imports else scope
-    candidates = find_candidates(graph.nodes, gate_scope, rules, imported, origins, text, path)
+    candidates = find_candidates(graph.nodes, gate_scope, rules, imported, origins, text)
     done = replace(done, deferred=tuple(sorted(candidates.deferred)))
     wanted = candidates.lines
     if not wanted:
         return done, wanted
     spans = statement_spans(tree)
     kept = _kept(earlier, rules, wanted, scope, lines, spans, lambda other: (
-        find_candidates(graph.nodes, gate_scope, other, imported, origins, text, path).lines if mentions(data, other)
+        find_candidates(graph.nodes, gate_scope, other, imported, origins, text).lines if mentions(data, other)
         else frozenset()), lambda other: len(_class_constants(path, scope.module, values, other, notes)))
     source = Source(text)
     context = SpanContext(path, source, notes, scope, rules, imported, BranchUses(source),
@@ -326,7 +327,7 @@ def _django_settings(path: str, module: str, values: list[Value]) -> list[Value]
     if not is_settings_module(path, module):
         return []
     prefix = f"{module}."
-    return [(f"django.conf.settings.{name[len(prefix):]}", (KeyPart("sym", name),), 0) for name, _, line in values
+    return [(f"{DJANGO_SETTINGS}.{name[len(prefix):]}", (KeyPart("sym", name),), 0) for name, _, line in values
             if line and name.startswith(prefix) and "." not in name[len(prefix):] and name[len(prefix):].isupper()]
 
 
@@ -524,7 +525,7 @@ def _text_sites(path: str, data: bytes, rules: RuleSet) -> FileFacts:
         offset = match.start("name" if named else "key")
         line = bisect.bisect_right(starts, offset)
         key_ref = KeyRef((KeyPart("sym", f"{TEMPLATE_GLOBALS}.{match['name']}"),), match["name"]) if named \
-            else KeyRef((KeyPart("lit", match["key"]),), repr(match["key"]))
+            else KeyRef((KeyPart("lit", match["key"]),), repr(match["key"]), rule.key_template)
         sites.append(Site(
             path=path, line=line, column=offset - starts[line - 1], function="<template>", rule=rule.id,
             sdk=rule.sdk, key_ref=key_ref, guard="template", precision="text", annotations=notes(line),

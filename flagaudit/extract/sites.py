@@ -523,7 +523,7 @@ class SpanVisitor:
         """``settings.FEATURES.get("X")`` and ``getattr(settings, "X", False)``."""
         for rule in self.rules.settings:
             if callee and callee.endswith(".get"):
-                holder = self.scope.own_setting(callee[: -len(".get")], self.context.path)
+                holder = self.scope.as_setting(callee[: -len(".get")])
                 for obj in rule.objects:
                     for name in rule.dicts:
                         if holder == f"{obj}.{name}" and (node.args or node.keywords):
@@ -532,7 +532,7 @@ class SpanVisitor:
                             return True
             if rule.getattr_bool and callee is None and full_name(node.func) == "getattr":
                 args = arguments(node)
-                if len(args) == 3 and self._qualify(args[0].value) in rule.objects and (
+                if len(args) == 3 and self.scope.as_setting(self._qualify(args[0].value)) in rule.objects and (
                         _is_bool(args[2].value) or _is_none(args[2].value) and _switch_named(args[1].value, rule)):
                     self._site(node, f"{rule.id}.getattr", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
                     return True
@@ -558,7 +558,7 @@ class SpanVisitor:
         """``settings.FEATURES["X"]`` read (not assigned)."""
         if self._assigned(node):
             return
-        holder = self.scope.own_setting(self._qualify(node.value), self.context.path)
+        holder = self.scope.as_setting(self._qualify(node.value))
         key = node.slice
         if holder is None or isinstance(key, ast.Slice) or isinstance(key, ast.Tuple) and self._bare(key):
             return

@@ -13,6 +13,7 @@ import builtins
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from flagaudit.facts import DYNAMIC_SETTINGS, RUN_TIME_VALUE, KeyPart
 
@@ -23,6 +24,9 @@ def is_settings_module(path: str, module: str) -> bool:
     """A Django settings module (``proj.settings``, ``proj.settings.base``, Open edX's ``envs``), not a test's."""
     return any(s.endswith("settings") or s == "envs" for s in module.split(".")) \
         and not path.rsplit("/", 1)[-1].startswith("test")
+
+
+DJANGO_SETTINGS = "django.conf.settings"
 
 
 @dataclass(frozen=True)
@@ -56,17 +60,25 @@ class Scope:
         qualified = self.qualify(dotted)
         return (KeyPart("sym", qualified),) if qualified else None
 
-    def own_setting(self, qualified: str | None, path: str) -> str | None:
-        """``qualified`` as Django's settings object names it, where a settings module reads one of its own
-        settings by its bare name (``if FEATURES.get("X"):`` in ``proj/settings.py``, or in a settings module
-        that star-imports the one defining it): the value ``django.conf.settings.FEATURES`` holds at run time.
-        Any other name as it is."""
-        for owner in (self.module, self.star):
-            if owner and qualified and qualified.startswith(owner) and qualified[len(owner):len(owner) + 1] == "." \
-                    and "." not in qualified[len(owner) + 1:] and is_settings_module("", owner) \
-                    and is_settings_module(path, self.module):
-                return "django.conf.settings." + qualified[len(owner) + 1:]
+    def as_setting(self, qualified: str | None) -> str | None:
+        """A qualified name as Django's settings object names the same value, where it is a settings module the
+        module imports (``from fec import settings``) or one of the upper-case names of such a module, of this one
+        if it is a settings module (its ``FEATURES`` read by its bare name), or of the settings module it
+        star-imports: what ``django.conf.settings`` holds at run time. Any other name as it is (an object called
+        ``settings`` that the module makes is no settings module)."""
+        if qualified is None:
+            return None
+        owner, _, name = qualified.rpartition(".")
+        if owner and name.isupper() and owner in self._modules and is_settings_module("", owner):
+            return f"{DJANGO_SETTINGS}.{name}"
+        if name.endswith("settings") and qualified in self._modules and is_settings_module("", qualified):
+            return DJANGO_SETTINGS
         return qualified
+
+    @cached_property
+    def _modules(self) -> frozenset[str]:
+        """This module, the one it star-imports and what it imports (modules among them)."""
+        return frozenset((self.module, self.star, *self.imports.values()))
 
     def imported_modules(self) -> frozenset[str]:
         """Every module (and its parents) that this module imports from."""
@@ -526,13 +538,13 @@ def setting_values(tree: ast.Module, dicts: frozenset[str]) -> Iterator[tuple[st
 
 def _named_setting(name: str, value: ast.expr, line: int, dicts: frozenset[str]) -> Iterator[tuple[str, str, int]]:
     """``X = True``; ``X = env.bool("X", default=True)`` (an upper-case name, what a call returns: read when the
-    program runs); ``FEATURES = {...}`` for a settings dict."""
+    program runs); ``FEATURES = {...}`` for a settings dict, entry by entry."""
     if _is_flag_value(value):
         yield name, repr(value.value), line  # type: ignore[attr-defined]
-    elif name.isupper() and any(isinstance(n, ast.Call) for n in ast.walk(value)):
-        yield name, RUN_TIME_VALUE, line
     elif name in dicts and isinstance(value, ast.Dict):
         yield from _dict_entries(name, value)
+    elif name.isupper() and _calls(value):
+        yield name, RUN_TIME_VALUE, line
 
 
 _NAMESPACES = frozenset({"vars", "globals", "locals"})
@@ -558,9 +570,18 @@ def _sets_unseen_names(node: ast.stmt) -> bool:
 
 
 def _dict_entries(name: str, value: ast.Dict) -> Iterator[tuple[str, str, int]]:
+    """The entries of a settings dict literal: a bool or ``None``, or what a call returns, read when the program
+    runs (``'presidential_map': bool(env.get_credential('FEC_FEATURE_PRESIDENTIAL_MAP', ''))``)."""
     for key, item in zip(value.keys, value.values, strict=True):
-        if isinstance(key, ast.Constant) and isinstance(key.value, str) and _is_flag_value(item):
-            yield f"{name}['{key.value}']", repr(item.value), key.lineno  # type: ignore[attr-defined]
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            if _is_flag_value(item):
+                yield f"{name}['{key.value}']", repr(item.value), key.lineno  # type: ignore[attr-defined]
+            elif _calls(item):
+                yield f"{name}['{key.value}']", RUN_TIME_VALUE, key.lineno
+
+
+def _calls(node: ast.expr) -> bool:
+    return any(isinstance(n, ast.Call) for n in ast.walk(node))
 
 
 def _is_flag_value(node: ast.expr) -> bool:

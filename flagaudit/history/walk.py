@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from flagaudit.config import Config
 from flagaudit.extract.file_facts import extract
 from flagaudit.extract.prefilter import mentions
-from flagaudit.extract.symbols import is_settings_module
+from flagaudit.extract.symbols import DJANGO_SETTINGS, is_settings_module
 from flagaudit.facts import (
     Event,
     FileFacts,
@@ -56,9 +56,7 @@ if TYPE_CHECKING:
 
 STAGE = "reading history"
 
-_SETTINGS_OBJECT = "django.conf.settings"
-"""What a key read as ``settings.X`` qualifies through: its value is a settings module's ``X``."""
-_SETTINGS_NEEDED = f"{_SETTINGS_OBJECT}.*"
+_SETTINGS_NEEDED = f"{DJANGO_SETTINGS}.*"
 """Kept among the needed modules once a key read through ``settings`` needed the settings modules (no module
 has this name)."""
 _CHUNK = 1000
@@ -504,7 +502,7 @@ class _Walk:
         settings.SUGGESTED_SEARCHES_FLAG)``, the key a settings module's constant): all of them are needed."""
         names = tuple(names)
         found = []
-        if _SETTINGS_NEEDED not in self.state.needed and any(n.startswith(f"{_SETTINGS_OBJECT}.") for n in names):
+        if _SETTINGS_NEEDED not in self.state.needed and any(n.startswith(f"{DJANGO_SETTINGS}.") for n in names):
             self.state.needed.add(_SETTINGS_NEEDED)
             found += [path for module, path in sorted(self.by_module.items())
                       if self.state.files[path].facts is None and is_settings_module(path, module)]

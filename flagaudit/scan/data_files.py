@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from flagaudit.config import Config
 from flagaudit.extract.data_constants import data_constants
 from flagaudit.extract.data_loaders import DATA_SUFFIXES, Loader, assigned_paths
+from flagaudit.extract.symbols import DJANGO_SETTINGS
 from flagaudit.facts import Skipped
 from flagaudit.model.resolve import is_test_path
 from flagaudit.scan.discover import SourceFile
@@ -101,7 +102,7 @@ def _named_paths(loader: Loader, python: Sequence[Python]) -> Iterator[str]:
 def _may_hold(module: str, owner: str) -> bool:
     """Whether ``module`` may define a name read as ``owner.NAME``: the module, a module below it (a settings
     package's ``defaults``), or for Django's ``settings`` object any settings module."""
-    if owner == "django.conf.settings":
+    if owner == DJANGO_SETTINGS:
         return any(part.endswith("settings") for part in module.split("."))
     return bool(owner) and (module == owner or module.startswith(owner + "."))
 

@@ -22,12 +22,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flagaudit.extract.file_facts import NOT_A_FLAG
+from flagaudit.extract.symbols import DJANGO_SETTINGS
 
 CHECK_NAME = re.compile(r"(?:has_\w+|is(?:_\w+)?_enabled|\w*feature\w*)", re.IGNORECASE)
 """Method and function names that read as "is this flag on"."""
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*")
 _FLAG_DICT = re.compile(r"[A-Z0-9_]*(?:FEATURE|FLAG|TOGGLE|SWITCH)[A-Z0-9_]*")
-_SETTINGS = "django.conf.settings"
 _HOPS = 5
 """Re-exports followed when a name is looked up (``from app.flags import Feature`` re-exported in a package)."""
 
@@ -252,6 +252,6 @@ def _flag_dict(node: ast.AST, module: _Module, modules: dict[str, _Module]) -> t
         return None
     if not isinstance(holder, ast.Attribute) or not _FLAG_DICT.fullmatch(holder.attr):
         return None
-    if _resolve(_dotted(holder.value), module, modules) != _SETTINGS:
+    if _resolve(_dotted(holder.value), module, modules) != DJANGO_SETTINGS:
         return None
     return holder.attr, key, line
