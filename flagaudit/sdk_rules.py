@@ -178,6 +178,8 @@ class TextRule:
     sdk: str
     pattern: str
     files: tuple[str, ...]
+    key_template: str = "{}"
+    """How the matched key makes the flag's (``FEATURES['{}']`` for a settings dict read in templates)."""
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
 
@@ -457,7 +459,7 @@ def _setting(reader: _Reader, where: str, item: dict[str, Any], name: str) -> Se
 
 
 def _text(reader: _Reader, where: str, item: dict[str, Any], name: str) -> TextRule:
-    reader.only(item, where, _COMMON | {"pattern", "files"})
+    reader.only(item, where, _COMMON | {"pattern", "files", "key_template"})
     pattern = reader.required(item, where, "pattern")
     compiled = reader.pattern(f"{where}.pattern", pattern)
     if "key" not in compiled.groupindex:
@@ -465,6 +467,7 @@ def _text(reader: _Reader, where: str, item: dict[str, Any], name: str) -> TextR
     return TextRule(
         id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
         pattern=pattern, files=reader.strings(item, where, "files", required=True),
+        key_template=reader.template(item, where, 1),
         match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
     )
 
@@ -567,10 +570,12 @@ class _Reader:
             args.append(KeyArg(position, keyword))
         return tuple(args)
 
-    def template(self, item: dict[str, Any], where: str) -> str:
-        template = self.string(item, where, "key_template") or "{}" * len(self.key(item, where))
+    def template(self, item: dict[str, Any], where: str, parts: int | None = None) -> str:
+        """How an entry's key parts (``parts`` of them, else its ``key``'s arguments) make the key."""
+        parts = len(self.key(item, where)) if parts is None else parts
+        template = self.string(item, where, "key_template") or "{}" * parts
         slots = template.count("{}")
-        if slots != len(self.key(item, where)) or re.search(r"\{(?!\})|(?<!\{)\}", template):
+        if slots != parts or re.search(r"\{(?!\})|(?<!\{)\}", template):
             raise self.error(f"{where}.key_template", "must hold one {} per key part and no other braces")
         return template
 
