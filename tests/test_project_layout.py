@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import sys
 import textwrap
@@ -88,6 +89,15 @@ def test_translation_keeps_every_line_and_refuses_what_no_python_reads() -> None
     assert "except (GatewayTimeout, GatewayUnavailable):" in older
     assert translate('print "hello"\n') is None
     assert translate("def broken(:\n    pass\n") is None
+
+
+def test_an_f_string_whose_fields_run_over_lines_is_read() -> None:
+    """Amsterdam/signals: a replacement field of a one-quote f-string that starts a new line (3.12, PEP 701);
+    older Pythons allow it in triple quotes."""
+    text = 'row = f"{\n    category.slug}|{\n    category.code}"\nprint(row)\n'
+    older = translate(text)
+    assert older is not None and len(older.splitlines()) == len(text.splitlines())
+    assert ast.dump(ast.parse(older)) == ast.dump(ast.parse(text.replace('f"', "f'''").replace('"\n', "'''\n")))
 
 
 NEWER_MODULE = '''\

@@ -65,13 +65,16 @@ def _parenthesized(node: cst.BaseExpression | None) -> cst.BaseExpression | None
 
 
 def _requoted(node: cst.FormattedString) -> cst.FormattedString:
-    """An f-string whose replacement fields use its own quote (3.12) gets the other quote, or triple quotes."""
+    """An f-string whose replacement fields use its own quote (3.12) gets the other quote, or triple quotes; one
+    in single quotes whose replacement fields run over lines (3.12, PEP 701: a line break after ``{``) gets triple
+    quotes, in which older Pythons let a field do so."""
     quote = node.start[len(node.prefix):]
     inner = "".join(cst.Module([]).code_for_node(part.expression) for part in node.parts
                     if isinstance(part, cst.FormattedStringExpression))
-    if quote[0] not in inner:
+    over_lines = len(quote) == 1 and "\n" in cst.Module([]).code_for_node(node)
+    if quote[0] not in inner and not over_lines:
         return node
-    for other in ("'", '"', "'''", '"""'):
+    for other in ("'''", '"""') if over_lines else ("'", '"', "'''", '"""'):
         if other[0] not in inner and not any(
                 isinstance(p, cst.FormattedStringText) and other[0] in p.value for p in node.parts):
             return node.with_changes(start=node.prefix + other, end=other)
