@@ -73,7 +73,8 @@ def plan_setup(config: Config, rules: RuleSet, options: ScanOptions = ScanOption
     sources, _, _, _ = read_sources(config, rules, None)
     known = frozenset((s.path, s.line) for f in found.flags for s in (*f.sites, *f.test_sites))
     suggestions = suggest(((s.path, s.module, s.data) for s in sources
-                           if not is_test_path(s.path, config.test_paths)), ("FEATURES", *config.settings_dicts), known)
+                           if not is_test_path(s.path, config.test_paths)),
+                          tuple(sorted({name for rule in rules.settings for name in rule.dicts})), known)
     if config.source is not None:
         target, configured = config.source, True
     else:
