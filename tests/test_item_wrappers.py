@@ -1,6 +1,7 @@
 """Helpers that check each key of a list they are given: a logger that logs while any of its switches is on
 (``getSmarterLogger(__name__, any_switches=[...])`` in smarter-sh/smarter), a guard that needs all of its flags.
-Each key the caller writes in the list is a site; a call that passes no list checks nothing."""
+Each key the caller writes in the list is a site; a call that passes no list checks nothing. And where a helper
+method's parameter is: a static method's first."""
 
 from __future__ import annotations
 
@@ -88,3 +89,29 @@ def test_a_loop_over_anything_but_a_parameter_makes_no_helper() -> None:
             return any_on(["c", "d"])
     """}
     assert "c" not in {flag.key for flag in flags_in(files)}
+
+
+def test_a_static_method_passes_its_first_parameter() -> None:
+    """Amsterdam/signals: ``self.feature_enabled('X')`` calls a static method, which has no ``self`` to skip: the
+    key is the call's first argument (a method's own ``self.enabled('X')`` skips it, as before)."""
+    files = {"app/__init__.py": "", "app/validation.py": """
+        from django.conf import settings
+
+
+        class SignalValidationMixin:
+            @staticmethod
+            def feature_enabled(feature_flag_name=None):
+                return settings.FEATURE_FLAGS.get(feature_flag_name, True) if feature_flag_name else True
+
+            def enabled(self, name):
+                return settings.FEATURE_FLAGS.get(name, False)
+
+            def validate(self, attrs):
+                if self.feature_enabled("API_TRANSFORM_SOURCE") and self.enabled("API_STRICT"):
+                    return attrs
+                return {}
+    """}
+    keys = {flag.key: [s.rule for s in flag.sites] for flag in flags_in(files) if flag.key}
+    assert keys == {"FEATURE_FLAGS['API_STRICT']": ["wrapper/app.validation.SignalValidationMixin.enabled"],
+                    "FEATURE_FLAGS['API_TRANSFORM_SOURCE']": [
+                        "wrapper/app.validation.SignalValidationMixin.feature_enabled"]}

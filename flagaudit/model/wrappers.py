@@ -221,8 +221,9 @@ def _guarding(site: Site, param: str, functions: dict[str, Function], method_nam
 
 
 def _position(function: Function, param: str) -> int | None:
-    """Where a call passes ``param`` by position (a method's ``self`` is not passed)."""
-    position = function.params.index(param) - (function.kind == "method")
+    """Where a call passes ``param`` by position (a method's ``self`` is not passed; a static method has none)."""
+    bound = function.kind == "method" and "staticmethod" not in function.decorators
+    position = function.params.index(param) - bound
     return None if position < 0 else position
 
 
