@@ -60,7 +60,7 @@ _SAME_WORK = 1 / 2
 """Share of distinctive callee names two on-branches must have in common to do the same work."""
 _INVOCATIONS = frozenset({"delay", "apply_async", "s", "si", "signature", "apply", "send", "run"})
 """How a task or signal is started (``notify.delay(...)``): the name before it is what runs."""
-_GENERIC = frozenset({
+GENERIC_CALLS = frozenset({
     "get", "filter", "exclude", "all", "first", "last", "count", "exists", "create", "update", "delete", "save",
     "objects", "values", "values_list", "order_by", "select_related", "prefetch_related", "annotate", "aggregate",
     "append", "extend", "add", "remove", "pop", "items", "keys", "format", "join", "split", "strip", "lower",
@@ -162,6 +162,14 @@ def named_after_key(a: Meaning, b: Meaning, subject: frozenset[str]) -> bool:
     return not subject.isdisjoint(branch_words(a) & branch_words(b))
 
 
+def named_for_key(meaning: Meaning, subject: frozenset[str]) -> bool:
+    """Whether a site's function and the names its branch uses say two of the key's own words (its one word, for
+    a key of one): ``delete_signals_in_state_for_x_days`` behind ``DELETE_SIGNALS_IN_STATE_X_AFTER_PERIOD_Y``
+    does what the key says. A key given to other work guards code named for that work, not for the key."""
+    said = words(meaning.function_name) | branch_words(meaning)
+    return bool(subject) and len(subject & said) >= min(2, len(subject))
+
+
 def judgeable(meaning: Meaning) -> bool:
     """Whether there is anything to compare: a template, or a read whose value only flows on, guards nothing
     we can see, and its enclosing function's name alone says too little."""
@@ -174,7 +182,8 @@ def work(meaning: Meaning) -> frozenset[str]:
     found = set()
     for name in meaning.names:
         last = _last(name)
-        if not name.startswith("=") and last not in _GENERIC and not (name.startswith(".") and last in _INVOCATIONS):
+        if not name.startswith("=") and last not in GENERIC_CALLS \
+                and not (name.startswith(".") and last in _INVOCATIONS):
             found.add(last)
     return frozenset(found)
 
@@ -223,7 +232,8 @@ def related(a: Meaning, b: Meaning, moved: bool = True,
         return True  # moved between hooks of one class: changelist_view -> get_queryset, form_valid -> get_form
     if moved and calls and calls(a, b) and not (left_behind and left_behind(a, b)):
         return True
-    if named_after_key(a, b, subject) and not (left_behind and left_behind(a, b)):
+    if (named_after_key(a, b, subject) or moved and named_for_key(a, subject)) and not (
+            left_behind and left_behind(a, b)):
         return True
     roots = {a.function.split(".")[0], b.function.split(".")[0]}
     if _callees(a, roots) & _callees(b, roots):

@@ -14,12 +14,23 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from itertools import repeat
 from typing import TYPE_CHECKING
 
 from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.facts import Definition, Event, EventKind, Evidence, Finding, Flag, Site, Timeline
-from flagaudit.meaning import VALUE_MARK, Meaning, class_of, judgeable, meaning, related, same_work, words
+from flagaudit.meaning import (
+    GENERIC_CALLS,
+    VALUE_MARK,
+    Meaning,
+    class_of,
+    judgeable,
+    meaning,
+    related,
+    same_work,
+    words,
+)
 from flagaudit.sdk_rules import ATTRIBUTE_READ
 
 if TYPE_CHECKING:
@@ -201,7 +212,27 @@ class _Reach:
                 for node in (expansion.get(name) or (name,)) if node in nodes}
 
     def _living(self, old: Meaning) -> set[str]:
-        return self._nodes(old.names)
+        """The project code an old branch called that still lives: the functions, methods and classes its names
+        stand for, but not a class or module a name only starts with, nor every method of a name nearly every
+        branch calls (``Signal.objects.get`` is no work of the model class ``Signal``, nor of each project method
+        called ``get``: both would stay "living" behind every branch that reads a signal)."""
+        successors, expansion, hops = self.graph.successors, self.graph.expansion, self.graph.hops
+        found: set[str] = set()
+        for name in old.names:
+            if name.startswith((".", "<", "=")):
+                continue
+            last = (name, *hops.get(name, ()))[-1]
+            for node in expansion.get(name) or (name,):
+                generic = node.startswith(".") and node[1:] in GENERIC_CALLS
+                prefix = last.startswith(node + ".") and (node in self.modules or node.rpartition(".")[2][:1].isupper())
+                if node in successors and not generic and not prefix:
+                    found.add(node)
+        return found
+
+    @cached_property
+    def modules(self) -> frozenset[str]:
+        """The project's modules (from the graph's shapes, which a kept graph has too, unlike its nodes)."""
+        return frozenset(shape[0] for shape in self.graph.shapes.values())
 
     def _reach(self, new: Meaning) -> _Search:
         starts = frozenset(self._nodes(new.names))
@@ -248,8 +279,7 @@ class _Reach:
             new.function in self.graph.successors.get(callee, ()) for callee in callees if callee.startswith("."))
 
     def reaches(self, new: Meaning, old: Meaning) -> bool:
-        living = {n for n in self._living(old) if self.graph.nodes.get(n, ("", None))[1] is None
-                  or self.graph.nodes[n][1].kind != "module"}
+        living = self._living(old) - self.modules
         bound = self._bound(new)
         if bound is not None and not living <= bound:
             return False
