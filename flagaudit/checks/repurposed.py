@@ -387,9 +387,10 @@ def _adopt(story: _Story, accepted: dict[str, tuple[str, str]]) -> None:
 
 def _life_event(story: _Story, event: Event, stamp: tuple[str, str], dormant_days: int, reach: _Reach | None) -> bool:
     """Retirement, rebirth and first sight change the key's life, not its meaning; True when ``event`` was one.
-    A rebirth within ``dormant_days`` of the retirement whose sites do the work retired ones did is churn (a guard
-    dropped in a refactor and put back); after longer, the key's old state may have been changed or deleted by
-    someone who took it for gone, and the rebirth blocks whatever it guards."""
+    A rebirth within ``dormant_days`` of the retirement whose judgeable sites each do the work a retired one did,
+    or are related to one as a change would be (:func:`related`), is churn (a guard dropped in a refactor and put
+    back); after longer, the key's old state may have been changed or deleted by someone who took it for gone, and
+    the rebirth blocks whatever it guards."""
     if event.kind == "retired":
         story.retired_life = (frozenset(story.current), frozenset(event.paths))
         story.retired = event
@@ -399,9 +400,12 @@ def _life_event(story: _Story, event: Event, stamp: tuple[str, str], dormant_day
         meanings, paths = story.retired_life
         story.reborn, story.same_again = event, set(event.added) == meanings and (
             bool(meanings) or bool(paths) and set(event.paths) == paths)
-        story.same_work = not story.same_again and bool(event.added) and story.retired is not None \
+        judged = [came for came in event.added if judgeable(Meaning.parse(came))]
+        story.same_work = not story.same_again and bool(judged) and story.retired is not None \
             and _days(story.retired.date, event.date) <= dormant_days \
-            and all(any(_does_work_of(came, gone, reach) for gone in meanings) for came in event.added)
+            and all(any(_does_work_of(came, gone, reach)
+                        or _related_to(came, {gone: stamp}, {gone}, reach, story.subject) for gone in meanings)
+                    for came in judged)
         _now_means(story, event.added, stamp)
         return True  # FA201 says it; what the new life guards is in its message
     if not story.reference and not story.current and story.retired is None:
