@@ -77,6 +77,8 @@ _COPY = "q = f'''\n  COPY {f'{getenv('SCHEMA')}.{t} ({\", \".join(c)})'}\n'''\nf
     ("x = f'{f'{y}\\n'}'\n", "x =  '" + " " * 10 + "'\n"),  # a backslash in an f-string in a replacement field
     ("x = f'{f'{d['k']}'}'\n", "x =  '" + " " * 13 + "'\n"),  # an f-string in a field reuses its quote
     (_COPY, "q =  '''\n" + " " * 51 + "\n'''\nflag_is_active(r, 'k')\n"),  # HHS/simpler-grants-gov
+    # fields over lines in a one-quote f-string, with a comment (3.12): an empty string in brackets, lines kept
+    ("x = f'{d['k']  # a comment\n}'\n", "x = (\"\"" + " " * 19 + "\n )\n"),
 ])
 def test_an_f_string_no_quote_can_respell_becomes_spaces(text: str, blank: str) -> None:
     """When libcst's respelling cannot place it either, the outermost f-string around it becomes a plain string of
@@ -85,6 +87,16 @@ def test_an_f_string_no_quote_can_respell_becomes_spaces(text: str, blank: str) 
     assert in_place(text) is None  # libcst's respelling is tried first
     assert in_place(text, blank=True) == blank
     ast.parse(blank)
+
+
+def test_a_template_string_is_read_as_an_f_string() -> None:
+    """3.14's template strings (PEP 750) name what an f-string of the same text would, at the same places."""
+    assert in_place("x = t'Hello {name}'\n") == "x = f'Hello {name}'\n"
+    assert in_place("x = Rt'{d['k']}'\n") == "x = Rf\"{d['k']}\"\n"
+    text = "from waffle import flag_is_active\n\n\ndef greet(request, name):\n" \
+           "    return flag_is_active(request, 'tstrings') and t'Hello {name}'\n"
+    older = newer_syntax.translate(text)
+    assert older is not None and older.replace("f'Hello", "t'Hello") == text
 
 
 def test_a_string_in_a_replacement_field_loses_escapes_and_hashes_to_spaces() -> None:

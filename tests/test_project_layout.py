@@ -91,6 +91,20 @@ def test_translation_keeps_every_line_and_refuses_what_no_python_reads() -> None
     assert translate("def broken(:\n    pass\n") is None
 
 
+def test_files_with_a_commented_field_over_lines_or_a_template_string_are_analysed(tmp_path: Path) -> None:
+    """3.12 lets a field of a one-quote f-string run over lines with a comment in it, and 3.14 has template
+    strings: on older Pythons both files are read, their sites where they are."""
+    write_files(tmp_path, {"labels.py": (
+        "from waffle import flag_is_active\n\n\ndef view(request, x):\n    label = f\"{\n        x  # the name\n    }\"\n"
+        "    if flag_is_active(request, 'new_label'):\n        return label\n    return None\n"),
+        "greet.py": ("from waffle import flag_is_active\n\n\ndef greet(request, name):\n"
+                     "    if flag_is_active(request, 'tstrings'):\n        return t\"Hello {name}\"\n    return None\n")})
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert inventory.skipped == ()
+    assert sorted((f.key, s.path, s.line) for f in inventory.flags for s in f.sites) == [
+        ("new_label", "labels.py", 8), ("tstrings", "greet.py", 5)]
+
+
 def test_an_f_string_whose_fields_run_over_lines_is_read() -> None:
     """Amsterdam/signals: a replacement field of a one-quote f-string that starts a new line (3.12, PEP 701);
     older Pythons allow it in triple quotes."""

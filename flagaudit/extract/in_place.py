@@ -13,7 +13,10 @@ quote cannot close (its text holds that quote too: ``f"<a href='{u}'>{d["k"]}</a
 field that reuses its quote or holds a backslash, is left to libcst; where libcst's respelling cannot place it
 either, the last resort (``blank``) makes the outermost f-string around it a plain string of spaces, its quotes
 kept: what its fields call is lost, the rest of the file is read (HHS/simpler-grants-gov had two files skipped
-so). Every other character is the file's own, so ``ast`` reads the same code at the same places. A file with
+so); one in single quotes whose fields run over lines, with a comment in them (3.12), becomes an empty string in
+brackets, ``(""`` and ``)`` around its lines made spaces. A template string (3.14, PEP 750: ``t"Hello {name}"``)
+is read as the f-string of the same text. Every other character is the file's own, so ``ast`` reads the same code
+at the same places. A file with
 anything else (``except A, B:``, a comment in a replacement field) is left to libcst: the scan gives up, or
 ``ast`` still rejects the respelling.
 
@@ -30,7 +33,8 @@ from flagaudit.extract.python2 import QUOTED
 
 _MAX_NESTING = 16
 """f-strings within replacement fields of f-strings: deeper, the scan gives up (Python allows 150)."""
-_PREFIXES = frozenset({"r", "u", "b", "br", "rb", "f", "fr", "rf"})
+_PREFIXES = frozenset({"r", "u", "b", "br", "rb", "f", "fr", "rf", "t", "tr", "rt"})
+"""String prefixes, with 3.14's template strings (PEP 750: ``t"Hello {name}"``), read as f-strings."""
 _PLAIN = {quote: re.compile(pattern, re.DOTALL) for quote, pattern in QUOTED.items()}
 """A string that is no f-string, from its opening quote to its closing one."""
 _OTHER = {"'": '"', '"': "'", "'''": '"""', '"""': "'''"}
@@ -122,6 +126,9 @@ class _Scan:
                 i += 1
             elif not closing and (c in "}:" or c == "!" and text[i + 1:i + 2] != "="):
                 return i
+            elif c == "#" and (newline := text.find("\n", i)) >= 0:
+                self._unspellable()  # a comment in a field over lines (3.12): older Pythons refuse it
+                i = newline
             elif c in ")]}#\\":
                 raise _GiveUp  # unbalanced, or what older Pythons refuse in a replacement field
             else:
@@ -159,6 +166,10 @@ class _Scan:
         text = self.text
         prefix = _prefix(text, i)
         quote = text[i] * 3 if text.startswith(text[i] * 3, i) else text[i]
+        if prefix in ("t", "tr", "rt"):  # a template string: the f-string of the same text, same names and places
+            at = i - len(prefix) + prefix.index("t")
+            self.edits.append((at, "F" if self.text[at] == "T" else "f"))
+            prefix = prefix.replace("t", "f")
         if "f" not in prefix:
             found = _PLAIN[quote].match(text, i)
             if found is None:
@@ -199,7 +210,7 @@ class _Scan:
                 j += 1
         end = j + len(quote)
         if len(quote) == 1 and "\n" in text[i:end]:
-            raise _GiveUp  # over lines: older Pythons end a one-line f-string at its line
+            self._unspellable()  # over lines: older Pythons end a one-line f-string at its line
         if reused:
             other = _OTHER[quote]
             if nesting or other[0] in text[i + len(quote):j]:
@@ -210,8 +221,11 @@ class _Scan:
             self.blank = False
             start = i - len(_prefix(text, i))
             self.edits = [edit for edit in self.edits if not start <= edit[0] < end]
-            self.edits.append((start, " " * (i - start) + quote + re.sub(r"[^\n]", " ", text[i + len(quote):j])
-                               + quote))
+            if len(quote) == 1 and "\n" in text[start:end]:  # an empty string in brackets, which may run over lines
+                self.edits.append((start, '(""' + re.sub(r"[^\n]", " ", text[start + 3:end - 1]) + ")"))
+            else:
+                self.edits.append((start, " " * (i - start) + quote + re.sub(r"[^\n]", " ", text[i + len(quote):j])
+                                   + quote))
         return end
 
     def _unspellable(self) -> None:
