@@ -279,3 +279,23 @@ def test_a_settings_string_names_a_module_of_a_folder_on_sys_path_by_its_ending(
     """The project puts ``site/apps`` on ``sys.path``, so ``hustings.context_processors.show_cta`` is the function in
     ``site/apps/hustings/context_processors.py``, which flagaudit names ``site.apps.hustings.context_processors``."""
     assert _unreachable(tmp_path, APPS_ON_SYS_PATH) == [("SHOW_OLD_BANNER", "site/apps/hustings/context_processors.py")]
+
+
+def test_a_name_many_modules_end_with_stays_unresolved(tmp_path: Path) -> None:
+    """Each of a few modules of that ending is linked; past eight, the name says too little (and a checkout could
+    make every such name cost as much as thousands of modules)."""
+    def project(copies: int) -> dict[str, str]:
+        files = {"site/__init__.py": "", "site/settings.py": 'HOOKS = ["hooks.cta.show_cta"]\n'}
+        for n in range(copies):
+            files[f"site/apps{n}/__init__.py"] = files[f"site/apps{n}/hooks/__init__.py"] = ""
+            files[f"site/apps{n}/hooks/cta.py"] = """
+                from django.conf import settings
+
+
+                def show_cta(request):
+                    return getattr(settings, "SHOW_CTA", False)
+            """
+        return files
+
+    assert _unreachable(tmp_path / "few", project(8)) == []
+    assert len(_unreachable(tmp_path / "many", project(9))) == 9

@@ -262,6 +262,10 @@ def _affected(previous: CallGraph, changed: list[str], shapes: dict[str, Shape],
     return stale, reclassed
 
 
+_MOST_ROOTED = 8
+"""Modules a name rooted on ``sys.path`` may stand for (see :meth:`_Linker._rooted`)."""
+
+
 def _tails(module: str) -> list[str]:
     """The endings of two or more names of a module's name, without the whole name (which resolves as it is)."""
     parts = module.split(".")
@@ -372,12 +376,15 @@ class _Linker:
         names are the ending of project modules' names (the longest such ending): a module imported, or named in
         a settings string, from a folder the project puts on ``sys.path`` (``sys.path.insert(0, root("apps"))``
         makes ``hustings.context_processors.show_cta`` a function of ``wcivf/apps/hustings/context_processors.py``).
-        Where several modules end so, each is linked: like a name node, this errs toward reaching code."""
+        Where several modules end so, each is linked: like a name node, this errs toward reaching code; past
+        ``_MOST_ROOTED`` of them the name says too little (and a checkout could make every such name cost as much
+        as its thousands of modules), and it stays unresolved."""
         parts = target.split(".")
         for cut in range(len(parts) - 1, 1, -1):
             modules = self.module_tails.get(".".join(parts[:cut]))
             if modules:
-                return tuple(".".join((module, *parts[cut:])) for module in sorted(modules))
+                return tuple(".".join((module, *parts[cut:])) for module in sorted(modules)) \
+                    if len(modules) <= _MOST_ROOTED else ()
         return ()
 
     def _expand(self, target: str) -> tuple[str, ...]:
