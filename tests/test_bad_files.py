@@ -193,3 +193,14 @@ def test_one_line_of_80k_constants_and_one_of_20k_checks_cost_linear_time(tmp_pa
     assert result.returncode == 0, result.stderr
     assert "500 flags, 20000 sites" in result.stdout
     assert cpu < 20, f"{cpu:.1f} s of CPU (each line's annotations read once: about 7 s; once per name: over 40 s)"
+
+
+def test_a_template_of_unclosed_tags_costs_linear_time(tmp_path: Path) -> None:
+    """The settings rules read a tag up to 200 characters in: 200,000 unclosed ``{{`` after one read of a setting
+    took minutes when a tag was read to its closing brace, wherever that was."""
+    text = "{{ FEATURES.map }} {% if settings.ENABLE_BUGS_TAB %}" + "{{ a " * 200_000
+    write_files(tmp_path, {"app/templates/open.html": text, "pyproject.toml": PROJECT})
+    result, cpu = _cpu_seconds("scan", "--no-cache", "--jobs", "1", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "2 flags, 2 sites" in result.stdout
+    assert cpu < 20, f"{cpu:.1f} s of CPU for 1 MB (linear: a few seconds; quadratic: hours)"
