@@ -95,10 +95,12 @@ def test_files_with_a_commented_field_over_lines_or_a_template_string_are_analys
     """3.12 lets a field of a one-quote f-string run over lines with a comment in it, and 3.14 has template
     strings: on older Pythons both files are read, their sites where they are."""
     write_files(tmp_path, {"labels.py": (
-        "from waffle import flag_is_active\n\n\ndef view(request, x):\n    label = f\"{\n        x  # the name\n    }\"\n"
+        "from waffle import flag_is_active\n\n\ndef view(request, x):\n"
+        "    label = f\"{\n        x  # the name\n    }\"\n"
         "    if flag_is_active(request, 'new_label'):\n        return label\n    return None\n"),
         "greet.py": ("from waffle import flag_is_active\n\n\ndef greet(request, name):\n"
-                     "    if flag_is_active(request, 'tstrings'):\n        return t\"Hello {name}\"\n    return None\n")})
+                     "    if flag_is_active(request, 'tstrings'):\n        return t\"Hello {name}\"\n"
+                     "    return None\n")})
     inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
     assert inventory.skipped == ()
     assert sorted((f.key, s.path, s.line) for f in inventory.flags for s in f.sites) == [
