@@ -549,7 +549,8 @@ class SpanVisitor:
             return  # ``settings.ENABLE_X.is_enabled()``, ``settings.ENABLE_X["a"]``: an object, not the value
         holder = self._qualify(node.value)
         for rule in self.rules.settings:
-            if rule.attributes and holder in rule.objects and re.fullmatch(rule.attributes, node.attr):
+            if rule.attributes and holder in rule.objects and re.fullmatch(rule.attributes, node.attr) \
+                    and node.attr not in rule.dicts:  # ``name in settings.FEATURE_FLAGS``: the dict, not a flag
                 self._site(node, f"{rule.id}{ATTRIBUTE_READ}", rule.sdk, KeyRef((KeyPart("lit", node.attr),),
                                                                            self._code(node)), "truthy")
                 return
