@@ -223,3 +223,31 @@ def test_a_feature_dict_entry_read_from_the_environment_is_never_constant(tmp_pa
         "fec/wsgi.py": WSGI,
     }
     assert _codes(_scan(tmp_path, files), "FA104") == [("FEATURES['barcharts']", "fec/urls.py")]
+
+
+def test_a_setting_assigned_under_an_if_is_never_constant(tmp_path: Path) -> None:
+    """DemocracyClub/UK-Polling-Stations sets ``USE_LOCAL_PARQUET_ELECTIONS = True`` only when an environment
+    variable names the data: without it the setting is unset and the check's default holds."""
+    files = {
+        "polling/__init__.py": "",
+        "polling/settings.py": """\
+            import os
+
+            SHOW_ADVANCE_VOTING_STATIONS = True
+            if data_path := os.environ.get("ELECTION_PARQUET_DATA_PATH", False):
+                USE_LOCAL_PARQUET_ELECTIONS = True
+            """,
+        "polling/address.py": """\
+            from django.conf import settings
+
+
+            def elections(postcode):
+                if getattr(settings, "USE_LOCAL_PARQUET_ELECTIONS", False):
+                    return "parquet"
+                if getattr(settings, "SHOW_ADVANCE_VOTING_STATIONS", False):
+                    return "advance"
+                return "api"
+            """,
+        "polling/wsgi.py": WSGI,
+    }
+    assert _codes(_scan(tmp_path, files), "FA104") == [("SHOW_ADVANCE_VOTING_STATIONS", "polling/address.py")]

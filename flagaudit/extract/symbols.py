@@ -141,16 +141,21 @@ _BUILTINS = frozenset(dir(builtins))
 
 def top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Statements at module level, looking through ``if``/``try``/``with`` blocks."""
+    return (node for node, _ in top_level_in(body))
+
+
+def top_level_in(body: list[ast.stmt], under_if: bool = False) -> Iterator[tuple[ast.stmt, bool]]:
+    """:func:`top_level`'s statements, each with whether an ``if`` holds it."""
     for node in body:
-        yield node
+        yield node, under_if
         if isinstance(node, ast.If):
-            yield from top_level(node.body)
-            yield from top_level(node.orelse)
+            yield from top_level_in(node.body, True)
+            yield from top_level_in(node.orelse, True)
         elif isinstance(node, ast.Try):
             for block in (node.body, node.orelse, node.finalbody, *(h.body for h in node.handlers)):
-                yield from top_level(block)
+                yield from top_level_in(block, under_if)
         elif isinstance(node, ast.With):
-            yield from top_level(node.body)
+            yield from top_level_in(node.body, under_if)
 
 
 def dotted_name(node: ast.expr) -> str | None:
@@ -509,31 +514,37 @@ def setting_values(tree: ast.Module, dicts: frozenset[str]) -> Iterator[tuple[st
 
     Whether the module is a settings module is decided later, from its path. A module that sets names it
     cannot see (``vars().update(yaml.safe_load(f))``, ``globals()[name] = ...``) gives ``(DYNAMIC_SETTINGS, "", line)``:
-    any setting may come from outside the code.
+    any setting may come from outside the code. A value assigned under an ``if`` depends on what the condition reads
+    when the program runs (``if os.environ.get("DATA_PATH"): USE_LOCAL_DATA = True``): it is one read then too.
     """
-    for node in top_level(tree.body):
-        if _sets_unseen_names(node):
-            yield DYNAMIC_SETTINGS, "", node.lineno
-            continue
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target, value = node.targets[0], node.value
-            if isinstance(target, ast.Name):
-                yield from _named_setting(target.id, value, node.lineno, dicts)
-            elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in dicts:
-                key = target.slice
-                if isinstance(key, ast.Constant) and isinstance(key.value, str) and _is_flag_value(value):
-                    yield f"{target.value.id}['{key.value}']", repr(value.value), node.lineno  # type: ignore[attr-defined]
-        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            call = node.value
-            func = call.func
-            if isinstance(func, ast.Attribute) and func.attr == "update" and isinstance(func.value, ast.Name) \
-                    and func.value.id in dicts:
-                for arg in call.args:
-                    if isinstance(arg, ast.Dict):
-                        yield from _dict_entries(func.value.id, arg)
-                for keyword in call.keywords:
-                    if keyword.arg and _is_flag_value(keyword.value):
-                        yield f"{func.value.id}['{keyword.arg}']", repr(keyword.value.value), keyword.value.lineno  # type: ignore[attr-defined]
+    for node, conditional in top_level_in(tree.body):
+        for name, value, line in _settings_of(node, dicts):
+            yield name, RUN_TIME_VALUE if conditional and name != DYNAMIC_SETTINGS else value, line
+
+
+def _settings_of(node: ast.stmt, dicts: frozenset[str]) -> Iterator[tuple[str, str, int]]:
+    """The settings one statement assigns, as :func:`setting_values` gives them."""
+    if _sets_unseen_names(node):
+        yield DYNAMIC_SETTINGS, "", node.lineno
+    elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target, value = node.targets[0], node.value
+        if isinstance(target, ast.Name):
+            yield from _named_setting(target.id, value, node.lineno, dicts)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in dicts:
+            key = target.slice
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and _is_flag_value(value):
+                yield f"{target.value.id}['{key.value}']", repr(value.value), node.lineno  # type: ignore[attr-defined]
+    elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        call = node.value
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "update" and isinstance(func.value, ast.Name) \
+                and func.value.id in dicts:
+            for arg in call.args:
+                if isinstance(arg, ast.Dict):
+                    yield from _dict_entries(func.value.id, arg)
+            for keyword in call.keywords:
+                if keyword.arg and _is_flag_value(keyword.value):
+                    yield f"{func.value.id}['{keyword.arg}']", repr(keyword.value.value), keyword.value.lineno  # type: ignore[attr-defined]
 
 
 def _named_setting(name: str, value: ast.expr, line: int, dicts: frozenset[str]) -> Iterator[tuple[str, str, int]]:
