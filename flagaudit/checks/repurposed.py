@@ -403,8 +403,8 @@ def _life_event(story: _Story, event: Event, stamp: tuple[str, str], dormant_day
         judged = [came for came in event.added if judgeable(Meaning.parse(came))]
         story.same_work = not story.same_again and bool(judged) and story.retired is not None \
             and _days(story.retired.date, event.date) <= dormant_days \
-            and all(any(_does_work_of(came, gone, reach)
-                        or _related_to(came, {gone: stamp}, {gone}, reach, story.subject) for gone in meanings)
+            and all(any(_does_work_of(came, gone, reach) for gone in meanings)
+                    or _related_to(came, dict.fromkeys(meanings, stamp), set(meanings), reach, story.subject)
                     for came in judged)
         _now_means(story, event.added, stamp)
         return True  # FA201 says it; what the new life guards is in its message
