@@ -37,6 +37,11 @@ class KeyArg:
     attribute: str | None = None
     """The key is this attribute of what the call passes (a wrapper that checks ``flag.slug`` of the object it is
     given), not the value itself."""
+    case: str | None = None
+    """``upper`` or ``lower``: the key is what the call passes, so cased (a wrapper that checks
+    ``f"SKIP_{name.upper()}"``)."""
+    frame: tuple[str, str] = ("", "")
+    """Text the key has before and after what the call passes (``SKIP_`` in that wrapper)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,3 +115,69 @@ def test_a_static_method_passes_its_first_parameter() -> None:
     assert keys == {"FEATURE_FLAGS['API_STRICT']": ["wrapper/app.validation.SignalValidationMixin.enabled"],
                     "FEATURE_FLAGS['API_TRANSFORM_SOURCE']": [
                         "wrapper/app.validation.SignalValidationMixin.feature_enabled"]}
+
+
+def test_a_wrapper_builds_its_key_from_literals_around_its_parameter_cased() -> None:
+    """Amsterdam/signals: ``flag = f'SKIP_PERMISSION_{permission.upper()}'`` then ``settings.FEATURE_FLAGS[flag]``
+    in a static method its callers give ``permission='VIA_CATEGORY'``: each caller's key is the literal around the
+    parameter and the value it passes, upper-cased (it was the pattern ``SKIP_PERMISSION_*``). A value not known
+    until run time is still a pattern, and a key made from a constant is not guessed at."""
+    files = {"app/__init__.py": "", "app/permissions.py": """
+        from django.conf import settings
+        from waffle import flag_is_active
+
+
+        class Service:
+            @staticmethod
+            def _skip(permission):
+                flag = f'SKIP_PERMISSION_{permission.upper()}'
+                if hasattr(settings, 'FEATURE_FLAGS') and flag in settings.FEATURE_FLAGS:
+                    return settings.FEATURE_FLAGS[flag]
+                return False
+
+            @staticmethod
+            def routing(user):
+                return Service._skip(permission='VIA_ROUTING')
+
+            @staticmethod
+            def category(user):
+                return Service._skip('via_category')
+
+
+        def beta(name):
+            return flag_is_active(None, "beta-" + name.lower() + "-v2")
+
+
+        NAME = "Cart"
+
+
+        def use(request, kind):
+            return beta("Checkout") or beta(kind) or beta(NAME)
+    """}
+    keys = {(flag.key, flag.pattern): [s.key_ref.expression for s in flag.sites] for flag in flags_in(files)}
+    assert keys == {
+        ("FEATURE_FLAGS['SKIP_PERMISSION_VIA_CATEGORY']", False): ["'via_category'.upper()"],
+        ("FEATURE_FLAGS['SKIP_PERMISSION_VIA_ROUTING']", False): ["'VIA_ROUTING'.upper()"],
+        ("beta-checkout-v2", False): ['"Checkout".lower()'],
+        ("beta-*-v2", True): ["kind.lower()", "NAME.lower()"],
+    }
+
+
+def test_a_helper_method_called_through_its_class_is_a_wrapper_call() -> None:
+    """``Service._skip(permission='X')`` names the static method in full, not as ``._skip`` of an unknown object:
+    its file is analysed again once the helper is inferred (it was not, so its key stayed unresolved)."""
+    files = {"app/__init__.py": "", "app/permissions.py": """
+        from django.conf import settings
+
+
+        class Service:
+            @staticmethod
+            def _skip(permission):
+                return settings.FEATURE_FLAGS[permission]
+
+            @staticmethod
+            def routing(user):
+                return Service._skip(permission='VIA_ROUTING')
+    """}
+    assert [(flag.key, [s.rule for s in flag.sites]) for flag in flags_in(files)] == [
+        ("FEATURE_FLAGS['VIA_ROUTING']", ["wrapper/app.permissions.Service._skip"])]

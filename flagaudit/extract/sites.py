@@ -646,7 +646,7 @@ class SpanVisitor:
         def run(*args): ...``), where the callable runs only while the flag is on: a factory whose function runs
         while it is off swaps other code in, which only the decorator names (a rule file's)."""
         if len(self.functions) < 3 or len(ref.parts) != 1 or ref.parts[0].kind != "param" \
-                or "." in ref.parts[0].value or not (guard.on or guard.off):
+                or not set(ref.parts[0].value).isdisjoint(".:") or not (guard.on or guard.off):
             return ()
         frame = self._frame()
         if frame is None or not self._returned(frame) or not self._plain_test():
@@ -848,9 +848,16 @@ class SpanVisitor:
             if value is None:
                 parts.append((KeyPart("unk", "<missing>"),))
                 codes.append("<missing>")
-            elif arg.attribute:
-                parts.append(self._parts(ast.copy_location(ast.Attribute(value, arg.attribute, ast.Load()), value)))
-                codes.append(f"{self._code(value)}.{arg.attribute}")
+            elif arg.attribute or arg.case or arg.frame != ("", ""):
+                read = ast.Attribute(value, arg.attribute, ast.Load()) if arg.attribute else value
+                if arg.case:
+                    read = ast.Call(ast.Attribute(read, arg.case, ast.Load()), [], [])
+                before, after = arg.frame
+                parts.append((*((KeyPart("lit", before),) if before else ()),
+                              *self._parts(ast.copy_location(read, value)),
+                              *((KeyPart("lit", after),) if after else ())))
+                codes.append(self._code(value) + (f".{arg.attribute}" if arg.attribute else "")
+                             + (f".{arg.case}()" if arg.case else ""))
             else:
                 parts.append(self._parts(value))
                 codes.append(self._code(value))

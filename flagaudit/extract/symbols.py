@@ -189,6 +189,9 @@ def key_parts(node: ast.expr, resolve: Resolver) -> tuple[KeyPart, ...]:
             else:
                 parts += key_parts(value, resolve)
         return parts
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _CASES \
+            and not node.args and not node.keywords:
+        return _cased(key_parts(node.func.value, resolve), node.func.attr) or (KeyPart("unk", ast.unparse(node)),)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
         template = node.func.value
         if isinstance(template, ast.Constant) and isinstance(template.value, str):
@@ -204,6 +207,21 @@ def key_parts(node: ast.expr, resolve: Resolver) -> tuple[KeyPart, ...]:
         if resolved is not None:
             return resolved
     return (KeyPart("unk", ast.unparse(node)),)
+
+
+_CASES = frozenset({"upper", "lower"})
+"""String methods a key may go through on its way to the check (``f"SKIP_{permission.upper()}"``)."""
+
+
+def _cased(parts: tuple[KeyPart, ...], case: str) -> tuple[KeyPart, ...] | None:
+    """``parts`` upper- or lower-cased: literals at once, a wrapper's parameter as ``param`` ``name:case`` (its
+    callers' values are cased where they are read, :meth:`~flagaudit.sdk_rules.KeyArg.case`); ``None`` for
+    anything else, whose value is known only later."""
+    if all(part.kind == "lit" for part in parts):
+        return tuple(KeyPart("lit", getattr(part.value, case)()) for part in parts)
+    if len(parts) == 1 and parts[0].kind == "param" and not set(parts[0].value) & {".", ":"}:
+        return (KeyPart("param", f"{parts[0].value}:{case}"),)
+    return None
 
 
 def _format_parts(call: ast.Call, template: str, resolve: Resolver) -> tuple[KeyPart, ...]:

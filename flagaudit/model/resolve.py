@@ -183,7 +183,7 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
                 wrappers: frozenset[str] = frozenset()) -> tuple[Flag, ...]:
     """Resolve every site and definition and group them by (key, sdk); definitions in test code do not count.
 
-    A wrapper's own check (its key is its parameter) is not a flag site once
+    A wrapper's own check (its key is made from its parameter) is not a flag site once
     its callers are found: they are, with their keys. Nor is a check in a
     closure of a helper of its parameter (a guard maker's or a decorator
     factory's): only the helper's callers give it a key.
@@ -199,8 +199,9 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
         is_test = is_test_path(file_facts.path, test_patterns)
         for site in file_facts.sites:
             first = site.key_ref.parts[0].kind if site.key_ref.parts else ""
+            given = any(part.kind == "param" for part in site.key_ref.parts)
             outer = enclosing(site.function)
-            if first == "param" and (site.function in wrappers or not helpers.isdisjoint(outer[1:])) \
+            if given and (site.function in wrappers or not helpers.isdisjoint(outer[1:])) \
                     or first == "item" and not wrappers.isdisjoint(outer):
                 continue
             resolved = resolve_site(site, resolver)

@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from flagaudit.facts import FileFacts, Function, Site
+from flagaudit.facts import FileFacts, Function, KeyPart, Site
 from flagaudit.model.inherited import inherited_rules
 from flagaudit.model.resolve import Resolver, enclosing, resolve_site
 from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg, RuleSet
@@ -63,7 +63,9 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
                     or _predicate(site, function, key, pattern, method_names, facades))
             if rule is not None:
                 found[rule.id] = _merged(found[rule.id], rule) if rule.id in found else rule
-    return tuple(found[k] for k in sorted(found))
+    # a function that returns checks of its own keys and checks one made from its parameter besides
+    # (``track(backend)``) is read as the predicate: one rule to a name
+    return tuple(found[k] for k in sorted(found) if not (k.startswith("wrapper/") and f"predicate/{k[8:]}" in found))
 
 
 def _reexports(facts: list[FileFacts], resolver: Resolver, given: RuleSet) -> list[CheckRule]:
@@ -160,12 +162,16 @@ def _wrapper(site: Site, functions: dict[str, Function], method_names: Counter[s
     """A function that passes its parameter to the check, or checks each item of it (``item``), itself or in a
     function nested in it (a logger that logs while any of the switches it is given is on)."""
     parts = site.key_ref.parts
-    if len(parts) != 1 or parts[0].kind not in ("param", "item"):
+    given = [i for i, part in enumerate(parts) if part.kind in ("param", "item")]
+    frame = _frame(parts, given[0]) if len(given) == 1 else None
+    if frame is None or parts[given[0]].kind == "item" and len(parts) > 1:
         return None
-    param, _, attribute = parts[0].value.partition(".") if parts[0].kind == "param" else (parts[0].value, "", "")
-    each = parts[0].kind == "item"
+    value, _, case = parts[given[0]].value.partition(":")
+    param, _, attribute = value.partition(".") if parts[given[0]].kind == "param" else (value, "", "")
+    each = parts[given[0]].kind == "item"
     if site.guards:
-        return None if each or attribute else _guarding(site, param, functions, method_names, facades)
+        return None if each or attribute or case or len(parts) > 1 else _guarding(site, param, functions,
+                                                                               method_names, facades)
     owner = next((f for name in (enclosing(site.function) if each else [site.function])
                   if (f := functions.get(name)) and param in f.params), None)
     if owner is None:
@@ -176,9 +182,18 @@ def _wrapper(site: Site, functions: dict[str, Function], method_names: Counter[s
     selected = _selected(site, owner)
     if callee is None or position is None or selected is None:
         return None
-    return CheckRule(id=f"wrapper/{owner.name}", sdk=site.sdk, key=(KeyArg(position, param, attribute or None),),
+    return CheckRule(id=f"wrapper/{owner.name}", sdk=site.sdk,
+                     key=(KeyArg(position, param, attribute or None, case or None, frame),),
                      key_template=site.key_ref.template, on="truthy", via=(owner.name, *site.via),
                      functions=callee[0], methods=callee[1], each=each, selector=selected[0], cases=selected[1])
+
+
+def _frame(parts: tuple[KeyPart, ...], given: int) -> tuple[str, str] | None:
+    """The literals before and after a wrapper's parameter ``parts[given]`` in its key (``f"SKIP_{name}"``:
+    ``SKIP_``); ``None`` when another part is not a literal."""
+    if any(part.kind != "lit" for i, part in enumerate(parts) if i != given):
+        return None
+    return "".join(p.value for p in parts[:given]), "".join(p.value for p in parts[given + 1:])
 
 
 def _guarding(site: Site, param: str, functions: dict[str, Function], method_names: Counter[str],

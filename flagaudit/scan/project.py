@@ -680,6 +680,8 @@ def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet
     callees = {name for r in changed
                for name in (*r.functions, *getattr(r, "decorators", ()), *getattr(r, "class_constants", ()))}
     callees |= {"." + name for r in changed for name in r.methods}
+    # a helper method called through its class (``Service.skip(...)``, a static method) is named in full
+    callees |= {r.via[0] for r in changed if r.methods and isinstance(r, CheckRule) and r.via}
     callees |= {name for r in changed if isinstance(r, DefineRule) and r.model for name in model_calls(r)}
     receivers = traced.symmetric_difference(before.traced if before else ())
     return with_inferred(rules, inferred, traced, _digest(inferred, traced)), callees, receivers
