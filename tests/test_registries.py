@@ -91,6 +91,7 @@ FUNCTIONS = {
     "hub/constants.py": """\
         MAILBOX_INGESTION = "mailbox-ingestion"
         COMPANY_ARCHIVE = "automatic-company-archive"
+        EXPORT_NOTIFICATIONS = "export-notifications"
         """,
     "hub/flags.py": """\
         from hub.models import FeatureFlag
@@ -102,10 +103,14 @@ FUNCTIONS = {
 
         def is_member_group_active(code, user):
             return user.groups.filter(code=code).exists()
+
+
+        def is_user_feature_flag_group_active(code, user):
+            return user.feature_groups.filter(code=code, is_active=True).exists()
         """,
     "hub/tasks.py": """\
         from hub import flags
-        from hub.constants import COMPANY_ARCHIVE, MAILBOX_INGESTION
+        from hub.constants import COMPANY_ARCHIVE, EXPORT_NOTIFICATIONS, MAILBOX_INGESTION
 
 
         def ingest(mailbox):
@@ -121,6 +126,10 @@ FUNCTIONS = {
 
         def notify(user):
             return flags.is_member_group_active(MAILBOX_INGESTION, user)
+
+
+        def summary(user):
+            return flags.is_user_feature_flag_group_active(EXPORT_NOTIFICATIONS, user)
         """,
 }
 
@@ -129,10 +138,11 @@ def test_a_function_that_checks_the_projects_own_flags_is_a_registry(tmp_path: P
     """uktrade/data-hub-api keeps its flags as rows of its own model and asks ``is_feature_flag_active(CODE)``, a
     module function with no SDK inside: 0 of its keys were found without a rule. A module-level function named
     like a check and called with a string constant is now its module's registry; one that asks about a group or
-    a permission is not."""
+    a permission is not, but a group of feature flags is (``is_user_feature_flag_group_active``)."""
     write_files(tmp_path, {name: textwrap.dedent(text) for name, text in FUNCTIONS.items()})
     inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
     assert sorted((f.key, f.sdk, [(s.path, s.line) for s in f.sites]) for f in inventory.flags) == [
         ("automatic-company-archive", "hub.flags", [("hub/tasks.py", 12)]),
+        ("export-notifications", "hub.flags", [("hub/tasks.py", 21)]),
         ("mailbox-ingestion", "hub.flags", [("hub/tasks.py", 6)]),
     ]

@@ -334,9 +334,10 @@ def _django_settings(path: str, module: str, values: list[Value]) -> list[Value]
 _REGISTRY_METHOD = re.compile(r"has_\w+|is_\w+_enabled|\w*feature\w*")
 _REGISTRY_FUNCTION = re.compile(r"(?:is|has)_\w*(?:feature|flag|switch|toggle)\w*|is_\w+_(?:enabled|active)")
 """A project function that may check a flag of the project's own: ``is_feature_flag_active(CODE)``."""
-NOT_A_FLAG = re.compile(r"perm|role|access|auth|group|member", re.IGNORECASE)
+NOT_A_FLAG = re.compile(r"perm|role|access|auth|(?<!flag_)group|member", re.IGNORECASE)
 """...unless it asks about permissions, roles or membership (``has_perm(ADMIN_ACCESS)``): constants passed to those
-name grants, not flags (``flagaudit init``'s proposals leave them out too)."""
+name grants, not flags (``flagaudit init``'s proposals leave them out too). A group of feature flags is a flag of its
+own (uktrade/data-hub-api's ``is_user_feature_flag_group_active(EXPORT_NOTIFICATIONS, user)``)."""
 
 
 def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope) -> tuple[tuple[str, str], ...]:
