@@ -9,8 +9,9 @@ comment on or above a definition or site, then Open edX annotations
 ``toggle_target_removal_date``, ``toggle_expiration_date``), then a comment above a site that calls the change
 temporary or the flag long-lived, then the config's ``flags`` table, then the words of the flag's own description
 (a data file's ``note``: whom it is for, what it stops), then the subject of the commit it was born in, then the
-project's documentation naming the key (a setting operators set: :mod:`flagaudit.documentation`), then what the
-key's shape or words say, then the default type.
+project's documentation naming the key (a setting operators set: :mod:`flagaudit.documentation`), then a check that
+asks per user or group (a registry's ``is_user_feature_flag_active``), then what the key's shape or words say, then
+the default type.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from flagaudit.config import Config
 from flagaudit.documentation import documented_where
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Event, Flag
+from flagaudit.model.registries import GRANTED
 from flagaudit.sdk_rules import POLICIES_FILE, builtin_rules_folder
 
 if sys.version_info >= (3, 11):
@@ -78,6 +80,9 @@ class Policies:
     born_for: tuple[tuple[str, str], ...] = ()
     """Phrases of the subject of the commit a flag was born in -> the type they give it when nothing else declares
     one (``flag to stop``: kill-switch, a way to turn something off). A configured default type overrides them."""
+    granted_type: str | None = None
+    """The type of a flag the project asks about per user or group (``is_user_feature_flag_active(code, user)``,
+    a registry's function named so): who receives a feature, as a permission says."""
     guessed_info: frozenset[str] = frozenset()
     """SDKs whose flags are as often a lasting setting as a rollout (django-waffle's switches): their FA101 rests on
     a guessed type when nothing declares one, and is information. A configured default type is no guess."""
@@ -149,7 +154,10 @@ def load_policies(config: Config, documented: Mapping[str, str]) -> Policies:
                     key_words, phrases,
                     tuple(described.get("fields", ())),
                     known(data["lasting-type"], f"{path}: lasting-type") if "lasting-type" in data else None,
-                    born_for, guessed_info)
+                    born_for,
+                    None if config.default_flag_type or "granted-type" not in data else
+                    known(data["granted-type"], f"{path}: granted-type"),
+                    guessed_info)
 
 
 def declared(flag: Flag, policies: Policies, born: Event | None = None) -> Declared:
@@ -173,7 +181,7 @@ def declared(flag: Flag, policies: Policies, born: Event | None = None) -> Decla
                                          _temporary(in_code("temporary"), policies),
                                          _lasting(in_code("lasting"), policies), in_config("type"),
                                          _described(notes, policies), _born_for(born, policies),
-                                         _documented(flag, policies),
+                                         _documented(flag, policies), _granted(flag, policies),
                                          _family(flag, policies),
                                          _key_words(flag, policies)], policies, flag.sdk)
     owner = first("owner")
@@ -229,6 +237,13 @@ def _documented(flag: Flag, policies: Policies) -> tuple[str, str] | None:
     if where is None or policies.documented_type is None:
         return None
     return policies.documented_type, f"the project's documentation at {where}, which names it"
+
+
+def _granted(flag: Flag, policies: Policies) -> tuple[str, str] | None:
+    """The type of a flag every site of which asks whether a user or a group has it."""
+    if policies.granted_type is None or not flag.sites or not all(s.rule.endswith(GRANTED) for s in flag.sites):
+        return None
+    return policies.granted_type, f"asked per user or group at {flag.sites[0].path}:{flag.sites[0].line}"
 
 
 def _family(flag: Flag, policies: Policies) -> tuple[str, str] | None:

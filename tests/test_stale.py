@@ -525,3 +525,50 @@ def test_a_comment_that_calls_the_flag_long_lived_declares_one_meant_to_stay() -
     assert (info.type, info.type_source) == ("kill-switch", f"comment at app/views.py:8: {lasting[2:]!r}")
     assert codes(flags, [born("2025-01-05")], "2026-03-01") == []
     assert declared(flags_in(site("# the flag lives long in this codebase"))[0], DEFAULTS).type == "release"
+
+
+GRANTED = {
+    "hub/__init__.py": "",
+    "hub/constants.py": 'REMINDERS = "estimated-land-date-reminders"\nSTATUS = "email-status"\n',
+    "hub/flags.py": """
+        from hub.models import FeatureFlag
+
+
+        def is_feature_flag_active(code):
+            return FeatureFlag.objects.filter(code=code, is_active=True).exists()
+
+
+        def is_user_feature_flag_active(code, user):
+            return user.features.filter(code=code, is_active=True).exists()
+    """,
+    "hub/tasks.py": """
+        from hub.constants import REMINDERS, STATUS
+        from hub.flags import is_feature_flag_active, is_user_feature_flag_active
+
+
+        def remind(adviser):
+            if is_user_feature_flag_active(REMINDERS, adviser):
+                adviser.remind()
+
+
+        def poll():
+            if is_feature_flag_active(STATUS):
+                return 1
+    """,
+}
+
+
+def test_a_flag_the_project_asks_about_per_user_is_a_permission(tmp_path: Path) -> None:
+    """uktrade/data-hub-api asks ``is_user_feature_flag_active(CODE, adviser)``: whether an adviser, or a group of
+    advisers, was given the reminders, a feature some people receive (a permission), not a rollout left running;
+    its other flags, asked of the whole site, are still release flags."""
+    flags = flags_in(GRANTED)
+    assert {f.key: f.sites[0].rule for f in flags} == {
+        "estimated-land-date-reminders": "registry/hub.flags.per-user", "email-status": "registry/hub.flags"}
+    story = [born("2022-11-11", key=key, sdk="hub.flags") for key in ("estimated-land-date-reminders", "email-status")]
+    found = stale_findings(flags, story, DEFAULTS, date(2026, 3, 1))
+    assert [(f.code, f.flag) for f in found] == [("FA101", "email-status"), ("FA103", "email-status")]
+    reminders = next(f for f in flags if f.key == "estimated-land-date-reminders")
+    assert declared(reminders, DEFAULTS).type_source == "asked per user or group at hub/tasks.py:7"
+    write_files(tmp_path, {"pyproject.toml": '[tool.flagaudit]\ndefault-flag-type = "release"\n'})
+    assert "FA101" in codes((reminders,), story[:1], "2026-03-01", policies_of(tmp_path))

@@ -41,10 +41,18 @@ def infer_registries(facts: Iterable[FileFacts], is_test: Callable[[str], bool])
         rules.append(DefineRule(id=f"registry/{registry}", sdk=registry, class_constants=(registry,)))
         rules.append(CheckRule(id=f"registry/{registry}.check", sdk=registry, key=(KeyArg(0),),
                                methods=tuple(sorted(found[registry]))))
-    checks = _registry_functions(facts, resolver)
-    rules.extend(CheckRule(id=f"registry/{module}", sdk=module, key=(KeyArg(0),), functions=tuple(sorted(names)))
-                 for module, names in sorted(checks.items()))
+    for module, names in sorted(_registry_functions(facts, resolver).items()):
+        granted = {name for name in names if not _GRANTED.isdisjoint(name.rpartition(".")[2].split("_"))}
+        for rule_id, functions in ((f"registry/{module}", names - granted), (f"registry/{module}{GRANTED}", granted)):
+            if functions:
+                rules.append(CheckRule(id=rule_id, sdk=module, key=(KeyArg(0),), functions=tuple(sorted(functions))))
     return tuple(rules)
+
+
+GRANTED = ".per-user"
+"""The end of the id of a registry's rule for the functions that ask whether a user or a group has a flag
+(``is_user_feature_flag_active(code, user)``): flags granted to people, as permissions are (rules/policies.toml)."""
+_GRANTED = frozenset({"user", "users", "group", "groups"})
 
 
 def _registry_functions(facts: list[FileFacts], resolver: Resolver) -> dict[str, set[str]]:
