@@ -451,13 +451,16 @@ def test_a_flag_that_moves_to_another_sdk_keeps_its_age(tmp_path: Path) -> None:
 
 def test_the_note_a_data_migration_gives_a_row_describes_its_flag() -> None:
     """``Switch.objects.create(name=..., note=...)`` and ``get_or_create(name=..., defaults={"note": ...})``: the row's
-    literal fields are its definition's metadata, so its description gives the flag a type."""
+    literal fields are its definition's metadata, so its description gives the flag a type. One that decides who is
+    eligible for something is a rule of who may (gobii-platform's trial-eligibility settings): a permission."""
     flags = flags_in({"app/__init__.py": "", "app/migrations/__init__.py": "", "app/migrations/0002_rows.py": """
         def add(apps, schema_editor):
             Flag = apps.get_model("waffle", "Flag")
             Flag.objects.create(name="export_guard", everyone=True, note="Kill switch for the export job")
             Flag.objects.get_or_create(name="preview", defaults={"note": "Preview for staff members", "percent": 5})
             Flag.objects.get_or_create(name="new_home", defaults={"note": "The new home page"})
+            Flag.objects.get_or_create(name="trial_review", defaults={
+                "note": "Controls whether review trial eligibility decisions are treated as trial-allowed."})
     """, "app/views.py": """
         from waffle import flag_is_active
 
@@ -465,10 +468,12 @@ def test_the_note_a_data_migration_gives_a_row_describes_its_flag() -> None:
         def home(request):
             if flag_is_active(request, "export_guard") and flag_is_active(request, "preview"):
                 return "preview"
+            if flag_is_active(request, "trial_review"):
+                return "trial"
             return flag_is_active(request, "new_home")
     """})
     rows = {f.key: dict(f.definitions[0].metadata) for f in flags if f.definitions}
-    assert sorted(rows) == ["export_guard", "new_home", "preview"]
+    assert sorted(rows) == ["export_guard", "new_home", "preview", "trial_review"]
     assert rows["export_guard"] == {"everyone": "True", "note": "Kill switch for the export job"}
     assert rows["preview"] == {"note": "Preview for staff members", "percent": "5"}
     timelines = [born("2025-01-05", key=key, sdk="waffle-flag") for key in rows]
