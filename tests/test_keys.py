@@ -396,6 +396,15 @@ def test_djangos_own_settings_named_like_flags_are_no_flags() -> None:
     assert keys(flags) == {("settings", "USE_NEW_MENU")}
 
 
+def test_a_setting_named_for_a_capability_is_a_flag() -> None:
+    """DemocracyClub/yournextrepresentative's ``CAN_EDIT_ELECTIONS = getattr(settings, "CAN_EDIT_ELECTIONS", True)``:
+    a name that says who may do something is a switch, as ``ALLOW_X`` is; ``CANCEL_AFTER`` is no such name."""
+    flags = flags_in({"app/views.py": (
+        "from django.conf import settings\n\nCAN_EDIT_ELECTIONS = getattr(settings, 'CAN_EDIT_ELECTIONS', True)\n"
+        "CANCEL_AFTER = getattr(settings, 'CANCEL_AFTER', False)\n")})
+    assert keys(flags) == {("settings", "CAN_EDIT_ELECTIONS")}
+
+
 def test_a_key_of_nothing_but_spaces_names_no_flag() -> None:
     """An f-string no quote can respell for an older ``ast`` is read as a string of spaces (extract/in_place.py):
     as a key, it names no flag, as an empty one does not."""

@@ -246,7 +246,7 @@ def enclosing(function: str) -> list[str]:
 
 _FLAG_WORDS = frozenset({"ENABLE", "ENABLED", "DISABLE", "DISABLED", "FEATURE", "FEATURES", "FLAG", "FLAGS",
                          "SWITCH", "TOGGLE", "ALLOW", "ALLOWED", "MODE"})
-_FLAG_PREFIXES = ("USE_", "SHOW_", "HIDE_", "ENABLE", "DISABLE", "ALLOW")
+_FLAG_PREFIXES = ("USE_", "SHOW_", "HIDE_", "ENABLE", "DISABLE", "ALLOW", "CAN_")
 _DJANGO_SETTINGS = frozenset({"USE_I18N", "USE_L10N", "USE_TZ", "USE_THOUSAND_SEPARATOR", "USE_X_FORWARDED_HOST",
                               "USE_X_FORWARDED_PORT", "USE_ETAGS", "USE_DEPRECATED_PYTZ", "ALLOWED_HOSTS",
                               "ALLOWED_INCLUDE_ROOTS"})
@@ -280,7 +280,7 @@ def _toggle_blocks(facts: list[FileFacts], test_patterns: tuple[str, ...]) -> di
 
 def is_flag_setting(key: str | None, sites: list[Site]) -> bool:
     """Whether ``getattr(settings, "X", False)`` reads a flag rather than an ordinary setting: its name says so
-    (``ENABLE_X``, ``X_ENABLED``, ``ALLOW_X``, ``USE_X``, ``DEMO_MODE``), or an edx annotation declares it a
+    (``ENABLE_X``, ``X_ENABLED``, ``ALLOW_X``, ``CAN_X``, ``USE_X``, ``DEMO_MODE``), or an edx annotation declares it a
     toggle. Sites of every other rule, and settings a toggle object defines, always count."""
     if not sites or not all(s.rule.endswith(".getattr") for s in sites):
         return True
