@@ -159,6 +159,9 @@ class Function:
 
 DYNAMIC_SETTINGS = "<dynamic>"
 """The name under which a module that loads its settings from outside the code (YAML, JSON) records that."""
+EXTENDS = "<extends>"
+"""The name under which a module records each module it star-imports (``from .base import *``), as its value: a
+settings module that extends another has what that one sets."""
 RUN_TIME_VALUE = "<run time>"
 """The value of a setting the code reads when it runs (``X = env.bool("X", default=True)``): no literal fixes it."""
 
@@ -182,7 +185,8 @@ class FileFacts:
     settings: tuple[tuple[str, str, int], ...] = ()
     """Boolean values assigned at top level: (``X`` or ``FEATURES['X']``, ``True``/``False``/``None``, line), or
     :data:`RUN_TIME_VALUE` for an upper-case name, or a settings dict's entry, assigned what a call returns;
-    ``(DYNAMIC_SETTINGS, "", line)`` where the module sets names the code does not show (``vars().update(...)``)."""
+    ``(DYNAMIC_SETTINGS, "", line)`` where the module sets names the code does not show (``vars().update(...)``);
+    ``(EXTENDS, module, line)`` for each module it star-imports."""
     registry_calls: tuple[tuple[str, str], ...] = ()
     """``project.has_feature(Feature.X)``: (method, qualified class) for calls of a flag-like method (``has_*``,
     ``is_*_enabled``, ``*feature*``) with a class attribute as the first argument; ``is_feature_flag_active(CODE)``:

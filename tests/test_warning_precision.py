@@ -251,3 +251,32 @@ def test_a_setting_assigned_under_an_if_is_never_constant(tmp_path: Path) -> Non
         "polling/wsgi.py": WSGI,
     }
     assert _codes(_scan(tmp_path, files), "FA104") == [("SHOW_ADVANCE_VOTING_STATIONS", "polling/address.py")]
+
+
+def test_a_setting_one_deployment_variant_leaves_unset_is_never_constant(tmp_path: Path) -> None:
+    """DemocracyClub/yournextrepresentative: ``dev.py`` and ``deploy.py`` each extend ``base.py``
+    (``from .base import *``), and only ``deploy.py`` sets ``ALWAYS_ALLOW_RESULT_RECORDING = True``; in development
+    the check's default holds, so it was not "set to True in every settings module". A setting the base sets
+    reaches every variant, and one every variant sets, itself or through what it extends, is still fixed."""
+    files = {
+        "proj/__init__.py": "",
+        "proj/settings/__init__.py": "",
+        "proj/settings/base.py": "DEBUG = False\nSHOW_BANNER = True\n",
+        "proj/settings/dev.py": "from .base import *  # noqa\n\nDEBUG = True\nENABLE_SEARCH = True\n",
+        "proj/settings/deploy.py": "from proj.settings.base import *  # noqa\n\n"
+                                   "ALWAYS_ALLOW_RESULT_RECORDING = True\nENABLE_SEARCH = True\n",
+        "proj/results.py": """\
+            from django.conf import settings
+
+
+            def record(request):
+                if getattr(settings, "ALWAYS_ALLOW_RESULT_RECORDING", False):
+                    return "ok"
+                if getattr(settings, "SHOW_BANNER", False) and getattr(settings, "ENABLE_SEARCH", False):
+                    return "banner"
+                return "denied"
+            """,
+        "proj/wsgi.py": WSGI,
+    }
+    assert _codes(_scan(tmp_path, files), "FA104") == [("ENABLE_SEARCH", "proj/results.py"),
+                                                       ("SHOW_BANNER", "proj/results.py")]

@@ -103,7 +103,7 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     mixed = _mixin_sites(path, text, tree, scope, rules, notes)
     done = FileFacts(path, symbols, mixed, tuple(definitions), lines=len(lines), functions=tuple(graph.functions),
                      exports=graph.exports, respelled=respelled, registry_calls=registry_calls,
-                     settings=tuple(setting_values(tree, dicts)), shape=shape)
+                     settings=tuple(setting_values(tree, dicts, scope.package)), shape=shape)
     if not mentions(data, rules):
         return done, frozenset()
     imported = scope.imported_modules()

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from flagaudit.facts import DYNAMIC_SETTINGS, RUN_TIME_VALUE, KeyPart
+from flagaudit.facts import DYNAMIC_SETTINGS, EXTENDS, RUN_TIME_VALUE, KeyPart
 
 Resolver = Callable[[str], "tuple[KeyPart, ...] | None"]
 
@@ -526,7 +526,7 @@ def _merge_shared_lines(spans: list[tuple[int, int, str | None]]) -> list[tuple[
     return merged
 
 
-def setting_values(tree: ast.Module, dicts: frozenset[str]) -> Iterator[tuple[str, str, int]]:
+def setting_values(tree: ast.Module, dicts: frozenset[str], package: str) -> Iterator[tuple[str, str, int]]:
     """Boolean settings a module assigns at top level: ``X = True``, ``FEATURES["X"] = False``, ``FEATURES = {...}``;
     and upper-case names assigned what a call returns (read when the program runs: the environment, a file).
 
@@ -534,8 +534,11 @@ def setting_values(tree: ast.Module, dicts: frozenset[str]) -> Iterator[tuple[st
     cannot see (``vars().update(yaml.safe_load(f))``, ``globals()[name] = ...``) gives ``(DYNAMIC_SETTINGS, "", line)``:
     any setting may come from outside the code. A value assigned under an ``if`` depends on what the condition reads
     when the program runs (``if os.environ.get("DATA_PATH"): USE_LOCAL_DATA = True``): it is one read then too.
+    Each module it star-imports (``package``'s, for a relative import) gives ``(EXTENDS, module, line)``.
     """
     for node, conditional in top_level_in(tree.body):
+        if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+            yield EXTENDS, _import_base(node, package), node.lineno
         for name, value, line in _settings_of(node, dicts):
             yield name, RUN_TIME_VALUE if conditional and name != DYNAMIC_SETTINGS else value, line
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 
 from flagaudit.documentation import documented_where
-from flagaudit.facts import DYNAMIC_SETTINGS, RUN_TIME_VALUE, Evidence, FileFacts, Flag
+from flagaudit.facts import DYNAMIC_SETTINGS, EXTENDS, RUN_TIME_VALUE, Evidence, FileFacts, Flag
 
 _ON = {"true", "on", "1", "yes"}
 _OFF = {"false", "off", "0", "no", "none"}
@@ -45,12 +45,18 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
     no Django application of its own: a reusable app's settings modules run only its tests and development server,
     and the host that installs it sets the rest."""
     assignments: dict[str, list[tuple[str, str, int]]] = {}
+    modules: dict[str, tuple[set[str], list[str]]] = {}
     has_settings = serves = False
     for file_facts in facts:
         serves = serves or (not is_test(file_facts.path) and _serves(file_facts))
         if _is_settings(file_facts.path, settings_paths) and not is_test(file_facts.path):
             has_settings = True
+            names, extended = modules.setdefault(file_facts.symbols.module if file_facts.symbols else "", (set(), []))
             for name, value, line in file_facts.settings:
+                if name == EXTENDS:
+                    extended.append(value)
+                    continue
+                names.add(name)
                 assignments.setdefault(name, []).append((file_facts.path, value, line))
     dynamic = DYNAMIC_SETTINGS in assignments  # a settings module loads values from outside the code (YAML, JSON, env)
     fixed = {}
@@ -58,11 +64,25 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
         found = _declared(flag) or _deleted(flag)
         if (found is None and flag.sdk == "settings" and flag.key is not None and not dynamic and serves
                 and not _operators_set(flag, documented or {})):
-            found = _configured(flag.key, assignments.get(flag.key, [])) if flag.key in assignments else (
-                _default(flag) if has_settings else None)
+            found = (_configured(flag.key, assignments[flag.key]) if _in_every_variant(flag.key, modules) else None) \
+                if flag.key in assignments else (_default(flag) if has_settings else None)
         if found is not None:
             fixed[(flag.key, flag.sdk)] = found
     return fixed
+
+
+def _in_every_variant(name: str, modules: dict[str, tuple[set[str], list[str]]]) -> bool:
+    """Whether every settings module that extends another (``from .base import *``: a deployment's variant, as
+    ``dev.py`` and ``deploy.py`` are) sets ``name``, itself or through the modules it extends. One that does not
+    leaves the setting to the code's default there (DemocracyClub/yournextrepresentative sets
+    ``ALWAYS_ALLOW_RESULT_RECORDING`` only in ``deploy.py``: off in development), so no one value is fixed."""
+    def sets(module: str, seen: frozenset[str]) -> bool:
+        names, extended = modules[module]
+        return name in names or any(sets(base, seen | {base}) for base in extended
+                                    if base in modules and base not in seen)
+
+    return all(sets(module, frozenset({module})) for module, (_, extended) in modules.items()
+               if any(base in modules for base in extended))
 
 
 def _serves(file_facts: FileFacts) -> bool:
