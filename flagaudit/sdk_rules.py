@@ -111,6 +111,10 @@ class ObjectRule:
     on: str = "truthy"
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
+    namespaced: KeyArg | None = None
+    """An older signature's name argument: where a call passes a string there, the key is the ``key`` argument (a
+    namespace) and that name joined by a dot (edx's ``CourseWaffleFlag(NAMESPACE, "name", __name__)`` before
+    2021, ``CourseWaffleFlag(f"{NAMESPACE}.name", __name__)`` since)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,13 +420,17 @@ def _check(reader: _Reader, where: str, item: dict[str, Any], name: str, modules
 
 
 def _object(reader: _Reader, where: str, item: dict[str, Any], name: str) -> ObjectRule:
-    reader.only(item, where, _COMMON | {"classes", "key", "key_template", "methods", "on"})
+    reader.only(item, where, _COMMON | {"classes", "key", "key_template", "methods", "on", "namespaced"})
+    key = reader.key(item, where)
+    if "namespaced" in item and len(key) != 1:
+        raise reader.error(f"{where}.namespaced", "needs a key of one argument (the namespace)")
     return ObjectRule(
         id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
-        classes=reader.strings(item, where, "classes", required=True), key=reader.key(item, where),
+        classes=reader.strings(item, where, "classes", required=True), key=key,
         key_template=reader.template(item, where), methods=reader.strings(item, where, "methods", required=True),
         on=reader.string(item, where, "on") or "truthy",
         match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
+        namespaced=reader.key(item, where, "namespaced")[0] if "namespaced" in item else None,
     )
 
 

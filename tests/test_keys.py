@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
+from pathlib import Path
+
 from tests.helpers import flags_in, keys
+from tests.repos import Repo
+from tests.run import run_cli
 
 LD = "import ldclient\nclient = ldclient.get()\n"
 
@@ -440,3 +445,42 @@ def test_a_wrapper_that_checks_a_field_of_the_object_it_is_given() -> None:
         ("fast_path", [("teams/views.py", 21)]),
         ("flag_hybrid_search", [("teams/views.py", 19)]),
     ]
+
+
+LEGACY_FLAGS = """\
+    from openedx.core.djangoapps.waffle_utils import CourseWaffleFlag
+
+    WAFFLE_NAMESPACE = "myxblock"
+    {name} = CourseWaffleFlag(WAFFLE_NAMESPACE, "{key}", __name__)
+    """
+LEGACY_BLOCK = """\
+    from .flags import {name}
+
+
+    def {function}(block, course_id):
+        if {name}.is_enabled(course_id):
+            return block.{function}_v2()
+        return block.{function}()
+    """
+
+
+def test_a_flag_object_in_the_older_namespace_and_name_signature_is_keyed_by_both(tmp_path: Path) -> None:
+    """``CourseWaffleFlag(NAMESPACE, "name", __name__)``, the signature before 2021 that
+    openedx/xblock-drag-and-drop-v2 still calls, was keyed by its namespace alone: every flag of a namespace was one
+    key, so a flag retired and another added in the same namespace was a false FA201 (and the xblock's own flag a
+    false FA402 under the namespace's name). Its key is the namespace and the name joined by a dot."""
+    files = {"myxblock/__init__.py": "",
+             "myxblock/flags.py": LEGACY_FLAGS.format(name="IGNORE_DECOYS", key="ignore_decoys"),
+             "myxblock/block.py": LEGACY_BLOCK.format(name="IGNORE_DECOYS", function="score")}
+    assert keys(flags_in({k: textwrap.dedent(v) for k, v in files.items()})) == {
+        ("waffle-flag", "myxblock.ignore_decoys")}
+    repo = Repo(tmp_path)
+    repo.commit("2026-01-05", "add ignore_decoys", files)
+    repo.commit("2026-03-05", "ignore_decoys always on", {"myxblock/flags.py": None,
+                                                          "myxblock/block.py": "def score(block, course_id):\n"
+                                                                               "    return block.score_v2()\n"})
+    repo.commit("2026-05-05", "add new_editor", {
+        "myxblock/flags.py": LEGACY_FLAGS.format(name="NEW_EDITOR", key="new_editor"),
+        "myxblock/editor.py": LEGACY_BLOCK.format(name="NEW_EDITOR", function="editor")})
+    result = run_cli("check", "--as-of", "2026-05-06", "--base", "HEAD~1", "--format", "json", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout

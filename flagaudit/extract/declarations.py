@@ -40,8 +40,15 @@ def object_definition(visitor: SpanVisitor, node: ast.Call, obj: ObjectRule) -> 
             symbol = f"{prefix}.{target}" if prefix else target
     elif isinstance(parent, ast.Return) and len(visitor.functions) > 1:
         symbol = f"{visitor.function_name()}.{RETURNED}"
-    add_definition(visitor, node, obj, visitor.key(node, obj.key, obj.key_template), symbol=symbol,
-                   metadata=_keywords(visitor, node))
+    add_definition(visitor, node, obj, object_key(visitor, node, obj), symbol=symbol, metadata=_keywords(visitor, node))
+
+
+def object_key(visitor: SpanVisitor, node: ast.Call, obj: ObjectRule) -> KeyRef:
+    """The key a flag object's constructor call holds, in its older signature too (:attr:`ObjectRule.namespaced`)."""
+    name = argument(node, obj.namespaced) if obj.namespaced else None
+    if obj.namespaced and isinstance(name, ast.Constant) and isinstance(name.value, str):
+        return visitor.key(node, (*obj.key, obj.namespaced), "{}.{}")
+    return visitor.key(node, obj.key, obj.key_template)
 
 
 def model_rows(visitor: SpanVisitor, node: ast.Call, func: ast.Attribute) -> bool:

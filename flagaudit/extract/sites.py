@@ -28,6 +28,7 @@ from flagaudit.extract.declarations import (
     get_model,
     model_rows,
     object_definition,
+    object_key,
     row_kept,
     row_read,
 )
@@ -242,7 +243,7 @@ class SpanVisitor:
                 return
             obj = self.rules.classes.get(self._qualify(value.func) or "")
             if obj:
-                function.values[name] = self.key(value, obj.key, obj.key_template).parts
+                function.values[name] = object_key(self, value, obj).parts
                 return
         if not _may_hold_key(value):
             function.values[name] = None  # what key_parts would find: one unknown part
@@ -494,7 +495,7 @@ class SpanVisitor:
             made_by = self._qualify(receiver.func)
             obj = self.rules.classes.get(made_by or "")
             if obj and func.attr in obj.methods:
-                self._site(node, f"{obj.id}.{func.attr}", obj.sdk, self.key(receiver, obj.key, obj.key_template),
+                self._site(node, f"{obj.id}.{func.attr}", obj.sdk, object_key(self, receiver, obj),
                            obj.on)
                 return True
             if made_by is None:
