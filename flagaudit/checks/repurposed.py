@@ -446,7 +446,8 @@ def _apply(story: _Story, event: Event, dormant_days: int, reach: _Reach | None)
     for m in [m for m in story.current if m in story.reference]:
         if m in event.added:
             story.reference[m] = stamp
-    if story.foreign and not any(m in story.reference for m in story.current):
+    if story.foreign and not any(m in story.reference and (judgeable(Meaning.parse(m)) or not compared)
+                                 for m in story.current):
         for came in story.current:
             if came in story.foreign and came not in story.problems:
                 story.problems[came] = ("FA202", event, tuple((m, *w) for m, w in sorted(story.reference.items())))
