@@ -112,9 +112,10 @@ class ObjectRule:
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
     namespaced: KeyArg | None = None
-    """An older signature's name argument: where a call passes a string there, the key is the ``key`` argument (a
-    namespace) and that name joined by a dot (edx's ``CourseWaffleFlag(NAMESPACE, "name", __name__)`` before
-    2021, ``CourseWaffleFlag(f"{NAMESPACE}.name", __name__)`` since)."""
+    """An older signature's name argument: where a call passes a string there (or a name other than ``__name__``
+    with a third argument after it), the key is the ``key`` argument (a namespace) and that name joined by a dot
+    (edx's ``CourseWaffleFlag(NAMESPACE, "name", __name__)`` before 2021, ``CourseWaffleFlag(f"{NAMESPACE}.name",
+    __name__)`` since)."""
 
 
 @dataclass(frozen=True, slots=True)

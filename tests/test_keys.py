@@ -474,6 +474,11 @@ def test_a_flag_object_in_the_older_namespace_and_name_signature_is_keyed_by_bot
              "myxblock/block.py": LEGACY_BLOCK.format(name="IGNORE_DECOYS", function="score")}
     assert keys(flags_in({k: textwrap.dedent(v) for k, v in files.items()})) == {
         ("waffle-flag", "myxblock.ignore_decoys")}
+    by_constant = {**files, "myxblock/flags.py": (
+        "from openedx.core.djangoapps.waffle_utils import CourseWaffleFlag\n\nWAFFLE_NAMESPACE = 'myxblock'\n"
+        "NAME = 'ignore_decoys'\nIGNORE_DECOYS = CourseWaffleFlag(WAFFLE_NAMESPACE, NAME, __name__)\n")}
+    assert keys(flags_in({k: textwrap.dedent(v) for k, v in by_constant.items()})) == {
+        ("waffle-flag", "myxblock.ignore_decoys")}
     repo = Repo(tmp_path)
     repo.commit("2026-01-05", "add ignore_decoys", files)
     repo.commit("2026-03-05", "ignore_decoys always on", {"myxblock/flags.py": None,

@@ -44,9 +44,12 @@ def object_definition(visitor: SpanVisitor, node: ast.Call, obj: ObjectRule) -> 
 
 
 def object_key(visitor: SpanVisitor, node: ast.Call, obj: ObjectRule) -> KeyRef:
-    """The key a flag object's constructor call holds, in its older signature too (:attr:`ObjectRule.namespaced`)."""
+    """The key a flag object's constructor call holds, in its older signature too (:attr:`ObjectRule.namespaced`):
+    a string there, or a third argument after a name that is not ``__name__`` (``NAMESPACE, GRADING_IGNORE_DECOYS,
+    __name__``)."""
     name = argument(node, obj.namespaced) if obj.namespaced else None
-    if obj.namespaced and isinstance(name, ast.Constant) and isinstance(name.value, str):
+    if obj.namespaced and name is not None and (isinstance(name, ast.Constant) and isinstance(name.value, str) or (
+            len(node.args) > 2 and not (isinstance(name, ast.Name) and name.id == "__name__"))):
         return visitor.key(node, (*obj.key, obj.namespaced), "{}.{}")
     return visitor.key(node, obj.key, obj.key_template)
 
