@@ -181,3 +181,36 @@ def test_a_helper_method_called_through_its_class_is_a_wrapper_call() -> None:
     """}
     assert [(flag.key, [s.rule for s in flag.sites]) for flag in flags_in(files)] == [
         ("FEATURE_FLAGS['VIA_ROUTING']", ["wrapper/app.permissions.Service._skip"])]
+
+
+def test_a_helper_method_whose_name_other_classes_share_is_inferred_by_its_class() -> None:
+    """openedx/edx-django-utils' monitoring middleware: two classes of one module each have ``_is_enabled()``
+    returning its own switch. Neither was inferred (a method is recognised by a name no other function has), so
+    each key's only site was the bare ``return`` and history had nothing to judge; a class's own
+    ``self._is_enabled()`` now reads as that class's method."""
+    files = {"app/__init__.py": "", "app/middleware.py": """
+        import waffle
+
+
+        class MemoryMiddleware:
+            def __call__(self, request):
+                if self._is_enabled():
+                    log_memory(request)
+
+            def _is_enabled(self):
+                return waffle.switch_is_active("app.enable_memory")
+
+
+        class FrontendMiddleware:
+            def __call__(self, request):
+                if self._is_enabled():
+                    insert_script(request)
+
+            def _is_enabled(self):
+                return waffle.switch_is_active("app.enable_frontend")
+    """}
+    sites = {flag.key: [(s.function.rpartition(".")[2], s.via) for s in flag.sites] for flag in flags_in(files)}
+    assert sites == {
+        "app.enable_frontend": [("__call__", ("app.middleware.FrontendMiddleware._is_enabled",)),
+                                ("_is_enabled", ())],
+        "app.enable_memory": [("__call__", ("app.middleware.MemoryMiddleware._is_enabled",)), ("_is_enabled", ())]}

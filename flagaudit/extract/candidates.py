@@ -73,6 +73,7 @@ class _Finder:
         self.rules = rules
         self.origins = origins
         self.functions, self.decorators = rules.functions, rules.decorators
+        self.last_names = {name.rpartition(".")[2] for name in rules.functions}
         self.classes, self.define_functions = rules.classes, rules.define_functions
         self.evidence = {m for rule_file in rules.files for m in rule_file.modules if m in imported}
         self.settings = {f"{obj}.{name}" for rule in rules.settings for obj in rule.objects for name in rule.dicts}
@@ -99,10 +100,16 @@ class _Finder:
         elif dotted == "getattr" and _bool_default(node, self.switches) and \
                 self.scope.as_setting(self.scope.qualify(dotted_name(node.args[0]) or "")) in self.setting_objects:
             self.lines.add(node.lineno)
-        elif isinstance(func, ast.Attribute) and self._method(func) or isinstance(func, ast.Subscript):
+        elif isinstance(func, ast.Attribute) and (self._method(func) or self._own_method(func)) \
+                or isinstance(func, ast.Subscript):
             self.lines.add(node.lineno)  # a subscript: a function picked from a table may be a check
         elif self.gets_models and isinstance(func, ast.Name) and func.id[:1].isupper():
             self.lines.add(node.lineno)  # ``Flag(name=...)``: a row of a model the file binds, made to be saved
+
+    def _own_method(self, func: ast.Attribute) -> bool:
+        """``self.name(...)``: maybe a helper method inferred by its class's qualified name (the site analysis,
+        which knows the class, decides)."""
+        return func.attr in self.last_names and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls")
 
     def _qualified(self, node: ast.expr) -> str | None:
         dotted = dotted_name(node)

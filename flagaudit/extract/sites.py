@@ -335,7 +335,8 @@ class SpanVisitor:
         # ``waffle_switch("k")(view)`` calls what the check made: the check is the inner call, whose name
         # ``_qualify`` would also give the outer one (``full_name`` names what a call calls)
         callee = None if isinstance(func, ast.Call) else self._qualify(func)
-        rule = self.rules.functions.get(callee or "") or self.rules.decorators.get(callee or "")
+        rule = self.rules.functions.get(callee or "") or self.rules.decorators.get(callee or "") \
+            or self.rules.functions.get(self._own_method(func) or "")
         if rule:
             self._check(node, rule)
             return
@@ -792,6 +793,14 @@ class SpanVisitor:
     def _qualify(self, node: ast.expr) -> str | None:
         dotted = full_name(node)
         return None if dotted is None else self.qualify_name(dotted)
+
+    def _own_method(self, func: ast.expr) -> str | None:
+        """``self.name`` in a method: the qualified name of its class's method (a helper method whose name other
+        classes' methods share is inferred by that name, ``Memory._is_enabled``, not by ``._is_enabled``)."""
+        head, _ = self.functions[-1].bound
+        if head and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == head:
+            return f"{self.functions[-1].bound[1]}.{func.attr}"
+        return None
 
     def qualify_name(self, dotted: str) -> str | None:
         """Through the function's own imports, then the module's; ``None`` for parameters and locals."""

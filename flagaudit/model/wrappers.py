@@ -271,10 +271,11 @@ def _predicate(site: Site, function: Function, key: str | None, pattern: bool,
 def _callee(function: Function, is_method: bool, method_names: Counter[str],
             facades: dict[str, list[str]]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """How calls of ``function`` are recognised, as (functions, methods): by qualified name and the names its
-    packages re-export it under, or a method by a name no other function has."""
+    packages re-export it under, or a method by a name no other function has; a method whose name others share
+    by its qualified name, which its own class's ``self.name(...)`` calls are read as."""
     if not is_method:
         return _exported(function.name, facades), ()
     name = function.name.rsplit(".", 1)[-1]
-    if method_names[name] != 1 or name.startswith("__"):
+    if name.startswith("__"):
         return None
-    return (), (name,)
+    return ((function.name,), ()) if method_names[name] != 1 else ((), (name,))
