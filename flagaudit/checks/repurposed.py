@@ -132,6 +132,9 @@ class _Story:
 
     subject: frozenset[str] = frozenset()
     """The words of the key's own name (``mailhog`` of ``enable_mailhog``)."""
+    passes: frozenset[str] = frozenset()
+    """The predicates and wrappers the key's other sites ask through (``monitoring_enabled()``): their own check
+    hands its value to those callers, so it is no meaning of its own that outlives theirs."""
     reference: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Meaning -> (date, commit) it last appeared or changed."""
     current: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -173,7 +176,8 @@ def meaning_findings(flags: Iterable[Flag], timelines: Iterable[Timeline], ledge
         entry = ledger.get((flag.sdk, flag.key))
         timeline = stories.get((flag.sdk, flag.key))
         story = _replay(timeline.events if timeline else (), entry, dormant_days, reach,
-                        frozenset(words(flag.key)), adoption)
+                        frozenset(words(flag.key)), adoption,
+                        frozenset(s.via[0] for s in (*flag.sites, *flag.test_sites) if s.via))
         _now(story, flag, as_of, dormant_days, reach)
         findings.extend(_report(flag, story, entry))
         if story.before is not None:
@@ -345,11 +349,12 @@ _NONE: frozenset[str] = frozenset()
 
 
 def _replay(events: Sequence[Event], entry: Entry | None, dormant_days: int,
-            reach: _Reach | None, subject: frozenset[str], adoption: Adoption | None = None) -> _Story:
+            reach: _Reach | None, subject: frozenset[str], adoption: Adoption | None = None,
+            passes: frozenset[str] = frozenset()) -> _Story:
     """The key's story: the meaning flagaudit.lock accepted (if any), then every event in order. Under an
     adoption baseline, the events it covers are replayed first, on their own, so what they did stays
     visible; the lock's meaning joins the story where the baseline is crossed."""
-    story = _Story(subject)
+    story = _Story(subject, passes)
     accepted: dict[str, tuple[str, str]] = {}
     if entry is not None:
         born = entry.lives[-1].born if entry.lives else None
@@ -446,7 +451,7 @@ def _apply(story: _Story, event: Event, dormant_days: int, reach: _Reach | None)
     for m in [m for m in story.current if m in story.reference]:
         if m in event.added:
             story.reference[m] = stamp
-    if story.foreign and not any(m in story.reference and (judgeable(Meaning.parse(m)) or not compared)
+    if story.foreign and not any(m in story.reference and Meaning.parse(m).function not in story.passes
                                  for m in story.current):
         for came in story.current:
             if came in story.foreign and came not in story.problems:
