@@ -577,3 +577,37 @@ def test_a_flag_the_project_asks_about_per_user_is_a_permission(tmp_path: Path) 
     assert declared(reminders, DEFAULTS).type_source == "asked per user or group at hub/tasks.py:7"
     write_files(tmp_path, {"pyproject.toml": '[tool.flagaudit]\ndefault-flag-type = "release"\n'})
     assert "FA101" in codes((reminders,), story[:1], "2026-03-01", policies_of(tmp_path))
+
+
+def test_each_row_a_migration_makes_in_a_loop_over_a_dict_has_its_own_note() -> None:
+    """gobii-platform's migrations make their flags in a loop, ``for name, note in FLAGS.items():
+    Flag.objects.get_or_create(name=name, defaults={"note": note})``: each row's description is its entry's value
+    (it was the variable's name, ``note``), so each types its own flag."""
+    flags = flags_in({"app/__init__.py": "", "app/migrations/__init__.py": "", "app/migrations/0338_flags.py": """
+        FLAGS = {
+            "capi_send_review": (
+                "Controls whether CAPI is still sent for stored review decisions "
+                "when the trial-eligibility policy is enabled."
+            ),
+            "new_pricing_modal": "Show the new pricing modal.",
+        }
+
+
+        def add(apps, schema_editor):
+            Flag = apps.get_model("waffle", "Flag")
+            for flag_name, note in FLAGS.items():
+                Flag.objects.get_or_create(name=flag_name, defaults={"note": note, "everyone": None})
+    """, "app/views.py": """
+        from waffle import flag_is_active
+
+
+        def page(request):
+            return flag_is_active(request, "capi_send_review") or flag_is_active(request, "new_pricing_modal")
+    """})
+    notes = {f.key: dict(f.definitions[0].metadata)["note"] for f in flags}
+    assert notes == {"capi_send_review": "Controls whether CAPI is still sent for stored review decisions when the "
+                                         "trial-eligibility policy is enabled.",
+                     "new_pricing_modal": "Show the new pricing modal."}
+    timelines = [born("2025-01-05", key=key, sdk="waffle-flag") for key in notes]
+    assert [f.flag for f in stale_findings(flags, timelines, DEFAULTS, date(2026, 3, 1)) if f.code == "FA101"] == [
+        "new_pricing_modal"]

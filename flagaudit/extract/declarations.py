@@ -73,43 +73,56 @@ def model_rows(visitor: SpanVisitor, node: ast.Call, func: ast.Attribute) -> boo
         return False
     arg = define.key[0] if define.key else KeyArg(None, "name")
     refs = _row_keys(visitor, call, arg)
-    fields = _row_fields(visitor, call, arg.keyword) if action == "define" else ()
-    for ref in refs:
+    for row, ref in refs:
+        fields = _row_fields(visitor, call, arg.keyword, row) if action == "define" else ()
         add_definition(visitor, call, define, ref, action=action, metadata=fields, at=node)
     return bool(refs)
 
 
-def _row_fields(visitor: SpanVisitor, call: ast.Call, key: str | None) -> tuple[tuple[str, str], ...]:
+def _row_fields(visitor: SpanVisitor, call: ast.Call, key: str | None,
+                row: int | None = None) -> tuple[tuple[str, str], ...]:
     """A created row's other literal fields, also those in ``defaults={...}`` (``get_or_create``,
     ``update_or_create``), as its definition's metadata (a string as its value): a switch's ``note`` describes
-    it."""
+    it. In the ``row``-th turn of a loop over literal rows, a field a loop variable gives is that row's value
+    (``for name, note in FLAGS.items(): Flag.objects.get_or_create(name=name, defaults={"note": note})``)."""
     given = [(a.arg, a.value) for a in call.keywords if a.arg is not None and a.arg != key]
     defaults = next((value for name, value in given if name == "defaults"), None)
     if isinstance(defaults, ast.Dict):
         given += [(name.value, value) for name, value in zip(defaults.keys, defaults.values, strict=True)
                   if isinstance(name, ast.Constant) and isinstance(name.value, str)]
-    return tuple((name, value.value if isinstance(value, ast.Constant) and isinstance(value.value, str)
-                  else visitor.source.raw(value)) for name, value in given if _literal(visitor, value))
+    loops = visitor.functions[-1].loops
+
+    def text(value: ast.expr) -> str:
+        taken = loops.get(value.id, ()) if row is not None and isinstance(value, ast.Name) else ()
+        if row is not None and row < len(taken) and all(part.kind == "lit" for part in taken[row]):
+            return "".join(part.value for part in taken[row])
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            return value.value
+        return visitor.source.raw(value)
+
+    return tuple((name, text(value)) for name, value in given if _literal(visitor, value))
 
 
-def _row_keys(visitor: SpanVisitor, call: ast.Call, arg: KeyArg) -> list[KeyRef]:
-    """The keys rows are created or deleted by: the rule's key argument (a loop variable gives each key it takes,
-    also inside ``"prefix_" + name``), or ``<key>__in=[...]`` in a filter."""
+def _row_keys(visitor: SpanVisitor, call: ast.Call, arg: KeyArg) -> list[tuple[int | None, KeyRef]]:
+    """The keys rows are created or deleted by, each with its turn of the loop that gives it: the rule's key
+    argument (a loop variable gives each key it takes, also inside ``"prefix_" + name``), or ``<key>__in=[...]``
+    in a filter."""
     loops = visitor.functions[-1].loops
     if argument(call, arg) is not None:
         ref = visitor.key(call, (arg,))
         variables = {p.value for p in ref.parts if p.kind == "unk" and p.value in loops}
         if len(variables) != 1:
-            return [ref]
+            return [(None, ref)]
         (variable,) = variables
-        return [KeyRef(tuple(q for p in ref.parts for q in (row if p.kind == "unk" and p.value == variable else (p,))),
-                       ref.expression) for row in loops[variable]]
+        return [(turn, KeyRef(tuple(q for p in ref.parts for q in (row if p.kind == "unk" and p.value == variable
+                                                                   else (p,))), ref.expression))
+                for turn, row in enumerate(loops[variable])]
     listed = argument(call, KeyArg(None, f"{arg.keyword}__in")) if arg.keyword else None
     rows = visitor.rows(listed) if listed is not None else None
     if not rows or listed is None:
         return []
     expression = visitor.source.code(listed)
-    return [KeyRef(row[0], expression) for row in rows if len(row) == 1]
+    return [(None, KeyRef(row[0], expression)) for row in rows if len(row) == 1]
 
 
 def every_row(visitor: SpanVisitor, iterable: ast.expr) -> tuple[str, str] | None:
@@ -219,8 +232,8 @@ def constructed_row(visitor: SpanVisitor, node: ast.Call) -> bool:
         return False
     arg = define.key[0] if define.key else KeyArg(None, "name")
     refs = _row_keys(visitor, node, arg)
-    for ref in refs:
-        add_definition(visitor, node, define, ref, metadata=_row_fields(visitor, node, arg.keyword))
+    for row, ref in refs:
+        add_definition(visitor, node, define, ref, metadata=_row_fields(visitor, node, arg.keyword, row))
     return bool(refs)
 
 

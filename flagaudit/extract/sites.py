@@ -34,7 +34,7 @@ from flagaudit.extract.declarations import (
 )
 from flagaudit.extract.fingerprint import BranchUses, exclusive
 from flagaudit.extract.guards import Guard, Node, find_guard
-from flagaudit.extract.symbols import Row, Scope, import_bindings, key_parts, literal_rows
+from flagaudit.extract.symbols import ITEMS, Row, Scope, import_bindings, key_parts, literal_rows
 from flagaudit.extract.tree import Source, arguments, children, full_name, is_compound, parameter_names, value_literal
 from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, SiteGuard, Span
 from flagaudit.meaning import OFF_MARK, VALUE_MARK, in_order
@@ -299,6 +299,8 @@ class SpanVisitor:
         if isinstance(expression, ast.Name):
             function = self.functions[-1]
             local = len(self.functions) > 1 and (expression.id in function.params or expression.id in function.values)
+            if items and not local and (pairs := self.context.sequences.get(f"{expression.id}{ITEMS}")):
+                return pairs
             rows = function.sequences.get(expression.id) if local else self.context.sequences.get(expression.id)
         else:
             rows = literal_rows(expression, self._resolve)

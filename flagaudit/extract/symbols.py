@@ -442,7 +442,16 @@ def sequence_values(tree: ast.Module, scope: Scope) -> dict[str, tuple[Row, ...]
             rows = literal_rows(node.value, scope.symbol)
             if rows:
                 found[node.targets[0].id] = rows
+            if rows and isinstance(node.value, ast.Dict):  # ``for name, note in FLAGS.items()``: each value too
+                found[f"{node.targets[0].id}{ITEMS}"] = tuple(
+                    (row[0], key_parts(value, scope.symbol)) for row, value in zip(
+                        rows, [v for k, v in zip(node.value.keys, node.value.values, strict=True) if k is not None],
+                        strict=True))
     return found
+
+
+ITEMS = ".items()"
+"""What a top-level dict's (key, value) rows are kept under, after its name."""
 
 
 def literal_rows(node: ast.expr, resolve: Resolver) -> tuple[Row, ...] | None:
