@@ -5,6 +5,8 @@ method's parameter is: a static method's first."""
 
 from __future__ import annotations
 
+import textwrap
+
 from tests.helpers import flags_in
 
 SWITCHED_LOGGER = {
@@ -188,27 +190,18 @@ def test_a_helper_method_whose_name_other_classes_share_is_inferred_by_its_class
     returning its own switch. Neither was inferred (a method is recognised by a name no other function has), so
     each key's only site was the bare ``return`` and history had nothing to judge; a class's own
     ``self._is_enabled()`` now reads as that class's method."""
-    files = {"app/__init__.py": "", "app/middleware.py": """
-        import waffle
-
-
-        class MemoryMiddleware:
+    middleware = """
+        class {name}Middleware:
             def __call__(self, request):
                 if self._is_enabled():
-                    log_memory(request)
+                    {work}(request)
 
             def _is_enabled(self):
-                return waffle.switch_is_active("app.enable_memory")
-
-
-        class FrontendMiddleware:
-            def __call__(self, request):
-                if self._is_enabled():
-                    insert_script(request)
-
-            def _is_enabled(self):
-                return waffle.switch_is_active("app.enable_frontend")
-    """}
+                return waffle.switch_is_active("app.enable_{key}")
+    """
+    files = {"app/__init__.py": "", "app/middleware.py": "import waffle\n\n" + "\n\n".join(
+        textwrap.dedent(middleware.format(name=name, work=work, key=name.lower()))
+        for name, work in (("Memory", "log_memory"), ("Frontend", "insert_script")))}
     sites = {flag.key: [(s.function.rpartition(".")[2], s.via) for s in flag.sites] for flag in flags_in(files)}
     assert sites == {
         "app.enable_frontend": [("__call__", ("app.middleware.FrontendMiddleware._is_enabled",)),
