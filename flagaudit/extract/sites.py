@@ -299,14 +299,9 @@ class SpanVisitor:
         if isinstance(expression, ast.Name):
             function = self.functions[-1]
             local = len(self.functions) > 1 and (expression.id in function.params or expression.id in function.values)
-            if items and not local and (pairs := self.context.sequences.get(f"{expression.id}{ITEMS}")):
-                return pairs
-            rows = function.sequences.get(expression.id) if local else self.context.sequences.get(expression.id)
-        else:
-            rows = literal_rows(expression, self._resolve)
-        if rows is None:
-            return None
-        return tuple((*row, (KeyPart("unk", "<value>"),)) for row in rows) if items else rows
+            named = f"{expression.id}{ITEMS}" if items else expression.id
+            return (None if items else function.sequences.get(named)) if local else self.context.sequences.get(named)
+        return literal_rows(expression, self._resolve, items)
 
     def visit_If(self, node: ast.If | ast.While | ast.IfExp) -> None:
         """``on = flag_check(); if on:`` -- give the earlier site this branch's regions."""

@@ -439,14 +439,12 @@ def sequence_values(tree: ast.Module, scope: Scope) -> dict[str, tuple[Row, ...]
     found = {}
     for node in top_level(tree.body):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
             rows = literal_rows(node.value, scope.symbol)
             if rows:
-                found[node.targets[0].id] = rows
-            if rows and isinstance(node.value, ast.Dict):  # ``for name, note in FLAGS.items()``: each value too
-                found[f"{node.targets[0].id}{ITEMS}"] = tuple(
-                    (row[0], key_parts(value, scope.symbol)) for row, value in zip(
-                        rows, [v for k, v in zip(node.value.keys, node.value.values, strict=True) if k is not None],
-                        strict=True))
+                found[name] = rows
+            if rows and (pairs := literal_rows(node.value, scope.symbol, items=True)):
+                found[f"{name}{ITEMS}"] = pairs  # ``for name, note in FLAGS.items()``: each value too
     return found
 
 
@@ -454,17 +452,21 @@ ITEMS = ".items()"
 """What a top-level dict's (key, value) rows are kept under, after its name."""
 
 
-def literal_rows(node: ast.expr, resolve: Resolver) -> tuple[Row, ...] | None:
-    """The rows of a literal sequence whose elements (or tuples of elements) include a key expression."""
+def literal_rows(node: ast.expr, resolve: Resolver, items: bool = False) -> tuple[Row, ...] | None:
+    """The rows of a literal sequence whose elements (or tuples of elements) include a key expression; a dict's
+    keys, or with ``items`` its (key, value) rows."""
     if isinstance(node, ast.Dict):
-        elements: list[ast.expr] = [k for k in node.keys if k is not None]
-    elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        elements = list(node.elts)
+        pairs = [(k, v) for k, v in zip(node.keys, node.values, strict=True) if k is not None]
+        elements: list[ast.expr] = [k for k, _ in pairs]
+        values: list[tuple[tuple[KeyPart, ...], ...]] = [(key_parts(v, resolve),) if items else () for _, v in pairs]
+    elif isinstance(node, (ast.List, ast.Tuple, ast.Set)) and not items:
+        elements, values = list(node.elts), [()] * len(node.elts)
     else:
         return None
-    rows = tuple(tuple(key_parts(column, resolve) for column in (e.elts if isinstance(e, ast.Tuple) else [e]))
-                 for e in elements)
-    keyed = any(any(p.kind != "unk" for column in row for p in column) for row in rows)
+    rows = tuple((*(key_parts(column, resolve) for column in (e.elts if isinstance(e, ast.Tuple) else [e])), *value)
+                 for e, value in zip(elements, values, strict=True))
+    keyed = any(any(p.kind != "unk" for column in row[:len(row) - len(value)] for p in column)
+                for row, value in zip(rows, values, strict=True))
     return rows if rows and keyed else None
 
 
