@@ -288,6 +288,12 @@ class RuleSet:
         return re.compile(rb"\b(?:" + word_alternation(list(self.words)) + rb")\b") if self.words else None
 
     @functools.cached_property
+    def function_names(self) -> frozenset[str]:
+        """The last names of the check functions: ``self.name(...)`` may call a helper method inferred by its
+        qualified name (computed once, not for every file a pass analyses)."""
+        return frozenset(name.rpartition(".")[2] for name in self.functions)
+
+    @functools.cached_property
     def attribute_reads(self) -> AttributeReads | None:
         """How plain attribute reads of a settings object that are flags are found (``settings.ENABLE_X``), if a
         rule reads them."""

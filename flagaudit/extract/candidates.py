@@ -73,7 +73,6 @@ class _Finder:
         self.rules = rules
         self.origins = origins
         self.functions, self.decorators = rules.functions, rules.decorators
-        self.last_names = {name.rpartition(".")[2] for name in rules.functions}
         self.classes, self.define_functions = rules.classes, rules.define_functions
         self.evidence = {m for rule_file in rules.files for m in rule_file.modules if m in imported}
         self.settings = {f"{obj}.{name}" for rule in rules.settings for obj in rule.objects for name in rule.dicts}
@@ -109,7 +108,8 @@ class _Finder:
     def _own_method(self, func: ast.Attribute) -> bool:
         """``self.name(...)``: maybe a helper method inferred by its class's qualified name (the site analysis,
         which knows the class, decides)."""
-        return func.attr in self.last_names and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls")
+        return func.attr in self.rules.function_names and isinstance(func.value, ast.Name) \
+            and func.value.id in ("self", "cls")
 
     def _qualified(self, node: ast.expr) -> str | None:
         dotted = dotted_name(node)
