@@ -440,11 +440,12 @@ def sequence_values(tree: ast.Module, scope: Scope) -> dict[str, tuple[Row, ...]
     for node in top_level(tree.body):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
-            rows = literal_rows(node.value, scope.symbol)
+            pairs = literal_rows(node.value, scope.symbol, items=True)  # a dict's: ``for name, note in FLAGS.items()``
+            rows = tuple(row[:-1] for row in pairs) if pairs else literal_rows(node.value, scope.symbol)
             if rows:
                 found[name] = rows
-            if rows and (pairs := literal_rows(node.value, scope.symbol, items=True)):
-                found[f"{name}{ITEMS}"] = pairs  # ``for name, note in FLAGS.items()``: each value too
+            if pairs:
+                found[f"{name}{ITEMS}"] = pairs
     return found
 
 
