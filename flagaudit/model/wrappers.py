@@ -65,7 +65,8 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
                 found[rule.id] = _merged(found[rule.id], rule) if rule.id in found else rule
     # a function that returns checks of its own keys and checks one made from its parameter besides
     # (``track(backend)``) is read as the predicate: one rule to a name
-    return tuple(found[k] for k in sorted(found) if not (k.startswith("wrapper/") and f"predicate/{k[8:]}" in found))
+    return tuple(found[k] for k in sorted(found)
+                 if not (k.startswith("wrapper/") and f"predicate/{k.removeprefix('wrapper/')}" in found))
 
 
 def _reexports(facts: list[FileFacts], resolver: Resolver, given: RuleSet) -> list[CheckRule]:
