@@ -105,3 +105,44 @@ def test_remove_deletes_the_declaration_with_the_comment_above_it(tmp_path: Path
     assert result.returncode == 0, result.stderr
     settings = (repo.path / "site/settings.py").read_text()
     assert "Salesforce" not in settings and "# Ping the search engine" in settings
+
+
+CONSTANT_KEYS = '''
+    from site.names import BETA_EXPORT
+
+    INSTALLED_APPS = ["flags", "site"]
+    ANALYTICS_FEATURE_FLAG_NAME = "FEATURE_ANALYTICS_ENABLED"
+
+    FLAGS = {
+        ANALYTICS_FEATURE_FLAG_NAME: [{"condition": "boolean", "value": False}],
+        BETA_EXPORT: [],
+        "TITLES_AS_H1": [],
+    }
+'''
+
+
+def test_a_declared_key_may_be_a_constant(tmp_path: Path) -> None:
+    """ansible/eda-server declares ``FLAGS = {ANALYTICS_FEATURE_FLAG_NAME: [...]}`` with the name set just above:
+    the entry was no definition, so once its checks went through a module the scan cannot follow, history said
+    the flag was retired while it was still declared."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2024-02-01", "flags named by constants", {
+        "site/__init__.py": "", "site/names.py": 'BETA_EXPORT = "BETA_EXPORT"\n', "site/settings.py": CONSTANT_KEYS})
+    inventory = json.loads(run_cli("scan", "--format", "json", "--no-cache", cwd=repo.path).stdout)
+    found = {f["key"]: [(d["path"], d["line"], d["expression"]) for d in f["definitions"]] for f in inventory["flags"]}
+    assert found == {"FEATURE_ANALYTICS_ENABLED": [("site/settings.py", 8, "ANALYTICS_FEATURE_FLAG_NAME")],
+                     "BETA_EXPORT": [("site/settings.py", 9, "BETA_EXPORT")],
+                     "TITLES_AS_H1": [("site/settings.py", 10, "'TITLES_AS_H1'")]}
+
+
+def test_remove_leaves_an_entry_declared_through_a_constant_to_a_person(tmp_path: Path) -> None:
+    """The cleanup deletes entries by their literal key; one named by a constant is refused, never left behind
+    unsaid."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2024-02-01", "flags named by constants", {
+        "site/__init__.py": "", "site/names.py": 'BETA_EXPORT = "BETA_EXPORT"\n', "site/settings.py": CONSTANT_KEYS,
+        "site/wsgi.py": WSGI})
+    result = run_cli("remove", "FEATURE_ANALYTICS_ENABLED", "--as", "off", cwd=repo.path)
+    assert result.returncode == 1 and result.stdout == ""
+    assert ("site/settings.py:8: the key is declared through a constant (ANALYTICS_FEATURE_FLAG_NAME): remove that "
+            "entry by hand") in result.stderr

@@ -138,7 +138,10 @@ def _plan_definitions(plan: _Plan, flag: Flag, config: Config, declaring: dict[s
     id -> the names of its dicts); a data-migration row gets a migration deleting it, unless one already does."""
     deleted = any(d.action == "delete" for d in flag.definitions)
     for definition in flag.definitions:
-        if definition.rule in declaring:
+        if definition.rule in declaring and definition.key_ref.parts[0].kind != "lit":
+            plan.refused.append(f"{definition.path}:{definition.line}: the key is declared through a constant "
+                                f"({definition.key_ref.expression}): remove that entry by hand")
+        elif definition.rule in declaring:
             plan.declared[definition.path].update(declaring[definition.rule])
         elif _MIGRATIONS.search(definition.path):
             if definition.action == "define" and not deleted:

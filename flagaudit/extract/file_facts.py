@@ -98,7 +98,7 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
         return parsed, None
     text, tree, respelled, scope, values, lines, notes, symbols, graph, shape, registry_calls = parsed
     definitions = [*_class_constants(path, scope.module, values, rules, notes),
-                   *_declared_in_settings(path, scope.module, text, tree, rules, notes)]
+                   *_declared_in_settings(path, scope, text, tree, rules, notes)]
     dicts = frozenset(name for rule in rules.settings for name in rule.dicts)
     mixed = _mixin_sites(path, text, tree, scope, rules, notes)
     done = FileFacts(path, symbols, mixed, tuple(definitions), lines=len(lines), functions=tuple(graph.functions),
@@ -390,13 +390,14 @@ def _class_constants(path: str, module: str, values: list[Value], rules: RuleSet
     return found
 
 
-def _declared_in_settings(path: str, module: str, text: str, tree: ast.Module, rules: RuleSet,
+def _declared_in_settings(path: str, scope: Scope, text: str, tree: ast.Module, rules: RuleSet,
                           notes: LineNotes) -> list[Definition]:
     """The keys of a settings module's dict that declares the flags (django-flags' ``FLAGS = {"NAME": [...]}``,
     where a flag must be named before any condition turns it on): a definition each, with its conditions, and the
     comment right above the entry as its description (cfgov-refresh: "During a Salesforce system outage, the
-    following flag should be enabled")."""
-    if not rules.declaring_dicts or not is_settings_module(path, module):
+    following flag should be enabled"). A key may be a constant (``{ANALYTICS_FEATURE_FLAG_NAME: [...]}``,
+    ansible/eda-server), resolved as any key is."""
+    if not rules.declaring_dicts or not is_settings_module(path, scope.module):
         return []
     lines = text.split("\n")
     source: Source | None = None
@@ -414,14 +415,18 @@ def _declared_in_settings(path: str, module: str, text: str, tree: ast.Module, r
             continue
         source = source or Source(text)
         for key, value in zip(assigned.keys, assigned.values, strict=True):
-            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                ref = KeyRef((KeyPart("lit", key.value),), repr(key.value))
+            elif (named := dotted_name(key) if key is not None else None) and (parts := scope.symbol(named)):
+                ref = KeyRef(parts, named)
+            else:
                 continue
             line, column = source.start(key)
             described = " ".join(c.lstrip("#").strip() for c in comment_above(lines, key.lineno))[:_FIELD_TEXT]
             metadata = {*notes(key.lineno), ("conditions", source.code(value)[:_FIELD_TEXT]),
                         *((("description", described),) if described else ())}
-            found.append(Definition(path, line, column, rule.id, rule.sdk, KeyRef((KeyPart("lit", key.value),),
-                                    repr(key.value)), "define", None, tuple(sorted(metadata))))
+            found.append(Definition(path, line, column, rule.id, rule.sdk, ref, "define", None,
+                                    tuple(sorted(metadata))))
     return found
 
 
