@@ -295,13 +295,14 @@ class RuleSet:
 
     @functools.cached_property
     def attribute_reads(self) -> AttributeReads | None:
-        """How plain attribute reads of a settings object that are flags are found (``settings.ENABLE_X``), if a
-        rule reads them."""
+        """How plain attribute reads of a settings object that are flags are found (``settings.ENABLE_X``, and
+        dynaconf's ``settings.get("ENABLE_X")``), if a rule reads them."""
         rules = [r for r in self.settings if r.attributes]
         if not rules:
             return None
         holders = sorted({o.rsplit(".", 1)[-1] for r in rules for o in r.objects})
-        read = r"\b(?:" + "|".join(map(re.escape, holders)) + r")[ \t]*\.[ \t]*([A-Za-z_]\w*)"
+        read = r"\b(?:" + "|".join(map(re.escape, holders)) + r")[ \t]*\.[ \t]*" \
+               r"(?:get[ \t]*\([ \t]*[\"'])?([A-Za-z_]\w*)"
         return AttributeReads(re.compile("|".join(f"(?:{r.attributes})" for r in rules)), re.compile(read),
                               re.compile(read.encode()), tuple(sorted({o.rpartition(".")[0] for r in rules
                                                                        for o in r.objects})))

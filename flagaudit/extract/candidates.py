@@ -77,6 +77,7 @@ class _Finder:
         self.evidence = {m for rule_file in rules.files for m in rule_file.modules if m in imported}
         self.settings = {f"{obj}.{name}" for rule in rules.settings for obj in rule.objects for name in rule.dicts}
         self.setting_objects = {obj for rule in rules.settings if rule.getattr_bool for obj in rule.objects}
+        self.read_with_get = self.settings | self.setting_objects  # ``settings.FEATURES.get``; dynaconf's
         self.switches = rules.attribute_reads.names if rules.attribute_reads else None
         self.models = {f"{m.split('.')[0]}.models.{m.split('.')[1]}" for m in rules.models}
         self.gets_models = gets_models
@@ -94,7 +95,7 @@ class _Finder:
         if qualified is not None and (
                 qualified in self.functions or qualified in self.decorators or qualified in self.classes
                 or qualified in self.define_functions
-                or (qualified.endswith(".get") and self.scope.as_setting(qualified[:-4]) in self.settings)):
+                or (qualified.endswith(".get") and self.scope.as_setting(qualified[:-4]) in self.read_with_get)):
             self.lines.add(node.lineno)
         elif dotted == "getattr" and _bool_default(node, self.switches) and \
                 self.scope.as_setting(self.scope.qualify(dotted_name(node.args[0]) or "")) in self.setting_objects:

@@ -35,7 +35,16 @@ from flagaudit.extract.declarations import (
 from flagaudit.extract.fingerprint import BranchUses, exclusive
 from flagaudit.extract.guards import Guard, Node, find_guard
 from flagaudit.extract.symbols import ITEMS, Row, Scope, import_bindings, key_parts, literal_rows
-from flagaudit.extract.tree import Source, arguments, children, full_name, is_compound, parameter_names, value_literal
+from flagaudit.extract.tree import (
+    Arg,
+    Source,
+    arguments,
+    children,
+    full_name,
+    is_compound,
+    parameter_names,
+    value_literal,
+)
 from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, SiteGuard, Span
 from flagaudit.meaning import OFF_MARK, VALUE_MARK, in_order
 from flagaudit.sdk_rules import ATTRIBUTE_READ, CheckRule, KeyArg, RuleSet, SettingRule, within_modules
@@ -519,7 +528,8 @@ class SpanVisitor:
         return True
 
     def _setting_call(self, node: ast.Call, callee: str | None) -> bool:
-        """``settings.FEATURES.get("X")`` and ``getattr(settings, "X", False)``."""
+        """``settings.FEATURES.get("X")``, ``getattr(settings, "X", False)`` and dynaconf's ``settings.get("X",
+        False)`` (ansible/galaxy_ng), read as ``getattr``."""
         for rule in self.rules.settings:
             if callee and callee.endswith(".get"):
                 holder = self.scope.as_setting(callee[: -len(".get")])
@@ -529,6 +539,9 @@ class SpanVisitor:
                             self._site(node, rule.id, rule.sdk, self.key(node, (KeyArg(0),), f"{name}['{{}}']"),
                                        "truthy")
                             return True
+                if rule.getattr_bool and holder in rule.objects and _read_by_name(arguments(node), rule):
+                    self._site(node, f"{rule.id}.getattr", rule.sdk, self.key(node, (KeyArg(0),)), "truthy")
+                    return True
             if rule.getattr_bool and callee is None and full_name(node.func) == "getattr":
                 args = arguments(node)
                 if len(args) == 3 and self.scope.as_setting(self._qualify(args[0].value)) in rule.objects and (
@@ -931,6 +944,16 @@ def _is_bool(node: ast.expr) -> bool:
 
 def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
+
+
+def _read_by_name(args: list[Arg], rule: SettingRule) -> bool:
+    """``settings.get("X", True|False)``, or ``settings.get("ENABLE_X")`` (``None`` by default) for a name that
+    says it is a switch: as ``getattr(settings, ...)`` is read."""
+    if not 1 <= len(args) <= 2 or any(a.keyword or a.star for a in args):
+        return False
+    if len(args) == 2 and _is_bool(args[1].value):
+        return True
+    return (len(args) == 1 or _is_none(args[1].value)) and _switch_named(args[0].value, rule)
 
 
 def _switch_named(node: ast.expr, rule: SettingRule) -> bool:
