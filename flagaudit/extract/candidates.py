@@ -77,7 +77,7 @@ class _Finder:
         self.evidence = {m for rule_file in rules.files for m in rule_file.modules if m in imported}
         self.settings = {f"{obj}.{name}" for rule in rules.settings for obj in rule.objects for name in rule.dicts}
         self.setting_objects = {obj for rule in rules.settings if rule.getattr_bool for obj in rule.objects}
-        self.read_with_get = self.settings | self.setting_objects  # ``settings.FEATURES.get``; dynaconf's
+        self.read_with_get = self.settings | self.setting_objects  # FEATURES.get, and dynaconf's settings.get
         self.switches = rules.attribute_reads.names if rules.attribute_reads else None
         self.models = {f"{m.split('.')[0]}.models.{m.split('.')[1]}" for m in rules.models}
         self.gets_models = gets_models

@@ -415,9 +415,11 @@ def _declared_in_settings(path: str, scope: Scope, text: str, tree: ast.Module, 
             continue
         source = source or Source(text)
         for key, value in zip(assigned.keys, assigned.values, strict=True):
+            if key is None:  # ``**others``
+                continue
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 ref = KeyRef((KeyPart("lit", key.value),), repr(key.value))
-            elif (named := dotted_name(key) if key is not None else None) and (parts := scope.symbol(named)):
+            elif (named := dotted_name(key)) and (parts := scope.symbol(named)):
                 ref = KeyRef(parts, named)
             else:
                 continue
