@@ -1,5 +1,6 @@
 """An SDK the code imports but of which no check was found is said, not passed over as "no findings"
-(unicef/etools reads every flag through its own models on waffle's BaseModel)."""
+(unicef/etools reads every flag through its own models on waffle's BaseModel); so is a scan that found no flag
+at all (learningequality/studio asks its own ``user.check_feature_flag("name")``)."""
 
 from __future__ import annotations
 
@@ -41,3 +42,17 @@ def test_a_module_beside_the_sdk_with_a_longer_name_is_not_the_sdk(tmp_path: Pat
     assert _notes(tmp_path, {"app/__init__.py": "", "app/a.py": "from waffle_utils import x\n"}) == []
     [note] = _notes(tmp_path, {"app/b.py": "import waffle_utils\nfrom waffle.models import BaseModel\n"})
     assert note.startswith("django-waffle is imported (app/b.py)")
+
+
+def test_a_scan_that_found_no_flag_at_all_says_so(tmp_path: Path) -> None:
+    models = "class User:\n    def check_feature_flag(self, name):\n        return self.flags.get(name, False)\n"
+    views = "def feedback(request):\n    return request.user.check_feature_flag('test_dev_feature')\n"
+    write_files(tmp_path / "a", {"cc/__init__.py": "", "cc/models.py": models, "cc/views.py": views})
+    notes = scan((str(tmp_path / "a"),), ScanOptions(use_cache=False)).notes
+    assert notes == ("no flag check or definition was found: if the project reads its flags through helpers or "
+                     "models of its own, a rule describes them (`flagaudit init` proposes some; "
+                     "docs/writing-rules.md)",)
+    only_sdk = {"app/__init__.py": "", "app/models.py": textwrap.dedent(MODELS)}
+    write_files(tmp_path / "b", only_sdk)
+    [note] = scan((str(tmp_path / "b"),), ScanOptions(use_cache=False)).notes  # the SDK's note says more
+    assert note.startswith("django-waffle is imported")

@@ -1,6 +1,6 @@
-"""An SDK the project's code imports, of which the scan found no check: said in a note, so that "no findings"
-never stands for flags read in a way no rule knows (a project's own models on the SDK's base classes, helpers
-built on its internals), which only a rule file can describe."""
+"""An SDK the project's code imports, of which the scan found no check, or no flag at all: said in a note, so
+that "no findings" never stands for flags read in a way no rule knows (a project's own models on the SDK's base
+classes, helpers built on its internals, a per-user JSON field), which only a rule file can describe."""
 
 from __future__ import annotations
 
@@ -53,3 +53,12 @@ def _names_within(names: list[str], module: str) -> bool:
         return True
     inside = bisect_left(names, module + ".")
     return inside < len(names) and names[inside].startswith(module + ".")
+
+
+def unread_flags(flags: Iterable[Flag], lines: int, notes: tuple[str, ...]) -> tuple[str, ...]:
+    """``notes``, or, when the scan read Python and found no flag at all and no note says why, one that says so:
+    "no findings" then judged nothing (learningequality/studio asks its own ``check_feature_flag("name")``)."""
+    if notes or lines == 0 or any(True for _ in flags):
+        return notes
+    return ("no flag check or definition was found: if the project reads its flags through helpers or models of "
+            "its own, a rule describes them (`flagaudit init` proposes some; docs/writing-rules.md)",)

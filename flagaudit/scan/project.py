@@ -27,7 +27,7 @@ from flagaudit.model.resolve import build_flags, is_test_path, traced_receivers
 from flagaudit.model.wrappers import infer_rules, wrapper_functions
 from flagaudit.safefiles import read_inside
 from flagaudit.scan.cache import FACTS_VERSION, FactCache, build_digest, content_key
-from flagaudit.scan.coverage import unread_sdks
+from flagaudit.scan.coverage import unread_flags, unread_sdks
 from flagaudit.scan.data_files import DATA_GLOBS, loaded_data
 from flagaudit.scan.discover import SourceFile, discover, wanted
 from flagaudit.scan.line_moves import Move, find_move, functions_resized, moved_result, same_but_positions
@@ -435,7 +435,8 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
         entry_points=tuple(sorted(graph.entries.items())),
         newer_syntax=tuple(sorted(f.path for f in facts if f.respelled == "newer")),
         python2=tuple(sorted(f.path for f in facts if f.respelled == "python2")),
-        notes=unread_sdks(facts, rules, flags, lambda path: is_test_path(path, config.test_paths)),
+        notes=unread_flags(flags, sum(f.lines for f in facts),
+                           unread_sdks(facts, rules, flags, lambda path: is_test_path(path, config.test_paths))),
     ), tuple(steps)), graph, {path: index for path, index in made_with.items() if index}
 
 
