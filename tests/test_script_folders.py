@@ -135,3 +135,32 @@ def test_a_folder_beside_manage_py_without_init_is_a_namespace_package(tmp_path:
     found = json.loads(ran.stdout)
     assert [f["code"] for f in found["findings"] if f["code"] == "FA301"] == []
     assert story(repo.history(), "outreach_email") == [("born", "2026-01-05")]
+
+
+INSTALLED = {
+    "src/shop/__init__.py": "",
+    "src/shop/manage.py": MANAGE,
+    "src/shop/flags.py": 'NEW_CHECKOUT = "new_checkout"\n',
+    "src/shop/views.py": VIEWS,
+}
+
+
+def test_a_manage_py_that_names_its_own_package_leaves_it_a_package(tmp_path: Path) -> None:
+    """ansible/eda-server keeps ``manage.py`` inside its package (``src/aap_eda/manage.py`` sets
+    ``aap_eda.settings.default``) and installs it: its code imports ``aap_eda.core``. Taken for a folder on
+    ``sys.path``, the package's name fell out of every module's (``settings.features``, an entry point named
+    ``<module>``) and its imports resolved to nothing. A script that names its own folder's package keeps the
+    folder a package, at the tip and in history, where a later version of the script may name another."""
+    repo = Repo(tmp_path)
+    repo.commit("2026-01-05", "Shop behind a flag", INSTALLED)
+    scanned = json.loads(run_cli("scan", "--format", "json", "--no-cache", cwd=tmp_path).stdout)
+    assert [(f["key"], s["function"]) for f in scanned["flags"] for s in f["sites"]] == [
+        ("new_checkout", "shop.views.checkout")]
+    assert story(repo.history(), "new_checkout") == [("born", "2026-01-05")]
+    repo.commit("2026-02-01", "Settings beside the script", {
+        "src/shop/manage.py": MANAGE.replace("shop.settings", "settings"),
+        "src/shop/views.py": VIEWS.replace("from shop import flags", "import flags")})
+    scanned = json.loads(run_cli("scan", "--format", "json", "--no-cache", cwd=tmp_path).stdout)
+    assert [(f["key"], s["function"]) for f in scanned["flags"] for s in f["sites"]] == [
+        ("new_checkout", "views.checkout")]
+    assert story(repo.history(), "new_checkout") == [("born", "2026-01-05"), ("changed", "2026-02-01")]

@@ -47,7 +47,7 @@ from flagaudit.history.ledger import LEDGER_FILE, ledger_timelines, read_ledger
 from flagaudit.history.step import Move, Presence, SiteRef, check_form, step
 from flagaudit.history.store import Blobs, FlagId, KeptFacts, KeptFile, WalkState, WalkStore
 from flagaudit.model.resolve import Resolver, is_flag_setting, is_test_path, resolve_site
-from flagaudit.scan.discover import SCRIPT, excluded, module_name, wanted
+from flagaudit.scan.discover import SCRIPT, excluded, module_name, names_itself, wanted
 from flagaudit.scan.parallel import in_workers
 from flagaudit.sdk_rules import RuleSet
 
@@ -258,7 +258,7 @@ class _Walk:
         origin: dict[str, Commit] = {}
         for commit in commits:
             for change in commit.changes:
-                _update_folders(packages, scripts, change)
+                _update_folders(packages, scripts, change, self.reader)
             for change in commit.changes:
                 blob = change.blob
                 path = self.select(change.path) if blob and change.mode in REGULAR else None
@@ -291,7 +291,7 @@ class _Walk:
         renames: list[tuple[KeptFile, str]] = []
         packages, scripts = set(state.packages), set(state.scripts)
         for change in commit.changes:
-            _update_folders(state.packages, state.scripts, change)
+            _update_folders(state.packages, state.scripts, change, self.reader)
             old = change.old_path or change.path
             gone = state.files.pop(old, None)
             if gone is not None:
@@ -685,15 +685,19 @@ def _relative(path: Path, base: Path) -> str:
     return "" if relative == "." else relative
 
 
-def _update_folders(packages: set[str], scripts: set[str], change: Change) -> None:
-    """Keep the folders holding an ``__init__.py`` and those holding a :data:`SCRIPT` in step with the files
-    coming and going."""
+def _update_folders(packages: set[str], scripts: set[str], change: Change, reader: BlobReader) -> None:
+    """Keep the folders holding an ``__init__.py`` and those holding a :data:`SCRIPT` that does not name its own
+    folder's package (:func:`names_itself`, its blob read) in step with the files coming and going."""
     old = change.old_path or change.path
     for name, folders in (("__init__.py", packages), (SCRIPT, scripts)):
         if old.rpartition("/")[2] == name and (change.status in "DR" or change.mode not in REGULAR):
             folders.discard(old.rpartition("/")[0])
         if change.path.rpartition("/")[2] == name and change.status != "D" and change.mode in REGULAR:
-            folders.add(change.path.rpartition("/")[0])
+            folder = change.path.rpartition("/")[0]
+            if folders is scripts and names_itself(folder, reader.read(change.blob or "") or b""):
+                folders.discard(folder)
+            else:
+                folders.add(folder)
 
 
 def _module(path: str, packages: set[str], scripts: set[str]) -> str:

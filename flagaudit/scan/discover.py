@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from flagaudit.facts import Skipped
 from flagaudit.gitrepo import Repository, find_repository, git_available
+from flagaudit.safefiles import read_inside
 from flagaudit.sdk_rules import text_file
 
 _NOISE_DIRS = frozenset({
@@ -21,7 +23,25 @@ _NOISE_DIRS = frozenset({
 SCRIPT = "manage.py"
 """Django's command script. ``python manage.py`` puts its folder first on ``sys.path``, so the project imports
 its modules by names that start below that folder, also when the folder holds an ``__init__.py`` (for a test
-runner at the top, say): such a folder is not a package in a module's name."""
+runner at the top, say): such a folder is not a package in a module's name, unless the script names its own
+folder's package as the settings' (:func:`names_itself`)."""
+
+_SETTINGS_MODULE = re.compile(rb"""DJANGO_SETTINGS_MODULE['"]\s*(?:,|\]\s*=)\s*[rRbBuU]?['"]([A-Za-z_][\w.]*)['"]""")
+"""Where a ``manage.py`` sets the settings module: ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x.settings")``
+or ``os.environ["DJANGO_SETTINGS_MODULE"] = "x.settings"``."""
+_SCRIPT_READ = 65_536
+"""Bytes of a ``manage.py`` read for its settings module: such a script is a few hundred."""
+
+
+def names_itself(folder: str, script: bytes) -> bool:
+    """Whether ``script``, the ``manage.py`` of ``folder``, names a settings module in the package that folder is
+    (``src/aap_eda/manage.py`` sets ``aap_eda.settings.default``, ansible/eda-server): the project is then
+    installed and imports the folder by its name, which is a package in its modules' names. A script in a folder
+    its code never imports by name (uktrade/redbox's ``django_app/manage.py`` sets ``redbox_app.settings``) puts
+    that folder on ``sys.path``."""
+    name = folder.rpartition("/")[2]
+    found = _SETTINGS_MODULE.search(script)
+    return bool(name) and found is not None and found[1].decode("ascii").split(".")[0] == name
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +76,8 @@ def discover(root: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], text
 
     def is_script(folder: str) -> bool:
         if folder not in scripts:
-            scripts[folder] = _is_file(root / folder / SCRIPT)
+            script = root / folder / SCRIPT
+            scripts[folder] = _is_file(script) and not names_itself(folder, _head(root, script))
         return scripts[folder]
 
     def is_package(folder: str) -> bool:
@@ -178,6 +199,14 @@ def module_name(path: str, is_package: Callable[[str], bool], is_script: Callabl
     if top is None:
         top = next((n for n in range(len(folders), -1, -1) if is_script("/".join(folders[:n]))), len(folders))
     return ".".join([*folders[top:], *([] if stem == "__init__" else [stem])])
+
+
+def _head(root: Path, path: Path) -> bytes:
+    """A small file's bytes, or none when it cannot be read from the project (a link out of it, too large)."""
+    try:
+        return read_inside(root, path, _SCRIPT_READ)
+    except OSError:
+        return b""
 
 
 def _is_file(path: Path) -> bool:
