@@ -79,17 +79,13 @@ def load_config(paths: tuple[str, ...], config_file: str | None = None, start: P
     for target in targets:
         if not target.exists() and not target.is_symlink():
             raise FlagauditError(f"path does not exist: {target}")
-    source: Path | None
-    if config_file is not None:
-        source = Path(config_file)
-        if not source.is_file():
-            raise FlagauditError(f"config file not found: {config_file}")
-        table = _read_table(source)
-        if table is None:
-            raise FlagauditError(f"{config_file}: no [tool.flagaudit] table")
-    else:
-        source, table = _find(targets[0])
+    source, table = _find(targets[0]) if config_file is None else _given(config_file)
     root = source.parent.resolve() if source else _default_root(targets[0])
+    rules_root = root
+    if config_file is not None and not root.is_relative_to(project := _default_root(targets[0])):
+        # a configuration of the user's own, kept outside the project: it configures the project scanned (its
+        # history, its lock), and names rule files beside itself
+        root, rules_root = project, root
     table = table or {}
     unknown = sorted(set(table) - _KNOWN)
     if unknown:
@@ -121,7 +117,7 @@ def load_config(paths: tuple[str, ...], config_file: str | None = None, start: P
                              '("warning", ["error", "FA101"])')
     return Config(
         root=root, source=source, paths=scan_paths, exclude=tuple(table.get("exclude", ())),
-        rules=tuple(_inside(root, r, source, "rules", exists=True) for r in table.get("rules", ())),
+        rules=tuple(_inside(rules_root, r, source, "rules", exists=True) for r in table.get("rules", ())),
         settings_dicts=tuple(table.get("settings-dicts", ())),
         test_paths=tuple(table.get("test-paths", DEFAULT_TEST_PATHS)),
         max_file_size=max_size, cache_dir=(root / cache_dir) if cache_dir else None,
@@ -130,6 +126,17 @@ def load_config(paths: tuple[str, ...], config_file: str | None = None, start: P
         fail_on=parse_fail_on(fail_on, f"{source}: [tool.flagaudit] fail-on") if fail_on else (),
         **_lifecycle(table, source),
     )
+
+
+def _given(config_file: str) -> tuple[Path, dict[str, Any]]:
+    """The configuration file named on the command line, and its table."""
+    source = Path(config_file)
+    if not source.is_file():
+        raise FlagauditError(f"config file not found: {config_file}")
+    table = _read_table(source)
+    if table is None:
+        raise FlagauditError(f"{config_file}: no [tool.flagaudit] table")
+    return source, table
 
 
 def _inside(root: Path, value: str, source: Path | None, name: str, exists: bool = False) -> Path:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from flagaudit.config import DEFAULT_TEST_PATHS, load_config
 from flagaudit.errors import FlagauditError
-from tests.repos import write_files
+from tests.repos import Repo, write_files
+from tests.run import run_cli
 
 
 def test_without_a_config_the_scanned_folder_is_the_root(tmp_path: Path) -> None:
@@ -52,3 +54,23 @@ def test_a_missing_path_or_config_file_is_an_error(tmp_path: Path) -> None:
         load_config((str(tmp_path / "nope"),))
     with pytest.raises(FlagauditError, match="config file not found"):
         load_config((), str(tmp_path / "nope.toml"), tmp_path)
+
+
+def test_a_config_kept_outside_the_project_configures_the_project_scanned(tmp_path: Path) -> None:
+    """``check --config ../mine.toml`` in a clone: the root was the config's folder, which is no repository ("no
+    flagaudit.lock and no git history", exit 2) and whose every file was scanned. The project scanned stays the
+    root, with its history and lock; the rule files the configuration names lie beside it."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-01-05", "Settings flags", {
+        "app/__init__.py": "",
+        "app/views.py": "from django.conf import settings\n\n\ndef page():\n"
+                        "    if settings.GALAXY_FEATURE_FLAGS['ai_deny_index']:\n        return 1\n    return 0\n"})
+    write_files(tmp_path, {"mine.toml": '[tool.flagaudit]\nsettings-dicts = ["GALAXY_FEATURE_FLAGS"]\n'
+                                        'rules = ["mine-rules.toml"]\n',
+                           "mine-rules.toml": '[sdk]\nname = "mine"\ntitle = "mine"\n',
+                           "elsewhere/other.py": "import waffle\n"})
+    config = load_config((), str(tmp_path / "mine.toml"), repo.path)
+    assert config.root == repo.path.resolve() and config.rules == (tmp_path / "mine-rules.toml",)
+    ran = run_cli("check", "--config", "../mine.toml", "--format", "json", "--as-of", "2026-02-01", cwd=repo.path)
+    assert ran.returncode == 0, ran.stderr
+    assert [f["key"] for f in json.loads(ran.stdout)["flags"]] == ["GALAXY_FEATURE_FLAGS['ai_deny_index']"]
