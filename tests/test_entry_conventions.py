@@ -299,3 +299,25 @@ def test_a_name_many_modules_end_with_stays_unresolved(tmp_path: Path) -> None:
 
     assert _unreachable(tmp_path / "few", project(8)) == []
     assert len(_unreachable(tmp_path / "many", project(9))) == 9
+
+
+def test_a_middleware_class_the_settings_name_reaches_the_methods_django_calls(tmp_path: Path) -> None:
+    """azavea/nyc-trees (Django 1.8): ``FullAccessMiddleware`` has no ``__init__`` of its own, and
+    ``MIDDLEWARE_CLASSES`` names it by a dotted string; Django calls its ``process_view`` on every request, which
+    checks the flag. The class the settings name is reached, and so are the hooks Django calls on it."""
+    middleware = """
+        from waffle import flag_is_active
+
+
+        class FullAccessMiddleware(object):
+            def process_view(self, request, view_func, view_args, view_kwargs):
+                if not flag_is_active(request, "full_access"):
+                    return "soft launch"
+                return None
+
+            def unused(self, request):
+                return flag_is_active(request, "full_access_unused")
+    """
+    settings = 'MIDDLEWARE_CLASSES = (\n    "app.middleware.FullAccessMiddleware",\n)\n'
+    assert _unreachable(tmp_path, {"app/__init__.py": "", "app/middleware.py": middleware,
+                                   "app/settings.py": settings}) == [("full_access_unused", "app/middleware.py")]

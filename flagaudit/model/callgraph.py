@@ -24,8 +24,9 @@ from functools import cached_property
 from itertools import chain
 
 from flagaudit.extract.calls import COMMAND
+from flagaudit.extract.symbols import is_settings_module
 from flagaudit.facts import FileFacts, Function
-from flagaudit.model.entrypoints import entry_points, local_entries
+from flagaudit.model.entrypoints import MIDDLEWARE_METHODS, entry_points, local_entries
 from flagaudit.model.resolve import Resolver
 
 ROOT = "<entry points>"
@@ -338,6 +339,9 @@ class _Linker:
         if function.kind == "class" and _framework_class(name, self.nodes, self.resolver, self.framework):
             for owner in self._with_project_bases(name):  # a mixin's methods are the framework class's too
                 callees.update(self.members.get(owner, ()))
+        elif function.kind == "module" and is_settings_module("", name):  # a middleware its dotted strings name
+            callees.update(m for c in list(callees) if c in self.nodes and self.nodes[c][1].kind == "class"
+                           for m in self.members.get(c, ()) if m.rpartition(".")[2] in MIDDLEWARE_METHODS)
         callees.discard(name)
         return callees
 

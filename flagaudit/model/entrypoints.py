@@ -36,6 +36,10 @@ holds its functions, an XBlock library's ``services.py`` the service classes the
 
 MIDDLEWARE_HOOKS = frozenset({"process_view", "process_exception", "process_template_response"})
 """Methods Django's handler calls on every middleware that has them, a plain class included."""
+MIDDLEWARE_METHODS = MIDDLEWARE_HOOKS | {"process_request", "process_response"}
+"""The methods Django calls on a middleware class its settings name (``MIDDLEWARE_CLASSES`` before Django 1.10
+called ``process_request`` and ``process_response`` too, on classes with no ``__init__`` of their own): a settings
+module that names such a class in a dotted string reaches them (azavea/nyc-trees' ``FullAccessMiddleware``)."""
 
 
 def local_entries(file_facts: FileFacts, patterns: tuple[str, ...]) -> dict[str, str]:
