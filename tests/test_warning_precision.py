@@ -113,8 +113,9 @@ def test_only_settings_named_or_declared_as_flags_are_flags(tmp_path: Path) -> N
 def test_a_setting_read_as_a_plain_attribute_is_a_flag_if_its_name_says_switch(tmp_path: Path) -> None:
     """mitodl/open-discussions routes ``^infinite`` only ``if settings.ENABLE_INFINITE_CORRIDOR``, and openedx's
     event-routing-backends batches ``if settings.EVENT_ROUTING_BACKEND_BATCHING_ENABLED``: no call marks them,
-    and the file spells no rule's word. A plain attribute names no type, so only ``ENABLE_X``/``X_ENABLED`` (and
-    ``DISABLE``) count; the object of a call, an assignment and other names do not."""
+    and the file spells no rule's word. A plain attribute names no type, so only names that say switch count
+    (``ENABLE_X``, ``X_ENABLED``, ``DISABLE``, ``USE_X``: DefectDojo's ``USE_FIRST_SEEN``); the object of a call, an
+    assignment and other names do not."""
     inventory = _scan(tmp_path, {
         "infinite/__init__.py": "",
         "infinite/urls.py": """\
@@ -138,6 +139,7 @@ def test_a_setting_read_as_a_plain_attribute_is_a_flag_if_its_name_says_switch(t
     assert sorted((f.key, [(s.path, s.line) for s in f.sites]) for f in inventory.flags) == [
         ("ENABLE_INFINITE_CORRIDOR", [("infinite/urls.py", 3)]),
         ("EVENT_ROUTING_BACKEND_BATCHING_ENABLED", [("infinite/router.py", 5)]),
+        ("USE_CELERY", [("infinite/router.py", 7)]),
     ]
 
 
