@@ -137,6 +137,9 @@ class DefineRule:
     """Classes whose string attributes are keys (a project's own registry)."""
     declaring_dicts: tuple[str, ...] = ()
     """Top-level dicts of a Django settings module whose keys declare the flags (django-flags' ``FLAGS``)."""
+    bool_defaults: bool = False
+    """The dicts' values are ``(default, help text)`` (django-constance's ``CONSTANCE_CONFIG``): only an entry
+    whose default is ``True`` or ``False`` declares a flag, and its help text describes it."""
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
 
@@ -153,12 +156,17 @@ class SettingRule:
     attributes: str | None = None
     """A regular expression for the names of plain attribute reads that are flags (``if settings.ENABLE_X:``),
     matched against the whole name: an attribute names no type, so only a name can say it is a switch."""
+    declared: bool = False
+    """A read the attributes match is a flag only where the key is declared (a definition of the SDK) or named like
+    a switch: django-constance's ``config.X`` reads every value of ``CONSTANCE_CONFIG``, switches and texts alike."""
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
 
 
 ATTRIBUTE_READ = ".attribute"
 """The suffix of a site's rule for a setting read as a plain attribute (``settings.EDGE_ENABLED``)."""
+DECLARED_READ = ".declared" + ATTRIBUTE_READ
+"""The suffix of such a site's rule when the read is a flag only if declared (:attr:`SettingRule.declared`)."""
 
 
 @dataclass(frozen=True)
@@ -167,7 +175,14 @@ class AttributeReads:
     is a flag matches (whole): the prefilter's and the gate's way to settings read as plain attributes."""
 
     names: re.Pattern[str]
+    """Every rule's names: what any attribute read must match before each rule's own test."""
+    switches: re.Pattern[str]
+    """The names of the rules that read ``getattr`` too: ``getattr(settings, "X", None)`` is a flag for these."""
+    by_holder: dict[str, tuple[re.Pattern[str], tuple[bytes, ...]]]
+    """The last name of each settings object -> the names of flags read from it, and the modules one of which a
+    file that reads it names (``config`` is django-constance's only where ``constance`` is imported)."""
     text: re.Pattern[str]
+    """``holder.NAME`` (or ``holder.get("NAME")``): the holder's last name, then the name."""
     data: re.Pattern[bytes]
     modules: tuple[str, ...]
     """The modules the settings objects live in (``django.conf``): a file that names none of them reads another
@@ -176,6 +191,18 @@ class AttributeReads:
 
     def named(self, text: str) -> bool:
         return any(module in text for module in self.modules)
+
+    def flag(self, holder: str, name: str) -> bool:
+        """Whether ``holder.name``, as the text spells it, reads a flag."""
+        return self.by_holder[holder][0].fullmatch(name) is not None
+
+    def read_in(self, data: bytes) -> bool:
+        """Whether ``data`` reads a flag as an attribute of a settings object, in a file that names its module."""
+        for found in self.data.finditer(data):
+            names, modules = self.by_holder[found.group(1).decode()]
+            if names.fullmatch(found.group(2).decode()) and any(module in data for module in modules):
+                return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,10 +328,18 @@ class RuleSet:
         if not rules:
             return None
         holders = sorted({o.rsplit(".", 1)[-1] for r in rules for o in r.objects})
-        read = r"\b(?:" + "|".join(map(re.escape, holders)) + r")[ \t]*\.[ \t]*" \
+        read = r"\b(" + "|".join(map(re.escape, holders)) + r")[ \t]*\.[ \t]*" \
                r"(?:get[ \t]*\([ \t]*[\"'])?([A-Za-z_]\w*)"
-        return AttributeReads(re.compile("|".join(f"(?:{r.attributes})" for r in rules)), re.compile(read),
-                              re.compile(read.encode()), tuple(sorted({o.rpartition(".")[0] for r in rules
+
+        def union(chosen: list[SettingRule]) -> re.Pattern[str]:
+            return re.compile("|".join(f"(?:{r.attributes})" for r in chosen) or "(?!)")
+
+        return AttributeReads(
+            union(rules), union([r for r in rules if r.getattr_bool]),
+            {h: (union([r for r in rules if any(o.rsplit(".", 1)[-1] == h for o in r.objects)]),
+                 tuple(sorted({o.rpartition(".")[0].encode() for r in rules for o in r.objects
+                               if o.rsplit(".", 1)[-1] == h}))) for h in holders},
+            re.compile(read), re.compile(read.encode()), tuple(sorted({o.rpartition(".")[0] for r in rules
                                                                        for o in r.objects})))
 
     @functools.cached_property
@@ -444,7 +479,7 @@ def _object(reader: _Reader, where: str, item: dict[str, Any], name: str) -> Obj
 
 def _define(reader: _Reader, where: str, item: dict[str, Any], name: str, modules: tuple[str, ...]) -> DefineRule:
     reader.only(item, where, _COMMON | {"functions", "methods", "key", "model", "model_factories", "class_constants",
-                                        "declaring_dicts", "evidence"})
+                                        "declaring_dicts", "bool_defaults", "evidence"})
     functions = reader.strings(item, where, "functions")
     methods = reader.strings(item, where, "methods")
     model = reader.string(item, where, "model")
@@ -461,12 +496,13 @@ def _define(reader: _Reader, where: str, item: dict[str, Any], name: str, module
         functions=functions, methods=methods, evidence=modules if (evidence and methods) else (),
         model=model, model_factories=reader.strings(item, where, "model_factories") if model else (),
         class_constants=class_constants, declaring_dicts=declaring_dicts,
+        bool_defaults=reader.boolean(item, where, "bool_defaults", False),
         match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
     )
 
 
 def _setting(reader: _Reader, where: str, item: dict[str, Any], name: str) -> SettingRule:
-    reader.only(item, where, _COMMON | {"objects", "dicts", "getattr", "attributes"})
+    reader.only(item, where, _COMMON | {"objects", "dicts", "getattr", "attributes", "declared"})
     getattr_bool = reader.boolean(item, where, "getattr", False)
     attributes = reader.string(item, where, "attributes")
     if attributes is not None:
@@ -474,7 +510,7 @@ def _setting(reader: _Reader, where: str, item: dict[str, Any], name: str) -> Se
     return SettingRule(
         id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
         objects=reader.strings(item, where, "objects", required=True), dicts=reader.strings(item, where, "dicts"),
-        getattr_bool=getattr_bool, attributes=attributes,
+        getattr_bool=getattr_bool, attributes=attributes, declared=reader.boolean(item, where, "declared", False),
         match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
     )
 

@@ -57,7 +57,7 @@ def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: 
     if (reads := rules.attribute_reads) is not None and reads.named(text):  # ``settings.ENABLE_X``: no call marks it
         line, counted = 1, 0
         for match in reads.text.finditer(text):
-            if reads.names.fullmatch(match.group(1)):
+            if reads.flag(match.group(1), match.group(2)):
                 line, counted = line + text.count("\n", counted, match.start()), match.start()
                 finder.lines.add(line)
     return Candidates(frozenset(finder.lines), frozenset(finder.deferred))
@@ -78,7 +78,7 @@ class _Finder:
         self.settings = {f"{obj}.{name}" for rule in rules.settings for obj in rule.objects for name in rule.dicts}
         self.setting_objects = {obj for rule in rules.settings if rule.getattr_bool for obj in rule.objects}
         self.read_with_get = self.settings | self.setting_objects  # FEATURES.get, and dynaconf's settings.get
-        self.switches = rules.attribute_reads.names if rules.attribute_reads else None
+        self.switches = rules.attribute_reads.switches if rules.attribute_reads else None
         self.models = {f"{m.split('.')[0]}.models.{m.split('.')[1]}" for m in rules.models}
         self.gets_models = gets_models
         self.lines: set[int] = set()

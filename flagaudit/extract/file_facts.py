@@ -423,8 +423,12 @@ def _declared_in_settings(path: str, scope: Scope, text: str, tree: ast.Module, 
                 ref = KeyRef(parts, named)
             else:
                 continue
+            helped = _switch_default(value) if rule.bool_defaults else ""
+            if helped is None:
+                continue  # a value of another type: a setting, not a switch
             line, column = source.start(key)
-            described = " ".join(c.lstrip("#").strip() for c in comment_above(lines, key.lineno))[:_FIELD_TEXT]
+            described = " ".join(c.lstrip("#").strip() for c in comment_above(lines, key.lineno))[:_FIELD_TEXT] \
+                or helped[:_FIELD_TEXT]
             metadata = {*notes(key.lineno), ("conditions", source.code(value)[:_FIELD_TEXT]),
                         *((("description", described),) if described else ())}
             found.append(Definition(path, line, column, rule.id, rule.sdk, ref, "define", None,
@@ -434,6 +438,25 @@ def _declared_in_settings(path: str, scope: Scope, text: str, tree: ast.Module, 
 
 _FIELD_TEXT = 200
 """Characters of a settings entry's conditions or description kept."""
+
+
+def _is_bool(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, bool)
+
+
+def _switch_default(value: ast.expr) -> str | None:
+    """The help text of a ``(default, help text[, type])`` entry whose default is ``True`` or ``False`` (``""``
+    without one), or ``None`` for any other value: django-constance's ``"MFA_ENABLED": (True, "Enable two-factor
+    authentication")``. A default read from the environment is a bool where the call says so: ``env.bool(...)``, or
+    a bool given as its fallback (kobotoolbox/kpi's ``constance_env(env.bool, "X", "X", False)``)."""
+    if not isinstance(value, ast.Tuple | ast.List) or not value.elts:
+        return None
+    default, *rest = value.elts
+    if not (_is_bool(default) or isinstance(default, ast.Call) and (
+            (dotted_name(default.func) or "").rpartition(".")[2].endswith("bool") or any(map(_is_bool, default.args)))):
+        return None
+    helped = rest[0] if rest else None
+    return " ".join(helped.value.split()) if isinstance(helped, ast.Constant) and isinstance(helped.value, str) else ""
 
 
 def _mixin_sites(path: str, text: str, tree: ast.Module, scope: Scope, rules: RuleSet,

@@ -52,8 +52,7 @@ def mentions(data: bytes, rules: RuleSet) -> bool:
         if _bool_call(data, match.end(), receivers, rules.attribute_reads):
             return True
     reads = rules.attribute_reads  # ``settings.ENABLE_X``: a rule's words cannot spell every such name
-    return reads is not None and any(module.encode() in data for module in reads.modules) and any(
-        reads.names.fullmatch(m.group(1).decode()) for m in reads.data.finditer(data))
+    return reads is not None and reads.read_in(data)
 
 
 def _receivers(data: bytes, rules: RuleSet) -> re.Pattern[bytes]:
@@ -87,7 +86,7 @@ def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes], switches: At
                 return first >= 0 and _receiver(data[start:first], receivers) and (
                     _BOOL_LAST.search(data, start, found.start()) is not None
                     or switches is not None and _NONE_LAST.search(data, start, found.start()) is not None
-                    and any(switches.names.fullmatch(name.group(1).decode())
+                    and any(switches.switches.fullmatch(name.group(1).decode())
                             for name in _QUOTED_NAME.finditer(data, first, found.start())))
         elif char == b",":
             if depth == 1 and first < 0:

@@ -47,7 +47,7 @@ from flagaudit.extract.tree import (
 )
 from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, SiteGuard, Span
 from flagaudit.meaning import OFF_MARK, VALUE_MARK, in_order
-from flagaudit.sdk_rules import ATTRIBUTE_READ, CheckRule, KeyArg, RuleSet, SettingRule, within_modules
+from flagaudit.sdk_rules import ATTRIBUTE_READ, DECLARED_READ, CheckRule, KeyArg, RuleSet, SettingRule, within_modules
 
 _BLOCKS = ("body", "orelse", "finalbody")
 _Table = dict[type, Callable[[Any, Any], None]]
@@ -563,8 +563,8 @@ class SpanVisitor:
         for rule in self.rules.settings:
             if rule.attributes and holder in rule.objects and re.fullmatch(rule.attributes, node.attr) \
                     and node.attr not in rule.dicts:  # ``name in settings.FEATURE_FLAGS``: the dict, not a flag
-                self._site(node, f"{rule.id}{ATTRIBUTE_READ}", rule.sdk, KeyRef((KeyPart("lit", node.attr),),
-                                                                           self._code(node)), "truthy")
+                self._site(node, f"{rule.id}{DECLARED_READ if rule.declared else ATTRIBUTE_READ}", rule.sdk,
+                           KeyRef((KeyPart("lit", node.attr),), self._code(node)), "truthy")
                 return
 
     def visit_Subscript(self, node: ast.Subscript) -> None:

@@ -15,7 +15,7 @@ from fnmatch import fnmatch
 from functools import lru_cache
 
 from flagaudit.facts import Definition, FileFacts, Flag, KeyPart, KeyRef, Site
-from flagaudit.sdk_rules import within_modules
+from flagaudit.sdk_rules import DECLARED_READ, within_modules
 
 _MAX_DEPTH = 20
 
@@ -279,15 +279,23 @@ def _toggle_blocks(facts: list[FileFacts], test_patterns: tuple[str, ...]) -> di
 
 
 def is_flag_setting(key: str | None, sites: list[Site]) -> bool:
-    """Whether ``getattr(settings, "X", False)`` reads a flag rather than an ordinary setting: its name says so
-    (``ENABLE_X``, ``X_ENABLED``, ``ALLOW_X``, ``CAN_X``, ``USE_X``, ``DEMO_MODE``), or an edx annotation declares it a
-    toggle. Sites of every other rule, and settings a toggle object defines, always count."""
-    if not sites or not all(s.rule.endswith(".getattr") for s in sites):
+    """Whether ``getattr(settings, "X", False)`` (or a read a rule counts only where declared, django-constance's
+    ``config.X``) reads a flag rather than an ordinary setting: its name says so (``ENABLE_X``, ``X_ENABLED``,
+    ``ALLOW_X``, ``CAN_X``, ``USE_X``, ``DEMO_MODE``), or an edx annotation declares it a toggle. Sites of every other
+    rule, and settings a toggle object or a declaration defines, always count."""
+    if not sites or not all(s.rule.endswith((".getattr", DECLARED_READ)) for s in sites):
         return True
     if any(name == "toggle_name" for s in sites for name, _ in s.annotations):
         return True
+    if all(s.rule.endswith(DECLARED_READ) for s in sites):  # every value is read so: only a switch's name will do
+        return key is not None and _SWITCH_NAME.fullmatch(key) is not None
     return key is not None and key not in _DJANGO_SETTINGS and (
         key.startswith(_FLAG_PREFIXES) or not _FLAG_WORDS.isdisjoint(key.split("_")))
+
+
+_SWITCH_NAME = re.compile(r"(?:ENABLE|DISABLE|ALLOW|SHOW|HIDE|USE|CAN)_\w+|\w+_(?:ENABLE|ENABLED|DISABLE|DISABLED)")
+"""The name of an undeclared value read where every value is (django-constance's ``config.MFA_ENABLED``): a switch's,
+not a list's or a message's that merely mentions one (``REGISTRATION_ALLOWED_EMAIL_DOMAINS``)."""
 
 
 def resolve_site(site: Site, resolver: Resolver) -> tuple[Site, str | None, bool] | None:

@@ -1,0 +1,79 @@
+"""django-constance (kobotoolbox/kpi): the settings' ``CONSTANCE_CONFIG`` declares each value with its default and
+help text, and the code reads ``config.NAME``. A switch is an entry whose default is a bool, whatever its name
+(``REGISTRATION_OPEN``); a read of any other entry is a setting, not a flag. Its help text describes the flag, and
+like a deployment's settings a switch is not stale for its age."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.projects import WSGI
+from tests.repos import Repo
+from tests.run import run_cli
+
+SETTINGS = '''
+    import environ
+
+    env = environ.Env()
+    INSTALLED_APPS = ["constance", "accounts"]
+    CONSTANCE_CONFIG = {
+        "REGISTRATION_OPEN": (True, "Allow new users to sign up"),
+        "MFA_ENABLED": (True, "Enable two-factor authentication"),
+        "EXPOSE_GIT_REV": (False, "Show the git revision to every user"),
+        "USAGE_LIMIT_ENFORCEMENT": (env.bool("USAGE_LIMIT_ENFORCEMENT", False), "Block submissions past the plan"),
+        "REGISTRATION_ALLOWED_EMAIL_DOMAINS": ("", "Domains whose users may sign up"),
+        "SUPPORT_EMAIL": ("help@example.com", "Where users write"),
+    }
+'''
+VIEWS = '''
+    from constance import config
+    from django.shortcuts import render
+
+
+    def signup(request):
+        if not config.REGISTRATION_OPEN:
+            return render(request, "closed.html", {"email": config.SUPPORT_EMAIL})
+        return render(request, "signup.html")
+
+
+    def allowed(email):
+        return email.endswith(config.REGISTRATION_ALLOWED_EMAIL_DOMAINS) or not config.USAGE_LIMIT_ENFORCEMENT
+
+
+    def login(request):
+        if config.MFA_ENABLED:
+            return render(request, "mfa.html")
+        return render(request, "login.html")
+'''
+URLS = '''
+    from django.urls import path
+
+    from accounts import views
+
+    urlpatterns = [path("signup", views.signup), path("login", views.login)]
+'''
+TEMPLATE = '''
+    {% if config.REGISTRATION_OPEN %}<a href="/signup">Sign up</a>{% endif %}
+    <p>Write to {{ config.SUPPORT_EMAIL }}</p>
+'''
+
+
+def test_constance_switches_are_flags_and_its_other_values_are_not(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2024-02-01", "constance switches", {
+        "accounts/__init__.py": "", "accounts/settings.py": SETTINGS, "accounts/views.py": VIEWS,
+        "accounts/templates/nav.html": TEMPLATE, "accounts/wsgi.py": WSGI, "accounts/urls.py": URLS})
+    ran = run_cli("check", "--format", "json", "--no-cache", "--as-of", "2026-06-01", cwd=repo.path)
+    assert ran.returncode == 0, ran.stderr
+    document = json.loads(ran.stdout)
+    flags = {f["key"]: f for f in document["flags"]}
+    assert sorted(flags) == ["EXPOSE_GIT_REV", "MFA_ENABLED", "REGISTRATION_OPEN", "USAGE_LIMIT_ENFORCEMENT"]
+    assert {f["sdk"] for f in flags.values()} == {"constance"}
+    assert [(s["path"], s["line"]) for s in flags["REGISTRATION_OPEN"]["sites"]] == [
+        ("accounts/templates/nav.html", 2), ("accounts/views.py", 7)]
+    [declared] = flags["MFA_ENABLED"]["definitions"]
+    assert (declared["path"], declared["line"], declared["metadata"]["description"]) == (
+        "accounts/settings.py", 8, "Enable two-factor authentication")
+    assert [(f["code"], f["flag"]) for f in document["findings"]] == [
+        ("FA402", "EXPOSE_GIT_REV"), ("FA301", "USAGE_LIMIT_ENFORCEMENT")]  # allowed() is called by nothing
