@@ -77,3 +77,27 @@ def test_constance_switches_are_flags_and_its_other_values_are_not(tmp_path: Pat
         "accounts/settings.py", 8, "Enable two-factor authentication")
     assert [(f["code"], f["flag"]) for f in document["findings"]] == [
         ("FA402", "EXPOSE_GIT_REV"), ("FA301", "USAGE_LIMIT_ENFORCEMENT")]  # allowed() is called by nothing
+
+
+def test_a_value_read_by_a_name_not_known_may_be_any_declared_switch(tmp_path: Path) -> None:
+    """kobotoolbox/kpi serves some values to its front end by name (``getattr(constance.config, key) for key in
+    SIMPLE_CONFIGS``): a switch declared and read nowhere else is no unused flag (FA402) then, and the read shows as
+    a key not known."""
+    repo = Repo(tmp_path / "repo")
+    served = VIEWS + '''
+
+    PUBLIC = ["EXPOSE_GIT_REV", "SUPPORT_EMAIL"]
+
+
+    def environment(request):
+        return {key.lower(): getattr(config, key) for key in PUBLIC}
+'''
+    repo.commit("2024-02-01", "constance switches", {
+        "accounts/__init__.py": "", "accounts/settings.py": SETTINGS, "accounts/views.py": served,
+        "accounts/wsgi.py": WSGI,
+        "accounts/urls.py": URLS.replace('path("login", views.login)', 'path("env", views.environment)')})
+    ran = run_cli("scan", "--format", "json", "--no-cache", cwd=repo.path)
+    document = json.loads(ran.stdout)
+    assert [(f["key"], f["sdk"], [s["expression"] for s in f["sites"]]) for f in document["flags"]
+            if f["key"] is None] == [(None, "constance", ["key"])]
+    assert [f["code"] for f in document["findings"] if f["code"] == "FA402"] == []

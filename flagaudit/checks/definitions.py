@@ -9,6 +9,7 @@ from fnmatch import fnmatch
 from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.checks.nearest import nearest
 from flagaudit.facts import Evidence, Finding, Flag
+from flagaudit.sdk_rules import DECLARED_READ
 
 _TOGGLES = """
     from edx_toggles.toggles import WaffleFlag
@@ -70,7 +71,8 @@ UNKNOWN = FindingRule(
 UNUSED = FindingRule(
     "FA402", "unused-flag", "warning",
     "A key is defined but never checked outside tests (a flag object never asked, a registry entry with no site). "
-    "Keys whose registry row is deleted are retired, not unused.",
+    "Keys whose registry row is deleted are retired, not unused, and so is no django-constance switch where the code "
+    "reads its config by a name not known (`getattr(config, key)`).",
     "A definition with no reader is either a leftover to delete or a check that was lost in a refactor.",
     "Delete the definition (and its data migration row), or restore the check.",
     fires=(project({"nav/__init__.py": "", "nav/toggles.py": _TOGGLES, "nav/views.py": """
@@ -109,6 +111,8 @@ def registry_findings(flags: Iterable[Flag], registries: frozenset[str] = frozen
     patterns: dict[str, list[str]] = defaultdict(list)
     for flag in flags:
         if flag.key is None:
+            if any(site.rule.endswith(DECLARED_READ) for site in flag.sites):
+                patterns[flag.sdk].append("*")  # getattr(config, name): any declared value may be read
             continue
         if flag.pattern and (flag.sites or flag.test_sites):
             patterns[flag.sdk].append(flag.key)

@@ -78,6 +78,7 @@ class _Finder:
         self.settings = {f"{obj}.{name}" for rule in rules.settings for obj in rule.objects for name in rule.dicts}
         self.setting_objects = {obj for rule in rules.settings if rule.getattr_bool for obj in rule.objects}
         self.read_with_get = self.settings | self.setting_objects  # FEATURES.get, and dynaconf's settings.get
+        self.declared_objects = {obj for rule in rules.settings if rule.declared for obj in rule.objects}
         self.switches = rules.attribute_reads.switches if rules.attribute_reads else None
         self.models = {f"{m.split('.')[0]}.models.{m.split('.')[1]}" for m in rules.models}
         self.gets_models = gets_models
@@ -97,14 +98,19 @@ class _Finder:
                 or qualified in self.define_functions
                 or (qualified.endswith(".get") and self.scope.as_setting(qualified[:-4]) in self.read_with_get)):
             self.lines.add(node.lineno)
-        elif dotted == "getattr" and _bool_default(node, self.switches) and \
-                self.scope.as_setting(self.scope.qualify(dotted_name(node.args[0]) or "")) in self.setting_objects:
+        elif dotted == "getattr" and node.args and (
+                _bool_default(node, self.switches) and self._setting(node.args[0]) in self.setting_objects
+                or self._setting(node.args[0]) in self.declared_objects):
             self.lines.add(node.lineno)
         elif isinstance(func, ast.Attribute) and (self._method(func) or self._own_method(func)) \
                 or isinstance(func, ast.Subscript):
             self.lines.add(node.lineno)  # a subscript: a function picked from a table may be a check
         elif self.gets_models and isinstance(func, ast.Name) and func.id[:1].isupper():
             self.lines.add(node.lineno)  # ``Flag(name=...)``: a row of a model the file binds, made to be saved
+
+    def _setting(self, node: ast.expr) -> str | None:
+        """The settings object an expression names, as Django's ``settings`` or django-constance's ``config``."""
+        return self.scope.as_setting(self.scope.qualify(dotted_name(node) or ""))
 
     def _own_method(self, func: ast.Attribute) -> bool:
         """``self.name(...)``: maybe a helper method inferred by its class's qualified name (the site analysis,

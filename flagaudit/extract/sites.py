@@ -542,6 +542,12 @@ class SpanVisitor:
                 if rule.getattr_bool and holder in rule.objects and _read_by_name(arguments(node), rule):
                     self._site(node, f"{rule.id}.getattr", rule.sdk, self.key(node, (KeyArg(0),)), "truthy")
                     return True
+            if rule.declared and callee is None and full_name(node.func) == "getattr":
+                args = arguments(node)  # getattr(config, name[, default]): any declared value, read by its name
+                if 2 <= len(args) <= 3 and not any(a.keyword or a.star for a in args) and \
+                        self.scope.as_setting(self._qualify(args[0].value)) in rule.objects:
+                    self._site(node, f"{rule.id}{DECLARED_READ}", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
+                    return True
             if rule.getattr_bool and callee is None and full_name(node.func) == "getattr":
                 args = arguments(node)
                 if len(args) == 3 and self.scope.as_setting(self._qualify(args[0].value)) in rule.objects and (

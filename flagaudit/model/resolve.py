@@ -288,7 +288,7 @@ def is_flag_setting(key: str | None, sites: list[Site]) -> bool:
     if any(name == "toggle_name" for s in sites for name, _ in s.annotations):
         return True
     if all(s.rule.endswith(DECLARED_READ) for s in sites):  # every value is read so: only a switch's name will do
-        return key is not None and _SWITCH_NAME.fullmatch(key) is not None
+        return key is None or _SWITCH_NAME.fullmatch(key) is not None  # a read by a name not known may be any
     return key is not None and key not in _DJANGO_SETTINGS and (
         key.startswith(_FLAG_PREFIXES) or not _FLAG_WORDS.isdisjoint(key.split("_")))
 
