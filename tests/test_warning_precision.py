@@ -282,3 +282,26 @@ def test_a_setting_one_deployment_variant_leaves_unset_is_never_constant(tmp_pat
     }
     assert _codes(_scan(tmp_path, files), "FA104") == [("ENABLE_SEARCH", "proj/results.py"),
                                                        ("SHOW_BANNER", "proj/results.py")]
+
+
+def test_a_setting_an_annotated_assignment_sets_is_set_there(tmp_path: Path) -> None:
+    """dimagi/open-chat-studio sets ``USE_HTTPS_IN_ABSOLUTE_URLS = False`` in ``settings.py`` and
+    ``USE_HTTPS_IN_ABSOLUTE_URLS: bool = True`` in ``settings_production.py``: the annotated assignment was not
+    read, and the setting was "set to False in every settings module"."""
+    files = {
+        "config/__init__.py": "",
+        "config/settings.py": "USE_HTTPS_IN_ABSOLUTE_URLS = False\nUSE_SILK: bool = False\n",
+        "config/settings_production.py": "from .settings import *  # noqa\n\nUSE_HTTPS_IN_ABSOLUTE_URLS: bool = True\n",
+        "web/__init__.py": "",
+        "web/meta.py": """\
+            from django.conf import settings
+
+
+            def protocol(request):
+                if settings.USE_SILK:
+                    return "silk"
+                return "https" if settings.USE_HTTPS_IN_ABSOLUTE_URLS else "http"
+            """,
+        "config/wsgi.py": WSGI,
+    }
+    assert _codes(_scan(tmp_path, files), "FA104") == [("USE_SILK", "web/meta.py")]

@@ -559,6 +559,8 @@ def _settings_of(node: ast.stmt, dicts: frozenset[str]) -> Iterator[tuple[str, s
     """The settings one statement assigns, as :func:`setting_values` gives them."""
     if _sets_unseen_names(node):
         yield DYNAMIC_SETTINGS, "", node.lineno
+    elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+        yield from _named_setting(node.target.id, node.value, node.lineno, dicts)  # ``X: bool = True``
     elif isinstance(node, ast.Assign) and len(node.targets) == 1:
         target, value = node.targets[0], node.value
         if isinstance(target, ast.Name):
