@@ -345,6 +345,7 @@ def test_a_project_function_that_reads_its_own_flag_model_is_proposed_by_its_qua
     assert (found.functions, found.methods, found.keys, found.calls) == (
         ("hub.flags.is_feature_flag_active",), (), ("company-archive", "mailbox-ingestion"), 2)
 
+
 def test_a_project_method_asked_for_a_flag_by_a_string_is_proposed() -> None:
     """learningequality/studio asks ``request.user.check_feature_flag("test_dev_feature")``, a method of its user
     model reading a per-user JSON field: no SDK, no constant, so nothing found it and ``init`` proposed nothing.
