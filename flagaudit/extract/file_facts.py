@@ -42,7 +42,7 @@ from flagaudit.extract.symbols import (
     span_statements,
     statement_spans,
 )
-from flagaudit.extract.tree import Source
+from flagaudit.extract.tree import Source, is_bool
 from flagaudit.facts import (
     Definition,
     FileFacts,
@@ -440,10 +440,6 @@ _FIELD_TEXT = 200
 """Characters of a settings entry's conditions or description kept."""
 
 
-def _is_bool(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, bool)
-
-
 def _switch_default(value: ast.expr) -> str | None:
     """The help text of a ``(default, help text[, type])`` entry whose default is ``True`` or ``False`` (``""``
     without one), or ``None`` for any other value: django-constance's ``"MFA_ENABLED": (True, "Enable two-factor
@@ -452,8 +448,8 @@ def _switch_default(value: ast.expr) -> str | None:
     if not isinstance(value, ast.Tuple | ast.List) or not value.elts:
         return None
     default, *rest = value.elts
-    if not (_is_bool(default) or isinstance(default, ast.Call) and (
-            (dotted_name(default.func) or "").rpartition(".")[2].endswith("bool") or any(map(_is_bool, default.args)))):
+    if not (is_bool(default) or isinstance(default, ast.Call) and (
+            (dotted_name(default.func) or "").rpartition(".")[2].endswith("bool") or any(map(is_bool, default.args)))):
         return None
     helped = rest[0] if rest else None
     return " ".join(helped.value.split()) if isinstance(helped, ast.Constant) and isinstance(helped.value, str) else ""

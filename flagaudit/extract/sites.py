@@ -41,6 +41,7 @@ from flagaudit.extract.tree import (
     arguments,
     children,
     full_name,
+    is_bool,
     is_compound,
     parameter_names,
     value_literal,
@@ -551,7 +552,7 @@ class SpanVisitor:
             if rule.getattr_bool and callee is None and full_name(node.func) == "getattr":
                 args = arguments(node)
                 if len(args) == 3 and self.scope.as_setting(self._qualify(args[0].value)) in rule.objects and (
-                        _is_bool(args[2].value) or _is_none(args[2].value) and _switch_named(args[1].value, rule)):
+                        is_bool(args[2].value) or _is_none(args[2].value) and _switch_named(args[1].value, rule)):
                     self._site(node, f"{rule.id}.getattr", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
                     return True
         return False
@@ -944,10 +945,6 @@ def _targets(target: ast.expr) -> list[ast.expr]:
     return [target]
 
 
-def _is_bool(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, bool)
-
-
 def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
@@ -957,7 +954,7 @@ def _read_by_name(args: list[Arg], rule: SettingRule) -> bool:
     says it is a switch: as ``getattr(settings, ...)`` is read."""
     if not 1 <= len(args) <= 2 or any(a.keyword or a.star for a in args):
         return False
-    if len(args) == 2 and _is_bool(args[1].value):
+    if len(args) == 2 and is_bool(args[1].value):
         return True
     return (len(args) == 1 or _is_none(args[1].value)) and _switch_named(args[0].value, rule)
 

@@ -139,6 +139,11 @@ def is_compound(node: ast.AST) -> bool:
     return isinstance(node, _COMPOUND)
 
 
+def is_bool(node: ast.expr) -> bool:
+    """``True`` or ``False`` written out."""
+    return isinstance(node, ast.Constant) and isinstance(node.value, bool)
+
+
 def value_literal(node: ast.expr) -> bool:
     """A string, bytes, number (not a bool), f-string, dict, list or tuple written out: a value, not on/off."""
     if isinstance(node, ast.Constant):
