@@ -305,3 +305,28 @@ def test_a_setting_an_annotated_assignment_sets_is_set_there(tmp_path: Path) -> 
         "config/wsgi.py": WSGI,
     }
     assert _codes(_scan(tmp_path, files), "FA104") == [("USE_SILK", "web/meta.py")]
+
+
+def test_settings_split_settings_includes_from_outside_are_never_constant(tmp_path: Path) -> None:
+    """ansible/awx's production settings end with django-split-settings' ``include(settings_file,
+    optional(settings_files), scope=locals())``, which reads ``/etc/tower/conf.d/*.py`` where each installation
+    overrides what it likes: no value the code shows is the only one."""
+    files = {
+        "awx/__init__.py": "",
+        "awx/settings/__init__.py": "",
+        "awx/settings/defaults.py": "ACTIVITY_STREAM_ENABLED = True\n",
+        "awx/settings/production.py": "from split_settings.tools import include, optional\n\n"
+                                      "from .defaults import *  # noqa\n\n"
+                                      "include(optional('/etc/tower/conf.d/*.py'), scope=locals())\n",
+        "awx/signals.py": """\
+            from django.conf import settings
+
+
+            def record(instance):
+                if settings.ACTIVITY_STREAM_ENABLED:
+                    return instance.log()
+                return None
+            """,
+        "awx/wsgi.py": WSGI,
+    }
+    assert _codes(_scan(tmp_path, files), "FA104") == []

@@ -485,6 +485,8 @@ def _report(flag: Flag, story: _Story, entry: Entry | None) -> list[Finding]:
         if code == "FA203":
             still = [f"{s.path}:{s.line}, unchanged since {w}, still guards {_guarded(s)}"
                      for s, (_, w, _) in zip(old_sites, old, strict=True) if s is not None]
+            # an old site changed since (ansible/awx moved its import's check to another method): named as it was
+            still = still or [f"{_describe(m)} guarded it (since {w}; changed since)" for m, w, _ in old]
             message = (f"{flag.key!r} [{flag.sdk}] now guards {_guarded(site)} at "
                        f"{site.path}:{site.line}{_when(event)} "
                        f"while {_first(still)}")

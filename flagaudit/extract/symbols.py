@@ -598,7 +598,8 @@ _NAMESPACES = frozenset({"vars", "globals", "locals"})
 
 def _sets_unseen_names(node: ast.stmt) -> bool:
     """Whether the analysed module's statement sets names no assignment shows: ``vars().update(...)``,
-    ``globals()[key] = value``, ``setattr(sys.modules[__name__], ...)``, ``exec(...)``. The statement is only
+    ``globals()[key] = value``, ``setattr(sys.modules[__name__], ...)``, ``exec(...)``, or django-split-settings'
+    ``include(..., scope=locals())`` (ansible/awx reads ``/etc/tower/conf.d/*.py`` so). The statement is only
     looked at in its syntax tree; nothing from the checkout is ever run."""
     def namespace(expr: ast.expr) -> bool:
         return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in _NAMESPACES
@@ -606,6 +607,8 @@ def _sets_unseen_names(node: ast.stmt) -> bool:
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
         func = node.value.func
         if isinstance(func, ast.Attribute) and func.attr == "update" and namespace(func.value):
+            return True
+        if any(k.arg == "scope" and namespace(k.value) for k in node.value.keywords):
             return True
         return isinstance(func, ast.Name) and func.id in ("exec", "setattr")
     if isinstance(node, ast.Assign):
