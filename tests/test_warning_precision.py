@@ -330,3 +330,24 @@ def test_settings_split_settings_includes_from_outside_are_never_constant(tmp_pa
         "awx/wsgi.py": WSGI,
     }
     assert _codes(_scan(tmp_path, files), "FA104") == []
+
+
+def test_a_setting_compared_with_text_is_no_switch(tmp_path: Path) -> None:
+    """ansible/awx reads ``if settings.ALLOW_JINJA_IN_EXTRA_VARS == 'always':`` (also ``'template'`` and ``'never'``):
+    a choice among words, named like a switch. Compared with text, a setting is one of several values; compared with
+    ``True``, or read alone, it is a switch."""
+    inventory = _scan(tmp_path, {
+        "app/__init__.py": "",
+        "app/jobs.py": """\
+            from django.conf import settings
+
+
+            def extra_vars(job):
+                if settings.ALLOW_JINJA_IN_EXTRA_VARS == "always":
+                    return job.extra_vars
+                if settings.ALLOW_JINJA_IN_EXTRA_VARS in ("template", "never"):
+                    return None
+                return 1 if settings.ALLOW_SIGNUP == True else 0  # noqa: E712
+            """,
+    })
+    assert [f.key for f in inventory.flags] == ["ALLOW_SIGNUP"]

@@ -566,6 +566,8 @@ class SpanVisitor:
         parent = self.stack[-2]
         if isinstance(parent, ast.Attribute) or isinstance(parent, ast.Subscript) and parent.value is node:
             return  # ``settings.ENABLE_X.is_enabled()``, ``settings.ENABLE_X["a"]``: an object, not the value
+        if _compared_with_text(parent, node):
+            return  # ``settings.ALLOW_JINJA_IN_EXTRA_VARS == "always"`` (ansible/awx): one of several values
         holder = self._qualify(node.value)
         for rule in self.rules.settings:
             if rule.attributes and holder in rule.objects and re.fullmatch(rule.attributes, node.attr) \
@@ -947,6 +949,21 @@ def _targets(target: ast.expr) -> list[ast.expr]:
 
 def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
+
+
+def _compared_with_text(parent: ast.AST, node: ast.expr) -> bool:
+    """Whether ``parent`` compares ``node`` with text (``== "always"``, ``in ("a", "b")``): a setting of several
+    values, not a switch."""
+    if not isinstance(parent, ast.Compare):
+        return False
+
+    def text(operand: ast.expr) -> bool:
+        if isinstance(operand, ast.Tuple | ast.List | ast.Set):
+            return bool(operand.elts) and all(map(text, operand.elts))
+        return isinstance(operand, ast.Constant) and isinstance(operand.value, str)
+
+    operands = [parent.left, *parent.comparators]
+    return any(o is node for o in operands) and any(text(o) for o in operands if o is not node)
 
 
 def _read_by_name(args: list[Arg], rule: SettingRule) -> bool:
