@@ -355,17 +355,19 @@ def test_a_project_method_asked_for_a_flag_by_a_string_is_proposed() -> None:
         ("cc/__init__.py", "cc", b""),
         ("cc/models.py", "cc.models", b"class User:\n    def check_feature_flag(self, flag_name):\n"
                                       b"        return (self.feature_flags or {}).get(flag_name, False)\n"
-                                      b"    def has_field(self, name):\n        return True\n"),
+                                      b"    def has_field(self, name):\n        return True\n"
+                                      b"    def _feature_states(self, field):\n        return field\n"),
         ("cc/flags.py", "cc.flags", b"def feature_on(name):\n    return False\n"),
         ("cc/views.py", "cc.views", b"from cc.flags import feature_on\nfrom lib import flag_enabled\n"
                                     b"def a(request):\n    if request.user.check_feature_flag('test_dev_feature'):\n"
                                     b"        return request.user.check_feature_flag('ai_feature')\n"
+                                    b"    request.user._feature_states('identity_id')\n"
                                     b"    return request.user.has_field('name') or feature_on('beta') \\\n"
                                     b"        or flag_enabled('x')\n"),
     ]
     found = suggest(sources).registries
     assert [(r.methods, r.functions, r.keys, r.calls, r.where, r.literal) for r in found] == [
-        ((), ("cc.flags.feature_on",), ("beta",), 1, "cc/views.py:6", True),
+        ((), ("cc.flags.feature_on",), ("beta",), 1, "cc/views.py:7", True),
         (("check_feature_flag",), (), ("ai_feature", "test_dev_feature"), 2, "cc/views.py:4", True)]
     assert registry_offer(1, found[1]) == ("proposal 1: .check_feature_flag() called with strings: 2 keys "
                                            "(ai_feature, test_dev_feature), 2 call(s), e.g. cc/views.py:4")

@@ -26,10 +26,11 @@ from flagaudit.extract.symbols import DJANGO_SETTINGS
 
 CHECK_NAME = re.compile(r"(?:has_\w+|is(?:_\w+)?_enabled|\w*feature\w*)", re.IGNORECASE)
 """Method and function names that read as "is this flag on"."""
-_FLAG_CHECK_NAME = re.compile(r"\w*(?:feature|flag|toggle|switch)\w*", re.IGNORECASE)
+_FLAG_CHECK_NAME = re.compile(r"(?!_)\w*(?:feature|flag|toggle|switch)\w*", re.IGNORECASE)
 """The names of the project's own methods and functions that, called with a string, ask for a flag by its key
 (learningequality/studio's ``user.check_feature_flag("test_dev_feature")`` reads a per-user JSON field): stricter
-than :data:`CHECK_NAME`, since ``has_field("name")`` or ``is_enabled("smtp")`` take strings that are no flags."""
+than :data:`CHECK_NAME`, since ``has_field("name")`` or ``is_enabled("smtp")`` take strings that are no flags, and
+never a private one (Flagsmith's ``_get_active_feature_states_ids("identity_id")`` takes a field's name)."""
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*")
 _FLAG_DICT = re.compile(r"[A-Z0-9_]*(?:FEATURE|FLAG|TOGGLE|SWITCH)[A-Z0-9_]*")
 _HOPS = 5
