@@ -99,8 +99,8 @@ class _Finder:
                 or (qualified.endswith(".get") and self.scope.as_setting(qualified[:-4]) in self.read_with_get)):
             self.lines.add(node.lineno)
         elif dotted == "getattr" and node.args and (
-                _bool_default(node, self.switches) and self._setting(node.args[0]) in self.setting_objects
-                or self._setting(node.args[0]) in self.declared_objects):
+                (read := self._setting(node.args[0])) in self.declared_objects
+                or read in self.setting_objects and _bool_default(node, self.switches)):
             self.lines.add(node.lineno)
         elif isinstance(func, ast.Attribute) and (self._method(func) or self._own_method(func)) \
                 or isinstance(func, ast.Subscript):

@@ -531,9 +531,9 @@ class SpanVisitor:
     def _setting_call(self, node: ast.Call, callee: str | None) -> bool:
         """``settings.FEATURES.get("X")``, ``getattr(settings, "X", False)`` and dynaconf's ``settings.get("X",
         False)`` (ansible/galaxy_ng), read as ``getattr``."""
-        for rule in self.rules.settings:
-            if callee and callee.endswith(".get"):
-                holder = self.scope.as_setting(callee[: -len(".get")])
+        if callee and callee.endswith(".get"):
+            holder = self.scope.as_setting(callee[: -len(".get")])
+            for rule in self.rules.settings:
                 for obj in rule.objects:
                     for name in rule.dicts:
                         if holder == f"{obj}.{name}" and (node.args or node.keywords):
@@ -543,18 +543,22 @@ class SpanVisitor:
                 if rule.getattr_bool and holder in rule.objects and _read_by_name(arguments(node), rule):
                     self._site(node, f"{rule.id}.getattr", rule.sdk, self.key(node, (KeyArg(0),)), "truthy")
                     return True
-            if rule.declared and callee is None and full_name(node.func) == "getattr":
-                args = arguments(node)  # getattr(config, name[, default]): any declared value, read by its name
-                if 2 <= len(args) <= 3 and not any(a.keyword or a.star for a in args) and \
-                        self.scope.as_setting(self._qualify(args[0].value)) in rule.objects:
-                    self._site(node, f"{rule.id}{DECLARED_READ}", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
-                    return True
-            if rule.getattr_bool and callee is None and full_name(node.func) == "getattr":
-                args = arguments(node)
-                if len(args) == 3 and self.scope.as_setting(self._qualify(args[0].value)) in rule.objects and (
-                        is_bool(args[2].value) or _is_none(args[2].value) and _switch_named(args[1].value, rule)):
-                    self._site(node, f"{rule.id}.getattr", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
-                    return True
+            return False
+        if callee is not None or full_name(node.func) != "getattr":
+            return False
+        args = arguments(node)
+        holder = self.scope.as_setting(self._qualify(args[0].value)) if args else None
+        for rule in self.rules.settings:
+            if holder not in rule.objects:
+                continue
+            if rule.declared and 2 <= len(args) <= 3 and not any(a.keyword or a.star for a in args):
+                # getattr(config, name[, default]): any declared value, read by its name
+                self._site(node, f"{rule.id}{DECLARED_READ}", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
+                return True
+            if rule.getattr_bool and len(args) == 3 and (
+                    is_bool(args[2].value) or _is_none(args[2].value) and _switch_named(args[1].value, rule)):
+                self._site(node, f"{rule.id}.getattr", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
+                return True
         return False
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
