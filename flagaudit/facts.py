@@ -324,6 +324,9 @@ class Event:
     removed: tuple[str, ...] = ()
     source: str = "git"
     """``git``, or ``ledger`` for an event taken from flagaudit.lock."""
+    named: tuple[str, ...] = ()
+    """For a setting ``retired``, and before it is ``reborn``: modules that still named it where no check of it is
+    read (its reads went where flagaudit does not follow them)."""
 
 
 LIFE_STARTS = ("born", "reborn")

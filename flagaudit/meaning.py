@@ -19,6 +19,9 @@ that thread is what :func:`related` looks for:
 - both branches named after what the key names: ``send_to_mailhog`` and
   ``MAILHOG_HOST`` behind ``enable_mailhog``, when nothing of the old work is
   left behind;
+- both off-branches call one project function named after what the key names:
+  ``disable_activity_stream()`` behind ``ACTIVITY_STREAM_ENABLED_FOR_INVENTORY_SYNC`` in the import command
+  and in the views that delete what an import made;
 - two halves of one object's feature: one site's off-branch does all that the
   other's on-branch does (the course name shown in the navigation when the
   switch is on, in the overview when it is off), and both are methods of one
@@ -113,6 +116,10 @@ class Meaning:
 
 def _callees(meaning: Meaning, roots: set[str]) -> set[str]:
     return {_last(n) for n in meaning.names if not n.startswith((".", "=")) and n.split(".")[0] in roots}
+
+
+def _off_callees(meaning: Meaning, roots: set[str]) -> set[str]:
+    return {_last(n) for n in off_names(meaning) if not n.startswith(".") and n.split(".")[0] in roots}
 
 
 def _last(name: str) -> str:
@@ -217,7 +224,8 @@ def related(a: Meaning, b: Meaning, moved: bool = True,
     new branch shows a digest teaser while the digest e-mails still wait behind the key). When ``moved``,
     ``calls(a, b)`` says the function ``b`` sat in, still there, calls ``a``'s: the check was extracted into a
     helper or a class's method the old function now calls, and unless the old work is left behind, that is
-    the same place in the flow, as the same function would be.
+    the same place in the flow, as the same function would be. Two off-branches that call one project function
+    with a word of ``subject`` in its name switch one thing (ansible/awx's ``disable_activity_stream()``).
     """
     if same_work(a, b) or (reaches and reaches(a, b)):
         return True
@@ -238,6 +246,8 @@ def related(a: Meaning, b: Meaning, moved: bool = True,
     roots = {a.function.split(".")[0], b.function.split(".")[0]}
     if _callees(a, roots) & _callees(b, roots):
         return True
+    if any(not subject.isdisjoint(words(name)) for name in _off_callees(a, roots) & _off_callees(b, roots)):
+        return True  # with the key off, both do what it names: the same switch in two places
     left, right = a.words, b.words
     if not left or not right:
         return False

@@ -163,6 +163,8 @@ class SettingRule:
     no_match: tuple[Example, ...] = ()
 
 
+SETTINGS_SDK = "settings"
+"""The family of Django settings read as flags (``rules/settings.toml``), whose keys are settings' names."""
 ATTRIBUTE_READ = ".attribute"
 """The suffix of a site's rule for a setting read as a plain attribute (``settings.EDGE_ENABLED``)."""
 DECLARED_READ = ".declared" + ATTRIBUTE_READ

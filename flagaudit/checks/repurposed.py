@@ -72,7 +72,8 @@ REBORN = FindingRule(
     "FA201", "reborn-flag", "error",
     "A retired key (no site or definition left, per git history or flagaudit.lock) is referenced again. When what "
     "came back is what was retired (a revert re-landed), or, within the dormant window of the retirement, each new "
-    "site does the work a retired one did (a guard dropped in a refactor and put back), it is information.",
+    "site does the work a retired one did (a guard dropped in a refactor and put back), or a setting's name stayed "
+    "in the code, read where flagaudit does not follow (a settings object of the project's own), it is information.",
     "Servers, caches, mobile clients or flag-service configuration may still hold the old key's state: "
     "reusing it can switch on behaviour nobody meant to ship.",
     _NEW_KEY,
@@ -149,6 +150,10 @@ class _Story:
     """The meanings and paths the key had when it was last retired."""
     same_again: bool = False
     """The last rebirth brought back exactly what was retired (a revert re-landed): information, not a block."""
+    out_of_sight: tuple[str, ...] = ()
+    """A setting's reads went where flagaudit does not follow them (a settings object of the project's own): modules
+    named it when it was retired and still did before its rebirth; so it was never retired, and the rebirth is
+    information."""
     same_work: bool = False
     """Each site the last rebirth brought, within the dormant window of the retirement, does the work a retired
     site did (a guard dropped in a refactor and put back, in the two functions one was split into): information,
@@ -383,7 +388,7 @@ def _adopt(story: _Story, accepted: dict[str, tuple[str, str]]) -> None:
     """The adoption baseline: what the story found so far is accepted (kept in ``before``), and the key's
     meanings then (and those flagaudit.lock accepted) become what later events are judged against."""
     story.before = _Story(reborn=story.reborn, retired=story.retired, same_again=story.same_again,
-                          same_work=story.same_work, problems=story.problems)
+                          same_work=story.same_work, out_of_sight=story.out_of_sight, problems=story.problems)
     story.problems, story.reborn = {}, None
     story.reference.update(story.current)
     story.reference.update(accepted)
@@ -405,6 +410,8 @@ def _life_event(story: _Story, event: Event, stamp: tuple[str, str], dormant_day
         meanings, paths = story.retired_life
         story.reborn, story.same_again = event, set(event.added) == meanings and (
             bool(meanings) or bool(paths) and set(event.paths) == paths)
+        story.out_of_sight = tuple(sorted(set(event.named) | set(story.retired.named))) \
+            if story.retired is not None and story.retired.named and event.named else ()
         judged = [came for came in event.added if judgeable(Meaning.parse(came))]
         story.same_work = not story.same_again and bool(judged) and story.retired is not None \
             and _days(story.retired.date, event.date) <= dormant_days \
@@ -444,7 +451,8 @@ def _apply(story: _Story, event: Event, dormant_days: int, reach: _Reach | None)
                 story.problems.setdefault(came, problem)
         else:
             story.foreign[came] = stamp
-            if old and all(_days(when, event.date) >= dormant_days for _, when, _ in old):
+            if any(_guards_code(m) for m, _, _ in old) and all(_days(when, event.date) >= dormant_days
+                                                                for _, when, _ in old):
                 story.problems.setdefault(came, ("FA203", event, tuple(old)))
         story.current[came] = stamp
         story.sites[came] += 1
@@ -456,6 +464,14 @@ def _apply(story: _Story, event: Event, dormant_days: int, reach: _Reach | None)
         for came in story.current:
             if came in story.foreign and came not in story.problems:
                 story.problems[came] = ("FA202", event, tuple((m, *w) for m, w in sorted(story.reference.items())))
+
+
+def _guards_code(text: str) -> bool:
+    """Whether a site guards code (a template's, or a branch with names in it), not only hands its value on: Knight's
+    shape needs old code behind the key, and a report of a setting's value (ansible/awx's metrics, read beside a
+    branch retired long ago) holds none."""
+    parsed = Meaning.parse(text)
+    return judgeable(parsed) or parsed.function == "<template>"
 
 
 def _now(story: _Story, flag: Flag, as_of: date, dormant_days: int, reach: _Reach | None) -> None:
@@ -510,7 +526,8 @@ def _reborn(flag: Flag, story: _Story) -> Finding:
     when the rebirth brought back exactly what was retired (a revert re-landed), or sites that do the work retired
     ones did."""
     retired, reborn = story.retired, story.reborn
-    evidence = [_event_evidence("retired", retired), _event_evidence("reborn", reborn),
+    evidence = [_event_evidence("out of sight" if story.out_of_sight else "retired", retired),
+                _event_evidence("reborn", reborn),
                 *(_guards(s) for s in flag.sites)]
     if flag.sites:
         where: Site | Definition = flag.sites[0]
@@ -533,6 +550,13 @@ def _reborn(flag: Flag, story: _Story) -> Finding:
         finding = REBORN.finding(flag, where.path, where.line, where.column,
                                  f"{flag.key!r} [{flag.sdk}] was retired{_when(retired)} and came back guarding the "
                                  f"same work{_when(reborn)}: {now}", [e for e in evidence if e is not None])
+        return replace(finding, severity="info")
+    if story.out_of_sight:
+        evidence.append(Evidence("note", "out of sight", "still named in " + ", ".join(_few(list(story.out_of_sight)))
+                                 + ": reads flagaudit does not follow"))
+        finding = REBORN.finding(flag, where.path, where.line, where.column,
+                                 f"{flag.key!r} [{flag.sdk}] went out of sight{_when(retired)}, not retired, and "
+                                 f"{again}{_when(reborn)}: {now}", [e for e in evidence if e is not None])
         return replace(finding, severity="info")
     return REBORN.finding(flag, where.path, where.line, where.column,
                           f"{flag.key!r} [{flag.sdk}] was retired{_when(retired)} and {again}{_when(reborn)}: {now}",

@@ -38,7 +38,7 @@ from flagaudit.model.callgraph import CallGraph
 from flagaudit.model.resolve import is_test_path
 from flagaudit.safefiles import inside, read_text_inside, replace_file
 from flagaudit.scan.project import Scanned, ScanOptions, scan_graphed
-from flagaudit.sdk_rules import CheckRule, RuleSet
+from flagaudit.sdk_rules import SETTINGS_SDK, CheckRule, RuleSet
 
 _MIGRATIONS = re.compile(r"(^|/)migrations/")
 
@@ -118,7 +118,7 @@ def _plan(key: str, flags: list[Flag], value: bool, checks: dict[str, CheckRule]
             plan.candidates.update({h: graph.nodes[h][0] for h in helpers})
             plan.candidates.update({c: _home(c, graph) or "" for c in constants})
         _plan_definitions(plan, flag, config, declaring)
-    if any(flag.sdk == "settings" for flag in flags):
+    if any(flag.sdk == SETTINGS_SDK for flag in flags):
         bare = key.split("'")[1] if "['" in key else key
         plan.settings = {path for path in graph.sources if _is_settings(path, config.settings_paths)
                          and re.search(rf"\b{re.escape(bare)}\b", texts.setdefault(path, _read(config.root, path)))}

@@ -119,7 +119,7 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
         find_candidates(graph.nodes, gate_scope, other, imported, origins, text).lines if mentions(data, other)
         else frozenset()), lambda other: len(_class_constants(path, scope.module, values, other, notes)))
     source = Source(text)
-    context = SpanContext(path, source, notes, scope, rules, imported, BranchUses(source),
+    context = SpanContext(path, source, notes, scope, rules, imported, BranchUses(source, scope.package),
                           _rollback_functions(graph.nodes, scope.module, "south" in imported), graph.uses,
                           tuple(sorted(wanted)),
                           sequence_values(tree, scope))

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from flagaudit.extract.calls import COMMAND
+from flagaudit.extract.symbols import import_bindings
 from flagaudit.extract.tree import Source, arguments, children, full_name
 from flagaudit.facts import Span
 
@@ -21,9 +22,20 @@ class BranchUses:
     """Dotted names used in subtrees of one file, counted and memoized by node: a guard's branches and its
     statement are asked for again by each check inside them."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, package: str) -> None:
         self.source = source
+        self.package = package
         self.collected: dict[ast.AST, Counter[str]] = {}
+        self.imported: dict[ast.AST, dict[str, str]] = {}
+
+    def imports(self, node: ast.AST) -> dict[str, str]:
+        """Local name -> qualified name for the imports inside ``node``."""
+        found = self.imported.get(node)
+        if found is None:
+            found = self.imported[node] = {
+                name: target for inner in ast.walk(node) if isinstance(inner, (ast.Import, ast.ImportFrom))
+                for name, target in import_bindings(inner, self.package).items()}
+        return found
 
     def dotted(self, node: ast.AST) -> Counter[str]:
         names = self.collected.get(node)
@@ -102,8 +114,8 @@ def _collect(node: ast.AST, names: Counter[str], source: Source) -> None:
 
 def _spelled(node: ast.AST, names: Counter[str]) -> bool:
     """Count the names ``node`` spells as text (libcst holds them as name nodes): a definition's, a
-    parameter's, a keyword argument's, an import's, ``global``'s, an exception's, a ``match`` pattern's. True
-    when nothing below ``node`` is left to count."""
+    parameter's, a keyword argument's, what an import binds (not the module it imports from: no use of its
+    own), ``global``'s, an exception's, a ``match`` pattern's. True when nothing below ``node`` is left to count."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         names[node.name] += 1
     elif isinstance(node, ast.arg):
@@ -114,9 +126,6 @@ def _spelled(node: ast.AST, names: Counter[str]) -> bool:
     elif isinstance(node, ast.alias):
         names.update(n for n in (node.name, node.asname) if n)
         return True
-    elif isinstance(node, ast.ImportFrom):
-        if node.module:
-            names[node.module] += 1
     elif isinstance(node, (ast.Global, ast.Nonlocal)):
         names.update(node.names)
         return True

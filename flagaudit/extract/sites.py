@@ -762,12 +762,23 @@ class SpanVisitor:
         return in_order((*self._names(on), *(OFF_MARK + n for n in self._names(off))))
 
     def _names(self, nodes: Sequence[ast.AST]) -> Counter[str]:
+        """What ``nodes`` use, qualified; a name the branch imports itself is that import's (ansible/awx's
+        ``from awx.main.signals import disable_activity_stream`` inside the branch that calls it), which the walk
+        has not reached when the check is read."""
         function = self.functions[-1]
+        imported = {name: target for node in nodes for name, target in self.uses.imports(node).items()}
 
         def is_local(head: str) -> bool:
-            return head in function.params or head in function.values or head in function.models
+            return head not in imported and (head in function.params or head in function.values
+                                              or head in function.models)
 
-        return self.uses.named(nodes, is_local, self.qualify_name)
+        def qualify(dotted: str) -> str | None:
+            head, _, rest = dotted.partition(".")
+            if head in imported:
+                return f"{imported[head]}.{rest}" if rest else imported[head]
+            return self.qualify_name(dotted)
+
+        return self.uses.named(nodes, is_local, qualify)
 
     def _exclusive(self, guard: Guard, line: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """What dies with each branch (:func:`flagaudit.extract.fingerprint.exclusive`)."""

@@ -49,7 +49,7 @@ from flagaudit.history.store import Blobs, FlagId, KeptFacts, KeptFile, WalkStat
 from flagaudit.model.resolve import Resolver, is_flag_setting, is_test_path, resolve_site
 from flagaudit.scan.discover import SCRIPT, excluded, module_name, names_itself, wanted
 from flagaudit.scan.parallel import in_workers
-from flagaudit.sdk_rules import RuleSet
+from flagaudit.sdk_rules import SETTINGS_SDK, RuleSet
 
 if TYPE_CHECKING:
     from flagaudit.output.progress import Progress
@@ -59,6 +59,8 @@ STAGE = "reading history"
 _SETTINGS_NEEDED = f"{DJANGO_SETTINGS}.*"
 """Kept among the needed modules once a key read through ``settings`` needed the settings modules (no module
 has this name)."""
+_NAMED = re.compile(rb"""(?<=['".])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b""")
+"""A setting's name after a quote (``"LOG_AGGREGATOR_ENABLED"``) or a dot (``settings_module.X``)."""
 _CHUNK = 1000
 """Commits whose new blobs are extracted together, in parallel, before the walk applies them."""
 _PARALLEL_JOBS = 16
@@ -238,6 +240,8 @@ class _Walk:
         """File -> the names its keys were looked up through, found or not."""
         self.dependents: dict[str, set[str]] = {}
         self.tests: dict[str, bool] = {}
+        self.named: dict[str, frozenset[str]] = {}
+        """Blob -> the setting-like names it spells after a quote or a dot (see :meth:`_named`)."""
         self.presence: dict[FlagId, Counter[SiteRef | tuple[str, str]]] = {}
         self.before: dict[FlagId, Presence] = {}
         for path, entry in state.files.items():
@@ -324,19 +328,44 @@ class _Walk:
         self._settle(set(removed) | set(added), changed)
         moves = {gone.path: Move(gone.path, state.files[new].path, gone.module, state.files[new].module)
                  for gone, new in renames}
-        self._record(commit, moves)
+        self._record(commit, moves, removed, added)
 
-    def _record(self, commit: Commit, moves: dict[str, Move]) -> None:
+    def _record(self, commit: Commit, moves: dict[str, Move], removed: dict[str, KeptFile],
+                added: dict[str, KeptFile]) -> None:
         """Turn each touched key's presence before and after the commit into its event."""
         for identity in sorted(self.before, key=lambda i: (i[1], i[0])):
             events = self.state.timelines.get(identity, [])
             retired = bool(events) and _ended(events)
             found = step(self.before[identity], self._presence(identity), retired, moves)
             if found is not None:
+                named: tuple[str, ...] = ()
+                if identity[0] == SETTINGS_SDK and found.kind in ("retired", "reborn"):
+                    files = self.state.files if found.kind == "retired" else \
+                        {**{p: e for p, e in self.state.files.items() if p not in added}, **removed}
+                    named = self._named(identity[1], files.values())
                 event = Event(found.kind, commit.sha, commit.date, commit.author, commit.subject, found.paths,
-                              found.added, found.removed)
+                              found.added, found.removed, named=named)
                 self.state.timelines.setdefault(identity, []).append(event)
         self.before.clear()
+
+    def _named(self, key: str, files: Iterable[KeptFile]) -> tuple[str, ...]:
+        """The modules among ``files`` (tests and settings modules aside) that name setting ``key`` as a string or
+        an attribute where no check of it is read: when a setting is retired (and before it is reborn), they say
+        its reads only went where flagaudit does not follow them (ansible/awx's ``getattr(tower_settings,
+        "ACTIVITY_STREAM_ENABLED", True)``, a settings object of its own). Read from the blobs only then."""
+        found = []
+        for entry in files:
+            if not entry.path.endswith(".py") or self._is_test(entry.path) or \
+                    is_settings_module(entry.path, entry.module):
+                continue
+            names = self.named.get(entry.blob)
+            if names is None:
+                data = self.reader.read(entry.blob) if entry.blob else None
+                names = self.named[entry.blob] = frozenset(
+                    m.decode("ascii") for m in _NAMED.findall(data or b""))
+            if key in names:
+                found.append(entry.path)
+        return tuple(sorted(found))
 
     # -- analysis --------------------------------------------------------------------------------------------
 

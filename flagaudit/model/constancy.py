@@ -13,6 +13,7 @@ from fnmatch import fnmatch
 
 from flagaudit.documentation import documented_where
 from flagaudit.facts import DYNAMIC_SETTINGS, EXTENDS, RUN_TIME_VALUE, Evidence, FileFacts, Flag
+from flagaudit.sdk_rules import SETTINGS_SDK
 
 _ON = {"true", "on", "1", "yes"}
 _OFF = {"false", "off", "0", "no", "none"}
@@ -62,7 +63,7 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
     fixed = {}
     for flag in flags:
         found = _declared(flag) or _deleted(flag)
-        if (found is None and flag.sdk == "settings" and flag.key is not None and not dynamic and serves
+        if (found is None and flag.sdk == SETTINGS_SDK and flag.key is not None and not dynamic and serves
                 and not _operators_set(flag, documented or {})):
             found = (_configured(flag.key, assignments[flag.key]) if _in_every_variant(flag.key, modules) else None) \
                 if flag.key in assignments else (_default(flag) if has_settings else None)

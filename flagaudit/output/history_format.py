@@ -80,6 +80,10 @@ def _event_line(event: Event, verbosity: int) -> str:
     if verbosity > 0:
         for mark, meanings in (("+", added), ("-", removed), ("~", rewritten)):
             line += "".join(f"\n      {mark} {visible(m)}" for m in sorted(meanings.elements()))
+    if event.named:
+        more = f" and {len(event.named) - 3} more" if len(event.named) > 3 else ""
+        line += (f"\n      still named in {', '.join(visible(p) for p in event.named[:3])}{more} "
+                 "(reads flagaudit does not follow)")
     return line
 
 
@@ -89,5 +93,6 @@ def _timeline_document(timeline: Timeline) -> dict[str, Any]:
         "events": [{
             "kind": e.kind, "commit": e.commit, "date": e.date, "author": e.author, "subject": e.subject,
             "paths": list(e.paths), "added": list(e.added), "removed": list(e.removed), "source": e.source,
+            "named": list(e.named),
         } for e in timeline.events],
     }
