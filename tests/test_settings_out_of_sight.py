@@ -25,7 +25,9 @@ def test_a_setting_read_through_a_settings_object_of_the_project_went_out_of_sig
     assert {"kind": "note", "value": "out of sight",
             "detail": "still named in app/registrar.py: reads flagaudit does not follow"} in reborn["evidence"]
     ran = run_cli("history", "--no-cache", cwd=repo)
-    assert "      still named in app/registrar.py (reads flagaudit does not follow)" in ran.stdout, ran.stdout
+    assert "      still named in app/registrar.py (reads flagaudit does not follow)\n" \
+        "  2016-09-27  reborn" in ran.stdout, ran.stdout
+    assert "      named until then in app/registrar.py (reads flagaudit does not follow)" in ran.stdout, ran.stdout
     ran = run_cli("history", "--no-cache", "--format", "json", cwd=repo)
     [timeline] = json.loads(ran.stdout)["timelines"]
     assert [(e["kind"], e["named"]) for e in timeline["events"]] == [

@@ -82,7 +82,8 @@ def _event_line(event: Event, verbosity: int) -> str:
             line += "".join(f"\n      {mark} {visible(m)}" for m in sorted(meanings.elements()))
     if event.named:
         more = f" and {len(event.named) - 3} more" if len(event.named) > 3 else ""
-        line += (f"\n      still named in {', '.join(visible(p) for p in event.named[:3])}{more} "
+        when = "named until then" if event.kind == "reborn" else "still named"
+        line += (f"\n      {when} in {', '.join(visible(p) for p in event.named[:3])}{more} "
                  "(reads flagaudit does not follow)")
     return line
 
