@@ -165,6 +165,18 @@ def test_a_switch_named_setting_read_with_a_none_default_is_a_flag() -> None:
     assert [f.key for f in flags_in_memory({"views.py": both}, rules)] == ["ENABLE_BETA"]
 
 
+def test_a_switch_named_setting_read_with_no_default_is_a_flag() -> None:
+    """``getattr(settings, "LOG_AGGREGATOR_ENABLED")`` is ``settings.LOG_AGGREGATOR_ENABLED`` spelled as a call
+    (ansible/awx); ``getattr(settings, "DEFAULT_FROM_EMAIL")`` reads configuration, and the prefilter spares it."""
+    rules = load_rules(())
+    switch = b'from django.conf import settings\n\nenabled = getattr(settings, "LOG_AGGREGATOR_ENABLED")\n'
+    other = switch.replace(b"LOG_AGGREGATOR_ENABLED", b"DEFAULT_FROM_EMAIL")
+    assert mentions(switch, rules) and not mentions(other, rules)
+    assert mentions(switch.replace(b'ENABLED")', b'ENABLED",)'), rules)
+    [flag] = flags_in_memory({"views.py": switch}, rules)
+    assert (flag.key, [s.rule for s in flag.sites]) == ("LOG_AGGREGATOR_ENABLED", ["settings/feature-dict.attribute"])
+
+
 def test_settings_loaded_from_yaml_are_never_constant(tmp_path: Path) -> None:
     files = {
         "badges/__init__.py": "",

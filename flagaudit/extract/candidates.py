@@ -221,18 +221,23 @@ def _qualifies(node: ast.expr, scope: Scope) -> bool:
 
 def _bool_default(node: ast.Call, switches: re.Pattern[str] | None) -> bool:
     """``getattr(obj, name, True|False)``: three arguments, the last a bool, as the site analysis requires; or
-    ``None`` for a name ``switches`` matches (``getattr(settings, "ENABLE_AUTO_AUTH", None)``).
+    ``None``, or no default at all, for a name ``switches`` matches (``getattr(settings, "ENABLE_AUTO_AUTH",
+    None)``, ``getattr(settings, "LOG_AGGREGATOR_ENABLED")``).
 
     With keywords or unpacking the ast's order is not the source's, so those are left to the site analysis.
     """
-    if len(node.args) + len(node.keywords) != 3:
+    count = len(node.args) + len(node.keywords)
+    if count not in (2, 3):
         return False
     if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
         return True
-    name, default = node.args[1], node.args[2]
-    return isinstance(default, ast.Constant) and (isinstance(default.value, bool) or default.value is None and (
-        switches is not None and isinstance(name, ast.Constant) and isinstance(name.value, str)
-        and switches.fullmatch(name.value) is not None))
+    name = node.args[1]
+    switch = switches is not None and isinstance(name, ast.Constant) and isinstance(name.value, str) \
+        and switches.fullmatch(name.value) is not None
+    if count == 2:
+        return switch
+    default = node.args[2]
+    return isinstance(default, ast.Constant) and (isinstance(default.value, bool) or default.value is None and switch)
 
 
 def _gets_flag_model(nodes: list[ast.Call | ast.Subscript], rules: RuleSet) -> bool:

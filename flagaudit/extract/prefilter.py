@@ -2,12 +2,12 @@
 
 A site or definition always spells one of the rules' words (an SDK function, class, method or model name,
 a settings dict), even through an alias, because the import names it. One word is in almost every Django
-module: ``getattr``, which a settings rule reads only as ``getattr(obj, name, True)`` or ``False`` (or ``None``
-for a name that says it is a switch, ``"ENABLE_X"``), while ``getattr(settings, "TIMEOUT", 30)`` is everywhere.
-So a ``getattr`` counts only when the call it opens may end in ``True`` or ``False``, or in ``None`` after such
-a name: its parentheses are followed to the closing one, skipping strings and comments. Whatever the scan
-cannot follow (an f-string, a call left open) counts, so the filter never drops a file the analysis would keep;
-it only spares the parse of files that cannot hold a site.
+module: ``getattr``, which a settings rule reads only as ``getattr(obj, name, True)`` or ``False`` (or ``None``,
+or no default, for a name that says it is a switch, ``"ENABLE_X"``), while ``getattr(settings, "TIMEOUT", 30)``
+is everywhere. So a ``getattr`` counts only when the call it opens may end in ``True`` or ``False``, or in
+``None`` or nothing after such a name: its parentheses are followed to the closing one, skipping strings and
+comments. Whatever the scan cannot follow (an f-string, a call left open) counts, so the filter never drops a
+file the analysis would keep; it only spares the parse of files that cannot hold a site.
 """
 
 from __future__ import annotations
@@ -66,12 +66,12 @@ def _receivers(data: bytes, rules: RuleSet) -> re.Pattern[bytes]:
 
 def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes], switches: AttributeReads | None) -> bool:
     """Whether the ``getattr`` ending at ``end`` opens a call that may read a settings object with a bool
-    default: ``getattr(settings, name, True|False)``, or ``getattr(settings, "ENABLE_X", None)`` for a name
-    ``switches`` takes for a flag's."""
+    default: ``getattr(settings, name, True|False)``, or ``getattr(settings, "ENABLE_X", None)`` or
+    ``getattr(settings, "ENABLE_X")`` for a name ``switches`` takes for a flag's."""
     start = position = _opening(data, end)
     if start < 0:
         return False  # a name, not a call: no rule reads it
-    first = -1
+    first = second = -1
     depth = 1
     while True:
         found = _SPECIAL.search(data, position)
@@ -83,14 +83,17 @@ def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes], switches: At
         elif char in b")]}":
             depth -= 1
             if depth == 0:
+                two = second < 0 or not data[second + 1:found.start()].strip()  # no default (a trailing comma)
                 return first >= 0 and _receiver(data[start:first], receivers) and (
                     _BOOL_LAST.search(data, start, found.start()) is not None
-                    or switches is not None and _NONE_LAST.search(data, start, found.start()) is not None
+                    or switches is not None and (two or _NONE_LAST.search(data, start, found.start()) is not None)
                     and any(switches.switches.fullmatch(name.group(1).decode())
                             for name in _QUOTED_NAME.finditer(data, first, found.start())))
         elif char == b",":
             if depth == 1 and first < 0:
                 first = found.start()
+            elif depth == 1 and second < 0:
+                second = found.start()
         elif char == b"#":
             position = data.find(b"\n", position)
             if position < 0:

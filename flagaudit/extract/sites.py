@@ -559,6 +559,10 @@ class SpanVisitor:
                     is_bool(args[2].value) or _is_none(args[2].value) and _switch_named(args[1].value, rule)):
                 self._site(node, f"{rule.id}.getattr", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
                 return True
+            if len(args) == 2 and not any(a.keyword or a.star for a in args) and _switch_named(args[1].value, rule):
+                # getattr(settings, "X_ENABLED"): the attribute read, spelled as a call (ansible/awx)
+                self._site(node, f"{rule.id}{ATTRIBUTE_READ}", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
+                return True
         return False
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
