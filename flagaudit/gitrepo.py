@@ -56,7 +56,7 @@ ENVIRONMENT = {
 """Set for every git process."""
 
 _START = b"\x01"
-_FORMAT = "--format=%x01%H%x00%cI%x00%an <%ae>%x00%s"
+_FORMAT = "--format=%x01%H%x00%cI%x00%an <%ae>%x00%s%x00%b"
 _LOG = ("log", "--first-parent", "-m", "--root", "--raw", "-z", "--no-abbrev", "--no-show-signature",
         "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", "--reverse", _FORMAT)
 _RENAMES = (("-M", None),
@@ -460,17 +460,28 @@ def _refused(path: Path, stderr: bytes) -> FlagauditError:
     return FlagauditError(f"git cannot read the repository at {path}: {first.removeprefix('fatal: ')}{fix}")
 
 
+def _with_title(subject: bytes, body: bytes) -> bytes:
+    """A merge's subject with the first line of its body, where the forge writes the pull request's title
+    (``Merge pull request #1185 from org/branch: adds feature flag to disable item description display``): in a
+    first-parent history that title is all that says what the merged work was for."""
+    if not subject.startswith(b"Merge "):
+        return subject
+    title = next((line.strip() for line in body.splitlines() if line.strip()), b"")
+    return subject + b": " + title if title else subject
+
+
 def parse_log(data: bytes) -> Iterator[Commit]:
     """Parse ``git log -z --raw`` with :data:`_FORMAT`: a header per commit, then its changed files."""
     tokens = data.split(b"\0")
     index = 0
     while index < len(tokens):
         token = tokens[index].lstrip(b"\n")
-        if not token.startswith(_START) or index + 3 >= len(tokens):
+        if not token.startswith(_START) or index + 4 >= len(tokens):
             index += 1
             continue
         sha, date, author, subject = token[1:], tokens[index + 1], tokens[index + 2], tokens[index + 3]
-        index += 4
+        subject = _with_title(subject, tokens[index + 4])
+        index += 5
         changes = []
         while index < len(tokens) and tokens[index].lstrip(b"\n").startswith(b":"):
             meta = tokens[index].lstrip(b"\n")[1:].decode("ascii").split()

@@ -18,7 +18,7 @@ from flagaudit.policies import Policies, declared, load_policies
 from flagaudit.scan.project import ScanOptions, scan
 from tests.helpers import builtin_rules, flags_in
 from tests.projects import BASE, views
-from tests.repos import Repo, write_files
+from tests.repos import Repo, git, write_files
 from tests.run import run_cli
 from tests.test_data_constants import FEATURES_PY
 
@@ -484,7 +484,10 @@ def test_the_note_a_data_migration_gives_a_row_describes_its_flag() -> None:
 def test_a_flag_born_in_a_commit_that_adds_it_to_turn_something_off_is_a_kill_switch(tmp_path: Path) -> None:
     """freelawproject/courtlistener's ``store-search-queries`` came with "adds flag to stop storing search queries",
     cisagov/manage.get.gov's ``disable_email_sending`` with "enable-disable-email-sending": ways to turn something
-    off, which stay. When nothing else types a flag, the subject of the commit it was born in does; a flag born in
+    off, which stay. A merge's subject takes the pull request's title from its body (LibraryOfCongress/concordia's
+    ``DISPLAY_ITEM_DESCRIPTION``: "adds feature flag to disable item description display"), and so is one added
+    to bypass a check (its ``IMPORT_IMAGE_CHECKSUM``: "Added flag to bypass checksum check"). When nothing else
+    types a flag, the subject of the commit it was born in does; a flag born in
     an ordinary feature commit is still a release flag."""
     repo = Repo(tmp_path / "repo")
     repo.commit("2025-06-02", "Merge pull request #6626 from org/fix-adds-flag-to-stop-storing-search-queries", {
@@ -508,9 +511,38 @@ def test_a_flag_born_in_a_commit_that_adds_it_to_turn_something_off_is_a_kill_sw
                     return sorted(results, key=len)
                 return results
         """})
+    repo.commit("2025-06-03", "Added flag to bypass checksum check", {
+        "search/imports.py": """
+            import waffle
+
+
+            def verify(request, asset, expected):
+                if waffle.flag_is_active(request, "import-image-checksum") and asset.checksum() != expected:
+                    raise ValueError(asset)
+                return asset
+        """})
+    trunk = repo.git("branch", "--show-current").strip()
+    repo.git("checkout", "-q", "-b", "no-descriptions")
+    repo.commit("2025-06-04", "Refs #1180, hide item descriptions", {
+        "search/items.py": """
+            import waffle
+
+
+            def item_page(request, item):
+                if waffle.flag_is_active(request, "display-item-description"):
+                    return item.description
+                return ""
+        """})
+    repo.git("checkout", "-q", trunk)
+    git(repo.path, "merge", "-q", "--no-ff", "no-descriptions", "-m",
+        "Merge pull request #1185 from org/no-descriptions\n\nadds feature flag to disable item description display",
+        date="2025-06-05T12:00:00+00:00")
     report = lifecycle(load_config((), None, repo.path), builtin_rules(), HistoryOptions(use_cache=False, workers=1),
                        date(2026, 3, 1))
     assert [(f.code, f.flag) for f in report.findings if f.code == "FA101"] == [("FA101", "semantic-search")]
+    merged = next(t for t in report.history.timelines if t.key == "display-item-description").born
+    assert merged is not None and merged.subject == (
+        "Merge pull request #1185 from org/no-descriptions: adds feature flag to disable item description display")
     [flag] = [f for f in report.flags if f.key == "store-search-queries"]
     story = next(t for t in report.history.timelines if t.key == "store-search-queries")
     info = declared(flag, DEFAULTS, story.born)

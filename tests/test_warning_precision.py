@@ -177,6 +177,28 @@ def test_a_switch_named_setting_read_with_no_default_is_a_flag() -> None:
     assert (flag.key, [s.rule for s in flag.sites]) == ("LOG_AGGREGATOR_ENABLED", ["settings/feature-dict.attribute"])
 
 
+def test_a_parameter_that_defaults_to_the_settings_object_is_read_as_it() -> None:
+    """ansible/awx renders its rsyslog configuration with ``def construct_rsyslog_conf_template(settings=settings)``,
+    called with nothing but by its tests: its reads are the settings' reads."""
+    rules = load_rules(())
+    code = b"""from django.conf import settings
+
+
+def construct_rsyslog_conf_template(settings=settings):
+    enabled = getattr(settings, "LOG_AGGREGATOR_ENABLED")
+    if settings.RSYSLOG_DEBUG_ENABLED:
+        return [enabled]
+    return []
+
+
+def render(settings):
+    return settings.TEMPLATE_DEBUG_ENABLED
+"""
+    found = {f.key: [s.function for s in f.sites] for f in flags_in_memory({"app/logs.py": code}, rules)}
+    assert found == {"LOG_AGGREGATOR_ENABLED": ["app.logs.construct_rsyslog_conf_template"],
+                     "RSYSLOG_DEBUG_ENABLED": ["app.logs.construct_rsyslog_conf_template"]}
+
+
 def test_settings_loaded_from_yaml_are_never_constant(tmp_path: Path) -> None:
     files = {
         "badges/__init__.py": "",

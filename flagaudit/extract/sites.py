@@ -205,7 +205,24 @@ class SpanVisitor:
             owner = ".".join(self.names[:-1])
             bound = ((node.args.posonlyargs + node.args.args)[0].arg,
                      f"{self.scope.module}.{owner}" if self.scope.module else owner)
-        self.functions.append(_Function(".".join(self.names), frozenset(params), bound=bound))
+        held = self._settings_defaults(node.args)
+        self.functions.append(_Function(".".join(self.names), frozenset(params) - held.keys(), imports=held,
+                                        bound=bound))
+
+    def _settings_defaults(self, parameters: ast.arguments) -> dict[str, str]:
+        """Parameters whose default is a settings object a rule reads (``def render(settings=settings)``, ansible/
+        awx's rsyslog configuration): read as that object, as the callers that pass nothing have it. The candidate
+        gate finds reads by the object's own name, so one renamed (``conf=settings``) is read only on lines it
+        lets through."""
+        positional = [*parameters.posonlyargs, *parameters.args]
+        pairs = [*zip(positional[len(positional) - len(parameters.defaults):], parameters.defaults, strict=True),
+                 *((a, d) for a, d in zip(parameters.kwonlyargs, parameters.kw_defaults, strict=True) if d is not None)]
+        found = {}
+        for parameter, default in pairs:
+            qualified = self.scope.as_setting(self._qualify(default))
+            if qualified is not None and any(qualified in rule.objects for rule in self.rules.settings):
+                found[parameter.arg] = qualified
+        return found
 
     def leave_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.names.pop()
