@@ -3,9 +3,11 @@
 A README that lists a switch among those an operator turns on (``| enable_course_api | Retrieve course details
 from the course API |``) declares the switch part of the deployment's configuration, as a ``toggle_use_cases:
 open_edx`` annotation does. Only the documentation a project publishes for its users is read: README files at
-the root and text under ``docs/`` or ``doc/``; not changelogs, decision records or developers' guides, which also
-tell of rollouts that were meant to end. A line that calls the key temporary, or says it goes away, is no such
-declaration, and a key named on such a line anywhere is not documented at all. Nor is a call in a code example
+the root and text under ``docs/`` or ``doc/``, and the example configuration an operator copies and edits, within
+two folders of the root (taigaio/taiga-back's ``settings/config.py.prod.example``, ``.env.example``); not
+changelogs, decision records or developers' guides, which also tell of rollouts that were meant to end. A line
+that calls the key temporary, or says it goes away, is no such declaration, and a key named on such a line
+anywhere is not documented at all. Nor is a call in a code example
 (``if isFlagActive(runtimeData.data, "tracker_removal")`` in a fenced block of mozilla/fx-private-relay's guide to
 its flags): it shows how code asks for a flag, not that operators set this one. A command or an assignment in a
 code block (``./manage.py waffle_switch NAME on``, ``ENABLE_X = True``) still names a setting.
@@ -39,6 +41,12 @@ _CODE_WORD = re.compile(r"`([A-Za-z_]\w*)`")
 (mozilla/fx-private-relay's README: "phone features are further protected by a waffle flag `phones`")."""
 _FENCE = re.compile(r"\s*(```|~~~)")
 """A line that opens or closes a Markdown code block."""
+_EXAMPLE = re.compile(r"^(?:.+\.py|\.?env|.+\.env)(?:\.[\w-]+)?\.(?:example|sample|dist|template|tmpl)$"
+                      r"|^(?:example|sample)\.env$", re.IGNORECASE)
+"""Configuration an operator copies and edits: what it sets (even commented out), operators set."""
+_EXAMPLE_DEPTH = 2
+"""Folders below the root searched for example configuration (``settings/``, ``proj/settings/``)."""
+_SKIPPED = frozenset({"node_modules", "static", "vendor", "site-packages", "__pycache__"})
 _SETTING_ITEM = re.compile(r"""^\w+\[['"](?P<name>[^'"]+)['"]\]$""")
 
 
@@ -85,6 +93,7 @@ def _documents(root: Path) -> list[str]:
     for entry in top:
         if entry.name.upper().startswith("README") and entry.is_file(follow_symlinks=False):
             found.append(entry.name)
+    found += _examples(root, top)
     for folder in _FOLDERS:
         start = root / folder
         if not start.is_dir() or start.is_symlink():
@@ -97,3 +106,25 @@ def _documents(root: Path) -> list[str]:
             if len(found) >= MAX_FILES:
                 return found[:MAX_FILES]
     return found
+
+
+def _examples(root: Path, top: list[os.DirEntry[str]]) -> list[str]:
+    """Example configuration files (:data:`_EXAMPLE`) in the root and up to :data:`_EXAMPLE_DEPTH` folders below
+    it, in path order; hidden and vendored folders and links are not entered."""
+    found: list[str] = []
+    level = [("", top)]
+    for depth in range(_EXAMPLE_DEPTH + 1):
+        deeper = []
+        for prefix, entries in level:
+            for entry in entries:
+                if entry.is_file(follow_symlinks=False) and _EXAMPLE.match(entry.name):
+                    found.append(prefix + entry.name)
+                elif depth < _EXAMPLE_DEPTH and entry.is_dir(follow_symlinks=False) \
+                        and not entry.name.startswith(".") and entry.name not in _SKIPPED:
+                    try:
+                        deeper.append((f"{prefix}{entry.name}/", sorted(os.scandir(entry.path), key=lambda e: e.name)))
+                    except OSError:
+                        continue
+        level = deeper
+    return sorted(found)
+

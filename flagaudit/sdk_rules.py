@@ -167,6 +167,9 @@ SETTINGS_SDK = "settings"
 """The family of Django settings read as flags (``rules/settings.toml``), whose keys are settings' names."""
 ATTRIBUTE_READ = ".attribute"
 """The suffix of a site's rule for a setting read as a plain attribute (``settings.EDGE_ENABLED``)."""
+CONTEXT_READ = ".context" + ATTRIBUTE_READ
+"""The suffix of a template's ``{% if X_ENABLED %}``: a name a context processor may give the templates, a setting
+only where a settings module sets it."""
 DECLARED_READ = ".declared" + ATTRIBUTE_READ
 """The suffix of such a site's rule when the read is a flag only if declared (:attr:`SettingRule.declared`)."""
 

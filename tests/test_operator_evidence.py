@@ -244,6 +244,19 @@ def test_settings_operators_set_are_not_constant(tmp_path: Path) -> None:
     assert documented == [("partner/features.py", 16, "annotate")]
 
 
+def test_a_setting_an_example_configuration_sets_is_an_operators(tmp_path: Path) -> None:
+    """taigaio/taiga-back sets ``FEEDBACK_ENABLED = False`` in its settings, and operators copy
+    ``settings/config.py.prod.example`` (where ``#FEEDBACK_ENABLED = True`` waits to be uncommented) into the
+    untracked module the deployment runs with: the setting is theirs, not fixed. An example two folders down, or a
+    ``.env.example`` at the root, says so too; one deeper, or in a hidden folder, is not read."""
+    for example, constant in (("partner/settings/config.py.prod.example", []), (".env.example", []),
+                              ("partner/settings/local/config.py.example", ["ENABLE_NEW_EXPORT"]),
+                              (".github/config.py.example", ["ENABLE_NEW_EXPORT"])):
+        repo = Repo(tmp_path / example.replace("/", "_"))
+        repo.commit("2025-10-17", "settings flags", {**SETTINGS_FLAGS, example: "#ENABLE_NEW_EXPORT = True\n"})
+        assert sorted(f["flag"] for f in _check(repo) if f["code"] == "FA104") == constant, example
+
+
 def test_a_setting_read_from_the_environment_in_one_settings_module_is_not_constant(tmp_path: Path) -> None:
     """gobii-platform sets ``FIRST_RUN_SETUP_ENABLED = env.bool(..., default=True)`` in its main settings and
     ``False`` in two others: it is not "False in every settings module". An upper-case setting assigned what a

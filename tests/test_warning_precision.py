@@ -385,3 +385,22 @@ def test_a_setting_compared_with_text_is_no_switch(tmp_path: Path) -> None:
             """,
     })
     assert [f.key for f in inventory.flags] == ["ALLOW_SIGNUP"]
+
+
+def test_a_template_name_no_settings_module_sets_is_no_setting() -> None:
+    """DefectDojo's context processor passes ``API_TOKENS_ENABLED``, a setting, under its own name; HyphaApp/hypha's
+    passes ``PASSKEYS_ENABLED``, which a function computes, and LibraryOfCongress/concordia's home page binds
+    ``{% flag_enabled 'SHOW_BANNER' as SHOW_BANNER %}``: neither is a setting."""
+    files = {
+        "proj/__init__.py": b"",
+        "proj/settings.py": b'import environ\n\nenv = environ.Env()\n'
+                            b'API_TOKENS_ENABLED = env.bool("API_TOKENS", True)\n',
+        "proj/templates/menu.html": b"{% if API_TOKENS_ENABLED %}<a>API key</a>{% endif %}"
+                                    b"{% if PASSKEYS_ENABLED %}<a>Passkeys</a>{% endif %}"
+                                    b"{% flag_enabled 'SHOW_BANNER' as SHOW_BANNER %}"
+                                    b"{% if SHOW_BANNER %}<b/>{% endif %}",
+    }
+    keys = {(f.key, f.sdk) for f in flags_in_memory(files, load_rules(()))}
+    assert ("API_TOKENS_ENABLED", "settings") in keys
+    assert ("PASSKEYS_ENABLED", "settings") not in keys and ("SHOW_BANNER", "settings") not in keys, keys
+

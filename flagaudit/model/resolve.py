@@ -14,8 +14,9 @@ from dataclasses import replace
 from fnmatch import fnmatch
 from functools import lru_cache
 
-from flagaudit.facts import Definition, FileFacts, Flag, KeyPart, KeyRef, Site
-from flagaudit.sdk_rules import DECLARED_READ, within_modules
+from flagaudit.extract.symbols import is_settings_module
+from flagaudit.facts import DYNAMIC_SETTINGS, Definition, FileFacts, Flag, KeyPart, KeyRef, Site
+from flagaudit.sdk_rules import CONTEXT_READ, DECLARED_READ, within_modules
 
 _MAX_DEPTH = 20
 
@@ -217,12 +218,16 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
             _documented(definitions[(key, definition.sdk, pattern)], resolver.annotations(definition.key_ref),
                         definition.sdk)
     toggles = _toggle_blocks(facts, test_patterns)
+    assigned = _assigned_settings(facts, test_patterns)
     flags = []
     for identity in sorted(set(sites) | set(tests) | set(definitions), key=_flag_order):
         key, sdk, pattern = identity
         found = [*sites.get(identity, ()), *tests.get(identity, ())]
         if not definitions.get(identity) and not is_flag_setting(key, found):
             continue
+        if found and assigned and not definitions.get(identity) and key not in assigned \
+                and DYNAMIC_SETTINGS not in assigned and all(s.rule.endswith(CONTEXT_READ) for s in found):
+            continue  # a name a context processor computes ({% if PASSKEYS_ENABLED %}) or a tag binds (as X)
         if key in toggles and not pattern and sites.get(identity):
             seen = {(d.path, d.line) for d in (*definitions.get(identity, ()), *sites[identity])}
             _documented(definitions[identity], [d for d in toggles[key] if (d.path, d.line) not in seen], sdk)
@@ -233,6 +238,15 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
             test_sites=tuple(sorted(tests.get(identity, ()), key=_position)),
         ))
     return tuple(flags)
+
+
+def _assigned_settings(facts: list[FileFacts], test_patterns: tuple[str, ...]) -> frozenset[str]:
+    """The names the project's settings modules set (HyphaApp/hypha's ``PROJECTS_ENABLED = env.bool(...)``), which a
+    template reads as a setting only when a context processor passes it on; ``DYNAMIC_SETTINGS`` among them when
+    one loads names the code does not show. Empty where no settings module is in sight (a reusable app's
+    templates, a rule's example): then nothing says a name is no setting."""
+    return frozenset(name for f in facts if f.settings and not is_test_path(f.path, test_patterns)
+                     and is_settings_module(f.path, f.symbols.module if f.symbols else "") for name, _, _ in f.settings)
 
 
 def enclosing(function: str) -> list[str]:
