@@ -404,3 +404,21 @@ def test_a_template_name_no_settings_module_sets_is_no_setting() -> None:
     assert ("API_TOKENS_ENABLED", "settings") in keys
     assert ("PASSKEYS_ENABLED", "settings") not in keys and ("SHOW_BANNER", "settings") not in keys, keys
 
+
+def test_a_module_named_settings_something_is_a_settings_module() -> None:
+    """LibraryOfCongress/concordia keeps its settings in ``concordia/settings_template.py`` (``settings_dev`` and the
+    others star-import it), django-flags' ``FLAGS`` among them: its entries are the flags' definitions. Its
+    ``settings_test.py`` configures the tests, and a ``settings_views.py`` would be code."""
+    declared = b'FLAGS = {"SHOW_BANNER": [{"condition": "boolean", "value": True}]}\n'
+    files = {
+        "proj/__init__.py": b"",
+        "proj/settings_template.py": declared,
+        "proj/settings_dev.py": b"from .settings_template import *  # noqa\n",
+        "proj/settings_test.py": declared.replace(b"SHOW_BANNER", b"TEST_BANNER"),
+        "proj/settings_views.py": declared.replace(b"SHOW_BANNER", b"VIEW_BANNER"),
+        "proj/views.py": b"from flags.state import flag_enabled\n\n\ndef home(request):\n"
+                         b"    return flag_enabled('SHOW_BANNER', request=request)\n",
+    }
+    defined = {f.key: sorted({d.path for d in f.definitions}) for f in flags_in_memory(files, load_rules(()))}
+    assert defined == {"SHOW_BANNER": ["proj/settings_template.py"]}, defined
+

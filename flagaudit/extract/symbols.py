@@ -21,9 +21,17 @@ Resolver = Callable[[str], "tuple[KeyPart, ...] | None"]
 
 
 def is_settings_module(path: str, module: str) -> bool:
-    """A Django settings module (``proj.settings``, ``proj.settings.base``, Open edX's ``envs``), not a test's."""
-    return any(s.endswith("settings") or s == "envs" for s in module.split(".")) \
-        and not path.rsplit("/", 1)[-1].startswith("test")
+    """A Django settings module (``proj.settings``, ``proj.settings.base``, Open edX's ``envs``, and by the other
+    convention ``proj.settings_dev``, LibraryOfCongress/concordia's ``settings_template``), not a test's
+    (``test.py``, ``settings_test.py``), nor code named for settings (``settings_views``, ``settings_utils``)."""
+    stem = path.rsplit("/", 1)[-1].removesuffix(".py")
+    return any(s.endswith("settings") or s == "envs" or s.startswith("settings_") and s[9:] not in _SETTINGS_CODE
+               for s in module.split(".")) and not stem.startswith("test") and not stem.endswith("_test")
+
+
+_SETTINGS_CODE = frozenset({"views", "view", "urls", "utils", "util", "helpers", "forms", "models", "admin", "api",
+                            "serializers", "tasks", "cache", "tests", "signals", "apps", "context_processors"})
+"""What follows ``settings_`` in the name of a module of code about settings, not of settings."""
 
 
 DJANGO_SETTINGS = "django.conf.settings"
