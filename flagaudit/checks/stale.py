@@ -104,7 +104,8 @@ EXPIRED = FindingRule(
 )
 DORMANT = FindingRule(
     "FA103", "dormant-flag", "info",
-    "No site of the flag changed for N days (default 180).",
+    "No site of the flag changed for N days (default 180). Flags meant to stay (a type with no maximum age: kill "
+    "switches, permissions, and the settings a deployment configures) are not reported.",
     "Code behind a flag nobody touches is the Power Peg pattern: it still runs the day the flag flips.",
     "Decide: make the behaviour permanent and delete the flag, or delete the dormant branch. "
     + _SUPPRESS.format(code="FA103"),
