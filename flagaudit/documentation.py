@@ -93,7 +93,7 @@ def _documents(root: Path) -> list[str]:
     for entry in top:
         if entry.name.upper().startswith("README") and entry.is_file(follow_symlinks=False):
             found.append(entry.name)
-    found += _examples(root, top)
+    found += _examples(top)
     for folder in _FOLDERS:
         start = root / folder
         if not start.is_dir() or start.is_symlink():
@@ -108,7 +108,7 @@ def _documents(root: Path) -> list[str]:
     return found
 
 
-def _examples(root: Path, top: list[os.DirEntry[str]]) -> list[str]:
+def _examples(top: list[os.DirEntry[str]]) -> list[str]:
     """Example configuration files (:data:`_EXAMPLE`) in the root and up to :data:`_EXAMPLE_DEPTH` folders below
     it, in path order; hidden and vendored folders and links are not entered."""
     found: list[str] = []
@@ -127,4 +127,3 @@ def _examples(root: Path, top: list[os.DirEntry[str]]) -> list[str]:
                         continue
         level = deeper
     return sorted(found)
-

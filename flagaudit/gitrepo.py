@@ -460,6 +460,10 @@ def _refused(path: Path, stderr: bytes) -> FlagauditError:
     return FlagauditError(f"git cannot read the repository at {path}: {first.removeprefix('fatal: ')}{fix}")
 
 
+_TITLE_LIMIT = 200
+"""Bytes of a pull request's title kept in a merge's subject: the evidence line stays one line to read."""
+
+
 def _with_title(subject: bytes, body: bytes) -> bytes:
     """A merge's subject with the first line of its body, where the forge writes the pull request's title
     (``Merge pull request #1185 from org/branch: adds feature flag to disable item description display``): in a
@@ -467,7 +471,9 @@ def _with_title(subject: bytes, body: bytes) -> bytes:
     if not subject.startswith(b"Merge "):
         return subject
     title = next((line.strip() for line in body.splitlines() if line.strip()), b"")
-    return subject + b": " + title if title else subject
+    if title.lstrip(b"# ").startswith(b"Conflicts:"):
+        return subject  # what an older git wrote into a merge's message, not a title
+    return subject + b": " + title[:_TITLE_LIMIT] if title else subject
 
 
 def parse_log(data: bytes) -> Iterator[Commit]:
