@@ -252,3 +252,21 @@ def test_a_missing_object_in_a_damaged_repository_is_skipped_with_one_note(tmp_p
         "history is partial: git cannot read 1 version(s) of analysed files (a partial clone, or a damaged "
         "repository); the last readable version of each stands in for them",)
     assert story(found, "new-checkout") == [("born", "2026-02-01")]
+
+
+def test_a_merge_subject_takes_the_title_its_body_starts_with() -> None:
+    """A forge writes the pull request's title as the first line of a merge's body; an older git wrote the files
+    in conflict there instead, which is no title; a title is kept to 200 bytes."""
+    from flagaudit.gitrepo import parse_log
+
+    def subject(first: bytes, body: bytes) -> str:
+        [commit] = parse_log(b"\x01" + b"a" * 40 + b"\x002026-01-01T12:00:00+00:00\x00Ada <a@b>\x00" + first + b"\x00"
+                             + body + b"\x00")
+        return commit.subject
+
+    assert subject(b"Merge pull request #7 from org/x", b"\nHide the banner\n\nLonger text") == \
+        "Merge pull request #7 from org/x: Hide the banner"
+    assert subject(b"Merge branch 'x'", b"Conflicts:\n\tapp/views.py\n") == "Merge branch 'x'"
+    assert subject(b"Add the banner", b"adds feature flag to disable it") == "Add the banner"
+    long = subject(b"Merge pull request #8 from org/y", b"t" * 500)
+    assert long == "Merge pull request #8 from org/y: " + "t" * 200
