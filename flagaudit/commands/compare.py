@@ -149,7 +149,7 @@ def _version(repository: Repository, commit: str, named: tuple[tuple[str, ...], 
     sources, skipped = tree_sources(repository, commit, config, rules)
     facts, inferred = analyse(sources, rules, config, cache, options.workers)
     skipped.extend(Skipped(f.path, f.skipped) for f in facts if f.skipped)
-    flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
+    flags = build_flags(facts, config.test_paths, config.settings_paths, wrapper_functions(inferred))
     return Version(*named, commit, flags), facts, skipped, with_helpers(rules, inferred)
 
 

@@ -572,8 +572,7 @@ class SpanVisitor:
                 # getattr(config, name[, default]): any declared value, read by its name
                 self._site(node, f"{rule.id}{DECLARED_READ}", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
                 return True
-            if rule.getattr_bool and len(args) == 3 and (
-                    is_bool(args[2].value) or _is_none(args[2].value) and _switch_named(args[1].value, rule)):
+            if rule.getattr_bool and len(args) == 3 and _read_by_name(args[1:], rule):
                 self._site(node, f"{rule.id}.getattr", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
                 return True
             if len(args) == 2 and not any(a.keyword or a.star for a in args) and _switch_named(args[1].value, rule):
@@ -1004,7 +1003,7 @@ def _compared_with_text(parent: ast.AST, node: ast.expr) -> bool:
 
 def _read_by_name(args: list[Arg], rule: SettingRule) -> bool:
     """``settings.get("X", True|False)``, or ``settings.get("ENABLE_X")`` (``None`` by default) for a name that
-    says it is a switch: as ``getattr(settings, ...)`` is read."""
+    says it is a switch: as ``getattr(settings, ...)`` is read (whose arguments after the object are these)."""
     if not 1 <= len(args) <= 2 or any(a.keyword or a.star for a in args):
         return False
     if len(args) == 2 and is_bool(args[1].value):

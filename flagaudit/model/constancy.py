@@ -45,20 +45,20 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
     ``documented``, from :func:`flagaudit.documentation.documented_keys`), nor any setting of a project that serves
     no Django application of its own: a reusable app's settings modules run only its tests and development server,
     and the host that installs it sets the rest."""
+    facts = list(facts)
     assignments: dict[str, list[tuple[str, str, int]]] = {}
     modules: dict[str, tuple[set[str], list[str]]] = {}
-    has_settings = serves = False
-    for file_facts in facts:
-        serves = serves or (not is_test(file_facts.path) and _serves(file_facts))
-        if _is_settings(file_facts.path, settings_paths) and not is_test(file_facts.path):
-            has_settings = True
-            names, extended = modules.setdefault(file_facts.symbols.module if file_facts.symbols else "", (set(), []))
-            for name, value, line in file_facts.settings:
-                if name == EXTENDS:
-                    extended.append(value)
-                    continue
-                names.add(name)
-                assignments.setdefault(name, []).append((file_facts.path, value, line))
+    serves = any(not is_test(f.path) and _serves(f) for f in facts)
+    has_settings = False
+    for file_facts in deployment_settings(facts, settings_paths, is_test):
+        has_settings = True
+        names, extended = modules.setdefault(file_facts.symbols.module if file_facts.symbols else "", (set(), []))
+        for name, value, line in file_facts.settings:
+            if name == EXTENDS:
+                extended.append(value)
+                continue
+            names.add(name)
+            assignments.setdefault(name, []).append((file_facts.path, value, line))
     dynamic = DYNAMIC_SETTINGS in assignments  # a settings module loads values from outside the code (YAML, JSON, env)
     fixed = {}
     for flag in flags:
@@ -89,6 +89,21 @@ def _in_every_variant(name: str, modules: dict[str, tuple[set[str], list[str]]])
 def _serves(file_facts: FileFacts) -> bool:
     """Whether the module builds a WSGI or ASGI application: a deployable project, not a library."""
     return any(not _APPLICATIONS.isdisjoint(function.targets) for function in file_facts.functions)
+
+
+def deployment_settings(facts: Iterable[FileFacts], settings_paths: tuple[str, ...],
+                        is_test: Callable[[str], bool]) -> list[FileFacts]:
+    """The facts of the settings modules that configure a deployment (``settings-paths``; test settings configure
+    only the tests)."""
+    return [f for f in facts if _is_settings(f.path, settings_paths) and not is_test(f.path)]
+
+
+def set_names(facts: Iterable[FileFacts], settings_paths: tuple[str, ...],
+              is_test: Callable[[str], bool]) -> frozenset[str]:
+    """The names those settings modules set, ``DYNAMIC_SETTINGS`` among them when one loads names the code does not
+    show; empty where none is in sight."""
+    return frozenset(name for f in deployment_settings(facts, settings_paths, is_test) for name, _, _ in f.settings
+                     if name != EXTENDS)
 
 
 def _is_settings(path: str, patterns: tuple[str, ...]) -> bool:

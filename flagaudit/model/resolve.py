@@ -14,8 +14,8 @@ from dataclasses import replace
 from fnmatch import fnmatch
 from functools import lru_cache
 
-from flagaudit.extract.symbols import is_settings_module
 from flagaudit.facts import DYNAMIC_SETTINGS, Definition, FileFacts, Flag, KeyPart, KeyRef, Site
+from flagaudit.model.constancy import set_names
 from flagaudit.sdk_rules import CONTEXT_READ, DECLARED_READ, within_modules
 
 _MAX_DEPTH = 20
@@ -180,7 +180,7 @@ def traced_receivers(facts: Iterable[FileFacts], made_by_sdk: Callable[[str], bo
                      if made_by_sdk(resolver.made_origin(s) or "") or resolver.object(s) is not None)
 
 
-def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
+def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...], settings_paths: tuple[str, ...],
                 wrappers: frozenset[str] = frozenset()) -> tuple[Flag, ...]:
     """Resolve every site and definition and group them by (key, sdk); definitions in test code do not count.
 
@@ -218,7 +218,7 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
             _documented(definitions[(key, definition.sdk, pattern)], resolver.annotations(definition.key_ref),
                         definition.sdk)
     toggles = _toggle_blocks(facts, test_patterns)
-    assigned = _assigned_settings(facts, test_patterns)
+    assigned = set_names(facts, settings_paths, lambda path: is_test_path(path, test_patterns))
     flags = []
     for identity in sorted(set(sites) | set(tests) | set(definitions), key=_flag_order):
         key, sdk, pattern = identity
@@ -227,7 +227,9 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
             continue
         if found and assigned and not definitions.get(identity) and key not in assigned \
                 and DYNAMIC_SETTINGS not in assigned and all(s.rule.endswith(CONTEXT_READ) for s in found):
-            continue  # a name a context processor computes ({% if PASSKEYS_ENABLED %}) or a tag binds (as X)
+            # a name a context processor computes ({% if PASSKEYS_ENABLED %}, HyphaApp/hypha) or a tag binds (as X)
+            # is a setting only where the settings modules in sight set it
+            continue
         if key in toggles and not pattern and sites.get(identity):
             seen = {(d.path, d.line) for d in (*definitions.get(identity, ()), *sites[identity])}
             _documented(definitions[identity], [d for d in toggles[key] if (d.path, d.line) not in seen], sdk)
@@ -238,15 +240,6 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...],
             test_sites=tuple(sorted(tests.get(identity, ()), key=_position)),
         ))
     return tuple(flags)
-
-
-def _assigned_settings(facts: list[FileFacts], test_patterns: tuple[str, ...]) -> frozenset[str]:
-    """The names the project's settings modules set (HyphaApp/hypha's ``PROJECTS_ENABLED = env.bool(...)``), which a
-    template reads as a setting only when a context processor passes it on; ``DYNAMIC_SETTINGS`` among them when
-    one loads names the code does not show. Empty where no settings module is in sight (a reusable app's
-    templates, a rule's example): then nothing says a name is no setting."""
-    return frozenset(name for f in facts if f.settings and not is_test_path(f.path, test_patterns)
-                     and is_settings_module(f.path, f.symbols.module if f.symbols else "") for name, _, _ in f.settings)
 
 
 def enclosing(function: str) -> list[str]:

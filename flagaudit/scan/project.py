@@ -232,7 +232,7 @@ def flags_in_memory(files: Mapping[str, bytes], rules: RuleSet,
         sources.append(Source(path, module, data, content_key(path, module, data)))
     config = Config(root=Path("."), test_paths=test_paths)
     facts, inferred = analyse(sources, rules, config, FactCache(None), workers=1)
-    return build_flags(facts, test_paths, wrapper_functions(inferred))
+    return build_flags(facts, test_paths, config.settings_paths, wrapper_functions(inferred))
 
 
 def _kept_graph(inputs: Inputs, config: Config, options: ScanOptions, result: _Result) -> CallGraph | None:
@@ -415,7 +415,7 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     by_path, steps, made_with = _passes(sources, rules, config, cache, options.workers, options.progress, replay)
     facts, inferred = [by_path[s.path] for s in sources], steps[-1].inferred if steps else ()
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
-    flags = build_flags(facts, config.test_paths, wrapper_functions(inferred))
+    flags = build_flags(facts, config.test_paths, config.settings_paths, wrapper_functions(inferred))
     previous, written = _last_graph(cache)  # a graph kept by another version is not built upon
     # django-flags' settings declare flags, but its default sources read the admin's too: no "unknown key" there
     registries = frozenset([*(d.id for f in rules.files for d in f.defines
