@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fnmatch import fnmatchcase
@@ -28,9 +28,9 @@ from typing import Any
 from flagaudit.config import Config
 from flagaudit.documentation import documented_where
 from flagaudit.errors import FlagauditError
-from flagaudit.facts import Event, Flag
+from flagaudit.facts import Event, Flag, Site
 from flagaudit.model.registries import GRANTED
-from flagaudit.sdk_rules import POLICIES_FILE, builtin_rules_folder
+from flagaudit.sdk_rules import DECLARED_READ, POLICIES_FILE, SETTINGS_SDK, builtin_rules_folder
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -182,6 +182,7 @@ def declared(flag: Flag, policies: Policies, born: Event | None = None) -> Decla
                                          _lasting(in_code("lasting"), policies), in_config("type"),
                                          _described(notes, policies), _born_for(born, policies),
                                          _documented(flag, policies), _granted(flag, policies),
+                                         _settings_read(flag, policies),
                                          _family(flag, policies),
                                          _key_words(flag, policies)], policies, flag.sdk)
     owner = first("owner")
@@ -240,10 +241,35 @@ def _documented(flag: Flag, policies: Policies) -> tuple[str, str] | None:
 
 
 def _granted(flag: Flag, policies: Policies) -> tuple[str, str] | None:
-    """The type of a flag every site of which asks whether a user or a group has it."""
-    if policies.granted_type is None or not flag.sites or not all(s.rule.endswith(GRANTED) for s in flag.sites):
+    """The type of a flag every site of which asks whether a user, a group or a model's row has it."""
+    first = _only_through(flag, lambda rule: rule.endswith(GRANTED))
+    if policies.granted_type is None or first is None:
         return None
-    return policies.granted_type, f"asked per user or group at {flag.sites[0].path}:{flag.sites[0].line}"
+    return policies.granted_type, f"asked per user, group or object at {first.path}:{first.line}"
+
+
+def _settings_read(flag: Flag, policies: Policies) -> tuple[str, str] | None:
+    """The type of a switch every site of which reads it through the project's own reader of settings
+    (DefectDojo's ``get_system_setting("enable_jira")``, a field of its settings model the operators set): what
+    Django's settings flags get."""
+    first = _only_through(flag, lambda rule: rule.startswith("registry/") and rule.endswith(DECLARED_READ))
+    if SETTINGS_SDK not in policies.sdk_types or first is None:
+        return None
+    return policies.sdk_types[SETTINGS_SDK], f"read as a setting at {first.path}:{first.line}"
+
+
+def _only_through(flag: Flag, asks: Callable[[str], bool]) -> Site | None:
+    """The first site whose rule ``asks`` so, if every other site calls a helper of the project's (a wrapper, a
+    predicate, a decorator: pretalx's ``submission_comments_active(user, submission)``, or its template filter
+    ``event|get_feature_flag:"use_tracks"``), which asks the same way where the flag has no other check."""
+    asking = [s for s in flag.sites if asks(s.rule)]
+    if not asking or not all(asks(s.rule) or s.rule.startswith(_HELPERS) for s in flag.sites):
+        return None
+    return asking[0]
+
+
+_HELPERS = ("wrapper/", "predicate/", "decorator/")
+"""How the rules of the project's own helpers inferred from a check begin."""
 
 
 def _family(flag: Flag, policies: Policies) -> tuple[str, str] | None:

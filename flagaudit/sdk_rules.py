@@ -96,6 +96,10 @@ class CheckRule:
     guards: KeyArg | None = None
     """For an inferred helper that returns a guarded version of the callable it is given (``guarded(fn, kind,
     name)``): where the call holds that callable, which runs only when the check is on (``falsy``: off)."""
+    template_filter: str = ""
+    """For an inferred helper a Django template library registers as a filter (``@register.filter``), with the
+    key its first or second parameter: its name there. Templates check the key as the value filtered
+    (``"k"|name``) or as the filter's argument (``event|name:"k"``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +228,9 @@ class TextRule:
     """How the matched key makes the flag's (``FEATURES['{}']`` for a settings dict read in templates)."""
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
+    via: tuple[str, ...] = ()
+    """For a template filter over an inferred helper: the functions between the template and the check, as a
+    Python call of the helper has them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -666,12 +673,25 @@ def with_inferred(rules: RuleSet, inferred: tuple[CheckRule | DefineRule, ...], 
                   digest: str) -> RuleSet:
     """``rules`` plus what was inferred from the code: registries, wrappers and predicates (as one more rule
     file), and the objects traced to an SDK."""
-    checks = (_unclaimed(rules, r) for r in inferred if isinstance(r, CheckRule))
+    checks = tuple(c for r in inferred if isinstance(r, CheckRule) and (c := _unclaimed(rules, r)) is not None)
     extra = RuleFile(path="<inferred>", name="inferred", title="Registries, wrappers and predicates found in the code",
-                     checks=tuple(r for r in checks if r is not None),
-                     defines=tuple(r for r in inferred if isinstance(r, DefineRule)))
+                     checks=checks, defines=tuple(r for r in inferred if isinstance(r, DefineRule)),
+                     texts=tuple(_filter_rule(r) for r in checks if r.template_filter))
     indexed = index_rules((*rules.files, extra), f"{rules.digest}:{digest}", rules.settings_dicts)
     return replace(indexed, traced=traced)
+
+
+DJANGO_TEMPLATES = ("*/templates/*.html", "*/templates/*.txt")
+"""Where Django's templates, and with them the filters its template libraries register, are."""
+
+
+def _filter_rule(check: CheckRule) -> TextRule:
+    """The templates' checks through an inferred helper registered as a filter (:attr:`CheckRule.template_filter`):
+    the key quoted, filtered by it or given to it."""
+    name, quoted = re.escape(check.template_filter), r"""(?P<q>["'])(?P<key>[^"'{}|\s]+)(?P=q)"""
+    pattern = rf"{quoted}\s*\|\s*{name}\b(?!\s*:)" if check.key[0].position == 0 else rf"\|\s*{name}\s*:\s*{quoted}"
+    return TextRule(id=f"{check.id}.template", sdk=check.sdk, pattern=pattern, files=DJANGO_TEMPLATES,
+                    key_template=check.key_template, via=check.via)
 
 
 def _unclaimed(rules: RuleSet, check: CheckRule) -> CheckRule | None:

@@ -1,6 +1,6 @@
 """An SDK the code imports but of which no check was found is said, not passed over as "no findings"
 (unicef/etools reads every flag through its own models on waffle's BaseModel); so is a scan that found no flag
-at all (learningequality/studio asks its own ``user.check_feature_flag("name")``)."""
+at all (a project that asks its own ``user.has_beta("name")``)."""
 
 from __future__ import annotations
 
@@ -45,8 +45,8 @@ def test_a_module_beside_the_sdk_with_a_longer_name_is_not_the_sdk(tmp_path: Pat
 
 
 def test_a_scan_that_found_no_flag_at_all_says_so(tmp_path: Path) -> None:
-    models = "class User:\n    def check_feature_flag(self, name):\n        return self.flags.get(name, False)\n"
-    views = "def feedback(request):\n    return request.user.check_feature_flag('test_dev_feature')\n"
+    models = "class User:\n    def has_beta(self, name):\n        return self.betas.get(name, False)\n"
+    views = "def feedback(request):\n    return request.user.has_beta('test_dev_feature')\n"
     write_files(tmp_path / "a", {"cc/__init__.py": "", "cc/models.py": models, "cc/views.py": views})
     notes = scan((str(tmp_path / "a"),), ScanOptions(use_cache=False)).notes
     assert notes == ("no flag check or definition was found: if the project reads its flags through helpers or "

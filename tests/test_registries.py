@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from flagaudit.config import Config
+from flagaudit.policies import declared, load_policies
 from flagaudit.scan.project import ScanOptions, scan
 from tests.repos import write_files
 
@@ -146,3 +148,133 @@ def test_a_function_that_checks_the_projects_own_flags_is_a_registry(tmp_path: P
         ("export-notifications", "hub.flags", [("hub/tasks.py", 21)]),
         ("mailbox-ingestion", "hub.flags", [("hub/tasks.py", 6)]),
     ]
+
+
+BY_STRING = {
+    "conf/__init__.py": "",
+    "conf/models.py": """\
+        from django.db import models
+
+
+        class BaseModel(models.Model):
+            class Meta:
+                abstract = True
+
+
+        class Event(BaseModel):
+            feature_flags = models.JSONField(default=dict)
+
+            def get_feature_flag(self, feature):
+                return self.feature_flags.get(feature, False)
+
+            def set_feature_flag(self, feature, value):
+                self.feature_flags[feature] = value
+
+            def _feature_states(self, field):
+                return field
+
+
+        class Service:
+            def is_flag_on(self, name):
+                return name in self.enabled
+
+            def get_flag_key(self, suffix):
+                return f"ff_{suffix}"
+        """,
+    "conf/rules.py": """\
+        def comments_active(event):
+            return event.get_feature_flag("use_comments")
+        """,
+    "conf/views.py": """\
+        from conf.flags import feature_on
+        from conf.rules import comments_active
+
+
+        def talk(request, service):
+            if request.event.get_feature_flag("use_tracks"):
+                return "tracks"
+            request.event.set_feature_flag("show_schedule", True)
+            request.event._feature_states("identity_id")
+            if comments_active(request.event):
+                return "comments"
+            if service.is_flag_on("new_player") or feature_on("beta"):
+                return "player"
+            return request.GET.get(service.get_flag_key("CLEAR"), "plain")
+        """,
+    "conf/flags.py": """\
+        def feature_on(name):
+            return False
+        """,
+}
+
+
+def test_a_method_or_function_asked_for_a_flag_by_a_string_is_a_registry(tmp_path: Path) -> None:
+    """pretalx asks ``event.get_feature_flag("use_tracks")``, a method of its event model reading a JSON field, and
+    learningequality/studio ``user.check_feature_flag("name")``: no SDK and no constant, so 0 of pretalx's 10 keys
+    were found without the rule ``init`` proposes. A public method or module function of the project named for flags
+    and called with a string is now a registry; one that changes a flag (``set_feature_flag``) or makes its key
+    (open-discussions' ``get_flag_key("CLEAR")``), a private one, or one named for something else is not. Asked per row of a model, the flags are granted per object, like permissions,
+    even through a predicate (``comments_active(event)``): no rollout to finish, so FA101 stays silent."""
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in BY_STRING.items()})
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert sorted((f.key, f.sdk, [(s.path, s.line, s.rule) for s in f.sites]) for f in inventory.flags) == [
+        ("beta", "conf.flags", [("conf/views.py", 12, "registry/conf.flags")]),
+        ("new_player", "conf.models.Service", [("conf/views.py", 12, "registry/conf.models.Service.is_flag_on")]),
+        ("use_comments", "conf.models.Event", [
+            ("conf/rules.py", 2, "registry/conf.models.Event.get_feature_flag.per-user"),
+            ("conf/views.py", 10, "predicate/conf.rules.comments_active")]),
+        ("use_tracks", "conf.models.Event", [
+            ("conf/views.py", 6, "registry/conf.models.Event.get_feature_flag.per-user")]),
+    ]
+    policies = load_policies(Config(root=tmp_path), {})
+    flags = {f.key: f for f in inventory.flags}
+    assert declared(flags["use_comments"], policies).type_source == "asked per user, group or object at conf/rules.py:2"
+    assert declared(flags["new_player"], policies).type == "release"
+
+
+SETTINGS_READER = {
+    "dojo/__init__.py": "",
+    "dojo/models.py": """\
+        from django.db import models
+
+
+        class System_Settings(models.Model):
+            enable_jira = models.BooleanField(default=False)
+            url_prefix = models.CharField(max_length=300, default="")
+        """,
+    "dojo/utils.py": """\
+        from dojo.models import System_Settings
+
+
+        def get_system_setting(setting, default=None):
+            system_settings = System_Settings.objects.get()
+            return getattr(system_settings, setting, default)
+
+
+        def set_system_setting(setting, value):
+            System_Settings.objects.update(**{setting: value})
+        """,
+    "dojo/views.py": """\
+        from dojo.utils import get_system_setting, set_system_setting
+
+
+        def finding(request):
+            if get_system_setting("enable_jira"):
+                return "jira"
+            set_system_setting("enable_deduplication", True)
+            return get_system_setting("url_prefix") + "/finding"
+        """,
+}
+
+
+def test_a_function_that_reads_a_setting_by_its_name_is_a_registry_of_switches(tmp_path: Path) -> None:
+    """DefectDojo reads the switches of its settings model as ``get_system_setting("enable_jira")``: 0 of its 29
+    were found. A project function (or method) named for reading a setting and called with a string checks that
+    key where the key is named as a switch (``enable_jira``, not ``url_prefix``); one that writes a setting does
+    not. Such a switch is set by the operators, so it gets the type of Django's settings flags, not a rollout's."""
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in SETTINGS_READER.items()})
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert [(f.key, f.sdk, [(s.path, s.line, s.rule) for s in f.sites]) for f in inventory.flags] == [
+        ("enable_jira", "dojo.utils", [("dojo/views.py", 5, "registry/dojo.utils.declared.attribute")])]
+    found = declared(inventory.flags[0], load_policies(Config(root=tmp_path), {}))
+    assert (found.type, found.type_source) == ("permission", "read as a setting at dojo/views.py:5")

@@ -606,7 +606,7 @@ def test_a_flag_the_project_asks_about_per_user_is_a_permission(tmp_path: Path) 
     found = stale_findings(flags, story, DEFAULTS, date(2026, 3, 1))
     assert [(f.code, f.flag) for f in found] == [("FA101", "email-status"), ("FA103", "email-status")]
     reminders = next(f for f in flags if f.key == "estimated-land-date-reminders")
-    assert declared(reminders, DEFAULTS).type_source == "asked per user or group at hub/tasks.py:7"
+    assert declared(reminders, DEFAULTS).type_source == "asked per user, group or object at hub/tasks.py:7"
     write_files(tmp_path, {"pyproject.toml": '[tool.flagaudit]\ndefault-flag-type = "release"\n'})
     assert "FA101" in codes((reminders,), story[:1], "2026-03-01", policies_of(tmp_path))
 

@@ -334,6 +334,23 @@ def _django_settings(path: str, module: str, values: list[Value]) -> list[Value]
 _REGISTRY_METHOD = re.compile(r"has_\w+|is_\w+_enabled|\w*feature\w*")
 _REGISTRY_FUNCTION = re.compile(r"(?:is|has)_\w*(?:feature|flag|switch|toggle)\w*|is_\w+_(?:enabled|active)")
 """A project function that may check a flag of the project's own: ``is_feature_flag_active(CODE)``."""
+_NOT_A_READ = r"(?!\w*_(?:key|keys|name|names|prefix|suffix|id|ids|url|path)$)"
+"""A name that makes the key, not reads the value (open-discussions' ``get_flag_key("CLEAR")`` names a query
+parameter)."""
+FLAG_CHECK_NAME = re.compile(
+    r"(?!_|(?:set|unset|enable|disable|add|remove|delete|create|update|toggle|register|clear|reset|save|override)_)"
+    + _NOT_A_READ + r"\w*(?:feature|flag|toggle|switch)\w*", re.IGNORECASE)
+"""The names of the project's own methods and functions that, called with a string, ask for a flag by its key
+(pretalx's ``event.get_feature_flag("use_tracks")`` reads a JSON field of its event model, learningequality/studio's
+``user.check_feature_flag("test_dev_feature")`` one of its user model): stricter than :data:`_REGISTRY_METHOD`,
+since ``has_field("name")`` or ``is_enabled("smtp")`` take strings that are no flags; never a private one
+(Flagsmith's ``_get_active_feature_states_ids("identity_id")`` takes a field's name), nor one that changes a flag
+(``set_feature_flag("x")``) or makes its key (:data:`_NOT_A_READ`)."""
+SETTING_READ_NAME = re.compile(
+    r"(?!_|(?:set|unset|update|save|delete|reset|clear|override)_)" + _NOT_A_READ + r"\w*setting\w*", re.IGNORECASE)
+"""The names of the project's own methods and functions that, called with a string, read a setting by its name
+(DefectDojo's ``get_system_setting("enable_jira")`` reads a field of its settings model): a flag only where the
+name is a switch's (``enable_jira``, not ``url_prefix``)."""
 NOT_A_FLAG = re.compile(r"perm|role|access|auth|(?<!flag_)group|member", re.IGNORECASE)
 """...unless it asks about permissions, roles or membership (``has_perm(ADMIN_ACCESS)``): constants passed to those
 name grants, not flags (``flagaudit init``'s proposals leave them out too). A group of feature flags is a flag of its
@@ -344,10 +361,23 @@ def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope) -> tupl
     """``x.has_feature(Feature.NAME)`` -> ``("has_feature", "app.models.Feature")``: a method that may check a
     project registry's key, with the class the key constant is an attribute of; ``is_feature_flag_active(CODE)``
     -> ``("app.flags.is_feature_flag_active", "app.constants.CODE")``: a function that may, with the constant it
-    is given (see model/registries.py)."""
+    is given (see model/registries.py); ``event.get_feature_flag("use_tracks")`` -> ``("get_feature_flag", "")`` and
+    ``is_flag_on("x")`` -> ``("app.flags.is_flag_on", "")``: a method or function that may check a key it is given
+    as a string (:data:`FLAG_CHECK_NAME`), or read a setting so named (:data:`SETTING_READ_NAME`)."""
     found = set()
     for node in nodes:
         if not isinstance(node, ast.Call) or not node.args:
+            continue
+        first = node.args[0]
+        if isinstance(first, ast.Constant) and type(first.value) is str:
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if (FLAG_CHECK_NAME.fullmatch(name) or SETTING_READ_NAME.fullmatch(name)) and not NOT_A_FLAG.search(name):
+                callee = dotted_name(node.func)
+                qualified = scope.qualify(callee) if callee else None
+                if isinstance(node.func, ast.Attribute):
+                    found.add((name, ""))
+                if qualified is not None and "." in qualified:
+                    found.add((qualified, ""))
             continue
         if isinstance(node.func, ast.Attribute) and _REGISTRY_METHOD.fullmatch(node.func.attr) \
                 and "perm" not in node.func.attr:
@@ -555,6 +585,6 @@ def _text_sites(path: str, data: bytes, rules: RuleSet) -> FileFacts:
             else KeyRef((KeyPart("lit", match["key"]),), repr(match["key"]), rule.key_template)
         sites.append(Site(
             path=path, line=line, column=offset - starts[line - 1], function="<template>", rule=rule.id,
-            sdk=rule.sdk, key_ref=key_ref, guard="template", precision="text", annotations=notes(line),
+            sdk=rule.sdk, key_ref=key_ref, guard="template", precision="text", annotations=notes(line), via=rule.via,
         ))
     return FileFacts(path, sites=tuple(sorted(sites, key=lambda s: (s.line, s.column, s.rule))))

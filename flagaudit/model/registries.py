@@ -10,6 +10,8 @@ registry: its constants are definitions, and the method's calls are checks of
 the key in their first argument. Both become rules (one more inferred rule
 file, like wrappers), so extraction, history and every finding treat the
 registry like any SDK; the registry's SDK name is the class's qualified name.
+A method or module function of the project named like a flag check (``get_feature_flag``) that is called with
+a string is one too (pretalx's ``event.get_feature_flag("use_tracks")``), without definitions.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from flagaudit.extract.file_facts import FLAG_CHECK_NAME, SETTING_READ_NAME
 from flagaudit.facts import FileFacts, KeyPart, KeyRef
-from flagaudit.model.resolve import Resolver
-from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg
+from flagaudit.model.resolve import Resolver, enclosing
+from flagaudit.sdk_rules import DECLARED_READ, CheckRule, DefineRule, KeyArg
 
 
 def infer_registries(facts: Iterable[FileFacts], is_test: Callable[[str], bool]) -> tuple[CheckRule | DefineRule, ...]:
@@ -33,6 +36,8 @@ def infer_registries(facts: Iterable[FileFacts], is_test: Callable[[str], bool])
     found: dict[str, set[str]] = defaultdict(set)
     for file_facts in facts:
         for method, owner in file_facts.registry_calls:
+            if not owner:
+                continue  # a string key (below)
             registry = next((name for name in resolver.aliases(owner) if name in classes), None)
             if registry is not None and registry in holders and method in methods:
                 found[registry].add(method)
@@ -41,28 +46,87 @@ def infer_registries(facts: Iterable[FileFacts], is_test: Callable[[str], bool])
         rules.append(DefineRule(id=f"registry/{registry}", sdk=registry, class_constants=(registry,)))
         rules.append(CheckRule(id=f"registry/{registry}.check", sdk=registry, key=(KeyArg(0),),
                                methods=tuple(sorted(found[registry]))))
-    for module, names in sorted(_registry_functions(facts, resolver).items()):
-        granted = {name for name in names if not _GRANTED.isdisjoint(name.rpartition(".")[2].split("_"))}
-        for rule_id, functions in ((f"registry/{module}", names - granted), (f"registry/{module}{GRANTED}", granted)):
-            if functions:
-                rules.append(CheckRule(id=rule_id, sdk=module, key=(KeyArg(0),), functions=tuple(sorted(functions))))
+    checking = {name for f in facts for site in f.sites for name in enclosing(site.function)}  # closures' too
+    claimed = {method for methods in found.values() for method in methods}
+    models = _models(facts)
+    for method, definers in sorted(_literal_methods(facts).items()):
+        if method not in claimed and checking.isdisjoint(definers):
+            owners = [definer.rpartition(".")[0] for definer in definers]
+            sdk = owners[0] if len(owners) == 1 else method
+            suffix = _suffix(method) or (GRANTED if models.issuperset(owners) else "")
+            rules.append(CheckRule(id=f"registry/{sdk}.{method}{suffix}", sdk=sdk, key=(KeyArg(0),),
+                                   methods=(method,)))
+    for module, names in sorted(_registry_functions(facts, resolver, checking).items()):
+        kinds: dict[str, list[str]] = defaultdict(list)
+        for name in sorted(names):
+            kinds[_suffix(name.rpartition(".")[2])].append(name)
+        for suffix, functions in sorted(kinds.items()):
+            rules.append(CheckRule(id=f"registry/{module}{suffix}", sdk=module, key=(KeyArg(0),),
+                                   functions=tuple(functions)))
     return tuple(rules)
+
+
+def _suffix(name: str) -> str:
+    """The end of the id of the rule for a registry's method or function of this name: :data:`DECLARED_READ` for
+    one that reads a setting (whose keys count only where named as switches), :data:`GRANTED` for one that asks
+    about a user or a group."""
+    if SETTING_READ_NAME.fullmatch(name) and not FLAG_CHECK_NAME.fullmatch(name):
+        return DECLARED_READ
+    return GRANTED if not _GRANTED.isdisjoint(name.split("_")) else ""
 
 
 GRANTED = ".per-user"
 """The end of the id of a registry's rule for the functions that ask whether a user or a group has a flag
-(``is_user_feature_flag_active(code, user)``): flags granted to people, as permissions are (rules/policies.toml)."""
+(``is_user_feature_flag_active(code, user)``), and for the methods of the project's models that ask one of their
+rows (``event.get_feature_flag("use_tracks")``, each event its own choice): flags granted to people or objects, as
+permissions are (rules/policies.toml)."""
 _GRANTED = frozenset({"user", "users", "group", "groups"})
+_MODEL_BASES = ("django.db.models.Model", "django.db.models.base.Model", "django.contrib.auth.models.",
+                "django.contrib.auth.base_user.")
+"""Where a Django model's bases end: a class one of these derives from keeps a row per object."""
 
 
-def _registry_functions(facts: list[FileFacts], resolver: Resolver) -> dict[str, set[str]]:
+def _models(facts: list[FileFacts]) -> set[str]:
+    """The project's classes that derive, through its own classes, from a Django model."""
+    bases = {fn.name: fn.bases for f in facts for fn in f.functions if fn.kind == "class"}
+    found: set[str] = set()
+    for name in sorted(bases):
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in found or current.startswith(_MODEL_BASES):
+                found.add(name)
+                break
+            if current not in seen:
+                seen.add(current)
+                todo.extend(bases.get(current, ()))
+    return found
+
+
+def _literal_methods(facts: list[FileFacts]) -> dict[str, list[str]]:
+    """Method name -> the project's methods of that name (qualified, sorted), for the methods named like a flag
+    check that some call passes a string: pretalx's ``event.get_feature_flag("use_tracks")``, a method of its
+    ``Event`` model that reads a JSON field. The one class that defines it is the registry's SDK name (the method's
+    name where several do); one that holds a check of an SDK is a wrapper, inferred from that check."""
+    called = {callee for f in facts for callee, given in f.registry_calls if not given and "." not in callee}
+    found: dict[str, list[str]] = defaultdict(list)
+    for file_facts in facts:
+        for function in file_facts.functions:
+            name = function.name.rpartition(".")[2]
+            if function.kind == "method" and name in called:
+                found[name].append(function.name)
+    return {name: sorted(definers) for name, definers in found.items()}
+
+
+def _registry_functions(facts: list[FileFacts], resolver: Resolver, checking: set[str]) -> dict[str, set[str]]:
     """Module -> its functions that check a flag of the project's own: a module-level function named like a check
-    (``is_feature_flag_active``), called with a constant that holds a string, with no SDK check inside (that one
-    is a wrapper, inferred from its check). uktrade/data-hub-api keeps its flags as rows of its own model and asks
+    (``is_feature_flag_active``), called with a constant that holds a string or with a string, with no SDK check
+    inside (that one is a wrapper, inferred from its check; ``checking``: the functions that hold one, or a function
+    nested in them, as a decorator factory does).
+    uktrade/data-hub-api keeps its flags as rows of its own model and asks
     ``is_feature_flag_active(MAILBOX_INGESTION_FEATURE_FLAG_NAME)``: no SDK at all. The module is the registry's
     SDK name."""
     functions = {fn.name for f in facts for fn in f.functions if fn.kind == "function"}
-    checking = {site.function for f in facts for site in f.sites}
     found: dict[str, set[str]] = defaultdict(set)
     for file_facts in facts:
         for callee, constant in file_facts.registry_calls:
@@ -71,7 +135,7 @@ def _registry_functions(facts: list[FileFacts], resolver: Resolver) -> dict[str,
             function = next((name for name in resolver.aliases(callee) if name in functions), None)
             if function is None or function in checking:
                 continue
-            key, pattern = resolver.key(KeyRef((KeyPart("sym", constant),), constant))
+            key, pattern = resolver.key(KeyRef((KeyPart("sym", constant),), constant)) if constant else ("", False)
             if key is not None and not pattern:
                 found[function.rpartition(".")[0]].add(function)
     return found

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from flagaudit.facts import DYNAMIC_SETTINGS, Definition, FileFacts, Flag, KeyPart, KeyRef, Site
 from flagaudit.model.constancy import set_names
-from flagaudit.sdk_rules import CONTEXT_READ, DECLARED_READ, within_modules
+from flagaudit.sdk_rules import CONTEXT_READ, DECLARED_READ, SETTINGS_SDK, within_modules
 
 _MAX_DEPTH = 20
 
@@ -288,14 +288,18 @@ def _toggle_blocks(facts: list[FileFacts], test_patterns: tuple[str, ...]) -> di
 def is_flag_setting(key: str | None, sites: list[Site]) -> bool:
     """Whether ``getattr(settings, "X", False)`` (or a read a rule counts only where declared, django-constance's
     ``config.X``) reads a flag rather than an ordinary setting: its name says so (``ENABLE_X``, ``X_ENABLED``,
-    ``ALLOW_X``, ``CAN_X``, ``USE_X``, ``DEMO_MODE``), or an edx annotation declares it a toggle. Sites of every other
-    rule, and settings a toggle object or a declaration defines, always count."""
-    if not sites or not all(s.rule.endswith((".getattr", DECLARED_READ)) for s in sites):
+    ``ALLOW_X``, ``CAN_X``, ``USE_X``, ``DEMO_MODE``), or an edx annotation declares it a toggle. So does a setting
+    every site of which names it to a helper of the project that reads settings by name (DefectDojo's template filter
+    ``'TRACK_IMPORT_HISTORY'|setting_enabled`` over ``getattr(settings, name, False)``). Sites of every other rule,
+    and settings a toggle object or a declaration defines, always count."""
+    if not sites or not all(s.rule.endswith((".getattr", DECLARED_READ)) or (
+            s.sdk == SETTINGS_SDK and s.rule.startswith("wrapper/") and key is not None and "[" not in key)
+            for s in sites):
         return True
     if any(name == "toggle_name" for s in sites for name, _ in s.annotations):
         return True
     if all(s.rule.endswith(DECLARED_READ) for s in sites):  # every value is read so: only a switch's name will do
-        return key is None or _SWITCH_NAME.fullmatch(key) is not None  # a read by a name not known may be any
+        return key is None or _SWITCH_NAME.fullmatch(key.upper()) is not None  # a read by a name not known may be any
     return key is not None and key not in _DJANGO_SETTINGS and (
         key.startswith(_FLAG_PREFIXES) or not _FLAG_WORDS.isdisjoint(key.split("_")))
 

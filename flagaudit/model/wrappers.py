@@ -183,10 +183,21 @@ def _wrapper(site: Site, functions: dict[str, Function], method_names: Counter[s
     selected = _selected(site, owner)
     if callee is None or position is None or selected is None:
         return None
+    plain = not (each or attribute or case or any(frame) or selected[0])
     return CheckRule(id=f"wrapper/{owner.name}", sdk=site.sdk,
                      key=(KeyArg(position, param, attribute or None, case or None, frame),),
                      key_template=site.key_ref.template, on="truthy", via=(owner.name, *site.via),
-                     functions=callee[0], methods=callee[1], each=each, selector=selected[0], cases=selected[1])
+                     functions=callee[0], methods=callee[1], each=each, selector=selected[0], cases=selected[1],
+                     template_filter=_template_filter(owner, position) if plain else "")
+
+
+def _template_filter(function: Function, position: int) -> str:
+    """The name a Django template library registers ``function`` under as a filter (``@register.filter``), where
+    its key parameter is the value filtered or the filter's argument (pretalx's ``get_feature_flag(event,
+    feature_flag)``, used as ``request.event|get_feature_flag:"use_tracks"``)."""
+    if function.kind == "function" and position < 2 and any(d.endswith(".filter") for d in function.decorators):
+        return function.name.rpartition(".")[2]
+    return ""
 
 
 def _frame(parts: tuple[KeyPart, ...], given: int) -> tuple[str, str] | None:

@@ -31,7 +31,7 @@ from flagaudit.scan.coverage import unread_flags, unread_sdks
 from flagaudit.scan.data_files import DATA_GLOBS, loaded_data
 from flagaudit.scan.discover import SourceFile, discover, wanted
 from flagaudit.scan.line_moves import Move, find_move, functions_resized, moved_result, same_but_positions
-from flagaudit.sdk_rules import CheckRule, DefineRule, RuleSet, load_rules, with_inferred
+from flagaudit.sdk_rules import DJANGO_TEMPLATES, CheckRule, DefineRule, RuleSet, load_rules, text_file, with_inferred
 
 if TYPE_CHECKING:
     from flagaudit.output.progress import Progress
@@ -684,8 +684,15 @@ def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet
     # a helper method called through its class (``Service.skip(...)``, a static method) is named in full
     callees |= {r.via[0] for r in changed if r.methods and isinstance(r, CheckRule) and r.via}
     callees |= {name for r in changed if isinstance(r, DefineRule) and r.model for name in model_calls(r)}
+    if any(isinstance(r, CheckRule) and r.template_filter for r in changed):
+        callees.add(_TEMPLATES)
     receivers = traced.symmetric_difference(before.traced if before else ())
     return with_inferred(rules, inferred, traced, _digest(inferred, traced)), callees, receivers
+
+
+_TEMPLATES = "<templates>"
+"""What :func:`_next_pass` asks files to use when a helper registered as a template filter changed: then every
+Django template is analysed again (:func:`_uses`)."""
 
 
 def _freeze() -> None:
@@ -774,8 +781,10 @@ def _prefix(rules: RuleSet, config: Config) -> str:
 
 
 def _uses(facts: FileFacts, callees: set[str], traced: frozenset[str]) -> bool:
-    """Whether a file calls an inferred wrapper or predicate (or defines a registry's class), or uses an object
-    traced to an SDK."""
+    """Whether a file calls an inferred wrapper or predicate (or defines a registry's class), uses an object
+    traced to an SDK, or is a Django template when a template filter's rule changed."""
+    if _TEMPLATES in callees and text_file(facts.path, DJANGO_TEMPLATES):
+        return True
     return bool(traced.intersection(facts.deferred)) or any(
         function.name in callees or not callees.isdisjoint(function.targets) for function in facts.functions)
 

@@ -21,16 +21,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flagaudit.extract.file_facts import NOT_A_FLAG
+from flagaudit.extract.file_facts import FLAG_CHECK_NAME, NOT_A_FLAG
 from flagaudit.extract.symbols import DJANGO_SETTINGS
 
 CHECK_NAME = re.compile(r"(?:has_\w+|is(?:_\w+)?_enabled|\w*feature\w*)", re.IGNORECASE)
 """Method and function names that read as "is this flag on"."""
-_FLAG_CHECK_NAME = re.compile(r"(?!_)\w*(?:feature|flag|toggle|switch)\w*", re.IGNORECASE)
-"""The names of the project's own methods and functions that, called with a string, ask for a flag by its key
-(learningequality/studio's ``user.check_feature_flag("test_dev_feature")`` reads a per-user JSON field): stricter
-than :data:`CHECK_NAME`, since ``has_field("name")`` or ``is_enabled("smtp")`` take strings that are no flags, and
-never a private one (Flagsmith's ``_get_active_feature_states_ids("identity_id")`` takes a field's name)."""
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*")
 _FLAG_DICT = re.compile(r"[A-Z0-9_]*(?:FEATURE|FLAG|TOGGLE|SWITCH)[A-Z0-9_]*")
 _HOPS = 5
@@ -113,7 +108,7 @@ def suggest(sources: Iterable[tuple[str, str, bytes]], known_dicts: Iterable[str
                     if target in constants:
                         callee = _function(node.func, held, modules) or name
                         calls.setdefault(callee, []).append((target, f"{held.path}:{node.lineno}"))
-                if name and _FLAG_CHECK_NAME.fullmatch(name) and not NOT_A_FLAG.search(name) and \
+                if name and FLAG_CHECK_NAME.fullmatch(name) and not NOT_A_FLAG.search(name) and \
                         (held.path, node.lineno) not in known_sites and isinstance(node.args[0], ast.Constant) and \
                         isinstance(node.args[0].value, str) and (own := _own(node.func, name, held, modules, methods)):
                     strings.setdefault(own, []).append((node.args[0].value, f"{held.path}:{node.lineno}"))

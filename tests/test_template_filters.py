@@ -1,0 +1,92 @@
+"""A project's template filter over its flag check is a check in its templates: pretalx's
+``request.event|get_feature_flag:"use_tracks"`` (18 template sites, none found before) and DefectDojo's
+``'DISABLE_FINDING_MERGE'|setting_enabled`` over ``getattr(settings, name, False)``."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from flagaudit.scan.project import ScanOptions, scan
+from tests.repos import Repo, write_files
+from tests.run import run_cli
+
+MODELS = """\
+    from django.db import models
+
+
+    class Event(models.Model):
+        feature_flags = models.JSONField(default=dict)
+
+        def get_feature_flag(self, feature):
+            return self.feature_flags.get(feature, False)
+    """
+EVENT_TAGS = """\
+    from django import template
+    from django.conf import settings
+
+    register = template.Library()
+
+
+    @register.filter
+    def get_feature_flag(event, feature_flag: str):
+        return event.get_feature_flag(feature_flag)
+
+
+    @register.filter
+    def setting_enabled(name):
+        return getattr(settings, name, False)
+
+
+    def not_a_filter(event, feature_flag):
+        return event.get_feature_flag(feature_flag)
+    """
+VIEWS = """\
+    def talk(request):
+        if request.event.get_feature_flag("use_tracks"):
+            return "tracks"
+        return "plain"
+    """
+TALK = """\
+    {% load event_tags %}
+    {% if request.event|get_feature_flag:"use_tracks" and talk.track %}<span>{{ talk.track }}</span>{% endif %}
+    {% if submission.accepts_feedback and request.event|get_feature_flag:'use_feedback' %}<a>feedback</a>{% endif %}
+    {% if 'DISABLE_FINDING_MERGE'|setting_enabled %}{% else %}<a>merge</a>{% endif %}
+    {% if 'TRACK_IMPORT_HISTORY'|setting_enabled %}<a>history</a>{% endif %}
+    {{ request.event|not_a_filter:"use_nothing" }}
+    """
+FILES = {"agenda/__init__.py": "", "agenda/models.py": MODELS, "agenda/templatetags/__init__.py": "",
+         "agenda/templatetags/event_tags.py": EVENT_TAGS, "agenda/views.py": VIEWS,
+         "agenda/templates/agenda/talk.html": TALK}
+
+
+def test_a_filter_over_a_check_is_a_check_in_the_templates(tmp_path: Path) -> None:
+    """The key is the filter's argument, or the value filtered; a setting read by name through a filter counts only
+    where it is named as a switch, as ``getattr(settings, "X", False)`` does; a function no template library
+    registers is no filter."""
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in FILES.items()})
+    flags = scan((str(tmp_path),), ScanOptions(use_cache=False)).flags
+    template = "agenda/templates/agenda/talk.html"
+    [unknown] = [f for f in flags if f.key is None]  # the check in a helper nothing calls keeps its own site
+    assert [s.function for s in unknown.sites] == ["agenda.templatetags.event_tags.not_a_filter"]
+    assert sorted((f.key, [(s.path, s.line, s.rule) for s in f.sites]) for f in flags if f.key) == [
+        ("DISABLE_FINDING_MERGE", [(template, 4, "wrapper/agenda.templatetags.event_tags.setting_enabled.template")]),
+        ("use_feedback", [(template, 3, "wrapper/agenda.templatetags.event_tags.get_feature_flag.template")]),
+        ("use_tracks", [(template, 2, "wrapper/agenda.templatetags.event_tags.get_feature_flag.template"),
+                        ("agenda/views.py", 2, "registry/agenda.models.Event.get_feature_flag.per-user")]),
+    ]
+
+
+def test_history_reads_the_filter_in_the_templates_of_every_commit(tmp_path: Path) -> None:
+    """The filter's rule is inferred from the working tree, and history reads every version of the templates with
+    it: a template that used the filter years ago gives the flag its birth."""
+    repo = Repo(tmp_path / "repo")
+    first = {name: text for name, text in FILES.items() if name != "agenda/views.py"}
+    born = repo.commit("2021-03-01", "feedback links on talk pages", first)
+    repo.commit("2022-05-01", "tracks in the view", {"agenda/views.py": VIEWS})
+    result = run_cli("history", "--format", "json", "--no-cache", "--as-of", "2026-01-01", cwd=repo.path)
+    assert result.returncode == 0, result.stderr
+    timelines = {t["key"]: t for t in json.loads(result.stdout)["timelines"]}
+    assert [(e["kind"], e["date"][:10], e["commit"]) for e in timelines["use_feedback"]["events"]] == [
+        ("born", "2021-03-01", born)]
