@@ -213,8 +213,9 @@ def test_a_method_or_function_asked_for_a_flag_by_a_string_is_a_registry(tmp_pat
     learningequality/studio ``user.check_feature_flag("name")``: no SDK and no constant, so 0 of pretalx's 10 keys
     were found without the rule ``init`` proposes. A public method or module function of the project named for flags
     and called with a string is now a registry; one that changes a flag (``set_feature_flag``) or makes its key
-    (open-discussions' ``get_flag_key("CLEAR")``), a private one, or one named for something else is not. Asked per row of a model, the flags are granted per object, like permissions,
-    even through a predicate (``comments_active(event)``): no rollout to finish, so FA101 stays silent."""
+    (open-discussions' ``get_flag_key("CLEAR")``), a private one, or one named for something else is not. Asked per
+    row of a model, the flags are granted per object, like permissions, even through a predicate
+    (``comments_active(event)``): no rollout to finish, so FA101 stays silent."""
     write_files(tmp_path, {name: textwrap.dedent(text) for name, text in BY_STRING.items()})
     inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
     assert sorted((f.key, f.sdk, [(s.path, s.line, s.rule) for s in f.sites]) for f in inventory.flags) == [
