@@ -279,3 +279,55 @@ def test_a_function_that_reads_a_setting_by_its_name_is_a_registry_of_switches(t
         ("enable_jira", "dojo.utils", [("dojo/views.py", 5, "registry/dojo.utils.declared.attribute")])]
     found = declared(inventory.flags[0], load_policies(Config(root=tmp_path), {}))
     assert (found.type, found.type_source) == ("permission", "read as a setting at dojo/views.py:5")
+
+
+def test_a_decorator_that_reads_a_django_setting_by_name_reads_the_settings_flags(tmp_path: Path) -> None:
+    """healthchecks guards its integrations' views with ``@require_setting("SLACK_ENABLED")``, a decorator factory
+    whose closure reads ``getattr(settings, key)``: its keys are the settings flags the code also reads as
+    ``settings.SLACK_ENABLED``, one flag each, and only a switch's name is one (``REGISTRATION_OPEN`` is not)."""
+    files = {
+        "hc/__init__.py": "",
+        "hc/decorators.py": """\
+            from functools import wraps
+
+            from django.conf import settings
+            from django.http import HttpResponse
+
+
+            def require_setting(key):
+                def decorator(f):
+                    @wraps(f)
+                    def wrapper(request, *args, **kwds):
+                        if not getattr(settings, key):
+                            return HttpResponse(status=404)
+                        return f(request, *args, **kwds)
+
+                    return wrapper
+
+                return decorator
+            """,
+        "hc/views.py": """\
+            from django.conf import settings
+
+            from hc.decorators import require_setting
+
+
+            @require_setting("SLACK_ENABLED")
+            def slack(request):
+                return "slack"
+
+
+            @require_setting("REGISTRATION_OPEN")
+            def signup(request):
+                return "signup"
+
+
+            def channels(request):
+                return ["slack"] if settings.SLACK_ENABLED else []
+            """,
+    }
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in files.items()})
+    flags = scan((str(tmp_path),), ScanOptions(use_cache=False)).flags
+    assert [(f.key, f.sdk, [(s.line, s.rule, s.guard) for s in f.sites]) for f in flags] == [
+        ("SLACK_ENABLED", "settings", [(6, "registry/hc.decorators.settings.declared.attribute", "decorator"),
+                                       (17, "settings/feature-dict.attribute", "ternary")])]

@@ -347,10 +347,11 @@ since ``has_field("name")`` or ``is_enabled("smtp")`` take strings that are no f
 (Flagsmith's ``_get_active_feature_states_ids("identity_id")`` takes a field's name), nor one that changes a flag
 (``set_feature_flag("x")``) or makes its key (:data:`_NOT_A_READ`)."""
 SETTING_READ_NAME = re.compile(
-    r"(?!_|(?:set|unset|update|save|delete|reset|clear|override)_)" + _NOT_A_READ + r"\w*setting\w*", re.IGNORECASE)
+    r"(?!_|(?:set|unset|update|save|delete|reset|clear|override)_)\w*setting(?:_value|_enabled)?", re.IGNORECASE)
 """The names of the project's own methods and functions that, called with a string, read a setting by its name
 (DefectDojo's ``get_system_setting("enable_jira")`` reads a field of its settings model): a flag only where the
-name is a switch's (``enable_jira``, not ``url_prefix``)."""
+name is a switch's (``enable_jira``, not ``url_prefix``). Not one that reads about a setting (ansible/awx's
+``get_setting_field("X")``, ``is_setting_encrypted("X")``) or several (``get_dependent_settings("X")``)."""
 NOT_A_FLAG = re.compile(r"perm|role|access|auth|(?<!flag_)group|member", re.IGNORECASE)
 """...unless it asks about permissions, roles or membership (``has_perm(ADMIN_ACCESS)``): constants passed to those
 name grants, not flags (``flagaudit init``'s proposals leave them out too). A group of feature flags is a flag of its

@@ -20,9 +20,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from flagaudit.extract.file_facts import FLAG_CHECK_NAME, SETTING_READ_NAME
+from flagaudit.extract.symbols import DJANGO_SETTINGS
 from flagaudit.facts import FileFacts, KeyPart, KeyRef
 from flagaudit.model.resolve import Resolver, enclosing
-from flagaudit.sdk_rules import DECLARED_READ, CheckRule, DefineRule, KeyArg
+from flagaudit.sdk_rules import DECLARED_READ, SETTINGS_SDK, CheckRule, DefineRule, KeyArg
 
 
 def infer_registries(facts: Iterable[FileFacts], is_test: Callable[[str], bool]) -> tuple[CheckRule | DefineRule, ...]:
@@ -56,20 +57,24 @@ def infer_registries(facts: Iterable[FileFacts], is_test: Callable[[str], bool])
             suffix = _suffix(method) or (GRANTED if models.issuperset(owners) else "")
             rules.append(CheckRule(id=f"registry/{sdk}.{method}{suffix}", sdk=sdk, key=(KeyArg(0),),
                                    methods=(method,)))
+    settings = {outer for f in facts for fn in f.functions if DJANGO_SETTINGS in fn.targets
+                for outer in enclosing(fn.name)}
     for module, names in sorted(_registry_functions(facts, resolver, checking).items()):
-        kinds: dict[str, list[str]] = defaultdict(list)
+        kinds: dict[tuple[str, str], list[str]] = defaultdict(list)
         for name in sorted(names):
-            kinds[_suffix(name.rpartition(".")[2])].append(name)
-        for suffix, functions in sorted(kinds.items()):
-            rules.append(CheckRule(id=f"registry/{module}{suffix}", sdk=module, key=(KeyArg(0),),
-                                   functions=tuple(functions)))
+            suffix = _suffix(name.rpartition(".")[2])
+            kinds[suffix, SETTINGS_SDK if suffix == DECLARED_READ and name in settings else module].append(name)
+        for (suffix, sdk), functions in sorted(kinds.items()):
+            rules.append(CheckRule(id=f"registry/{module}{'' if sdk == module else '.' + sdk}{suffix}", sdk=sdk,
+                                   key=(KeyArg(0),), functions=tuple(functions)))
     return tuple(rules)
 
 
 def _suffix(name: str) -> str:
     """The end of the id of the rule for a registry's method or function of this name: :data:`DECLARED_READ` for
-    one that reads a setting (whose keys count only where named as switches), :data:`GRANTED` for one that asks
-    about a user or a group."""
+    one that reads a setting (whose keys count only where named as switches; one that reads Django's, as
+    healthchecks' decorator factory ``@require_setting("SLACK_ENABLED")`` does in its closure, reads the settings
+    flags), :data:`GRANTED` for one that asks about a user or a group."""
     if SETTING_READ_NAME.fullmatch(name) and not FLAG_CHECK_NAME.fullmatch(name):
         return DECLARED_READ
     return GRANTED if not _GRANTED.isdisjoint(name.split("_")) else ""
