@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from fnmatch import translate
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from flagaudit.errors import FlagauditError
 from flagaudit.safefiles import TEXT_LIMIT, read_regular
@@ -52,6 +52,18 @@ class Example:
     code: str
     key: str | None = None
     path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateUse:
+    """How Django templates call a helper their template library registers (``@register.filter``,
+    ``@register.simple_tag``): as a filter whose value (``index`` 0: ``"k"|name``) or argument (1:
+    ``event|name:"k"``) is the key, or as a tag whose ``index``-th argument is (``{% name "k" as v %}``,
+    ``{% name user "k" %}``)."""
+
+    kind: Literal["filter", "tag"]
+    name: str
+    index: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +108,8 @@ class CheckRule:
     guards: KeyArg | None = None
     """For an inferred helper that returns a guarded version of the callable it is given (``guarded(fn, kind,
     name)``): where the call holds that callable, which runs only when the check is on (``falsy``: off)."""
-    template_filter: str = ""
-    """For an inferred helper a Django template library registers as a filter (``@register.filter``), with the
-    key its first or second parameter: its name there. Templates check the key as the value filtered
-    (``"k"|name``) or as the filter's argument (``event|name:"k"``)."""
+    template: TemplateUse | None = None
+    """For an inferred helper a Django template library registers as a filter or a tag: how templates call it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,8 +239,8 @@ class TextRule:
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
     via: tuple[str, ...] = ()
-    """For a template filter over an inferred helper: the functions between the template and the check, as a
-    Python call of the helper has them."""
+    """For the templates' calls of an inferred helper (:class:`TemplateUse`): the functions between the template and
+    the check, as a Python call of the helper has them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -676,7 +686,7 @@ def with_inferred(rules: RuleSet, inferred: tuple[CheckRule | DefineRule, ...], 
     checks = tuple(c for r in inferred if isinstance(r, CheckRule) and (c := _unclaimed(rules, r)) is not None)
     extra = RuleFile(path="<inferred>", name="inferred", title="Registries, wrappers and predicates found in the code",
                      checks=checks, defines=tuple(r for r in inferred if isinstance(r, DefineRule)),
-                     texts=tuple(_filter_rule(r) for r in checks if r.template_filter))
+                     texts=tuple(_template_rule(r, use) for r in checks if (use := r.template) is not None))
     indexed = index_rules((*rules.files, extra), f"{rules.digest}:{digest}", rules.settings_dicts)
     return replace(indexed, traced=traced)
 
@@ -685,11 +695,17 @@ DJANGO_TEMPLATES = ("*/templates/*.html", "*/templates/*.txt")
 """Where Django's templates, and with them the filters its template libraries register, are."""
 
 
-def _filter_rule(check: CheckRule) -> TextRule:
-    """The templates' checks through an inferred helper registered as a filter (:attr:`CheckRule.template_filter`):
-    the key quoted, filtered by it or given to it."""
-    name, quoted = re.escape(check.template_filter), r"""(?P<q>["'])(?P<key>[^"'{}|\s]+)(?P=q)"""
-    pattern = rf"{quoted}\s*\|\s*{name}\b(?!\s*:)" if check.key[0].position == 0 else rf"\|\s*{name}\s*:\s*{quoted}"
+def _template_rule(check: CheckRule, use: TemplateUse) -> TextRule:
+    """The templates' checks through an inferred helper their library registers (``use``, its
+    :attr:`CheckRule.template`): the key quoted, filtered by it, given to it as the filter's argument, or as the
+    tag's."""
+    name, quoted = re.escape(use.name), r"""(?P<q>["'])(?P<key>[^"'{}|\s]+)(?P=q)"""
+    if use.kind == "tag":
+        pattern = rf"\{{%-?\s*{name}\s+(?:[^\s%]+\s+){{{use.index}}}{quoted}"
+    elif use.index == 0:
+        pattern = rf"{quoted}\s*\|\s*{name}\b(?!\s*:)"
+    else:
+        pattern = rf"\|\s*{name}\s*:\s*{quoted}"
     return TextRule(id=f"{check.id}.template", sdk=check.sdk, pattern=pattern, files=DJANGO_TEMPLATES,
                     key_template=check.key_template, via=check.via)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
 from flagaudit.config import Config
 from flagaudit.policies import declared, load_policies
 from flagaudit.scan.project import ScanOptions, scan
-from tests.repos import write_files
+from tests.repos import Repo, write_files
+from tests.run import run_cli
 
 REGISTRY = {
     "builds/__init__.py": "",
@@ -219,14 +221,12 @@ def test_a_method_or_function_asked_for_a_flag_by_a_string_is_a_registry(tmp_pat
     write_files(tmp_path, {name: textwrap.dedent(text) for name, text in BY_STRING.items()})
     inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
     assert sorted((f.key, f.sdk, [(s.path, s.line, s.rule) for s in f.sites]) for f in inventory.flags) == [
-        ("beta", "conf.flags", [("conf/views.py", 12, "registry/conf.flags")]),
-        ("new_player", "conf.models.Service", [("conf/views.py", 12, "registry/conf.models.Service.is_flag_on")]),
-        ("use_comments", "conf.models.Event", [
-            ("conf/rules.py", 2, "registry/conf.models.Event.get_feature_flag.per-user"),
-            ("conf/views.py", 10, "predicate/conf.rules.comments_active")]),
-        ("use_tracks", "conf.models.Event", [
-            ("conf/views.py", 6, "registry/conf.models.Event.get_feature_flag.per-user")]),
-    ]
+        ("beta", "conf", [("conf/views.py", 12, "registry/conf.flags")]),
+        ("new_player", "conf", [("conf/views.py", 12, "registry/conf.models.Service.is_flag_on")]),
+        ("use_comments", "conf", [("conf/rules.py", 2, "registry/conf.models.Event.get_feature_flag.per-user"),
+                                  ("conf/views.py", 10, "predicate/conf.rules.comments_active")]),
+        ("use_tracks", "conf", [("conf/views.py", 6, "registry/conf.models.Event.get_feature_flag.per-user")]),
+    ]  # the project's own checks are one family: a key asked one way and then another is one flag
     policies = load_policies(Config(root=tmp_path), {})
     flags = {f.key: f for f in inventory.flags}
     assert declared(flags["use_comments"], policies).type_source == "asked per user, group or object at conf/rules.py:2"
@@ -331,3 +331,59 @@ def test_a_decorator_that_reads_a_django_setting_by_name_reads_the_settings_flag
     assert [(f.key, f.sdk, [(s.line, s.rule, s.guard) for s in f.sites]) for f in flags] == [
         ("SLACK_ENABLED", "settings", [(6, "registry/hc.decorators.settings.declared.attribute", "decorator"),
                                        (17, "settings/feature-dict.attribute", "ternary")])]
+
+
+def test_a_key_asked_through_two_of_the_projects_checks_is_one_flag(tmp_path: Path) -> None:
+    """HSReplay.net asks for a row of its ``Feature`` model as ``feature_enabled_for_user("x", user)`` and as the
+    permission ``UserHasFeature("x")``, two functions in two modules. As two SDKs, ``archetype-training`` was
+    retired with its permission check (2017-09-19) and reborn with it (2017-10-05) while three views kept
+    asking for it the other way: a blocking FA201 at the tip. One family, the key never left the code."""
+    repo = Repo(tmp_path / "repo")
+    utils = """\
+        from hs.features.models import Feature
+
+
+        def feature_enabled_for_user(feature_name, user):
+            return Feature.objects.get(name=feature_name).enabled_for_user(user)
+        """
+    permissions = """\
+        from hs.features.models import Feature
+
+
+        def UserHasFeature(feature_name):
+            return Feature.objects.get(name=feature_name).is_public
+        """
+    views = """\
+        from hs.features.utils import feature_enabled_for_user
+
+
+        def training(request):
+            if feature_enabled_for_user("archetype-training", request.user):
+                return "training"
+            return "none"
+        """
+    api = """\
+        from hs.api.permissions import UserHasFeature
+
+
+        def permission_classes(method):
+            return (UserHasFeature("archetype-training"),) if method == "POST" else ()
+        """
+    repo.commit("2017-06-01", "archetype training", {
+        "hs/__init__.py": "", "hs/features/__init__.py": "", "hs/api/__init__.py": "",
+        "hs/features/models.py": "class Feature:\n    objects = None\n", "hs/features/utils.py": utils,
+        "hs/api/permissions.py": permissions, "hs/analytics.py": views, "hs/api/decks.py": api})
+    repo.commit("2017-09-19", "open the API to everyone", {"hs/api/decks.py": api.replace(
+        '(UserHasFeature("archetype-training"),) if method == "POST" else ()', "()")})
+    repo.commit("2017-10-05", "archetype writes for trainers", {"hs/api/decks.py": api + """\
+
+
+        def update(request, archetype):
+            if UserHasFeature("archetype-training"):
+                archetype.save_training(request.data)
+        """})
+    result = run_cli("check", "--as-of", "2018-02-10", "--format", "json", "-q", "--no-cache", cwd=repo.path)
+    assert result.returncode == 0, result.stdout
+    document = json.loads(result.stdout)
+    assert [(f["key"], f["sdk"]) for f in document["flags"]] == [("archetype-training", "hs")]
+    assert not [f for f in document["findings"] if f["code"] == "FA201"]

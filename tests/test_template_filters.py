@@ -1,6 +1,7 @@
-"""A project's template filter over its flag check is a check in its templates: pretalx's
-``request.event|get_feature_flag:"use_tracks"`` (18 template sites, none found before) and DefectDojo's
-``'DISABLE_FINDING_MERGE'|setting_enabled`` over ``getattr(settings, name, False)``."""
+"""A project's template filter or tag over its flag check is a check in its templates: pretalx's
+``request.event|get_feature_flag:"use_tracks"`` (18 template sites, none found before), DefectDojo's
+``'DISABLE_FINDING_MERGE'|setting_enabled`` over ``getattr(settings, name, False)``, HSReplay.net's
+``{% feature "billing" as billing %}`` and TreyWW/MyFinances' ``{% personal_feature_enabled user "invoices" %}``."""
 
 from __future__ import annotations
 
@@ -41,6 +42,16 @@ EVENT_TAGS = """\
 
     def not_a_filter(event, feature_flag):
         return event.get_feature_flag(feature_flag)
+
+
+    @register.simple_tag(takes_context=True)
+    def feature(context, name):
+        return context["request"].event.get_feature_flag(name)
+
+
+    @register.simple_tag
+    def personal_feature_enabled(user, feature):
+        return user.profile.get_feature_flag(feature)
     """
 VIEWS = """\
     def talk(request):
@@ -55,6 +66,8 @@ TALK = """\
     {% if 'DISABLE_FINDING_MERGE'|setting_enabled %}{% else %}<a>merge</a>{% endif %}
     {% if 'TRACK_IMPORT_HISTORY'|setting_enabled %}<a>history</a>{% endif %}
     {{ request.event|not_a_filter:"use_nothing" }}
+    {% feature "billing" as billing %}{% if billing %}<a>billing</a>{% endif %}
+    {% personal_feature_enabled request.user 'monthly_reports' as reports %}
     """
 FILES = {"agenda/__init__.py": "", "agenda/models.py": MODELS, "agenda/templatetags/__init__.py": "",
          "agenda/templatetags/event_tags.py": EVENT_TAGS, "agenda/views.py": VIEWS,
@@ -62,9 +75,9 @@ FILES = {"agenda/__init__.py": "", "agenda/models.py": MODELS, "agenda/templatet
 
 
 def test_a_filter_over_a_check_is_a_check_in_the_templates(tmp_path: Path) -> None:
-    """The key is the filter's argument, or the value filtered; a setting read by name through a filter counts only
-    where it is named as a switch, as ``getattr(settings, "X", False)`` does; a function no template library
-    registers is no filter."""
+    """The key is the filter's argument, or the value filtered, or a tag's argument (the context a tag takes first is
+    none); a setting read by name through a filter counts only where it is named as a switch, as
+    ``getattr(settings, "X", False)`` does; a function no template library registers is no filter."""
     write_files(tmp_path, {name: textwrap.dedent(text) for name, text in FILES.items()})
     flags = scan((str(tmp_path),), ScanOptions(use_cache=False)).flags
     template = "agenda/templates/agenda/talk.html"
@@ -72,6 +85,9 @@ def test_a_filter_over_a_check_is_a_check_in_the_templates(tmp_path: Path) -> No
     assert [s.function for s in unknown.sites] == ["agenda.templatetags.event_tags.not_a_filter"]
     assert sorted((f.key, [(s.path, s.line, s.rule) for s in f.sites]) for f in flags if f.key) == [
         ("DISABLE_FINDING_MERGE", [(template, 4, "wrapper/agenda.templatetags.event_tags.setting_enabled.template")]),
+        ("billing", [(template, 7, "wrapper/agenda.templatetags.event_tags.feature.template")]),
+        ("monthly_reports", [(template, 8,
+                              "wrapper/agenda.templatetags.event_tags.personal_feature_enabled.template")]),
         ("use_feedback", [(template, 3, "wrapper/agenda.templatetags.event_tags.get_feature_flag.template")]),
         ("use_tracks", [(template, 2, "wrapper/agenda.templatetags.event_tags.get_feature_flag.template"),
                         ("agenda/views.py", 2, "registry/agenda.models.Event.get_feature_flag.per-user")]),

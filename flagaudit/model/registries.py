@@ -16,8 +16,10 @@ a string is one too (pretalx's ``event.get_feature_flag("use_tracks")``), withou
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from flagaudit.extract.file_facts import FLAG_CHECK_NAME, SETTING_READ_NAME
 from flagaudit.extract.symbols import DJANGO_SETTINGS
@@ -27,7 +29,8 @@ from flagaudit.sdk_rules import DECLARED_READ, SETTINGS_SDK, CheckRule, DefineRu
 
 
 def infer_registries(facts: Iterable[FileFacts], is_test: Callable[[str], bool]) -> tuple[CheckRule | DefineRule, ...]:
-    """A define rule (the class's constants) and a check rule (its methods) per registry, sorted by id."""
+    """A define rule (the class's constants) and a check rule (its methods) per registry, then the check rules of
+    the project's own methods and functions that take a key."""
     facts = [f for f in facts if not is_test(f.path)]
     classes = {fn.name for f in facts for fn in f.functions if fn.kind == "class"}
     methods = {fn.name.rsplit(".", 1)[-1] for f in facts for fn in f.functions if fn.kind == "method"}
@@ -47,9 +50,16 @@ def infer_registries(facts: Iterable[FileFacts], is_test: Callable[[str], bool])
         rules.append(DefineRule(id=f"registry/{registry}", sdk=registry, class_constants=(registry,)))
         rules.append(CheckRule(id=f"registry/{registry}.check", sdk=registry, key=(KeyArg(0),),
                                methods=tuple(sorted(found[registry]))))
-    checking = {name for f in facts for site in f.sites for name in enclosing(site.function)}  # closures' too
     claimed = {method for methods in found.values() for method in methods}
+    return (*rules, *_one_family(_own_checks(facts, resolver, claimed)))
+
+
+def _own_checks(facts: list[FileFacts], resolver: Resolver, claimed: set[str]) -> list[CheckRule]:
+    """The rules of the project's methods (those not ``claimed`` by a class's registry) and module functions that
+    check a flag of its own by the key they are given, sorted by id."""
+    checking = {name for f in facts for site in f.sites for name in enclosing(site.function)}  # closures' too
     models = _models(facts)
+    rules = []
     for method, definers in sorted(_literal_methods(facts).items()):
         if method not in claimed and checking.isdisjoint(definers):
             owners = [definer.rpartition(".")[0] for definer in definers]
@@ -67,7 +77,20 @@ def infer_registries(facts: Iterable[FileFacts], is_test: Callable[[str], bool])
         for (suffix, sdk), functions in sorted(kinds.items()):
             rules.append(CheckRule(id=f"registry/{module}{'' if sdk == module else '.' + sdk}{suffix}", sdk=sdk,
                                    key=(KeyArg(0),), functions=tuple(functions)))
-    return tuple(rules)
+    return sorted(rules, key=lambda rule: rule.id)
+
+
+def _one_family(rules: list[CheckRule]) -> list[CheckRule]:
+    """The project's own checks of flags (not its readers of settings) as one SDK, named for the modules they share
+    (the first one's where they share none): HSReplay.net asks for a row of its ``Feature`` model as
+    ``feature_enabled_for_user("x", user)`` in one module and ``UserHasFeature("x")`` in another, and as two SDKs
+    a key whose checks moved from one to the other was retired and reborn, a false block."""
+    own = [rule for rule in rules if not rule.id.endswith(DECLARED_READ)]
+    sdks = sorted({rule.sdk for rule in own})
+    if len(sdks) < 2:
+        return rules
+    common = ".".join(os.path.commonprefix([sdk.split(".") for sdk in sdks])) or sdks[0]
+    return [replace(rule, sdk=common) if rule in own else rule for rule in rules]
 
 
 def _suffix(name: str) -> str:

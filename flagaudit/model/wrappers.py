@@ -34,7 +34,7 @@ from dataclasses import replace
 from flagaudit.facts import FileFacts, Function, KeyPart, Site
 from flagaudit.model.inherited import inherited_rules
 from flagaudit.model.resolve import Resolver, enclosing, resolve_site
-from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg, RuleSet
+from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg, RuleSet, TemplateUse
 
 _PREDICATE_GUARDS = frozenset({"return"})
 
@@ -188,16 +188,24 @@ def _wrapper(site: Site, functions: dict[str, Function], method_names: Counter[s
                      key=(KeyArg(position, param, attribute or None, case or None, frame),),
                      key_template=site.key_ref.template, on="truthy", via=(owner.name, *site.via),
                      functions=callee[0], methods=callee[1], each=each, selector=selected[0], cases=selected[1],
-                     template_filter=_template_filter(owner, position) if plain else "")
+                     template=_template_use(owner, position) if plain else None)
 
 
-def _template_filter(function: Function, position: int) -> str:
-    """The name a Django template library registers ``function`` under as a filter (``@register.filter``), where
-    its key parameter is the value filtered or the filter's argument (pretalx's ``get_feature_flag(event,
-    feature_flag)``, used as ``request.event|get_feature_flag:"use_tracks"``)."""
-    if function.kind == "function" and position < 2 and any(d.endswith(".filter") for d in function.decorators):
-        return function.name.rpartition(".")[2]
-    return ""
+def _template_use(function: Function, position: int) -> TemplateUse | None:
+    """How templates call ``function`` where a Django template library registers it: as a filter whose value or
+    argument is the key (pretalx's ``get_feature_flag(event, feature_flag)``, used as
+    ``request.event|get_feature_flag:"use_tracks"``), or as a simple tag (TreyWW/MyFinances'
+    ``{% feature_enabled "x" %}``; one given the context first takes it from the page, not from the tag: HSReplay.net's
+    ``feature(context, name)`` is ``{% feature "billing" as billing %}``)."""
+    if function.kind != "function":
+        return None
+    name = function.name.rpartition(".")[2]
+    if position < 2 and any(d.endswith(".filter") for d in function.decorators):
+        return TemplateUse("filter", name, position)
+    if any(d.endswith(".simple_tag") for d in function.decorators):
+        index = position - (function.params[:1] == ("context",))
+        return TemplateUse("tag", name, index) if index >= 0 else None
+    return None
 
 
 def _frame(parts: tuple[KeyPart, ...], given: int) -> tuple[str, str] | None:

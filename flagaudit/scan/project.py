@@ -684,14 +684,14 @@ def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet
     # a helper method called through its class (``Service.skip(...)``, a static method) is named in full
     callees |= {r.via[0] for r in changed if r.methods and isinstance(r, CheckRule) and r.via}
     callees |= {name for r in changed if isinstance(r, DefineRule) and r.model for name in model_calls(r)}
-    if any(isinstance(r, CheckRule) and r.template_filter for r in changed):
+    if any(isinstance(r, CheckRule) and r.template for r in changed):
         callees.add(_TEMPLATES)
     receivers = traced.symmetric_difference(before.traced if before else ())
     return with_inferred(rules, inferred, traced, _digest(inferred, traced)), callees, receivers
 
 
 _TEMPLATES = "<templates>"
-"""What :func:`_next_pass` asks files to use when a helper registered as a template filter changed: then every
+"""What :func:`_next_pass` asks files to use when a helper a template library registers changed: then every
 Django template is analysed again (:func:`_uses`)."""
 
 
@@ -782,7 +782,7 @@ def _prefix(rules: RuleSet, config: Config) -> str:
 
 def _uses(facts: FileFacts, callees: set[str], traced: frozenset[str]) -> bool:
     """Whether a file calls an inferred wrapper or predicate (or defines a registry's class), uses an object
-    traced to an SDK, or is a Django template when a template filter's rule changed."""
+    traced to an SDK, or is a Django template when the rule of a helper templates call changed."""
     if _TEMPLATES in callees and text_file(facts.path, DJANGO_TEMPLATES):
         return True
     return bool(traced.intersection(facts.deferred)) or any(
