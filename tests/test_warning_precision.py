@@ -231,6 +231,39 @@ def test_settings_loaded_from_yaml_are_never_constant(tmp_path: Path) -> None:
     assert _codes(_scan(tmp_path / "yaml", files), "FA104") == []
 
 
+def test_settings_a_local_module_outside_the_tree_overrides_are_never_constant(tmp_path: Path) -> None:
+    """HSReplay.net's settings end in ``from hsreplaynet.local_settings import *``, a module each deployment writes
+    and git ignores: five FA104 said "always False" of switches the deployments set there. A star import of a
+    module the tree holds (``from .base import *``) or of another package's settings fixes nothing by itself."""
+    files = {
+        "hs/__init__.py": "",
+        "hs/settings.py": """\
+            INFLUX_ENABLED = False
+
+            try:
+                from hs.local_settings import *  # noqa: F403
+            except ImportError as e:
+                raise RuntimeError("A local_settings.py file could not be imported") from e
+            """,
+        "hs/metrics.py": """\
+            from django.conf import settings
+
+
+            def record(point):
+                if settings.INFLUX_ENABLED:
+                    point.write()
+            """,
+        "hs/wsgi.py": WSGI,
+    }
+    assert _codes(_scan(tmp_path / "local", files), "FA104") == []
+    files["hs/local_settings.py"] = "DEBUG = False\n"
+    assert _codes(_scan(tmp_path / "held", files), "FA104") == [("INFLUX_ENABLED", "hs/metrics.py")]
+    files["hs/local_settings.py"] = None
+    files["hs/settings.py"] = files["hs/settings.py"].replace("hs.local_settings", "vendor.settings")
+    assert _codes(_scan(tmp_path / "vendor", {k: v for k, v in files.items() if v is not None}), "FA104") == [
+        ("INFLUX_ENABLED", "hs/metrics.py")]
+
+
 def test_a_feature_dict_entry_read_from_the_environment_is_never_constant(tmp_path: Path) -> None:
     """fecgov/fec-cms: each entry of ``FEATURES`` is read from the environment, and only the local and feature
     environments force some on. The entry is not "always on", however many ``if`` blocks set it to ``True``."""

@@ -59,7 +59,9 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
                 continue
             names.add(name)
             assignments.setdefault(name, []).append((file_facts.path, value, line))
-    dynamic = DYNAMIC_SETTINGS in assignments  # a settings module loads values from outside the code (YAML, JSON, env)
+    # a settings module loads values from outside the code (YAML, JSON, env), or from a module of its own package
+    # that is not in the tree (a local settings module each deployment writes and git ignores)
+    dynamic = DYNAMIC_SETTINGS in assignments or _kept_out(modules, {f.symbols.module for f in facts if f.symbols})
     fixed = {}
     for flag in flags:
         found = _declared(flag) or _deleted(flag)
@@ -70,6 +72,14 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
         if found is not None:
             fixed[(flag.key, flag.sdk)] = found
     return fixed
+
+
+def _kept_out(modules: dict[str, tuple[set[str], list[str]]], known: set[str]) -> bool:
+    """Whether a settings module star-imports a module of its own top-level package that the tree does not hold:
+    HSReplay.net's settings end in ``from hsreplaynet.local_settings import *``, a file every deployment must write
+    (the import raises otherwise) and git ignores, so no value the committed modules set is the one that runs."""
+    return any(base not in known and base.partition(".")[0] == module.partition(".")[0]
+               for module, (_, extended) in modules.items() for base in extended)
 
 
 def _in_every_variant(name: str, modules: dict[str, tuple[set[str], list[str]]]) -> bool:
