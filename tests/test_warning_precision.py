@@ -455,3 +455,47 @@ def test_a_module_named_settings_something_is_a_settings_module() -> None:
     defined = {f.key: sorted({d.path for d in f.definitions}) for f in flags_in_memory(files, load_rules(()))}
     assert defined == {"SHOW_BANNER": ["proj/settings_template.py"]}, defined
 
+
+
+def test_a_method_named_at_run_time_after_a_prefix_is_reached(tmp_path: Path) -> None:
+    """grafana/oncall validates each live setting with ``getattr(self, f"_check_{name.lower()}")``: the FA301
+    said its ``_check_telegram_webhook_host``, which checks a flag, was reached by no entry point. Every method named
+    with that prefix is called; one without it still is not, nor is one a prefix-less name could mean."""
+    files = {
+        "engine/__init__.py": "",
+        "engine/validator.py": """\
+            from django.conf import settings
+
+
+            class Validator:
+                def get_error(self, name):
+                    check = getattr(self, f"_check_{name.lower()}", None)
+                    return check() if check else getattr(self, f"{name}")()
+
+                def _check_telegram_webhook_host(self):
+                    if settings.FEATURE_TELEGRAM_LONG_POLLING_ENABLED:
+                        return None
+                    return "set the host"
+
+                def _verify_slack(self):
+                    if settings.FEATURE_SLACK_ENABLED:
+                        return None
+                    return "slack"
+            """,
+        "engine/views.py": """\
+            from engine.validator import Validator
+
+
+            def index(request):
+                return Validator().get_error(request.GET["name"])
+            """,
+        "engine/urls.py": """\
+            from django.urls import path
+
+            from engine.views import index
+
+            urlpatterns = [path("", index)]
+            """,
+        "engine/wsgi.py": WSGI,
+    }
+    assert _codes(_scan(tmp_path, files), "FA301") == [("FEATURE_SLACK_ENABLED", "engine/validator.py")]

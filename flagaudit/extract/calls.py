@@ -261,17 +261,27 @@ class _Walker:
 
 
 def _named_call(call: ast.Call, raw: Callable[[tuple[str, int, bool]], None]) -> None:
-    """``getattr(x, "name")`` uses ``.name``; ``call_command("name")`` the management command."""
+    """``getattr(x, "name")`` uses ``.name``, and ``getattr(self, f"_check_{name}")`` every ``._check_*``
+    (:data:`NAMED_BY_PREFIX`); ``call_command("name")`` the management command."""
     func = call.func
     if isinstance(func, ast.Name) and func.id == "getattr" and len(call.args) >= 2:
         name = call.args[1]
         if isinstance(name, ast.Constant) and isinstance(name.value, str):
             raw(("." + name.value, call.lineno, False))
+        elif isinstance(name, ast.JoinedStr) and name.values and isinstance(first := name.values[0], ast.Constant) \
+                and isinstance(first.value, str) and _PREFIX.fullmatch(first.value):
+            raw(("." + first.value + NAMED_BY_PREFIX, call.lineno, False))
     command = management_command(call)
     if command:
         raw((command, call.lineno, False))
 
 
+NAMED_BY_PREFIX = "*"
+"""The end of a target that names every method or function whose name begins with what comes before it: a name
+built at run time after a fixed prefix (grafana/oncall's validator calls ``getattr(self, f"_check_{name.lower()}")``,
+so its ``_check_telegram_webhook_host`` is no dead code)."""
+_PREFIX = re.compile(r"\w{3,}")
+"""A prefix that says which names it builds: a word of three characters or more (``f"{kind}"`` names anything)."""
 _OWN = frozenset({*_DEFINITIONS, ast.ClassDef, ast.Import, ast.ImportFrom})
 """Statements :meth:`_Walker.block` reads as such, not as what they hold."""
 _BODY, _MIXED, _ANY = "body", "mixed", "any"

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
 
-from flagaudit.extract.calls import COMMAND
+from flagaudit.extract.calls import COMMAND, NAMED_BY_PREFIX
 from flagaudit.extract.symbols import is_settings_module
 from flagaudit.facts import FileFacts, Function
 from flagaudit.model.entrypoints import MIDDLEWARE_METHODS, entry_points, local_entries
@@ -254,13 +254,22 @@ def _affected(previous: CallGraph, changed: list[str], shapes: dict[str, Shape],
     stale = set()
     for target, reached in previous.expansion.items():
         if target.startswith("."):
-            if target[1:] in short:
+            if _names_any(target, short):
                 stale.add(target)
         elif touches(target) or any(touches(hop) or rooted(hop) for hop in previous.hops.get(target, ())) or (
                 reached and (touches(reached[0]) or reached[0].rpartition(".")[0] in ancestors)) or any(
-                r.startswith(".") and r[1:] in short for r in reached) or rooted(target):
+                r.startswith(".") and _names_any(r, short) for r in reached) or rooted(target):
             stale.add(target)
     return stale, reclassed
+
+
+def _names_any(target: str, short: set[str]) -> bool:
+    """Whether a name node (``.send``, or ``._check_*`` for every name with that prefix) stands for one of the
+    ``short`` names."""
+    if target.endswith(NAMED_BY_PREFIX):
+        prefix = target[1:-len(NAMED_BY_PREFIX)]
+        return any(name.startswith(prefix) for name in short)
+    return target[1:] in short
 
 
 _MOST_ROOTED = 8
@@ -396,6 +405,13 @@ class _Linker:
             modules = self.commands.get(target[len(COMMAND):], ())
             return tuple(n for m in sorted(modules) for n in (m, f"{m}.Command", f"{m}.Command.handle")
                          if n in self.nodes)
+        if target.endswith(NAMED_BY_PREFIX) and target.startswith("."):
+            prefix = target[1:-len(NAMED_BY_PREFIX)]
+            named = {node for name, nodes in self.by_name.items() if name.startswith(prefix) for node in nodes}
+            if not named:
+                return ()
+            self.name_nodes[target] = named
+            return (target,)
         if target.startswith("."):
             if target[1:] not in self.by_name:
                 return ()
