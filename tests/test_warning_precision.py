@@ -458,9 +458,10 @@ def test_a_module_named_settings_something_is_a_settings_module() -> None:
 
 
 def test_a_method_named_at_run_time_after_a_prefix_is_reached(tmp_path: Path) -> None:
-    """grafana/oncall validates each live setting with ``getattr(self, f"_check_{name.lower()}")``: the FA301
-    said its ``_check_telegram_webhook_host``, which checks a flag, was reached by no entry point. Every method named
-    with that prefix is called; one without it still is not, nor is one a prefix-less name could mean."""
+    """grafana/oncall validates each live setting with the method ``getattr(self, check_fn_name)`` finds, the name
+    built as ``f"_check_{name.lower()}"``: the FA301 said its ``_check_telegram_webhook_host``, which checks a flag,
+    was reached by no entry point. Every method named with that prefix is reached; one without it still is not, nor
+    is one a prefix-less name could mean."""
     files = {
         "engine/__init__.py": "",
         "engine/validator.py": """\
@@ -469,8 +470,10 @@ def test_a_method_named_at_run_time_after_a_prefix_is_reached(tmp_path: Path) ->
 
             class Validator:
                 def get_error(self, name):
-                    check = getattr(self, f"_check_{name.lower()}", None)
-                    return check() if check else getattr(self, f"{name}")()
+                    check_fn_name = f"_check_{name.lower()}"
+                    if not hasattr(self, check_fn_name):
+                        return getattr(self, f"{name}")()
+                    return getattr(self, check_fn_name)()
 
                 def _check_telegram_webhook_host(self):
                     if settings.FEATURE_TELEGRAM_LONG_POLLING_ENABLED:

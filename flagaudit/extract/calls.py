@@ -75,6 +75,7 @@ def call_facts(tree: ast.Module, scope: Scope) -> CallFacts:
 
 
 _Name, _Attribute, _Constant, _Call, _Subscript = ast.Name, ast.Attribute, ast.Constant, ast.Call, ast.Subscript
+_JoinedStr = ast.JoinedStr
 _Store, _Load = ast.Store, ast.Load
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -198,10 +199,8 @@ class _Walker:
                     raw(("." + current.attr, current.lineno, False))
                     current = current.value
                 push(base)
-            elif kind is _Constant:
-                value = current.value
-                if value.__class__ is str and "." in value and len(value) < 200 and _DOTTED_PATH.match(value):
-                    raw((value.replace(":", "."), current.lineno, False))
+            elif kind is _Constant or kind is _JoinedStr:
+                extend(_string_uses(current, raw))
             elif kind is _Call:
                 nodes(current)
                 func, args = current.func, current.args
@@ -216,6 +215,7 @@ class _Walker:
                 nodes(current)
                 push(current.value)
                 push(current.slice)
+
             else:
                 extend(child_nodes(current))
 
@@ -260,17 +260,28 @@ class _Walker:
         return self.scope.qualify(dotted) or dotted
 
 
+def _string_uses(node: ast.Constant | ast.JoinedStr, raw: Callable[[tuple[str, int, bool]], None]) -> list[ast.expr]:
+    """What a string uses: a dotted path names its target (``"app.tasks.sync"``), an f-string that starts with a
+    word and an underscore every name with that prefix (:data:`NAMED_BY_PREFIX`); and the parts of an f-string,
+    walked on."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, str) and "." in value and len(value) < 200 and _DOTTED_PATH.match(value):
+            raw((value.replace(":", "."), node.lineno, False))
+        return []
+    first = node.values[0] if node.values else None
+    if isinstance(first, ast.Constant) and isinstance(first.value, str) and _PREFIX.fullmatch(first.value):
+        raw(("." + first.value + NAMED_BY_PREFIX, node.lineno, False))
+    return node.values
+
+
 def _named_call(call: ast.Call, raw: Callable[[tuple[str, int, bool]], None]) -> None:
-    """``getattr(x, "name")`` uses ``.name``, and ``getattr(self, f"_check_{name}")`` every ``._check_*``
-    (:data:`NAMED_BY_PREFIX`); ``call_command("name")`` the management command."""
+    """``getattr(x, "name")`` uses ``.name``; ``call_command("name")`` the management command."""
     func = call.func
     if isinstance(func, ast.Name) and func.id == "getattr" and len(call.args) >= 2:
         name = call.args[1]
         if isinstance(name, ast.Constant) and isinstance(name.value, str):
             raw(("." + name.value, call.lineno, False))
-        elif isinstance(name, ast.JoinedStr) and name.values and isinstance(first := name.values[0], ast.Constant) \
-                and isinstance(first.value, str) and _PREFIX.fullmatch(first.value):
-            raw(("." + first.value + NAMED_BY_PREFIX, call.lineno, False))
     command = management_command(call)
     if command:
         raw((command, call.lineno, False))
@@ -278,10 +289,11 @@ def _named_call(call: ast.Call, raw: Callable[[tuple[str, int, bool]], None]) ->
 
 NAMED_BY_PREFIX = "*"
 """The end of a target that names every method or function whose name begins with what comes before it: a name
-built at run time after a fixed prefix (grafana/oncall's validator calls ``getattr(self, f"_check_{name.lower()}")``,
-so its ``_check_telegram_webhook_host`` is no dead code)."""
-_PREFIX = re.compile(r"\w{3,}")
-"""A prefix that says which names it builds: a word of three characters or more (``f"{kind}"`` names anything)."""
+built at run time after a fixed prefix (grafana/oncall's validator builds ``f"_check_{name.lower()}"`` and calls
+what ``getattr(self, ...)`` finds under it, so its ``_check_telegram_webhook_host`` is no dead code)."""
+_PREFIX = re.compile(r"\w{2,}_")
+"""An f-string's start that builds a name: a word and an underscore (``_check_``, ``handle_``); ``f"{kind}"``
+names anything, ``f"user {id}"`` nothing."""
 _OWN = frozenset({*_DEFINITIONS, ast.ClassDef, ast.Import, ast.ImportFrom})
 """Statements :meth:`_Walker.block` reads as such, not as what they hold."""
 _BODY, _MIXED, _ANY = "body", "mixed", "any"
