@@ -13,11 +13,11 @@ import pytest
 
 from flagaudit.commands.init import rules_text
 from flagaudit.history.ledger import conflict_sides, read_ledger
-from flagaudit.output.init_format import registry_offer
 from flagaudit.report.data import BASELINE_ACTION
-from flagaudit.scan.suggest import suggest
+from flagaudit.scan.project import ScanOptions, scan
+from flagaudit.scan.suggest import Suggestions, suggest
 from tests.projects import guarded
-from tests.repos import Repo, git
+from tests.repos import Repo, git, write_files
 from tests.run import run_cli
 
 AS_OF = "2026-01-11"
@@ -346,31 +346,24 @@ def test_a_project_function_that_reads_its_own_flag_model_is_proposed_by_its_qua
         ("hub.flags.is_feature_flag_active",), (), ("company-archive", "mailbox-ingestion"), 2)
 
 
-def test_a_project_method_asked_for_a_flag_by_a_string_is_proposed() -> None:
+def test_a_project_method_asked_for_a_flag_by_a_string_is_found_not_proposed(tmp_path: Path) -> None:
     """learningequality/studio asks ``request.user.check_feature_flag("test_dev_feature")``, a method of its user
-    model reading a per-user JSON field: no SDK, no constant, so nothing found it and ``init`` proposed nothing.
-    Called with strings, a method or function of the project's own named for flags is proposed; one named for
-    anything else (``has_field("name")``), or defined elsewhere, is not."""
-    sources = [
-        ("cc/__init__.py", "cc", b""),
-        ("cc/models.py", "cc.models", b"class User:\n    def check_feature_flag(self, flag_name):\n"
-                                      b"        return (self.feature_flags or {}).get(flag_name, False)\n"
-                                      b"    def has_field(self, name):\n        return True\n"
-                                      b"    def _feature_states(self, field):\n        return field\n"),
-        ("cc/flags.py", "cc.flags", b"def feature_on(name):\n    return False\n"),
-        ("cc/views.py", "cc.views", b"from cc.flags import feature_on\nfrom lib import flag_enabled\n"
-                                    b"def a(request):\n    if request.user.check_feature_flag('test_dev_feature'):\n"
-                                    b"        return request.user.check_feature_flag('ai_feature')\n"
-                                    b"    request.user._feature_states('identity_id')\n"
-                                    b"    return request.user.has_field('name') or feature_on('beta') \\\n"
-                                    b"        or flag_enabled('x')\n"),
-    ]
-    found = suggest(sources).registries
-    assert [(r.methods, r.functions, r.keys, r.calls, r.where, r.literal) for r in found] == [
-        ((), ("cc.flags.feature_on",), ("beta",), 1, "cc/views.py:7", True),
-        (("check_feature_flag",), (), ("ai_feature", "test_dev_feature"), 2, "cc/views.py:4", True)]
-    assert registry_offer(1, found[1]) == ("proposal 1: .check_feature_flag() called with strings: 2 keys "
-                                           "(ai_feature, test_dev_feature), 2 call(s), e.g. cc/views.py:4")
+    model reading a per-user JSON field. ``init`` once proposed a rule for it; the scan now reads such a method of
+    the project's own itself (tests/test_registries.py), so ``init`` has nothing to propose."""
+    files = {
+        "cc/__init__.py": "",
+        "cc/models.py": "class User:\n    def check_feature_flag(self, flag_name):\n"
+                        "        return (self.feature_flags or {}).get(flag_name, False)\n",
+        "cc/views.py": "def a(request):\n    if request.user.check_feature_flag('test_dev_feature'):\n"
+                       "        return request.user.check_feature_flag('ai_feature')\n",
+    }
+    write_files(tmp_path, files)
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert sorted(f.key for f in inventory.flags) == ["ai_feature", "test_dev_feature"]
+    sources = [(path, path[:-3].replace("/", ".").removesuffix(".__init__"), text.encode())
+               for path, text in files.items()]
+    known = frozenset((s.path, s.line) for f in inventory.flags for s in f.sites)
+    assert suggest(sources, known_sites=known) == Suggestions()
 
 
 def test_suggestions_cover_module_constants_re_exports_and_settings_dictionaries() -> None:

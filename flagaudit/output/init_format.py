@@ -22,8 +22,7 @@ def plan_text(plan: SetupPlan) -> str:
 
 
 def registry_offer(number: int, registry: Registry) -> str:
-    home = "strings" if registry.literal else f"constants of {', '.join(registry.classes)}" if registry.classes \
-        else "module constants"
+    home = f"constants of {', '.join(registry.classes)}" if registry.classes else "module constants"
     calls = ", ".join([*(f"{f}()" for f in registry.functions), *(f".{m}()" for m in registry.methods)])
     keys = f"{len(registry.keys)} key{'' if len(registry.keys) == 1 else 's'}"
     return visible(f"proposal {number}: {calls} called with {home}: {keys} "

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flagaudit.extract.file_facts import FLAG_CHECK_NAME, NOT_A_FLAG
+from flagaudit.extract.file_facts import NOT_A_FLAG
 from flagaudit.extract.symbols import DJANGO_SETTINGS
 
 CHECK_NAME = re.compile(r"(?:has_\w+|is(?:_\w+)?_enabled|\w*feature\w*)", re.IGNORECASE)
@@ -47,8 +47,6 @@ class Registry:
     functions: tuple[str, ...] = ()
     """Qualified names of the functions that take the key first: a library's (``mitol.olposthog.features.is_enabled``)
     or the project's own (``datahub.feature_flag.utils.is_feature_flag_active``)."""
-    literal: bool = False
-    """The keys are written as strings at each call, not held in constants."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +82,6 @@ def suggest(sources: Iterable[tuple[str, str, bytes]], known_dicts: Iterable[str
     modules: dict[str, _Module] = {}
     constants: dict[str, str] = {}
     owner: dict[str, str] = {}
-    methods: set[str] = set()
     for path, module, data in sources:
         if not path.endswith(".py"):
             continue
@@ -93,9 +90,8 @@ def suggest(sources: Iterable[tuple[str, str, bytes]], known_dicts: Iterable[str
         except (SyntaxError, ValueError):
             continue  # `flagaudit scan` names unreadable files; proposals do without them
         found = modules[module] = _Module(path, tree)
-        _collect(found, module, constants, owner, methods)
+        _collect(found, module, constants, owner)
     calls: dict[str, list[tuple[str, str]]] = {}
-    strings: dict[str, list[tuple[str, str]]] = {}
     dicts: dict[str, list[tuple[str, str]]] = {}
     skip = set(known_dicts)
     for held in modules.values():
@@ -108,32 +104,12 @@ def suggest(sources: Iterable[tuple[str, str, bytes]], known_dicts: Iterable[str
                     if target in constants:
                         callee = _function(node.func, held, modules) or name
                         calls.setdefault(callee, []).append((target, f"{held.path}:{node.lineno}"))
-                if name and FLAG_CHECK_NAME.fullmatch(name) and not NOT_A_FLAG.search(name) and \
-                        (held.path, node.lineno) not in known_sites and isinstance(node.args[0], ast.Constant) and \
-                        isinstance(node.args[0].value, str) and (own := _own(node.func, name, held, modules, methods)):
-                    strings.setdefault(own, []).append((node.args[0].value, f"{held.path}:{node.lineno}"))
             entry = _flag_dict(node, held, modules)
             if entry is not None and entry[0] not in skip:
                 dicts.setdefault(entry[0], []).append((entry[1], f"{held.path}:{entry[2]}"))
-    return Suggestions((*_registries(calls, constants, owner), *_by_strings(strings)), tuple(
+    return Suggestions(_registries(calls, constants, owner), tuple(
         FlagDict(name, tuple(sorted({k for k, _ in found})), min(found, key=_place)[1])
         for name, found in sorted(dicts.items())))
-
-
-def _own(func: ast.expr, name: str, module: _Module, modules: dict[str, _Module], methods: set[str]) -> str | None:
-    """The callee as a rule names it, if the project defines it: a method of one of its classes (by its name), or
-    one of its module-level functions (qualified)."""
-    if isinstance(func, ast.Attribute):
-        return name if name in methods else None
-    function = _function(func, module, modules)
-    return function if function is not None and function.rpartition(".")[0] in modules else None
-
-
-def _by_strings(strings: dict[str, list[tuple[str, str]]]) -> tuple[Registry, ...]:
-    """One proposal per method or function of the project's own called with string keys."""
-    return tuple(Registry(() if "." in callee else (callee,), (), tuple(sorted({key for key, _ in found})),
-                          len(found), min(found, key=_place)[1], (callee,) if "." in callee else (), literal=True)
-                 for callee, found in sorted(strings.items()))
 
 
 def _registries(calls: dict[str, list[tuple[str, str]]], constants: dict[str, str],
@@ -162,10 +138,8 @@ def _place(item: tuple[str, str]) -> tuple[str, int]:
     return path, int(line)
 
 
-def _collect(found: _Module, module: str, constants: dict[str, str], owner: dict[str, str],
-             methods: set[str]) -> None:
-    """Imports, top-level definitions, string constants of the module and of its top-level classes, and the
-    names of those classes' methods."""
+def _collect(found: _Module, module: str, constants: dict[str, str], owner: dict[str, str]) -> None:
+    """Imports, top-level definitions, and string constants of the module and of its top-level classes."""
     package = module if found.path.endswith("__init__.py") else module.rpartition(".")[0]
     for node in found.tree.body:
         if isinstance(node, ast.Import):
@@ -183,8 +157,6 @@ def _collect(found: _Module, module: str, constants: dict[str, str], owner: dict
             qualified = f"{module}.{node.name}"
             found.aliases[node.name] = qualified
             for item in node.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    methods.add(item.name)
                 for name, value in _string_constants(item):
                     constants[f"{qualified}.{name}"] = value
                     owner[f"{qualified}.{name}"] = qualified
