@@ -41,6 +41,11 @@ class _Frame:
     """Names a function imports in its own body (``from app.signals import handler`` inside ``ready()``)."""
     raw: list[tuple[str, int, bool]] = field(default_factory=list)
     """(name or target, line, needs resolving)"""
+    built: list[tuple[str, int, bool]] = field(default_factory=list)
+    """Targets of names f-strings build after a prefix (:data:`NAMED_BY_PREFIX`), used only where the frame looks
+    a name up at run time (:attr:`looks_up`)."""
+    looks_up: bool = False
+    """Whether the frame calls ``getattr`` or ``hasattr`` with a name that is no literal."""
 
 
 @dataclass
@@ -200,14 +205,14 @@ class _Walker:
                     current = current.value
                 push(base)
             elif kind is _Constant or kind is _JoinedStr:
-                extend(_string_uses(current, raw))
+                extend(_string_uses(current, raw, frame.built.append))
             elif kind is _Call:
                 nodes(current)
                 func, args = current.func, current.args
                 if args:
                     named = func.id if func.__class__ is _Name else func.attr if func.__class__ is _Attribute else ""
-                    if named == "getattr" or named == "call_command":
-                        _named_call(current, raw)
+                    if named == "getattr" or named == "hasattr" or named == "call_command":
+                        frame.looks_up = _named_call(current, raw) or frame.looks_up
                 push(func)
                 extend(args)
                 extend(current.keywords)
@@ -223,7 +228,7 @@ class _Walker:
         """Targets of one frame, now that every frame's local names are known (each name looked up once)."""
         targets: dict[str, list[int]] = {}
         known: dict[str, str] = {}
-        for name, line, needs_resolving in frame.raw:
+        for name, line, needs_resolving in (*frame.raw, *frame.built) if frame.looks_up else frame.raw:
             if needs_resolving:
                 target = known.get(name)
                 if target is None:
@@ -260,10 +265,11 @@ class _Walker:
         return self.scope.qualify(dotted) or dotted
 
 
-def _string_uses(node: ast.Constant | ast.JoinedStr, raw: Callable[[tuple[str, int, bool]], None]) -> list[ast.expr]:
+def _string_uses(node: ast.Constant | ast.JoinedStr, raw: Callable[[tuple[str, int, bool]], None],
+                 built: Callable[[tuple[str, int, bool]], None]) -> list[ast.expr]:
     """What a string uses: a dotted path names its target (``"app.tasks.sync"``), an f-string that starts with a
-    word and an underscore every name with that prefix (:data:`NAMED_BY_PREFIX`); and the parts of an f-string,
-    walked on."""
+    word and an underscore may build the name of any function with that prefix (``built``, :data:`NAMED_BY_PREFIX`);
+    and the parts of an f-string, walked on."""
     if isinstance(node, ast.Constant):
         value = node.value
         if isinstance(value, str) and "." in value and len(value) < 200 and _DOTTED_PATH.match(value):
@@ -271,26 +277,32 @@ def _string_uses(node: ast.Constant | ast.JoinedStr, raw: Callable[[tuple[str, i
         return []
     first = node.values[0] if node.values else None
     if isinstance(first, ast.Constant) and isinstance(first.value, str) and _PREFIX.fullmatch(first.value):
-        raw(("." + first.value + NAMED_BY_PREFIX, node.lineno, False))
+        built(("." + first.value + NAMED_BY_PREFIX, node.lineno, False))
     return node.values
 
 
-def _named_call(call: ast.Call, raw: Callable[[tuple[str, int, bool]], None]) -> None:
-    """``getattr(x, "name")`` uses ``.name``; ``call_command("name")`` the management command."""
+def _named_call(call: ast.Call, raw: Callable[[tuple[str, int, bool]], None]) -> bool:
+    """``getattr(x, "name")`` uses ``.name``; ``call_command("name")`` the management command. Whether the call
+    looks a name up at run time (``getattr(self, check_fn_name)``, ``hasattr(self, name)``)."""
     func = call.func
-    if isinstance(func, ast.Name) and func.id == "getattr" and len(call.args) >= 2:
+    if isinstance(func, ast.Name) and func.id in ("getattr", "hasattr") and len(call.args) >= 2:
         name = call.args[1]
-        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+        if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+            return True
+        if func.id == "getattr":
             raw(("." + name.value, call.lineno, False))
     command = management_command(call)
     if command:
         raw((command, call.lineno, False))
+    return False
 
 
 NAMED_BY_PREFIX = "*"
 """The end of a target that names every method or function whose name begins with what comes before it: a name
-built at run time after a fixed prefix (grafana/oncall's validator builds ``f"_check_{name.lower()}"`` and calls
-what ``getattr(self, ...)`` finds under it, so its ``_check_telegram_webhook_host`` is no dead code)."""
+built at run time after a fixed prefix, in a function that looks names up (grafana/oncall's validator builds
+``f"_check_{name.lower()}"`` and calls what ``getattr(self, ...)`` finds under it, so its
+``_check_telegram_webhook_host`` is no dead code; kobotoolbox/kpi's ``f"user_{i}"``, a test's user name, names
+nothing)."""
 _PREFIX = re.compile(r"\w{2,}_")
 """An f-string's start that builds a name: a word and an underscore (``_check_``, ``handle_``); ``f"{kind}"``
 names anything, ``f"user {id}"`` nothing."""
