@@ -387,3 +387,69 @@ def test_a_key_asked_through_two_of_the_projects_checks_is_one_flag(tmp_path: Pa
     document = json.loads(result.stdout)
     assert [(f["key"], f["sdk"]) for f in document["flags"]] == [("archetype-training", "hs")]
     assert not [f for f in document["findings"] if f["code"] == "FA201"]
+
+
+def test_a_decorator_that_asks_for_access_to_a_feature_is_a_check_of_it(tmp_path: Path) -> None:
+    """HSReplay.net in October 2017: ``@view_requires_feature_access("archetype-training")`` read the ``Feature`` row
+    itself, and a name that says "access" was taken for a permission check, so the views' three checks were not
+    seen; the permission ``UserHasFeature("archetype-training")`` alone was, and its commit blocked as a reborn
+    key. Access to a feature is a check of the feature."""
+    repo = Repo(tmp_path / "repo")
+    decorators = """\
+        from functools import wraps
+
+        from hs.features.models import Feature
+
+
+        def view_requires_feature_access(feature_name):
+            def decorator(view_func):
+                @wraps(view_func)
+                def wrapper(request, *args, **kwargs):
+                    if not Feature.objects.get(name=feature_name).enabled_for_user(request.user):
+                        return None
+                    return view_func(request, *args, **kwargs)
+
+                return wrapper
+
+            return decorator
+        """
+    views = """\
+        from hs.features.decorators import view_requires_feature_access
+
+
+        @view_requires_feature_access("archetype-training")
+        def training(request):
+            return "training"
+        """
+    permissions = """\
+        from hs.features.models import Feature
+
+
+        def UserHasFeature(feature_name):
+            return Feature.objects.get(name=feature_name).is_public
+        """
+    api = """\
+        from hs.api.permissions import UserHasFeature
+
+
+        def permission_classes(method):
+            return (UserHasFeature("archetype-training"),) if method == "POST" else ()
+        """
+    repo.commit("2017-06-01", "archetype training", {
+        "hs/__init__.py": "", "hs/features/__init__.py": "", "hs/api/__init__.py": "",
+        "hs/features/models.py": "class Feature:\n    objects = None\n", "hs/features/decorators.py": decorators,
+        "hs/api/permissions.py": permissions, "hs/analytics.py": views, "hs/api/decks.py": api})
+    base = repo.commit("2017-09-19", "open the API to everyone", {"hs/api/decks.py": api.replace(
+        '(UserHasFeature("archetype-training"),) if method == "POST" else ()', "()")})
+    repo.commit("2017-10-05", "archetype writes for trainers", {"hs/api/decks.py": api + """\
+
+
+        def update(request, archetype):
+            if UserHasFeature("archetype-training"):
+                archetype.save_training(request.data)
+        """})
+    result = run_cli("check", "--base", base, "--as-of", "2017-10-06", "--format", "json", "-q", "--no-cache",
+                     cwd=repo.path)
+    assert result.returncode == 0, result.stdout
+    document = json.loads(result.stdout)
+    assert [(f["key"], f["sdk"], len(f["sites"])) for f in document["flags"]] == [("archetype-training", "hs", 3)]

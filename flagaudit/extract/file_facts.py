@@ -352,10 +352,11 @@ SETTING_READ_NAME = re.compile(
 (DefectDojo's ``get_system_setting("enable_jira")`` reads a field of its settings model): a flag only where the
 name is a switch's (``enable_jira``, not ``url_prefix``). Not one that reads about a setting (ansible/awx's
 ``get_setting_field("X")``, ``is_setting_encrypted("X")``) or several (``get_dependent_settings("X")``)."""
-NOT_A_FLAG = re.compile(r"perm|role|access|auth|(?<!flag_)group|member", re.IGNORECASE)
+NOT_A_FLAG = re.compile(r"perm|role|(?<!feature_)access|auth|(?<!flag_)group|member", re.IGNORECASE)
 """...unless it asks about permissions, roles or membership (``has_perm(ADMIN_ACCESS)``): constants passed to those
 name grants, not flags (``flagaudit init``'s proposals leave them out too). A group of feature flags is a flag of its
-own (uktrade/data-hub-api's ``is_user_feature_flag_group_active(EXPORT_NOTIFICATIONS, user)``)."""
+own (uktrade/data-hub-api's ``is_user_feature_flag_group_active(EXPORT_NOTIFICATIONS, user)``), and so is access to a
+feature (HSReplay.net's ``@view_requires_feature_access("archetype-training")``)."""
 
 
 def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope) -> tuple[tuple[str, str], ...]:
