@@ -333,6 +333,42 @@ def test_a_decorator_that_reads_a_django_setting_by_name_reads_the_settings_flag
                                        (17, "settings/feature-dict.attribute", "ternary")])]
 
 
+PERMISSIONS = """\
+    from hs.features.models import Feature
+
+
+    def UserHasFeature(feature_name):
+        return Feature.objects.get(name=feature_name).is_public
+    """
+API = """\
+    from hs.api.permissions import UserHasFeature
+
+
+    def permission_classes(method):
+        return (UserHasFeature("archetype-training"),) if method == "POST" else ()
+    """
+
+
+def _permission_retired_and_reborn(repo: Repo, files: dict[str, str]) -> str:
+    """HSReplay.net's history of ``archetype-training``: ``files`` ask for it one way from 2017-06, while the
+    permission ``UserHasFeature("archetype-training")`` is dropped on 2017-09-19 and put back, guarding other
+    work, on 2017-10-05. The commit of 2017-09-19."""
+    repo.commit("2017-06-01", "archetype training", {
+        "hs/__init__.py": "", "hs/features/__init__.py": "", "hs/api/__init__.py": "",
+        "hs/features/models.py": "class Feature:\n    objects = None\n", "hs/api/permissions.py": PERMISSIONS,
+        "hs/api/decks.py": API, **files})
+    base = repo.commit("2017-09-19", "open the API to everyone", {"hs/api/decks.py": API.replace(
+        '(UserHasFeature("archetype-training"),) if method == "POST" else ()', "()")})
+    repo.commit("2017-10-05", "archetype writes for trainers", {"hs/api/decks.py": API + """\
+
+
+        def update(request, archetype):
+            if UserHasFeature("archetype-training"):
+                archetype.save_training(request.data)
+        """})
+    return base
+
+
 def test_a_key_asked_through_two_of_the_projects_checks_is_one_flag(tmp_path: Path) -> None:
     """HSReplay.net asks for a row of its ``Feature`` model as ``feature_enabled_for_user("x", user)`` and as the
     permission ``UserHasFeature("x")``, two functions in two modules. As two SDKs, ``archetype-training`` was
@@ -346,13 +382,6 @@ def test_a_key_asked_through_two_of_the_projects_checks_is_one_flag(tmp_path: Pa
         def feature_enabled_for_user(feature_name, user):
             return Feature.objects.get(name=feature_name).enabled_for_user(user)
         """
-    permissions = """\
-        from hs.features.models import Feature
-
-
-        def UserHasFeature(feature_name):
-            return Feature.objects.get(name=feature_name).is_public
-        """
     views = """\
         from hs.features.utils import feature_enabled_for_user
 
@@ -362,26 +391,7 @@ def test_a_key_asked_through_two_of_the_projects_checks_is_one_flag(tmp_path: Pa
                 return "training"
             return "none"
         """
-    api = """\
-        from hs.api.permissions import UserHasFeature
-
-
-        def permission_classes(method):
-            return (UserHasFeature("archetype-training"),) if method == "POST" else ()
-        """
-    repo.commit("2017-06-01", "archetype training", {
-        "hs/__init__.py": "", "hs/features/__init__.py": "", "hs/api/__init__.py": "",
-        "hs/features/models.py": "class Feature:\n    objects = None\n", "hs/features/utils.py": utils,
-        "hs/api/permissions.py": permissions, "hs/analytics.py": views, "hs/api/decks.py": api})
-    repo.commit("2017-09-19", "open the API to everyone", {"hs/api/decks.py": api.replace(
-        '(UserHasFeature("archetype-training"),) if method == "POST" else ()', "()")})
-    repo.commit("2017-10-05", "archetype writes for trainers", {"hs/api/decks.py": api + """\
-
-
-        def update(request, archetype):
-            if UserHasFeature("archetype-training"):
-                archetype.save_training(request.data)
-        """})
+    _permission_retired_and_reborn(repo, {"hs/features/utils.py": utils, "hs/analytics.py": views})
     result = run_cli("check", "--as-of", "2018-02-10", "--format", "json", "-q", "--no-cache", cwd=repo.path)
     assert result.returncode == 0, result.stdout
     document = json.loads(result.stdout)
@@ -421,33 +431,7 @@ def test_a_decorator_that_asks_for_access_to_a_feature_is_a_check_of_it(tmp_path
         def training(request):
             return "training"
         """
-    permissions = """\
-        from hs.features.models import Feature
-
-
-        def UserHasFeature(feature_name):
-            return Feature.objects.get(name=feature_name).is_public
-        """
-    api = """\
-        from hs.api.permissions import UserHasFeature
-
-
-        def permission_classes(method):
-            return (UserHasFeature("archetype-training"),) if method == "POST" else ()
-        """
-    repo.commit("2017-06-01", "archetype training", {
-        "hs/__init__.py": "", "hs/features/__init__.py": "", "hs/api/__init__.py": "",
-        "hs/features/models.py": "class Feature:\n    objects = None\n", "hs/features/decorators.py": decorators,
-        "hs/api/permissions.py": permissions, "hs/analytics.py": views, "hs/api/decks.py": api})
-    base = repo.commit("2017-09-19", "open the API to everyone", {"hs/api/decks.py": api.replace(
-        '(UserHasFeature("archetype-training"),) if method == "POST" else ()', "()")})
-    repo.commit("2017-10-05", "archetype writes for trainers", {"hs/api/decks.py": api + """\
-
-
-        def update(request, archetype):
-            if UserHasFeature("archetype-training"):
-                archetype.save_training(request.data)
-        """})
+    base = _permission_retired_and_reborn(repo, {"hs/features/decorators.py": decorators, "hs/analytics.py": views})
     result = run_cli("check", "--base", base, "--as-of", "2017-10-06", "--format", "json", "-q", "--no-cache",
                      cwd=repo.path)
     assert result.returncode == 0, result.stdout
