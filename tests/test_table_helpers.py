@@ -281,3 +281,40 @@ def test_a_factory_whose_own_closure_runs_the_function_while_the_switch_is_on_is
     running_while_off = FUNCTION_SWITCH.replace("if not active:", "if active:")
     flags = flags_in({"app/__init__.py": "", "app/decorators.py": running_while_off, "app/emails.py": emails})
     assert "outreach_email" not in {flag.key for flag in flags}  # it swaps other code in: a rule file's
+
+
+def test_a_factory_whose_closure_is_returned_through_wraps_is_found() -> None:
+    """nycmeshnet/meshdb's ``@skip_if_flag_disabled("TASK_ENABLED_RUN_DATABASE_BACKUP")`` returns
+    ``wraps(func)(inner)``, not ``inner`` by name: its six keys' checks were not seen, and each flag was "defined but
+    never checked" (FA402). ``update_wrapper(inner, func)`` returns the closure too."""
+    decorator = """
+        from functools import wraps
+
+        from flags.state import flag_state
+
+
+        def skip_if_flag_disabled(flag_name):
+            def decorator(func):
+                def inner(*args, **kwargs):
+                    enabled = flag_state(flag_name)
+
+                    if enabled:
+                        return func(*args, **kwargs)
+
+                return wraps(func)(inner)
+
+            return decorator
+    """
+    tasks = """
+        from app.decorators import skip_if_flag_disabled
+
+
+        @skip_if_flag_disabled("TASK_ENABLED_RUN_DATABASE_BACKUP")
+        def run_database_backup():
+            return "backup"
+    """
+    updated = decorator.replace("return wraps(func)(inner)", "return functools.update_wrapper(inner, func)")
+    for shape in (decorator, updated.replace("from functools import wraps", "import functools")):
+        flags = flags_in({"app/__init__.py": "", "app/decorators.py": shape, "app/tasks.py": tasks})
+        assert [(s.path, s.guard) for flag in flags if flag.key == "TASK_ENABLED_RUN_DATABASE_BACKUP"
+                for s in flag.sites] == [("app/tasks.py", "decorator")]

@@ -722,12 +722,12 @@ class SpanVisitor:
 
     def _returned(self, frame: int) -> bool:
         """Whether the function at ``frame`` on the stack is defined in the body of the function around it, which
-        returns it by name there."""
+        returns it there: by name, or through ``functools`` (nycmeshnet/meshdb's ``return wraps(func)(inner)``,
+        ``return update_wrapper(inner, func)``)."""
         inner, outer = self.stack[frame], self.stack[frame - 1]
         return isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)) \
             and isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(s is inner for s in outer.body) \
-            and any(isinstance(s, ast.Return) and isinstance(s.value, ast.Name) and s.value.id == inner.name
-                    for s in outer.body)
+            and any(isinstance(s, ast.Return) and _is_named(_unwrapped(s.value), inner.name) for s in outer.body)
 
     def _plain_test(self) -> bool:
         """Whether the check decides its guard through nothing but ``not``, ``and`` and ``or`` (a comparison's
@@ -1016,3 +1016,18 @@ def _switch_named(node: ast.expr, rule: SettingRule) -> bool:
     default it is still a flag, where ``getattr(settings, "X", None)`` of any other name is mere configuration."""
     return rule.attributes is not None and isinstance(node, ast.Constant) and isinstance(node.value, str) \
         and re.fullmatch(rule.attributes, node.value) is not None
+
+
+def _unwrapped(value: ast.expr | None) -> ast.expr | None:
+    """What a returned ``wraps(f)(g)`` or ``update_wrapper(g, f)`` is: ``g``, with ``f``'s name and docstring."""
+    if isinstance(value, ast.Call) and len(value.args) == 1 and isinstance(value.func, ast.Call) \
+            and _is_named(value.func.func, "wraps"):
+        return value.args[0]
+    if isinstance(value, ast.Call) and value.args and _is_named(value.func, "update_wrapper"):
+        return value.args[0]
+    return value
+
+
+def _is_named(node: ast.expr | None, name: str) -> bool:
+    """Whether ``node`` is the name ``name``, or an attribute of that name (``functools.wraps``)."""
+    return isinstance(node, ast.Name) and node.id == name or isinstance(node, ast.Attribute) and node.attr == name
