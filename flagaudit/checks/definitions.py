@@ -9,7 +9,7 @@ from fnmatch import fnmatch
 from flagaudit.checks import CheckInput, Family, FindingRule, project
 from flagaudit.checks.nearest import nearest
 from flagaudit.facts import Evidence, Finding, Flag
-from flagaudit.sdk_rules import DECLARED_READ
+from flagaudit.sdk_rules import DECLARED_READ, SETTINGS_SDK
 
 _TOGGLES = """
     from edx_toggles.toggles import WaffleFlag
@@ -123,7 +123,7 @@ def registry_findings(flags: Iterable[Flag], registries: frozenset[str] = frozen
     for flag in flags:
         if flag.key is None or flag.pattern:
             continue
-        if flag.sites and not flag.definitions and defined.get(flag.sdk) and flag.sdk != "settings":
+        if flag.sites and not flag.definitions and defined.get(flag.sdk) and flag.sdk != SETTINGS_SDK:
             findings.append(_unknown(flag, in_order[flag.sdk], suggest))
         elif (any(d.action == "define" for d in flag.definitions) and not flag.sites
               and not any(d.action == "delete" for d in flag.definitions)

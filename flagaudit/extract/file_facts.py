@@ -371,8 +371,8 @@ def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope) -> tupl
         if not isinstance(node, ast.Call) or not node.args:
             continue
         first = node.args[0]
+        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
         if isinstance(first, ast.Constant) and type(first.value) is str:
-            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
             if (FLAG_CHECK_NAME.fullmatch(name) or SETTING_READ_NAME.fullmatch(name)) and not NOT_A_FLAG.search(name):
                 callee = dotted_name(node.func)
                 qualified = scope.qualify(callee) if callee else None
@@ -387,7 +387,6 @@ def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope) -> tupl
             owner = scope.qualify(holder.rpartition(".")[0]) if holder and "." in holder else None
             if owner is not None:
                 found.add((node.func.attr, owner))
-        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
         if _REGISTRY_FUNCTION.fullmatch(name) and not NOT_A_FLAG.search(name):
             callee, constant = dotted_name(node.func), dotted_name(node.args[0])
             function = scope.qualify(callee) if callee else None

@@ -31,7 +31,7 @@ def inherited_rules(facts: Iterable[FileFacts], given: RuleSet) -> list[CheckRul
             methods.setdefault(owner, []).append((method, rule))
     rules: list[CheckRule] = []
     for name in sorted(bases):
-        sdk_class = _sdk_class(name, _ancestors(name, bases), methods)
+        sdk_class = _sdk_class(name, ancestors(name, bases), methods)
         rules.extend(replace(rule, id=f"inherited/{name}.{method}", functions=(f"{name}.{method}",), match=(),
                              no_match=()) for method, rule in methods.get(sdk_class or "", ()))
     return rules
@@ -47,7 +47,7 @@ def inherited_models(facts: Iterable[FileFacts], given: RuleSet) -> list[DefineR
     rules: list[DefineRule] = []
     for name in sorted(bases):
         label = _label(name)
-        sdk_class = None if label is None else _sdk_class(name, _ancestors(name, bases), owners)
+        sdk_class = None if label is None else _sdk_class(name, ancestors(name, bases), owners)
         if label is not None and sdk_class is not None and label not in given.models:
             rules.append(replace(owners[sdk_class], id=f"inherited/{name}", model=label, model_factories=(name,),
                                  match=(), no_match=()))
@@ -71,7 +71,7 @@ def _label(name: str) -> str | None:
     return f"{modules[last - 1]}.{short}"
 
 
-def _ancestors(name: str, bases: dict[str, tuple[str, ...]]) -> list[str]:
+def ancestors(name: str, bases: dict[str, tuple[str, ...]]) -> list[str]:
     """The classes ``name`` derives from, nearest first, through the project's classes to the ones it imports."""
     found: list[str] = []
     level = list(bases[name])

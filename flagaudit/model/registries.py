@@ -24,6 +24,7 @@ from dataclasses import replace
 from flagaudit.extract.file_facts import FLAG_CHECK_NAME, SETTING_READ_NAME
 from flagaudit.extract.symbols import DJANGO_SETTINGS
 from flagaudit.facts import FileFacts, KeyPart, KeyRef
+from flagaudit.model.inherited import ancestors
 from flagaudit.model.resolve import Resolver, enclosing
 from flagaudit.sdk_rules import DECLARED_READ, SETTINGS_SDK, CheckRule, DefineRule, KeyArg
 
@@ -117,18 +118,7 @@ _MODEL_BASES = ("django.db.models.Model", "django.db.models.base.Model", "django
 def _models(facts: list[FileFacts]) -> set[str]:
     """The project's classes that derive, through its own classes, from a Django model."""
     bases = {fn.name: fn.bases for f in facts for fn in f.functions if fn.kind == "class"}
-    found: set[str] = set()
-    for name in sorted(bases):
-        seen, todo = set(), [name]
-        while todo:
-            current = todo.pop()
-            if current in found or current.startswith(_MODEL_BASES):
-                found.add(name)
-                break
-            if current not in seen:
-                seen.add(current)
-                todo.extend(bases.get(current, ()))
-    return found
+    return {name for name in bases if any(a.startswith(_MODEL_BASES) for a in ancestors(name, bases))}
 
 
 def _literal_methods(facts: list[FileFacts]) -> dict[str, list[str]]:
