@@ -29,8 +29,9 @@ from flagaudit.scan.cache import (
 )
 from flagaudit.sdk_rules import RuleSet
 
-HISTORY_VERSION = 15
-"""Bump when the walk state or the events it derives change (5: committer dates; 6: blobs git lacks, quiet facts)."""
+HISTORY_VERSION = 16
+"""Bump when the walk state or the events it derives change (5: committer dates; 6: blobs git lacks, quiet facts;
+16: the earlier names of the project's helpers)."""
 
 FlagId = tuple[str, str]
 """(sdk, key)"""
@@ -82,6 +83,9 @@ class WalkState:
     skipped: dict[str, str] = field(default_factory=dict)
     missing: set[str] = field(default_factory=set)
     """Blobs git could not read (a partial clone, a damaged repository): each file's last readable version stood in."""
+    earlier: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The names the rules' helpers had before renames of their modules, found when the walk began
+    (history/earlier_names.py): a continued walk reads its new commits with the same names."""
 
 
 @dataclass
@@ -96,6 +100,8 @@ class Blobs:
     unmatched: set[str] = field(default_factory=set)
     quiet: set[str] = field(default_factory=set)
     """Keys of facts that hold only symbols: used when a key needs the module, otherwise not at all."""
+    earlier: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The helpers' earlier names the facts were extracted with (:attr:`WalkState.earlier`)."""
 
     def __contains__(self, key: str) -> bool:
         return key in self.facts

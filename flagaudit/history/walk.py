@@ -43,6 +43,7 @@ from flagaudit.gitrepo import (
     Repository,
     open_repository,
 )
+from flagaudit.history.earlier_names import earlier_names, with_earlier_names
 from flagaudit.history.ledger import LEDGER_FILE, ledger_timelines, read_ledger
 from flagaudit.history.step import Move, Presence, SiteRef, check_form, step
 from flagaudit.history.store import Blobs, FlagId, KeptFacts, KeptFile, WalkState, WalkStore
@@ -616,10 +617,14 @@ def _walk(repository: Repository, config: Config, rules: RuleSet,
     if state is None or new is None or not resume:
         chain = repository.first_parents()
         state, new = WalkState(first=chain[-1], first_date=repository.commit_date(chain[-1])), chain
-    blobs = (store.blobs() if not resume else None) or Blobs()
-    walk = _Walk(state, repository, config, rules, blobs, options.workers)
-    position = {sha: len(new) - index for index, sha in enumerate(new)}
     commits, note = repository.commits(state.head if resume else None, _pathspecs(repository.top, config, rules))
+    if not resume:
+        state.earlier = earlier_names(commits, rules)
+    blobs = (store.blobs() if not resume else None) or Blobs(earlier=state.earlier)
+    if blobs.earlier != state.earlier:
+        blobs = Blobs(earlier=state.earlier)  # extracted with other names for the helpers
+    walk = _Walk(state, repository, config, with_earlier_names(rules, state.earlier), blobs, options.workers)
+    position = {sha: len(new) - index for index, sha in enumerate(new)}
     progress = options.progress
     highest = 0
 
