@@ -321,3 +321,46 @@ def test_a_middleware_class_the_settings_name_reaches_the_methods_django_calls(t
     settings = 'MIDDLEWARE_CLASSES = (\n    "app.middleware.FullAccessMiddleware",\n)\n'
     assert _unreachable(tmp_path, {"app/__init__.py": "", "app/middleware.py": middleware,
                                    "app/settings.py": settings}) == [("full_access_unused", "app/middleware.py")]
+
+
+VIEWS_PACKAGE = {
+    "meshweb/__init__.py": "",
+    "meshweb/urls.py": """
+        from django.urls import path
+
+        from meshweb import views
+
+        urlpatterns = [path("maintenance/", views.maintenance), path("", views.index)]
+    """,
+    "meshweb/views/__init__.py": "from .index import *\nfrom .maintenance import *\nfrom .unused import *\n",
+    "meshweb/views/index.py": """
+        from waffle import flag_is_active
+
+
+        def index(request):
+            return flag_is_active(request, "new_index")
+    """,
+    "meshweb/views/maintenance.py": """
+        from waffle import switch_is_active
+
+
+        def maintenance(request):
+            if not switch_is_active("maintenance_mode"):
+                return "redirect"
+            return "page"
+    """,
+    "meshweb/views/unused.py": """
+        from waffle import switch_is_active
+
+
+        def forgotten(request):
+            return switch_is_active("forgotten")
+    """,
+}
+
+
+def test_a_view_a_views_package_star_imports_is_routed(tmp_path: Path) -> None:
+    """nycmeshnet/meshdb: ``views.maintenance`` names the view its package star-imports from the submodule of the
+    same name, not the submodule (the star import binds over it); ``views.index`` the view star-imported from
+    another. Only the view no route names stays unreachable."""
+    assert _unreachable(tmp_path, VIEWS_PACKAGE) == [("forgotten", "meshweb/views/unused.py")]

@@ -43,6 +43,8 @@ def together(*edits: Edit) -> Edit:
     return edit
 
 
+RECONCILE_NOW = "from store.reconcile import reconcile_ledgers\n\n\ndef reconcile_now(payouts):\n" \
+                "    return reconcile_ledgers(payouts, [])\n"
 HOOK = "from store.reconcile import reconcile_ledgers\n\n\ndef run_hook(payouts):\n    return {}\n"
 
 EDITS: list[tuple[str, Edit]] = [
@@ -82,6 +84,15 @@ EDITS: list[tuple[str, Edit]] = [
     ("a second module of that ending: the string names both",  # one file changed: the graph is built upon
      write("store/vendor/plugins/hooks.py", HOOK.format("reconcile_ledgers(payouts, [])"))),
     ("the second module deleted", delete("store/vendor/plugins/hooks.py")),
+    # a package that star-imports its modules: its names are theirs (nycmeshnet/meshdb's views)
+    ("a function called through a package that star-imports its module", together(
+        write("store/ops/__init__.py", "from .maintenance import *\n"),
+        write("store/ops/maintenance.py", RECONCILE_NOW),
+        replace("store/cli.py", "import ldclient\n", "import ldclient\n\nfrom store import ops\n"),
+        replace("store/cli.py", REINDEX, REINDEX + "    ops.reconcile_now(None)\n"))),
+    ("the star-imported module renames the function",  # one file changed: the graph is built upon
+     replace("store/ops/maintenance.py", "def reconcile_now", "def reconcile_later")),
+    ("and back", replace("store/ops/maintenance.py", "def reconcile_later", "def reconcile_now")),
 ]
 
 
@@ -108,7 +119,9 @@ def test_each_edit_gives_with_the_last_graph_what_a_fresh_scan_gives(project: Pa
     assert "the re-export in the middle now names an unreachable check's function" in changed
     assert "an unchanged class rebased through an alias module: its override is now reached" in changed
     assert {"a settings string names a hook by the ending of its module's name", "the hook no longer reconciles",
-            "a second module of that ending: the string names both", "the second module deleted"} <= set(changed)
+            "a second module of that ending: the string names both", "the second module deleted",
+            "a function called through a package that star-imports its module",
+            "the star-imported module renames the function", "and back"} <= set(changed)
 
 
 def test_a_damaged_kept_graph_is_ignored(project: Path) -> None:

@@ -213,7 +213,7 @@ def _parsed(path: str, module: str, data: bytes) -> _Parsed | FileFacts:
                             toggle_blocks(lines, notes) if b"toggle_name" in data else ())
     graph = call_facts(tree, scope)
     parsed = _Parsed(text, tree, respelled, scope, values, lines, notes, symbols, graph,
-                     _shape(symbols, graph.functions, graph.exports), _registry_calls(graph.nodes, scope))
+                     _shape(symbols, graph.functions, graph.exports, scope.stars), _registry_calls(graph.nodes, scope))
     _LAST[:] = [(path, module, data, parsed)]
     return parsed
 
@@ -284,9 +284,10 @@ def too_large(max_bytes: int, size: int) -> str:
     return f"larger than {max_bytes // 1_000_000} MB ({size // 1_000_000} MB); raise max-file-size to analyse it"
 
 
-def _shape(symbols: ModuleSymbols, functions: list[Function], exports: tuple[str, ...]) -> str:
+def _shape(symbols: ModuleSymbols, functions: list[Function], exports: tuple[str, ...],
+           stars: tuple[str, ...]) -> str:
     """See ``FileFacts.shape``; lines are left out, so an edit inside a function keeps its file's shape."""
-    described = (symbols, [(f.name, f.kind, f.decorators, f.bases) for f in functions], exports)
+    described = (symbols, [(f.name, f.kind, f.decorators, f.bases) for f in functions], exports, stars)
     return hashlib.blake2b(repr(described).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 

@@ -48,6 +48,9 @@ class Scope:
     star: str = ""
     """The module of the one ``from module import *`` at top level (none, or several: ``""``): a name the module
     neither imports nor defines comes from there."""
+    stars: tuple[str, ...] = ()
+    """Every module it star-imports, in order: part of the file's shape, since the call graph looks names of the
+    module up in them."""
 
     def qualify(self, dotted: str) -> str | None:
         """``ld.get`` -> ``ldclient.get`` through the imports; ``None`` for locals and builtins."""
@@ -101,19 +104,20 @@ def module_scope(tree: ast.Module, module: str, is_package: bool) -> Scope:
     """Imports and top-level definitions, including those under ``if``/``try`` at top level."""
     imports: dict[str, str] = {}
     defined: set[str] = set()
-    stars: set[str] = set()
+    stars: dict[str, None] = {}
     package = module if is_package else module.rpartition(".")[0]
     for node in top_level(tree.body):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             imports.update(import_bindings(node, package))
             if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
-                stars.add(_import_base(node, package))
+                stars[_import_base(node, package)] = None
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             defined.add(node.name)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             defined.update(t.id for t in targets if isinstance(t, ast.Name))
-    return Scope(module, imports, frozenset(defined), package, next(iter(stars)) if len(stars) == 1 else "")
+    return Scope(module, imports, frozenset(defined), package, next(iter(stars)) if len(stars) == 1 else "",
+                 tuple(stars))
 
 
 def import_bindings(node: ast.Import | ast.ImportFrom, package: str) -> dict[str, str]:

@@ -25,7 +25,7 @@ from itertools import chain
 
 from flagaudit.extract.calls import COMMAND, NAMED_BY_PREFIX
 from flagaudit.extract.symbols import is_settings_module
-from flagaudit.facts import FileFacts, Function
+from flagaudit.facts import EXTENDS, FileFacts, Function
 from flagaudit.model.entrypoints import MIDDLEWARE_METHODS, entry_points, local_entries
 from flagaudit.model.resolve import Resolver
 
@@ -238,7 +238,9 @@ def _affected(previous: CallGraph, changed: list[str], shapes: dict[str, Shape],
     before = [previous.shapes[p] for p in changed if p in previous.shapes]
     after = [shapes[p] for p in changed if p in shapes]
     modules = sorted({module for module, _, _ in (*before, *after)})
-    touches = re.compile("|".join(f"(?:{re.escape(m)}(?:\\.|$))" for m in modules)).match
+    # a name of a module that star-imports a changed one may stand for what that one defines now
+    starring = {m for m, stars in linker.star_imports.items() if not set(stars).isdisjoint(modules)}
+    touches = re.compile("|".join(f"(?:{re.escape(m)}(?:\\.|$))" for m in sorted({*modules, *starring}))).match
     tails = sorted({tail for m in modules for tail in _tails(m)})  # what a name rooted on sys.path may end in
     rooted = re.compile("|".join(f"(?:{re.escape(t)}\\.)" for t in tails) or "(?!)").match
     old_names = {name for _, _, names in before for name in names}
@@ -335,6 +337,24 @@ class _Linker:
                 found[child].append(parent)
         return {child: tuple(sorted(parents)) for child, parents in found.items()}
 
+    @cached_property
+    def star_imports(self) -> dict[str, tuple[str, ...]]:
+        """Module -> the modules it star-imports (``from .maintenance import *`` in a package's ``__init__``)."""
+        return {f.symbols.module: stars for f in self.facts if f.symbols
+                and (stars := tuple(module for name, module, _ in f.settings if name == EXTENDS))}
+
+    def _starred(self, name: str) -> str | None:
+        """The function or class ``name`` (``meshweb.views.maintenance``) stands for through a star import of the
+        module it is named in, whose later star imports bind over the earlier ones and over its submodules: the
+        package ``meshweb.views`` star-imports its submodule ``maintenance``, which defines the view
+        ``maintenance``, so the package's attribute is the view."""
+        module, _, short = name.rpartition(".")
+        for star in reversed(self.star_imports.get(module, ())):
+            found = f"{star}.{short}"
+            if found in self.nodes and self.nodes[found][1].kind != "module":
+                return found
+        return None
+
     def project_node(self, target: str) -> str | None:
         return _project_node(target, self.nodes, self.resolver)
 
@@ -419,6 +439,8 @@ class _Linker:
             return (target,)
         names = self.resolver.aliases(target)
         node = _first_node(names, self.nodes)
+        if (node is None or self.nodes[node][1].kind == "module") and (starred := self._starred(names[-1])):
+            node, names = starred, [*names, starred]
         rooted = self._rooted(names[-1]) if node is None else ()
         if rooted:  # each is a name of a project module's member: it resolves as any such name does
             self.hops[target] = (*names[1:], *rooted)
