@@ -182,6 +182,11 @@ BY_STRING = {
 
             def get_flag_key(self, suffix):
                 return f"ff_{suffix}"
+
+
+        class ObjectTypeQuerySet(models.QuerySet):
+            def with_feature(self, feature):
+                return self.filter(features__contains=[feature])
         """,
     "conf/rules.py": """\
         def comments_active(event):
@@ -189,6 +194,7 @@ BY_STRING = {
         """,
     "conf/views.py": """\
         from conf.flags import feature_on
+        from conf.models import ObjectType
         from conf.rules import comments_active
 
 
@@ -201,6 +207,8 @@ BY_STRING = {
                 return "comments"
             if service.is_flag_on("new_player") or feature_on("beta"):
                 return "player"
+            if ObjectType.objects.with_feature("jobs").exists():
+                return "jobs"
             return request.GET.get(service.get_flag_key("CLEAR"), "plain")
         """,
     "conf/flags.py": """\
@@ -215,17 +223,19 @@ def test_a_method_or_function_asked_for_a_flag_by_a_string_is_a_registry(tmp_pat
     learningequality/studio ``user.check_feature_flag("name")``: no SDK and no constant, so 0 of pretalx's 10 keys
     were found without the rule ``init`` proposes. A public method or module function of the project named for flags
     and called with a string is now a registry; one that changes a flag (``set_feature_flag``) or makes its key
-    (open-discussions' ``get_flag_key("CLEAR")``), a private one, or one named for something else is not. Asked per
+    (open-discussions' ``get_flag_key("CLEAR")``), one that builds a query (netbox's
+    ``ObjectType.objects.with_feature("jobs")`` lists the models registered with a capability), a private one, or
+    one named for something else is not. Asked per
     row of a model, the flags are granted per object, like permissions, even through a predicate
     (``comments_active(event)``): no rollout to finish, so FA101 stays silent."""
     write_files(tmp_path, {name: textwrap.dedent(text) for name, text in BY_STRING.items()})
     inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
     assert sorted((f.key, f.sdk, [(s.path, s.line, s.rule) for s in f.sites]) for f in inventory.flags) == [
-        ("beta", "conf", [("conf/views.py", 12, "registry/conf.flags")]),
-        ("new_player", "conf", [("conf/views.py", 12, "registry/conf.models.Service.is_flag_on")]),
+        ("beta", "conf", [("conf/views.py", 13, "registry/conf.flags")]),
+        ("new_player", "conf", [("conf/views.py", 13, "registry/conf.models.Service.is_flag_on")]),
         ("use_comments", "conf", [("conf/rules.py", 2, "registry/conf.models.Event.get_feature_flag.per-user"),
-                                  ("conf/views.py", 10, "predicate/conf.rules.comments_active")]),
-        ("use_tracks", "conf", [("conf/views.py", 6, "registry/conf.models.Event.get_feature_flag.per-user")]),
+                                  ("conf/views.py", 11, "predicate/conf.rules.comments_active")]),
+        ("use_tracks", "conf", [("conf/views.py", 7, "registry/conf.models.Event.get_feature_flag.per-user")]),
     ]  # the project's own checks are one family: a key asked one way and then another is one flag
     policies = load_policies(Config(root=tmp_path), {})
     flags = {f.key: f for f in inventory.flags}
