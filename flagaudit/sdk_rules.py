@@ -350,7 +350,7 @@ class RuleSet:
         if not rules:
             return None
         holders = sorted({o.rsplit(".", 1)[-1] for r in rules for o in r.objects})
-        read = r"\b(" + "|".join(map(re.escape, holders)) + r")[ \t]*\.[ \t]*" \
+        read = r"\b(?:[A-Za-z]\w*_)?(" + "|".join(map(re.escape, holders)) + r")[ \t]*\.[ \t]*" \
                r"(?:get[ \t]*\([ \t]*[\"'])?([A-Za-z_]\w*)"
 
         def union(chosen: list[SettingRule]) -> re.Pattern[str]:

@@ -24,3 +24,10 @@ def argument(call: ast.Call, arg: KeyArg) -> ast.expr | None:
             return item.value
         positional += 1
     return None
+
+
+def no_literal_default(default: ast.expr) -> bool:
+    """A default that fixes no value a reader can see: ``None``, or a variable (paperless-ngx's
+    ``getattr(settings, "SOCIALACCOUNT_ALLOW_SIGNUPS", allow_signups)``). Read by a switch's name, the setting is
+    still a flag; ``getattr(settings, "TIMEOUT", 30)`` or a name read with a list is configuration."""
+    return isinstance(default, ast.Constant) and default.value is None or isinstance(default, (ast.Name, ast.Attribute))

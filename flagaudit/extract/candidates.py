@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from flagaudit.extract.adapters import adapted
+from flagaudit.extract.arguments import no_literal_default
 from flagaudit.extract.declarations import frozen_label, row_query
 from flagaudit.extract.symbols import Scope, dotted_name
 from flagaudit.extract.tree import full_name
@@ -221,8 +222,8 @@ def _qualifies(node: ast.expr, scope: Scope) -> bool:
 
 def _bool_default(node: ast.Call, switches: re.Pattern[str] | None) -> bool:
     """``getattr(obj, name, True|False)``: three arguments, the last a bool, as the site analysis requires; or
-    ``None``, or no default at all, for a name ``switches`` matches (``getattr(settings, "ENABLE_AUTO_AUTH",
-    None)``, ``getattr(settings, "LOG_AGGREGATOR_ENABLED")``).
+    ``None``, a variable, or no default at all, for a name ``switches`` matches (``getattr(settings,
+    "ENABLE_AUTO_AUTH", None)``, ``getattr(settings, "LOG_AGGREGATOR_ENABLED")``).
 
     With keywords or unpacking the ast's order is not the source's, so those are left to the site analysis.
     """
@@ -237,7 +238,8 @@ def _bool_default(node: ast.Call, switches: re.Pattern[str] | None) -> bool:
     if count == 2:
         return switch
     default = node.args[2]
-    return isinstance(default, ast.Constant) and (isinstance(default.value, bool) or default.value is None and switch)
+    literal_bool = isinstance(default, ast.Constant) and isinstance(default.value, bool)
+    return literal_bool or switch and no_literal_default(default)
 
 
 def _gets_flag_model(nodes: list[ast.Call | ast.Subscript], rules: RuleSet) -> bool:

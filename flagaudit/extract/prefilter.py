@@ -3,11 +3,11 @@
 A site or definition always spells one of the rules' words (an SDK function, class, method or model name,
 a settings dict), even through an alias, because the import names it. One word is in almost every Django
 module: ``getattr``, which a settings rule reads only as ``getattr(obj, name, True)`` or ``False`` (or ``None``,
-or no default, for a name that says it is a switch, ``"ENABLE_X"``), while ``getattr(settings, "TIMEOUT", 30)``
-is everywhere. So a ``getattr`` counts only when the call it opens may end in ``True`` or ``False``, or in
-``None`` or nothing after such a name: its parentheses are followed to the closing one, skipping strings and
-comments. Whatever the scan cannot follow (an f-string, a call left open) counts, so the filter never drops a
-file the analysis would keep; it only spares the parse of files that cannot hold a site.
+a variable or no default, for a name that says it is a switch, ``"ENABLE_X"``), while ``getattr(settings,
+"TIMEOUT", 30)`` is everywhere. So a ``getattr`` counts only when the call it opens may end in ``True`` or
+``False``, or in ``None``, a variable or nothing after such a name: its parentheses are followed to the closing
+one, skipping strings and comments. Whatever the scan cannot follow (an f-string, a call left open) counts, so the
+filter never drops a file the analysis would keep; it only spares the parse of files that cannot hold a site.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ _LAYOUT = re.compile(rb"[\s()\\]")
 _BOOL_LAST = re.compile(rb"\b(?:True|False)(?:[\s),]|#[^\n]*(?![^\n])|\\\r?\n)*\Z")
 """The text before the closing parenthesis ends with a bool (in parentheses, before a comma or comments). A
 comment runs to its line's end (so a failed search cannot try every split of a run of ``#``)."""
-_NONE_LAST = re.compile(rb"\bNone(?:[\s),]|#[^\n]*(?![^\n])|\\\r?\n)*\Z")
-"""The same for ``None``."""
+_UNSET_LAST = re.compile(rb"(?:\bNone|[,\s](?!None\b|True\b|False\b)[A-Za-z_][\w.]*)"
+                         rb"(?:[\s),]|#[^\n]*(?![^\n])|\\\r?\n)*\Z")
+"""The same for ``None``, or a variable (``allow_signups``, ``self.default``)."""
 _QUOTED_NAME = re.compile(rb"[\"']([A-Za-z_]\w*)[\"']")
 """A name in quotes: what ``getattr(settings, "ENABLE_X", None)`` names."""
 _STRING_END = {
@@ -86,7 +87,7 @@ def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes], switches: At
                 two = second < 0 or not data[second + 1:found.start()].strip()  # no default (a trailing comma)
                 return first >= 0 and _receiver(data[start:first], receivers) and (
                     _BOOL_LAST.search(data, start, found.start()) is not None
-                    or switches is not None and (two or _NONE_LAST.search(data, start, found.start()) is not None)
+                    or switches is not None and (two or _UNSET_LAST.search(data, start, found.start()) is not None)
                     and any(switches.switches.fullmatch(name.group(1).decode())
                             for name in _QUOTED_NAME.finditer(data, first, found.start())))
         elif char == b",":

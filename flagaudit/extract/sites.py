@@ -18,7 +18,7 @@ from typing import Any, ClassVar, cast
 
 from flagaudit.extract.adapters import adapted
 from flagaudit.extract.annotations import LineNotes
-from flagaudit.extract.arguments import argument
+from flagaudit.extract.arguments import argument, no_literal_default
 from flagaudit.extract.declarations import (
     RETURNED,
     add_definition,
@@ -452,8 +452,8 @@ class SpanVisitor:
         method = func.attr
         symbol = self._project_symbol(func.value)
         made = symbol is not None and symbol.endswith("()")  # what a function of the project returned
-        rules = [r for r in self.rules.methods.get(method, ()) if r.fixed_key is not None
-                 or argument(node, r.key[0]) is not None]
+        rules = [r for r in self.rules.methods.get(method, ()) if (r.fixed_key is not None
+                 or argument(node, r.key[0]) is not None) and not self._parents(func, r)]
         for rule in rules:
             if symbol is not None and rule.evidence and not made:
                 proof = ReceiverProof(symbol, rule.evidence, any(m in self.context.imported for m in rule.evidence))
@@ -848,6 +848,13 @@ class SpanVisitor:
         dotted = full_name(node)
         return None if dotted is None else self.qualify_name(dotted)
 
+    def _parents(self, func: ast.Attribute, rule: CheckRule) -> bool:
+        """``super().is_open_for_signup(...)`` in the project's helper method ``is_open_for_signup`` (paperless-ngx's
+        signup adapter): the parent class's method, not a call of the helper ``rule`` was inferred for."""
+        value, (_, owner) = func.value, self.functions[-1].bound
+        return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "super" \
+            and bool(owner) and rule.via[:1] == (f"{owner}.{func.attr}",)
+
     def _own_method(self, func: ast.expr) -> str | None:
         """``self.name`` in a method: the qualified name of its class's method (a helper method whose name other
         classes' methods share is inferred by that name, ``Memory._is_enabled``, not by ``._is_enabled``)."""
@@ -982,10 +989,6 @@ def _targets(target: ast.expr) -> list[ast.expr]:
     return [target]
 
 
-def _is_none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
-
-
 def _compared_with_text(parent: ast.AST, node: ast.expr) -> bool:
     """Whether ``parent`` compares ``node`` with text (``== "always"``, ``in ("a", "b")``): a setting of several
     values, not a switch."""
@@ -1002,13 +1005,14 @@ def _compared_with_text(parent: ast.AST, node: ast.expr) -> bool:
 
 
 def _read_by_name(args: list[Arg], rule: SettingRule) -> bool:
-    """``settings.get("X", True|False)``, or ``settings.get("ENABLE_X")`` (``None`` by default) for a name that
-    says it is a switch: as ``getattr(settings, ...)`` is read (whose arguments after the object are these)."""
+    """``settings.get("X", True|False)``, or ``settings.get("ENABLE_X")`` (``None`` by default, or a variable) for a
+    name that says it is a switch: as ``getattr(settings, ...)`` is read (whose arguments after the object are
+    these)."""
     if not 1 <= len(args) <= 2 or any(a.keyword or a.star for a in args):
         return False
     if len(args) == 2 and is_bool(args[1].value):
         return True
-    return (len(args) == 1 or _is_none(args[1].value)) and _switch_named(args[0].value, rule)
+    return (len(args) == 1 or no_literal_default(args[1].value)) and _switch_named(args[0].value, rule)
 
 
 def _switch_named(node: ast.expr, rule: SettingRule) -> bool:
