@@ -364,3 +364,28 @@ def test_a_view_a_views_package_star_imports_is_routed(tmp_path: Path) -> None:
     same name, not the submodule (the star import binds over it); ``views.index`` the view star-imported from
     another. Only the view no route names stays unreachable."""
     assert _unreachable(tmp_path, VIEWS_PACKAGE) == [("forgotten", "meshweb/views/unused.py")]
+
+
+GENERIC_BASE = {
+    "paperless/__init__.py": "",
+    "paperless/serialisers.py": """
+        from django.conf import settings
+        from rest_framework import serializers
+
+        from paperless.models import ApplicationConfiguration
+
+
+        class ApplicationConfigurationSerializer(serializers.ModelSerializer[ApplicationConfiguration]):
+            def validate_llm_endpoint(self, value):
+                if getattr(settings, "LLM_ALLOW_INTERNAL_ENDPOINTS", False):
+                    return value
+                return check_outbound(value)
+    """,
+}
+
+
+def test_a_framework_class_subscripted_as_a_generic_is_the_framework_s(tmp_path: Path) -> None:
+    """paperless-ngx's serializer derives from ``serializers.ModelSerializer[ApplicationConfiguration]``: the
+    framework class it subscripts, which calls ``validate_<field>`` by name. The base was read as no name, the class
+    as the project's own, and the check in its validator as unreachable."""
+    assert _unreachable(tmp_path, GENERIC_BASE) == []

@@ -256,9 +256,12 @@ class _Walker:
         return self.scope.qualify(dotted) or method
 
     def _label(self, node: ast.expr) -> str:
-        """A decorator or base as a name: qualified where the imports say, else as written."""
+        """A decorator or base as a name: qualified where the imports say, else as written. A generic base
+        (``serializers.ModelSerializer[User]``, paperless-ngx) is the class it subscripts."""
         if isinstance(node, ast.Call):
             node = node.func
+        elif isinstance(node, ast.Subscript):
+            node = node.value
         dotted = dotted_name(node)
         if dotted is None:
             return ""
