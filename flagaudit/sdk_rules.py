@@ -271,6 +271,13 @@ def text_file(path: str, globs: tuple[str, ...]) -> bool:
     return bool(matches(path) or matches(path.rsplit("/", 1)[-1]) or matches("/" + path))
 
 
+def glob_match(name: str, globs: tuple[str, ...]) -> bool:
+    """``fnmatch(name, glob)`` for any of ``globs``, through one compiled expression: test folders, settings
+    paths and entry point names are asked of every file and function of a tree, where ``fnmatch`` one glob at a time
+    cost 0.04 s of each run on osf.io."""
+    return bool(globs) and _globs(globs)[1](os.path.normcase(name)) is not None
+
+
 @functools.lru_cache(maxsize=64)
 def _globs(globs: tuple[str, ...]) -> tuple[tuple[str, ...], Callable[[str], re.Match[str] | None]]:
     """``fnmatch`` against any of ``globs`` as one compiled expression (a tree lists thousands of files), and the

@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from fnmatch import fnmatch
 
 from flagaudit.documentation import documented_where
 from flagaudit.facts import DYNAMIC_SETTINGS, EXTENDS, RUN_TIME_VALUE, Evidence, FileFacts, Flag
-from flagaudit.sdk_rules import SETTINGS_SDK
+from flagaudit.sdk_rules import SETTINGS_SDK, glob_match
 
 _ON = {"true", "on", "1", "yes"}
 _OFF = {"false", "off", "0", "no", "none"}
@@ -121,7 +120,7 @@ def _is_settings(path: str, patterns: tuple[str, ...]) -> bool:
     name = path.rsplit("/", 1)[-1]
     if name.startswith("test"):
         return False
-    return any(fnmatch(path, p) or fnmatch(name, p) for p in patterns)
+    return glob_match(path, patterns) or glob_match(name, patterns)
 
 
 def _declared(flag: Flag) -> Fixed | None:

@@ -7,12 +7,10 @@ only tests reach is dead in production.
 
 from __future__ import annotations
 
-import fnmatch
-import re
 from collections.abc import Callable
-from functools import lru_cache
 
 from flagaudit.facts import FileFacts
+from flagaudit.sdk_rules import glob_match
 
 FRAMEWORK_DECORATORS = (
     "*.route", "*.get", "*.post", "*.put", "*.patch", "*.delete", "*.head", "*.options", "*.websocket",
@@ -59,10 +57,10 @@ def local_entries(file_facts: FileFacts, patterns: tuple[str, ...]) -> dict[str,
         elif function.kind == "method" and last in MIDDLEWARE_HOOKS and owner in middleware:
             entries[name] = "hook of a Django middleware (its __init__ takes get_response; Django calls it)"
         else:
-            decorator = next((d for d in function.decorators if _matches(d, FRAMEWORK_DECORATORS)), None)
+            decorator = next((d for d in function.decorators if glob_match(d, FRAMEWORK_DECORATORS)), None)
             if decorator:
                 entries[name] = f"decorated @{decorator} (called by the framework)"
-            elif patterns and _matches(name, patterns):
+            elif patterns and glob_match(name, patterns):
                 entries[name] = "configured entry point"
             elif interface and _public_member(name, function.kind, module):
                 entries[name] = interface
@@ -106,12 +104,3 @@ def entry_points(facts: list[FileFacts], local: dict[str, dict[str, str]], is_te
         if node:
             entries.setdefault(node, f"console script {script}")
     return entries
-
-
-def _matches(name: str, patterns: tuple[str, ...]) -> bool:
-    return _compiled(patterns).match(name) is not None
-
-
-@lru_cache(maxsize=8)
-def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns) or "(?!)")

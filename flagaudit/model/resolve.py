@@ -11,12 +11,11 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import replace
-from fnmatch import fnmatch
 from functools import lru_cache
 
 from flagaudit.facts import DYNAMIC_SETTINGS, Definition, FileFacts, Flag, KeyPart, KeyRef, Site
 from flagaudit.model.constancy import set_names
-from flagaudit.sdk_rules import CONTEXT_READ, DECLARED_READ, SETTINGS_SDK, within_modules
+from flagaudit.sdk_rules import CONTEXT_READ, DECLARED_READ, SETTINGS_SDK, glob_match, within_modules
 
 _MAX_DEPTH = 20
 
@@ -334,14 +333,17 @@ def resolve_site(site: Site, resolver: Resolver) -> tuple[Site, str | None, bool
 def is_test_path(path: str, patterns: tuple[str, ...]) -> bool:
     """Test code by folder (``tests/``, ``*_tests/``) or file name (``test_*.py``)."""
     parts = path.split("/")
-    for pattern in patterns:
-        if pattern.endswith("/"):
-            folder = pattern[:-1]
-            if folder in parts[:-1] or "*" in folder and any(fnmatch(part, folder) for part in parts[:-1]):
-                return True
-        elif fnmatch(parts[-1], pattern) or fnmatch(path, pattern):
-            return True
-    return False
+    folders, files = _test_patterns(patterns)
+    return not folders[0].isdisjoint(parts[:-1]) or any(glob_match(part, folders[1]) for part in parts[:-1]) \
+        or glob_match(parts[-1], files) or glob_match(path, files)
+
+
+@lru_cache(maxsize=16)
+def _test_patterns(patterns: tuple[str, ...]) -> tuple[tuple[frozenset[str], tuple[str, ...]], tuple[str, ...]]:
+    """Test folders named exactly, test folders given as globs, and file globs."""
+    folders = [p[:-1] for p in patterns if p.endswith("/")]
+    return ((frozenset(f for f in folders if "*" not in f), tuple(f for f in folders if "*" in f)),
+            tuple(p for p in patterns if not p.endswith("/")))
 
 
 def _flag_order(identity: tuple[str | None, str, bool]) -> tuple[bool, str, str, bool]:
