@@ -70,3 +70,20 @@ def test_a_continued_walk_reads_new_commits_as_a_walk_from_the_start(tmp_path: P
                                                   "    return is_on(request, 'new_checkout')\n"}, dedent=False)
     continued = _events(repo)
     assert continued == _events(repo, "--no-cache") == [("born", "2024-01-10"), ("changed", "2024-07-01")]
+
+
+def test_a_package_renamed_by_its_init_says_nothing_of_its_submodules(tmp_path: Path) -> None:
+    """osf.io renamed ``framework/render/__init__.py`` to ``api/__init__.py``: the package ``api`` was not
+    ``framework.render`` before, nor ``api.base.views`` ``framework.render.base.views``. A function of that name
+    in the old tree is another function, and its calls are no checks."""
+    repo = Repo(tmp_path / "repo")
+    session = "def is_on(request, name):\n    return name in request.session\n"
+    repo.commit("2024-01-10", "session helpers", {
+        "legacy/__init__.py": "VERSION = 1\n", "legacy/utils/__init__.py": "", "legacy/utils/flags.py": session,
+        "legacy/views.py": VIEWS.replace("app.utils.flags", "legacy.utils.flags").replace("new_checkout", "cart")},
+        dedent=False)
+    repo.commit("2024-06-01", "the flags", {
+        "app/utils/__init__.py": "", "app/utils/flags.py": IS_ON, "app/views.py": VIEWS}, moves={
+        "legacy/__init__.py": "app/__init__.py"}, dedent=False)
+    ran = run_cli("history", "--format", "json", "-q", "--no-cache", cwd=repo.path)
+    assert {t["key"] for t in json.loads(ran.stdout)["timelines"]} == {"new_checkout"}

@@ -26,8 +26,8 @@ def earlier_names(commits: Iterable[Commit], rules: RuleSet) -> EarlierNames:
     known = {name: {name} for name in _qualified(rules)}
     for commit in reversed(list(commits)):
         for change in commit.changes:
-            if change.status != "R" or not change.old_path or not (change.old_path.endswith(".py")
-                                                                   and change.path.endswith(".py")):
+            if change.status != "R" or not change.old_path or not _module_file(change.old_path) \
+                    or not _module_file(change.path):
                 continue
             for new, old in _module_pairs(change.old_path, change.path):
                 for names in known.values():
@@ -57,15 +57,16 @@ def _qualified(rules: RuleSet) -> set[str]:
             if "." in name}
 
 
+def _module_file(path: str) -> bool:
+    """A Python module that is no package's ``__init__``: every name below its module's name is its own, where a
+    package's names below its own may be its submodules' (osf.io renamed ``framework/render/__init__.py`` to
+    ``api/__init__.py``, which says nothing of ``api/base/views.py``)."""
+    return path.endswith(".py") and path.rpartition("/")[2] != "__init__.py"
+
+
 def _module_pairs(old_path: str, new_path: str) -> list[tuple[str, str]]:
     """(new module, old module) for each count of leading folders a module name may leave out (a project's
     ``src/``, a checkout's subfolder): the one a rule's name starts with is the module it names."""
-    new, old = _parts(new_path), _parts(old_path)
+    new, old = new_path.removesuffix(".py").split("/"), old_path.removesuffix(".py").split("/")
     return [(".".join(new[strip:]), ".".join(old[strip:])) for strip in range(len(new))
             if len(old) > strip and new[strip:] != old[strip:]]
-
-
-def _parts(path: str) -> list[str]:
-    parts = path.removesuffix(".py").split("/")
-    return parts[:-1] if parts[-1] == "__init__" and len(parts) > 1 else parts
-
