@@ -504,3 +504,35 @@ def test_a_method_named_at_run_time_after_a_prefix_is_reached(tmp_path: Path) ->
         "engine/wsgi.py": WSGI,
     }
     assert _codes(_scan(tmp_path, files), "FA301") == [("FEATURE_SLACK_ENABLED", "engine/validator.py")]
+
+
+def test_a_flag_object_made_in_a_function_is_checked_under_its_sdk(tmp_path: Path) -> None:
+    """openedx/platform-plugin-aspects makes its waffle flag in the classmethod that checks it, its key built from
+    the sink's model: the check was a site of no SDK, apart from the flag's definition, so the annotation above the
+    definition (``toggle_use_cases: open_edx``, a permanent switch) did not type it and FA101 called it stale."""
+    write_files(tmp_path, {"sinks/__init__.py": "", "sinks/base_sink.py": textwrap.dedent("""
+        import logging
+
+        from edx_toggles.toggles import WaffleFlag
+
+        NAMESPACE = "event_sink_clickhouse"
+
+
+        class ModelBaseSink:
+            model = None
+
+            @classmethod
+            def is_enabled(cls):
+                # .. toggle_name: event_sink_clickhouse.model.enabled
+                # .. toggle_use_cases: open_edx
+                waffle_flag = WaffleFlag(f"{NAMESPACE}.{cls.model}.enabled", __name__)
+                enabled = waffle_flag.is_enabled()
+                if enabled and cls.model is None:
+                    logging.warning("no model")
+                    enabled = False
+                return enabled
+    """)})
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert [(f.key, f.sdk, [(s.line, s.rule) for s in f.sites], [d.line for d in f.definitions])
+            for f in inventory.flags] == [
+        ("event_sink_clickhouse.*.enabled", "waffle-flag", [(17, "edx-toggles/WaffleFlag.is_enabled")], [16])]

@@ -196,7 +196,8 @@ class _Finder:
     def _local_made(self, name: str, seen: frozenset[str] = frozenset()) -> bool:
         """A local bound to a call of a project function somewhere in the module (``client = get_client()``, read
         in the text: the gate has no function scopes), whose return value the model traces to the SDK; or to a
-        call of a method of such a local (``flags = client.get_identity_flags()``)."""
+        call of a method of such a local (``flags = client.get_identity_flags()``); or a flag object made in
+        place."""
         if self._locals is None:  # one pass over the text, on the first local receiver
             self._locals = {}
             for local, callee in _BOUND_TO_CALL.findall(self.text):
@@ -207,6 +208,8 @@ class _Finder:
                     and self._local_made(head, seen | {name}):
                 return True
             made_by = self.scope.qualify(callee)
+            if made_by in self.rules.classes:
+                return True  # a flag object made here (``waffle_flag = WaffleFlag(f"ns.{cls.model}")``)
             if made_by is not None and not self.rules.made_by_sdk(made_by):
                 self.deferred.add(f"{made_by}()")
                 if f"{made_by}()" in self.rules.traced:

@@ -48,7 +48,16 @@ from flagaudit.extract.tree import (
 )
 from flagaudit.facts import Definition, KeyPart, KeyRef, ReceiverProof, Site, SiteGuard, Span
 from flagaudit.meaning import OFF_MARK, VALUE_MARK, in_order
-from flagaudit.sdk_rules import ATTRIBUTE_READ, DECLARED_READ, CheckRule, KeyArg, RuleSet, SettingRule, within_modules
+from flagaudit.sdk_rules import (
+    ATTRIBUTE_READ,
+    DECLARED_READ,
+    CheckRule,
+    KeyArg,
+    ObjectRule,
+    RuleSet,
+    SettingRule,
+    within_modules,
+)
 
 _BLOCKS = ("body", "orelse", "finalbody")
 _Table = dict[type, Callable[[Any, Any], None]]
@@ -87,6 +96,9 @@ class _Function:
     name: str
     params: frozenset[str] = frozenset()
     values: dict[str, tuple[KeyPart, ...] | None] = field(default_factory=dict)
+    objects: dict[str, ObjectRule] = field(default_factory=dict)
+    """Local name -> the rule of the flag object it was made (``waffle_flag = WaffleFlag(f"ns.{cls.model}")``): its
+    key parts are in :attr:`values`."""
     models: dict[str, str] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)
     """Imports inside the function (``from openedx... import FLAG`` under ``try``)."""
@@ -244,6 +256,7 @@ class SpanVisitor:
         function.items.pop(name, None)
         function.tables.pop(name, None)
         function.sequences.pop(name, None)
+        function.objects.pop(name, None)
         value = node.value
         if isinstance(value, (ast.List, ast.Tuple, ast.Set)) and (rows := literal_rows(value, self._resolve)):
             function.sequences[name] = rows
@@ -271,6 +284,7 @@ class SpanVisitor:
             obj = self.rules.classes.get(self._qualify(value.func) or "")
             if obj:
                 function.values[name] = object_key(self, value, obj).parts
+                function.objects[name] = obj
                 return
         if not _may_hold_key(value):
             function.values[name] = None  # what key_parts would find: one unknown part
@@ -537,6 +551,12 @@ class SpanVisitor:
             if parts is None:
                 return False
             ref = KeyRef(parts, self._code(receiver))
+            made = function.objects.get(dotted)
+            if made is not None:  # a flag object made here: a check of its SDK (platform-plugin-aspects' sinks)
+                if func.attr not in made.methods:
+                    return False
+                self._site(node, f"{made.id}.{func.attr}", made.sdk, ref, made.on)
+                return True
         else:
             qualified = self.qualify_name(dotted)
             if qualified is None:
