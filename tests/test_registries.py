@@ -447,3 +447,52 @@ def test_a_decorator_that_asks_for_access_to_a_feature_is_a_check_of_it(tmp_path
     assert result.returncode == 0, result.stdout
     document = json.loads(result.stdout)
     assert [(f["key"], f["sdk"], len(f["sites"])) for f in document["flags"]] == [("archetype-training", "hs", 3)]
+
+
+MANAGER_REGISTRY = {
+    "share/__init__.py": "",
+    "share/models.py": """\
+        from django.db import models
+
+
+        class FeatureFlagManager(models.Manager):
+            def flag_is_up(self, flag_name):
+                (flag, _) = self.get_or_create(name=flag_name)
+                return flag.is_up
+
+
+        class FeatureFlag(models.Model):
+            ELASTIC_EIGHT_DEFAULT = "elastic_eight_default"
+            FORBID_UNTRUSTED_FEED = "forbid_untrusted_feed"
+
+            name = models.TextField(unique=True)
+            is_up = models.BooleanField(default=False)
+
+            objects = FeatureFlagManager()
+        """,
+    "trove/__init__.py": "",
+    "trove/views.py": """\
+        from share.models import FeatureFlag
+
+
+        def ingest(request):
+            if FeatureFlag.objects.flag_is_up(FeatureFlag.FORBID_UNTRUSTED_FEED) and not request.user.is_trusted:
+                return 403
+            return 200
+        """,
+}
+
+
+def test_a_registry_asked_through_its_model_s_manager_is_found(tmp_path: Path) -> None:
+    """CenterForOpenScience/SHARE keeps its flags as rows of a model whose class constants name them, and asks
+    ``FeatureFlag.objects.flag_is_up(FeatureFlag.FORBID_UNTRUSTED_FEED)``: a method of the model's manager, named
+    for flags and given a constant of the class. No key was found: the method's name is no ``has_*`` or
+    ``*feature*``, and the call graph names its receiver, so the file was not read again under the rule."""
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in MANAGER_REGISTRY.items()})
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert sorted((f.key, f.sdk, [(s.path, s.line) for s in f.sites], [d.line for d in f.definitions])
+                  for f in inventory.flags) == [
+        ("elastic_eight_default", "share.models.FeatureFlag", [], [11]),
+        ("forbid_untrusted_feed", "share.models.FeatureFlag", [("trove/views.py", 5)], [12]),
+    ]
+    assert [(f.code, f.flag) for f in inventory.findings if f.code == "FA402"] == [("FA402", "elastic_eight_default")]

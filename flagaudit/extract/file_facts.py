@@ -363,7 +363,8 @@ feature (HSReplay.net's ``@view_requires_feature_access("archetype-training")``)
 
 def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope) -> tuple[tuple[str, str], ...]:
     """``x.has_feature(Feature.NAME)`` -> ``("has_feature", "app.models.Feature")``: a method that may check a
-    project registry's key, with the class the key constant is an attribute of; ``is_feature_flag_active(CODE)``
+    project registry's key (one named so, or for flags: ``FeatureFlag.objects.flag_is_up(FeatureFlag.NAME)``), with
+    the class the key constant is an attribute of; ``is_feature_flag_active(CODE)``
     -> ``("app.flags.is_feature_flag_active", "app.constants.CODE")``: a function that may, with the constant it
     is given (see model/registries.py); ``event.get_feature_flag("use_tracks")`` -> ``("get_feature_flag", "")`` and
     ``is_flag_on("x")`` -> ``("app.flags.is_flag_on", "")``: a method or function that may check a key it is given
@@ -383,7 +384,8 @@ def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope) -> tupl
                 if qualified is not None and "." in qualified:
                     found.add((qualified, ""))
             continue
-        if isinstance(node.func, ast.Attribute) and _REGISTRY_METHOD.fullmatch(node.func.attr) \
+        if isinstance(node.func, ast.Attribute) and (_REGISTRY_METHOD.fullmatch(node.func.attr) or (
+                FLAG_CHECK_NAME.fullmatch(node.func.attr) and not NOT_A_FLAG.search(node.func.attr))) \
                 and "perm" not in node.func.attr:
             holder = dotted_name(node.args[0])
             owner = scope.qualify(holder.rpartition(".")[0]) if holder and "." in holder else None

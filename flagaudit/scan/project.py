@@ -782,11 +782,17 @@ def _prefix(rules: RuleSet, config: Config) -> str:
 
 def _uses(facts: FileFacts, callees: set[str], traced: frozenset[str]) -> bool:
     """Whether a file calls an inferred wrapper or predicate (or defines a registry's class), uses an object
-    traced to an SDK, or is a Django template when the rule of a helper templates call changed."""
+    traced to an SDK, or is a Django template when the rule of a helper templates call changed. A method (``.name``)
+    is called on any receiver, one the call graph names too (CenterForOpenScience/SHARE's
+    ``FeatureFlag.objects.flag_is_up(...)``, a method of the model's manager)."""
     if _TEMPLATES in callees and text_file(facts.path, DJANGO_TEMPLATES):
         return True
-    return bool(traced.intersection(facts.deferred)) or any(
-        function.name in callees or not callees.isdisjoint(function.targets) for function in facts.functions)
+    if traced.intersection(facts.deferred):
+        return True
+    methods = tuple(callee for callee in callees if callee.startswith("."))
+    return any(function.name in callees or not callees.isdisjoint(function.targets)
+               or methods and any(target.endswith(methods) for target in function.targets)
+               for function in facts.functions)
 
 
 def _digest(rules: tuple[CheckRule | DefineRule, ...], traced: frozenset[str]) -> str:
