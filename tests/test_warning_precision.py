@@ -420,6 +420,27 @@ def test_a_setting_compared_with_text_is_no_switch(tmp_path: Path) -> None:
     assert [f.key for f in inventory.flags] == ["ALLOW_SIGNUP"]
 
 
+def test_a_setting_written_into_a_text_is_no_check(tmp_path: Path) -> None:
+    """CenterForOpenScience/SHARE logs ``f"HIDE_DEPRECATED_VIEWS: {settings.HIDE_DEPRECATED_VIEWS}"`` before it
+    checks the switch: the value written into a message guards nothing, and was a second site."""
+    inventory = _scan(tmp_path, {
+        "api/__init__.py": "",
+        "api/middleware.py": """\
+            import logging
+
+            from django.conf import settings
+
+
+            def process_view(request, hidden):
+                logging.info(f"HIDE_DEPRECATED_VIEWS: {settings.HIDE_DEPRECATED_VIEWS}")
+                if settings.HIDE_DEPRECATED_VIEWS and hidden:
+                    return 404
+                return None
+            """,
+    })
+    assert [(f.key, [s.line for s in f.sites]) for f in inventory.flags] == [("HIDE_DEPRECATED_VIEWS", [8])]
+
+
 def test_a_template_name_no_settings_module_sets_is_no_setting() -> None:
     """DefectDojo's context processor passes ``API_TOKENS_ENABLED``, a setting, under its own name; HyphaApp/hypha's
     passes ``PASSKEYS_ENABLED``, which a function computes, and LibraryOfCongress/concordia's home page binds

@@ -612,6 +612,8 @@ class SpanVisitor:
             return  # ``settings.ENABLE_X.is_enabled()``, ``settings.ENABLE_X["a"]``: an object, not the value
         if _compared_with_text(parent, node):
             return  # ``settings.ALLOW_JINJA_IN_EXTRA_VARS == "always"`` (ansible/awx): one of several values
+        if isinstance(parent, ast.FormattedValue):
+            return  # ``f"HIDE_DEPRECATED_VIEWS: {settings.HIDE_DEPRECATED_VIEWS}"`` (SHARE logs it): no gate
         holder = self._qualify(node.value)
         for rule in self.rules.settings:
             if rule.attributes and holder in rule.objects and re.fullmatch(rule.attributes, node.attr) \
