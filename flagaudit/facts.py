@@ -43,7 +43,8 @@ class KeyPart:
     object whose definition holds the key), ``param`` (a parameter of the
     enclosing function, for wrappers), ``item`` (an item of such a parameter, in a loop
     or comprehension over it, also in a function nested in that one), ``fmt`` (``TEMPLATE.format(...)``: the
-    constant named here with its fields unknown), ``call`` (in the symbol
+    constant named here with its fields unknown), ``case`` (``NAMESPACE.upper()``: ``upper:`` or ``lower:`` and
+    the qualified name of the constant cased), ``call`` (in the symbol
     table only: the name was assigned the result of calling this qualified
     name), ``any`` (the key column of every row of the flag model of the SDK
     named here: every key) or ``unk``.

@@ -135,6 +135,29 @@ def test_fstring_with_runtime_part_is_a_pattern_and_unresolvable_is_null() -> No
     assert sorted(s.key_ref.expression for s in unresolved.sites) == ["lookup()", "name"]
 
 
+def test_a_constant_of_another_module_upper_cased_in_a_key_is_cased() -> None:
+    """openedx/platform-plugin-aspects reads ``getattr(settings, f"{WAFFLE_FLAG_NAMESPACE.upper()}_{cls.model.upper()}
+    _ENABLED", False)`` with the namespace a constant of another module: the pattern was ``*_*_ENABLED``, which says
+    nothing of the family."""
+    flags = flags_in({
+        "sinks/__init__.py": "",
+        "sinks/waffle.py": 'WAFFLE_FLAG_NAMESPACE = "event_sink_clickhouse"\n',
+        "sinks/base.py": """
+            from django.conf import settings
+
+            from sinks.waffle import WAFFLE_FLAG_NAMESPACE
+
+
+            class ModelBaseSink:
+                model = None
+
+                @classmethod
+                def is_enabled(cls):
+                    return getattr(settings, f"{WAFFLE_FLAG_NAMESPACE.upper()}_{cls.model.upper()}_ENABLED", False)
+        """})
+    assert [(f.key, f.pattern) for f in flags] == [("EVENT_SINK_CLICKHOUSE_*_ENABLED", True)]
+
+
 def test_look_alike_receivers_do_not_count() -> None:
     flags = flags_in({"app.py": (
         "class Experiment:\n    def variation(self, key, ctx, default):\n        return default\n"

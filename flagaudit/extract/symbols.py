@@ -227,12 +227,15 @@ _CASES = frozenset({"upper", "lower"})
 
 def _cased(parts: tuple[KeyPart, ...], case: str) -> tuple[KeyPart, ...] | None:
     """``parts`` upper- or lower-cased: literals at once, a wrapper's parameter as ``param`` ``name:case`` (its
-    callers' values are cased where they are read, :meth:`~flagaudit.sdk_rules.KeyArg.case`); ``None`` for
-    anything else, whose value is known only later."""
+    callers' values are cased where they are read, :meth:`~flagaudit.sdk_rules.KeyArg.case`), a constant as
+    ``case`` ``case:name`` (openedx/platform-plugin-aspects' ``f"{WAFFLE_FLAG_NAMESPACE.upper()}_..._ENABLED"``,
+    cased where the key is resolved); ``None`` for anything else, whose value is known only later."""
     if all(part.kind == "lit" for part in parts):
         return tuple(KeyPart("lit", getattr(part.value, case)()) for part in parts)
     if len(parts) == 1 and parts[0].kind == "param" and not set(parts[0].value) & {".", ":"}:
         return (KeyPart("param", f"{parts[0].value}:{case}"),)
+    if len(parts) == 1 and parts[0].kind == "sym":  # a constant, maybe of another module: cased once resolved
+        return (KeyPart("case", f"{case}:{parts[0].value}"),)
     return None
 
 

@@ -129,6 +129,10 @@ class Resolver:
     def _part(self, part: KeyPart, depth: int) -> str | None:
         if part.kind == "lit":
             return part.value
+        if part.kind == "case":
+            case, _, name = part.value.partition(":")
+            text = self._part(KeyPart("sym", name), depth + 1) if case in _CASED else None
+            return None if text is None else _CASED[case](text)
         if depth > _MAX_DEPTH or part.kind not in ("sym", "obj", "fmt"):
             return None
         for name in self.aliases(part.value):
@@ -166,6 +170,10 @@ class Resolver:
                 return f"{parts[0].value}.{name[len(head) + 1:]}"
             head, _, _ = head.rpartition(".")
         return None
+
+
+_CASED = {"upper": str.upper, "lower": str.lower}
+"""What a ``case`` part may do to the constant it names (the part is read from a cache anyone can write)."""
 
 
 def traced_receivers(facts: Iterable[FileFacts], made_by_sdk: Callable[[str], bool]) -> frozenset[str]:
