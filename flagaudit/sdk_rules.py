@@ -216,12 +216,21 @@ class AttributeReads:
         return self.by_holder[holder][0].fullmatch(name) is not None
 
     def read_in(self, data: bytes) -> bool:
-        """Whether ``data`` reads a flag as an attribute of a settings object, in a file that names its module."""
+        """Whether ``data`` reads a flag as an attribute of a settings object, in a file that names its module, or
+        imports one by name from a settings module (``from main.settings import POSTHOG_ENABLED``)."""
         for found in self.data.finditer(data):
             names, modules = self.by_holder[found.group(1).decode()]
             if names.fullmatch(found.group(2).decode()) and any(module in data for module in modules):
                 return True
-        return False
+        switches = self.by_holder.get("settings", (None,))[0]
+        return switches is not None and any(
+            switches.fullmatch(name.decode()) for found in _SETTINGS_IMPORT.finditer(data)
+            for name in re.findall(rb"[A-Za-z_]\w*", found.group(1)))
+
+
+_SETTINGS_IMPORT = re.compile(rb"^[ \t]*from[ \t]+[\w.]*settings[\w.]*[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)",
+                              re.MULTILINE)
+"""``from main.settings import (..., POSTHOG_ENABLED)``: what a module imports by name from a settings module."""
 
 
 @dataclass(frozen=True, slots=True)
