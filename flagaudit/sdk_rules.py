@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from fnmatch import translate
 from importlib import resources
@@ -215,6 +215,17 @@ class AttributeReads:
         """Whether ``holder.name``, as the text spells it, reads a flag."""
         return self.by_holder[holder][0].fullmatch(name) is not None
 
+    def renamed(self, text: str) -> Iterator[tuple[int, str, str]]:
+        """(offset, holder, name) of each ``alias.NAME`` that reads a settings object imported under another name
+        (``from django.conf import settings as django_settings``, mitodl/mit-learn): the holder's own name is what
+        :attr:`text` finds, and a pattern for every prefix an alias may have made the filters twice as slow."""
+        aliases = dict((alias, holder) for holder, alias in re.findall(
+            r"\b(" + "|".join(map(re.escape, self.by_holder)) + r")[ \t]+as[ \t]+([A-Za-z_]\w*)", text))
+        if not aliases:
+            return
+        for found in re.finditer(r"\b(" + "|".join(map(re.escape, aliases)) + r")" + _READ, text):
+            yield found.start(), aliases[found.group(1)], found.group(2)
+
     def read_in(self, data: bytes) -> bool:
         """Whether ``data`` reads a flag as an attribute of a settings object, in a file that names its module, or
         imports one by name from a settings module (``from main.settings import POSTHOG_ENABLED``)."""
@@ -222,15 +233,34 @@ class AttributeReads:
             names, modules = self.by_holder[found.group(1).decode()]
             if names.fullmatch(found.group(2).decode()) and any(module in data for module in modules):
                 return True
+        named = tuple(holder for holder, (_, modules) in self.by_holder.items() if any(m in data for m in modules))
+        renamed = self.renamed(data.decode("utf-8", "replace")) if named and _renaming(named).search(data) else ()
+        if any(self.flag(holder, name) and holder in named for _, holder, name in renamed):
+            return True
         switches = self.by_holder.get("settings", (None,))[0]
-        return switches is not None and any(
-            switches.fullmatch(name.decode()) for found in _SETTINGS_IMPORT.finditer(data)
-            for name in re.findall(rb"[A-Za-z_]\w*", found.group(1)))
+        return switches is not None and any(switches.fullmatch(name.decode()) for name in _imported_from_settings(data))
 
 
-_SETTINGS_IMPORT = re.compile(rb"^[ \t]*from[ \t]+[\w.]*settings[\w.]*[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)",
-                              re.MULTILINE)
-"""``from main.settings import (..., POSTHOG_ENABLED)``: what a module imports by name from a settings module."""
+@functools.lru_cache(maxsize=8)
+def _renaming(holders: tuple[str, ...]) -> re.Pattern[bytes]:
+    """``settings as django_settings``: a settings object imported under another name (:meth:`AttributeReads.renamed`
+    is asked only then)."""
+    return re.compile(rb"\b(?:" + b"|".join(re.escape(h.encode()) for h in holders) + rb")[ \t]+as[ \t]")
+
+
+_READ = r"[ \t]*\.[ \t]*(?:get[ \t]*\([ \t]*[\"'])?([A-Za-z_]\w*)"
+"""What follows a settings object's name in a read of one of its values: ``.NAME`` or ``.get("NAME"``."""
+_SETTINGS_IMPORT = re.compile(rb"settings[\w.]*[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)")
+"""``...settings import (..., POSTHOG_ENABLED)``: searched from the word, which the engine finds fast, not from each
+line's start; :func:`_imported_from_settings` checks the rest of the statement."""
+_FROM = re.compile(rb"[ \t]*from[ \t]+[\w.]*")
+
+
+def _imported_from_settings(data: bytes) -> Iterator[bytes]:
+    """The names ``from main.settings import (..., POSTHOG_ENABLED)`` imports from a module named for settings."""
+    for found in _SETTINGS_IMPORT.finditer(data):
+        if _FROM.fullmatch(data, data.rfind(b"\n", 0, found.start()) + 1, found.start()):
+            yield from re.findall(rb"[A-Za-z_]\w*", found.group(1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,8 +396,7 @@ class RuleSet:
         if not rules:
             return None
         holders = sorted({o.rsplit(".", 1)[-1] for r in rules for o in r.objects})
-        read = r"\b(?:[A-Za-z]\w*_)?(" + "|".join(map(re.escape, holders)) + r")[ \t]*\.[ \t]*" \
-               r"(?:get[ \t]*\([ \t]*[\"'])?([A-Za-z_]\w*)"
+        read = r"\b(" + "|".join(map(re.escape, holders)) + r")" + _READ
 
         def union(chosen: list[SettingRule]) -> re.Pattern[str]:
             return re.compile("|".join(f"(?:{r.attributes})" for r in chosen) or "(?!)")

@@ -57,9 +57,10 @@ def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: 
                 finder.lines.add(node.lineno)
     if (reads := rules.attribute_reads) is not None and reads.named(text):  # ``settings.ENABLE_X``: no call marks it
         line, counted = 1, 0
-        for match in reads.text.finditer(text):
-            if reads.flag(match.group(1), match.group(2)):
-                line, counted = line + text.count("\n", counted, match.start()), match.start()
+        found = ((match.start(), match.group(1), match.group(2)) for match in reads.text.finditer(text))
+        for start, holder, name in sorted((*found, *reads.renamed(text))):
+            if reads.flag(holder, name):
+                line, counted = line + text.count("\n", counted, start), start
                 finder.lines.add(line)
     if reads is not None and (imported_settings := _settings_imported(scope, reads)):  # ``if POSTHOG_ENABLED:``
         line, counted = 1, 0

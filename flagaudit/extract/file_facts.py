@@ -384,13 +384,13 @@ def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope) -> tupl
                 if qualified is not None and "." in qualified:
                     found.add((qualified, ""))
             continue
-        if isinstance(node.func, ast.Attribute) and (_REGISTRY_METHOD.fullmatch(node.func.attr) or (
-                FLAG_CHECK_NAME.fullmatch(node.func.attr) and not NOT_A_FLAG.search(node.func.attr))) \
-                and "perm" not in node.func.attr:
-            holder = dotted_name(node.args[0])
+        if isinstance(node.func, ast.Attribute) and isinstance(first, ast.Attribute) and (
+                _REGISTRY_METHOD.fullmatch(name) or FLAG_CHECK_NAME.fullmatch(name) and not NOT_A_FLAG.search(name)) \
+                and "perm" not in name:
+            holder = dotted_name(first)
             owner = scope.qualify(holder.rpartition(".")[0]) if holder and "." in holder else None
             if owner is not None:
-                found.add((node.func.attr, owner))
+                found.add((name, owner))
         if _REGISTRY_FUNCTION.fullmatch(name) and not NOT_A_FLAG.search(name):
             callee, constant = dotted_name(node.func), dotted_name(node.args[0])
             function = scope.qualify(callee) if callee else None

@@ -624,7 +624,8 @@ class SpanVisitor:
         settings hold, read as ``settings.POSTHOG_ENABLED`` is. Not in a settings module, which sets what it reads
         from another (``from .base import *``)."""
         reads = self.rules.attribute_reads
-        if reads is None or not isinstance(node.ctx, ast.Load) or not reads.names.fullmatch(node.id):
+        if not node.id.isupper() or reads is None or not isinstance(node.ctx, ast.Load) \
+                or not reads.names.fullmatch(node.id):
             return
         owner, _, name = (self.qualify_name(node.id) or "").rpartition(".")
         if owner and owner != self.scope.module and is_settings_module("", owner) and reads.names.fullmatch(name) \
