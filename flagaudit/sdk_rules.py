@@ -227,18 +227,15 @@ class AttributeReads:
             yield found.start(), aliases[found.group(1)], found.group(2)
 
     def read_in(self, data: bytes) -> bool:
-        """Whether ``data`` reads a flag as an attribute of a settings object, in a file that names its module, or
-        imports one by name from a settings module (``from main.settings import POSTHOG_ENABLED``)."""
+        """Whether ``data`` reads a flag as an attribute of a settings object, in a file that names its module (under
+        its own name, or another it is imported as)."""
         for found in self.data.finditer(data):
             names, modules = self.by_holder[found.group(1).decode()]
             if names.fullmatch(found.group(2).decode()) and any(module in data for module in modules):
                 return True
         named = tuple(holder for holder, (_, modules) in self.by_holder.items() if any(m in data for m in modules))
         renamed = self.renamed(data.decode("utf-8", "replace")) if named and _renaming(named).search(data) else ()
-        if any(self.flag(holder, name) and holder in named for _, holder, name in renamed):
-            return True
-        switches = self.by_holder.get("settings", (None,))[0]
-        return switches is not None and any(switches.fullmatch(name.decode()) for name in _imported_from_settings(data))
+        return any(self.flag(holder, name) and holder in named for _, holder, name in renamed)
 
 
 @functools.lru_cache(maxsize=8)
@@ -250,17 +247,6 @@ def _renaming(holders: tuple[str, ...]) -> re.Pattern[bytes]:
 
 _READ = r"[ \t]*\.[ \t]*(?:get[ \t]*\([ \t]*[\"'])?([A-Za-z_]\w*)"
 """What follows a settings object's name in a read of one of its values: ``.NAME`` or ``.get("NAME"``."""
-_SETTINGS_IMPORT = re.compile(rb"settings[\w.]*[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)")
-"""``...settings import (..., POSTHOG_ENABLED)``: searched from the word, which the engine finds fast, not from each
-line's start; :func:`_imported_from_settings` checks the rest of the statement."""
-_FROM = re.compile(rb"[ \t]*from[ \t]+[\w.]*")
-
-
-def _imported_from_settings(data: bytes) -> Iterator[bytes]:
-    """The names ``from main.settings import (..., POSTHOG_ENABLED)`` imports from a module named for settings."""
-    for found in _SETTINGS_IMPORT.finditer(data):
-        if _FROM.fullmatch(data, data.rfind(b"\n", 0, found.start()) + 1, found.start()):
-            yield from re.findall(rb"[A-Za-z_]\w*", found.group(1))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,9 +4,7 @@ mitodl/mit-learn imports ``from django.conf import settings as django_settings``
 ``settings`` there) and checks ``django_settings.QDRANT_ENABLE_INDEXING_PLUGIN_HOOKS``; paperless-ngx asks
 ``getattr(settings, "SOCIALACCOUNT_ALLOW_SIGNUPS", allow_signups)``, its default a variable. Both are switches
 read as gates, and both were missed: the byte-level filters looked for ``settings.`` after a word boundary and
-for a literal default. mitodl/ocw-studio imports ``from main.settings import POSTHOG_ENABLED`` and checks it by
-that name: the value Django's settings hold. An object of the project's own called ``settings`` (osf.io's
-``website.settings``) read as ``settings.X`` stays no flag of Django's. The
+for a literal default. The project's own settings module read as ``settings.X`` stays no flag of Django's. The
 override that returns the setting becomes a helper of it, and its ``super().is_open_for_signup(...)`` calls the
 parent class's method, not the helper: no site there.
 """
@@ -35,13 +33,6 @@ PROJECT = {
             if settings.SEARCH_ENABLE_HOOKS:
                 resource.notify()
     """,
-    "learning/posthog.py": """
-        from main.settings import SEARCH_ENABLE_HOOKS, TIMEOUT
-
-        client = None
-        if SEARCH_ENABLE_HOOKS:
-            client = connect(TIMEOUT)
-    """,
     "accounts/__init__.py": "",
     "accounts/adapter.py": """
         from django.conf import settings
@@ -66,6 +57,5 @@ def test_an_alias_of_django_settings_and_a_computed_default_are_read(tmp_path: P
     inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
     assert sorted((f.key, f.sdk, [(s.path, s.line) for s in f.sites]) for f in inventory.flags) == [
         ("QDRANT_ENABLE_INDEXING_PLUGIN_HOOKS", "settings", [("learning/plugins.py", 8)]),
-        ("SEARCH_ENABLE_HOOKS", "settings", [("learning/posthog.py", 5)]),
         ("SOCIALACCOUNT_ALLOW_SIGNUPS", "settings", [("accounts/adapter.py", 8)]),
     ]

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from flagaudit.extract.adapters import adapted
 from flagaudit.extract.arguments import no_literal_default
 from flagaudit.extract.declarations import frozen_label, row_query
-from flagaudit.extract.symbols import Scope, dotted_name, is_settings_module
+from flagaudit.extract.symbols import Scope, dotted_name
 from flagaudit.extract.tree import full_name
-from flagaudit.sdk_rules import AttributeReads, RuleSet
+from flagaudit.sdk_rules import RuleSet
 
 _ROW_METHODS = frozenset({"create", "get_or_create", "update_or_create", "delete", "get", "first", "last"})
 _BOUND_TO_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)\s*\(")
@@ -62,23 +62,7 @@ def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: 
             if reads.flag(holder, name):
                 line, counted = line + text.count("\n", counted, start), start
                 finder.lines.add(line)
-    if reads is not None and (imported_settings := _settings_imported(scope, reads)):  # ``if POSTHOG_ENABLED:``
-        line, counted = 1, 0
-        for match in re.finditer(r"\b(?:" + "|".join(map(re.escape, imported_settings)) + r")\b", text):
-            line, counted = line + text.count("\n", counted, match.start()), match.start()
-            finder.lines.add(line)
     return Candidates(frozenset(finder.lines), frozenset(finder.deferred))
-
-
-def _settings_imported(scope: Scope, reads: AttributeReads) -> list[str]:
-    """The local names of the settings a module imports by name from a settings module (``from main.settings import
-    POSTHOG_ENABLED``) that are flags as Django's settings hold them; none in a settings module."""
-    switches = reads.by_holder.get("settings", (None,))[0]
-    if switches is None or is_settings_module("", scope.module):
-        return []
-    return sorted(local for local, target in scope.imports.items()
-                  if switches.fullmatch(local) and switches.fullmatch(target.rpartition(".")[2])
-                  and is_settings_module("", target.rpartition(".")[0]))
 
 
 class _Finder:

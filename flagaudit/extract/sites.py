@@ -34,16 +34,7 @@ from flagaudit.extract.declarations import (
 )
 from flagaudit.extract.fingerprint import BranchUses, exclusive
 from flagaudit.extract.guards import Guard, Node, find_guard
-from flagaudit.extract.symbols import (
-    DJANGO_SETTINGS,
-    ITEMS,
-    Row,
-    Scope,
-    import_bindings,
-    is_settings_module,
-    key_parts,
-    literal_rows,
-)
+from flagaudit.extract.symbols import ITEMS, Row, Scope, import_bindings, key_parts, literal_rows
 from flagaudit.extract.tree import (
     Arg,
     Source,
@@ -616,24 +607,6 @@ class SpanVisitor:
         reads = self.rules.attribute_reads
         if reads is None or not isinstance(node.ctx, ast.Load) or not reads.names.fullmatch(node.attr):
             return
-        self._setting_read(node, self._qualify(node.value), node.attr)
-
-    def visit_Name(self, node: ast.Name) -> None:
-        """``POSTHOG_ENABLED`` imported from a settings module (mitodl/ocw-studio's ``from main.settings import
-        POSTHOG_ENABLED``, TreyWW/MyFinances' ``from settings.settings import BILLING_ENABLED``): the value Django's
-        settings hold, read as ``settings.POSTHOG_ENABLED`` is. Not in a settings module, which sets what it reads
-        from another (``from .base import *``)."""
-        reads = self.rules.attribute_reads
-        if not node.id.isupper() or reads is None or not isinstance(node.ctx, ast.Load) \
-                or not reads.names.fullmatch(node.id):
-            return
-        owner, _, name = (self.qualify_name(node.id) or "").rpartition(".")
-        if owner and owner != self.scope.module and is_settings_module("", owner) and reads.names.fullmatch(name) \
-                and not is_settings_module(self.context.path, self.scope.module):
-            self._setting_read(node, DJANGO_SETTINGS, name)
-
-    def _setting_read(self, node: ast.Attribute | ast.Name, holder: str | None, name: str) -> None:
-        """A site of ``name`` read from the settings object ``holder``, where it is a gate and a rule reads it."""
         parent = self.stack[-2]
         if isinstance(parent, ast.Attribute) or isinstance(parent, ast.Subscript) and parent.value is node:
             return  # ``settings.ENABLE_X.is_enabled()``, ``settings.ENABLE_X["a"]``: an object, not the value
@@ -641,11 +614,12 @@ class SpanVisitor:
             return  # ``settings.ALLOW_JINJA_IN_EXTRA_VARS == "always"`` (ansible/awx): one of several values
         if isinstance(parent, ast.FormattedValue):
             return  # ``f"HIDE_DEPRECATED_VIEWS: {settings.HIDE_DEPRECATED_VIEWS}"`` (SHARE logs it): no gate
+        holder = self._qualify(node.value)
         for rule in self.rules.settings:
-            if rule.attributes and holder in rule.objects and re.fullmatch(rule.attributes, name) \
-                    and name not in rule.dicts:  # ``name in settings.FEATURE_FLAGS``: the dict, not a flag
+            if rule.attributes and holder in rule.objects and re.fullmatch(rule.attributes, node.attr) \
+                    and node.attr not in rule.dicts:  # ``name in settings.FEATURE_FLAGS``: the dict, not a flag
                 self._site(node, f"{rule.id}{DECLARED_READ if rule.declared else ATTRIBUTE_READ}", rule.sdk,
-                           KeyRef((KeyPart("lit", name),), self._code(node)), "truthy")
+                           KeyRef((KeyPart("lit", node.attr),), self._code(node)), "truthy")
                 return
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
@@ -787,8 +761,8 @@ class SpanVisitor:
                 return False
         return True
 
-    def _site(self, node: ast.Call | ast.Subscript | ast.Attribute | ast.Name, rule: str, sdk: str, ref: KeyRef,
-              on: str, via: tuple[str, ...] = (), proof: ReceiverProof | None = None, when: tuple[str, ...] = (),
+    def _site(self, node: ast.Call | ast.Subscript | ast.Attribute, rule: str, sdk: str, ref: KeyRef, on: str,
+              via: tuple[str, ...] = (), proof: ReceiverProof | None = None, when: tuple[str, ...] = (),
               guards: tuple[str, ...] = ()) -> None:
         guard = find_guard(self.stack, self.source, self.last_line, polarity=(on != "falsy"))
         line, column = self.start(node)
@@ -986,8 +960,7 @@ class SpanVisitor:
         return KeyRef(flat, ", ".join(codes), template)
 
     _EXPRESSIONS: ClassVar[_Table] = {
-        ast.Call: visit_Call, ast.Subscript: visit_Subscript, ast.Attribute: visit_Attribute, ast.Name: visit_Name,
-        ast.IfExp: visit_If,
+        ast.Call: visit_Call, ast.Subscript: visit_Subscript, ast.Attribute: visit_Attribute, ast.IfExp: visit_If,
         ast.GeneratorExp: visit_comprehension, ast.ListComp: visit_comprehension, ast.SetComp: visit_comprehension,
         ast.DictComp: visit_comprehension}
     _STATEMENTS: ClassVar[_Table] = {
