@@ -215,16 +215,14 @@ class AttributeReads:
         """Whether ``holder.name``, as the text spells it, reads a flag."""
         return self.by_holder[holder][0].fullmatch(name) is not None
 
-    def renamed(self, text: str) -> Iterator[tuple[int, str, str]]:
-        """(offset, holder, name) of each ``alias.NAME`` that reads a settings object imported under another name
-        (``from django.conf import settings as django_settings``, mitodl/mit-learn): the holder's own name is what
-        :attr:`text` finds, and a pattern for every prefix an alias may have made the filters twice as slow."""
-        aliases = dict((alias, holder) for holder, alias in re.findall(
-            r"\b(" + "|".join(map(re.escape, self.by_holder)) + r")[ \t]+as[ \t]+([A-Za-z_]\w*)", text))
-        if not aliases:
-            return
-        for found in re.finditer(r"\b(" + "|".join(map(re.escape, aliases)) + r")" + _READ, text):
-            yield found.start(), aliases[found.group(1)], found.group(2)
+    def renamed(self, data: bytes, holders: tuple[str, ...]) -> Iterator[tuple[int, str, str]]:
+        """(line, holder, name) of each ``alias.NAME`` in ``data`` that reads one of the settings objects ``holders``
+        imported under another name (``from django.conf import settings as django_settings``, mitodl/mit-learn): the
+        holder's own name is what :attr:`text` finds, and a pattern for every prefix an alias may have made the
+        filters twice as slow. Bytes, as history's filter reads each version of each file: no decoding."""
+        for holder, alias in _renaming(holders).findall(data) if holders else ():
+            for found in re.finditer(rb"\b" + re.escape(alias) + _READ.encode(), data):
+                yield data.count(b"\n", 0, found.start()) + 1, holder.decode(), found.group(1).decode()
 
     def read_in(self, data: bytes) -> bool:
         """Whether ``data`` reads a flag as an attribute of a settings object, in a file that names its module (under
@@ -234,15 +232,13 @@ class AttributeReads:
             if names.fullmatch(found.group(2).decode()) and any(module in data for module in modules):
                 return True
         named = tuple(holder for holder, (_, modules) in self.by_holder.items() if any(m in data for m in modules))
-        renamed = self.renamed(data.decode("utf-8", "replace")) if named and _renaming(named).search(data) else ()
-        return any(self.flag(holder, name) and holder in named for _, holder, name in renamed)
+        return any(self.flag(holder, name) for _, holder, name in self.renamed(data, named))
 
 
 @functools.lru_cache(maxsize=8)
 def _renaming(holders: tuple[str, ...]) -> re.Pattern[bytes]:
-    """``settings as django_settings``: a settings object imported under another name (:meth:`AttributeReads.renamed`
-    is asked only then)."""
-    return re.compile(rb"\b(?:" + b"|".join(re.escape(h.encode()) for h in holders) + rb")[ \t]+as[ \t]")
+    """``settings as django_settings``: a settings object imported under another name, and that name."""
+    return re.compile(rb"\b(" + b"|".join(re.escape(h.encode()) for h in holders) + rb")[ \t]+as[ \t]+([A-Za-z_]\w*)")
 
 
 _READ = r"[ \t]*\.[ \t]*(?:get[ \t]*\([ \t]*[\"'])?([A-Za-z_]\w*)"
