@@ -201,7 +201,8 @@ class AttributeReads:
     """The last name of each settings object -> the names of flags read from it, and the modules one of which a
     file that reads it names (``config`` is django-constance's only where ``constance`` is imported)."""
     text: re.Pattern[str]
-    """``holder.NAME`` (or ``holder.get("NAME")``): the holder's last name, then the name."""
+    """``holder.NAME`` (or ``holder.get("NAME")``): the holder's last name, then the name; or ``holder as alias``
+    (the third group), an import under another name, whose reads :meth:`renamed` finds."""
     data: re.Pattern[bytes]
     modules: tuple[str, ...]
     """The modules the settings objects live in (``django.conf``): a file that names none of them reads another
@@ -215,30 +216,28 @@ class AttributeReads:
         """Whether ``holder.name``, as the text spells it, reads a flag."""
         return self.by_holder[holder][0].fullmatch(name) is not None
 
-    def renamed(self, data: bytes, holders: tuple[str, ...]) -> Iterator[tuple[int, str, str]]:
-        """(line, holder, name) of each ``alias.NAME`` in ``data`` that reads one of the settings objects ``holders``
-        imported under another name (``from django.conf import settings as django_settings``, mitodl/mit-learn): the
-        holder's own name is what :attr:`text` finds, and a pattern for every prefix an alias may have made the
-        filters twice as slow. Bytes, as history's filter reads each version of each file: no decoding."""
-        for holder, alias in _renaming(holders).findall(data) if holders else ():
-            for found in re.finditer(rb"\b" + re.escape(alias) + _READ.encode(), data):
-                yield data.count(b"\n", 0, found.start()) + 1, holder.decode(), found.group(1).decode()
+    def renamed(self, data: bytes, aliases: Iterable[tuple[str, str]]) -> Iterator[tuple[int, str, str]]:
+        """(line, holder, name) of each ``alias.NAME`` in ``data`` that reads a settings object imported under another
+        name (``aliases``: (holder, alias), as :attr:`text`'s third group finds them; ``from django.conf import
+        settings as django_settings``, mitodl/mit-learn), in a file that names the holder's module."""
+        for holder, alias in aliases:
+            if any(module in data for module in self.by_holder[holder][1]):
+                for found in re.finditer(rb"\b" + re.escape(alias.encode()) + _READ.encode(), data):
+                    yield data.count(b"\n", 0, found.start()) + 1, holder, found.group(1).decode()
 
     def read_in(self, data: bytes) -> bool:
         """Whether ``data`` reads a flag as an attribute of a settings object, in a file that names its module (under
         its own name, or another it is imported as)."""
+        aliases = []
         for found in self.data.finditer(data):
-            names, modules = self.by_holder[found.group(1).decode()]
+            holder = found.group(1).decode()
+            if found.group(3) is not None:
+                aliases.append((holder, found.group(3).decode()))
+                continue
+            names, modules = self.by_holder[holder]
             if names.fullmatch(found.group(2).decode()) and any(module in data for module in modules):
                 return True
-        named = tuple(holder for holder, (_, modules) in self.by_holder.items() if any(m in data for m in modules))
-        return any(self.flag(holder, name) for _, holder, name in self.renamed(data, named))
-
-
-@functools.lru_cache(maxsize=8)
-def _renaming(holders: tuple[str, ...]) -> re.Pattern[bytes]:
-    """``settings as django_settings``: a settings object imported under another name, and that name."""
-    return re.compile(rb"\b(" + b"|".join(re.escape(h.encode()) for h in holders) + rb")[ \t]+as[ \t]+([A-Za-z_]\w*)")
+        return any(self.flag(holder, name) for _, holder, name in self.renamed(data, aliases))
 
 
 _READ = r"[ \t]*\.[ \t]*(?:get[ \t]*\([ \t]*[\"'])?([A-Za-z_]\w*)"
@@ -378,7 +377,7 @@ class RuleSet:
         if not rules:
             return None
         holders = sorted({o.rsplit(".", 1)[-1] for r in rules for o in r.objects})
-        read = r"\b(" + "|".join(map(re.escape, holders)) + r")" + _READ
+        read = r"\b(" + "|".join(map(re.escape, holders)) + r")(?:" + _READ + r"|[ \t]+as[ \t]+([A-Za-z_]\w*))"
 
         def union(chosen: list[SettingRule]) -> re.Pattern[str]:
             return re.compile("|".join(f"(?:{r.attributes})" for r in chosen) or "(?!)")

@@ -57,13 +57,14 @@ def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: 
                 finder.lines.add(node.lineno)
     if (reads := rules.attribute_reads) is not None and reads.named(text):  # ``settings.ENABLE_X``: no call marks it
         line, counted = 1, 0
+        aliases = []
         for match in reads.text.finditer(text):
-            if reads.flag(match.group(1), match.group(2)):
+            if match.group(3) is not None:
+                aliases.append((match.group(1), match.group(3)))
+            elif reads.flag(match.group(1), match.group(2)):
                 line, counted = line + text.count("\n", counted, match.start()), match.start()
                 finder.lines.add(line)
-        holders = tuple(holder for holder, (_, modules) in reads.by_holder.items()
-                        if any(module.decode() in text for module in modules))
-        finder.lines.update(line for line, holder, name in reads.renamed(text.encode("utf-8", "surrogatepass"), holders)
+        finder.lines.update(line for line, holder, name in reads.renamed(text.encode("utf-8", "surrogatepass"), aliases)
                             if reads.flag(holder, name))
     return Candidates(frozenset(finder.lines), frozenset(finder.deferred))
 
