@@ -293,8 +293,8 @@ def text_file(path: str, globs: tuple[str, ...]) -> bool:
 
 def glob_match(name: str, globs: tuple[str, ...]) -> bool:
     """``fnmatch(name, glob)`` for any of ``globs``, through one compiled expression: test folders, settings
-    paths and entry point names are asked of every file and function of a tree, where ``fnmatch`` one glob at a time
-    cost 0.04 s of each run on osf.io."""
+    paths and entry point names are asked of every file and function of a tree (on osf.io's 1,991 modules, 0.015 s
+    where ``fnmatch`` one glob at a time took 0.03 s)."""
     return bool(globs) and _globs(globs)[1](os.path.normcase(name)) is not None
 
 

@@ -97,8 +97,8 @@ class _Function:
     params: frozenset[str] = frozenset()
     values: dict[str, tuple[KeyPart, ...] | None] = field(default_factory=dict)
     objects: dict[str, ObjectRule] = field(default_factory=dict)
-    """Local name -> the rule of the flag object it was made (``waffle_flag = WaffleFlag(f"ns.{cls.model}")``): its
-    key parts are in :attr:`values`."""
+    """Local name -> the rule of the flag object it holds, made here (``waffle_flag = WaffleFlag(f"ns.{cls.model}")``),
+    whose key parts are in :attr:`values`."""
     models: dict[str, str] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)
     """Imports inside the function (``from openedx... import FLAG`` under ``try``)."""
