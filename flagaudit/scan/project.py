@@ -7,6 +7,7 @@ import gc
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
+from operator import methodcaller
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -789,10 +790,11 @@ def _uses(facts: FileFacts, callees: set[str], traced: frozenset[str]) -> bool:
         return True
     if traced.intersection(facts.deferred):
         return True
+    if any(function.name in callees or not callees.isdisjoint(function.targets) for function in facts.functions):
+        return True
     methods = tuple(callee for callee in callees if callee.startswith("."))
-    return any(function.name in callees or not callees.isdisjoint(function.targets)
-               or methods and any(target.endswith(methods) for target in function.targets)
-               for function in facts.functions)
+    ends = methodcaller("endswith", methods)
+    return bool(methods) and any(any(map(ends, function.targets)) for function in facts.functions)
 
 
 def _digest(rules: tuple[CheckRule | DefineRule, ...], traced: frozenset[str]) -> str:
