@@ -219,9 +219,12 @@ class AttributeReads:
     def renamed(self, data: bytes, aliases: Iterable[tuple[str, str]]) -> Iterator[tuple[int, str, str]]:
         """(line, holder, name) of each ``alias.NAME`` in ``data`` that reads a settings object imported under another
         name (``aliases``: (holder, alias), as :attr:`text`'s third group finds them; ``from django.conf import
-        settings as django_settings``, mitodl/mit-learn), in a file that names the holder's module."""
+        settings as django_settings``, mitodl/mit-learn), imported from the holder's module."""
         for holder, alias in aliases:
-            if any(module in data for module in self.by_holder[holder][1]):
+            imported = rb"[ \t]+import[ \t]+\(?[^)]*?\b" + re.escape(holder.encode()) + rb"[ \t]+as[ \t]+" \
+                + re.escape(alias.encode()) + rb"\b"  # from the holder's module, not another (osf.io's website)
+            modules = self.by_holder[holder][1]
+            if any(re.search(rb"\bfrom[ \t]+" + re.escape(module) + imported, data) for module in modules):
                 for found in re.finditer(rb"\b" + re.escape(alias.encode()) + _READ.encode(), data):
                     yield data.count(b"\n", 0, found.start()) + 1, holder, found.group(1).decode()
 
