@@ -220,7 +220,6 @@ class _Walker:
                 nodes(current)
                 push(current.value)
                 push(current.slice)
-
             else:
                 extend(child_nodes(current))
 

@@ -64,8 +64,9 @@ def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: 
             elif reads.flag(match.group(1), match.group(2)):
                 line, counted = line + text.count("\n", counted, match.start()), match.start()
                 finder.lines.add(line)
-        finder.lines.update(line for line, holder, name in reads.renamed(text.encode("utf-8", "surrogatepass"), aliases)
-                            if reads.flag(holder, name))
+        if aliases:  # ``settings as django_settings``: rare, so the text is encoded only then
+            finder.lines.update(line for line, holder, name in reads.renamed(text.encode("utf-8", "surrogatepass"),
+                                                                             aliases) if reads.flag(holder, name))
     return Candidates(frozenset(finder.lines), frozenset(finder.deferred))
 
 

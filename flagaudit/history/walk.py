@@ -620,9 +620,9 @@ def _walk(repository: Repository, config: Config, rules: RuleSet,
     commits, note = repository.commits(state.head if resume else None, _pathspecs(repository.top, config, rules))
     if not resume:
         state.earlier = earlier_names(commits, rules)
-    blobs = (store.blobs() if not resume else None) or Blobs(earlier=state.earlier)
-    if blobs.earlier != state.earlier:
-        blobs = Blobs(earlier=state.earlier)  # extracted with other names for the helpers
+    blobs = store.blobs() if not resume else None
+    if blobs is None or blobs.earlier != state.earlier:  # none kept, or extracted with other names for the helpers
+        blobs = Blobs(earlier=state.earlier)
     walk = _Walk(state, repository, config, with_earlier_names(rules, state.earlier), blobs, options.workers)
     position = {sha: len(new) - index for index, sha in enumerate(new)}
     progress = options.progress
