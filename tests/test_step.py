@@ -40,3 +40,16 @@ def test_a_renamed_module_is_a_move_not_a_change() -> None:
     moves = {"app/views.py": Move("app/views.py", "app/web.py", "app.views", "app.web")}
     event = step(Presence((VIEW,)), Presence((moved,)), False, moves)
     assert event is not None and (event.kind, event.paths) == ("moved", ("app/views.py", "app/web.py"))
+
+
+def test_a_module_moved_apart_from_its_package_is_named_by_its_own_move() -> None:
+    """One commit renamed a package's ``__init__.py`` and, elsewhere, a module of that package: the module's own move
+    names its sites (the package's would make a move a change)."""
+    before = SiteRef("app/api/modal.py", "app.api.modal.open", ("app.models.Client",))
+    after = SiteRef("app/core/api/modal.py", "app.core.api.modal.open", ("app.models.Client",))
+    package = Move("app/api/__init__.py", "app/clients/__init__.py", "app.api", "app.clients")
+    module = Move("app/api/modal.py", "app/core/api/modal.py", "app.api.modal", "app.core.api.modal")
+    for moves in ({package.old_path: package, module.old_path: module}, {module.old_path: module,
+                                                                         package.old_path: package}):
+        event = step(Presence((before,)), Presence((after,)), False, moves)
+        assert event is not None and event.kind == "moved", moves

@@ -113,11 +113,13 @@ def _rename_form(form: tuple[str, ...], moves: Mapping[str, Move]) -> tuple[str,
 
 
 def _rename(name: str, moves: Mapping[str, Move]) -> str:
-    for move in moves.values():
-        old = move.old_module
-        if old and (name == old or name.startswith(old + ".")):
-            return move.new_module + name[len(old):]
-    return name
+    """``name`` under the module it moved to: the longest old module that holds it, since a package's
+    ``__init__.py`` may move apart from its submodules (TreyWW/MyFinances renamed ``backend/api/__init__.py`` to
+    ``backend/clients/`` and ``backend/api/base/modal.py`` to ``backend/core/api/base/``, one commit)."""
+    move = max((m for m in moves.values() if m.old_module and (name == m.old_module
+                                                             or name.startswith(m.old_module + "."))),
+               key=lambda m: len(m.old_module), default=None)
+    return name if move is None else move.new_module + name[len(move.old_module):]
 
 
 def _meanings(sites: Iterable[SiteRef]) -> tuple[str, ...]:
