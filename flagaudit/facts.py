@@ -108,6 +108,10 @@ class Site:
     """(parameter, ``on`` or ``off``): the callable parameter of a function this one is or is returned by runs
     only on that side of the check, and that function returns the guarded callable (``def wrapper(fn): return
     guarded(fn, name)``, or a closure returned by its function that calls ``fn`` in one branch of the check)."""
+    compared: tuple[str, ...] = ()
+    """(parameter, its default written out, or empty): for :attr:`guards`, the check's answer is compared with that
+    parameter of the function that is given the key (TreyWW/MyFinances' ``@feature_flag_check("x", True)`` runs the
+    view ``if feat_status == status``); the side given is the one while the parameter holds ``True``."""
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,14 @@ from flagaudit.config import Config
 from flagaudit.documentation import documented_where
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Event, Flag, Site
-from flagaudit.model.registries import GRANTED
-from flagaudit.sdk_rules import DECLARED_READ, POLICIES_FILE, SETTINGS_SDK, builtin_rules_folder
+from flagaudit.sdk_rules import (
+    DECLARED_READ,
+    GRANTED,
+    POLICIES_FILE,
+    SETTINGS_SDK,
+    TEMPLATE_READ,
+    builtin_rules_folder,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -242,7 +248,7 @@ def _documented(flag: Flag, policies: Policies) -> tuple[str, str] | None:
 
 def _granted(flag: Flag, policies: Policies) -> tuple[str, str] | None:
     """The type of a flag every site of which asks whether a user, a group or a model's row has it."""
-    first = _only_through(flag, lambda rule: rule.endswith(GRANTED))
+    first = _only_through(flag, lambda rule: rule.removesuffix(TEMPLATE_READ).endswith(GRANTED))
     if policies.granted_type is None or first is None:
         return None
     return policies.granted_type, f"asked per user, group or object at {first.path}:{first.line}"

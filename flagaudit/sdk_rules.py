@@ -110,6 +110,12 @@ class CheckRule:
     name)``): where the call holds that callable, which runs only when the check is on (``falsy``: off)."""
     template: TemplateUse | None = None
     """For an inferred helper a Django template library registers as a filter or a tag: how templates call it."""
+    expects: KeyArg | None = None
+    """For an inferred decorator factory that compares the check's answer with a parameter (``Site.compared``):
+    where the call passes it. :attr:`on` holds where the call passes ``True``, the other side where ``False``, and
+    neither is known where it passes anything else."""
+    expected: bool | None = None
+    """For :attr:`expects`: the parameter's default, what a call that does not pass it compares with."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +192,13 @@ CONTEXT_READ = ".context" + ATTRIBUTE_READ
 only where a settings module sets it."""
 DECLARED_READ = ".declared" + ATTRIBUTE_READ
 """The suffix of such a site's rule when the read is a flag only if declared (:attr:`SettingRule.declared`)."""
+GRANTED = ".per-user"
+"""The end of the id of a registry's rule for the functions that ask whether a user or a group has a flag
+(``is_user_feature_flag_active(code, user)``), and for the methods of the project's models that ask one of their
+rows (``event.get_feature_flag("use_tracks")``, each event its own choice): flags granted to people or objects, as
+permissions are (rules/policies.toml). A helper inferred over such a check ends so too."""
+TEMPLATE_READ = ".template"
+"""The end of the id of the templates' rule for a helper a Django template library registers."""
 
 
 @dataclass(frozen=True)
@@ -735,7 +748,7 @@ def _template_rule(check: CheckRule, use: TemplateUse) -> TextRule:
         pattern = rf"{quoted}\s*\|\s*{name}\b(?!\s*:)"
     else:
         pattern = rf"\|\s*{name}\s*:\s*{quoted}"
-    return TextRule(id=f"{check.id}.template", sdk=check.sdk, pattern=pattern, files=DJANGO_TEMPLATES,
+    return TextRule(id=f"{check.id}{TEMPLATE_READ}", sdk=check.sdk, pattern=pattern, files=DJANGO_TEMPLATES,
                     key_template=check.key_template, via=check.via)
 
 

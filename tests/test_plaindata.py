@@ -66,7 +66,7 @@ def _facts(**changes: object) -> str:
     (_facts(f_6_0_6_0=None), "expected a list of str"),  # a function's target
     (_facts(f_6_0_2="3"), "expected Function of 8 fields"),
     (_facts(f_2_0_6=[]), "expected KeyRef of 3 fields"),  # the site's key reference
-    (_facts(f_2_0_1="3"), "expected Site of 19 fields"),  # its line
+    (_facts(f_2_0_1="3"), "expected Site of 20 fields"),  # its line
     (_facts(f_2_0_6_0_0=["lit"]), "expected KeyPart of 2 fields"),
     (_facts(f_2_0_6_0_0_1=1), "expected KeyPart of 2 fields"),  # a part's value
     (_facts(f_1_1_0_1_0=None), "expected KeyPart of 2 fields"),  # a constant's part

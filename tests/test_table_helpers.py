@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from flagaudit.facts import Flag
+from flagaudit.meaning import VALUE_MARK
 from tests.helpers import flags_in
 from tests.repos import git, write_files
 from tests.run import run_cli
@@ -318,3 +319,71 @@ def test_a_factory_whose_closure_is_returned_through_wraps_is_found() -> None:
         flags = flags_in({"app/__init__.py": "", "app/decorators.py": shape, "app/tasks.py": tasks})
         assert [(s.path, s.guard) for flag in flags if flag.key == "TASK_ENABLED_RUN_DATABASE_BACKUP"
                 for s in flag.sites] == [("app/tasks.py", "decorator")]
+
+
+COMPARED = """
+    from functools import wraps
+
+    from waffle import switch_is_active
+
+
+    def feature_flag_check(flag, status=True, api=False):
+        def decorator(view_func):
+            @wraps(view_func)
+            def wrapper(request, *args, **kwargs):
+                feat_status = switch_is_active(flag)
+
+                if feat_status == status:
+                    return view_func(request, *args, **kwargs)
+                return "disabled" if api else "redirect"
+
+            return wrapper
+
+        return decorator
+"""
+
+
+def test_a_factory_that_compares_the_answer_with_its_parameter_runs_the_view_on_the_side_the_call_names() -> None:
+    """TreyWW/MyFinances' ``@feature_flag_check("areInvoiceRemindersEnabled", True, api=True)`` runs the view
+    ``if feat_status == status``: the view is the switch's on-branch where the call passes ``True`` or nothing (the
+    default), its off-branch where ``False``; a call that passes anything else says neither. Written in the test
+    (``if switch_is_active(flag) == status:``) or negated, the same."""
+    views = """
+        from app.decorators import feature_flag_check
+
+
+        @feature_flag_check("reminders", True, api=True)
+        def reminders(request):
+            return "reminders"
+
+
+        @feature_flag_check("schedule")
+        def schedule(request):
+            return "schedule"
+
+
+        @feature_flag_check("legacy", status=False)
+        def legacy(request):
+            return "legacy"
+
+
+        @feature_flag_check("chosen", request_status)
+        def chosen(request):
+            return "chosen"
+    """
+    inline = COMPARED.replace("feat_status = switch_is_active(flag)\n", "").replace(
+        "if feat_status == status:", "if switch_is_active(flag) == status:")
+    negated = COMPARED.replace("if feat_status == status:", "if feat_status != status:").replace(
+        "return view_func(request, *args, **kwargs)\n                return \"disabled\" if api else \"redirect\"",
+        "return \"disabled\" if api else \"redirect\"\n                return view_func(request, *args, **kwargs)")
+    assert negated != COMPARED
+    for shape in (COMPARED, inline, negated):
+        flags = flags_in({"app/__init__.py": "", "app/decorators.py": shape, "app/views.py": views})
+        sides = {flag.key: [(s.path, s.guard, bool(s.on), bool(s.off), s.fingerprint[-1:]) for s in flag.sites]
+                 for flag in flags}
+        assert sides == {
+            "reminders": [("app/views.py", "decorator", True, False, ())],
+            "schedule": [("app/views.py", "decorator", True, False, ())],
+            "legacy": [("app/views.py", "decorator", False, True, ())],
+            "chosen": [("app/views.py", "decorator", True, False, (VALUE_MARK,))],
+        }, shape

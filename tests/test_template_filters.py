@@ -9,6 +9,8 @@ import json
 import textwrap
 from pathlib import Path
 
+from flagaudit.config import Config
+from flagaudit.policies import declared, load_policies
 from flagaudit.scan.project import ScanOptions, scan
 from tests.repos import Repo, write_files
 from tests.run import run_cli
@@ -22,6 +24,13 @@ MODELS = """\
 
         def get_feature_flag(self, feature):
             return self.feature_flags.get(feature, False)
+
+
+    class Profile(models.Model):
+        disabled_features = models.JSONField(default=list)
+
+        def has_feature(self, feature):
+            return feature not in self.disabled_features
     """
 EVENT_TAGS = """\
     from django import template
@@ -51,7 +60,7 @@ EVENT_TAGS = """\
 
     @register.simple_tag
     def personal_feature_enabled(user, feature):
-        return user.profile.get_feature_flag(feature)
+        return user.profile.has_feature(feature)
     """
 VIEWS = """\
     def talk(request):
@@ -69,6 +78,7 @@ TALK = """\
     {% feature "billing" as billing %}{% if billing %}<a>billing</a>{% endif %}
     {% personal_feature_enabled request.user 'monthly_reports' as reports %}
     """
+TEMPLATE = "agenda/templates/agenda/talk.html"
 FILES = {"agenda/__init__.py": "", "agenda/models.py": MODELS, "agenda/templatetags/__init__.py": "",
          "agenda/templatetags/event_tags.py": EVENT_TAGS, "agenda/views.py": VIEWS,
          "agenda/templates/agenda/talk.html": TALK}
@@ -77,19 +87,27 @@ FILES = {"agenda/__init__.py": "", "agenda/models.py": MODELS, "agenda/templatet
 def test_a_filter_over_a_check_is_a_check_in_the_templates(tmp_path: Path) -> None:
     """The key is the filter's argument, or the value filtered, or a tag's argument (the context a tag takes first is
     none); a setting read by name through a filter counts only where it is named as a switch, as
-    ``getattr(settings, "X", False)`` does; a function no template library registers is no filter."""
+    ``getattr(settings, "X", False)`` does; a function no template library registers is no filter. A method named
+    like a check that only a tag calls, with its own parameter, checks what the templates give the tag. A tag over a
+    model's row (a user's own choice of features) asks per user there too: typed like a permission, not like a
+    rollout left running."""
     write_files(tmp_path, {name: textwrap.dedent(text) for name, text in FILES.items()})
     flags = scan((str(tmp_path),), ScanOptions(use_cache=False)).flags
-    template = "agenda/templates/agenda/talk.html"
+    policies = load_policies(Config(root=tmp_path), {})
+    assert {f.key: declared(f, policies).type_source for f in flags if f.key in ("monthly_reports", "use_feedback")} \
+        == {"monthly_reports": f"asked per user, group or object at {TEMPLATE}:8",
+            "use_feedback": f"asked per user, group or object at {TEMPLATE}:3"}
+    template = TEMPLATE
     [unknown] = [f for f in flags if f.key is None]  # the check in a helper nothing calls keeps its own site
     assert [s.function for s in unknown.sites] == ["agenda.templatetags.event_tags.not_a_filter"]
     assert sorted((f.key, [(s.path, s.line, s.rule) for s in f.sites]) for f in flags if f.key) == [
         ("DISABLE_FINDING_MERGE", [(template, 4, "wrapper/agenda.templatetags.event_tags.setting_enabled.template")]),
-        ("billing", [(template, 7, "wrapper/agenda.templatetags.event_tags.feature.template")]),
+        ("billing", [(template, 7, "wrapper/agenda.templatetags.event_tags.feature.per-user.template")]),
         ("monthly_reports", [(template, 8,
-                              "wrapper/agenda.templatetags.event_tags.personal_feature_enabled.template")]),
-        ("use_feedback", [(template, 3, "wrapper/agenda.templatetags.event_tags.get_feature_flag.template")]),
-        ("use_tracks", [(template, 2, "wrapper/agenda.templatetags.event_tags.get_feature_flag.template"),
+                              "wrapper/agenda.templatetags.event_tags.personal_feature_enabled.per-user.template")]),
+        ("use_feedback", [(template, 3,
+                           "wrapper/agenda.templatetags.event_tags.get_feature_flag.per-user.template")]),
+        ("use_tracks", [(template, 2, "wrapper/agenda.templatetags.event_tags.get_feature_flag.per-user.template"),
                         ("agenda/views.py", 2, "registry/agenda.models.Event.get_feature_flag.per-user")]),
     ]
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from flagaudit.extract.adapters import adapted
 from flagaudit.extract.arguments import no_literal_default
 from flagaudit.extract.declarations import frozen_label, row_query
-from flagaudit.extract.symbols import Scope, dotted_name
+from flagaudit.extract.symbols import DJANGO_SETTINGS, Scope, dotted_name
 from flagaudit.extract.tree import full_name
-from flagaudit.sdk_rules import RuleSet
+from flagaudit.sdk_rules import RuleSet, SettingRule
 
 _ROW_METHODS = frozenset({"create", "get_or_create", "update_or_create", "delete", "get", "first", "last"})
 _BOUND_TO_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)\s*\(")
@@ -221,6 +221,36 @@ class _Finder:
                 if f"{made_by}()" in self.rules.traced:
                     return True
         return False
+
+def own_switch_rule(rules: RuleSet) -> SettingRule | None:
+    """The settings rule whose names a settings module's own ``if X_ENABLED:`` reads (Django's settings)."""
+    return next((rule for rule in rules.settings if rule.attributes and not rule.declared
+                 and DJANGO_SETTINGS in rule.objects), None)
+
+
+def own_switches(tree: ast.Module, rules: RuleSet) -> frozenset[int]:
+    """For a settings module: the lines where an ``if``, ``while`` or conditional expression tests, by its bare
+    name, a setting named as a switch (grafana/oncall's ``if ESCALATION_AUDITOR_ENABLED:`` adds the auditor's
+    beat task; TreyWW/MyFinances' ``if AWS_STATIC_ENABLED:`` picks the storage): a switch whose only check is
+    where the settings are made."""
+    rule = own_switch_rule(rules)
+    if rule is None or rule.attributes is None:
+        return frozenset()
+    switch = re.compile(rule.attributes)
+    return frozenset(name.lineno for node in ast.walk(tree) if isinstance(node, (ast.If, ast.IfExp, ast.While))
+                     for name in tested_names(node.test) if switch.fullmatch(name.id))
+
+
+def tested_names(test: ast.expr) -> list[ast.Name]:
+    """The names whose truth ``test`` takes as it is, through ``not``, ``and`` and ``or``."""
+    if isinstance(test, ast.Name):
+        return [test]
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return tested_names(test.operand)
+    if isinstance(test, ast.BoolOp):
+        return [name for value in test.values for name in tested_names(value)]
+    return []
+
 
 def _qualifies(node: ast.expr, scope: Scope) -> bool:
     """An imported or module-level object (``toggles.ENABLE_X``, ``ENABLE_X``)."""

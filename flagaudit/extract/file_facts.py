@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from flagaudit.extract.annotations import LineNotes, comment_above, toggle_blocks
 from flagaudit.extract.calls import CallFacts, call_facts
-from flagaudit.extract.candidates import find_candidates
+from flagaudit.extract.candidates import Candidates, find_candidates, own_switches
 from flagaudit.extract.data_constants import data_facts
 from flagaudit.extract.fingerprint import BranchUses
 from flagaudit.extract.prefilter import mentions
@@ -104,25 +104,29 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     done = FileFacts(path, symbols, mixed, tuple(definitions), lines=len(lines), functions=tuple(graph.functions),
                      exports=graph.exports, respelled=respelled, registry_calls=registry_calls,
                      settings=tuple(setting_values(tree, dicts, scope.package)), shape=shape)
-    if not mentions(data, rules):
+    settings_module = is_settings_module(path, scope.module)
+    own = own_switches(tree, rules) if settings_module else frozenset()
+    if not own and not mentions(data, rules):
         return done, frozenset()
     imported = scope.imported_modules()
     origins = {name: parts[0].value for name, parts, _ in values if len(parts) == 1 and parts[0].kind == "call"}
     gate_scope = replace(scope, imports={**graph.local_imports, **scope.imports}) if graph.local_imports else scope
-    candidates = find_candidates(graph.nodes, gate_scope, rules, imported, origins, text)
+    candidates = find_candidates(graph.nodes, gate_scope, rules, imported, origins, text) \
+        if mentions(data, rules) else Candidates(frozenset(), frozenset())
     done = replace(done, deferred=tuple(sorted(candidates.deferred)))
-    wanted = candidates.lines
+    wanted = candidates.lines | own
     if not wanted:
         return done, wanted
     spans = statement_spans(tree)
     kept = _kept(earlier, rules, wanted, scope, lines, spans, lambda other: (
         find_candidates(graph.nodes, gate_scope, other, imported, origins, text).lines if mentions(data, other)
-        else frozenset()), lambda other: len(_class_constants(path, scope.module, values, other, notes)))
+        else frozenset()) | (own_switches(tree, other) if settings_module else frozenset()),
+        lambda other: len(_class_constants(path, scope.module, values, other, notes)))
     source = Source(text)
     context = SpanContext(path, source, notes, scope, rules, imported, BranchUses(source, scope.package),
                           _rollback_functions(graph.nodes, scope.module, "south" in imported), graph.uses,
                           tuple(sorted(wanted)),
-                          sequence_values(tree, scope))
+                          sequence_values(tree, scope), own)
     members = span_statements(tree, spans)
     sites: list[Site] = []
     for start, end, _ in spans:
@@ -213,7 +217,8 @@ def _parsed(path: str, module: str, data: bytes) -> _Parsed | FileFacts:
                             toggle_blocks(lines, notes) if b"toggle_name" in data else ())
     graph = call_facts(tree, scope)
     parsed = _Parsed(text, tree, respelled, scope, values, lines, notes, symbols, graph,
-                     _shape(symbols, graph.functions, graph.exports, scope.stars), _registry_calls(graph.nodes, scope))
+                     _shape(symbols, graph.functions, graph.exports, scope.stars),
+                     _registry_calls(graph.nodes, scope, tree))
     _LAST[:] = [(path, module, data, parsed)]
     return parsed
 
@@ -361,15 +366,18 @@ own (uktrade/data-hub-api's ``is_user_feature_flag_group_active(EXPORT_NOTIFICAT
 feature (HSReplay.net's ``@view_requires_feature_access("archetype-training")``)."""
 
 
-def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope) -> tuple[tuple[str, str], ...]:
+def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope,
+                    tree: ast.Module) -> tuple[tuple[str, str], ...]:
     """``x.has_feature(Feature.NAME)`` -> ``("has_feature", "app.models.Feature")``: a method that may check a
     project registry's key (one named so, or for flags: ``FeatureFlag.objects.flag_is_up(FeatureFlag.NAME)``), with
     the class the key constant is an attribute of; ``is_feature_flag_active(CODE)``
     -> ``("app.flags.is_feature_flag_active", "app.constants.CODE")``: a function that may, with the constant it
     is given (see model/registries.py); ``event.get_feature_flag("use_tracks")`` -> ``("get_feature_flag", "")`` and
     ``is_flag_on("x")`` -> ``("app.flags.is_flag_on", "")``: a method or function that may check a key it is given
-    as a string (:data:`FLAG_CHECK_NAME`), or read a setting so named (:data:`SETTING_READ_NAME`)."""
-    found = set()
+    as a string (:data:`FLAG_CHECK_NAME`), or read a setting so named (:data:`SETTING_READ_NAME`); also one a
+    template tag or filter calls with its own parameter (:func:`_template_passed`), whose string the templates
+    write."""
+    found = {(name, "") for name in _template_passed(tree)}
     for node in nodes:
         if not isinstance(node, ast.Call) or not node.args:
             continue
@@ -398,6 +406,25 @@ def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope) -> tupl
             if function is not None and key is not None:
                 found.add((function, key))
     return tuple(sorted(found))
+
+
+def _template_passed(tree: ast.Module) -> set[str]:
+    """Methods named like a flag check that a Django template tag or filter of the module calls with its own
+    parameter: TreyWW/MyFinances' ``{% personal_feature_enabled request.user "invoices" as v %}`` is a simple tag
+    that returns ``user.user_profile.has_feature(feature)``, a method no Python code calls with a string."""
+    found = set()
+    for function in tree.body:
+        if not isinstance(function, ast.FunctionDef) or not any(
+                (dotted_name(d.func if isinstance(d, ast.Call) else d) or "").endswith((".simple_tag", ".filter"))
+                for d in function.decorator_list):
+            continue
+        params = {a.arg for a in (*function.args.posonlyargs, *function.args.args)}
+        for node in ast.walk(function):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args \
+                    and isinstance(node.args[0], ast.Name) and node.args[0].id in params \
+                    and FLAG_CHECK_NAME.fullmatch(node.func.attr) and not NOT_A_FLAG.search(node.func.attr):
+                found.add(node.func.attr)
+    return found
 
 
 def _annotated(values: list[Value], notes: LineNotes) -> tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...]:

@@ -14,11 +14,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any, ClassVar, cast
 
 from flagaudit.extract.adapters import adapted
 from flagaudit.extract.annotations import LineNotes
 from flagaudit.extract.arguments import argument, no_literal_default
+from flagaudit.extract.candidates import own_switch_rule, tested_names
 from flagaudit.extract.declarations import (
     RETURNED,
     add_definition,
@@ -87,6 +89,8 @@ class SpanContext:
     """Sorted lines where the ``ast`` gate saw a call or subscript a rule could match (see candidates.py)."""
     sequences: dict[str, tuple[Row, ...]] = field(default_factory=dict)
     """Top-level names bound to literal sequences of keys, which data migrations loop over."""
+    own_switches: frozenset[int] = frozenset()
+    """In a settings module, the lines where a test reads a switch it sets by its bare name (candidates.py)."""
 
 
 @dataclass
@@ -351,6 +355,9 @@ class SpanVisitor:
         while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             test = test.operand
             chain.append(test)
+        if isinstance(test, ast.Compare) and self._compared(test, test.left):
+            test = test.left
+            chain.append(test)
         if not isinstance(test, ast.Name):
             return
         index = self.functions[-1].flags.get(test.id)
@@ -359,8 +366,10 @@ class SpanVisitor:
         guard = find_guard([*self.stack, *chain], self.source, self.last_line)
         site = self.sites[index]
         only_on, only_off = self._exclusive(guard, test.lineno)
-        self.sites[index] = replace(site, guard=cast(SiteGuard, f"assign+{guard.kind}"),
-                                    guards=site.guards or self._closure_guard(guard, site.key_ref, site.when),
+        guards = site.guards or self._closure_guard(guard, site.key_ref, site.when)
+        compared = self._compared(chain[-2], test) if len(chain) > 1 and guards else None
+        self.sites[index] = replace(site, guard=cast(SiteGuard, f"assign+{guard.kind}"), guards=guards,
+                                    compared=compared or site.compared,
                                     on=site.on + self._spans(guard.on),
                                     off=site.off + self._spans(guard.off), fingerprint=in_order(
                                         (*site.fingerprint, *self._fingerprint(guard.on, guard.off))),
@@ -622,6 +631,23 @@ class SpanVisitor:
                            KeyRef((KeyPart("lit", node.attr),), self._code(node)), "truthy")
                 return
 
+    def visit_Name(self, node: ast.Name) -> None:
+        """In a settings module, ``if X_ENABLED:``: the setting read where it is made, as ``settings.X_ENABLED``
+        reads it elsewhere."""
+        if node.lineno not in self.context.own_switches or not isinstance(node.ctx, ast.Load):
+            return
+        for child, parent in pairwise(reversed(self.stack)):
+            if isinstance(parent, (ast.If, ast.IfExp, ast.While)) and child is parent.test:
+                break
+            if not isinstance(parent, (ast.BoolOp, ast.UnaryOp)) or node not in tested_names(cast(ast.expr, parent)):
+                return
+        else:
+            return
+        rule = own_switch_rule(self.rules)
+        if rule is not None and rule.attributes and re.fullmatch(rule.attributes, node.id):
+            self._site(node, f"{rule.id}{ATTRIBUTE_READ}", rule.sdk, KeyRef((KeyPart("lit", node.id),), node.id),
+                       "truthy")
+
     def visit_Subscript(self, node: ast.Subscript) -> None:
         """``settings.FEATURES["X"]`` read (not assigned)."""
         if self._assigned(node):
@@ -678,7 +704,12 @@ class SpanVisitor:
         parts, negated = without_negation(ref.parts, rule.negation)
         if negated:
             ref = replace(ref, parts=parts)
-            on = {"truthy": "falsy", "falsy": "truthy"}.get(on, on)
+            on = _flipped(on)
+        if rule.expects is not None:  # ``@feature_flag_check("x", False)`` runs the view while the flag is off
+            given = argument(node, rule.expects)
+            expected = rule.expected if given is None else given.value if isinstance(given, ast.Constant) \
+                and isinstance(given.value, bool) else None
+            on = "value" if expected is None else on if expected else _flipped(on)
         guards = self._made_guard(node, rule, on)
         if rule.selector is None:
             self._site(node, rule.id, rule.sdk, ref, on, rule.via, proof, guards=guards)
@@ -753,16 +784,36 @@ class SpanVisitor:
 
     def _plain_test(self) -> bool:
         """Whether the check decides its guard through nothing but ``not``, ``and`` and ``or`` (a comparison's
-        meaning depends on what it is compared with)."""
-        for node in reversed(self.stack[:-1]):
+        meaning depends on what it is compared with), or a comparison with a parameter (:meth:`_compared`)."""
+        for child, node in pairwise(reversed(self.stack)):
             if isinstance(node, ast.stmt):
                 return True
-            if isinstance(node, ast.Compare):
+            if isinstance(node, ast.Compare) and self._compared(node, child) is None:
                 return False
         return True
 
-    def _site(self, node: ast.Call | ast.Subscript | ast.Attribute, rule: str, sdk: str, ref: KeyRef, on: str,
-              via: tuple[str, ...] = (), proof: ReceiverProof | None = None, when: tuple[str, ...] = (),
+    def _compared(self, test: ast.AST, left: ast.AST) -> tuple[str, str] | None:
+        """``answer == expected`` (``is``, or negated): the parameter ``expected`` of a function the walk is in,
+        and its default written out (empty without one), when ``left`` is the answer; ``None`` otherwise."""
+        if not isinstance(test, ast.Compare) or test.left is not left or len(test.ops) != 1 \
+                or not isinstance(test.ops[0], (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
+            return None
+        other = test.comparators[0]
+        if not isinstance(other, ast.Name) or not self._is_param(other.id):
+            return None
+        for node in reversed(self.stack):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                args = node.args
+                names = [a.arg for a in (*args.posonlyargs, *args.args)]
+                defaults = {**dict(zip(names[len(names) - len(args.defaults):], args.defaults, strict=True)),
+                            **{a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d}}
+                if other.id in {*names, *(a.arg for a in args.kwonlyargs)}:
+                    default = defaults.get(other.id)
+                    return other.id, ast.unparse(default) if default is not None else ""
+        return None
+
+    def _site(self, node: ast.Call | ast.Subscript | ast.Attribute | ast.Name, rule: str, sdk: str, ref: KeyRef,
+              on: str, via: tuple[str, ...] = (), proof: ReceiverProof | None = None, when: tuple[str, ...] = (),
               guards: tuple[str, ...] = ()) -> None:
         guard = find_guard(self.stack, self.source, self.last_line, polarity=(on != "falsy"))
         line, column = self.start(node)
@@ -777,6 +828,10 @@ class SpanVisitor:
             only_on=only_on, only_off=only_off, when=when,
             guards=guards or self._closure_guard(guard, ref, when),
         )
+        if site.guards and not guards:
+            compared = next((c for child, parent in pairwise(reversed(self.stack))
+                             if isinstance(parent, ast.Compare) and (c := self._compared(parent, child))), None)
+            site = replace(site, compared=compared or ())
         if guard.assigned:
             self.functions[-1].flags[guard.assigned] = len(self.sites)
         self.sites.append(site)
@@ -961,6 +1016,7 @@ class SpanVisitor:
 
     _EXPRESSIONS: ClassVar[_Table] = {
         ast.Call: visit_Call, ast.Subscript: visit_Subscript, ast.Attribute: visit_Attribute, ast.IfExp: visit_If,
+        ast.Name: visit_Name,
         ast.GeneratorExp: visit_comprehension, ast.ListComp: visit_comprehension, ast.SetComp: visit_comprehension,
         ast.DictComp: visit_comprehension}
     _STATEMENTS: ClassVar[_Table] = {
@@ -973,6 +1029,11 @@ class SpanVisitor:
 
 _SIDES = {"truthy": "on", "falsy": "off"}
 """A check's polarity -> the side of it what it guards runs on."""
+
+
+def _flipped(on: str) -> str:
+    """The polarity of a check whose answer is taken the other way round (``!name``, compared with ``False``)."""
+    return {"truthy": "falsy", "falsy": "truthy"}.get(on, on)
 
 
 def _entry(literal: ast.Dict, name: str) -> ast.expr | None:

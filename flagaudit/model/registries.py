@@ -26,7 +26,7 @@ from flagaudit.extract.symbols import DJANGO_SETTINGS
 from flagaudit.facts import FileFacts, KeyPart, KeyRef
 from flagaudit.model.inherited import ancestors
 from flagaudit.model.resolve import Resolver, enclosing
-from flagaudit.sdk_rules import DECLARED_READ, SETTINGS_SDK, CheckRule, DefineRule, KeyArg
+from flagaudit.sdk_rules import DECLARED_READ, GRANTED, SETTINGS_SDK, CheckRule, DefineRule, KeyArg
 
 
 def infer_registries(facts: Iterable[FileFacts], is_test: Callable[[str], bool]) -> tuple[CheckRule | DefineRule, ...]:
@@ -104,11 +104,6 @@ def _suffix(name: str) -> str:
     return GRANTED if not _GRANTED.isdisjoint(name.split("_")) else ""
 
 
-GRANTED = ".per-user"
-"""The end of the id of a registry's rule for the functions that ask whether a user or a group has a flag
-(``is_user_feature_flag_active(code, user)``), and for the methods of the project's models that ask one of their
-rows (``event.get_feature_flag("use_tracks")``, each event its own choice): flags granted to people or objects, as
-permissions are (rules/policies.toml)."""
 _GRANTED = frozenset({"user", "users", "group", "groups"})
 _MODEL_BASES = ("django.db.models.Model", "django.db.models.base.Model", "django.contrib.auth.models.",
                 "django.contrib.auth.base_user.")

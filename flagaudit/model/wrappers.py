@@ -34,7 +34,7 @@ from dataclasses import replace
 from flagaudit.facts import FileFacts, Function, KeyPart, Site
 from flagaudit.model.inherited import inherited_rules
 from flagaudit.model.resolve import Resolver, enclosing, resolve_site
-from flagaudit.sdk_rules import CheckRule, DefineRule, KeyArg, RuleSet, TemplateUse
+from flagaudit.sdk_rules import GRANTED, CheckRule, DefineRule, KeyArg, RuleSet, TemplateUse
 
 _PREDICATE_GUARDS = frozenset({"return"})
 
@@ -184,11 +184,20 @@ def _wrapper(site: Site, functions: dict[str, Function], method_names: Counter[s
     if callee is None or position is None or selected is None:
         return None
     plain = not (each or attribute or case or any(frame) or selected[0])
-    return CheckRule(id=f"wrapper/{owner.name}", sdk=site.sdk,
+    template = _template_use(owner, position) if plain else None
+    return CheckRule(id=f"wrapper/{owner.name}{_granted(site) if template else ''}", sdk=site.sdk,
                      key=(KeyArg(position, param, attribute or None, case or None, frame),),
                      key_template=site.key_ref.template, on="truthy", via=(owner.name, *site.via),
                      functions=callee[0], methods=callee[1], each=each, selector=selected[0], cases=selected[1],
-                     template=_template_use(owner, position) if plain else None)
+                     template=template)
+
+
+def _granted(site: Site) -> str:
+    """The end of a template tag's or filter's rule id: :data:`GRANTED` where the check it makes asks about a user or
+    a row (MyFinances' ``{% personal_feature_enabled request.user "invoices" %}`` over ``UserSettings.has_feature``,
+    each user's own choice), so the templates' checks are typed as the Python ones are. Not a decorator's: HSReplay's
+    ``@view_requires_feature_access("cardeditor")`` gates preview pages, rollouts judged so (FA101)."""
+    return GRANTED if site.rule.endswith(GRANTED) else ""
 
 
 def _template_use(function: Function, position: int) -> TemplateUse | None:
@@ -221,7 +230,8 @@ def _guarding(site: Site, param: str, functions: dict[str, Function], method_nam
     """A guard maker (the check is in a closure of the function that is given the key and the callable), or a
     decorator factory (the check is a guard maker's call returned by a decorator, nested in the function that is
     given the key, or in the closure such a decorator returns): the rule of the function that is given the key,
-    ``falsy`` where the callable runs only while the flag is off."""
+    ``falsy`` where the callable runs only while the flag is off, and where the check's answer is compared with
+    another of its parameters (``Site.compared``), where the call passes that."""
     if len(site.guards) != 2:
         return None
     callable_param, side = site.guards
@@ -244,6 +254,12 @@ def _guarding(site: Site, param: str, functions: dict[str, Function], method_nam
     rule = CheckRule(id="", sdk=site.sdk, key=(KeyArg(position, param),), key_template=site.key_ref.template,
                      on="truthy" if side == "on" else "falsy", via=(owner.name, *site.via), selector=selected[0],
                      cases=selected[1])
+    if site.compared:  # which side runs the callable is the call's to say
+        compared, default = site.compared
+        where = _position(owner, compared) if compared in owner.params else None
+        if where is None:
+            return None
+        rule = replace(rule, expects=KeyArg(where, compared), expected={"True": True, "False": False}.get(default))
     if factory:
         if owner.kind != "function" or inner.kind != "function" or inner.params != (callable_param,):
             return None
