@@ -197,6 +197,11 @@ GRANTED = ".per-user"
 (``is_user_feature_flag_active(code, user)``), and for the methods of the project's models that ask one of their
 rows (``event.get_feature_flag("use_tracks")``, each event its own choice): flags granted to people or objects, as
 permissions are (rules/policies.toml). A helper inferred over such a check ends so too."""
+ENVIRONMENT_READ = ".environ" + DECLARED_READ
+"""The end of the id of the rule for a switch read from the environment where the program runs
+(``if os.environ.get("USE_SENTRY"):``), and of a helper's inferred over it (a project's ``get_var("AWS_ENABLED")``):
+a setting of the deployment, read as a gate only (a read whose value is kept or passed on is the setting's
+definition), and only for a switch's name (the declared reads' test)."""
 TEMPLATE_READ = ".template"
 """The end of the id of the templates' rule for a helper a Django template library registers."""
 
@@ -832,9 +837,10 @@ def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[
 def _spelled(function: str) -> str:
     """The word a file that calls ``function`` must spell, for the prefilter: its name, or for a method of a class
     or of what a function returns (``waffle.models.Flag.get``, ``waffle.get_waffle_flag_model.get``), the class or
-    the function, which the call (``Flag.get(k)``) or its import spells too: ``get`` is in nearly every file."""
+    the function, which the call (``Flag.get(k)``) or its import spells too: ``get`` is in nearly every file, so a
+    module's mapping is spelled for its ``get`` (``os.environ.get``: ``environ``)."""
     parts = function.split(".")
-    if len(parts) >= 3 and (parts[-2][:1].isupper() or parts[-2].startswith("get_")):
+    if len(parts) >= 3 and (parts[-2][:1].isupper() or parts[-2].startswith("get_") or parts[-1] == "get"):
         return parts[-2]
     return parts[-1]
 

@@ -56,12 +56,34 @@ def find_guard(stack: Sequence[ast.AST], source: Source, last_line: int, polarit
                 return _boolean_guard(bool_guard)
             if any(isinstance(op, _NEGATING) for op in parent.ops):
                 polarity = not polarity
+            if _said_off(parent):
+                polarity = not polarity
         elif not (isinstance(parent, (ast.keyword, ast.Await)) or isinstance(parent, ast.Starred) and index
                   and isinstance(stack[index - 1], ast.Call)
-                  or isinstance(parent, ast.Call) and full_name(parent.func) == "bool"):
+                  or isinstance(parent, ast.Call) and full_name(parent.func) == "bool"
+                  or _normalised(parent, child)):
             return _decided(stack, index, child, polarity, bool_guard, source, last_line)
         child = parent
     return _boolean_guard(bool_guard)
+
+
+_NORMALISING = frozenset({"lower", "upper", "casefold", "strip"})
+_OFF_WORDS = frozenset({"false", "0", "no", "off", ""})
+
+
+def _normalised(parent: ast.AST, child: ast.AST) -> bool:
+    """``value.lower()`` (the method, then its call): a switch's text made comparable, still the switch."""
+    if isinstance(parent, ast.Attribute):
+        return parent.attr in _NORMALISING
+    return isinstance(parent, ast.Call) and parent.func is child and isinstance(child, ast.Attribute) \
+        and child.attr in _NORMALISING and not parent.args and not parent.keywords
+
+
+def _said_off(compare: ast.Compare) -> bool:
+    """``value == "false"``: a comparison with the text of a switch that is off (MyFinances'
+    ``get_var("AWS_DISABLED", "").lower() == "true"`` is on where this is not)."""
+    return len(compare.comparators) == 1 and isinstance(compare.comparators[0], ast.Constant) \
+        and isinstance(compare.comparators[0].value, str) and compare.comparators[0].value.lower() in _OFF_WORDS
 
 
 _BoolGuard = tuple[Literal["and", "or"], ast.expr]

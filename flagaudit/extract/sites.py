@@ -53,6 +53,7 @@ from flagaudit.meaning import OFF_MARK, VALUE_MARK, in_order
 from flagaudit.sdk_rules import (
     ATTRIBUTE_READ,
     DECLARED_READ,
+    ENVIRONMENT_READ,
     CheckRule,
     KeyArg,
     ObjectRule,
@@ -148,7 +149,15 @@ def analyse_span(context: SpanContext, module: ast.Module, statements: Sequence[
         visitor.names.append(owner.name)
     for statement in statements:
         visitor.walk(statement)
-    return visitor.sites, visitor.definitions
+    return [site for site in visitor.sites if not _kept_from_environment(site)], visitor.definitions
+
+
+def _kept_from_environment(site: Site) -> bool:
+    """A switch read from the environment (:data:`ENVIRONMENT_READ`) whose value is only kept or passed on: where a
+    setting is made (``USE_SENTRY = os.environ.get("USE_SENTRY")``), no check. One of a key the function is given
+    stays: it makes a helper (``def get_var(key): value = os.environ.get(key)``)."""
+    return site.rule.endswith(ENVIRONMENT_READ) and site.guard in ("value", "assign", "assign+value") \
+        and not any(part.kind == "param" for part in site.key_ref.parts)
 
 
 class SpanVisitor:

@@ -34,7 +34,7 @@ from dataclasses import replace
 from flagaudit.facts import FileFacts, Function, KeyPart, Site
 from flagaudit.model.inherited import inherited_rules
 from flagaudit.model.resolve import Resolver, enclosing, resolve_site
-from flagaudit.sdk_rules import GRANTED, CheckRule, DefineRule, KeyArg, RuleSet, TemplateUse
+from flagaudit.sdk_rules import ENVIRONMENT_READ, GRANTED, CheckRule, DefineRule, KeyArg, RuleSet, TemplateUse
 
 _PREDICATE_GUARDS = frozenset({"return"})
 
@@ -185,19 +185,22 @@ def _wrapper(site: Site, functions: dict[str, Function], method_names: Counter[s
         return None
     plain = not (each or attribute or case or any(frame) or selected[0])
     template = _template_use(owner, position) if plain else None
-    return CheckRule(id=f"wrapper/{owner.name}{_granted(site) if template else ''}", sdk=site.sdk,
+    return CheckRule(id=f"wrapper/{owner.name}{_typed(site, template is not None)}", sdk=site.sdk,
                      key=(KeyArg(position, param, attribute or None, case or None, frame),),
                      key_template=site.key_ref.template, on="truthy", via=(owner.name, *site.via),
                      functions=callee[0], methods=callee[1], each=each, selector=selected[0], cases=selected[1],
                      template=template)
 
 
-def _granted(site: Site) -> str:
-    """The end of a template tag's or filter's rule id: :data:`GRANTED` where the check it makes asks about a user or
-    a row (MyFinances' ``{% personal_feature_enabled request.user "invoices" %}`` over ``UserSettings.has_feature``,
-    each user's own choice), so the templates' checks are typed as the Python ones are. Not a decorator's: HSReplay's
-    ``@view_requires_feature_access("cardeditor")`` gates preview pages, rollouts judged so (FA101)."""
-    return GRANTED if site.rule.endswith(GRANTED) else ""
+def _typed(site: Site, template: bool = False) -> str:
+    """The end of a helper's rule id that its calls are typed by, as the check it makes is: :data:`ENVIRONMENT_READ`
+    over a read of the environment (MyFinances' ``get_var("AWS_ENABLED")``), and for a template tag or filter
+    :data:`GRANTED` where the check asks about a user or a row (MyFinances' ``{% personal_feature_enabled
+    request.user "invoices" %}`` over ``UserSettings.has_feature``, each user's own choice). Not a decorator's:
+    HSReplay's ``@view_requires_feature_access("cardeditor")`` gates preview pages, rollouts judged so (FA101)."""
+    if site.rule.endswith(ENVIRONMENT_READ):
+        return ENVIRONMENT_READ
+    return GRANTED if template and site.rule.endswith(GRANTED) else ""
 
 
 def _template_use(function: Function, position: int) -> TemplateUse | None:
@@ -263,11 +266,11 @@ def _guarding(site: Site, param: str, functions: dict[str, Function], method_nam
     if factory:
         if owner.kind != "function" or inner.kind != "function" or inner.params != (callable_param,):
             return None
-        return replace(rule, id=f"decorator/{owner.name}", decorators=_exported(owner.name, facades))
+        return replace(rule, id=f"decorator/{owner.name}{_typed(site)}", decorators=_exported(owner.name, facades))
     callee = _callee(owner, owner.kind == "method", method_names, facades)
     if callee is None:
         return None
-    return replace(rule, id=f"wrapper/{owner.name}", functions=callee[0], methods=callee[1],
+    return replace(rule, id=f"wrapper/{owner.name}{_typed(site)}", functions=callee[0], methods=callee[1],
                    guards=KeyArg(given, callable_param))
 
 
@@ -299,7 +302,7 @@ def _predicate(site: Site, function: Function, key: str | None, pattern: bool,
     if callee is None:
         return None
     return CheckRule(
-        id=f"predicate/{function.name}", sdk=site.sdk, key=(), on="truthy", fixed_key=key,
+        id=f"predicate/{function.name}{_typed(site)}", sdk=site.sdk, key=(), on="truthy", fixed_key=key,
         via=(function.name, *site.via), functions=callee[0], methods=callee[1],
     )
 

@@ -1,0 +1,104 @@
+"""A switch read from the environment as a gate is a settings flag: CenterForOpenScience/SHARE's
+``if os.environ.get('USE_SENTRY'):`` in its settings, TreyWW/MyFinances' ``get_var("AWS_DISABLED", "").lower() ==
+"true"`` through its own helper over ``os.environ.get``, grafana/oncall's ``getenv_boolean("X_ENABLED", False)`` in
+a management command. A read whose value is kept is where a setting is made, and only a switch's name counts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flagaudit.facts import Flag
+from tests.helpers import flags_in
+from tests.repos import Repo
+from tests.run import run_cli
+
+PROJECT = {
+    "project/__init__.py": "",
+    "project/settings.py": """
+        import os
+
+        from project.helpers import get_var
+
+        SENTRY_DSN = os.environ.get("SENTRY_DSN")
+        AWS_STATIC_ENABLED = get_var("AWS_STATIC_ENABLED", "False").lower() == "true"
+        ARE_EMAILS = True if get_var("AWS_SES_ENABLED", "").lower() == "true" else False
+
+        if os.environ.get("USE_SENTRY"):
+            SENTRY = SENTRY_DSN
+        if os.getenv("SENTRY_DSN"):
+            LOGGING = {}
+    """,
+    "project/helpers.py": """
+        import os
+
+
+        def get_var(key, default=None):
+            value = os.environ.get(key, default=default)
+            return value or ""
+    """,
+    "project/storage.py": """
+        from project.helpers import get_var
+
+
+        class Handler:
+            def start(self):
+                if get_var("AWS_DISABLED", "").lower() == "true":
+                    return None
+                if get_var("AWS_RESUME_ENABLED") == "false":
+                    return self.resume()
+                return self.connect()
+
+            def connect(self):
+                return get_var("AWS_REGION")
+
+            def resume(self):
+                return None
+    """,
+}
+
+
+def _sites(flags: tuple[Flag, ...]) -> dict[str | None, list[tuple[str, int, str, list[int], list[int]]]]:
+    """Each key's sites: where, the guard, and the first lines of what runs while it is on and while off."""
+    return {f.key: [(s.path, s.line, s.guard, [a for a, _ in s.on], [a for a, _ in s.off]) for s in f.sites]
+            for f in flags}
+
+
+def test_a_switch_read_from_the_environment_as_a_gate_is_a_settings_flag() -> None:
+    """Tested directly or through the project's helper, its text compared with "true" (on) or "false" (off);
+    kept in a setting (``AWS_STATIC_ENABLED = ...``), passed on, or named as no switch (``SENTRY_DSN``, ``AWS_REGION``):
+    none."""
+    flags = flags_in(PROJECT)
+    assert {f.sdk for f in flags} == {"settings"}
+    assert _sites(flags) == {
+        "AWS_DISABLED": [("project/storage.py", 7, "early-return", [8], [9])],
+        "AWS_RESUME_ENABLED": [("project/storage.py", 9, "early-return", [11], [10])],
+        "AWS_SES_ENABLED": [("project/settings.py", 8, "ternary", [8], [8])],
+        "USE_SENTRY": [("project/settings.py", 10, "if", [11], [])],
+    }
+
+
+def test_a_switch_from_the_environment_is_configuration_for_the_gate(tmp_path: Path) -> None:
+    """The program reads it wherever the subsystem it switches is used: a new place that reads it is no new meaning,
+    as for ``settings.X_ENABLED``."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2024-01-05", "sentry behind an environment switch", PROJECT)
+    moved = {"project/monitoring.py": """
+        import os
+
+
+        def report(error):
+            if os.environ.get("USE_SENTRY"):
+                return send(error)
+            return None
+
+
+        def send(error):
+            return error
+    """}
+    repo.commit("2024-06-05", "report errors to sentry where they happen", moved)
+    ran = run_cli("check", "--format", "json", "--no-cache", "--as-of", "2024-07-01", cwd=repo.path)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    found = json.loads(ran.stdout)
+    assert [len(f["sites"]) for f in found["flags"] if f["key"] == "USE_SENTRY"] == [2]
+    assert not [f for f in found["findings"] if f["severity"] == "error"]
