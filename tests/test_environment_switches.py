@@ -38,6 +38,8 @@ PROJECT = {
             return value or ""
     """,
     "project/storage.py": """
+        import os
+
         from project.helpers import get_var
 
 
@@ -54,6 +56,13 @@ PROJECT = {
 
             def resume(self):
                 return None
+
+
+        def debug_on(kind):
+            name = kind.strip()
+            if os.environ.get(name):
+                return True
+            return False
     """,
 }
 
@@ -66,13 +75,13 @@ def _sites(flags: tuple[Flag, ...]) -> dict[str | None, list[tuple[str, int, str
 
 def test_a_switch_read_from_the_environment_as_a_gate_is_a_settings_flag() -> None:
     """Tested directly or through the project's helper, its text compared with "true" (on) or "false" (off);
-    kept in a setting (``AWS_STATIC_ENABLED = ...``), passed on, or named as no switch (``SENTRY_DSN``, ``AWS_REGION``):
-    none."""
+    kept in a setting (``AWS_STATIC_ENABLED = ...``), passed on, named as no switch (``SENTRY_DSN``, ``AWS_REGION``) or
+    by a name not known (``os.environ.get(name)``): none."""
     flags = flags_in(PROJECT)
     assert {f.sdk for f in flags} == {"settings"}
     assert _sites(flags) == {
-        "AWS_DISABLED": [("project/storage.py", 7, "early-return", [8], [9])],
-        "AWS_RESUME_ENABLED": [("project/storage.py", 9, "early-return", [11], [10])],
+        "AWS_DISABLED": [("project/storage.py", 9, "early-return", [10], [11])],
+        "AWS_RESUME_ENABLED": [("project/storage.py", 11, "early-return", [13], [12])],
         "AWS_SES_ENABLED": [("project/settings.py", 8, "ternary", [8], [8])],
         "USE_SENTRY": [("project/settings.py", 10, "if", [11], [])],
     }

@@ -243,6 +243,35 @@ def test_a_method_or_function_asked_for_a_flag_by_a_string_is_a_registry(tmp_pat
     assert declared(flags["new_player"], policies).type == "release"
 
 
+def test_a_flag_models_classmethod_asks_the_table_not_a_row(tmp_path: Path) -> None:
+    """usdoj-crt/crt-portal's ``Feature.is_feature_enabled("tags")`` is a classmethod of the flag model that looks the
+    key's row up: a flag of the whole site, typed as a rollout (its age is reported), where a row's own method
+    (``event.get_feature_flag("x")``) asks that row, per object."""
+    write_files(tmp_path, {"features/__init__.py": "", "features/models.py": """\
+        from django.db import models
+
+
+        class Feature(models.Model):
+            name = models.CharField(max_length=100)
+            enabled = models.BooleanField(default=False)
+
+            @classmethod
+            def is_feature_enabled(cls, name):
+                return cls.objects.filter(name=name, enabled=True).exists()
+        """, "features/views.py": """\
+        from features.models import Feature
+
+
+        def report(request):
+            if Feature.is_feature_enabled("tags"):
+                return "tags"
+            return "plain"
+        """}, dedent=True)
+    [flag] = scan((str(tmp_path),), ScanOptions(use_cache=False)).flags
+    assert (flag.key, [s.rule for s in flag.sites]) == ("tags", ["registry/features.models.Feature.is_feature_enabled"])
+    assert declared(flag, load_policies(Config(root=tmp_path), {})).type == "release"
+
+
 SETTINGS_READER = {
     "dojo/__init__.py": "",
     "dojo/models.py": """\

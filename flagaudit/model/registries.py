@@ -60,12 +60,17 @@ def _own_checks(facts: list[FileFacts], resolver: Resolver, claimed: set[str]) -
     check a flag of its own by the key they are given, sorted by id."""
     checking = {name for f in facts for site in f.sites for name in enclosing(site.function)}  # closures' too
     models = _models(facts)
+    of_the_class = {fn.name for f in facts for fn in f.functions
+                    if fn.kind == "method" and not _OF_THE_CLASS.isdisjoint(fn.decorators)}
     rules = []
     for method, definers in sorted(_literal_methods(facts).items()):
         if method not in claimed and checking.isdisjoint(definers):
             owners = [definer.rpartition(".")[0] for definer in definers]
             sdk = owners[0] if len(owners) == 1 else method
-            suffix = _suffix(method) or (GRANTED if models.issuperset(owners) else "")
+            # a row's method asks that row; one of the class asks the table (usdoj-crt/crt-portal's
+            # ``Feature.is_feature_enabled("tags")`` looks its row up): a rollout's flag like any other
+            per_row = models.issuperset(owners) and of_the_class.isdisjoint(definers)
+            suffix = _suffix(method) or (GRANTED if per_row else "")
             rules.append(CheckRule(id=f"registry/{sdk}.{method}{suffix}", sdk=sdk, key=(KeyArg(0),),
                                    methods=(method,)))
     settings = {outer for f in facts for fn in f.functions if DJANGO_SETTINGS in fn.targets
@@ -105,6 +110,7 @@ def _suffix(name: str) -> str:
 
 
 _GRANTED = frozenset({"user", "users", "group", "groups"})
+_OF_THE_CLASS = frozenset({"classmethod", "staticmethod"})
 _MODEL_BASES = ("django.db.models.Model", "django.db.models.base.Model", "django.contrib.auth.models.",
                 "django.contrib.auth.base_user.")
 """Where a Django model's bases end: a class one of these derives from keeps a row per object."""

@@ -15,7 +15,14 @@ from functools import lru_cache
 
 from flagaudit.facts import DYNAMIC_SETTINGS, Definition, FileFacts, Flag, KeyPart, KeyRef, Site
 from flagaudit.model.constancy import set_names
-from flagaudit.sdk_rules import CONTEXT_READ, DECLARED_READ, SETTINGS_SDK, glob_match, within_modules
+from flagaudit.sdk_rules import (
+    CONTEXT_READ,
+    DECLARED_READ,
+    ENVIRONMENT_READ,
+    SETTINGS_SDK,
+    glob_match,
+    within_modules,
+)
 
 _MAX_DEPTH = 20
 
@@ -216,6 +223,8 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...], sett
             if resolved is None:
                 continue
             site, key, pattern = resolved
+            if key is None and site.rule.endswith(ENVIRONMENT_READ):
+                continue  # ``os.environ.get(name)`` in a helper of the deployment's values: no switch in sight
             (tests if is_test else sites)[(key, site.sdk, pattern)].append(site)
             if not is_test:
                 _documented(definitions[(key, site.sdk, pattern)], resolver.annotations(site.key_ref), site.sdk)
