@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from flagaudit.extract.prefilter import mentions
 from flagaudit.facts import Flag
+from flagaudit.sdk_rules import load_rules
 from tests.helpers import flags_in
 from tests.repos import Repo
 from tests.run import run_cli
@@ -111,3 +113,15 @@ def test_a_switch_from_the_environment_is_configuration_for_the_gate(tmp_path: P
     found = json.loads(ran.stdout)
     assert [len(f["sites"]) for f in found["flags"] if f["key"] == "USE_SENTRY"] == [2]
     assert not [f for f in found["findings"] if f["severity"] == "error"]
+
+
+def test_only_a_switch_read_from_the_environment_lets_a_file_through_the_prefilter() -> None:
+    """A settings module reads dozens of values from the environment (``os.environ.get("DATABASE_URL")``), and in
+    history every version of it was parsed for them: only a name said as a switch, or one not written out (a
+    helper's ``os.environ.get(key)``), makes the file worth parsing."""
+    rules = load_rules(())
+    plain = b'import os\n\nDATABASE_URL = os.environ.get("DATABASE_URL")\nSECRET = os.getenv(\'SECRET\')\n'
+    assert not mentions(plain, rules)
+    assert mentions(plain + b'if os.environ.get(\n    "USE_SENTRY"):\n    pass\n', rules)
+    assert mentions(plain + b"if getenv('AWS_ENABLED'):\n    pass\n", rules)
+    assert mentions(b"import os\n\ndef get_var(key):\n    return os.environ.get(key)\n", rules)
