@@ -117,10 +117,11 @@ def test_a_switch_from_the_environment_is_configuration_for_the_gate(tmp_path: P
 
 def test_only_a_switch_read_from_the_environment_lets_a_file_through_the_prefilter() -> None:
     """A settings module reads dozens of values from the environment (``os.environ.get("DATABASE_URL")``), and in
-    history every version of it was parsed for them: only a name said as a switch, or one not written out (a
-    helper's ``os.environ.get(key)``), makes the file worth parsing."""
+    history every version of it was parsed for them: only a name said as a switch (a word of it, not ``USER`` in
+    ``OSF_DB_USER``), or one not written out (a helper's ``os.environ.get(key)``), makes the file worth parsing."""
     rules = load_rules(())
-    plain = b'import os\n\nDATABASE_URL = os.environ.get("DATABASE_URL")\nSECRET = os.getenv(\'SECRET\')\n'
+    plain = (b'import os\n\nDATABASE_URL = os.environ.get("DATABASE_URL")\nSECRET = os.getenv(\'SECRET\')\n'
+             b'USER = os.environ.get("OSF_DB_USER", "postgres")\nWHEELHOUSE = os.environ.get("WHEELHOUSE")\n')
     assert not mentions(plain, rules)
     assert mentions(plain + b'if os.environ.get(\n    "USE_SENTRY"):\n    pass\n', rules)
     assert mentions(plain + b"if getenv('AWS_ENABLED'):\n    pass\n", rules)

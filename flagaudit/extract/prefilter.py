@@ -39,11 +39,13 @@ _STRING_END = {
 }
 _PREFIX = re.compile(rb"[A-Za-z]*\Z")
 """Letters right before a quote: a string prefix (``rb``, ``f``...)."""
-_SWITCH_READ = rb"""\s*\(\s*(?![rRbBuU]?['"](?![^'"\n]*(?i:enable|disable|allow|show|hide|use|can|feature|flag)))"""
+_SWITCH_WORD = rb"(?i:enabled?|disabled?|allow(?:ed)?|show|hide|use|can|features?|flags?)(?![A-Za-z0-9])"
+_SWITCH_READ = rb"""\s*\(\s*(?:(?![rRbBuU]?['"])|[rRbBuU]?['"](?:\w*_)?""" + _SWITCH_WORD + rb")"
 _ENVIRONMENT = {b"environ": re.compile(rb"\s*\.\s*get" + _SWITCH_READ), b"getenv": re.compile(_SWITCH_READ)}
-"""The environment's words count only for a read of a name said as a switch, or not written out (a helper's
-``os.environ.get(key)``): settings modules read dozens of values so (``os.environ.get("DATABASE_URL")``), and every
-version of each went to the parser in history (a quarter more CPU for osf.io's cold ``check``)."""
+"""The environment's words count only for a read of a name said as a switch (a word of it between underscores:
+``USE_SENTRY``, not ``OSF_DB_USER``), or not written out (a helper's ``os.environ.get(key)``): settings modules read
+dozens of values so (``os.environ.get("DATABASE_URL")``), and every version of each went to the parser in history (a
+quarter more CPU for osf.io's cold ``check``)."""
 
 
 def mentions(data: bytes, rules: RuleSet) -> bool:
