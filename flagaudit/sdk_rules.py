@@ -726,13 +726,17 @@ class _Reader:
         return tuple(examples)
 
 
-def with_inferred(rules: RuleSet, inferred: tuple[CheckRule | DefineRule, ...], traced: frozenset[str],
-                  digest: str) -> RuleSet:
-    """``rules`` plus what was inferred from the code: registries, wrappers and predicates (as one more rule
-    file), and the objects traced to an SDK."""
+Inferred = CheckRule | DefineRule | SettingRule
+"""A rule inferred from the code (model/registries.py, model/wrappers.py, model/setting_objects.py)."""
+
+
+def with_inferred(rules: RuleSet, inferred: tuple[Inferred, ...], traced: frozenset[str], digest: str) -> RuleSet:
+    """``rules`` plus what was inferred from the code: registries, wrappers, predicates and settings objects (as one
+    more rule file), and the objects traced to an SDK."""
     checks = tuple(c for r in inferred if isinstance(r, CheckRule) and (c := _unclaimed(rules, r)) is not None)
     extra = RuleFile(path="<inferred>", name="inferred", title="Registries, wrappers and predicates found in the code",
                      checks=checks, defines=tuple(r for r in inferred if isinstance(r, DefineRule)),
+                     settings=tuple(r for r in inferred if isinstance(r, SettingRule)),
                      texts=tuple(_template_rule(r, use) for r in checks if (use := r.template) is not None))
     indexed = index_rules((*rules.files, extra), f"{rules.digest}:{digest}", rules.settings_dicts)
     return replace(indexed, traced=traced)

@@ -34,7 +34,15 @@ from dataclasses import replace
 from flagaudit.facts import FileFacts, Function, KeyPart, Site
 from flagaudit.model.inherited import inherited_rules
 from flagaudit.model.resolve import Resolver, enclosing, resolve_site
-from flagaudit.sdk_rules import ENVIRONMENT_READ, GRANTED, CheckRule, DefineRule, KeyArg, RuleSet, TemplateUse
+from flagaudit.sdk_rules import (
+    ENVIRONMENT_READ,
+    GRANTED,
+    CheckRule,
+    Inferred,
+    KeyArg,
+    RuleSet,
+    TemplateUse,
+)
 
 _PREDICATE_GUARDS = frozenset({"return"})
 
@@ -132,7 +140,7 @@ def _merged(earlier: CheckRule, rule: CheckRule) -> CheckRule:
     return replace(earlier, cases=cases, sdk=min(sdk for _, sdk in cases))
 
 
-def wrapper_functions(rules: Iterable[CheckRule | DefineRule]) -> frozenset[str]:
+def wrapper_functions(rules: Iterable[Inferred]) -> frozenset[str]:
     """Qualified names of the inferred wrappers (their own inner sites are not flag sites)."""
     return frozenset(r.via[0] for r in rules if isinstance(r, CheckRule) and r.fixed_key is None and r.via)
 

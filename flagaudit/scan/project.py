@@ -25,6 +25,7 @@ from flagaudit.model.constancy import fixed_flags
 from flagaudit.model.inherited import inherited_models, model_calls
 from flagaudit.model.registries import infer_registries
 from flagaudit.model.resolve import build_flags, is_test_path, traced_receivers
+from flagaudit.model.setting_objects import infer_setting_objects
 from flagaudit.model.wrappers import infer_rules, wrapper_functions
 from flagaudit.safefiles import read_inside
 from flagaudit.scan.cache import FACTS_VERSION, FactCache, build_digest, content_key
@@ -32,7 +33,17 @@ from flagaudit.scan.coverage import unread_flags, unread_sdks
 from flagaudit.scan.data_files import DATA_GLOBS, loaded_data
 from flagaudit.scan.discover import SourceFile, discover, wanted
 from flagaudit.scan.line_moves import Move, find_move, functions_resized, moved_result, same_but_positions
-from flagaudit.sdk_rules import DJANGO_TEMPLATES, CheckRule, DefineRule, RuleSet, load_rules, text_file, with_inferred
+from flagaudit.sdk_rules import (
+    DJANGO_TEMPLATES,
+    CheckRule,
+    DefineRule,
+    Inferred,
+    RuleSet,
+    SettingRule,
+    load_rules,
+    text_file,
+    with_inferred,
+)
 
 if TYPE_CHECKING:
     from flagaudit.output.progress import Progress
@@ -218,7 +229,7 @@ def _read(config: Config, source: SourceFile, folders: dict[str, str]) -> bytes 
         return Skipped(source.path, _read_problem(exc, config.max_file_size))
 
 
-def with_helpers(rules: RuleSet, inferred: tuple[CheckRule | DefineRule, ...]) -> RuleSet:
+def with_helpers(rules: RuleSet, inferred: tuple[Inferred, ...]) -> RuleSet:
     """``rules`` extended with the project's own flag helpers a scan inferred, as history reads with them."""
     return with_inferred(rules, inferred, frozenset(), _digest(inferred, frozenset()))
 
@@ -480,7 +491,7 @@ def _inputs_digest(frame: str, keys: Iterable[str]) -> str:
 
 
 def analyse(sources: list[Source], rules: RuleSet, config: Config, cache: FactCache, workers: int | None = None,
-            progress: Progress | None = None) -> tuple[list[FileFacts], tuple[CheckRule | DefineRule, ...]]:
+            progress: Progress | None = None) -> tuple[list[FileFacts], tuple[Inferred, ...]]:
     """Facts for every source, in order, after inferring the project's registries, wrappers, predicates and
     SDK clients.
 
@@ -502,17 +513,21 @@ class Step:
     """Whether each inferred rule in turn is a define rule: the order the rule set's digest is made in."""
     traced: tuple[str, ...]
     """Objects traced to an SDK, sorted."""
+    settings: tuple[SettingRule, ...] = ()
+    """The project's settings objects (model/setting_objects.py), after the other rules."""
 
     @classmethod
-    def of(cls, inferred: tuple[CheckRule | DefineRule, ...], traced: frozenset[str]) -> Step:
-        return cls(tuple(r for r in inferred if isinstance(r, CheckRule)),
-                   tuple(r for r in inferred if isinstance(r, DefineRule)),
-                   tuple(isinstance(r, DefineRule) for r in inferred), tuple(sorted(traced)))
+    def of(cls, inferred: tuple[Inferred, ...], traced: frozenset[str]) -> Step:
+        ordered = [r for r in inferred if not isinstance(r, SettingRule)]
+        return cls(tuple(r for r in ordered if isinstance(r, CheckRule)),
+                   tuple(r for r in ordered if isinstance(r, DefineRule)),
+                   tuple(isinstance(r, DefineRule) for r in ordered), tuple(sorted(traced)),
+                   tuple(r for r in inferred if isinstance(r, SettingRule)))
 
     @property
-    def inferred(self) -> tuple[CheckRule | DefineRule, ...]:
+    def inferred(self) -> tuple[Inferred, ...]:
         checks, defines = iter(self.checks), iter(self.defines)
-        return tuple(next(defines) if define else next(checks) for define in self.order)
+        return (*(next(defines) if define else next(checks) for define in self.order), *self.settings)
 
     @property
     def consistent(self) -> bool:
@@ -544,7 +559,8 @@ def _passes(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
             found = (*infer_registries(facts.values(), lambda path: is_test_path(path, config.test_paths)),
                      *inherited_models([f for f in facts.values() if not is_test_path(f.path, config.test_paths)],
                                        rules),
-                     *infer_rules(facts.values(), config.test_paths, is_test_path, rules))
+                     *infer_rules(facts.values(), config.test_paths, is_test_path, rules),
+                     *infer_setting_objects(facts.values(), lambda path: is_test_path(path, config.test_paths), rules))
             step = Step.of(found, traced_receivers(facts.values(), rules.made_by_sdk))
         if step == (steps[-1] if steps else Step((), (), (), ())):
             break
@@ -666,7 +682,8 @@ def _as_inferred_from(facts: FileFacts) -> FileFacts:
         facts, lines=0, settings=(),
         sites=tuple(replace(s, line=0, column=0, on=(), off=(), fingerprint=(), only_on=(), only_off=())
                     for s in facts.sites),
-        functions=tuple(replace(f, line=0, end=0, targets=()) for f in facts.functions),
+        functions=tuple(replace(f, line=0, end=0, targets=f.targets if f.name.endswith(".__getattr__") else ())
+                        for f in facts.functions),
         definitions=tuple(replace(d, line=0, column=0) for d in facts.definitions))
 
 
@@ -679,13 +696,15 @@ def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet
     its facts."""
     inferred, traced = step.inferred, frozenset(step.traced)
     changed = set(inferred).symmetric_difference(before.inferred if before else ())
-    callees = {name for r in changed
-               for name in (*r.functions, *getattr(r, "decorators", ()), *getattr(r, "class_constants", ()))}
-    callees |= {"." + name for r in changed for name in r.methods}
+    objects = {name + "." for r in changed if isinstance(r, SettingRule) for name in r.objects}
+    rules_changed = [r for r in changed if not isinstance(r, SettingRule)]
+    callees = objects | {name for r in rules_changed
+                         for name in (*r.functions, *getattr(r, "decorators", ()), *getattr(r, "class_constants", ()))}
+    callees |= {"." + name for r in rules_changed for name in r.methods}
     # a helper method called through its class (``Service.skip(...)``, a static method) is named in full
-    callees |= {r.via[0] for r in changed if r.methods and isinstance(r, CheckRule) and r.via}
-    callees |= {name for r in changed if isinstance(r, DefineRule) and r.model for name in model_calls(r)}
-    if any(isinstance(r, CheckRule) and r.template for r in changed):
+    callees |= {r.via[0] for r in rules_changed if r.methods and isinstance(r, CheckRule) and r.via}
+    callees |= {name for r in rules_changed if isinstance(r, DefineRule) and r.model for name in model_calls(r)}
+    if any(isinstance(r, CheckRule) and r.template for r in rules_changed):
         callees.add(_TEMPLATES)
     receivers = traced.symmetric_difference(before.traced if before else ())
     return with_inferred(rules, inferred, traced, _digest(inferred, traced)), callees, receivers
@@ -785,7 +804,8 @@ def _uses(facts: FileFacts, callees: set[str], traced: frozenset[str]) -> bool:
     """Whether a file calls an inferred wrapper or predicate (or defines a registry's class), uses an object
     traced to an SDK, or is a Django template when the rule of a helper templates call changed. A method (``.name``)
     is called on any receiver, one the call graph names too (CenterForOpenScience/SHARE's
-    ``FeatureFlag.objects.flag_is_up(...)``, a method of the model's manager)."""
+    ``FeatureFlag.objects.flag_is_up(...)``, a method of the model's manager); a settings object (``name.``) is read
+    by any attribute."""
     if _TEMPLATES in callees and text_file(facts.path, DJANGO_TEMPLATES):
         return True
     if traced.intersection(facts.deferred):
@@ -794,10 +814,14 @@ def _uses(facts: FileFacts, callees: set[str], traced: frozenset[str]) -> bool:
         return True
     methods = tuple(callee for callee in callees if callee.startswith("."))
     ends = methodcaller("endswith", methods)
-    return bool(methods) and any(any(map(ends, function.targets)) for function in facts.functions)
+    if methods and any(any(map(ends, function.targets)) for function in facts.functions):
+        return True
+    objects = tuple(callee for callee in callees if callee.endswith("."))
+    starts = methodcaller("startswith", objects)
+    return bool(objects) and any(any(map(starts, function.targets)) for function in facts.functions)
 
 
-def _digest(rules: tuple[CheckRule | DefineRule, ...], traced: frozenset[str]) -> str:
+def _digest(rules: tuple[Inferred, ...], traced: frozenset[str]) -> str:
     text = repr((list(rules), sorted(traced)))
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
