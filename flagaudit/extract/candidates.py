@@ -222,6 +222,7 @@ class _Finder:
                     return True
         return False
 
+
 def own_switch_rule(rules: RuleSet) -> SettingRule | None:
     """The settings rule whose names a settings module's own ``if X_ENABLED:`` reads (Django's settings)."""
     return next((rule for rule in rules.settings if rule.attributes and not rule.declared

@@ -106,13 +106,14 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
                      settings=tuple(setting_values(tree, dicts, scope.package)), shape=shape)
     settings_module = is_settings_module(path, scope.module)
     own = own_switches(tree, rules) if settings_module else frozenset()
-    if not own and not mentions(data, rules):
+    mentioned = mentions(data, rules)
+    if not own and not mentioned:
         return done, frozenset()
     imported = scope.imported_modules()
     origins = {name: parts[0].value for name, parts, _ in values if len(parts) == 1 and parts[0].kind == "call"}
     gate_scope = replace(scope, imports={**graph.local_imports, **scope.imports}) if graph.local_imports else scope
     candidates = find_candidates(graph.nodes, gate_scope, rules, imported, origins, text) \
-        if mentions(data, rules) else Candidates(frozenset(), frozenset())
+        if mentioned else Candidates(frozenset(), frozenset())
     done = replace(done, deferred=tuple(sorted(candidates.deferred)))
     wanted = candidates.lines | own
     if not wanted:

@@ -814,8 +814,9 @@ class SpanVisitor:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 args = node.args
                 names = [a.arg for a in (*args.posonlyargs, *args.args)]
+                keywords = zip(args.kwonlyargs, args.kw_defaults, strict=True)
                 defaults = {**dict(zip(names[len(names) - len(args.defaults):], args.defaults, strict=True)),
-                            **{a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d}}
+                            **{a.arg: d for a, d in keywords if d is not None}}
                 if other.id in {*names, *(a.arg for a in args.kwonlyargs)}:
                     default = defaults.get(other.id)
                     return other.id, ast.unparse(default) if default is not None else ""
