@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import gc
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
@@ -623,7 +624,7 @@ class _Replay:
         analysed = _Analysed(_analyse(changed, rules, self.cache, self.config, workers, progress), rules)
         facts = analysed.facts
         steps: list[Step] = []
-        chosen: list[tuple[set[str], frozenset[str]]] = []
+        chosen: list[tuple[frozenset[str], frozenset[str]]] = []
         for _ in range(_MAX_INFERENCE_PASSES):
             step = self.step(facts, steps)
             if step is None:
@@ -657,7 +658,7 @@ class _Replay:
             return None
         return self.steps[at] if at < len(self.steps) else (steps[-1] if steps else Step((), (), (), ()))
 
-    def follow(self, facts: dict[str, FileFacts], rules: RuleSet, callees: set[str],
+    def follow(self, facts: dict[str, FileFacts], rules: RuleSet, callees: frozenset[str],
                receivers: frozenset[str]) -> None:
         """Before a pass under ``rules`` analyses again the files that use ``callees`` or ``receivers``: each
         changed file's earlier content, if it was chosen then, under the same rules."""
@@ -687,7 +688,7 @@ def _as_inferred_from(facts: FileFacts) -> FileFacts:
         definitions=tuple(replace(d, line=0, column=0) for d in facts.definitions))
 
 
-def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet, set[str], frozenset[str]]:
+def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet, frozenset[str], frozenset[str]]:
     """The rules a pass after ``before`` analyses with, given what ``step`` found, and what a file must call or
     use to be analysed again under them.
 
@@ -707,7 +708,7 @@ def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet
     if any(isinstance(r, CheckRule) and r.template for r in rules_changed):
         callees.add(_TEMPLATES)
     receivers = traced.symmetric_difference(before.traced if before else ())
-    return with_inferred(rules, inferred, traced, _digest(inferred, traced)), callees, receivers
+    return with_inferred(rules, inferred, traced, _digest(inferred, traced)), frozenset(callees), receivers
 
 
 _TEMPLATES = "<templates>"
@@ -741,7 +742,7 @@ class _Analysed:
         self.made_with = dict.fromkeys(self.facts, 0)
         self.passes = [rules]
 
-    def again(self, sources: list[Source], rules: RuleSet, callees: set[str], receivers: frozenset[str],
+    def again(self, sources: list[Source], rules: RuleSet, callees: frozenset[str], receivers: frozenset[str],
               cache: FactCache, config: Config, workers: int | None) -> dict[str, FileFacts]:
         """Analyse again, under the next pass's ``rules``, those of ``sources`` that use ``callees`` or
         ``receivers``; their new facts."""
@@ -800,7 +801,7 @@ def _prefix(rules: RuleSet, config: Config) -> str:
     return f"{rules.digest}:{config.max_file_size}:"
 
 
-def _uses(facts: FileFacts, callees: set[str], traced: frozenset[str]) -> bool:
+def _uses(facts: FileFacts, callees: frozenset[str], traced: frozenset[str]) -> bool:
     """Whether a file calls an inferred wrapper or predicate (or defines a registry's class), uses an object
     traced to an SDK, or is a Django template when the rule of a helper templates call changed. A method (``.name``)
     is called on any receiver, one the call graph names too (CenterForOpenScience/SHARE's
@@ -812,13 +813,20 @@ def _uses(facts: FileFacts, callees: set[str], traced: frozenset[str]) -> bool:
         return True
     if any(function.name in callees or not callees.isdisjoint(function.targets) for function in facts.functions):
         return True
-    methods = tuple(callee for callee in callees if callee.startswith("."))
+    methods, objects = _read_by_name(callees)
     ends = methodcaller("endswith", methods)
     if methods and any(any(map(ends, function.targets)) for function in facts.functions):
         return True
-    objects = tuple(callee for callee in callees if callee.endswith("."))
     starts = methodcaller("startswith", objects)
     return bool(objects) and any(any(map(starts, function.targets)) for function in facts.functions)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_by_name(callees: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The methods (``.name``) and settings objects (``name.``) among ``callees``: found once per pass, not once for
+    each of its files."""
+    return (tuple(sorted(c for c in callees if c.startswith("."))),
+            tuple(sorted(c for c in callees if c.endswith("."))))
 
 
 def _digest(rules: tuple[Inferred, ...], traced: frozenset[str]) -> str:
