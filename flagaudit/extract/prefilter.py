@@ -45,7 +45,8 @@ _ENVIRONMENT = {b"environ": re.compile(rb"\s*\.\s*get" + _SWITCH_READ), b"getenv
 """The environment's words count only for a read of a name said as a switch (a word of it between underscores:
 ``USE_SENTRY``, not ``OSF_DB_USER``), or not written out (a helper's ``os.environ.get(key)``): settings modules read
 dozens of values so (``os.environ.get("DATABASE_URL")``), and every version of each went to the parser in history (a
-quarter more CPU for osf.io's cold ``check``)."""
+quarter more CPU for osf.io's cold ``check``). A read the analysis keeps alone is one of such a name
+(``resolve.is_flag_setting``); one of a name that only another rule's read makes a flag is left out here too."""
 
 
 def mentions(data: bytes, rules: RuleSet) -> bool:

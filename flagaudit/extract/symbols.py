@@ -45,12 +45,15 @@ class Scope:
     imports: dict[str, str]
     defined: frozenset[str]
     package: str = ""
-    star: str = ""
-    """The module of the one ``from module import *`` at top level (none, or several: ``""``): a name the module
-    neither imports nor defines comes from there."""
     stars: tuple[str, ...] = ()
     """Every module it star-imports, in order: part of the file's shape, since the call graph looks names of the
     module up in them."""
+
+    @cached_property
+    def star(self) -> str:
+        """The module of the one ``from module import *`` at top level (none, or several: ``""``): a name the module
+        neither imports nor defines comes from there."""
+        return self.stars[0] if len(self.stars) == 1 else ""
 
     def qualify(self, dotted: str) -> str | None:
         """``ld.get`` -> ``ldclient.get`` through the imports; ``None`` for locals and builtins."""
@@ -116,8 +119,7 @@ def module_scope(tree: ast.Module, module: str, is_package: bool) -> Scope:
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             defined.update(t.id for t in targets if isinstance(t, ast.Name))
-    return Scope(module, imports, frozenset(defined), package, next(iter(stars)) if len(stars) == 1 else "",
-                 tuple(stars))
+    return Scope(module, imports, frozenset(defined), package, tuple(stars))
 
 
 def import_bindings(node: ast.Import | ast.ImportFrom, package: str) -> dict[str, str]:

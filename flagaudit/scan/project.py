@@ -813,7 +813,7 @@ def _uses(facts: FileFacts, callees: frozenset[str], traced: frozenset[str]) -> 
         return True
     if any(function.name in callees or not callees.isdisjoint(function.targets) for function in facts.functions):
         return True
-    methods, objects = _read_by_name(callees)
+    methods, objects = _methods_and_objects(callees)
     ends = methodcaller("endswith", methods)
     if methods and any(any(map(ends, function.targets)) for function in facts.functions):
         return True
@@ -822,7 +822,7 @@ def _uses(facts: FileFacts, callees: frozenset[str], traced: frozenset[str]) -> 
 
 
 @functools.lru_cache(maxsize=8)
-def _read_by_name(callees: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _methods_and_objects(callees: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The methods (``.name``) and settings objects (``name.``) among ``callees``: found once per pass, not once for
     each of its files."""
     return (tuple(sorted(c for c in callees if c.startswith("."))),
