@@ -126,3 +126,32 @@ def test_only_a_switch_read_from_the_environment_lets_a_file_through_the_prefilt
     assert mentions(plain + b'if os.environ.get(\n    "USE_SENTRY"):\n    pass\n', rules)
     assert mentions(plain + b"if getenv('AWS_ENABLED'):\n    pass\n", rules)
     assert mentions(b"import os\n\ndef get_var(key):\n    return os.environ.get(key)\n", rules)
+
+
+def test_a_switch_named_in_the_middle_of_its_name_is_read_from_the_environment() -> None:
+    """suitenumerique/docs' anonymising command runs only ``if os.environ.get(ALLOW_ENV) == "1"``, the constant
+    ``DOCS_ALLOW_ANONYMIZATION``: ``X_ALLOW_Y`` and ``X_ENABLE_Y`` say switch as ``ALLOW_X`` does; a transport's
+    ``EMAIL_USE_TLS`` does not."""
+    flags = flags_in({"project/__init__.py": "", "project/anonymize.py": """
+        import os
+
+        ALLOW_ENV = "DOCS_ALLOW_ANONYMIZATION"
+
+
+        def handle():
+            if os.environ.get(ALLOW_ENV) != "1":
+                raise SystemExit("refusing to run")
+            if os.environ.get("SEARCH_ENABLE_CACHE") == "1":
+                warm()
+            if os.environ.get("EMAIL_USE_TLS"):
+                warm()
+            return warm()
+
+
+        def warm():
+            return None
+    """})
+    assert _sites(flags) == {
+        "DOCS_ALLOW_ANONYMIZATION": [("project/anonymize.py", 8, "early-return", [10], [9])],
+        "SEARCH_ENABLE_CACHE": [("project/anonymize.py", 10, "if", [11], [])],
+    }
