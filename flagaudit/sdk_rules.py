@@ -337,6 +337,9 @@ class RuleFile:
     name: str
     title: str
     modules: tuple[str, ...] = ()
+    flags_only: bool = True
+    """Whether importing the modules means the code reads flags (a flag service's SDK); not Django's settings,
+    which every project imports, nor PostHog's analytics: :mod:`flagaudit.scan.coverage` notes only these."""
     checks: tuple[CheckRule, ...] = ()
     objects: tuple[ObjectRule, ...] = ()
     defines: tuple[DefineRule, ...] = ()
@@ -478,7 +481,7 @@ def parse_rule_file(path: str, raw: bytes) -> RuleFile:
     reader = _Reader(path)
     reader.only(data, "", {"sdk", "check", "object", "define", "setting", "text", "data"})
     sdk = reader.table(data, "sdk")
-    reader.only(sdk, "sdk", {"name", "title", "modules", "docs"})
+    reader.only(sdk, "sdk", {"name", "title", "modules", "docs", "flags_only"})
     name = reader.required(sdk, "sdk", "name")
     modules = reader.strings(sdk, "sdk", "modules")
     reader.string(sdk, "sdk", "docs")
@@ -491,6 +494,7 @@ def parse_rule_file(path: str, raw: bytes) -> RuleFile:
 
     return RuleFile(
         path=path, name=name, title=reader.string(sdk, "sdk", "title") or name, modules=modules,
+        flags_only=reader.boolean(sdk, "sdk", "flags_only", True),
         checks=tuple(_check(reader, where, item, name, modules) for where, item in entries("check")),
         objects=tuple(_object(reader, where, item, name) for where, item in entries("object")),
         defines=tuple(_define(reader, where, item, name, modules) for where, item in entries("define")),

@@ -56,3 +56,12 @@ def test_a_scan_that_found_no_flag_at_all_says_so(tmp_path: Path) -> None:
     write_files(tmp_path / "b", only_sdk)
     [note] = scan((str(tmp_path / "b"),), ScanOptions(use_cache=False)).notes  # the SDK's note says more
     assert note.startswith("django-waffle is imported")
+
+
+def test_importing_what_is_not_only_for_flags_is_no_lead(tmp_path: Path) -> None:
+    """Every Django project imports its settings, and PostHog is imported for its analytics: neither import says
+    that flags are read (openedx/xqueue, makeplane/plane), so only the note that no flag was found is left."""
+    views = ("from django.conf import settings\nimport posthog\n\n\ndef page():\n"
+             "    posthog.capture('user', 'page viewed')\n    return settings.GRADING_TIMEOUT\n")
+    assert _notes(tmp_path, {"app/__init__.py": "", "app/views.py": views}) == []
+    assert scan((str(tmp_path),), ScanOptions(use_cache=False)).notes[0].startswith("no flag check or definition")

@@ -13,8 +13,8 @@ from flagaudit.sdk_rules import RuleSet, within_modules
 
 def unread_sdks(facts: Iterable[FileFacts], rules: RuleSet, flags: Iterable[Flag],
                 is_test: Callable[[str], bool]) -> tuple[str, ...]:
-    """One note for each rule file with checks whose modules non-test code imports, when no flag of its SDKs has a
-    site or a definition. A module that shares its top-level name with one of the project's own (a package named
+    """One note for each rule file with checks whose modules non-test code imports only to read flags, when no flag
+    of its SDKs has a site or a definition. A module that shares its top-level name with one of the project's own (a package named
     ``flags``) says nothing of the SDK."""
     facts = [f for f in facts if f.symbols is not None and not is_test(f.path)]
     own = {f.symbols.module.split(".")[0] for f in facts if f.symbols and f.symbols.module}
@@ -25,7 +25,8 @@ def unread_sdks(facts: Iterable[FileFacts], rules: RuleSet, flags: Iterable[Flag
     for rule_file in rules.files:
         sdks = {rule.sdk for rule in rule_file.checks} | {rule.sdk for rule in rule_file.objects}
         modules = tuple(m for m in rule_file.modules if m.split(".")[0] not in own)
-        if not sdks or not modules or sdks & read or not any(_names_within(bound, m) for m in modules):
+        if not rule_file.flags_only or not sdks or not modules or sdks & read \
+                or not any(_names_within(bound, m) for m in modules):
             continue
         importers = sorted(f.path for f in facts if f.symbols and any(
             len(parts) == 1 and parts[0].kind == "sym" and within_modules(parts[0].value, modules)
