@@ -14,8 +14,8 @@ from flagaudit.sdk_rules import RuleSet, within_modules
 def unread_sdks(facts: Iterable[FileFacts], rules: RuleSet, flags: Iterable[Flag],
                 is_test: Callable[[str], bool]) -> tuple[str, ...]:
     """One note for each rule file with checks whose modules non-test code imports only to read flags, when no flag
-    of its SDKs has a site or a definition. A module that shares its top-level name with one of the project's own (a package named
-    ``flags``) says nothing of the SDK."""
+    of its SDKs has a site or a definition. A module that shares its top-level name with one of the project's own
+    (a package named ``flags``) says nothing of the SDK."""
     facts = [f for f in facts if f.symbols is not None and not is_test(f.path)]
     own = {f.symbols.module.split(".")[0] for f in facts if f.symbols and f.symbols.module}
     flags = list(flags)
