@@ -195,20 +195,22 @@ def _parsed(path: str, module: str, data: bytes) -> _Parsed | FileFacts:
         text = found.replace("\r\n", "\n").replace("\r", "\n")
     except (UnicodeError, LookupError) as exc:  # also a codec that cannot decode at all (`undefined`, `punycode`)
         return FileFacts(path, skipped=f"cannot decode: {_reason(exc)}")
-    respelled = ""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text, filename=path)
+        read = _python2(path, text)
+        if read is None:
+            tree = _parse(text, path)
     except SyntaxError as exc:
-        read = _respelled(path, text, exc.msg.startswith("f-string"))
-        if not isinstance(read, tuple):
+        retried = _respelled(path, text, exc.msg.startswith("f-string"))
+        if not isinstance(retried, tuple):
             hint = " (Python 2 code?)" if _looks_like_python2(text) else ""
-            return FileFacts(path, skipped=read or f"syntax error at line {exc.lineno}: {exc.msg}{hint}",
+            return FileFacts(path, skipped=retried or f"syntax error at line {exc.lineno}: {exc.msg}{hint}",
                              unparsed_names=tuple(sorted(set(_IDENTIFIER.findall(text)))))
-        text, tree, respelled = read
+        read = retried
     except (RecursionError, MemoryError, ValueError) as exc:
         return FileFacts(path, skipped=f"cannot parse: {type(exc).__name__}")
+    respelled = ""
+    if read is not None:
+        text, tree, respelled = read
     scope = module_scope(tree, module, path.endswith("__init__.py"))
     values = list(module_values(tree, scope))
     values += _django_settings(path, module, values)
@@ -224,6 +226,27 @@ def _parsed(path: str, module: str, data: bytes) -> _Parsed | FileFacts:
     return parsed
 
 
+def _parse(text: str, path: str) -> ast.Module:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, filename=path)
+
+
+def _python2(path: str, text: str) -> tuple[str, ast.Module, str] | None:
+    """A module that no Python 3 reads (``print x``) respelled and parsed at once, as :func:`_respelled` would after
+    ``ast`` rejected it: that first parse is a fifth of the work of each version of a Python 2 module in history
+    (its 2,389 versions on mozilla/zamboni). ``None`` for any other text, or when the respelling does not parse."""
+    from flagaudit.extract.python2 import respell, worth_respelling
+
+    python3 = respell(text, certain=True) if worth_respelling(text) else None
+    if python3 is None:
+        return None
+    try:
+        return python3, _parse(python3, path), "python2"
+    except (SyntaxError, ValueError):
+        return None
+
+
 def _respelled(path: str, text: str, f_string: bool) -> tuple[str, ast.Module, str] | str | None:
     """``text`` that ``ast`` rejects, respelled so that ``ast`` reads it: the text, its tree and which respelling
     read it. From Python 2 (python2.py: a linear scan, which tells most other files at once), else from a newer
@@ -236,9 +259,7 @@ def _respelled(path: str, text: str, f_string: bool) -> tuple[str, ast.Module, s
     error = None
     if python3 is not None:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                return python3, ast.parse(python3, filename=path), "python2"
+            return python3, _parse(python3, path), "python2"
         except SyntaxError as exc:
             error = f"syntax error at line {exc.lineno}: {exc.msg} (read as Python 2)"
         except ValueError as exc:
