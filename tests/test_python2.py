@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -104,6 +105,21 @@ def test_what_some_python3_reads_is_respelled_only_after_ast_rejects_it() -> Non
         assert respell(text, certain=True) is None, text
     except_comma = "try:\n    x\nexcept E, e:\n    y\n"
     assert (respell(except_comma, certain=True) is not None) == (sys.version_info < (3, 14))
+
+
+def test_a_module_is_respelled_definition_by_definition_as_it_is_whole() -> None:
+    """History reads every version of a module, and an edit changes few of its definitions: each is respelled on its
+    own and kept. A definition's line inside a string cuts nothing (the piece before would not scan alone)."""
+    samples = [(a, b) for a, b in RESPELLED if "\t" not in a]
+    def module(bodies: list[str]) -> str:
+        return "".join(f"@decorated\ndef f{n}():\n" + textwrap.indent(b, "    ") + "\n\n" for n, b in enumerate(bodies))
+
+    assert respell(module([a for a, _ in samples])) == module([b for _, b in samples])
+    assert respell(module([a for a, _ in samples])) == module([b for _, b in samples])  # from the pieces kept
+    quoted = 'x = """\ndef fake(:\n"""\nprint x\nclass A:\n    def f(self):\n        print `x`\n'
+    assert respell(quoted) == 'x = """\ndef fake(:\n"""\nprint(x)\nclass A:\n    def f(self):\n        print(repr(x))\n'
+    unicode = "from __future__ import unicode_literals\n\n\ndef f():\n    print '\\N'\n"
+    assert respell(unicode) == "from __future__ import unicode_literals\n\n\ndef f():\n    print('\\N')\n"
 
 
 def test_no_module_of_flagaudit_itself_is_respelled() -> None:

@@ -88,9 +88,48 @@ def respell(text: str, certain: bool = False) -> str | None:
     nothing that only Python 2 reads or cannot be scanned (a string that never closes, unbalanced brackets).
     ``certain``: ``None`` also unless some form respelled is one that this Python's ``ast`` rejects, so the text
     need not have been tried with ``ast`` first."""
+    str_is_bytes = _UNICODE_LITERALS.search(text) is None
+    pieces = _DEFINITION.split(text) if "\t" not in text else [text]
+    read = [_piece(piece, str_is_bytes) for piece in pieces] if len(pieces) > 1 else [None]
+    if not all(read):  # a piece that does not scan alone begins or ends inside a string or brackets
+        read = [_scanned(text, str_is_bytes)]
+    python2 = any(r[1] for r in read if r)
+    sure = any(r[2] for r in read if r)
+    if not read[0] or not python2 or certain and not sure:
+        return None
+    return "".join(r[0] for r in read if r)
+
+
+_DEFINITION = re.compile(r"(?<=\n)(?=[ ]*(?:@|(?:async[ ]+)?def[ ]|class[ ]))")
+"""Where a line starts a definition or its decorators: where a module is cut into pieces scanned on their own
+(tabs apart, whose consistency is the whole file's). A piece's first line is a statement's unless a string or
+brackets span it, and then the piece before does not scan alone."""
+_Read = tuple[str, bool, bool] | None
+"""A piece respelled, whether a form in it is only Python 2's, whether one is rejected by this Python's ``ast``;
+``None`` when it cannot be scanned."""
+_PIECES: dict[tuple[str, bool], _Read] = {}
+"""The pieces read lately: history reads every version of a module, and an edit changes few of its definitions
+(each of mozilla/zamboni's largest Python 2 modules has 200 to 300 versions)."""
+_MAX_PIECES = 5_000
+"""About 15 MB of pieces at most (a 2,000-line module is a hundred)."""
+
+
+def _piece(text: str, str_is_bytes: bool) -> _Read:
+    key = (text, str_is_bytes)
+    if key in _PIECES:
+        return _PIECES[key]
+    if len(_PIECES) >= _MAX_PIECES:
+        _PIECES.clear()
+    found = _PIECES[key] = _scanned(text, str_is_bytes)
+    return found
+
+
+def _scanned(text: str, str_is_bytes: bool) -> _Read:
     tokens = [(m.lastgroup or "", m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    scan = _Scan(text, tokens)
-    return scan.respelled() if scan.run() and (scan.certain or not certain) else None
+    scan = _Scan(text, tokens, str_is_bytes)
+    if not scan.run():
+        return None
+    return scan.respelled() if scan.replace or scan.after else text, scan.python2, scan.certain
 
 
 _PYTHON2_STATEMENT = re.compile(r"\n[ \t]*(?:print\b[ \t]*[\w\"']|except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:"
@@ -111,7 +150,7 @@ class _Scan:
     """One pass over the tokens that decides each one's respelling (``replace``) and what follows it
     (``after``)."""
 
-    def __init__(self, text: str, tokens: list[tuple[str, int, int]]) -> None:
+    def __init__(self, text: str, tokens: list[tuple[str, int, int]], str_is_bytes: bool) -> None:
         self.source = text
         self.tokens = tokens
         self.replace: dict[int, str] = {}
@@ -122,7 +161,8 @@ class _Scan:
         self.certain = False
         """Whether some respelling is of a form this Python's ``ast`` rejects: not a ``print`` alone, nor ``print
         >>f, x`` or ``print -x`` (expressions Python 3 reads), nor ``except E, e:`` on Python 3.14."""
-        self.str_is_bytes = _UNICODE_LITERALS.search(text) is None
+        self.str_is_bytes = str_is_bytes
+        """Whether a plain string literal is bytes (no ``from __future__ import unicode_literals`` in the file)."""
         self.indents = _Indents()
         # the state of the statement being read
         self.stack: list[str] = []  # open brackets: "(" any, "d" a def's parameters, "t" a tuple parameter, "`"
@@ -160,7 +200,7 @@ class _Scan:
         self.certain = self.certain or python2 and certain
 
     def run(self) -> bool:
-        """Decide the edits; ``False`` if nothing only Python 2 reads was found or the text cannot be scanned."""
+        """Decide the edits; ``False`` if the text cannot be scanned (:attr:`python2` says whether they matter)."""
         line_start = True
         for index, (kind, start, end) in enumerate(self.tokens):
             if kind in ("ws", "comment", "cont"):
@@ -182,7 +222,7 @@ class _Scan:
         self._end_statement()
         for index, spaces in self.indents.expanded():
             self._edit(index, spaces)
-        return self.python2
+        return True
 
     def _end_statement(self) -> None:
         if self.close:
