@@ -277,6 +277,10 @@ class TextRule:
     files: tuple[str, ...]
     key_template: str = "{}"
     """How the matched key makes the flag's (``FEATURES['{}']`` for a settings dict read in templates)."""
+    words: tuple[str, ...] = ()
+    """Words one of which every match holds: a text without any is not searched (a pattern that starts with
+    ``{% if``, ``and`` or ``or`` tries most places of a template; half the template work of mozilla/zamboni's
+    history)."""
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
     via: tuple[str, ...] = ()
@@ -589,7 +593,7 @@ def _setting(reader: _Reader, where: str, item: dict[str, Any], name: str) -> Se
 
 
 def _text(reader: _Reader, where: str, item: dict[str, Any], name: str) -> TextRule:
-    reader.only(item, where, _COMMON | {"pattern", "files", "key_template"})
+    reader.only(item, where, _COMMON | {"pattern", "files", "key_template", "words"})
     pattern = reader.required(item, where, "pattern")
     compiled = reader.pattern(f"{where}.pattern", pattern)
     if "key" not in compiled.groupindex:
@@ -597,7 +601,7 @@ def _text(reader: _Reader, where: str, item: dict[str, Any], name: str) -> TextR
     return TextRule(
         id=reader.rule_id(item, where, name), sdk=reader.string(item, where, "sdk") or name,
         pattern=pattern, files=reader.strings(item, where, "files", required=True),
-        key_template=reader.template(item, where, 1),
+        key_template=reader.template(item, where, 1), words=reader.strings(item, where, "words"),
         match=reader.examples(item, where, "match"), no_match=reader.examples(item, where, "no_match"),
     )
 

@@ -52,7 +52,7 @@ from flagaudit.facts import (
     ModuleSymbols,
     Site,
 )
-from flagaudit.sdk_rules import RuleSet, text_file
+from flagaudit.sdk_rules import RuleSet, TextRule, text_file
 
 _TOO_DEEP = "nested too deeply to analyse (RecursionError)"
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
@@ -590,19 +590,26 @@ def _mixin_sites(path: str, text: str, tree: ast.Module, scope: Scope, rules: Ru
 
 
 @functools.lru_cache(maxsize=256)
-def _without_boundary(pattern: str) -> re.Pattern[str] | None:
-    """A text rule's pattern without its leading ``\\b``, which keeps ``re`` from searching for the literal after
-    it: the rest matches wherever the whole does, and scans megabytes of bundled JavaScript thirty times faster."""
-    if not pattern.startswith("\\b"):
+def _quick(pattern: str) -> re.Pattern[str] | None:
+    """A text rule's pattern without its leading ``\\b`` or negative lookbehind (``(?<![\\w.])``), which keep ``re``
+    from searching for the literal after them: the rest matches wherever the whole does, and scans megabytes of
+    bundled JavaScript thirty times faster (templates twenty times)."""
+    start = _LEADING_ASSERTION.match(pattern)
+    if start is None:
         return None
     try:
-        return re.compile(pattern[2:])
+        return re.compile(pattern[start.end():])
     except re.error:
         return None
 
 
-def _may_match(pattern: str, text: str) -> bool:
-    quick = _without_boundary(pattern)
+_LEADING_ASSERTION = re.compile(r"\\b|\(\?<![^()]*\)")
+
+
+def _may_match(rule: TextRule, text: str) -> bool:
+    if rule.words and not any(word in text for word in rule.words):
+        return False
+    quick = _quick(rule.pattern)
     return quick is None or quick.search(text) is not None
 
 
@@ -623,7 +630,7 @@ def _text_sites(path: str, data: bytes, rules: RuleSet) -> FileFacts:
     if not applicable:
         return FileFacts(path)
     text = data.decode("utf-8", errors="replace")
-    found = [(rule, match) for rule in applicable if _may_match(rule.pattern, text)
+    found = [(rule, match) for rule in applicable if _may_match(rule, text)
              for match in re.finditer(rule.pattern, text)]
     if not found:
         return FileFacts(path)  # most templates and scripts: no line table for them (minified bundles are large)
