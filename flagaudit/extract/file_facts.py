@@ -232,13 +232,22 @@ def _parse(text: str, path: str) -> ast.Module:
         return ast.parse(text, filename=path)
 
 
+_PYTHON2_STATEMENT = re.compile(r"\n[ \t]*(?:print\b[ \t]*[\w\"']|except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:"
+                                r"|raise[ \t]+[\w.]+[ \t]*,)")
+"""A line that starts as Python 2's statements do (``print x``, ``except E, e:``, ``raise E, "text"``): in none of
+osf.io's 1,991 modules, in 378 of 403 versions of mozilla/zamboni's Python 2 modules; 2 ms a megabyte. Tested
+here, so that Python 3 does not import the respelling (whose scanner every worker compiled, 10 ms each)."""
+
+
 def _python2(path: str, text: str) -> tuple[str, ast.Module, str] | None:
     """A module that no Python 3 reads (``print x``) respelled and parsed at once, as :func:`_respelled` would after
     ``ast`` rejected it: that first parse is a fifth of the work of each version of a Python 2 module in history
     (its 2,389 versions on mozilla/zamboni). ``None`` for any other text, or when the respelling does not parse."""
-    from flagaudit.extract.python2 import respell, worth_respelling
+    if _PYTHON2_STATEMENT.search(text) is None:
+        return None
+    from flagaudit.extract.python2 import respell
 
-    python3 = respell(text, certain=True) if worth_respelling(text) else None
+    python3 = respell(text, certain=True)
     if python3 is None:
         return None
     try:

@@ -132,18 +132,8 @@ def _scanned(text: str, str_is_bytes: bool) -> _Read:
     return scan.respelled() if scan.replace or scan.after else text, scan.python2, scan.certain
 
 
-_PYTHON2_STATEMENT = re.compile(r"\n[ \t]*(?:print\b[ \t]*[\w\"']|except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:"
-                                r"|raise[ \t]+[\w.]+[ \t]*,)")
-"""A line that starts as Python 2's statements do (``print x``, ``except E, e:``, ``raise E, "text"``): in none of
-osf.io's 1,991 modules, in 378 of 403 versions of mozilla/zamboni's Python 2 modules; 2 ms a megabyte."""
 _OPERATOR_WORDS = frozenset({"in", "is", "and", "or", "not", "if", "else"})
 """Words after which ``print`` is a name in an expression Python 3 reads (``print is None``)."""
-
-
-def worth_respelling(text: str) -> bool:
-    """Whether ``text`` looks like Python 2, so that :func:`respell` with ``certain`` is worth trying before ``ast``
-    (a docstring's line that only looks so costs one scan)."""
-    return _PYTHON2_STATEMENT.search(text) is not None
 
 
 class _Scan:
