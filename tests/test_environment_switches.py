@@ -130,8 +130,8 @@ def test_only_a_switch_read_from_the_environment_lets_a_file_through_the_prefilt
 
 def test_a_switch_named_in_the_middle_of_its_name_is_read_from_the_environment() -> None:
     """suitenumerique/docs' anonymising command runs only ``if os.environ.get(ALLOW_ENV) == "1"``, the constant
-    ``DOCS_ALLOW_ANONYMIZATION``: ``X_ALLOW_Y`` and ``X_ENABLE_Y`` say switch as ``ALLOW_X`` does; a transport's
-    ``EMAIL_USE_TLS`` does not."""
+    ``DOCS_ALLOW_ANONYMIZATION``: ``X_ALLOW_Y`` and ``X_ENABLE_Y`` say switch as ``ALLOW_X`` does; a connection's
+    ``EMAIL_USE_TLS`` or ``APP_DB_DISABLE_SSL`` (mitodl's services) does not."""
     flags = flags_in({"project/__init__.py": "", "project/anonymize.py": """
         import os
 
@@ -143,7 +143,7 @@ def test_a_switch_named_in_the_middle_of_its_name_is_read_from_the_environment()
                 raise SystemExit("refusing to run")
             if os.environ.get("SEARCH_ENABLE_CACHE") == "1":
                 warm()
-            if os.environ.get("EMAIL_USE_TLS"):
+            if os.environ.get("EMAIL_USE_TLS") or os.environ.get("APP_DB_DISABLE_SSL"):
                 warm()
             return warm()
 

@@ -320,11 +320,11 @@ def is_flag_setting(key: str | None, sites: list[Site]) -> bool:
         key.startswith(_FLAG_PREFIXES) or not _FLAG_WORDS.isdisjoint(key.split("_")))
 
 
-_SWITCH_NAME = re.compile(r"(?:\w+_)?(?:ENABLE|DISABLE|ALLOW|SHOW|HIDE)_\w+|(?:USE|CAN)_\w+"
-                          r"|\w+_(?:ENABLE|ENABLED|DISABLE|DISABLED)")
+_SWITCH_NAME = re.compile(r"(?!\w*_(?:SSL|TLS)$)(?:(?:\w+_)?(?:ENABLE|DISABLE|ALLOW|SHOW|HIDE)_\w+|(?:USE|CAN)_\w+"
+                          r"|\w+_(?:ENABLE|ENABLED|DISABLE|DISABLED))")
 """The name of an undeclared value read where every value is (django-constance's ``config.MFA_ENABLED``, the
 environment's ``DOCS_ALLOW_ANONYMIZATION``): a switch's, not a list's or a message's that merely mentions one
-(``REGISTRATION_ALLOWED_EMAIL_DOMAINS``), nor a transport's option (``EMAIL_USE_TLS``)."""
+(``REGISTRATION_ALLOWED_EMAIL_DOMAINS``), nor a connection's option (``EMAIL_USE_TLS``, ``DB_DISABLE_SSL``)."""
 
 
 def resolve_site(site: Site, resolver: Resolver) -> tuple[Site, str | None, bool] | None:
