@@ -192,10 +192,11 @@ class FileFacts:
     :data:`RUN_TIME_VALUE` for an upper-case name, or a settings dict's entry, assigned what a call returns;
     ``(DYNAMIC_SETTINGS, "", line)`` where the module sets names the code does not show (``vars().update(...)``);
     ``(EXTENDS, module, line)`` for each module it star-imports."""
-    registry_calls: tuple[tuple[str, str], ...] = ()
-    """``project.has_feature(Feature.X)``: (method, qualified class) for calls of a flag-like method (``has_*``,
+    registry_calls: tuple[tuple[str, str, int], ...] = ()
+    """``project.has_feature(Feature.X)``: (method, qualified class, 0) for calls of a flag-like method (``has_*``,
     ``is_*_enabled``, ``*feature*``) with a class attribute as the first argument; ``is_feature_flag_active(CODE)``:
-    (qualified function, qualified constant) for calls of a flag-like function with an upper-case name; for
+    (qualified function, qualified constant, 0) for calls of a flag-like function with an upper-case name; (method
+    or qualified function, "", the key's position) for one given a string or a template tag's parameter; for
     registry inference."""
     respelled: str = ""
     """How a file ``ast`` rejects was read: ``"newer"``, written for a newer Python than the one running, read by

@@ -124,3 +124,36 @@ def test_history_reads_the_filter_in_the_templates_of_every_commit(tmp_path: Pat
     timelines = {t["key"]: t for t in json.loads(result.stdout)["timelines"]}
     assert [(e["kind"], e["date"][:10], e["commit"]) for e in timelines["use_feedback"]["events"]] == [
         ("born", "2021-03-01", born)]
+
+
+def test_a_tag_that_gives_a_check_the_user_first_passes_its_key_second(tmp_path: Path) -> None:
+    """HSReplay.net's ``{% feature "winrates" as ft %}`` returns ``get_feature_context(context["user"], name)``, a
+    function of its own named like a check that no Python code calls with a string: it checks the key its tag is
+    given, in the second place."""
+    tags = """\
+        from django import template
+
+        from hsr.models import Feature
+
+        register = template.Library()
+
+
+        def get_feature_context(user, feature_name):
+            found = {"name": feature_name, "enabled": user.is_staff}
+            row = Feature.objects.filter(name=feature_name).first()
+            if row is not None:
+                found["enabled"] = row.enabled_for_user(user)
+            return found
+
+
+        @register.simple_tag(takes_context=True)
+        def feature(context, name):
+            return get_feature_context(context["user"], name)
+        """
+    page = '{% load feature from features %}\n{% feature "winrates" as ft %}{% if ft.enabled %}<a>x</a>{% endif %}\n'
+    write_files(tmp_path, {"hsr/__init__.py": "", "hsr/models.py": "class Feature:\n    pass\n",
+                           "hsr/templatetags/__init__.py": "", "hsr/templatetags/features.py": textwrap.dedent(tags),
+                           "hsr/templates/cards/deck.html": page})
+    flags = scan((str(tmp_path),), ScanOptions(use_cache=False)).flags
+    assert [(f.key, [(s.path, s.line, s.rule) for s in f.sites]) for f in flags] == [
+        ("winrates", [("hsr/templates/cards/deck.html", 2, "wrapper/hsr.templatetags.features.feature.template")])]

@@ -164,7 +164,7 @@ class _Parsed(NamedTuple):
     symbols: ModuleSymbols
     graph: CallFacts
     shape: str
-    registry_calls: tuple[tuple[str, str], ...]
+    registry_calls: tuple[tuple[str, str, int], ...]
 
 
 _LAST: list[tuple[str, str, bytes, _Parsed]] = []
@@ -398,7 +398,7 @@ feature (HSReplay.net's ``@view_requires_feature_access("archetype-training")``)
 
 
 def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope,
-                    tree: ast.Module) -> tuple[tuple[str, str], ...]:
+                    tree: ast.Module) -> tuple[tuple[str, str, int], ...]:
     """``x.has_feature(Feature.NAME)`` -> ``("has_feature", "app.models.Feature")``: a method that may check a
     project registry's key (one named so, or for flags: ``FeatureFlag.objects.flag_is_up(FeatureFlag.NAME)``), with
     the class the key constant is an attribute of; ``is_feature_flag_active(CODE)``
@@ -407,8 +407,9 @@ def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope,
     ``is_flag_on("x")`` -> ``("app.flags.is_flag_on", "")``: a method or function that may check a key it is given
     as a string (:data:`FLAG_CHECK_NAME`), or read a setting so named (:data:`SETTING_READ_NAME`); also one a
     template tag or filter calls with its own parameter (:func:`_template_passed`), whose string the templates
-    write."""
-    found = {(name, "") for name in _template_passed(tree)}
+    write. Each with the position of the key among the call's arguments: the first but where a tag passes the
+    user first (HSReplay.net's ``get_feature_context(context["user"], name)``)."""
+    found: set[tuple[str, str, int]] = _template_passed(tree, scope)
     for node in nodes:
         if not isinstance(node, ast.Call) or not node.args:
             continue
@@ -419,9 +420,9 @@ def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope,
                 callee = dotted_name(node.func)
                 qualified = scope.qualify(callee) if callee else None
                 if isinstance(node.func, ast.Attribute):
-                    found.add((name, ""))
+                    found.add((name, "", 0))
                 if qualified is not None and "." in qualified:
-                    found.add((qualified, ""))
+                    found.add((qualified, "", 0))
             continue
         if isinstance(node.func, ast.Attribute) and isinstance(first, ast.Attribute) and (
                 _REGISTRY_METHOD.fullmatch(name) or FLAG_CHECK_NAME.fullmatch(name) and not NOT_A_FLAG.search(name)) \
@@ -429,32 +430,42 @@ def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope,
             holder = dotted_name(first)
             owner = scope.qualify(holder.rpartition(".")[0]) if holder and "." in holder else None
             if owner is not None:
-                found.add((name, owner))
+                found.add((name, owner, 0))
         if _REGISTRY_FUNCTION.fullmatch(name) and not NOT_A_FLAG.search(name):
             callee, constant = dotted_name(node.func), dotted_name(node.args[0])
             function = scope.qualify(callee) if callee else None
             key = scope.qualify(constant) if constant and constant.rpartition(".")[2].isupper() else None
             if function is not None and key is not None:
-                found.add((function, key))
+                found.add((function, key, 0))
     return tuple(sorted(found))
 
 
-def _template_passed(tree: ast.Module) -> set[str]:
-    """Methods named like a flag check that a Django template tag or filter of the module calls with its own
-    parameter: TreyWW/MyFinances' ``{% personal_feature_enabled request.user "invoices" as v %}`` is a simple tag
-    that returns ``user.user_profile.has_feature(feature)``, a method no Python code calls with a string."""
+def _template_passed(tree: ast.Module, scope: Scope) -> set[tuple[str, str, int]]:
+    """Methods and the project's functions named like a flag check that a Django template tag or filter of the
+    module calls with its own parameter, and where it passes it: TreyWW/MyFinances' ``{% personal_feature_enabled
+    request.user "invoices" as v %}`` is a simple tag that returns ``user.user_profile.has_feature(feature)``, a
+    method no Python code calls with a string; HSReplay.net's ``{% feature "billing" as billing %}`` returns
+    ``get_feature_context(context["user"], name)``, given the page's user first."""
     found = set()
     for function in tree.body:
         if not isinstance(function, ast.FunctionDef) or not any(
                 (dotted_name(d.func if isinstance(d, ast.Call) else d) or "").endswith((".simple_tag", ".filter"))
                 for d in function.decorator_list):
             continue
-        params = {a.arg for a in (*function.args.posonlyargs, *function.args.args)}
+        params = {a.arg for a in (*function.args.posonlyargs, *function.args.args)} - {"context"}
         for node in ast.walk(function):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args \
-                    and isinstance(node.args[0], ast.Name) and node.args[0].id in params \
-                    and FLAG_CHECK_NAME.fullmatch(node.func.attr) and not NOT_A_FLAG.search(node.func.attr):
-                found.add(node.func.attr)
+            if not isinstance(node, ast.Call):
+                continue
+            if isinstance(node.func, ast.Attribute):  # a method, by its name
+                name, called = node.func.attr, node.func.attr
+            elif isinstance(node.func, ast.Name):  # a function of the project's, by its qualified name
+                name, called = node.func.id, scope.qualify(node.func.id) or ""
+            else:
+                continue
+            position = next((i for i, a in enumerate(node.args) if isinstance(a, ast.Name) and a.id in params), None)
+            if position is not None and FLAG_CHECK_NAME.fullmatch(name) and not NOT_A_FLAG.search(name) \
+                    and (called == name or "." in called):
+                found.add((called, "", position))
     return found
 
 

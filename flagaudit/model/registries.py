@@ -40,7 +40,7 @@ def infer_registries(facts: Iterable[FileFacts], is_test: Callable[[str], bool])
     resolver = Resolver.from_facts(facts)
     found: dict[str, set[str]] = defaultdict(set)
     for file_facts in facts:
-        for method, owner in file_facts.registry_calls:
+        for method, owner, _ in file_facts.registry_calls:
             if not owner:
                 continue  # a string key (below)
             registry = next((name for name in resolver.aliases(owner) if name in classes), None)
@@ -63,7 +63,7 @@ def _own_checks(facts: list[FileFacts], resolver: Resolver, claimed: set[str]) -
     of_the_class = {fn.name for f in facts for fn in f.functions
                     if fn.kind == "method" and not _OF_THE_CLASS.isdisjoint(fn.decorators)}
     rules = []
-    for method, definers in sorted(_literal_methods(facts).items()):
+    for method, (definers, position) in sorted(_literal_methods(facts).items()):
         if method not in claimed and checking.isdisjoint(definers):
             owners = [definer.rpartition(".")[0] for definer in definers]
             sdk = owners[0] if len(owners) == 1 else method
@@ -71,18 +71,20 @@ def _own_checks(facts: list[FileFacts], resolver: Resolver, claimed: set[str]) -
             # ``Feature.is_feature_enabled("tags")`` looks its row up): a rollout's flag like any other
             per_row = models.issuperset(owners) and of_the_class.isdisjoint(definers)
             suffix = _suffix(method) or (GRANTED if per_row else "")
-            rules.append(CheckRule(id=f"registry/{sdk}.{method}{suffix}", sdk=sdk, key=(KeyArg(0),),
+            rules.append(CheckRule(id=f"registry/{sdk}.{method}{suffix}", sdk=sdk, key=(KeyArg(position),),
                                    methods=(method,)))
     settings = {outer for f in facts for fn in f.functions if DJANGO_SETTINGS in fn.targets
                 for outer in enclosing(fn.name)}
     for module, names in sorted(_registry_functions(facts, resolver, checking).items()):
-        kinds: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for name in sorted(names):
+        kinds: dict[tuple[str, str, int], list[str]] = defaultdict(list)
+        for name, position in sorted(names.items()):
             suffix = _suffix(name.rpartition(".")[2])
-            kinds[suffix, SETTINGS_SDK if suffix == DECLARED_READ and name in settings else module].append(name)
-        for (suffix, sdk), functions in sorted(kinds.items()):
-            rules.append(CheckRule(id=f"registry/{module}{'' if sdk == module else '.' + sdk}{suffix}", sdk=sdk,
-                                   key=(KeyArg(0),), functions=tuple(functions)))
+            sdk = SETTINGS_SDK if suffix == DECLARED_READ and name in settings else module
+            kinds[suffix, sdk, position].append(name)
+        for (suffix, sdk, position), functions in sorted(kinds.items()):
+            after = f".{position}" if position else ""  # one rule to a name: the key's place is the rule's
+            rules.append(CheckRule(id=f"registry/{module}{'' if sdk == module else '.' + sdk}{suffix}{after}",
+                                   sdk=sdk, key=(KeyArg(position),), functions=tuple(functions)))
     return sorted(rules, key=lambda rule: rule.id)
 
 
@@ -122,22 +124,31 @@ def _models(facts: list[FileFacts]) -> set[str]:
     return {name for name in bases if any(a.startswith(_MODEL_BASES) for a in ancestors(name, bases))}
 
 
-def _literal_methods(facts: list[FileFacts]) -> dict[str, list[str]]:
-    """Method name -> the project's methods of that name (qualified, sorted), for the methods named like a flag
-    check that some call passes a string: pretalx's ``event.get_feature_flag("use_tracks")``, a method of its
-    ``Event`` model that reads a JSON field. The one class that defines it is the registry's SDK name (the method's
-    name where several do); one that holds a check of an SDK is a wrapper, inferred from that check."""
-    called = {callee for f in facts for callee, given in f.registry_calls if not given and "." not in callee}
+def _literal_methods(facts: list[FileFacts]) -> dict[str, tuple[list[str], int]]:
+    """Method name -> the project's methods of that name (qualified, sorted) and where calls pass the key, for the
+    methods named like a flag check that some call passes a string: pretalx's ``event.get_feature_flag("use_tracks")``,
+    a method of its ``Event`` model that reads a JSON field. The one class that defines it is the registry's SDK name
+    (the method's name where several do); one that holds a check of an SDK is a wrapper, inferred from that check."""
+    called = _positions((callee, position) for f in facts for callee, given, position in f.registry_calls
+                        if not given and "." not in callee)
     found: dict[str, list[str]] = defaultdict(list)
     for file_facts in facts:
         for function in file_facts.functions:
             name = function.name.rpartition(".")[2]
             if function.kind == "method" and name in called:
                 found[name].append(function.name)
-    return {name: sorted(definers) for name, definers in found.items()}
+    return {name: (sorted(definers), called[name]) for name, definers in found.items()}
 
 
-def _registry_functions(facts: list[FileFacts], resolver: Resolver, checking: set[str]) -> dict[str, set[str]]:
+def _positions(calls: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """Callee -> where its calls pass the key: the first place any does."""
+    found: dict[str, int] = {}
+    for callee, position in calls:
+        found[callee] = min(position, found.get(callee, position))
+    return found
+
+
+def _registry_functions(facts: list[FileFacts], resolver: Resolver, checking: set[str]) -> dict[str, dict[str, int]]:
     """Module -> its functions that check a flag of the project's own: a module-level function named like a check
     (``is_feature_flag_active``), called with a constant that holds a string or with a string, with no SDK check
     inside (that one is a wrapper, inferred from its check; ``checking``: the functions that hold one, or a function
@@ -146,9 +157,9 @@ def _registry_functions(facts: list[FileFacts], resolver: Resolver, checking: se
     ``is_feature_flag_active(MAILBOX_INGESTION_FEATURE_FLAG_NAME)``: no SDK at all. The module is the registry's
     SDK name."""
     functions = {fn.name for f in facts for fn in f.functions if fn.kind == "function"}
-    found: dict[str, set[str]] = defaultdict(set)
+    found: dict[str, dict[str, int]] = defaultdict(dict)
     for file_facts in facts:
-        for callee, constant in file_facts.registry_calls:
+        for callee, constant, position in file_facts.registry_calls:
             if "." not in callee:
                 continue  # a method, with the class its key is an attribute of (above)
             function = next((name for name in resolver.aliases(callee) if name in functions), None)
@@ -156,5 +167,6 @@ def _registry_functions(facts: list[FileFacts], resolver: Resolver, checking: se
                 continue
             key, pattern = resolver.key(KeyRef((KeyPart("sym", constant),), constant)) if constant else ("", False)
             if key is not None and not pattern:
-                found[function.rpartition(".")[0]].add(function)
+                known = found[function.rpartition(".")[0]]
+                known[function] = min(position, known.get(function, position))
     return found
