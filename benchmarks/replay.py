@@ -174,9 +174,10 @@ def replay(source: Path, work: Path, command: list[str], count: int, name: str, 
     return found
 
 
-def read_truth(path: Path | None) -> list[tuple[str, str]]:
+def read_truth(path: Path | None) -> list[tuple[str, str]] | None:
+    """The keys a ground truth lists (none at all for a repository that checks no flag); ``None`` without one."""
     if path is None:
-        return []
+        return None
     rows = []
     for line in path.read_text().splitlines():
         if line.strip() and not line.startswith("#"):
@@ -207,7 +208,7 @@ def site_keys(document: dict) -> tuple[set[str], list[str]]:
     return keys, patterns
 
 
-def table(found: Replay, truth: list[tuple[str, str]], judged: dict, sample: int, seed: int) -> str:
+def table(found: Replay, truth: list[tuple[str, str]] | None, judged: dict, sample: int, seed: int) -> str:
     head = found.head
     checked = (f"all {found.window} of the last {found.window} first-parent commits" if found.events is None else
                f"the {found.events} of the last {found.window} first-parent commits that gave a key an event, and "
@@ -219,11 +220,11 @@ def table(found: Replay, truth: list[tuple[str, str]], judged: dict, sample: int
            + (f" The snapshot lacks {found.missing} objects (large binaries), stood in for by an empty blob."
               if found.missing else ""), ""]
     keys, patterns = site_keys(head)
-    if truth:
+    if truth is not None:
         hit = [(k, w) for k, w in truth if k in keys or any(fnmatch(k, p) for p in patterns)]
         missed = [(k, w) for k, w in truth if (k, w) not in hit]
-        out += [(f"**Keys checked at the tip: {len(hit)} found / {len(truth)} present** "
-                 f"({100 * len(hit) / len(truth):.0f}%)."), ""]
+        share = f" ({100 * len(hit) / len(truth):.0f}%)" if truth else " (the code checks no flag)"
+        out += [f"**Keys checked at the tip: {len(hit)} found / {len(truth)} present**{share}.", ""]
         out += ["| key | where (git grep) | found |", "|---|---|---|"]
         out += [f"| `{k}` | {w} | {'yes' if (k, w) in hit else '**no**'} |" for k, w in truth]
         out.append("")
@@ -257,8 +258,8 @@ def table(found: Replay, truth: list[tuple[str, str]], judged: dict, sample: int
     total_true = sum(c["T"] for c in per_code.values())
     total_judged = sum(c["T"] + c["F"] for c in per_code.values())
     all_codes = Counter(f["code"] for f in warnings)
-    out += ["", f"**Warnings at the tip: {len(warnings)}** "
-            f"({', '.join(f'{c} {n}' for c, n in sorted(all_codes.items()))}); "
+    codes = f" ({', '.join(f'{c} {n}' for c, n in sorted(all_codes.items()))})" if all_codes else ""
+    out += ["", f"**Warnings at the tip: {len(warnings)}**{codes}; "
                 f"sample of {len(picked)} (seed {seed}): "
                 + (f"{total_true} of {total_judged} judged true ({100 * total_true / total_judged:.0f}%)"
                    if total_judged else "not judged"), ""]
