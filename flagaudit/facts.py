@@ -198,6 +198,10 @@ class FileFacts:
     (qualified function, qualified constant, 0) for calls of a flag-like function with an upper-case name; (method
     or qualified function, "", the key's position) for one given a string or a template tag's parameter; for
     registry inference."""
+    context_dicts: tuple[tuple[str, str], ...] = ()
+    """``{"ENABLED_FEATURES": {f.name: f.is_enabled() for f in Feature.objects.all()}}`` returned by a context
+    processor: (the name the templates are given, the class of flags it goes over, qualified), for each such dict
+    of flags by key (see ``extract/file_facts.py``, ``_context_dicts``)."""
     respelled: str = ""
     """How a file ``ast`` rejects was read: ``"newer"``, written for a newer Python than the one running, read by
     libcst and respelled (extract/newer_syntax.py); ``"python2"``, respelled from Python 2 (extract/python2.py)."""

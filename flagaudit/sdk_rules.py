@@ -59,9 +59,10 @@ class TemplateUse:
     """How Django templates call a helper their template library registers (``@register.filter``,
     ``@register.simple_tag``): as a filter whose value (``index`` 0: ``"k"|name``) or argument (1:
     ``event|name:"k"``) is the key, or as a tag whose ``index``-th argument is (``{% name "k" as v %}``,
-    ``{% name user "k" %}``)."""
+    ``{% name user "k" %}``); or how they read a dict of flags a context processor gives them, whose attribute is
+    the key (``{% if name.k %}``)."""
 
-    kind: Literal["filter", "tag"]
+    kind: Literal["filter", "tag", "attribute"]
     name: str
     index: int
 
@@ -759,6 +760,11 @@ def _template_rule(check: CheckRule, use: TemplateUse) -> TextRule:
     :attr:`CheckRule.template`): the key quoted, filtered by it, given to it as the filter's argument, or as the
     tag's."""
     name, quoted = re.escape(use.name), r"""(?P<q>["'])(?P<key>[^"'{}|\s]+)(?P=q)"""
+    if use.kind == "attribute":
+        return TextRule(id=f"{check.id}{TEMPLATE_READ}", sdk=check.sdk, files=DJANGO_TEMPLATES,
+                        pattern=rf"\{{[{{%][^}}]{{0,200}}?\b{name}\.(?!(?:items|keys|values|get)\b)"
+                                rf"(?P<key>[A-Za-z_]\w*)\b(?!\s*\()",
+                        words=(f"{use.name}.",))
     if use.kind == "tag":
         pattern = rf"\{{%-?\s*{name}\s+(?:[^\s%]+\s+){{{use.index}}}{quoted}"
     elif use.index == 0:

@@ -103,7 +103,8 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     mixed = _mixin_sites(path, text, tree, scope, rules, notes)
     done = FileFacts(path, symbols, mixed, tuple(definitions), lines=len(lines), functions=tuple(graph.functions),
                      exports=graph.exports, respelled=respelled, registry_calls=registry_calls,
-                     settings=tuple(setting_values(tree, dicts, scope.package)), shape=shape)
+                     settings=tuple(setting_values(tree, dicts, scope.package)), shape=shape,
+                     context_dicts=_context_dicts(tree, scope))
     settings_module = is_settings_module(path, scope.module)
     own = own_switches(tree, rules) if settings_module else frozenset()
     mentioned = mentions(data, rules)
@@ -467,6 +468,50 @@ def _template_passed(tree: ast.Module, scope: Scope) -> set[tuple[str, str, int]
                     and (called == name or "." in called):
                 found.add((called, "", position))
     return found
+
+
+def _context_dicts(tree: ast.Module, scope: Scope) -> tuple[tuple[str, str], ...]:
+    """The dicts of flags by key a context processor gives the templates: a module-level function of one parameter
+    (the request) that returns ``{"ENABLED_FEATURES": {f.snake_case(): f.is_enabled() for f in
+    Feature.objects.all()}}`` (usdoj-crt/crt-portal; mozilla/experimenter's ``{"site_flag_enabled": {name: ... for
+    name in SiteFlagNameChoices}}``), under a name a flag's word is in; a call given the comprehension too
+    (``defaultdict(None, **{...})``). With the class it goes over (qualified; the module where none is named), the
+    flags' family: the templates' ``{% if ENABLED_FEATURES.nav_updates %}`` checks ``nav_updates`` of it."""
+    found = set()
+    for function in tree.body:
+        if not isinstance(function, ast.FunctionDef) or len(function.args.posonlyargs) + len(function.args.args) != 1:
+            continue
+        for statement in function.body:
+            if not isinstance(statement, ast.Return) or not isinstance(statement.value, ast.Dict):
+                continue
+            for name, value in zip(statement.value.keys, statement.value.values, strict=True):
+                comprehension = _comprehension(value)
+                if isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value.isidentifier() \
+                        and _FLAG_WORD.search(name.value) and comprehension is not None:
+                    found.add((name.value, _iterated_class(comprehension, scope) or scope.module))
+    return tuple(sorted(found))
+
+
+_FLAG_WORD = re.compile(r"flag|feature|toggle|switch", re.IGNORECASE)
+
+
+def _comprehension(value: ast.expr) -> ast.DictComp | None:
+    """``{k: v for ...}``, or the one a call is given (``defaultdict(None, **{k: v for ...})``)."""
+    if isinstance(value, ast.DictComp):
+        return value
+    if isinstance(value, ast.Call):
+        return next((a for a in (*value.args, *(k.value for k in value.keywords)) if isinstance(a, ast.DictComp)),
+                    None)
+    return None
+
+
+def _iterated_class(comprehension: ast.DictComp, scope: Scope) -> str | None:
+    """The class a comprehension goes over: ``Feature`` of ``Feature.objects.all()``, or the enumeration itself."""
+    node = comprehension.generators[0].iter
+    while isinstance(node, ast.Call) or isinstance(node, ast.Attribute) and node.attr in ("objects", "all", "filter"):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    name = dotted_name(node)
+    return scope.qualify(name) if name else None
 
 
 def _annotated(values: list[Value], notes: LineNotes) -> tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...]:

@@ -23,6 +23,7 @@ from flagaudit.extract.data_loaders import Loader, find_loaders
 from flagaudit.facts import FileFacts, Finding, Flag, Inventory, Skipped
 from flagaudit.model.callgraph import CallGraph, build_graph
 from flagaudit.model.constancy import fixed_flags
+from flagaudit.model.context_dicts import infer_context_dicts
 from flagaudit.model.inherited import inherited_models, model_calls
 from flagaudit.model.registries import infer_registries
 from flagaudit.model.resolve import build_flags, is_test_path, traced_receivers
@@ -561,7 +562,8 @@ def _passes(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
                      *inherited_models([f for f in facts.values() if not is_test_path(f.path, config.test_paths)],
                                        rules),
                      *infer_rules(facts.values(), config.test_paths, is_test_path, rules),
-                     *infer_setting_objects(facts.values(), lambda path: is_test_path(path, config.test_paths), rules))
+                     *infer_setting_objects(facts.values(), lambda path: is_test_path(path, config.test_paths), rules),
+                     *infer_context_dicts(facts.values(), lambda path: is_test_path(path, config.test_paths)))
             step = Step.of(found, traced_receivers(facts.values(), rules.made_by_sdk))
         if step == (steps[-1] if steps else Step((), (), (), ())):
             break

@@ -1,0 +1,97 @@
+"""A dict of flags a context processor gives the templates is read there: usdoj-crt/crt-portal's
+``enabled_features(request)`` returns ``{"ENABLED_FEATURES": {f.snake_case(): f.is_enabled() for f in
+Feature.objects.all()}}``, and nine of its flags are checked only as ``{% if ENABLED_FEATURES.nav_updates %}``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.helpers import flags_in
+from tests.repos import Repo
+from tests.run import run_cli
+
+PROJECT = {
+    "features/__init__.py": "",
+    "features/models.py": """
+        from django.db import models
+
+
+        class Feature(models.Model):
+            name = models.CharField(max_length=100)
+            enabled = models.BooleanField(default=False)
+
+            @classmethod
+            def is_feature_enabled(cls, name):
+                return cls.objects.get(name=name).enabled
+
+            def snake_case(self):
+                return self.name.replace("-", "_")
+    """,
+    "features/context.py": """
+        from collections import defaultdict
+
+        from features.models import Feature
+
+
+        def enabled_features(request):
+            return {
+                "ENABLED_FEATURES": defaultdict(None, **{
+                    feature.snake_case(): feature.enabled for feature in Feature.objects.all()
+                }),
+            }
+
+
+        def menu(request):
+            return {"menu": {item.slug: item.url for item in request.site.items}}
+
+
+        def features_of(request, user):
+            return {"USER_FEATURES": {f: True for f in user.features}}
+    """,
+    "forms/__init__.py": "",
+    "forms/fields.py": """
+        from features.models import Feature
+
+
+        def widgets():
+            if Feature.is_feature_enabled("tags"):
+                return ["tags"]
+            return []
+    """,
+    "forms/templates/base.html": """\
+        {% if ENABLED_FEATURES.nav_updates %}<nav class="new">{% else %}<nav>{% endif %}</nav>
+        {% if ENABLED_FEATURES.tags and user.is_staff %}<a>tags</a>{% endif %}
+        {{ menu.home }} {{ ENABLED_FEATURES.items }}
+        {% if USER_FEATURES.beta %}<a>beta</a>{% endif %}
+    """,
+}
+
+
+def test_a_dict_of_flags_given_to_the_templates_is_read_there() -> None:
+    """Each attribute a template reads of it is a key, in the family of the class the dict goes over (the one the
+    Python code checks ``tags`` through); a dict not named for flags, or one a function of two parameters (no context
+    processor) returns, is not, and a method of the dict (``items``) is no key."""
+    flags = flags_in(PROJECT)
+    assert sorted((f.sdk, f.key, [(s.path, s.line, s.rule) for s in f.sites]) for f in flags) == [
+        ("features.models.Feature", "nav_updates",
+         [("forms/templates/base.html", 1, "context/features.models.Feature.ENABLED_FEATURES.template")]),
+        ("features.models.Feature", "tags",
+         [("forms/fields.py", 6, "registry/features.models.Feature.is_feature_enabled"),
+          ("forms/templates/base.html", 2, "context/features.models.Feature.ENABLED_FEATURES.template")]),
+    ]
+
+
+def test_history_reads_the_dict_in_the_templates_of_every_commit(tmp_path: Path) -> None:
+    """The rule is inferred from the working tree, and history reads every version of the templates with it: the
+    template that first read a flag gives it its birth."""
+    repo = Repo(tmp_path / "repo")
+    without = {name: text for name, text in PROJECT.items() if name != "forms/templates/base.html"}
+    repo.commit("2023-04-01", "features as rows", without)
+    born = repo.commit("2024-05-02", "new navigation behind a feature",
+                       {"forms/templates/base.html": PROJECT["forms/templates/base.html"]})
+    result = run_cli("history", "--format", "json", "--no-cache", "--as-of", "2026-01-01", cwd=repo.path)
+    assert result.returncode == 0, result.stderr
+    timelines = {t["key"]: t for t in json.loads(result.stdout)["timelines"]}
+    assert [(e["kind"], e["date"][:10], e["commit"]) for e in timelines["nav_updates"]["events"]] == [
+        ("born", "2024-05-02", born)]
