@@ -20,6 +20,12 @@ _NOISE_DIRS = frozenset({
 })
 
 
+_VENDORED = re.compile(r"(?:^|/)(?:vendor-local|_vendor|third[_-]party|vendor/(?:lib|src|packages))/")
+"""Folders that hold copies of other projects: Mozilla's playdoh layout (``vendor/src/``, ``vendor/packages/``,
+``vendor-local/lib/python/``: mozilla/firefox-flicks inventoried djcelery's ``CELERY_ENABLE_UTC``), pip's
+``_vendor``, ``third_party``. A project's own app named ``vendor`` is none of them."""
+
+
 SCRIPT = "manage.py"
 """Django's command script. ``python manage.py`` puts its folder first on ``sys.path``, so the project imports
 its modules by names that start below that folder, also when the folder holds an ``__init__.py`` (for a test
@@ -152,7 +158,10 @@ def wanted(rel: str, text_globs: tuple[str, ...]) -> bool:
 
 
 def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
-    """The configured ``exclude`` globs, matching a path or any folder above it."""
+    """The configured ``exclude`` globs, matching a path or any folder above it; and other projects' code kept in
+    the tree (:data:`_VENDORED`), whose flags and settings are those projects' own."""
+    if _VENDORED.search(rel):
+        return True
     for raw in patterns:
         pattern = raw.rstrip("/")
         if fnmatch(rel, pattern) or fnmatch(rel, f"{pattern}/*"):
