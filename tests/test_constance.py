@@ -81,8 +81,9 @@ def test_constance_switches_are_flags_and_its_other_values_are_not(tmp_path: Pat
 
 def test_a_value_read_by_a_name_not_known_may_be_any_declared_switch(tmp_path: Path) -> None:
     """kobotoolbox/kpi serves some values to its front end by name (``getattr(constance.config, key) for key in
-    SIMPLE_CONFIGS``): a switch declared and read nowhere else is no unused flag (FA402) then, and the read shows as
-    a key not known."""
+    SIMPLE_CONFIGS``): each name a literal list holds is read there (``EXPOSE_GIT_REV``, a switch; not
+    ``SUPPORT_EMAIL``, a setting), and a read by a name that is not known shows as such a key and may be any
+    declared switch: a switch declared and read nowhere else is no unused flag (FA402) then."""
     repo = Repo(tmp_path / "repo")
     served = VIEWS + '''
 
@@ -91,6 +92,10 @@ def test_a_value_read_by_a_name_not_known_may_be_any_declared_switch(tmp_path: P
 
     def environment(request):
         return {key.lower(): getattr(config, key) for key in PUBLIC}
+
+
+    def asked(request):
+        return {name: getattr(config, name) for name in request.GET.getlist("names")}
 '''
     repo.commit("2024-02-01", "constance switches", {
         "accounts/__init__.py": "", "accounts/settings.py": SETTINGS, "accounts/views.py": served,
@@ -98,6 +103,7 @@ def test_a_value_read_by_a_name_not_known_may_be_any_declared_switch(tmp_path: P
         "accounts/urls.py": URLS.replace('path("login", views.login)', 'path("env", views.environment)')})
     ran = run_cli("scan", "--format", "json", "--no-cache", cwd=repo.path)
     document = json.loads(ran.stdout)
-    assert [(f["key"], f["sdk"], [s["expression"] for s in f["sites"]]) for f in document["flags"]
-            if f["key"] is None] == [(None, "constance", ["key"])]
+    assert [(f["key"], f["sdk"], [(s["line"], s["expression"]) for s in f["sites"]]) for f in document["flags"]
+            if f["key"] in (None, "EXPOSE_GIT_REV", "SUPPORT_EMAIL")] == [
+        ("EXPOSE_GIT_REV", "constance", [(26, "key")]), (None, "constance", [(30, "name")])]
     assert [f["code"] for f in document["findings"] if f["code"] == "FA402"] == []

@@ -95,3 +95,22 @@ def test_history_reads_the_dict_in_the_templates_of_every_commit(tmp_path: Path)
     timelines = {t["key"]: t for t in json.loads(result.stdout)["timelines"]}
     assert [(e["kind"], e["date"][:10], e["commit"]) for e in timelines["nav_updates"]["events"]] == [
         ("born", "2024-05-02", born)]
+
+
+def test_a_dict_of_an_sdks_checks_over_a_sequence_of_keys_is_read_in_python() -> None:
+    """``{"flags": {name: flag_is_active(request, name) for name in FLAGS}}`` goes over a sequence of keys, not a
+    class of flags: its checks are waffle's, each key's (tests/test_loop_keys.py), and no family of its own is made
+    for the templates."""
+    views = """
+        from waffle import flag_is_active
+
+        FLAGS = ("new_nav",)
+
+
+        def flags(request):
+            return {"flags": {name: flag_is_active(request, name) for name in FLAGS}}
+    """
+    flags = flags_in({"app/__init__.py": "", "app/context.py": views,
+                      "app/templates/base.html": "{% if flags.new_nav %}<nav/>{% endif %}\n"})
+    assert [(f.sdk, f.key, [s.path for s in f.sites]) for f in flags] == [
+        ("waffle-flag", "new_nav", ["app/context.py"])]

@@ -11,11 +11,13 @@ rolled back is not the flag's state (``rollback-`` actions).
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 from flagaudit.extract.arguments import argument
 from flagaudit.extract.tree import arguments, full_name, is_compound
-from flagaudit.facts import Definition, KeyRef
+from flagaudit.facts import Definition, KeyPart, KeyRef
 from flagaudit.sdk_rules import DefineRule, KeyArg, ObjectRule
 
 if TYPE_CHECKING:
@@ -107,22 +109,28 @@ def _row_keys(visitor: SpanVisitor, call: ast.Call, arg: KeyArg) -> list[tuple[i
     """The keys rows are created or deleted by, each with its turn of the loop that gives it: the rule's key
     argument (a loop variable gives each key it takes, also inside ``"prefix_" + name``), or ``<key>__in=[...]``
     in a filter."""
-    loops = visitor.functions[-1].loops
     if argument(call, arg) is not None:
         ref = visitor.key(call, (arg,))
-        variables = {p.value for p in ref.parts if p.kind == "unk" and p.value in loops}
-        if len(variables) != 1:
-            return [(None, ref)]
-        (variable,) = variables
-        return [(turn, KeyRef(tuple(q for p in ref.parts for q in (row if p.kind == "unk" and p.value == variable
-                                                                   else (p,))), ref.expression))
-                for turn, row in enumerate(loops[variable])]
+        turns = each_turn(ref, visitor.functions[-1].loops)
+        return list(enumerate(turns)) if turns else [(None, ref)]
     listed = argument(call, KeyArg(None, f"{arg.keyword}__in")) if arg.keyword else None
     rows = visitor.rows(listed) if listed is not None else None
     if not rows or listed is None:
         return []
     expression = visitor.source.code(listed)
     return [(None, KeyRef(row[0], expression)) for row in rows if len(row) == 1]
+
+
+def each_turn(ref: KeyRef, loops: Mapping[str, tuple[tuple[KeyPart, ...], ...]]) -> list[KeyRef]:
+    """The key ``ref`` spells in each turn of the loop over literal rows that gives one of its parts (``name`` of
+    ``for name in SWITCHES:``, also inside ``"prefix_" + name``); none unless exactly one loop's name is in it."""
+    variables = {p.value for p in ref.parts if p.kind == "unk" and p.value in loops}
+    if len(variables) != 1:
+        return []
+    (variable,) = variables
+    return [replace(ref, parts=tuple(q for p in ref.parts for q in (row if p.kind == "unk" and p.value == variable
+                                                                   else (p,))))
+            for row in loops[variable]]
 
 
 def every_row(visitor: SpanVisitor, iterable: ast.expr) -> tuple[str, str] | None:

@@ -475,8 +475,8 @@ def _context_dicts(tree: ast.Module, scope: Scope) -> tuple[tuple[str, str], ...
     (the request) that returns ``{"ENABLED_FEATURES": {f.snake_case(): f.is_enabled() for f in
     Feature.objects.all()}}`` (usdoj-crt/crt-portal; mozilla/experimenter's ``{"site_flag_enabled": {name: ... for
     name in SiteFlagNameChoices}}``), under a name a flag's word is in; a call given the comprehension too
-    (``defaultdict(None, **{...})``). With the class it goes over (qualified; the module where none is named), the
-    flags' family: the templates' ``{% if ENABLED_FEATURES.nav_updates %}`` checks ``nav_updates`` of it."""
+    (``defaultdict(None, **{...})``). With the class it goes over (qualified), the flags' family: the templates'
+    ``{% if ENABLED_FEATURES.nav_updates %}`` checks ``nav_updates`` of it."""
     found = set()
     for function in tree.body:
         if not isinstance(function, ast.FunctionDef) or len(function.args.posonlyargs) + len(function.args.args) != 1:
@@ -486,9 +486,10 @@ def _context_dicts(tree: ast.Module, scope: Scope) -> tuple[tuple[str, str], ...
                 continue
             for name, value in zip(statement.value.keys, statement.value.values, strict=True):
                 comprehension = _comprehension(value)
+                family = _iterated_class(comprehension, scope) if comprehension is not None else None
                 if isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value.isidentifier() \
-                        and _FLAG_WORD.search(name.value) and comprehension is not None:
-                    found.add((name.value, _iterated_class(comprehension, scope) or scope.module))
+                        and _FLAG_WORD.search(name.value) and family is not None:
+                    found.add((name.value, family))
     return tuple(sorted(found))
 
 
@@ -506,12 +507,15 @@ def _comprehension(value: ast.expr) -> ast.DictComp | None:
 
 
 def _iterated_class(comprehension: ast.DictComp, scope: Scope) -> str | None:
-    """The class a comprehension goes over: ``Feature`` of ``Feature.objects.all()``, or the enumeration itself."""
+    """The class a comprehension goes over, qualified: ``Feature`` of ``Feature.objects.all()``, or the enumeration
+    itself (``SiteFlagNameChoices``); not a sequence of keys (``FLAGS``), whose checks inside the comprehension are
+    the SDK's own and read there (``{name: flag_is_active(request, name) for name in FLAGS}``)."""
     node = comprehension.generators[0].iter
     while isinstance(node, ast.Call) or isinstance(node, ast.Attribute) and node.attr in ("objects", "all", "filter"):
         node = node.func if isinstance(node, ast.Call) else node.value
     name = dotted_name(node)
-    return scope.qualify(name) if name else None
+    last = name.rpartition(".")[2] if name else ""
+    return scope.qualify(name) if name and last[:1].isupper() and not last.isupper() else None
 
 
 def _annotated(values: list[Value], notes: LineNotes) -> tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...]:

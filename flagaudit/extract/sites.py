@@ -25,6 +25,7 @@ from flagaudit.extract.declarations import (
     RETURNED,
     add_definition,
     constructed_row,
+    each_turn,
     every_row,
     frozen_model,
     get_model,
@@ -197,6 +198,8 @@ class SpanVisitor:
                     visit(self, node)
                 for child in children(node):
                     self.walk(child)
+                if visit is SpanVisitor.visit_comprehension:
+                    self._leave_comprehension(cast(_Comprehension, node))
         else:
             kind = type(node)
             visit = self._STATEMENTS.get(kind)
@@ -324,9 +327,24 @@ class SpanVisitor:
                 self.functions[-1].loops.pop(name.id, None)
                 self.functions[-1].items.pop(name.id, None)
 
-    def visit_comprehension(self, node: ast.GeneratorExp | ast.ListComp | ast.SetComp | ast.DictComp) -> None:
+    def visit_comprehension(self, node: _Comprehension) -> None:
+        """``{name: flag_is_active(request, name) for name in FLAGS}``: a check of each key a literal sequence holds,
+        as in a ``for`` statement's body (:meth:`visit_For`)."""
+        loops = self.functions[-1].loops
         for generator in node.generators:
             self._take_items(generator.target, generator.iter)
+            if isinstance(generator.target, ast.Name):
+                loops.pop(generator.target.id, None)
+                rows = self.rows(generator.iter)
+                if rows and all(len(row) == 1 for row in rows):
+                    loops[generator.target.id] = tuple(row[0] for row in rows)
+
+    def _leave_comprehension(self, node: _Comprehension) -> None:
+        """A comprehension's names are its own: they mean nothing after it."""
+        for generator in node.generators:
+            if isinstance(generator.target, ast.Name):
+                self.functions[-1].loops.pop(generator.target.id, None)
+                self.functions[-1].items.pop(generator.target.id, None)
 
     def _take_items(self, target: ast.expr, iterable: ast.expr) -> None:
         """``for s in switches`` where ``switches`` is a parameter of this function or of one it is nested in
@@ -844,7 +862,8 @@ class SpanVisitor:
             site = replace(site, compared=compared or ())
         if guard.assigned:
             self.functions[-1].flags[guard.assigned] = len(self.sites)
-        self.sites.append(site)
+        turns = each_turn(ref, self.functions[-1].loops)  # ``for name in FLAGS: flag_is_active(request, name)``
+        self.sites.extend([replace(site, key_ref=turn) for turn in turns] or [site])
 
     def function_name(self) -> str:
         function = self.functions[-1].name
@@ -1037,6 +1056,8 @@ class SpanVisitor:
                                  ast.AsyncFunctionDef: leave_FunctionDef, ast.For: leave_For, ast.AsyncFor: leave_For}
 
 
+_Comprehension = ast.GeneratorExp | ast.ListComp | ast.SetComp | ast.DictComp
+"""What :meth:`SpanVisitor.visit_comprehension` is given."""
 _SIDES = {"truthy": "on", "falsy": "off"}
 """A check's polarity -> the side of it what it guards runs on."""
 
