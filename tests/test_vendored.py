@@ -1,6 +1,7 @@
 """Copies of other projects kept in the tree are not the project's: mozilla/firefox-flicks keeps djcelery and
 billiard under ``vendor-local/lib/python/``, and their settings (``CELERY_ENABLE_UTC``) were inventoried as its flags.
-A project's own app named ``vendor`` is its own."""
+A project's own app named ``vendor`` is its own, and so are its settings for the services it uses
+(freelawproject/courtlistener's ``cl/settings/third_party/``)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,13 @@ FILES = {
     "vendor/src/billiard/billiard/clock.py": LIBRARY,
     "shop/__init__.py": "",
     "shop/vendor/__init__.py": "",
+    "shop/settings/third_party/switches.py": """
+        from django.conf import settings
+
+
+        def payments_enabled():
+            return getattr(settings, "PAYMENTS_ENABLED", False)
+    """,
     "shop/vendor/views.py": """
         import waffle
 
@@ -45,4 +53,4 @@ def test_vendored_copies_are_not_scanned_nor_read_in_history(tmp_path: Path) -> 
         assert ran.returncode == 0, ran.stderr
         found = json.loads(ran.stdout)
         keys = {f["key"] for f in found["flags"]} if command == "scan" else {t["key"] for t in found["timelines"]}
-        assert keys == {"vendor-payouts"}, command
+        assert keys == {"PAYMENTS_ENABLED", "vendor-payouts"}, command

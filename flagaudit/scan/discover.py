@@ -20,10 +20,11 @@ _NOISE_DIRS = frozenset({
 })
 
 
-_VENDORED = re.compile(r"(?:^|/)(?:vendor-local|_vendor|third[_-]party|vendor/(?:lib|src|packages))/")
+_VENDORED = re.compile(r"(?:^|/)(?:vendor-local|_vendor|vendor/(?:lib|src|packages))/")
 """Folders that hold copies of other projects: Mozilla's playdoh layout (``vendor/src/``, ``vendor/packages/``,
 ``vendor-local/lib/python/``: mozilla/firefox-flicks inventoried djcelery's ``CELERY_ENABLE_UTC``), pip's
-``_vendor``, ``third_party``. A project's own app named ``vendor`` is none of them."""
+``_vendor``. A project's own app named ``vendor`` is none of them, nor is a ``third_party`` folder: it holds the
+project's own settings for the services it uses (freelawproject/courtlistener's ``cl/settings/third_party/``)."""
 
 
 SCRIPT = "manage.py"
