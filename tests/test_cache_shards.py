@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
+from flagaudit.facts import FileFacts
 from flagaudit.scan.cache import FACTS_VERSION, content_key
 from tests.projects import CHECKOUT_APP as APP
 from tests.repos import git, write_files
@@ -112,7 +114,7 @@ def test_facts_are_decoded_as_asked_for_and_a_bad_entry_damages_its_shard(tmp_pa
     own = content_key("app/checkout.py", "app.checkout", (repo / "app/checkout.py").read_bytes())
     shard = repo / CACHE / f"facts-v{FACTS_VERSION}-{own[:2]}.jsonl"
     forgeries: list[tuple[Callable[[bytes, bytes], bytes], str]] = [
-        (lambda key, text: b'["%s",["wrong"]]' % key, "expected FileFacts of 14 fields"),
+        (lambda key, text: b'["%s",["wrong"]]' % key, f"expected FileFacts of {len(fields(FileFacts))} fields"),
         (lambda key, text: b'["%s",[%s]' % (key, text), "not JSON"),  # cut short
         (lambda key, text: b'["%s",%s]' % (key, text[:-1] + b"\xff]"), "not JSON")]  # not UTF-8
     for lines_added, (forged, why) in enumerate(forgeries):

@@ -41,3 +41,47 @@ def test_a_check_in_a_loop_over_literal_keys_checks_each_key() -> None:
         ("paypal_enabled", [(14, 'f"{name}_enabled"')]),
         ("stripe_enabled", [(14, 'f"{name}_enabled"')]),
     ]
+
+
+LOOKUPS = """
+    from django.conf import settings
+    from waffle import switch_is_active
+
+    SWITCHES = {"PayPal": "paypal_enabled", "Stripe": "stripe_enabled"}
+    ROUTES = {"PayPal": "/paypal/"}
+
+
+    def processor_on(processor):
+        return switch_is_active(SWITCHES[processor])
+
+
+    def processor_on_by_name(processor):
+        name = SWITCHES.get(processor)
+        return name is not None and switch_is_active(name)
+
+
+    def choice_is_enabled(value):
+        flagged = {"/export/": "EXPORTING_ON", "/invest/": "INVEST_TRIAGE_ON"}
+        return value not in flagged or settings.FEATURE_FLAGS[flagged[value]]
+
+
+    def paypal_route():
+        return switch_is_active(SWITCHES["PayPal"]) and ROUTES[processor_name()]
+
+
+    def processor_name():
+        return "PayPal"
+"""
+
+
+def test_a_check_of_a_literal_dicts_value_checks_each_value() -> None:
+    """``switch_is_active(SWITCHES[processor])``, through a local (``SWITCHES.get(processor)``), and a local dict
+    literal (uktrade/great-international-ui's ``settings.FEATURE_FLAGS[flagged_choices[value]]``): a site of each
+    value. A literal index is that entry alone."""
+    flags = flags_in({"app/__init__.py": "", "app/payments.py": LOOKUPS})
+    assert sorted((str(f.key), [s.line for s in f.sites]) for f in flags) == [
+        ("FEATURE_FLAGS['EXPORTING_ON']", [20]),
+        ("FEATURE_FLAGS['INVEST_TRIAGE_ON']", [20]),
+        ("paypal_enabled", [10, 15, 24]),
+        ("stripe_enabled", [10, 15]),
+    ]

@@ -274,8 +274,11 @@ class SpanVisitor:
         function.sequences.pop(name, None)
         function.objects.pop(name, None)
         value = node.value
+        function.sequences.pop(f"{name}{ITEMS}", None)
         if isinstance(value, (ast.List, ast.Tuple, ast.Set)) and (rows := literal_rows(value, self._resolve)):
             function.sequences[name] = rows
+        if isinstance(value, ast.Dict) and (pairs := literal_rows(value, self._resolve, items=True)):
+            function.sequences[f"{name}{ITEMS}"] = pairs  # ``flagged = {URL: "EXPORTING_ON"}``, looked up below
         if isinstance(value, (ast.Name, ast.Attribute)) and (checked := self._qualify(value)) in self.rules.functions:
             function.imports[name] = checked  # ``active = waffle.flag_is_active``: calls of ``active`` are checks
             function.values.pop(name, None)
@@ -302,6 +305,10 @@ class SpanVisitor:
                 function.values[name] = object_key(self, value, obj).parts
                 function.objects[name] = obj
                 return
+        looked = self._looked_up(value)  # ``name = SWITCHES.get(processor)``: any of the dict's values
+        if looked is not None:
+            function.values[name] = looked
+            return
         if not _may_hold_key(value):
             function.values[name] = None  # what key_parts would find: one unknown part
             return
@@ -372,7 +379,7 @@ class SpanVisitor:
             function = self.functions[-1]
             local = len(self.functions) > 1 and (expression.id in function.params or expression.id in function.values)
             named = f"{expression.id}{ITEMS}" if items else expression.id
-            return (None if items else function.sequences.get(named)) if local else self.context.sequences.get(named)
+            return function.sequences.get(named) if local else self.context.sequences.get(named)
         return literal_rows(expression, self._resolve, items)
 
     def visit_If(self, node: ast.If | ast.While | ast.IfExp) -> None:
@@ -992,7 +999,32 @@ class SpanVisitor:
         return self.source.code(node)
 
     def _parts(self, expression: ast.expr) -> tuple[KeyPart, ...]:
-        return key_parts(expression, self._resolve)
+        return self._looked_up(expression) or key_parts(expression, self._resolve)
+
+    def _looked_up(self, expression: ast.expr) -> tuple[KeyPart, ...] | None:
+        """``SWITCHES[processor]`` or ``SWITCHES.get(processor)`` of a literal dict whose values are keys: a key that
+        is any of them, as a loop's name over them is (:func:`each_turn` makes a site of each); uktrade/
+        great-international-ui's ``settings.FEATURE_FLAGS[flagged_choices[value]]``. The lookup, by its code, stands
+        for the values; a literal index, for its entry's."""
+        if isinstance(expression, ast.Subscript):
+            holder, index = expression.value, expression.slice
+        elif isinstance(expression, ast.Call) and isinstance(expression.func, ast.Attribute) \
+                and expression.func.attr == "get" and len(expression.args) == 1 and not expression.keywords:
+            holder, index = expression.func.value, expression.args[0]
+        else:
+            return None
+        if not isinstance(holder, ast.Name):
+            return None
+        pairs = self.rows(ast.Call(ast.Attribute(holder, "items", ast.Load()), [], []))
+        values = tuple(row[1] for row in pairs or () if len(row) == 2)
+        if not values or not all(part.kind == "lit" for value in values for part in value):
+            return None
+        if isinstance(index, ast.Constant):  # ``SWITCHES["PayPal"]``: that entry's
+            entry = (KeyPart("lit", index.value),) if isinstance(index.value, str) else None
+            return next((row[1] for row in pairs or () if row[0] == entry), None)
+        code = self._code(expression)
+        self.functions[-1].loops[code] = values
+        return (KeyPart("unk", code),)
 
     def _resolve(self, dotted: str) -> tuple[KeyPart, ...] | None:
         function = self.functions[-1]
