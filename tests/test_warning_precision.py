@@ -104,10 +104,13 @@ def test_only_settings_named_or_declared_as_flags_are_flags(tmp_path: Path) -> N
                 # .. toggle_default: False
                 if getattr(settings, "SEND_REMINDER_DIGEST", False):
                     return digest(submission)
+                if not getattr(settings, "SEARCH_SKIP_START_DATE_FILTERING", False):  # openedx/edx-search
+                    submission = started(submission)
                 return queue(submission)
             """,
     })
-    assert {f.key for f in inventory.flags} == {"ENABLE_ORA_REMINDERS", "AUDIT_LOG_ENABLED", "SEND_REMINDER_DIGEST"}
+    assert {f.key for f in inventory.flags} == {"ENABLE_ORA_REMINDERS", "AUDIT_LOG_ENABLED", "SEND_REMINDER_DIGEST",
+                                                "SEARCH_SKIP_START_DATE_FILTERING"}
 
 
 def test_a_setting_read_as_a_plain_attribute_is_a_flag_if_its_name_says_switch(tmp_path: Path) -> None:

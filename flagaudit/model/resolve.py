@@ -268,7 +268,9 @@ def enclosing(function: str) -> list[str]:
 
 
 _FLAG_WORDS = frozenset({"ENABLE", "ENABLED", "DISABLE", "DISABLED", "FEATURE", "FEATURES", "FLAG", "FLAGS",
-                         "SWITCH", "TOGGLE", "ALLOW", "ALLOWED", "MODE", "SHOW", "HIDE"})
+                         "SWITCH", "TOGGLE", "ALLOW", "ALLOWED", "MODE", "SHOW", "HIDE", "SKIP"})
+"""Words of a setting's name that say it switches something, where it is read with a bool default
+(openedx/edx-search's ``getattr(settings, "SEARCH_SKIP_ENROLLMENT_START_DATE_FILTERING", False)``)."""
 _FLAG_PREFIXES = ("USE_", "SHOW_", "HIDE_", "ENABLE", "DISABLE", "ALLOW", "CAN_")
 _DJANGO_SETTINGS = frozenset({"USE_I18N", "USE_L10N", "USE_TZ", "USE_THOUSAND_SEPARATOR", "USE_X_FORWARDED_HOST",
                               "USE_X_FORWARDED_PORT", "USE_ETAGS", "USE_DEPRECATED_PYTZ", "ALLOWED_HOSTS",
