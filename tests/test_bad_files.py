@@ -205,3 +205,23 @@ def test_a_template_of_unclosed_tags_costs_linear_time(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "2 flags, 2 sites" in result.stdout
     assert cpu < 20, f"{cpu:.1f} s of CPU for 1 MB (linear: a few seconds; quadratic: about an hour)"
+
+
+def test_loops_over_a_long_tuple_of_keys_around_many_checks_cost_linear_time(tmp_path: Path) -> None:
+    """A check in a loop over literal keys checks each key: a hostile file loops over a tuple of 2,000 names around
+    each of 3,000 checks (six million sites). A span makes sites of at most 10,000 keys so, and a file of at most
+    50,000 beyond its checks: past that it is skipped, whichever of its spans a pass analyses."""
+    names = "KEYS = (" + ", ".join(f'"k{i}"' for i in range(2_000)) + ")\n"
+    loops = "".join(f"def f{i}(request):\n    return [flag_is_active(request, k) for k in KEYS]\n" for i in range(3_000))
+    huge = "BIG = (" + ", ".join(f'"b{i}"' for i in range(20_000)) + ")\n"
+    write_files(tmp_path, {"loops.py": "from waffle import flag_is_active\n" + names + loops,
+                           "big.py": "from waffle import flag_is_active\n" + huge
+                           + "def g(request):\n    return [flag_is_active(request, k) for k in BIG]\n",
+                           "pyproject.toml": PROJECT})
+    result, cpu = _cpu_seconds("scan", "--no-cache", "--jobs", "1", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert [(s["path"], s["reason"]) for s in found["skipped"]] == [
+        ("loops.py", "more than 50,000 keys checked or defined in loops over literal keys")]
+    assert [(f["key"], len(f["sites"])) for f in found["flags"]] == [(None, 1)]  # big.py: past a span's 10,000
+    assert cpu < 20, f"{cpu:.1f} s of CPU (bounded: a few seconds; six million sites: minutes and gigabytes)"

@@ -111,7 +111,7 @@ def _row_keys(visitor: SpanVisitor, call: ast.Call, arg: KeyArg) -> list[tuple[i
     in a filter."""
     if argument(call, arg) is not None:
         ref = visitor.key(call, (arg,))
-        turns = each_turn(ref, visitor.functions[-1].loops)
+        turns = visitor.turns(ref)
         return list(enumerate(turns)) if turns else [(None, ref)]
     listed = argument(call, KeyArg(None, f"{arg.keyword}__in")) if arg.keyword else None
     rows = visitor.rows(listed) if listed is not None else None

@@ -16,7 +16,8 @@ import io
 import re
 import tokenize
 import warnings
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -131,24 +132,40 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
                           sequence_values(tree, scope), own)
     members = span_statements(tree, spans)
     sites: list[Site] = []
+    repeated = 0
     for start, end, _ in spans:
         first = bisect.bisect_left(context.wanted, start)  # a binary search per span, not spans x candidates
         if first == len(context.wanted) or context.wanted[first] > end:
             continue
         standing = kept.facts(start, end) if kept is not None else None
         if standing is not None:
-            sites.extend(standing[0])
-            definitions.extend(standing[1])
-            continue
-        statements, owner = members[start]
-        try:
-            span_sites, span_definitions = analyse_span(context, tree, statements, owner, end)
-        except RecursionError:  # the whole file is skipped, not only this span
-            return FileFacts(path, symbols, definitions=tuple(definitions),
-                             skipped=f"{_TOO_DEEP} (lines {start}-{end})"), None
+            span_sites, span_definitions = standing
+        else:
+            statements, owner = members[start]
+            try:
+                span_sites, span_definitions = analyse_span(context, tree, statements, owner, end)
+            except RecursionError:  # the whole file is skipped, not only this span
+                return FileFacts(path, symbols, definitions=tuple(definitions),
+                                 skipped=f"{_TOO_DEEP} (lines {start}-{end})"), None
+        repeated += _repeated(span_sites, span_definitions)
+        if repeated > _MAX_REPEATED:
+            return FileFacts(path, symbols, skipped=f"more than {_MAX_REPEATED:,} keys checked or defined in loops "
+                                                    "over literal keys"), None
         sites.extend(span_sites)
         definitions.extend(span_definitions)
     return replace(done, sites=(*done.sites, *sites), definitions=tuple(definitions)), wanted
+
+
+_MAX_REPEATED = 50_000
+"""Sites and definitions a file's loops over literal keys may add (one for each key, at the place of one check):
+a file of a hostile pull request could loop over a tuple of thousands of names around each of thousands of checks.
+Counted from the spans' facts, kept or made again, so the file is skipped whichever of them a pass analyses."""
+
+
+def _repeated(sites: Sequence[Site], definitions: Sequence[Definition]) -> int:
+    """How many sites and definitions share the place of another: those loops over literal keys made."""
+    places = Counter((s.line, s.column) for s in sites) + Counter((d.line, d.column) for d in definitions)
+    return sum(count - 1 for count in places.values())
 
 
 class _Parsed(NamedTuple):

@@ -184,6 +184,8 @@ class SpanVisitor:
         self.names: list[str] = []
         self.functions: list[_Function] = [_Function("<module>")]
         self.sites: list[Site] = []
+        self.turns_left = _TURNS
+        """How many more keys the loops over literal keys may still make sites or definitions of (:meth:`turns`)."""
         self.definitions: list[Definition] = []
 
     # -- traversal ---------------------------------------------------------------
@@ -869,8 +871,18 @@ class SpanVisitor:
             site = replace(site, compared=compared or ())
         if guard.assigned:
             self.functions[-1].flags[guard.assigned] = len(self.sites)
-        turns = each_turn(ref, self.functions[-1].loops)  # ``for name in FLAGS: flag_is_active(request, name)``
+        turns = self.turns(ref)  # ``for name in FLAGS: flag_is_active(request, name)``
         self.sites.extend([replace(site, key_ref=turn) for turn in turns] or [site])
+
+    def turns(self, ref: KeyRef) -> list[KeyRef]:
+        """The key ``ref`` spells in each turn of a loop over literal keys (:func:`each_turn`), while the span's
+        budget lasts: a file of a hostile pull request could loop over a tuple of 100,000 names around each of
+        thousands of checks. Past it, the one reference, as a key not known."""
+        turns = each_turn(ref, self.functions[-1].loops)
+        if len(turns) > self.turns_left:
+            return []
+        self.turns_left -= len(turns)
+        return turns
 
     def function_name(self) -> str:
         function = self.functions[-1].name
@@ -1088,6 +1100,8 @@ class SpanVisitor:
                                  ast.AsyncFunctionDef: leave_FunctionDef, ast.For: leave_For, ast.AsyncFor: leave_For}
 
 
+_TURNS = 10_000
+"""Sites and definitions a span's loops over literal keys may make (a data migration creates a few hundred)."""
 _Comprehension = ast.GeneratorExp | ast.ListComp | ast.SetComp | ast.DictComp
 """What :meth:`SpanVisitor.visit_comprehension` is given."""
 _SIDES = {"truthy": "on", "falsy": "off"}
