@@ -212,7 +212,8 @@ def test_loops_over_a_long_tuple_of_keys_around_many_checks_cost_linear_time(tmp
     each of 3,000 checks (six million sites). A span makes sites of at most 10,000 keys so, and a file of at most
     50,000 beyond its checks: past that it is skipped, whichever of its spans a pass analyses."""
     names = "KEYS = (" + ", ".join(f'"k{i}"' for i in range(2_000)) + ")\n"
-    loops = "".join(f"def f{i}(request):\n    return [flag_is_active(request, k) for k in KEYS]\n" for i in range(3_000))
+    body = "    return [flag_is_active(request, k) for k in KEYS]\n"
+    loops = "".join(f"def f{i}(request):\n{body}" for i in range(3_000))
     huge = "BIG = (" + ", ".join(f'"b{i}"' for i in range(20_000)) + ")\n"
     write_files(tmp_path, {"loops.py": "from waffle import flag_is_active\n" + names + loops,
                            "big.py": "from waffle import flag_is_active\n" + huge
