@@ -560,3 +560,27 @@ def test_a_flag_object_made_in_a_function_is_checked_under_its_sdk(tmp_path: Pat
     assert [(f.key, f.sdk, [(s.line, s.rule) for s in f.sites], [d.line for d in f.definitions])
             for f in inventory.flags] == [
         ("event_sink_clickhouse.*.enabled", "waffle-flag", [(17, "edx-toggles/WaffleFlag.is_enabled")], [16])]
+
+
+def test_settings_written_for_operators_to_copy_are_never_constant(tmp_path: Path) -> None:
+    """onadata's installation guide has operators copy ``settings/default_settings.py`` (which star-imports
+    ``staging_example.py``, which star-imports ``common.py``) to a ``local_settings.py`` git ignores: each
+    deployment runs its own copy, and four FA104 said "always on" of switches it sets there."""
+    files = {
+        "ona/__init__.py": "",
+        "ona/settings/__init__.py": "",
+        "ona/settings/common.py": "ALLOW_PUBLIC_DATASETS = True\n",
+        "ona/settings/production_example.py": "from ona.settings.common import *  # noqa: F403\n\nDEBUG = False\n",
+        "ona/projects.py": """\
+            from django.conf import settings
+
+
+            def share(project):
+                if getattr(settings, "ALLOW_PUBLIC_DATASETS", True):
+                    project.public = True
+            """,
+        "ona/wsgi.py": WSGI,
+    }
+    assert _codes(_scan(tmp_path / "copied", files), "FA104") == []
+    files["ona/settings/production.py"] = files.pop("ona/settings/production_example.py")
+    assert _codes(_scan(tmp_path / "committed", files), "FA104") == [("ALLOW_PUBLIC_DATASETS", "ona/projects.py")]

@@ -60,7 +60,8 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
             assignments.setdefault(name, []).append((file_facts.path, value, line))
     # a settings module loads values from outside the code (YAML, JSON, env), or from a module of its own package
     # that is not in the tree (a local settings module each deployment writes and git ignores)
-    dynamic = DYNAMIC_SETTINGS in assignments or _kept_out(modules, {f.symbols.module for f in facts if f.symbols})
+    dynamic = DYNAMIC_SETTINGS in assignments or _kept_out(modules, {f.symbols.module for f in facts if f.symbols}) \
+        or any(_EXAMPLE_MODULE.search(module) for module in modules)
     fixed = {}
     for flag in flags:
         found = _declared(flag) or _deleted(flag)
@@ -71,6 +72,12 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
         if found is not None:
             fixed[(flag.key, flag.sdk)] = found
     return fixed
+
+
+_EXAMPLE_MODULE = re.compile(r"(?:^|[._])(?:examples?|samples?)(?:_[a-z]\w*)?$")
+"""A settings module written for operators to copy (onadata's ``settings/production_example.py``, copied to a
+``local_settings.py`` git ignores, which the installation guide says to write): each deployment runs its own copy,
+so no value the committed modules set is the one that runs, as for :func:`_kept_out`."""
 
 
 def _kept_out(modules: dict[str, tuple[set[str], list[str]]], known: set[str]) -> bool:
