@@ -542,3 +542,33 @@ def test_a_file_in_newer_syntax_and_two_uses_of_one_class_in_a_branch(tmp_path: 
     assert "-        return [UsageEvent.ActionLabel.VIEW, UsageEvent.ActionLabel.DOWNLOAD, label]\n" in result.stdout
     assert "-from app.events import UsageEvent\n" in result.stdout  # the import the branch alone used
     assert "     label = f'{data['nid']}:{data['provider']}'\n" in result.stdout
+
+
+def test_a_check_of_several_keys_is_left_alone(tmp_path: Path) -> None:
+    """A check in a loop over literal keys, or of a dict's value, checks each key (tests/test_loop_keys.py):
+    folding it for one key would decide it for the others too."""
+    repo = tmp_path / "project"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    views = textwrap.dedent("""\
+        from waffle import flag_is_active, switch_is_active
+
+        FLAGS = ("new_nav", "dark_mode")
+        SWITCHES = {"PayPal": "paypal_enabled", "Stripe": "stripe_enabled"}
+
+
+        def flags(request):
+            return [name for name in FLAGS if flag_is_active(request, name)]
+
+
+        def processor_on(processor):
+            return switch_is_active(SWITCHES[processor])
+        """)
+    write_files(repo, {"app/__init__.py": "", "app/views.py": views})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "initial")
+    for key, refused in (("new_nav", "app/views.py:8: the check also asks about dark_mode"),
+                         ("paypal_enabled", "app/views.py:12: the check also asks about stripe_enabled")):
+        result = _remove(repo, key, "--as", "on", "--write")
+        assert result.returncode == 1 and refused in result.stderr, result.stderr
+        assert (repo / "app/views.py").read_text() == views

@@ -61,6 +61,10 @@ def remove(config: Config, rules: RuleSet, options: RemoveOptions, scanned: Scan
     texts: dict[str, str] = {}
     plans = []
     python2 = frozenset(scanned.inventory.python2)  # read respelled: libcst cannot rewrite their own text
+    asked: dict[tuple[str, int, int], set[str]] = defaultdict(set)  # a check of each key of a loop or a lookup
+    for flag in scanned.inventory.flags:
+        for site in (*flag.sites, *flag.test_sites):
+            asked[site.path, site.line, site.column].add(str(flag.key))
     for key in options.keys:
         flags = [f for f in scanned.inventory.flags if f.key == key and not f.pattern]
         plan = _plan(key, flags, options.value, checks, graph, config, texts, declaring)
@@ -68,6 +72,11 @@ def remove(config: Config, rules: RuleSet, options: RemoveOptions, scanned: Scan
                             "there by hand" for path in sorted(python2.intersection(
                                 (*plan.checks, *plan.definitions, *plan.settings, *plan.declared))))
         plan.candidates = {name: path for name, path in plan.candidates.items() if path not in python2}
+        plan.refused.extend(f"{site.path}:{site.line}: the check also asks about "
+                            f"{', '.join(sorted(asked[site.path, site.line, site.column] - {key}))} (a loop or a "
+                            "lookup over several keys): remove it by hand" for flag in flags
+                            for site in (*flag.sites, *flag.test_sites)
+                            if len(asked[site.path, site.line, site.column]) > 1)
         plan.refused.extend(f"{site.path}:{site.line}: a key built at run time ({flag.key}) may be this one: "
                             "remove that check by hand first" for flag in scanned.inventory.flags
                             if flag.pattern and flag.key and fnmatchcase(key, flag.key)
