@@ -392,9 +392,11 @@ _REGISTRY_FUNCTION = re.compile(r"(?:is|has)_\w*(?:feature|flag|switch|toggle)\w
 _NOT_A_READ = r"(?!\w*_(?:key|keys|name|names|prefix|suffix|id|ids|url|path)$)"
 """A name that makes the key, not reads the value (open-discussions' ``get_flag_key("CLEAR")`` names a query
 parameter)."""
+_FLAG_WORDS = "feature|flag|toggle|switch"
+"""The words that say a name is about flags (a check's, a dict of them)."""
 FLAG_CHECK_NAME = re.compile(
     r"(?!_|(?:set|unset|enable|disable|add|remove|delete|create|update|toggle|register|clear|reset|save|override"
-    r"|with|without|filter|exclude|for|by)_)" + _NOT_A_READ + r"\w*(?:feature|flag|toggle|switch)\w*", re.IGNORECASE)
+    r"|with|without|filter|exclude|for|by)_)" + _NOT_A_READ + r"\w*(?:" + _FLAG_WORDS + r")\w*", re.IGNORECASE)
 """The names of the project's own methods and functions that, called with a string, ask for a flag by its key
 (pretalx's ``event.get_feature_flag("use_tracks")`` reads a JSON field of its event model, learningequality/studio's
 ``user.check_feature_flag("test_dev_feature")`` one of its user model): stricter than :data:`_REGISTRY_METHOD`,
@@ -510,7 +512,7 @@ def _context_dicts(tree: ast.Module, scope: Scope) -> tuple[tuple[str, str], ...
     return tuple(sorted(found))
 
 
-_FLAG_WORD = re.compile(r"flag|feature|toggle|switch", re.IGNORECASE)
+_FLAG_WORD = re.compile(_FLAG_WORDS, re.IGNORECASE)
 
 
 def _comprehension(value: ast.expr) -> ast.DictComp | None:

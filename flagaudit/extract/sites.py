@@ -319,10 +319,28 @@ class SpanVisitor:
 
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         """``for name in SWITCHES:`` / ``for name, active in (("a", True), ...):`` over literal keys."""
-        rows = self.rows(node.iter)
+        self._loop(node.target, node.iter)
+
+    def leave_For(self, node: ast.For | ast.AsyncFor) -> None:
+        self._end_loop(node.target)
+
+    def visit_comprehension(self, node: _Comprehension) -> None:
+        """``{name: flag_is_active(request, name) for name in FLAGS}``: a check of each key a literal sequence holds,
+        as in a ``for`` statement's body."""
+        for generator in node.generators:
+            self._loop(generator.target, generator.iter)
+
+    def _leave_comprehension(self, node: _Comprehension) -> None:
+        """A comprehension's names are its own: they mean nothing after it."""
+        for generator in node.generators:
+            self._end_loop(generator.target)
+
+    def _loop(self, target: ast.expr, iterable: ast.expr) -> None:
+        """A loop's names take the columns of the literal rows it goes over, and a parameter's items."""
+        rows = self.rows(iterable)
         loops = self.functions[-1].loops
-        names = _targets(node.target)
-        self._take_items(node.target, node.iter)
+        names = _targets(target)
+        self._take_items(target, iterable)
         for column, name in enumerate(names):
             if not isinstance(name, ast.Name):
                 continue
@@ -330,30 +348,11 @@ class SpanVisitor:
             if rows and all(len(row) == len(names) for row in rows):
                 loops[name.id] = tuple(row[column] for row in rows)
 
-    def leave_For(self, node: ast.For | ast.AsyncFor) -> None:
-        for name in _targets(node.target):
+    def _end_loop(self, target: ast.expr) -> None:
+        for name in _targets(target):
             if isinstance(name, ast.Name):
                 self.functions[-1].loops.pop(name.id, None)
                 self.functions[-1].items.pop(name.id, None)
-
-    def visit_comprehension(self, node: _Comprehension) -> None:
-        """``{name: flag_is_active(request, name) for name in FLAGS}``: a check of each key a literal sequence holds,
-        as in a ``for`` statement's body (:meth:`visit_For`)."""
-        loops = self.functions[-1].loops
-        for generator in node.generators:
-            self._take_items(generator.target, generator.iter)
-            if isinstance(generator.target, ast.Name):
-                loops.pop(generator.target.id, None)
-                rows = self.rows(generator.iter)
-                if rows and all(len(row) == 1 for row in rows):
-                    loops[generator.target.id] = tuple(row[0] for row in rows)
-
-    def _leave_comprehension(self, node: _Comprehension) -> None:
-        """A comprehension's names are its own: they mean nothing after it."""
-        for generator in node.generators:
-            if isinstance(generator.target, ast.Name):
-                self.functions[-1].loops.pop(generator.target.id, None)
-                self.functions[-1].items.pop(generator.target.id, None)
 
     def _take_items(self, target: ast.expr, iterable: ast.expr) -> None:
         """``for s in switches`` where ``switches`` is a parameter of this function or of one it is nested in
@@ -378,11 +377,16 @@ class SpanVisitor:
             items = expression.func.attr == "items"
             expression = expression.func.value
         if isinstance(expression, ast.Name):
-            function = self.functions[-1]
-            local = len(self.functions) > 1 and (expression.id in function.params or expression.id in function.values)
-            named = f"{expression.id}{ITEMS}" if items else expression.id
-            return function.sequences.get(named) if local else self.context.sequences.get(named)
+            return self._named_rows(expression.id, items)
         return literal_rows(expression, self._resolve, items)
+
+    def _named_rows(self, name: str, items: bool = False) -> tuple[Row, ...] | None:
+        """The rows of the literal sequence (with ``items``, the dict's (key, value) rows) a local or, where no
+        local has the name, a top-level name holds."""
+        function = self.functions[-1]
+        local = len(self.functions) > 1 and (name in function.params or name in function.values)
+        named = f"{name}{ITEMS}" if items else name
+        return function.sequences.get(named) if local else self.context.sequences.get(named)
 
     def visit_If(self, node: ast.If | ast.While | ast.IfExp) -> None:
         """``on = flag_check(); if on:`` -- give the earlier site this branch's regions."""
@@ -1027,7 +1031,7 @@ class SpanVisitor:
             return None
         if not isinstance(holder, ast.Name):
             return None
-        pairs = self.rows(ast.Call(ast.Attribute(holder, "items", ast.Load()), [], []))
+        pairs = self._named_rows(holder.id, items=True)
         values = tuple(row[1] for row in pairs or () if len(row) == 2)
         if not values or not all(part.kind == "lit" for value in values for part in value):
             return None
