@@ -555,15 +555,18 @@ def _passes(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
     _freeze()
     facts = analysed.facts
     steps: list[Step] = []
+
+    def is_test(path: str) -> bool:
+        return is_test_path(path, config.test_paths)
+
     for _ in range(_MAX_INFERENCE_PASSES):
         step = replay.step(facts, steps) if replay else None
         if step is None:
-            found = (*infer_registries(facts.values(), lambda path: is_test_path(path, config.test_paths)),
-                     *inherited_models([f for f in facts.values() if not is_test_path(f.path, config.test_paths)],
-                                       rules),
+            found = (*infer_registries(facts.values(), is_test),
+                     *inherited_models([f for f in facts.values() if not is_test(f.path)], rules),
                      *infer_rules(facts.values(), config.test_paths, is_test_path, rules),
-                     *infer_setting_objects(facts.values(), lambda path: is_test_path(path, config.test_paths), rules),
-                     *infer_context_dicts(facts.values(), lambda path: is_test_path(path, config.test_paths)))
+                     *infer_setting_objects(facts.values(), is_test, rules),
+                     *infer_context_dicts(facts.values(), is_test))
             step = Step.of(found, traced_receivers(facts.values(), rules.made_by_sdk))
         if step == (steps[-1] if steps else Step((), (), (), ())):
             break
