@@ -101,6 +101,9 @@ class CheckRule:
     each: bool = False
     """For an inferred wrapper that checks each item of its key parameter (``any(switch_is_active(s) for s in
     switches)``): a list, tuple or set written in the call gives a site per item."""
+    entry: str = ""
+    """For :attr:`each`: the entry of each item that holds the key (plane's ``get_configuration_value([{"key":
+    "ENABLE_SIGNUP", "default": ...}])``): each dict written in the call gives a site of its value there."""
     selector: KeyArg | None = None
     """For an inferred helper that picks its check from a table by a string argument: where the call holds it."""
     cases: tuple[tuple[str, str], ...] = ()

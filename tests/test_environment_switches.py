@@ -155,3 +155,70 @@ def test_a_switch_named_in_the_middle_of_its_name_is_read_from_the_environment()
         "DOCS_ALLOW_ANONYMIZATION": [("project/anonymize.py", 8, "early-return", [10], [9])],
         "SEARCH_ENABLE_CACHE": [("project/anonymize.py", 10, "if", [11], [])],
     }
+
+
+def test_a_helper_that_reads_each_entry_it_is_given_from_the_environment_checks_each_key_written() -> None:
+    """makeplane/plane's ``get_configuration_value([{"key": "ENABLE_SIGNUP", "default": ...}])`` reads
+    ``os.environ.get(key.get("key"))`` for each dict of the list and returns the values in order, which the caller
+    unpacks (``(ENABLE_SIGNUP,) = ...``) and compares (also beside another condition, or in the answer it
+    returns); a key picked from a table (``config_key =
+    PROVIDERS.get(name)``) is each of the table's. A value only kept (``EMAIL_HOST``) is no check."""
+    flags = flags_in({"project/__init__.py": "", "project/values.py": """
+        import os
+
+
+        def get_configuration_value(keys):
+            found = []
+            for key in keys:
+                found.append(os.environ.get(key.get("key"), key.get("default")))
+            return tuple(found)
+    """, "project/views.py": """
+        import os
+
+        from project.values import get_configuration_value
+
+
+        def signup(email):
+            (ENABLE_SIGNUP,) = get_configuration_value([
+                {"key": "ENABLE_SIGNUP", "default": os.environ.get("ENABLE_SIGNUP", "1")},
+            ])
+            if ENABLE_SIGNUP == "0" and not invited(email):
+                raise PermissionError(email)
+            return create(email)
+
+
+        def mail():
+            EMAIL_HOST, USE_MAGIC_LINK = get_configuration_value([
+                {"key": "EMAIL_HOST", "default": ""},
+                {"key": "ENABLE_MAGIC_LINK", "default": "0"},
+            ])
+            if USE_MAGIC_LINK == "1":
+                send(EMAIL_HOST)
+
+
+        def sync_enabled(provider):
+            providers = {"google": "ENABLE_GOOGLE_SYNC", "github": "ENABLE_GITHUB_SYNC"}
+            config_key = providers.get(provider)
+            if config_key:
+                (enabled,) = get_configuration_value([{"key": config_key, "default": "0"}])
+                return enabled == "1"
+            return False
+
+
+        def invited(email):
+            return email.endswith(".org")
+
+
+        def create(email):
+            return email
+
+
+        def send(host):
+            return host
+    """})
+    assert _sites(flags) == {
+        "ENABLE_GITHUB_SYNC": [("project/views.py", 29, "assign+return", [], [])],
+        "ENABLE_GOOGLE_SYNC": [("project/views.py", 29, "assign+return", [], [])],
+        "ENABLE_MAGIC_LINK": [("project/views.py", 17, "assign+if", [22], [])],
+        "ENABLE_SIGNUP": [("project/views.py", 8, "assign+early-return", [13], [12])],
+    }

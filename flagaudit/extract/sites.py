@@ -108,8 +108,9 @@ class _Function:
     models: dict[str, str] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)
     """Imports inside the function (``from openedx... import FLAG`` under ``try``)."""
-    flags: dict[str, int] = field(default_factory=dict)
-    """Local name -> index of the site whose value it holds (``on = flag(); if on:``)."""
+    flags: dict[str, range] = field(default_factory=dict)
+    """Local name -> indexes of the sites whose value it holds (``on = flag(); if on:``), one for each key a loop's
+    turns give the check."""
     loops: dict[str, tuple[tuple[KeyPart, ...], ...]] = field(default_factory=dict)
     """Loop variable -> the key expressions it takes in turn (``for name in ("a", "b"):``)."""
     sequences: dict[str, tuple[Row, ...]] = field(default_factory=dict)
@@ -156,9 +157,10 @@ def analyse_span(context: SpanContext, module: ast.Module, statements: Sequence[
 def _kept_from_environment(site: Site) -> bool:
     """A switch read from the environment (:data:`ENVIRONMENT_READ`) whose value is only kept or passed on: where a
     setting is made (``USE_SENTRY = os.environ.get("USE_SENTRY")``), no check. One of a key the function is given
-    stays: it makes a helper (``def get_var(key): value = os.environ.get(key)``)."""
+    stays: it makes a helper (``def get_var(key): value = os.environ.get(key)``), as does one of an entry of each item
+    it is given (plane's ``for key in keys: values.append(os.environ.get(key.get("key")))``)."""
     return site.rule.endswith(ENVIRONMENT_READ) and site.guard in ("value", "assign", "assign+value") \
-        and not any(part.kind == "param" for part in site.key_ref.parts)
+        and not any(part.kind in ("param", "item") for part in site.key_ref.parts)
 
 
 class SpanVisitor:
@@ -390,31 +392,43 @@ class SpanVisitor:
 
     def visit_If(self, node: ast.If | ast.While | ast.IfExp) -> None:
         """``on = flag_check(); if on:`` -- give the earlier site this branch's regions."""
-        test = node.test
-        chain: list[ast.AST] = [test]
+        self._tested(node.test, [node.test])
+
+    def visit_Return(self, node: ast.Return) -> None:
+        """``(enabled,) = flag_check(); return enabled == "1"``: the function answers the check, as its caller asks."""
+        if node.value is not None and self.functions[-1].flags:
+            self._tested(node.value, [node.value])
+
+    def _tested(self, test: ast.expr, chain: list[ast.AST]) -> None:
+        """A local holding a check's value decides here: alone, negated, compared with an expected parameter or a
+        text (``if on == "0":``), or as an operand of ``and``/``or``."""
+        if isinstance(test, ast.BoolOp):
+            for operand in test.values:
+                self._tested(operand, [*chain, operand])
+            return
         while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             test = test.operand
             chain.append(test)
-        if isinstance(test, ast.Compare) and self._compared(test, test.left):
+        if isinstance(test, ast.Compare) and (self._compared(test, test.left) or _with_text(test)):
             test = test.left
             chain.append(test)
         if not isinstance(test, ast.Name):
             return
-        index = self.functions[-1].flags.get(test.id)
-        if index is None:
+        indexes = self.functions[-1].flags.get(test.id)
+        if not indexes:
             return
         guard = find_guard([*self.stack, *chain], self.source, self.last_line)
-        site = self.sites[index]
         only_on, only_off = self._exclusive(guard, test.lineno)
-        guards = site.guards or self._closure_guard(guard, site.key_ref, site.when)
-        compared = self._compared(chain[-2], test) if len(chain) > 1 and guards else None
-        self.sites[index] = replace(site, guard=cast(SiteGuard, f"assign+{guard.kind}"), guards=guards,
-                                    compared=compared or site.compared,
-                                    on=site.on + self._spans(guard.on),
-                                    off=site.off + self._spans(guard.off), fingerprint=in_order(
-                                        (*site.fingerprint, *self._fingerprint(guard.on, guard.off))),
-                                    only_on=tuple(sorted({*site.only_on, *only_on})),
-                                    only_off=tuple(sorted({*site.only_off, *only_off})))
+        on, off, fingerprint = self._spans(guard.on), self._spans(guard.off), self._fingerprint(guard.on, guard.off)
+        for index in indexes:
+            site = self.sites[index]
+            guards = site.guards or self._closure_guard(guard, site.key_ref, site.when)
+            compared = self._compared(chain[-2], test) if len(chain) > 1 and guards else None
+            self.sites[index] = replace(site, guard=cast(SiteGuard, f"assign+{guard.kind}"), guards=guards,
+                                        compared=compared or site.compared, on=site.on + on, off=site.off + off,
+                                        fingerprint=in_order((*site.fingerprint, *fingerprint)),
+                                        only_on=tuple(sorted({*site.only_on, *only_on})),
+                                        only_off=tuple(sorted({*site.only_off, *only_off})))
 
     # -- calls ----------------------------------------------------------------
     def visit_Call(self, node: ast.Call) -> None:
@@ -722,15 +736,8 @@ class SpanVisitor:
 
     # -- building facts -------------------------------------------------------------
     def _check(self, node: ast.Call, rule: CheckRule, proof: ReceiverProof | None = None) -> None:
-        if rule.each:  # a helper that checks each key of a list: a site per key written in the call, none without
-            listed = argument(node, rule.key[0])
-            if listed is None or isinstance(listed, ast.Constant) and listed.value is None:
-                return
-            if isinstance(listed, (ast.List, ast.Tuple, ast.Set)):
-                for item in listed.elts:
-                    self._site(node, rule.id, rule.sdk, KeyRef(self._parts(item), self._code(item)), rule.on,
-                               rule.via, proof)
-                return
+        if rule.each and self._each(node, rule, proof):
+            return
         if rule.fixed_key is not None:
             ref = KeyRef((KeyPart("lit", rule.fixed_key),), self._code(node.func) + "()")
         else:
@@ -762,6 +769,31 @@ class SpanVisitor:
         elif isinstance(chosen, ast.Name) and self._is_param(chosen.id):
             for case, sdk in rule.cases:
                 self._site(node, rule.id, sdk, ref, on, rule.via, proof, when=(chosen.id, case), guards=guards)
+
+    def _each(self, node: ast.Call, rule: CheckRule, proof: ReceiverProof | None) -> bool:
+        """A helper that checks each key of a list (or the ``entry`` of each dict of it): a site per key written in
+        the call, none without; whether the call was so decided."""
+        listed = argument(node, rule.key[0])
+        if listed is None or isinstance(listed, ast.Constant) and listed.value is None:
+            return True
+        if not isinstance(listed, (ast.List, ast.Tuple, ast.Set)):
+            return False
+        for item, name in zip(listed.elts, self._unpacked(node, len(listed.elts)), strict=True):
+            key = (_entry(item, rule.entry) if isinstance(item, ast.Dict) else None) if rule.entry else item
+            if key is not None:
+                self._site(node, rule.id, rule.sdk, KeyRef(self._parts(key), self._code(key)), rule.on, rule.via,
+                           proof, assigned=name)
+        return True
+
+    def _unpacked(self, node: ast.Call, count: int) -> list[str | None]:
+        """The names a helper's answers for each of ``count`` keys are unpacked to, in order (``(ENABLE_SIGNUP,) =
+        get_configuration_value([...])``), each tested later as a check's value kept in a local is; ``None`` for
+        each where the call's value goes anywhere else."""
+        parent = self.stack[-2]
+        if isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1 \
+                and isinstance(parent.targets[0], (ast.Tuple, ast.List)) and len(parent.targets[0].elts) == count:
+            return [name.id if isinstance(name, ast.Name) else None for name in parent.targets[0].elts]
+        return [None] * count
 
     def _made_guard(self, node: ast.Call, rule: CheckRule, on: str) -> tuple[str, ...]:
         """``def wrapper(fn): return guarded(fn, name)`` nested in and returned by a function: the call returns a
@@ -855,8 +887,10 @@ class SpanVisitor:
 
     def _site(self, node: ast.Call | ast.Subscript | ast.Attribute | ast.Name, rule: str, sdk: str, ref: KeyRef,
               on: str, via: tuple[str, ...] = (), proof: ReceiverProof | None = None, when: tuple[str, ...] = (),
-              guards: tuple[str, ...] = ()) -> None:
-        guard = find_guard(self.stack, self.source, self.last_line, polarity=(on != "falsy"))
+              guards: tuple[str, ...] = (), assigned: str | None = None) -> None:
+        """A site of ``node``; ``assigned``: the local its answer is unpacked to (:meth:`_unpacked`)."""
+        guard = Guard("assign", assigned=assigned) if assigned else find_guard(
+            self.stack, self.source, self.last_line, polarity=(on != "falsy"))
         line, column = self.start(node)
         only_on, only_off = self._exclusive(guard, line)
         value_kind = (VALUE_MARK,) if on == "value" else ()
@@ -873,10 +907,11 @@ class SpanVisitor:
             compared = next((c for child, parent in pairwise(reversed(self.stack))
                              if isinstance(parent, ast.Compare) and (c := self._compared(parent, child))), None)
             site = replace(site, compared=compared or ())
-        if guard.assigned:
-            self.functions[-1].flags[guard.assigned] = len(self.sites)
         turns = self.turns(ref)  # ``for name in FLAGS: flag_is_active(request, name)``
+        start = len(self.sites)
         self.sites.extend([replace(site, key_ref=turn) for turn in turns] or [site])
+        if guard.assigned:
+            self.functions[-1].flags[guard.assigned] = range(start, len(self.sites))
 
     def turns(self, ref: KeyRef) -> list[KeyRef]:
         """The key ``ref`` spells in each turn of a loop over literal keys (:func:`each_turn`), while the span's
@@ -1031,6 +1066,10 @@ class SpanVisitor:
             return None
         if not isinstance(holder, ast.Name):
             return None
+        param = self.functions[-1].items.get(holder.id)
+        if param is not None:  # ``key.get("key")`` of each dict a helper is given: an entry of its items
+            return (KeyPart("item", f"{param}[{index.value}]"),) \
+                if isinstance(index, ast.Constant) and isinstance(index.value, str) else None
         pairs = self._named_rows(holder.id, items=True)
         values = tuple(row[1] for row in pairs or () if len(row) == 2)
         if not values or not all(part.kind == "lit" for value in values for part in value):
@@ -1099,7 +1138,7 @@ class SpanVisitor:
     _STATEMENTS: ClassVar[_Table] = {
         ast.ClassDef: visit_ClassDef, ast.FunctionDef: visit_FunctionDef, ast.AsyncFunctionDef: visit_FunctionDef,
         ast.Import: visit_Import, ast.ImportFrom: visit_Import, ast.Assign: visit_Assign, ast.For: visit_For,
-        ast.AsyncFor: visit_For, ast.If: visit_If, ast.While: visit_If}
+        ast.AsyncFor: visit_For, ast.If: visit_If, ast.While: visit_If, ast.Return: visit_Return}
     _LEAVES: ClassVar[_Table] = {ast.ClassDef: leave_ClassDef, ast.FunctionDef: leave_FunctionDef,
                                  ast.AsyncFunctionDef: leave_FunctionDef, ast.For: leave_For, ast.AsyncFor: leave_For}
 
@@ -1151,6 +1190,13 @@ def _targets(target: ast.expr) -> list[ast.expr]:
     if isinstance(target, (ast.Tuple, ast.List)):
         return [e.value if isinstance(e, ast.Starred) else e for e in target.elts]
     return [target]
+
+
+def _with_text(test: ast.Compare) -> bool:
+    """``ENABLE_SIGNUP == "0"``: an answer kept in a local, compared with one text (which says on or off:
+    :func:`flagaudit.extract.guards.find_guard`)."""
+    return len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq)) \
+        and isinstance(test.comparators[0], ast.Constant) and isinstance(test.comparators[0].value, str)
 
 
 def _compared_with_text(parent: ast.AST, node: ast.expr) -> bool:

@@ -168,16 +168,21 @@ def _exported(name: str, facades: dict[str, list[str]]) -> tuple[str, ...]:
 
 def _wrapper(site: Site, functions: dict[str, Function], method_names: Counter[str],
              facades: dict[str, list[str]]) -> CheckRule | None:
-    """A function that passes its parameter to the check, or checks each item of it (``item``), itself or in a
-    function nested in it (a logger that logs while any of the switches it is given is on)."""
+    """A function that passes its parameter to the check, or checks each item of it (``item``) or an entry of each
+    item, itself or in a function nested in it (a logger that logs while any of the switches it is given is on)."""
     parts = site.key_ref.parts
     given = [i for i, part in enumerate(parts) if part.kind in ("param", "item")]
     frame = _frame(parts, given[0]) if len(given) == 1 else None
     if frame is None or parts[given[0]].kind == "item" and len(parts) > 1:
         return None
-    value, _, case = parts[given[0]].value.partition(":")
-    param, _, attribute = value.partition(".") if parts[given[0]].kind == "param" else (value, "", "")
     each = parts[given[0]].kind == "item"
+    if each:  # ``s`` of ``for s in switches``, or ``key["key"]``: ``switches`` or ``keys[key]``
+        param, _, entry = parts[given[0]].value.removesuffix("]").partition("[")
+        attribute = case = ""
+    else:
+        value, _, case = parts[given[0]].value.partition(":")
+        param, _, attribute = value.partition(".")
+        entry = ""
     if site.guards:
         return None if each or attribute or case or len(parts) > 1 else _guarding(site, param, functions,
                                                                                method_names, facades)
@@ -196,8 +201,8 @@ def _wrapper(site: Site, functions: dict[str, Function], method_names: Counter[s
     return CheckRule(id=f"wrapper/{owner.name}{_typed(site, template is not None)}", sdk=site.sdk,
                      key=(KeyArg(position, param, attribute or None, case or None, frame),),
                      key_template=site.key_ref.template, on="truthy", via=(owner.name, *site.via),
-                     functions=callee[0], methods=callee[1], each=each, selector=selected[0], cases=selected[1],
-                     template=template)
+                     functions=callee[0], methods=callee[1], each=each, entry=entry,
+                     selector=selected[0], cases=selected[1], template=template)
 
 
 def _typed(site: Site, template: bool = False) -> str:
