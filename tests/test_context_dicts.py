@@ -114,3 +114,18 @@ def test_a_dict_of_an_sdks_checks_over_a_sequence_of_keys_is_read_in_python() ->
                       "app/templates/base.html": "{% if flags.new_nav %}<nav/>{% endif %}\n"})
     assert [(f.sdk, f.key, [s.path for s in f.sites]) for f in flags] == [
         ("waffle-flag", "new_nav", ["app/context.py"])]
+
+
+def test_a_template_reads_a_dashed_key_with_underscores() -> None:
+    """A template cannot spell a dash in an attribute, so crt-portal's dict is keyed by ``snake_case()`` of each row:
+    ``{% if ENABLED_FEATURES.dj_number %}`` reads the flag its Python checks ask for as ``"dj-number"``, one flag,
+    not two. A key no check or definition spells with dashes keeps the templates' spelling."""
+    fields = PROJECT["forms/fields.py"].replace('"tags"', '"dj-number"')
+    flags = flags_in({**PROJECT, "forms/fields.py": fields, "forms/templates/base.html": """\
+        {% if ENABLED_FEATURES.nav_updates %}<nav class="new">{% else %}<nav>{% endif %}</nav>
+        {% if ENABLED_FEATURES.dj_number %}<a>number</a>{% endif %}
+    """})
+    assert sorted((f.key, [(s.path, s.line) for s in f.sites]) for f in flags) == [
+        ("dj-number", [("forms/fields.py", 6), ("forms/templates/base.html", 2)]),
+        ("nav_updates", [("forms/templates/base.html", 1)]),
+    ]

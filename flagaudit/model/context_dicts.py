@@ -14,10 +14,13 @@ from collections.abc import Callable, Iterable
 from flagaudit.facts import FileFacts
 from flagaudit.sdk_rules import CheckRule, KeyArg, TemplateUse
 
+CONTEXT_DICT = "context/"
+"""The start of the id of a rule :func:`infer_context_dicts` makes."""
+
 
 def infer_context_dicts(facts: Iterable[FileFacts], is_test: Callable[[str], bool]) -> tuple[CheckRule, ...]:
     """One rule for each dict of flags outside tests, sorted by id; a rule names no Python callee: the templates
     alone read it."""
     found = {pair for f in facts if not is_test(f.path) for pair in f.context_dicts}
-    return tuple(CheckRule(id=f"context/{family}.{name}", sdk=family, key=(KeyArg(0),),
+    return tuple(CheckRule(id=f"{CONTEXT_DICT}{family}.{name}", sdk=family, key=(KeyArg(0),),
                            template=TemplateUse("attribute", name, 0)) for name, family in sorted(found))

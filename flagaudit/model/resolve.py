@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from flagaudit.facts import DYNAMIC_SETTINGS, Definition, FileFacts, Flag, KeyPart, KeyRef, Site
 from flagaudit.model.constancy import set_names
+from flagaudit.model.context_dicts import CONTEXT_DICT
 from flagaudit.sdk_rules import (
     CONTEXT_READ,
     DECLARED_READ,
@@ -233,6 +234,7 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...], sett
             definitions[(key, definition.sdk, pattern)].append(definition)
             _documented(definitions[(key, definition.sdk, pattern)], resolver.annotations(definition.key_ref),
                         definition.sdk)
+    _dashed_in_templates(sites, definitions)
     toggles = _toggle_blocks(facts, test_patterns)
     assigned = set_names(facts, settings_paths, lambda path: is_test_path(path, test_patterns))
     flags = []
@@ -256,6 +258,21 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...], sett
             test_sites=tuple(sorted(tests.get(identity, ()), key=_position)),
         ))
     return tuple(flags)
+
+
+def _dashed_in_templates(sites: dict[tuple[str | None, str, bool], list[Site]],
+                         definitions: dict[tuple[str | None, str, bool], list[Definition]]) -> None:
+    """Template reads of a context processor's dict (:data:`CONTEXT_DICT`) of a key other code spells with dashes
+    where they have underscores (crt-portal's ``{% if ENABLED_FEATURES.dj_number %}`` of the row the Python asks for
+    as ``"dj-number"``, the dict keyed by each row's ``snake_case()``): an attribute cannot hold a dash, so they read
+    that key, and join its sites."""
+    for identity in [i for i in sites if i[0] and "_" in i[0] and not i[2] and not definitions.get(i)]:
+        key, sdk, _ = identity
+        dashed = (key.replace("_", "-"), sdk, False)  # type: ignore[union-attr]  # a key, by the test above
+        if (sites.get(dashed) or definitions.get(dashed)) \
+                and all(s.rule.startswith(CONTEXT_DICT) for s in sites[identity]):
+            sites[dashed].extend(sites.pop(identity))
+            definitions.pop(identity, None)  # none but the empty list the documented constants were gathered in
 
 
 def enclosing(function: str) -> list[str]:
