@@ -168,7 +168,11 @@ EXTENDS = "<extends>"
 """The name under which a module records each module it star-imports (``from .base import *``), as its value: a
 settings module that extends another has what that one sets."""
 RUN_TIME_VALUE = "<run time>"
-"""The value of a setting the code reads when it runs (``X = env.bool("X", default=True)``): no literal fixes it."""
+"""The value of a setting the code reads when it runs (``X = env.str("X")``): no literal fixes it."""
+RUN_TIME_BOOL = "<run time bool>"
+"""The value of a setting read when the program runs as a boolean (``X = env.bool("X", default=True)``,
+``os.environ.get("X") == "True"``): a deployment's switch, whatever its name."""
+RUN_TIME = frozenset({RUN_TIME_VALUE, RUN_TIME_BOOL})
 
 
 @dataclass(frozen=True)
@@ -189,7 +193,8 @@ class FileFacts:
     """Receivers of generic method calls made in other modules: analysed again if traced to an SDK."""
     settings: tuple[tuple[str, str, int], ...] = ()
     """Boolean values assigned at top level: (``X`` or ``FEATURES['X']``, ``True``/``False``/``None``, line), or
-    :data:`RUN_TIME_VALUE` for an upper-case name, or a settings dict's entry, assigned what a call returns;
+    :data:`RUN_TIME_VALUE` (:data:`RUN_TIME_BOOL` for a boolean) for an upper-case name, or a settings dict's entry,
+    assigned what a call returns;
     ``(DYNAMIC_SETTINGS, "", line)`` where the module sets names the code does not show (``vars().update(...)``);
     ``(EXTENDS, module, line)`` for each module it star-imports."""
     registry_calls: tuple[tuple[str, str, int], ...] = ()

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from flagaudit.facts import DYNAMIC_SETTINGS, EXTENDS, RUN_TIME_VALUE, KeyPart
+from flagaudit.facts import DYNAMIC_SETTINGS, EXTENDS, RUN_TIME_BOOL, RUN_TIME_VALUE, KeyPart
 
 Resolver = Callable[[str], "tuple[KeyPart, ...] | None"]
 
@@ -569,7 +569,8 @@ def setting_values(tree: ast.Module, dicts: frozenset[str], package: str) -> Ite
         if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
             yield EXTENDS, _import_base(node, package), node.lineno
         for name, value, line in _settings_of(node, dicts):
-            yield name, RUN_TIME_VALUE if conditional and name != DYNAMIC_SETTINGS else value, line
+            yield name, RUN_TIME_VALUE if conditional and name != DYNAMIC_SETTINGS and value != RUN_TIME_BOOL \
+                else value, line
 
 
 def _settings_of(node: ast.stmt, dicts: frozenset[str]) -> Iterator[tuple[str, str, int]]:
@@ -600,14 +601,14 @@ def _settings_of(node: ast.stmt, dicts: frozenset[str]) -> Iterator[tuple[str, s
 
 
 def _named_setting(name: str, value: ast.expr, line: int, dicts: frozenset[str]) -> Iterator[tuple[str, str, int]]:
-    """``X = True``; ``X = env.bool("X", default=True)`` (an upper-case name, what a call returns: read when the
-    program runs); ``FEATURES = {...}`` for a settings dict, entry by entry."""
+    """``X = True``; ``X = env.str("X")`` (an upper-case name, what a call returns: read when the program runs),
+    ``X = env.bool("X", default=True)`` a boolean so; ``FEATURES = {...}`` for a settings dict, entry by entry."""
     if _is_flag_value(value):
         yield name, repr(value.value), line  # type: ignore[attr-defined]
     elif name in dicts and isinstance(value, ast.Dict):
         yield from _dict_entries(name, value)
     elif name.isupper() and _calls(value):
-        yield name, RUN_TIME_VALUE, line
+        yield name, RUN_TIME_BOOL if _read_as_bool(value) else RUN_TIME_VALUE, line
 
 
 _NAMESPACES = frozenset({"vars", "globals", "locals"})
@@ -644,6 +645,27 @@ def _dict_entries(name: str, value: ast.Dict) -> Iterator[tuple[str, str, int]]:
                 yield f"{name}['{key.value}']", repr(item.value), key.lineno  # type: ignore[attr-defined]
             elif _calls(item):
                 yield f"{name}['{key.value}']", RUN_TIME_VALUE, key.lineno
+
+
+def _read_as_bool(value: ast.expr) -> bool:
+    """A value read when the program runs that is a boolean: a reader named for one (django-environ's
+    ``env.bool``, ``get_bool_from_env``, ``strtobool``, ``bool(...)``, django-configurations' ``BooleanValue``), one
+    told to cast to it (``config("X", cast=bool)``), or a text compared with texts (``os.environ.get("X") ==
+    "True"``, ``.lower() in ("true", "1")``)."""
+    if isinstance(value, ast.Call):
+        name = (dotted_name(value.func) or "").rpartition(".")[2].lower()
+        return "bool" in name or any(k.arg in ("cast", "parser") and isinstance(k.value, ast.Name)
+                                     and k.value.id == "bool" for k in value.keywords)
+    if isinstance(value, ast.Compare) and _calls(value.left):
+        return all(_texts(operand) for operand in value.comparators)
+    return False
+
+
+def _texts(node: ast.expr) -> bool:
+    """A text, or a literal collection of texts."""
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return bool(node.elts) and all(map(_texts, node.elts))
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def _calls(node: ast.expr) -> bool:

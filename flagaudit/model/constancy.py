@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from flagaudit.documentation import documented_where
-from flagaudit.facts import DYNAMIC_SETTINGS, EXTENDS, RUN_TIME_VALUE, Evidence, FileFacts, Flag
+from flagaudit.facts import DYNAMIC_SETTINGS, EXTENDS, RUN_TIME, Evidence, FileFacts, Flag
 from flagaudit.sdk_rules import SETTINGS_SDK, glob_match
 
 _ON = {"true", "on", "1", "yes"}
@@ -166,7 +166,7 @@ def _deleted(flag: Flag) -> Fixed | None:
 
 def _configured(key: str, assignments: list[tuple[str, str, int]]) -> Fixed | None:
     values = {value for _, value, _ in assignments}
-    if len(values) != 1 or RUN_TIME_VALUE in values:
+    if len(values) != 1 or not RUN_TIME.isdisjoint(values):
         return None  # set differently, or read when the program runs in one of them
     (value,) = values
     evidence = tuple(Evidence("site", f"{path}:{line}", f"{key} = {value}")

@@ -14,6 +14,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from flagaudit.facts import DYNAMIC_SETTINGS, Definition, FileFacts, Flag, KeyPart, KeyRef, Site
+from flagaudit.model.boolean_settings import boolean_settings
 from flagaudit.model.constancy import set_names
 from flagaudit.model.context_dicts import CONTEXT_DICT
 from flagaudit.sdk_rules import (
@@ -236,12 +237,13 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...], sett
                         definition.sdk)
     _dashed_in_templates(sites, definitions)
     toggles = _toggle_blocks(facts, test_patterns)
+    booleans = boolean_settings(facts, settings_paths, lambda path: is_test_path(path, test_patterns))
     assigned = set_names(facts, settings_paths, lambda path: is_test_path(path, test_patterns))
     flags = []
     for identity in sorted(set(sites) | set(tests) | set(definitions), key=_flag_order):
         key, sdk, pattern = identity
         found = [*sites.get(identity, ()), *tests.get(identity, ())]
-        if not definitions.get(identity) and not is_flag_setting(key, found):
+        if not definitions.get(identity) and not is_flag_setting(key, found, booleans):
             continue
         if found and assigned and not definitions.get(identity) and key not in assigned \
                 and DYNAMIC_SETTINGS not in assigned and all(s.rule.endswith(CONTEXT_READ) for s in found):
@@ -320,18 +322,19 @@ def _toggle_blocks(facts: list[FileFacts], test_patterns: tuple[str, ...]) -> di
     return found
 
 
-def is_flag_setting(key: str | None, sites: list[Site]) -> bool:
+def is_flag_setting(key: str | None, sites: list[Site], booleans: frozenset[str] = frozenset()) -> bool:
     """Whether ``getattr(settings, "X", False)`` (or a read a rule counts only where declared, django-constance's
     ``config.X``) reads a flag rather than an ordinary setting: its name says so (``ENABLE_X``, ``X_ENABLED``,
     ``ALLOW_X``, ``CAN_X``, ``USE_X``, ``DEMO_MODE``), or an edx annotation declares it a toggle. So does a setting
     every site of which names it to a helper of the project that reads settings by name (DefectDojo's template filter
-    ``'TRACK_IMPORT_HISTORY'|setting_enabled`` over ``getattr(settings, name, False)``). Sites of every other rule,
-    and settings a toggle object or a declaration defines, always count."""
+    ``'TRACK_IMPORT_HISTORY'|setting_enabled`` over ``getattr(settings, name, False)``), and one of the ``booleans``
+    the settings modules read from the environment (:func:`flagaudit.model.boolean_settings.boolean_settings`). Sites
+    of every other rule, and settings a toggle object or a declaration defines, always count."""
     if not sites or not all(s.rule.endswith((".getattr", DECLARED_READ)) or (
             s.sdk == SETTINGS_SDK and s.rule.startswith("wrapper/") and key is not None and "[" not in key)
             for s in sites):
         return True
-    if any(name == "toggle_name" for s in sites for name, _ in s.annotations):
+    if key in booleans or any(name == "toggle_name" for s in sites for name, _ in s.annotations):
         return True
     if all(s.rule.endswith(DECLARED_READ) for s in sites):  # every value is read so: only a switch's name will do
         return key is None or _SWITCH_NAME.fullmatch(key.upper()) is not None  # a read by a name not known may be any

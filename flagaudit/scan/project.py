@@ -21,6 +21,7 @@ from flagaudit.config import Config, load_config
 from flagaudit.documentation import documented_keys
 from flagaudit.extract.data_loaders import Loader, find_loaders
 from flagaudit.facts import FileFacts, Finding, Flag, Inventory, Skipped
+from flagaudit.model.boolean_settings import infer_boolean_settings, read_settings
 from flagaudit.model.callgraph import CallGraph, build_graph
 from flagaudit.model.constancy import fixed_flags
 from flagaudit.model.context_dicts import infer_context_dicts
@@ -566,6 +567,7 @@ def _passes(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
                      *inherited_models([f for f in facts.values() if not is_test(f.path)], rules),
                      *infer_rules(facts.values(), config.test_paths, is_test_path, rules),
                      *infer_setting_objects(facts.values(), is_test, rules),
+                     *infer_boolean_settings(facts.values(), config.settings_paths, is_test, rules),
                      *infer_context_dicts(facts.values(), is_test))
             step = Step.of(found, traced_receivers(facts.values(), rules.made_by_sdk))
         if step == (steps[-1] if steps else Step((), (), (), ())):
@@ -702,7 +704,7 @@ def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet
     its facts."""
     inferred, traced = step.inferred, frozenset(step.traced)
     changed = set(inferred).symmetric_difference(before.inferred if before else ())
-    objects = {name + "." for r in changed if isinstance(r, SettingRule) for name in r.objects}
+    objects = {name for r in changed if isinstance(r, SettingRule) for name in read_settings(r)}
     rules_changed = [r for r in changed if not isinstance(r, SettingRule)]
     callees = objects | {name for r in rules_changed
                          for name in (*r.functions, *getattr(r, "decorators", ()), *getattr(r, "class_constants", ()))}

@@ -1,0 +1,67 @@
+"""Infer the switches a project's settings read from the environment as booleans, whatever their names.
+
+Django's settings rule takes a plain ``settings.X`` read for a flag's only where the name says switch
+(``ENABLE_X``, ``X_ENABLED``...): an attribute names no type. The settings modules do: City-of-Helsinki/yjdh's
+``UPDATE_COMPANY_FROM_YTJ_ON_SUBMIT = env.bool(...)`` (its docstring calls it a feature flag), ministryofjustice/
+cla_backend's ``ALWAYS_SUGGEST_PROVIDER = os.environ.get(..., "False") == "True"`` and HyphaApp/hypha's nineteen
+``env.bool`` settings are each a deployment's switch, read as ``if settings.X:``. Django's own settings and
+switches for debugging or for tests are not the project's flags.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from flagaudit.extract.candidates import own_switch_rule
+from flagaudit.facts import RUN_TIME_BOOL, FileFacts
+from flagaudit.model.constancy import deployment_settings
+from flagaudit.sdk_rules import SETTINGS_SDK, RuleSet, SettingRule
+
+BOOLEANS = f"{SETTINGS_SDK}/booleans"
+"""The id of the rule :func:`infer_boolean_settings` makes."""
+
+_DJANGO = frozenset({
+    "DEBUG", "DEBUG_PROPAGATE_EXCEPTIONS", "APPEND_SLASH", "PREPEND_WWW", "USE_TZ", "USE_I18N", "USE_L10N",
+    "USE_THOUSAND_SEPARATOR", "USE_X_FORWARDED_HOST", "USE_X_FORWARDED_PORT", "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY", "SESSION_EXPIRE_AT_BROWSER_CLOSE", "SESSION_SAVE_EVERY_REQUEST", "CSRF_COOKIE_SECURE",
+    "CSRF_COOKIE_HTTPONLY", "CSRF_USE_SESSIONS", "SECURE_SSL_REDIRECT", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD", "SECURE_CONTENT_TYPE_NOSNIFF", "SECURE_BROWSER_XSS_FILTER", "EMAIL_USE_TLS",
+    "EMAIL_USE_SSL", "EMAIL_USE_LOCALTIME", "CORS_ORIGIN_ALLOW_ALL", "CORS_ALLOW_ALL_ORIGINS",
+    "CORS_ALLOW_CREDENTIALS"})
+"""Django's own boolean settings (and django-cors-headers'): the framework's configuration."""
+_NOT_FEATURES = re.compile(r"(?:\w+_)?(?:DEBUG|TEST|TESTS|TESTING)(?:_\w+)?")
+"""Switches for debugging or for the tests (``TESTING``, ``DEBUG_SQL``, ``IS_TEST``): not a feature's."""
+
+
+def boolean_settings(facts: Iterable[FileFacts], settings_paths: tuple[str, ...],
+                     is_test: Callable[[str], bool]) -> frozenset[str]:
+    """The booleans the deployment's settings modules read from the environment, but Django's own and switches for
+    debugging or tests."""
+    return frozenset(name for f in deployment_settings(facts, settings_paths, is_test) for name, value, _ in f.settings
+                     if value == RUN_TIME_BOOL and name.isidentifier() and name not in _DJANGO
+                     and not _NOT_FEATURES.fullmatch(name))
+
+
+def infer_boolean_settings(facts: Iterable[FileFacts], settings_paths: tuple[str, ...],
+                           is_test: Callable[[str], bool], given: RuleSet) -> tuple[SettingRule, ...]:
+    """A rule reading those of :func:`boolean_settings` that the settings rule does not read already from Django's
+    settings objects as plain attributes (``if settings.X:``); none where there are none."""
+    django = own_switch_rule(given)
+    if django is None or django.attributes is None:
+        return ()
+    named = re.compile(django.attributes)
+    names = sorted(name for name in boolean_settings(facts, settings_paths, is_test) if not named.fullmatch(name))
+    if not names:
+        return ()
+    return (SettingRule(id=BOOLEANS, sdk=SETTINGS_SDK, objects=django.objects, attributes="|".join(names)),)
+
+
+def read_settings(rule: SettingRule) -> frozenset[str]:
+    """What a file reads that a new or changed settings rule may find flags in: every attribute of its objects
+    (``django.conf.settings.``, any name), or for the rule of :func:`infer_boolean_settings` its names alone, which
+    are identifiers joined by ``|`` (most of a project's files read some setting, and only these need analysing
+    again)."""
+    if rule.id == BOOLEANS and rule.attributes:
+        return frozenset(f"{obj}.{name}" for obj in rule.objects for name in rule.attributes.split("|"))
+    return frozenset(f"{obj}." for obj in rule.objects)

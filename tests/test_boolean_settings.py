@@ -1,0 +1,62 @@
+"""A setting the settings modules read from the environment as a boolean is a switch wherever the code reads it,
+whatever its name: City-of-Helsinki/yjdh's ``UPDATE_COMPANY_FROM_YTJ_ON_SUBMIT = env.bool(...)`` (its docstring calls
+it a feature flag), ministryofjustice/cla_backend's ``ALWAYS_SUGGEST_PROVIDER = os.environ.get(..., "False") ==
+"True"``, HyphaApp/hypha's nineteen ``env.bool`` settings read as ``if settings.X:``. Django's own settings, and
+switches for debugging or tests, are not the project's flags; nor is a value of another type."""
+
+from __future__ import annotations
+
+from tests.helpers import flags_in
+
+PROJECT = {
+    "project/__init__.py": "",
+    "project/settings.py": """
+        import os
+
+        import environ
+
+        env = environ.Env()
+
+        DEBUG = env.bool("DEBUG", default=False)
+        SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+        TESTING = env.bool("TESTING", False)
+        UPDATE_COMPANY_FROM_YTJ_ON_SUBMIT = env.bool("UPDATE_COMPANY_FROM_YTJ_ON_SUBMIT", default=False)
+        EXCLUDE_2026_EXCEL_FIELDS = env("EXCLUDE_2026_EXCEL_FIELDS", cast=bool, default=True)
+        ALWAYS_SUGGEST_PROVIDER = os.environ.get("ALWAYS_SUGGEST_PROVIDER", "False") == "True"
+        SIGNUP_LINK = env.str("SIGNUP_LINK", "")
+        PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "20"))
+    """,
+    "project/views.py": """
+        from django.conf import settings
+
+
+        def submit(form):
+            if settings.UPDATE_COMPANY_FROM_YTJ_ON_SUBMIT:
+                form.refresh()
+            if getattr(settings, "EXCLUDE_2026_EXCEL_FIELDS", True):
+                form.trim()
+            if form.valid and settings.ALWAYS_SUGGEST_PROVIDER:
+                form.suggest()
+            if settings.DEBUG or settings.TESTING or settings.SESSION_COOKIE_SECURE:
+                form.log()
+            if settings.PAGE_SIZE:
+                form.page(settings.PAGE_SIZE)
+            return settings.SIGNUP_LINK
+    """,
+}
+
+
+def test_a_setting_read_from_the_environment_as_a_boolean_is_a_switch() -> None:
+    flags = flags_in(PROJECT)
+    assert sorted((f.sdk, f.key, [(s.path, s.line, s.guard) for s in f.sites]) for f in flags) == [
+        ("settings", "ALWAYS_SUGGEST_PROVIDER", [("project/views.py", 10, "if")]),
+        ("settings", "EXCLUDE_2026_EXCEL_FIELDS", [("project/views.py", 8, "if")]),
+        ("settings", "UPDATE_COMPANY_FROM_YTJ_ON_SUBMIT", [("project/views.py", 6, "if")]),
+    ]
+
+
+def test_a_boolean_read_only_by_tests_settings_or_a_module_that_is_no_settings_module_is_no_switch() -> None:
+    """Test settings configure only the tests, and a module not named for settings makes no setting."""
+    flags = flags_in({**PROJECT, "project/settings.py": "", "project/test_settings.py": PROJECT["project/settings.py"],
+                      "project/helpers.py": PROJECT["project/settings.py"]})
+    assert [f.key for f in flags] == []
