@@ -222,3 +222,32 @@ def test_a_helper_that_reads_each_entry_it_is_given_from_the_environment_checks_
         "ENABLE_MAGIC_LINK": [("project/views.py", 17, "assign+if", [22], [])],
         "ENABLE_SIGNUP": [("project/views.py", 8, "assign+early-return", [13], [12])],
     }
+
+
+def test_a_read_that_makes_the_setting_of_its_own_name_is_no_check() -> None:
+    """DemocracyClub/UK-Polling-Stations' settings ``SHOW_EONI_STATIONS_ALL_THE_TIME = False`` then ``if
+    os.environ.get("SHOW_EONI_STATIONS_ALL_THE_TIME", False) in ("True", "1"): SHOW_EONI_STATIONS_ALL_THE_TIME = True``
+    make the setting, as ``X = os.environ.get("X") == "1"`` does: the view that reads it is its only check (the read
+    in the settings was a site that "now guarded" the setting itself, a false FA203). A switch whose branch does more
+    than set it stays a check where the settings are made."""
+    flags = flags_in({"project/__init__.py": "", "project/settings.py": """
+        import os
+
+        SHOW_EONI = False
+        if os.environ.get("SHOW_EONI", False) in ("True", "true", "1"):
+            SHOW_EONI = True
+        if os.environ.get("USE_SENTRY"):
+            SENTRY = "dsn"
+    """, "project/views.py": """
+        from django.conf import settings
+
+
+        def stations(request):
+            if getattr(settings, "SHOW_EONI", False):
+                return request.all()
+            return request.local()
+    """})
+    assert _sites(flags) == {
+        "SHOW_EONI": [("project/views.py", 6, "early-return", [7], [8])],
+        "USE_SENTRY": [("project/settings.py", 7, "if", [8], [])],
+    }

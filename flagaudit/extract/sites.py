@@ -891,6 +891,8 @@ class SpanVisitor:
         """A site of ``node``; ``assigned``: the local its answer is unpacked to (:meth:`_unpacked`)."""
         guard = Guard("assign", assigned=assigned) if assigned else find_guard(
             self.stack, self.source, self.last_line, polarity=(on != "falsy"))
+        if rule.endswith(ENVIRONMENT_READ) and _makes_itself(guard, ref):
+            return
         line, column = self.start(node)
         only_on, only_off = self._exclusive(guard, line)
         value_kind = (VALUE_MARK,) if on == "value" else ()
@@ -1154,6 +1156,16 @@ _SIDES = {"truthy": "on", "falsy": "off"}
 def _flipped(on: str) -> str:
     """The polarity of a check whose answer is taken the other way round (``!name``, compared with ``False``)."""
     return {"truthy": "falsy", "falsy": "truthy"}.get(on, on)
+
+
+def _makes_itself(guard: Guard, ref: KeyRef) -> bool:
+    """``if os.environ.get("X") in ("True", "1"): X = True``: the setting ``X`` made from the environment, as ``X =
+    os.environ.get("X") == "1"`` makes it (:func:`_kept_from_environment`), where every statement either branch runs
+    sets ``X`` and nothing else."""
+    key = ref.parts[0].value if len(ref.parts) == 1 and ref.parts[0].kind == "lit" else None
+    branches = [*guard.on, *guard.off]
+    return key is not None and bool(branches) and all(
+        isinstance(n, ast.Assign) and all(isinstance(t, ast.Name) and t.id == key for t in n.targets) for n in branches)
 
 
 def _entry(literal: ast.Dict, name: str) -> ast.expr | None:
