@@ -444,16 +444,8 @@ def _apply(story: _Story, event: Event, dormant_days: int, reach: _Reach | None)
         elif not compared or not judgeable(Meaning.parse(came)) \
                 or _related_to(came, story.reference, set(event.removed), reach, story.subject):
             story.reference[came] = stamp  # nothing judgeable to compare with yet (a template), or related
-        elif _related_to(came, edited, set(edited), reach, story.subject):
-            # the same site edited: it keeps the standing its earlier form had (judged when that form came)
-            (story.reference if any(m in story.reference for m in edited) else story.foreign)[came] = stamp
-            for problem in (story.problems[m] for m in edited if m in story.problems):
-                story.problems.setdefault(came, problem)
         else:
-            story.foreign[came] = stamp
-            if any(_guards_code(m) for m, _, _ in old) and all(_days(when, event.date) >= dormant_days
-                                                                for _, when, _ in old):
-                story.problems.setdefault(came, ("FA203", event, tuple(old)))
+            _judge_unrelated(story, came, event, old, edited, dormant_days, reach)
         story.current[came] = stamp
         story.sites[came] += 1
     for m in [m for m in story.current if m in story.reference]:
@@ -464,6 +456,32 @@ def _apply(story: _Story, event: Event, dormant_days: int, reach: _Reach | None)
         for came in story.current:
             if came in story.foreign and came not in story.problems:
                 story.problems[came] = ("FA202", event, tuple((m, *w) for m, w in sorted(story.reference.items())))
+
+
+def _judge_unrelated(story: _Story, came: str, event: Event, old: list[tuple[str, str, str]],
+                     edited: dict[str, tuple[str, str]], dormant_days: int, reach: _Reach | None) -> None:
+    """A new site unlike the key's first uses: an edited one keeps its earlier form's standing, a copy of a use the
+    key has had without a problem is no new use, and anything else is a new use, FA203 where the old ones have
+    stood for the dormant window."""
+    stamp = (event.date[:10], event.commit)
+    if _related_to(came, edited, set(edited), reach, story.subject):
+        # the same site edited: it keeps the standing its earlier form had (judged when that form came)
+        (story.reference if any(m in story.reference for m in edited) else story.foreign)[came] = stamp
+        for problem in (story.problems[m] for m in edited if m in story.problems):
+            story.problems.setdefault(came, problem)
+        return
+    story.foreign[came] = stamp
+    if _related_to(came, _standing(story), set(), reach, story.subject):
+        return  # what another of its sites has done without a problem: a copy, no new use
+    if any(_guards_code(m) for m, _, _ in old) and all(_days(when, event.date) >= dormant_days for _, when, _ in old):
+        story.problems.setdefault(came, ("FA203", event, tuple(old)))
+
+
+def _standing(story: _Story) -> dict[str, tuple[str, str]]:
+    """The key's current uses besides the first ones that came without a problem (too soon after those to be
+    judged, BODS's visualiser view a month after the extraction): a new site doing what one of them does is a copy
+    of a use the key already has, whatever the first ones do."""
+    return {m: when for m, when in story.current.items() if m in story.foreign and m not in story.problems}
 
 
 def _guards_code(text: str) -> bool:
