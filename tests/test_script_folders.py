@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from flagaudit.scan.discover import discover
 from tests.helpers import story
 from tests.repos import Repo
 from tests.run import run_cli
@@ -164,3 +165,47 @@ def test_a_manage_py_that_names_its_own_package_leaves_it_a_package(tmp_path: Pa
     assert [(f["key"], s["function"]) for f in scanned["flags"] for s in f["sites"]] == [
         ("new_checkout", "views.checkout")]
     assert story(repo.history(), "new_checkout") == [("born", "2026-01-05"), ("changed", "2026-02-01")]
+
+
+def test_a_manage_py_beside_a_package_of_its_folders_name_puts_the_folder_on_the_path(tmp_path: Path) -> None:
+    """Django's own layout in a folder of the repository: usdoj-crt/crt-portal's ``crt_portal/manage.py`` sets
+    ``crt_portal.settings``, which is the package ``crt_portal/crt_portal/``, not the folder itself. Taken for an
+    installed package, the folder put nothing on the path, and ``crt_portal/utils/voting_mode.py`` (a namespace
+    package beside the apps) was named ``voting_mode``: ``from utils.voting_mode import is_voting_mode`` called
+    nothing, and its check was reported unreachable (FA301, false)."""
+    layout = {
+        "crt_portal/manage.py": MANAGE.replace("shop.settings", "crt_portal.settings"),
+        "crt_portal/crt_portal/__init__.py": "",
+        "crt_portal/crt_portal/settings.py": "VOTING_MODE = False\n",
+        "crt_portal/utils/voting_mode.py": "def is_voting_mode():\n    return True\n",
+        "crt_portal/forms/__init__.py": "",
+        "crt_portal/forms/views.py": "from utils.voting_mode import is_voting_mode\n",
+    }
+    for name, text in layout.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    files, _ = discover(tmp_path, (tmp_path,), (), ())
+    assert {f.path: f.module for f in files} == {
+        "crt_portal/crt_portal/__init__.py": "crt_portal",
+        "crt_portal/crt_portal/settings.py": "crt_portal.settings",
+        "crt_portal/forms/__init__.py": "forms",
+        "crt_portal/forms/views.py": "forms.views",
+        "crt_portal/manage.py": "manage",
+        "crt_portal/utils/voting_mode.py": "utils.voting_mode",
+    }
+
+
+def test_history_names_such_a_folders_modules_as_the_scan_does(tmp_path: Path) -> None:
+    """The script and the package it sits beside come in one commit, the package listed after the script; history
+    decides with the commit's packages, so a site's function reads the same in both, and the key is born once."""
+    repo = Repo(tmp_path)
+    repo.commit("2026-01-05", "Voting mode", {
+        "crt_portal/manage.py": MANAGE.replace("shop.settings", "crt_portal.settings"),
+        "crt_portal/crt_portal/__init__.py": "",
+        "crt_portal/crt_portal/settings.py": "",
+        "crt_portal/utils/voting_mode.py": VIEWS.replace("from shop import flags", "NEW_CHECKOUT = 'new_checkout'")
+        .replace("flags.NEW_CHECKOUT", "NEW_CHECKOUT")})
+    scanned = json.loads(run_cli("scan", "--format", "json", "--no-cache", cwd=tmp_path).stdout)
+    assert [(f["key"], s["function"]) for f in scanned["flags"] for s in f["sites"]] == [
+        ("new_checkout", "utils.voting_mode.checkout")]
+    assert story(repo.history(), "new_checkout") == [("born", "2026-01-05")]

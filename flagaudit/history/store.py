@@ -29,7 +29,7 @@ from flagaudit.scan.cache import (
 )
 from flagaudit.sdk_rules import RuleSet
 
-HISTORY_VERSION = 17
+HISTORY_VERSION = 18
 """Bump when the walk state or the events it derives change (5: committer dates; 6: blobs git lacks, quiet facts;
 16: the earlier names of the project's helpers)."""
 

@@ -16,9 +16,10 @@ repository at all) the story comes from flagaudit.lock.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -262,8 +263,7 @@ class _Walk:
         jobs: dict[str, _Job] = {}
         origin: dict[str, Commit] = {}
         for commit in commits:
-            for change in commit.changes:
-                _update_folders(packages, scripts, change, self.reader)
+            _update_folders(packages, scripts, commit.changes, self.reader)
             for change in commit.changes:
                 blob = change.blob
                 path = self.select(change.path) if blob and change.mode in REGULAR else None
@@ -295,8 +295,8 @@ class _Walk:
         added: dict[str, KeptFile] = {}
         renames: list[tuple[KeptFile, str]] = []
         packages, scripts = set(state.packages), set(state.scripts)
+        _update_folders(state.packages, state.scripts, commit.changes, self.reader)
         for change in commit.changes:
-            _update_folders(state.packages, state.scripts, change, self.reader)
             old = change.old_path or change.path
             gone = state.files.pop(old, None)
             if gone is not None:
@@ -719,19 +719,27 @@ def _relative(path: Path, base: Path) -> str:
     return "" if relative == "." else relative
 
 
-def _update_folders(packages: set[str], scripts: set[str], change: Change, reader: BlobReader) -> None:
+def _update_folders(packages: set[str], scripts: set[str], changes: Sequence[Change], reader: BlobReader) -> None:
     """Keep the folders holding an ``__init__.py`` and those holding a :data:`SCRIPT` that does not name its own
-    folder's package (:func:`names_itself`, its blob read) in step with the files coming and going."""
-    old = change.old_path or change.path
+    folder's package (:func:`names_itself`, its blob read, against the packages the commit leaves) in step with a
+    commit's files coming and going."""
     for name, folders in (("__init__.py", packages), (SCRIPT, scripts)):
-        if old.rpartition("/")[2] == name and (change.status in "DR" or change.mode not in REGULAR):
-            folders.discard(old.rpartition("/")[0])
-        if change.path.rpartition("/")[2] == name and change.status != "D" and change.mode in REGULAR:
-            folder = change.path.rpartition("/")[0]
-            if folders is scripts and names_itself(folder, reader.read(change.blob or "") or b""):
-                folders.discard(folder)
-            else:
-                folders.add(folder)
+        for change in changes:
+            old = change.old_path or change.path
+            if old.rpartition("/")[2] == name and (change.status in "DR" or change.mode not in REGULAR):
+                folders.discard(old.rpartition("/")[0])
+            if change.path.rpartition("/")[2] == name and change.status != "D" and change.mode in REGULAR:
+                folder = change.path.rpartition("/")[0]
+                if folders is scripts and names_itself(folder, reader.read(change.blob or "") or b"",
+                                                       functools.partial(_holds, packages, folder)):
+                    folders.discard(folder)
+                else:
+                    folders.add(folder)
+
+
+def _holds(packages: set[str], folder: str, name: str) -> bool:
+    """Whether ``folder`` holds the package ``name``."""
+    return f"{folder}/{name}".lstrip("/") in packages
 
 
 def _module(path: str, packages: set[str], scripts: set[str]) -> str:

@@ -40,15 +40,17 @@ _SCRIPT_READ = 65_536
 """Bytes of a ``manage.py`` read for its settings module: such a script is a few hundred."""
 
 
-def names_itself(folder: str, script: bytes) -> bool:
+def names_itself(folder: str, script: bytes, holds: Callable[[str], bool]) -> bool:
     """Whether ``script``, the ``manage.py`` of ``folder``, names a settings module in the package that folder is
     (``src/aap_eda/manage.py`` sets ``aap_eda.settings.default``, ansible/eda-server): the project is then
     installed and imports the folder by its name, which is a package in its modules' names. A script in a folder
     its code never imports by name (uktrade/redbox's ``django_app/manage.py`` sets ``redbox_app.settings``) puts
-    that folder on ``sys.path``."""
+    that folder on ``sys.path``, and so does one whose folder holds a package of the settings module's package name
+    (``holds``: Django's own layout, usdoj-crt/crt-portal's ``crt_portal/manage.py`` beside
+    ``crt_portal/crt_portal/settings.py``)."""
     name = folder.rpartition("/")[2]
     found = _SETTINGS_MODULE.search(script)
-    return bool(name) and found is not None and found[1].decode("ascii").split(".")[0] == name
+    return bool(name) and found is not None and found[1].decode("ascii").split(".")[0] == name and not holds(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +86,8 @@ def discover(root: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], text
     def is_script(folder: str) -> bool:
         if folder not in scripts:
             script = root / folder / SCRIPT
-            scripts[folder] = _is_file(script) and not names_itself(folder, _head(root, script))
+            scripts[folder] = _is_file(script) and not names_itself(
+                folder, _head(root, script), lambda name: _is_file(root / folder / name / "__init__.py"))
         return scripts[folder]
 
     def is_package(folder: str) -> bool:
