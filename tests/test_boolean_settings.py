@@ -1,8 +1,9 @@
 """A setting the settings modules read from the environment as a boolean is a switch wherever the code reads it,
 whatever its name: City-of-Helsinki/yjdh's ``UPDATE_COMPANY_FROM_YTJ_ON_SUBMIT = env.bool(...)`` (its docstring calls
 it a feature flag), ministryofjustice/cla_backend's ``ALWAYS_SUGGEST_PROVIDER = os.environ.get(..., "False") ==
-"True"``, HyphaApp/hypha's nineteen ``env.bool`` settings read as ``if settings.X:``. Django's own settings, and
-switches for debugging or tests, are not the project's flags; nor is a value of another type."""
+"True"``, HyphaApp/hypha's nineteen ``env.bool`` settings read as ``if settings.X:``. Django's own settings,
+switches for debugging or tests, markers of the environment, a connection's security options and the task queue's
+are not the project's flags; nor is a value of another type."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ PROJECT = {
         ALWAYS_SUGGEST_PROVIDER = os.environ.get("ALWAYS_SUGGEST_PROVIDER", "False") == "True"
         SIGNUP_LINK = env.str("SIGNUP_LINK", "")
         PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "20"))
+        S3_SECURE = env.bool("S3_SECURE", True)
+        IS_CI_ENV = env.bool("CI", False)
+        CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", False)
     """,
     "project/views.py": """
         from django.conf import settings
@@ -41,6 +45,8 @@ PROJECT = {
                 form.log()
             if settings.PAGE_SIZE:
                 form.page(settings.PAGE_SIZE)
+            if settings.S3_SECURE and not settings.IS_CI_ENV or settings.CELERY_TASK_ALWAYS_EAGER:
+                form.upload()
             return settings.SIGNUP_LINK
     """,
 }
