@@ -584,3 +584,56 @@ def test_settings_written_for_operators_to_copy_are_never_constant(tmp_path: Pat
     assert _codes(_scan(tmp_path / "copied", files), "FA104") == []
     files["ona/settings/production.py"] = files.pop("ona/settings/production_example.py")
     assert _codes(_scan(tmp_path / "committed", files), "FA104") == [("ALLOW_PUBLIC_DATASETS", "ona/projects.py")]
+
+
+def test_a_method_its_class_names_in_a_string_is_reached_with_the_class(tmp_path: Path) -> None:
+    """HyphaApp/hypha's ``EmailAdapter.messages`` maps each message type to the name of the method that handles it
+    (``MESSAGES.READY_FOR_REVIEW: "handle_ready_for_review"``), and the base class dispatches with ``getattr(self,
+    self.messages[kind])``: FA301 said the handler, which checks a setting, was reached by no entry point. A method
+    its own class names in a string is reached with the class; one no string names is not."""
+    files = {
+        "app/__init__.py": "",
+        "app/adapters.py": """\
+            from django.conf import settings
+
+
+            class AdapterBase:
+                messages = {}
+
+                def process(self, kind, source):
+                    return getattr(self, self.messages[kind])(source)
+
+
+            class EmailAdapter(AdapterBase):
+                messages = {"ready": "handle_ready_for_review", "batch": "handle_batch"}
+
+                def handle_ready_for_review(self, source):
+                    if settings.FEATURE_REVIEW_MAILS_ENABLED:
+                        return source.mail()
+                    return None
+
+                def handle_batch(self, sources):
+                    return [self.handle_ready_for_review(s) for s in sources]
+
+                def handle_unused(self, source):
+                    if settings.FEATURE_DIGEST_ENABLED:
+                        return source.digest()
+                    return None
+            """,
+        "app/views.py": """\
+            from app.adapters import EmailAdapter
+
+
+            def index(request):
+                return EmailAdapter().process(request.GET["kind"], request)
+            """,
+        "app/urls.py": """\
+            from django.urls import path
+
+            from app.views import index
+
+            urlpatterns = [path("", index)]
+            """,
+        "app/wsgi.py": WSGI,
+    }
+    assert _codes(_scan(tmp_path, files), "FA301") == [("FEATURE_DIGEST_ENABLED", "app/adapters.py")]

@@ -46,6 +46,9 @@ class _Frame:
     a name up at run time (:attr:`looks_up`)."""
     looks_up: bool = False
     """Whether the frame calls ``getattr`` or ``hasattr`` with a name that is no literal."""
+    named: list[tuple[str, int]] = field(default_factory=list)
+    """For a class: the strings its body holds that could name a method (``messages = {"ready":
+    "handle_ready"}``), with their lines (:func:`_named_methods`)."""
 
 
 @dataclass
@@ -69,6 +72,7 @@ def call_facts(tree: ast.Module, scope: Scope) -> CallFacts:
     walker.frames.append(module)
     walker.all_frames.append(module)
     walker.block(tree.body)
+    _named_methods(walker.all_frames)
     functions, uses = [], {}
     for frame in walker.all_frames:
         targets = walker.resolve(frame)
@@ -77,6 +81,20 @@ def call_facts(tree: ast.Module, scope: Scope) -> CallFacts:
                                   frame.bases, tuple(sorted(targets)), frame.params))
     local_imports = {k: v for frame in walker.all_frames for k, v in frame.imports.items()}
     return CallFacts(functions, uses, _exports(tree), walker.nodes, local_imports)
+
+
+def _named_methods(frames: list[_Frame]) -> None:
+    """A class that names one of its own methods in a string of its body uses that method: HyphaApp/hypha's
+    ``EmailAdapter.messages`` maps message types to handler names that its base class calls through ``getattr(self,
+    self.messages[kind])``, and its handlers were reached by nothing. So is the method with the class."""
+    methods: dict[int, set[str]] = {}
+    for frame in frames:
+        if frame.kind == "method" and frame.parent is not None:
+            methods.setdefault(id(frame.parent), set()).add(frame.name.rpartition(".")[2])
+    for frame in frames:
+        own = methods.get(id(frame)) if frame.named else None
+        if own:
+            frame.raw.extend((f"{frame.name}.{name}", line, False) for name, line in frame.named if name in own)
 
 
 _Name, _Attribute, _Constant, _Call, _Subscript = ast.Name, ast.Attribute, ast.Constant, ast.Call, ast.Subscript
@@ -205,6 +223,8 @@ class _Walker:
                     current = current.value
                 push(base)
             elif kind is _Constant or kind is _JoinedStr:
+                if frame.kind == "class" and kind is _Constant and current.value.__class__ is str:
+                    frame.named.append((current.value, current.lineno))
                 extend(_string_uses(current, raw, frame.built.append))
             elif kind is _Call:
                 nodes(current)
