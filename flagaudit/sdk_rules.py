@@ -186,6 +186,15 @@ class SettingRule:
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The plain names :attr:`attributes` lists, where it is only names joined by ``|`` (the booleans a project's
+        settings read from the environment, model/boolean_settings.py); none for a pattern."""
+        return tuple(self.attributes.split("|")) if self.attributes and _NAMES.fullmatch(self.attributes) else ()
+
+
+_NAMES = re.compile(r"\w+(?:\|\w+)*")
+
 
 SETTINGS_SDK = "settings"
 """The family of Django settings read as flags (``rules/settings.toml``), whose keys are settings' names."""

@@ -18,9 +18,6 @@ from flagaudit.facts import RUN_TIME_BOOL, FileFacts
 from flagaudit.model.constancy import deployment_settings
 from flagaudit.sdk_rules import SETTINGS_SDK, RuleSet, SettingRule
 
-BOOLEANS = f"{SETTINGS_SDK}/booleans"
-"""The id of the rule :func:`infer_boolean_settings` makes."""
-
 _DJANGO = frozenset({
     "DEBUG", "DEBUG_PROPAGATE_EXCEPTIONS", "APPEND_SLASH", "PREPEND_WWW", "USE_TZ", "USE_I18N", "USE_L10N",
     "USE_THOUSAND_SEPARATOR", "USE_X_FORWARDED_HOST", "USE_X_FORWARDED_PORT", "SESSION_COOKIE_SECURE",
@@ -59,14 +56,5 @@ def infer_boolean_settings(facts: Iterable[FileFacts], settings_paths: tuple[str
     names = sorted(name for name in boolean_settings(facts, settings_paths, is_test) if not named.fullmatch(name))
     if not names:
         return ()
-    return (SettingRule(id=BOOLEANS, sdk=SETTINGS_SDK, objects=django.objects, attributes="|".join(names)),)
-
-
-def read_settings(rule: SettingRule) -> frozenset[str]:
-    """What a file reads that a new or changed settings rule may find flags in: every attribute of its objects
-    (``django.conf.settings.``, any name), or for the rule of :func:`infer_boolean_settings` its names alone, which
-    are identifiers joined by ``|`` (most of a project's files read some setting, and only these need analysing
-    again)."""
-    if rule.id == BOOLEANS and rule.attributes:
-        return frozenset(f"{obj}.{name}" for obj in rule.objects for name in rule.attributes.split("|"))
-    return frozenset(f"{obj}." for obj in rule.objects)
+    return (SettingRule(id=f"{SETTINGS_SDK}/booleans", sdk=SETTINGS_SDK, objects=django.objects,
+                        attributes="|".join(names)),)

@@ -6,7 +6,7 @@ import errno
 import functools
 import gc
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields, replace
 from operator import methodcaller
 from pathlib import Path
@@ -21,7 +21,7 @@ from flagaudit.config import Config, load_config
 from flagaudit.documentation import documented_keys
 from flagaudit.extract.data_loaders import Loader, find_loaders
 from flagaudit.facts import FileFacts, Finding, Flag, Inventory, Skipped
-from flagaudit.model.boolean_settings import infer_boolean_settings, read_settings
+from flagaudit.model.boolean_settings import infer_boolean_settings
 from flagaudit.model.callgraph import CallGraph, build_graph
 from flagaudit.model.constancy import fixed_flags
 from flagaudit.model.context_dicts import infer_context_dicts
@@ -704,7 +704,7 @@ def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet
     its facts."""
     inferred, traced = step.inferred, frozenset(step.traced)
     changed = set(inferred).symmetric_difference(before.inferred if before else ())
-    objects = {name for r in changed if isinstance(r, SettingRule) for name in read_settings(r)}
+    objects = {name for r in changed if isinstance(r, SettingRule) for name in _read_settings(r)}
     rules_changed = [r for r in changed if not isinstance(r, SettingRule)]
     callees = objects | {name for r in rules_changed
                          for name in (*r.functions, *getattr(r, "decorators", ()), *getattr(r, "class_constants", ()))}
@@ -716,6 +716,14 @@ def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet
         callees.add(_TEMPLATES)
     receivers = traced.symmetric_difference(before.traced if before else ())
     return with_inferred(rules, inferred, traced, _digest(inferred, traced)), frozenset(callees), receivers
+
+
+def _read_settings(rule: SettingRule) -> Iterator[str]:
+    """What a file reads that a new or changed settings rule may find flags in: the names the rule lists, where it
+    lists names (most of a project's files read some setting, and only those reads need analysing again), else
+    any attribute of its objects (``django.conf.settings.``)."""
+    for obj in rule.objects:
+        yield from (f"{obj}.{name}" for name in rule.names) if rule.names else (f"{obj}.",)
 
 
 _TEMPLATES = "<templates>"
