@@ -207,6 +207,10 @@ class FileFacts:
     """``{"ENABLED_FEATURES": {f.name: f.is_enabled() for f in Feature.objects.all()}}`` returned by a context
     processor: (the name the templates are given, the class of flags it goes over, qualified), for each such dict
     of flags by key (see ``extract/file_facts.py``, ``_context_dicts``)."""
+    boolean_fields: tuple[tuple[str, str, str], ...] = ()
+    """The fields annotated ``bool`` of its module-level classes that have a base, with the environment name
+    ``Field(alias=...)`` gives each, and each such class's ``env_prefix`` (see ``extract/typed_settings.py``): for
+    the inference of a project's typed settings."""
     respelled: str = ""
     """How a file ``ast`` rejects was read: ``"newer"``, written for a newer Python than the one running, read by
     libcst and respelled (extract/newer_syntax.py); ``"python2"``, respelled from Python 2 (extract/python2.py)."""

@@ -183,6 +183,10 @@ class SettingRule:
     declared: bool = False
     """A read the attributes match is a flag only where the key is declared (a definition of the SDK) or named like
     a switch: django-constance's ``config.X`` reads every value of ``CONSTANCE_CONFIG``, switches and texts alike."""
+    fields: tuple[tuple[str, str], ...] = ()
+    """The boolean fields of the project's typed settings classes (pydantic-settings'), each with the variable the
+    environment sets it by, its key: (field, key), read on any object named as configuration (``config.enable_x``,
+    ``get_soap_config().use_simpler``). Inferred only (model/typed_settings.py): the classes are the project's."""
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
 
@@ -430,6 +434,17 @@ class RuleSet:
                                if o.rsplit(".", 1)[-1] == h}))) for h in holders},
             re.compile(read), re.compile(read.encode()), tuple(sorted({o.rpartition(".")[0] for r in rules
                                                                        for o in r.objects})))
+
+    @functools.cached_property
+    def typed_fields(self) -> dict[str, tuple[SettingRule, str]]:
+        """The fields of typed settings classes a rule reads (:attr:`SettingRule.fields`) -> the rule and the key."""
+        return {name: (rule, key) for rule in self.settings for name, key in rule.fields}
+
+    @functools.cached_property
+    def field_reads(self) -> re.Pattern[str] | None:
+        """``.name`` of each of :attr:`typed_fields`: where the site analysis may find one read (no call marks it)."""
+        names = sorted(self.typed_fields)
+        return re.compile(r"\.[ \t]*(?:" + "|".join(names) + r")\b") if names else None
 
     @functools.cached_property
     def sdk_modules(self) -> tuple[str, ...]:
@@ -948,3 +963,4 @@ class _Index:
         merged = tuple(sorted(set(setting.dicts) | set(settings_dicts)))
         self.settings.append(replace(setting, dicts=merged))
         self.words.update(merged)
+        self.words.update(name for name, _ in setting.fields)

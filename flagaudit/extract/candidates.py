@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flagaudit.extract.adapters import adapted
@@ -56,18 +57,28 @@ def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: 
             if holder and scope.as_setting(scope.qualify(holder)) in finder.settings:
                 finder.lines.add(node.lineno)
     if (reads := rules.attribute_reads) is not None and reads.named(text):  # ``settings.ENABLE_X``: no call marks it
-        line, counted = 1, 0
         aliases = []
+        flags = []
         for match in reads.text.finditer(text):
             if match.group(3) is not None:
                 aliases.append((match.group(1), match.group(3)))
             elif reads.flag(match.group(1), match.group(2)):
-                line, counted = line + text.count("\n", counted, match.start()), match.start()
-                finder.lines.add(line)
+                flags.append(match.start())
+        finder.lines.update(_lines(text, flags))
         if aliases:  # ``settings as django_settings``: rare, so the text is encoded only then
             finder.lines.update(line for line, holder, name in reads.renamed(text.encode("utf-8", "surrogatepass"),
                                                                              aliases) if reads.flag(holder, name))
+    if (fields := rules.field_reads) is not None:  # ``config.enable_x``: nor this
+        finder.lines.update(_lines(text, [match.start() for match in fields.finditer(text)]))
     return Candidates(frozenset(finder.lines), frozenset(finder.deferred))
+
+
+def _lines(text: str, offsets: list[int]) -> Iterator[int]:
+    """The line of each of ``offsets``, which ascend: the text is counted through once."""
+    line, counted = 1, 0
+    for offset in offsets:
+        line, counted = line + text.count("\n", counted, offset), offset
+        yield line
 
 
 class _Finder:

@@ -44,6 +44,7 @@ from flagaudit.extract.symbols import (
     statement_spans,
 )
 from flagaudit.extract.tree import Source, is_bool
+from flagaudit.extract.typed_settings import boolean_fields
 from flagaudit.facts import (
     Definition,
     FileFacts,
@@ -105,7 +106,7 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     done = FileFacts(path, symbols, mixed, tuple(definitions), lines=len(lines), functions=tuple(graph.functions),
                      exports=graph.exports, respelled=respelled, registry_calls=registry_calls,
                      settings=tuple(setting_values(tree, dicts, scope.package)), shape=shape,
-                     context_dicts=_context_dicts(tree, scope))
+                     context_dicts=_context_dicts(tree, scope), boolean_fields=boolean_fields(tree, scope))
     settings_module = is_settings_module(path, scope.module)
     own = own_switches(tree, rules) if settings_module else frozenset()
     mentioned = mentions(data, rules)

@@ -668,7 +668,9 @@ class SpanVisitor:
         """``settings.ENABLE_X`` read (not assigned, nor the object of another read or call), where a settings
         rule takes the name for a flag's."""
         reads = self.rules.attribute_reads
-        if reads is None or not isinstance(node.ctx, ast.Load) or not reads.names.fullmatch(node.attr):
+        typed = self.rules.typed_fields.get(node.attr)
+        if not isinstance(node.ctx, ast.Load) or typed is None and (
+                reads is None or not reads.names.fullmatch(node.attr)):
             return
         parent = self.stack[-2]
         if isinstance(parent, ast.Attribute) or isinstance(parent, ast.Subscript) and parent.value is node:
@@ -677,6 +679,11 @@ class SpanVisitor:
             return  # ``settings.ALLOW_JINJA_IN_EXTRA_VARS == "always"`` (ansible/awx): one of several values
         if isinstance(parent, ast.FormattedValue):
             return  # ``f"HIDE_DEPRECATED_VIEWS: {settings.HIDE_DEPRECATED_VIEWS}"`` (SHARE logs it): no gate
+        if typed is not None and _configuration(node.value):
+            rule, key = typed
+            self._site(node, f"{rule.id}{ATTRIBUTE_READ}", rule.sdk, KeyRef((KeyPart("lit", key),), self._code(node)),
+                       "truthy")
+            return
         holder = self._qualify(node.value)
         for rule in self.rules.settings:
             if rule.attributes and holder in rule.objects and re.fullmatch(rule.attributes, node.attr) \
@@ -1209,6 +1216,21 @@ def _with_text(test: ast.Compare) -> bool:
     :func:`flagaudit.extract.guards.find_guard`)."""
     return len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq)) \
         and isinstance(test.comparators[0], ast.Constant) and isinstance(test.comparators[0].value, str)
+
+
+def _configuration(receiver: ast.expr) -> bool:
+    """Whether an object is named as configuration, by its name, the attribute holding it or the function or class
+    making it (``config``, ``self.notification_config``, ``get_soap_config()``, ``EndpointConfig()``): a field of a
+    typed settings class is read by a name any object may have, and the object's class is not known here."""
+    if isinstance(receiver, ast.Call):
+        receiver = receiver.func
+    name = receiver.attr if isinstance(receiver, ast.Attribute) else receiver.id if isinstance(receiver, ast.Name) \
+        else ""
+    return _CONFIGURATION.search(name) is not None
+
+
+_CONFIGURATION = re.compile(r"(?:^|_)(?:config|conf|cfg|settings?|env|CONFIG|CONF|CFG|SETTINGS?|ENV)$"
+                            r"|(?:^|[a-z0-9])(?:Config|Conf|Cfg|Settings?|Env)$")
 
 
 def _compared_with_text(parent: ast.AST, node: ast.expr) -> bool:

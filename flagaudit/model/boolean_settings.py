@@ -28,12 +28,12 @@ _DJANGO = frozenset({
     "CORS_ALLOW_CREDENTIALS"})
 """Django's own boolean settings (and django-cors-headers'): the framework's configuration."""
 _NOT_FEATURES = re.compile(r"CELERY_\w+|(?:\w+_)?(?:DEBUG|TEST|TESTS|TESTING|ENV|CI|DEV|DEVELOPMENT|LOCAL|STAGING|"
-                           r"PRODUCTION|LAMBDA|SSL|TLS|SECURE|VERIFY|CERT|CERTS|EAGER|MIGRATIONS)(?:_\w+)?")
-"""Switches for debugging or for the tests (``TESTING``, ``DEBUG_SQL``, ``IS_TEST``), markers of the environment the
-program runs in (``ENV_DEV``, ``IS_CI_ENV``, ``DEVELOPMENT``), a connection's security options (``S3_SECURE``,
-``OPENSEARCH_VERIFY_CERTS``), the task queue's own (``CELERY_TASK_ALWAYS_EAGER``) and migrations'
-(``SKIP_HEAVY_MIGRATIONS``): not a feature's. Of the 65 flags a first build of this rule added on the 43 trees of
-docs/evaluation.md's eleventh round, these were 11."""
+                           r"PRODUCTION|LAMBDA|SSL|TLS|SECURE|VERIFY|CERT|CERTS|EAGER|MIGRATIONS|MOCK|MOCKS)(?:_\w+)?")
+"""Switches for debugging or for the tests (``TESTING``, ``DEBUG_SQL``, ``IS_TEST``, ``SAM_GOV_USE_MOCK``),
+markers of the environment the program runs in (``ENV_DEV``, ``IS_CI_ENV``, ``DEVELOPMENT``), a connection's
+security options (``S3_SECURE``, ``OPENSEARCH_VERIFY_CERTS``), the task queue's own (``CELERY_TASK_ALWAYS_EAGER``)
+and migrations' (``SKIP_HEAVY_MIGRATIONS``): not a feature's. Of the 65 flags a first build of this rule added on
+the 43 trees of docs/evaluation.md's eleventh round, these were 11."""
 
 
 def boolean_settings(facts: Iterable[FileFacts], settings_paths: tuple[str, ...],
@@ -41,8 +41,13 @@ def boolean_settings(facts: Iterable[FileFacts], settings_paths: tuple[str, ...]
     """The booleans the deployment's settings modules read from the environment, but Django's own and switches for
     debugging or tests."""
     return frozenset(name for f in deployment_settings(facts, settings_paths, is_test) for name, value, _ in f.settings
-                     if value == RUN_TIME_BOOL and name.isidentifier() and name not in _DJANGO
-                     and not _NOT_FEATURES.fullmatch(name))
+                     if value == RUN_TIME_BOOL and name.isidentifier() and feature_switch(name))
+
+
+def feature_switch(name: str) -> bool:
+    """Whether a boolean the deployment sets by this name may switch a feature: not one of Django's own, nor a
+    switch for debugging or tests, a marker of the environment or a connection's option."""
+    return name not in _DJANGO and not _NOT_FEATURES.fullmatch(name)
 
 
 def infer_boolean_settings(facts: Iterable[FileFacts], settings_paths: tuple[str, ...],

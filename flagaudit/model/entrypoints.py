@@ -66,11 +66,20 @@ def local_entries(file_facts: FileFacts, patterns: tuple[str, ...]) -> dict[str,
                 entries[name] = interface
             elif function.kind == "function" and name == f"{module}.plugin_settings" and ".settings." in f".{module}.":
                 entries[name] = PLUGIN_SETTINGS
+            elif function.kind == "function" and owner == module and last in APP_FACTORIES:
+                entries[name] = APP_FACTORY
     return entries
 
 
 PLUGIN_SETTINGS = ("plugin settings hook (the Open edX platform calls plugin_settings(settings) in the settings "
                    "modules an app's plugin_app names)")
+
+
+APP_FACTORIES = frozenset({"create_app", "make_app"})
+"""The names Flask's command line looks for in the module it is pointed to when no app object is there (its app
+discovery), and that the WSGI server of a deployment names (``gunicorn "src.app:create_app()"``): HHS/
+simpler-grants-gov's ``create_app`` is called only from its Dockerfile, and registers every blueprint."""
+APP_FACTORY = "application factory (Flask's command line and WSGI servers call it by this name)"
 
 
 def _public_member(name: str, kind: str, module: str) -> bool:

@@ -337,12 +337,12 @@ def is_flag_setting(key: str | None, sites: list[Site], booleans: frozenset[str]
     if key in booleans or any(name == "toggle_name" for s in sites for name, _ in s.annotations):
         return True
     if all(s.rule.endswith(DECLARED_READ) for s in sites):  # every value is read so: only a switch's name will do
-        return key is None or _SWITCH_NAME.fullmatch(key.upper()) is not None  # a read by a name not known may be any
+        return key is None or SWITCH_NAME.fullmatch(key.upper()) is not None  # a read by a name not known may be any
     return key is not None and key not in _DJANGO_SETTINGS and (
         key.startswith(_FLAG_PREFIXES) or not _FLAG_WORDS.isdisjoint(key.split("_")))
 
 
-_SWITCH_NAME = re.compile(r"(?!\w*_(?:SSL|TLS)$)(?:(?:\w+_)?(?:ENABLE|DISABLE|ALLOW|SHOW|HIDE)_\w+|(?:USE|CAN)_\w+"
+SWITCH_NAME = re.compile(r"(?!\w*_(?:SSL|TLS)$)(?:(?:\w+_)?(?:ENABLE|DISABLE|ALLOW|SHOW|HIDE)_\w+|(?:USE|CAN)_\w+"
                           r"|\w+_(?:ENABLE|ENABLED|DISABLE|DISABLED))")
 """The name of an undeclared value read where every value is (django-constance's ``config.MFA_ENABLED``, the
 environment's ``DOCS_ALLOW_ANONYMIZATION``): a switch's, not a list's or a message's that merely mentions one

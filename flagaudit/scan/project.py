@@ -29,6 +29,7 @@ from flagaudit.model.inherited import inherited_models, model_calls
 from flagaudit.model.registries import infer_registries
 from flagaudit.model.resolve import build_flags, is_test_path, traced_receivers
 from flagaudit.model.setting_objects import infer_setting_objects
+from flagaudit.model.typed_settings import infer_typed_settings
 from flagaudit.model.wrappers import infer_rules, wrapper_functions
 from flagaudit.safefiles import read_inside
 from flagaudit.scan.cache import FACTS_VERSION, FactCache, build_digest, content_key
@@ -568,7 +569,8 @@ def _passes(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
                      *infer_rules(facts.values(), config.test_paths, is_test_path, rules),
                      *infer_setting_objects(facts.values(), is_test, rules),
                      *infer_boolean_settings(facts.values(), config.settings_paths, is_test, rules),
-                     *infer_context_dicts(facts.values(), is_test))
+                     *infer_context_dicts(facts.values(), is_test),
+                     *infer_typed_settings(facts.values(), is_test))
             step = Step.of(found, traced_receivers(facts.values(), rules.made_by_sdk))
         if step == (steps[-1] if steps else Step((), (), (), ())):
             break
@@ -721,7 +723,9 @@ def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet
 def _read_settings(rule: SettingRule) -> Iterator[str]:
     """What a file reads that a new or changed settings rule may find flags in: the names the rule lists, where it
     lists names (most of a project's files read some setting, and only those reads need analysing again), else
-    any attribute of its objects (``django.conf.settings.``)."""
+    any attribute of its objects (``django.conf.settings.``); the fields of typed settings classes, read on any
+    object (``.enable_x``)."""
+    yield from ("." + name for name, _ in rule.fields)
     for obj in rule.objects:
         yield from (f"{obj}.{name}" for name in rule.names) if rule.names else (f"{obj}.",)
 

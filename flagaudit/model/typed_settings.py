@@ -1,0 +1,65 @@
+"""Infer the switches a project keeps as boolean fields of typed settings classes (pydantic-settings).
+
+HHS/simpler-grants-gov has no flag library: its release gates are fields of pydantic-settings classes, filled
+from the environment when the class is instantiated (``EndpointConfig().enable_workflow_endpoints``,
+``self.notification_config.enable_search_notifications``), thirty of them over twenty classes that derive from a
+project base over ``BaseSettings``. The environment's variable is the key: a field's ``alias``, else its name
+after the class's ``env_prefix``, upper-cased as deployments write it (pydantic-settings matches either case).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from flagaudit.extract.typed_settings import ENV_PREFIX
+from flagaudit.facts import FileFacts
+from flagaudit.model.boolean_settings import feature_switch
+from flagaudit.model.resolve import SWITCH_NAME
+from flagaudit.sdk_rules import SETTINGS_SDK, SettingRule
+
+_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings", "pydantic.BaseSettings",
+                    "pydantic.v1.BaseSettings", "pydantic.env_settings.BaseSettings"})
+"""Where pydantic-settings' base class is imported from (pydantic 1 had it in ``pydantic`` itself)."""
+
+
+def infer_typed_settings(facts: Iterable[FileFacts], is_test: Callable[[str], bool]) -> tuple[SettingRule, ...]:
+    """One settings rule for the boolean fields of the project's settings classes that may switch a feature, each
+    with its key; a field name that two classes give different keys is left out (a read names no class). None
+    where there are none."""
+    facts = [f for f in facts if not is_test(f.path)]
+    bases = {function.name: function.bases for f in facts for function in f.functions if function.kind == "class"}
+    declared: dict[str, dict[str, str]] = defaultdict(dict)
+    for f in facts:
+        for owner, name, alias in f.boolean_fields:
+            declared[owner][name] = alias
+    keys: dict[str, set[str]] = defaultdict(set)
+    for owner in declared:
+        if _settings_class(owner, bases, set()):
+            fields = _fields(owner, bases, declared, set())
+            prefix = fields.pop(ENV_PREFIX, "")
+            for name, alias in fields.items():
+                key = alias or f"{prefix}{name}".upper()
+                if SWITCH_NAME.fullmatch(key.upper()) or feature_switch(key.upper()):
+                    keys[name].add(key)
+    read = tuple(sorted((name, found.pop()) for name, found in keys.items() if len(found) == 1))
+    return (SettingRule(id=f"{SETTINGS_SDK}/typed", sdk=SETTINGS_SDK, objects=(), fields=read),) if read else ()
+
+
+def _settings_class(name: str, bases: dict[str, tuple[str, ...]], seen: set[str]) -> bool:
+    """Whether a class derives from pydantic-settings' base, through the project's classes."""
+    seen.add(name)
+    return any(base in _BASES or base in bases and base not in seen and _settings_class(base, bases, seen)
+               for base in bases.get(name, ()))
+
+
+def _fields(name: str, bases: dict[str, tuple[str, ...]], declared: dict[str, dict[str, str]],
+            seen: set[str]) -> dict[str, str]:
+    """A class's boolean fields and ``env_prefix`` (:data:`ENV_PREFIX`), its own over those its bases declare."""
+    seen.add(name)
+    found: dict[str, str] = {}
+    for base in reversed(bases.get(name, ())):
+        if base not in seen:
+            found.update(_fields(base, bases, declared, seen))
+    found.update(declared.get(name, {}))
+    return found

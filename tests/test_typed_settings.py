@@ -1,0 +1,177 @@
+"""A boolean field of a pydantic-settings class is a switch the deployment sets, read where an object named as
+configuration reads it (HHS/simpler-grants-gov: ``EndpointConfig().enable_workflow_endpoints``,
+``self.notification_config.enable_search_notifications``, ``get_soap_config().use_simpler``). Its key is the
+environment's variable: the field's alias, else its name after the class's ``env_prefix``. A field of another
+class, one read on an object not named as configuration, a switch for tests or a connection's option is not."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from flagaudit.scan.project import ScanOptions, scan
+from tests.helpers import flags_in
+from tests.repos import write_files
+from tests.run import run_cli
+
+BASE = """
+    from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+    class ProjectConfig(BaseSettings):
+        model_config = SettingsConfigDict(env_file=".env")
+"""
+
+PROJECT = {
+    "api/__init__.py": "",
+    "api/env_config.py": BASE,
+    "api/notifications.py": """
+        from typing import Optional
+
+        from pydantic import BaseModel, Field
+
+        from api.env_config import ProjectConfig
+
+
+        class NotificationConfig(ProjectConfig):
+            frontend_url: str = Field(alias="FRONTEND_URL")
+            enable_search_notifications: bool = Field(default=True, alias="ENABLE_SEARCH_NOTIFICATIONS")
+            sync_suppressed_emails: Optional[bool] = Field(default=True, alias="SYNC_SUPPRESSED_EMAILS")
+            use_mock: bool = Field(default=False, alias="NOTIFICATIONS_USE_MOCK")
+
+
+        class TransformConfig(ProjectConfig):
+            class Config:
+                env_prefix = "transform_oracle_data_"
+
+            enable_agency: bool = True
+            search_use_ssl: bool | None = None
+
+
+        class Row(BaseModel):
+            enable_agency: bool = False
+
+
+        def get_config() -> NotificationConfig:
+            return NotificationConfig()
+
+
+        class Task:
+            def __init__(self, notification_config=None):
+                self.notification_config = notification_config or get_config()
+                self.transform_config = TransformConfig()
+
+            def run(self, row: Row, client):
+                if self.notification_config.enable_search_notifications:
+                    client.search()
+                if not get_config().sync_suppressed_emails or self.notification_config.use_mock:
+                    client.sync()
+                if self.transform_config.enable_agency and self.transform_config.search_use_ssl:
+                    client.transform()
+                if row.enable_agency:
+                    client.row()
+                return f"{self.transform_config.enable_agency}"
+    """,
+    "tests/test_notifications.py": """
+        from api.env_config import ProjectConfig
+
+
+        class TestConfig(ProjectConfig):
+            enable_fixture_loading: bool = True
+
+
+        def test_config(config):
+            assert config.enable_fixture_loading
+    """,
+}
+
+
+def test_a_boolean_field_of_a_settings_class_is_a_switch_read_on_configuration() -> None:
+    flags = flags_in(PROJECT)
+    assert sorted((f.sdk, f.key, [(s.path, s.line, s.rule, s.guard) for s in f.sites]) for f in flags) == [
+        ("settings", "ENABLE_SEARCH_NOTIFICATIONS", [("api/notifications.py", 38, "settings/typed.attribute", "if")]),
+        ("settings", "SYNC_SUPPRESSED_EMAILS", [("api/notifications.py", 40, "settings/typed.attribute", "if")]),
+        ("settings", "TRANSFORM_ORACLE_DATA_ENABLE_AGENCY",
+         [("api/notifications.py", 42, "settings/typed.attribute", "if")]),
+    ]
+
+
+def test_a_field_two_settings_classes_name_differently_is_left_out() -> None:
+    """``enabled`` is ``ENABLE_LOCAL_EMAIL_CAPTURE`` in one class and ``ENABLE_LOCAL_FILE_SCANNER`` in another: a
+    read of ``config.enabled`` names no class. A field one class declares is still read."""
+    files = {
+        "api/__init__.py": "",
+        "api/env_config.py": BASE,
+        "api/adapters.py": """
+            from pydantic import Field
+
+            from api.env_config import ProjectConfig
+
+
+            class EmailConfig(ProjectConfig):
+                enabled: bool = Field(default=False, alias="ENABLE_LOCAL_EMAIL_CAPTURE")
+
+
+            class ScannerConfig(ProjectConfig):
+                enabled: bool = Field(default=False, alias="ENABLE_LOCAL_FILE_SCANNER")
+                enable_job_lock: bool = True
+
+
+            def send(config: EmailConfig, scanner_config: ScannerConfig, client):
+                if config.enabled and scanner_config.enable_job_lock:
+                    client.send()
+        """,
+    }
+    assert [(f.key, [s.line for s in f.sites]) for f in flags_in(files)] == [("ENABLE_JOB_LOCK", [17])]
+
+
+APP = {
+    "src/__init__.py": "",
+    "src/env_config.py": BASE,
+    "src/app.py": """
+        from flask import Flask
+
+        from src.env_config import ProjectConfig
+
+
+        class EndpointConfig(ProjectConfig):
+            enable_workflow_endpoints: bool = False
+
+
+        def create_app():
+            app = Flask(__name__)
+            register_blueprints(app)
+            return app
+
+
+        def register_blueprints(app):
+            if EndpointConfig().enable_workflow_endpoints:
+                app.register_blueprint("workflow")
+    """,
+}
+
+
+def test_flask_application_factory_is_an_entry_point(tmp_path: Path) -> None:
+    """``create_app`` is called by Flask's command line or a WSGI server's command, from no module: what it calls
+    is reached (no FA301)."""
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in APP.items()})
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert [(f.key, f.sdk) for f in inventory.flags] == [("ENABLE_WORKFLOW_ENDPOINTS", "settings")]
+    assert [f.code for f in inventory.findings if f.code == "FA301"] == []
+
+
+def test_a_warm_scan_follows_a_field_as_a_cold_one_does(tmp_path: Path) -> None:
+    """The class stops deriving from the settings base, then derives again: each warm scan gives what a cold one
+    gives."""
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in APP.items()})
+    app = tmp_path / "src/app.py"
+    plain = textwrap.dedent(APP["src/app.py"]).replace("(ProjectConfig)", "(object)")
+    for text in (textwrap.dedent(APP["src/app.py"]), plain, textwrap.dedent(APP["src/app.py"])):
+        app.write_text(text)
+        warm = run_cli("scan", "--format", "json", str(tmp_path), cwd=tmp_path)
+        cold = run_cli("scan", "--format", "json", "--no-cache", str(tmp_path), cwd=tmp_path)
+        assert warm.returncode == cold.returncode == 0, warm.stderr + cold.stderr
+        assert warm.stdout == cold.stdout
+        keys = [flag["key"] for flag in json.loads(warm.stdout)["flags"]]
+        assert keys == ([] if text == plain else ["ENABLE_WORKFLOW_ENDPOINTS"])
