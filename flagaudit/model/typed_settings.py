@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from flagaudit.extract.typed_settings import ENV_PREFIX
 from flagaudit.facts import FileFacts
 from flagaudit.model.boolean_settings import feature_switch
+from flagaudit.model.inherited import ancestors
 from flagaudit.model.resolve import SWITCH_NAME
 from flagaudit.sdk_rules import SETTINGS_SDK, SettingRule
 
@@ -34,32 +35,17 @@ def infer_typed_settings(facts: Iterable[FileFacts], is_test: Callable[[str], bo
         for owner, name, alias in f.boolean_fields:
             declared[owner][name] = alias
     keys: dict[str, set[str]] = defaultdict(set)
-    for owner in declared:
-        if _settings_class(owner, bases, set()):
-            fields = _fields(owner, bases, declared, set())
-            prefix = fields.pop(ENV_PREFIX, "")
-            for name, alias in fields.items():
-                key = alias or f"{prefix}{name}".upper()
-                if SWITCH_NAME.fullmatch(key.upper()) or feature_switch(key.upper()):
-                    keys[name].add(key)
+    for owner in sorted(declared.keys() & bases.keys()):
+        lineage = ancestors(owner, bases)
+        if _BASES.isdisjoint(lineage):
+            continue
+        fields: dict[str, str] = {}
+        for cls in (*reversed(lineage), owner):  # a class's own over what its bases declare
+            fields.update(declared.get(cls, {}))
+        prefix = fields.pop(ENV_PREFIX, "")
+        for name, alias in fields.items():
+            key = alias or f"{prefix}{name}".upper()
+            if SWITCH_NAME.fullmatch(key.upper()) or feature_switch(key.upper()):
+                keys[name].add(key)
     read = tuple(sorted((name, found.pop()) for name, found in keys.items() if len(found) == 1))
     return (SettingRule(id=f"{SETTINGS_SDK}/typed", sdk=SETTINGS_SDK, objects=(), fields=read),) if read else ()
-
-
-def _settings_class(name: str, bases: dict[str, tuple[str, ...]], seen: set[str]) -> bool:
-    """Whether a class derives from pydantic-settings' base, through the project's classes."""
-    seen.add(name)
-    return any(base in _BASES or base in bases and base not in seen and _settings_class(base, bases, seen)
-               for base in bases.get(name, ()))
-
-
-def _fields(name: str, bases: dict[str, tuple[str, ...]], declared: dict[str, dict[str, str]],
-            seen: set[str]) -> dict[str, str]:
-    """A class's boolean fields and ``env_prefix`` (:data:`ENV_PREFIX`), its own over those its bases declare."""
-    seen.add(name)
-    found: dict[str, str] = {}
-    for base in reversed(bases.get(name, ())):
-        if base not in seen:
-            found.update(_fields(base, bases, declared, seen))
-    found.update(declared.get(name, {}))
-    return found
