@@ -204,6 +204,10 @@ SETTINGS_SDK = "settings"
 """The family of Django settings read as flags (``rules/settings.toml``), whose keys are settings' names."""
 ATTRIBUTE_READ = ".attribute"
 """The suffix of a site's rule for a setting read as a plain attribute (``settings.EDGE_ENABLED``)."""
+FIELD_READ = ".field" + ATTRIBUTE_READ
+"""The suffix of a site's rule for a field of a typed settings class (:attr:`SettingRule.fields`): a gate only, as
+an environment read is (:data:`ENVIRONMENT_READ`); a read whose value is kept or passed on makes another setting
+(directory-api's ``FEATURE_OPENAPI_ENABLED = env.feature_openapi_enabled``) or configures a client."""
 CONTEXT_READ = ".context" + ATTRIBUTE_READ
 """The suffix of a template's ``{% if X_ENABLED %}``: a name a context processor may give the templates, a setting
 only where a settings module sets it."""

@@ -2,7 +2,8 @@
 configuration reads it (HHS/simpler-grants-gov: ``EndpointConfig().enable_workflow_endpoints``,
 ``self.notification_config.enable_search_notifications``, ``get_soap_config().use_simpler``). Its key is the
 environment's variable: the field's alias, else its name after the class's ``env_prefix``. A field of another
-class, one read on an object not named as configuration, a switch for tests or a connection's option is not."""
+class, one read on an object not named as configuration, a switch for tests or a connection's option is not; nor
+is a read whose value is only kept or passed on (a setting made of it, a client's option)."""
 
 from __future__ import annotations
 
@@ -71,6 +72,8 @@ PROJECT = {
                     client.transform()
                 if row.enable_agency:
                     client.row()
+                client.configure(verbose=self.notification_config.enable_search_notifications)
+                kept = get_config().sync_suppressed_emails
                 return f"{self.transform_config.enable_agency}"
     """,
     "tests/test_notifications.py": """
@@ -90,10 +93,11 @@ PROJECT = {
 def test_a_boolean_field_of_a_settings_class_is_a_switch_read_on_configuration() -> None:
     flags = flags_in(PROJECT)
     assert sorted((f.sdk, f.key, [(s.path, s.line, s.rule, s.guard) for s in f.sites]) for f in flags) == [
-        ("settings", "ENABLE_SEARCH_NOTIFICATIONS", [("api/notifications.py", 38, "settings/typed.attribute", "if")]),
-        ("settings", "SYNC_SUPPRESSED_EMAILS", [("api/notifications.py", 40, "settings/typed.attribute", "if")]),
+        ("settings", "ENABLE_SEARCH_NOTIFICATIONS",
+         [("api/notifications.py", 38, "settings/typed.field.attribute", "if")]),
+        ("settings", "SYNC_SUPPRESSED_EMAILS", [("api/notifications.py", 40, "settings/typed.field.attribute", "if")]),
         ("settings", "TRANSFORM_ORACLE_DATA_ENABLE_AGENCY",
-         [("api/notifications.py", 42, "settings/typed.attribute", "if")]),
+         [("api/notifications.py", 42, "settings/typed.field.attribute", "if")]),
     ]
 
 

@@ -55,6 +55,7 @@ from flagaudit.sdk_rules import (
     ATTRIBUTE_READ,
     DECLARED_READ,
     ENVIRONMENT_READ,
+    FIELD_READ,
     CheckRule,
     KeyArg,
     ObjectRule,
@@ -151,15 +152,16 @@ def analyse_span(context: SpanContext, module: ast.Module, statements: Sequence[
         visitor.names.append(owner.name)
     for statement in statements:
         visitor.walk(statement)
-    return [site for site in visitor.sites if not _kept_from_environment(site)], visitor.definitions
+    return [site for site in visitor.sites if not _only_kept(site)], visitor.definitions
 
 
-def _kept_from_environment(site: Site) -> bool:
-    """A switch read from the environment (:data:`ENVIRONMENT_READ`) whose value is only kept or passed on: where a
-    setting is made (``USE_SENTRY = os.environ.get("USE_SENTRY")``), no check. One of a key the function is given
-    stays: it makes a helper (``def get_var(key): value = os.environ.get(key)``), as does one of an entry of each item
-    it is given (plane's ``for key in keys: values.append(os.environ.get(key.get("key")))``)."""
-    return site.rule.endswith(ENVIRONMENT_READ) and site.guard in ("value", "assign", "assign+value") \
+def _only_kept(site: Site) -> bool:
+    """A switch read from the environment (:data:`ENVIRONMENT_READ`) or from a typed settings class
+    (:data:`FIELD_READ`) whose value is only kept or passed on: where a setting is made (``USE_SENTRY =
+    os.environ.get("USE_SENTRY")``), no check. One of a key the function is given stays: it makes a helper (``def
+    get_var(key): value = os.environ.get(key)``), as does one of an entry of each item it is given (plane's ``for
+    key in keys: values.append(os.environ.get(key.get("key")))``)."""
+    return site.rule.endswith((ENVIRONMENT_READ, FIELD_READ)) and site.guard in ("value", "assign", "assign+value") \
         and not any(part.kind in ("param", "item") for part in site.key_ref.parts)
 
 
@@ -681,7 +683,7 @@ class SpanVisitor:
             return  # ``f"HIDE_DEPRECATED_VIEWS: {settings.HIDE_DEPRECATED_VIEWS}"`` (SHARE logs it): no gate
         if typed is not None and _configuration(node.value):
             rule, key = typed
-            self._site(node, f"{rule.id}{ATTRIBUTE_READ}", rule.sdk, KeyRef((KeyPart("lit", key),), self._code(node)),
+            self._site(node, f"{rule.id}{FIELD_READ}", rule.sdk, KeyRef((KeyPart("lit", key),), self._code(node)),
                        "truthy")
             return
         holder = self._qualify(node.value)
