@@ -40,6 +40,7 @@ PROJECT = {
             enable_search_notifications: bool = Field(default=True, alias="ENABLE_SEARCH_NOTIFICATIONS")
             sync_suppressed_emails: Optional[bool] = Field(default=True, alias="SYNC_SUPPRESSED_EMAILS")
             use_mock: bool = Field(default=False, alias="NOTIFICATIONS_USE_MOCK")
+            verbose_logging: bool = False
 
 
         class TransformConfig(ProjectConfig):
@@ -70,7 +71,7 @@ PROJECT = {
                     client.sync()
                 if self.transform_config.enable_agency and self.transform_config.search_use_ssl:
                     client.transform()
-                if row.enable_agency:
+                if row.enable_agency or self.notification_config.verbose_logging:
                     client.row()
                 client.configure(verbose=self.notification_config.enable_search_notifications)
                 kept = get_config().sync_suppressed_emails
@@ -94,10 +95,10 @@ def test_a_boolean_field_of_a_settings_class_is_a_switch_read_on_configuration()
     flags = flags_in(PROJECT)
     assert sorted((f.sdk, f.key, [(s.path, s.line, s.rule, s.guard) for s in f.sites]) for f in flags) == [
         ("settings", "ENABLE_SEARCH_NOTIFICATIONS",
-         [("api/notifications.py", 38, "settings/typed.field.attribute", "if")]),
-        ("settings", "SYNC_SUPPRESSED_EMAILS", [("api/notifications.py", 40, "settings/typed.field.attribute", "if")]),
+         [("api/notifications.py", 39, "settings/typed.field.attribute", "if")]),
+        ("settings", "SYNC_SUPPRESSED_EMAILS", [("api/notifications.py", 41, "settings/typed.field.attribute", "if")]),
         ("settings", "TRANSFORM_ORACLE_DATA_ENABLE_AGENCY",
-         [("api/notifications.py", 42, "settings/typed.field.attribute", "if")]),
+         [("api/notifications.py", 43, "settings/typed.field.attribute", "if")]),
     ]
 
 
