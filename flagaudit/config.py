@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flagaudit.checks.verdict import parse_fail_on
+from flagaudit.documentation import written_modules
 from flagaudit.errors import FlagauditError
 from flagaudit.safefiles import TEXT_LIMIT, OutsideProject, read_inside, read_regular
 from flagaudit.sdk_rules import RuleSet, load_rules
@@ -49,6 +50,9 @@ class Config:
     scripts: tuple[str, ...] = ()
     """``module:function`` targets of the project's console scripts and entry points."""
     settings_paths: tuple[str, ...] = DEFAULT_SETTINGS_PATHS
+    written_modules: tuple[str, ...] = ()
+    """Python modules the project's example configuration is for (``settings/config.py``), which each deployment
+    writes: see :func:`flagaudit.documentation.written_modules`."""
     default_flag_type: str | None = None
     """The type of a flag nothing declares a type for (default: rules/policies.toml's)."""
     dormant_days: int | None = None
@@ -123,6 +127,7 @@ def load_config(paths: tuple[str, ...], config_file: str | None = None, start: P
         max_file_size=max_size, cache_dir=(root / cache_dir) if cache_dir else None,
         entry_points=tuple(p.replace(":", ".") for p in table.get("entry-points", ())),
         scripts=_scripts(root), settings_paths=tuple(table.get("settings-paths", DEFAULT_SETTINGS_PATHS)),
+        written_modules=written_modules(root),
         fail_on=parse_fail_on(fail_on, f"{source}: [tool.flagaudit] fail-on") if fail_on else (),
         **_lifecycle(table, source),
     )

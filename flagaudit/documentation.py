@@ -108,6 +108,26 @@ def _documents(root: Path) -> list[str]:
     return found
 
 
+def written_modules(root: Path) -> tuple[str, ...]:
+    """The Python modules example configuration is for, relative to ``root``, sorted: ``settings/config.py`` of
+    taigaio/taiga-back's ``settings/config.py.prod.example``, which an operator copies there and edits."""
+    try:
+        top = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return ()
+    written = set()
+    for path in _examples(top):
+        folder, slash, name = path.rpartition("/")
+        found = _EXAMPLE_PYTHON.fullmatch(name)
+        if found is not None:
+            written.add(folder + slash + found["module"])
+    return tuple(sorted(written))
+
+
+_EXAMPLE_PYTHON = re.compile(r"(?P<module>.+\.py)(?:\.[\w-]+)?\.(?:example|sample|dist|template|tmpl)",
+                             re.IGNORECASE)
+
+
 def _examples(top: list[os.DirEntry[str]]) -> list[str]:
     """Example configuration files (:data:`_EXAMPLE`) in the root and up to :data:`_EXAMPLE_DEPTH` folders below
     it, in path order; hidden and vendored folders and links are not entered."""

@@ -586,6 +586,33 @@ def test_settings_written_for_operators_to_copy_are_never_constant(tmp_path: Pat
     assert _codes(_scan(tmp_path / "committed", files), "FA104") == [("ALLOW_PUBLIC_DATASETS", "ona/projects.py")]
 
 
+def test_settings_an_example_is_for_are_never_constant(tmp_path: Path) -> None:
+    """taigaio/taiga-back's operators copy ``settings/config.py.prod.example`` to ``settings/config.py``, which git
+    ignores and the Docker image writes from its own ``docker/config.py`` (``WEBHOOKS_ENABLED`` from the
+    environment, on by default): FA104 said the switch, ``False`` in ``settings/common.py``, was always off, and
+    FA302 that the code behind it never ran. A module example configuration is for that the tree holds is one of
+    its settings modules like any other."""
+    files = {
+        "settings/__init__.py": "",
+        "settings/common.py": "WEBHOOKS_ENABLED = False\n",
+        "settings/config.py.prod.example": "from .common import *\n\nPUBLIC_REGISTER_ENABLED = True\n",
+        "taiga/__init__.py": "",
+        "taiga/webhooks.py": """\
+            from django.conf import settings
+
+
+            def on_new_history_entry(entry):
+                if not settings.WEBHOOKS_ENABLED:
+                    return None
+                return entry.send()
+            """,
+        "taiga/wsgi.py": WSGI,
+    }
+    assert _codes(_scan(tmp_path / "written", files), "FA104") == []
+    files["settings/config.py"] = files.pop("settings/config.py.prod.example")
+    assert _codes(_scan(tmp_path / "committed", files), "FA104") == [("WEBHOOKS_ENABLED", "taiga/webhooks.py")]
+
+
 def test_a_method_its_class_names_in_a_string_is_reached_with_the_class(tmp_path: Path) -> None:
     """HyphaApp/hypha's ``EmailAdapter.messages`` maps each message type to the name of the method that handles it
     (``MESSAGES.READY_FOR_REVIEW: "handle_ready_for_review"``), and the base class dispatches with ``getattr(self,

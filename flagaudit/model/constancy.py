@@ -36,14 +36,16 @@ class Fixed:
 
 
 def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_paths: tuple[str, ...],
-                is_test: Callable[[str], bool],
-                documented: Mapping[str, str] | None = None) -> dict[tuple[str | None, str], Fixed]:
+                is_test: Callable[[str], bool], documented: Mapping[str, str] | None = None,
+                written: tuple[str, ...] = ()) -> dict[tuple[str | None, str], Fixed]:
     """Every flag whose value is fixed, by (key, sdk). Test settings configure only the tests; when a settings
     module loads values the code does not show (``vars().update(yaml.safe_load(...))``), no setting is fixed;
     nor is one the operators set (an Open edX use case that says so, or the project's documentation naming it:
     ``documented``, from :func:`flagaudit.documentation.documented_keys`), nor any setting of a project that serves
     no Django application of its own: a reusable app's settings modules run only its tests and development server,
-    and the host that installs it sets the rest."""
+    and the host that installs it sets the rest. Nor is any where example configuration is for a settings module
+    the tree does not hold (``written``, from :func:`flagaudit.documentation.written_modules`): each deployment
+    writes that module, so no value the committed ones set is the one that runs."""
     facts = list(facts)
     assignments: dict[str, list[tuple[str, str, int]]] = {}
     modules: dict[str, tuple[set[str], list[str]]] = {}
@@ -60,8 +62,10 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
             assignments.setdefault(name, []).append((file_facts.path, value, line))
     # a settings module loads values from outside the code (YAML, JSON, env), or from a module of its own package
     # that is not in the tree (a local settings module each deployment writes and git ignores)
+    held = {f.path for f in facts}
     dynamic = DYNAMIC_SETTINGS in assignments or _kept_out(modules, {f.symbols.module for f in facts if f.symbols}) \
-        or any(_EXAMPLE_MODULE.search(module) for module in modules)
+        or any(_EXAMPLE_MODULE.search(module) for module in modules) \
+        or any(path not in held and _is_settings(path, settings_paths) for path in written)
     fixed = {}
     for flag in flags:
         found = _declared(flag) or _deleted(flag)

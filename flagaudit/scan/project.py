@@ -470,7 +470,7 @@ def _model(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sour
 
     settings = repr((config.test_paths, config.entry_points, config.scripts))
     graph = build_graph(facts, is_test, config.entry_points, config.scripts, settings, sources, previous)
-    fixed = fixed_flags(flags, facts, config.settings_paths, is_test, documented)
+    fixed = fixed_flags(flags, facts, config.settings_paths, is_test, documented, config.written_modules)
     return graph, run_checks(CheckInput(flags, graph, fixed, registries=registries, suggestions=suggestions), "code")
 
 
