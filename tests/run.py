@@ -7,6 +7,7 @@ process shows: ``python -m flagaudit``, a missing git on ``PATH``, a terminal.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -46,3 +47,17 @@ def run_process(*args: str, cwd: Path | None = None, env: dict[str, str] | None 
     done = subprocess.run([sys.executable, "-m", "flagaudit", *args], cwd=cwd or ROOT, env=environment,
                           capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     return Ran(done.returncode, done.stdout, done.stderr)
+
+
+def warm_keys(root: Path, edited: Path, texts: list[str]) -> list[list[str]]:
+    """For each of ``texts`` written to ``edited`` in turn, the keys a warm ``scan`` of ``root`` finds, once a cold
+    one has printed the same bytes."""
+    found = []
+    for text in texts:
+        edited.write_text(text)
+        warm = run_cli("scan", "--format", "json", str(root), cwd=root)
+        cold = run_cli("scan", "--format", "json", "--no-cache", str(root), cwd=root)
+        assert warm.returncode == cold.returncode == 0, warm.stderr + cold.stderr
+        assert warm.stdout == cold.stdout
+        found.append([flag["key"] for flag in json.loads(warm.stdout)["flags"]])
+    return found

@@ -7,14 +7,13 @@ is a read whose value is only kept or passed on (a setting made of it, a client'
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 
 from flagaudit.scan.project import ScanOptions, scan
 from tests.helpers import flags_in
 from tests.repos import write_files
-from tests.run import run_cli
+from tests.run import warm_keys
 
 BASE = """
     from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -170,13 +169,7 @@ def test_a_warm_scan_follows_a_field_as_a_cold_one_does(tmp_path: Path) -> None:
     """The class stops deriving from the settings base, then derives again: each warm scan gives what a cold one
     gives."""
     write_files(tmp_path, {name: textwrap.dedent(text) for name, text in APP.items()})
-    app = tmp_path / "src/app.py"
-    plain = textwrap.dedent(APP["src/app.py"]).replace("(ProjectConfig)", "(object)")
-    for text in (textwrap.dedent(APP["src/app.py"]), plain, textwrap.dedent(APP["src/app.py"])):
-        app.write_text(text)
-        warm = run_cli("scan", "--format", "json", str(tmp_path), cwd=tmp_path)
-        cold = run_cli("scan", "--format", "json", "--no-cache", str(tmp_path), cwd=tmp_path)
-        assert warm.returncode == cold.returncode == 0, warm.stderr + cold.stderr
-        assert warm.stdout == cold.stdout
-        keys = [flag["key"] for flag in json.loads(warm.stdout)["flags"]]
-        assert keys == ([] if text == plain else ["ENABLE_WORKFLOW_ENDPOINTS"])
+    derived = textwrap.dedent(APP["src/app.py"])
+    plain = derived.replace("(ProjectConfig)", "(object)")
+    assert warm_keys(tmp_path, tmp_path / "src/app.py", [derived, plain, derived]) == [
+        ["ENABLE_WORKFLOW_ENDPOINTS"], [], ["ENABLE_WORKFLOW_ENDPOINTS"]]
