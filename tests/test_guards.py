@@ -87,3 +87,24 @@ def test_fingerprint_uses_qualified_names_not_locals() -> None:
     )
     (flag2,) = flags_in({"app.py": renamed})
     assert flag2.sites[0].fingerprint == flag.sites[0].fingerprint
+
+
+def test_a_local_set_again_on_some_paths_still_holds_the_check() -> None:
+    """HHS/simpler-grants-gov: ``use_simpler = get_soap_config().use_simpler``, then ``if override: use_simpler =
+    True``, then ``if use_simpler:``: where the override does not run, the local still holds the check. One set again
+    on every path holds something else."""
+    sites = _sites(
+        "def f(override):\n"          # 4
+        "    enabled = on('a')\n"     # 5
+        "    if override:\n"          # 6
+        "        enabled = True\n"    # 7
+        "    if enabled:\n"           # 8
+        "        go()\n"              # 9
+        "def g(override):\n"          # 10
+        "    enabled = on('b')\n"     # 11
+        "    enabled = override\n"    # 12
+        "    if enabled:\n"           # 13
+        "        go()\n"              # 14
+    )
+    assert (sites[5].guard, sites[5].on) == ("assign+if", ((9, 9),))
+    assert (sites[11].guard, sites[11].on) == ("assign", ())

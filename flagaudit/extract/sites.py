@@ -112,6 +112,9 @@ class _Function:
     flags: dict[str, range] = field(default_factory=dict)
     """Local name -> indexes of the sites whose value it holds (``on = flag(); if on:``), one for each key a loop's
     turns give the check."""
+    flag_depths: dict[str, int] = field(default_factory=dict)
+    """Local name of :attr:`flags` -> how many branches and loops enclose the assignment of the check to it: one
+    assigned again inside more of them still holds the check where that assignment does not run."""
     loops: dict[str, tuple[tuple[KeyPart, ...], ...]] = field(default_factory=dict)
     """Loop variable -> the key expressions it takes in turn (``for name in ("a", "b"):``)."""
     sequences: dict[str, tuple[Row, ...]] = field(default_factory=dict)
@@ -273,7 +276,8 @@ class SpanVisitor:
             return
         name = node.targets[0].id
         function = self.functions[-1]
-        function.flags.pop(name, None)
+        if self._branch_depth() <= function.flag_depths.get(name, 0):
+            function.flags.pop(name, None)  # else it is set again only on some paths (``if override: on = True``)
         function.made.pop(name, None)
         function.items.pop(name, None)
         function.tables.pop(name, None)
@@ -923,6 +927,11 @@ class SpanVisitor:
         self.sites.extend([replace(site, key_ref=turn) for turn in turns] or [site])
         if guard.assigned:
             self.functions[-1].flags[guard.assigned] = range(start, len(self.sites))
+            self.functions[-1].flag_depths[guard.assigned] = self._branch_depth()
+
+    def _branch_depth(self) -> int:
+        """How many branches, loops and exception handlers enclose the node the walk is at."""
+        return sum(isinstance(node, _BRANCHES) for node in self.stack)
 
     def turns(self, ref: KeyRef) -> list[KeyRef]:
         """The key ``ref`` spells in each turn of a loop over literal keys (:func:`each_turn`), while the span's
@@ -1231,6 +1240,8 @@ def _configuration(receiver: ast.expr) -> bool:
     return _CONFIGURATION.search(name) is not None
 
 
+_BRANCHES = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler, ast.match_case)
+"""Statements whose bodies may not run (a ``try``'s body runs, up to where it raises)."""
 _CONFIGURATION = re.compile(r"(?:^|_)(?:config|conf|cfg|settings?|env|CONFIG|CONF|CFG|SETTINGS?|ENV)$"
                             r"|(?:^|[a-z0-9])(?:Config|Conf|Cfg|Settings?|Env)$")
 
