@@ -32,7 +32,11 @@ CONSTANT = FindingRule(
     "operator's choice (`toggle_use_cases: open_edx`, `opt_in`, `opt_out`, `circuit_breaker`); nor a setting of "
     "a project that serves no Django application of its own (nothing calls `get_wsgi_application` or "
     "`get_asgi_application`): a reusable app's settings modules run only its tests and development server, and the "
-    "host that installs it sets the rest.",
+    "host that installs it sets the rest. Nor any setting of a project whose deployments write a settings module "
+    "the tree does not hold: one a settings module star-imports from its own package (`from proj.local_settings "
+    "import *`), one written for operators to copy (`settings/production_example.py`), or one an example is for "
+    "(`settings/config.py.prod.example` for `settings/config.py`): no value the committed modules set is the one "
+    "that runs.",
     "A flag that cannot change is an if-statement with a dead branch.",
     "Inline the value and delete the dead branch, or set the flag differently where it really varies. "
     "To keep it: `# flagaudit: ignore[FA104] reason`.",
