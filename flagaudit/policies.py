@@ -31,6 +31,7 @@ from flagaudit.errors import FlagauditError
 from flagaudit.facts import Event, Flag, Site
 from flagaudit.sdk_rules import (
     DECLARED_READ,
+    FIELD_READ,
     GRANTED,
     POLICIES_FILE,
     SETTINGS_SDK,
@@ -256,9 +257,10 @@ def _granted(flag: Flag, policies: Policies) -> tuple[str, str] | None:
 
 def _settings_read(flag: Flag, policies: Policies) -> tuple[str, str] | None:
     """The type of a switch every site of which reads it through the project's own reader of settings
-    (DefectDojo's ``get_system_setting("enable_jira")``, a field of its settings model the operators set): what
-    Django's settings flags get."""
-    first = _only_through(flag, lambda rule: rule.startswith("registry/") and rule.endswith(DECLARED_READ))
+    (DefectDojo's ``get_system_setting("enable_jira")``, a field of its settings model the operators set), or from
+    the row that reader reads (``system_settings.enable_jira``): what Django's settings flags get."""
+    first = _only_through(flag, lambda rule: rule.startswith("registry/")
+                          and rule.endswith((DECLARED_READ, FIELD_READ)))
     if SETTINGS_SDK not in policies.sdk_types or first is None:
         return None
     return policies.sdk_types[SETTINGS_SDK], f"read as a setting at {first.path}:{first.line}"

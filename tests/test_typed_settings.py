@@ -10,6 +10,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from flagaudit.config import Config
+from flagaudit.policies import declared, load_policies
 from flagaudit.scan.project import ScanOptions, scan
 from tests.helpers import flags_in
 from tests.repos import write_files
@@ -173,3 +175,60 @@ def test_a_warm_scan_follows_a_field_as_a_cold_one_does(tmp_path: Path) -> None:
     plain = derived.replace("(ProjectConfig)", "(object)")
     assert warm_keys(tmp_path, tmp_path / "src/app.py", [derived, plain, derived]) == [
         ["ENABLE_WORKFLOW_ENDPOINTS"], [], ["ENABLE_WORKFLOW_ENDPOINTS"]]
+
+
+ROWS = {
+    "dojo/__init__.py": "",
+    "dojo/models.py": """
+        from django.db import models
+
+
+        class System_Settings(models.Model):
+            enable_product_grade = models.BooleanField(default=False)
+            enable_calendar = models.BooleanField(default=True)
+            enforce_verified_status = models.BooleanField(default=True)
+            team_name = models.CharField(max_length=100)
+    """,
+    "dojo/utils.py": """
+        from dojo.models import System_Settings
+
+
+        def get_system_setting(setting, default=None):
+            system_settings = System_Settings.objects.get()
+            return getattr(system_settings, setting, default)
+    """,
+    "dojo/views.py": """
+        from dojo.models import System_Settings
+        from dojo.utils import get_system_setting
+
+
+        def calendar(request):
+            if not get_system_setting("enable_calendar"):
+                return None
+            return request.render()
+
+
+        def grade(finding):
+            system_settings = System_Settings.objects.get()
+            if system_settings.enable_product_grade:
+                finding.grade()
+            if system_settings.enforce_verified_status:
+                finding.verify()
+    """,
+}
+
+
+def test_a_row_the_projects_reader_of_settings_reads_holds_its_flags() -> None:
+    """DefectDojo's ``get_system_setting(name)`` reads ``getattr(System_Settings.objects.get(), name)``: the model's
+    boolean columns named as switches are its flags, also read straight from the row (``system_settings.
+    enable_product_grade``), in the reader's family, and typed as the operators' settings the reader's are (no
+    FA101). A column not named as a switch is a setting."""
+    flags = flags_in(ROWS)
+    found = declared(next(f for f in flags if f.key == "enable_product_grade"),
+                     load_policies(Config(root=Path(".")), {}))
+    assert (found.type, found.type_source) == ("permission", "read as a setting at dojo/views.py:14")
+    assert sorted((f.sdk, f.key, [(s.path, s.line, s.rule) for s in f.sites]) for f in flags) == [
+        ("dojo.utils", "enable_calendar", [("dojo/views.py", 7, "registry/dojo.utils.declared.attribute")]),
+        ("dojo.utils", "enable_product_grade",
+         [("dojo/views.py", 14, "registry/dojo.utils.declared.attribute.rows.field.attribute")]),
+    ]

@@ -4,7 +4,9 @@ HHS/simpler-grants-gov keeps its switches as fields of pydantic-settings classes
 Field(default=True, alias="ENABLE_JOB_LOCK")``, or ``enable_agency: bool`` under ``env_prefix=
 "TRANSFORM_ORACLE_DATA_"``) and reads them as ``self.config.enable_job_lock``. Whether a class is such a settings
 class is known only once every module's bases are (model/typed_settings.py), so each file records the boolean
-fields of all its classes that have a base: a few per module, read by the inference alone.
+fields of all its classes that have a base: a few per module, read by the inference alone. A Django model's
+boolean columns are recorded too: DefectDojo's one row of ``System_Settings`` holds the switches its
+administrators turn on (model/registries.py).
 """
 
 from __future__ import annotations
@@ -18,15 +20,17 @@ ENV_PREFIX = "<env_prefix>"
 
 _BOOLEANS = frozenset({"bool", "StrictBool"})
 _WRAPPERS = frozenset({"Optional", "Annotated"})
+_MODEL_BOOLEANS = frozenset({"BooleanField", "NullBooleanField"})
 _ALIASES = ("alias", "validation_alias", "env")
 """``Field``'s keywords that name the variable: pydantic-settings 2's ``alias`` and ``validation_alias``,
 pydantic 1's ``env``."""
 
 
 def boolean_fields(tree: ast.Module, scope: Scope) -> tuple[tuple[str, str, str], ...]:
-    """For each module-level class with a base: (the class, qualified; a field annotated ``bool``; the name its
-    ``Field(alias=...)`` gives it, else ``""``), and (the class, :data:`ENV_PREFIX`, the prefix) where it sets
-    one (``model_config = SettingsConfigDict(env_prefix="X_")``, or pydantic 1's ``class Config: env_prefix``)."""
+    """For each module-level class with a base: (the class, qualified; a field annotated ``bool``, or a Django
+    model's ``BooleanField``; the name its ``Field(alias=...)`` gives it, else ``""``), and (the class,
+    :data:`ENV_PREFIX`, the prefix) where it sets one (``model_config = SettingsConfigDict(env_prefix="X_")``, or
+    pydantic 1's ``class Config: env_prefix``)."""
     found = []
     for node in tree.body:
         if not isinstance(node, ast.ClassDef) or not node.bases:
@@ -36,6 +40,9 @@ def boolean_fields(tree: ast.Module, scope: Scope) -> tuple[tuple[str, str, str]
             if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) \
                     and _boolean(statement.annotation):
                 found.append((owner, statement.target.id, _alias(statement.value)))
+            elif isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                    and isinstance(statement.targets[0], ast.Name) and _named_call(statement.value) in _MODEL_BOOLEANS:
+                found.append((owner, statement.targets[0].id, ""))  # a Django model's column
             prefix = _env_prefix(statement)
             if prefix is not None:
                 found.append((owner, ENV_PREFIX, prefix))
@@ -61,13 +68,18 @@ def _boolean(annotation: ast.expr) -> bool:
 
 def _alias(value: ast.expr | None) -> str:
     """The variable's name a ``Field(...)`` default gives as a text, else ``""``."""
-    if not isinstance(value, ast.Call):
-        return ""
-    func = value.func
-    if (func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else "") != "Field":
+    if not isinstance(value, ast.Call) or _named_call(value) != "Field":
         return ""
     return next((k.value.value for k in value.keywords if k.arg in _ALIASES and isinstance(k.value, ast.Constant)
                  and isinstance(k.value.value, str)), "")
+
+
+def _named_call(value: ast.expr | None) -> str:
+    """The last name of what a call calls (``BooleanField`` of ``models.BooleanField(...)``), else ``""``."""
+    if not isinstance(value, ast.Call):
+        return ""
+    func = value.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 def _env_prefix(statement: ast.stmt) -> str | None:

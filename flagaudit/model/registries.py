@@ -25,11 +25,12 @@ from flagaudit.extract.file_facts import FLAG_CHECK_NAME, SETTING_READ_NAME
 from flagaudit.extract.symbols import DJANGO_SETTINGS
 from flagaudit.facts import FileFacts, KeyPart, KeyRef
 from flagaudit.model.inherited import ancestors
-from flagaudit.model.resolve import Resolver, enclosing
-from flagaudit.sdk_rules import DECLARED_READ, GRANTED, SETTINGS_SDK, CheckRule, DefineRule, KeyArg
+from flagaudit.model.resolve import SWITCH_NAME, Resolver, enclosing
+from flagaudit.sdk_rules import DECLARED_READ, GRANTED, SETTINGS_SDK, CheckRule, DefineRule, KeyArg, SettingRule
 
 
-def infer_registries(facts: Iterable[FileFacts], is_test: Callable[[str], bool]) -> tuple[CheckRule | DefineRule, ...]:
+def infer_registries(facts: Iterable[FileFacts],
+                     is_test: Callable[[str], bool]) -> tuple[CheckRule | DefineRule | SettingRule, ...]:
     """A define rule (the class's constants) and a check rule (its methods) per registry, then the check rules of
     the project's own methods and functions that take a key."""
     facts = [f for f in facts if not is_test(f.path)]
@@ -52,7 +53,8 @@ def infer_registries(facts: Iterable[FileFacts], is_test: Callable[[str], bool])
         rules.append(CheckRule(id=f"registry/{registry}.check", sdk=registry, key=(KeyArg(0),),
                                methods=tuple(sorted(found[registry]))))
     claimed = {method for methods in found.values() for method in methods}
-    return (*rules, *_one_family(_own_checks(facts, resolver, claimed)))
+    checks = _one_family(_own_checks(facts, resolver, claimed))
+    return (*rules, *checks, *_row_settings(facts, resolver, checks))
 
 
 def _own_checks(facts: list[FileFacts], resolver: Resolver, claimed: set[str]) -> list[CheckRule]:
@@ -99,6 +101,33 @@ def _one_family(rules: list[CheckRule]) -> list[CheckRule]:
         return rules
     common = ".".join(os.path.commonprefix([sdk.split(".") for sdk in sdks])) or sdks[0]
     return [replace(rule, sdk=common) if rule in own else rule for rule in rules]
+
+
+def _row_settings(facts: list[FileFacts], resolver: Resolver, checks: list[CheckRule]) -> list[SettingRule]:
+    """For a helper that reads a setting by name from a model's one row (DefectDojo's ``get_system_setting(name)``,
+    ``getattr(System_Settings.objects.get(), name)``), the model's boolean columns named as switches, read as
+    attributes of that row where it is held under a configuration's name (``system_settings.enable_product_grade``,
+    ``self.system_settings.enable_mail_notifications``): the helper's flags, asked without it."""
+    functions = {fn.name: fn for f in facts for fn in f.functions if fn.kind == "function"}
+    columns: dict[str, list[str]] = defaultdict(list)
+    for file_facts in facts:
+        for owner, name, _ in file_facts.boolean_fields:
+            columns[owner].append(name)
+    found = []
+    for rule in checks:
+        if DECLARED_READ not in rule.id or rule.sdk == SETTINGS_SDK:
+            continue
+        models = {model for name in rule.functions if name in functions for target in functions[name].targets
+                  if target.endswith(_ONE_ROW) for model in resolver.aliases(target.removesuffix(_ONE_ROW))
+                  if model in columns}
+        read = sorted({(name, name) for model in models for name in columns[model]
+                       if SWITCH_NAME.fullmatch(name.upper())})
+        if read:
+            found.append(SettingRule(id=f"{rule.id}.rows", sdk=rule.sdk, objects=(), fields=tuple(read)))
+    return found
+
+
+_ONE_ROW = ".objects.get"
 
 
 def _suffix(name: str) -> str:
