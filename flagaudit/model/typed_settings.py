@@ -2,7 +2,7 @@
 
 HHS/simpler-grants-gov has no flag library: its release gates are fields of pydantic-settings classes, filled
 from the environment when the class is instantiated (``EndpointConfig().enable_workflow_endpoints``,
-``self.notification_config.enable_search_notifications``), thirty of them over twenty classes that derive from a
+``self.notification_config.enable_search_notifications``), about thirty of them, in classes that derive from a
 project base over ``BaseSettings``. The environment's variable is the key: a field's ``alias``, else its name
 after the class's ``env_prefix``, upper-cased as deployments write it (pydantic-settings matches either case).
 """
