@@ -191,6 +191,12 @@ class SettingRule:
     no_match: tuple[Example, ...] = ()
 
     @property
+    def fields_in_templates(self) -> bool:
+        """Whether the templates read :attr:`fields` too: where each is keyed by its own name (a model's row's
+        columns, read in templates as in Python), not by the environment's variable (a typed settings class's)."""
+        return bool(self.fields) and all(name == key for name, key in self.fields)
+
+    @property
     def names(self) -> tuple[str, ...]:
         """The plain names :attr:`attributes` lists, where it is only names joined by ``|`` (the booleans a project's
         settings read from the environment, model/boolean_settings.py); none for a pattern."""
@@ -774,10 +780,11 @@ def with_inferred(rules: RuleSet, inferred: tuple[Inferred, ...], traced: frozen
     """``rules`` plus what was inferred from the code: registries, wrappers, predicates and settings objects (as one
     more rule file), and the objects traced to an SDK."""
     checks = tuple(c for r in inferred if isinstance(r, CheckRule) and (c := _unclaimed(rules, r)) is not None)
+    settings = tuple(r for r in inferred if isinstance(r, SettingRule))
     extra = RuleFile(path="<inferred>", name="inferred", title="Registries, wrappers and predicates found in the code",
-                     checks=checks, defines=tuple(r for r in inferred if isinstance(r, DefineRule)),
-                     settings=tuple(r for r in inferred if isinstance(r, SettingRule)),
-                     texts=tuple(_template_rule(r, use) for r in checks if (use := r.template) is not None))
+                     checks=checks, defines=tuple(r for r in inferred if isinstance(r, DefineRule)), settings=settings,
+                     texts=(*(_template_rule(r, use) for r in checks if (use := r.template) is not None),
+                            *(_fields_in_templates(r) for r in settings if r.fields_in_templates)))
     indexed = index_rules((*rules.files, extra), f"{rules.digest}:{digest}", rules.settings_dicts)
     return replace(indexed, traced=traced)
 
@@ -804,6 +811,16 @@ def _template_rule(check: CheckRule, use: TemplateUse) -> TextRule:
         pattern = rf"\|\s*{name}\s*:\s*{quoted}"
     return TextRule(id=f"{check.id}{TEMPLATE_READ}", sdk=check.sdk, pattern=pattern, files=DJANGO_TEMPLATES,
                     key_template=check.key_template, via=check.via)
+
+
+def _fields_in_templates(rule: SettingRule) -> TextRule:
+    """The templates' reads of such fields, on a variable named as configuration (DefectDojo's context processor
+    gives every template its settings row as ``system_settings``: ``{% if system_settings.enable_benchmark %}``).
+    Its id ends as the Python reads' do: a read of the operators' settings, like them."""
+    names = "|".join(re.escape(name) for name, _ in rule.fields)
+    return TextRule(id=f"{rule.id}{TEMPLATE_READ}{FIELD_READ}", sdk=rule.sdk, files=DJANGO_TEMPLATES,
+                    pattern=rf"\{{[{{%][^}}]{{0,200}}?\b\w*(?:settings|config)\.(?P<key>{names})\b(?!\s*\()",
+                    words=("settings.", "config."))
 
 
 def _unclaimed(rules: RuleSet, check: CheckRule) -> CheckRule | None:

@@ -186,6 +186,7 @@ ROWS = {
         class System_Settings(models.Model):
             enable_product_grade = models.BooleanField(default=False)
             enable_calendar = models.BooleanField(default=True)
+            enable_benchmark = models.BooleanField(default=False)
             enforce_verified_status = models.BooleanField(default=True)
             team_name = models.CharField(max_length=100)
     """,
@@ -215,20 +216,28 @@ ROWS = {
             if system_settings.enforce_verified_status:
                 finding.verify()
     """,
+    "dojo/templates/base.html": """
+        {% if system_settings.enable_benchmark %}<a href="/benchmark">Benchmarks</a>{% endif %}
+        {% if system_settings.enforce_verified_status %}verified{% endif %}
+        {{ system_settings.enable_product_grade }}
+    """,
 }
 
 
 def test_a_row_the_projects_reader_of_settings_reads_holds_its_flags() -> None:
     """DefectDojo's ``get_system_setting(name)`` reads ``getattr(System_Settings.objects.get(), name)``: the model's
     boolean columns named as switches are its flags, also read straight from the row (``system_settings.
-    enable_product_grade``), in the reader's family, and typed as the operators' settings the reader's are (no
-    FA101). A column not named as a switch is a setting."""
+    enable_product_grade``, and ``{% if system_settings.enable_benchmark %}`` in templates), in the reader's family,
+    and typed as the operators' settings the reader's are (no FA101). A column not named as a switch is a setting."""
     flags = flags_in(ROWS)
     found = declared(next(f for f in flags if f.key == "enable_product_grade"),
                      load_policies(Config(root=Path(".")), {}))
-    assert (found.type, found.type_source) == ("permission", "read as a setting at dojo/views.py:14")
+    assert (found.type, found.type_source) == ("permission", "read as a setting at dojo/templates/base.html:4")
     assert sorted((f.sdk, f.key, [(s.path, s.line, s.rule) for s in f.sites]) for f in flags) == [
+        ("dojo.utils", "enable_benchmark",
+         [("dojo/templates/base.html", 2, "registry/dojo.utils.declared.attribute.rows.template.field.attribute")]),
         ("dojo.utils", "enable_calendar", [("dojo/views.py", 7, "registry/dojo.utils.declared.attribute")]),
         ("dojo.utils", "enable_product_grade",
-         [("dojo/views.py", 14, "registry/dojo.utils.declared.attribute.rows.field.attribute")]),
+         [("dojo/templates/base.html", 4, "registry/dojo.utils.declared.attribute.rows.template.field.attribute"),
+          ("dojo/views.py", 14, "registry/dojo.utils.declared.attribute.rows.field.attribute")]),
     ]

@@ -714,7 +714,8 @@ def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet
     # a helper method called through its class (``Service.skip(...)``, a static method) is named in full
     callees |= {r.via[0] for r in rules_changed if r.methods and isinstance(r, CheckRule) and r.via}
     callees |= {name for r in rules_changed if isinstance(r, DefineRule) and r.model for name in model_calls(r)}
-    if any(isinstance(r, CheckRule) and r.template for r in rules_changed):
+    if any(isinstance(r, CheckRule) and r.template or isinstance(r, SettingRule) and r.fields_in_templates
+           for r in changed):
         callees.add(_TEMPLATES)
     receivers = traced.symmetric_difference(before.traced if before else ())
     return with_inferred(rules, inferred, traced, _digest(inferred, traced)), frozenset(callees), receivers
@@ -731,8 +732,8 @@ def _read_settings(rule: SettingRule) -> Iterator[str]:
 
 
 _TEMPLATES = "<templates>"
-"""What :func:`_next_pass` asks files to use when a helper a template library registers changed: then every
-Django template is analysed again (:func:`_uses`)."""
+"""What :func:`_next_pass` asks files to use when a helper a template library registers changed, or the columns of
+a settings row the templates read: then every Django template is analysed again (:func:`_uses`)."""
 
 
 def _freeze() -> None:
