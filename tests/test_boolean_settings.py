@@ -7,7 +7,12 @@ are not the project's flags; nor is a value of another type."""
 
 from __future__ import annotations
 
+import textwrap
+from pathlib import Path
+
 from tests.helpers import flags_in
+from tests.repos import write_files
+from tests.run import warm_keys
 
 PROJECT = {
     "project/__init__.py": "",
@@ -66,3 +71,58 @@ def test_a_boolean_read_only_by_tests_settings_or_a_module_that_is_no_settings_m
     flags = flags_in({**PROJECT, "project/settings.py": "", "project/test_settings.py": PROJECT["project/settings.py"],
                       "project/helpers.py": PROJECT["project/settings.py"]})
     assert [f.key for f in flags] == []
+
+
+DICTS = {
+    "galaxy/__init__.py": "",
+    "galaxy/settings.py": """
+        GALAXY_FEATURE_FLAGS = {
+            'execution_environments': True,
+            'ai_deny_index': False,
+        }
+        ROLE_BYPASS_ACTION_FLAGS = {'view': 'is_system_auditor'}
+    """,
+    "galaxy/urls.py": """
+        from django.conf import settings
+
+        urlpatterns = []
+        if settings.GALAXY_FEATURE_FLAGS['execution_environments']:
+            urlpatterns.append("ee")
+        if settings.GALAXY_FEATURE_FLAGS.get('ai_deny_index'):
+            urlpatterns.append("ai")
+        if settings.ROLE_BYPASS_ACTION_FLAGS['view']:
+            urlpatterns.append("view")
+    """,
+}
+
+
+def test_a_settings_dict_of_booleans_named_as_flags_is_read_as_one() -> None:
+    """ansible/galaxy_ng keeps its switches in ``GALAXY_FEATURE_FLAGS = {'ai_deny_index': False, ...}`` and reads
+    ``settings.GALAXY_FEATURE_FLAGS['execution_environments']``: a dict of booleans the settings name as a dict of
+    flags is a settings dict like ``FEATURES``. One named so whose values are not booleans is not."""
+    flags = flags_in(DICTS)
+    assert sorted((f.sdk, f.key, [(s.path, s.line, s.guard) for s in f.sites]) for f in flags) == [
+        ("settings", "GALAXY_FEATURE_FLAGS['ai_deny_index']", [("galaxy/urls.py", 7, "if")]),
+        ("settings", "GALAXY_FEATURE_FLAGS['execution_environments']", [("galaxy/urls.py", 5, "if")]),
+    ]
+
+
+def test_a_warm_scan_follows_a_dict_of_flags_as_a_cold_one_does(tmp_path: Path) -> None:
+    """The dict stops holding booleans only, then holds them again: each warm scan gives what a cold one gives."""
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in DICTS.items()})
+    flags = textwrap.dedent(DICTS["galaxy/settings.py"])
+    texts = flags.replace("'ai_deny_index': False", "'ai_deny_index': 'no'")
+    assert warm_keys(tmp_path, tmp_path / "galaxy/settings.py", [flags, texts, flags]) == [
+        ["GALAXY_FEATURE_FLAGS['ai_deny_index']", "GALAXY_FEATURE_FLAGS['execution_environments']"], [],
+        ["GALAXY_FEATURE_FLAGS['ai_deny_index']", "GALAXY_FEATURE_FLAGS['execution_environments']"]]
+
+
+def test_a_warm_scan_follows_a_boolean_read_from_the_environment_as_a_cold_one_does(tmp_path: Path) -> None:
+    """The setting is read as a text, then as a boolean again: the inference reads the settings' values, so each
+    warm scan gives what a cold one gives."""
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in PROJECT.items()})
+    booleans = textwrap.dedent(PROJECT["project/settings.py"])
+    text = booleans.replace('env.bool("UPDATE_COMPANY_FROM_YTJ_ON_SUBMIT"',
+                            'env.str("UPDATE_COMPANY_FROM_YTJ_ON_SUBMIT"')
+    found = warm_keys(tmp_path, tmp_path / "project/settings.py", [booleans, text, booleans])
+    assert ["UPDATE_COMPANY_FROM_YTJ_ON_SUBMIT" in keys for keys in found] == [True, False, True]

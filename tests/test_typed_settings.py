@@ -241,3 +241,14 @@ def test_a_row_the_projects_reader_of_settings_reads_holds_its_flags() -> None:
          [("dojo/templates/base.html", 4, "registry/dojo.utils.declared.attribute.rows.template.field.attribute"),
           ("dojo/views.py", 14, "registry/dojo.utils.declared.attribute.rows.field.attribute")]),
     ]
+
+
+def test_a_warm_scan_follows_the_row_a_reader_of_settings_reads_as_a_cold_one_does(tmp_path: Path) -> None:
+    """The reader stops reading the settings row (another model's), then reads it again: each warm scan gives what a
+    cold one gives."""
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in ROWS.items()})
+    reader = textwrap.dedent(ROWS["dojo/utils.py"])
+    other = reader.replace("system_settings = System_Settings.objects.get()",
+                           "system_settings = System_Settings.objects.using('replica').first()")
+    found = warm_keys(tmp_path, tmp_path / "dojo/utils.py", [reader, other, reader])
+    assert ["enable_product_grade" in keys for keys in found] == [True, False, True]

@@ -602,13 +602,26 @@ def _settings_of(node: ast.stmt, dicts: frozenset[str]) -> Iterator[tuple[str, s
 
 def _named_setting(name: str, value: ast.expr, line: int, dicts: frozenset[str]) -> Iterator[tuple[str, str, int]]:
     """``X = True``; ``X = env.str("X")`` (an upper-case name, what a call returns: read when the program runs),
-    ``X = env.bool("X", default=True)`` a boolean so; ``FEATURES = {...}`` for a settings dict, entry by entry."""
+    ``X = env.bool("X", default=True)`` a boolean so; ``FEATURES = {...}`` for a settings dict, entry by entry, and
+    a dict of booleans named as one (``GALAXY_FEATURE_FLAGS = {"ai_deny_index": False, ...}``), which
+    model/boolean_settings.py makes a settings dict."""
     if _is_flag_value(value):
         yield name, repr(value.value), line  # type: ignore[attr-defined]
-    elif name in dicts and isinstance(value, ast.Dict):
+    elif isinstance(value, ast.Dict) and (name in dicts or _FLAG_DICT.fullmatch(name) and _booleans(value)):
         yield from _dict_entries(name, value)
     elif name.isupper() and _calls(value):
         yield name, RUN_TIME_BOOL if _read_as_bool(value) else RUN_TIME_VALUE, line
+
+
+_FLAG_DICT = re.compile(r"[A-Z][A-Z0-9_]*_(?:FEATURE_FLAGS|FEATURES|FLAGS|SWITCHES|TOGGLES)")
+"""The name of a settings dict of a project's own: ansible/galaxy_ng's ``GALAXY_FEATURE_FLAGS``."""
+
+
+def _booleans(value: ast.Dict) -> bool:
+    """A dict literal of named booleans only: ``{"ai_deny_index": False}``, not ``{"view": "is_system_auditor"}``."""
+    return bool(value.keys) and all(
+        isinstance(key, ast.Constant) and isinstance(key.value, str) and isinstance(item, ast.Constant)
+        and isinstance(item.value, bool) for key, item in zip(value.keys, value.values, strict=True))
 
 
 _NAMESPACES = frozenset({"vars", "globals", "locals"})

@@ -118,7 +118,7 @@ def _row_settings(facts: list[FileFacts], resolver: Resolver, checks: list[Check
         if DECLARED_READ not in rule.id or rule.sdk == SETTINGS_SDK:
             continue
         models = {model for name in rule.functions if name in functions for target in functions[name].targets
-                  if target.endswith(_ONE_ROW) for model in resolver.aliases(target.removesuffix(_ONE_ROW))
+                  if target.endswith(ONE_ROW) for model in resolver.aliases(target.removesuffix(ONE_ROW))
                   if model in columns}
         read = sorted({(name, name) for model in models for name in columns[model]
                        if SWITCH_NAME.fullmatch(name.upper())})
@@ -127,7 +127,8 @@ def _row_settings(facts: list[FileFacts], resolver: Resolver, checks: list[Check
     return found
 
 
-_ONE_ROW = ".objects.get"
+ONE_ROW = ".objects.get"
+"""How a function reads a model's row: a reader of settings by name that reads one reads that model's columns."""
 
 
 def _suffix(name: str) -> str:

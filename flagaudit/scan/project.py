@@ -20,13 +20,14 @@ from flagaudit.checks.suppression import finish
 from flagaudit.config import Config, load_config
 from flagaudit.documentation import documented_keys
 from flagaudit.extract.data_loaders import Loader, find_loaders
+from flagaudit.extract.symbols import DJANGO_SETTINGS
 from flagaudit.facts import FileFacts, Finding, Flag, Inventory, Skipped
-from flagaudit.model.boolean_settings import infer_boolean_settings
+from flagaudit.model.boolean_settings import infer_boolean_settings, infer_flag_dicts
 from flagaudit.model.callgraph import CallGraph, build_graph
 from flagaudit.model.constancy import fixed_flags
 from flagaudit.model.context_dicts import infer_context_dicts
 from flagaudit.model.inherited import inherited_models, model_calls
-from flagaudit.model.registries import infer_registries
+from flagaudit.model.registries import ONE_ROW, infer_registries
 from flagaudit.model.resolve import build_flags, is_test_path, traced_receivers
 from flagaudit.model.setting_objects import infer_setting_objects
 from flagaudit.model.typed_settings import infer_typed_settings
@@ -569,6 +570,7 @@ def _passes(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
                      *infer_rules(facts.values(), config.test_paths, is_test_path, rules),
                      *infer_setting_objects(facts.values(), is_test, rules),
                      *infer_boolean_settings(facts.values(), config.settings_paths, is_test, rules),
+                     *infer_flag_dicts(facts.values(), config.settings_paths, is_test, rules),
                      *infer_context_dicts(facts.values(), is_test),
                      *infer_typed_settings(facts.values(), is_test))
             step = Step.of(found, traced_receivers(facts.values(), rules.made_by_sdk))
@@ -685,15 +687,19 @@ class _Replay:
 
 def _as_inferred_from(facts: FileFacts) -> FileFacts:
     """A file's facts as the passes' inference (:func:`infer_registries`, :func:`infer_rules`,
-    :func:`traced_receivers`) reads them: without positions, called targets, site fingerprints and one-branch
-    targets, settings and the count of lines, which none of them reads (a line added moves what is below it; a
-    call added to a body adds a target)."""
+    :func:`traced_receivers`, the settings' inference) reads them: without positions, site fingerprints and
+    one-branch targets, the count of lines, and the targets functions call, which none of them reads (a line added
+    moves what is below it; a call added to a body adds a target) but for a ``__getattr__``'s (a settings object's),
+    Django's settings and the rows a function reads (a reader of settings by name reads Django's or that row).
+    The settings modules' values are read (the booleans read from the environment, the dicts of flags), their lines
+    not."""
     return replace(
-        facts, lines=0, settings=(),
+        facts, lines=0, settings=tuple((name, value, 0) for name, value, _ in facts.settings),
         sites=tuple(replace(s, line=0, column=0, on=(), off=(), fingerprint=(), only_on=(), only_off=())
                     for s in facts.sites),
-        functions=tuple(replace(f, line=0, end=0, targets=f.targets if f.name.endswith(".__getattr__") else ())
-                        for f in facts.functions),
+        functions=tuple(replace(f, line=0, end=0, targets=f.targets if f.name.endswith(".__getattr__") else tuple(
+            target for target in f.targets if target == DJANGO_SETTINGS or target.endswith(ONE_ROW)))
+            for f in facts.functions),
         definitions=tuple(replace(d, line=0, column=0) for d in facts.definitions))
 
 
@@ -724,11 +730,14 @@ def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet
 def _read_settings(rule: SettingRule) -> Iterator[str]:
     """What a file reads that a new or changed settings rule may find flags in: the names the rule lists, where it
     lists names (most of a project's files read some setting, and only those reads need analysing again), else
-    any attribute of its objects (``django.conf.settings.``); the fields of typed settings classes, read on any
-    object (``.enable_x``)."""
+    any attribute of its objects (``django.conf.settings.``), where it reads attributes; its dicts; the fields of
+    typed settings classes, read on any object (``.enable_x``)."""
     yield from ("." + name for name, _ in rule.fields)
     for obj in rule.objects:
-        yield from (f"{obj}.{name}" for name in rule.names) if rule.names else (f"{obj}.",)
+        if rule.attributes or rule.getattr_bool:
+            yield from (f"{obj}.{name}" for name in rule.names) if rule.names else (f"{obj}.",)
+        for name in rule.dicts:  # ``settings.X["k"]`` reads the dict, ``settings.X.get("k")`` a method of it
+            yield from (f"{obj}.{name}", f"{obj}.{name}.")
 
 
 _TEMPLATES = "<templates>"
