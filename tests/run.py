@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,3 +62,16 @@ def warm_keys(root: Path, edited: Path, texts: list[str]) -> list[list[str]]:
         assert warm.stdout == cold.stdout
         found.append([flag["key"] for flag in json.loads(warm.stdout)["flags"]])
     return found
+
+
+def warm_presence(root: Path, files: dict[str, str], path: str, old: str, new: str, key: str) -> list[bool]:
+    """Whether a warm ``scan`` finds ``key`` in ``files`` (dedented, written under ``root``), then with ``old`` in
+    ``path`` replaced by ``new``, then as they were (:func:`warm_keys`)."""
+    written = {name: textwrap.dedent(text) for name, text in files.items()}
+    for name, text in written.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    original = written[path]
+    edited = original.replace(old, new)
+    assert edited != original
+    return [key in keys for keys in warm_keys(root, root / path, [original, edited, original])]

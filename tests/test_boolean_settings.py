@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tests.helpers import flags_in
 from tests.repos import write_files
-from tests.run import warm_keys
+from tests.run import warm_keys, warm_presence
 
 PROJECT = {
     "project/__init__.py": "",
@@ -120,9 +120,6 @@ def test_a_warm_scan_follows_a_dict_of_flags_as_a_cold_one_does(tmp_path: Path) 
 def test_a_warm_scan_follows_a_boolean_read_from_the_environment_as_a_cold_one_does(tmp_path: Path) -> None:
     """The setting is read as a text, then as a boolean again: the inference reads the settings' values, so each
     warm scan gives what a cold one gives."""
-    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in PROJECT.items()})
-    booleans = textwrap.dedent(PROJECT["project/settings.py"])
-    text = booleans.replace('env.bool("UPDATE_COMPANY_FROM_YTJ_ON_SUBMIT"',
-                            'env.str("UPDATE_COMPANY_FROM_YTJ_ON_SUBMIT"')
-    found = warm_keys(tmp_path, tmp_path / "project/settings.py", [booleans, text, booleans])
-    assert ["UPDATE_COMPANY_FROM_YTJ_ON_SUBMIT" in keys for keys in found] == [True, False, True]
+    assert warm_presence(tmp_path, PROJECT, "project/settings.py", 'env.bool("UPDATE_COMPANY_FROM_YTJ_ON_SUBMIT"',
+                         'env.str("UPDATE_COMPANY_FROM_YTJ_ON_SUBMIT"', "UPDATE_COMPANY_FROM_YTJ_ON_SUBMIT") \
+        == [True, False, True]

@@ -15,7 +15,7 @@ from flagaudit.policies import declared, load_policies
 from flagaudit.scan.project import ScanOptions, scan
 from tests.helpers import flags_in
 from tests.repos import write_files
-from tests.run import warm_keys
+from tests.run import warm_keys, warm_presence
 
 BASE = """
     from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -246,9 +246,6 @@ def test_a_row_the_projects_reader_of_settings_reads_holds_its_flags() -> None:
 def test_a_warm_scan_follows_the_row_a_reader_of_settings_reads_as_a_cold_one_does(tmp_path: Path) -> None:
     """The reader stops reading the settings row (another model's), then reads it again: each warm scan gives what a
     cold one gives."""
-    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in ROWS.items()})
-    reader = textwrap.dedent(ROWS["dojo/utils.py"])
-    other = reader.replace("system_settings = System_Settings.objects.get()",
-                           "system_settings = System_Settings.objects.using('replica').first()")
-    found = warm_keys(tmp_path, tmp_path / "dojo/utils.py", [reader, other, reader])
-    assert ["enable_product_grade" in keys for keys in found] == [True, False, True]
+    assert warm_presence(tmp_path, ROWS, "dojo/utils.py", "System_Settings.objects.get()",
+                         "System_Settings.objects.using('replica').first()", "enable_product_grade") \
+        == [True, False, True]
