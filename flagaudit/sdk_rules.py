@@ -185,8 +185,10 @@ class SettingRule:
     a switch: django-constance's ``config.X`` reads every value of ``CONSTANCE_CONFIG``, switches and texts alike."""
     fields: tuple[tuple[str, str], ...] = ()
     """The boolean fields of the project's typed settings classes (pydantic-settings'), each with the variable the
-    environment sets it by, its key: (field, key), read on any object named as configuration (``config.enable_x``,
-    ``get_soap_config().use_simpler``). Inferred only (model/typed_settings.py): the classes are the project's."""
+    environment sets it by, or the columns of the row its reader of settings reads, each its own key: (field, key),
+    read on any object named as configuration (``config.enable_x``, ``get_soap_config().use_simpler``,
+    ``system_settings.enable_jira``). Inferred only (model/typed_settings.py, model/registries.py): the classes are
+    the project's."""
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
 
@@ -211,9 +213,10 @@ SETTINGS_SDK = "settings"
 ATTRIBUTE_READ = ".attribute"
 """The suffix of a site's rule for a setting read as a plain attribute (``settings.EDGE_ENABLED``)."""
 FIELD_READ = ".field" + ATTRIBUTE_READ
-"""The suffix of a site's rule for a field of a typed settings class (:attr:`SettingRule.fields`): a gate only, as
-an environment read is (:data:`ENVIRONMENT_READ`); a read whose value is kept or passed on makes another setting
-(directory-api's ``FEATURE_OPENAPI_ENABLED = env.feature_openapi_enabled``) or configures a client."""
+"""The suffix of a site's rule for a field of :attr:`SettingRule.fields` (a typed settings class's, a settings
+row's): a gate only, as an environment read is (:data:`ENVIRONMENT_READ`); a read whose value is kept or passed on
+makes another setting (directory-api's ``FEATURE_OPENAPI_ENABLED = env.feature_openapi_enabled``) or configures a
+client."""
 CONTEXT_READ = ".context" + ATTRIBUTE_READ
 """The suffix of a template's ``{% if X_ENABLED %}``: a name a context processor may give the templates, a setting
 only where a settings module sets it."""

@@ -109,12 +109,10 @@ class _Function:
     models: dict[str, str] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)
     """Imports inside the function (``from openedx... import FLAG`` under ``try``)."""
-    flags: dict[str, range] = field(default_factory=dict)
+    flags: dict[str, tuple[range, int]] = field(default_factory=dict)
     """Local name -> indexes of the sites whose value it holds (``on = flag(); if on:``), one for each key a loop's
-    turns give the check."""
-    flag_depths: dict[str, int] = field(default_factory=dict)
-    """Local name of :attr:`flags` -> how many branches and loops enclose the assignment of the check to it: one
-    assigned again inside more of them still holds the check where that assignment does not run."""
+    turns give the check, and how many branches and loops enclose the assignment: one assigned again inside more
+    of them still holds the check where that assignment does not run."""
     loops: dict[str, tuple[tuple[KeyPart, ...], ...]] = field(default_factory=dict)
     """Loop variable -> the key expressions it takes in turn (``for name in ("a", "b"):``)."""
     sequences: dict[str, tuple[Row, ...]] = field(default_factory=dict)
@@ -276,8 +274,8 @@ class SpanVisitor:
             return
         name = node.targets[0].id
         function = self.functions[-1]
-        if self._branch_depth() <= function.flag_depths.get(name, 0):
-            function.flags.pop(name, None)  # else it is set again only on some paths (``if override: on = True``)
+        if name in function.flags and self._branch_depth() <= function.flags[name][1]:
+            del function.flags[name]  # else it is set again only on some paths (``if override: on = True``)
         function.made.pop(name, None)
         function.items.pop(name, None)
         function.tables.pop(name, None)
@@ -420,9 +418,10 @@ class SpanVisitor:
             chain.append(test)
         if not isinstance(test, ast.Name):
             return
-        indexes = self.functions[-1].flags.get(test.id)
-        if not indexes:
+        held = self.functions[-1].flags.get(test.id)
+        if held is None:
             return
+        indexes = held[0]
         guard = find_guard([*self.stack, *chain], self.source, self.last_line)
         only_on, only_off = self._exclusive(guard, test.lineno)
         on, off, fingerprint = self._spans(guard.on), self._spans(guard.off), self._fingerprint(guard.on, guard.off)
@@ -926,8 +925,7 @@ class SpanVisitor:
         start = len(self.sites)
         self.sites.extend([replace(site, key_ref=turn) for turn in turns] or [site])
         if guard.assigned:
-            self.functions[-1].flags[guard.assigned] = range(start, len(self.sites))
-            self.functions[-1].flag_depths[guard.assigned] = self._branch_depth()
+            self.functions[-1].flags[guard.assigned] = (range(start, len(self.sites)), self._branch_depth())
 
     def _branch_depth(self) -> int:
         """How many branches, loops and exception handlers enclose the node the walk is at."""
@@ -1178,7 +1176,7 @@ def _flipped(on: str) -> str:
 
 def _makes_itself(guard: Guard, ref: KeyRef) -> bool:
     """``if os.environ.get("X") in ("True", "1"): X = True``: the setting ``X`` made from the environment, as ``X =
-    os.environ.get("X") == "1"`` makes it (:func:`_kept_from_environment`), where every statement either branch runs
+    os.environ.get("X") == "1"`` makes it (:func:`_only_kept`), where every statement either branch runs
     sets ``X`` and nothing else."""
     key = ref.parts[0].value if len(ref.parts) == 1 and ref.parts[0].kind == "lit" else None
     branches = [*guard.on, *guard.off]
