@@ -164,6 +164,9 @@ class DefineRule:
     bool_defaults: bool = False
     """The dicts' values are ``(default, help text)`` (django-constance's ``CONSTANCE_CONFIG``): only an entry
     whose default is ``True`` or ``False`` declares a flag, and its help text describes it."""
+    via: tuple[str, ...] = ()
+    """The project's function whose definition, keyed by its parameter, :attr:`functions` make with their callers'
+    keys (an inferred definer, model/definers.py): that definition is not a flag's."""
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
 

@@ -46,7 +46,7 @@ def inherited_models(facts: Iterable[FileFacts], given: RuleSet) -> list[DefineR
               for app, _, model in [label.partition(".")]}
     rules: list[DefineRule] = []
     for name in sorted(bases):
-        label = _label(name)
+        label = model_label(name)
         sdk_class = None if label is None else _sdk_class(name, ancestors(name, bases), owners)
         if label is not None and sdk_class is not None and label not in given.models:
             rules.append(replace(owners[sdk_class], id=f"inherited/{name}", model=label, model_factories=(name,),
@@ -61,7 +61,7 @@ def model_calls(rule: DefineRule) -> set[str]:
     return {".get_model", *(f"{cls}.objects.{call}" for cls in rule.model_factories for call in MANAGER_CALLS)}
 
 
-def _label(name: str) -> str | None:
+def model_label(name: str) -> str | None:
     """``teams.Flag`` for ``apps.teams.models.Flag`` (also in ``apps/teams/models/flags.py``); ``None`` for a
     class outside a package's ``models``."""
     *modules, short = name.split(".")

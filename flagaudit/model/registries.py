@@ -24,7 +24,7 @@ from dataclasses import replace
 from flagaudit.extract.file_facts import FLAG_CHECK_NAME, SETTING_READ_NAME
 from flagaudit.extract.symbols import DJANGO_SETTINGS
 from flagaudit.facts import FileFacts, KeyPart, KeyRef
-from flagaudit.model.inherited import ancestors
+from flagaudit.model.inherited import ancestors, model_label
 from flagaudit.model.resolve import SWITCH_NAME, Resolver, enclosing
 from flagaudit.sdk_rules import DECLARED_READ, GRANTED, SETTINGS_SDK, CheckRule, DefineRule, KeyArg, SettingRule
 
@@ -53,18 +53,24 @@ def infer_registries(facts: Iterable[FileFacts],
         rules.append(CheckRule(id=f"registry/{registry}.check", sdk=registry, key=(KeyArg(0),),
                                methods=tuple(sorted(found[registry]))))
     claimed = {method for methods in found.values() for method in methods}
-    checks = _one_family(_own_checks(facts, resolver, claimed))
-    return (*rules, *checks, *_row_settings(facts, resolver, checks))
+    own = _one_family(_own_checks(facts, resolver, claimed))
+    checks = [rule for rule in own if isinstance(rule, CheckRule)]
+    return (*rules, *own, *_row_settings(facts, resolver, checks))
 
 
-def _own_checks(facts: list[FileFacts], resolver: Resolver, claimed: set[str]) -> list[CheckRule]:
+def _own_checks(facts: list[FileFacts], resolver: Resolver, claimed: set[str]) -> list[CheckRule | DefineRule]:
     """The rules of the project's methods (those not ``claimed`` by a class's registry) and module functions that
-    check a flag of its own by the key they are given, sorted by id."""
+    check a flag of its own by the key they are given, sorted by id.
+
+    For a class method of one Django model (usdoj-crt/crt-portal's ``Feature.is_feature_enabled("tags")`` looks its
+    row up by name), also a rule for that model's rows, keyed by their ``name``: a migration that creates or deletes
+    one defines or retires the key, as waffle's rows do. A row's own method (``organization.has_feature("sso")``)
+    asks that row, whose table holds other things than flags: no such rule."""
     checking = {name for f in facts for site in f.sites for name in enclosing(site.function)}  # closures' too
     models = _models(facts)
     of_the_class = {fn.name for f in facts for fn in f.functions
                     if fn.kind == "method" and not _OF_THE_CLASS.isdisjoint(fn.decorators)}
-    rules = []
+    rules: list[CheckRule | DefineRule] = []
     for method, (definers, position) in sorted(_literal_methods(facts).items()):
         if method not in claimed and checking.isdisjoint(definers):
             owners = [definer.rpartition(".")[0] for definer in definers]
@@ -75,6 +81,10 @@ def _own_checks(facts: list[FileFacts], resolver: Resolver, claimed: set[str]) -
             suffix = _suffix(method) or (GRANTED if per_row else "")
             rules.append(CheckRule(id=f"registry/{sdk}.{method}{suffix}", sdk=sdk, key=(KeyArg(position),),
                                    methods=(method,)))
+            label = model_label(owners[0]) if len(owners) == 1 and models.issuperset(owners) else None
+            if label is not None and of_the_class.issuperset(definers):
+                rules.append(DefineRule(id=f"registry/{sdk}.{method}.rows", sdk=sdk, key=(KeyArg(None, "name"),),
+                                        model=label, model_factories=(owners[0],)))
     settings = {outer for f in facts for fn in f.functions if DJANGO_SETTINGS in fn.targets
                 for outer in enclosing(fn.name)}
     for module, names in sorted(_registry_functions(facts, resolver, checking).items()):
@@ -90,7 +100,7 @@ def _own_checks(facts: list[FileFacts], resolver: Resolver, claimed: set[str]) -
     return sorted(rules, key=lambda rule: rule.id)
 
 
-def _one_family(rules: list[CheckRule]) -> list[CheckRule]:
+def _one_family(rules: list[CheckRule | DefineRule]) -> list[CheckRule | DefineRule]:
     """The project's own checks of flags (not its readers of settings) as one SDK, named for the modules they share
     (the first one's where they share none): HSReplay.net asks for a row of its ``Feature`` model as
     ``feature_enabled_for_user("x", user)`` in one module and ``UserHasFeature("x")`` in another, and as two SDKs

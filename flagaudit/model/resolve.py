@@ -203,7 +203,8 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...], sett
     A wrapper's own check (its key is made from its parameter) is not a flag site once
     its callers are found: they are, with their keys. Nor is a check in a
     closure of a helper of its parameter (a guard maker's or a decorator
-    factory's): only the helper's callers give it a key.
+    factory's), or a definer's definition of it: only the helper's callers give
+    it a key.
     """
     facts = list(facts)
     called = {site.via[0] for f in facts for site in f.sites if site.via}
@@ -231,6 +232,9 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...], sett
             if not is_test:
                 _documented(definitions[(key, site.sdk, pattern)], resolver.annotations(site.key_ref), site.sdk)
         for definition in () if is_test else file_facts.definitions:  # a test's flag objects are fixtures
+            if helpers and any(part.kind == "param" for part in definition.key_ref.parts) \
+                    and any(f.name in helpers and f.line <= definition.line <= f.end for f in file_facts.functions):
+                continue  # a definer's own, whose callers give the keys
             key, pattern = resolver.key(definition.key_ref)
             definitions[(key, definition.sdk, pattern)].append(definition)
             _documented(definitions[(key, definition.sdk, pattern)], resolver.annotations(definition.key_ref),

@@ -38,6 +38,7 @@ from flagaudit.sdk_rules import (
     ENVIRONMENT_READ,
     GRANTED,
     CheckRule,
+    DefineRule,
     Inferred,
     KeyArg,
     RuleSet,
@@ -56,7 +57,7 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
     functions = {fn.name: fn for f in facts for fn in f.functions if fn.kind in ("function", "method")}
     method_names = Counter(name.rsplit(".", 1)[-1] for name, fn in functions.items())
     resolver = Resolver.from_facts(facts)
-    facades = _package_exports(facts)
+    facades = package_exports(facts)
     found: dict[str, CheckRule] = {rule.id: rule for rule in (*_reexports(facts, resolver, given),
                                                                *inherited_rules(facts, given),
                                                                *_replicas(facts, given, facades))}
@@ -125,7 +126,7 @@ def _replicas(facts: list[FileFacts], given: RuleSet, facades: dict[str, list[st
                 continue
             position = check.key[0].position
             if position is not None and position < len(function.params):
-                rules.append(replace(check, id=f"replica/{function.name}", functions=_exported(function.name, facades),
+                rules.append(replace(check, id=f"replica/{function.name}", functions=exported(function.name, facades),
                                      key=(KeyArg(position, function.params[position]),), via=(function.name,),
                                      match=(), no_match=()))
     return rules
@@ -141,11 +142,13 @@ def _merged(earlier: CheckRule, rule: CheckRule) -> CheckRule:
 
 
 def wrapper_functions(rules: Iterable[Inferred]) -> frozenset[str]:
-    """Qualified names of the inferred wrappers (their own inner sites are not flag sites)."""
-    return frozenset(r.via[0] for r in rules if isinstance(r, CheckRule) and r.fixed_key is None and r.via)
+    """Qualified names of the inferred wrappers and definers (their own inner sites and definitions, keyed by their
+    parameters, are not a flag's)."""
+    return frozenset(r.via[0] for r in rules if isinstance(r, CheckRule) and r.fixed_key is None and r.via
+                     or isinstance(r, DefineRule) and r.via)
 
 
-def _package_exports(facts: list[FileFacts]) -> dict[str, list[str]]:
+def package_exports(facts: list[FileFacts]) -> dict[str, list[str]]:
     """A name -> the names packages re-export it under (``from .is_active import switch_is_active`` in
     ``lib/waffle/__init__.py``): callers that import a helper from its package call it by the package's name."""
     exports: dict[str, list[str]] = {}
@@ -158,7 +161,7 @@ def _package_exports(facts: list[FileFacts]) -> dict[str, list[str]]:
     return exports
 
 
-def _exported(name: str, facades: dict[str, list[str]]) -> tuple[str, ...]:
+def exported(name: str, facades: dict[str, list[str]]) -> tuple[str, ...]:
     """``name`` and every package name it is re-exported under, through packages that re-export a package's."""
     found = [name]
     for current in found:
@@ -279,7 +282,7 @@ def _guarding(site: Site, param: str, functions: dict[str, Function], method_nam
     if factory:
         if owner.kind != "function" or inner.kind != "function" or inner.params != (callable_param,):
             return None
-        return replace(rule, id=f"decorator/{owner.name}{_typed(site)}", decorators=_exported(owner.name, facades))
+        return replace(rule, id=f"decorator/{owner.name}{_typed(site)}", decorators=exported(owner.name, facades))
     callee = _callee(owner, owner.kind == "method", method_names, facades)
     if callee is None:
         return None
@@ -326,7 +329,7 @@ def _callee(function: Function, is_method: bool, method_names: Counter[str],
     packages re-export it under, or a method by a name no other function has; a method whose name others share
     by its qualified name, which its own class's ``self.name(...)`` calls are read as."""
     if not is_method:
-        return _exported(function.name, facades), ()
+        return exported(function.name, facades), ()
     name = function.name.rsplit(".", 1)[-1]
     if name.startswith("__"):
         return None

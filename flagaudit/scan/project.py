@@ -26,6 +26,7 @@ from flagaudit.model.boolean_settings import infer_boolean_settings, infer_flag_
 from flagaudit.model.callgraph import CallGraph, build_graph
 from flagaudit.model.constancy import fixed_flags
 from flagaudit.model.context_dicts import infer_context_dicts
+from flagaudit.model.definers import infer_definers
 from flagaudit.model.inherited import inherited_models, model_calls
 from flagaudit.model.registries import ONE_ROW, infer_registries
 from flagaudit.model.resolve import build_flags, is_test_path, traced_receivers
@@ -572,7 +573,8 @@ def _passes(sources: list[Source], rules: RuleSet, config: Config, cache: FactCa
                      *infer_boolean_settings(facts.values(), config.settings_paths, is_test, rules),
                      *infer_flag_dicts(facts.values(), config.settings_paths, is_test, rules),
                      *infer_context_dicts(facts.values(), is_test),
-                     *infer_typed_settings(facts.values(), is_test))
+                     *infer_typed_settings(facts.values(), is_test),
+                     *infer_definers(facts.values(), is_test))
             step = Step.of(found, traced_receivers(facts.values(), rules.made_by_sdk))
         if step == (steps[-1] if steps else Step((), (), (), ())):
             break
