@@ -205,8 +205,10 @@ class FileFacts:
     registry inference."""
     context_dicts: tuple[tuple[str, str], ...] = ()
     """``{"ENABLED_FEATURES": {f.name: f.is_enabled() for f in Feature.objects.all()}}`` returned by a context
-    processor: (the name the templates are given, the class of flags it goes over, qualified), for each such dict
-    of flags by key (see ``extract/file_facts.py``, ``_context_dicts``)."""
+    processor: (the name the templates are given, the family of its flags), for each such dict of flags by key; the
+    family is a module function's name and ``()`` where the processor gives what that function returns, and a pair
+    (that name and ``()``, the family) tells what dict of flags a function of this module returns (see
+    ``extract/context_dicts.py``)."""
     boolean_fields: tuple[tuple[str, str, str], ...] = ()
     """The fields annotated ``bool`` of its module-level classes that have a base, with the environment name
     ``Field(alias=...)`` gives each, and each such class's ``env_prefix`` (see ``extract/typed_settings.py``): for

@@ -129,3 +129,65 @@ def test_a_template_reads_a_dashed_key_with_underscores() -> None:
         ("dj-number", [("forms/fields.py", 6), ("forms/templates/base.html", 2)]),
         ("nav_updates", [("forms/templates/base.html", 1)]),
     ]
+
+
+def test_a_dict_of_flags_a_function_of_another_module_builds_is_read_in_the_templates() -> None:
+    """uktrade/digital-workspace-v2's context processor gives the templates ``get_all_feature_flags(request)``, which
+    builds ``{flag.name: flag_is_active(request, flag.name) for flag in FeatureFlag.objects.all()}`` in another
+    module: its keys are waffle's flags, one flag with a Python check of the same key (the check of every row is a
+    pattern). A processor's call of a function that returns no dict of flags gives the templates none."""
+    files = {
+        "core/__init__.py": "",
+        "core/models.py": """
+            from waffle.models import AbstractUserFlag
+
+
+            class FeatureFlag(AbstractUserFlag):
+                pass
+        """,
+        "core/utils.py": """
+            from waffle import flag_is_active as waffle_flag_is_active
+
+            from core.models import FeatureFlag
+
+
+            def get_all_feature_flags(request):
+                if cached := request.session.get("all_feature_flags"):
+                    return cached
+                all_flags = {
+                    flag.name: waffle_flag_is_active(request, flag.name)
+                    for flag in FeatureFlag.objects.all()
+                }
+                return all_flags
+
+
+            def menu_items(request):
+                return {item.slug: item.url for item in request.site.items}
+        """,
+        "core/context_processors.py": """
+            from core.utils import get_all_feature_flags, menu_items
+
+
+            def global_context(request):
+                return {"FEATURE_FLAGS": get_all_feature_flags(request), "MENU_FEATURES": menu_items(request)}
+        """,
+        "core/views.py": """
+            import waffle
+
+
+            def news(request):
+                if waffle.flag_is_active(request, "new_news_author"):
+                    return "author"
+                return "plain"
+        """,
+        "core/templates/news.html": """\
+            {% if FEATURE_FLAGS.new_news_author %}<p>author</p>{% endif %}
+            {% if FEATURE_FLAGS.share_teams %}<a>share</a>{% endif %}
+            {% if MENU_FEATURES.home %}<a>home</a>{% endif %}
+        """,
+    }
+    flags = flags_in(files)
+    assert sorted((f.sdk, f.key, [(s.path, s.line) for s in f.sites]) for f in flags if not f.pattern) == [
+        ("waffle-flag", "new_news_author", [("core/templates/news.html", 1), ("core/views.py", 6)]),
+        ("waffle-flag", "share_teams", [("core/templates/news.html", 2)]),
+    ]

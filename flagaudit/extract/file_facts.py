@@ -24,6 +24,7 @@ from typing import NamedTuple
 from flagaudit.extract.annotations import LineNotes, comment_above, toggle_blocks
 from flagaudit.extract.calls import CallFacts, call_facts
 from flagaudit.extract.candidates import Candidates, find_candidates, own_switches
+from flagaudit.extract.context_dicts import FLAG_WORDS, context_dicts
 from flagaudit.extract.data_constants import data_facts
 from flagaudit.extract.fingerprint import BranchUses
 from flagaudit.extract.prefilter import mentions
@@ -106,7 +107,7 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
     done = FileFacts(path, symbols, mixed, tuple(definitions), lines=len(lines), functions=tuple(graph.functions),
                      exports=graph.exports, respelled=respelled, registry_calls=registry_calls,
                      settings=tuple(setting_values(tree, dicts, scope.package)), shape=shape,
-                     context_dicts=_context_dicts(tree, scope), boolean_fields=boolean_fields(tree, scope))
+                     context_dicts=context_dicts(tree, scope, rules), boolean_fields=boolean_fields(tree, scope))
     settings_module = is_settings_module(path, scope.module)
     own = own_switches(tree, rules) if settings_module else frozenset()
     mentioned = mentions(data, rules)
@@ -393,11 +394,9 @@ _REGISTRY_FUNCTION = re.compile(r"(?:is|has)_\w*(?:feature|flag|switch|toggle)\w
 _NOT_A_READ = r"(?!\w*_(?:key|keys|name|names|prefix|suffix|id|ids|url|path)$)"
 """A name that makes the key, not reads the value (open-discussions' ``get_flag_key("CLEAR")`` names a query
 parameter)."""
-_FLAG_WORDS = "feature|flag|toggle|switch"
-"""The words that say a name is about flags (a check's, a dict of them)."""
 FLAG_CHECK_NAME = re.compile(
     r"(?!_|(?:set|unset|enable|disable|add|remove|delete|create|update|toggle|register|clear|reset|save|override"
-    r"|with|without|filter|exclude|for|by)_)" + _NOT_A_READ + r"\w*(?:" + _FLAG_WORDS + r")\w*", re.IGNORECASE)
+    r"|with|without|filter|exclude|for|by)_)" + _NOT_A_READ + r"\w*(?:" + FLAG_WORDS + r")\w*", re.IGNORECASE)
 """The names of the project's own methods and functions that, called with a string, ask for a flag by its key
 (pretalx's ``event.get_feature_flag("use_tracks")`` reads a JSON field of its event model, learningequality/studio's
 ``user.check_feature_flag("test_dev_feature")`` one of its user model): stricter than :data:`_REGISTRY_METHOD`,
@@ -488,54 +487,6 @@ def _template_passed(tree: ast.Module, scope: Scope) -> set[tuple[str, str, int]
                     and (called == name or "." in called):
                 found.add((called, "", position))
     return found
-
-
-def _context_dicts(tree: ast.Module, scope: Scope) -> tuple[tuple[str, str], ...]:
-    """The dicts of flags by key a context processor gives the templates: a module-level function of one parameter
-    (the request) that returns ``{"ENABLED_FEATURES": {f.snake_case(): f.is_enabled() for f in
-    Feature.objects.all()}}`` (usdoj-crt/crt-portal; mozilla/experimenter's ``{"site_flag_enabled": {name: ... for
-    name in SiteFlagNameChoices}}``), under a name a flag's word is in; a call given the comprehension too
-    (``defaultdict(None, **{...})``). With the class it goes over (qualified), the flags' family: the templates'
-    ``{% if ENABLED_FEATURES.nav_updates %}`` checks ``nav_updates`` of it."""
-    found = set()
-    for function in tree.body:
-        if not isinstance(function, ast.FunctionDef) or len(function.args.posonlyargs) + len(function.args.args) != 1:
-            continue
-        for statement in function.body:
-            if not isinstance(statement, ast.Return) or not isinstance(statement.value, ast.Dict):
-                continue
-            for name, value in zip(statement.value.keys, statement.value.values, strict=True):
-                comprehension = _comprehension(value)
-                family = _iterated_class(comprehension, scope) if comprehension is not None else None
-                if isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value.isidentifier() \
-                        and _FLAG_WORD.search(name.value) and family is not None:
-                    found.add((name.value, family))
-    return tuple(sorted(found))
-
-
-_FLAG_WORD = re.compile(_FLAG_WORDS, re.IGNORECASE)
-
-
-def _comprehension(value: ast.expr) -> ast.DictComp | None:
-    """``{k: v for ...}``, or the one a call is given (``defaultdict(None, **{k: v for ...})``)."""
-    if isinstance(value, ast.DictComp):
-        return value
-    if isinstance(value, ast.Call):
-        return next((a for a in (*value.args, *(k.value for k in value.keywords)) if isinstance(a, ast.DictComp)),
-                    None)
-    return None
-
-
-def _iterated_class(comprehension: ast.DictComp, scope: Scope) -> str | None:
-    """The class a comprehension goes over, qualified: ``Feature`` of ``Feature.objects.all()``, or the enumeration
-    itself (``SiteFlagNameChoices``); not a sequence of keys (``FLAGS``), whose checks inside the comprehension are
-    the SDK's own and read there (``{name: flag_is_active(request, name) for name in FLAGS}``)."""
-    node = comprehension.generators[0].iter
-    while isinstance(node, ast.Call) or isinstance(node, ast.Attribute) and node.attr in ("objects", "all", "filter"):
-        node = node.func if isinstance(node, ast.Call) else node.value
-    name = dotted_name(node)
-    last = name.rpartition(".")[2] if name else ""
-    return scope.qualify(name) if name and last[:1].isupper() and not last.isupper() else None
 
 
 def _annotated(values: list[Value], notes: LineNotes) -> tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...]:
