@@ -173,6 +173,10 @@ RUN_TIME_BOOL = "<run time bool>"
 """The value of a setting read when the program runs as a boolean (``X = env.bool("X", default=True)``,
 ``os.environ.get("X") == "True"``): a deployment's switch, whatever its name."""
 RUN_TIME = frozenset({RUN_TIME_VALUE, RUN_TIME_BOOL})
+LITERAL_VALUE = "<literal>"
+"""The value of an upper-case setting a settings module assigns a literal that is no boolean: a text, a number other
+than 0 and 1, a list, tuple, set or dict (``DATASET_CHANGELOG_PAGE_FLAG = "DATASET_CHANGELOG_PAGE"``, the name of a
+waffle flag; ``AWX_ISOLATION_SHOW_PATHS = []``): a value, whatever its name says."""
 
 
 @dataclass(frozen=True)
@@ -194,7 +198,7 @@ class FileFacts:
     settings: tuple[tuple[str, str, int], ...] = ()
     """Boolean values assigned at top level: (``X`` or ``FEATURES['X']``, ``True``/``False``/``None``, line), or
     :data:`RUN_TIME_VALUE` (:data:`RUN_TIME_BOOL` for a boolean) for an upper-case name, or a settings dict's entry,
-    assigned what a call returns;
+    assigned what a call returns; in a settings module, :data:`LITERAL_VALUE` for one assigned another literal;
     ``(DYNAMIC_SETTINGS, "", line)`` where the module sets names the code does not show (``vars().update(...)``);
     ``(EXTENDS, module, line)`` for each module it star-imports."""
     registry_calls: tuple[tuple[str, str, int], ...] = ()

@@ -104,11 +104,11 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
                    *_declared_in_settings(path, scope, text, tree, rules, notes)]
     dicts = frozenset(name for rule in rules.settings for name in rule.dicts)
     mixed = _mixin_sites(path, text, tree, scope, rules, notes)
+    settings_module = is_settings_module(path, scope.module)
     done = FileFacts(path, symbols, mixed, tuple(definitions), lines=len(lines), functions=tuple(graph.functions),
                      exports=graph.exports, respelled=respelled, registry_calls=registry_calls,
-                     settings=tuple(setting_values(tree, dicts, scope.package)), shape=shape,
+                     settings=tuple(setting_values(tree, dicts, scope.package, settings_module)), shape=shape,
                      context_dicts=context_dicts(tree, scope, rules), boolean_fields=boolean_fields(tree, scope))
-    settings_module = is_settings_module(path, scope.module)
     own = own_switches(tree, rules) if settings_module else frozenset()
     mentioned = mentions(data, rules)
     if not own and not mentioned:

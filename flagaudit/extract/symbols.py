@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from flagaudit.facts import DYNAMIC_SETTINGS, EXTENDS, RUN_TIME_BOOL, RUN_TIME_VALUE, KeyPart
+from flagaudit.facts import DYNAMIC_SETTINGS, EXTENDS, LITERAL_VALUE, RUN_TIME_BOOL, RUN_TIME_VALUE, KeyPart
 
 Resolver = Callable[[str], "tuple[KeyPart, ...] | None"]
 
@@ -555,9 +555,11 @@ def _merge_shared_lines(spans: list[tuple[int, int, str | None]]) -> list[tuple[
     return merged
 
 
-def setting_values(tree: ast.Module, dicts: frozenset[str], package: str) -> Iterator[tuple[str, str, int]]:
+def setting_values(tree: ast.Module, dicts: frozenset[str], package: str,
+                   literals: bool = False) -> Iterator[tuple[str, str, int]]:
     """Boolean settings a module assigns at top level: ``X = True``, ``FEATURES["X"] = False``, ``FEATURES = {...}``;
-    and upper-case names assigned what a call returns (read when the program runs: the environment, a file).
+    and upper-case names assigned what a call returns (read when the program runs: the environment, a file); with
+    ``literals`` (a settings module's), upper-case names assigned another literal, as :data:`LITERAL_VALUE`.
 
     Whether the module is a settings module is decided later, from its path. A module that sets names it
     cannot see (``vars().update(yaml.safe_load(f))``, ``globals()[name] = ...``) gives ``(DYNAMIC_SETTINGS, "", line)``:
@@ -568,21 +570,21 @@ def setting_values(tree: ast.Module, dicts: frozenset[str], package: str) -> Ite
     for node, conditional in top_level_in(tree.body):
         if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
             yield EXTENDS, _import_base(node, package), node.lineno
-        for name, value, line in _settings_of(node, dicts):
+        for name, value, line in _settings_of(node, dicts, literals):
             yield name, RUN_TIME_VALUE if conditional and name != DYNAMIC_SETTINGS and value != RUN_TIME_BOOL \
                 else value, line
 
 
-def _settings_of(node: ast.stmt, dicts: frozenset[str]) -> Iterator[tuple[str, str, int]]:
+def _settings_of(node: ast.stmt, dicts: frozenset[str], literals: bool) -> Iterator[tuple[str, str, int]]:
     """The settings one statement assigns, as :func:`setting_values` gives them."""
     if _sets_unseen_names(node):
         yield DYNAMIC_SETTINGS, "", node.lineno
     elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-        yield from _named_setting(node.target.id, node.value, node.lineno, dicts)  # ``X: bool = True``
+        yield from _named_setting(node.target.id, node.value, node.lineno, dicts, literals)  # ``X: bool = True``
     elif isinstance(node, ast.Assign) and len(node.targets) == 1:
         target, value = node.targets[0], node.value
         if isinstance(target, ast.Name):
-            yield from _named_setting(target.id, value, node.lineno, dicts)
+            yield from _named_setting(target.id, value, node.lineno, dicts, literals)
         elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in dicts:
             key = target.slice
             if isinstance(key, ast.Constant) and isinstance(key.value, str) and _is_flag_value(value):
@@ -600,7 +602,8 @@ def _settings_of(node: ast.stmt, dicts: frozenset[str]) -> Iterator[tuple[str, s
                     yield f"{func.value.id}['{keyword.arg}']", repr(keyword.value.value), keyword.value.lineno  # type: ignore[attr-defined]
 
 
-def _named_setting(name: str, value: ast.expr, line: int, dicts: frozenset[str]) -> Iterator[tuple[str, str, int]]:
+def _named_setting(name: str, value: ast.expr, line: int, dicts: frozenset[str],
+                   literals: bool) -> Iterator[tuple[str, str, int]]:
     """``X = True``; ``X = env.str("X")`` (an upper-case name, what a call returns: read when the program runs),
     ``X = env.bool("X", default=True)`` a boolean so; ``FEATURES = {...}`` for a settings dict, entry by entry, and
     a dict of booleans named as one (``GALAXY_FEATURE_FLAGS = {"ai_deny_index": False, ...}``), which
@@ -611,6 +614,8 @@ def _named_setting(name: str, value: ast.expr, line: int, dicts: frozenset[str])
         yield from _dict_entries(name, value)
     elif name.isupper() and _calls(value):
         yield name, RUN_TIME_BOOL if _read_as_bool(value) else RUN_TIME_VALUE, line
+    elif literals and name.isupper() and _is_other_literal(value):
+        yield name, LITERAL_VALUE, line
 
 
 _FLAG_DICT = re.compile(r"[A-Z][A-Z0-9_]*_(?:FEATURE_FLAGS|FEATURES|FLAGS|SWITCHES|TOGGLES)")
@@ -683,6 +688,14 @@ def _texts(node: ast.expr) -> bool:
 
 def _calls(node: ast.expr) -> bool:
     return any(isinstance(n, ast.Call) for n in ast.walk(node))
+
+
+def _is_other_literal(node: ast.expr) -> bool:
+    """A literal that holds no boolean: a text, a number other than 0 and 1 (which old code switches with), a list,
+    tuple, set or dict display."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (str, bytes, float)) or type(node.value) is int and node.value not in (0, 1)
+    return isinstance(node, (ast.JoinedStr, ast.List, ast.Tuple, ast.Set, ast.Dict))
 
 
 def _is_flag_value(node: ast.expr) -> bool:

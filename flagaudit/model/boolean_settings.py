@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from flagaudit.extract.candidates import own_switch_rule
-from flagaudit.facts import RUN_TIME_BOOL, FileFacts
+from flagaudit.facts import LITERAL_VALUE, RUN_TIME_BOOL, FileFacts
 from flagaudit.model.constancy import deployment_settings
 from flagaudit.sdk_rules import SETTINGS_SDK, RuleSet, SettingRule
 
@@ -43,6 +43,17 @@ def boolean_settings(facts: Iterable[FileFacts], settings_paths: tuple[str, ...]
     debugging or tests."""
     return frozenset(name for f in deployment_settings(facts, settings_paths, is_test) for name, value, _ in f.settings
                      if value == RUN_TIME_BOOL and name.isidentifier() and feature_switch(name))
+
+
+def literal_settings(facts: Iterable[FileFacts], settings_paths: tuple[str, ...],
+                     is_test: Callable[[str], bool]) -> frozenset[str]:
+    """The settings every assignment of which in the deployment's settings modules is a literal that holds no boolean
+    (:data:`LITERAL_VALUE`): values, whatever their names say."""
+    values: dict[str, set[str]] = {}
+    for file_facts in deployment_settings(facts, settings_paths, is_test):
+        for name, value, _ in file_facts.settings:
+            values.setdefault(name, set()).add(value)
+    return frozenset(name for name, found in values.items() if found == {LITERAL_VALUE})
 
 
 def feature_switch(name: str) -> bool:

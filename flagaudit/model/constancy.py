@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from flagaudit.documentation import documented_where
-from flagaudit.facts import DYNAMIC_SETTINGS, EXTENDS, RUN_TIME, Evidence, FileFacts, Flag
+from flagaudit.facts import DYNAMIC_SETTINGS, EXTENDS, LITERAL_VALUE, RUN_TIME, Evidence, FileFacts, Flag
 from flagaudit.sdk_rules import SETTINGS_SDK, glob_match
 
 _ON = {"true", "on", "1", "yes"}
@@ -170,8 +170,8 @@ def _deleted(flag: Flag) -> Fixed | None:
 
 def _configured(key: str, assignments: list[tuple[str, str, int]]) -> Fixed | None:
     values = {value for _, value, _ in assignments}
-    if len(values) != 1 or not RUN_TIME.isdisjoint(values):
-        return None  # set differently, or read when the program runs in one of them
+    if len(values) != 1 or not RUN_TIME.isdisjoint(values) or LITERAL_VALUE in values:
+        return None  # set differently, read when the program runs in one of them, or no boolean
     (value,) = values
     evidence = tuple(Evidence("site", f"{path}:{line}", f"{key} = {value}")
                      for path, value, line in sorted(assignments))

@@ -14,7 +14,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from flagaudit.facts import DYNAMIC_SETTINGS, Definition, FileFacts, Flag, KeyPart, KeyRef, Site
-from flagaudit.model.boolean_settings import boolean_settings
+from flagaudit.model.boolean_settings import boolean_settings, literal_settings
 from flagaudit.model.constancy import set_names
 from flagaudit.model.context_dicts import CONTEXT_DICT
 from flagaudit.sdk_rules import (
@@ -242,13 +242,15 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...], sett
     _dashed_in_templates(sites, definitions)
     toggles = _toggle_blocks(facts, test_patterns)
     booleans = boolean_settings(facts, settings_paths, lambda path: is_test_path(path, test_patterns))
+    valued = literal_settings(facts, settings_paths, lambda path: is_test_path(path, test_patterns))
     assigned = set_names(facts, settings_paths, lambda path: is_test_path(path, test_patterns))
     flags = []
     for identity in sorted(set(sites) | set(tests) | set(definitions), key=_flag_order):
         key, sdk, pattern = identity
         found = [*sites.get(identity, ()), *tests.get(identity, ())]
-        if not definitions.get(identity) and not is_flag_setting(key, found, booleans):
-            continue
+        if not definitions.get(identity) and (not is_flag_setting(key, found, booleans)
+                                              or sdk == SETTINGS_SDK and key in valued):
+            continue  # an ordinary setting, or one the settings modules give a list, a text, a number
         if found and assigned and not definitions.get(identity) and key not in assigned \
                 and DYNAMIC_SETTINGS not in assigned and all(s.rule.endswith(CONTEXT_READ) for s in found):
             # a name a context processor computes ({% if PASSKEYS_ENABLED %}, HyphaApp/hypha) or a tag binds (as X)
