@@ -4,8 +4,12 @@ row its ``Feature.is_feature_enabled(name)`` looks up."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flagaudit.facts import Flag
+from flagaudit.scan.project import ScanOptions, scan
 from tests.helpers import flags_in
+from tests.repos import write_files
 from tests.test_context_dicts import PROJECT
 
 ADD_FEATURE = '''
@@ -160,3 +164,40 @@ def test_a_rows_own_check_makes_no_rule_for_its_table() -> None:
                       "orgs/migrations/__init__.py": "", "orgs/migrations/0002_acme.py": migration})
     assert [f.key for f in flags] == ["sso"]
     assert _definitions(flags) == []
+
+
+def test_a_helper_that_creates_a_switch_now_and_then_makes_no_unknown_keys(tmp_path: Path) -> None:
+    """cmsgov/bluebutton-web-server's command for a test environment turns one switch off through its own
+    ``set_switch(name, active)``: that defines ``outreach_email``, but the project's other switches are made in the
+    admin, so none of them is an unknown key (FA401)."""
+    command = """
+        from django.core.management.base import BaseCommand
+        from waffle.models import Switch
+
+
+        def set_switch(name, active):
+            switch, _ = Switch.objects.get_or_create(name=name)
+            switch.active = active
+            switch.save()
+
+
+        class Command(BaseCommand):
+            def handle(self, *args, **options):
+                set_switch("outreach_email", False)
+    """
+    views = """
+        from waffle import switch_is_active
+
+
+        def home(request):
+            if switch_is_active("outreach_email") or switch_is_active("enable_swaggerui"):
+                return "docs"
+            return "home"
+    """
+    write_files(tmp_path, {"app/__init__.py": "", "app/views.py": views, "app/management/__init__.py": "",
+                           "app/management/commands/__init__.py": "",
+                           "app/management/commands/setup_env.py": command}, dedent=True)
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert [(f.key, [d.rule for d in f.definitions]) for f in inventory.flags] == [
+        ("enable_swaggerui", []), ("outreach_email", ["definer/app.management.commands.setup_env.set_switch"])]
+    assert [f.code for f in inventory.findings if f.code == "FA401"] == []

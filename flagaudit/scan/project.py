@@ -435,11 +435,12 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, config.settings_paths, wrapper_functions(inferred))
     previous, written = _last_graph(cache)  # a graph kept by another version is not built upon
-    # django-flags' settings declare flags, but its default sources read the admin's too: no "unknown key" there
+    # django-flags' settings declare flags, but its default sources read the admin's too: no "unknown key" there;
+    # nor where a project's helper creates a row now and then (bluebutton's set_switch("outreach_email", False))
     registries = frozenset([*(d.id for f in rules.files for d in f.defines
                               if d.model is None and not d.declaring_dicts),
                             *(o.id for f in rules.files for o in f.objects),
-                            *(r.id for r in inferred if isinstance(r, DefineRule) and r.model is None)])
+                            *(r.id for r in inferred if isinstance(r, DefineRule) and r.model is None and not r.via)])
     kept = cache.memo("nearest", build_digest(), dict[str, dict[str, tuple[str, ...]]])
     suggestions = Suggestions(kept)
     graph, findings = _model(facts, flags, config, {s.path: s.key for s in sources}, previous, registries,
