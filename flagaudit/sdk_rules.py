@@ -167,6 +167,9 @@ class DefineRule:
     via: tuple[str, ...] = ()
     """The project's function whose definition, keyed by its parameter, :attr:`functions` make with their callers'
     keys (an inferred definer, model/definers.py): that definition is not a flag's."""
+    action: str = "define"
+    """What a call of :attr:`functions` does to the key: ``define``, or ``delete`` for an inferred helper that only
+    deletes the rows it is given the keys of."""
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
 

@@ -4,12 +4,14 @@ row its ``Feature.is_feature_enabled(name)`` looks up."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from flagaudit.facts import Flag
 from flagaudit.scan.project import ScanOptions, scan
 from tests.helpers import flags_in
-from tests.repos import write_files
+from tests.repos import Repo, write_files
+from tests.run import run_cli
 from tests.test_context_dicts import PROJECT
 
 ADD_FEATURE = '''
@@ -201,3 +203,86 @@ def test_a_helper_that_creates_a_switch_now_and_then_makes_no_unknown_keys(tmp_p
     assert [(f.key, [d.rule for d in f.definitions]) for f in inventory.flags] == [
         ("enable_swaggerui", []), ("outreach_email", ["definer/app.management.commands.setup_env.set_switch"])]
     assert [f.code for f in inventory.findings if f.code == "FA401"] == []
+
+
+def test_a_helper_that_only_deletes_a_row_by_its_parameter_retires_its_callers_keys() -> None:
+    """``remove_switch("old_checkout")`` in a migration deletes the row: the key is retired there, as a migration's
+    own ``Switch.objects.filter(name="old_checkout").delete()`` retires it."""
+    helpers = """
+        from waffle.models import Switch
+
+
+        def remove_switch(name):
+            Switch.objects.filter(name=name).delete()
+    """
+    migration = """
+        from django.db import migrations
+
+        from app.switches import remove_switch
+
+
+        def forwards(apps, schema_editor):
+            remove_switch("old_checkout")
+
+
+        class Migration(migrations.Migration):
+            operations = [migrations.RunPython(forwards)]
+    """
+    flags = flags_in({"app/__init__.py": "", "app/switches.py": helpers, "app/migrations/__init__.py": "",
+                      "app/migrations/0003_drop.py": migration})
+    assert _definitions(flags) == [
+        ("old_checkout", [("app/migrations/0003_drop.py", 8, "definer/app.switches.remove_switch", "delete")]),
+    ]
+
+
+def test_history_follows_a_key_its_helpers_create_and_delete(tmp_path: Path) -> None:
+    """The helpers are inferred from the working tree and read in every commit: the migration that calls
+    ``add_switch`` gives the switch its birth before any code checks it, the one that calls ``remove_switch`` retires
+    it with its check, and a check of the key written after is a new life of it."""
+    helpers = """
+        from waffle.models import Switch
+
+
+        def add_switch(name):
+            Switch.objects.get_or_create(name=name)
+
+
+        def remove_switch(name):
+            Switch.objects.filter(name=name).delete()
+    """
+    migration = """
+        from django.db import migrations
+
+        from app.switches import {helper}
+
+
+        def forwards(apps, schema_editor):
+            {helper}("legacy_pricing")
+
+
+        class Migration(migrations.Migration):
+            operations = [migrations.RunPython(forwards)]
+    """
+    view = """
+        from waffle import switch_is_active
+
+
+        def price(order):
+            if switch_is_active("legacy_pricing"):
+                return order.{rule}()
+            return order.total
+    """
+    repo = Repo(tmp_path)
+    repo.commit("2023-03-01", "A switch for legacy pricing", {
+        "app/__init__.py": "", "app/switches.py": helpers, "app/migrations/__init__.py": "",
+        "app/migrations/0002_legacy.py": migration.format(helper="add_switch")})
+    repo.commit("2023-06-01", "Legacy pricing behind it", {"app/views.py": view.format(rule="legacy_total")})
+    repo.commit("2024-03-01", "Retire legacy pricing", {
+        "app/migrations/0003_drop.py": migration.format(helper="remove_switch"), "app/views.py": None})
+    repo.commit("2025-03-01", "Seasonal pricing behind the old switch's name", {
+        "app/views.py": view.format(rule="seasonal_total")})
+    result = run_cli("history", "--format", "json", "--no-cache", "--as-of", "2026-01-01", cwd=repo.path)
+    assert result.returncode == 0, result.stderr
+    (timeline,) = json.loads(result.stdout)["timelines"]
+    assert [(e["kind"], e["date"][:10]) for e in timeline["events"]] == [
+        ("born", "2023-03-01"), ("changed", "2023-06-01"), ("retired", "2024-03-01"), ("reborn", "2025-03-01")]

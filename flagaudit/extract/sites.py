@@ -452,7 +452,7 @@ class SpanVisitor:
             return
         define = self.rules.define_functions.get(callee or "")
         if define:
-            add_definition(self, node, define, self.key(node, define.key))
+            add_definition(self, node, define, self.key(node, define.key), action=define.action)
             return
         if self._setting_call(node, callee):
             return

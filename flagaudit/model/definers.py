@@ -4,8 +4,9 @@ usdoj-crt/crt-portal's migrations call ``AddFeatureMigration("nav-updates", True
 function, nested in its ``__init__``, creates the ``Feature`` row named by its first parameter. A **definer** is a
 module-level function, or a class's ``__init__``, that holds a definition (a row created, a flag object made, a
 registry call) whose key is one of its parameters, itself or in a function nested in it: its calls define the key
-they pass, as the definition's own rule would. Deletions are not followed: a helper that creates a row often drops
-it first to start afresh.
+they pass, as the definition's own rule would. One that only deletes such a row (``remove_switch(name)``) retires
+the key its calls pass; one that creates a row and deletes one (a helper often drops the row first, to start
+afresh) defines.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def infer_definers(facts: Iterable[FileFacts], is_test: Callable[[str], bool]) -
     for file_facts in facts:
         for definition in file_facts.definitions:
             parts = definition.key_ref.parts
-            if definition.action != "define" or len(parts) != 1 or parts[0].kind != "param" \
+            if definition.action not in ("define", "delete") or len(parts) != 1 or parts[0].kind != "param" \
                     or not parts[0].value.isidentifier():
                 continue  # ``flag.slug`` or ``kind:case`` of a parameter: not the key itself
             param = parts[0].value
@@ -35,8 +36,9 @@ def infer_definers(facts: Iterable[FileFacts], is_test: Callable[[str], bool]) -
             if owner is not None and called is not None:
                 name, position = called
                 rule = DefineRule(id=f"definer/{name}", sdk=definition.sdk, key=(KeyArg(position, param),),
-                                  functions=exported(name, facades), via=(owner.name,))
-                found.setdefault(rule.id, rule)
+                                  functions=exported(name, facades), via=(owner.name,), action=definition.action)
+                if rule.id not in found or rule.action == "define":  # it creates a row: whatever it deletes
+                    found[rule.id] = rule
     return tuple(found[k] for k in sorted(found))
 
 
