@@ -28,6 +28,8 @@ from flagaudit.sdk_rules import RuleSet, SettingRule
 _ROW_METHODS = frozenset({"create", "get_or_create", "update_or_create", "delete", "get", "first", "last"})
 _BOUND_TO_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)\s*\(")
 """``name = callee(``: a name bound to what a call returns."""
+NESTED_GET = ".get.get"
+"""How a call of ``get`` on what a call of ``get`` returns is named (``settings.IMPORTERS.get(...).get(...)``)."""
 _BOUND_TO_NAME = re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:#.*)?$", re.MULTILINE)
 """``active = waffle.flag_is_active``: a name bound to a function, called by that name."""
 
@@ -97,6 +99,8 @@ class _Finder:
         self.setting_objects = {obj for rule in rules.settings if rule.getattr_bool for obj in rule.objects}
         self.read_with_get = self.settings | self.setting_objects  # FEATURES.get, and dynaconf's settings.get
         self.declared_objects = {obj for rule in rules.settings if rule.declared for obj in rule.objects}
+        self.attribute_objects = {obj for rule in rules.settings if rule.attributes and not rule.declared
+                                  for obj in rule.objects}
         self.switches = rules.attribute_reads.switches if rules.attribute_reads else None
         self.models = {f"{m.split('.')[0]}.models.{m.split('.')[1]}" for m in rules.models}
         self.gets_models = gets_models
@@ -114,7 +118,8 @@ class _Finder:
         if qualified is not None and (
                 qualified in self.functions or qualified in self.decorators or qualified in self.classes
                 or qualified in self.define_functions
-                or (qualified.endswith(".get") and self.scope.as_setting(qualified[:-4]) in self.read_with_get)):
+                or (qualified.endswith(".get") and self.scope.as_setting(qualified[:-4]) in self.read_with_get)
+                or (qualified.endswith(NESTED_GET) and self._nested_setting(qualified[: -len(NESTED_GET)]))):
             self.lines.add(node.lineno)
         elif dotted == "getattr" and node.args and (
                 (read := self._setting(node.args[0])) in self.declared_objects
@@ -125,6 +130,12 @@ class _Finder:
             self.lines.add(node.lineno)  # a subscript: a function picked from a table may be a check
         elif self.gets_models and isinstance(func, ast.Name) and func.id[:1].isupper():
             self.lines.add(node.lineno)  # ``Flag(name=...)``: a row of a model the file binds, made to be saved
+
+    def _nested_setting(self, qualified: str) -> bool:
+        """Whether ``qualified`` names an upper-case attribute of a settings object read by attribute names (the
+        dict of dicts of ``settings.IMPORTERS.get("trello", {}).get("active", False)``)."""
+        owner, _, name = (self.scope.as_setting(qualified) or "").rpartition(".")
+        return name.isupper() and owner in self.attribute_objects
 
     def _setting(self, node: ast.expr) -> str | None:
         """The settings object an expression names, as Django's ``settings`` or django-constance's ``config``."""

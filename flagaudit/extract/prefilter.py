@@ -29,6 +29,9 @@ comment runs to its line's end (so a failed search cannot try every split of a r
 _UNSET_LAST = re.compile(rb"(?:\bNone|[,\s](?!None\b|True\b|False\b)[A-Za-z_][\w.]*)"
                          rb"(?:[\s),]|#[^\n]*(?![^\n])|\\\r?\n)*\Z")
 """The same for ``None``, or a variable (``allow_signups``, ``self.default``)."""
+_NESTED_GET = re.compile(rb"\.\s*[A-Z][A-Z0-9_]*\s*\.\s*get\s*\([^()]*\)\s*\.\s*get\s*\(")
+"""``settings.IMPORTERS.get("trello", {}).get(``: an entry of a settings dict of dicts (``extract/sites.py``,
+``_nested_setting``), where the file names a settings object's module."""
 _QUOTED_NAME = re.compile(rb"[\"']([A-Za-z_]\w*)[\"']")
 """A name in quotes: what ``getattr(settings, "ENABLE_X", None)`` names."""
 _STRING_END = {
@@ -66,7 +69,8 @@ def mentions(data: bytes, rules: RuleSet) -> bool:
         if _bool_call(data, match.end(), receivers, rules.attribute_reads):
             return True
     reads = rules.attribute_reads  # ``settings.ENABLE_X``: a rule's words cannot spell every such name
-    return reads is not None and reads.read_in(data)
+    return reads is not None and (reads.read_in(data) or _NESTED_GET.search(data) is not None
+                                  and any(module.encode() in data for module in reads.modules))
 
 
 def _receivers(data: bytes, rules: RuleSet) -> re.Pattern[bytes]:

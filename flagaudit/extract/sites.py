@@ -20,7 +20,7 @@ from typing import Any, ClassVar, cast
 from flagaudit.extract.adapters import adapted
 from flagaudit.extract.annotations import LineNotes
 from flagaudit.extract.arguments import argument, no_literal_default
-from flagaudit.extract.candidates import own_switch_rule, tested_names
+from flagaudit.extract.candidates import NESTED_GET, own_switch_rule, tested_names
 from flagaudit.extract.declarations import (
     RETURNED,
     add_definition,
@@ -635,7 +635,10 @@ class SpanVisitor:
 
     def _setting_call(self, node: ast.Call, callee: str | None) -> bool:
         """``settings.FEATURES.get("X")``, ``getattr(settings, "X", False)`` and dynaconf's ``settings.get("X",
-        False)`` (ansible/galaxy_ng), read as ``getattr``."""
+        False)`` (ansible/galaxy_ng), read as ``getattr``; a switch of a settings dict of dicts
+        (:meth:`_nested_setting`)."""
+        if callee and callee.endswith(NESTED_GET):
+            return self._nested_setting(node, callee)
         if callee and callee.endswith(".get"):
             holder = self.scope.as_setting(callee[: -len(".get")])
             for rule in self.rules.settings:
@@ -668,6 +671,26 @@ class SpanVisitor:
                 self._site(node, f"{rule.id}{ATTRIBUTE_READ}", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
                 return True
         return False
+
+    def _nested_setting(self, node: ast.Call, callee: str) -> bool:
+        """``settings.IMPORTERS.get("trello", {}).get("active", False)``: an entry of a settings dict of dicts, read
+        with a boolean default, is a switch (taigaio/taiga-back's importers), keyed ``IMPORTERS['trello']['active']``,
+        whatever the dict's own name (its sites count as a switch-named attribute's do)."""
+        holder = self.scope.as_setting(callee[: -len(NESTED_GET)])
+        owner, _, name = (holder or "").rpartition(".")
+        outer, inner = arguments(node), arguments(node.func.value)  # type: ignore[attr-defined]  # by the callee
+        entries = [args[0].value for args in (inner, outer) if args and not args[0].keyword and not args[0].star]
+        if not name.isupper() or len(outer) != 2 or outer[1].keyword or not is_bool(outer[1].value) \
+                or len(entries) != 2 or not all(isinstance(e, ast.Constant) and isinstance(e.value, str)
+                                                for e in entries):
+            return False
+        rule = next((r for r in self.rules.settings if r.attributes and not r.declared and owner in r.objects), None)
+        if rule is None:
+            return False
+        key = f"{name}{''.join(f'[{e.value!r}]' for e in entries)}"  # type: ignore[attr-defined]  # strings
+        self._site(node, f"{rule.id}{ATTRIBUTE_READ}", rule.sdk, KeyRef((KeyPart("lit", key),), self._code(node)),
+                   "truthy")
+        return True
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         """``settings.ENABLE_X`` read (not assigned, nor the object of another read or call), where a settings
