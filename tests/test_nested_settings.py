@@ -41,3 +41,13 @@ def test_an_entry_of_a_settings_dict_of_dicts_read_with_a_boolean_default_is_a_s
         ("settings", "IMPORTERS['jira']['active']", [9]),
         ("settings", "IMPORTERS['trello']['active']", [6]),
     ]
+
+
+def test_a_get_of_a_get_spelt_as_attributes_is_no_entry() -> None:
+    """``settings.IMPORTERS.get.get(...)`` names no entry of a dict: nothing, and no failure."""
+    routers = PROJECT["taiga/routers.py"] + """
+        if settings.IMPORTERS.get.get("trello", False):
+            router.append("odd")
+    """
+    flags = flags_in({**PROJECT, "taiga/routers.py": routers})
+    assert len(flags) == 2

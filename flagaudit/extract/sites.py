@@ -676,9 +676,12 @@ class SpanVisitor:
         """``settings.IMPORTERS.get("trello", {}).get("active", False)``: an entry of a settings dict of dicts, read
         with a boolean default, is a switch (taigaio/taiga-back's importers), keyed ``IMPORTERS['trello']['active']``,
         whatever the dict's own name (its sites count as a switch-named attribute's do)."""
+        func = node.func
+        if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Call):
+            return False  # ``settings.X.get.get(...)``, spelt so: no dict's entry
         holder = self.scope.as_setting(callee[: -len(NESTED_GET)])
         owner, _, name = (holder or "").rpartition(".")
-        outer, inner = arguments(node), arguments(node.func.value)  # type: ignore[attr-defined]  # by the callee
+        outer, inner = arguments(node), arguments(func.value)
         entries = [args[0].value for args in (inner, outer) if args and not args[0].keyword and not args[0].star]
         if not name.isupper() or len(outer) != 2 or outer[1].keyword or not is_bool(outer[1].value) \
                 or len(entries) != 2 or not all(isinstance(e, ast.Constant) and isinstance(e.value, str)
