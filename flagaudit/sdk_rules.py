@@ -167,9 +167,10 @@ class DefineRule:
     via: tuple[str, ...] = ()
     """The project's function whose definition, keyed by its parameter, :attr:`functions` make with their callers'
     keys (an inferred definer, model/definers.py): that definition is not a flag's."""
-    action: str = "define"
+    action: Literal["define", "delete"] = "define"
     """What a call of :attr:`functions` does to the key: ``define``, or ``delete`` for an inferred helper that only
-    deletes the rows it is given the keys of."""
+    deletes the rows it is given the keys of (a kept step's rules are read from a file anyone can write: only these
+    two decode)."""
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
 

@@ -7,8 +7,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from flagaudit.facts import Flag
+from flagaudit.plaindata import BadData, dumps, loads
 from flagaudit.scan.project import ScanOptions, scan
+from flagaudit.sdk_rules import DefineRule
 from tests.helpers import flags_in
 from tests.repos import Repo, write_files
 from tests.run import run_cli
@@ -286,3 +290,14 @@ def test_history_follows_a_key_its_helpers_create_and_delete(tmp_path: Path) -> 
     (timeline,) = json.loads(result.stdout)["timelines"]
     assert [(e["kind"], e["date"][:10]) for e in timeline["events"]] == [
         ("born", "2023-03-01"), ("changed", "2023-06-01"), ("retired", "2024-03-01"), ("reborn", "2025-03-01")]
+
+
+def test_a_kept_definer_does_nothing_but_define_or_delete() -> None:
+    """The inferred rules are kept in the cache folder, which a pull request writes: a definer's action decodes only
+    as ``define`` or ``delete``."""
+    rule = DefineRule(id="definer/app.switches.remove_switch", sdk="waffle-switch", functions=("app.switches.x",),
+                      via=("app.switches.x",), action="delete")
+    kept = dumps(rule)
+    assert loads(kept, DefineRule) == rule
+    with pytest.raises(BadData):
+        loads(kept.replace('"delete"', '"\\u001b[31mannotate"'), DefineRule)
