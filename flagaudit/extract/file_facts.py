@@ -58,6 +58,9 @@ from flagaudit.facts import (
 from flagaudit.sdk_rules import RuleSet, TextRule, text_file
 
 _TOO_DEEP = "nested too deeply to analyse (RecursionError)"
+INTERNAL_ERROR = "not analysed: flagaudit failed on it"
+"""The start of the reason a file is skipped for where the analysis itself failed (its message is not shown: it
+may quote the file)."""
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 Value = tuple[str, tuple[KeyPart, ...], int]
@@ -83,6 +86,8 @@ def extract_wanted(path: str, module: str, data: bytes, rules: RuleSet, max_byte
         return FileFacts(path, skipped=_TOO_DEEP), None
     except MemoryError:
         return FileFacts(path, skipped="too large to analyse in the memory available (MemoryError)"), None
+    except Exception as exc:  # a fault of flagaudit's that this file's content set off: the file is left, not the run
+        return FileFacts(path, skipped=f"{INTERNAL_ERROR} ({type(exc).__name__}); please report it"), None
     finally:
         if collecting:
             gc.enable()
