@@ -4,7 +4,14 @@ flag is waffle's, read through it), ansible/awx's ``AWX_ISOLATION_SHOW_PATHS = [
 
 from __future__ import annotations
 
-from tests.helpers import flags_in
+from pathlib import Path
+
+import pytest
+
+import flagaudit.scan.project as project
+from tests.helpers import counted_calls, flags_in
+from tests.repos import Repo
+from tests.run import run_cli
 
 PROJECT = {
     "project/__init__.py": "",
@@ -70,3 +77,20 @@ def test_outside_the_settings_modules_a_literal_says_nothing() -> None:
     flags = flags_in({"project/__init__.py": "", "project/views.py": views,
                       "project/constants.py": 'SHOW_BANNER = "yes"\nAWX_ISOLATION_SHOW_PATHS = []\n'})
     assert "AWX_ISOLATION_SHOW_PATHS" in {f.key for f in flags}
+
+
+def test_a_constant_added_to_a_settings_module_replays_the_inference(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inference reads no such value: after an edit that adds one, a warm run takes the last run's steps again,
+    and prints what a run without the cache prints."""
+    inferred = counted_calls(monkeypatch, project, "infer_rules")
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2025-01-05", "settings", PROJECT)
+    assert run_cli("scan", "--format", "json", cwd=repo.path).returncode == 0
+    base = PROJECT["project/settings/base.py"]
+    repo.commit("2025-02-01", "a page size", {"project/settings/base.py": base + "    PAGE_SIZE = 20\n"})
+    inferred.clear()
+    warm = run_cli("scan", "--format", "json", cwd=repo.path)
+    assert inferred == []
+    cold = run_cli("scan", "--format", "json", "--no-cache", cwd=repo.path)
+    assert (warm.returncode, warm.stdout) == (cold.returncode, cold.stdout)

@@ -21,7 +21,7 @@ from flagaudit.config import Config, load_config
 from flagaudit.documentation import documented_keys
 from flagaudit.extract.data_loaders import Loader, find_loaders
 from flagaudit.extract.symbols import DJANGO_SETTINGS
-from flagaudit.facts import FileFacts, Finding, Flag, Inventory, Skipped
+from flagaudit.facts import LITERAL_VALUE, FileFacts, Finding, Flag, Inventory, Skipped
 from flagaudit.model.boolean_settings import infer_boolean_settings, infer_flag_dicts
 from flagaudit.model.callgraph import CallGraph, build_graph
 from flagaudit.model.constancy import fixed_flags
@@ -695,9 +695,10 @@ def _as_inferred_from(facts: FileFacts) -> FileFacts:
     moves what is below it; a call added to a body adds a target) but for a ``__getattr__``'s (a settings object's),
     Django's settings and the rows a function reads (a reader of settings by name reads Django's or that row).
     The settings modules' values are read (the booleans read from the environment, the dicts of flags), their lines
-    not."""
+    not, nor the names they give a value of another kind (:data:`LITERAL_VALUE`: the model reads those, to leave
+    them out of the flags; an edit that adds a constant to a settings module is no reason to infer again)."""
     return replace(
-        facts, lines=0, settings=tuple((name, value, 0) for name, value, _ in facts.settings),
+        facts, lines=0, settings=tuple((name, value, 0) for name, value, _ in facts.settings if value != LITERAL_VALUE),
         sites=tuple(replace(s, line=0, column=0, on=(), off=(), fingerprint=(), only_on=(), only_off=())
                     for s in facts.sites),
         functions=tuple(replace(f, line=0, end=0, targets=f.targets if f.name.endswith(".__getattr__") else tuple(
