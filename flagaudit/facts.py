@@ -47,7 +47,8 @@ class KeyPart:
     the qualified name of the constant cased), ``call`` (in the symbol
     table only: the name was assigned the result of calling this qualified
     name), ``any`` (the key column of every row of the flag model of the SDK
-    named here: every key) or ``unk``.
+    named here: every key), ``alt`` (in the symbol table only: one of the values of a dict of texts, kept under
+    its name and ``[]``, any of which a lookup in it may give) or ``unk``.
     """
 
     kind: str

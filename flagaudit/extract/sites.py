@@ -37,7 +37,7 @@ from flagaudit.extract.declarations import (
 )
 from flagaudit.extract.fingerprint import BranchUses, exclusive
 from flagaudit.extract.guards import Guard, Node, find_guard
-from flagaudit.extract.symbols import ITEMS, Row, Scope, import_bindings, key_parts, literal_rows
+from flagaudit.extract.symbols import EACH, ITEMS, Row, Scope, import_bindings, key_parts, literal_rows
 from flagaudit.extract.tree import (
     Arg,
     Source,
@@ -1108,8 +1108,9 @@ class SpanVisitor:
             holder, index = expression.func.value, expression.args[0]
         else:
             return None
-        if not isinstance(holder, ast.Name):
-            return None
+        if not isinstance(holder, ast.Name) or (
+                holder.id not in self.functions[-1].items and not self._named_rows(holder.id, items=True)):
+            return self._looked_up_elsewhere(holder, index)
         param = self.functions[-1].items.get(holder.id)
         if param is not None:  # ``key.get("key")`` of each dict a helper is given: an entry of its items
             return (KeyPart("item", f"{param}[{index.value}]"),) \
@@ -1124,6 +1125,17 @@ class SpanVisitor:
         code = self._code(expression)
         self.functions[-1].loops[code] = values
         return (KeyPart("unk", code),)
+
+    def _looked_up_elsewhere(self, holder: ast.expr, index: ast.expr) -> tuple[KeyPart, ...] | None:
+        """``constants.PAGE_FLAGS.get(page_type)`` of a constant dict another module may hold (or an import of
+        one): a ``sym`` part of its values (:data:`~flagaudit.extract.symbols.EACH`), which the model takes each of
+        if the dict's are texts (uktrade/great-international-ui's view asks ``settings.FEATURE_FLAGS[flag_name]``
+        of a flag its constants module maps each page type to). Only an upper-case name, a constant's, looked up
+        by what the code computes."""
+        qualified = self._qualify(holder)
+        if qualified is None or isinstance(index, ast.Constant) or not qualified.rpartition(".")[2].isupper():
+            return None
+        return (KeyPart("sym", qualified + EACH),)
 
     def _resolve(self, dotted: str) -> tuple[KeyPart, ...] | None:
         function = self.functions[-1]

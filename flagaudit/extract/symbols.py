@@ -408,6 +408,12 @@ def _assigned_values(
                 if isinstance(target, ast.Name):
                     yield prefix + target.id, (KeyPart("call", origin),), node.lineno
             continue
+        looked_up = _looked_up_values(value)
+        if looked_up:
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    yield prefix + target.id + EACH, looked_up, node.lineno
+            continue
         if not _may_be_key(value):
             continue
         parts = key_parts(value, scope.symbol)
@@ -416,6 +422,26 @@ def _assigned_values(
         for target in targets:
             if isinstance(target, ast.Name):
                 yield prefix + target.id, parts, node.lineno
+
+
+EACH = "[]"
+"""The suffix of the name under which a dict of texts keeps its values (``MAPPING[]``): what a lookup of an
+entry not known before it runs (``MAPPING.get(page_type)``) may give, each an ``alt`` part."""
+_MOST_LOOKED_UP = 64
+"""Values of a dict of texts kept for lookups: a dict of more (a table of countries, of messages) holds no keys."""
+
+
+def _looked_up_values(value: ast.expr) -> tuple[KeyPart, ...]:
+    """The distinct values of a dict literal whose every value is a text, in order, as ``alt`` parts: uktrade/
+    great-international-ui's ``FEATURE_FLAGGED_PAGE_TYPES_MAPPING = {"AboutUkRegionPage": "ABOUT_UK_REGION_PAGE_ON",
+    ...}``, which a view of another module looks the flag of a page type up in. Nothing for any other value."""
+    if not isinstance(value, ast.Dict) or None in value.keys:
+        return ()
+    texts = [v.value for v in value.values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+    distinct = list(dict.fromkeys(texts))
+    if not texts or len(texts) < len(value.values) or len(distinct) > _MOST_LOOKED_UP:
+        return ()
+    return tuple(KeyPart("alt", text) for text in distinct)
 
 
 def _record_fields(body: list[ast.stmt]) -> dict[str, list[str]]:

@@ -48,7 +48,7 @@ from flagaudit.history.earlier_names import earlier_names, with_earlier_names
 from flagaudit.history.ledger import LEDGER_FILE, ledger_timelines, read_ledger
 from flagaudit.history.step import Move, Presence, SiteRef, check_form, step
 from flagaudit.history.store import Blobs, FlagId, KeptFacts, KeptFile, WalkState, WalkStore
-from flagaudit.model.resolve import Resolver, is_flag_setting, is_test_path, resolve_site
+from flagaudit.model.resolve import Resolver, is_flag_setting, is_test_path, resolve_sites
 from flagaudit.scan.discover import SCRIPT, excluded, module_name, names_itself, wanted
 from flagaudit.scan.parallel import in_workers
 from flagaudit.sdk_rules import SETTINGS_SDK, RuleSet
@@ -510,10 +510,10 @@ class _Walk:
             return ()
         items: list[Item] = []
         for site in entry.facts.sites:
-            resolved = resolve_site(site, self.resolver)
-            if resolved is not None and resolved[1] is not None and is_flag_setting(resolved[1], [resolved[0]]):
-                ref = SiteRef(site.path, site.function, site.fingerprint, check_form(site))
-                items.append(((resolved[0].sdk, resolved[1]), ref))
+            for resolved, key, _ in resolve_sites(site, self.resolver):
+                if key is not None and is_flag_setting(key, [resolved]):
+                    ref = SiteRef(site.path, site.function, site.fingerprint, check_form(site))
+                    items.append(((resolved.sdk, key), ref))
         for definition in entry.facts.definitions:
             key, _ = self.resolver.key(definition.key_ref)
             if key is not None:

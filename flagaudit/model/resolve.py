@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import replace
 from functools import lru_cache
 
+from flagaudit.extract.symbols import EACH
 from flagaudit.facts import DYNAMIC_SETTINGS, Definition, FileFacts, Flag, KeyPart, KeyRef, Site
 from flagaudit.model.boolean_settings import boolean_settings, literal_settings
 from flagaudit.model.constancy import set_names
@@ -82,6 +83,20 @@ class Resolver:
             return None, False
         glob = re.sub(r"\*+", "*", "".join("*" if p is None else p for p in pieces))
         return ref.template.format(glob), True
+
+    def turns(self, ref: KeyRef) -> list[KeyRef]:
+        """``ref`` once for each value of the dict of texts one of its parts looks a key up in (``PAGE_FLAGS.get(
+        page_type)`` of another module's ``PAGE_FLAGS = {"AboutPage": "ABOUT_ON", ...}``: any of them), or as it is."""
+        looked = [i for i, part in enumerate(ref.parts) if part.kind == "sym" and part.value.endswith(EACH)]
+        if len(looked) != 1:
+            return [ref]
+        at = looked[0]
+        for name in self.aliases(ref.parts[at].value[:-len(EACH)]):
+            values = self.values.get(name + EACH)
+            if values and all(value.kind == "alt" for value in values):
+                return [replace(ref, parts=(*ref.parts[:at], KeyPart("lit", value.value), *ref.parts[at + 1:]))
+                        for value in values]
+        return [ref]
 
     def origin(self, symbol: str) -> str | None:
         """What made the object ``symbol`` names (``client = UnleashClient()`` -> ``UnleashClient.UnleashClient``),
@@ -222,15 +237,13 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...], sett
             if given and (site.function in wrappers or not helpers.isdisjoint(outer[1:])) \
                     or first == "item" and not wrappers.isdisjoint(outer):
                 continue
-            resolved = resolve_site(site, resolver)
-            if resolved is None:
-                continue
-            site, key, pattern = resolved
-            if key is None and site.rule.endswith(ENVIRONMENT_READ):
-                continue  # ``os.environ.get(name)`` in a helper of the deployment's values: no switch in sight
-            (tests if is_test else sites)[(key, site.sdk, pattern)].append(site)
-            if not is_test:
-                _documented(definitions[(key, site.sdk, pattern)], resolver.annotations(site.key_ref), site.sdk)
+            for resolved, key, pattern in resolve_sites(site, resolver):
+                if key is None and resolved.rule.endswith(ENVIRONMENT_READ):
+                    continue  # ``os.environ.get(name)`` in a helper of the deployment's values: no switch in sight
+                (tests if is_test else sites)[(key, resolved.sdk, pattern)].append(resolved)
+                if not is_test:
+                    _documented(definitions[(key, resolved.sdk, pattern)], resolver.annotations(resolved.key_ref),
+                                resolved.sdk)
         for definition in () if is_test else file_facts.definitions:  # a test's flag objects are fixtures
             if helpers and any(part.kind == "param" for part in definition.key_ref.parts) \
                     and any(f.name in helpers and f.line <= definition.line <= f.end for f in file_facts.functions):
@@ -353,6 +366,13 @@ SWITCH_NAME = re.compile(r"(?!\w*_(?:SSL|TLS)$)(?:(?:\w+_)?(?:ENABLE|DISABLE|ALL
 """The name of an undeclared value read where every value is (django-constance's ``config.MFA_ENABLED``, the
 environment's ``DOCS_ALLOW_ANONYMIZATION``): a switch's, not a list's or a message's that merely mentions one
 (``REGISTRATION_ALLOWED_EMAIL_DOMAINS``), nor a connection's option (``EMAIL_USE_TLS``, ``DB_DISABLE_SSL``)."""
+
+
+def resolve_sites(site: Site, resolver: Resolver) -> list[tuple[Site, str | None, bool]]:
+    """:func:`resolve_site` of each key the site may ask for (:meth:`Resolver.turns`)."""
+    turns = resolver.turns(site.key_ref)
+    return [resolved for turn in turns
+            if (resolved := resolve_site(site if turn is site.key_ref else replace(site, key_ref=turn), resolver))]
 
 
 def resolve_site(site: Site, resolver: Resolver) -> tuple[Site, str | None, bool] | None:
