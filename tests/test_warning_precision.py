@@ -664,3 +664,22 @@ def test_a_method_its_class_names_in_a_string_is_reached_with_the_class(tmp_path
         "app/wsgi.py": WSGI,
     }
     assert _codes(_scan(tmp_path, files), "FA301") == [("FEATURE_DIGEST_ENABLED", "app/adapters.py")]
+
+
+def test_the_open_edx_plugin_settings_hook_is_given_the_settings_object() -> None:
+    """openedx/forum picks its search backend in ``plugin_settings(settings)`` of its settings module, which the
+    platform calls with Django's settings: ``getattr(settings, "TYPESENSE_ENABLED", False)`` reads a switch. A
+    function of another name, or the hook outside a settings module, is given anything."""
+    rules = load_rules(())
+    code = b"""def plugin_settings(settings):
+    if getattr(settings, "TYPESENSE_ENABLED", False):
+        settings.FORUM_SEARCH_BACKEND = "typesense"
+
+
+def other_settings(settings):
+    return getattr(settings, "MEILISEARCH_ENABLED", False)
+"""
+    files = {"forum/__init__.py": b"", "forum/settings/__init__.py": b"", "forum/settings/common.py": code,
+             "forum/hooks.py": code.replace(b"TYPESENSE", b"ELASTIC")}
+    found = {f.key: [s.function for s in f.sites] for f in flags_in_memory(files, rules)}
+    assert found == {"TYPESENSE_ENABLED": ["forum.settings.common.plugin_settings"]}

@@ -35,6 +35,7 @@ from flagaudit.extract.symbols import (
     TEMPLATE_GLOBALS,
     Scope,
     dotted_name,
+    is_plugin_settings,
     is_settings_module,
     key_parts,
     module_scope,
@@ -120,7 +121,10 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
         return done, frozenset()
     imported = scope.imported_modules()
     origins = {name: parts[0].value for name, parts, _ in values if len(parts) == 1 and parts[0].kind == "call"}
-    gate_scope = replace(scope, imports={**graph.local_imports, **scope.imports}) if graph.local_imports else scope
+    hooked = {hook.params[0]: DJANGO_SETTINGS for hook in graph.functions
+              if hook.params and is_plugin_settings(scope.module, hook.name)}  # the platform's settings, given
+    gate_scope = replace(scope, imports={**graph.local_imports, **hooked, **scope.imports}) \
+        if graph.local_imports or hooked else scope
     candidates = find_candidates(graph.nodes, gate_scope, rules, imported, origins, text) \
         if mentioned else Candidates(frozenset(), frozenset())
     done = replace(done, deferred=tuple(sorted(candidates.deferred)))

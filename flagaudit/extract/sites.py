@@ -37,7 +37,17 @@ from flagaudit.extract.declarations import (
 )
 from flagaudit.extract.fingerprint import BranchUses, exclusive
 from flagaudit.extract.guards import Guard, Node, find_guard
-from flagaudit.extract.symbols import EACH, ITEMS, Row, Scope, import_bindings, key_parts, literal_rows
+from flagaudit.extract.symbols import (
+    DJANGO_SETTINGS,
+    EACH,
+    ITEMS,
+    Row,
+    Scope,
+    import_bindings,
+    is_plugin_settings,
+    key_parts,
+    literal_rows,
+)
 from flagaudit.extract.tree import (
     Arg,
     Source,
@@ -241,6 +251,10 @@ class SpanVisitor:
             bound = ((node.args.posonlyargs + node.args.args)[0].arg,
                      f"{self.scope.module}.{owner}" if self.scope.module else owner)
         held = self._settings_defaults(node.args)
+        positional = [*node.args.posonlyargs, *node.args.args]
+        if len(self.functions) == 1 and positional and is_plugin_settings(self.scope.module, ".".join(
+                [self.scope.module, node.name])) and any(DJANGO_SETTINGS in r.objects for r in self.rules.settings):
+            held[positional[0].arg] = DJANGO_SETTINGS  # the platform's settings object
         self.functions.append(_Function(".".join(self.names), frozenset(params) - held.keys(), imports=held,
                                         bound=bound))
 

@@ -37,6 +37,13 @@ _SETTINGS_CODE = frozenset({"views", "view", "urls", "utils", "util", "helpers",
 DJANGO_SETTINGS = "django.conf.settings"
 
 
+def is_plugin_settings(module: str, function: str) -> bool:
+    """The Open edX plugin hook ``plugin_settings(settings)`` of a plugin's settings module: the platform calls it
+    with Django's settings object, which it reads and extends (openedx/forum's ``getattr(settings,
+    "TYPESENSE_ENABLED", False)``)."""
+    return function == f"{module}.plugin_settings" and ".settings." in f".{module}."
+
+
 @dataclass(frozen=True)
 class Scope:
     """How names at a module's top level resolve to qualified names."""

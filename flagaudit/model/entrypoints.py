@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flagaudit.extract.symbols import is_plugin_settings
 from flagaudit.facts import FileFacts
 from flagaudit.sdk_rules import glob_match
 
@@ -64,7 +65,7 @@ def local_entries(file_facts: FileFacts, patterns: tuple[str, ...]) -> dict[str,
                 entries[name] = "configured entry point"
             elif interface and _public_member(name, function.kind, module):
                 entries[name] = interface
-            elif function.kind == "function" and name == f"{module}.plugin_settings" and ".settings." in f".{module}.":
+            elif function.kind == "function" and is_plugin_settings(module, name):
                 entries[name] = PLUGIN_SETTINGS
             elif function.kind == "function" and owner == module and last in APP_FACTORIES:
                 entries[name] = APP_FACTORY
