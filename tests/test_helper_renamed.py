@@ -87,3 +87,12 @@ def test_a_package_renamed_by_its_init_says_nothing_of_its_submodules(tmp_path: 
         "legacy/__init__.py": "app/__init__.py"}, dedent=False)
     ran = run_cli("history", "--format", "json", "-q", "--no-cache", cwd=repo.path)
     assert {t["key"] for t in json.loads(ran.stdout)["timelines"]} == {"new_checkout"}
+
+
+def test_a_name_another_helper_holds_is_not_an_earlier_name(tmp_path: Path) -> None:
+    """mitodl/ol-django moved a helper's module and kept a helper at the old name: both are inferred, and the old
+    name is the second's own (the run stopped on two checks of one name). The key checked before the move is
+    still born where it was first checked."""
+    repo = _restructured(tmp_path / "repo")
+    repo.commit("2024-09-01", "the old module comes back", {"app/utils/flags.py": IS_ON}, dedent=False)
+    assert _events(repo, "--no-cache") == [("born", "2024-01-10")]

@@ -10,6 +10,7 @@ reads any file, so each name's earlier spellings are known before the oldest ver
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -36,12 +37,20 @@ def earlier_names(commits: Iterable[Commit], rules: RuleSet) -> EarlierNames:
 
 
 def with_earlier_names(rules: RuleSet, earlier: EarlierNames) -> RuleSet:
-    """``rules`` whose checks also match the ``earlier`` names of their functions, decorators and mixins."""
+    """``rules`` whose checks also match the ``earlier`` names of their functions, decorators and mixins, but for
+    a name another check holds at HEAD or had before: mitodl/ol-django's ``mitol.olposthog.features.is_enabled``
+    was ``olposthog.features.is_enabled``, its helper's own name now, which a wrapper is inferred for (two checks of
+    one name stop the run); such a name is either's, so neither's."""
     if not earlier:
         return rules
+    checks = [check for rule_file in rules.files for check in rule_file.checks]
+    owners = Counter(old for check in checks for old in {old for name in _names(check) for old in earlier.get(name, ())}
+                     - set(_names(check)))
+    shared = {old for old, count in owners.items() if count > 1} | _qualified(rules)
 
     def extended(names: tuple[str, ...]) -> tuple[str, ...]:
-        return (*names, *(old for name in names for old in earlier.get(name, ()) if old not in names))
+        return (*names, *(old for name in names for old in earlier.get(name, ()) if old not in names
+                          and old not in shared))
 
     files = tuple(replace(rule_file, checks=tuple(
         replace(check, functions=extended(check.functions), decorators=extended(check.decorators),
@@ -50,11 +59,14 @@ def with_earlier_names(rules: RuleSet, earlier: EarlierNames) -> RuleSet:
     return replace(indexed, traced=rules.traced)
 
 
+def _names(check: CheckRule) -> tuple[str, ...]:
+    return (*check.functions, *check.decorators, *check.mixins)
+
+
 def _qualified(rules: RuleSet) -> set[str]:
     """The dotted names the checks of ``rules`` call, decorate or subclass."""
     checks: Iterable[CheckRule] = (check for rule_file in rules.files for check in rule_file.checks)
-    return {name for check in checks for name in (*check.functions, *check.decorators, *check.mixins)
-            if "." in name}
+    return {name for check in checks for name in _names(check) if "." in name}
 
 
 def _module_file(path: str) -> bool:
