@@ -38,6 +38,7 @@ RESPELLED = [
     ("try:\n    x\nexcept E, e:\n    y\n", "try:\n    x\nexcept E as e:\n    y\n"),
     ("try:\n    x\nexcept (A, B), e:  go(e)\n", "try:\n    x\nexcept (A, B) as e:go(e)\n"),
     ("try:\n    x\nexcept E, (code, text):\n    y\n", "try:\n    x\nexcept E as code       :\n    y\n"),
+    ("try:\n    x\nexcept E as (code, text):\n    y\n", "try:\n    x\nexcept E as code       :\n    y\n"),
     ("raise E, 'no'\n", "raise E( 'no')\n"),
     ("raise E, 'no', tb\n", "raise E( 'no', tb)\n"),
     ("x = `a`  + b\n", "x = repr(a)+b\n"),

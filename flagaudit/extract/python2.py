@@ -162,7 +162,7 @@ class _Scan:
         self.head = ""  # the first word of the logical line
         self.statement = ""  # "print", "exec", "raise" or "except" while in one that is respelled
         self.close = False  # a ")" goes after the statement's last token
-        self.comma = -1  # the comma of an `except E, name:` clause
+        self.comma = -1  # the comma of an `except E, name:` clause, or its `as`
         self.last = -1  # the last significant token
         self.previous = "\n"  # its text, as respelled
         self.params = False  # after `def NAME`
@@ -255,6 +255,8 @@ class _Scan:
                 self.generators.append(len(stack))
             elif word == "in" and self.loops and self.loops[-1][:2] == [len(stack), -1]:
                 self.loops[-1][1] = index
+            elif word == "as" and not stack and self.statement == "except" and self.comma < 0:
+                self.comma = index
             self.params = word == "def" or self.params and self.previous == "def"
         elif word == "`":
             if stack and stack[-1] == "`" and not _expects_operand(self.previous):
@@ -375,11 +377,13 @@ class _Scan:
 
     def _except_name(self, comma: int, colon: int) -> None:
         """``except E, name:`` -> ``except E as name:``; taken for Python 3.14's ``except A, B:`` (two
-        classes) alone when the name is capitalised, as a class's is. ``except E, (code, text):`` binds its
-        first name alone (the rest of the tuple becomes spaces)."""
+        classes) alone when the name is capitalised, as a class's is. ``except E, (code, text):`` and ``except E
+        as (code, text):`` (mozilla/moztrap) bind the first name alone (the rest of the tuple becomes spaces)."""
         name = self._next(comma)
         if self._text(name) == "(":
             self._except_tuple(comma, name, colon)
+            return
+        if self._text(comma) == "as":
             return
         if name >= colon or self.tokens[name][0] != "name" or self._next(name) != colon:
             return
@@ -395,11 +399,13 @@ class _Scan:
         first = next((i for i in inside if self.tokens[i][0] == "name"), colon)
         if first == colon:
             return
-        self._edit(comma, " as", certain=_EXCEPT_COMMA_REJECTED)
-        self._edit(opening, "", certain=_EXCEPT_COMMA_REJECTED)
+        certain = _EXCEPT_COMMA_REJECTED or self._text(comma) == "as"  # no Python 3 binds a tuple so
+        if self._text(comma) != "as":
+            self._edit(comma, " as", certain=certain)
+        self._edit(opening, "", certain=certain)
         for index in range(first + 1, colon):
             if self.tokens[index][0] != "nl":
-                self._edit(index, " " * len(self._text(index)), certain=_EXCEPT_COMMA_REJECTED)
+                self._edit(index, " " * len(self._text(index)), certain=certain)
 
     def _string(self, index: int, word: str) -> None:
         quote = min(i for i in (word.find("'"), word.find('"')) if i >= 0)
