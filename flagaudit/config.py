@@ -25,9 +25,12 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 DEFAULT_TEST_PATHS = ("tests/", "test/", "testing/", "*_tests/", "test_*.py", "*_test.py", "*_tests.py", "tests.py",
-                      "test.py", "conftest.py")
+                      "test.py", "conftest.py", "features/environment.py", "*/features/environment.py",
+                      "features/steps/*.py", "*/features/steps/*.py")
 """Test code by folder or file name; ``test.py`` and ``tests.py`` are modules Django's runner finds (``test*.py``);
-``*_tests/``: ``integration_tests/``, ``acceptance_tests/``, osf.io's ``api_tests/`` beside its packages."""
+``*_tests/``: ``integration_tests/``, ``acceptance_tests/``, osf.io's ``api_tests/`` beside its packages; behave's
+hooks and step definitions, where its layout puts them (``features/environment.py``, ``features/steps/``: uktrade/
+fft's browser tests, whose hooks read a setting for their remote browser)."""
 DEFAULT_MAX_FILE_SIZE = 5_000_000
 DEFAULT_SETTINGS_PATHS = ("*settings*.py", "*/settings/*.py", "*/envs/*.py")
 

@@ -34,6 +34,7 @@ PROJECT = {
         S3_SECURE = env.bool("S3_SECURE", True)
         IS_CI_ENV = env.bool("CI", False)
         CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", False)
+        FAKE_METADATA = env.bool("FAKE_METADATA", False)
     """,
     "project/views.py": """
         from django.conf import settings
@@ -52,6 +53,8 @@ PROJECT = {
                 form.page(settings.PAGE_SIZE)
             if settings.S3_SECURE and not settings.IS_CI_ENV or settings.CELERY_TASK_ALWAYS_EAGER:
                 form.upload()
+            if settings.FAKE_METADATA:
+                form.load_canned_metadata()
             return settings.SIGNUP_LINK
     """,
 }

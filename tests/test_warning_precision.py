@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from flagaudit.config import DEFAULT_TEST_PATHS
 from flagaudit.extract.prefilter import mentions
 from flagaudit.scan.project import ScanOptions, flags_in_memory, scan
 from flagaudit.sdk_rules import load_rules
@@ -683,3 +684,17 @@ def other_settings(settings):
              "forum/hooks.py": code.replace(b"TYPESENSE", b"ELASTIC")}
     found = {f.key: [s.function for s in f.sites] for f in flags_in_memory(files, rules)}
     assert found == {"TYPESENSE_ENABLED": ["forum.settings.common.plugin_settings"]}
+
+
+def test_behave_hooks_and_steps_are_test_code() -> None:
+    """uktrade/fft's browser tests: behave's hooks (``features/environment.py``) and step definitions
+    (``features/steps/``) check what the tests run against; a module named ``features`` elsewhere is the project's."""
+    rules = load_rules(())
+    check = b"from waffle import switch_is_active\n\n\ndef before_feature(context, feature):\n" \
+            b"    if switch_is_active('remote_browser'):\n        context.remote = True\n"
+    files = {"features/environment.py": check, "features/steps/cells.py": check.replace(b"remote_browser", b"paste"),
+             "app/__init__.py": b"", "app/features.py": check.replace(b"remote_browser", b"new_grid")}
+    found = {f.key: ([s.path for s in f.sites], [s.path for s in f.test_sites])
+             for f in flags_in_memory(files, rules, DEFAULT_TEST_PATHS)}
+    assert found == {"new_grid": (["app/features.py"], []), "paste": ([], ["features/steps/cells.py"]),
+                     "remote_browser": ([], ["features/environment.py"])}

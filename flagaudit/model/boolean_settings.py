@@ -27,11 +27,12 @@ _DJANGO = frozenset({
     "EMAIL_USE_SSL", "EMAIL_USE_LOCALTIME", "CORS_ORIGIN_ALLOW_ALL", "CORS_ALLOW_ALL_ORIGINS",
     "CORS_ALLOW_CREDENTIALS"})
 """Django's own boolean settings (and django-cors-headers'): the framework's configuration."""
-_NOT_FEATURES = re.compile(r"CELERY_\w+|(?:\w+_)?(?:DEBUG|VERBOSE|TEST|TESTS|TESTING|MOCK|MOCKS|ENV|CI|DEV|DEVELOPER|"
-                           r"DEVELOPMENT|LOCAL|STAGING|PROD|PRODUCTION|DOCKER|LAMBDA|SSL|TLS|SECURE|VERIFY|CERT|CERTS|"
-                           r"EAGER|MIGRATIONS)(?:_\w+)?")
+_NOT_FEATURES = re.compile(r"CELERY_\w+|(?:\w+_)?(?:DEBUG|VERBOSE|TEST|TESTS|TESTING|MOCK|MOCKS|FAKE|STUB|STUBS|ENV|CI|"
+                           r"DEV|DEVELOPER|DEVELOPMENT|LOCAL|STAGING|PROD|PRODUCTION|DOCKER|LAMBDA|SSL|TLS|SECURE|VERIFY|"
+                           r"CERT|CERTS|EAGER|MIGRATIONS)(?:_\w+)?")
 """Switches for debugging or for the tests (``TESTING``, ``DEBUG_SQL``, ``VERBOSE_LOGGING``, ``DEVELOPER_MODE``,
-``IS_TEST``, ``SAM_GOV_USE_MOCK``), markers of the environment the program runs in (``ENV_DEV``, ``IS_CI_ENV``,
+``IS_TEST``, ``SAM_GOV_USE_MOCK``, uktrade/market-access-api's ``FAKE_METADATA``, which serves canned data instead of
+another service's), markers of the environment the program runs in (``ENV_DEV``, ``IS_CI_ENV``,
 ``IS_DOCKER``), a connection's security options (``S3_SECURE``, ``OPENSEARCH_VERIFY_CERTS``), the task queue's own
 (``CELERY_TASK_ALWAYS_EAGER``) and migrations' (``SKIP_HEAVY_MIGRATIONS``): not a feature's. Of the 65 flags a
 first build of this rule added on the 43 trees of docs/evaluation.md's eleventh round, these were 11."""
