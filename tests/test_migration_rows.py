@@ -25,6 +25,8 @@ LOOPING_MIGRATION = '''\
         for name, everyone in FLAGS:
             Flag.objects.get_or_create(name=name, defaults={"everyone": everyone})
         Switch.objects.filter(name__in=["holiday_promo", "spring_promo"]).delete()
+        Switch.objects.filter(name__in=["summer_promo"]).all().delete()
+        Switch.objects.filter(name__in=["autumn_promo"]).exclude(active=True).delete()
         for switch in ["new_invoices"]:
             Switch.objects.update_or_create(name=switch, defaults={"active": True})
 
@@ -46,6 +48,8 @@ def _actions(flags) -> dict[tuple[str, str | None], list[str]]:
 
 
 def test_loops_and_name_in_give_every_key() -> None:
+    """Also through a query method that keeps the rows (uktrade/dit-helpdesk's ``.filter(name__in=[...]).all()
+    .delete()``), not one that keeps some of them (``.exclude(...)``)."""
     flags = flags_in({"shop/migrations/0042_flags.py": LOOPING_MIGRATION})
     assert _actions(flags) == {
         ("waffle-switch", "legacy_search"): ["delete", "rollback-define"],
@@ -54,6 +58,7 @@ def test_loops_and_name_in_give_every_key() -> None:
         ("waffle-flag", "bulk_export"): ["define"],
         ("waffle-switch", "holiday_promo"): ["delete"],
         ("waffle-switch", "spring_promo"): ["delete"],
+        ("waffle-switch", "summer_promo"): ["delete"],
         ("waffle-switch", "new_invoices"): ["define"],
     }
 

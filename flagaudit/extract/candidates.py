@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from flagaudit.extract.adapters import adapted
 from flagaudit.extract.arguments import no_literal_default
-from flagaudit.extract.declarations import frozen_label, row_query
+from flagaudit.extract.declarations import deleted_rows, frozen_label, row_query
 from flagaudit.extract.symbols import DJANGO_SETTINGS, Scope, dotted_name
 from flagaudit.extract.tree import full_name
 from flagaudit.sdk_rules import RuleSet, SettingRule
@@ -172,8 +172,8 @@ class _Finder:
         """``Flag.objects.create(...)``, ``Flag.objects.filter(...).delete()`` (or ``.first()``), or
         ``Flag.objects.get(...)`` on a flag model, also one a factory returns (``get_waffle_flag_model()``)."""
         manager = func.value
-        if func.attr == "delete" and isinstance(manager, ast.Call) and isinstance(manager.func, ast.Attribute):
-            manager = manager.func.value
+        if func.attr == "delete" and (found := deleted_rows(func)) is not None:
+            manager = found[1]
         elif (read := row_query(func)) is not None:
             manager = read[0]
         if not (isinstance(manager, ast.Attribute) and manager.attr == "objects"):

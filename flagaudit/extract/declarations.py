@@ -27,6 +27,9 @@ RETURNED = "<return>"
 """``pkg.toggles.get_flag.<return>``: the flag object a factory function returns, as a symbol."""
 _ROW_CREATORS = frozenset({"create", "get_or_create", "update_or_create"})
 _ROW_FINDERS = frozenset({"filter", "get"})
+_SAME_ROWS = frozenset({"all", "order_by", "select_related", "prefetch_related", "only", "defer", "distinct", "using"})
+"""Query methods that keep the rows a filter found: uktrade/dit-helpdesk's migration deletes switches by
+``FlagState.objects.filter(name__in=[...]).all().delete()``."""
 
 
 def object_definition(visitor: SpanVisitor, node: ast.Call, obj: ObjectRule) -> None:
@@ -63,11 +66,9 @@ def model_rows(visitor: SpanVisitor, node: ast.Call, func: ast.Attribute) -> boo
     if method in _ROW_CREATORS:
         model, call = _rows_model(visitor, func.value), node
         action = "define"
-    elif method == "delete" and isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Attribute):
-        finder = func.value.func
-        if finder.attr not in _ROW_FINDERS:
-            return False
-        model, call, action = _rows_model(visitor, finder.value), func.value, "delete"
+    elif method == "delete" and (found := deleted_rows(func)) is not None:
+        call, manager = found
+        model, action = _rows_model(visitor, manager), "delete"
     else:
         return False
     define = visitor.rules.models.get(model or "")
@@ -79,6 +80,18 @@ def model_rows(visitor: SpanVisitor, node: ast.Call, func: ast.Attribute) -> boo
         fields = _row_fields(visitor, call, arg.keyword, row) if action == "define" else ()
         add_definition(visitor, call, define, ref, action=action, metadata=fields, at=node)
     return bool(refs)
+
+
+def deleted_rows(func: ast.Attribute) -> tuple[ast.Call, ast.expr] | None:
+    """The ``filter(...)`` or ``get(...)`` call whose rows ``func`` (a ``.delete`` attribute) deletes, through query
+    methods that keep them (``.filter(name__in=[...]).all().delete()``), and the manager it is called on; ``None``
+    for any other receiver."""
+    found = func.value
+    while isinstance(found, ast.Call) and isinstance(found.func, ast.Attribute) and found.func.attr in _SAME_ROWS:
+        found = found.func.value
+    if isinstance(found, ast.Call) and isinstance(found.func, ast.Attribute) and found.func.attr in _ROW_FINDERS:
+        return found, found.func.value
+    return None
 
 
 def _row_fields(visitor: SpanVisitor, call: ast.Call, key: str | None,
