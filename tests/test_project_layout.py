@@ -12,7 +12,7 @@ from flagaudit.extract import newer_syntax
 from flagaudit.extract.newer_syntax import translate
 from flagaudit.scan.discover import module_name
 from flagaudit.scan.project import ScanOptions, scan
-from tests.repos import write_files
+from tests.repos import Repo, write_files
 
 PEP_758 = '''\
     import logging
@@ -281,13 +281,75 @@ def test_folders_without_init_inside_a_package_are_namespace_packages(tmp_path: 
     inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
     flag = next(f for f in inventory.flags if f.key == "courses.bulk_enroll")
     assert flag.sites[0].function == "courses.api.v1.views.enroll"
-    packages = {"courses"}
-    assert module_name("courses/api/v1/views.py", packages.__contains__, set().__contains__) == "courses.api.v1.views"
-    assert module_name("scripts/report.py", packages.__contains__, set().__contains__) == "report"
-    assert module_name("courses/__init__.py", packages.__contains__, set().__contains__) == "courses"
+    packages, none = {"courses"}, set[str]().__contains__
+    assert module_name("courses/api/v1/views.py", packages.__contains__, none, none) == "courses.api.v1.views"
+    assert module_name("scripts/report.py", packages.__contains__, none, none) == "report"
+    assert module_name("courses/__init__.py", packages.__contains__, none, none) == "courses"
     # beside manage.py (the root here), a folder no package holds is a namespace package, as Django imports it
-    assert module_name("scripts/report.py", packages.__contains__, {""}.__contains__) == "scripts.report"
-    assert module_name("courses/api/v1/views.py", packages.__contains__, {""}.__contains__) == "courses.api.v1.views"
+    assert module_name("scripts/report.py", packages.__contains__, {""}.__contains__, none) == "scripts.report"
+    assert module_name("courses/api/v1/views.py", packages.__contains__, {""}.__contains__, none) \
+        == "courses.api.v1.views"
+
+
+NAMESPACED = {
+    "pyproject.toml": "[tool.uv.workspace]\nmembers = ['src/*']\n",
+    "src/common/pyproject.toml": "[project]\nname = 'mitol-django-common'\n",
+    "src/common/mitol/common/__init__.py": "",
+    "src/common/mitol/common/flags.py": """\
+        from waffle import flag_is_active
+
+
+        def is_on(request, name):
+            return flag_is_active(request, name)
+        """,
+    "src/mail/setup.py": "",
+    "src/mail/mitol/mail/__init__.py": "",
+    "src/mail/mitol/mail/views.py": """\
+        from mitol.common.flags import is_on
+
+
+        def inbox(request):
+            if is_on(request, "new_inbox"):
+                return "new"
+        """,
+    "src/mail/src/other/__init__.py": "",
+    "tools/pyproject.toml": "",
+    "tools/lint/__init__.py": "",
+}
+
+
+def test_namespace_packages_of_the_distributions_a_repository_holds(tmp_path: Path) -> None:
+    """mitodl/ol-django ships each app as a distribution (``src/mail/pyproject.toml``) of one namespace package,
+    ``mitol`` (PEP 420: no ``__init__.py``): its modules are ``mitol.mail.views``, which imports the project's
+    helper as ``mitol.common.flags``. Not through a ``src`` folder, nor up to the project's root."""
+    write_files(tmp_path, NAMESPACED, dedent=True)
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    flag = next(f for f in inventory.flags if f.key == "new_inbox")
+    assert [s.function for s in flag.sites] == ["mitol.mail.views.inbox"]
+    folders = {"src/common/mitol/common", "src/mail/mitol/mail", "src/mail/src/other", "tools/lint"}
+    roots = {"src/common", "src/mail", "tools", ""}.__contains__
+    named = {path: module_name(path, folders.__contains__, set[str]().__contains__, roots)
+             for path in ("src/mail/mitol/mail/views.py", "src/mail/src/other/__init__.py", "tools/lint/__init__.py")}
+    assert named == {"src/mail/mitol/mail/views.py": "mitol.mail.views", "src/mail/src/other/__init__.py": "other",
+                     "tools/lint/__init__.py": "lint"}
+
+
+def test_history_names_the_namespace_packages_as_the_scan_does(tmp_path: Path, cli) -> None:
+    """The view imports the helper by its namespace's name from the start (the key is born there); its own module
+    is named in the namespace from the commit that makes the apps distributions, as a move would rename it."""
+    repo = Repo(tmp_path)
+    repo.commit("2025-01-06", "inbox behind a flag",
+                {path: text for path, text in NAMESPACED.items() if not path.endswith(("pyproject.toml", "setup.py"))})
+    repo.commit("2025-03-03", "one distribution per app", NAMESPACED)
+    archive = '\n\n        def archive(request):\n            return is_on(request, "new_inbox")\n'
+    repo.commit("2025-04-07", "archive behind the flag too",
+                {"src/mail/mitol/mail/views.py": NAMESPACED["src/mail/mitol/mail/views.py"] + archive})
+    ran = cli("history", "--format", "json", "-q", cwd=tmp_path)
+    [timeline] = [t for t in json.loads(ran.stdout)["timelines"] if t["key"] == "new_inbox"]
+    assert [(e["kind"], e["date"][:10], e.get("removed"), e.get("added")) for e in timeline["events"]] == [
+        ("born", "2025-01-06", [], ["mail.views.inbox:"]),
+        ("changed", "2025-03-03", ["mail.views.inbox:"], ["mitol.mail.views.inbox:"]),
+        ("changed", "2025-04-07", [], ["mitol.mail.views.archive:"])]
 
 
 def test_templates_at_the_root_are_read(tmp_path: Path) -> None:

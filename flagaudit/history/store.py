@@ -29,7 +29,7 @@ from flagaudit.scan.cache import (
 )
 from flagaudit.sdk_rules import RuleSet
 
-HISTORY_VERSION = 18
+HISTORY_VERSION = 19
 """Bump when the walk state or the events it derives change (5: committer dates; 6: blobs git lacks, quiet facts;
 16: the earlier names of the project's helpers)."""
 
@@ -77,6 +77,9 @@ class WalkState:
     """Folders holding an ``__init__.py``, for module names."""
     scripts: set[str] = field(default_factory=set)
     """Folders holding Django's ``manage.py``: module names start below them."""
+    distributions: set[str] = field(default_factory=set)
+    """Files that make their folder a distribution's root (:data:`~flagaudit.scan.discover.DISTRIBUTION`), for the
+    namespace packages in module names."""
     needed: set[str] = field(default_factory=set)
     """Modules some key needs symbols from: their files are analysed even if the prefilter says no."""
     timelines: dict[FlagId, list[Event]] = field(default_factory=dict)

@@ -11,9 +11,9 @@ from flagaudit.config import Config
 from flagaudit.errors import FlagauditError
 from flagaudit.facts import Skipped
 from flagaudit.gitrepo import REGULAR, SUBMODULE, Repository
-from flagaudit.history.walk import _module, _selector
+from flagaudit.history.walk import _Folders, _module, _selector
 from flagaudit.scan.cache import content_key
-from flagaudit.scan.discover import SCRIPT
+from flagaudit.scan.discover import DISTRIBUTION, SCRIPT
 from flagaudit.scan.project import Source
 from flagaudit.sdk_rules import RuleSet
 
@@ -25,6 +25,8 @@ def tree_sources(repository: Repository, commit: str, config: Config,
     entries = repository.tree(commit)
     packages, scripts = ({path.rpartition("/")[0] for path, mode, _ in entries
                           if path.rpartition("/")[2] == name and mode in REGULAR} for name in ("__init__.py", SCRIPT))
+    folders = _Folders(packages, scripts, {path for path, mode, _ in entries
+                                           if path.rpartition("/")[2] in DISTRIBUTION and mode in REGULAR})
     sources: list[Source] = []
     skipped: list[Skipped] = []
     for git_path, mode, blob in entries:
@@ -42,6 +44,6 @@ def tree_sources(repository: Repository, commit: str, config: Config,
         except FlagauditError as exc:  # a partial clone without the blob: the rest of the version still counts
             skipped.append(Skipped(path, str(exc)))
             continue
-        module = _module(git_path, packages, scripts) if path.endswith(".py") else ""
+        module = _module(git_path, folders) if path.endswith(".py") else ""
         sources.append(Source(path, module, data, content_key(path, module, data)))
     return sources, skipped

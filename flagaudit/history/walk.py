@@ -49,7 +49,7 @@ from flagaudit.history.ledger import LEDGER_FILE, ledger_timelines, read_ledger
 from flagaudit.history.step import Move, Presence, SiteRef, check_form, step
 from flagaudit.history.store import Blobs, FlagId, KeptFacts, KeptFile, WalkState, WalkStore
 from flagaudit.model.resolve import Resolver, is_flag_setting, is_test_path, resolve_sites
-from flagaudit.scan.discover import SCRIPT, excluded, module_name, names_itself, wanted
+from flagaudit.scan.discover import DISTRIBUTION, SCRIPT, excluded, module_name, names_itself, wanted
 from flagaudit.scan.parallel import in_workers
 from flagaudit.sdk_rules import SETTINGS_SDK, RuleSet
 
@@ -259,17 +259,17 @@ class _Walk:
     def prefetch(self, commits: list[Commit], reached: Callable[[Commit], None]) -> None:
         """Read and analyse, in parallel, the new blobs of ``commits`` that the walk will want; ``reached`` hears
         of each commit whose blobs are being read."""
-        packages, scripts = set(self.state.packages), set(self.state.scripts)
+        folders = _Folders(set(self.state.packages), set(self.state.scripts), set(self.state.distributions))
         jobs: dict[str, _Job] = {}
         origin: dict[str, Commit] = {}
         for commit in commits:
-            _update_folders(packages, scripts, commit.changes, self.reader)
+            _update_folders(folders, commit.changes, self.reader)
             for change in commit.changes:
                 blob = change.blob
                 path = self.select(change.path) if blob and change.mode in REGULAR else None
                 if path is None or blob is None:
                     continue
-                module = _module(change.path, packages, scripts) if path.endswith(".py") else ""
+                module = _module(change.path, folders) if path.endswith(".py") else ""
                 key = _blob_key(blob, path, module)
                 needed = self._needed(path, module)
                 if key in self.blobs or key in jobs or not needed and self._spared(blob, key, path):
@@ -294,8 +294,9 @@ class _Walk:
         removed: dict[str, KeptFile] = {}
         added: dict[str, KeptFile] = {}
         renames: list[tuple[KeptFile, str]] = []
-        packages, scripts = set(state.packages), set(state.scripts)
-        _update_folders(state.packages, state.scripts, commit.changes, self.reader)
+        folders = _Folders(state.packages, state.scripts, state.distributions)
+        was = _Folders(set(state.packages), set(state.scripts), set(state.distributions))
+        _update_folders(folders, commit.changes, self.reader)
         for change in commit.changes:
             old = change.old_path or change.path
             gone = state.files.pop(old, None)
@@ -307,16 +308,17 @@ class _Walk:
                 added[change.path] = state.files[change.path] = KeptFile(path, change.blob or "")
                 if change.old_path and gone is not None:
                     renames.append((gone, change.path))
-        if packages != state.packages or scripts != state.scripts:
-            # Only a file below a folder that became or stopped being a package (or a script's) can be renamed.
-            folders = tuple(f"{folder}/" for folder in packages ^ state.packages | scripts ^ state.scripts if folder)
+        if was != folders:
+            # Only a file below a folder that became or stopped being a package (or a script's, or a distribution's
+            # root) can be renamed.
+            below = tuple(f"{folder}/" for folder in was.changed(folders) if folder)
             for git_path, entry in state.files.items():
-                if git_path not in added and git_path.startswith(folders) and entry.path.endswith(".py") and \
-                        _module(git_path, state.packages, state.scripts) != entry.module:
+                if git_path not in added and git_path.startswith(below) and entry.path.endswith(".py") and \
+                        _module(git_path, folders) != entry.module:
                     removed.setdefault(git_path, entry)
                     added[git_path] = state.files[git_path] = KeptFile(entry.path, entry.blob)
         for git_path, entry in added.items():
-            entry.module = _module(git_path, state.packages, state.scripts) if entry.path.endswith(".py") else ""
+            entry.module = _module(git_path, folders) if entry.path.endswith(".py") else ""
             entry.facts = self._analyse(entry)
             before = removed.get(git_path)
             if entry.facts and entry.facts.unreadable and before and before.facts and before.module == entry.module:
@@ -719,22 +721,42 @@ def _relative(path: Path, base: Path) -> str:
     return "" if relative == "." else relative
 
 
-def _update_folders(packages: set[str], scripts: set[str], changes: Sequence[Change], reader: BlobReader) -> None:
-    """Keep the folders holding an ``__init__.py`` and those holding a :data:`SCRIPT` that does not name its own
-    folder's package (:func:`names_itself`, its blob read, against the packages the commit leaves) in step with a
-    commit's files coming and going."""
-    for name, folders in (("__init__.py", packages), (SCRIPT, scripts)):
+@dataclass(frozen=True)
+class _Folders:
+    """What module names are made from at one commit: the folders holding an ``__init__.py``, those holding a
+    :data:`SCRIPT` that does not name its own folder's package, and the files that make a distribution's root."""
+
+    packages: set[str]
+    scripts: set[str]
+    distributions: set[str]
+
+    def changed(self, other: _Folders) -> set[str]:
+        """The folders whose part in module names differs between the two."""
+        return self.packages ^ other.packages | self.scripts ^ other.scripts | {
+            path.rpartition("/")[0] for path in self.distributions ^ other.distributions}
+
+
+def _update_folders(folders: _Folders, changes: Sequence[Change], reader: BlobReader) -> None:
+    """Keep ``folders`` in step with a commit's files coming and going (a :data:`SCRIPT`'s blob read, against the
+    packages the commit leaves, for :func:`names_itself`)."""
+    for name, kept in (("__init__.py", folders.packages), (SCRIPT, folders.scripts)):
         for change in changes:
             old = change.old_path or change.path
             if old.rpartition("/")[2] == name and (change.status in "DR" or change.mode not in REGULAR):
-                folders.discard(old.rpartition("/")[0])
+                kept.discard(old.rpartition("/")[0])
             if change.path.rpartition("/")[2] == name and change.status != "D" and change.mode in REGULAR:
                 folder = change.path.rpartition("/")[0]
-                if folders is scripts and names_itself(folder, reader.read(change.blob or "") or b"",
-                                                       functools.partial(_holds, packages, folder)):
-                    folders.discard(folder)
+                if kept is folders.scripts and names_itself(folder, reader.read(change.blob or "") or b"",
+                                                            functools.partial(_holds, folders.packages, folder)):
+                    kept.discard(folder)
                 else:
-                    folders.add(folder)
+                    kept.add(folder)
+    for change in changes:
+        old = change.old_path or change.path
+        if old.rpartition("/")[2] in DISTRIBUTION and (change.status in "DR" or change.mode not in REGULAR):
+            folders.distributions.discard(old)
+        if change.path.rpartition("/")[2] in DISTRIBUTION and change.status != "D" and change.mode in REGULAR:
+            folders.distributions.add(change.path)
 
 
 def _holds(packages: set[str], folder: str, name: str) -> bool:
@@ -742,9 +764,11 @@ def _holds(packages: set[str], folder: str, name: str) -> bool:
     return f"{folder}/{name}".lstrip("/") in packages
 
 
-def _module(path: str, packages: set[str], scripts: set[str]) -> str:
-    """The dotted module name of a file at ``path``, from the package and script folders of that commit."""
-    return module_name(path, lambda folder: folder in packages and folder not in scripts, scripts.__contains__)
+def _module(path: str, folders: _Folders) -> str:
+    """The dotted module name of a file at ``path``, from the folders of that commit."""
+    return module_name(path, lambda folder: folder in folders.packages and folder not in folders.scripts,
+                       folders.scripts.__contains__,
+                       lambda folder: any(f"{folder}/{name}" in folders.distributions for name in DISTRIBUTION))
 
 
 def _blob_key(blob: str, path: str, module: str) -> str:

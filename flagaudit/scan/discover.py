@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -33,6 +34,10 @@ its modules by names that start below that folder, also when the folder holds an
 runner at the top, say): such a folder is not a package in a module's name, unless the script names its own
 folder's package as the settings' (:func:`names_itself`)."""
 
+DISTRIBUTION = ("pyproject.toml", "setup.py", "setup.cfg")
+"""The files that make a folder a distribution's root, which its installed packages are named from: in a
+repository of several (mitodl/ol-django's ``src/common/pyproject.toml`` beside ``src/common/mitol/common/``), a
+folder between it and a package is a namespace package (``mitol``, PEP 420), part of the modules' names."""
 _SETTINGS_MODULE = re.compile(rb"""DJANGO_SETTINGS_MODULE['"]\s*(?:,|\]\s*=)\s*[rRbBuU]?['"]([A-Za-z_][\w.]*)['"]""")
 """Where a ``manage.py`` sets the settings module: ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x.settings")``
 or ``os.environ["DJANGO_SETTINGS_MODULE"] = "x.settings"``."""
@@ -95,8 +100,12 @@ def discover(root: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], text
             packages[folder] = _is_file(root / folder / "__init__.py") and not is_script(folder)
         return packages[folder]
 
-    files = [SourceFile(rel, found[rel], module_name(rel, is_package, is_script) if rel.endswith(".py") else "")
-             for rel in sorted(found)]
+    @functools.cache
+    def is_distribution(folder: str) -> bool:
+        return any(_is_file(root / folder / name) for name in DISTRIBUTION)
+
+    files = [SourceFile(rel, found[rel], module_name(rel, is_package, is_script, is_distribution)
+                        if rel.endswith(".py") else "") for rel in sorted(found)]
     return files, sorted(set(skipped), key=lambda s: s.path)
 
 
@@ -195,11 +204,14 @@ def _below(path: Path, folder: Path) -> bool:
     return len(path.parts) > size and path.parts[:size] == folder.parts
 
 
-def module_name(path: str, is_package: Callable[[str], bool], is_script: Callable[[str], bool]) -> str:
+def module_name(path: str, is_package: Callable[[str], bool], is_script: Callable[[str], bool],
+                is_distribution: Callable[[str], bool]) -> str:
     """Dotted module name of the file at ``path`` (relative to the project root, POSIX separators).
 
     The name starts at the outermost folder that is a package (holds ``__init__.py``, and no :data:`SCRIPT`);
-    folders below it without one are namespace packages and stay in the name, as Python imports them. A file no
+    folders below it without one are namespace packages and stay in the name, as Python imports them, and so are
+    the folders without one between it and a distribution's root below the project's (``is_distribution``, see
+    :data:`DISTRIBUTION`; not through a ``src`` folder or a script's). A file no
     package holds is named from the nearest folder above it that holds :data:`SCRIPT` (``is_script``; ``""``
     is the root), which Django puts on ``sys.path``: ``libs/decorators.py`` beside ``manage.py`` is imported as
     ``libs.decorators``, ``libs`` a namespace package. The root itself is never part of a name, so names do not
@@ -211,7 +223,22 @@ def module_name(path: str, is_package: Callable[[str], bool], is_script: Callabl
     top = next((n for n in range(len(folders)) if is_package("/".join(folders[:n + 1]))), None)
     if top is None:
         top = next((n for n in range(len(folders), -1, -1) if is_script("/".join(folders[:n]))), len(folders))
+    else:
+        top = _namespaces_above(folders, top, is_script, is_distribution)
     return ".".join([*folders[top:], *([] if stem == "__init__" else [stem])])
+
+
+def _namespaces_above(folders: list[str], top: int, is_script: Callable[[str], bool],
+                      is_distribution: Callable[[str], bool]) -> int:
+    """Where the name of a module of the package ``folders[top]`` starts: at the outermost namespace package above
+    it inside a distribution below the project's root, or at the package."""
+    for index in range(top - 1, -1, -1):
+        here = "/".join(folders[:index + 1])
+        if folders[index] == "src" or is_script(here) or is_distribution(here):
+            return top
+        if index and is_distribution("/".join(folders[:index])):
+            return index
+    return top
 
 
 def _head(root: Path, path: Path) -> bytes:
