@@ -93,6 +93,19 @@ EDITS: list[tuple[str, Edit]] = [
     ("the star-imported module renames the function",  # one file changed: the graph is built upon
      replace("store/ops/maintenance.py", "def reconcile_now", "def reconcile_later")),
     ("and back", replace("store/ops/maintenance.py", "def reconcile_later", "def reconcile_now")),
+    # a classmethod a class inherits from a base of another module (tilavarauspalvelu-core's PindoraClient)
+    ("a classmethod called through a class that inherits it", together(
+        write("store/ledgers.py", "from store.toggles import LEDGER_RECONCILE_V2\n\n\nclass Ledgers:\n"
+                                  "    @classmethod\n    def reconcile(cls, payouts):\n"
+                                  "        if LEDGER_RECONCILE_V2.is_enabled():\n            return payouts\n"
+                                  "        return []\n"),
+        write("store/client.py", "from store.ledgers import Ledgers\n\n\nclass Client(Ledgers):\n"
+                                 "    timeout = 5\n"),
+        replace("store/cli.py", "import ldclient\n", "import ldclient\n\nfrom store.client import Client\n"),
+        replace("store/cli.py", REINDEX, REINDEX + "    Client.reconcile(None)\n"))),
+    ("the base renames it",  # one file changed: the graph is built upon
+     replace("store/ledgers.py", "def reconcile(", "def settle(")),
+    ("and back again", replace("store/ledgers.py", "def settle(", "def reconcile(")),
 ]
 
 
@@ -121,7 +134,9 @@ def test_each_edit_gives_with_the_last_graph_what_a_fresh_scan_gives(project: Pa
     assert {"a settings string names a hook by the ending of its module's name", "the hook no longer reconciles",
             "a second module of that ending: the string names both", "the second module deleted",
             "a function called through a package that star-imports its module",
-            "the star-imported module renames the function", "and back"} <= set(changed)
+            "the star-imported module renames the function", "and back",
+            "a classmethod called through a class that inherits it", "the base renames it",
+            "and back again"} <= set(changed)
 
 
 def test_a_damaged_kept_graph_is_ignored(project: Path) -> None:
@@ -131,3 +146,17 @@ def test_a_damaged_kept_graph_is_ignored(project: Path) -> None:
         if kept.name.startswith(("graph-", "inventory-")):
             kept.write_bytes(b"not plain data")
     assert _json(project, use_cache=True) == fresh
+
+
+def test_a_classmethod_is_reached_through_the_class_that_inherits_it(project: Path) -> None:
+    """``Client.reconcile(...)``, ``reconcile`` a classmethod of ``Client``'s base in another module: its check is
+    reached, until the base renames it."""
+    def unreachable() -> list[str]:
+        found = scan((str(project),), ScanOptions(use_cache=True, workers=1)).findings
+        return [f.path for f in found if f.code == "FA301" and f.path == "store/ledgers.py"]
+
+    edits = dict(EDITS)
+    edits["a classmethod called through a class that inherits it"](project)
+    assert unreachable() == []
+    edits["the base renames it"](project)
+    assert unreachable() == ["store/ledgers.py"]

@@ -258,7 +258,8 @@ def _affected(previous: CallGraph, changed: list[str], shapes: dict[str, Shape],
         if target.startswith("."):
             if _names_any(target, short):
                 stale.add(target)
-        elif touches(target) or any(touches(hop) or rooted(hop) for hop in previous.hops.get(target, ())) or (
+        elif touches(target) or target.rpartition(".")[2] in short or any(
+                touches(hop) or rooted(hop) for hop in previous.hops.get(target, ())) or (
                 reached and (touches(reached[0]) or reached[0].rpartition(".")[0] in ancestors)) or any(
                 r.startswith(".") and _names_any(r, short) for r in reached) or rooted(target):
             stale.add(target)
@@ -374,6 +375,13 @@ class _Linker:
         callees.discard(name)
         return callees
 
+    def _inherited(self, owner: str, member: str) -> str | None:
+        """The method ``owner.member`` names where the class ``owner`` inherits it from a project class (the
+        nearest base first): tilavarauspalvelu-core's ``PindoraClient.get_reservation_unit()``, a classmethod of
+        one of the four clients ``PindoraClient`` joins."""
+        return next((f"{base}.{member}" for base in self._with_project_bases(owner)[1:]
+                     if f"{base}.{member}" in self.nodes), None)
+
     def _with_project_bases(self, name: str) -> list[str]:
         """The class ``name`` and the project classes it derives from, nearest first."""
         found = [name]
@@ -447,8 +455,10 @@ class _Linker:
             return tuple(dict.fromkeys(chain.from_iterable(map(self._expand, rooted))))
         if len(names) > 1:
             self.hops[target] = tuple(names[1:])
-        found = (node, *_overrides(node, self.nodes, self.subclasses)) if node else ()
         rest = names[-1][len(node) + 1:].split(".") if node and names[-1].startswith(node + ".") else []
+        if node and len(rest) == 1 and self.nodes[node][1].kind == "class":
+            node = self._inherited(node, rest[0]) or node
+        found = (node, *_overrides(node, self.nodes, self.subclasses)) if node else ()
         if len(rest) > 1 and rest[-1] in self.by_name:
             # a method of an object a module holds (``views = Views(); views.page()``): whatever its class, a
             # method of that name, as for any attribute of an unknown object
