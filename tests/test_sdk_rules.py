@@ -101,6 +101,22 @@ def test_the_prefilter_looks_for_the_class_or_factory_of_a_method_a_rule_names()
     assert not words & {"get", "all", "filter", "first"}
 
 
+def test_a_flag_models_name_counts_only_beside_its_apps() -> None:
+    """``Flag``, ``Switch`` and ``Sample`` are words of any text ("Sample Flow", "American Flag": nyaruka/rapidpro,
+    which has no flag, sent a sixth of its history's versions to the parser for them): they count where ``waffle``
+    is written too, as every way to reach waffle's models writes it. A project's model of such a name counts as
+    its rule says, wherever."""
+    from flagaudit.extract.prefilter import mentions
+
+    rules = load_rules()
+    assert not mentions(b'flows.filter(name="Sample Flow")\nlabel = "American Flag"\n', rules)
+    assert mentions(b'from waffle.models import Sample\nSample.get("log_1_percent")\n', rules)
+    assert mentions(b'Switch = apps.get_model("waffle", "Switch")\nSwitch.objects.create(name="x")\n', rules)
+    own = index_rules((*rules.files, parse("[[define]]\nid = 'rows'\nmodel = 'shop.Flag'\nkey = {keyword = 'name'}\n")),
+                      "digest")
+    assert mentions(b'from .models import Flag\nFlag.objects.create(name="x")\n', own)
+
+
 def test_a_text_rule_searches_only_texts_that_hold_one_of_its_words() -> None:
     """A pattern that starts with an alternative (``{% if``, ``and``, ``or``) tries most places of a template: its
     words, one of which every match holds, spare the search where none is (half of a template history's work)."""

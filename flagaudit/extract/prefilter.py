@@ -59,6 +59,8 @@ def mentions(data: bytes, rules: RuleSet) -> bool:
     receivers = None
     for match in rules.trigger.finditer(data):
         word = match.group()
+        if (needed := rules.companions.get(word)) is not None and not any(module in data for module in needed):
+            continue
         if word in _ENVIRONMENT:
             if _ENVIRONMENT[word].match(data, match.end()) is not None:
                 return True
