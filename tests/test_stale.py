@@ -256,6 +256,60 @@ def test_a_toggle_name_that_differs_from_the_key_is_fa401() -> None:
     assert "did you mean 'enterprise.learner_bff_enabled'?" in findings[1].message
 
 
+def test_a_toggle_name_of_a_settings_dicts_entry_names_its_key() -> None:
+    """``FEATURES[ENABLE_X]`` and ``FEATURES['ENABLE_X']`` name the entry the tool keys ``FEATURES['ENABLE_X']``;
+    ``EDX_DRF_EXTENSIONS[ENABLE_X]`` names the key a reader of that dict is given (openedx/edx-drf-extensions'
+    ``get_setting(ENABLE_X)``). Another entry is still another key. A method that returns such a read of a URL
+    makes no flag of it."""
+    toggles = {"app/toggles.py": """
+        from edx_toggles.toggles import SettingDictToggle
+
+        # .. toggle_name: FEATURES[ENABLE_X]
+        ENABLE_X = SettingDictToggle("FEATURES", "ENABLE_X", default=False, module_name=__name__)
+
+        # .. toggle_name: FEATURES['ENABLE_Y']
+        ENABLE_Y = SettingDictToggle("FEATURES", "ENABLE_Y", default=False, module_name=__name__)
+
+        # .. toggle_name: FEATURES[ENABLE_Z]
+        ENABLE_W = SettingDictToggle("FEATURES", "ENABLE_W", default=False, module_name=__name__)
+    """, "app/config.py": """
+        # .. toggle_name: EDX_DRF_EXTENSIONS[ENABLE_JWT_MATCH]
+        # .. toggle_implementation: DjangoSetting
+        ENABLE_JWT_MATCH = "ENABLE_JWT_MATCH"
+    """, "app/settings.py": """
+        from django.conf import settings
+
+        from app.config import ENABLE_JWT_MATCH
+
+        DEFAULT_SETTINGS = {ENABLE_JWT_MATCH: False, "OAUTH2_USER_INFO_URL": None}
+
+
+        def get_setting(name):
+            try:
+                return getattr(settings, "EDX_DRF_EXTENSIONS", {})[name]
+            except KeyError:
+                return DEFAULT_SETTINGS[name]
+    """, "app/auth.py": """
+        from app.config import ENABLE_JWT_MATCH
+        from app.settings import get_setting
+
+
+        class Authentication:
+            def authenticate(self, user):
+                if get_setting(ENABLE_JWT_MATCH) and self.get_user_info_url():
+                    return user
+
+            def get_user_info_url(self):
+                return get_setting("OAUTH2_USER_INFO_URL")
+    """}
+    flags = flags_in(toggles)
+    assert {f.key for f in flags} == {"ENABLE_JWT_MATCH", "FEATURES['ENABLE_W']", "FEATURES['ENABLE_X']",
+                                      "FEATURES['ENABLE_Y']"}
+    assert [f.message for f in toggle_name_findings(flags)] == [
+        "the annotation toggle_name 'FEATURES[ENABLE_Z]' is not the key this definition creates; "
+        "did you mean \"FEATURES['ENABLE_W']\"?"]
+
+
 ANNOTATED_CONSTANTS = {
     "proctoring/__init__.py": "",
     "proctoring/constants.py": """

@@ -8,6 +8,7 @@ date; its type, owner and dates come from :func:`flagaudit.policies.declared`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
@@ -227,7 +228,7 @@ def toggle_name_findings(flags: Iterable[Flag]) -> list[Finding]:
             continue
         for definition in flag.definitions:
             name = dict(definition.metadata).get("toggle_name", "").strip("`'\" ")
-            if name and name != flag.key:
+            if name and not _names_key(name, flag.key):
                 findings.append(UNKNOWN.finding(
                     flag, definition.path, definition.line, definition.column,
                     f"the annotation toggle_name {name!r} is not the key this definition creates; "
@@ -235,6 +236,18 @@ def toggle_name_findings(flags: Iterable[Flag]) -> list[Finding]:
                     [Evidence("definition", f"{definition.path}:{definition.line}", definition.rule),
                      Evidence("note", f"toggle_name: {name}", "annotation above the definition")]))
     return findings
+
+
+_ENTRY = re.compile(r"(?P<dict>[A-Za-z_]\w*)\[\s*['\"]?(?P<key>[^'\"\[\]]+?)['\"]?\s*\]")
+"""``FEATURES[ENABLE_X]``, ``FEATURES['ENABLE_X']``: how Open edX's annotations name an entry of a settings dict."""
+
+
+def _names_key(name: str, key: str) -> bool:
+    """Whether a ``toggle_name`` names ``key``: as it is, or as the entry of the settings dict whose key it is, as
+    the tool spells it (``FEATURES['ENABLE_X']``) or by the entry's own name, which a reader of the dict is given
+    (openedx/edx-drf-extensions' ``get_setting(ENABLE_X)`` of ``EDX_DRF_EXTENSIONS[ENABLE_X]``)."""
+    entry = _ENTRY.fullmatch(name)
+    return name == key or entry is not None and key in (entry["key"], f"{entry['dict']}['{entry['key']}']")
 
 
 def _context(info: Declared, policies: Policies) -> list[Evidence]:

@@ -347,10 +347,13 @@ def is_flag_setting(key: str | None, sites: list[Site], booleans: frozenset[str]
     ``ALLOW_X``, ``CAN_X``, ``USE_X``, ``DEMO_MODE``), or an edx annotation declares it a toggle. So does a setting
     every site of which names it to a helper of the project that reads settings by name (DefectDojo's template filter
     ``'TRACK_IMPORT_HISTORY'|setting_enabled`` over ``getattr(settings, name, False)``), and one of the ``booleans``
-    the settings modules read from the environment (:func:`flagaudit.model.boolean_settings.boolean_settings`). Sites
-    of every other rule, and settings a toggle object or a declaration defines, always count."""
+    the settings modules read from the environment (:func:`flagaudit.model.boolean_settings.boolean_settings`). A
+    helper or a predicate over such a read is such a read (openedx/edx-drf-extensions' ``get_user_info_url()``
+    returns ``get_setting(OAUTH2_USER_INFO_URL)``, a URL). Sites of every other rule, and settings a toggle object or
+    a declaration defines, always count."""
     if not sites or not all(s.rule.endswith((".getattr", DECLARED_READ)) or (
-            s.sdk == SETTINGS_SDK and s.rule.startswith("wrapper/") and key is not None and "[" not in key)
+            s.sdk == SETTINGS_SDK and s.rule.startswith(("wrapper/", "predicate/")) and key is not None
+            and "[" not in key)
             for s in sites):
         return True
     if key in booleans or any(name == "toggle_name" for s in sites for name, _ in s.annotations):
