@@ -389,3 +389,31 @@ def test_a_framework_class_subscripted_as_a_generic_is_the_framework_s(tmp_path:
     framework class it subscripts, which calls ``validate_<field>`` by name. The base was read as no name, the class
     as the project's own, and the check in its validator as unreachable."""
     assert _unreachable(tmp_path, GENERIC_BASE) == []
+
+
+def test_views_named_below_the_prefix_of_old_django_patterns_are_routed(tmp_path: Path) -> None:
+    """Django before 1.10 joined ``patterns("app.views", url(r"^login/$", "login"))``'s prefix to each view's name
+    (mozilla/moztrap's login view); an unrouted view is still unreachable."""
+    files = {
+        "app/__init__.py": "",
+        "app/views.py": """
+            from django.conf import settings
+
+
+            def login(request):
+                if settings.USE_BROWSERID:
+                    return "browserid"
+                return "form"
+
+
+            def legacy_login(request):
+                if settings.USE_LEGACY_LOGIN:
+                    return "legacy"
+        """,
+        "urls.py": """
+            from django.conf.urls.defaults import patterns, url
+
+            urlpatterns = patterns("app.views", url(r"^login/$", "login"), (r"^logout/$", "logout"))
+        """,
+    }
+    assert _unreachable(tmp_path, files) == [("USE_LEGACY_LOGIN", "app/views.py")]

@@ -2,7 +2,8 @@
 
 mitodl/mit-learn imports ``from django.conf import settings as django_settings`` (its own ``main.settings`` is
 ``settings`` there) and checks ``django_settings.QDRANT_ENABLE_INDEXING_PLUGIN_HOOKS``; paperless-ngx asks
-``getattr(settings, "SOCIALACCOUNT_ALLOW_SIGNUPS", allow_signups)``, its default a variable. Both are switches
+``getattr(settings, "SOCIALACCOUNT_ALLOW_SIGNUPS", allow_signups)``, its default a variable (mozilla/moztrap's
+``not settings.DEBUG``, a variable's negation, is as good). Both are switches
 read as gates, and both were missed: the byte-level filters looked for ``settings.`` after a word boundary and
 for a literal default. The project's own settings module read as ``settings.X`` stays no flag of Django's. The
 override that returns the setting becomes a helper of it, and its ``super().is_open_for_signup(...)`` calls the
@@ -48,6 +49,9 @@ PROJECT = {
 
             def hosts(self):
                 return getattr(settings, "ALLOW_HOSTS_LIST", ["localhost"])
+
+            def analytics(self):
+                return getattr(settings, "USE_GOOGLE_ANALYTICS", not settings.DEBUG)
     """,
 }
 
@@ -58,4 +62,5 @@ def test_an_alias_of_django_settings_and_a_computed_default_are_read(tmp_path: P
     assert sorted((f.key, f.sdk, [(s.path, s.line) for s in f.sites]) for f in inventory.flags) == [
         ("QDRANT_ENABLE_INDEXING_PLUGIN_HOOKS", "settings", [("learning/plugins.py", 8)]),
         ("SOCIALACCOUNT_ALLOW_SIGNUPS", "settings", [("accounts/adapter.py", 8)]),
+        ("USE_GOOGLE_ANALYTICS", "settings", [("accounts/adapter.py", 17)]),
     ]

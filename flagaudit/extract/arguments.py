@@ -27,7 +27,10 @@ def argument(call: ast.Call, arg: KeyArg) -> ast.expr | None:
 
 
 def no_literal_default(default: ast.expr) -> bool:
-    """A default that fixes no value a reader can see: ``None``, or a variable (paperless-ngx's
-    ``getattr(settings, "SOCIALACCOUNT_ALLOW_SIGNUPS", allow_signups)``). Read by a switch's name, the setting is
+    """A default that fixes no value a reader can see: ``None``, a variable (paperless-ngx's
+    ``getattr(settings, "SOCIALACCOUNT_ALLOW_SIGNUPS", allow_signups)``) or its negation (mozilla/moztrap's
+    ``getattr(settings, "USE_GOOGLE_ANALYTICS", not settings.DEBUG)``). Read by a switch's name, the setting is
     still a flag; ``getattr(settings, "TIMEOUT", 30)`` or a name read with a list is configuration."""
+    if isinstance(default, ast.UnaryOp) and isinstance(default.op, ast.Not):
+        default = default.operand
     return isinstance(default, ast.Constant) and default.value is None or isinstance(default, (ast.Name, ast.Attribute))

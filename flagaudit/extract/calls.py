@@ -231,8 +231,8 @@ class _Walker:
                 func, args = current.func, current.args
                 if args:
                     named = func.id if func.__class__ is _Name else func.attr if func.__class__ is _Attribute else ""
-                    if named == "getattr" or named == "hasattr" or named == "call_command":
-                        frame.looks_up = _named_call(current, raw) or frame.looks_up
+                    if named in _NAMING_CALLS:
+                        frame.looks_up = _named_call(current, named, raw) or frame.looks_up
                 push(func)
                 extend(args)
                 extend(current.keywords)
@@ -303,9 +303,17 @@ def _string_uses(node: ast.Constant | ast.JoinedStr, raw: Callable[[tuple[str, i
     return node.values
 
 
-def _named_call(call: ast.Call, raw: Callable[[tuple[str, int, bool]], None]) -> bool:
-    """``getattr(x, "name")`` uses ``.name``; ``call_command("name")`` the management command. Whether the call
-    looks a name up at run time (``getattr(self, check_fn_name)``, ``hasattr(self, name)``)."""
+_NAMING_CALLS = frozenset({"getattr", "hasattr", "call_command", "patterns"})
+"""Calls that name code in their arguments (see :func:`_named_call`)."""
+
+
+def _named_call(call: ast.Call, named: str, raw: Callable[[tuple[str, int, bool]], None]) -> bool:
+    """``getattr(x, "name")`` uses ``.name``; ``call_command("name")`` the management command; ``patterns(prefix,
+    ...)`` its views. Whether the call looks a name up at run time (``getattr(self, check_fn_name)``, ``hasattr(self,
+    name)``)."""
+    if named == "patterns":
+        _prefixed_views(call, raw)
+        return False
     func = call.func
     if isinstance(func, ast.Name) and func.id in ("getattr", "hasattr") and len(call.args) >= 2:
         name = call.args[1]
@@ -317,6 +325,20 @@ def _named_call(call: ast.Call, raw: Callable[[tuple[str, int, bool]], None]) ->
     if command:
         raw((command, call.lineno, False))
     return False
+
+
+def _prefixed_views(call: ast.Call, raw: Callable[[tuple[str, int, bool]], None]) -> None:
+    """Django before 1.10 joined the prefix of ``patterns("moztrap.view.users.views", url(r"^login/$", "login"),
+    (r"^logout/$", "logout"))`` to each view's name: those views are used (mozilla/moztrap's login view)."""
+    prefix = call.args[0]
+    if not (isinstance(prefix, ast.Constant) and isinstance(prefix.value, str) and prefix.value):
+        return
+    for entry in call.args[1:]:
+        view = entry.args[1] if isinstance(entry, ast.Call) and len(entry.args) > 1 else \
+            entry.elts[1] if isinstance(entry, ast.Tuple) and len(entry.elts) > 1 else None
+        if isinstance(view, ast.Constant) and isinstance(view.value, str) and _DOTTED_PATH.fullmatch(
+                f"{prefix.value}.{view.value}"):
+            raw((f"{prefix.value}.{view.value}", view.lineno, False))
 
 
 NAMED_BY_PREFIX = "*"
