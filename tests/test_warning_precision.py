@@ -698,3 +698,24 @@ def test_behave_hooks_and_steps_are_test_code() -> None:
              for f in flags_in_memory(files, rules, DEFAULT_TEST_PATHS)}
     assert found == {"new_grid": (["app/features.py"], []), "paste": ([], ["features/steps/cells.py"]),
                      "remote_browser": ([], ["features/environment.py"])}
+
+
+def test_a_predicate_over_a_boolean_read_is_a_switch() -> None:
+    """openedx/enterprise-integrated-channels asks ``is_json_logging_enabled()``, which returns ``getattr(settings,
+    "INTEGRATED_CHANNELS_JSON_LOGGING", False)``: a boolean asked as a gate, whatever its name (a predicate over a
+    read by name of any value, openedx/edx-drf-extensions' URL, is not: tests/test_stale.py)."""
+    rules = load_rules(())
+    code = b"""from django.conf import settings
+
+
+def is_json_logging_enabled():
+    return getattr(settings, "INTEGRATED_CHANNELS_JSON_LOGGING", False)
+
+
+def log(record):
+    if is_json_logging_enabled():
+        return record
+    return None
+"""
+    assert [f.key for f in flags_in_memory({"channels/logging.py": code}, rules)] == [
+        "INTEGRATED_CHANNELS_JSON_LOGGING"]

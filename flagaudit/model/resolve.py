@@ -348,12 +348,14 @@ def is_flag_setting(key: str | None, sites: list[Site], booleans: frozenset[str]
     every site of which names it to a helper of the project that reads settings by name (DefectDojo's template filter
     ``'TRACK_IMPORT_HISTORY'|setting_enabled`` over ``getattr(settings, name, False)``), and one of the ``booleans``
     the settings modules read from the environment (:func:`flagaudit.model.boolean_settings.boolean_settings`). A
-    helper or a predicate over such a read is such a read (openedx/edx-drf-extensions' ``get_user_info_url()``
-    returns ``get_setting(OAUTH2_USER_INFO_URL)``, a URL). Sites of every other rule, and settings a toggle object or
-    a declaration defines, always count."""
-    if not sites or not all(s.rule.endswith((".getattr", DECLARED_READ)) or (
-            s.sdk == SETTINGS_SDK and s.rule.startswith(("wrapper/", "predicate/")) and key is not None
-            and "[" not in key)
+    predicate over reads by name of any value is such a read (openedx/edx-drf-extensions' ``get_user_info_url()``
+    returns ``get_setting(OAUTH2_USER_INFO_URL)``, a URL); one over ``getattr(settings, "X", False)`` is a gate (a
+    boolean asked as one, openedx/enterprise-integrated-channels' ``is_json_logging_enabled()``). Sites of every
+    other rule, and settings a toggle object or a declaration defines, always count."""
+    predicates = [s for s in sites if s.sdk == SETTINGS_SDK and s.rule.startswith("predicate/")]
+    by_name = len(predicates) < len(sites) and all(s.rule.endswith(DECLARED_READ) for s in sites if s not in predicates)
+    if not sites or not all(s.rule.endswith((".getattr", DECLARED_READ)) or by_name and s in predicates or (
+            s.sdk == SETTINGS_SDK and s.rule.startswith("wrapper/") and key is not None and "[" not in key)
             for s in sites):
         return True
     if key in booleans or any(name == "toggle_name" for s in sites for name, _ in s.annotations):
