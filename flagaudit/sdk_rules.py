@@ -424,8 +424,8 @@ class RuleSet:
     """Words of :attr:`words` that count only where one of these words is in the file too: a flag model's name
     only beside its app's (``Flag`` beside ``waffle``, which its import, ``apps.get_model("waffle", "Flag")`` and a
     South migration's ``orm["waffle.flag"]`` all spell; a project's model of the name imported from its own module
-    is not the SDK's to the analysis either). On nyaruka/rapidpro's 29,287 versions of Python files, waffle's model
-    names let 2,213 through to the parser, in a project that has no flag."""
+    is not the SDK's to the analysis either). Of nyaruka/rapidpro's 29,287 versions of Python files, waffle's model
+    names alone let 1,417 through to the parser, in a project that has no flag."""
 
     @functools.cached_property
     def trigger(self) -> re.Pattern[bytes] | None:
