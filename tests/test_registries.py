@@ -183,6 +183,9 @@ BY_STRING = {
             def get_flag_key(self, suffix):
                 return f"ff_{suffix}"
 
+            def get_feature_by_field(self, field, value):
+                return next((f for f in self.features if f.get(field) == value), None)
+
 
         class ObjectTypeQuerySet(models.QuerySet):
             def with_feature(self, feature):
@@ -209,6 +212,8 @@ BY_STRING = {
                 return "player"
             if ObjectType.objects.with_feature("jobs").exists():
                 return "jobs"
+            if service.get_feature_by_field("code", "E06000001"):
+                return "boundary"
             return request.GET.get(service.get_flag_key("CLEAR"), "plain")
         """,
     "conf/flags.py": """\
@@ -224,7 +229,8 @@ def test_a_method_or_function_asked_for_a_flag_by_a_string_is_a_registry(tmp_pat
     were found without the rule ``init`` proposes. A public method or module function of the project named for flags
     and called with a string is now a registry; one that changes a flag (``set_feature_flag``) or makes its key
     (open-discussions' ``get_flag_key("CLEAR")``), one that builds a query (netbox's
-    ``ObjectType.objects.with_feature("jobs")`` lists the models registered with a capability), a private one, or
+    ``ObjectType.objects.with_feature("jobs")`` lists the models registered with a capability) or finds a thing by a
+    field (DemocracyClub/EveryElection's ``get_feature_by_field("code", ...)``, a map's shape), a private one, or
     one named for something else is not. Asked per
     row of a model, the flags are granted per object, like permissions, even through a predicate
     (``comments_active(event)``): no rollout to finish, so FA101 stays silent."""

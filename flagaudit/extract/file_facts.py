@@ -405,14 +405,15 @@ _NOT_A_READ = r"(?!\w*_(?:key|keys|name|names|prefix|suffix|id|ids|url|path)$)"
 parameter)."""
 FLAG_CHECK_NAME = re.compile(
     r"(?!_|(?:set|unset|enable|disable|add|remove|delete|create|update|toggle|register|clear|reset|save|override"
-    r"|with|without|filter|exclude|for|by)_)" + _NOT_A_READ + r"\w*(?:" + FLAG_WORDS + r")\w*", re.IGNORECASE)
+    r"|with|without|filter|exclude|for|by)_|\w*_by_)" + _NOT_A_READ + r"\w*(?:" + FLAG_WORDS + r")\w*", re.IGNORECASE)
 """The names of the project's own methods and functions that, called with a string, ask for a flag by its key
 (pretalx's ``event.get_feature_flag("use_tracks")`` reads a JSON field of its event model, learningequality/studio's
 ``user.check_feature_flag("test_dev_feature")`` one of its user model): stricter than :data:`_REGISTRY_METHOD`,
 since ``has_field("name")`` or ``is_enabled("smtp")`` take strings that are no flags; never a private one
 (Flagsmith's ``_get_active_feature_states_ids("identity_id")`` takes a field's name), nor one that changes a flag
-(``set_feature_flag("x")``), makes its key (:data:`_NOT_A_READ`) or builds a query (netbox's
-``ObjectType.objects.with_feature("jobs")``: the models registered with a capability)."""
+(``set_feature_flag("x")``), makes its key (:data:`_NOT_A_READ`), builds a query (netbox's
+``ObjectType.objects.with_feature("jobs")``: the models registered with a capability) or finds a thing by another of
+its fields (DemocracyClub/EveryElection's ``get_feature_by_field("code", ...)``, a map's shape by a column's name)."""
 SETTING_READ_NAME = re.compile(
     r"(?!_|(?:set|unset|update|save|delete|reset|clear|override)_)\w*setting(?:_value|_enabled)?", re.IGNORECASE)
 """The names of the project's own methods and functions that, called with a string, read a setting by its name
