@@ -1122,20 +1122,21 @@ class SpanVisitor:
             holder, index = expression.func.value, expression.args[0]
         else:
             return None
-        if not isinstance(holder, ast.Name) or (
-                holder.id not in self.functions[-1].items and not self._named_rows(holder.id, items=True)):
+        if not isinstance(holder, ast.Name):
             return self._looked_up_elsewhere(holder, index)
         param = self.functions[-1].items.get(holder.id)
         if param is not None:  # ``key.get("key")`` of each dict a helper is given: an entry of its items
             return (KeyPart("item", f"{param}[{index.value}]"),) \
                 if isinstance(index, ast.Constant) and isinstance(index.value, str) else None
         pairs = self._named_rows(holder.id, items=True)
-        values = tuple(row[1] for row in pairs or () if len(row) == 2)
+        if not pairs:  # no literal here: a constant another module may hold
+            return self._looked_up_elsewhere(holder, index)
+        values = tuple(row[1] for row in pairs if len(row) == 2)
         if not values or not all(part.kind == "lit" for value in values for part in value):
             return None
         if isinstance(index, ast.Constant):  # ``SWITCHES["PayPal"]``: that entry's
             entry = (KeyPart("lit", index.value),) if isinstance(index.value, str) else None
-            return next((row[1] for row in pairs or () if row[0] == entry), None)
+            return next((row[1] for row in pairs if row[0] == entry), None)
         code = self._code(expression)
         self.functions[-1].loops[code] = values
         return (KeyPart("unk", code),)
