@@ -417,3 +417,43 @@ def test_views_named_below_the_prefix_of_old_django_patterns_are_routed(tmp_path
         """,
     }
     assert _unreachable(tmp_path, files) == [("USE_LEGACY_LOGIN", "app/views.py")]
+
+
+def test_pyramid_views_and_subscribers_are_entry_points(tmp_path: Path) -> None:
+    """pypi/warehouse is a Pyramid application: its views are ``@view_config`` functions and methods (a class's
+    ``@view_defaults`` names the route), its event handlers ``@subscriber``; nothing in the project calls them."""
+    views = """
+        from pyramid.events import NewRequest, subscriber
+        from pyramid.view import view_config, view_defaults
+        from waffle import switch_is_active
+
+
+        @view_config(route_name="accounts.register", renderer="register.html")
+        def register(request):
+            if switch_is_active("disallow-new-user-registration"):
+                return {"closed": True}
+            return {}
+
+
+        @view_defaults(route_name="manage.publishing")
+        class ManagePublishing:
+            def __init__(self, request):
+                self.request = request
+
+            @view_config(request_method="POST")
+            def add_publisher(self):
+                if switch_is_active("disallow-oidc"):
+                    return {"closed": True}
+                return {}
+
+
+        @subscriber(NewRequest)
+        def read_only(event):
+            return switch_is_active("read-only")
+
+
+        def helper_nobody_calls():
+            return switch_is_active("read-only")
+    """
+    assert _unreachable(tmp_path, {"accounts/__init__.py": "", "accounts/views.py": views}) == [
+        ("read-only", "accounts/views.py")]

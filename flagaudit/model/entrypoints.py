@@ -19,11 +19,13 @@ FRAMEWORK_DECORATORS = (
     "typer.*", "*receiver", "*.register", "*.action", "*.api_view", "api_view", "*.hookimpl",
     "*.connect", "*.listens_for", "*.on_event", "*.middleware", "*.exception_handler", "*.errorhandler",
     "*.before_request", "*.after_request", "*.context_processor", "*.template_filter", "*.filter",
-    "*.simple_tag", "*.inclusion_tag", "*.tag", "*.cached_property", "*.job",
+    "*.simple_tag", "*.inclusion_tag", "*.tag", "*.cached_property", "*.job", "*view_config", "*.subscriber",
 )
 """Decorators by which a framework calls a function (routes, tasks, commands, signal receivers, template tags);
 ``*_task``: celery's ``shared_task``, huey's ``db_periodic_task``, Flagsmith's task processor's
-``register_recurring_task`` (and ``register_task_handler``), each run by a worker on its schedule or queue."""
+``register_recurring_task`` (and ``register_task_handler``), each run by a worker on its schedule or queue;
+``*view_config``: Pyramid's views (``view_config``, ``notfound_view_config``, ...; pypi/warehouse), and its
+``subscriber`` its event handlers."""
 
 INTERFACE_MODULES = {
     "api": "public function of an api module (a Django app's interface for other apps and its host)",
