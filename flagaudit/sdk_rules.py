@@ -120,6 +120,10 @@ class CheckRule:
     neither is known where it passes anything else."""
     expected: bool | None = None
     """For :attr:`expects`: the parameter's default, what a call that does not pass it compares with."""
+    key_class: str = ""
+    """For an inferred registry: the class whose constants are its keys. A call given a constant of another class
+    asks about something else (pypi/warehouse's ``flags.enabled(AdminFlagValue.READ_ONLY)``, not
+    ``palette.enabled(Color.RED)``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,3 +107,56 @@ def test_a_value_read_by_a_name_not_known_may_be_any_declared_switch(tmp_path: P
             if f["key"] in (None, "EXPOSE_GIT_REV", "SUPPORT_EMAIL")] == [
         ("EXPOSE_GIT_REV", "constance", [(26, "key")]), (None, "constance", [(30, "name")])]
     assert [f["code"] for f in document["findings"] if f["code"] == "FA402"] == []
+
+
+def test_entries_made_by_a_call_and_a_helper_that_reads_any_value_by_name(tmp_path: Path) -> None:
+    """nautobot declares ``ConstanceConfigItem(default=False, help_text=..., field_type=bool)`` entries and reads
+    them through its own ``get_settings_or_config(name)``, over ``getattr(config, name)``: the helper reads any
+    value by its name as the config object does, so only the switches it reads are flags, not the page size."""
+    settings = '''
+    from collections import namedtuple
+
+    ConstanceConfigItem = namedtuple("ConstanceConfigItem", ["default", "help_text", "field_type"], defaults=[None])
+    INSTALLED_APPS = ["constance", "accounts"]
+    CONSTANCE_CONFIG = {
+        "PREFER_IPV4": ConstanceConfigItem(default=False, help_text="Prefer IPv4 addresses", field_type=bool),
+        "PAGINATE_COUNT": ConstanceConfigItem(default=50, help_text="Rows on a page"),
+        "BANNER_TOP": ConstanceConfigItem(default="", help_text="A banner above every page"),
+    }
+'''
+    helpers = '''
+    from constance import config
+    from django.conf import settings
+
+
+    def get_settings_or_config(variable_name, fallback=None):
+        if hasattr(settings, variable_name):
+            return getattr(settings, variable_name)
+        return getattr(config, variable_name)
+'''
+    views = '''
+    from django.shortcuts import render
+
+    from accounts.helpers import get_settings_or_config
+
+
+    def devices(request):
+        address = "v4" if get_settings_or_config("PREFER_IPV4") else "v6"
+        count = get_settings_or_config("PAGINATE_COUNT")
+        return render(request, "devices.html", {"address": address, "count": count,
+                                                "banner": get_settings_or_config("BANNER_TOP")})
+'''
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2024-02-01", "constance items", {
+        "accounts/__init__.py": "", "accounts/settings.py": settings, "accounts/helpers.py": helpers,
+        "accounts/views.py": views, "accounts/wsgi.py": WSGI,
+        "accounts/urls.py": URLS.replace('path("signup", views.signup), path("login", views.login)',
+                                         'path("devices", views.devices)')})
+    ran = run_cli("scan", "--format", "json", "--no-cache", cwd=repo.path)
+    assert ran.returncode == 0, ran.stderr
+    document = json.loads(ran.stdout)
+    flags = {f["key"]: f for f in document["flags"]}
+    assert sorted(flags) == ["PREFER_IPV4"]
+    [declared] = flags["PREFER_IPV4"]["definitions"]
+    assert (declared["line"], declared["metadata"]["description"]) == (7, "Prefer IPv4 addresses")
+    assert [s["line"] for s in flags["PREFER_IPV4"]["sites"]] == [8]

@@ -531,3 +531,148 @@ def test_a_registry_asked_through_its_model_s_manager_is_found(tmp_path: Path) -
         ("forbid_untrusted_feed", "share.models.FeatureFlag", [("trove/views.py", 5)], [12]),
     ]
     assert [(f.code, f.flag) for f in inventory.findings if f.code == "FA402"] == [("FA402", "elastic_eight_default")]
+
+
+def test_an_enum_named_for_flags_asked_whether_enabled_is_a_registry(tmp_path: Path) -> None:
+    """pypi/warehouse keeps its administrators' flags as an ``AdminFlagValue`` enum and asks
+    ``request.flags.enabled(AdminFlagValue.READ_ONLY)``: a method named only for a state (``enabled``) asks for a
+    flag when its argument is a constant of a class named for flags, not of any other class."""
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in {
+        "shop/__init__.py": "",
+        "shop/flags.py": """\
+            import enum
+
+
+            class AdminFlagValue(enum.Enum):
+                READ_ONLY = "read-only"
+                DISALLOW_DELETION = "disallow-deletion"
+
+
+            class Flags:
+                def __init__(self, rows):
+                    self.rows = rows
+
+                def enabled(self, flag_member):
+                    return self.rows.get(flag_member.value, False)
+            """,
+        "shop/colors.py": """\
+            import enum
+
+
+            class Color(enum.Enum):
+                RED = "red"
+            """,
+        "shop/views.py": """\
+            from shop.colors import Color
+            from shop.flags import AdminFlagValue
+
+
+            def upload(request):
+                if request.flags.enabled(AdminFlagValue.READ_ONLY):
+                    return "read only"
+                return "stored"
+
+
+            def paint(request):
+                if request.palette.enabled(Color.RED):
+                    return "red"
+                return "plain"
+            """,
+    }.items()})
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert {f.key: (f.sdk, [s.line for s in f.sites], len(f.definitions)) for f in inventory.flags} == {
+        "read-only": ("shop.flags.AdminFlagValue", [6], 1),
+        "disallow-deletion": ("shop.flags.AdminFlagValue", [], 1),
+    }
+
+
+def test_a_class_decorator_given_names_registers_the_class_with_capabilities(tmp_path: Path) -> None:
+    """nautobot's models are declared with ``@extras_features("custom_links", "graphql")``: a decorator called with
+    names on a class registers it with those capabilities once, at import; it asks for no flag. The same function
+    called with a name in a condition does."""
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in {
+        "extras/__init__.py": "",
+        "extras/utils.py": """\
+            REGISTRY = {}
+
+
+            def extras_features(*features):
+                def wrapper(model_class):
+                    for feature in features:
+                        REGISTRY.setdefault(feature, []).append(model_class)
+                    return model_class
+                return wrapper
+
+
+            def has_feature(name):
+                return name in REGISTRY
+            """,
+        "extras/models.py": """\
+            from extras.utils import extras_features, has_feature
+
+
+            @extras_features("custom_links", "graphql")
+            class Circuit:
+                pass
+
+
+            @extras_features("webhooks")
+            class Provider:
+                pass
+
+
+            def links(model):
+                if has_feature("new_links_panel"):
+                    return "panel"
+                return "list"
+            """,
+    }.items()})
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert sorted(f.key for f in inventory.flags) == ["new_links_panel"]
+
+
+def test_a_helper_that_checks_the_key_it_is_given_and_one_of_its_own_checks_both(tmp_path: Path) -> None:
+    """pypi/warehouse's ``flags.disallow_oidc(AdminFlagValue.DISALLOW_GITHUB_OIDC)`` is ``enabled(member) or
+    enabled(AdminFlagValue.DISALLOW_OIDC)``: a call checks the key it gives and the helper's own, so neither is a flag
+    defined and never checked (FA402). Called with nothing, it checks its own."""
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in {
+        "shop/__init__.py": "",
+        "shop/flags.py": """\
+            import enum
+
+
+            class AdminFlagValue(enum.Enum):
+                DISALLOW_OIDC = "disallow-oidc"
+                DISALLOW_GITHUB_OIDC = "disallow-github-oidc"
+
+
+            class Flags:
+                def __init__(self, rows):
+                    self.rows = rows
+
+                def disallow_oidc(self, flag_member=None):
+                    return self.enabled(flag_member) or self.enabled(AdminFlagValue.DISALLOW_OIDC)
+
+                def enabled(self, flag_member):
+                    return self.rows.get(flag_member.value, False) if flag_member else False
+            """,
+        "shop/views.py": """\
+            from shop.flags import AdminFlagValue
+
+
+            def publish(request):
+                if request.flags.disallow_oidc(AdminFlagValue.DISALLOW_GITHUB_OIDC):
+                    return "closed"
+                return "open"
+
+
+            def publishers(request):
+                return [] if request.flags.disallow_oidc() else ["github"]
+            """,
+    }.items()})
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert {f.key: [(s.path, s.line) for s in f.sites] for f in inventory.flags} == {
+        "disallow-github-oidc": [("shop/views.py", 5)],
+        "disallow-oidc": [("shop/flags.py", 14), ("shop/views.py", 5), ("shop/views.py", 11)],
+    }
+    assert [f.code for f in inventory.findings if f.code == "FA402"] == []

@@ -117,6 +117,17 @@ def test_a_flag_models_name_counts_only_beside_its_apps() -> None:
     assert mentions(b'from .models import Flag\nFlag.objects.create(name="x")\n', own)
 
 
+def test_a_read_by_name_of_an_object_of_declared_values_passes_the_prefilter() -> None:
+    """django-constance's ``getattr(config, name)`` reads any declared value (nautobot's helper over it is the
+    project's way to ask for its switches), with no default: it counts where the file names ``constance``."""
+    from flagaudit.extract.prefilter import mentions
+
+    rules = load_rules()
+    assert mentions(b"from constance import config\n\ndef get(name):\n    return getattr(config, name)\n", rules)
+    assert mentions(b"import constance\n\ndef get(name):\n    return getattr(constance.config, name)\n", rules)
+    assert not mentions(b"from app import config\n\ndef get(name):\n    return getattr(config, name)\n", rules)
+
+
 def test_a_text_rule_searches_only_texts_that_hold_one_of_its_words() -> None:
     """A pattern that starts with an alternative (``{% if``, ``and``, ``or``) tries most places of a template: its
     words, one of which every match holds, spare the search where none is (half of a template history's work)."""

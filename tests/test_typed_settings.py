@@ -249,3 +249,38 @@ def test_a_warm_scan_follows_the_row_a_reader_of_settings_reads_as_a_cold_one_do
     assert warm_presence(tmp_path, ROWS, "dojo/utils.py", "System_Settings.objects.get()",
                          "System_Settings.objects.using('replica').first()", "enable_product_grade") \
         == [True, False, True]
+
+
+def test_a_model_named_for_flags_holds_a_flag_in_each_boolean_column() -> None:
+    """open-zaak keeps its switches as columns of one row of a ``FeatureFlags`` model (django-solo) and reads
+    ``feature_flags = FeatureFlags.get_solo()`` then ``feature_flags.allow_unpublished_typen``: each boolean column
+    of a class named for flags is a flag by its name, whatever the name. Another model's columns are not."""
+    flags = flags_in({
+        "config/__init__.py": "",
+        "config/models.py": """
+            from django.db import models
+            from solo.models import SingletonModel
+
+
+            class FeatureFlags(SingletonModel):
+                allow_unpublished_typen = models.BooleanField(default=False)
+
+
+            class Mailbox(models.Model):
+                archived = models.BooleanField(default=False)
+        """,
+        "config/validators.py": """
+            from config.models import FeatureFlags
+
+
+            def validate(kind, mailbox_config):
+                feature_flags = FeatureFlags.get_solo()
+                if feature_flags.allow_unpublished_typen:
+                    return True
+                if mailbox_config.archived:
+                    return False
+                return kind.published
+        """,
+    })
+    assert [(f.key, [(s.path, s.line, s.guard) for s in f.sites]) for f in flags] == [
+        ("allow_unpublished_typen", [("config/validators.py", 7, "early-return")])]

@@ -398,6 +398,11 @@ def _django_settings(path: str, module: str, values: list[Value]) -> list[Value]
 
 
 _REGISTRY_METHOD = re.compile(r"has_\w+|is_\w+_enabled|\w*feature\w*")
+_STATE_METHOD = re.compile(r"enabled|active")
+_FLAG_HOLDER = re.compile(r"(?:^|\.)\w*(?:" + FLAG_WORDS + r")\w*$", re.IGNORECASE)
+"""A method named for a state, given a constant of a class named for flags: pypi/warehouse's
+``request.flags.enabled(AdminFlagValue.READ_ONLY)``. Not ``is_enabled`` nor ``is_active``, the SDKs' (Unleash's
+``client.is_enabled(Flag.SEARCH_V2)`` asks for a key of the project's enum of Unleash toggles)."""
 _REGISTRY_FUNCTION = re.compile(r"(?:is|has)_\w*(?:feature|flag|switch|toggle)\w*|is_\w+_(?:enabled|active)")
 """A project function that may check a flag of the project's own: ``is_feature_flag_active(CODE)``."""
 _NOT_A_READ = r"(?!\w*_(?:key|keys|name|names|prefix|suffix|id|ids|url|path)$)"
@@ -427,6 +432,13 @@ own (uktrade/data-hub-api's ``is_user_feature_flag_group_active(EXPORT_NOTIFICAT
 feature (HSReplay.net's ``@view_requires_feature_access("archetype-training")``)."""
 
 
+def _class_decorators(tree: ast.Module) -> set[int]:
+    """The ids of the calls that decorate a class: one given only names registers the class with those capabilities
+    (nautobot's ``@extras_features("custom_links", "graphql")`` on a model), it asks for no flag."""
+    return {id(decorator) for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+            for decorator in node.decorator_list}
+
+
 def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope,
                     tree: ast.Module) -> tuple[tuple[str, str, int], ...]:
     """``x.has_feature(Feature.NAME)`` -> ``("has_feature", "app.models.Feature")``: a method that may check a
@@ -440,6 +452,7 @@ def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope,
     write. Each with the position of the key among the call's arguments: the first but where a tag passes the
     user first (HSReplay.net's ``get_feature_context(context["user"], name)``)."""
     found: set[tuple[str, str, int]] = _template_passed(tree, scope)
+    registering: set[int] | None = None
     for node in nodes:
         if not isinstance(node, ast.Call) or not node.args:
             continue
@@ -447,6 +460,10 @@ def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope,
         name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
         if isinstance(first, ast.Constant) and type(first.value) is str:
             if (FLAG_CHECK_NAME.fullmatch(name) or SETTING_READ_NAME.fullmatch(name)) and not NOT_A_FLAG.search(name):
+                if all(isinstance(a, ast.Constant) and type(a.value) is str for a in node.args):
+                    registering = _class_decorators(tree) if registering is None else registering
+                    if id(node) in registering:
+                        continue
                 callee = dotted_name(node.func)
                 qualified = scope.qualify(callee) if callee else None
                 if isinstance(node.func, ast.Attribute):
@@ -455,7 +472,8 @@ def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope,
                     found.add((qualified, "", 0))
             continue
         if isinstance(node.func, ast.Attribute) and isinstance(first, ast.Attribute) and (
-                _REGISTRY_METHOD.fullmatch(name) or FLAG_CHECK_NAME.fullmatch(name) and not NOT_A_FLAG.search(name)) \
+                _REGISTRY_METHOD.fullmatch(name) or FLAG_CHECK_NAME.fullmatch(name) and not NOT_A_FLAG.search(name)
+                or _STATE_METHOD.fullmatch(name) and _FLAG_HOLDER.search(dotted_name(first.value) or "")) \
                 and "perm" not in name:
             holder = dotted_name(first)
             owner = scope.qualify(holder.rpartition(".")[0]) if holder and "." in holder else None
@@ -577,15 +595,23 @@ _FIELD_TEXT = 200
 def _switch_default(value: ast.expr) -> str | None:
     """The help text of a ``(default, help text[, type])`` entry whose default is ``True`` or ``False`` (``""``
     without one), or ``None`` for any other value: django-constance's ``"MFA_ENABLED": (True, "Enable two-factor
-    authentication")``. A default read from the environment is a bool where the call says so: ``env.bool(...)``, or
-    a bool given as its fallback (kobotoolbox/kpi's ``constance_env(env.bool, "X", "X", False)``)."""
-    if not isinstance(value, ast.Tuple | ast.List) or not value.elts:
+    authentication")``, or the same made by a call (nautobot's ``ConstanceConfigItem(default=False,
+    help_text="...", field_type=bool)``). A default read from the environment is a bool where the call says so:
+    ``env.bool(...)``, or a bool given as its fallback (kobotoolbox/kpi's ``constance_env(env.bool, "X", "X",
+    False)``)."""
+    if isinstance(value, ast.Tuple | ast.List) and value.elts:
+        default, helped = value.elts[0], (value.elts[1] if len(value.elts) > 1 else None)
+    elif isinstance(value, ast.Call) and (value.args or value.keywords):
+        named = {keyword.arg: keyword.value for keyword in value.keywords}
+        default = named.get("default", value.args[0] if value.args else None)
+        helped = named.get("help_text", value.args[1] if len(value.args) > 1 else None)
+        if (typed := named.get("field_type")) is not None and dotted_name(typed) == "bool":
+            default = ast.Constant(False)  # typed a switch, whatever gives its default
+    else:
         return None
-    default, *rest = value.elts
-    if not (is_bool(default) or isinstance(default, ast.Call) and (
+    if default is None or not (is_bool(default) or isinstance(default, ast.Call) and (
             (dotted_name(default.func) or "").rpartition(".")[2].endswith("bool") or any(map(is_bool, default.args)))):
         return None
-    helped = rest[0] if rest else None
     return " ".join(helped.value.split()) if isinstance(helped, ast.Constant) and isinstance(helped.value, str) else ""
 
 

@@ -12,6 +12,7 @@ filter never drops a file the analysis would keep; it only spares the parse of f
 
 from __future__ import annotations
 
+import functools
 import re
 
 from flagaudit.sdk_rules import AttributeReads, RuleSet
@@ -68,11 +69,29 @@ def mentions(data: bytes, rules: RuleSet) -> bool:
         if word != _GETATTR or not rules.getattr_bool:
             return True
         receivers = receivers or _receivers(data, rules)
-        if _bool_call(data, match.end(), receivers, rules.attribute_reads):
+        if _bool_call(data, match.end(), receivers, rules.attribute_reads) or _declared_read(data, match.end(), rules):
             return True
     reads = rules.attribute_reads  # ``settings.ENABLE_X``: a rule's words cannot spell every such name
     return reads is not None and (reads.read_in(data) or _NESTED_GET.search(data) is not None
                                   and any(module.encode() in data for module in reads.modules))
+
+
+def _declared_read(data: bytes, end: int, rules: RuleSet) -> bool:
+    """Whether the ``getattr`` ending at ``end`` reads an object whose every value is read by name
+    (django-constance's ``getattr(config, name)``, in a file that names ``constance``): any default will do."""
+    for rule in rules.settings:
+        if rule.declared:
+            for obj in rule.objects:
+                module, _, name = obj.rpartition(".")
+                if module.encode() in data and _first_argument(name).match(data, end) is not None:
+                    return True
+    return False
+
+
+@functools.cache
+def _first_argument(name: str) -> re.Pattern[bytes]:
+    """A call's opening up to its first argument's end, where that is ``name`` or a dotted name ending in it."""
+    return re.compile(rb"\s*\(\s*(?:\w+\s*\.\s*)*" + re.escape(name.encode()) + rb"\s*,")
 
 
 def _receivers(data: bytes, rules: RuleSet) -> re.Pattern[bytes]:

@@ -549,7 +549,8 @@ class SpanVisitor:
         symbol = self._project_symbol(func.value)
         made = symbol is not None and symbol.endswith("()")  # what a function of the project returned
         rules = [r for r in self.rules.methods.get(method, ()) if (r.fixed_key is not None
-                 or argument(node, r.key[0]) is not None) and not self._parents(func, r)]
+                 or argument(node, r.key[0]) is not None) and not self._parents(func, r)
+                 and not self._of_another_class(node, r)]
         for rule in rules:
             if symbol is not None and rule.evidence and not made:
                 proof = ReceiverProof(symbol, rule.evidence, any(m in self.context.imported for m in rule.evidence))
@@ -576,6 +577,15 @@ class SpanVisitor:
             if self._evidence(define.evidence, func.value) and argument(node, define.key[0]) is not None:
                 add_definition(self, node, define, self.key(node, define.key))
                 return
+
+    def _of_another_class(self, node: ast.Call, rule: CheckRule) -> bool:
+        """Whether the call gives a registry's check a constant of a class other than the registry's
+        (:attr:`CheckRule.key_class`)."""
+        given = argument(node, rule.key[0]) if rule.key_class and rule.key else None
+        if not isinstance(given, ast.Attribute) or not isinstance(given.value, ast.Name | ast.Attribute):
+            return False
+        holder = (self._qualify(given.value) or "").rpartition(".")[2]
+        return holder[:1].isupper() and holder != rule.key_class.rpartition(".")[2]
 
     def _project_symbol(self, receiver: ast.expr) -> str | None:
         """The qualified name of a module-level or imported object (not an SDK module itself); ``f()`` for what a
@@ -791,6 +801,9 @@ class SpanVisitor:
         if rule.each and self._each(node, rule, proof):
             return
         if rule.fixed_key is not None:
+            if rule.key and argument(node, rule.key[0]) is not None:  # a predicate that checks the key it is given
+                self._site(node, rule.id, rule.sdk, self.key(node, rule.key, rule.key_template), rule.on, rule.via,
+                           proof)
             ref = KeyRef((KeyPart("lit", rule.fixed_key),), self._code(node.func) + "()")
         else:
             ref = self.key(node, rule.key, rule.key_template)
@@ -1282,8 +1295,9 @@ def _with_text(test: ast.Compare) -> bool:
 
 def _configuration(receiver: ast.expr) -> bool:
     """Whether an object is named as configuration, by its name, the attribute holding it or the function or class
-    making it (``config``, ``self.notification_config``, ``get_soap_config()``, ``EndpointConfig()``): a field of a
-    typed settings class is read by a name any object may have, and the object's class is not known here."""
+    making it (``config``, ``self.notification_config``, ``get_soap_config()``, ``EndpointConfig()``; ``feature_flags``
+    for a class named for flags): a field of a typed settings class is read by a name any object may have, and the
+    object's class is not known here."""
     if isinstance(receiver, ast.Call):
         receiver = receiver.func
     name = receiver.attr if isinstance(receiver, ast.Attribute) else receiver.id if isinstance(receiver, ast.Name) \
@@ -1293,8 +1307,8 @@ def _configuration(receiver: ast.expr) -> bool:
 
 _BRANCHES = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler, ast.match_case)
 """Statements whose bodies may not run (a ``try``'s body runs, up to where it raises)."""
-_CONFIGURATION = re.compile(r"(?:^|_)(?:config|conf|cfg|settings?|env|CONFIG|CONF|CFG|SETTINGS?|ENV)$"
-                            r"|(?:^|[a-z0-9])(?:Config|Conf|Cfg|Settings?|Env)$")
+_CONFIGURATION = re.compile(r"(?:^|_)(?:config|conf|cfg|settings?|env|flags|features|CONFIG|CONF|CFG|SETTINGS?|ENV)$"
+                            r"|(?:^|[a-z0-9])(?:Config|Conf|Cfg|Settings?|Env|Flags|Features)$")
 
 
 def _compared_with_text(parent: ast.AST, node: ast.expr) -> bool:

@@ -51,7 +51,7 @@ def infer_registries(facts: Iterable[FileFacts],
     for registry in sorted(found):
         rules.append(DefineRule(id=f"registry/{registry}", sdk=registry, class_constants=(registry,)))
         rules.append(CheckRule(id=f"registry/{registry}.check", sdk=registry, key=(KeyArg(0),),
-                               methods=tuple(sorted(found[registry]))))
+                               methods=tuple(sorted(found[registry])), key_class=registry))
     claimed = {method for methods in found.values() for method in methods}
     own = _one_family(_own_checks(facts, resolver, claimed))
     checks = [rule for rule in own if isinstance(rule, CheckRule)]

@@ -23,6 +23,7 @@ from flagaudit.sdk_rules import (
     DECLARED_READ,
     ENVIRONMENT_READ,
     SETTINGS_SDK,
+    TEMPLATE_READ,
     glob_match,
     within_modules,
 )
@@ -353,17 +354,23 @@ def is_flag_setting(key: str | None, sites: list[Site], booleans: frozenset[str]
     boolean asked as one, openedx/enterprise-integrated-channels' ``is_json_logging_enabled()``). Sites of every
     other rule, and settings a toggle object or a declaration defines, always count."""
     predicates = [s for s in sites if s.sdk == SETTINGS_SDK and s.rule.startswith("predicate/")]
-    by_name = len(predicates) < len(sites) and all(s.rule.endswith(DECLARED_READ) for s in sites if s not in predicates)
-    if not sites or not all(s.rule.endswith((".getattr", DECLARED_READ)) or by_name and s in predicates or (
+    by_name = len(predicates) < len(sites) and all(map(_by_name, (s for s in sites if s not in predicates)))
+    if not sites or not all(s.rule.endswith(".getattr") or _by_name(s) or by_name and s in predicates or (
             s.sdk == SETTINGS_SDK and s.rule.startswith("wrapper/") and key is not None and "[" not in key)
             for s in sites):
         return True
     if key in booleans or any(name == "toggle_name" for s in sites for name, _ in s.annotations):
         return True
-    if all(s.rule.endswith(DECLARED_READ) for s in sites):  # every value is read so: only a switch's name will do
+    if all(map(_by_name, sites)):  # every value is read so: only a switch's name will do
         return key is None or SWITCH_NAME.fullmatch(key.upper()) is not None  # a read by a name not known may be any
     return key is not None and key not in _DJANGO_SETTINGS and (
         key.startswith(_FLAG_PREFIXES) or not _FLAG_WORDS.isdisjoint(key.split("_")))
+
+
+def _by_name(site: Site) -> bool:
+    """Whether the site reads any value by its name (:data:`DECLARED_READ`), itself or through a helper a template
+    calls."""
+    return site.rule.removesuffix(TEMPLATE_READ).endswith(DECLARED_READ)
 
 
 SWITCH_NAME = re.compile(r"(?!\w*_(?:SSL|TLS)$)(?:(?:\w+_)?(?:ENABLE|DISABLE|ALLOW|SHOW|HIDE)_\w+|(?:USE|CAN)_\w+"

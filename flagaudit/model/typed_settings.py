@@ -5,10 +5,13 @@ from the environment when the class is instantiated (``EndpointConfig().enable_w
 ``self.notification_config.enable_search_notifications``), about thirty of them, in classes that derive from a
 project base over ``BaseSettings``. The environment's variable is the key: a field's ``alias``, else its name
 after the class's ``env_prefix``, upper-cased as deployments write it (pydantic-settings matches either case).
+A class named for flags (open-zaak's ``FeatureFlags`` model) holds flags in every boolean field, each keyed by its
+name.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -22,6 +25,9 @@ from flagaudit.sdk_rules import SETTINGS_SDK, SettingRule
 _BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings", "pydantic.BaseSettings",
                     "pydantic.v1.BaseSettings", "pydantic.env_settings.BaseSettings"})
 """Where pydantic-settings' base class is imported from (pydantic 1 had it in ``pydantic`` itself)."""
+_FLAG_CLASS = re.compile(r"(?:Feature|Flag|Toggle|Switch)e?s$")
+"""A class named for the flags it holds, each a boolean field: open-zaak's one row of ``FeatureFlags``
+(django-solo), read as ``FeatureFlags.get_solo().allow_unpublished_typen``."""
 
 
 def infer_typed_settings(facts: Iterable[FileFacts], is_test: Callable[[str], bool]) -> tuple[SettingRule, ...]:
@@ -37,6 +43,11 @@ def infer_typed_settings(facts: Iterable[FileFacts], is_test: Callable[[str], bo
     keys: dict[str, set[str]] = defaultdict(set)
     for owner in sorted(declared.keys() & bases.keys()):
         lineage = ancestors(owner, bases)
+        if _FLAG_CLASS.search(owner.rpartition(".")[2]):  # its fields are flags, each by its name
+            for name, alias in declared[owner].items():
+                if name != ENV_PREFIX:
+                    keys[name].add(alias or name)
+            continue
         if _BASES.isdisjoint(lineage):
             continue
         fields: dict[str, str] = {}

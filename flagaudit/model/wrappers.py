@@ -35,6 +35,7 @@ from flagaudit.facts import FileFacts, Function, KeyPart, Site
 from flagaudit.model.inherited import inherited_rules
 from flagaudit.model.resolve import Resolver, enclosing, resolve_site
 from flagaudit.sdk_rules import (
+    DECLARED_READ,
     ENVIRONMENT_READ,
     GRANTED,
     CheckRule,
@@ -72,10 +73,21 @@ def infer_rules(facts: Iterable[FileFacts], test_paths: tuple[str, ...],
                     or _predicate(site, function, key, pattern, method_names, facades))
             if rule is not None:
                 found[rule.id] = _merged(found[rule.id], rule) if rule.id in found else rule
-    # a function that returns checks of its own keys and checks one made from its parameter besides
-    # (``track(backend)``) is read as the predicate: one rule to a name
-    return tuple(found[k] for k in sorted(found)
-                 if not (k.startswith("wrapper/") and f"predicate/{k.removeprefix('wrapper/')}" in found))
+    # a function that returns a check of its own key and one of the key it is given besides (pypi/warehouse's
+    # ``disallow_oidc(member)``: ``enabled(member) or enabled(AdminFlagValue.DISALLOW_OIDC)``) checks both: one
+    # rule to a name, the predicate's, given the wrapper's key too where that is a plain argument
+    for name in [k for k in found if k.startswith("wrapper/") and f"predicate/{k.removeprefix('wrapper/')}" in found]:
+        wrapper, predicate = found.pop(name), f"predicate/{name.removeprefix('wrapper/')}"
+        if _plain(wrapper):
+            found[predicate] = replace(found[predicate], key=wrapper.key, key_template=wrapper.key_template)
+    return tuple(found[k] for k in sorted(found))
+
+
+def _plain(rule: CheckRule) -> bool:
+    """Whether a wrapper's calls give it the key as one argument, as it is, to check it while it is on."""
+    return len(rule.key) == 1 and rule.on == "truthy" and not (
+        rule.each or rule.entry or rule.selector or rule.guards or rule.template or rule.expects
+        or rule.key[0].attribute or rule.key[0].case or any(rule.key[0].frame or ()))
 
 
 def _reexports(facts: list[FileFacts], resolver: Resolver, given: RuleSet) -> list[CheckRule]:
@@ -144,7 +156,7 @@ def _merged(earlier: CheckRule, rule: CheckRule) -> CheckRule:
 def wrapper_functions(rules: Iterable[Inferred]) -> frozenset[str]:
     """Qualified names of the inferred wrappers and definers (their own inner sites and definitions, keyed by their
     parameters, are not a flag's)."""
-    return frozenset(r.via[0] for r in rules if isinstance(r, CheckRule) and r.fixed_key is None and r.via
+    return frozenset(r.via[0] for r in rules if isinstance(r, CheckRule) and (r.fixed_key is None or r.key) and r.via
                      or isinstance(r, DefineRule) and r.via)
 
 
@@ -210,12 +222,15 @@ def _wrapper(site: Site, functions: dict[str, Function], method_names: Counter[s
 
 def _typed(site: Site, template: bool = False) -> str:
     """The end of a helper's rule id that its calls are typed by, as the check it makes is: :data:`ENVIRONMENT_READ`
-    over a read of the environment (MyFinances' ``get_var("AWS_ENABLED")``), and for a template tag or filter
+    over a read of the environment (MyFinances' ``get_var("AWS_ENABLED")``), :data:`DECLARED_READ` over a read by
+    name of any declared value (nautobot's ``get_settings_or_config("PAGINATE_COUNT")`` over django-constance's
+    ``getattr(config, name)``: a flag only where declared or named a switch), and for a template tag or filter
     :data:`GRANTED` where the check asks about a user or a row (MyFinances' ``{% personal_feature_enabled
     request.user "invoices" %}`` over ``UserSettings.has_feature``, each user's own choice). Not a decorator's:
     HSReplay's ``@view_requires_feature_access("cardeditor")`` gates preview pages, rollouts judged so (FA101)."""
-    if site.rule.endswith(ENVIRONMENT_READ):
-        return ENVIRONMENT_READ
+    for typed in (ENVIRONMENT_READ, DECLARED_READ):
+        if site.rule.endswith(typed):
+            return typed
     return GRANTED if template and site.rule.endswith(GRANTED) else ""
 
 
