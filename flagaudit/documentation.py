@@ -42,8 +42,10 @@ _CODE_WORD = re.compile(r"`([A-Za-z_]\w*)`")
 _FENCE = re.compile(r"\s*(```|~~~)")
 """A line that opens or closes a Markdown code block."""
 _EXAMPLE = re.compile(r"^(?:.+\.py|\.?env|.+\.env)(?:\.[\w-]+)?\.(?:example|sample|dist|template|tmpl)$"
-                      r"|^(?:example|sample)\.env$", re.IGNORECASE)
-"""Configuration an operator copies and edits: what it sets (even commented out), operators set."""
+                      r"|^(?:example|sample)\.env$|^(?!env\.)[A-Za-z_]\w*\.(?:example|sample|dist)$", re.IGNORECASE)
+"""Configuration an operator copies and edits: what it sets (even commented out), operators set. Also a settings
+module's example without its suffix (TabbycatDebate/tabbycat's ``settings/local.example`` for ``local.py``, which
+django-split-settings includes)."""
 _EXAMPLE_DEPTH = 2
 """Folders below the root searched for example configuration (``settings/``, ``proj/settings/``)."""
 _SKIPPED = frozenset({"node_modules", "static", "vendor", "site-packages", "__pycache__"})
@@ -120,12 +122,12 @@ def written_modules(root: Path) -> tuple[str, ...]:
         folder, slash, name = path.rpartition("/")
         found = _EXAMPLE_PYTHON.fullmatch(name)
         if found is not None:
-            written.add(folder + slash + found["module"])
+            written.add(folder + slash + (found["module"] or found["bare"] + ".py"))
     return tuple(sorted(written))
 
 
-_EXAMPLE_PYTHON = re.compile(r"(?P<module>.+\.py)(?:\.[\w-]+)?\.(?:example|sample|dist|template|tmpl)",
-                             re.IGNORECASE)
+_EXAMPLE_PYTHON = re.compile(r"(?P<module>.+\.py)(?:\.[\w-]+)?\.(?:example|sample|dist|template|tmpl)"
+                             r"|(?!env\.)(?P<bare>[A-Za-z_]\w*)\.(?:example|sample|dist)", re.IGNORECASE)
 
 
 def _examples(top: list[os.DirEntry[str]]) -> list[str]:

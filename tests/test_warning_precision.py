@@ -614,6 +614,31 @@ def test_settings_an_example_is_for_are_never_constant(tmp_path: Path) -> None:
     assert _codes(_scan(tmp_path / "committed", files), "FA104") == [("WEBHOOKS_ENABLED", "taiga/webhooks.py")]
 
 
+def test_a_settings_module_an_example_without_its_suffix_is_for_is_written_by_each_deployment(
+        tmp_path: Path) -> None:
+    """TabbycatDebate/tabbycat's settings include ``local.py`` (django-split-settings), which git ignores: operators
+    copy ``settings/local.example`` or ``settings/development.example`` (``ENABLE_DEBUG_TOOLBAR = True``) there, so
+    ``ENABLE_DEBUG_TOOLBAR = False`` in ``settings/core.py`` is no fixed value (FA104). A ``.env`` example names no
+    module."""
+    files = {
+        "settings/__init__.py": "",
+        "settings/core.py": "ENABLE_DEBUG_TOOLBAR = False  # overridden in the development configuration\n",
+        "settings/local.example": "DEBUG = False\n",
+        "taiga/__init__.py": "",
+        "taiga/urls.py": """\
+            from django.conf import settings
+
+            urlpatterns = []
+            if settings.ENABLE_DEBUG_TOOLBAR:
+                urlpatterns.append("__debug__/")
+            """,
+        "taiga/wsgi.py": WSGI,
+    }
+    assert _codes(_scan(tmp_path / "written", files), "FA104") == []
+    files["settings/env.example"] = files.pop("settings/local.example")
+    assert _codes(_scan(tmp_path / "env", files), "FA104") == [("ENABLE_DEBUG_TOOLBAR", "taiga/urls.py")]
+
+
 def test_a_method_its_class_names_in_a_string_is_reached_with_the_class(tmp_path: Path) -> None:
     """HyphaApp/hypha's ``EmailAdapter.messages`` maps each message type to the name of the method that handles it
     (``MESSAGES.READY_FOR_REVIEW: "handle_ready_for_review"``), and the base class dispatches with ``getattr(self,
