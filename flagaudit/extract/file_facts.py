@@ -599,6 +599,8 @@ def _switch_default(value: ast.expr) -> str | None:
     help_text="...", field_type=bool)``). A default read from the environment is a bool where the call says so:
     ``env.bool(...)``, or a bool given as its fallback (kobotoolbox/kpi's ``constance_env(env.bool, "X", "X",
     False)``)."""
+    default: ast.expr | None
+    helped: ast.expr | None
     if isinstance(value, ast.Tuple | ast.List) and value.elts:
         default, helped = value.elts[0], (value.elts[1] if len(value.elts) > 1 else None)
     elif isinstance(value, ast.Call) and (value.args or value.keywords):
