@@ -110,6 +110,37 @@ def test_a_settings_dict_of_booleans_named_as_flags_is_read_as_one() -> None:
     ]
 
 
+def test_the_switches_of_a_settings_dict_of_values_of_every_kind_are_flags() -> None:
+    """wger-project/wger keeps its own options in ``WGER_SETTINGS``, switches (``"ALLOW_REGISTRATION": True``)
+    beside texts and numbers, and reads ``settings.WGER_SETTINGS["ALLOW_REGISTRATION"]``: the entries named as
+    switches and set to a bool are flags, the others (read the same way) are not."""
+    flags = flags_in({
+        "wger/__init__.py": "",
+        "wger/settings.py": """
+            WGER_SETTINGS = {
+                "ALLOW_REGISTRATION": True,
+                "TROPHIES_ENABLED": False,
+                "EMAIL_FROM": "wger <wger@example.com>",
+                "EXERCISE_CACHE_TTL": 4 * 604800,
+                "TWITTER": False,
+            }
+        """,
+        "wger/views.py": """
+            from django.conf import settings
+
+
+            def register(request):
+                if not settings.WGER_SETTINGS["ALLOW_REGISTRATION"]:
+                    return "closed"
+                if settings.WGER_SETTINGS["EXERCISE_CACHE_TTL"] and settings.WGER_SETTINGS.get("TWITTER"):
+                    return settings.WGER_SETTINGS["EMAIL_FROM"]
+                return "open" if settings.WGER_SETTINGS.get("TROPHIES_ENABLED") else "plain"
+        """,
+    })
+    assert sorted((f.key, [s.line for s in f.sites]) for f in flags) == [
+        ("WGER_SETTINGS['ALLOW_REGISTRATION']", [6]), ("WGER_SETTINGS['TROPHIES_ENABLED']", [10])]
+
+
 def test_a_warm_scan_follows_a_dict_of_flags_as_a_cold_one_does(tmp_path: Path) -> None:
     """The dict stops holding booleans only, then holds them again: each warm scan gives what a cold one gives."""
     write_files(tmp_path, {name: textwrap.dedent(text) for name, text in DICTS.items()})

@@ -645,6 +645,8 @@ def _named_setting(name: str, value: ast.expr, line: int, dicts: frozenset[str],
         yield name, repr(value.value), line  # type: ignore[attr-defined]
     elif isinstance(value, ast.Dict) and (name in dicts or _FLAG_DICT.fullmatch(name) and _booleans(value)):
         yield from _dict_entries(name, value)
+    elif isinstance(value, ast.Dict) and name.isupper():
+        yield from _switch_entries(name, value)
     elif name.isupper() and _calls(value):
         yield name, RUN_TIME_BOOL if _read_as_bool(value) else RUN_TIME_VALUE, line
     elif literals and name.isupper() and _is_other_literal(value):
@@ -653,6 +655,26 @@ def _named_setting(name: str, value: ast.expr, line: int, dicts: frozenset[str],
 
 _FLAG_DICT = re.compile(r"[A-Z][A-Z0-9_]*_(?:FEATURE_FLAGS|FEATURES|FLAGS|SWITCHES|TOGGLES)")
 """The name of a settings dict of a project's own: ansible/galaxy_ng's ``GALAXY_FEATURE_FLAGS``."""
+
+
+def _switch_entries(name: str, value: ast.Dict) -> Iterator[tuple[str, str, int]]:
+    """The entries of a settings dict of values of every kind that are switches: named as one, set to a bool
+    (wger-project/wger's ``WGER_SETTINGS = {"ALLOW_REGISTRATION": True, "EMAIL_FROM": "...", ...}``, read as
+    ``settings.WGER_SETTINGS["ALLOW_REGISTRATION"]``); model/boolean_settings.py makes the dict a settings dict, whose
+    other entries are no flags (resolve.py)."""
+    for key, item in zip(value.keys, value.values, strict=True):
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and _SWITCH_ENTRY.fullmatch(key.value) \
+                and isinstance(item, ast.Constant) and isinstance(item.value, bool):
+            yield f"{name}['{key.value}']", repr(item.value), key.lineno
+
+
+_SWITCH_ENTRY = re.compile(r"(?:[A-Z0-9]+_)*(?:ENABLE|ENABLED|DISABLE|DISABLED|ALLOW|USE|SHOW|HIDE)(?:_[A-Z0-9]+)*")
+"""An entry's name that says it is a switch (``ALLOW_GUEST_USERS``, ``TROPHIES_ENABLED``)."""
+
+
+def is_flag_dict(name: str) -> bool:
+    """Whether a settings dict is named as one of flags only (:data:`_FLAG_DICT`)."""
+    return _FLAG_DICT.fullmatch(name) is not None
 
 
 def _booleans(value: ast.Dict) -> bool:

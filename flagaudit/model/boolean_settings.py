@@ -82,13 +82,18 @@ def infer_flag_dicts(facts: Iterable[FileFacts], settings_paths: tuple[str, ...]
                      is_test: Callable[[str], bool], given: RuleSet) -> tuple[SettingRule, ...]:
     """A rule reading, as settings dicts of flags (``settings.GALAXY_FEATURE_FLAGS["ai_deny_index"]``, ``.get``),
     the dicts of booleans the deployment's settings modules set under a name such a dict has
-    (``extract/symbols.py``, ``_FLAG_DICT``) that no rule reads already; none where there are none."""
+    (``extract/symbols.py``, ``_FLAG_DICT``), or any dict whose switches they set (``WGER_SETTINGS``), that no rule
+    reads already; none where there are none."""
     django = own_switch_rule(given)
     if django is None:
         return ()
     read = {name for rule in given.settings for name in rule.dicts}
     names = sorted({name.partition("[")[0] for f in deployment_settings(facts, settings_paths, is_test)
                     for name, _, _ in f.settings if "[" in name} - read)
-    return (SettingRule(id=f"{SETTINGS_SDK}/dicts", sdk=SETTINGS_SDK, objects=django.objects, dicts=tuple(names)),) \
+    return (SettingRule(id=INFERRED_DICTS, sdk=SETTINGS_SDK, objects=django.objects, dicts=tuple(names)),) \
         if names else ()
+
+
+INFERRED_DICTS = f"{SETTINGS_SDK}/dicts"
+"""The id of that rule, and of the sites it makes."""
 

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import replace
 from functools import lru_cache
 
-from flagaudit.extract.symbols import EACH
+from flagaudit.extract.symbols import EACH, is_flag_dict
 from flagaudit.facts import DYNAMIC_SETTINGS, Definition, FileFacts, Flag, KeyPart, KeyRef, Site
-from flagaudit.model.boolean_settings import boolean_settings, literal_settings
+from flagaudit.model.boolean_settings import INFERRED_DICTS, boolean_settings, literal_settings
 from flagaudit.model.constancy import set_names
 from flagaudit.model.context_dicts import CONTEXT_DICT
 from flagaudit.sdk_rules import (
@@ -265,6 +265,8 @@ def build_flags(facts: Iterable[FileFacts], test_patterns: tuple[str, ...], sett
         if not definitions.get(identity) and (not is_flag_setting(key, found, booleans)
                                               or sdk == SETTINGS_SDK and key in valued):
             continue  # an ordinary setting, or one the settings modules give a list, a text, a number
+        if key is not None and key not in assigned and _in_mixed_dict(key, found):
+            continue  # an entry of a settings dict of values of every kind that the settings do not set to a bool
         if found and assigned and not definitions.get(identity) and key not in assigned \
                 and DYNAMIC_SETTINGS not in assigned and all(s.rule.endswith(CONTEXT_READ) for s in found):
             # a name a context processor computes ({% if PASSKEYS_ENABLED %}, HyphaApp/hypha) or a tag binds (as X)
@@ -340,6 +342,14 @@ def _toggle_blocks(facts: list[FileFacts], test_patterns: tuple[str, ...]) -> di
                 found[name].append(Definition(file_facts.path, line, 0, "annotation", "", KeyRef(
                     (KeyPart("lit", name),), repr(name)), "annotate", None, notes))
     return found
+
+
+def _in_mixed_dict(key: str, sites: list[Site]) -> bool:
+    """Whether every site reads the key as an entry of a settings dict inferred from its switches alone
+    (wger-project/wger's ``WGER_SETTINGS["EMAIL_FROM"]`` beside ``WGER_SETTINGS["ALLOW_REGISTRATION"]``), not one
+    named as a dict of flags."""
+    return "[" in key and not is_flag_dict(key.partition("[")[0]) and bool(sites) and all(
+        s.rule == INFERRED_DICTS for s in sites)
 
 
 def is_flag_setting(key: str | None, sites: list[Site], booleans: frozenset[str] = frozenset()) -> bool:
