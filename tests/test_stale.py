@@ -200,14 +200,17 @@ def test_settings_flags_are_deployment_configuration_unless_declared_temporary(t
     ("user_can_export", False), ("new-checkout", True), ("scan_v2", True), ("canary_release", True),
     ("catalog_login_page", True), ("dialog_v2", True), ("blog_redesign", True),
     ("latest_orders", True), ("contest_page", True), ("quality_badge", True),
+    ("disallow-new-upload", False), ("disable_comments", True),
 ])
 def test_a_key_that_names_diagnostics_or_test_environments_is_a_switch_that_stays(key: str, stale: bool,
                                                                                   tmp_path: Path) -> None:
     """A switch that turns on logging or debugging is kept for the next problem, and one that turns on a helper for
     test environments (mozillians' ``testing-autovouch-views``, "activated only for testing purposes") stays on
     where people test; a key that names a capability (open-apparel-registry's ``can_submit_facility``, a flag
-    for a group of users) is a permission; a word that only contains ``log``, ``test`` or ``can`` (``login``,
-    ``blog``, ``latest``, ``contest``, ``scan``, ``canary``) is not one."""
+    for a group of users) is a permission, and one that keeps people from something (pypi/warehouse's
+    ``disallow-new-upload``) a kill switch, where ``disable`` may end a rollout (osf.io's ``disable_comments``);
+    a word that only contains ``log``, ``test`` or ``can`` (``login``, ``blog``, ``latest``, ``contest``, ``scan``,
+    ``canary``) is not one."""
     story = [born("2024-01-05", key=key)]
     flags = flags_in(site(key=key))
     assert codes(flags, story, "2026-03-01") == (["FA101", "FA103"] if stale else [])
