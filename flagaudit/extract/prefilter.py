@@ -57,7 +57,7 @@ def mentions(data: bytes, rules: RuleSet) -> bool:
     """Whether ``data`` may hold a site or definition of ``rules`` (the Python files' prefilter)."""
     if rules.trigger is None:
         return False
-    receivers = None
+    receivers = declared = None
     for match in rules.trigger.finditer(data):
         word = match.group()
         if (needed := rules.companions.get(word)) is not None and not any(module in data for module in needed):
@@ -69,23 +69,21 @@ def mentions(data: bytes, rules: RuleSet) -> bool:
         if word != _GETATTR or not rules.getattr_bool:
             return True
         receivers = receivers or _receivers(data, rules)
-        if _bool_call(data, match.end(), receivers, rules.attribute_reads) or _declared_read(data, match.end(), rules):
+        if _bool_call(data, match.end(), receivers, rules.attribute_reads):
+            return True
+        declared = _declared(data, rules) if declared is None else declared
+        if declared and any(pattern.match(data, match.end()) for pattern in declared):
             return True
     reads = rules.attribute_reads  # ``settings.ENABLE_X``: a rule's words cannot spell every such name
     return reads is not None and (reads.read_in(data) or _NESTED_GET.search(data) is not None
                                   and any(module.encode() in data for module in reads.modules))
 
 
-def _declared_read(data: bytes, end: int, rules: RuleSet) -> bool:
-    """Whether the ``getattr`` ending at ``end`` reads an object whose every value is read by name
-    (django-constance's ``getattr(config, name)``, in a file that names ``constance``): any default will do."""
-    for rule in rules.settings:
-        if rule.declared:
-            for obj in rule.objects:
-                module, _, name = obj.rpartition(".")
-                if module.encode() in data and _first_argument(name).match(data, end) is not None:
-                    return True
-    return False
+def _declared(data: bytes, rules: RuleSet) -> list[re.Pattern[bytes]]:
+    """What follows a ``getattr`` that reads an object whose every value is read by name (django-constance's
+    ``getattr(config, name)``, any default), for each such object whose module the file names."""
+    return [_first_argument(obj.rpartition(".")[2]) for rule in rules.settings if rule.declared for obj in rule.objects
+            if obj.rpartition(".")[0].encode() in data]
 
 
 @functools.cache
