@@ -251,3 +251,41 @@ def test_a_read_that_makes_the_setting_of_its_own_name_is_no_check() -> None:
         "SHOW_EONI": [("project/views.py", 6, "early-return", [7], [8])],
         "USE_SENTRY": [("project/settings.py", 7, "if", [8], [])],
     }
+
+
+def test_a_reader_of_settings_by_name_over_the_environment_reads_the_settings_flags() -> None:
+    """ebmdatalab/openprescribing's ``get_env_setting(name)`` returns ``os.environ[name]``, and its settings make
+    ``ENABLE_CACHING = get_env_setting_bool("ENABLE_CACHING")`` through it: the key was two flags, the helper's
+    (where the setting is made, a kept value) and the settings' (``settings.ENABLE_CACHING``). A reader by name over
+    the environment reads the deployment's switches, as ``os.environ.get`` does: one settings flag, checked where
+    the code reads it."""
+    flags = flags_in({"project/__init__.py": "", "common/__init__.py": "", "common/utils.py": """
+        from os import environ
+
+
+        def get_env_setting(setting, default=None):
+            try:
+                return environ[setting]
+            except KeyError:
+                return default
+
+
+        def get_env_setting_bool(setting, default=None):
+            value = get_env_setting(setting, default=default)
+            return value if value is default else value.lower().strip() == "true"
+    """, "project/settings.py": """
+        from common.utils import get_env_setting, get_env_setting_bool
+
+        ENABLE_CACHING = get_env_setting_bool("ENABLE_CACHING", default=False)
+        SECRET_KEY = get_env_setting("SECRET_KEY")
+    """, "project/views.py": """
+        from django.conf import settings
+
+
+        def home(request):
+            if settings.ENABLE_CACHING:
+                return request.cached()
+            return request.fresh()
+    """})
+    assert [(f.sdk, f.key, [(s.path, s.line) for s in f.sites]) for f in flags] == [
+        ("settings", "ENABLE_CACHING", [("project/views.py", 6)])]

@@ -26,7 +26,16 @@ from flagaudit.extract.symbols import DJANGO_SETTINGS
 from flagaudit.facts import FileFacts, KeyPart, KeyRef
 from flagaudit.model.inherited import ancestors, model_label
 from flagaudit.model.resolve import SWITCH_NAME, Resolver, enclosing
-from flagaudit.sdk_rules import DECLARED_READ, GRANTED, SETTINGS_SDK, CheckRule, DefineRule, KeyArg, SettingRule
+from flagaudit.sdk_rules import (
+    DECLARED_READ,
+    ENVIRONMENT_READ,
+    GRANTED,
+    SETTINGS_SDK,
+    CheckRule,
+    DefineRule,
+    KeyArg,
+    SettingRule,
+)
 
 
 def infer_registries(facts: Iterable[FileFacts],
@@ -87,11 +96,16 @@ def _own_checks(facts: list[FileFacts], resolver: Resolver, claimed: set[str]) -
                                         model=label, model_factories=(owners[0],)))
     settings = {outer for f in facts for fn in f.functions if DJANGO_SETTINGS in fn.targets
                 for outer in enclosing(fn.name)}
+    environment = {outer for f in facts for fn in f.functions if not _ENVIRONMENT.isdisjoint(fn.targets)
+                   for outer in enclosing(fn.name)}
     for module, names in sorted(_registry_functions(facts, resolver, checking).items()):
         kinds: dict[tuple[str, str, int], list[str]] = defaultdict(list)
         for name, position in sorted(names.items()):
             suffix = _suffix(name.rpartition(".")[2])
-            sdk = SETTINGS_SDK if suffix == DECLARED_READ and name in settings else module
+            if suffix == DECLARED_READ and name in environment and name not in settings:
+                suffix = ENVIRONMENT_READ  # ebmdatalab/openprescribing's get_env_setting("X"): os.environ[name]
+            sdk = SETTINGS_SDK if suffix in (DECLARED_READ, ENVIRONMENT_READ) and name in settings | environment \
+                else module
             kinds[suffix, sdk, position].append(name)
         for (suffix, sdk, position), functions in sorted(kinds.items()):
             after = f".{position}" if position else ""  # one rule to a name: the key's place is the rule's
@@ -151,6 +165,9 @@ def _suffix(name: str) -> str:
     return GRANTED if not _GRANTED.isdisjoint(name.split("_")) else ""
 
 
+_ENVIRONMENT = frozenset({"os.environ", "os.environ.get", "os.getenv"})
+"""What a reader of settings by name reads where it reads the environment the program runs in: such a reader's keys
+are the deployment's switches, as ``os.environ.get("X")``'s are (rules/settings.toml)."""
 _GRANTED = frozenset({"user", "users", "group", "groups"})
 _OF_THE_CLASS = frozenset({"classmethod", "staticmethod"})
 _MODEL_BASES = ("django.db.models.Model", "django.db.models.base.Model", "django.contrib.auth.models.",
