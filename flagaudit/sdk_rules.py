@@ -231,6 +231,9 @@ client."""
 CONTEXT_READ = ".context" + ATTRIBUTE_READ
 """The suffix of a template's ``{% if X_ENABLED %}``: a name a context processor may give the templates, a setting
 only where a settings module sets it."""
+GETATTR_READ = ".getattr"
+"""The suffix of a site's rule for a setting read by name with a boolean default (``getattr(settings, "X",
+False)``)."""
 DECLARED_READ = ".declared" + ATTRIBUTE_READ
 """The suffix of such a site's rule when the read is a flag only if declared (:attr:`SettingRule.declared`)."""
 GRANTED = ".per-user"

@@ -343,6 +343,51 @@ def test_a_predicate_that_returns_a_setting_read_as_an_attribute_is_configuratio
     assert {f["flag"] for f in findings} <= {"EDGE_ENABLED"}
 
 
+def test_a_predicate_that_returns_a_setting_read_with_a_default_is_configuration_too(tmp_path: Path) -> None:
+    """open-zaak reads ``settings.CMIS_ENABLED`` wherever it uses its CMIS backend, and its admin shows
+    ``cmis_enabled()``, which returns ``getattr(settings, "CMIS_ENABLED", False)``: the same configuration, so a
+    place added years later that reads it is no new meaning (three false FA203 on its history). A default read
+    that gates code itself still makes the key a gate (above)."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2022-01-10", "cmis", {
+        "app/__init__.py": "",
+        "app/admin.py": """
+            from django.conf import settings
+
+
+            class CMISConfigAdmin:
+                def cmis_enabled(self, obj=None):
+                    return getattr(settings, "CMIS_ENABLED", False)
+
+                def has_change_permission(self, request):
+                    return self.cmis_enabled()
+        """,
+        "app/documents.py": """
+            from django.conf import settings
+
+
+            def store(document):
+                if settings.CMIS_ENABLED:
+                    return document.send_to_cmis()
+                return document.save()
+        """,
+        "app/wsgi.py": WSGI,
+    })
+    repo.commit("2024-03-12", "queries", {
+        "app/queries.py": """
+            from django.conf import settings
+
+
+            def filter_for_authorizations(queryset, scopes):
+                if settings.CMIS_ENABLED:
+                    return queryset.union(scopes.documents())
+                return queryset.filter(scope__in=scopes)
+        """,
+    })
+    findings = _check(repo, "2024-03-13")
+    assert [f["code"] for f in findings if f["severity"] == "error"] == []
+
+
 def test_a_setting_read_in_a_template_is_the_same_configuration(tmp_path: Path) -> None:
     """mozilla/pontoon shows its bugs tab only ``{% if settings.ENABLE_BUGS_TAB %}`` (its Jinja2 environment has
     the settings object): a site of the same key as the Python reads, and like them configuration the meaning

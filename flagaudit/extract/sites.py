@@ -66,6 +66,7 @@ from flagaudit.sdk_rules import (
     DECLARED_READ,
     ENVIRONMENT_READ,
     FIELD_READ,
+    GETATTR_READ,
     CheckRule,
     KeyArg,
     ObjectRule,
@@ -673,7 +674,7 @@ class SpanVisitor:
                                        "truthy")
                             return True
                 if rule.getattr_bool and holder in rule.objects and _read_by_name(arguments(node), rule):
-                    self._site(node, f"{rule.id}.getattr", rule.sdk, self.key(node, (KeyArg(0),)), "truthy")
+                    self._site(node, f"{rule.id}{GETATTR_READ}", rule.sdk, self.key(node, (KeyArg(0),)), "truthy")
                     return True
             return False
         if callee is not None or full_name(node.func) != "getattr":
@@ -688,7 +689,7 @@ class SpanVisitor:
                 self._site(node, f"{rule.id}{DECLARED_READ}", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
                 return True
             if rule.getattr_bool and len(args) == 3 and _read_by_name(args[1:], rule):
-                self._site(node, f"{rule.id}.getattr", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
+                self._site(node, f"{rule.id}{GETATTR_READ}", rule.sdk, self.key(node, (KeyArg(1),)), "truthy")
                 return True
             if len(args) == 2 and not any(a.keyword or a.star for a in args) and _switch_named(args[1].value, rule):
                 # getattr(settings, "X_ENABLED"): the attribute read, spelled as a call (ansible/awx)

@@ -22,6 +22,7 @@ from flagaudit.sdk_rules import (
     CONTEXT_READ,
     DECLARED_READ,
     ENVIRONMENT_READ,
+    GETATTR_READ,
     SETTINGS_SDK,
     TEMPLATE_READ,
     glob_match,
@@ -365,7 +366,7 @@ def is_flag_setting(key: str | None, sites: list[Site], booleans: frozenset[str]
     other rule, and settings a toggle object or a declaration defines, always count."""
     predicates = [s for s in sites if s.sdk == SETTINGS_SDK and s.rule.startswith("predicate/")]
     by_name = len(predicates) < len(sites) and all(map(_by_name, (s for s in sites if s not in predicates)))
-    if not sites or not all(s.rule.endswith(".getattr") or _by_name(s) or by_name and s in predicates or (
+    if not sites or not all(s.rule.endswith(GETATTR_READ) or _by_name(s) or by_name and s in predicates or (
             s.sdk == SETTINGS_SDK and s.rule.startswith("wrapper/") and key is not None and "[" not in key)
             for s in sites):
         return True
