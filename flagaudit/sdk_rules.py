@@ -7,6 +7,7 @@ plus any files the user's configuration adds. A malformed file is a
 
 from __future__ import annotations
 
+import builtins
 import functools
 import hashlib
 import os
@@ -937,6 +938,10 @@ def _spelled(function: str) -> str:
     return parts[-1]
 
 
+_BUILTINS = frozenset(vars(builtins))
+"""Names nearly every Python file spells (``bool``, ``str``): no word of the prefilter alone."""
+
+
 @dataclass
 class _Index:
     """What :func:`index_rules` gathers from every rule file, and the words the prefilter looks for."""
@@ -958,7 +963,8 @@ class _Index:
     weak: dict[str, set[str]] = field(default_factory=dict)
     """The model names of an SDK's own app (``Flag``, ``Switch``, ``Sample`` of ``waffle``): words of text and of
     other code too ("Sample Flow", "American Flag"), which count only beside the app's name (see
-    :attr:`RuleSet.companions`)."""
+    :attr:`RuleSet.companions`); so do the names of builtins an SDK's methods take (django-environ's ``bool``),
+    beside the modules a file must name for such a method to count."""
     claimed: dict[str, str] = field(default_factory=dict)
 
     def claim(self, name: str, owner: str, path: str) -> None:
@@ -982,7 +988,10 @@ class _Index:
             self.words.add(name.rsplit(".", 1)[-1])
         for name in check.methods:
             self.methods.setdefault(name, []).append(check)
-            self.words.add(name)
+            if check.evidence and name in _BUILTINS:  # django-environ's ``env.bool``: ``bool`` is in most files
+                self.weak.setdefault(name, set()).update(check.evidence)
+            else:
+                self.words.add(name)
         for name in check.mixins:
             self.claim(name, check.id, path)
             self.mixins[name] = check
