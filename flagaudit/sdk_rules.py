@@ -964,7 +964,7 @@ class _Index:
     """The model names of an SDK's own app (``Flag``, ``Switch``, ``Sample`` of ``waffle``): words of text and of
     other code too ("Sample Flow", "American Flag"), which count only beside the app's name (see
     :attr:`RuleSet.companions`); so do the names of builtins an SDK's methods take (django-environ's ``bool``),
-    beside the modules a file must name for such a method to count."""
+    beside the import of a module a file must import for such a method to count."""
     claimed: dict[str, str] = field(default_factory=dict)
 
     def claim(self, name: str, owner: str, path: str) -> None:
@@ -988,8 +988,10 @@ class _Index:
             self.words.add(name.rsplit(".", 1)[-1])
         for name in check.methods:
             self.methods.setdefault(name, []).append(check)
-            if check.evidence and name in _BUILTINS:  # django-environ's ``env.bool``: ``bool`` is in most files
-                self.weak.setdefault(name, set()).update(check.evidence)
+            if check.evidence and name in _BUILTINS:  # django-environ's ``env.bool``: ``bool`` is in most files,
+                # and ``environ`` in any that reads ``os.environ``: the import that makes the SDK's evidence
+                self.weak.setdefault(name, set()).update(f"{how} {module}" for module in check.evidence
+                                                         for how in ("import", "from"))
             else:
                 self.words.add(name)
         for name in check.mixins:
