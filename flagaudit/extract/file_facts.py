@@ -433,10 +433,9 @@ feature (HSReplay.net's ``@view_requires_feature_access("archetype-training")``)
 
 
 def _class_decorators(tree: ast.Module) -> set[int]:
-    """The ids of the calls that decorate a class: one given only names registers the class with those capabilities
-    (nautobot's ``@extras_features("custom_links", "graphql")`` on a model), it asks for no flag."""
-    return {id(decorator) for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
-            for decorator in node.decorator_list}
+    """The ids of the calls that decorate a module's class: one given only names registers the class with those
+    capabilities (nautobot's ``@extras_features("custom_links", "graphql")`` on a model), it asks for no flag."""
+    return {id(decorator) for node in tree.body if isinstance(node, ast.ClassDef) for decorator in node.decorator_list}
 
 
 def _registry_calls(nodes: list[ast.Call | ast.Subscript], scope: Scope,

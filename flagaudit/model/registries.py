@@ -94,10 +94,13 @@ def _own_checks(facts: list[FileFacts], resolver: Resolver, claimed: set[str]) -
             if label is not None and of_the_class.issuperset(definers):
                 rules.append(DefineRule(id=f"registry/{sdk}.{method}.rows", sdk=sdk, key=(KeyArg(None, "name"),),
                                         model=label, model_factories=(owners[0],)))
-    settings = {outer for f in facts for fn in f.functions if DJANGO_SETTINGS in fn.targets
-                for outer in enclosing(fn.name)}
-    environment = {outer for f in facts for fn in f.functions if not _ENVIRONMENT.isdisjoint(fn.targets)
-                   for outer in enclosing(fn.name)}
+    settings: set[str] = set()
+    environment: set[str] = set()
+    for fn in (fn for f in facts for fn in f.functions):
+        if DJANGO_SETTINGS in fn.targets:
+            settings.update(enclosing(fn.name))
+        if not _ENVIRONMENT.isdisjoint(fn.targets):
+            environment.update(enclosing(fn.name))
     for module, names in sorted(_registry_functions(facts, resolver, checking).items()):
         kinds: dict[tuple[str, str, int], list[str]] = defaultdict(list)
         for name, position in sorted(names.items()):
