@@ -676,3 +676,44 @@ def test_a_helper_that_checks_the_key_it_is_given_and_one_of_its_own_checks_both
         "disallow-oidc": [("shop/flags.py", 14), ("shop/views.py", 5), ("shop/views.py", 11)],
     }
     assert [f.code for f in inventory.findings if f.code == "FA402"] == []
+
+
+def test_a_constant_of_another_module_s_class_of_the_same_name_is_that_registry_s(tmp_path: Path) -> None:
+    """Two apps each keep an ``AdminFlagValue`` enum asked through ``enabled``: a call given one app's constant asks
+    that app's registry, not whichever registry's rule comes first; a constant imported through a package that
+    re-exports the class is still its registry's."""
+    enum = """\
+        import enum
+
+
+        class AdminFlagValue(enum.Enum):
+            {name} = "{key}"
+
+
+        class Flags:
+            def enabled(self, member):
+                return member.value in ("{key}",)
+        """
+    write_files(tmp_path, {name: textwrap.dedent(text) for name, text in {
+        "shop/__init__.py": "",
+        "shop/flags.py": enum.format(name="READ_ONLY", key="read-only"),
+        "legacy/__init__.py": "from legacy.flags import AdminFlagValue\n",
+        "legacy/flags.py": enum.format(name="OLD_UPLOADS", key="old-uploads"),
+        "shop/views.py": """\
+            import legacy
+            from shop.flags import AdminFlagValue
+
+
+            def upload(request):
+                if request.flags.enabled(AdminFlagValue.READ_ONLY):
+                    return "read only"
+                if request.flags.enabled(legacy.AdminFlagValue.OLD_UPLOADS):
+                    return "old"
+                return "stored"
+            """,
+    }.items()})
+    inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
+    assert {f.key: (f.sdk, [s.line for s in f.sites]) for f in inventory.flags} == {
+        "read-only": ("shop.flags.AdminFlagValue", [6]),
+        "old-uploads": ("legacy.flags.AdminFlagValue", [8]),
+    }

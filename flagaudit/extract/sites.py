@@ -583,10 +583,15 @@ class SpanVisitor:
         """Whether the call gives a registry's check a constant of a class other than the registry's
         (:attr:`CheckRule.key_class`)."""
         given = argument(node, rule.key[0]) if rule.key_class and rule.key else None
+        if isinstance(given, ast.Attribute) and given.attr == "value":
+            given = given.value  # ``Flags.X.value``: the member's text
         if not isinstance(given, ast.Attribute) or not isinstance(given.value, ast.Name | ast.Attribute):
             return False
-        holder = (self._qualify(given.value) or "").rpartition(".")[2]
-        return holder[:1].isupper() and holder != rule.key_class.rpartition(".")[2]
+        module, _, holder = (self._qualify(given.value) or "").rpartition(".")
+        registry, _, name = rule.key_class.rpartition(".")
+        if not holder[:1].isupper() or holder.isupper():
+            return False  # not a class's name (``self.flag``, ``Flags.X`` of an unknown ``Flags``)
+        return holder != name or not (registry == module or registry.startswith(module + "."))  # a re-export
 
     def _project_symbol(self, receiver: ast.expr) -> str | None:
         """The qualified name of a module-level or imported object (not an SDK module itself); ``f()`` for what a
