@@ -533,28 +533,24 @@ def test_a_registry_asked_through_its_model_s_manager_is_found(tmp_path: Path) -
     assert [(f.code, f.flag) for f in inventory.findings if f.code == "FA402"] == [("FA402", "elastic_eight_default")]
 
 
+def _admin_flags(members: dict[str, str], methods: str = "") -> str:
+    """pypi/warehouse's shape: an ``AdminFlagValue`` enum of its administrators' flags, and the ``Flags`` object each
+    request carries, asked ``enabled(member)`` (and any ``methods``, written at the class body's indentation)."""
+    constants = "".join(f'    {name} = "{key}"\n' for name, key in members.items())
+    asked = textwrap.indent(textwrap.dedent(methods).strip("\n"), "    ") + "\n\n" if methods.strip() else ""
+    return (f"import enum\n\n\nclass AdminFlagValue(enum.Enum):\n{constants}\n\nclass Flags:\n"
+            "    def __init__(self, rows):\n        self.rows = rows\n\n" + asked +
+            "    def enabled(self, flag_member):\n"
+            "        return self.rows.get(flag_member.value, False) if flag_member else False\n")
+
+
 def test_an_enum_named_for_flags_asked_whether_enabled_is_a_registry(tmp_path: Path) -> None:
     """pypi/warehouse keeps its administrators' flags as an ``AdminFlagValue`` enum and asks
     ``request.flags.enabled(AdminFlagValue.READ_ONLY)``: a method named only for a state (``enabled``) asks for a
     flag when its argument is a constant of a class named for flags, not of any other class."""
     write_files(tmp_path, {name: textwrap.dedent(text) for name, text in {
         "shop/__init__.py": "",
-        "shop/flags.py": """\
-            import enum
-
-
-            class AdminFlagValue(enum.Enum):
-                READ_ONLY = "read-only"
-                DISALLOW_DELETION = "disallow-deletion"
-
-
-            class Flags:
-                def __init__(self, rows):
-                    self.rows = rows
-
-                def enabled(self, flag_member):
-                    return self.rows.get(flag_member.value, False)
-            """,
+        "shop/flags.py": _admin_flags({"READ_ONLY": "read-only", "DISALLOW_DELETION": "disallow-deletion"}),
         "shop/colors.py": """\
             import enum
 
@@ -637,33 +633,18 @@ def test_a_helper_that_checks_the_key_it_is_given_and_one_of_its_own_checks_both
     defined and never checked (FA402). Called with nothing, it checks its own."""
     write_files(tmp_path, {name: textwrap.dedent(text) for name, text in {
         "shop/__init__.py": "",
-        "shop/flags.py": """\
-            import enum
-
-
-            class AdminFlagValue(enum.Enum):
-                DISALLOW_OIDC = "disallow-oidc"
-                DISALLOW_GITHUB_OIDC = "disallow-github-oidc"
-
-
-            class Flags:
-                def __init__(self, rows):
-                    self.rows = rows
-
+        "shop/flags.py": _admin_flags({"DISALLOW_OIDC": "disallow-oidc",
+                                       "DISALLOW_GITHUB_OIDC": "disallow-github-oidc"}, """
                 def disallow_oidc(self, flag_member=None):
                     return self.enabled(flag_member) or self.enabled(AdminFlagValue.DISALLOW_OIDC)
-
-                def enabled(self, flag_member):
-                    return self.rows.get(flag_member.value, False) if flag_member else False
-            """,
+            """),
         "shop/views.py": """\
             from shop.flags import AdminFlagValue
 
 
             def publish(request):
-                if request.flags.disallow_oidc(AdminFlagValue.DISALLOW_GITHUB_OIDC):
-                    return "closed"
-                return "open"
+                closed = request.flags.disallow_oidc(AdminFlagValue.DISALLOW_GITHUB_OIDC)
+                return {"github": "closed" if closed else "open"}
 
 
             def publishers(request):
@@ -673,7 +654,7 @@ def test_a_helper_that_checks_the_key_it_is_given_and_one_of_its_own_checks_both
     inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
     assert {f.key: [(s.path, s.line) for s in f.sites] for f in inventory.flags} == {
         "disallow-github-oidc": [("shop/views.py", 5)],
-        "disallow-oidc": [("shop/flags.py", 14), ("shop/views.py", 5), ("shop/views.py", 11)],
+        "disallow-oidc": [("shop/flags.py", 14), ("shop/views.py", 5), ("shop/views.py", 10)],
     }
     assert [f.code for f in inventory.findings if f.code == "FA402"] == []
 
@@ -682,23 +663,11 @@ def test_a_constant_of_another_module_s_class_of_the_same_name_is_that_registry_
     """Two apps each keep an ``AdminFlagValue`` enum asked through ``enabled``: a call given one app's constant asks
     that app's registry, not whichever registry's rule comes first; a constant imported through a package that
     re-exports the class is still its registry's."""
-    enum = """\
-        import enum
-
-
-        class AdminFlagValue(enum.Enum):
-            {name} = "{key}"
-
-
-        class Flags:
-            def enabled(self, member):
-                return member.value in ("{key}",)
-        """
     write_files(tmp_path, {name: textwrap.dedent(text) for name, text in {
         "shop/__init__.py": "",
-        "shop/flags.py": enum.format(name="READ_ONLY", key="read-only"),
+        "shop/flags.py": _admin_flags({"READ_ONLY": "read-only"}),
         "legacy/__init__.py": "from legacy.flags import AdminFlagValue\n",
-        "legacy/flags.py": enum.format(name="OLD_UPLOADS", key="old-uploads"),
+        "legacy/flags.py": _admin_flags({"OLD_UPLOADS": "old-uploads"}),
         "shop/views.py": """\
             import legacy
             from shop.flags import AdminFlagValue
