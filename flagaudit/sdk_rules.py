@@ -964,7 +964,8 @@ class _Index:
     """The model names of an SDK's own app (``Flag``, ``Switch``, ``Sample`` of ``waffle``): words of text and of
     other code too ("Sample Flow", "American Flag"), which count only beside the app's name (see
     :attr:`RuleSet.companions`); so do the names of builtins an SDK's methods take (django-environ's ``bool``),
-    beside the import of a module a file must import for such a method to count."""
+    only where the file calls a method of that name (``.bool(``: the object may come from another module,
+    ``from .base import env``, so no import need be written)."""
     claimed: dict[str, str] = field(default_factory=dict)
 
     def claim(self, name: str, owner: str, path: str) -> None:
@@ -988,10 +989,8 @@ class _Index:
             self.words.add(name.rsplit(".", 1)[-1])
         for name in check.methods:
             self.methods.setdefault(name, []).append(check)
-            if check.evidence and name in _BUILTINS:  # django-environ's ``env.bool``: ``bool`` is in most files,
-                # and ``environ`` in any that reads ``os.environ``: the import that makes the SDK's evidence
-                self.weak.setdefault(name, set()).update(f"{how} {module}" for module in check.evidence
-                                                         for how in ("import", "from"))
+            if name in _BUILTINS:  # django-environ's ``env.bool``: ``bool`` is in most files, ``.bool(`` in few
+                self.weak.setdefault(name, set()).add(f".{name}(")
             else:
                 self.words.add(name)
         for name in check.mixins:

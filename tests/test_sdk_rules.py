@@ -120,12 +120,16 @@ def test_a_flag_models_name_counts_only_beside_its_apps() -> None:
 def test_a_method_named_as_a_builtin_counts_only_beside_its_sdk() -> None:
     """django-environ's ``env.bool("ENABLE_EMAIL", False)`` is a method named ``bool``, a word of nearly every file:
     as a word of the prefilter alone it sent every version of osf.io's modules to the parser (twice the CPU of a cold
-    history). It counts where the file names ``environ``."""
+    history). It counts where the file calls a method so named, whatever the object (bods' settings call
+    ``env.bool(...)`` on the ``env`` their base module made)."""
     from flagaudit.extract.prefilter import mentions
 
     rules = load_rules()
     assert not mentions(b"def valid(x) -> bool:\n    return bool(x)\n", rules)
     assert mentions(b'import environ\nenv = environ.Env()\nif env.bool("ENABLE_EMAIL", False):\n    pass\n', rules)
+    assert mentions(b'from .base import *\nfrom .base import env\nif env.bool("SHOW_TOOLBAR", default=False):\n'
+                    b'    INSTALLED_APPS += ["debug_toolbar"]\n', rules)
+    assert not mentions(b'import os\nDEBUG = bool(os.environ.get("DEBUG"))\n', rules)
 
 
 def test_a_read_by_name_of_an_object_of_declared_values_passes_the_prefilter() -> None:
