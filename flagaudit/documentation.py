@@ -41,8 +41,10 @@ _CODE_WORD = re.compile(r"`([A-Za-z_]\w*)`")
 (mozilla/fx-private-relay's README: "phone features are further protected by a waffle flag `phones`")."""
 _FENCE = re.compile(r"\s*(```|~~~)")
 """A line that opens or closes a Markdown code block."""
+_BARE_MODULE = r"(?!env\.)(?P<bare>[A-Za-z_]\w*)\.(?:example|sample|dist)"
+"""A settings module's example without its ``.py`` (``local.example``), not an environment's (``env.example``)."""
 _EXAMPLE = re.compile(r"^(?:.+\.py|\.?env|.+\.env)(?:\.[\w-]+)?\.(?:example|sample|dist|template|tmpl)$"
-                      r"|^(?:example|sample)\.env$|^(?!env\.)[A-Za-z_]\w*\.(?:example|sample|dist)$", re.IGNORECASE)
+                      r"|^(?:example|sample)\.env$|^" + _BARE_MODULE + "$", re.IGNORECASE)
 """Configuration an operator copies and edits: what it sets (even commented out), operators set. Also a settings
 module's example without its suffix (TabbycatDebate/tabbycat's ``settings/local.example`` for ``local.py``, which
 django-split-settings includes)."""
@@ -126,8 +128,8 @@ def written_modules(root: Path) -> tuple[str, ...]:
     return tuple(sorted(written))
 
 
-_EXAMPLE_PYTHON = re.compile(r"(?P<module>.+\.py)(?:\.[\w-]+)?\.(?:example|sample|dist|template|tmpl)"
-                             r"|(?!env\.)(?P<bare>[A-Za-z_]\w*)\.(?:example|sample|dist)", re.IGNORECASE)
+_EXAMPLE_PYTHON = re.compile(r"(?P<module>.+\.py)(?:\.[\w-]+)?\.(?:example|sample|dist|template|tmpl)|"
+                             + _BARE_MODULE, re.IGNORECASE)
 
 
 def _examples(top: list[os.DirEntry[str]]) -> list[str]:

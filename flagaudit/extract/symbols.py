@@ -643,7 +643,7 @@ def _named_setting(name: str, value: ast.expr, line: int, dicts: frozenset[str],
     model/boolean_settings.py makes a settings dict."""
     if _is_flag_value(value):
         yield name, repr(value.value), line  # type: ignore[attr-defined]
-    elif isinstance(value, ast.Dict) and (name in dicts or _FLAG_DICT.fullmatch(name) and _booleans(value)):
+    elif isinstance(value, ast.Dict) and (name in dicts or is_flag_dict(name) and _booleans(value)):
         yield from _dict_entries(name, value)
     elif isinstance(value, ast.Dict) and name.isupper():
         yield from _switch_entries(name, value)
@@ -663,13 +663,17 @@ def _switch_entries(name: str, value: ast.Dict) -> Iterator[tuple[str, str, int]
     ``settings.WGER_SETTINGS["ALLOW_REGISTRATION"]``); model/boolean_settings.py makes the dict a settings dict, whose
     other entries are no flags (resolve.py)."""
     for key, item in zip(value.keys, value.values, strict=True):
-        if isinstance(key, ast.Constant) and isinstance(key.value, str) and _SWITCH_ENTRY.fullmatch(key.value) \
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and SWITCH_NAME.fullmatch(key.value) \
                 and isinstance(item, ast.Constant) and isinstance(item.value, bool):
             yield f"{name}['{key.value}']", repr(item.value), key.lineno
 
 
-_SWITCH_ENTRY = re.compile(r"(?:[A-Z0-9]+_)*(?:ENABLE|ENABLED|DISABLE|DISABLED|ALLOW|USE|SHOW|HIDE)(?:_[A-Z0-9]+)*")
-"""An entry's name that says it is a switch (``ALLOW_GUEST_USERS``, ``TROPHIES_ENABLED``)."""
+SWITCH_NAME = re.compile(r"(?!\w*_(?:SSL|TLS)$)(?:(?:\w+_)?(?:ENABLE|DISABLE|ALLOW|SHOW|HIDE)_\w+|(?:USE|CAN)_\w+"
+                          r"|\w+_(?:ENABLE|ENABLED|DISABLE|DISABLED))")
+"""The name of an undeclared value read where every value is (django-constance's ``config.MFA_ENABLED``, the
+environment's ``DOCS_ALLOW_ANONYMIZATION``): a switch's, not a list's or a message's that merely mentions one
+(``REGISTRATION_ALLOWED_EMAIL_DOMAINS``), nor a connection's option (``EMAIL_USE_TLS``, ``DB_DISABLE_SSL``); and of a
+settings dict's entry that is a switch (:func:`_switch_entries`)."""
 
 
 def is_flag_dict(name: str) -> bool:

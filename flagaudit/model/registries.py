@@ -22,10 +22,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from flagaudit.extract.file_facts import FLAG_CHECK_NAME, SETTING_READ_NAME
-from flagaudit.extract.symbols import DJANGO_SETTINGS
+from flagaudit.extract.symbols import DJANGO_SETTINGS, SWITCH_NAME
 from flagaudit.facts import FileFacts, KeyPart, KeyRef
 from flagaudit.model.inherited import ancestors, model_label
-from flagaudit.model.resolve import SWITCH_NAME, Resolver, enclosing
+from flagaudit.model.resolve import Resolver, enclosing
 from flagaudit.sdk_rules import (
     DECLARED_READ,
     ENVIRONMENT_READ,

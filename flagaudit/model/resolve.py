@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import replace
 from functools import lru_cache
 
-from flagaudit.extract.symbols import EACH, is_flag_dict
+from flagaudit.extract.symbols import EACH, SWITCH_NAME, is_flag_dict
 from flagaudit.facts import DYNAMIC_SETTINGS, Definition, FileFacts, Flag, KeyPart, KeyRef, Site
 from flagaudit.model.boolean_settings import INFERRED_DICTS, boolean_settings, literal_settings
 from flagaudit.model.constancy import set_names
@@ -382,13 +382,6 @@ def _by_name(site: Site) -> bool:
     """Whether the site reads any value by its name (:data:`DECLARED_READ`), itself or through a helper a template
     calls."""
     return site.rule.removesuffix(TEMPLATE_READ).endswith(DECLARED_READ)
-
-
-SWITCH_NAME = re.compile(r"(?!\w*_(?:SSL|TLS)$)(?:(?:\w+_)?(?:ENABLE|DISABLE|ALLOW|SHOW|HIDE)_\w+|(?:USE|CAN)_\w+"
-                          r"|\w+_(?:ENABLE|ENABLED|DISABLE|DISABLED))")
-"""The name of an undeclared value read where every value is (django-constance's ``config.MFA_ENABLED``, the
-environment's ``DOCS_ALLOW_ANONYMIZATION``): a switch's, not a list's or a message's that merely mentions one
-(``REGISTRATION_ALLOWED_EMAIL_DOMAINS``), nor a connection's option (``EMAIL_USE_TLS``, ``DB_DISABLE_SSL``)."""
 
 
 def resolve_sites(site: Site, resolver: Resolver) -> list[tuple[Site, str | None, bool]]:

@@ -15,11 +15,11 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from flagaudit.extract.symbols import SWITCH_NAME
 from flagaudit.extract.typed_settings import ENV_PREFIX
 from flagaudit.facts import FileFacts
 from flagaudit.model.boolean_settings import feature_switch
 from flagaudit.model.inherited import ancestors
-from flagaudit.model.resolve import SWITCH_NAME
 from flagaudit.sdk_rules import SETTINGS_SDK, SettingRule
 
 _BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings", "pydantic.BaseSettings",
