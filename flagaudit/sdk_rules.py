@@ -287,23 +287,10 @@ class AttributeReads:
             imported = rb"[ \t]+import[ \t]+\(?[^)]*?\b" + re.escape(holder.encode()) + rb"[ \t]+as[ \t]+" \
                 + re.escape(alias.encode()) + rb"\b"  # from the holder's module, not another (osf.io's website)
             modules = self.by_holder[holder][1]
-            if any(re.search(rb"\bfrom[ \t]+" + re.escape(module) + imported, data) for module in modules):
+            if any(module in data and re.search(rb"\bfrom[ \t]+" + re.escape(module) + imported, data)
+                   for module in modules):  # the module's name first: a search for the text alone is ten times faster
                 for found in re.finditer(rb"\b" + re.escape(alias.encode()) + _READ.encode(), data):
                     yield data.count(b"\n", 0, found.start()) + 1, holder, found.group(1).decode()
-
-    def read_in(self, data: bytes) -> bool:
-        """Whether ``data`` reads a flag as an attribute of a settings object, in a file that names its module (under
-        its own name, or another it is imported as)."""
-        aliases = []
-        for found in self.data.finditer(data):
-            holder = found.group(1).decode()
-            if found.group(3) is not None:
-                aliases.append((holder, found.group(3).decode()))
-                continue
-            names, modules = self.by_holder[holder]
-            if names.fullmatch(found.group(2).decode()) and any(module in data for module in modules):
-                return True
-        return any(self.flag(holder, name) for _, holder, name in self.renamed(data, aliases))
 
 
 _READ = r"[ \t]*\.[ \t]*(?:get[ \t]*\([ \t]*[\"'])?([A-Za-z_]\w*)"
