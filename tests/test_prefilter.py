@@ -90,3 +90,13 @@ def test_an_alias_of_the_settings_object_is_followed_as_before() -> None:
                     rules)
     assert not mentions(b'from app import mysettings as conf\n\nif getattr(conf, "ENABLE_X", False):\n    go()\n',
                         rules)
+
+
+def test_a_read_of_the_environment_counts_only_for_a_switch_however_it_is_spaced() -> None:
+    """``os.environ.get(`` and the name on the next line: the spaces are not given back to find "no string" after
+    them (every version of nyaruka/rapidpro's settings modules went to the parser so)."""
+    rules = load_rules()
+    assert not mentions(b'import os\nSTRIPE_KEY = os.environ.get(\n    "STRIPE_PUBLIC_KEY", "")\n', rules)
+    assert not mentions(b'import os\nif os.getenv( "DATABASE_URL"):\n    pass\n', rules)
+    assert mentions(b'import os\nif os.environ.get(\n    "USE_SENTRY"):\n    import sentry_sdk\n', rules)
+    assert mentions(b'import os\nif os.getenv( name):\n    pass\n', rules)

@@ -45,13 +45,15 @@ _STRING_END = {
 _PREFIX = re.compile(rb"[A-Za-z]*\Z")
 """Letters right before a quote: a string prefix (``rb``, ``f``...)."""
 _SWITCH_WORD = rb"(?i:enabled?|disabled?|allow(?:ed)?|show|hide|use|can|features?|flags?)(?![A-Za-z0-9])"
-_SWITCH_READ = rb"""\s*\(\s*(?:(?![rRbBuU]?['"])|[rRbBuU]?['"](?:\w*_)?""" + _SWITCH_WORD + rb")"
+_SWITCH_READ = rb"""\s*\(\s*(?!\s)(?:(?![rRbBuU]?['"])|[rRbBuU]?['"](?:\w*_)?""" + _SWITCH_WORD + rb")"
 _ENVIRONMENT = {b"environ": re.compile(rb"\s*\.\s*get" + _SWITCH_READ), b"getenv": re.compile(_SWITCH_READ)}
 """The environment's words count only for a read of a name said as a switch (a word of it between underscores:
 ``USE_SENTRY``, not ``OSF_DB_USER``), or not written out (a helper's ``os.environ.get(key)``): settings modules read
 dozens of values so (``os.environ.get("DATABASE_URL")``), and every version of each went to the parser in history (a
 quarter more CPU for osf.io's cold ``check``). A read the analysis keeps alone is one of such a name
-(``resolve.is_flag_setting``); one of a name that only another rule's read makes a flag is left out here too."""
+(``resolve.is_flag_setting``); one of a name that only another rule's read makes a flag is left out here too. The
+spaces before the argument are taken whole (``(?!\\s)``): else the search gives one back and finds no string after it
+(``os.environ.get(\\n    "STRIPE_PUBLIC_KEY")`` in every version of nyaruka/rapidpro's settings)."""
 
 
 def mentions(data: bytes, rules: RuleSet) -> bool:
