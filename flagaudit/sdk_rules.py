@@ -919,8 +919,9 @@ def _spelled(function: str) -> str:
     """The word a file that calls ``function`` must spell, for the prefilter: its name, or for a method of a class
     or of what a function returns (``waffle.models.Flag.get``, ``waffle.get_waffle_flag_model.get``), the class or
     the function, which the call (``Flag.get(k)``) or its import spells too: ``get`` is in nearly every file, so a
-    module's mapping is spelled for its ``get`` (``os.environ.get``: ``environ``)."""
-    parts = function.split(".")
+    module's mapping is spelled for its ``get`` (``os.environ.get``: ``environ``); for a call of what a class makes
+    (``environ.Env()``), the class."""
+    parts = function.removesuffix("()").split(".")
     if len(parts) >= 3 and (parts[-2][:1].isupper() or parts[-2].startswith("get_") or parts[-1] == "get"):
         return parts[-2]
     return parts[-1]

@@ -289,3 +289,39 @@ def test_a_reader_of_settings_by_name_over_the_environment_reads_the_settings_fl
     """})
     assert [(f.sdk, f.key, [(s.path, s.line) for s in f.sites]) for f in flags] == [
         ("settings", "ENABLE_CACHING", [("project/views.py", 6)])]
+
+
+def test_a_call_of_the_env_object_a_settings_module_makes_reads_a_switch_of_the_environment() -> None:
+    """django-environ's ``env = environ.Env(ENABLE_X=(bool, False))``, then ``if env("ENABLE_X"):`` (City-of-Helsinki's
+    kerrokantasi and hauki): as ``env.bool``. A value kept (``DEBUG = env("DEBUG")``), a name that says no switch
+    (``SENTRY_DSN``), an ``env`` this module did not make or made otherwise since: none."""
+    flags = flags_in({
+        "project/__init__.py": "",
+        "project/settings.py": """
+            import environ
+
+            env = environ.Env(ENABLE_DJANGO_EXTENSIONS=(bool, False), DEBUG=(bool, False), SENTRY_DSN=(str, ""))
+            DEBUG = env("DEBUG")
+
+            if env("ENABLE_DJANGO_EXTENSIONS"):
+                INSTALLED_APPS = ["django_extensions"]
+            if env("SENTRY_DSN"):
+                LOGGING = {}
+        """,
+        "project/other_settings.py": """
+            from project.settings import env
+
+            if env("ENABLE_SILK"):
+                INSTALLED_APPS = ["silk"]
+        """,
+        "project/remade.py": """
+            import environ
+
+            env = environ.Env()
+            env = environ.FileAwareEnv()
+
+            if env("ENABLE_PROFILER"):
+                PROFILE = True
+        """,
+    })
+    assert _sites(flags) == {"ENABLE_DJANGO_EXTENSIONS": [("project/settings.py", 7, "if", [8], [])]}

@@ -43,14 +43,15 @@ class Candidates:
 
 
 def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: RuleSet, imported: frozenset[str],
-                    origins: dict[str, str], text: str) -> Candidates:
+                    origins: dict[str, str], text: str, made: dict[str, str] | None = None) -> Candidates:
     """``nodes``: the file's calls and subscripts; ``origins``: this module's names -> the qualified callee
-    that made them (``client = UnleashClient()``); ``text``: the file's."""
+    that made them (``client = UnleashClient()``); ``text``: the file's; ``made``: as
+    :func:`~flagaudit.extract.symbols.made_names` finds them."""
     gets_models = bool(rules.models) and not (
         text.isascii() and "get_model" not in text and "orm[" not in text
         and not any(name.rsplit(".", 1)[-1] in text for name in rules.model_factories)) and _gets_flag_model(
         nodes, rules)  # a name is in the text as written, unless it is spelled with letters NFKC makes ASCII
-    finder = _Finder(scope, rules, imported, origins, gets_models, text)
+    finder = _Finder(scope, rules, imported, origins, gets_models, text, made or {})
     for node in nodes:
         if isinstance(node, ast.Call):
             finder.call(node)
@@ -85,8 +86,9 @@ def _lines(text: str, offsets: list[int]) -> Iterator[int]:
 
 class _Finder:
     def __init__(self, scope: Scope, rules: RuleSet, imported: frozenset[str], origins: dict[str, str],
-                 gets_models: bool, text: str) -> None:
+                 gets_models: bool, text: str, made: dict[str, str]) -> None:
         self.scope = scope
+        self.made = {name: f"{callee}()" for name, callee in made.items()}
         self.text = text
         self._locals: dict[str, list[str]] | None = None
         self._aliases: dict[str, str] | None = None
@@ -117,6 +119,7 @@ class _Finder:
             qualified = self._alias(func.id)
         if qualified is not None and (
                 qualified in self.functions or qualified in self.decorators or qualified in self.classes
+                or isinstance(func, ast.Name) and self.made.get(qualified, "") in self.functions  # env("X")
                 or qualified in self.define_functions
                 or (qualified.endswith(".get") and self.scope.as_setting(qualified[:-4]) in self.read_with_get)
                 or (qualified.endswith(NESTED_GET) and self._nested_setting(qualified[: -len(NESTED_GET)]))):

@@ -38,6 +38,7 @@ from flagaudit.extract.symbols import (
     is_plugin_settings,
     is_settings_module,
     key_parts,
+    made_names,
     module_scope,
     module_values,
     sequence_values,
@@ -125,7 +126,8 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
               if hook.params and is_plugin_settings(scope.module, hook.name)}  # the platform's settings, given
     gate_scope = replace(scope, imports={**graph.local_imports, **hooked, **scope.imports}) \
         if graph.local_imports or hooked else scope
-    candidates = find_candidates(graph.nodes, gate_scope, rules, imported, origins, text) \
+    made = made_names(tree.body, scope)
+    candidates = find_candidates(graph.nodes, gate_scope, rules, imported, origins, text, made) \
         if mentioned else Candidates(frozenset(), frozenset())
     done = replace(done, deferred=tuple(sorted(candidates.deferred)))
     wanted = candidates.lines | own
@@ -133,14 +135,14 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
         return done, wanted
     spans = statement_spans(tree)
     kept = _kept(earlier, rules, wanted, scope, lines, spans, lambda other: (
-        find_candidates(graph.nodes, gate_scope, other, imported, origins, text).lines if mentions(data, other)
+        find_candidates(graph.nodes, gate_scope, other, imported, origins, text, made).lines if mentions(data, other)
         else frozenset()) | (own_switches(tree, other) if settings_module else frozenset()),
         lambda other: len(_class_constants(path, scope.module, values, other, notes)))
     source = Source(text)
     context = SpanContext(path, source, notes, scope, rules, imported, BranchUses(source, scope.package),
                           _rollback_functions(graph.nodes, scope.module, "south" in imported), graph.uses,
                           tuple(sorted(wanted)),
-                          sequence_values(tree, scope), own)
+                          sequence_values(tree, scope), own, made)
     members = span_statements(tree, spans)
     sites: list[Site] = []
     repeated = 0

@@ -105,6 +105,8 @@ class SpanContext:
     """Top-level names bound to literal sequences of keys, which data migrations loop over."""
     own_switches: frozenset[int] = frozenset()
     """In a settings module, the lines where a test reads a switch it sets by its bare name (candidates.py)."""
+    made: dict[str, str] = field(default_factory=dict)
+    """The module's names bound to what a call made -> the qualified callee (``env = environ.Env(...)``)."""
 
 
 @dataclass
@@ -457,7 +459,7 @@ class SpanVisitor:
         # ``_qualify`` would also give the outer one (``full_name`` names what a call calls)
         callee = None if isinstance(func, ast.Call) else self._qualify(func)
         rule = self.rules.functions.get(callee or "") or self.rules.decorators.get(callee or "") \
-            or self.rules.functions.get(self._own_method(func) or "")
+            or self.rules.functions.get(self._own_method(func) or "") or self._made_call(func, callee)
         if rule:
             self._check(node, rule)
             return
@@ -1095,6 +1097,12 @@ class SpanVisitor:
         value, (_, owner) = func.value, self.functions[-1].bound
         return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "super" \
             and bool(owner) and rule.via[:1] == (f"{owner}.{func.attr}",)
+
+    def _made_call(self, func: ast.expr, callee: str | None) -> CheckRule | None:
+        """The rule for a call of what a module-level call made (``env("X")`` after ``env = environ.Env(...)``),
+        which a rule names as ``environ.Env()``."""
+        origin = self.context.made.get(callee or "") if isinstance(func, ast.Name) else None
+        return None if origin is None else self.rules.functions.get(f"{origin}()")
 
     def _own_method(self, func: ast.expr) -> str | None:
         """``self.name`` in a method: the qualified name of its class's method (a helper method whose name other

@@ -355,6 +355,21 @@ def _factory_values(body: list[ast.stmt], prefix: str,
             yield f"{prefix}{node.name}()", (KeyPart("call", origin),), node.lineno
 
 
+def made_names(body: list[ast.stmt], scope: Scope) -> dict[str, str]:
+    """The module's names (qualified) that every top-level assignment binds to a call of one imported or defined
+    name -> that name, qualified (``env = environ.Env(...)`` -> ``environ.Env``): calling such a name calls what
+    that made (``env("X")``)."""
+    made: dict[str, str | None] = {}
+    for node in top_level(body):
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            value = node.value
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                if isinstance(target, ast.Name) and (name := scope.qualify(target.id)) is not None:
+                    callee = _made_by(value, scope) if isinstance(node, ast.Assign) else None
+                    made[name] = callee if made.get(name, callee) == callee else None
+    return {name: callee for name, callee in made.items() if callee is not None}
+
+
 def _made_by(value: ast.expr | None, scope: Scope) -> str | None:
     """The qualified callee of a call to a module-level or imported name, else ``None``."""
     if not isinstance(value, ast.Call):

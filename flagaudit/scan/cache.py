@@ -27,7 +27,7 @@ from flagaudit.safefiles import read_regular, replace_file
 from flagaudit.scan.discover import listed_by_git
 from flagaudit.sdk_rules import POLICIES_FILE, builtin_rules_folder
 
-FACTS_VERSION = 120
+FACTS_VERSION = 121
 """Bump when extraction changes what it produces for the same input, or the stored form changes."""
 
 
