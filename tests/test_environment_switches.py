@@ -294,7 +294,7 @@ def test_a_reader_of_settings_by_name_over_the_environment_reads_the_settings_fl
 def test_a_call_of_the_env_object_a_settings_module_makes_reads_a_switch_of_the_environment() -> None:
     """django-environ's ``env = environ.Env(ENABLE_X=(bool, False))``, then ``if env("ENABLE_X"):`` (City-of-Helsinki's
     kerrokantasi and hauki): as ``env.bool``. A value kept (``DEBUG = env("DEBUG")``), a name that says no switch
-    (``SENTRY_DSN``), an ``env`` this module did not make or made otherwise since: none."""
+    (``SENTRY_DSN``), an ``env`` this module did not make or made otherwise since: none. An annotated one counts."""
     flags = flags_in({
         "project/__init__.py": "",
         "project/settings.py": """
@@ -314,6 +314,14 @@ def test_a_call_of_the_env_object_a_settings_module_makes_reads_a_switch_of_the_
             if env("ENABLE_SILK"):
                 INSTALLED_APPS = ["silk"]
         """,
+        "project/annotated.py": """
+            import environ
+
+            env: environ.Env = environ.Env()
+
+            if env("ENABLE_DEBUG_TOOLBAR"):
+                TOOLBAR = True
+        """,
         "project/remade.py": """
             import environ
 
@@ -324,4 +332,5 @@ def test_a_call_of_the_env_object_a_settings_module_makes_reads_a_switch_of_the_
                 PROFILE = True
         """,
     })
-    assert _sites(flags) == {"ENABLE_DJANGO_EXTENSIONS": [("project/settings.py", 7, "if", [8], [])]}
+    assert _sites(flags) == {"ENABLE_DEBUG_TOOLBAR": [("project/annotated.py", 6, "if", [7], [])],
+                             "ENABLE_DJANGO_EXTENSIONS": [("project/settings.py", 7, "if", [8], [])]}

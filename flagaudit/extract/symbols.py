@@ -361,12 +361,17 @@ def made_names(body: list[ast.stmt], scope: Scope) -> dict[str, str]:
     that made (``env("X")``)."""
     made: dict[str, str | None] = {}
     for node in top_level(body):
-        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            value = node.value
-            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                if isinstance(target, ast.Name) and (name := scope.qualify(target.id)) is not None:
-                    callee = _made_by(value, scope) if isinstance(node, ast.Assign) else None
-                    made[name] = callee if made.get(name, callee) == callee else None
+        if isinstance(node, ast.Assign):
+            targets, callee = node.targets, _made_by(node.value, scope)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, callee = [node.target], _made_by(node.value, scope)
+        elif isinstance(node, ast.AugAssign):
+            targets, callee = [node.target], None
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name) and (name := scope.qualify(target.id)) is not None:
+                made[name] = callee if made.get(name, callee) == callee else None
     return {name: callee for name, callee in made.items() if callee is not None}
 
 
