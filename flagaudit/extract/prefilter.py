@@ -61,10 +61,14 @@ def mentions(data: bytes, rules: RuleSet) -> bool:
     if rules.trigger is None:
         return False
     reads = rules.attribute_reads  # ``settings.ENABLE_X``: a rule's words cannot spell every such name
-    words, *attributes = _PARAGRAPHS.matches((rules.trigger, reads.data) if reads else (rules.trigger,), data)
     receivers = declared = None
     companions: dict[bytes, bool] = {}  # whether the file names a word's module, asked once for each word
-    for start, end, _ in words:
+    attributes: list[_Match] = []  # the reads of settings objects, looked at once no word decided
+    for which, (start, end, groups) in _PARAGRAPHS.matches((rules.trigger, reads.data) if reads else (rules.trigger,),
+                                                           data):
+        if which:
+            attributes.append((start, end, groups))
+            continue
         word = data[start:end]
         if (needed := rules.companions.get(word)) is not None:
             named = companions.get(word)
@@ -84,7 +88,7 @@ def mentions(data: bytes, rules: RuleSet) -> bool:
         declared = _declared(data, rules) if declared is None else declared
         if declared and any(pattern.match(data, end) for pattern in declared):
             return True
-    return reads is not None and (_read_in(reads, attributes[0], data) or any(
+    return reads is not None and (_read_in(reads, attributes, data) or any(
         module.encode() in data for module in reads.modules) and _NESTED_GET.search(data) is not None)
 
 
@@ -106,11 +110,12 @@ class _Paragraphs:
         self.size = 0
         """Bytes of the young paragraphs."""
 
-    def matches(self, patterns: tuple[re.Pattern[bytes], ...], data: bytes) -> list[list[_Match]]:
-        """Where each of ``patterns`` matches in ``data``, in order, with its groups."""
+    def matches(self, patterns: tuple[re.Pattern[bytes], ...], data: bytes) -> Iterator[tuple[int, _Match]]:
+        """Where ``patterns`` match in ``data``, with their groups, paragraph by paragraph in order (within one,
+        pattern by pattern): the pattern's index and the match. Read as far as asked: a file decided by its first
+        words is not searched further (most of a flag-dense tree's)."""
         young = self.young.setdefault(patterns, {})
         old = self.old.get(patterns, {})
-        found: list[list[_Match]] = [[] for _ in patterns]
         offset = 0
         for paragraph in data.split(b"\n\n"):
             known = young.get(paragraph)
@@ -127,10 +132,10 @@ class _Paragraphs:
                     self.old, self.young, self.size = self.young, {patterns: {}}, 0
                     young, old = self.young[patterns], self.old[patterns]
             if known is not _NOWHERE:
-                for into, each in zip(found, known, strict=True):
-                    into.extend((start + offset, end + offset, groups) for start, end, groups in each)
+                for which, each in enumerate(known):
+                    for start, end, groups in each:
+                        yield which, (start + offset, end + offset, groups)
             offset += len(paragraph) + 2
-        return found
 
 
 _Match = tuple[int, int, tuple[bytes | None, ...]]
