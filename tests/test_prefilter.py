@@ -68,6 +68,26 @@ def test_paragraphs_forgotten_past_the_bound_are_searched_again(monkeypatch: pyt
     assert paragraphs.size <= 120
 
 
+def test_paragraphs_and_matches_count_for_what_they_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hostile file of tiny paragraphs, or of one paragraph of many words: the entries and matches kept stay within
+    the bound, not only their text's bytes."""
+    monkeypatch.setattr(prefilter, "_MOST_KEPT", 20_000)
+    patterns = _patterns()
+    paragraphs = prefilter._Paragraphs()
+
+    def kept() -> int:
+        return sum(len(entries) for held in (paragraphs.young, paragraphs.old) for entries in held.values())
+
+    tiny = b"\n\n".join(b"%d" % number for number in range(5_000))
+    assert _by_paragraphs(paragraphs, patterns, tiny) == _whole(patterns, tiny)
+    assert kept() <= 20_000 // prefilter._HELD
+    paragraphs = prefilter._Paragraphs()
+    words = b"is_on " * 5_000
+    assert _by_paragraphs(paragraphs, patterns, words) == _whole(patterns, words)
+    assert kept() == 0 and paragraphs.size == 0  # searched, not kept
+    assert _by_paragraphs(paragraphs, patterns, words) == _whole(patterns, words)
+
+
 def test_a_paragraph_seen_before_is_judged_where_it_now_stands() -> None:
     """The prefilter reads on from a kept match (a ``getattr``'s arguments): at the paragraph's new place, not the
     old one."""

@@ -108,7 +108,7 @@ class _Paragraphs:
         self.young: dict[tuple[re.Pattern[bytes], ...], dict[bytes, tuple[tuple[_Match, ...], ...]]] = {}
         self.old: dict[tuple[re.Pattern[bytes], ...], dict[bytes, tuple[tuple[_Match, ...], ...]]] = {}
         self.size = 0
-        """Bytes of the young paragraphs."""
+        """Bytes the young paragraphs hold (:data:`_HELD`)."""
 
     def matches(self, patterns: tuple[re.Pattern[bytes], ...], data: bytes) -> Iterator[tuple[int, _Match]]:
         """Where ``patterns`` match in ``data``, with their groups, paragraph by paragraph in order (within one,
@@ -126,11 +126,13 @@ class _Paragraphs:
                         paragraph)) for pattern in patterns)
                     if not any(known):
                         known = _NOWHERE
-                young[paragraph] = known
-                self.size += len(paragraph)
-                if self.size > _MOST_KEPT // 2:
-                    self.old, self.young, self.size = self.young, {patterns: {}}, 0
-                    young, old = self.young[patterns], self.old[patterns]
+                held = len(paragraph) + _HELD * (1 + sum(map(len, known)))
+                if held <= _MOST_KEPT // 16:  # a paragraph of megabytes is searched again rather than kept
+                    if self.size + held > _MOST_KEPT // 2:
+                        self.old, self.young, self.size = self.young, {patterns: {}}, 0
+                        young, old = self.young[patterns], self.old[patterns]
+                    young[paragraph] = known
+                    self.size += held
             if known is not _NOWHERE:
                 for which, each in enumerate(known):
                     for start, end, groups in each:
@@ -143,7 +145,12 @@ _Match = tuple[int, int, tuple[bytes | None, ...]]
 _NOWHERE: tuple[tuple[_Match, ...], ...] = ()
 """What a paragraph where no pattern matches keeps (one object for all)."""
 _MOST_KEPT = 32_000_000
-"""Bytes of paragraphs :class:`_Paragraphs` keeps in each process."""
+"""Bytes :class:`_Paragraphs` keeps in each process, about: the paragraphs' own and :data:`_HELD` for each
+paragraph and each match."""
+_HELD = 100
+"""Bytes of memory a kept paragraph or match holds besides the paragraph's text (its object, its place in the dict,
+a match's tuple): counted so that a file of a hostile pull request made of millions of one-letter paragraphs, or of
+a paragraph of a million words, cannot make the process hold gigabytes within the bound."""
 _PARAGRAPHS = _Paragraphs()
 
 
