@@ -4,8 +4,8 @@ first-parent history holds, in the order history reads them: seconds, and whethe
 
 Why: a cold ``check`` runs the prefilter over every version of every file (hundreds of megabytes on a long
 history) and parses only those it lets through, so its cost and its decisions both matter. The two builds run
-one after the other in their own interpreters on the same bytes, read from git once; the scan's inferred rules
-are left out (the builtin rules only), which is what the first pass over history reads with.
+one after the other in their own interpreters on the same bytes, read from git once, with the builtin rules only
+(history adds the helpers a scan of the tip infers, which a build may infer otherwise).
 
 Usage: python benchmarks/bench_prefilter.py --a PYTHON_A --b PYTHON_B REPO...
        (PYTHON_A/B: the interpreters of two environments flagaudit is installed in)
