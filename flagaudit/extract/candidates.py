@@ -43,7 +43,7 @@ class Candidates:
 
 
 def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: RuleSet, imported: frozenset[str],
-                    origins: dict[str, str], text: str, made: dict[str, str] | None = None) -> Candidates:
+                    origins: dict[str, str], text: str, made: dict[str, str]) -> Candidates:
     """``nodes``: the file's calls and subscripts; ``origins``: this module's names -> the qualified callee
     that made them (``client = UnleashClient()``); ``text``: the file's; ``made``: as
     :func:`~flagaudit.extract.symbols.made_names` finds them."""
@@ -51,7 +51,7 @@ def find_candidates(nodes: list[ast.Call | ast.Subscript], scope: Scope, rules: 
         text.isascii() and "get_model" not in text and "orm[" not in text
         and not any(name.rsplit(".", 1)[-1] in text for name in rules.model_factories)) and _gets_flag_model(
         nodes, rules)  # a name is in the text as written, unless it is spelled with letters NFKC makes ASCII
-    finder = _Finder(scope, rules, imported, origins, gets_models, text, made or {})
+    finder = _Finder(scope, rules, imported, origins, gets_models, text, made)
     for node in nodes:
         if isinstance(node, ast.Call):
             finder.call(node)
@@ -88,7 +88,7 @@ class _Finder:
     def __init__(self, scope: Scope, rules: RuleSet, imported: frozenset[str], origins: dict[str, str],
                  gets_models: bool, text: str, made: dict[str, str]) -> None:
         self.scope = scope
-        self.made = {name: f"{callee}()" for name, callee in made.items()}
+        self.made = made
         self.text = text
         self._locals: dict[str, list[str]] | None = None
         self._aliases: dict[str, str] | None = None

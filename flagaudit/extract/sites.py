@@ -106,7 +106,7 @@ class SpanContext:
     own_switches: frozenset[int] = frozenset()
     """In a settings module, the lines where a test reads a switch it sets by its bare name (candidates.py)."""
     made: dict[str, str] = field(default_factory=dict)
-    """The module's names bound to what a call made -> the qualified callee (``env = environ.Env(...)``)."""
+    """The module's names bound to what a call made -> what calling them calls (``env`` -> ``environ.Env()``)."""
 
 
 @dataclass
@@ -1101,8 +1101,7 @@ class SpanVisitor:
     def _made_call(self, func: ast.expr, callee: str | None) -> CheckRule | None:
         """The rule for a call of what a module-level call made (``env("X")`` after ``env = environ.Env(...)``),
         which a rule names as ``environ.Env()``."""
-        origin = self.context.made.get(callee or "") if isinstance(func, ast.Name) else None
-        return None if origin is None else self.rules.functions.get(f"{origin}()")
+        return self.rules.functions.get(self.context.made.get(callee or "", "")) if isinstance(func, ast.Name) else None
 
     def _own_method(self, func: ast.expr) -> str | None:
         """``self.name`` in a method: the qualified name of its class's method (a helper method whose name other

@@ -357,8 +357,8 @@ def _factory_values(body: list[ast.stmt], prefix: str,
 
 def made_names(body: list[ast.stmt], scope: Scope) -> dict[str, str]:
     """The module's names (qualified) that every top-level assignment binds to a call of one imported or defined
-    name -> that name, qualified (``env = environ.Env(...)`` -> ``environ.Env``): calling such a name calls what
-    that made (``env("X")``)."""
+    name -> what calling such a name calls, as a rule names it (``env = environ.Env(...)`` -> ``environ.Env()``,
+    for ``env("X")``)."""
     made: dict[str, str | None] = {}
     for node in top_level(body):
         if isinstance(node, ast.Assign):
@@ -372,7 +372,7 @@ def made_names(body: list[ast.stmt], scope: Scope) -> dict[str, str]:
         for target in targets:
             if isinstance(target, ast.Name) and (name := scope.qualify(target.id)) is not None:
                 made[name] = callee if made.get(name, callee) == callee else None
-    return {name: callee for name, callee in made.items() if callee is not None}
+    return {name: f"{callee}()" for name, callee in made.items() if callee is not None}
 
 
 def _made_by(value: ast.expr | None, scope: Scope) -> str | None:

@@ -101,14 +101,14 @@ def _own_checks(facts: list[FileFacts], resolver: Resolver, claimed: set[str]) -
             settings.update(enclosing(fn.name))
         if not _ENVIRONMENT.isdisjoint(fn.targets):
             environment.update(enclosing(fn.name))
+    readers = settings | environment
     for module, names in sorted(_registry_functions(facts, resolver, checking).items()):
         kinds: dict[tuple[str, str, int], list[str]] = defaultdict(list)
         for name, position in sorted(names.items()):
             suffix = _suffix(name.rpartition(".")[2])
             if suffix == DECLARED_READ and name in environment and name not in settings:
                 suffix = ENVIRONMENT_READ  # ebmdatalab/openprescribing's get_env_setting("X"): os.environ[name]
-            sdk = SETTINGS_SDK if suffix in (DECLARED_READ, ENVIRONMENT_READ) and name in settings | environment \
-                else module
+            sdk = SETTINGS_SDK if suffix in (DECLARED_READ, ENVIRONMENT_READ) and name in readers else module
             kinds[suffix, sdk, position].append(name)
         for (suffix, sdk, position), functions in sorted(kinds.items()):
             after = f".{position}" if position else ""  # one rule to a name: the key's place is the rule's
