@@ -143,6 +143,42 @@ def test_a_read_by_name_of_an_object_of_declared_values_passes_the_prefilter() -
     assert not mentions(b"from app import config\n\ndef get(name):\n    return getattr(config, name)\n", rules)
 
 
+def test_a_settings_dict_counts_where_an_entry_of_it_is_read() -> None:
+    """``settings.FEATURES["X"]`` and ``.get("X")`` are the reads of a settings dict that make a site: the dict's name
+    alone (nyaruka/rapidpro's ``FEATURES = {"locations"}``, a set, and its tests' ``override_settings(FEATURES=...)``)
+    sent a fifth of that history's versions to the parser for nothing. Each read passes the filter, and is found."""
+    from flagaudit.extract.prefilter import mentions
+
+    rules = load_rules()
+    reads = [b'from django.conf import settings\nif settings.FEATURES["ENABLE_A"]:\n    go()\n',
+             b'from django.conf import settings\nif settings.FEATURE_FLAGS .get("ENABLE_A"):\n    go()\n',
+             b'from django.conf import settings\nif (settings.FEATURES  # the map\n        ["ENABLE_A"]):\n    go()\n',
+             b'from django.conf import settings\nif settings.FEATURES.\\\n        get("ENABLE_A"):\n    go()\n']
+    for text in reads:
+        assert mentions(text, rules), text
+        assert [site.key_ref.expression for site in extract("app/views.py", "app.views", text, rules,
+                                                            1_000_000).sites] == ['"ENABLE_A"'], text
+    assert not mentions(b'FEATURES = {"locations"}\n', rules)
+    assert not mentions(b'@override_settings(FEATURES={"locations"})\ndef test_map():\n    pass\n', rules)
+    assert not mentions(b'from django.conf import settings\nif "locations" in settings.FEATURES:\n    go()\n', rules)
+    own = load_rules(settings_dicts=("MY_FLAGS",))
+    assert mentions(b'from django.conf import settings\nif settings.MY_FLAGS["ENABLE_A"]:\n    go()\n', own)
+    assert not mentions(b'from django.conf import settings\nMY_FLAGS = settings.MY_FLAGS\n', own)
+
+
+def test_getattr_of_an_object_that_is_no_settings_object_is_decided_by_its_first_argument() -> None:
+    """``getattr(self, f"{kind}_dependencies")`` reads no settings, whatever an f-string may hold after the object:
+    every version of nyaruka/rapidpro's flow models went to the parser for it."""
+    from flagaudit.extract.prefilter import mentions
+
+    rules = load_rules()
+    assert not mentions(b'def deps(self, kind):\n    return getattr(self, f"{kind}_dependencies")()\n', rules)
+    assert not mentions(b'getattr(self, "ENABLE_X", False)\n', rules)
+    assert mentions(b'from django.conf import settings\nif getattr(settings, f"ENABLE_{name}", False):\n    go()\n',
+                    rules)
+    assert mentions(b'from django.conf import settings\nif getattr(settings, "ENABLE_X", False):\n    go()\n', rules)
+
+
 def test_a_text_rule_searches_only_texts_that_hold_one_of_its_words() -> None:
     """A pattern that starts with an alternative (``{% if``, ``and``, ``or``) tries most places of a template: its
     words, one of which every match holds, spare the search where none is (half of a template history's work)."""

@@ -46,6 +46,10 @@ _PREFIX = re.compile(rb"[A-Za-z]*\Z")
 """Letters right before a quote: a string prefix (``rb``, ``f``...)."""
 _SWITCH_WORD = rb"(?i:enabled?|disabled?|allow(?:ed)?|show|hide|use|can|features?|flags?)(?![A-Za-z0-9])"
 _SWITCH_READ = rb"""\s*\(\s*(?!\s)(?:(?![rRbBuU]?['"])|[rRbBuU]?['"](?:\w*_)?""" + _SWITCH_WORD + rb")"
+_ENTRY_READ = re.compile(_LAYOUT_RUN.pattern + rb"(?:\[|\." + _LAYOUT_RUN.pattern + rb"get"
+                         + _LAYOUT_RUN.pattern + rb"\()")
+"""What follows a settings dict's name where one of its entries is read (``FEATURES["X"]``, ``FEATURES.get("X")``),
+across spaces, comments and line continuations (:attr:`RuleSet.subscripted`)."""
 _ENVIRONMENT = {b"environ": re.compile(rb"\s*\.\s*get" + _SWITCH_READ), b"getenv": re.compile(_SWITCH_READ)}
 """The environment's words count only for a read of a name said as a switch (a word of it between underscores:
 ``USE_SENTRY``, not ``OSF_DB_USER``), or not written out (a helper's ``os.environ.get(key)``): settings modules read
@@ -76,6 +80,10 @@ def mentions(data: bytes, rules: RuleSet) -> bool:
                 named = companions[word] = any(module in data for module in needed)
             if not named:
                 continue
+        if word in rules.subscripted:
+            if _ENTRY_READ.match(data, end) is not None:
+                return True
+            continue
         if word in _ENVIRONMENT:
             if _ENVIRONMENT[word].match(data, end) is not None:
                 return True
@@ -258,7 +266,7 @@ def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes], switches: At
             depth -= 1
             if depth == 0:
                 two = second < 0 or not data[second + 1:found.start()].strip()  # no default (a trailing comma)
-                return first >= 0 and _receiver(data[start:first], receivers) and (
+                return first >= 0 and (
                     _BOOL_LAST.search(data, start, found.start()) is not None
                     or switches is not None and (two or _UNSET_LAST.search(data, start, found.start()) is not None)
                     and any(switches.switches.fullmatch(name.group(1).decode())
@@ -266,6 +274,8 @@ def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes], switches: At
         elif char == b",":
             if depth == 1 and first < 0:
                 first = found.start()
+                if not _receiver(data[start:first], receivers):
+                    return False  # not a settings object, whatever the rest (``getattr(self, f"{kind}_x")``)
             elif depth == 1 and second < 0:
                 second = found.start()
         elif char == b"#":
