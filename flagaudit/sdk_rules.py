@@ -427,6 +427,12 @@ class RuleSet:
     (``FEATURES["X"]``, ``FEATURES.get("X")``), the only reads of them that make a site. nyaruka/rapidpro's settings
     hold ``FEATURES = {"locations"}``, a set its tests override: most of the 1,474 of its 29,287 versions of Python
     files that went to the parser for nothing (with ``getattr(self, f"...")``, see extract/prefilter.py)."""
+    attributes: frozenset[bytes] = frozenset()
+    """Words of :attr:`words` that are only the names of methods rules find calls of (``posthog.feature_enabled``,
+    ``client.variation``): they count only as an attribute, after a dot, or first on a line (where a chain of
+    attributes may go on from the line above, a comment between). ansible/awx's licence helper
+    ``feature_enabled("ldap")`` and mozilla/zamboni's ``get_config("...")`` are functions of their own, called
+    by name."""
 
     @functools.cached_property
     def trigger(self) -> re.Pattern[bytes] | None:
@@ -904,6 +910,8 @@ def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[
     words |= index.weak.keys()
     subscripted = frozenset(name.encode() for name in index.dicts - words)
     words |= index.dicts
+    attributes = frozenset(name.encode() for name in index.called - words)
+    words |= index.called
     reads_getattr = any(setting.getattr_bool for setting in index.settings)
     getattr_bool = reads_getattr and "getattr" not in words
     if reads_getattr:
@@ -918,7 +926,7 @@ def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[
         declaring_dicts=index.declaring_dicts, settings=tuple(index.settings),
         texts=tuple(t for f in files for t in f.texts), data=tuple(d for f in files for d in f.data),
         settings_dicts=settings_dicts, words=tuple(sorted(w.encode() for w in words)),
-        getattr_bool=getattr_bool, companions=companions, subscripted=subscripted,
+        getattr_bool=getattr_bool, companions=companions, subscripted=subscripted, attributes=attributes,
     )
 
 
@@ -964,6 +972,8 @@ class _Index:
     ``from .base import env``, so no import need be written)."""
     dicts: set[str] = field(default_factory=set)
     """The settings dicts whose entries setting rules read (see :attr:`RuleSet.subscripted`)."""
+    called: set[str] = field(default_factory=set)
+    """The methods check rules and SDK objects are called by (see :attr:`RuleSet.attributes`)."""
     claimed: dict[str, str] = field(default_factory=dict)
 
     def claim(self, name: str, owner: str, path: str) -> None:
@@ -990,7 +1000,7 @@ class _Index:
             if name in _BUILTINS:  # django-environ's ``env.bool``: ``bool`` is in most files, ``.bool(`` in few
                 self.weak.setdefault(name, set()).add(f".{name}(")
             else:
-                self.words.add(name)
+                self.called.add(name)
         for name in check.mixins:
             self.claim(name, check.id, path)
             self.mixins[name] = check
@@ -1001,7 +1011,7 @@ class _Index:
             self.classes[name] = obj
             self.words.add(name.rsplit(".", 1)[-1])
         self.object_methods.update(obj.methods)
-        self.words.update(obj.methods)
+        self.called.update(obj.methods)
 
     def add_define(self, define: DefineRule, modules: tuple[str, ...] = ()) -> None:
         for name in define.functions:

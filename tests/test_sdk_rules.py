@@ -167,6 +167,32 @@ def test_a_settings_dict_counts_where_an_entry_of_it_is_read() -> None:
     assert not mentions(b'from django.conf import settings\nMY_FLAGS = settings.MY_FLAGS\n', own)
 
 
+def test_a_method_a_rule_finds_calls_of_counts_as_an_attribute() -> None:
+    """A rule's method (PostHog's ``feature_enabled``, Statsig's ``get_config``) is found only where it is called
+    on something: ansible/awx's own ``feature_enabled("ldap")``, a licence check called by name, sent every version of
+    its API views to the parser. An attribute passes, and so does the word first on a line, where a chain of
+    attributes may go on past a comment."""
+    from flagaudit.extract.prefilter import mentions
+
+    rules = load_rules()
+    calls = [b'import posthog\nif posthog.feature_enabled("new-onboarding", uid):\n    go()\n',
+             b'import posthog\nif posthog . feature_enabled("new-onboarding", uid):\n    go()\n',
+             b'import posthog\nif (posthog  # client\n        .feature_enabled("new-onboarding", uid)):\n    go()\n',
+             b'import posthog\nif (posthog.  # client\n        feature_enabled("new-onboarding", uid)):\n    go()\n',
+             b'import posthog\nif posthog.\\\n        feature_enabled("new-onboarding", uid):\n    go()\n']
+    for text in calls:
+        assert mentions(text, rules), text
+        assert [site.key_ref.expression for site in extract("app/views.py", "app.views", text, rules,
+                                                            1_000_000).sites] == ['"new-onboarding"'], text
+    assert not mentions(b'from awx.main.utils import feature_enabled\nif feature_enabled("ldap"):\n    go()\n', rules)
+    assert not mentions(b'from amo.utils import get_config\nlimit = get_config("upload_limit")\n', rules)
+    # a helper the project defines under a method's name is a function of the rules too, and counts by name
+    inferred = index_rules((*rules.files, parse("[[check]]\nid = 'own'\nfunctions = ['app.flags.get_config']\n"
+                                                           "key = {position = 0}\n")),
+                           "digest")
+    assert mentions(b'from app.flags import get_config\nlimit = get_config("upload_limit")\n', inferred)
+
+
 def test_getattr_of_an_object_that_is_no_settings_object_is_decided_by_its_first_argument() -> None:
     """``getattr(self, f"{kind}_dependencies")`` reads no settings, whatever an f-string may hold after the object:
     every version of nyaruka/rapidpro's flow models went to the parser for it."""

@@ -80,6 +80,8 @@ def mentions(data: bytes, rules: RuleSet) -> bool:
                 named = companions[word] = any(module in data for module in needed)
             if not named:
                 continue
+        if word in rules.attributes and not _attribute(data, start):
+            continue
         if word in rules.subscripted:
             if _ENTRY_READ.match(data, end) is not None:
                 return True
@@ -244,6 +246,16 @@ def _receivers(data: bytes, rules: RuleSet) -> re.Pattern[bytes]:
 def _imported_as(names: tuple[bytes, ...]) -> tuple[re.Pattern[bytes], ...]:
     """``name as alias`` for each name (the alias the group; identifiers need not be ASCII)."""
     return tuple(re.compile(re.escape(name) + rb"\s+as\s+([^\s,()#;]+)") for name in names)
+
+
+def _attribute(data: bytes, start: int) -> bool:
+    """Whether the word at ``start`` is read as an attribute (:attr:`RuleSet.attributes`): after a dot, spaces
+    between, or first on its line (a chain of attributes may go on from the line above, past a comment or a line
+    continuation)."""
+    before = start
+    while before and data[before - 1] in b" \t":
+        before -= 1
+    return not before or data[before - 1] in b".\n\r"
 
 
 def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes], switches: AttributeReads | None) -> bool:
