@@ -193,24 +193,6 @@ def test_a_method_a_rule_finds_calls_of_counts_as_an_attribute() -> None:
     assert mentions(b'from app.flags import get_config\nlimit = get_config("upload_limit")\n', inferred)
 
 
-def test_an_entry_of_a_settings_dict_of_dicts_counts_with_a_boolean_default() -> None:
-    """``settings.IMPORTERS.get("trello", {}).get("active", False)`` is a switch; ansible/awx's
-    ``settings.DATABASES.get("default", {}).get("NAME")``, in every version of its API serializers, is no read the
-    analysis makes a site of, and no longer goes to the parser."""
-    from flagaudit.extract.prefilter import mentions
-
-    rules = load_rules()
-    for text in (b'from django.conf import settings\nif settings.IMPORTERS.get("trello", {}).get("active", False):\n'
-                 b'    go()\n',
-                 b'from django.conf import settings\nif settings.IMPORTERS.get("trello", {}).get(\n    "active",\n'
-                 b'    True,\n):\n    go()\n'):
-        assert mentions(text, rules), text
-        assert [site.key_ref.expression for site in extract("app/views.py", "app.views", text, rules,
-                                                            1_000_000).sites] != [], text
-    assert not mentions(b'from django.conf import settings\nname = settings.DATABASES.get("default", {}).get("NAME")\n',
-                        rules)
-
-
 def test_getattr_of_an_object_that_is_no_settings_object_is_decided_by_its_first_argument() -> None:
     """``getattr(self, f"{kind}_dependencies")`` reads no settings, whatever an f-string may hold after the object:
     every version of nyaruka/rapidpro's flow models went to the parser for it."""

@@ -31,11 +31,9 @@ comment runs to its line's end (so a failed search cannot try every split of a r
 _UNSET_LAST = re.compile(rb"(?:\bNone|[,\s](?!None\b|True\b|False\b)[A-Za-z_][\w.]*)"
                          rb"(?:[\s),]|#[^\n]*(?![^\n])|\\\r?\n)*\Z")
 """The same for ``None``, or a variable (``allow_signups``, ``self.default``)."""
-_NESTED_GET = re.compile(rb"\.\s*[A-Z][A-Z0-9_]*\s*\.\s*get\s*\([^()]*\)\s*\.\s*get\s*"
-                         rb"\([^()]*\b(?:True|False)\b[^()]*\)")
-"""``settings.IMPORTERS.get("trello", {}).get("active", False)``: an entry of a settings dict of dicts read with a
-boolean default (``extract/sites.py``, ``_nested_setting``), where the file names a settings object's module; not
-ansible/awx's ``settings.DATABASES.get("default", {}).get("NAME")``, in every version of its API serializers."""
+_NESTED_GET = re.compile(rb"\.\s*[A-Z][A-Z0-9_]*\s*\.\s*get\s*\([^()]*\)\s*\.\s*get\s*\(")
+"""``settings.IMPORTERS.get("trello", {}).get(``: an entry of a settings dict of dicts (``extract/sites.py``,
+``_nested_setting``), where the file names a settings object's module."""
 _QUOTED_NAME = re.compile(rb"[\"']([A-Za-z_]\w*)[\"']")
 """A name in quotes: what ``getattr(settings, "ENABLE_X", None)`` names."""
 _STRING_END = {
