@@ -904,14 +904,13 @@ def index_rules(files: tuple[RuleFile, ...], digest: str, settings_dicts: tuple[
             index.add_define(define, rule_file.modules)
         for setting in rule_file.settings:
             index.add_setting(setting, settings_dicts)
-    words = index.words
+    # a word counts under a condition only where it has that one role: a plain word, or two roles, counts anywhere
+    words, weak, dicts, called = index.words, set(index.weak), index.dicts, index.called
     companions = {word.encode(): tuple(sorted(module.encode() for module in modules))
-                  for word, modules in index.weak.items() if word not in words}
-    words |= index.weak.keys()
-    subscripted = frozenset(name.encode() for name in index.dicts - words)
-    words |= index.dicts
-    attributes = frozenset(name.encode() for name in index.called - words)
-    words |= index.called
+                  for word, modules in index.weak.items() if word not in words | dicts | called}
+    subscripted = frozenset(name.encode() for name in dicts - words - weak - called)
+    attributes = frozenset(name.encode() for name in called - words - weak - dicts)
+    words |= weak | dicts | called
     reads_getattr = any(setting.getattr_bool for setting in index.settings)
     getattr_bool = reads_getattr and "getattr" not in words
     if reads_getattr:

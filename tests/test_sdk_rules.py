@@ -191,6 +191,11 @@ def test_a_method_a_rule_finds_calls_of_counts_as_an_attribute() -> None:
                                                            "key = {position = 0}\n")),
                            "digest")
     assert mentions(b'from app.flags import get_config\nlimit = get_config("upload_limit")\n', inferred)
+    # a word with two conditioned roles, a settings dict's name and a method's, counts wherever either would
+    both = index_rules((*rules.files, parse("[[check]]\nid = 'own'\nmethods = ['FEATURES']\nkey = {position = 0}\n")),
+                       "digest")
+    assert mentions(b'if client.FEATURES("beta"):\n    go()\n', both)
+    assert mentions(b'from django.conf import settings\nif settings.FEATURES["beta"]:\n    go()\n', both)
 
 
 def test_getattr_of_an_object_that_is_no_settings_object_is_decided_by_its_first_argument() -> None:
