@@ -9,6 +9,7 @@ from flagaudit.extract.file_facts import extract
 from flagaudit.sdk_rules import (
     Example,
     KeyArg,
+    RuleSet,
     index_rules,
     load_rules,
     parse_rule_file,
@@ -143,6 +144,18 @@ def test_a_read_by_name_of_an_object_of_declared_values_passes_the_prefilter() -
     assert not mentions(b"from app import config\n\ndef get(name):\n    return getattr(config, name)\n", rules)
 
 
+def _pass_and_are_found(header: bytes, conditions: list[bytes], rules: RuleSet, expression: str) -> None:
+    """Each condition, tested by an ``if`` after ``header``, passes the prefilter, and its one site, of the key
+    written ``expression``, is found."""
+    from flagaudit.extract.prefilter import mentions
+
+    for condition in conditions:
+        text = header + b"if " + condition + b":\n    go()\n"
+        assert mentions(text, rules), text
+        found = extract("app/views.py", "app.views", text, rules, 1_000_000).sites
+        assert [site.key_ref.expression for site in found] == [expression], text
+
+
 def test_a_settings_dict_counts_where_an_entry_of_it_is_read() -> None:
     """``settings.FEATURES["X"]`` and ``.get("X")`` are the reads of a settings dict that make a site: the dict's name
     alone (nyaruka/rapidpro's ``FEATURES = {"locations"}``, a set, and its tests' ``override_settings(FEATURES=...)``)
@@ -151,14 +164,10 @@ def test_a_settings_dict_counts_where_an_entry_of_it_is_read() -> None:
     from flagaudit.extract.prefilter import mentions
 
     rules = load_rules()
-    reads = [b'from django.conf import settings\nif settings.FEATURES["ENABLE_A"]:\n    go()\n',
-             b'from django.conf import settings\nif settings.FEATURE_FLAGS .get("ENABLE_A"):\n    go()\n',
-             b'from django.conf import settings\nif (settings.FEATURES  # the map\n        ["ENABLE_A"]):\n    go()\n',
-             b'from django.conf import settings\nif settings.FEATURES.\\\n        get("ENABLE_A"):\n    go()\n']
-    for text in reads:
-        assert mentions(text, rules), text
-        assert [site.key_ref.expression for site in extract("app/views.py", "app.views", text, rules,
-                                                            1_000_000).sites] == ['"ENABLE_A"'], text
+    _pass_and_are_found(b"from django.conf import settings\n",
+                        [b'settings.FEATURES["ENABLE_A"]', b'settings.FEATURE_FLAGS .get("ENABLE_A")',
+                         b'(settings.FEATURES  # the map\n        ["ENABLE_A"])',
+                         b'settings.FEATURES.\\\n        get("ENABLE_A")'], rules, '"ENABLE_A"')
     assert not mentions(b'FEATURES = {"locations"}\n', rules)
     assert not mentions(b'@override_settings(FEATURES={"locations"})\ndef test_map():\n    pass\n', rules)
     assert not mentions(b'from django.conf import settings\nif "locations" in settings.FEATURES:\n    go()\n', rules)
@@ -175,15 +184,12 @@ def test_a_method_a_rule_finds_calls_of_counts_as_an_attribute() -> None:
     from flagaudit.extract.prefilter import mentions
 
     rules = load_rules()
-    calls = [b'import posthog\nif posthog.feature_enabled("new-onboarding", uid):\n    go()\n',
-             b'import posthog\nif posthog . feature_enabled("new-onboarding", uid):\n    go()\n',
-             b'import posthog\nif (posthog  # client\n        .feature_enabled("new-onboarding", uid)):\n    go()\n',
-             b'import posthog\nif (posthog.  # client\n        feature_enabled("new-onboarding", uid)):\n    go()\n',
-             b'import posthog\nif posthog.\\\n        feature_enabled("new-onboarding", uid):\n    go()\n']
-    for text in calls:
-        assert mentions(text, rules), text
-        assert [site.key_ref.expression for site in extract("app/views.py", "app.views", text, rules,
-                                                            1_000_000).sites] == ['"new-onboarding"'], text
+    _pass_and_are_found(b"import posthog\n",
+                        [b'posthog.feature_enabled("new-onboarding", uid)',
+                         b'posthog . feature_enabled("new-onboarding", uid)',
+                         b'(posthog  # client\n        .feature_enabled("new-onboarding", uid))',
+                         b'(posthog.  # client\n        feature_enabled("new-onboarding", uid))',
+                         b'posthog.\\\n        feature_enabled("new-onboarding", uid)'], rules, '"new-onboarding"')
     assert not mentions(b'from awx.main.utils import feature_enabled\nif feature_enabled("ldap"):\n    go()\n', rules)
     assert not mentions(b'from amo.utils import get_config\nlimit = get_config("upload_limit")\n', rules)
     # a helper the project defines under a method's name is a function of the rules too, and counts by name
