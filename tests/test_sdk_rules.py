@@ -204,6 +204,26 @@ def test_a_method_a_rule_finds_calls_of_counts_as_an_attribute() -> None:
     assert mentions(b'from django.conf import settings\nif settings.FEATURES["beta"]:\n    go()\n', both)
 
 
+def test_history_reads_a_getattr_with_a_bool_default_only_for_a_name_a_flag_may_have() -> None:
+    """History counts each site alone, and a ``getattr(settings, "SEND_EMAILS", False)`` alone is no flag (its name
+    says none): the versions of nyaruka/rapidpro's views that ask only that went to the parser for nothing. A scan
+    reads it still (another site of the key can make it a flag), and so does history for a name a flag may have,
+    a name not written out, or beside an edx annotation that names a toggle."""
+    from flagaudit.extract.prefilter import mentions
+
+    rules = load_rules()
+    head = b"from django.conf import settings\n\ndef send():\n    if "
+    plain = head + b'getattr(settings, "SEND_EMAILS", False):\n        go()\n'
+    assert mentions(plain, rules)
+    assert not mentions(plain, rules, alone=True)
+    for condition in (b'getattr(settings, "ENABLE_SENDING", False)', b'getattr(settings, "SEND_MODE", True)',
+                      b'getattr(settings, SEND_EMAILS_SETTING, False)', b'getattr(settings, f"SEND_{kind}", False)',
+                      b'getattr(settings,  # the one\n        "SEND_EMAILS", False)'):
+        assert mentions(head + condition + b":\n        go()\n", rules, alone=True), condition
+    assert mentions(b"# .. toggle_name: SEND_EMAILS\n" + plain, rules, alone=True)
+    assert not mentions(head + b'getattr(settings, "USE_TZ", False):\n        go()\n', rules, alone=True)
+
+
 def test_getattr_of_an_object_that_is_no_settings_object_is_decided_by_its_first_argument() -> None:
     """``getattr(self, f"{kind}_dependencies")`` reads no settings, whatever an f-string may hold after the object:
     every version of nyaruka/rapidpro's flow models went to the parser for it."""

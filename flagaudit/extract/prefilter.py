@@ -16,6 +16,7 @@ import functools
 import re
 from collections.abc import Iterator
 
+from flagaudit.extract.symbols import named_as_flag
 from flagaudit.sdk_rules import AttributeReads, RuleSet
 
 _GETATTR = b"getattr"
@@ -60,10 +61,14 @@ spaces before the argument are taken whole (``(?!\\s)``): else the search gives 
 (``os.environ.get(\\n    "STRIPE_PUBLIC_KEY")`` in every version of nyaruka/rapidpro's settings)."""
 
 
-def mentions(data: bytes, rules: RuleSet) -> bool:
-    """Whether ``data`` may hold a site or definition of ``rules`` (the Python files' prefilter)."""
+def mentions(data: bytes, rules: RuleSet, alone: bool = False) -> bool:
+    """Whether ``data`` may hold a site or definition of ``rules`` (the Python files' prefilter). ``alone``: for
+    history, which counts each site alone (history/walk.py), so that a ``getattr(settings, "X", False)`` of a setting
+    not named as a flag is none, where no edx annotation names a toggle (nyaruka/rapidpro's versions that
+    ask ``getattr(settings, "SEND_EMAILS", False)``); a scan counts it where another site of its key makes it a flag."""
     if rules.trigger is None:
         return False
+    alone = alone and b"toggle_name" not in data
     reads = rules.attribute_reads  # ``settings.ENABLE_X``: a rule's words cannot spell every such name
     receivers = declared = None
     companions: dict[bytes, bool] = {}  # whether the file names a word's module, asked once for each word
@@ -93,7 +98,7 @@ def mentions(data: bytes, rules: RuleSet) -> bool:
         if word != _GETATTR or not rules.getattr_bool:
             return True
         receivers = receivers or _receivers(data, rules)
-        if _bool_call(data, end, receivers, rules.attribute_reads):
+        if _bool_call(data, end, receivers, rules.attribute_reads, alone):
             return True
         declared = _declared(data, rules) if declared is None else declared
         if declared and any(pattern.match(data, end) for pattern in declared):
@@ -258,9 +263,11 @@ def _attribute(data: bytes, start: int) -> bool:
     return not before or data[before - 1] in b".\n\r"
 
 
-def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes], switches: AttributeReads | None) -> bool:
+def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes], switches: AttributeReads | None,
+               named: bool) -> bool:
     """Whether the ``getattr`` ending at ``end`` opens a call that may read a settings object with a bool
-    default: ``getattr(settings, name, True|False)``, or ``getattr(settings, "ENABLE_X", None)`` or
+    default: ``getattr(settings, name, True|False)`` (where ``named``, only for a name not written out or one
+    :func:`~flagaudit.extract.symbols.named_as_flag`), or ``getattr(settings, "ENABLE_X", None)`` or
     ``getattr(settings, "ENABLE_X")`` for a name ``switches`` takes for a flag's."""
     start = position = _opening(data, end)
     if start < 0:
@@ -280,6 +287,7 @@ def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes], switches: At
                 two = second < 0 or not data[second + 1:found.start()].strip()  # no default (a trailing comma)
                 return first >= 0 and (
                     _BOOL_LAST.search(data, start, found.start()) is not None
+                    and (not named or _may_be_flag(data[first + 1:second if second >= 0 else found.start()]))
                     or switches is not None and (two or _UNSET_LAST.search(data, start, found.start()) is not None)
                     and any(switches.switches.fullmatch(name.group(1).decode())
                             for name in _QUOTED_NAME.finditer(data, first, found.start())))
@@ -304,6 +312,15 @@ def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes], switches: At
             if closed is None:
                 return True
             position = closed.end()
+
+
+def _may_be_flag(argument: bytes) -> bool:
+    """Whether a ``getattr``'s name argument may name a flag: any name not written out as a plain string, else
+    one :func:`~flagaudit.extract.symbols.named_as_flag`."""
+    if b"#" in argument:
+        return True  # a comment inside: not worth reading
+    written = _QUOTED_NAME.fullmatch(_LAYOUT.sub(b"", argument))
+    return written is None or named_as_flag(written.group(1).decode())
 
 
 def _opening(data: bytes, end: int) -> int:

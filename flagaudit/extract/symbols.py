@@ -696,6 +696,25 @@ environment's ``DOCS_ALLOW_ANONYMIZATION``): a switch's, not a list's or a messa
 settings dict's entry that is a switch (:func:`_switch_entries`)."""
 
 
+_FLAG_WORDS = frozenset({"ENABLE", "ENABLED", "DISABLE", "DISABLED", "FEATURE", "FEATURES", "FLAG", "FLAGS",
+                         "SWITCH", "TOGGLE", "ALLOW", "ALLOWED", "MODE", "SHOW", "HIDE", "SKIP"})
+"""Words of a setting's name that say it switches something, where it is read with a bool default
+(openedx/edx-search's ``getattr(settings, "SEARCH_SKIP_ENROLLMENT_START_DATE_FILTERING", False)``)."""
+_FLAG_PREFIXES = ("USE_", "SHOW_", "HIDE_", "ENABLE", "DISABLE", "ALLOW", "CAN_")
+_DJANGO_FLAG_NAMED = frozenset({"USE_I18N", "USE_L10N", "USE_TZ", "USE_THOUSAND_SEPARATOR", "USE_X_FORWARDED_HOST",
+                                "USE_X_FORWARDED_PORT", "USE_ETAGS", "USE_DEPRECATED_PYTZ", "ALLOWED_HOSTS",
+                                "ALLOWED_INCLUDE_ROOTS"})
+"""Django's own settings named like flags: they configure the framework, not a feature of the project
+(``getattr(settings, "USE_I18N", False)`` in a context processor, dimagi/open-chat-studio)."""
+
+
+def named_as_flag(name: str) -> bool:
+    """Whether a setting read with a bool default (``getattr(settings, "X", False)``) is named as a flag, not as one of
+    Django's own: the model's test of such a read, and history's of each read alone (extract/prefilter.py)."""
+    return name not in _DJANGO_FLAG_NAMED and (
+        name.startswith(_FLAG_PREFIXES) or not _FLAG_WORDS.isdisjoint(name.split("_")))
+
+
 def is_flag_dict(name: str) -> bool:
     """Whether a settings dict is named as one of flags only (:data:`_FLAG_DICT`)."""
     return _FLAG_DICT.fullmatch(name) is not None

@@ -601,7 +601,7 @@ def _read_with(reader: BlobReader, rules: RuleSet, max_bytes: int, job: _Job) ->
     data = reader.read(blob)
     if data is None:
         return None, None
-    if not needed and not mentions(data, rules):
+    if not needed and not mentions(data, rules, alone=True):
         return False, None
     return True, _slim(extract(path, module, data, rules, max_bytes))
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import replace
 from functools import lru_cache
 
-from flagaudit.extract.symbols import EACH, SWITCH_NAME, is_flag_dict
+from flagaudit.extract.symbols import EACH, SWITCH_NAME, is_flag_dict, named_as_flag
 from flagaudit.facts import DYNAMIC_SETTINGS, Definition, FileFacts, Flag, KeyPart, KeyRef, Site
 from flagaudit.model.boolean_settings import INFERRED_DICTS, boolean_settings, literal_settings
 from flagaudit.model.constancy import set_names
@@ -309,18 +309,6 @@ def enclosing(function: str) -> list[str]:
     return names
 
 
-_FLAG_WORDS = frozenset({"ENABLE", "ENABLED", "DISABLE", "DISABLED", "FEATURE", "FEATURES", "FLAG", "FLAGS",
-                         "SWITCH", "TOGGLE", "ALLOW", "ALLOWED", "MODE", "SHOW", "HIDE", "SKIP"})
-"""Words of a setting's name that say it switches something, where it is read with a bool default
-(openedx/edx-search's ``getattr(settings, "SEARCH_SKIP_ENROLLMENT_START_DATE_FILTERING", False)``)."""
-_FLAG_PREFIXES = ("USE_", "SHOW_", "HIDE_", "ENABLE", "DISABLE", "ALLOW", "CAN_")
-_DJANGO_SETTINGS = frozenset({"USE_I18N", "USE_L10N", "USE_TZ", "USE_THOUSAND_SEPARATOR", "USE_X_FORWARDED_HOST",
-                              "USE_X_FORWARDED_PORT", "USE_ETAGS", "USE_DEPRECATED_PYTZ", "ALLOWED_HOSTS",
-                              "ALLOWED_INCLUDE_ROOTS"})
-"""Django's own settings named like flags: they configure the framework, not a feature of the project
-(``getattr(settings, "USE_I18N", False)`` in a context processor, dimagi/open-chat-studio)."""
-
-
 def _documented(definitions: list[Definition], notes: list[Definition], sdk: str) -> None:
     """Add the annotated constants a key went through (``WaffleFlag(f"{NS}.{ENABLE_X}")``, ``flag(ENABLE_X)``) to
     its flag's definitions, once each."""
@@ -374,8 +362,7 @@ def is_flag_setting(key: str | None, sites: list[Site], booleans: frozenset[str]
         return True
     if all(map(_by_name, sites)):  # every value is read so: only a switch's name will do
         return key is None or SWITCH_NAME.fullmatch(key.upper()) is not None  # a read by a name not known may be any
-    return key is not None and key not in _DJANGO_SETTINGS and (
-        key.startswith(_FLAG_PREFIXES) or not _FLAG_WORDS.isdisjoint(key.split("_")))
+    return key is not None and named_as_flag(key)
 
 
 def _by_name(site: Site) -> bool:
