@@ -68,7 +68,6 @@ def mentions(data: bytes, rules: RuleSet, alone: bool = False) -> bool:
     ask ``getattr(settings, "SEND_EMAILS", False)``); a scan counts it where another site of its key makes it a flag."""
     if rules.trigger is None:
         return False
-    alone = alone and b"toggle_name" not in data
     reads = rules.attribute_reads  # ``settings.ENABLE_X``: a rule's words cannot spell every such name
     receivers = declared = None
     companions: dict[bytes, bool] = {}  # whether the file names a word's module, asked once for each word
@@ -287,7 +286,7 @@ def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes], switches: At
                 two = second < 0 or not data[second + 1:found.start()].strip()  # no default (a trailing comma)
                 return first >= 0 and (
                     _BOOL_LAST.search(data, start, found.start()) is not None
-                    and (not named or _may_be_flag(data[first + 1:second if second >= 0 else found.start()]))
+                    and (not named or _may_be_flag(data, data[first + 1:second if second >= 0 else found.start()]))
                     or switches is not None and (two or _UNSET_LAST.search(data, start, found.start()) is not None)
                     and any(switches.switches.fullmatch(name.group(1).decode())
                             for name in _QUOTED_NAME.finditer(data, first, found.start())))
@@ -314,13 +313,13 @@ def _bool_call(data: bytes, end: int, receivers: re.Pattern[bytes], switches: At
             position = closed.end()
 
 
-def _may_be_flag(argument: bytes) -> bool:
-    """Whether a ``getattr``'s name argument may name a flag: any name not written out as a plain string, else
-    one :func:`~flagaudit.extract.symbols.named_as_flag`."""
-    if b"#" in argument:
-        return True  # a comment inside: not worth reading
-    written = _QUOTED_NAME.fullmatch(_LAYOUT.sub(b"", argument))
-    return written is None or named_as_flag(written.group(1).decode())
+def _may_be_flag(data: bytes, argument: bytes) -> bool:
+    """Whether a ``getattr``'s name ``argument`` may name a flag in ``data``: any name not written out as a plain
+    string, else one :func:`~flagaudit.extract.symbols.named_as_flag` or one beside an edx annotation that names a
+    toggle (searched for only here, not in every version history reads)."""
+    bare = _bare(argument)
+    written = None if bare is None else _QUOTED_NAME.fullmatch(bare)
+    return written is None or named_as_flag(written.group(1).decode()) or b"toggle_name" in data
 
 
 def _opening(data: bytes, end: int) -> int:
@@ -337,6 +336,11 @@ def _opening(data: bytes, end: int) -> int:
 
 def _receiver(text: bytes, receivers: re.Pattern[bytes]) -> bool:
     """Whether the first argument may be a settings object (``None`` of ``dotted_name`` otherwise: no site)."""
-    if b"#" in text:
-        return True  # a comment inside: not worth reading
-    return receivers.fullmatch(_LAYOUT.sub(b"", text)) is not None
+    bare = _bare(text)
+    return bare is None or receivers.fullmatch(bare) is not None
+
+
+def _bare(argument: bytes) -> bytes | None:
+    """An argument's text without spaces, parentheses and line continuations; ``None`` with a comment inside (not
+    worth reading: the argument may be anything)."""
+    return None if b"#" in argument else _LAYOUT.sub(b"", argument)
