@@ -1,6 +1,6 @@
 """Code other programs call is alive (no FA301): a Django app's api module, a library's service classes, the
-Open edX plugin settings hook, a method of an object a module holds that a route table calls, and the hooks
-Django calls on a middleware."""
+Open edX plugin settings hook, a method of an object a module holds that a route table calls, the hooks
+Django calls on a middleware, and the public names of the packages a repository publishes."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import textwrap
 from pathlib import Path
 
 from flagaudit.scan.project import ScanOptions, scan
+from tests.projects import WSGI
 from tests.repos import write_files
 
 
-def _unreachable(tmp_path: Path, files: dict[str, str]) -> list[tuple[str | None, str]]:
+def _unreachable(tmp_path: Path, files: dict[str, str], code: str = "FA301") -> list[tuple[str | None, str]]:
     write_files(tmp_path, {name: textwrap.dedent(text) for name, text in files.items()})
     inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
-    return sorted((f.flag, f.path) for f in inventory.findings if f.code == "FA301")
+    return sorted((f.flag, f.path) for f in inventory.findings if f.code == code)
 
 
 LIBRARY = {
@@ -457,3 +458,76 @@ def test_pyramid_views_and_subscribers_are_entry_points(tmp_path: Path) -> None:
     """
     assert _unreachable(tmp_path, {"accounts/__init__.py": "", "accounts/views.py": views}) == [
         ("read-only", "accounts/views.py")]
+
+
+PUBLISHED = {
+    "pyproject.toml": "[tool.uv.workspace]\nmembers = ['src/*']\n",
+    "src/olposthog/pyproject.toml": "[project]\nname = 'mitol-django-olposthog'\n",
+    "src/olposthog/mitol/olposthog/__init__.py": "",
+    "src/olposthog/mitol/olposthog/features.py": """
+        from django.conf import settings
+        from waffle import switch_is_active
+
+
+        def is_enabled(name):
+            if not getattr(settings, "POSTHOG_ENABLED", False):
+                return switch_is_active("olposthog.fallback")
+            return True
+
+
+        def _cached(name):
+            return switch_is_active("olposthog.private_only")
+    """,
+    "src/olposthog/mitol/olposthog/_compat.py": """
+        from waffle import switch_is_active
+
+
+        def shim():
+            return switch_is_active("olposthog.compat_only")
+    """,
+    "testapp/manage.py": "",
+    "testapp/main/__init__.py": "",
+    "testapp/main/settings.py": "POSTHOG_ENABLED = True\nENABLE_LOCAL_REPORTS = True\n",
+    "testapp/main/wsgi.py": WSGI,
+    "testapp/main/views.py": """
+        from django.conf import settings
+
+
+        def reports(request):
+            if getattr(settings, "ENABLE_LOCAL_REPORTS", False):
+                return "local"
+            return "remote"
+    """,
+    "backend/pyproject.toml": "[project]\nname = 'shop'\n",
+    "backend/manage.py": "",
+    "backend/shop/__init__.py": "",
+    "backend/shop/helpers.py": """
+        from waffle import switch_is_active
+
+
+        def forgotten():
+            return switch_is_active("shop.forgotten")
+    """,
+}
+
+
+def test_the_public_names_of_a_published_package_are_entry_points(tmp_path: Path) -> None:
+    """mitodl/ol-django publishes twenty Django apps from one repository (``src/olposthog/pyproject.toml``), tried in
+    a ``testapp``: its ``is_enabled(name)`` is the API the installing projects call, and the ``POSTHOG_ENABLED`` they
+    set is not fixed by the harness's settings. A private name, or one of a private module, is not called from
+    outside; a folder with a ``pyproject.toml`` that deploys an application (``backend/manage.py``) publishes
+    nothing, nor does the root's."""
+    unreachable = [("ENABLE_LOCAL_REPORTS", "testapp/main/views.py"), ("olposthog.compat_only",
+                   "src/olposthog/mitol/olposthog/_compat.py"), ("olposthog.private_only",
+                   "src/olposthog/mitol/olposthog/features.py"), ("shop.forgotten", "backend/shop/helpers.py")]
+    assert _unreachable(tmp_path / "published", PUBLISHED) == unreachable
+    assert _unreachable(tmp_path / "published", PUBLISHED, "FA104") == [("ENABLE_LOCAL_REPORTS",
+                                                                          "testapp/main/views.py")]
+    # the same package served from its own folder is an application's: nothing calls is_enabled there
+    served = PUBLISHED | {"src/olposthog/asgi.py": ""}
+    assert _unreachable(tmp_path / "served", served) == sorted([
+        *unreachable, ("POSTHOG_ENABLED", "src/olposthog/mitol/olposthog/features.py"),
+        ("olposthog.fallback", "src/olposthog/mitol/olposthog/features.py")])
+    assert _unreachable(tmp_path / "served", served, "FA104") == [
+        ("ENABLE_LOCAL_REPORTS", "testapp/main/views.py"),
+        ("POSTHOG_ENABLED", "src/olposthog/mitol/olposthog/features.py")]

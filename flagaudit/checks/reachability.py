@@ -26,9 +26,11 @@ UNREACHABLE = FindingRule(
     "FA301", "unreachable-check", "warning",
     "A flag check in a function that no entry point reaches (module top level, console scripts, `__main__` "
     "blocks, framework routes (Pyramid's `@view_config` too), tasks, commands and receivers, `__all__`, dunder "
-    "methods, public functions of an `api` module and public methods of a `services` module's classes, the Open "
-    "edX `plugin_settings` hook, a module's `create_app` or `make_app` (the application factory Flask's command "
-    "line and WSGI servers call by name), configured entry points). Tests are not entry points: code only tests "
+    "methods, public functions of an `api` module and public methods of a `services` module's classes, the public "
+    "names of a package the repository publishes (a folder below the root with its own `pyproject.toml`, "
+    "`setup.py` or `setup.cfg` and no `manage.py`, `wsgi.py` or `asgi.py`), the Open edX `plugin_settings` hook, a "
+    "module's `create_app` or `make_app` (the application factory Flask's command line and WSGI servers call by "
+    "name), configured entry points). Tests are not entry points: code only tests "
     "reach is dead in production. A function or method a file that could not be parsed names (a Python 2 command) "
     "counts as reached: that file's calls are unknown.",
     "A check nobody runs keeps the flag looking alive and hides code that could be deleted.",

@@ -142,8 +142,9 @@ _MOST_CHANGED = 0.05
 
 def build_graph(facts: Iterable[FileFacts], is_test: Callable[[str], bool], entry_patterns: tuple[str, ...] = (),
                 scripts: tuple[str, ...] = (), settings: str = "", sources: dict[str, str] | None = None,
-                previous: CallGraph | None = None) -> CallGraph:
-    """Build the graph from per-file facts (no parsing here) and mark the entry points.
+                previous: CallGraph | None = None, published: tuple[str, ...] = ()) -> CallGraph:
+    """Build the graph from per-file facts (no parsing here) and mark the entry points (``published``: the folders
+    of packages the project publishes, whose public names are ones; ``settings`` must name them).
 
     With the ``previous`` run's graph under the same ``settings``, only what changed is linked again: the
     nodes of files whose content key in ``sources`` changed, and, when definitions, bases, imports or exports
@@ -159,7 +160,7 @@ def build_graph(facts: Iterable[FileFacts], is_test: Callable[[str], bool], entr
     changed = _changed_shapes(previous, shapes, settings)
     if previous is None or changed is None:
         successors = {name: linker.link(name, function) for name, (_, function) in nodes.items()}
-        local = {f.path: local_entries(f, entry_patterns) for f in facts}
+        local = {f.path: local_entries(f, entry_patterns, published) for f in facts}
         entries = entry_points(facts, local, is_test, scripts, linker.project_node)
         parents = linker.parents
     else:
@@ -173,8 +174,8 @@ def build_graph(facts: Iterable[FileFacts], is_test: Callable[[str], bool], entr
             if path in edited or name in reclassed or (stale and not stale.isdisjoint(function.targets)):
                 successors[name] = linker.link(name, function)
         if changed:
-            local = {f.path: local_entries(f, entry_patterns) if f.path in changed else previous.local_entries[f.path]
-                     for f in facts}
+            local = {f.path: local_entries(f, entry_patterns, published) if f.path in changed
+                     else previous.local_entries[f.path] for f in facts}
             entries = entry_points(facts, local, is_test, scripts, linker.project_node)
             parents = linker.parents
         else:

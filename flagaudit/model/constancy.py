@@ -37,7 +37,7 @@ class Fixed:
 
 def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_paths: tuple[str, ...],
                 is_test: Callable[[str], bool], documented: Mapping[str, str] | None = None,
-                written: tuple[str, ...] = ()) -> dict[tuple[str | None, str], Fixed]:
+                written: tuple[str, ...] = (), published: tuple[str, ...] = ()) -> dict[tuple[str | None, str], Fixed]:
     """Every flag whose value is fixed, by (key, sdk). Test settings configure only the tests; when a settings
     module loads values the code does not show (``vars().update(yaml.safe_load(...))``), no setting is fixed;
     nor is one the operators set (an Open edX use case that says so, or the project's documentation naming it:
@@ -45,7 +45,9 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
     no Django application of its own: a reusable app's settings modules run only its tests and development server,
     and the host that installs it sets the rest. Nor is any where example configuration is for a settings module
     the tree does not hold (``written``, from :func:`flagaudit.documentation.written_modules`): each deployment
-    writes that module, so no value the committed ones set is the one that runs."""
+    writes that module, so no value the committed ones set is the one that runs. Nor is one read only in packages the
+    project publishes (``published``, from :func:`flagaudit.scan.discover.published_packages`): the projects that
+    install them set it, and the repository's settings configure its harness and the packages' defaults."""
     facts = list(facts)
     assignments: dict[str, list[tuple[str, str, int]]] = {}
     modules: dict[str, tuple[set[str], list[str]]] = {}
@@ -70,7 +72,7 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
     for flag in flags:
         found = _declared(flag) or _deleted(flag)
         if (found is None and flag.sdk == SETTINGS_SDK and flag.key is not None and not dynamic and serves
-                and not _operators_set(flag, documented or {})):
+                and not _operators_set(flag, documented or {}) and not _read_in(flag, published)):
             found = (_configured(flag.key, assignments[flag.key]) if _in_every_variant(flag.key, modules) else None) \
                 if flag.key in assignments else (_default(flag) if has_settings else None)
         if found is not None:
@@ -90,6 +92,12 @@ def _kept_out(modules: dict[str, tuple[set[str], list[str]]], known: set[str]) -
     (the import raises otherwise) and git ignores, so no value the committed modules set is the one that runs."""
     return any(base not in known and base.partition(".")[0] == module.partition(".")[0]
                for module, (_, extended) in modules.items() for base in extended)
+
+
+def _read_in(flag: Flag, published: tuple[str, ...]) -> bool:
+    """Whether every site of ``flag`` outside tests lies in one of the ``published`` folders."""
+    folders = tuple(folder + "/" for folder in published)
+    return bool(folders and flag.sites) and all(site.path.startswith(folders) for site in flag.sites)
 
 
 def _in_every_variant(name: str, modules: dict[str, tuple[set[str], list[str]]]) -> bool:

@@ -43,11 +43,16 @@ called ``process_request`` and ``process_response`` too, on classes with no ``__
 module that names such a class in a dotted string reaches them (azavea/nyc-trees' ``FullAccessMiddleware``)."""
 
 
-def local_entries(file_facts: FileFacts, patterns: tuple[str, ...]) -> dict[str, str]:
-    """The entry points a file's own definitions make, with the reason each is one."""
+def local_entries(file_facts: FileFacts, patterns: tuple[str, ...],
+                  published: tuple[str, ...] = ()) -> dict[str, str]:
+    """The entry points a file's own definitions make, with the reason each is one; ``published``: the folders of
+    the packages the project publishes for others (:func:`flagaudit.scan.discover.published_packages`)."""
     entries: dict[str, str] = {}
     module = file_facts.symbols.module if file_facts.symbols else ""
     interface = INTERFACE_MODULES.get(module.rsplit(".", 1)[-1]) if module else None
+    if interface is None and module and not any(part.startswith("_") for part in module.split(".")):
+        interface = next((PUBLISHED.format(folder) for folder in published
+                          if file_facts.path.startswith(folder + "/")), None)
     middleware = {f.name.rpartition(".")[0] for f in file_facts.functions
                   if f.kind == "method" and f.name.endswith(".__init__") and f.params == ("self", "get_response")}
     for function in file_facts.functions:
@@ -72,6 +77,9 @@ def local_entries(file_facts: FileFacts, patterns: tuple[str, ...]) -> dict[str,
             elif function.kind == "function" and owner == module and last in APP_FACTORIES:
                 entries[name] = APP_FACTORY
     return entries
+
+
+PUBLISHED = "public name of the package published from {}/ (the projects that install it call it)"
 
 
 PLUGIN_SETTINGS = ("plugin settings hook (the Open edX platform calls plugin_settings(settings) in the settings "

@@ -109,6 +109,32 @@ def discover(root: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], text
     return files, sorted(set(skipped), key=lambda s: s.path)
 
 
+DEPLOYED = ("manage.py", "wsgi.py", "asgi.py")
+"""Files by which a folder deploys an application of its own (Django's command script, the WSGI and ASGI modules a
+server loads), not only a package other projects install."""
+
+
+def published_packages(root: Path, paths: list[str]) -> tuple[str, ...]:
+    """The folders below the root that are a distribution's (:data:`DISTRIBUTION`) and deploy nothing
+    (:data:`DEPLOYED`) among the listed ``paths``: a repository of libraries (mitodl/ol-django's
+    ``src/olposthog/pyproject.toml``, one of twenty apps published to the package index, tried in a ``testapp``
+    beside them). Other projects call their public functions, so those are entry points (model/entrypoints.py), and
+    their settings are the host's to set. The root's own distribution is not one: an application is often packaged
+    too. A folder holding an application's own ``pyproject.toml`` (``backend/`` beside a front end) has its
+    ``manage.py`` or ``wsgi.py``, and is not one either."""
+    folders: set[str] = set()
+    deployed: set[str] = set()
+    for path in paths:
+        parts = path.split("/")
+        above = ["/".join(parts[:n]) for n in range(1, len(parts))]
+        if path.endswith(".py"):
+            folders.update(above)
+        if parts[-1] in DEPLOYED:
+            deployed.update(above)
+    return tuple(sorted(folder for folder in folders - deployed
+                        if any(_is_file(root / folder / name) for name in DISTRIBUTION)))
+
+
 def _candidates(target: Path, cache_dir: Path | None,
                 repository: Repository | None) -> list[tuple[Path, str | None]]:
     if target.is_file() or (target.is_symlink() and not target.is_dir()):

@@ -37,7 +37,7 @@ from flagaudit.safefiles import read_inside
 from flagaudit.scan.cache import FACTS_VERSION, FactCache, build_digest, content_key
 from flagaudit.scan.coverage import unread_flags, unread_sdks
 from flagaudit.scan.data_files import DATA_GLOBS, loaded_data
-from flagaudit.scan.discover import SourceFile, discover, wanted
+from flagaudit.scan.discover import SourceFile, discover, published_packages, wanted
 from flagaudit.scan.line_moves import Move, find_move, functions_resized, moved_result, same_but_positions
 from flagaudit.sdk_rules import (
     DJANGO_TEMPLATES,
@@ -126,6 +126,8 @@ class Inputs:
     """The digest of what the result depends on besides the files' content: what a kept result made from other
     contents is still the result for, if those contents changed no fact."""
     cache: FactCache
+    published: tuple[str, ...]
+    """The folders of the packages the project publishes for others (:func:`published_packages`)."""
     rules: RuleSet
     """The rules the scan runs with: the given ones, and a ``[[data]]`` rule for each data file a module was
     found to bind its globals from."""
@@ -138,9 +140,10 @@ def scan_inputs(config: Config, rules: RuleSet, options: ScanOptions) -> Inputs:
     cache = FactCache(cache_dir, config.root)
     sources, skipped, listed, rules = _with_loaded_data(config, rules, sources, skipped, listed, data_files, cache)
     documented = documented_keys(config.root)
-    frame = _frame_digest(config, rules, skipped, listed, documented)
+    published = published_packages(config.root, [s.path for s in sources])
+    frame = _frame_digest(config, rules, skipped, listed, documented, published)
     return Inputs(sources, skipped, listed, documented, _inputs_digest(frame, (s.key for s in sources)), frame,
-                  cache, rules)
+                  cache, published, rules)
 
 
 def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_graph: bool = True,
@@ -165,7 +168,8 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
         kept = None if made is None else cache.memo("steps", _made_digest(inputs, made), tuple[Step, ...])
         replay = None if made is None or kept is None else _Replay(
             made, kept, cache.memo("passes", _made_digest(inputs, made), dict[str, int]), sources, rules, config, cache)
-        result, graph, passes = _inventory(sources, skipped, listed, rules, config, cache, options, documented, replay)
+        result, graph, passes = _inventory(sources, skipped, listed, rules, config, cache, options, documented,
+                                           inputs.published, replay)
         _keep(inputs, result, passes)
     inventory, steps = result
     inferred = (*steps[-1].defines, *steps[-1].checks) if steps else ()
@@ -425,7 +429,7 @@ class _Moved:
 
 
 def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules: RuleSet, config: Config,
-               cache: FactCache, options: ScanOptions, documented: Mapping[str, str],
+               cache: FactCache, options: ScanOptions, documented: Mapping[str, str], published: tuple[str, ...],
                replay: _Replay | None = None) -> tuple[_Result, CallGraph, dict[str, int]]:
     """The model built from every file's facts (``replay``: the last run's inference steps, taken again where
     they must be the same), and the pass whose rules made each file's facts (files made by the first left
@@ -444,7 +448,7 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     kept = cache.memo("nearest", build_digest(), dict[str, dict[str, tuple[str, ...]]])
     suggestions = Suggestions(kept)
     graph, findings = _model(facts, flags, config, {s.path: s.key for s in sources}, previous, registries,
-                             documented, suggestions)
+                             documented, suggestions, published)
     if suggestions.asked != kept:
         cache.keep("nearest", build_digest(), suggestions.asked)
     _keep_graph(cache, previous, written, graph)
@@ -461,31 +465,34 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
 
 def _model(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sources: dict[str, str],
            previous: CallGraph | None, registries: frozenset[str], documented: Mapping[str, str],
-           suggestions: Suggestions) -> tuple[CallGraph, list[Finding]]:
+           suggestions: Suggestions, published: tuple[str, ...]) -> tuple[CallGraph, list[Finding]]:
     """Build the call graph (from ``previous``, the last run's, where the files' content keys in ``sources``
     say it still holds) and the fixed flag values, and run the finding families that need only the code;
     ``registries``: ids of the rules whose definitions define a project's flags in its code (FA401);
     ``documented``: the names the project's documentation mentions (settings operators set are not fixed);
-    ``suggestions``: FA401's "did you mean", with the last run's answers."""
+    ``suggestions``: FA401's "did you mean", with the last run's answers; ``published``: the folders of the packages
+    the project publishes (their public names are entry points, and their settings the host's)."""
 
     def is_test(path: str) -> bool:
         return is_test_path(path, config.test_paths)
 
-    settings = repr((config.test_paths, config.entry_points, config.scripts))
-    graph = build_graph(facts, is_test, config.entry_points, config.scripts, settings, sources, previous)
-    fixed = fixed_flags(flags, facts, config.settings_paths, is_test, documented, config.written_modules)
+    settings = repr((config.test_paths, config.entry_points, config.scripts, published))
+    graph = build_graph(facts, is_test, config.entry_points, config.scripts, settings, sources, previous, published)
+    fixed = fixed_flags(flags, facts, config.settings_paths, is_test, documented, config.written_modules, published)
     return graph, run_checks(CheckInput(flags, graph, fixed, registries=registries, suggestions=suggestions), "code")
 
 
 def _frame_digest(config: Config, rules: RuleSet, skipped: list[Skipped], listed: int,
-                  documented: Mapping[str, str]) -> str:
+                  documented: Mapping[str, str], published: tuple[str, ...]) -> str:
     """Everything a scan's result depends on besides the files' contents: flagaudit's code, configuration, rules,
-    the files that could not be read, how many were listed, and the names the documentation mentions."""
+    the files that could not be read, how many were listed, the names the documentation mentions, and the packages
+    the project publishes."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{build_digest()}\0{FACTS_VERSION}\0{config!r}\0{rules.digest}\0{listed}\0".encode(
         "utf-8", "surrogateescape"))
     digest.update(repr(sorted((s.path, s.reason) for s in skipped)).encode("utf-8", "surrogateescape"))
     digest.update(repr(sorted(documented.items())).encode("utf-8", "surrogateescape"))
+    digest.update(repr(published).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
