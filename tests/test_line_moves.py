@@ -34,8 +34,8 @@ ROUTER = textwrap.dedent(_power_peg("router.route")["app/router.py"])
 
 @pytest.fixture
 def models(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many times the model was built from every file's facts (the real function, counted)."""
-    return counted_calls(monkeypatch, project, "_model")
+    """How many times the model was built from every file's facts: its flags (the real function, counted)."""
+    return counted_calls(monkeypatch, project, "build_flags")
 
 
 def _check(repo: Repo, *options: str) -> Ran:

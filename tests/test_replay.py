@@ -115,6 +115,10 @@ def other(request):
 """
 
 
+GUARDED = VIEWS.replace('    if is_on(request, "new_cart"):\n',
+                        '    if is_on(request, "new_cart"):\n        checkout(request)\n')
+
+
 def _asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The keys facts are asked for by (the real cache's lookups, recorded)."""
     keys: list[str] = []
@@ -148,15 +152,16 @@ def _asked_for_other(repo: Repo, asked: list[str], inferred: list[int]) -> int:
 
 def test_a_code_edit_reads_only_the_facts_each_file_was_last_made(tmp_path: Path, inferred: list[int],
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A call added to a flag's branch changes what the branch does (its site's fingerprint), which the model reads
+    (tests/test_call_edits.py takes a call added elsewhere from the kept flags): the steps are taken again."""
     repo = _with_other(tmp_path)
     _scan(repo)
     asked = _asked(monkeypatch)
-    moved = VIEWS.replace("def cart(request):\n", "def cart(request):\n    checkout(request)\n")
-    repo.commit("2025-02-01", "edit", {"app/views.py": moved})
+    repo.commit("2025-02-01", "edit", {"app/views.py": GUARDED})
     assert _asked_for_other(repo, asked, inferred) == 1  # the second pass's facts, not the first's as well
-    repo.commit("2025-02-02", "comment", {"app/views.py": moved + "# the same facts\n"})  # the result is reused
+    repo.commit("2025-02-02", "comment", {"app/views.py": GUARDED + "# the same facts\n"})  # the result is reused
     _scan(repo)
-    called = moved.replace("    checkout(request)\n", "    checkout(request)\n    cart(request)\n")
+    called = GUARDED.replace("        checkout(request)\n", "        checkout(request)\n        cart(request)\n")
     repo.commit("2025-02-03", "edit", {"app/views.py": called})
     assert _asked_for_other(repo, asked, inferred) == 1
 
@@ -177,6 +182,5 @@ def test_a_forged_or_stale_memo_of_the_passes_goes_through_every_pass(tmp_path: 
         body = json.dumps(forged).encode()
     _memo(repo, "passes").write_bytes(header + b"\n" + body)
     asked = _asked(monkeypatch)
-    moved = VIEWS.replace("def cart(request):\n", "def cart(request):\n    checkout(request)\n")
-    repo.commit("2025-02-01", "edit", {"app/views.py": moved})
+    repo.commit("2025-02-01", "edit", {"app/views.py": GUARDED})
     assert _asked_for_other(repo, asked, inferred) == 2

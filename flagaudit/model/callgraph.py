@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, ValuesView
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import chain
+from typing import Any
 
 from flagaudit.extract.calls import COMMAND, NAMED_BY_PREFIX
 from flagaudit.extract.symbols import is_settings_module
@@ -189,6 +190,132 @@ def build_graph(facts: Iterable[FileFacts], is_test: Callable[[str], bool], entr
                            settings=settings, hops=linker.hops, parents=parents, local_entries=local, unread=unread)
     call_graph.reachable = call_graph.reach()
     return call_graph
+
+
+def relinked(previous: CallGraph, functions: Iterable[Function], nodes: DefinedNodes,
+             sources: dict[str, str]) -> CallGraph | None:
+    """:func:`build_graph`'s graph where the files changed since ``previous`` (built under the same settings, from
+    contents with the same shapes and unparsed names) changed only what ``functions`` call: those linked again
+    without the other files' facts (``nodes``: the graph's nodes, read as asked for; ``sources``: the files' content
+    keys now), through the targets ``previous`` resolved and new ones that name a project function or class as they
+    stand (:class:`_Direct`). ``None`` where that is not enough (another new target, or the calls of a module or
+    class: a framework class reaches its members, a settings module its middleware's hooks); :class:`Unread` where
+    a file's facts it needs were not kept."""
+    expansion = dict(previous.expansion)
+    direct = _Direct(previous, nodes)
+    successors = dict(previous.successors)
+    for function in functions:
+        if function.kind not in ("function", "method"):
+            return None
+        for target in function.targets:
+            if target not in expansion:
+                found = direct.expand(target)
+                if found is None:
+                    return None
+                expansion[target] = found
+        callees = set(chain.from_iterable(map(expansion.__getitem__, function.targets)))
+        callees.discard(function.name)
+        successors[function.name] = callees
+    graph = replace(previous, successors=successors, nodes=nodes, expansion=expansion, sources=sources)
+    graph.reachable = graph.reach()
+    return graph
+
+
+class _Direct:
+    """What :meth:`_Linker._expand` makes of a target that names a project function, class or method as it stands
+    (no import or assignment makes it stand for another name, and no project class derives from its owner): itself.
+    What stands for a name is read from the files of the modules that name starts with (every name a module binds
+    starts with its own), not from every file's."""
+
+    def __init__(self, previous: CallGraph, nodes: DefinedNodes) -> None:
+        self.nodes = nodes
+        self.modules: dict[str, list[str]] = defaultdict(list)
+        for path, (module, _, _) in previous.shapes.items():
+            self.modules[module].append(path)
+        self.derived = {parent for parents in previous.parents.values() for parent in parents}
+
+    def expand(self, target: str) -> tuple[str, ...] | None:
+        if target not in self.nodes or target.rpartition(".")[0] in self.derived or "" in self.modules:
+            return None
+        path, function = self.nodes[target]
+        resolver = self._resolver(target)
+        if function.kind == "module" or resolver is None or resolver.aliases(target) != [target]:
+            return None
+        return (target,)
+
+    def _resolver(self, target: str) -> Resolver | None:
+        """A resolver of the names ``target`` and its prefixes, or ``None`` if a file binds a name outside its
+        module (then any file may bind these)."""
+        parts = target.split(".")
+        prefixes = {".".join(parts[:n]) for n in range(1, len(parts) + 1)}
+        paths = sorted((self.nodes.order[path], path) for module in prefixes for path in self.modules.get(module, ()))
+        resolver = Resolver()
+        for _, path in paths:
+            symbols = self.nodes.facts(path).symbols
+            if symbols is None:
+                continue
+            if not all(name.startswith(symbols.module + ".") for name, _ in symbols.constants):
+                return None
+            resolver.values.update(symbols.constants)
+        return resolver
+
+
+class Unread(Exception):
+    """The facts of a file whose function :class:`DefinedNodes` was asked for were not kept."""
+
+
+class DefinedNodes(dict[str, tuple[str, Function]]):
+    """A graph's nodes read from their files' facts as they are asked for: where a run links again only the calls an
+    edit changed (:func:`relinked`), the findings read a few nodes (FA302 counts the lines of the functions a flag's
+    dead branch alone reaches), and decoding every file's facts for all of them took a quarter of the run on a
+    flag-dense tree. ``shapes``: each file's definitions, by path (a name defined in two files is the later one's,
+    as :func:`build_graph` makes it); ``facts_of``: a file's facts, or ``None`` if they were not kept
+    (:class:`Unread` is raised)."""
+
+    def __init__(self, shapes: dict[str, Shape], facts_of: Callable[[str], FileFacts | None]) -> None:
+        super().__init__()
+        self.paths = {name: path for path, (_, _, names) in shapes.items() for name in names}
+        self.order = {path: index for index, path in enumerate(shapes)}
+        """Each file's place among the files: where two bind one name, the later one's binding stands."""
+        self._facts_of = facts_of
+
+    def facts(self, path: str) -> FileFacts:
+        """The facts of the file at ``path``; :class:`Unread` if they were not kept."""
+        facts = self._facts_of(path)
+        if facts is None:
+            raise Unread(path)
+        return facts
+
+    def __missing__(self, name: str) -> tuple[str, Function]:
+        path = self.paths[name]
+        facts = self.facts(path)
+        for function in facts.functions:
+            if self.paths.get(function.name) == path:
+                self[function.name] = (path, function)
+        if not dict.__contains__(self, name):
+            raise Unread(path)
+        return dict.__getitem__(self, name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self.paths else default
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]  # as a dict's
+        return self.paths.keys()
+
+    def items(self) -> ItemsView[str, tuple[str, Function]]:  # type: ignore[override]  # as a dict's
+        return {name: self[name] for name in self.paths}.items()
+
+    def values(self) -> ValuesView[tuple[str, Function]]:  # type: ignore[override]  # as a dict's
+        return {name: self[name] for name in self.paths}.values()
 
 
 def _named_by_unparsed(unparsed: list[FileFacts], nodes: dict[str, tuple[str, Function]],

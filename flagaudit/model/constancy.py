@@ -35,9 +35,32 @@ class Fixed:
     evidence: tuple[Evidence, ...] = ()
 
 
-def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_paths: tuple[str, ...],
-                is_test: Callable[[str], bool], documented: Mapping[str, str] | None = None,
-                written: tuple[str, ...] = (), published: tuple[str, ...] = ()) -> dict[tuple[str | None, str], Fixed]:
+@dataclass(frozen=True)
+class Deployment:
+    """All :func:`fixed_flags` reads of the files' facts: which modules configure a deployment, whether the project
+    serves an application, and which files and modules the tree holds. Made from every file's facts
+    (:meth:`of`), or from a few of them where the others' are known to be as before (an edit that changes only
+    calls, scan/project.py)."""
+
+    settings: tuple[FileFacts, ...]
+    """The facts of the settings modules that configure a deployment (:func:`deployment_settings`)."""
+    serves: bool
+    """Whether a module outside the tests builds a WSGI or ASGI application (:func:`serves`)."""
+    paths: frozenset[str]
+    modules: frozenset[str]
+
+    @classmethod
+    def of(cls, facts: Iterable[FileFacts], settings_paths: tuple[str, ...],
+           is_test: Callable[[str], bool]) -> Deployment:
+        facts = list(facts)
+        return cls(tuple(deployment_settings(facts, settings_paths, is_test)),
+                   any(not is_test(f.path) and serves(f) for f in facts), frozenset(f.path for f in facts),
+                   frozenset(f.symbols.module for f in facts if f.symbols))
+
+
+def fixed_flags(flags: Iterable[Flag], deployment: Deployment, settings_paths: tuple[str, ...],
+                documented: Mapping[str, str] | None = None, written: tuple[str, ...] = (),
+                published: tuple[str, ...] = ()) -> dict[tuple[str | None, str], Fixed]:
     """Every flag whose value is fixed, by (key, sdk). Test settings configure only the tests; when a settings
     module loads values the code does not show (``vars().update(yaml.safe_load(...))``), no setting is fixed;
     nor is one the operators set (an Open edX use case that says so, or the project's documentation naming it:
@@ -48,13 +71,9 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
     writes that module, so no value the committed ones set is the one that runs. Nor is one read only in packages the
     project publishes (``published``, from :func:`flagaudit.scan.discover.published_packages`): the projects that
     install them set it, and the repository's settings configure its harness and the packages' defaults."""
-    facts = list(facts)
     assignments: dict[str, list[tuple[str, str, int]]] = {}
     modules: dict[str, tuple[set[str], list[str]]] = {}
-    serves = any(not is_test(f.path) and _serves(f) for f in facts)
-    has_settings = False
-    for file_facts in deployment_settings(facts, settings_paths, is_test):
-        has_settings = True
+    for file_facts in deployment.settings:
         names, extended = modules.setdefault(file_facts.symbols.module if file_facts.symbols else "", (set(), []))
         for name, value, line in file_facts.settings:
             if name == EXTENDS:
@@ -64,17 +83,16 @@ def fixed_flags(flags: Iterable[Flag], facts: Iterable[FileFacts], settings_path
             assignments.setdefault(name, []).append((file_facts.path, value, line))
     # a settings module loads values from outside the code (YAML, JSON, env), or from a module of its own package
     # that is not in the tree (a local settings module each deployment writes and git ignores)
-    held = {f.path for f in facts}
-    dynamic = DYNAMIC_SETTINGS in assignments or _kept_out(modules, {f.symbols.module for f in facts if f.symbols}) \
+    dynamic = DYNAMIC_SETTINGS in assignments or _kept_out(modules, deployment.modules) \
         or any(_EXAMPLE_MODULE.search(module) for module in modules) \
-        or any(path not in held and _is_settings(path, settings_paths) for path in written)
+        or any(path not in deployment.paths and _is_settings(path, settings_paths) for path in written)
     fixed = {}
     for flag in flags:
         found = _declared(flag) or _deleted(flag)
-        if (found is None and flag.sdk == SETTINGS_SDK and flag.key is not None and not dynamic and serves
+        if (found is None and flag.sdk == SETTINGS_SDK and flag.key is not None and not dynamic and deployment.serves
                 and not _operators_set(flag, documented or {}) and not _read_in(flag, published)):
             found = (_configured(flag.key, assignments[flag.key]) if _in_every_variant(flag.key, modules) else None) \
-                if flag.key in assignments else (_default(flag) if has_settings else None)
+                if flag.key in assignments else (_default(flag) if deployment.settings else None)
         if found is not None:
             fixed[(flag.key, flag.sdk)] = found
     return fixed
@@ -86,7 +104,7 @@ _EXAMPLE_MODULE = re.compile(r"(?:^|[._])(?:examples?|samples?)(?:_[a-z]\w*)?$")
 so no value the committed modules set is the one that runs, as for :func:`_kept_out`."""
 
 
-def _kept_out(modules: dict[str, tuple[set[str], list[str]]], known: set[str]) -> bool:
+def _kept_out(modules: dict[str, tuple[set[str], list[str]]], known: frozenset[str]) -> bool:
     """Whether a settings module star-imports a module of its own top-level package that the tree does not hold:
     HSReplay.net's settings end in ``from hsreplaynet.local_settings import *``, a file every deployment must write
     (the import raises otherwise) and git ignores, so no value the committed modules set is the one that runs."""
@@ -114,7 +132,12 @@ def _in_every_variant(name: str, modules: dict[str, tuple[set[str], list[str]]])
                if any(base in modules for base in extended))
 
 
-def _serves(file_facts: FileFacts) -> bool:
+def may_serve(data: bytes) -> bool:
+    """Whether a file's bytes spell what :func:`serves` looks for (a file that calls it names it)."""
+    return any(name.rpartition(".")[2].encode() in data for name in _APPLICATIONS)
+
+
+def serves(file_facts: FileFacts) -> bool:
     """Whether the module builds a WSGI or ASGI application: a deployable project, not a library."""
     return any(not _APPLICATIONS.isdisjoint(function.targets) for function in file_facts.functions)
 
@@ -123,7 +146,12 @@ def deployment_settings(facts: Iterable[FileFacts], settings_paths: tuple[str, .
                         is_test: Callable[[str], bool]) -> list[FileFacts]:
     """The facts of the settings modules that configure a deployment (``settings-paths``; test settings configure
     only the tests)."""
-    return [f for f in facts if _is_settings(f.path, settings_paths) and not is_test(f.path)]
+    return [f for f in facts if is_deployment_settings(f.path, settings_paths, is_test)]
+
+
+def is_deployment_settings(path: str, settings_paths: tuple[str, ...], is_test: Callable[[str], bool]) -> bool:
+    """Whether the file at ``path`` is a settings module that configures a deployment."""
+    return _is_settings(path, settings_paths) and not is_test(path)
 
 
 def set_names(facts: Iterable[FileFacts], settings_paths: tuple[str, ...],

@@ -21,10 +21,10 @@ from flagaudit.config import Config, load_config
 from flagaudit.documentation import documented_keys
 from flagaudit.extract.data_loaders import Loader, find_loaders
 from flagaudit.extract.symbols import DJANGO_SETTINGS
-from flagaudit.facts import LITERAL_VALUE, FileFacts, Finding, Flag, Inventory, Skipped
+from flagaudit.facts import LITERAL_VALUE, FileFacts, Finding, Flag, Function, Inventory, Skipped
 from flagaudit.model.boolean_settings import infer_boolean_settings, infer_flag_dicts
-from flagaudit.model.callgraph import CallGraph, build_graph
-from flagaudit.model.constancy import fixed_flags
+from flagaudit.model.callgraph import CallGraph, DefinedNodes, Unread, build_graph, relinked
+from flagaudit.model.constancy import Deployment, fixed_flags, is_deployment_settings, may_serve, serves
 from flagaudit.model.context_dicts import infer_context_dicts
 from flagaudit.model.definers import infer_definers
 from flagaudit.model.inherited import inherited_models, model_calls
@@ -161,9 +161,14 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
     made = cache.memo("made", inputs.frame, _Made) if result is None else None
     if made is not None and made.sources.keys() != {s.path for s in sources}:
         made = None  # files were added or removed: neither the last result nor its steps can be taken
+    graph = None
     if result is None and made and not whole_graph and (result := _same_facts(inputs, made, config, options)):
         _keep(inputs, result, cache.memo("passes", _made_digest(inputs, made), dict[str, int]))  # the same choices
-    graph = _kept_graph(inputs, config, options, result) if result and with_graph and not whole_graph else None
+    elif result is None and made and not whole_graph and (called := _same_but_calls(inputs, made, config, options)):
+        (result, graph), passes = called, cache.memo("passes", _made_digest(inputs, made), dict[str, int])
+        _keep(inputs, result, passes)
+    if result and with_graph and not whole_graph and graph is None:
+        graph = _kept_graph(inputs, config, options, result)
     if result is None or (with_graph and graph is None):
         kept = None if made is None else cache.memo("steps", _made_digest(inputs, made), tuple[Step, ...])
         replay = None if made is None or kept is None else _Replay(
@@ -360,6 +365,110 @@ def _same_facts(inputs: Inputs, made: _Made, config: Config, options: ScanOption
     return None if shifted is None else (replace(shifted, lines=shifted.lines + moved.lines), kept_steps)
 
 
+def _same_but_calls(inputs: Inputs, made: _Made, config: Config,
+                    options: ScanOptions) -> tuple[_Result, CallGraph] | None:
+    """The last run's result made again for an edit that changes what functions and methods call (a call added to
+    a body, or removed) besides moving lines at one place: where each changed file has the facts of its earlier
+    content but for positions and those calls (:func:`_calls_moved`) under every pass's rules, and each pass chose
+    it as then, the passes take the same steps and the model finds the same flags, with the positions moved (it
+    reads no call). The call graph is the kept one with those functions linked again (:func:`relinked`), and the
+    findings of the code are found again from it. The other files' facts are read only for the functions a finding
+    asks about and for what decides fixed values (:class:`Deployment`): decoding all of them took a quarter of such
+    a run on a flag-dense tree (1,233 files). Found by digests as :func:`_same_facts` finds its result; ``None``
+    where anything else changed, the kept graph does not hold for these files, or a fact this needs was not kept:
+    then the model is built from every file's facts."""
+    cache = inputs.cache
+    previous, written = _last_graph(cache)
+    sources = {s.path: s.key for s in inputs.sources}
+    if previous is None or previous.settings != _graph_settings(config, inputs.published) \
+            or previous.sources.keys() != sources.keys():
+        return None
+    digest = _made_digest(inputs, made)
+    taken: tuple[Step, ...] | None = None
+
+    def steps() -> tuple[Step, ...] | None:
+        nonlocal taken
+        taken = cache.memo("steps", digest, tuple[Step, ...])
+        return taken if taken is not None and all(step.consistent for step in taken) else None
+
+    def moved_since(keys: dict[str, str]) -> _Moved | None:
+        changed = [s for s in inputs.sources if keys[s.path] != s.key]
+        return _lines_moved(changed, keys, steps, inputs.rules, config, cache, options.workers, _calls_moved) \
+            if len(changed) <= _MOST_BRIDGED else None
+
+    moved = moved_since(made.sources)
+    # the graph was kept for contents before those the last result was made from, where edits since moved lines only
+    linking = moved if moved is None or previous.sources == made.sources else moved_since(previous.sources)
+    result = cache.memo("inventory", digest, _Result) if linking else None
+    passes = cache.memo("passes", digest, dict[str, int]) if result else None
+    if moved is None or linking is None or result is None or result[1] != taken or passes is None:
+        return None
+    inventory, kept_steps = result
+    rule_sets = _pass_rules(inputs.rules, kept_steps)
+    if not all(0 < index < len(rule_sets) for index in passes.values()):
+        return None
+
+    def facts_of(path: str) -> FileFacts | None:
+        return moved.facts[path] if path in moved.facts else cache.get(
+            _prefix(rule_sets[passes.get(path, 0)], config) + sources[path])
+
+    nodes = DefinedNodes(previous.shapes, facts_of)
+    calls = [now for path, facts in linking.facts.items()
+             for was, now in zip(linking.earlier[path].functions, facts.functions, strict=True)
+             if was.targets != now.targets and nodes.paths.get(now.name) == path]
+    deployment = _deployment(inputs, config, facts_of, frozenset(shape[0] for shape in previous.shapes.values()))
+    shifted = moved_result(replace(inventory, findings=()), moved.moves)
+    assert shifted is not None  # only a finding's message can keep lines from moving
+    try:
+        graph = relinked(previous, calls, nodes, sources)
+        if graph is None or deployment is None:
+            return None
+        findings = _code_findings(shifted.flags, graph, deployment, kept_steps[-1].inferred if kept_steps else (),
+                                  inputs.rules, config, inputs.documented, inputs.published, cache)
+    except Unread:
+        return None
+    _keep_graph(cache, previous, written, graph)
+    return (replace(shifted, findings=tuple(findings), lines=inventory.lines + moved.lines), kept_steps), graph
+
+
+def _calls_moved(was: FileFacts, now: FileFacts) -> Move | None:
+    """:func:`find_move`, but for what functions and methods call, besides the targets the passes' inference reads
+    (:func:`_inferred_targets`)."""
+    return find_move(_without_calls(was), _without_calls(now))
+
+
+def _without_calls(facts: FileFacts) -> FileFacts:
+    return replace(facts, functions=tuple(replace(f, targets=_inferred_targets(f)) if f.kind in ("function", "method")
+                                          else f for f in facts.functions))
+
+
+def _deployment(inputs: Inputs, config: Config, facts_of: Callable[[str], FileFacts | None],
+                modules: frozenset[str]) -> Deployment | None:
+    """:meth:`Deployment.of` every file's facts, read only from the settings modules and the modules whose bytes
+    name what serves an application (``modules``: the modules the tree holds); ``None`` if one's facts were not
+    kept."""
+    def is_test(path: str) -> bool:
+        return is_test_path(path, config.test_paths)
+
+    read = [facts_of(s.path) for s in inputs.sources
+            if is_deployment_settings(s.path, config.settings_paths, is_test) or may_serve(s.data)]
+    facts = [f for f in read if f is not None]
+    if len(facts) != len(read):
+        return None
+    return Deployment(tuple(f for f in facts if is_deployment_settings(f.path, config.settings_paths, is_test)),
+                      any(not is_test(f.path) and serves(f) for f in facts),
+                      frozenset(s.path for s in inputs.sources), modules)
+
+
+def _pass_rules(rules: RuleSet, steps: tuple[Step, ...]) -> list[RuleSet]:
+    """The rules each inference pass analysed with, the first pass's first: the index the ``passes`` memo names."""
+    found, before = [rules], None
+    for step in steps:
+        found.append(_next_pass(rules, before, step)[0])
+        before = step
+    return found
+
+
 def _made_digest(inputs: Inputs, made: _Made) -> str:
     """The inputs digest of the contents the ``made`` memo names: what the last result and its steps were kept
     for."""
@@ -383,9 +492,9 @@ def _lines_moved(changed: list[Source], earlier_keys: dict[str, str],
     """How the ``changed`` files' lines ``moved`` (:func:`find_move` or, for what holds no positions,
     :func:`same_but_positions`), if each one's facts are otherwise those of its content keyed in
     ``earlier_keys``, under the given rules and those of every later pass the ``steps`` of the earlier analysis
-    make that analyses it (the files a pass analyses again are chosen by their facts, so the same ones); ``None``
-    as soon as one differs, the earlier facts were not kept or there are no steps. ``steps`` is asked only once
-    the first pass's facts are found the same."""
+    make that analyses it (each pass must choose the same of them for both contents); ``None`` as soon as one
+    differs, the earlier facts were not kept or there are no steps. ``steps`` is asked only once the first pass's
+    facts are found the same."""
     analysed = _Analysed(_analyse(changed, rules, cache, config, workers), rules)
     facts = analysed.facts
     earlier: dict[str, FileFacts] = {}
@@ -411,11 +520,13 @@ def _lines_moved(changed: list[Source], earlier_keys: dict[str, str],
     before: Step | None = None
     for step in taken:
         extended, callees, receivers = _next_pass(rules, before, step)
+        chosen = {path for path, was in earlier.items() if _uses(was, callees, receivers)}
         again = analysed.again(changed, extended, callees, receivers, cache, config, workers)
-        if not same(extended, again):
+        if again.keys() != chosen or not same(extended, again):
             return None
         before = step
-    return _Moved(sum(facts[path].lines - earlier[path].lines for path in facts), frozenset(resized), moves)
+    return _Moved(sum(facts[path].lines - earlier[path].lines for path in facts), frozenset(resized), moves, facts,
+                  earlier)
 
 
 @dataclass(frozen=True)
@@ -426,6 +537,10 @@ class _Moved:
     lines: int
     resized: frozenset[str]
     moves: dict[str, Move]
+    facts: dict[str, FileFacts]
+    """Each changed file's facts now, as the last pass that analysed it made them."""
+    earlier: dict[str, FileFacts]
+    """The same of its earlier content."""
 
 
 def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules: RuleSet, config: Config,
@@ -438,19 +553,15 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
     facts, inferred = [by_path[s.path] for s in sources], steps[-1].inferred if steps else ()
     skipped = [*skipped, *(Skipped(f.path, f.skipped) for f in facts if f.skipped)]
     flags = build_flags(facts, config.test_paths, config.settings_paths, wrapper_functions(inferred))
+
+    def is_test(path: str) -> bool:
+        return is_test_path(path, config.test_paths)
+
     previous, written = _last_graph(cache)  # a graph kept by another version is not built upon
-    # django-flags' settings declare flags, but its default sources read the admin's too: no "unknown key" there;
-    # nor where a project's helper creates a row now and then (bluebutton's set_switch("outreach_email", False))
-    registries = frozenset([*(d.id for f in rules.files for d in f.defines
-                              if d.model is None and not d.declaring_dicts),
-                            *(o.id for f in rules.files for o in f.objects),
-                            *(r.id for r in inferred if isinstance(r, DefineRule) and r.model is None and not r.via)])
-    kept = cache.memo("nearest", build_digest(), dict[str, dict[str, tuple[str, ...]]])
-    suggestions = Suggestions(kept)
-    graph, findings = _model(facts, flags, config, {s.path: s.key for s in sources}, previous, registries,
-                             documented, suggestions, published)
-    if suggestions.asked != kept:
-        cache.keep("nearest", build_digest(), suggestions.asked)
+    graph = build_graph(facts, is_test, config.entry_points, config.scripts, _graph_settings(config, published),
+                        {s.path: s.key for s in sources}, previous, published)
+    findings = _code_findings(flags, graph, Deployment.of(facts, config.settings_paths, is_test), inferred, rules,
+                              config, documented, published, cache)
     _keep_graph(cache, previous, written, graph)
     return (Inventory(
         root=str(config.root), flags=flags, skipped=tuple(sorted(set(skipped), key=lambda s: (s.path, s.reason))),
@@ -459,27 +570,36 @@ def _inventory(sources: list[Source], skipped: list[Skipped], files: int, rules:
         newer_syntax=tuple(sorted(f.path for f in facts if f.respelled == "newer")),
         python2=tuple(sorted(f.path for f in facts if f.respelled == "python2")),
         notes=unread_flags(flags, sum(f.lines for f in facts),
-                           unread_sdks(facts, rules, flags, lambda path: is_test_path(path, config.test_paths))),
+                           unread_sdks(facts, rules, flags, is_test)),
     ), tuple(steps)), graph, {path: index for path, index in made_with.items() if index}
 
 
-def _model(facts: list[FileFacts], flags: tuple[Flag, ...], config: Config, sources: dict[str, str],
-           previous: CallGraph | None, registries: frozenset[str], documented: Mapping[str, str],
-           suggestions: Suggestions, published: tuple[str, ...]) -> tuple[CallGraph, list[Finding]]:
-    """Build the call graph (from ``previous``, the last run's, where the files' content keys in ``sources``
-    say it still holds) and the fixed flag values, and run the finding families that need only the code;
-    ``registries``: ids of the rules whose definitions define a project's flags in its code (FA401);
-    ``documented``: the names the project's documentation mentions (settings operators set are not fixed);
-    ``suggestions``: FA401's "did you mean", with the last run's answers; ``published``: the folders of the packages
-    the project publishes (their public names are entry points, and their settings the host's)."""
+def _graph_settings(config: Config, published: tuple[str, ...]) -> str:
+    """The settings that decide the graph's entry points and test code (``published``: the folders of the packages
+    the project publishes, whose public names are entry points): a graph kept under others is built anew."""
+    return repr((config.test_paths, config.entry_points, config.scripts, published))
 
-    def is_test(path: str) -> bool:
-        return is_test_path(path, config.test_paths)
 
-    settings = repr((config.test_paths, config.entry_points, config.scripts, published))
-    graph = build_graph(facts, is_test, config.entry_points, config.scripts, settings, sources, previous, published)
-    fixed = fixed_flags(flags, facts, config.settings_paths, is_test, documented, config.written_modules, published)
-    return graph, run_checks(CheckInput(flags, graph, fixed, registries=registries, suggestions=suggestions), "code")
+def _code_findings(flags: tuple[Flag, ...], graph: CallGraph, deployment: Deployment, inferred: tuple[Inferred, ...],
+                   rules: RuleSet, config: Config, documented: Mapping[str, str], published: tuple[str, ...],
+                   cache: FactCache) -> list[Finding]:
+    """The finding families that need only the code, from the flags, the call graph and the fixed flag values
+    (``deployment``; ``documented``: the names the project's documentation mentions, which operators set; a setting
+    only the ``published`` packages read is the host's); FA401 judges keys against the rules whose definitions define
+    a project's flags in its code (``inferred`` among them), and says "did you mean" with the last run's answers."""
+    # django-flags' settings declare flags, but its default sources read the admin's too: no "unknown key" there;
+    # nor where a project's helper creates a row now and then (bluebutton's set_switch("outreach_email", False))
+    registries = frozenset([*(d.id for f in rules.files for d in f.defines
+                              if d.model is None and not d.declaring_dicts),
+                            *(o.id for f in rules.files for o in f.objects),
+                            *(r.id for r in inferred if isinstance(r, DefineRule) and r.model is None and not r.via)])
+    kept = cache.memo("nearest", build_digest(), dict[str, dict[str, tuple[str, ...]]])
+    suggestions = Suggestions(kept)
+    fixed = fixed_flags(flags, deployment, config.settings_paths, documented, config.written_modules, published)
+    findings = run_checks(CheckInput(flags, graph, fixed, registries=registries, suggestions=suggestions), "code")
+    if suggestions.asked != kept:
+        cache.keep("nearest", build_digest(), suggestions.asked)
+    return findings
 
 
 def _frame_digest(config: Config, rules: RuleSet, skipped: list[Skipped], listed: int,
@@ -708,10 +828,15 @@ def _as_inferred_from(facts: FileFacts) -> FileFacts:
         facts, lines=0, settings=tuple((name, value, 0) for name, value, _ in facts.settings if value != LITERAL_VALUE),
         sites=tuple(replace(s, line=0, column=0, on=(), off=(), fingerprint=(), only_on=(), only_off=())
                     for s in facts.sites),
-        functions=tuple(replace(f, line=0, end=0, targets=f.targets if f.name.endswith(".__getattr__") else tuple(
-            target for target in f.targets if target == DJANGO_SETTINGS or target.endswith(ONE_ROW)))
-            for f in facts.functions),
+        functions=tuple(replace(f, line=0, end=0, targets=_inferred_targets(f)) for f in facts.functions),
         definitions=tuple(replace(d, line=0, column=0) for d in facts.definitions))
+
+
+def _inferred_targets(function: Function) -> tuple[str, ...]:
+    """The targets of ``function`` the passes' inference reads: a ``__getattr__``'s (a settings object's), Django's
+    settings and the rows a function reads (:func:`_as_inferred_from`)."""
+    return function.targets if function.name.endswith(".__getattr__") else tuple(
+        target for target in function.targets if target == DJANGO_SETTINGS or target.endswith(ONE_ROW))
 
 
 def _next_pass(rules: RuleSet, before: Step | None, step: Step) -> tuple[RuleSet, frozenset[str], frozenset[str]]:
