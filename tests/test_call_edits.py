@@ -32,7 +32,8 @@ from waffle import flag_is_active
 def checkout(request):
     total = 1
     if flag_is_active(request, "new_checkout"):
-        return total + 1
+        total += 1
+        return total
     return total
 
 
@@ -97,8 +98,6 @@ def test_a_call_added_to_a_body_links_it_without_the_model(tmp_path: Path, model
     ("    total = 1\n", "    total = 1\n    logging.info(request)\n"),  # a target that names no project function
     ("    total = 1\n", "    total = 1\n    request.export()\n"),  # a method of any object, new to the graph
     ("urlpatterns = [checkout]\n", "urlpatterns = [checkout, legacy_export]\n"),  # a module's calls
-    ('    if flag_is_active(request, "new_checkout"):\n',  # the branch's calls: what the flag guards
-     '    if flag_is_active(request, "new_checkout"):\n        legacy_export(request)\n'),
 ])
 def test_other_edits_build_the_model(tmp_path: Path, models: list[int], edit: tuple[str, str]) -> None:
     repo = Repo(tmp_path / "repo")
@@ -106,6 +105,22 @@ def test_other_edits_build_the_model(tmp_path: Path, models: list[int], edit: tu
     _same_as_fresh(repo, models)
     repo.commit("2025-02-01", "edit", {"app/views.py": VIEWS.replace(*edit)})
     assert _same_as_fresh(repo, models)[1] == 1
+
+
+@pytest.mark.parametrize("command", ["scan", "check"])
+def test_a_call_added_to_a_flags_branch_changes_what_it_guards(tmp_path: Path, models: list[int],
+                                                              command: str) -> None:
+    """The flag's site says what its branch does (its fingerprint, which the meaning gate compares across history):
+    the kept flags take it from the edited file's facts."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2025-01-05", "views", {"app/__init__.py": "", "app/views.py": VIEWS})
+    _same_as_fresh(repo, models, command)
+    guarded = VIEWS.replace("        total += 1\n", "        total += 1\n        legacy_export(request)\n")
+    repo.commit("2025-02-01", "export in the new checkout", {"app/views.py": guarded})
+    after, built = _same_as_fresh(repo, models, command)
+    [site] = [site for flag in json.loads(after.stdout)["flags"] if flag["key"] == "new_checkout"
+              for site in flag["sites"]]
+    assert (built, "app.views.legacy_export" in site["fingerprint"], _unreachable(after)) == (0, True, [])
 
 
 def test_the_graph_kept_for_other_contents_is_not_linked_again(tmp_path: Path, models: list[int]) -> None:

@@ -88,6 +88,9 @@ class FactCache:
         self.added = 0
         self.pending: dict[str, tuple[str, object, str | None]] = {}
         self.warning: str | None = None
+        self._memos: dict[tuple[str, str], tuple[Any, Any]] = {}
+        """The memos decoded so far, by name and digest, with the kind they were decoded as: one a run asks for
+        twice (a step that tried to reuse the last result, then the one that builds it) is decoded once."""
 
     @property
     def usable(self) -> bool:
@@ -155,9 +158,14 @@ class FactCache:
     def memo(self, name: str, digest: str, kind: Any) -> Any:
         """What the last run kept under ``name`` (one of ``_MEMOS``) as a ``kind``, if kept for ``digest``
         (a memo kept for another digest is not even decoded)."""
+        known = self._memos.get((name, digest))
+        if known is not None and known[0] == kind:
+            return known[1]
         value, problem = self.read_memo(name, digest, kind)
         if problem and self.warning is None:
             self.warning = problem
+        if value is not None:
+            self._memos[(name, digest)] = (kind, value)
         return value
 
     def read_memo(self, name: str, digest: str, kind: Any, text: bool = False) -> tuple[Any, str | None]:
@@ -171,6 +179,7 @@ class FactCache:
     def keep(self, name: str, digest: str, value: object, text: str | None = None) -> None:
         """Write ``value`` (and ``text``, if given) as ``name``'s memo when the cache is saved."""
         self.pending[name] = (digest, value, text)
+        self._memos = {key: known for key, known in self._memos.items() if key[0] != name}
 
     def save(self) -> str | None:
         """Write what changed since the last save; returns a warning instead of failing when the folder is

@@ -21,7 +21,7 @@ from flagaudit.config import Config, load_config
 from flagaudit.documentation import documented_keys
 from flagaudit.extract.data_loaders import Loader, find_loaders
 from flagaudit.extract.symbols import DJANGO_SETTINGS
-from flagaudit.facts import LITERAL_VALUE, FileFacts, Finding, Flag, Function, Inventory, Skipped
+from flagaudit.facts import LITERAL_VALUE, FileFacts, Finding, Flag, Function, Inventory, Site, Skipped
 from flagaudit.model.boolean_settings import infer_boolean_settings, infer_flag_dicts
 from flagaudit.model.callgraph import CallGraph, DefinedNodes, Unread, build_graph, relinked
 from flagaudit.model.constancy import Deployment, fixed_flags, is_deployment_settings, may_serve, serves
@@ -399,12 +399,10 @@ def _same_but_calls(inputs: Inputs, made: _Made, config: Config,
     moved = moved_since(made.sources)
     # the graph was kept for contents before those the last result was made from, where edits since moved lines only
     linking = moved if moved is None or previous.sources == made.sources else moved_since(previous.sources)
-    result = cache.memo("inventory", digest, _Result) if linking else None
-    passes = cache.memo("passes", digest, dict[str, int]) if result else None
-    if moved is None or linking is None or result is None or result[1] != taken or passes is None:
+    passes = cache.memo("passes", digest, dict[str, int]) if linking else None
+    if moved is None or linking is None or taken is None or passes is None:
         return None
-    inventory, kept_steps = result
-    rule_sets = _pass_rules(inputs.rules, kept_steps)
+    rule_sets = _pass_rules(inputs.rules, taken)
     if not all(0 < index < len(rule_sets) for index in passes.values()):
         return None
 
@@ -413,33 +411,76 @@ def _same_but_calls(inputs: Inputs, made: _Made, config: Config,
             _prefix(rule_sets[passes.get(path, 0)], config) + sources[path])
 
     nodes = DefinedNodes(previous.shapes, facts_of)
-    calls = [now for path, facts in linking.facts.items()
-             for was, now in zip(linking.earlier[path].functions, facts.functions, strict=True)
-             if was.targets != now.targets and nodes.paths.get(now.name) == path]
-    deployment = _deployment(inputs, config, facts_of, frozenset(shape[0] for shape in previous.shapes.values()))
-    shifted = moved_result(replace(inventory, findings=()), moved.moves)
-    assert shifted is not None  # only a finding's message can keep lines from moving
+    calls = []
+    for path, facts in linking.facts.items():
+        last = {function.name: function for function in facts.functions}  # a name defined twice: the later def
+        calls += [now for was, now in zip(linking.earlier[path].functions, facts.functions, strict=True)
+                  if was.targets != now.targets and nodes.paths.get(now.name) == path and last[now.name] is now]
     try:
         graph = relinked(previous, calls, nodes, sources)
-        if graph is None or deployment is None:
+        deployment = _deployment(inputs, config, facts_of, frozenset(shape[0] for shape in previous.shapes.values()))
+        result = cache.memo("inventory", digest, _Result) if graph and deployment else None
+        if graph is None or deployment is None or result is None or result[1] != taken:
             return None
-        findings = _code_findings(shifted.flags, graph, deployment, kept_steps[-1].inferred if kept_steps else (),
+        inventory, kept_steps = result
+        shifted = moved_result(replace(inventory, findings=()), moved.moves)
+        assert shifted is not None  # only a finding's message can keep lines from moving
+        flags = _branches_again(shifted.flags, moved.facts)
+        if flags is None:
+            return None
+        findings = _code_findings(flags, graph, deployment, kept_steps[-1].inferred if kept_steps else (),
                                   inputs.rules, config, inputs.documented, inputs.published, cache)
     except Unread:
         return None
     _keep_graph(cache, previous, written, graph)
-    return (replace(shifted, findings=tuple(findings), lines=inventory.lines + moved.lines), kept_steps), graph
+    return (replace(shifted, flags=flags, findings=tuple(findings), lines=inventory.lines + moved.lines),
+            kept_steps), graph
 
 
 def _calls_moved(was: FileFacts, now: FileFacts) -> Move | None:
     """:func:`find_move`, but for what functions and methods call, besides the targets the passes' inference reads
-    (:func:`_inferred_targets`)."""
+    (:func:`_inferred_targets`), and what a flag's branches do (its sites' :data:`_BRANCHES`)."""
     return find_move(_without_calls(was), _without_calls(now))
 
 
 def _without_calls(facts: FileFacts) -> FileFacts:
     return replace(facts, functions=tuple(replace(f, targets=_inferred_targets(f)) if f.kind in ("function", "method")
-                                          else f for f in facts.functions))
+                                          else f for f in facts.functions),
+                   sites=tuple(_branches(site) for site in facts.sites))
+
+
+def _branches(site: Site, like: Site | None = None) -> Site:
+    """``site`` with what its branches do (its fingerprint and the targets only one branch uses) as ``like``'s, or
+    none: the model copies them into the flags and reads none of them (the meaning gate and FA302 do, from the
+    flags)."""
+    if like is None:
+        return replace(site, fingerprint=(), only_on=(), only_off=())
+    return replace(site, fingerprint=like.fingerprint, only_on=like.only_on, only_off=like.only_off)
+
+
+def _branches_again(flags: tuple[Flag, ...], facts: dict[str, FileFacts]) -> tuple[Flag, ...] | None:
+    """``flags``, whose sites in the files of ``facts`` were moved to their places now, with what those sites'
+    branches do now (:func:`_branches`, from the site at the same place in ``facts``); ``None`` if one has none."""
+    now = {(site.path, site.line, site.column): site for file_facts in facts.values() for site in file_facts.sites}
+
+    def again(sites: tuple[Site, ...]) -> tuple[Site, ...] | None:
+        found = []
+        for site in sites:
+            was = now.get((site.path, site.line, site.column)) if site.path in facts else site
+            if was is None:
+                return None
+            found.append(site if was is site else _branches(site, was))
+        return tuple(found)
+
+    changed = []
+    for flag in flags:
+        if any(site.path in facts for site in (*flag.sites, *flag.test_sites)):
+            sites, tests = again(flag.sites), again(flag.test_sites)
+            if sites is None or tests is None:
+                return None
+            flag = replace(flag, sites=sites, test_sites=tests)
+        changed.append(flag)
+    return tuple(changed)
 
 
 def _deployment(inputs: Inputs, config: Config, facts_of: Callable[[str], FileFacts | None],

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Time a run after an edit that changes calls, for two builds side by side on copies of one tree.
+
+Why: the run a developer waits for most is the one after an edit (a pre-commit hook, a save in the editor). The
+edit that costs most is one that changes what a function calls: it changes the call graph, which the findings of
+the code read. On a shared, noisy machine two builds are compared on the same edits, alternating, and the outputs
+compared byte for byte (the one without the change is the reference).
+
+Each round picks a module (seeded), inserts a reference to one of its functions (``_ = name``, marked
+``# inserted``) before a statement of a function's body, or deletes one inserted earlier, in both copies, and runs
+the command in each. Both copies are warmed first with their own build. Wall and CPU seconds (the process tree's)
+per round, their medians, and whether the outputs are the same bytes.
+
+Usage: python benchmarks/bench_edits.py TREE --cmd "NEW" --reference "OLD" [--rounds 10] [--seed 1]
+                                       [--command scan|check] [--format text|json] [--as-of YYYY-MM-DD]
+                                       [--work DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_scan import FLAGAUDIT_OK, Run, analyzer_command, log, timed_run  # noqa: E402
+
+_SKIPPED = {".git", ".flagaudit_cache", "migrations", "node_modules", "tests", "test"}
+_STATEMENT = ("if ", "return", "for ", "x = ")
+_MARK = "# inserted"
+
+
+def modules(tree: Path) -> list[str]:
+    """The tree's non-test modules that define a top-level function, sorted."""
+    found = []
+    for root, dirs, files in os.walk(tree):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED and not d.startswith("."))
+        for name in files:
+            path = Path(root, name)
+            if name.endswith(".py") and not name.startswith("test"):
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    continue
+                if re.search(r"^def [A-Za-z]\w*\(", text, re.M):
+                    found.append(path.relative_to(tree).as_posix())
+    return sorted(found)
+
+
+def edit(text: str, rng: random.Random) -> str | None:
+    """``text`` with a reference to one of its functions inserted before a statement of a body, or one inserted
+    earlier deleted; ``None`` where there is no such statement."""
+    lines = text.split("\n")
+    inserted = [n for n, line in enumerate(lines) if line.rstrip().endswith(_MARK)]
+    if inserted and rng.random() < 0.3:
+        del lines[rng.choice(inserted)]
+        return "\n".join(lines)
+    names = re.findall(r"^def ([A-Za-z]\w*)\(", text, re.M)
+    starts = [n for n, line in enumerate(lines) if line.startswith(" ") and line.strip().startswith(_STATEMENT)
+              and not lines[n - 1].rstrip().endswith(("(", ",", "\\"))]
+    if not starts:
+        return None
+    at = rng.choice(starts)
+    indent = lines[at][:len(lines[at]) - len(lines[at].lstrip())]
+    lines.insert(at, f"{indent}_ = {rng.choice(names)}  {_MARK}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tree", type=Path)
+    parser.add_argument("--cmd", required=True, help="the build measured")
+    parser.add_argument("--reference", required=True, help="the build compared with")
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--command", choices=("scan", "check"), default="scan")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="the output compared")
+    parser.add_argument("--as-of", default="2026-12-01", help="check's today")
+    parser.add_argument("--work", type=Path, help="where the copies go (default: a temporary folder)")
+    options = parser.parse_args(argv)
+    work = options.work or Path(tempfile.mkdtemp(prefix="bench-edits-"))
+    copies = {"new": work / "new", "reference": work / "reference"}
+    commands = {"new": analyzer_command(options.cmd), "reference": analyzer_command(options.reference)}
+    argv_tail = [options.command, "--format", options.format,
+                 *(["--as-of", options.as_of] if options.command == "check" else [])]
+    for name, copy in copies.items():
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(options.tree, copy, symlinks=True, ignore=shutil.ignore_patterns(".flagaudit_cache"))
+        log(f"warming {name} in {copy}")
+        timed_run([*commands[name], *argv_tail], FLAGAUDIT_OK, copy)
+    rng = random.Random(options.seed)
+    candidates = modules(copies["new"])
+    times: dict[str, list[Run]] = {"new": [], "reference": []}
+    same = 0
+    done = 0
+    while done < options.rounds:
+        path = rng.choice(candidates)
+        text = edit((copies["new"] / path).read_text(encoding="utf-8"), rng)
+        if text is None:
+            continue
+        for copy in copies.values():
+            (copy / path).write_text(text, encoding="utf-8")
+        outputs = {}
+        for name in ("new", "reference") if done % 2 == 0 else ("reference", "new"):
+            run = timed_run([*commands[name], *argv_tail, "-o", str(work / f"{name}.out")], FLAGAUDIT_OK,
+                            copies[name])
+            times[name].append(run)
+            outputs[name] = (work / f"{name}.out").read_bytes()
+        same += outputs["new"] == outputs["reference"]
+        print(f"{done + 1:3d} {path}: new {times['new'][-1].seconds:.2f} s ({times['new'][-1].cpu:.2f} s CPU), "
+              f"reference {times['reference'][-1].seconds:.2f} s ({times['reference'][-1].cpu:.2f} s CPU), "
+              f"{'the same bytes' if outputs['new'] == outputs['reference'] else 'OUTPUTS DIFFER'}", flush=True)
+        done += 1
+
+    def median(runs: list[Run], cpu: bool = False) -> float:
+        return statistics.median(run.cpu if cpu else run.seconds for run in runs)
+
+    print(f"median: new {median(times['new']):.2f} s ({median(times['new'], True):.2f} s CPU), reference "
+          f"{median(times['reference']):.2f} s ({median(times['reference'], True):.2f} s CPU); "
+          f"slowest new {max(r.seconds for r in times['new']):.2f} s; the same bytes in {same} of {done}")
+    return 0 if same == done else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
