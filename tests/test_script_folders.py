@@ -184,7 +184,7 @@ def test_a_manage_py_beside_a_package_of_its_folders_name_puts_the_folder_on_the
     for name, text in layout.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
-    files, _ = discover(tmp_path, (tmp_path,), (), ())
+    files, _, _ = discover(tmp_path, (tmp_path,), (), ())
     assert {f.path: f.module for f in files} == {
         "crt_portal/crt_portal/__init__.py": "crt_portal",
         "crt_portal/crt_portal/settings.py": "crt_portal.settings",

@@ -70,7 +70,7 @@ def plan_setup(config: Config, rules: RuleSet, options: ScanOptions = ScanOption
     """Scan the project with the rules in use and look at it: where its configuration goes, and which of its
     own flag systems to propose (none the rules in use already find)."""
     found = scan_with(config, rules, options)
-    sources, _, _, _ = read_sources(config, rules, None)
+    sources, _, _, _, _ = read_sources(config, rules, None)
     known = frozenset((s.path, s.line) for f in found.flags for s in (*f.sites, *f.test_sites))
     suggestions = suggest(((s.path, s.module, s.data) for s in sources
                            if not is_test_path(s.path, config.test_paths)),

@@ -237,9 +237,9 @@ class _Direct:
     def expand(self, target: str) -> tuple[str, ...] | None:
         if target not in self.nodes or target.rpartition(".")[0] in self.derived or "" in self.modules:
             return None
-        path, function = self.nodes[target]
+        kind = self.nodes[target][1].kind
         resolver = self._resolver(target)
-        if function.kind == "module" or resolver is None or resolver.aliases(target) != [target]:
+        if kind == "module" or resolver is None or resolver.aliases(target) != [target]:
             return None
         return (target,)
 

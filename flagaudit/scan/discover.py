@@ -68,8 +68,10 @@ class SourceFile:
 
 
 def discover(root: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], text_globs: tuple[str, ...],
-             cache_dir: Path | None = None) -> tuple[list[SourceFile], list[Skipped]]:
-    """Files under ``paths`` that can hold flags: Python, plus what the text rules name.
+             cache_dir: Path | None = None) -> tuple[list[SourceFile], list[Skipped], frozenset[str]]:
+    """Files under ``paths`` that can hold flags: Python, plus what the text rules name; and the folders below the
+    root that hold a distribution's file (:data:`DISTRIBUTION`), found among the listed files without a look at the
+    disk (:func:`published_packages`).
 
     In a git work tree, git lists them, asked once in the repository found
     from ``root``: never in a folder under it, which could be laid out as a
@@ -79,12 +81,17 @@ def discover(root: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], text
     found: dict[str, Path] = {}
     repository = find_repository(root) if git_available() else None
     candidates = [item for target in paths for item in _candidates(target, cache_dir, repository)]
+    distributions: set[str] = set()
     for absolute, problem in candidates:
         rel = _relative(root, absolute)
         if problem:
             skipped.append(Skipped(rel, problem))
-        elif wanted(rel, text_globs) and not excluded(rel, exclude):
+            continue
+        if wanted(rel, text_globs) and not excluded(rel, exclude):
             found[rel] = absolute
+        folder, _, name = rel.rpartition("/")
+        if folder and name in DISTRIBUTION:
+            distributions.add(folder)
     packages: dict[str, bool] = {}
     scripts: dict[str, bool] = {}
 
@@ -106,22 +113,22 @@ def discover(root: Path, paths: tuple[Path, ...], exclude: tuple[str, ...], text
 
     files = [SourceFile(rel, found[rel], module_name(rel, is_package, is_script, is_distribution)
                         if rel.endswith(".py") else "") for rel in sorted(found)]
-    return files, sorted(set(skipped), key=lambda s: s.path)
+    return files, sorted(set(skipped), key=lambda s: s.path), frozenset(distributions)
 
 
-DEPLOYED = ("manage.py", "wsgi.py", "asgi.py")
+_DEPLOYED = ("manage.py", "wsgi.py", "asgi.py")
 """Files by which a folder deploys an application of its own (Django's command script, the WSGI and ASGI modules a
 server loads), not only a package other projects install."""
 
 
-def published_packages(root: Path, paths: list[str]) -> tuple[str, ...]:
-    """The folders below the root that are a distribution's (:data:`DISTRIBUTION`) and deploy nothing
-    (:data:`DEPLOYED`) among the listed ``paths``: a repository of libraries (mitodl/ol-django's
-    ``src/olposthog/pyproject.toml``, one of twenty apps published to the package index, tried in a ``testapp``
-    beside them). Other projects call their public functions, so those are entry points (model/entrypoints.py), and
-    their settings are the host's to set. The root's own distribution is not one: an application is often packaged
-    too. A folder holding an application's own ``pyproject.toml`` (``backend/`` beside a front end) has its
-    ``manage.py`` or ``wsgi.py``, and is not one either."""
+def published_packages(paths: list[str], distributions: frozenset[str]) -> tuple[str, ...]:
+    """The folders of ``distributions`` (below the root, holding a distribution's file: :func:`discover`) that hold
+    Python files and deploy nothing (:data:`_DEPLOYED`) among the listed ``paths``: a repository of libraries
+    (mitodl/ol-django's ``src/olposthog/pyproject.toml``, one of twenty apps published to the package index, tried
+    in a ``testapp`` beside them). Other projects call their public functions, so those are entry points
+    (model/entrypoints.py), and their settings are the host's to set. The root's own distribution is not one: an
+    application is often packaged too. A folder holding an application's own ``pyproject.toml`` (``backend/`` beside
+    a front end) has its ``manage.py`` or ``wsgi.py``, and is not one either."""
     folders: set[str] = set()
     deployed: set[str] = set()
     for path in paths:
@@ -129,10 +136,9 @@ def published_packages(root: Path, paths: list[str]) -> tuple[str, ...]:
         above = ["/".join(parts[:n]) for n in range(1, len(parts))]
         if path.endswith(".py"):
             folders.update(above)
-        if parts[-1] in DEPLOYED:
+        if parts[-1] in _DEPLOYED:
             deployed.update(above)
-    return tuple(sorted(folder for folder in folders - deployed
-                        if any(_is_file(root / folder / name) for name in DISTRIBUTION)))
+    return tuple(sorted(distributions.intersection(folders) - deployed))
 
 
 def _candidates(target: Path, cache_dir: Path | None,

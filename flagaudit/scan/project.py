@@ -136,11 +136,11 @@ class Inputs:
 def scan_inputs(config: Config, rules: RuleSet, options: ScanOptions) -> Inputs:
     """Read what a scan depends on, which is all a run whose output is kept needs."""
     cache_dir = (config.cache_dir or config.root / ".flagaudit_cache") if options.use_cache else None
-    sources, skipped, listed, data_files = read_sources(config, rules, cache_dir)
+    sources, skipped, listed, data_files, distributions = read_sources(config, rules, cache_dir)
     cache = FactCache(cache_dir, config.root)
     sources, skipped, listed, rules = _with_loaded_data(config, rules, sources, skipped, listed, data_files, cache)
     documented = documented_keys(config.root)
-    published = published_packages(config.root, [s.path for s in sources])
+    published = published_packages([s.path for s in sources], distributions)
     frame = _frame_digest(config, rules, skipped, listed, documented, published)
     return Inputs(sources, skipped, listed, documented, _inputs_digest(frame, (s.key for s in sources)), frame,
                   cache, published, rules)
@@ -184,12 +184,14 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
     return Scanned(inventory, with_helpers(rules, inferred), graph, documented)
 
 
-def read_sources(config: Config, rules: RuleSet,
-                 cache_dir: Path | None) -> tuple[list[Source], list[Skipped], int, list[SourceFile]]:
+def read_sources(config: Config, rules: RuleSet, cache_dir: Path | None
+                 ) -> tuple[list[Source], list[Skipped], int, list[SourceFile], frozenset[str]]:
     """The files a scan analyses, read once: their sources, what could not be read, and how many were listed;
-    and, unread, the data files no rule reads, which a module may be found to load (scan/data_files.py)."""
+    unread, the data files no rule reads, which a module may be found to load (scan/data_files.py); and the folders
+    that hold a distribution's file (:func:`discover`)."""
     globs = rules.file_globs  # a property that gathers them: asked once, not twice for each of thousands of files
-    files, skipped = discover(config.root, config.paths, config.exclude, (*globs, *DATA_GLOBS), cache_dir)
+    files, skipped, distributions = discover(config.root, config.paths, config.exclude, (*globs, *DATA_GLOBS),
+                                             cache_dir)
     read: list[SourceFile] = []
     unread: list[SourceFile] = []
     for file in files:
@@ -202,7 +204,7 @@ def read_sources(config: Config, rules: RuleSet,
             skipped.append(data)
         else:
             sources.append(Source(source.path, source.module, data, content_key(source.path, source.module, data)))
-    return sources, skipped, len(read), unread
+    return sources, skipped, len(read), unread, distributions
 
 
 def _with_loaded_data(config: Config, rules: RuleSet, sources: list[Source], skipped: list[Skipped], listed: int,
