@@ -95,6 +95,23 @@ def test_a_print_in_a_body_moves_the_result_and_builds_no_model(tmp_path: Path, 
     assert _same_as_fresh(repo, models)[1] == 1  # its count of lines changed: the model is built again
 
 
+def test_a_print_at_the_top_of_a_one_line_branch_moves_only_where_it_ends(tmp_path: Path, models: list[int]) -> None:
+    """The branch starts where it did, now with the ``print()``, and ends a line lower: FA302's evidence says so."""
+    repo = Repo(tmp_path / "repo")
+    files = {path: textwrap.dedent(text) for path, text in _power_peg("router.route").items()}
+    repo.commit("2025-01-05", "power peg", files, dedent=False)
+    _same_as_fresh(repo, models)
+    printed = ROUTER.replace("        return send_child_orders",
+                             "        print(order)\n        return send_child_orders")
+    repo.commit("2025-02-01", "a print in the branch", {"app/router.py": printed}, dedent=False)
+    after, built = _same_as_fresh(repo, models)
+    details = [e["detail"] for f in json.loads(after.stdout)["findings"] if f["code"] == "FA302"
+               for e in f["evidence"]]
+    assert built == 0 and "on-branch lines 7-8" in details
+    was, now = _facts(ROUTER), _facts(printed)
+    assert find_move(was, now) == Move(6, 7, 1, starts_stay=True)
+
+
 def test_a_message_cut_short_after_a_moved_line_is_made_again() -> None:
     """Moving a line can move where a long message is cut: such a result is not moved."""
     long = one_line("x" * (MESSAGE_LIMIT - 20) + " at app/a.py:99, and more words after it")

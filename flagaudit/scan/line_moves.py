@@ -21,19 +21,29 @@ from flagaudit.facts import Evidence, FileFacts, Finding, Flag, Inventory, Site
 @dataclass(frozen=True)
 class Move:
     """Lines from ``at`` on moved by ``by``; positions before ``at`` stay. Any ``at`` above the last position
-    that stays and at most the first that moves gives the same facts: ``stay`` and ``at`` bound that range."""
+    that stays and at most the first that moves gives the same facts: ``stay`` and ``at`` bound that range.
+
+    Where a branch starts is a position too: with ``starts_stay``, a branch that starts at ``at`` still starts
+    there, with the inserted line at its top (a ``print()`` put above the one statement of ``if flag: return
+    x``: the branch starts where it did and ends a line lower)."""
 
     stay: int
     at: int
     by: int
+    starts_stay: bool = False
 
     def line(self, line: int) -> int:
         return line + self.by if line >= self.at else line
 
+    def start(self, line: int) -> int:
+        """Where a branch that started at ``line`` starts now."""
+        return line + self.by if line > self.at or line == self.at and not self.starts_stay else line
+
     def within(self, other: Move) -> Move | None:
         """The move both describe (the same lines moved by the same count), if there is one."""
         stay, at = max(self.stay, other.stay), min(self.at, other.at)
-        return Move(stay, at, self.by) if self.by == other.by and stay < at else None
+        same = self.by == other.by and self.starts_stay == other.starts_stay
+        return Move(stay, at, self.by, self.starts_stay) if same and stay < at else None
 
 
 _NOWHERE = 1 << 62
@@ -49,17 +59,20 @@ def find_move(was: FileFacts, now: FileFacts) -> Move | None:
     before, after = list(_positions(was)), list(_positions(now))
     if len(before) != len(after):
         return None
-    stay, at = 0, _NOWHERE
-    for old, new in zip(before, after, strict=True):
+    stay, at, start_stay, start_at = 0, _NOWHERE, 0, _NOWHERE  # of other positions, and of where branches start
+    for (old, start), (new, _) in zip(before, after, strict=True):
         if new == old:
-            stay = max(stay, old)
+            stay, start_stay = (stay, max(start_stay, old)) if start else (max(stay, old), start_stay)
         elif by and new == old + by:
-            at = min(at, old)
+            at, start_at = (at, min(start_at, old)) if start else (min(at, old), start_at)
         else:
             return None
-    if stay >= at:
+    if max(stay, start_stay) < min(at, start_at):
+        move = Move(max(stay, start_stay), min(at, start_at), by)
+    elif max(stay + 1, start_stay) <= min(at, start_at - 1):  # a branch that starts at the first line moved
+        move = Move(max(stay + 1, start_stay) - 1, min(at, start_at - 1), by, starts_stay=True)
+    else:
         return None  # a position moved above one that stayed
-    move = Move(stay, at, by)
     return move if _ends_ignored(moved_facts(was, move)) == _ends_ignored(now) else None
 
 
@@ -71,7 +84,7 @@ def functions_resized(was: FileFacts, now: FileFacts) -> frozenset[str]:
 
 def moved_facts(facts: FileFacts, move: Move) -> FileFacts:
     """``facts`` with every position moved (a function's end too)."""
-    return facts if move.at == _NOWHERE else _placed(facts, move.line)
+    return facts if move.at == _NOWHERE else _placed(facts, move.line, move.start)
 
 
 def same_but_positions(was: FileFacts, now: FileFacts) -> Move | None:
@@ -84,14 +97,15 @@ def _nowhere(line: int) -> int:
     return 0
 
 
-def _placed(facts: FileFacts, line: Callable[[int], int]) -> FileFacts:
-    """``facts`` with every position ``p`` at ``line(p)``, and its count of lines left out."""
+def _placed(facts: FileFacts, line: Callable[[int], int], start: Callable[[int], int] | None = None) -> FileFacts:
+    """``facts`` with every position ``p`` at ``line(p)`` (where a branch starts at ``start(p)``, if given), and its
+    count of lines left out."""
     symbols = facts.symbols and replace(
         facts.symbols, notes=tuple((n, line(at), a) for n, at, a in facts.symbols.notes),
         toggles=tuple((n, line(at), a) for n, at, a in facts.symbols.toggles))
     return replace(
         facts, lines=0, symbols=symbols, definitions=tuple(replace(d, line=line(d.line)) for d in facts.definitions),
-        sites=tuple(_placed_site(s, line) for s in facts.sites),
+        sites=tuple(_placed_site(s, line, start or line) for s in facts.sites),
         functions=tuple(replace(f, line=line(f.line), end=line(f.end)) for f in facts.functions),
         settings=tuple((n, v, line(at)) for n, v, at in facts.settings))
 
@@ -123,33 +137,34 @@ def moved_result(inventory: Inventory, moves: dict[str, Move]) -> Inventory | No
     return replace(inventory, flags=flags, findings=tuple(findings))
 
 
-def _positions(facts: FileFacts) -> Iterator[int]:
-    """Every position in ``facts`` but where functions end, in an order both versions of a file share."""
+def _positions(facts: FileFacts) -> Iterator[tuple[int, bool]]:
+    """Every position in ``facts`` but where functions end, in an order both versions of a file share, each with
+    whether a branch starts there."""
     if facts.symbols:
-        yield from (at for _, at, _ in facts.symbols.notes)
-        yield from (at for _, at, _ in facts.symbols.toggles)
+        yield from ((at, False) for _, at, _ in facts.symbols.notes)
+        yield from ((at, False) for _, at, _ in facts.symbols.toggles)
     for site in facts.sites:
-        yield site.line
+        yield site.line, False
         for a, b in (*site.on, *site.off):
-            yield a
-            yield b
-    yield from (d.line for d in facts.definitions)
-    yield from (f.line for f in facts.functions)
-    yield from (at for _, _, at in facts.settings)
+            yield a, True
+            yield b, False
+    yield from ((d.line, False) for d in facts.definitions)
+    yield from ((f.line, False) for f in facts.functions)
+    yield from ((at, False) for _, _, at in facts.settings)
 
 
 def _ends_ignored(facts: FileFacts) -> FileFacts:
     return replace(facts, lines=0, functions=tuple(replace(f, end=0) for f in facts.functions))
 
 
-def _placed_site(site: Site, line: Callable[[int], int]) -> Site:
-    return replace(site, line=line(site.line), on=tuple((line(a), line(b)) for a, b in site.on),
-                   off=tuple((line(a), line(b)) for a, b in site.off))
+def _placed_site(site: Site, line: Callable[[int], int], start: Callable[[int], int]) -> Site:
+    return replace(site, line=line(site.line), on=tuple((start(a), line(b)) for a, b in site.on),
+                   off=tuple((start(a), line(b)) for a, b in site.off))
 
 
 def _moved_flag(flag: Flag, moves: dict[str, Move]) -> Flag:
     def sites(found: tuple[Site, ...]) -> tuple[Site, ...]:
-        return tuple(_placed_site(s, moves[s.path].line) if s.path in moves else s for s in found)
+        return tuple(_placed_site(s, moves[s.path].line, moves[s.path].start) if s.path in moves else s for s in found)
 
     return replace(flag, sites=sites(flag.sites), test_sites=sites(flag.test_sites), definitions=tuple(
         replace(d, line=moves[d.path].line(d.line)) if d.path in moves else d for d in flag.definitions))
@@ -169,7 +184,7 @@ def _moved_finding(finding: Finding, moves: dict[str, Move], named: re.Pattern[s
         if item.kind == "guards" and site:  # the lines of the branches the site at ``value`` guards
             move = moves[site[1]]
             detail = _BRANCH_LINES.sub(lambda m: m[1] + _SPAN.sub(
-                lambda s: f"{move.line(int(s[1]))}-{move.line(int(s[2]))}", m[2]), detail)
+                lambda s: f"{move.start(int(s[1]))}-{move.line(int(s[2]))}", m[2]), detail)
         return replace(item, value=text(item.value), detail=detail)
 
     line = moves[finding.path].line(finding.line) if finding.path in moves else finding.line
