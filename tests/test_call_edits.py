@@ -20,6 +20,7 @@ import pytest
 
 import flagaudit.scan.project as project
 from tests.helpers import counted_calls
+from tests.projects import IS_ON
 from tests.repos import Repo
 from tests.run import Ran, run_cli
 
@@ -121,6 +122,34 @@ def test_a_call_added_to_a_flags_branch_changes_what_it_guards(tmp_path: Path, m
     [site] = [site for flag in json.loads(after.stdout)["flags"] if flag["key"] == "new_checkout"
               for site in flag["sites"]]
     assert (built, "app.views.legacy_export" in site["fingerprint"], _unreachable(after)) == (0, True, [])
+
+
+WRAPPED = """\
+from app.flags import is_on
+
+
+def cart(request):
+    if is_on(request, "new_cart"):
+        return 3
+    return 4
+
+
+def audit(request):
+    return request
+"""
+
+
+def test_a_call_at_the_top_of_a_wrappers_one_line_branch(tmp_path: Path, models: list[int]) -> None:
+    """The check is the project's wrapper's, found by the second pass: only its facts hold the branch, which starts
+    where it did, at the call, and ends a line lower."""
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2025-01-05", "cart", {"app/__init__.py": "", "app/flags.py": IS_ON, "app/views.py": WRAPPED})
+    _same_as_fresh(repo, models, "check")
+    audited = WRAPPED.replace("        return 3\n", "        audit(request)\n        return 3\n")
+    repo.commit("2025-02-01", "audit the new cart", {"app/views.py": audited})
+    after, built = _same_as_fresh(repo, models, "check")
+    [site] = [site for flag in json.loads(after.stdout)["flags"] if flag["key"] == "new_cart" for site in flag["sites"]]
+    assert (built, site["on"], "app.views.audit" in site["fingerprint"]) == (0, [[6, 7]], True)
 
 
 def test_the_graph_kept_for_other_contents_is_not_linked_again(tmp_path: Path, models: list[int]) -> None:

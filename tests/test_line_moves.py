@@ -112,6 +112,15 @@ def test_a_print_at_the_top_of_a_one_line_branch_moves_only_where_it_ends(tmp_pa
     assert find_move(was, now) == Move(6, 7, 1, starts_stay=True)
 
 
+def test_two_passes_moves_keep_a_branch_start_only_where_neither_has_one_that_moved() -> None:
+    """A later pass finds a wrapper's check at the top of which the line went (its branch starts there and stays); the
+    first pass's facts hold no position between the lines that stayed and the first that moved."""
+    kept = Move(197, 198, 1, starts_stay=True)
+    assert Move(190, 204, 1).within(kept) == kept == kept.within(Move(190, 204, 1))
+    assert Move(190, 198, 1).within(kept) is None  # a position at 198 moved there: a branch may have started
+    assert Move(190, 204, 2).within(kept) is None
+
+
 def test_a_message_cut_short_after_a_moved_line_is_made_again() -> None:
     """Moving a line can move where a long message is cut: such a result is not moved."""
     long = one_line("x" * (MESSAGE_LIMIT - 20) + " at app/a.py:99, and more words after it")

@@ -116,7 +116,7 @@ def other(request):
 
 
 GUARDED = VIEWS.replace('    if is_on(request, "new_cart"):\n',
-                        '    if is_on(request, "new_cart"):\n        checkout(request)\n')
+                        '    if is_on(request, "new_cart"):\n        request.audit()\n')
 
 
 def _asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -152,8 +152,8 @@ def _asked_for_other(repo: Repo, asked: list[str], inferred: list[int]) -> int:
 
 def test_a_code_edit_reads_only_the_facts_each_file_was_last_made(tmp_path: Path, inferred: list[int],
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """A call added to a flag's branch changes what the branch does (its site's fingerprint), which the model reads
-    (tests/test_call_edits.py takes a call added elsewhere from the kept flags): the steps are taken again."""
+    """A call of a method no file called before is linked by the whole model (tests/test_call_edits.py keeps the
+    flags for a call of what the kept graph resolves): the steps are taken again."""
     repo = _with_other(tmp_path)
     _scan(repo)
     asked = _asked(monkeypatch)
@@ -161,7 +161,7 @@ def test_a_code_edit_reads_only_the_facts_each_file_was_last_made(tmp_path: Path
     assert _asked_for_other(repo, asked, inferred) == 1  # the second pass's facts, not the first's as well
     repo.commit("2025-02-02", "comment", {"app/views.py": GUARDED + "# the same facts\n"})  # the result is reused
     _scan(repo)
-    called = GUARDED.replace("        checkout(request)\n", "        checkout(request)\n        cart(request)\n")
+    called = GUARDED.replace("        request.audit()\n", "        request.audit()\n        request.trace()\n")
     repo.commit("2025-02-03", "edit", {"app/views.py": called})
     assert _asked_for_other(repo, asked, inferred) == 1
 

@@ -40,10 +40,15 @@ class Move:
         return line + self.by if line > self.at or line == self.at and not self.starts_stay else line
 
     def within(self, other: Move) -> Move | None:
-        """The move both describe (the same lines moved by the same count), if there is one."""
+        """The move both describe (the same lines moved by the same count), if there is one. Where only one keeps
+        the branches that start at ``at``, the other must have had none there: its ``at`` was above."""
         stay, at = max(self.stay, other.stay), min(self.at, other.at)
-        same = self.by == other.by and self.starts_stay == other.starts_stay
-        return Move(stay, at, self.by, self.starts_stay) if same and stay < at else None
+        if self.by != other.by or stay >= at:
+            return None
+        if self.starts_stay == other.starts_stay:
+            return Move(stay, at, self.by, self.starts_stay)
+        moving = other if self.starts_stay else self
+        return Move(stay, at, self.by, starts_stay=True) if at < moving.at else None
 
 
 _NOWHERE = 1 << 62
