@@ -370,10 +370,11 @@ def _same_facts(inputs: Inputs, made: _Made, config: Config, options: ScanOption
 def _same_but_calls(inputs: Inputs, made: _Made, config: Config,
                     options: ScanOptions) -> tuple[_Result, CallGraph] | None:
     """The last run's result made again for an edit that changes what functions and methods call (a call added to
-    a body, or removed) besides moving lines at one place: where each changed file has the facts of its earlier
-    content but for positions and those calls (:func:`_calls_moved`) under every pass's rules, and each pass chose
-    it as then, the passes take the same steps and the model finds the same flags, with the positions moved (it
-    reads no call). The call graph is the kept one with those functions linked again (:func:`relinked`), and the
+    a body, or removed, in a flag's branch or not) besides moving lines at one place: where each changed file has
+    the facts of its earlier content but for positions, those calls and what its sites' branches do
+    (:func:`_calls_moved`) under every pass's rules, and each pass chose it as then, the passes take the same steps
+    and the model finds the same flags, with the positions moved and the edited sites' branches as they are now (it
+    reads neither). The call graph is the kept one with those functions linked again (:func:`relinked`), and the
     findings of the code are found again from it. The other files' facts are read only for the functions a finding
     asks about and for what decides fixed values (:class:`Deployment`): decoding all of them took a quarter of such
     a run on a flag-dense tree (1,233 files). Found by digests as :func:`_same_facts` finds its result; ``None``
