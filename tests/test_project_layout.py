@@ -326,7 +326,8 @@ def test_namespace_packages_of_the_distributions_a_repository_holds(tmp_path: Pa
     inventory = scan((str(tmp_path),), ScanOptions(use_cache=False))
     flag = next(f for f in inventory.flags if f.key == "new_inbox")
     assert [s.function for s in flag.sites] == ["mitol.mail.views.inbox"]
-    folders = {"src/common/mitol/common", "src/mail/mitol/mail", "src/mail/src/other", "tools/lint"}
+    # ol-django's src/authentication/ holds a stray __init__.py: what the distribution installs is below it
+    folders = {"src/common/mitol/common", "src/mail", "src/mail/mitol/mail", "src/mail/src/other", "tools/lint"}
     roots = {"src/common", "src/mail", "tools", ""}.__contains__
     named = {path: module_name(path, folders.__contains__, set[str]().__contains__, roots)
              for path in ("src/mail/mitol/mail/views.py", "src/mail/src/other/__init__.py", "tools/lint/__init__.py")}

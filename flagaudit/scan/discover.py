@@ -243,7 +243,9 @@ def module_name(path: str, is_package: Callable[[str], bool], is_script: Callabl
     The name starts at the outermost folder that is a package (holds ``__init__.py``, and no :data:`SCRIPT`);
     folders below it without one are namespace packages and stay in the name, as Python imports them, and so are
     the folders without one between it and a distribution's root below the project's (``is_distribution``, see
-    :data:`DISTRIBUTION`; not through a ``src`` folder or a script's). A file no
+    :data:`DISTRIBUTION`; not through a ``src`` folder or a script's). A distribution's root is no package even
+    with an ``__init__.py``: what it installs is the packages below it (mitodl/ol-django's
+    ``src/authentication/__init__.py`` beside ``src/authentication/mitol/authentication/``). A file no
     package holds is named from the nearest folder above it that holds :data:`SCRIPT` (``is_script``; ``""``
     is the root), which Django puts on ``sys.path``: ``libs/decorators.py`` beside ``manage.py`` is imported as
     ``libs.decorators``, ``libs`` a namespace package. The root itself is never part of a name, so names do not
@@ -252,7 +254,8 @@ def module_name(path: str, is_package: Callable[[str], bool], is_script: Callabl
     """
     folders = path.split("/")[:-1]
     stem = path.rsplit("/", 1)[-1].removesuffix(".py")
-    top = next((n for n in range(len(folders)) if is_package("/".join(folders[:n + 1]))), None)
+    top = next((n for n in range(len(folders)) if is_package(here := "/".join(folders[:n + 1]))
+                and not is_distribution(here)), None)
     if top is None:
         top = next((n for n in range(len(folders), -1, -1) if is_script("/".join(folders[:n]))), len(folders))
     else:
