@@ -13,7 +13,7 @@ per round, their medians, and whether the outputs are the same bytes.
 
 Usage: python benchmarks/bench_edits.py TREE --cmd "NEW" --reference "OLD" [--rounds 10] [--seed 1]
                                        [--command scan|check] [--format text|json] [--as-of YYYY-MM-DD]
-                                       [--work DIR]
+                                       [--mixed] [--work DIR]
 """
 from __future__ import annotations
 
@@ -54,9 +54,11 @@ def modules(tree: Path) -> list[str]:
     return sorted(found)
 
 
-def edit(text: str, rng: random.Random) -> str | None:
+def edit(text: str, rng: random.Random, mixed: bool = False) -> str | None:
     """``text`` with a reference to one of its functions inserted before a statement of a body, or one inserted
-    earlier deleted; ``None`` where there is no such statement."""
+    earlier deleted; ``None`` where there is no such statement. ``mixed``: a third of the references are to a
+    method of any object (``_ = _.name``, the name of one of its functions) and a third to a name of a module it
+    imports (``_ = json.dumps`` where it has ``import json``), as most calls an edit adds are."""
     lines = text.split("\n")
     inserted = [n for n, line in enumerate(lines) if line.rstrip().endswith(_MARK)]
     if inserted and rng.random() < 0.3:
@@ -69,7 +71,14 @@ def edit(text: str, rng: random.Random) -> str | None:
         return None
     at = rng.choice(starts)
     indent = lines[at][:len(lines[at]) - len(lines[at].lstrip())]
-    lines.insert(at, f"{indent}_ = {rng.choice(names)}  {_MARK}")
+    reference = rng.choice(names)
+    imported = re.findall(r"^import ([a-z]\w*)$", text, re.M)
+    kind = rng.randrange(3) if mixed else 0
+    if kind == 1:
+        reference = f"_.{reference}"
+    elif kind == 2 and imported:
+        reference = f"{rng.choice(imported)}.{rng.choice(('dumps', 'getLogger', 'get', 'join', 'now'))}"
+    lines.insert(at, f"{indent}_ = {reference}  {_MARK}")
     return "\n".join(lines)
 
 
@@ -82,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--command", choices=("scan", "check"), default="scan")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="the output compared")
+    parser.add_argument("--mixed", action="store_true", help="references to any object's methods and imported "
+                        "modules' names too, not only to the module's own functions")
     parser.add_argument("--as-of", default="2026-12-01", help="check's today")
     parser.add_argument("--work", type=Path, help="where the copies go (default: a temporary folder)")
     options = parser.parse_args(argv)
@@ -102,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     done = 0
     while done < options.rounds:
         path = rng.choice(candidates)
-        text = edit((copies["new"] / path).read_text(encoding="utf-8"), rng)
+        text = edit((copies["new"] / path).read_text(encoding="utf-8"), rng, options.mixed)
         if text is None:
             continue
         for copy in copies.values():

@@ -1,8 +1,8 @@
-"""An edit that changes only what functions call (a call added to a body outside a flag's branches, or removed),
-besides moving the lines below it, keeps the last result's flags with the positions moved: the model reads no call.
-The kept call graph is linked again for those functions (a target it resolved before, or one that names a project
-function as it stands), and the findings of the code are found again from it, reading only the few files' facts
-they ask about.
+"""An edit that changes only what functions call (a call added to a body or removed, in a flag's branch or not),
+besides moving the lines below it, keeps the last result's flags with the positions moved and what the edited sites'
+branches do now: the model reads neither. The kept call graph is linked again for those functions (a target it
+resolved before, a project function named as it stands, a method of any object, a library's name), and the findings
+of the code are found again from it, reading only the few files' facts they ask about.
 
 Every run is compared byte for byte with a run without the cache; a seeded random series of such edits over a
 real fixture project checks the results against fresh ones.
@@ -95,16 +95,29 @@ def test_a_call_added_to_a_body_links_it_without_the_model(tmp_path: Path, model
     assert (built, _unreachable(again)) == (0, ["csv_v2"])
 
 
-@pytest.mark.parametrize("edit", [
-    ("    total = 1\n", "    total = 1\n    logging.info(request)\n"),  # a target that names no project function
-    ("    total = 1\n", "    total = 1\n    request.export()\n"),  # a method of any object, new to the graph
-    ("urlpatterns = [checkout]\n", "urlpatterns = [checkout, legacy_export]\n"),  # a module's calls
+@pytest.mark.parametrize(("edit", "unreachable"), [
+    (("    total = 1\n", "    total = 1\n    logging.info(request)\n"), ["csv_v2"]),  # a library's: nothing here
+    (("    total = 1\n", "    total = 1\n    request.export()\n"), ["csv_v2"]),  # a method no function is named as
+    (("    total = 1\n", "    total = 1\n    request.legacy_export()\n"), []),  # any object's: it may be this one
 ])
-def test_other_edits_build_the_model(tmp_path: Path, models: list[int], edit: tuple[str, str]) -> None:
+def test_a_new_call_of_a_library_or_of_any_objects_method(tmp_path: Path, models: list[int],
+                                                        edit: tuple[str, str], unreachable: list[str]) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2025-01-05", "views", {"app/__init__.py": "", "app/views.py": VIEWS})
+    _same_as_fresh(repo, models, "check")
+    repo.commit("2025-02-01", "edit", {"app/views.py": VIEWS.replace(*edit)})
+    after, built = _same_as_fresh(repo, models, "check")
+    assert (built, _unreachable(after)) == (0, unreachable)
+
+
+def test_a_modules_own_calls_build_the_model(tmp_path: Path, models: list[int]) -> None:
+    """A module's calls run on import (its node is an entry point), a class's are its body's: both are linked with
+    what only the whole model knows."""
     repo = Repo(tmp_path / "repo")
     repo.commit("2025-01-05", "views", {"app/__init__.py": "", "app/views.py": VIEWS})
     _same_as_fresh(repo, models)
-    repo.commit("2025-02-01", "edit", {"app/views.py": VIEWS.replace(*edit)})
+    repo.commit("2025-02-01", "edit", {"app/views.py": VIEWS.replace("urlpatterns = [checkout]\n",
+                                                                      "urlpatterns = [checkout, legacy_export]\n")})
     assert _same_as_fresh(repo, models)[1] == 1
 
 

@@ -115,8 +115,8 @@ def other(request):
 """
 
 
-GUARDED = VIEWS.replace('    if is_on(request, "new_cart"):\n',
-                        '    if is_on(request, "new_cart"):\n        request.audit()\n')
+IMPORTED = VIEWS + "\n\nprint(checkout)\n"
+"""A call the module makes when it is imported: linked by the whole model (tests/test_call_edits.py)."""
 
 
 def _asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -152,16 +152,16 @@ def _asked_for_other(repo: Repo, asked: list[str], inferred: list[int]) -> int:
 
 def test_a_code_edit_reads_only_the_facts_each_file_was_last_made(tmp_path: Path, inferred: list[int],
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """A call of a method no file called before is linked by the whole model (tests/test_call_edits.py keeps the
-    flags for a call of what the kept graph resolves): the steps are taken again."""
+    """The module's own calls are linked by the whole model (tests/test_call_edits.py keeps the flags for calls its
+    functions make): the steps are taken again."""
     repo = _with_other(tmp_path)
     _scan(repo)
     asked = _asked(monkeypatch)
-    repo.commit("2025-02-01", "edit", {"app/views.py": GUARDED})
+    repo.commit("2025-02-01", "edit", {"app/views.py": IMPORTED})
     assert _asked_for_other(repo, asked, inferred) == 1  # the second pass's facts, not the first's as well
-    repo.commit("2025-02-02", "comment", {"app/views.py": GUARDED + "# the same facts\n"})  # the result is reused
+    repo.commit("2025-02-02", "comment", {"app/views.py": IMPORTED + "# the same facts\n"})  # the result is reused
     _scan(repo)
-    called = GUARDED.replace("        request.audit()\n", "        request.audit()\n        request.trace()\n")
+    called = IMPORTED + "print(cart)\n"
     repo.commit("2025-02-03", "edit", {"app/views.py": called})
     assert _asked_for_other(repo, asked, inferred) == 1
 
@@ -182,5 +182,5 @@ def test_a_forged_or_stale_memo_of_the_passes_goes_through_every_pass(tmp_path: 
         body = json.dumps(forged).encode()
     _memo(repo, "passes").write_bytes(header + b"\n" + body)
     asked = _asked(monkeypatch)
-    repo.commit("2025-02-01", "edit", {"app/views.py": GUARDED})
+    repo.commit("2025-02-01", "edit", {"app/views.py": IMPORTED})
     assert _asked_for_other(repo, asked, inferred) == 2

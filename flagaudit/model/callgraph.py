@@ -197,10 +197,10 @@ def relinked(previous: CallGraph, functions: Iterable[Function], nodes: DefinedN
     """:func:`build_graph`'s graph where the files changed since ``previous`` (built under the same settings, from
     contents with the same shapes and unparsed names) changed only what ``functions`` call: those linked again
     without the other files' facts (``nodes``: the graph's nodes, read as asked for; ``sources``: the files' content
-    keys now), through the targets ``previous`` resolved and new ones that name a project function or class as they
-    stand (:class:`_Direct`). ``None`` where that is not enough (another new target, or the calls of a module or
-    class: a framework class reaches its members, a settings module its middleware's hooks); :class:`Unread` where
-    a file's facts it needs were not kept."""
+    keys now), through the targets ``previous`` resolved and new ones whose resolution is plain (:class:`_Direct`).
+    ``None`` where that is not enough (another new target, or the calls of a module or class: a framework class
+    reaches its members, a settings module its middleware's hooks); :class:`Unread` where a file's facts it needs
+    were not kept."""
     expansion = dict(previous.expansion)
     direct = _Direct(previous, nodes)
     successors = dict(previous.successors)
@@ -216,32 +216,71 @@ def relinked(previous: CallGraph, functions: Iterable[Function], nodes: DefinedN
         callees = set(chain.from_iterable(map(expansion.__getitem__, function.targets)))
         callees.discard(function.name)
         successors[function.name] = callees
+    successors.update(direct.name_nodes)
     graph = replace(previous, successors=successors, nodes=nodes, expansion=expansion, sources=sources)
     graph.reachable = graph.reach()
     return graph
 
 
 class _Direct:
-    """What :meth:`_Linker._expand` makes of a target that names a project function, class or method as it stands
-    (no import or assignment makes it stand for another name, and no project class derives from its owner): itself.
-    What stands for a name is read from the files of the modules that name starts with (every name a module binds
-    starts with its own), not from every file's."""
+    """What :meth:`_Linker._expand` makes of a new target, without every file's facts, where that is plain: a project
+    function, class or method named as it stands (no import or assignment makes it stand for another name, and no
+    project class derives from its owner) is itself; a method of any object (``.name``) is the name node of the
+    project's functions of that name, if there are any; a name nothing of the project's starts (a library's
+    ``requests.get``) is nothing. What stands for a name is read from the files of the modules that name starts
+    with (every name a module binds starts with its own), not from every file's. ``None`` for any other target."""
 
     def __init__(self, previous: CallGraph, nodes: DefinedNodes) -> None:
         self.nodes = nodes
+        self.shapes = previous.shapes
         self.modules: dict[str, list[str]] = defaultdict(list)
         for path, (module, _, _) in previous.shapes.items():
             self.modules[module].append(path)
         self.derived = {parent for parents in previous.parents.values() for parent in parents}
+        self.name_nodes: dict[str, set[str]] = {}
+        """The name nodes the new ``.name`` targets made, with their successors."""
 
     def expand(self, target: str) -> tuple[str, ...] | None:
-        if target not in self.nodes or target.rpartition(".")[0] in self.derived or "" in self.modules:
+        if "" in self.modules or target.startswith(COMMAND) or target.endswith(NAMED_BY_PREFIX):
+            return None
+        if target.startswith("."):
+            named = self.by_name.get(target[1:])
+            if named:
+                self.name_nodes[target] = set(named)
+            return (target,) if named else ()
+        if target not in self.nodes:
+            return () if self._outside(target) else None
+        if target.rpartition(".")[0] in self.derived:
             return None
         kind = self.nodes[target][1].kind
         resolver = self._resolver(target)
         if kind == "module" or resolver is None or resolver.aliases(target) != [target]:
             return None
         return (target,)
+
+    @cached_property
+    def by_name(self) -> dict[str, list[str]]:
+        """The project's functions, classes and methods by their last name (:attr:`_Linker.by_name`): every node but
+        the modules', which are named as their file's module."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for name, path in self.nodes.paths.items():
+            if name != self.shapes[path][0]:
+                found[name.rpartition(".")[2]].append(name)
+        return found
+
+    def _outside(self, target: str) -> bool:
+        """Whether ``target`` names nothing of the project's: none of its prefixes is a project module or node, and
+        its leading names end no project module's name (:meth:`_Linker._rooted`)."""
+        parts = target.split(".")
+        prefixes = [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
+        if any(prefix in self.nodes or prefix in self.modules for prefix in prefixes):
+            return False
+        return not any(".".join(parts[:cut]) in self.tails for cut in range(len(parts) - 1, 1, -1))
+
+    @cached_property
+    def tails(self) -> frozenset[str]:
+        """The endings of the project's modules' names (:attr:`_Linker.module_tails`)."""
+        return frozenset(tail for module in self.modules if module in self.nodes for tail in _tails(module))
 
     def _resolver(self, target: str) -> Resolver | None:
         """A resolver of the names ``target`` and its prefixes, or ``None`` if a file binds a name outside its
