@@ -8,8 +8,9 @@ compared byte for byte (the one without the change is the reference).
 
 Each round picks a module (seeded), inserts a reference to one of its functions (``_ = name``, marked
 ``# inserted``; with ``--mixed``, also to any object's method or an imported module's name) before a statement of
-a function's body, or deletes one inserted earlier, in both copies, and runs the command in each. Both copies are warmed first with their own build. Wall and CPU seconds (the process tree's)
-per round, their medians, and whether the outputs are the same bytes.
+a function's body, or deletes one inserted earlier, in both copies, and runs the command in each. Both copies are
+warmed first with their own build. Wall and CPU seconds (the process tree's) per round, their medians, and whether
+the outputs are the same bytes.
 
 Usage: python benchmarks/bench_edits.py TREE --cmd "NEW" --reference "OLD" [--rounds 10] [--seed 1]
                                        [--command scan|check] [--format text|json] [--as-of YYYY-MM-DD]
