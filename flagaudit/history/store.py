@@ -29,9 +29,10 @@ from flagaudit.scan.cache import (
 )
 from flagaudit.sdk_rules import RuleSet
 
-HISTORY_VERSION = 19
+HISTORY_VERSION = 20
 """Bump when the walk state or the events it derives change (5: committer dates; 6: blobs git lacks, quiet facts;
-16: the earlier names of the project's helpers)."""
+16: the earlier names of the project's helpers; 20: a distribution's root below the project's is no package in the
+module names the state keeps)."""
 
 FlagId = tuple[str, str]
 """(sdk, key)"""
