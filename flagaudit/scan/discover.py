@@ -129,6 +129,8 @@ def published_packages(paths: list[str], distributions: frozenset[str]) -> tuple
     (model/entrypoints.py), and their settings are the host's to set. The root's own distribution is not one: an
     application is often packaged too. A folder holding an application's own ``pyproject.toml`` (``backend/`` beside
     a front end) has its ``manage.py`` or ``wsgi.py``, and is not one either."""
+    if not distributions:
+        return ()  # most projects: no walk over every path on every run
     folders: set[str] = set()
     deployed: set[str] = set()
     for path in paths:
