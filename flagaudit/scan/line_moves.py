@@ -66,10 +66,14 @@ def find_move(was: FileFacts, now: FileFacts) -> Move | None:
         return None
     stay, at, start_stay, start_at = 0, _NOWHERE, 0, _NOWHERE  # of other positions, and of where branches start
     for (old, start), (new, _) in zip(before, after, strict=True):
-        if new == old:
-            stay, start_stay = (stay, max(start_stay, old)) if start else (max(stay, old), start_stay)
+        if new == old and start:
+            start_stay = max(start_stay, old)
+        elif new == old:
+            stay = max(stay, old)
+        elif by and new == old + by and start:
+            start_at = min(start_at, old)
         elif by and new == old + by:
-            at, start_at = (at, min(start_at, old)) if start else (min(at, old), start_at)
+            at = min(at, old)
         else:
             return None
     if max(stay, start_stay) < min(at, start_at):
