@@ -346,19 +346,11 @@ def _same_facts(inputs: Inputs, made: _Made, config: Config, options: ScanOption
     analyses as it would without it."""
     cache = inputs.cache
     digest = _made_digest(inputs, made)
-    taken: tuple[Step, ...] | None = None
-
-    def steps() -> tuple[Step, ...] | None:
-        """The last result's, read only once the first pass's facts are found the same (from their own memo: the
-        result, ten times larger, is decoded only once every pass found the same facts, and must hold them)."""
-        nonlocal taken
-        taken = cache.memo("steps", digest, tuple[Step, ...])
-        return taken if taken is not None and all(step.consistent for step in taken) else None
-
+    steps = functools.partial(_kept_steps, cache, digest)
     changed = [s for s in inputs.sources if made.sources[s.path] != s.key]
     moved = _lines_moved(changed, made.sources, steps, inputs.rules, config, cache, options.workers)
     result = None if moved is None else cache.memo("inventory", digest, _Result)
-    if moved is None or result is None or result[1] != taken:
+    if moved is None or result is None or result[1] != steps():
         return None
     inventory, kept_steps = result
     if counts_lines_of(inventory.findings, moved.resized):
@@ -387,12 +379,7 @@ def _same_but_calls(inputs: Inputs, made: _Made, config: Config,
             or previous.sources.keys() != sources.keys():
         return None
     digest = _made_digest(inputs, made)
-    taken: tuple[Step, ...] | None = None
-
-    def steps() -> tuple[Step, ...] | None:
-        nonlocal taken
-        taken = cache.memo("steps", digest, tuple[Step, ...])
-        return taken if taken is not None and all(step.consistent for step in taken) else None
+    steps = functools.partial(_kept_steps, cache, digest)
 
     def moved_since(keys: dict[str, str]) -> _Moved | None:
         changed = [s for s in inputs.sources if keys[s.path] != s.key]
@@ -403,6 +390,7 @@ def _same_but_calls(inputs: Inputs, made: _Made, config: Config,
     # the graph was kept for contents before those the last result was made from, where edits since moved lines only
     linking = moved if moved is None or previous.sources == made.sources else moved_since(previous.sources)
     passes = cache.memo("passes", digest, dict[str, int]) if linking else None
+    taken = steps() if passes is not None else None
     if moved is None or linking is None or taken is None or passes is None:
         return None
     rule_sets = _pass_rules(inputs.rules, taken)
@@ -511,6 +499,14 @@ def _pass_rules(rules: RuleSet, steps: tuple[Step, ...]) -> list[RuleSet]:
         found.append(_next_pass(rules, before, step)[0])
         before = step
     return found
+
+
+def _kept_steps(cache: FactCache, digest: str) -> tuple[Step, ...] | None:
+    """The steps the last result's passes took, kept for ``digest``, if they are consistent: asked for only once a
+    changed file's first facts are found the same (from their own memo: the result, ten times larger, is decoded
+    only once every pass found the same facts, and must hold them); a second ask is not decoded again."""
+    taken = cache.memo("steps", digest, tuple[Step, ...])
+    return taken if taken is not None and all(step.consistent for step in taken) else None
 
 
 def _made_digest(inputs: Inputs, made: _Made) -> str:
