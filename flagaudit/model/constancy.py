@@ -134,7 +134,10 @@ def _in_every_variant(name: str, modules: dict[str, tuple[set[str], list[str]]])
 
 def may_serve(data: bytes) -> bool:
     """Whether a file's bytes spell what :func:`serves` looks for (a file that calls it names it)."""
-    return any(name.rpartition(".")[2].encode() in data for name in _APPLICATIONS)
+    return any(name in data for name in _APPLICATION_NAMES)
+
+
+_APPLICATION_NAMES = tuple(sorted(name.rpartition(".")[2].encode() for name in _APPLICATIONS))
 
 
 def serves(file_facts: FileFacts) -> bool:
