@@ -7,6 +7,7 @@ fresh extraction under the extended rules: every way of calling the wrapper must
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 
 import pytest
@@ -194,3 +195,56 @@ def test_a_change_to_a_mixin_rule_keeps_nothing() -> None:
     before = extract("app/views.py", "app.views", data, rules, MAX)
     assert changed_names(rules, other) is None
     assert not facts_stand("app/views.py", data, other, Earlier(before, rules))
+
+
+# A project module that imports waffle's check makes an inferred rule of its own for that name (a re-export,
+# ``app.utils.flag_is_active``), whose last segment every call of waffle's check shares. A call whose rule is looked
+# up where the module's imports say it comes from keeps its span; any call that may reach the re-export does not.
+
+REEXPORTED = {
+    "waffle's check, imported by name": ("from waffle import flag_is_active", "flag_is_active(request, 'b')", True),
+    "waffle's check, on the module": ("import waffle", "waffle.flag_is_active(request, 'b')", True),
+    "waffle's check under another name": ("from waffle import flag_is_active as on", "on(request, 'b')", True),
+    "the re-export, imported by name": ("from app.utils import flag_is_active", "flag_is_active(request, 'b')",
+                                        False),
+    "the re-export under another name": ("from app.utils import flag_is_active as on", "on(request, 'b')", False),
+    "the re-export, on its module": ("from app import utils", "utils.flag_is_active(request, 'b')", False),
+    "on a longer name": ("import app.utils", "app.utils.flag_is_active(request, 'b')", False),
+    "on what a call returns": ("import waffle", "waffle.module().flag_is_active(request, 'b')", False),
+    "after a dot and a comment": ("import waffle", "(waffle.  # which\n        flag_is_active)(request, 'b')", False),
+    "an import in the function": ("import waffle", "__import__('x')\n    from app.utils import flag_is_active\n"
+                                                   "    return flag_is_active(request, 'b')", False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REEXPORTED))
+def test_a_reexport_keeps_the_spans_that_cannot_reach_it(case: str) -> None:
+    rules = load_rules()
+    waffle = rules.functions["waffle.flag_is_active"]
+    reexport = dataclasses.replace(waffle, id="reexport/waffle.flag_is_active", functions=("app.utils.flag_is_active",))
+    extended = with_inferred(rules, (reexport,), frozenset(), "reexport")
+    imports, call, kept = REEXPORTED[case]
+    body = call if call.startswith("__import__") else f"return {call}"
+    data = (f"{imports}\nimport waffle\n\n\ndef view(request):\n    if waffle.switch_is_active('a'):\n"
+            f"        return 1\n    {body}\n").encode()
+    before = extract("app/views.py", "app.views", data, rules, MAX)
+    assert not before.skipped and before.sites
+    again = extract("app/views.py", "app.views", data, extended, MAX, Earlier(before, rules))
+    assert again == extract("app/views.py", "app.views", data, extended, MAX)
+    assert all(any(s is b for b in before.sites) for s in again.sites) == kept
+
+
+def test_a_method_of_a_class_of_the_module_is_looked_up_through_its_first_parameter() -> None:
+    """``self.flag_is_active(...)`` in a class whose own method of that name has a changed rule reaches it."""
+    rules = load_rules()
+    waffle = rules.functions["waffle.flag_is_active"]
+    own = dataclasses.replace(waffle, id="wrapper/app.views.Gate.flag_is_active",
+                              functions=("app.views.Gate.flag_is_active",))
+    extended = with_inferred(rules, (own,), frozenset(), "own")
+    data = ("import waffle\n\n\nclass Gate:\n    def flag_is_active(self, request, name):\n        return True\n\n"
+            "    def view(self, request):\n        if waffle.switch_is_active('a'):\n            return 1\n"
+            "        return self.flag_is_active(request, 'b')\n").encode()
+    before = extract("app/views.py", "app.views", data, rules, MAX)
+    again = extract("app/views.py", "app.views", data, extended, MAX, Earlier(before, rules))
+    fresh = extract("app/views.py", "app.views", data, extended, MAX)
+    assert again == fresh and len(fresh.sites) > len(before.sites)

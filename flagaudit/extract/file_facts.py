@@ -338,11 +338,11 @@ def _kept(earlier: Earlier | None, rules: RuleSet, wanted: frozenset[int], scope
     definitions made outside the spans (class constants)."""
     if earlier is None or earlier.facts.skipped:
         return None
-    names = changed_names(earlier.rules, rules)
-    if names is None:
+    changed = changed_names(earlier.rules, rules)
+    if changed is None:
         return None
     before = earlier.wanted if earlier.wanted is not None else candidates(earlier.rules)
-    return Kept(earlier.facts, outside(earlier.rules), names, scope, tuple(sorted(before)), tuple(sorted(wanted)),
+    return Kept(earlier.facts, outside(earlier.rules), changed, scope, tuple(sorted(before)), tuple(sorted(wanted)),
                 lines, [start for start, _, _ in spans])
 
 

@@ -34,14 +34,29 @@ class Earlier:
     this run: a later pass compares them with its own instead of finding them again under the earlier rules."""
 
 
-_COMPARED: dict[tuple[int, int], tuple[RuleSet, RuleSet, frozenset[str] | None]] = {}
+@dataclass(frozen=True)
+class Changed:
+    """What differs between two rule sets, as the site analysis looks rules up."""
+
+    names: frozenset[str]
+    """The last segments of the callees (functions, decorators, definers) and the methods whose rules differ: a
+    span that calls none of them keeps its facts."""
+    callees: frozenset[str]
+    """Those callees in full: a bare call of a name the module imports from elsewhere is looked up by where it
+    comes from (``flag_is_active`` from waffle), which a project module re-exporting it under the same last
+    segment does not change."""
+    methods: frozenset[str]
+    """Those methods, looked up by name on any receiver."""
+
+
+_COMPARED: dict[tuple[int, int], tuple[RuleSet, RuleSet, Changed | None]] = {}
 """:func:`changed_names` by the identity of the two rule sets (kept with it, so the ids stay theirs): a worker
 is asked about the same two for every file of a pass, and comparing them took a millisecond each time."""
 
 
-def changed_names(old: RuleSet, new: RuleSet) -> frozenset[str] | None:
-    """The last segments of callee names and the method names whose rules differ between ``old`` and ``new``;
-    ``None`` when something else the site analysis reads differs, and no span may be kept."""
+def changed_names(old: RuleSet, new: RuleSet) -> Changed | None:
+    """What differs between ``old`` and ``new`` for the calls a span makes; ``None`` when something else the site
+    analysis reads differs, and no span may be kept."""
     known = _COMPARED.get((id(old), id(new)))
     if known is None:
         if len(_COMPARED) > 16:
@@ -50,17 +65,19 @@ def changed_names(old: RuleSet, new: RuleSet) -> frozenset[str] | None:
     return known[2]
 
 
-def _changed_names(old: RuleSet, new: RuleSet) -> frozenset[str] | None:
+def _changed_names(old: RuleSet, new: RuleSet) -> Changed | None:
     if (old.settings, old.object_methods, old.classes, old.models, old.mixins) != (
             new.settings, new.object_methods, new.classes, new.models, new.mixins) or _modules(old) != _modules(new):
         return None
-    names: set[str] = set()
+    callees: set[str] = set()
     for before, after in ((old.functions, new.functions), (old.decorators, new.decorators),
                           (old.define_functions, new.define_functions)):
-        names.update(k.rpartition(".")[2] for k in _differing(before, after))
+        callees.update(_differing(before, after))
+    methods: set[str] = set()
     for methods_before, methods_after in ((old.methods, new.methods), (old.define_methods, new.define_methods)):
-        names.update(_differing(methods_before, methods_after))
-    return frozenset(names)
+        methods.update(_differing(methods_before, methods_after))
+    return Changed(frozenset({*(k.rpartition(".")[2] for k in callees), *methods}), frozenset(callees),
+                   frozenset(methods))
 
 
 def standing_names(earlier: Earlier, rules: RuleSet) -> frozenset[str] | None:
@@ -70,10 +87,11 @@ def standing_names(earlier: Earlier, rules: RuleSet) -> frozenset[str] | None:
     differently and no class the module gives constants to is a registry whose rule differs. ``None`` when
     one does: the file must be analysed again. What is left to look for is a call in the text that the call
     graph saw as something else (a local that shadows a module's function), see :func:`calls_any`."""
-    names = changed_names(earlier.rules, rules)
+    changed = changed_names(earlier.rules, rules)
     facts = earlier.facts
-    if names is None or not earlier.rules.traced.symmetric_difference(rules.traced).isdisjoint(facts.deferred):
+    if changed is None or not earlier.rules.traced.symmetric_difference(rules.traced).isdisjoint(facts.deferred):
         return None
+    names = changed.names
     if any(t.rpartition(".")[2] in names for function in facts.functions for t in function.targets):
         return None
     registries = _differing(earlier.rules.class_constants, rules.class_constants)
@@ -103,13 +121,15 @@ def _modules(rules: RuleSet) -> set[str]:
 class Kept:
     """The spans of one file whose earlier facts stand, and those facts by span."""
 
-    def __init__(self, earlier: FileFacts, definitions_before: int, names: frozenset[str], scope: Scope,
+    def __init__(self, earlier: FileFacts, definitions_before: int, changed: Changed, scope: Scope,
                  wanted_before: tuple[int, ...], wanted: tuple[int, ...], lines: list[str], starts: list[int]) -> None:
         """``definitions_before``: how many of the earlier definitions came from outside the spans (they come
-        first); ``names``: :func:`changed_names`; ``starts``: the first lines of the file's spans, in order."""
+        first); ``changed``: :func:`changed_names`; ``starts``: the first lines of the file's spans, in order."""
+        names = changed.names
         # A name the module imports under another name (``from flags import is_on as on``) leads to its target.
-        aliases = frozenset(local for local, target in scope.imports.items() if target.rpartition(".")[2] in names)
-        self.called = [p for p in (_called(names), _called(aliases)) if p is not None]
+        aliases = frozenset(local for local, target in scope.imports.items() if target in changed.callees)
+        self.placed = _Placed(changed, scope)
+        self.called = [p for p in (_called(names - self.placed.words), _called(aliases)) if p is not None]
         self.named = _named(names)
         self.wanted_before = wanted_before
         self.wanted = wanted
@@ -123,12 +143,55 @@ class Kept:
         line above it, so the line before is compared too."""
         if _within(self.wanted_before, start - 1, end) != _within(self.wanted, start - 1, end):
             return None
-        if self.called and self.named is not None:
+        if self.named is not None:
             text = "".join(self.lines[start - 1:end])
-            if any(p.search(text) for p in self.called) or (_IMPORT.search(text) and self.named.search(text)):
+            if any(p.search(text) for p in self.called) or self.placed.reached(text) \
+                    or (_IMPORT.search(text) and self.named.search(text)):
                 return None
         return self.sites.get(start, []), self.definitions.get(start, [])
 
+
+class _Placed:
+    """The changed callees' last names that a call reaches only by where the call stands (``words``): the rule a call
+    of ``name`` or ``head.name`` is looked up by is the module's qualified name for it (or none, for a local), found
+    through the module's imports and definitions, which are the same before and after. So a span that calls
+    waffle's ``flag_is_active`` keeps its facts when a project module that re-exports it gets a rule of its own.
+    Called on anything else (``f().name``, ``a.b.name``, a dot before a line break), or on the first parameter of a
+    method where a class of the module has a changed method of that name, it counts as a call of a changed rule;
+    so does a call after an import in the span (which the span's other test sees)."""
+
+    def __init__(self, changed: Changed, scope: Scope) -> None:
+        self.scope, self.callees = scope, changed.callees
+        self.words = frozenset(name for name in changed.names - changed.methods
+                               if scope.qualify(name) not in changed.callees)
+        module = f"{scope.module}." if scope.module else ""
+        self.own = frozenset(callee.rpartition(".")[2] for callee in changed.callees
+                             if callee.startswith(module) and callee[len(module):].partition(".")[0] in scope.defined)
+        self.mentioned = _called(self.words)
+
+    def reached(self, text: str) -> bool:
+        """Whether ``text`` calls one of :attr:`words` where its rule may have changed."""
+        if self.mentioned is None or not self.mentioned.search(text):
+            return False
+        return any(found.group() in self.words and self._changed(text, found.start(), found.group())
+                   for found in _ANY_CALLED.finditer(text))
+
+    def _changed(self, text: str, at: int, name: str) -> bool:
+        before = text[:at].rstrip(" \t\n\\")
+        line = before[before.rfind("\n") + 1:]
+        if "#" in line:  # the dot may be before a comment: not told without tokenizing
+            return True
+        if not before.endswith("."):
+            return False  # called bare: looked up by the module's name for it, which words leaves out where changed
+        head = _HEAD.search(before, max(0, len(before) - 200))
+        if head is None or name in self.own:
+            return True
+        return self.scope.qualify(f"{head.group(1)}.{name}") in self.callees
+
+
+_HEAD = re.compile(r"(?<![\w.)\]}'\"])([^\W\d]\w*)\.\Z")
+"""A single name before the dot that ends a text, with nothing before it that would make it part of a longer
+expression (``a.b.``, ``f().``, ``x[0].``, ``"".``)."""
 
 _IMPORT = re.compile(r"\bimport\b")
 """A span that imports a name inside a function may call it under another name (``from f import on as check``)."""
