@@ -48,6 +48,14 @@ class Changed:
     methods: frozenset[str]
     """Those methods, looked up by name on any receiver."""
 
+    @functools.cached_property
+    def by_name(self) -> dict[str, tuple[str, ...]]:
+        """The callees by their last names."""
+        found: dict[str, list[str]] = {}
+        for callee in sorted(self.callees):
+            found.setdefault(callee.rpartition(".")[2], []).append(callee)
+        return {name: tuple(callees) for name, callees in found.items()}
+
 
 _COMPARED: dict[tuple[int, int], tuple[RuleSet, RuleSet, Changed | None]] = {}
 """:func:`changed_names` by the identity of the two rule sets (kept with it, so the ids stay theirs): a worker
@@ -127,9 +135,9 @@ class Kept:
         first); ``changed``: :func:`changed_names`; ``starts``: the first lines of the file's spans, in order."""
         names = changed.names
         # A name the module imports under another name (``from flags import is_on as on``) leads to its target.
-        aliases = frozenset(local for local, target in scope.imports.items() if target in changed.callees)
+        self.aliased = _called(frozenset(local for local, target in scope.imports.items() if target in changed.callees))
+        self.called = _called(names)  # the same for every file of a pass: built once, searched fast
         self.placed = _Placed(changed, scope)
-        self.called = [p for p in (_called(names - self.placed.words), _called(aliases)) if p is not None]
         self.named = _named(names)
         self.wanted_before = wanted_before
         self.wanted = wanted
@@ -143,50 +151,62 @@ class Kept:
         line above it, so the line before is compared too."""
         if _within(self.wanted_before, start - 1, end) != _within(self.wanted, start - 1, end):
             return None
-        if self.named is not None:
+        if self.called is not None and self.named is not None:
             text = "".join(self.lines[start - 1:end])
-            if any(p.search(text) for p in self.called) or self.placed.reached(text) \
-                    or (_IMPORT.search(text) and self.named.search(text)):
+            if self.aliased is not None and self.aliased.search(text) \
+                    or self.called.search(text) and self.placed.reached(text) \
+                    or _IMPORT.search(text) and self.named.search(text):
                 return None
         return self.sites.get(start, []), self.definitions.get(start, [])
 
 
 class _Placed:
-    """The changed callees' last names that a call reaches only by where the call stands (``words``): the rule a call
-    of ``name`` or ``head.name`` is looked up by is the module's qualified name for it (or none, for a local), found
-    through the module's imports and definitions, which are the same before and after. So a span that calls
-    waffle's ``flag_is_active`` keeps its facts when a project module that re-exports it gets a rule of its own.
-    Called on anything else (``f().name``, ``a.b.name``, a dot before a line break), or on the first parameter of a
-    method where a class of the module has a changed method of that name, it counts as a call of a changed rule;
-    so does a call after an import in the span (which the span's other test sees)."""
+    """Where a call of a changed callee's last name may reach a changed rule. The rule a call of ``name`` or
+    ``head.name`` is looked up by is the module's qualified name for it (or none, for a local), found through the
+    module's imports and definitions, which are the same before and after: so a span that calls waffle's
+    ``flag_is_active`` keeps its facts when a project module that re-exports it gets a rule of its own. A call of
+    a method's name, of a name the module qualifies as a changed callee, on anything else (``f().name``,
+    ``a.b.name``, a dot before a line break) or on the first parameter of a method where a class of the module has
+    a changed method of that name, may reach one; so may a call after an import in the span, which the span's
+    other test sees."""
 
     def __init__(self, changed: Changed, scope: Scope) -> None:
-        self.scope, self.callees = scope, changed.callees
-        self.words = frozenset(name for name in changed.names - changed.methods
-                               if scope.qualify(name) not in changed.callees)
-        module = f"{scope.module}." if scope.module else ""
-        self.own = frozenset(callee.rpartition(".")[2] for callee in changed.callees
-                             if callee.startswith(module) and callee[len(module):].partition(".")[0] in scope.defined)
-        self.mentioned = _called(self.words)
+        self.scope, self.changed = scope, changed
+        callees = changed.callees
+        blocked = {name for name in (*scope.imports, *scope.defined) if scope.qualify(name) in callees}
+        if scope.star:
+            blocked.update(name for callee in callees if callee.rpartition(".")[0] == scope.star
+                           and scope.qualify(name := callee.rpartition(".")[2]) == callee)
+        self.placed = changed.names - changed.methods - blocked
+        """The names whose calls reach a changed rule only by where they stand."""
+        self.prefix = f"{scope.module}." if scope.module else ""
+        self._own: dict[str, bool] = {}
 
     def reached(self, text: str) -> bool:
-        """Whether ``text`` calls one of :attr:`words` where its rule may have changed."""
-        if self.mentioned is None or not self.mentioned.search(text):
-            return False
-        return any(found.group() in self.words and self._changed(text, found.start(), found.group())
-                   for found in _ANY_CALLED.finditer(text))
+        """Whether ``text`` calls one of the changed names where its rule may have changed."""
+        names = self.changed.names
+        return any(name in names and (name not in self.placed or self._dotted(text, found.start(), name))
+                   for found in _ANY_CALLED.finditer(text) if (name := found.group()))
 
-    def _changed(self, text: str, at: int, name: str) -> bool:
+    def _dotted(self, text: str, at: int, name: str) -> bool:
+        """Whether the call of ``name`` at ``at`` may reach a changed rule, as an attribute."""
         before = text[:at].rstrip(" \t\n\\")
-        line = before[before.rfind("\n") + 1:]
-        if "#" in line:  # the dot may be before a comment: not told without tokenizing
+        if "#" in before[before.rfind("\n") + 1:]:  # the dot may be before a comment: not told without tokenizing
             return True
         if not before.endswith("."):
-            return False  # called bare: looked up by the module's name for it, which words leaves out where changed
+            return False  # called bare: looked up by the module's name for it, not a changed callee
         head = _HEAD.search(before, max(0, len(before) - 200))
-        if head is None or name in self.own:
-            return True
-        return self.scope.qualify(f"{head.group(1)}.{name}") in self.callees
+        return head is None or self._owns(name) or self.scope.qualify(f"{head.group(1)}.{name}") in self.changed.callees
+
+    def _owns(self, name: str) -> bool:
+        """Whether a class of the module has a method ``name`` whose rule changed (``self.name()`` reaches it)."""
+        known = self._own.get(name)
+        if known is None:
+            prefix, defined = self.prefix, self.scope.defined
+            known = self._own[name] = any(
+                callee.startswith(prefix) and callee[len(prefix):].partition(".")[0] in defined
+                for callee in self.changed.by_name.get(name, ()))
+        return known
 
 
 _HEAD = re.compile(r"(?<![\w.)\]}'\"])([^\W\d]\w*)\.\Z")
