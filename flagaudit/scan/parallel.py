@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
-from flagaudit.extract.file_facts import extract_wanted
+from flagaudit.extract.file_facts import extract_wanted, facts_stand
 from flagaudit.extract.reuse import Earlier
 from flagaudit.facts import FileFacts
 from flagaudit.sdk_rules import RuleSet
@@ -21,8 +21,10 @@ from flagaudit.sdk_rules import RuleSet
 Job = tuple[str, str, bytes, int, frozenset[int] | None]
 """(path, module, data, the index of the rules an earlier pass made its facts with, the candidate lines it found
 if known); the earlier facts themselves reach the workers by path (see :func:`extract_all`)."""
-Done = tuple[FileFacts, frozenset[int] | None]
-"""A file's facts and the candidate lines found (see :func:`extract_wanted`)."""
+Done = tuple[FileFacts | None, frozenset[int] | None]
+"""A file's facts and the candidate lines found (see :func:`extract_wanted`); no facts where the earlier pass's
+stand under the new rules (:func:`facts_stand`: told without a parse, but with a search of the text, which the
+workers make side by side)."""
 
 _PARALLEL_BYTES = 400_000
 """Below this much source, starting workers costs more than it saves."""
@@ -70,18 +72,22 @@ def _extract(job: Job, rules: RuleSet, max_bytes: int, earlier_rules: tuple[Rule
              earlier: Mapping[str, FileFacts]) -> Done:
     path, module, data, index, wanted = job
     was = earlier.get(path)
-    return extract_wanted(path, module, data, rules, max_bytes,
-                          None if was is None else Earlier(was, earlier_rules[index], wanted))
+    if was is None:
+        return extract_wanted(path, module, data, rules, max_bytes)
+    made = Earlier(was, earlier_rules[index], wanted)
+    if facts_stand(path, data, rules, made):
+        return None, None
+    return extract_wanted(path, module, data, rules, max_bytes, made)
 
 
 def extract_all(jobs: list[Job], rules: RuleSet, max_bytes: int, workers: int | None = None,
                 progress: Callable[[int], None] | None = None, earlier_rules: tuple[RuleSet, ...] = (),
                 earlier: Mapping[str, FileFacts] | None = None) -> Iterator[Done]:
-    """Facts and candidate lines for every job, in the order given; ``progress`` hears how many are done as they
-    finish. ``earlier``: facts an earlier pass made, by path; ``earlier_rules``: the rule sets they were made
-    with, which the jobs index. The workers are given the earlier facts when they start, which a fork hands
-    over without pickling them (they were half of what went to the workers of a later pass, one job at a
-    time)."""
+    """Facts and candidate lines for every job, in the order given (no facts where the earlier ones stand);
+    ``progress`` hears how many are done as they finish. ``earlier``: facts an earlier pass made, by path;
+    ``earlier_rules``: the rule sets they were made with, which the jobs index. The workers are given the
+    earlier facts when they start, which a fork hands over without pickling them (they were half of what went to
+    the workers of a later pass, one job at a time)."""
     earlier = earlier or {}
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) < 2 or sum(len(j[2]) for j in jobs) < _PARALLEL_BYTES:

@@ -969,8 +969,6 @@ def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Co
     keeping what ``earlier`` facts the new rules cannot change; and the candidate lines of those extracted.
     Extraction (and with it the worker pool) is imported only now: a warm run that reuses its kept output never
     needs it."""
-    from flagaudit.extract.file_facts import facts_stand
-    from flagaudit.extract.reuse import Earlier
     from flagaudit.scan.parallel import extract_all
 
     prefix = _prefix(rules, config)
@@ -979,11 +977,6 @@ def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Co
     made, made_with, rule_sets, made_wanted = earlier or ({}, {}, (), {})
     for source in sources:
         cached = cache.get(prefix + source.key)
-        was = made.get(source.path) if cached is None else None
-        if was is not None and facts_stand(source.path, source.data, rules,
-                                           Earlier(was, rule_sets[made_with.get(source.path, 0)])):
-            cached = was  # the new rules cannot change them: no parse (file_facts.facts_stand)
-            cache.put(prefix + source.key, was)
         if cached is None:
             pending.append(source)
         else:
@@ -994,9 +987,11 @@ def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Co
     earlier_facts = {s.path: made[s.path] for s in pending if s.path in made}
     for source, (result, lines) in zip(pending, extract_all(jobs, rules, config.max_file_size, workers, done,
                                                             rule_sets, earlier_facts), strict=True):
-        facts[source.path] = result
-        if lines is not None:
+        if result is None:  # the new rules cannot change the earlier facts (file_facts.facts_stand)
+            result = made[source.path]
+        elif lines is not None:
             wanted[source.path] = lines
+        facts[source.path] = result
         cache.put(prefix + source.key, result)
     return facts, wanted
 
