@@ -17,6 +17,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,8 @@ class FactCache:
         entry is facts, or still the JSON text read, parsed and decoded when first asked for."""
         self._usable: bool | None = None
         self._changed: set[str] = set()
+        self._texts: dict[str, bytes] = {}
+        """The stored form of facts put with it (:func:`encoded`, made where they were extracted), by key."""
         self.used: set[str] = set()
         self.added = 0
         self.pending: dict[str, tuple[str, object, str | None]] = {}
@@ -142,9 +145,12 @@ class FactCache:
         self.used.add(key)
         return found
 
-    def put(self, key: str, facts: FileFacts) -> None:
+    def put(self, key: str, facts: FileFacts, text: bytes | None = None) -> None:
+        """Keep ``facts`` under ``key``; ``text``: their :func:`encoded` form, if already made."""
         shard = _shard(key)
         self._shard_entries(shard)[key] = facts
+        if text is not None:
+            self._texts[key] = text
         self.used.add(key)
         self._changed.add(shard)
         self.added += 1
@@ -199,12 +205,12 @@ class FactCache:
                        *(_memo_file(self.folder, name).name for name in _MEMOS)}
             remove_stale(self.folder, ("facts", *_MEMOS, *_RETIRED), current)  # history's files are history's
             for shard in sorted(shards):
-                write_shard(_facts_file(self.folder, shard), self._shards.get(shard, {}))
+                write_shard(_facts_file(self.folder, shard), self._shards.get(shard, {}), self._texts)
             for name, (digest, value, text) in sorted(self.pending.items()):
                 write_cached(_memo_file(self.folder, name), value, digest, text)
         except OSError as exc:
             return f"could not write the cache in {self.folder}: {exc.strerror}"
-        self._changed, self.pending = set(), {}
+        self._changed, self.pending, self._texts = set(), {}, {}
         return None
 
     def _read(self, path: Path, kind: Any, digest: str | None = None) -> Any:
@@ -259,18 +265,23 @@ def read_shard(path: Path) -> tuple[dict[str, FileFacts | bytes], str | None]:
     return entries, None
 
 
-def write_shard(path: Path, entries: dict[str, FileFacts | bytes]) -> None:
+def write_shard(path: Path, entries: dict[str, FileFacts | bytes], texts: Mapping[str, bytes]) -> None:
     """Store a shard, one entry a line (:func:`read_shard`): an entry never asked for is written as it was read,
-    the others encoded (JSON's encoder escapes every line end and character beyond ASCII)."""
+    the others as ``texts`` has them or else encoded."""
     enabled = gc.isenabled()
     gc.disable()  # as in write_cached
     try:
-        data = b"".join(b'["%s",%s]\n' % (key.encode("ascii"), facts if type(facts) is bytes else
-                                           dumps(facts).encode("ascii")) for key, facts in entries.items())
+        data = b"".join(b'["%s",%s]\n' % (key.encode("ascii"), facts if isinstance(facts, bytes) else
+                                           texts.get(key) or encoded(facts)) for key, facts in entries.items())
     finally:
         if enabled:
             gc.enable()
     replace_file(path, data, private=True)
+
+
+def encoded(facts: FileFacts) -> bytes:
+    """Facts as a shard stores them: JSON, whose encoder escapes every line end and character beyond ASCII."""
+    return dumps(facts).encode("ascii")
 
 
 def folder_problem(folder: Path, root: Path) -> str | None:

@@ -985,14 +985,14 @@ def _analyse(sources: list[Source], rules: RuleSet, cache: FactCache, config: Co
     done = None if progress is None else lambda count: progress(STAGE, count, len(jobs), "files")
     wanted: dict[str, frozenset[int]] = {}
     earlier_facts = {s.path: made[s.path] for s in pending if s.path in made}
-    for source, (result, lines) in zip(pending, extract_all(jobs, rules, config.max_file_size, workers, done,
-                                                            rule_sets, earlier_facts), strict=True):
+    found = extract_all(jobs, rules, config.max_file_size, workers, done, rule_sets, earlier_facts, cache.usable)
+    for source, (result, lines, text) in zip(pending, found, strict=True):
         if result is None:  # the new rules cannot change the earlier facts (file_facts.facts_stand)
             result = made[source.path]
         elif lines is not None:
             wanted[source.path] = lines
         facts[source.path] = result
-        cache.put(prefix + source.key, result)
+        cache.put(prefix + source.key, result, text)
     return facts, wanted
 
 
