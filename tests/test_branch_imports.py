@@ -1,4 +1,4 @@
-"""The imports a branch makes are found without walking the branches that span no line an import may begin on.
+"""The imports a branch makes are found without walking the branches that span no import statement's line.
 
 Each source below is real Python; for every node of it, what :class:`BranchUses` gives must be what a walk of the
 node finds (an import inside a branch names the calls after it: ``from app.signals import handler``)."""
@@ -9,8 +9,9 @@ import ast
 
 import pytest
 
+from flagaudit.extract.calls import call_facts
 from flagaudit.extract.fingerprint import BranchUses
-from flagaudit.extract.symbols import import_bindings
+from flagaudit.extract.symbols import import_bindings, module_scope
 from flagaudit.extract.tree import Source
 
 SOURCES = {
@@ -26,6 +27,10 @@ SOURCES = {
                                                   "    return 1\n",
     "a text with carriage returns": "def view(flags):\r    if flags.on('a'):\r        import app.signals\r"
                                     "        return 1\r",
+    "an import in a handler": "def view(flags):\n    try:\n        pass\n    except ImportError:\n"
+                              "        if flags.on('a'):\n            import app.signals\n",
+    "an import in a case": "def view(flags, kind):\n    match kind:\n        case 'a':\n"
+                           "            if flags.on('a'):\n                from app import signals\n",
 }
 
 
@@ -33,7 +38,7 @@ SOURCES = {
 def test_branch_imports_are_those_a_walk_finds(case: str) -> None:
     text = SOURCES[case]
     tree = ast.parse(text)
-    uses = BranchUses(Source(text), "app", text)
+    uses = BranchUses(Source(text), "app", call_facts(tree, module_scope(tree, "app.views", False)).import_lines)
     walked = 0
     for node in ast.walk(tree):
         expected = {name: target for inner in ast.walk(node) if isinstance(inner, (ast.Import, ast.ImportFrom))

@@ -63,6 +63,8 @@ class CallFacts:
     """Every call and subscript, for the candidate finder (saves it a walk)."""
     local_imports: dict[str, str] = field(default_factory=dict)
     """Names imported inside functions anywhere in the module."""
+    import_lines: tuple[int, ...] = ()
+    """The lines of every import statement, in order: a branch that spans none of them imports nothing."""
 
 
 def call_facts(tree: ast.Module, scope: Scope) -> CallFacts:
@@ -80,7 +82,7 @@ def call_facts(tree: ast.Module, scope: Scope) -> CallFacts:
         functions.append(Function(_intern(frame.name), frame.kind, frame.line, frame.end, frame.decorators,
                                   frame.bases, tuple(sorted(targets)), frame.params))
     local_imports = {k: v for frame in walker.all_frames for k, v in frame.imports.items()}
-    return CallFacts(functions, uses, _exports(tree), walker.nodes, local_imports)
+    return CallFacts(functions, uses, _exports(tree), walker.nodes, local_imports, tuple(sorted(walker.imports)))
 
 
 def _named_methods(frames: list[_Frame]) -> None:
@@ -112,6 +114,8 @@ class _Walker:
         self.frames: list[_Frame] = []
         self.all_frames: list[_Frame] = []
         self.nodes: list[ast.Call | ast.Subscript] = []
+        self.imports: list[int] = []
+        """The lines of the import statements met."""
 
     def block(self, body: list[ast.stmt]) -> None:
         """Statements in order: definitions and imports as such, the statements below a compound one as a block,
@@ -128,6 +132,8 @@ class _Walker:
             layout = _LAYOUTS.get(kind)
             if layout is None:
                 layout = _layout(kind)
+            if kind in _HANDLING:
+                self._handled_imports(statement)
             for name, how in layout:
                 value: Any = getattr(statement, name, None)
                 if how is _BODY:
@@ -152,9 +158,16 @@ class _Walker:
         elif isinstance(statement, ast.ClassDef):
             self.klass(statement)
         elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+            self.imports.append(statement.lineno)
             frame = self.frames[-1]
             if frame.kind in ("function", "method"):
                 frame.imports.update(import_bindings(statement, self.scope.package))
+
+    def _handled_imports(self, statement: ast.stmt) -> None:
+        """The imports in a handler's or a case's body, which the walk goes through as through an expression."""
+        for part in getattr(statement, "handlers", None) or getattr(statement, "cases", None) or ():
+            self.imports.extend(node.lineno for node in ast.walk(part)
+                                if isinstance(node, (ast.Import, ast.ImportFrom)))
 
     def _child(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, kind: str) -> _Frame:
         parent = self.frames[-1]
@@ -352,6 +365,8 @@ _PREFIX = re.compile(r"\w{2,}_")
 names anything, ``f"user {id}"`` nothing."""
 _OWN = frozenset({*_DEFINITIONS, ast.ClassDef, ast.Import, ast.ImportFrom})
 """Statements :meth:`_Walker.block` reads as such, not as what they hold."""
+_HANDLING = frozenset({ast.Try, ast.Match, *((ast.TryStar,) if hasattr(ast, "TryStar") else ())})
+"""Statements with handlers or cases, whose bodies :meth:`_Walker.expression` goes through."""
 _BODY, _MIXED, _ANY = "body", "mixed", "any"
 _BODIES = frozenset({"body", "orelse", "finalbody"})
 """A statement's fields that hold statements (a handler's or a case's body is reached by the walk of its

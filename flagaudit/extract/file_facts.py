@@ -139,7 +139,8 @@ def _extract(path: str, module: str, data: bytes, rules: RuleSet, max_bytes: int
         else frozenset()) | (own_switches(tree, other) if settings_module else frozenset()),
         lambda other: len(_class_constants(path, scope.module, values, other, notes)))
     source = Source(text)
-    context = SpanContext(path, source, notes, scope, rules, imported, BranchUses(source, scope.package, text),
+    uses = BranchUses(source, scope.package, graph.import_lines)
+    context = SpanContext(path, source, notes, scope, rules, imported, uses,
                           _rollback_functions(graph.nodes, scope.module, "south" in imported), graph.uses,
                           tuple(sorted(wanted)),
                           sequence_values(tree, scope), own, made)

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import ast
 import bisect
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from functools import cached_property
 
 from flagaudit.extract.calls import COMMAND
 from flagaudit.extract.symbols import import_bindings
@@ -23,26 +21,20 @@ from flagaudit.facts import Span
 
 class BranchUses:
     """Dotted names used in subtrees of one file, counted and memoized by node: a guard's branches and its
-    statement are asked for again by each check inside them. ``text``: the file's, as parsed."""
+    statement are asked for again by each check inside them. ``import_lines``: the lines of the file's import
+    statements, in order (:attr:`flagaudit.extract.calls.CallFacts.import_lines`)."""
 
-    def __init__(self, source: Source, package: str, text: str) -> None:
+    def __init__(self, source: Source, package: str, import_lines: tuple[int, ...]) -> None:
         self.source = source
         self.package = package
-        self.text = text
+        self.import_lines = import_lines
         self.collected: dict[ast.AST, Counter[str]] = {}
         self.imported: dict[ast.AST, dict[str, str]] = {}
 
-    @cached_property
-    def import_lines(self) -> tuple[int, ...] | None:
-        """The lines where an import may begin, in order (``None`` where lines are not told by ``\n`` alone): a
-        branch that spans none of them imports nothing, and is not walked for imports (a walk of every branch
-        for them was a twentieth of a cold scan of flag-dense code, whose functions import nothing)."""
-        if "\r" in self.text:
-            return None
-        return tuple(self.text.count("\n", 0, found.start()) + 1 for found in _IMPORT_START.finditer(self.text))
-
     def imports(self, node: ast.AST) -> dict[str, str]:
-        """Local name -> qualified name for the imports inside ``node``."""
+        """Local name -> qualified name for the imports inside ``node``: none where it spans no import statement's
+        line (a walk of every branch for them was a twentieth of a cold scan of flag-dense code, whose functions
+        import nothing)."""
         found = self.imported.get(node)
         if found is None:
             found = self.imported[node] = {} if self._imports_nothing(node) else {
@@ -51,10 +43,10 @@ class BranchUses:
         return found
 
     def _imports_nothing(self, node: ast.AST) -> bool:
-        lines = self.import_lines
         first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
-        if lines is None or first is None or last is None:
+        if first is None or last is None:
             return False
+        lines = self.import_lines
         at = bisect.bisect_left(lines, first)
         return at == len(lines) or lines[at] > last
 
@@ -82,11 +74,6 @@ class BranchUses:
             elif "." in dotted:
                 found["." + dotted.rsplit(".", 1)[1]] += count
         return found
-
-
-_IMPORT_START = re.compile(r"(?:^[ \t\f]*|[:;][ \t\f]*)(?:import|from)\b", re.MULTILINE)
-"""Where a statement may begin with ``import`` or ``from``: at a line's start (a line that goes on after a
-backslash starts one too), or after a colon or a semicolon. Also in strings and comments, which costs a walk."""
 
 
 def exclusive(uses: dict[str, list[int]], line: int, on_spans: tuple[Span, ...], off_spans: tuple[Span, ...],
