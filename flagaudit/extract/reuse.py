@@ -166,9 +166,9 @@ class _Placed:
     module's imports and definitions, which are the same before and after: so a span that calls waffle's
     ``flag_is_active`` keeps its facts when a project module that re-exports it gets a rule of its own. A call of
     a method's name, of a name the module qualifies as a changed callee, on anything else (``f().name``,
-    ``a.b.name``, a dot before a line break) or on the first parameter of a method where a class of the module has
-    a changed method of that name, may reach one; so may a call after an import in the span, which the span's
-    other test sees."""
+    ``a.b.name``, a name and a comment before the dot) or on the first parameter of a method where a class of the
+    module has a changed method of that name, may reach one; so may a call after an import in the span, which the
+    span's other test sees."""
 
     def __init__(self, changed: Changed, scope: Scope) -> None:
         self.scope, self.changed = scope, changed

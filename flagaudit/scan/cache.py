@@ -149,7 +149,9 @@ class FactCache:
         """Keep ``facts`` under ``key``; ``text``: their :func:`encoded` form, if already made."""
         shard = _shard(key)
         self._shard_entries(shard)[key] = facts
-        if text is not None:
+        if text is None:
+            self._texts.pop(key, None)
+        else:
             self._texts[key] = text
         self.used.add(key)
         self._changed.add(shard)
