@@ -12,7 +12,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from flagaudit.facts import FileFacts
-from flagaudit.scan.cache import FACTS_VERSION, content_key
+from flagaudit.scan.cache import FACTS_VERSION, FactCache, content_key, encoded, read_shard
 from tests.projects import CHECKOUT_APP as APP
 from tests.repos import git, write_files
 from tests.run import run_cli
@@ -153,3 +153,18 @@ def test_a_shard_with_a_line_that_is_no_entry_is_damaged(tmp_path: Path) -> None
         healed = run_cli("scan", "--format", "json", cwd=repo)
         assert (healed.returncode, healed.stdout, healed.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
     assert clean.returncode == fresh.returncode
+
+
+def test_facts_are_stored_as_the_workers_encoded_them_or_as_put_last(tmp_path: Path) -> None:
+    """A text given with facts is what the shard holds; facts put again without one are encoded when saved, never
+    left beside the text of the facts they replaced."""
+    folder = tmp_path / CACHE
+    first, second = FileFacts("app/a.py", lines=1), FileFacts("app/a.py", lines=2)
+    key = "digest:10:" + content_key("app/a.py", "app.a", b"x = 1\n")
+    cache = FactCache(folder, tmp_path)
+    cache.put(key, first, encoded(first))
+    cache.put(key, second)
+    assert cache.save() is None
+    (shard,) = folder.glob("facts-*.jsonl")
+    entries, problem = read_shard(shard)
+    assert problem is None and entries == {key: encoded(second)}
