@@ -70,9 +70,18 @@ def test_a_code_edit_that_moves_sites_takes_the_last_steps_again(tmp_path: Path,
 
 
 @pytest.mark.parametrize("edit", [
-    {"app/views.py": VIEWS.replace("new_cart", "old_cart")},  # a site's key: the inference reads keys
+    # the wrapper's own check: its key is no longer its parameter
     {"app/flags.py": FLAGS.replace("flag_is_active(request, name)", "flag_is_active(request, 'fixed')")},
     {"app/views.py": VIEWS + "\n\ndef more(request):\n    return is_on(request, 'more')\n"},  # a function added
+    # a check in a function that held none: the functions that check are read (a registry's helper holds none)
+    {"app/views.py": VIEWS + "\n\ndef more(request):\n    if is_on(request, 'more'):\n        return 5\n"},
+    # the one check of a function removed
+    {"app/views.py": VIEWS.replace('    if is_on(request, "new_checkout"):\n        return 1\n', "")},
+    # a returned check: a predicate
+    {"app/views.py": VIEWS.replace('    if is_on(request, "new_cart"):\n        return 3\n    return 4\n',
+                                   '    return is_on(request, "new_cart")\n')},
+    # a check of the key a function is given: a wrapper
+    {"app/views.py": VIEWS.replace("def cart(request):\n", "def cart(request, name='x'):\n    is_on(request, name)\n")},
 ])
 def test_an_edit_the_inference_reads_infers_again(tmp_path: Path, inferred: list[int],
                                                   edit: dict[str, str]) -> None:
@@ -80,6 +89,21 @@ def test_an_edit_the_inference_reads_infers_again(tmp_path: Path, inferred: list
     _scan(repo)
     repo.commit("2025-02-01", "edit", edit)
     assert _same_as_fresh(repo, inferred) >= 1
+
+
+@pytest.mark.parametrize("edit", [
+    VIEWS.replace("new_cart", "old_cart"),  # a literal key
+    VIEWS.replace("        return 3\n", "        if is_on(request, 'also'):\n            return 5\n        return 3\n"),
+])
+def test_a_check_the_inference_reads_only_where_it_is_takes_the_last_steps_again(
+        tmp_path: Path, inferred: list[int], edit: str) -> None:
+    """A check whose key is a literal and that is no function's answer is read by the inference only through its
+    function and SDK: a key renamed, or a check added to a function that holds one of its SDK, gives the same
+    output as a run without the cache, and no inference."""
+    repo = _repo(tmp_path)
+    _scan(repo)
+    repo.commit("2025-02-01", "edit", {"app/views.py": edit})
+    assert _same_as_fresh(repo, inferred) == 0
 
 
 def test_a_stale_or_forged_memo_replays_nothing(tmp_path: Path, inferred: list[int]) -> None:

@@ -181,6 +181,14 @@ def exported(name: str, facades: dict[str, list[str]]) -> tuple[str, ...]:
     return (name, *sorted(found[1:]))
 
 
+def reads_site(site: Site) -> bool:
+    """Whether the inference of wrappers and predicates may make a rule of ``site``: one whose key holds a parameter
+    or an item of one (:func:`_wrapper`), or a returned check (:func:`_predicate`). Of any other site the passes'
+    inference reads only where it is (its function, for the functions that check) and its SDK (for the SDKs a module
+    asks): a literal key changed, or a second check added to a function that holds one, infers nothing new."""
+    return site.guard in _PREDICATE_GUARDS or any(part.kind in ("param", "item") for part in site.key_ref.parts)
+
+
 def _wrapper(site: Site, functions: dict[str, Function], method_names: Counter[str],
              facades: dict[str, list[str]]) -> CheckRule | None:
     """A function that passes its parameter to the check, or checks each item of it (``item``) or an entry of each

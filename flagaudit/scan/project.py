@@ -32,7 +32,7 @@ from flagaudit.model.registries import ONE_ROW, infer_registries
 from flagaudit.model.resolve import build_flags, is_test_path, traced_receivers
 from flagaudit.model.setting_objects import infer_setting_objects
 from flagaudit.model.typed_settings import infer_typed_settings
-from flagaudit.model.wrappers import infer_rules, wrapper_functions
+from flagaudit.model.wrappers import infer_rules, reads_site, wrapper_functions
 from flagaudit.safefiles import read_inside
 from flagaudit.scan.cache import FACTS_VERSION, FactCache, build_digest, content_key
 from flagaudit.scan.coverage import unread_flags, unread_sdks
@@ -855,7 +855,7 @@ class _Replay:
                 self.earlier[path] = again or was
 
 
-def _as_inferred_from(facts: FileFacts) -> FileFacts:
+def _as_inferred_from(facts: FileFacts) -> tuple[FileFacts, frozenset[tuple[str, str]]]:
     """A file's facts as the passes' inference (:func:`infer_registries`, :func:`infer_rules`,
     :func:`traced_receivers`, the settings' inference) reads them: without positions, site fingerprints and
     one-branch targets, the count of lines, and the targets functions call, which none of them reads (a line added
@@ -863,13 +863,17 @@ def _as_inferred_from(facts: FileFacts) -> FileFacts:
     Django's settings and the rows a function reads (a reader of settings by name reads Django's or that row).
     The settings modules' values are read (the booleans read from the environment, the dicts of flags), their lines
     not, nor the names they give a value of another kind (:data:`LITERAL_VALUE`: the model reads those, to leave
-    them out of the flags; an edit that adds a constant to a settings module is no reason to infer again)."""
+    them out of the flags; an edit that adds a constant to a settings module is no reason to infer again). Of the
+    sites, those a wrapper or a predicate may be inferred from (:func:`reads_site`), and the function and SDK of
+    each: a check whose literal key changed, or one more in a function that holds a check of its SDK, infers
+    nothing new."""
     return replace(
         facts, lines=0, settings=tuple((name, value, 0) for name, value, _ in facts.settings if value != LITERAL_VALUE),
         sites=tuple(replace(s, line=0, column=0, on=(), off=(), fingerprint=(), only_on=(), only_off=())
-                    for s in facts.sites),
+                    for s in facts.sites if reads_site(s)),
         functions=tuple(replace(f, line=0, end=0, targets=_inferred_targets(f)) for f in facts.functions),
-        definitions=tuple(replace(d, line=0, column=0) for d in facts.definitions))
+        definitions=tuple(replace(d, line=0, column=0) for d in facts.definitions)), frozenset(
+        (s.function, s.sdk) for s in facts.sites)
 
 
 def _inferred_targets(function: Function) -> tuple[str, ...]:
