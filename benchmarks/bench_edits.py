@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Time a run after an edit that changes calls, for two builds side by side on copies of one tree.
+"""Time a run after an edit that changes calls or a flag check, for two builds side by side on copies of one tree.
 
 Why: the run a developer waits for most is the one after an edit (a pre-commit hook, a save in the editor). The
 edit that costs most is one that changes what a function calls: it changes the call graph, which the findings of
@@ -8,13 +8,16 @@ compared byte for byte (the one without the change is the reference).
 
 Each round picks a module (seeded), inserts a reference to one of its functions (``_ = name``, marked
 ``# inserted``; with ``--mixed``, also to any object's method or an imported module's name) before a statement of
-a function's body, or deletes one inserted earlier, in both copies, and runs the command in each. Both copies are
-warmed first with their own build. Wall and CPU seconds (the process tree's) per round, their medians, and whether
-the outputs are the same bytes.
+a function's body, or deletes one inserted earlier, in both copies, and runs the command in each. With
+``--checks`` each round edits a flag check instead (``if waffle.switch_is_active("x"):``, ``if
+flag_is_active(request, features.X):``): its key renamed (a literal given a suffix, a module's constant swapped for
+another one the file checks), or a check of another key inserted above it. Both copies are warmed first with their
+own build. Wall and CPU seconds (the process tree's) per round, their medians, and whether the outputs are the
+same bytes.
 
 Usage: python benchmarks/bench_edits.py TREE --cmd "NEW" --reference "OLD" [--rounds 10] [--seed 1]
                                        [--command scan|check] [--format text|json] [--as-of YYYY-MM-DD]
-                                       [--mixed] [--work DIR]
+                                       [--mixed | --checks] [--work DIR]
 """
 from __future__ import annotations
 
@@ -36,6 +39,10 @@ from bench_scan import FLAGAUDIT_OK, Run, analyzer_command, log, timed_run  # no
 _SKIPPED = {".git", ".flagaudit_cache", "migrations", "node_modules", "tests", "test"}
 _STATEMENT = ("if ", "return", "for ", "x = ")
 _MARK = "# inserted"
+_CHECK = re.compile(r"^(?P<indent>[ \t]+)if (?:not )?(?P<call>[\w.]*(?:flag_is_active|switch_is_active|sample_is_active"
+                    r"|feature_enabled|is_enabled|is_active)\((?:[\w.]*request, )?(?P<key>[\"'][\w.-]+[\"']"
+                    r"|[A-Za-z_]\w*\.[A-Z][A-Z0-9_]+)[^()]*\))(?: (?:and|or) [^:]*)?:\s*$")
+"""A line that tests a flag check whose key is a literal or a module's constant."""
 
 
 def modules(tree: Path) -> list[str]:
@@ -83,6 +90,30 @@ def edit(text: str, rng: random.Random, mixed: bool = False) -> str | None:
     return "\n".join(lines)
 
 
+def edit_check(text: str, rng: random.Random) -> str | None:
+    """``text`` with one of its flag checks' keys renamed, or a check of another key inserted above it (the same
+    call, guarding ``pass``); ``None`` where it has no check :data:`_CHECK` reads, or no other constant to swap."""
+    lines = text.split("\n")
+    found = [(n, match) for n, line in enumerate(lines) if (match := _CHECK.match(line))]
+    if not found:
+        return None
+    at, check = rng.choice(found)
+    key = check["key"]
+    if key[0] in "\"'":
+        other = f"{key[:-1]}_{rng.randrange(1000)}{key[-1]}"
+    else:
+        peers = sorted({match["key"] for _, match in found if match["key"] != key
+                        and match["key"].split(".")[0] == key.split(".")[0]})
+        if not peers:
+            return None
+        other = rng.choice(peers)
+    if rng.random() < 0.5:
+        lines[at] = lines[at].replace(key, other, 1)
+    else:
+        lines[at:at] = [f"{check['indent']}if {check['call'].replace(key, other, 1)}:", f"{check['indent']}    pass"]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree", type=Path)
@@ -92,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--command", choices=("scan", "check"), default="scan")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="the output compared")
-    parser.add_argument("--mixed", action="store_true", help="references to any object's methods and imported "
-                        "modules' names too, not only to the module's own functions")
+    kinds = parser.add_mutually_exclusive_group()
+    kinds.add_argument("--mixed", action="store_true", help="references to any object's methods and imported "
+                       "modules' names too, not only to the module's own functions")
+    kinds.add_argument("--checks", action="store_true", help="edits of flag checks instead of references")
     parser.add_argument("--as-of", default="2026-12-01", help="check's today")
     parser.add_argument("--work", type=Path, help="where the copies go (default: a temporary folder)")
     options = parser.parse_args(argv)
@@ -114,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     done = 0
     while done < options.rounds:
         path = rng.choice(candidates)
-        text = edit((copies["new"] / path).read_text(encoding="utf-8"), rng, options.mixed)
+        before = (copies["new"] / path).read_text(encoding="utf-8")
+        text = edit_check(before, rng) if options.checks else edit(before, rng, options.mixed)
         if text is None:
             continue
         for copy in copies.values():
