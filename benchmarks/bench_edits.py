@@ -90,9 +90,16 @@ def edit(text: str, rng: random.Random, mixed: bool = False) -> str | None:
     return "\n".join(lines)
 
 
-def edit_check(text: str, rng: random.Random) -> str | None:
+def checked_constants(tree: Path, paths: list[str]) -> list[str]:
+    """The modules' constants the checks of ``paths`` are given as keys (``features.ENABLE_GV``), sorted."""
+    return sorted({match["key"] for path in paths for line in (tree / path).read_text(encoding="utf-8").split("\n")
+                   if (match := _CHECK.match(line)) and match["key"][0] not in "\"'"})
+
+
+def edit_check(text: str, rng: random.Random, constants: list[str]) -> str | None:
     """``text`` with one of its flag checks' keys renamed, or a check of another key inserted above it (the same
-    call, guarding ``pass``); ``None`` where it has no check :data:`_CHECK` reads, or no other constant to swap."""
+    call, guarding ``pass``); a constant is swapped for another of ``constants`` under the same name (``features.``).
+    ``None`` where it has no check :data:`_CHECK` reads, or no other constant to swap."""
     lines = text.split("\n")
     found = [(n, match) for n, line in enumerate(lines) if (match := _CHECK.match(line))]
     if not found:
@@ -102,8 +109,7 @@ def edit_check(text: str, rng: random.Random) -> str | None:
     if key[0] in "\"'":
         other = f"{key[:-1]}_{rng.randrange(1000)}{key[-1]}"
     else:
-        peers = sorted({match["key"] for _, match in found if match["key"] != key
-                        and match["key"].split(".")[0] == key.split(".")[0]})
+        peers = [c for c in constants if c != key and c.split(".")[0] == key.split(".")[0]]
         if not peers:
             return None
         other = rng.choice(peers)
@@ -142,13 +148,14 @@ def main(argv: list[str] | None = None) -> int:
         timed_run([*commands[name], *argv_tail], FLAGAUDIT_OK, copy)
     rng = random.Random(options.seed)
     candidates = modules(copies["new"])
+    constants = checked_constants(copies["new"], candidates) if options.checks else []
     times: dict[str, list[Run]] = {"new": [], "reference": []}
     same = 0
     done = 0
     while done < options.rounds:
         path = rng.choice(candidates)
         before = (copies["new"] / path).read_text(encoding="utf-8")
-        text = edit_check(before, rng) if options.checks else edit(before, rng, options.mixed)
+        text = edit_check(before, rng, constants) if options.checks else edit(before, rng, options.mixed)
         if text is None:
             continue
         for copy in copies.values():
