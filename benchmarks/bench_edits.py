@@ -11,9 +11,9 @@ Each round picks a module (seeded), inserts a reference to one of its functions 
 a function's body, or deletes one inserted earlier, in both copies, and runs the command in each. With
 ``--checks`` each round edits a flag check instead (``if waffle.switch_is_active("x"):``, ``if
 flag_is_active(request, features.X):``): its key renamed (a literal given a suffix, a module's constant swapped for
-another one the file checks), or a check of another key inserted above it. Both copies are warmed first with their
-own build. Wall and CPU seconds (the process tree's) per round, their medians, and whether the outputs are the
-same bytes.
+another the tree's checks are given), or a check of another key inserted above it. Both copies are warmed first
+with their own build. Wall and CPU seconds (the process tree's) per round, their medians, and whether the outputs
+are the same bytes.
 
 Usage: python benchmarks/bench_edits.py TREE --cmd "NEW" --reference "OLD" [--rounds 10] [--seed 1]
                                        [--command scan|check] [--format text|json] [--as-of YYYY-MM-DD]
