@@ -148,15 +148,26 @@ def main(argv: list[str] | None = None) -> int:
         timed_run([*commands[name], *argv_tail], FLAGAUDIT_OK, copy)
     rng = random.Random(options.seed)
     candidates = modules(copies["new"])
+    if options.checks:
+        candidates = [path for path in candidates if any(map(_CHECK.match, (copies["new"] / path).read_text(
+            encoding="utf-8").split("\n")))]
+        if not candidates:
+            log("no flag check whose key is a literal or a module's constant to edit")
+            return 2
     constants = checked_constants(copies["new"], candidates) if options.checks else []
     times: dict[str, list[Run]] = {"new": [], "reference": []}
     same = 0
     done = 0
+    missed = 0
     while done < options.rounds:
         path = rng.choice(candidates)
         before = (copies["new"] / path).read_text(encoding="utf-8")
         text = edit_check(before, rng, constants) if options.checks else edit(before, rng, options.mixed)
         if text is None:
+            missed += 1
+            if missed > 100 * len(candidates):
+                log("no edit found in the modules tried")
+                return 2
             continue
         for copy in copies.values():
             (copy / path).write_text(text, encoding="utf-8")
