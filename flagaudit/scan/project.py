@@ -24,7 +24,7 @@ from flagaudit.extract.symbols import DJANGO_SETTINGS
 from flagaudit.facts import LITERAL_VALUE, FileFacts, Finding, Flag, Function, Inventory, Site, Skipped
 from flagaudit.model.boolean_settings import infer_boolean_settings, infer_flag_dicts
 from flagaudit.model.callgraph import CallGraph, DefinedNodes, Unread, build_graph, relinked
-from flagaudit.model.constancy import Deployment, fixed_flags, is_deployment_settings, may_serve, serves
+from flagaudit.model.constancy import Deployment, fixed_flags, is_deployment_settings, may_serve
 from flagaudit.model.context_dicts import infer_context_dicts
 from flagaudit.model.definers import infer_definers
 from flagaudit.model.inherited import inherited_models, model_calls
@@ -170,7 +170,7 @@ def scan_graphed(config: Config, rules: RuleSet, options: ScanOptions, with_grap
     if result and with_graph and not whole_graph and graph is None:
         graph = _kept_graph(inputs, config, options, result)
     if result is None or (with_graph and graph is None):
-        kept = None if made is None else cache.memo("steps", _made_digest(inputs, made), tuple[Step, ...])
+        kept = None if made is None else _kept_steps(cache, _made_digest(inputs, made))
         replay = None if made is None or kept is None else _Replay(
             made, kept, cache.memo("passes", _made_digest(inputs, made), dict[str, int]), sources, rules, config, cache)
         result, graph, passes = _inventory(sources, skipped, listed, rules, config, cache, options, documented,
@@ -487,9 +487,8 @@ def _deployment(inputs: Inputs, config: Config, facts_of: Callable[[str], FileFa
     facts = [f for f in read if f is not None]
     if len(facts) != len(read):
         return None
-    return Deployment(tuple(f for f in facts if is_deployment_settings(f.path, config.settings_paths, is_test)),
-                      any(not is_test(f.path) and serves(f) for f in facts),
-                      frozenset(s.path for s in inputs.sources), modules)
+    deployment = Deployment.of(facts, config.settings_paths, is_test)
+    return replace(deployment, paths=frozenset(s.path for s in inputs.sources), modules=modules)
 
 
 def _pass_rules(rules: RuleSet, steps: tuple[Step, ...]) -> list[RuleSet]:
@@ -780,7 +779,7 @@ class _Replay:
         self.changed = {s.path: made.sources[s.path] for s in sources if made.sources[s.path] != s.key}
         earlier = {path: cache.get(_prefix(rules, config) + key) for path, key in self.changed.items()}
         self.earlier = {path: facts for path, facts in earlier.items() if facts is not None}
-        self.aligned = len(self.earlier) == len(earlier) and all(step.consistent for step in steps)
+        self.aligned = len(self.earlier) == len(earlier)
 
     def whole(self, sources: list[Source], rules: RuleSet, workers: int | None,
               progress: Progress | None) -> tuple[dict[str, FileFacts], list[Step], dict[str, int]] | None:
